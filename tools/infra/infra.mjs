@@ -1,0 +1,258 @@
+#!/usr/bin/env node
+// Local infrastructure without Docker: a real Apache Kafka (KRaft) from Maven Central jars, run with the
+// local JDK, and the PostgreSQL server at DATABASE_URL. Usage: infra.mjs up|down|status [--brokers 3]
+import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const workspaceRoot = join(here, '..', '..');
+const cacheDir = join(workspaceRoot, '.cache', 'kafka');
+const libsDir = join(cacheDir, 'libs');
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** Ports of a cluster: the single broker sits on Kafka's default port, the 3-broker fault cluster beside it. */
+export function clusterLayout(brokerCount) {
+  const basePort = brokerCount === 1 ? 9092 : 29092;
+  const brokers = Array.from({ length: brokerCount }, (_, index) => ({
+    nodeId: index + 1,
+    port: basePort + index * 2,
+    controllerPort: basePort + index * 2 + 1,
+    dir: join(cacheDir, `cluster-${brokerCount}`, `broker-${index + 1}`),
+  }));
+  return { brokerCount, brokers, bootstrap: brokers.map((b) => `127.0.0.1:${b.port}`).join(',') };
+}
+
+class InfraError extends Error {}
+
+function requireCommand(command, args, installHint) {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  if (result.error || result.status !== 0) {
+    throw new InfraError(`${command} is required but was not found or does not run. ${installHint}`);
+  }
+}
+
+function fetchKafkaJars() {
+  if (existsSync(libsDir) && readdirSync(libsDir).some((name) => name.startsWith('kafka_2.13-'))) return;
+  requireCommand('mvn', ['-v'], 'Install Apache Maven (Debian: apt-get install maven).');
+  console.log('infra: fetching Apache Kafka jars from Maven Central (once) ...');
+  const result = spawnSync(
+    'mvn',
+    ['-q', '-B', '-f', join(here, 'kafka-runtime.pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${libsDir}`, '-DincludeScope=runtime'],
+    { stdio: 'inherit' },
+  );
+  if (result.status !== 0) throw new InfraError('mvn could not fetch the Kafka jars (see the Maven output above).');
+}
+
+function brokerProperties(layout, broker) {
+  const replication = Math.min(3, layout.brokerCount);
+  return [
+    'process.roles=broker,controller',
+    `node.id=${broker.nodeId}`,
+    `controller.quorum.voters=${layout.brokers.map((b) => `${b.nodeId}@127.0.0.1:${b.controllerPort}`).join(',')}`,
+    `listeners=PLAINTEXT://127.0.0.1:${broker.port},CONTROLLER://127.0.0.1:${broker.controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${broker.port}`,
+    'controller.listener.names=CONTROLLER',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name=PLAINTEXT',
+    `log.dirs=${join(broker.dir, 'data')}`,
+    `default.replication.factor=${replication}`,
+    `min.insync.replicas=${layout.brokerCount >= 3 ? 2 : 1}`,
+    `offsets.topic.replication.factor=${replication}`,
+    `transaction.state.log.replication.factor=${replication}`,
+    `transaction.state.log.min.isr=${layout.brokerCount >= 3 ? 2 : 1}`,
+    'num.partitions=6',
+    'auto.create.topics.enable=false',
+    'group.initial.rebalance.delay.ms=0',
+    'log.retention.hours=-1',
+    'log.segment.bytes=67108864',
+    '',
+  ].join('\n');
+}
+
+function pidOf(broker) {
+  const pidFile = join(broker.dir, 'kafka.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return undefined;
+  }
+}
+
+function classpath() {
+  return join(libsDir, '*');
+}
+
+function formatStorage(layout, broker, clusterId) {
+  if (existsSync(join(broker.dir, 'data', 'meta.properties'))) return;
+  mkdirSync(join(broker.dir, 'data'), { recursive: true });
+  const result = spawnSync(
+    'java',
+    ['-cp', classpath(), `-Dlog4j.configuration=file:${join(here, 'log4j.properties')}`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', join(broker.dir, 'server.properties'), '--ignore-formatted'],
+    { encoding: 'utf8' },
+  );
+  if (result.status !== 0) throw new InfraError(`formatting Kafka storage failed:\n${result.stdout}${result.stderr}`);
+}
+
+export function startBroker(layout, broker) {
+  if (pidOf(broker)) return;
+  const log = openSync(join(broker.dir, 'kafka.log'), 'a');
+  const child = spawn(
+    'java',
+    ['-Xms256m', '-Xmx768m', '-XX:+UseG1GC', '-cp', classpath(), `-Dlog4j.configuration=file:${join(here, 'log4j.properties')}`, 'kafka.Kafka', join(broker.dir, 'server.properties')],
+    { detached: true, stdio: ['ignore', log, log] },
+  );
+  writeFileSync(join(broker.dir, 'kafka.pid'), String(child.pid));
+  child.unref();
+}
+
+export async function stopBroker(broker, signal = 'SIGTERM') {
+  const pid = pidOf(broker);
+  if (!pid) return;
+  process.kill(pid, signal);
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  process.kill(pid, 'SIGKILL');
+}
+
+export async function waitForKafka(bootstrap, expectedBrokers, timeoutMs = 90_000) {
+  const kafka = new Kafka({ clientId: 'regsync-infra', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 0 } });
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  while (Date.now() < deadline) {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      if (cluster.brokers.length >= expectedBrokers && cluster.controller !== null) return cluster;
+      lastError = new Error(`${cluster.brokers.length} of ${expectedBrokers} brokers registered`);
+    } catch (error) {
+      lastError = error;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new InfraError(`Kafka at ${bootstrap} did not answer within ${timeoutMs / 1000}s: ${lastError?.message}`);
+}
+
+export async function kafkaUp(brokerCount = 1) {
+  if (process.env.KAFKA_BROKERS) {
+    console.log(`infra: using the existing Kafka cluster at ${process.env.KAFKA_BROKERS}`);
+    return { bootstrap: process.env.KAFKA_BROKERS, started: false };
+  }
+  requireCommand('java', ['-version'], 'Install a Java runtime, version 17 or newer (Debian: apt-get install openjdk-17-jre-headless).');
+  fetchKafkaJars();
+  const layout = clusterLayout(brokerCount);
+  const alreadyRunning = layout.brokers.every((broker) => pidOf(broker));
+  const clusterIdFile = join(cacheDir, `cluster-${brokerCount}`, 'cluster.id');
+  mkdirSync(dirname(clusterIdFile), { recursive: true });
+  if (!existsSync(clusterIdFile)) writeFileSync(clusterIdFile, kafkaClusterId());
+  const clusterId = readFileSync(clusterIdFile, 'utf8').trim();
+  for (const broker of layout.brokers) {
+    mkdirSync(broker.dir, { recursive: true });
+    writeFileSync(join(broker.dir, 'server.properties'), brokerProperties(layout, broker));
+    formatStorage(layout, broker, clusterId);
+    startBroker(layout, broker);
+  }
+  const started = Date.now();
+  await waitForKafka(layout.bootstrap, brokerCount);
+  console.log(
+    alreadyRunning
+      ? `infra: Kafka already running at ${layout.bootstrap}`
+      : `infra: Kafka (KRaft, ${brokerCount} broker${brokerCount > 1 ? 's' : ''}) ready at ${layout.bootstrap} after ${Date.now() - started} ms`,
+  );
+  return { bootstrap: layout.bootstrap, started: !alreadyRunning };
+}
+
+/** Kafka cluster ids are 16 random bytes in URL-safe base64 without padding. */
+function kafkaClusterId() {
+  return Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
+}
+
+export async function kafkaDown(brokerCount = 1) {
+  if (process.env.KAFKA_BROKERS) return;
+  const layout = clusterLayout(brokerCount);
+  await Promise.all(layout.brokers.map((broker) => stopBroker(broker)));
+  console.log(`infra: Kafka (${brokerCount} broker${brokerCount > 1 ? 's' : ''}) stopped`);
+}
+
+export async function postgresCheck(databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL) {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+    const { rows } = await client.query('show server_version');
+    return rows[0].server_version;
+  } catch (error) {
+    throw new InfraError(
+      `PostgreSQL is not reachable at ${databaseUrl} (${error.message}). Install and start PostgreSQL 13 or newer ` +
+        '(Debian: apt-get install postgresql, then pg_ctlcluster <version> main start), or point DATABASE_URL at a server.',
+    );
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function status(brokerCount) {
+  const layout = clusterLayout(brokerCount);
+  for (const broker of layout.brokers) {
+    const pid = pidOf(broker);
+    console.log(`kafka broker ${broker.nodeId} 127.0.0.1:${broker.port}: ${pid ? `running (pid ${pid})` : 'stopped'}`);
+  }
+  try {
+    const cluster = await waitForKafka(process.env.KAFKA_BROKERS ?? layout.bootstrap, brokerCount, 3_000);
+    console.log(`kafka cluster: answering, ${cluster.brokers.length} broker(s), controller ${cluster.controller}`);
+  } catch {
+    console.log('kafka cluster: not answering');
+  }
+  try {
+    console.log(`postgresql: ${await postgresCheck()} reachable`);
+  } catch (error) {
+    console.log(`postgresql: ${error.message}`);
+  }
+}
+
+async function main() {
+  const [command, ...rest] = process.argv.slice(2);
+  const brokersFlag = rest.indexOf('--brokers');
+  const brokerCount = brokersFlag >= 0 ? Number(rest[brokersFlag + 1]) : 1;
+  if (![1, 3].includes(brokerCount)) throw new InfraError('--brokers takes 1 or 3');
+  switch (command) {
+    case 'up': {
+      const version = await postgresCheck();
+      console.log(`infra: PostgreSQL ${version} reachable`);
+      await kafkaUp(brokerCount);
+      break;
+    }
+    case 'down':
+      await kafkaDown(brokerCount);
+      break;
+    case 'status':
+      await status(brokerCount);
+      break;
+    default:
+      throw new InfraError('usage: infra.mjs up|down|status [--brokers 1|3]');
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((error) => {
+    console.error(error instanceof InfraError ? `infra: ${error.message}` : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// `npm test`: type check, lint, start Kafka if it is not running, run every Jest project, stop what it started.
+import { spawnSync } from 'node:child_process';
+import { kafkaDown, kafkaUp, postgresCheck } from './infra/infra.mjs';
+
+function run(command, args) {
+  const result = spawnSync(command, args, { stdio: 'inherit' });
+  return result.status ?? 1;
+}
+
+const steps = [
+  ['contract types', 'npm', ['run', '--silent', 'contracts:generate']],
+  ['type check', 'npx', ['tsc', '-p', 'tsconfig.json']],
+  ['lint', 'npx', ['eslint', '--max-warnings=0', 'apps', 'libs', 'tools']],
+];
+for (const [name, command, args] of steps) {
+  console.log(`test: ${name}`);
+  if (run(command, args) !== 0) {
+    console.error(`test: ${name} failed`);
+    process.exit(1);
+  }
+}
+
+await postgresCheck();
+const kafka = await kafkaUp(1);
+let status = 1;
+try {
+  status = run('npx', ['jest', '--ci', ...process.argv.slice(2)]);
+} finally {
+  if (kafka.started) await kafkaDown(1);
+}
+process.exit(status);
