@@ -1,0 +1,18 @@
+# One image for every regsync service; docker-compose.yml and deploy/ pick the app with the command.
+FROM node:20-bookworm-slim AS build
+WORKDIR /regsync
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+WORKDIR /regsync
+ENV NODE_ENV=production HOST=0.0.0.0
+COPY --from=build /regsync/node_modules ./node_modules
+COPY --from=build /regsync/dist ./dist
+COPY --from=build /regsync/schemas ./schemas
+COPY --from=build /regsync/deploy ./deploy
+COPY --from=build /regsync/nx.json /regsync/package.json ./
+USER node
+CMD ["node", "dist/apps/federal-register/src/main.js"]

@@ -1,0 +1,12 @@
+import 'reflect-metadata';
+import { exitOnStartupError } from '@regsync/service-runtime/exit-on-startup-error';
+import { startService } from '@regsync/service-runtime/start-service';
+import { loadMunicipalConfig } from './config';
+import { MunicipalRegisterModule } from './municipal-register.module';
+
+async function main(): Promise<void> {
+  const config = loadMunicipalConfig();
+  await startService(MunicipalRegisterModule.forRoot(config), { title: `municipal-register ${config.INSTANCE_KEY}`, host: config.HOST, port: config.PORT });
+}
+
+main().catch(exitOnStartupError);

@@ -1,0 +1,12 @@
+import 'reflect-metadata';
+import { exitOnStartupError } from '@regsync/service-runtime/exit-on-startup-error';
+import { startService } from '@regsync/service-runtime/start-service';
+import { loadStateConfig } from './config';
+import { StateRegisterModule } from './state-register.module';
+
+async function main(): Promise<void> {
+  const config = loadStateConfig();
+  await startService(StateRegisterModule.forRoot(config), { title: `state-register ${config.INSTANCE_KEY}`, host: config.HOST, port: config.PORT });
+}
+
+main().catch(exitOnStartupError);

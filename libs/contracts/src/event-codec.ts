@@ -1,0 +1,123 @@
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import * as avro from 'avsc';
+import { avroType, invalidPaths } from './avro-types';
+import { EventSchemaVersion, latestSchemas } from './event-schemas';
+import { EVENT_TYPES, EventType, RegsyncEvent } from './generated/events';
+import { registrySubjectOf } from './topic-catalog';
+
+const MAGIC_BYTE = 0;
+const HEADER_LENGTH = 5;
+
+/** Bytes that can never become an event (bad framing, unknown schema, corrupt Avro): a permanent fault. */
+export class EventDecodeError extends Error {}
+
+/** An event that does not fit its own schema; names every offending field. */
+export class EventEncodeError extends Error {
+  constructor(
+    readonly eventType: string,
+    readonly paths: string[],
+  ) {
+    super(`${eventType} does not match its schema at: ${paths.join(', ')}`);
+  }
+}
+
+export interface DecodedEvent {
+  eventType: EventType;
+  event: RegsyncEvent;
+  schemaId: number;
+}
+
+interface WriterSchema {
+  eventType: EventType;
+  read: (payload: Buffer) => RegsyncEvent;
+}
+
+/**
+ * Confluent wire format (byte 0, 4-byte schema id, Avro binary) for regsync events. Encoding uses the latest
+ * local schema of the event type; decoding resolves the writer's schema (fetched once per id from the registry)
+ * against the local one, so readers and writers on neighbouring schema versions understand each other.
+ */
+export class EventCodec {
+  private readonly writers = new Map<number, Promise<WriterSchema>>();
+
+  private constructor(
+    private readonly registryUrl: string,
+    private readonly local: Map<EventType, { version: EventSchemaVersion; type: avro.Type; schemaId: number }>,
+  ) {}
+
+  /** Registers every local schema (idempotent: the registry returns existing ids) and returns a ready codec. */
+  static async connect(registryUrl: string, schemasDir?: string): Promise<EventCodec> {
+    const registry = new SchemaRegistry({ host: registryUrl });
+    const local = new Map<EventType, { version: EventSchemaVersion; type: avro.Type; schemaId: number }>();
+    for (const version of latestSchemas(schemasDir).values()) {
+      const { id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(version.schema) }, { subject: registrySubjectOf(version.eventType, version.fullName) });
+      local.set(version.eventType, { version, type: avroType(version.schema), schemaId: id });
+    }
+    return new EventCodec(registryUrl, local);
+  }
+
+  schemaIdOf(eventType: EventType): number {
+    return this.localOf(eventType).schemaId;
+  }
+
+  encode(event: RegsyncEvent): Buffer {
+    const eventType = event.envelope.eventType as EventType;
+    const { type, schemaId } = this.localOf(eventType);
+    const paths = invalidPaths(type, event);
+    if (paths.length > 0) throw new EventEncodeError(eventType, paths);
+    const payload = type.toBuffer(event);
+    const header = Buffer.alloc(HEADER_LENGTH);
+    header.writeUInt8(MAGIC_BYTE, 0);
+    header.writeUInt32BE(schemaId, 1);
+    return Buffer.concat([header, payload]);
+  }
+
+  async decode(bytes: Buffer | null): Promise<DecodedEvent> {
+    if (!bytes || bytes.length < HEADER_LENGTH) throw new EventDecodeError(`not in Confluent wire format: ${bytes?.length ?? 0} bytes`);
+    if (bytes.readUInt8(0) !== MAGIC_BYTE) throw new EventDecodeError(`not in Confluent wire format: magic byte ${bytes.readUInt8(0)}`);
+    const schemaId = bytes.readUInt32BE(1);
+    const writer = await this.writerOf(schemaId);
+    try {
+      return { eventType: writer.eventType, event: writer.read(bytes.subarray(HEADER_LENGTH)), schemaId };
+    } catch (error) {
+      throw new EventDecodeError(`Avro payload does not match schema ${schemaId}: ${(error as Error).message}`);
+    }
+  }
+
+  private localOf(eventType: EventType) {
+    const local = this.local.get(eventType);
+    if (!local) throw new EventEncodeError(eventType, ['envelope.eventType']);
+    return local;
+  }
+
+  private writerOf(schemaId: number): Promise<WriterSchema> {
+    let writer = this.writers.get(schemaId);
+    if (!writer) {
+      writer = this.fetchWriter(schemaId);
+      this.writers.set(schemaId, writer);
+      // a failed lookup (registry down) must be retried, not remembered
+      writer.catch(() => this.writers.delete(schemaId));
+    }
+    return writer;
+  }
+
+  private async fetchWriter(schemaId: number): Promise<WriterSchema> {
+    const response = await fetch(`${this.registryUrl}/schemas/ids/${schemaId}`);
+    if (response.status === 404) throw new EventDecodeError(`unknown schema id ${schemaId}`);
+    if (!response.ok) throw new Error(`schema registry answered ${response.status} for schema ${schemaId}`);
+    const { schema } = (await response.json()) as { schema: string };
+    const writerSchema = JSON.parse(schema) as { name?: string };
+    const eventType = writerSchema.name as EventType;
+    if (!EVENT_TYPES.includes(eventType)) throw new EventDecodeError(`schema ${schemaId} (${writerSchema.name}) is not a regsync event`);
+    const reader = this.localOf(eventType).type;
+    const writerType = avroType(writerSchema);
+    if (writerType.equals(reader)) return { eventType, read: (payload) => reader.fromBuffer(payload) as RegsyncEvent };
+    let resolver: avro.Resolver;
+    try {
+      resolver = reader.createResolver(writerType);
+    } catch (error) {
+      throw new EventDecodeError(`local ${eventType} schema cannot read schema ${schemaId}: ${(error as Error).message}`);
+    }
+    return { eventType, read: (payload) => reader.fromBuffer(payload, resolver) as RegsyncEvent };
+  }
+}

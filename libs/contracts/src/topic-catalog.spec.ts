@@ -1,0 +1,24 @@
+import { EVENT_TYPES } from './generated/events';
+import { latestSchemas } from './event-schemas';
+import { EVENT_TOPICS, consumerGroupOf, deadLetterTopicOf, namespaced, registrySubjectOf, topicOf } from './topic-catalog';
+
+describe('topic catalog', () => {
+  it('puts every event type on exactly one topic', () => {
+    const carried = Object.values(EVENT_TOPICS).flatMap((topic) => [...topic.eventTypes]);
+    expect([...carried].sort()).toEqual([...EVENT_TYPES].sort());
+  });
+
+  it('puts every event on the topic of its schema namespace, so one subject shares one topic', () => {
+    for (const schema of latestSchemas().values()) {
+      expect(topicOf(schema.eventType).schemaNamespace).toBe(schema.schema.namespace);
+    }
+  });
+
+  it('derives namespaced topics, consumer groups, dead-letter topics and registry subjects', () => {
+    expect(namespaced(EVENT_TOPICS.person.name, 'e2e1')).toBe('e2e1.regsync.person.events.v1');
+    expect(namespaced(EVENT_TOPICS.person.name)).toBe('regsync.person.events.v1');
+    expect(consumerGroupOf('municipal-register', '03404000')).toBe('regsync.municipal-register.03404000');
+    expect(deadLetterTopicOf('regsync.state-register.14')).toBe('regsync.state-register.14.dlq');
+    expect(registrySubjectOf('MovedOut', 'de.regsync.person.MovedOut')).toBe('regsync.person.events.v1-de.regsync.person.MovedOut');
+  });
+});

@@ -1,0 +1,187 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export interface TopologyInstance {
+  app: 'federal-register' | 'state-register' | 'municipal-register';
+  instanceKey: string;
+  name: string;
+  port: number;
+  agencyApiKeys: Record<string, string>;
+}
+
+export interface Topology {
+  schemaRegistry: { port: number };
+  opsDashboard: { port: number };
+  instances: TopologyInstance[];
+}
+
+export interface LocalStackOptions {
+  kafkaBrokers: string;
+  databaseUrl: string;
+  /** Separates a test run's databases, topics and consumer groups from the demo's (and from other runs). */
+  namespace?: string;
+  /** Port offset so a test stack can run beside a running demo. */
+  portOffset?: number;
+  /** An external Confluent-compatible registry; without it the stack runs the project's own. */
+  schemaRegistryUrl?: string;
+  onLine?: (processName: string, line: string) => void;
+}
+
+interface ManagedProcess {
+  name: string;
+  script: string;
+  env: Record<string, string>;
+  healthUrl: string;
+  child?: ChildProcess;
+  exited?: Promise<number | null>;
+}
+
+export function workspaceRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'nx.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('workspace root (the folder with nx.json) not found');
+    dir = parent;
+  }
+  return dir;
+}
+
+export function loadTopology(): Topology {
+  return JSON.parse(readFileSync(join(workspaceRoot(), 'deploy', 'local', 'topology.json'), 'utf8')) as Topology;
+}
+
+export function processName(instance: Pick<TopologyInstance, 'app' | 'instanceKey'>): string {
+  return `${instance.app.replace('-register', '')} ${instance.instanceKey}`;
+}
+
+/**
+ * Runs the schema registry and every register instance of the local topology as separate Node processes
+ * (from dist/, built by `npm run build`), waits until each reports healthy, and stops them cleanly.
+ */
+export class LocalStack {
+  readonly topology = loadTopology();
+  readonly schemaRegistryUrl: string;
+  private readonly processes: ManagedProcess[] = [];
+
+  constructor(private readonly options: LocalStackOptions) {
+    const offset = options.portOffset ?? 0;
+    this.schemaRegistryUrl = options.schemaRegistryUrl ?? `http://127.0.0.1:${this.topology.schemaRegistry.port + offset}`;
+    const shared = {
+      KAFKA_BROKERS: options.kafkaBrokers,
+      DATABASE_URL: options.databaseUrl,
+      SCHEMA_REGISTRY_URL: this.schemaRegistryUrl,
+      NAMESPACE: options.namespace ?? '',
+    };
+    if (!options.schemaRegistryUrl) {
+      this.processes.push({
+        name: 'schema-registry',
+        script: 'apps/schema-registry/src/main.js',
+        env: { ...shared, PORT: String(this.topology.schemaRegistry.port + offset) },
+        healthUrl: `${this.schemaRegistryUrl}/subjects`,
+      });
+    }
+    for (const instance of this.topology.instances) {
+      const port = instance.port + offset;
+      this.processes.push({
+        name: processName(instance),
+        script: `apps/${instance.app}/src/main.js`,
+        env: {
+          ...shared,
+          PORT: String(port),
+          INSTANCE_KEY: instance.instanceKey,
+          AGENCY_API_KEYS: Object.entries(instance.agencyApiKeys).map(([agency, key]) => `${agency}:${key}`).join(','),
+        },
+        healthUrl: `http://127.0.0.1:${port}/health`,
+      });
+    }
+  }
+
+  baseUrl(instance: Pick<TopologyInstance, 'port'>): string {
+    return `http://127.0.0.1:${instance.port + (this.options.portOffset ?? 0)}`;
+  }
+
+  instance(app: TopologyInstance['app'], instanceKey: string): TopologyInstance {
+    const found = this.topology.instances.find((candidate) => candidate.app === app && candidate.instanceKey === instanceKey);
+    if (!found) throw new Error(`no ${app} ${instanceKey} in deploy/local/topology.json`);
+    return found;
+  }
+
+  /** Starts the registry first (services register their schemas at start-up), then all register instances. */
+  async start(): Promise<void> {
+    const [registry, ...services] = this.options.schemaRegistryUrl ? [undefined, ...this.processes] : this.processes;
+    if (registry) {
+      this.spawn(registry);
+      await this.waitHealthy(registry);
+    }
+    services.forEach((service) => service && this.spawn(service));
+    await Promise.all(services.map((service) => service && this.waitHealthy(service)));
+  }
+
+  /** Kills one process (fault tests) with the given signal and waits for it to exit. */
+  async kill(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const managed = this.find(name);
+    managed.child?.kill(signal);
+    await managed.exited;
+  }
+
+  async restart(name: string): Promise<void> {
+    const managed = this.find(name);
+    if (managed.child && managed.child.exitCode === null) await this.kill(name, 'SIGTERM');
+    this.spawn(managed);
+    await this.waitHealthy(managed);
+  }
+
+  /** SIGTERM to the services (they drain and close), then to the registry; SIGKILL after 20 s. */
+  async stop(): Promise<void> {
+    const [first, ...rest] = this.processes;
+    const services = this.options.schemaRegistryUrl ? this.processes : rest;
+    await Promise.all(services.map((managed) => this.terminate(managed)));
+    if (!this.options.schemaRegistryUrl && first) await this.terminate(first);
+  }
+
+  private find(name: string): ManagedProcess {
+    const managed = this.processes.find((candidate) => candidate.name === name);
+    if (!managed) throw new Error(`no process named ${name}`);
+    return managed;
+  }
+
+  private spawn(managed: ManagedProcess): void {
+    const child = spawn(process.execPath, [join(workspaceRoot(), 'dist', managed.script)], {
+      env: { ...process.env, ...managed.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    managed.child = child;
+    managed.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    const onLine = this.options.onLine ?? (() => undefined);
+    createInterface({ input: child.stdout! }).on('line', (line) => onLine(managed.name, line));
+    createInterface({ input: child.stderr! }).on('line', (line) => onLine(managed.name, line));
+  }
+
+  private async terminate(managed: ManagedProcess): Promise<void> {
+    const child = managed.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    await managed.exited;
+    clearTimeout(killer);
+  }
+
+  private async waitHealthy(managed: ManagedProcess, timeoutMs = 90_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let lastProblem = 'no answer';
+    while (Date.now() < deadline) {
+      if (managed.child?.exitCode !== null) throw new Error(`${managed.name} exited with code ${managed.child?.exitCode} during start-up`);
+      try {
+        const response = await fetch(managed.healthUrl);
+        if (response.ok) return;
+        lastProblem = `${response.status} ${await response.text()}`;
+      } catch (error) {
+        lastProblem = (error as Error).message;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    throw new Error(`${managed.name} not healthy after ${timeoutMs / 1000}s: ${lastProblem}`);
+  }
+}

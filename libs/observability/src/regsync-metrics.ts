@@ -1,0 +1,32 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The metrics of one service process. One registry per process (not prom-client's global one), so tests
+ * that run several services in one Jest worker keep their numbers apart.
+ */
+export class RegsyncMetrics {
+  readonly registry = new Registry();
+
+  readonly eventsConsumed = new Counter({ name: 'regsync_events_consumed_total', help: 'Events read from Kafka, by type and topic', labelNames: ['event_type', 'topic'], registers: [this.registry] });
+  /** outcome: applied | duplicate | stale | gap_applied | irrelevant */
+  readonly eventsApplied = new Counter({ name: 'regsync_events_applied_total', help: 'Events processed by the inbox, by type and outcome', labelNames: ['event_type', 'outcome'], registers: [this.registry] });
+  readonly eventsProduced = new Counter({ name: 'regsync_events_produced_total', help: 'Events published by the outbox relay, by type', labelNames: ['event_type'], registers: [this.registry] });
+  readonly deadLetters = new Counter({ name: 'regsync_dead_letters_total', help: 'Events sent to the dead-letter topic, by reason code', labelNames: ['reason_code'], registers: [this.registry] });
+  readonly versionGaps = new Counter({ name: 'regsync_version_gaps_total', help: 'Events whose subject version skipped one or more versions', labelNames: ['event_type'], registers: [this.registry] });
+  readonly handlerSeconds = new Histogram({
+    name: 'regsync_handler_duration_seconds',
+    help: 'Time to apply one event in its handler, by type',
+    labelNames: ['event_type'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+  readonly batchSeconds = new Histogram({ name: 'regsync_batch_duration_seconds', help: 'Time to apply and commit one consumed batch', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [this.registry] });
+  readonly outboxBacklog = new Gauge({ name: 'regsync_outbox_backlog', help: 'Outbox rows not yet published', registers: [this.registry] });
+  readonly outboxOldestAgeSeconds = new Gauge({ name: 'regsync_outbox_oldest_age_seconds', help: 'Age of the oldest unpublished outbox row (0 when empty)', registers: [this.registry] });
+  readonly consumerLag = new Gauge({ name: 'regsync_consumer_lag', help: 'Messages behind the end of each partition for this instance', labelNames: ['group', 'topic', 'partition'], registers: [this.registry] });
+
+  constructor(defaultLabels: Record<string, string> = {}) {
+    this.registry.setDefaultLabels(defaultLabels);
+    collectDefaultMetrics({ register: this.registry });
+  }
+}

@@ -1,0 +1,32 @@
+import { Client } from 'pg';
+import { databaseUrl } from './database-url';
+
+const DUPLICATE_DATABASE = '42P04';
+const UNIQUE_VIOLATION = '23505';
+
+/** Creates `databaseName` on the server at `serverUrl` unless it exists; safe when several processes race. */
+export async function ensureDatabase(serverUrl: string, databaseName: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl(serverUrl, 'postgres') });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [databaseName]);
+    if (rowCount) return;
+    await client.query(`create database "${databaseName}"`);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code !== DUPLICATE_DATABASE && code !== UNIQUE_VIOLATION) throw error;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Drops `databaseName` (tests and register rebuilds), closing other sessions first. */
+export async function dropDatabase(serverUrl: string, databaseName: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl(serverUrl, 'postgres') });
+  await client.connect();
+  try {
+    await client.query(`drop database if exists "${databaseName}" with (force)`);
+  } finally {
+    await client.end();
+  }
+}

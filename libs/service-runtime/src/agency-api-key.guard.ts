@@ -1,0 +1,41 @@
+import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { timingSafeEqual } from 'node:crypto';
+
+export const AGENCY_API_KEYS = Symbol('AGENCY_API_KEYS');
+
+export interface AuthenticatedRequest {
+  headers: Record<string, string | string[] | undefined>;
+  /** The agency the API key belongs to, for the transfer log and the access log. */
+  agency?: string;
+}
+
+/** Agencies authenticate with the API key configured for them on this instance (header `x-api-key`). */
+@Injectable()
+export class AgencyApiKeyGuard implements CanActivate {
+  private readonly keys: Array<[agency: string, key: Buffer]>;
+
+  constructor(apiKeys: Record<string, string>) {
+    this.keys = Object.entries(apiKeys).map(([agency, key]) => [agency, Buffer.from(key)]);
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const presented = request.headers['x-api-key'];
+    if (typeof presented !== 'string' || presented.length === 0) {
+      throw new UnauthorizedException('x-api-key: an agency API key is required');
+    }
+    const agency = this.agencyFor(Buffer.from(presented));
+    if (!agency) throw new UnauthorizedException('x-api-key: unknown API key');
+    request.agency = agency;
+    return true;
+  }
+
+  private agencyFor(presented: Buffer): string | undefined {
+    let match: string | undefined;
+    for (const [agency, key] of this.keys) {
+      // Compare against every key in constant time so the response time does not reveal a key prefix.
+      if (key.length === presented.length && timingSafeEqual(key, presented)) match = agency;
+    }
+    return match;
+  }
+}

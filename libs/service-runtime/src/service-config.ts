@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+/** Settings every regsync service shares; each app extends this with its own (instance key, API keys, ...). */
+export const serviceConfigShape = {
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(1).max(65535),
+  KAFKA_BROKERS: z
+    .string()
+    .default('127.0.0.1:9092')
+    .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean)),
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/postgres'),
+  SCHEMA_REGISTRY_URL: z.string().url().default('http://127.0.0.1:8081'),
+  /** Keeps a test run's databases, topics and consumer groups apart from the demo's; empty in production. */
+  NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9_]*$/, 'only lower-case letters, digits and _')
+    .default(''),
+};
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment once, at start-up; reports every problem at once. */
+export function loadConfig<Shape extends z.ZodRawShape>(shape: Shape, env: NodeJS.ProcessEnv = process.env): z.output<z.ZodObject<Shape>> {
+  const result = z.object(shape).safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return result.data;
+}
+
+/** `agency:key,agency2:key2` → { agency: 'key', agency2: 'key2' }: the agencies allowed to call this instance. */
+export const agencyApiKeys = z
+  .string()
+  .min(1, 'at least one agency:key pair is required')
+  .transform((value, context) => {
+    const keys: Record<string, string> = {};
+    for (const pair of value.split(',')) {
+      const [agency, key] = pair.split(':').map((part) => part.trim());
+      if (!agency || !key || key.length < 8) {
+        context.addIssue({ code: 'custom', message: `"${pair}" is not agency:key with a key of at least 8 characters` });
+        return z.NEVER;
+      }
+      keys[agency] = key;
+    }
+    return keys;
+  });

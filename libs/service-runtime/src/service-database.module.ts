@@ -1,0 +1,64 @@
+import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, MixedList, EntitySchema } from 'typeorm';
+import { ensureDatabase } from '@regsync/persistence/ensure-database';
+import { databaseUrl } from '@regsync/persistence/database-url';
+import { HealthChecks } from './health-checks';
+import { HealthController } from './health.controller';
+
+export interface ServiceDatabaseOptions {
+  service: string;
+  instanceKey: string;
+  serverUrl: string;
+  databaseName: string;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function | string>;
+}
+
+/**
+ * The database of one service instance (created if missing, schema by migrations, never `synchronize`)
+ * plus the health endpoint that checks it.
+ */
+@Module({})
+export class ServiceDatabaseModule implements OnModuleInit {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly healthChecks: HealthChecks,
+  ) {}
+
+  static forRoot(options: ServiceDatabaseOptions): DynamicModule {
+    return {
+      module: ServiceDatabaseModule,
+      global: true,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: async () => {
+            await ensureDatabase(options.serverUrl, options.databaseName);
+            return {
+              type: 'postgres' as const,
+              url: databaseUrl(options.serverUrl, options.databaseName),
+              entities: options.entities,
+              migrations: options.migrations,
+              migrationsRun: true,
+              migrationsTransactionMode: 'each' as const,
+              synchronize: false,
+              extra: { max: 10, application_name: `regsync-${options.service}-${options.instanceKey}` },
+            };
+          },
+        }),
+      ],
+      controllers: [HealthController],
+      providers: [{ provide: HealthChecks, useValue: new HealthChecks(options.service, options.instanceKey) }],
+      exports: [HealthChecks],
+    };
+  }
+
+  onModuleInit(): void {
+    this.healthChecks.register('database', async () => {
+      await this.dataSource.query('select 1');
+      return { healthy: true };
+    });
+  }
+}

@@ -1,0 +1,37 @@
+import { DynamicModule, INestApplication, Logger, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { CustomTransportStrategy } from '@nestjs/microservices';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+
+export interface StartServiceOptions {
+  /** e.g. `municipal-register 03404000`: names the OpenAPI document and the start-up log line. */
+  title: string;
+  host: string;
+  port: number;
+  /** The Kafka consumer, connected as a NestJS microservice beside the HTTP API. */
+  transport?: CustomTransportStrategy;
+  /** Largest accepted request body; larger ones are refused with 413. */
+  bodyLimit?: string;
+  /** Media types besides `application/json` whose bodies are parsed as JSON (e.g. `application/vnd.schemaregistry.v1+json`). */
+  jsonMediaTypes?: string[];
+}
+
+/** Starts one service instance: HTTP API with OpenAPI at /openapi.json, the Kafka consumer, graceful shutdown. */
+export async function startService(rootModule: Type<unknown> | DynamicModule, options: StartServiceOptions): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(rootModule, { bufferLogs: false, bodyParser: false });
+  app.useBodyParser('json', { limit: options.bodyLimit ?? '64kb', type: ['application/json', ...(options.jsonMediaTypes ?? [])] });
+  // SIGTERM/SIGINT close the consumer first (draining its batch), then the modules, then the database.
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(`regsync ${options.title}`).addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'agency-api-key').build());
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
+
+  if (options.transport) {
+    app.connectMicroservice({ strategy: options.transport }, { inheritAppConfig: true });
+    await app.startAllMicroservices();
+  }
+  await app.listen(options.port, options.host);
+  new Logger('regsync').log(`${options.title} listening on http://${options.host}:${options.port}`);
+  return app;
+}
