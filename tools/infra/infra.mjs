@@ -159,6 +159,11 @@ export async function kafkaUp(brokerCount = 1) {
   requireCommand('java', ['-version'], 'Install a Java runtime, version 17 or newer (Debian: apt-get install openjdk-17-jre-headless).');
   fetchKafkaJars();
   const layout = clusterLayout(brokerCount);
+  if (!layout.brokers.some((broker) => pidOf(broker)) && (await kafkaAnswers(layout.bootstrap, brokerCount))) {
+    // a broker from another checkout (or started by hand) already serves these ports: use it, never stop it
+    console.log(`infra: using the Kafka already answering at ${layout.bootstrap}`);
+    return { bootstrap: layout.bootstrap, started: false };
+  }
   const alreadyRunning = layout.brokers.every((broker) => pidOf(broker));
   const clusterIdFile = join(cacheDir, `cluster-${brokerCount}`, 'cluster.id');
   mkdirSync(dirname(clusterIdFile), { recursive: true });
@@ -178,6 +183,15 @@ export async function kafkaUp(brokerCount = 1) {
       : `infra: Kafka (KRaft, ${brokerCount} broker${brokerCount > 1 ? 's' : ''}) ready at ${layout.bootstrap} after ${Date.now() - started} ms`,
   );
   return { bootstrap: layout.bootstrap, started: !alreadyRunning };
+}
+
+async function kafkaAnswers(bootstrap, brokerCount) {
+  try {
+    await waitForKafka(bootstrap, brokerCount, 1_000);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Kafka cluster ids are 16 random bytes in URL-safe base64 without padding. */
