@@ -1,0 +1,7 @@
+/**
+ * Registration id of a birth in the Geburtenregister, `<AGS>-G-<year>-<6-digit sequence>`
+ * (e.g. 03404000-G-2026-000001). It identifies the child until the BZSt has assigned an IdNr.
+ */
+export function birthRegistrationId(ags: string, year: number, sequence: number): string {
+  return `${ags}-G-${year}-${String(sequence).padStart(6, '0')}`;
+}

@@ -1,0 +1,82 @@
+import type { Address, DeathRecorded, IdNrRequested, NameChanged, ResidenceRegistered, Sex } from '@regsync/contracts/generated/events';
+import { formatCalendarDate } from '../calendar-date';
+import { RegisterRejection, rejectIfDeceased } from './register-rejection';
+
+export type BaseDataStatus = 'ALIVE' | 'DECEASED';
+
+/** The base data the BZSt keeps about one IdNr (§ 139b Abs. 3 AO): no previous address, no marital status. */
+export interface IdnrBaseData {
+  idnr: string;
+  /** The Vorläufiges Bearbeitungsmerkmal of a newborn's request; null for persons known from a registration. */
+  birthRegistrationId: string | null;
+  familyName: string;
+  givenNames: string;
+  previousFamilyNames: string[];
+  sex: Sex;
+  dateOfBirth: string;
+  placeOfBirth: string | null;
+  address: Address;
+  movedInOn: string | null;
+  status: BaseDataStatus;
+  dateOfDeath: string | null;
+}
+
+export type IdnrRequestForBaseData = Pick<IdNrRequested, 'birthRegistrationId' | 'familyName' | 'givenNames' | 'sex' | 'dateOfBirth' | 'placeOfBirth' | 'address'>;
+export type ResidenceForBaseData = Pick<ResidenceRegistered, 'idnr' | 'familyName' | 'givenNames' | 'sex' | 'dateOfBirth' | 'address' | 'movedInOn'>;
+export type NameChangeForBaseData = Pick<NameChanged, 'idnr' | 'familyName' | 'givenNames' | 'previousFamilyName'>;
+export type DeathForBaseData = Pick<DeathRecorded, 'idnr' | 'dateOfDeath'>;
+
+/** The base data of a newborn at the moment the IdNr is assigned. */
+export function baseDataForNewborn(request: IdnrRequestForBaseData, idnr: string): IdnrBaseData {
+  return {
+    idnr,
+    birthRegistrationId: request.birthRegistrationId,
+    familyName: request.familyName,
+    givenNames: request.givenNames,
+    previousFamilyNames: [],
+    sex: request.sex,
+    dateOfBirth: formatCalendarDate(request.dateOfBirth),
+    placeOfBirth: request.placeOfBirth,
+    address: request.address,
+    movedInOn: formatCalendarDate(request.dateOfBirth),
+    status: 'ALIVE',
+    dateOfDeath: null,
+  };
+}
+
+/** Every registration keeps the address current; a person first met through a registration is added. */
+export function applyResidenceToBaseData(existing: IdnrBaseData | undefined, residence: ResidenceForBaseData): IdnrBaseData {
+  rejectIfDeceased(existing, residence.idnr);
+  return {
+    idnr: residence.idnr,
+    birthRegistrationId: existing?.birthRegistrationId ?? null,
+    familyName: residence.familyName,
+    givenNames: residence.givenNames,
+    previousFamilyNames: existing?.previousFamilyNames ?? [],
+    sex: residence.sex,
+    dateOfBirth: formatCalendarDate(residence.dateOfBirth),
+    placeOfBirth: existing?.placeOfBirth ?? null,
+    address: residence.address,
+    movedInOn: formatCalendarDate(residence.movedInOn),
+    status: 'ALIVE',
+    dateOfDeath: null,
+  };
+}
+
+export function changeBaseDataName(existing: IdnrBaseData | undefined, change: NameChangeForBaseData): IdnrBaseData {
+  const data = known(existing, change.idnr);
+  rejectIfDeceased(data, change.idnr);
+  const previous = data.familyName === change.familyName ? data.previousFamilyNames : [...data.previousFamilyNames, data.familyName];
+  return { ...data, familyName: change.familyName, givenNames: change.givenNames, previousFamilyNames: previous };
+}
+
+export function recordBaseDataDeath(existing: IdnrBaseData | undefined, death: DeathForBaseData): IdnrBaseData {
+  const data = known(existing, death.idnr);
+  rejectIfDeceased(data, death.idnr);
+  return { ...data, status: 'DECEASED', dateOfDeath: formatCalendarDate(death.dateOfDeath) };
+}
+
+function known(data: IdnrBaseData | undefined, idnr: string): IdnrBaseData {
+  if (!data) throw new RegisterRejection('unknown-subject', `${idnr} has no base data at the BZSt`);
+  return data;
+}

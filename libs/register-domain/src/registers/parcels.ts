@@ -1,0 +1,42 @@
+import { landOfAgs } from '../ags';
+import { landOfParcel } from '../parcel-id';
+import { DomainValidationError } from '../validation-error';
+
+/** A Flurstück (parcel) in the Liegenschaftskataster (cadastre) of a Land. */
+export interface Parcel {
+  parcelId: string;
+  municipalityKey: string;
+  areaSquareMetres: number;
+  usage: string;
+  ownerIdnrs: string[];
+  lastChangeReason: string | null;
+}
+
+export interface ParcelInput {
+  parcelId: string;
+  municipalityKey: string;
+  areaSquareMetres: number;
+  usage: string;
+  ownerIdnrs: string[];
+  changeReason: string | null;
+}
+
+/**
+ * Records a new Flurstück (ParcelRecorded) or a Fortführung (update) of a known one (ParcelChanged).
+ * The cadastre of a Land keeps only parcels in that Land.
+ */
+export function recordParcel(existing: Parcel | undefined, input: ParcelInput, land: string): { parcel: Parcel; eventType: 'ParcelRecorded' | 'ParcelChanged' } {
+  if (landOfParcel(input.parcelId) !== land) throw new DomainValidationError('parcelId', `must lie in Land ${land} (this cadastre)`);
+  if (landOfAgs(input.municipalityKey) !== land) throw new DomainValidationError('municipalityKey', `must be a municipality in Land ${land}`);
+  if (new Set(input.ownerIdnrs).size !== input.ownerIdnrs.length) throw new DomainValidationError('ownerIdnrs', 'must not name an owner twice');
+  if (existing && !input.changeReason) throw new DomainValidationError('changeReason', 'is required when the parcel is already recorded');
+  const parcel: Parcel = {
+    parcelId: input.parcelId,
+    municipalityKey: input.municipalityKey,
+    areaSquareMetres: input.areaSquareMetres,
+    usage: input.usage,
+    ownerIdnrs: input.ownerIdnrs,
+    lastChangeReason: existing ? input.changeReason : null,
+  };
+  return { parcel, eventType: existing ? 'ParcelChanged' : 'ParcelRecorded' };
+}

@@ -1,0 +1,26 @@
+import type { ParcelChanged } from '@regsync/contracts/generated/events';
+
+/** One parcel in a municipality's Grundsteuer (property-tax) roll: the tax base the cadastre reports. */
+export interface PropertyTaxEntry {
+  parcelId: string;
+  municipalityKey: string;
+  areaSquareMetres: number;
+  usage: string;
+  ownerIdnrs: string[];
+  lastChangeReason: string | null;
+}
+
+/** What the roll receives of ParcelRecorded / ParcelChanged (changeReason only with a change). */
+export type ParcelForPropertyTax = Pick<ParcelChanged, 'parcelId' | 'municipalityKey' | 'areaSquareMetres' | 'usage' | 'ownerIdnrs'> & { changeReason?: string };
+
+/** The roll takes over the cadastre's facts as they are: no owner is asked for a declaration. */
+export function applyParcelToPropertyTax(existing: PropertyTaxEntry | undefined, parcel: ParcelForPropertyTax): PropertyTaxEntry {
+  return {
+    parcelId: parcel.parcelId,
+    municipalityKey: parcel.municipalityKey,
+    areaSquareMetres: parcel.areaSquareMetres,
+    usage: parcel.usage,
+    ownerIdnrs: parcel.ownerIdnrs,
+    lastChangeReason: parcel.changeReason ?? existing?.lastChangeReason ?? null,
+  };
+}

@@ -1,0 +1,113 @@
+import type { Address, BirthRecorded, DeathRecorded, MaritalStatus, NameChanged, ResidenceRegistered, Sex } from '@regsync/contracts/generated/events';
+import { formatCalendarDate } from '../calendar-date';
+import { RegisterRejection, rejectIfDeceased } from './register-rejection';
+
+export type ResidentStatus = 'RESIDENT' | 'MOVED_OUT' | 'DECEASED';
+
+/** A person in the Melderegister (residents register) of one municipality. Dates are YYYY-MM-DD. */
+export interface Resident {
+  /** null until the BZSt has assigned one (newborns). */
+  idnr: string | null;
+  /** Set for persons registered from a birth, the link until the IdNr arrives. */
+  birthRegistrationId: string | null;
+  familyName: string;
+  givenNames: string;
+  sex: Sex;
+  dateOfBirth: string;
+  address: Address;
+  movedInOn: string;
+  status: ResidentStatus;
+  movedOutOn: string | null;
+  /** AGS of the municipality moved to (Rückmeldung). */
+  movedOutTo: string | null;
+  maritalStatus: MaritalStatus | null;
+  dateOfDeath: string | null;
+  placeOfDeath: string | null;
+}
+
+/** What the Melderegister receives of each event (the routing catalog drops the rest). */
+export type BirthForResidents = Pick<BirthRecorded, 'birthRegistrationId' | 'familyName' | 'givenNames' | 'sex' | 'dateOfBirth' | 'residence'>;
+export type ResidenceForResidents = Pick<ResidenceRegistered, 'idnr' | 'familyName' | 'givenNames' | 'sex' | 'dateOfBirth' | 'address' | 'movedInOn' | 'previousAddress'>;
+export type NameChangeForResidents = Pick<NameChanged, 'idnr' | 'familyName' | 'givenNames' | 'maritalStatus'>;
+export type DeathForResidents = Pick<DeathRecorded, 'idnr' | 'dateOfDeath' | 'placeOfDeath'>;
+
+/** A newborn is registered at the parents' residence from the Standesamt's notice, before it has an IdNr. */
+export function residentFromBirth(birth: BirthForResidents): Resident {
+  return {
+    idnr: null,
+    birthRegistrationId: birth.birthRegistrationId,
+    familyName: birth.familyName,
+    givenNames: birth.givenNames,
+    sex: birth.sex,
+    dateOfBirth: formatCalendarDate(birth.dateOfBirth),
+    address: birth.residence,
+    movedInOn: formatCalendarDate(birth.dateOfBirth),
+    status: 'RESIDENT',
+    movedOutOn: null,
+    movedOutTo: null,
+    maritalStatus: 'SINGLE',
+    dateOfDeath: null,
+    placeOfDeath: null,
+  };
+}
+
+export function assignIdnrToResident(resident: Resident, idnr: string): Resident {
+  if (resident.idnr !== null && resident.idnr !== idnr) {
+    throw new RegisterRejection('idnr-conflict', `${resident.birthRegistrationId} already has the IdNr ${resident.idnr}`);
+  }
+  return { ...resident, idnr };
+}
+
+/**
+ * Anmeldung (registration) at this municipality: a new resident, or the new address of one already here.
+ * A moved-out person who comes back is a resident again.
+ */
+export function moveIn(existing: Resident | undefined, residence: ResidenceForResidents, municipalityKey: string): Resident {
+  rejectIfDeceased(existing, residence.idnr);
+  if (residence.address.municipalityKey !== municipalityKey) {
+    throw new RegisterRejection('wrong-municipality', `the address lies in ${residence.address.municipalityKey}, not in ${municipalityKey}`);
+  }
+  return {
+    idnr: residence.idnr,
+    birthRegistrationId: existing?.birthRegistrationId ?? null,
+    familyName: residence.familyName,
+    givenNames: residence.givenNames,
+    sex: residence.sex,
+    dateOfBirth: formatCalendarDate(residence.dateOfBirth),
+    address: residence.address,
+    movedInOn: formatCalendarDate(residence.movedInOn),
+    status: 'RESIDENT',
+    movedOutOn: null,
+    movedOutTo: null,
+    maritalStatus: existing?.maritalStatus ?? null,
+    dateOfDeath: null,
+    placeOfDeath: null,
+  };
+}
+
+/**
+ * Rückmeldung (§ 33 BMG): the municipality moved away from marks the person as moved out on the day they
+ * moved in elsewhere. Returns undefined when this register does not know the person (nothing to mark).
+ */
+export function moveOut(existing: Resident | undefined, residence: ResidenceForResidents): Resident | undefined {
+  if (!existing) return undefined;
+  rejectIfDeceased(existing, residence.idnr);
+  return { ...existing, status: 'MOVED_OUT', movedOutOn: formatCalendarDate(residence.movedInOn), movedOutTo: residence.address.municipalityKey };
+}
+
+export function changeResidentName(existing: Resident | undefined, change: NameChangeForResidents): Resident {
+  const resident = known(existing, change.idnr);
+  rejectIfDeceased(resident, change.idnr);
+  return { ...resident, familyName: change.familyName, givenNames: change.givenNames, maritalStatus: change.maritalStatus ?? resident.maritalStatus };
+}
+
+export function recordResidentDeath(existing: Resident | undefined, death: DeathForResidents): Resident {
+  const resident = known(existing, death.idnr);
+  rejectIfDeceased(resident, death.idnr);
+  return { ...resident, status: 'DECEASED', dateOfDeath: formatCalendarDate(death.dateOfDeath), placeOfDeath: death.placeOfDeath };
+}
+
+function known(resident: Resident | undefined, idnr: string): Resident {
+  if (!resident) throw new RegisterRejection('unknown-subject', `${idnr} is not in this Melderegister`);
+  return resident;
+}

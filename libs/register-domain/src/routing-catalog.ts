@@ -1,0 +1,201 @@
+import { isEventType, type EventType } from './event-type';
+import type { RegisterKind } from './registers';
+
+/**
+ * One permitted transfer: which payload fields of an event type a recipient register may receive,
+ * under which legal basis and for which purpose. Fields are top-level payload fields (an address
+ * counts as one field). The envelope is always passed on: it names sender, subject and legal basis.
+ */
+export interface Route {
+  recipient: RegisterKind;
+  eventType: EventType;
+  fields: readonly string[];
+  legalBasis: string;
+  purpose: string;
+}
+
+const LANDESMELDEREGISTER_BASIS = '§ 55 Abs. 3 BMG i. V. m. Landesrecht (Ausführungsgesetz zum BMG)';
+const LANDESMELDEREGISTER_PURPOSE = "keep the Land's central residents data (zentraler Meldedatenbestand) current";
+
+/**
+ * The routing catalog, reviewed like code. A transfer not listed here has no legal basis and does not
+ * happen; a field not listed for its route is dropped before it reaches the recipient's store.
+ */
+export const ROUTING_CATALOG: readonly Route[] = [
+  // Melderegister (residents register) of a municipality.
+  {
+    recipient: 'MELDEREGISTER',
+    eventType: 'BirthRecorded',
+    // No parentIdnrs: § 3 Abs. 1 Nr. 9 BMG lists what is stored about the legal representatives, and
+    // the IdNr is not among it.
+    fields: ['birthRegistrationId', 'familyName', 'givenNames', 'sex', 'dateOfBirth', 'placeOfBirth', 'residence'],
+    legalBasis: '§ 57 PStV',
+    purpose: 'Mitteilung des Standesamts an die Meldebehörde: register the newborn at the residence of the parents',
+  },
+  {
+    recipient: 'MELDEREGISTER',
+    eventType: 'NameChanged',
+    // No reason: the Melderegister keeps names, former names and marital status (§ 3 Abs. 1 BMG), not why they changed.
+    fields: ['idnr', 'familyName', 'givenNames', 'previousFamilyName', 'maritalStatus', 'effectiveOn'],
+    legalBasis: '§ 57 PStV',
+    purpose: 'Mitteilung des Standesamts an die Meldebehörde: update names and marital status of the resident',
+  },
+  {
+    recipient: 'MELDEREGISTER',
+    eventType: 'DeathRecorded',
+    fields: ['idnr', 'dateOfDeath', 'placeOfDeath'],
+    legalBasis: '§ 57 PStV',
+    purpose: 'Mitteilung des Standesamts an die Meldebehörde: record date and place of death (§ 3 Abs. 1 BMG)',
+  },
+  {
+    recipient: 'MELDEREGISTER',
+    eventType: 'ResidenceRegistered',
+    fields: ['idnr', 'familyName', 'givenNames', 'sex', 'dateOfBirth', 'address', 'movedInOn', 'previousAddress'],
+    legalBasis: '§ 33 Abs. 1 BMG',
+    purpose: 'Rückmeldung: the municipality moved away from marks the person as moved out',
+  },
+  {
+    recipient: 'MELDEREGISTER',
+    eventType: 'IdNrAssigned',
+    fields: ['birthRegistrationId', 'idnr', 'requestingMunicipalityKey'],
+    legalBasis: '§ 139b Abs. 6 Satz 4 AO',
+    purpose: 'the BZSt tells the requesting Meldebehörde the assigned IdNr for storage in the Melderegister',
+  },
+
+  // Landesmelderegister: the Land's mirror of the residents of its municipalities.
+  {
+    recipient: 'LANDESMELDEREGISTER',
+    eventType: 'ResidenceRegistered',
+    fields: ['idnr', 'familyName', 'givenNames', 'sex', 'dateOfBirth', 'address', 'movedInOn', 'previousAddress'],
+    legalBasis: LANDESMELDEREGISTER_BASIS,
+    purpose: `${LANDESMELDEREGISTER_PURPOSE}: move in`,
+  },
+  {
+    recipient: 'LANDESMELDEREGISTER',
+    eventType: 'MovedOut',
+    fields: ['idnr', 'movedOutOn', 'fromMunicipalityKey', 'toMunicipalityKey'],
+    legalBasis: LANDESMELDEREGISTER_BASIS,
+    purpose: `${LANDESMELDEREGISTER_PURPOSE}: move out`,
+  },
+  {
+    recipient: 'LANDESMELDEREGISTER',
+    eventType: 'NameChanged',
+    fields: ['idnr', 'familyName', 'givenNames', 'previousFamilyName', 'maritalStatus', 'effectiveOn'],
+    legalBasis: LANDESMELDEREGISTER_BASIS,
+    purpose: `${LANDESMELDEREGISTER_PURPOSE}: names and marital status`,
+  },
+  {
+    recipient: 'LANDESMELDEREGISTER',
+    eventType: 'DeathRecorded',
+    fields: ['idnr', 'dateOfDeath', 'placeOfDeath'],
+    legalBasis: LANDESMELDEREGISTER_BASIS,
+    purpose: `${LANDESMELDEREGISTER_PURPOSE}: death`,
+  },
+  {
+    recipient: 'LANDESMELDEREGISTER',
+    eventType: 'InformationBlockSet',
+    fields: ['idnr', 'blockKind', 'validUntil'],
+    legalBasis: LANDESMELDEREGISTER_BASIS,
+    purpose: `${LANDESMELDEREGISTER_PURPOSE}: information blocks (§§ 51, 52 BMG) must hold in the mirror too`,
+  },
+  {
+    recipient: 'LANDESMELDEREGISTER',
+    eventType: 'InformationBlockLifted',
+    fields: ['idnr', 'blockKind'],
+    legalBasis: LANDESMELDEREGISTER_BASIS,
+    purpose: `${LANDESMELDEREGISTER_PURPOSE}: information blocks (§§ 51, 52 BMG)`,
+  },
+
+  // IdNr base data at the BZSt (§ 139b Abs. 3 AO, § 4 IDNrG): only base data, no previous address,
+  // no place of death, no reason for a name change.
+  {
+    recipient: 'IDNR_BASISDATEN',
+    eventType: 'IdNrRequested',
+    fields: [
+      'birthRegistrationId',
+      'familyName',
+      'givenNames',
+      'sex',
+      'dateOfBirth',
+      'placeOfBirth',
+      'address',
+      'requestingMunicipalityKey',
+    ],
+    legalBasis: '§ 139b Abs. 7 AO, § 9 Abs. 1 2. BMeldDÜV',
+    purpose: 'assign an IdNr to a newborn; birthRegistrationId serves as the Vorläufiges Bearbeitungsmerkmal',
+  },
+  {
+    recipient: 'IDNR_BASISDATEN',
+    eventType: 'ResidenceRegistered',
+    fields: ['idnr', 'familyName', 'givenNames', 'sex', 'dateOfBirth', 'address', 'movedInOn'],
+    legalBasis: '§ 139b Abs. 8 AO, § 9 Abs. 1 2. BMeldDÜV',
+    purpose: 'keep the current address and move-in date of the IdNr base data current (§ 4 Abs. 2 IDNrG)',
+  },
+  {
+    recipient: 'IDNR_BASISDATEN',
+    eventType: 'NameChanged',
+    fields: ['idnr', 'familyName', 'givenNames', 'previousFamilyName'],
+    legalBasis: '§ 139b Abs. 8 AO, § 9 Abs. 1 2. BMeldDÜV',
+    purpose: 'keep names and former names of the IdNr base data current (§ 4 Abs. 2 IDNrG)',
+  },
+  {
+    recipient: 'IDNR_BASISDATEN',
+    eventType: 'DeathRecorded',
+    fields: ['idnr', 'dateOfDeath'],
+    legalBasis: '§ 139b Abs. 8 AO, § 9 Abs. 1 2. BMeldDÜV',
+    purpose: 'record the Sterbetag in the IdNr base data (§ 4 Abs. 2 IDNrG)',
+  },
+
+  // Grundsteuer: the municipal property-tax roll; owner IdNrs but no names.
+  {
+    recipient: 'GRUNDSTEUER',
+    eventType: 'ParcelRecorded',
+    fields: ['parcelId', 'municipalityKey', 'areaSquareMetres', 'usage', 'ownerIdnrs'],
+    legalBasis: '§ 229 Abs. 3 BewG',
+    purpose:
+      'the cadastre reports parcel facts relevant for the Grundsteuer, so no owner has to declare them ' +
+      '(in today\'s law to the Finanzamt, which passes the Messbetrag on to the municipality, § 184 Abs. 3 AO)',
+  },
+  {
+    recipient: 'GRUNDSTEUER',
+    eventType: 'ParcelChanged',
+    fields: ['parcelId', 'municipalityKey', 'areaSquareMetres', 'usage', 'ownerIdnrs', 'changeReason'],
+    legalBasis: '§ 229 Abs. 3 BewG',
+    purpose:
+      'the cadastre reports parcel changes relevant for the Grundsteuer, so no owner has to declare them ' +
+      '(in today\'s law to the Finanzamt, which passes the Messbetrag on to the municipality, § 184 Abs. 3 AO)',
+  },
+];
+
+export interface Projection {
+  /** A copy holding only the fields the route allows (plus the envelope, if the input had one). */
+  payload: Record<string, unknown>;
+  /** Fields present in the input that the recipient has no basis to receive. */
+  droppedFields: string[];
+  route: Route;
+}
+
+export function routeFor(recipient: RegisterKind, eventType: string): Route | undefined {
+  if (!isEventType(eventType)) return undefined;
+  return ROUTING_CATALOG.find((route) => route.recipient === recipient && route.eventType === eventType);
+}
+
+/**
+ * What the recipient may receive of this event; undefined when there is no basis at all, and then the
+ * recipient must not receive the event.
+ */
+export function projectForRecipient(
+  recipient: RegisterKind,
+  eventType: string,
+  payload: Record<string, unknown>,
+): Projection | undefined {
+  const route = routeFor(recipient, eventType);
+  if (!route) return undefined;
+  const projected: Record<string, unknown> = {};
+  const droppedFields: string[] = [];
+  for (const [field, value] of Object.entries(payload)) {
+    if (field === 'envelope' || route.fields.includes(field)) projected[field] = value;
+    else droppedFields.push(field);
+  }
+  return { payload: projected, droppedFields, route };
+}
