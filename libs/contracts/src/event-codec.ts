@@ -1,4 +1,4 @@
-import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import * as avro from 'avsc';
 import { avroType, invalidPaths } from './avro-types';
 import { EventSchemaVersion, latestSchemas } from './event-schemas';
@@ -50,7 +50,11 @@ export class EventCodec {
     const registry = new SchemaRegistry({ host: registryUrl });
     const local = new Map<EventType, { version: EventSchemaVersion; type: avro.Type; schemaId: number }>();
     for (const version of latestSchemas(schemasDir).values()) {
-      const { id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(version.schema) }, { subject: registrySubjectOf(version.eventType, version.fullName) });
+      const { id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(version.schema) }, {
+        subject: registrySubjectOf(version.eventType, version.fullName),
+        // the same level the compatibility gate enforces (npm run schemas:check)
+        compatibility: COMPATIBILITY.FULL_TRANSITIVE,
+      });
       local.set(version.eventType, { version, type: avroType(version.schema), schemaId: id });
     }
     return new EventCodec(registryUrl, local);

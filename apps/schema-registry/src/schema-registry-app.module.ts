@@ -1,0 +1,26 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { instanceDatabaseName } from '@regsync/persistence/database-url';
+import { SchemaRegistryModule, schemaRegistryEntities, schemaRegistryMigrations } from '@regsync/schema-registry/schema-registry.module';
+import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
+import { SchemaRegistryConfig } from './config';
+
+/** The local schema registry, used when no production registry is configured; one database per namespace. */
+@Module({})
+export class SchemaRegistryAppModule {
+  static forRoot(config: SchemaRegistryConfig): DynamicModule {
+    return {
+      module: SchemaRegistryAppModule,
+      imports: [
+        ServiceDatabaseModule.forRoot({
+          service: 'schema-registry',
+          instanceKey: 'local',
+          serverUrl: config.DATABASE_URL,
+          databaseName: instanceDatabaseName('schema_registry', undefined, config.NAMESPACE),
+          entities: schemaRegistryEntities,
+          migrations: schemaRegistryMigrations,
+        }),
+        SchemaRegistryModule,
+      ],
+    };
+  }
+}

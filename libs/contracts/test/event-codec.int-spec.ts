@@ -1,0 +1,68 @@
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { INestApplication } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { instanceDatabaseName } from '@regsync/persistence/database-url';
+import { dropDatabase } from '@regsync/persistence/ensure-database';
+import { startSchemaRegistry } from '../../../apps/schema-registry/src/start-schema-registry';
+import { EventCodec, EventDecodeError, EventEncodeError } from '../src/event-codec';
+import { EVENT_TYPES } from '../src/generated/events';
+import { sampleEvent } from '../src/sample-events';
+
+const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const namespace = `codec_${randomUUID().slice(0, 8)}`;
+const TIMESTAMP_FIELDS = new Set(['occurredAt']);
+
+/** What a plain Avro reader without logical types sees: timestamps as epoch millis, dates as epoch days. */
+function asPlainAvro(value: unknown, key = ''): unknown {
+  if (value instanceof Date) return TIMESTAMP_FIELDS.has(key) ? value.getTime() : value.getTime() / 86_400_000;
+  if (Array.isArray(value)) return value.map((item) => asPlainAvro(item));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asPlainAvro(v, k)]));
+  return value;
+}
+
+describe('EventCodec with the schema registry', () => {
+  let registryApp: INestApplication;
+  let registryUrl: string;
+  let codec: EventCodec;
+
+  beforeAll(async () => {
+    registryApp = await startSchemaRegistry({ HOST: '127.0.0.1', PORT: 0, DATABASE_URL: serverUrl, NAMESPACE: namespace });
+    registryUrl = `http://127.0.0.1:${(registryApp.getHttpServer().address() as AddressInfo).port}`;
+    codec = await EventCodec.connect(registryUrl);
+  });
+
+  afterAll(async () => {
+    await registryApp?.close();
+    await dropDatabase(serverUrl, instanceDatabaseName('schema_registry', undefined, namespace));
+  });
+
+  it.each(EVENT_TYPES)('encodes %s so that the standard Confluent client decodes the same values', async (eventType) => {
+    const event = sampleEvent(eventType);
+    const bytes = codec.encode(event);
+
+    expect(bytes.readUInt8(0)).toBe(0);
+    expect(bytes.readUInt32BE(1)).toBe(codec.schemaIdOf(eventType));
+    expect(await new SchemaRegistry({ host: registryUrl }).decode(bytes)).toEqual(asPlainAvro(event));
+    expect(await codec.decode(bytes)).toEqual({ eventType, event, schemaId: codec.schemaIdOf(eventType) });
+  });
+
+  it('registers every schema once: a second service gets the same ids', async () => {
+    const second = await EventCodec.connect(registryUrl);
+    for (const eventType of EVENT_TYPES) expect(second.schemaIdOf(eventType)).toBe(codec.schemaIdOf(eventType));
+  });
+
+  it('refuses to encode an event that does not fit its schema, naming the fields', () => {
+    const event = sampleEvent('MovedOut');
+    const broken = { ...event, movedOutOn: 'yesterday', toMunicipalityKey: undefined } as unknown as typeof event;
+    expect(() => codec.encode(broken)).toThrow(EventEncodeError);
+    expect(() => codec.encode(broken)).toThrow(/movedOutOn.*toMunicipalityKey|toMunicipalityKey.*movedOutOn/);
+  });
+
+  it('reports bytes that are not regsync events as permanent decode errors', async () => {
+    await expect(codec.decode(Buffer.from('{"json":"not avro"}'))).rejects.toThrow(new EventDecodeError('not in Confluent wire format: magic byte 123'));
+    await expect(codec.decode(Buffer.from([0, 0, 0, 0x7f, 0x7f, 1]))).rejects.toThrow(EventDecodeError);
+    const truncated = codec.encode(sampleEvent('NameChanged')).subarray(0, 12);
+    await expect(codec.decode(truncated)).rejects.toThrow(/does not match schema/);
+  });
+});

@@ -1,0 +1,42 @@
+import { Body, Controller, Delete, Get, Param, Put, Query, UseFilters } from '@nestjs/common';
+import type { CompatibilityLevel } from './avro-compatibility';
+import { GLOBAL_CONFIG_SUBJECT } from './compatibility-config.entity';
+import { RegistryErrorFilter } from './registry-error.filter';
+import { SchemaRegistryService } from './schema-registry.service';
+
+/** Confluent's `/config` API: compatibility levels, global and per subject. GET answers `compatibilityLevel`, PUT takes and answers `compatibility`. */
+@Controller('config')
+@UseFilters(RegistryErrorFilter)
+export class ConfigController {
+  constructor(private readonly registry: SchemaRegistryService) {}
+
+  @Get()
+  async global(): Promise<{ compatibilityLevel: CompatibilityLevel }> {
+    return { compatibilityLevel: await this.registry.globalLevel() };
+  }
+
+  @Put()
+  async setGlobal(@Body() body: { compatibility?: unknown } | undefined): Promise<{ compatibility: CompatibilityLevel }> {
+    return { compatibility: await this.registry.setLevel(GLOBAL_CONFIG_SUBJECT, body?.compatibility) };
+  }
+
+  @Delete()
+  async deleteGlobal(): Promise<{ compatibilityLevel: CompatibilityLevel }> {
+    return { compatibilityLevel: await this.registry.deleteLevel(GLOBAL_CONFIG_SUBJECT) };
+  }
+
+  @Get(':subject')
+  async subject(@Param('subject') subject: string, @Query('defaultToGlobal') defaultToGlobal?: string): Promise<{ compatibilityLevel: CompatibilityLevel }> {
+    return { compatibilityLevel: await this.registry.subjectLevel(subject, defaultToGlobal === 'true') };
+  }
+
+  @Put(':subject')
+  async setSubject(@Param('subject') subject: string, @Body() body: { compatibility?: unknown } | undefined): Promise<{ compatibility: CompatibilityLevel }> {
+    return { compatibility: await this.registry.setLevel(subject, body?.compatibility) };
+  }
+
+  @Delete(':subject')
+  async deleteSubject(@Param('subject') subject: string): Promise<{ compatibilityLevel: CompatibilityLevel }> {
+    return { compatibilityLevel: await this.registry.deleteLevel(subject) };
+  }
+}
