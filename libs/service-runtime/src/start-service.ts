@@ -3,15 +3,14 @@ import { NestFactory } from '@nestjs/core';
 import { CustomTransportStrategy } from '@nestjs/microservices';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { HttpErrorFilter, httpErrorMiddleware } from './http-error.filter';
 
 export interface StartServiceOptions {
   /** e.g. `municipal-register 03404000`: names the OpenAPI document and the start-up log line. */
   title: string;
   host: string;
   port: number;
-  /** The Kafka consumer, connected as a NestJS microservice beside the HTTP API; a class is taken from the app's container. */
-  transport?: CustomTransportStrategy | Type<CustomTransportStrategy>;
+  /** The Kafka consumer, connected as a NestJS microservice beside the HTTP API. */
+  transport?: CustomTransportStrategy;
   /** Largest accepted request body; larger ones are refused with 413. */
   bodyLimit?: string;
   /** Media types besides `application/json` whose bodies are parsed as JSON (e.g. `application/vnd.schemaregistry.v1+json`). */
@@ -22,9 +21,6 @@ export interface StartServiceOptions {
 export async function startService(rootModule: Type<unknown> | DynamicModule, options: StartServiceOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(rootModule, { bufferLogs: false, bodyParser: false });
   app.useBodyParser('json', { limit: options.bodyLimit ?? '64kb', type: ['application/json', ...(options.jsonMediaTypes ?? [])] });
-  // Body parser errors (413, malformed JSON) happen before any controller, so Nest's filters never see them.
-  app.use(httpErrorMiddleware);
-  app.useGlobalFilters(new HttpErrorFilter());
   // SIGTERM/SIGINT close the consumer first (draining its batch), then the modules, then the database.
   app.enableShutdownHooks();
 
@@ -32,8 +28,7 @@ export async function startService(rootModule: Type<unknown> | DynamicModule, op
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
 
   if (options.transport) {
-    const strategy = typeof options.transport === 'function' ? app.get(options.transport) : options.transport;
-    app.connectMicroservice({ strategy }, { inheritAppConfig: true });
+    app.connectMicroservice({ strategy: options.transport }, { inheritAppConfig: true });
     await app.startAllMicroservices();
   }
   await app.listen(options.port, options.host);
