@@ -9,8 +9,8 @@ export interface StartServiceOptions {
   title: string;
   host: string;
   port: number;
-  /** The Kafka consumer, connected as a NestJS microservice beside the HTTP API. */
-  transport?: CustomTransportStrategy;
+  /** The Kafka consumer, connected as a NestJS microservice beside the HTTP API; a class is taken from the app's container. */
+  transport?: CustomTransportStrategy | Type<CustomTransportStrategy>;
   /** Largest accepted request body; larger ones are refused with 413. */
   bodyLimit?: string;
   /** Media types besides `application/json` whose bodies are parsed as JSON (e.g. `application/vnd.schemaregistry.v1+json`). */
@@ -28,7 +28,8 @@ export async function startService(rootModule: Type<unknown> | DynamicModule, op
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
 
   if (options.transport) {
-    app.connectMicroservice({ strategy: options.transport }, { inheritAppConfig: true });
+    const strategy = typeof options.transport === 'function' ? app.get(options.transport) : options.transport;
+    app.connectMicroservice({ strategy }, { inheritAppConfig: true });
     await app.startAllMicroservices();
   }
   await app.listen(options.port, options.host);

@@ -1,0 +1,23 @@
+/** Kafka header names on every regsync event and, for dead letters, the `regsync-dlq-*` ones (docs/architecture.md). */
+export const KAFKA_HEADERS = {
+  eventType: 'regsync-event-type',
+  eventId: 'regsync-event-id',
+  correlationId: 'regsync-correlation-id',
+  traceparent: 'traceparent',
+  dlqReason: 'regsync-dlq-reason',
+  dlqReasonCode: 'regsync-dlq-reason-code',
+  dlqSourceTopic: 'regsync-dlq-source-topic',
+  dlqSourcePartition: 'regsync-dlq-source-partition',
+  dlqSourceOffset: 'regsync-dlq-source-offset',
+  dlqConsumerGroup: 'regsync-dlq-consumer-group',
+  dlqFailedAt: 'regsync-dlq-failed-at',
+  dlqAttempts: 'regsync-dlq-attempts',
+} as const;
+
+export const DLQ_HEADER_PREFIX = 'regsync-dlq-';
+
+/** A header value as a string (kafkajs hands out Buffers, arrays for repeated headers, or undefined). */
+export function headerText(value: Buffer | string | (Buffer | string)[] | undefined): string | undefined {
+  const single = Array.isArray(value) ? value[value.length - 1] : value;
+  return single === undefined ? undefined : single.toString();
+}

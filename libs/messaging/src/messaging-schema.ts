@@ -1,0 +1,166 @@
+import { Column, Entity, MigrationInterface, PrimaryColumn, PrimaryGeneratedColumn, QueryRunner } from 'typeorm';
+
+/** One outgoing event, encoded (Confluent framing) in the transaction of the register change that caused it. */
+@Entity({ name: 'regsync_outbox' })
+export class OutboxRecord {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id!: string;
+
+  @Column({ name: 'event_id', type: 'uuid' })
+  eventId!: string;
+
+  @Column({ name: 'event_type', type: 'text' })
+  eventType!: string;
+
+  @Column({ type: 'text' })
+  topic!: string;
+
+  @Column({ name: 'record_key', type: 'text' })
+  recordKey!: string;
+
+  @Column({ type: 'bytea' })
+  payload!: Buffer;
+
+  /** Kafka headers (regsync-event-type, regsync-event-id, regsync-correlation-id, traceparent). */
+  @Column({ type: 'jsonb' })
+  headers!: Record<string, string>;
+
+  @Column({ name: 'subject_version', type: 'bigint' })
+  subjectVersion!: string;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
+  publishedAt!: Date | null;
+}
+
+/** The version counter of each subject per sending register of this instance (envelope.subjectVersion). */
+@Entity({ name: 'regsync_subject_version' })
+export class SubjectVersionCounter {
+  @PrimaryColumn({ type: 'text' })
+  register!: string;
+
+  @PrimaryColumn({ name: 'subject_kind', type: 'text' })
+  subjectKind!: string;
+
+  @PrimaryColumn({ name: 'subject_id', type: 'text' })
+  subjectId!: string;
+
+  @Column({ type: 'bigint' })
+  version!: string;
+}
+
+/** Every event this instance has processed; the primary key makes a redelivery a no-op. */
+@Entity({ name: 'regsync_inbox' })
+export class InboxRecord {
+  @PrimaryColumn({ name: 'event_id', type: 'uuid' })
+  eventId!: string;
+
+  @Column({ name: 'event_type', type: 'text' })
+  eventType!: string;
+
+  @Column({ type: 'text' })
+  topic!: string;
+
+  @Column({ type: 'int' })
+  partition!: number;
+
+  @Column({ type: 'bigint' })
+  offset!: string;
+
+  /** applied | stale | gap_applied */
+  @Column({ type: 'text' })
+  outcome!: string;
+
+  @Column({ name: 'processed_at', type: 'timestamptz' })
+  processedAt!: Date;
+}
+
+/** The highest subject version applied per subject and source register (older ones are stale). */
+@Entity({ name: 'regsync_applied_version' })
+export class AppliedSubjectVersion {
+  @PrimaryColumn({ name: 'subject_kind', type: 'text' })
+  subjectKind!: string;
+
+  @PrimaryColumn({ name: 'subject_id', type: 'text' })
+  subjectId!: string;
+
+  @PrimaryColumn({ name: 'source_instance_key', type: 'text' })
+  sourceInstanceKey!: string;
+
+  @PrimaryColumn({ name: 'source_register', type: 'text' })
+  sourceRegister!: string;
+
+  @Column({ type: 'bigint' })
+  version!: string;
+}
+
+export class MessagingTables1760000100000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      create table regsync_outbox (
+        id bigserial primary key,
+        event_id uuid not null unique,
+        event_type text not null,
+        topic text not null,
+        record_key text not null,
+        payload bytea not null,
+        headers jsonb not null,
+        subject_version bigint not null,
+        created_at timestamptz not null default now(),
+        published_at timestamptz
+      )`);
+    // The relay only ever reads the unpublished tail; this index stays small however long the table grows.
+    await queryRunner.query(`create index regsync_outbox_unpublished on regsync_outbox (id) where published_at is null`);
+    await queryRunner.query(`
+      create function regsync_outbox_notify() returns trigger language plpgsql as $$
+      begin
+        perform pg_notify('regsync_outbox', '');
+        return null;
+      end $$`);
+    // Per statement, and NOTIFY is delivered at commit (deduplicated per transaction): one wake-up per transaction.
+    await queryRunner.query(`
+      create trigger regsync_outbox_notify after insert on regsync_outbox
+      for each statement execute function regsync_outbox_notify()`);
+    await queryRunner.query(`
+      create table regsync_subject_version (
+        register text not null,
+        subject_kind text not null,
+        subject_id text not null,
+        version bigint not null,
+        primary key (register, subject_kind, subject_id)
+      )`);
+    await queryRunner.query(`
+      create table regsync_inbox (
+        event_id uuid primary key,
+        event_type text not null,
+        topic text not null,
+        partition int not null,
+        "offset" bigint not null,
+        outcome text not null,
+        processed_at timestamptz not null default now()
+      )`);
+    await queryRunner.query(`
+      create table regsync_applied_version (
+        subject_kind text not null,
+        subject_id text not null,
+        source_instance_key text not null,
+        source_register text not null,
+        version bigint not null,
+        primary key (subject_kind, subject_id, source_instance_key, source_register)
+      )`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('drop table regsync_applied_version');
+    await queryRunner.query('drop table regsync_inbox');
+    await queryRunner.query('drop table regsync_subject_version');
+    await queryRunner.query('drop trigger regsync_outbox_notify on regsync_outbox');
+    await queryRunner.query('drop function regsync_outbox_notify');
+    await queryRunner.query('drop table regsync_outbox');
+  }
+}
+
+export const messagingEntities = [OutboxRecord, SubjectVersionCounter, InboxRecord, AppliedSubjectVersion];
+export const messagingMigrations = [MessagingTables1760000100000];

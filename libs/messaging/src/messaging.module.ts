@@ -1,0 +1,95 @@
+import { BeforeApplicationShutdown, DynamicModule, Inject, Logger, Module, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { Kafka, logLevel } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
+import { EventCodec } from '@regsync/contracts/event-codec';
+import { OUTBOX_PROGRESS_TOPIC, namespaced } from '@regsync/contracts/topic-catalog';
+import { HealthChecks } from '@regsync/service-runtime/health-checks';
+import { ensureTopics } from './ensure-topics';
+import { HandlerFailureInterceptor } from './handler-failure.interceptor';
+import { KAFKA_CLIENT, MESSAGING_OPTIONS, MessagingOptions } from './messaging-options';
+import { Outbox } from './outbox';
+import { OutboxRelay } from './outbox-relay';
+import { RegsyncKafkaTransport } from './regsync-kafka.transport';
+
+const REGISTRY_ATTEMPTS = 15;
+
+/**
+ * Kafka for one service instance: the outbox and its relay, the consumer transport, topic creation at start.
+ * Shuts down before the database (beforeApplicationShutdown runs ahead of TypeORM's onApplicationShutdown).
+ */
+@Module({})
+export class RegsyncMessagingModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(RegsyncMessagingModule.name);
+
+  constructor(
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+    private readonly relay: OutboxRelay,
+    private readonly transport: RegsyncKafkaTransport,
+    @Optional() private readonly healthChecks?: HealthChecks,
+  ) {}
+
+  static forRoot(options: MessagingOptions): DynamicModule {
+    return {
+      module: RegsyncMessagingModule,
+      global: true,
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: options },
+        {
+          provide: KAFKA_CLIENT,
+          useFactory: async () => {
+            const kafka = new Kafka({ clientId: `regsync-${options.app}-${options.instanceKey}`, brokers: options.brokers, logLevel: logLevel.WARN });
+            // Topics exist before the first append is relayed or the first handler subscribes.
+            await ensureTopics(kafka, options);
+            return kafka;
+          },
+        },
+        { provide: EventCodec, useFactory: () => connectCodec(options.schemaRegistryUrl) },
+        {
+          provide: OutboxRelay,
+          inject: [KAFKA_CLIENT, DataSource],
+          useFactory: (kafka: Kafka, dataSource: DataSource) =>
+            new OutboxRelay(kafka, {
+              relayId: ['regsync-relay', options.namespace, options.app, options.instanceKey].filter(Boolean).join('.'),
+              progressTopic: namespaced(OUTBOX_PROGRESS_TOPIC, options.namespace),
+              database: pgConfigOf(dataSource),
+              metrics: options.metrics,
+            }),
+        },
+        Outbox,
+        RegsyncKafkaTransport,
+        { provide: APP_INTERCEPTOR, useClass: HandlerFailureInterceptor },
+      ],
+      exports: [Outbox, RegsyncKafkaTransport, EventCodec, KAFKA_CLIENT, MESSAGING_OPTIONS],
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    this.healthChecks?.register('outbox-relay', async () => this.relay.health());
+    this.relay.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.transport.close();
+    await this.relay.stop();
+    this.logger.log(`messaging of ${this.options.app} ${this.options.instanceKey} stopped`);
+  }
+}
+
+/** The registry may still be starting next to this service (local stack): retry for about half a minute. */
+async function connectCodec(registryUrl: string): Promise<EventCodec> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await EventCodec.connect(registryUrl);
+    } catch (error) {
+      if (attempt >= REGISTRY_ATTEMPTS) throw new Error(`schema registry ${registryUrl}: ${(error as Error).message}`);
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
+  }
+}
+
+function pgConfigOf(dataSource: DataSource) {
+  const { url, host, port, username, password, database } = dataSource.options as PostgresConnectionOptions;
+  return url ? { connectionString: url, application_name: 'regsync-outbox-relay' } : { host, port, user: username, password: typeof password === 'string' ? password : undefined, database, application_name: 'regsync-outbox-relay' };
+}

@@ -1,0 +1,21 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytes } from 'node:crypto';
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+const activeTraceparent = new AsyncLocalStorage<string>();
+
+/** Runs `work` with `traceparent` as the active W3C trace context (the consumer does this around each handler). */
+export function runInTraceContext<T>(traceparent: string | undefined, work: () => T): T {
+  return traceparent && TRACEPARENT.test(traceparent) ? activeTraceparent.run(traceparent, work) : work();
+}
+
+/**
+ * A traceparent for a new span: a child of the active trace context (same trace id, new span id), or the
+ * root of a new trace when none is active, so every event can be followed from producer to consumer.
+ */
+export function nextTraceparent(): string {
+  const match = TRACEPARENT.exec(activeTraceparent.getStore() ?? '');
+  const traceId = match ? match[1] : randomBytes(16).toString('hex');
+  const flags = match ? match[3] : '01';
+  return `00-${traceId}-${randomBytes(8).toString('hex')}-${flags}`;
+}

@@ -1,0 +1,109 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Partitioners, Producer } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { EventCodec } from '@regsync/contracts/event-codec';
+import { consumerGroupOf, deadLetterTopicOf } from '@regsync/contracts/topic-catalog';
+import { deadLetterInfo } from '@regsync/messaging/dead-letters';
+import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
+import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
+import { produceEvents } from './support/produce-events';
+import { readTopic } from './support/read-topic';
+import { TestEnvironment, startTestEnvironment, waitFor } from './support/test-environment';
+import { eventOf, personDraft, subjectId } from './support/test-events';
+import { TEST_APP, TEST_INSTANCE_KEY, TestRegisterModule } from './support/test-register.module';
+
+describe('RegsyncKafkaTransport', () => {
+  let env: TestEnvironment;
+  let app: INestApplication;
+  let dataSource: DataSource;
+  let codec: EventCodec;
+  let producer: Producer;
+  const metrics = new RegsyncMetrics();
+
+  beforeAll(async () => {
+    env = await startTestEnvironment();
+    app = await NestFactory.create(TestRegisterModule.forRoot({ namespace: env.namespace, brokers: env.brokers, databaseUrl: env.databaseUrl, schemaRegistryUrl: env.schemaRegistryUrl, metrics }));
+    app.connectMicroservice({ strategy: app.get(RegsyncKafkaTransport) }, { inheritAppConfig: true });
+    await app.startAllMicroservices();
+    await app.init();
+    dataSource = app.get(DataSource);
+    codec = app.get(EventCodec);
+    producer = env.kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+  }, 60_000);
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await app?.close();
+    await env?.close();
+  }, 60_000);
+
+  async function appliedOf(subject: string): Promise<{ event_type: string; subject_version: string; traceparent: string }[]> {
+    return dataSource.query('select event_type, subject_version, traceparent from applied_events where subject_id = $1 order by seq', [subject]);
+  }
+
+  it('applies one subject’s events in version order across event types, with the producer’s trace', async () => {
+    const subject = subjectId(1);
+    const drafts = Array.from({ length: 12 }, (_, n) => personDraft(subject, n));
+    await produceEvents(producer, codec, env.namespace, subject, drafts.map((draft, n) => eventOf(draft, n + 1)));
+
+    await waitFor('12 applied events', async () => (await appliedOf(subject)).length === 12);
+    const applied = await appliedOf(subject);
+    expect(applied.map((row) => [row.event_type, Number(row.subject_version)])).toEqual(drafts.map((draft, n) => [draft.eventType, n + 1]));
+    expect(applied[0].traceparent).toBe('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
+  }, 30_000);
+
+  it('ignores a redelivered event and an older version, and reports a version gap', async () => {
+    const subject = subjectId(2);
+    const events = [1, 2, 3].map((version) => eventOf(personDraft(subject, version), version));
+    await produceEvents(producer, codec, env.namespace, subject, events);
+    await waitFor('3 applied events', async () => (await appliedOf(subject)).length === 3);
+    const gapsBefore = (await metrics.versionGaps.get()).values.reduce((sum, value) => sum + value.value, 0);
+
+    const redelivered = events[1];
+    const older = eventOf(personDraft(subject, 7), 2);
+    const afterGap = eventOf(personDraft(subject, 5), 5);
+    await produceEvents(producer, codec, env.namespace, subject, [redelivered, older, afterGap]);
+
+    await waitFor('the event after the gap', async () => (await appliedOf(subject)).length >= 4);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await appliedOf(subject)).map((row) => Number(row.subject_version))).toEqual([1, 2, 3, 5]);
+    const gapsAfter = (await metrics.versionGaps.get()).values.reduce((sum, value) => sum + value.value, 0);
+    expect(gapsAfter - gapsBefore).toBe(1);
+  }, 30_000);
+
+  it('dead-letters a poison message with its reason and keeps applying the messages after it on the partition', async () => {
+    const subject = subjectId(3);
+    const garbage = Buffer.from('definitely not avro');
+    const rejectedByHandler = eventOf(personDraft(subject, 0, 'REJECTED'), 2);
+    const rejectedByAdmit = eventOf(personDraft(subject, 0, 'FOREIGN'), 3);
+    await produceEvents(producer, codec, env.namespace, subject, [eventOf(personDraft(subject, 1), 1), garbage, rejectedByHandler, rejectedByAdmit, eventOf(personDraft(subject, 4), 4), eventOf(personDraft(subject, 5), 5)]);
+
+    await waitFor('the events after the poison', async () => (await appliedOf(subject)).length === 3);
+    expect((await appliedOf(subject)).map((row) => Number(row.subject_version))).toEqual([1, 4, 5]);
+
+    const deadLetters = await readTopic(env.kafka, deadLetterTopicOf(consumerGroupOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace)), 3);
+    expect(deadLetters.map(({ message }) => deadLetterInfo(message).reasonCode)).toEqual(['undecodable', 'not-authoritative', 'not-authoritative']);
+    const poison = deadLetters[0].message;
+    expect(poison.value).toEqual(garbage);
+    expect(poison.key?.toString()).toBe(subject);
+    const info = deadLetterInfo(poison);
+    expect(info.reason).toMatch(/not in Confluent wire format/);
+    expect(info.sourceTopic).toBe(`${env.namespace}.regsync.person.events.v1`);
+    expect(Number(info.sourceOffset)).toBeGreaterThan(0);
+    expect(info.attempts).toBe(1);
+  }, 30_000);
+
+  it('dead-letters an event whose handler keeps failing after bounded retries', async () => {
+    const subject = subjectId(4);
+    await produceEvents(producer, codec, env.namespace, subject, [eventOf(personDraft(subject, 0, 'FLAKY'), 1), eventOf(personDraft(subject, 1), 2)]);
+
+    await waitFor('the event after the failing one', async () => (await appliedOf(subject)).length === 1, 20_000);
+    const deadLetters = await readTopic(env.kafka, deadLetterTopicOf(consumerGroupOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace)), 4, { quietMs: 500 });
+    const info = deadLetterInfo(deadLetters[deadLetters.length - 1].message);
+    expect(info.reasonCode).toBe('retries-exhausted');
+    expect(info.attempts).toBe(5);
+    expect(info.reason).toMatch(/a fault that never goes away/);
+  }, 30_000);
+});

@@ -1,0 +1,99 @@
+import { randomInt } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { EventCodec } from '@regsync/contracts/event-codec';
+import { EVENT_TOPICS, namespaced } from '@regsync/contracts/topic-catalog';
+import { ensureTopics } from '@regsync/messaging/ensure-topics';
+import { KAFKA_HEADERS } from '@regsync/messaging/kafka-headers';
+import { messagingMigrations } from '@regsync/messaging/messaging-schema';
+import { Outbox } from '@regsync/messaging/outbox';
+import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
+import { databaseUrl } from '@regsync/persistence/database-url';
+import { ensureDatabase } from '@regsync/persistence/ensure-database';
+import { readTopic } from './support/read-topic';
+import { TestEnvironment, startTestEnvironment, waitFor } from './support/test-environment';
+import { personDraft, subjectId } from './support/test-events';
+import { TEST_APP, TEST_INSTANCE_KEY, testDatabaseName } from './support/test-register.module';
+
+const SUBJECTS = 40;
+const EVENTS_PER_SUBJECT = 40;
+const EVENTS_PER_TRANSACTION = 8;
+
+describe('outbox relay', () => {
+  let env: TestEnvironment;
+  let dataSource: DataSource;
+  let outbox: Outbox;
+
+  beforeAll(async () => {
+    env = await startTestEnvironment();
+    await ensureDatabase(env.databaseUrl, testDatabaseName(env.namespace));
+    dataSource = await new DataSource({ type: 'postgres', url: databaseUrl(env.databaseUrl, testDatabaseName(env.namespace)), migrations: messagingMigrations, migrationsRun: true }).initialize();
+    const codec = await EventCodec.connect(env.schemaRegistryUrl);
+    outbox = new Outbox({ app: TEST_APP, level: 'MUNICIPAL', instanceKey: TEST_INSTANCE_KEY, namespace: env.namespace, brokers: env.brokers, schemaRegistryUrl: env.schemaRegistryUrl, metrics: new RegsyncMetrics(), admit: () => ({ kind: 'ignore' }) }, codec);
+    await ensureTopics(env.kafka, { app: TEST_APP, instanceKey: TEST_INSTANCE_KEY, namespace: env.namespace });
+  }, 60_000);
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await env?.close();
+  }, 60_000);
+
+  it('publishes every event exactly once and in subject order although the relay process is killed repeatedly', async () => {
+    const appending = appendEvents();
+    // Two incarnations die right after a Kafka commit (before marking the rows), two at a random moment.
+    let relay = env.spawnFixture('relay-process', { RELAY_BATCH_SIZE: '40', KILL_AFTER_KAFKA_COMMIT: String(randomInt(2, 6)) });
+    await relay.exited;
+    relay = env.spawnFixture('relay-process', { RELAY_BATCH_SIZE: '40', KILL_AFTER_KAFKA_COMMIT: String(randomInt(2, 6)) });
+    await relay.exited;
+    for (let kills = 0; kills < 2; kills++) {
+      relay = env.spawnFixture('relay-process', { RELAY_BATCH_SIZE: '40' });
+      await new Promise((resolve) => setTimeout(resolve, randomInt(300, 1_200)));
+      relay.child.kill('SIGKILL');
+      await relay.exited;
+    }
+    relay = env.spawnFixture('relay-process', { RELAY_BATCH_SIZE: '40' });
+    await appending;
+    await waitFor('the outbox to be published', async () => (await unpublished()) === 0, 40_000).catch((error) => {
+      throw new Error(`${(error as Error).message}\n${relay.output()}`);
+    });
+    relay.child.kill('SIGTERM');
+    await relay.exited;
+
+    const total = SUBJECTS * EVENTS_PER_SUBJECT;
+    const records = await readTopic(env.kafka, namespaced(EVENT_TOPICS.person.name, env.namespace), total);
+    const eventIds = records.map(({ message }) => message.headers?.[KAFKA_HEADERS.eventId]?.toString());
+    expect(new Set(eventIds).size).toBe(total);
+    expect(records.length).toBe(total);
+
+    const stored = (await dataSource.query('select event_id, record_key, subject_version from regsync_outbox order by id')) as { event_id: string; record_key: string; subject_version: string }[];
+    expect(new Set(eventIds)).toEqual(new Set(stored.map((row) => row.event_id)));
+    const versionOf = new Map(stored.map((row) => [row.event_id, Number(row.subject_version)]));
+    const versionsBySubject = new Map<string, number[]>();
+    for (const { message } of records) {
+      const subject = message.key!.toString();
+      versionsBySubject.set(subject, [...(versionsBySubject.get(subject) ?? []), versionOf.get(message.headers![KAFKA_HEADERS.eventId]!.toString())!]);
+    }
+    for (const versions of versionsBySubject.values()) expect(versions).toEqual(Array.from({ length: EVENTS_PER_SUBJECT }, (_, i) => i + 1));
+  }, 90_000);
+
+  async function appendEvents(): Promise<void> {
+    const next = Array.from({ length: SUBJECTS }, () => 0);
+    const writer = async (worker: number) => {
+      for (let round = 0; round < (SUBJECTS * EVENTS_PER_SUBJECT) / EVENTS_PER_TRANSACTION / 4; round++) {
+        await dataSource.transaction(async (manager) => {
+          for (let i = 0; i < EVENTS_PER_TRANSACTION; i++) {
+            // each worker owns a quarter of the subjects, so every subject gets exactly EVENTS_PER_SUBJECT events
+            const subject = worker * (SUBJECTS / 4) + ((round * EVENTS_PER_TRANSACTION + i) % (SUBJECTS / 4));
+            await outbox.append(manager, personDraft(subjectId(subject), next[subject]++));
+          }
+        });
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    await Promise.all([0, 1, 2, 3].map(writer));
+  }
+
+  async function unpublished(): Promise<number> {
+    const [{ count }] = (await dataSource.query('select count(*)::int as count from regsync_outbox where published_at is null')) as { count: number }[];
+    return count;
+  }
+});

@@ -1,0 +1,27 @@
+import { Producer } from 'kafkajs';
+import { EventCodec } from '@regsync/contracts/event-codec';
+import { EventType, RegsyncEvent } from '@regsync/contracts/generated/events';
+import { namespaced, topicOf } from '@regsync/contracts/topic-catalog';
+import { KAFKA_HEADERS } from '@regsync/messaging/kafka-headers';
+
+/** Produces events as the relay would (same key, bytes and headers); a Buffer is produced as-is (a poison message). */
+export async function produceEvents(producer: Producer, codec: EventCodec, namespace: string, key: string, events: (RegsyncEvent | Buffer)[]): Promise<void> {
+  await producer.send({
+    topic: namespaced(topicOf('NameChanged').name, namespace),
+    acks: -1,
+    messages: events.map((event) =>
+      Buffer.isBuffer(event)
+        ? { key, value: event }
+        : {
+            key,
+            value: codec.encode(event),
+            headers: {
+              [KAFKA_HEADERS.eventType]: event.envelope.eventType as EventType,
+              [KAFKA_HEADERS.eventId]: event.envelope.eventId,
+              [KAFKA_HEADERS.correlationId]: event.envelope.correlationId,
+              [KAFKA_HEADERS.traceparent]: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+            },
+          },
+    ),
+  });
+}

@@ -1,0 +1,115 @@
+import { Controller, DynamicModule, Module } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { MigrationInterface, QueryRunner } from 'typeorm';
+import { InformationBlockLifted, InformationBlockSet, MovedOut, NameChanged, RegsyncEvent } from '@regsync/contracts/generated/events';
+import { instanceDatabaseName } from '@regsync/persistence/database-url';
+import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
+import { EventRejectedError } from '@regsync/messaging/event-rejected-error';
+import { RegsyncMessagingModule } from '@regsync/messaging/messaging.module';
+import { messagingEntities, messagingMigrations } from '@regsync/messaging/messaging-schema';
+import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
+import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
+
+export const TEST_APP = 'test-register';
+export const TEST_INSTANCE_KEY = '03404000';
+
+export interface TestRegisterSettings {
+  namespace: string;
+  brokers: string[];
+  databaseUrl: string;
+  schemaRegistryUrl: string;
+  metrics?: RegsyncMetrics;
+}
+
+export function testDatabaseName(namespace: string): string {
+  return instanceDatabaseName('municipal', TEST_INSTANCE_KEY, namespace);
+}
+
+class AppliedEventsTable1760000200000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      create table applied_events (
+        seq bigserial primary key,
+        event_id uuid not null,
+        event_type text not null,
+        subject_id text not null,
+        subject_version bigint not null,
+        traceparent text
+      )`);
+  }
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('drop table applied_events');
+  }
+}
+
+/** A register that records every event it applies, in order; family names steer failures in tests. */
+@Controller()
+class AppliedEventsController {
+  @EventPattern('NameChanged')
+  async onNameChanged(@Payload() event: NameChanged, @Ctx() context: RegsyncEventContext) {
+    if (event.familyName === 'REJECTED') throw new EventRejectedError('not-authoritative', 'test: names come from the Standesamt only');
+    if (event.familyName === 'FLAKY') throw new Error('test: a fault that never goes away');
+    await record(event, context);
+  }
+
+  @EventPattern('MovedOut')
+  onMovedOut(@Payload() event: MovedOut, @Ctx() context: RegsyncEventContext) {
+    return record(event, context);
+  }
+
+  @EventPattern('InformationBlockSet')
+  onBlockSet(@Payload() event: InformationBlockSet, @Ctx() context: RegsyncEventContext) {
+    return record(event, context);
+  }
+
+  @EventPattern('InformationBlockLifted')
+  onBlockLifted(@Payload() event: InformationBlockLifted, @Ctx() context: RegsyncEventContext) {
+    return record(event, context);
+  }
+}
+
+async function record(event: RegsyncEvent, context: RegsyncEventContext): Promise<void> {
+  const { eventId, eventType, subject, subjectVersion } = event.envelope;
+  await context.manager.query('insert into applied_events (event_id, event_type, subject_id, subject_version, traceparent) values ($1, $2, $3, $4, $5)', [
+    eventId,
+    eventType,
+    subject.id,
+    subjectVersion,
+    context.traceparent ?? null,
+  ]);
+}
+
+@Module({})
+export class TestRegisterModule {
+  static forRoot(settings: TestRegisterSettings): DynamicModule {
+    return {
+      module: TestRegisterModule,
+      imports: [
+        ServiceDatabaseModule.forRoot({
+          service: TEST_APP,
+          instanceKey: TEST_INSTANCE_KEY,
+          serverUrl: settings.databaseUrl,
+          databaseName: testDatabaseName(settings.namespace),
+          entities: messagingEntities,
+          migrations: [...messagingMigrations, AppliedEventsTable1760000200000],
+        }),
+        RegsyncMessagingModule.forRoot({
+          app: TEST_APP,
+          level: 'MUNICIPAL',
+          instanceKey: TEST_INSTANCE_KEY,
+          namespace: settings.namespace,
+          brokers: settings.brokers,
+          schemaRegistryUrl: settings.schemaRegistryUrl,
+          metrics: settings.metrics ?? new RegsyncMetrics(),
+          admit: (event) =>
+            'familyName' in event && event.familyName === 'NOT-FOR-US'
+              ? { kind: 'ignore' }
+              : 'familyName' in event && event.familyName === 'FOREIGN'
+                ? { kind: 'reject', code: 'not-authoritative', reason: 'test: admit rejects foreign names' }
+                : { kind: 'apply', event },
+        }),
+      ],
+      controllers: [AppliedEventsController],
+    };
+  }
+}
