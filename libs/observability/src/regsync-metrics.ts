@@ -24,8 +24,13 @@ export class RegsyncMetrics {
   readonly outboxBacklog = new Gauge({ name: 'regsync_outbox_backlog', help: 'Outbox rows not yet published', registers: [this.registry] });
   readonly outboxOldestAgeSeconds = new Gauge({ name: 'regsync_outbox_oldest_age_seconds', help: 'Age of the oldest unpublished outbox row (0 when empty)', registers: [this.registry] });
   readonly consumerLag = new Gauge({ name: 'regsync_consumer_lag', help: 'Messages behind the end of each partition for this instance', labelNames: ['group', 'topic', 'partition'], registers: [this.registry] });
+  // The following are set by the ops dashboard, the one process that sees every instance and every topic.
+  readonly deadLettersPending = new Gauge({ name: 'regsync_dead_letters_pending', help: 'Dead letters on a dead-letter topic that were not re-driven yet', labelNames: ['topic'], registers: [this.registry] });
+  readonly driftSubjects = new Gauge({ name: 'regsync_register_drift_subjects', help: 'Subjects whose replica differs from the authoritative register (missing, unexpected or different)', labelNames: ['dataset', 'replica'], registers: [this.registry] });
+  readonly instanceUp = new Gauge({ name: 'regsync_instance_up', help: 'Whether an instance reports ready on /health (1) or not (0)', labelNames: ['app', 'instance_key'], registers: [this.registry] });
 
-  constructor(defaultLabels: Record<string, string> = {}) {
+  /** e.g. { service: 'municipal-register', instance: '03404000' }: added to every series. */
+  constructor(readonly defaultLabels: Record<string, string> = {}) {
     this.registry.setDefaultLabels(defaultLabels);
     collectDefaultMetrics({ register: this.registry });
   }
