@@ -1,22 +1,54 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { transferAdmission } from '@regsync/data-protection/transfer-admission';
+import { transferLogEntities, transferLogMigrations } from '@regsync/data-protection/transfer-log-schema';
+import { TransferLogModule } from '@regsync/data-protection/transfer-log.module';
+import { RegsyncMessagingModule } from '@regsync/messaging/messaging.module';
+import { messagingEntities, messagingMigrations } from '@regsync/messaging/messaging-schema';
+import { ObservabilityModule } from '@regsync/observability/observability.module';
+import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
+import { FEDERAL_INSTANCE_KEY } from '@regsync/register-domain/registers';
+import { AgencyAuthModule } from '@regsync/service-runtime/agency-auth.module';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
+import { BaseDataModule } from './base-data/base-data.module';
+import { IdnrBaseDataEntity } from './base-data/idnr-base-data.entity';
+import { IdnrBaseDataTable1760000500000 } from './base-data/idnr-base-data.migration';
+import { CockpitModule } from './cockpit/cockpit.module';
 import { FederalConfig } from './config';
+import { IdnrModule } from './idnr/idnr.module';
 
+/** The federal level: IdNr assignment and base data (BZSt), and the citizen's cockpit. */
 @Module({})
 export class FederalRegisterModule {
   static forRoot(config: FederalConfig): DynamicModule {
+    const instance = { level: 'FEDERAL' as const, instanceKey: FEDERAL_INSTANCE_KEY };
+    const metrics = new RegsyncMetrics({ service: 'federal-register', instance: FEDERAL_INSTANCE_KEY });
     return {
       module: FederalRegisterModule,
       imports: [
         ServiceDatabaseModule.forRoot({
           service: 'federal-register',
-          instanceKey: 'DE',
+          instanceKey: FEDERAL_INSTANCE_KEY,
           serverUrl: config.DATABASE_URL,
-          databaseName: instanceDatabaseName('federal', 'DE', config.NAMESPACE),
-          entities: [],
-          migrations: [],
+          databaseName: instanceDatabaseName('federal', FEDERAL_INSTANCE_KEY, config.NAMESPACE),
+          entities: [IdnrBaseDataEntity, ...messagingEntities, ...transferLogEntities],
+          migrations: [...messagingMigrations, ...transferLogMigrations, IdnrBaseDataTable1760000500000],
         }),
+        AgencyAuthModule.forRoot(config.AGENCY_API_KEYS, config.READ_ONLY_AGENCIES),
+        ObservabilityModule.forRoot({ metrics }),
+        RegsyncMessagingModule.forRoot({
+          app: 'federal-register',
+          ...instance,
+          namespace: config.NAMESPACE,
+          brokers: config.KAFKA_BROKERS,
+          schemaRegistryUrl: config.SCHEMA_REGISTRY_URL,
+          metrics,
+          admit: transferAdmission(instance),
+        }),
+        TransferLogModule.forRoot(),
+        BaseDataModule,
+        IdnrModule,
+        CockpitModule.forRoot(config.COCKPIT_PEERS),
       ],
     };
   }

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
 import { exitOnStartupError } from '@regsync/service-runtime/exit-on-startup-error';
 import { startService } from '@regsync/service-runtime/start-service';
 import { loadMunicipalConfig } from './config';
@@ -6,7 +7,12 @@ import { MunicipalRegisterModule } from './municipal-register.module';
 
 async function main(): Promise<void> {
   const config = loadMunicipalConfig();
-  await startService(MunicipalRegisterModule.forRoot(config), { title: `municipal-register ${config.INSTANCE_KEY}`, host: config.HOST, port: config.PORT });
+  await startService(MunicipalRegisterModule.forRoot(config), {
+    title: `municipal-register ${config.INSTANCE_KEY}`,
+    host: config.HOST,
+    port: config.PORT,
+    transport: RegsyncKafkaTransport,
+  });
 }
 
 main().catch(exitOnStartupError);

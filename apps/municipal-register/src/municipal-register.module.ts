@@ -1,11 +1,31 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { transferAdmission } from '@regsync/data-protection/transfer-admission';
+import { transferLogEntities, transferLogMigrations } from '@regsync/data-protection/transfer-log-schema';
+import { TransferLogModule } from '@regsync/data-protection/transfer-log.module';
+import { RegsyncMessagingModule } from '@regsync/messaging/messaging.module';
+import { messagingEntities, messagingMigrations } from '@regsync/messaging/messaging-schema';
+import { ObservabilityModule } from '@regsync/observability/observability.module';
+import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
+import { AgencyAuthModule } from '@regsync/service-runtime/agency-auth.module';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
+import { CivilStatusRecordEntity } from './civil-status/civil-status-record.entity';
+import { CivilStatusModule } from './civil-status/civil-status.module';
+import { CivilStatusTable1760000310000 } from './civil-status/civil-status.migration';
 import { MunicipalConfig } from './config';
+import { PropertyTaxEntryEntity } from './property-tax/property-tax-entry.entity';
+import { PropertyTaxModule } from './property-tax/property-tax.module';
+import { PropertyTaxTable1760000320000 } from './property-tax/property-tax.migration';
+import { ResidentEntity } from './residents/resident.entity';
+import { ResidentsModule } from './residents/residents.module';
+import { ResidentsTable1760000300000 } from './residents/residents.migration';
 
+/** One municipality: Melderegister, Personenstandsregister and Grundsteuer roll, in one database. */
 @Module({})
 export class MunicipalRegisterModule {
   static forRoot(config: MunicipalConfig): DynamicModule {
+    const instance = { level: 'MUNICIPAL' as const, instanceKey: config.INSTANCE_KEY };
+    const metrics = new RegsyncMetrics({ service: 'municipal-register', instance: config.INSTANCE_KEY });
     return {
       module: MunicipalRegisterModule,
       imports: [
@@ -14,9 +34,24 @@ export class MunicipalRegisterModule {
           instanceKey: config.INSTANCE_KEY,
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('municipal', config.INSTANCE_KEY, config.NAMESPACE),
-          entities: [],
-          migrations: [],
+          entities: [ResidentEntity, CivilStatusRecordEntity, PropertyTaxEntryEntity, ...messagingEntities, ...transferLogEntities],
+          migrations: [...messagingMigrations, ...transferLogMigrations, ResidentsTable1760000300000, CivilStatusTable1760000310000, PropertyTaxTable1760000320000],
         }),
+        AgencyAuthModule.forRoot(config.AGENCY_API_KEYS, config.READ_ONLY_AGENCIES),
+        ObservabilityModule.forRoot({ metrics }),
+        RegsyncMessagingModule.forRoot({
+          app: 'municipal-register',
+          ...instance,
+          namespace: config.NAMESPACE,
+          brokers: config.KAFKA_BROKERS,
+          schemaRegistryUrl: config.SCHEMA_REGISTRY_URL,
+          metrics,
+          admit: transferAdmission(instance),
+        }),
+        TransferLogModule.forRoot(),
+        ResidentsModule,
+        CivilStatusModule,
+        PropertyTaxModule,
       ],
     };
   }

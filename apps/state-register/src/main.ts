@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
 import { exitOnStartupError } from '@regsync/service-runtime/exit-on-startup-error';
 import { startService } from '@regsync/service-runtime/start-service';
 import { loadStateConfig } from './config';
@@ -6,7 +7,7 @@ import { StateRegisterModule } from './state-register.module';
 
 async function main(): Promise<void> {
   const config = loadStateConfig();
-  await startService(StateRegisterModule.forRoot(config), { title: `state-register ${config.INSTANCE_KEY}`, host: config.HOST, port: config.PORT });
+  await startService(StateRegisterModule.forRoot(config), { title: `state-register ${config.INSTANCE_KEY}`, host: config.HOST, port: config.PORT, transport: RegsyncKafkaTransport });
 }
 
 main().catch(exitOnStartupError);

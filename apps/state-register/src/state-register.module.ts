@@ -1,11 +1,28 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { transferAdmission } from '@regsync/data-protection/transfer-admission';
+import { transferLogEntities, transferLogMigrations } from '@regsync/data-protection/transfer-log-schema';
+import { TransferLogModule } from '@regsync/data-protection/transfer-log.module';
+import { RegsyncMessagingModule } from '@regsync/messaging/messaging.module';
+import { messagingEntities, messagingMigrations } from '@regsync/messaging/messaging-schema';
+import { ObservabilityModule } from '@regsync/observability/observability.module';
+import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
+import { AgencyAuthModule } from '@regsync/service-runtime/agency-auth.module';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
 import { StateConfig } from './config';
+import { ParcelEntity } from './parcels/parcel.entity';
+import { ParcelsModule } from './parcels/parcels.module';
+import { ParcelsTable1760000410000 } from './parcels/parcels.migration';
+import { StateResidentEntity } from './residents/state-resident.entity';
+import { StateResidentsModule } from './residents/state-residents.module';
+import { StateResidentsTable1760000400000 } from './residents/state-residents.migration';
 
+/** One Land: Landesmelderegister (residents mirror) and Liegenschaftskataster (cadastre), in one database. */
 @Module({})
 export class StateRegisterModule {
   static forRoot(config: StateConfig): DynamicModule {
+    const instance = { level: 'STATE' as const, instanceKey: config.INSTANCE_KEY };
+    const metrics = new RegsyncMetrics({ service: 'state-register', instance: config.INSTANCE_KEY });
     return {
       module: StateRegisterModule,
       imports: [
@@ -14,9 +31,23 @@ export class StateRegisterModule {
           instanceKey: config.INSTANCE_KEY,
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('state', config.INSTANCE_KEY, config.NAMESPACE),
-          entities: [],
-          migrations: [],
+          entities: [StateResidentEntity, ParcelEntity, ...messagingEntities, ...transferLogEntities],
+          migrations: [...messagingMigrations, ...transferLogMigrations, StateResidentsTable1760000400000, ParcelsTable1760000410000],
         }),
+        AgencyAuthModule.forRoot(config.AGENCY_API_KEYS, config.READ_ONLY_AGENCIES),
+        ObservabilityModule.forRoot({ metrics }),
+        RegsyncMessagingModule.forRoot({
+          app: 'state-register',
+          ...instance,
+          namespace: config.NAMESPACE,
+          brokers: config.KAFKA_BROKERS,
+          schemaRegistryUrl: config.SCHEMA_REGISTRY_URL,
+          metrics,
+          admit: transferAdmission(instance),
+        }),
+        TransferLogModule.forRoot(),
+        StateResidentsModule,
+        ParcelsModule,
       ],
     };
   }

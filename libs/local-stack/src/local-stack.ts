@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -26,6 +27,8 @@ export interface LocalStackOptions {
   portOffset?: number;
   /** An external Confluent-compatible registry; without it the stack runs the project's own. */
   schemaRegistryUrl?: string;
+  /** Where the compiled services are (relative to the workspace root); default `dist`. */
+  distDir?: string;
   onLine?: (processName: string, line: string) => void;
 }
 
@@ -37,6 +40,9 @@ interface ManagedProcess {
   child?: ChildProcess;
   exited?: Promise<number | null>;
 }
+
+/** The agency name under which the federal cockpit reads the other instances' transfer logs. */
+export const COCKPIT_AGENCY = 'regsync-cockpit';
 
 export function workspaceRoot(): string {
   let dir = __dirname;
@@ -63,6 +69,8 @@ export function processName(instance: Pick<TopologyInstance, 'app' | 'instanceKe
 export class LocalStack {
   readonly topology = loadTopology();
   readonly schemaRegistryUrl: string;
+  /** The read-only key (agency COCKPIT_AGENCY) every non-federal instance accepts, new for each stack. */
+  readonly cockpitKey = `cockpit-${randomBytes(12).toString('hex')}`;
   private readonly processes: ManagedProcess[] = [];
 
   constructor(private readonly options: LocalStackOptions) {
@@ -82,8 +90,14 @@ export class LocalStack {
         healthUrl: `${this.schemaRegistryUrl}/subjects`,
       });
     }
+    // The federal cockpit reads every other instance's transfer log with a key that may only read there.
+    const cockpitKey = this.cockpitKey;
+    const peers = this.topology.instances.filter((instance) => instance.app !== 'federal-register');
+    const cockpitPeers = peers.map((instance) => ({ name: processName(instance), baseUrl: this.baseUrl(instance), apiKey: cockpitKey }));
     for (const instance of this.topology.instances) {
       const port = instance.port + offset;
+      const isFederal = instance.app === 'federal-register';
+      const agencyApiKeys = isFederal ? instance.agencyApiKeys : { ...instance.agencyApiKeys, [COCKPIT_AGENCY]: cockpitKey };
       this.processes.push({
         name: processName(instance),
         script: `apps/${instance.app}/src/main.js`,
@@ -91,11 +105,24 @@ export class LocalStack {
           ...shared,
           PORT: String(port),
           INSTANCE_KEY: instance.instanceKey,
-          AGENCY_API_KEYS: Object.entries(instance.agencyApiKeys).map(([agency, key]) => `${agency}:${key}`).join(','),
+          AGENCY_API_KEYS: Object.entries(agencyApiKeys).map(([agency, key]) => `${agency}:${key}`).join(','),
+          ...(isFederal ? { COCKPIT_PEERS: JSON.stringify(cockpitPeers) } : { READ_ONLY_AGENCIES: COCKPIT_AGENCY }),
         },
         healthUrl: `http://127.0.0.1:${port}/health`,
       });
     }
+    // ops dashboard (issue #7): watches every instance above through the same topology file and port offset
+    this.processes.push({
+      name: 'ops-dashboard',
+      script: 'apps/ops-dashboard/src/main.js',
+      env: { ...shared, PORT: String(this.topology.opsDashboard.port + offset), TOPOLOGY_PORT_OFFSET: String(offset) },
+      healthUrl: `${this.dashboardUrl}/health`,
+    });
+  }
+
+  /** The ops dashboard's page (and its JSON API under /api). */
+  get dashboardUrl(): string {
+    return `http://127.0.0.1:${this.topology.opsDashboard.port + (this.options.portOffset ?? 0)}`;
   }
 
   baseUrl(instance: Pick<TopologyInstance, 'port'>): string {
@@ -115,8 +142,15 @@ export class LocalStack {
       this.spawn(registry);
       await this.waitHealthy(registry);
     }
-    services.forEach((service) => service && this.spawn(service));
-    await Promise.all(services.map((service) => service && this.waitHealthy(service)));
+    // The first register instance creates the shared topics of a new namespace; starting the others together with
+    // it makes their topic creation race (the broker answers "does not host this topic-partition" for a moment).
+    const [first, ...rest] = services;
+    if (first) {
+      this.spawn(first);
+      await this.waitHealthy(first);
+    }
+    rest.forEach((service) => service && this.spawn(service));
+    await Promise.all(rest.map((service) => service && this.waitHealthy(service)));
   }
 
   /** Kills one process (fault tests) with the given signal and waits for it to exit. */
@@ -148,7 +182,7 @@ export class LocalStack {
   }
 
   private spawn(managed: ManagedProcess): void {
-    const child = spawn(process.execPath, [join(workspaceRoot(), 'dist', managed.script)], {
+    const child = spawn(process.execPath, [join(workspaceRoot(), this.options.distDir ?? 'dist', managed.script)], {
       env: { ...process.env, ...managed.env, FORCE_COLOR: '0', NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

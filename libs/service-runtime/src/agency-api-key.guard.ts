@@ -1,9 +1,12 @@
-import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, Optional, UnauthorizedException } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
 
 export const AGENCY_API_KEYS = Symbol('AGENCY_API_KEYS');
+/** Agencies that may only read (e.g. the federal cockpit querying the transfer log); they get 403 on any change. */
+export const READ_ONLY_AGENCIES = Symbol('READ_ONLY_AGENCIES');
 
 export interface AuthenticatedRequest {
+  method?: string;
   headers: Record<string, string | string[] | undefined>;
   /** The agency the API key belongs to, for the transfer log and the access log. */
   agency?: string;
@@ -14,7 +17,10 @@ export interface AuthenticatedRequest {
 export class AgencyApiKeyGuard implements CanActivate {
   private readonly keys: Array<[agency: string, key: Buffer]>;
 
-  constructor(apiKeys: Record<string, string>) {
+  constructor(
+    @Inject(AGENCY_API_KEYS) apiKeys: Record<string, string>,
+    @Optional() @Inject(READ_ONLY_AGENCIES) private readonly readOnlyAgencies: readonly string[] = [],
+  ) {
     this.keys = Object.entries(apiKeys).map(([agency, key]) => [agency, Buffer.from(key)]);
   }
 
@@ -26,6 +32,9 @@ export class AgencyApiKeyGuard implements CanActivate {
     }
     const agency = this.agencyFor(Buffer.from(presented));
     if (!agency) throw new UnauthorizedException('x-api-key: unknown API key');
+    if (request.method !== 'GET' && this.readOnlyAgencies.includes(agency)) {
+      throw new ForbiddenException(`x-api-key: agency ${agency} may only read from this instance`);
+    }
     request.agency = agency;
     return true;
   }

@@ -15,6 +15,11 @@ export const serviceConfigShape = {
     .string()
     .regex(/^[a-z0-9_]*$/, 'only lower-case letters, digits and _')
     .default(''),
+  /** Agencies (names from AGENCY_API_KEYS) that may only read, e.g. `regsync-cockpit`. */
+  READ_ONLY_AGENCIES: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((agency) => agency.trim()).filter(Boolean)),
 };
 
 export class ConfigError extends Error {}

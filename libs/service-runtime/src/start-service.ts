@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { CustomTransportStrategy } from '@nestjs/microservices';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { HttpErrorFilter, httpErrorMiddleware } from './http-error.filter';
 
 export interface StartServiceOptions {
   /** e.g. `municipal-register 03404000`: names the OpenAPI document and the start-up log line. */
@@ -21,6 +22,9 @@ export interface StartServiceOptions {
 export async function startService(rootModule: Type<unknown> | DynamicModule, options: StartServiceOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(rootModule, { bufferLogs: false, bodyParser: false });
   app.useBodyParser('json', { limit: options.bodyLimit ?? '64kb', type: ['application/json', ...(options.jsonMediaTypes ?? [])] });
+  // Body parser errors (413, malformed JSON) happen before any controller, so Nest's filters never see them.
+  app.use(httpErrorMiddleware);
+  app.useGlobalFilters(new HttpErrorFilter());
   // SIGTERM/SIGINT close the consumer first (draining its batch), then the modules, then the database.
   app.enableShutdownHooks();
 

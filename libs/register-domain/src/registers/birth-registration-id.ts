@@ -5,3 +5,7 @@
 export function birthRegistrationId(ags: string, year: number, sequence: number): string {
   return `${ags}-G-${year}-${String(sequence).padStart(6, '0')}`;
 }
+
+export function isBirthRegistrationId(value: unknown): value is string {
+  return typeof value === 'string' && /^\d{8}-G-\d{4}-\d{6}$/.test(value);
+}

@@ -14,6 +14,7 @@ export interface Resident {
   givenNames: string;
   sex: Sex;
   dateOfBirth: string;
+  placeOfBirth: string | null;
   address: Address;
   movedInOn: string;
   status: ResidentStatus;
@@ -26,7 +27,7 @@ export interface Resident {
 }
 
 /** What the Melderegister receives of each event (the routing catalog drops the rest). */
-export type BirthForResidents = Pick<BirthRecorded, 'birthRegistrationId' | 'familyName' | 'givenNames' | 'sex' | 'dateOfBirth' | 'residence'>;
+export type BirthForResidents = Pick<BirthRecorded, 'birthRegistrationId' | 'familyName' | 'givenNames' | 'sex' | 'dateOfBirth' | 'placeOfBirth' | 'residence'>;
 export type ResidenceForResidents = Pick<ResidenceRegistered, 'idnr' | 'familyName' | 'givenNames' | 'sex' | 'dateOfBirth' | 'address' | 'movedInOn' | 'previousAddress'>;
 export type NameChangeForResidents = Pick<NameChanged, 'idnr' | 'familyName' | 'givenNames' | 'maritalStatus'>;
 export type DeathForResidents = Pick<DeathRecorded, 'idnr' | 'dateOfDeath' | 'placeOfDeath'>;
@@ -40,6 +41,7 @@ export function residentFromBirth(birth: BirthForResidents): Resident {
     givenNames: birth.givenNames,
     sex: birth.sex,
     dateOfBirth: formatCalendarDate(birth.dateOfBirth),
+    placeOfBirth: birth.placeOfBirth,
     address: birth.residence,
     movedInOn: formatCalendarDate(birth.dateOfBirth),
     status: 'RESIDENT',
@@ -74,6 +76,7 @@ export function moveIn(existing: Resident | undefined, residence: ResidenceForRe
     givenNames: residence.givenNames,
     sex: residence.sex,
     dateOfBirth: formatCalendarDate(residence.dateOfBirth),
+    placeOfBirth: existing?.placeOfBirth ?? null,
     address: residence.address,
     movedInOn: formatCalendarDate(residence.movedInOn),
     status: 'RESIDENT',

@@ -1,0 +1,30 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import type { DeathRecorded, NameChanged, ResidenceRegistered } from '@regsync/contracts/generated/events';
+import { AdmittedTransferHandler } from '@regsync/data-protection/admitted-transfer-handler';
+import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
+import { BaseDataService } from './base-data.service';
+
+/** Address, names and death from the municipalities, cut to the base data by the routing catalog. */
+@Controller()
+export class BaseDataEventsHandler {
+  constructor(
+    private readonly baseData: BaseDataService,
+    private readonly transfers: AdmittedTransferHandler,
+  ) {}
+
+  @EventPattern('ResidenceRegistered')
+  async onResidenceRegistered(@Payload() event: ResidenceRegistered, @Ctx() context: RegsyncEventContext): Promise<void> {
+    await this.transfers.apply(event, context, (manager) => this.baseData.applyResidence(manager, event));
+  }
+
+  @EventPattern('NameChanged')
+  async onNameChanged(@Payload() event: NameChanged, @Ctx() context: RegsyncEventContext): Promise<void> {
+    await this.transfers.apply(event, context, (manager) => this.baseData.applyNameChange(manager, event));
+  }
+
+  @EventPattern('DeathRecorded')
+  async onDeathRecorded(@Payload() event: DeathRecorded, @Ctx() context: RegsyncEventContext): Promise<void> {
+    await this.transfers.apply(event, context, (manager) => this.baseData.applyDeath(manager, event));
+  }
+}

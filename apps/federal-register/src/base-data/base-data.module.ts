@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { BaseDataEventsHandler } from './base-data-events.handler';
+import { BaseDataService } from './base-data.service';
+import { PersonsController } from './persons.controller';
+
+/** IdNr base data: read API, kept current by events. */
+@Module({
+  controllers: [PersonsController, BaseDataEventsHandler],
+  providers: [BaseDataService],
+})
+export class BaseDataModule {}

@@ -1,0 +1,21 @@
+import { Controller, Get, Param, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { CockpitView, TransferCockpit } from '@regsync/data-protection/transfer-cockpit';
+import { assertIdnr } from '@regsync/register-domain/idnr';
+import { AgencyApiKeyGuard } from '@regsync/service-runtime/agency-api-key.guard';
+
+@ApiTags('Datenschutzcockpit')
+@ApiSecurity('agency-api-key')
+@UseGuards(AgencyApiKeyGuard)
+@Controller('cockpit')
+export class CockpitController {
+  constructor(private readonly cockpit: TransferCockpit) {}
+
+  @Get(':idnr')
+  @ApiOperation({ summary: 'Every transfer of personal data about one IdNr across all registers, ordered by time (§ 10 OZG, § 9 IDNrG)' })
+  @ApiParam({ name: 'idnr', example: '36574261809' })
+  async view(@Param('idnr') idnr: string): Promise<CockpitView> {
+    assertIdnr(idnr);
+    return this.cockpit.viewFor(idnr);
+  }
+}

@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import type { IdNrRequested } from '@regsync/contracts/generated/events';
+import { Outbox } from '@regsync/messaging/outbox';
+import { generateIdnr } from '@regsync/register-domain/idnr-generator';
+import { baseDataForNewborn } from '@regsync/register-domain/registers/idnr-base-data';
+import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-legal-basis';
+import { IdnrBaseDataEntity } from '../base-data/idnr-base-data.entity';
+
+const MAX_ATTEMPTS = 10;
+
+/** § 139b AO: the BZSt assigns every IdNr once, to one person, and tells the requesting Meldebehörde. */
+@Injectable()
+export class IdnrAssignmentService {
+  constructor(private readonly outbox: Outbox) {}
+
+  /** Returns the IdNr of the newborn; a repeated request for the same birth gets the same IdNr again, never a second. */
+  async assign(manager: EntityManager, request: IdNrRequested): Promise<string> {
+    const known = await manager.findOne(IdnrBaseDataEntity, { where: { birthRegistrationId: request.birthRegistrationId } });
+    const idnr = known?.idnr ?? (await this.insertWithFreshIdnr(manager, request));
+    await this.outbox.append(manager, {
+      eventType: 'IdNrAssigned',
+      register: 'IDNR_BASISDATEN',
+      subject: { kind: 'PERSON', id: request.birthRegistrationId },
+      correlationId: request.envelope.correlationId,
+      causationId: request.envelope.eventId,
+      legalBasis: SENDER_LEGAL_BASIS.IdNrAssigned,
+      payload: { birthRegistrationId: request.birthRegistrationId, idnr, requestingMunicipalityKey: request.requestingMunicipalityKey },
+    });
+    return idnr;
+  }
+
+  /** The primary key decides uniqueness: a drawn IdNr that exists already is skipped (ON CONFLICT) and drawn again. */
+  private async insertWithFreshIdnr(manager: EntityManager, request: IdNrRequested): Promise<string> {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const record = baseDataForNewborn(request, generateIdnr());
+      const result = await manager.createQueryBuilder().insert().into(IdnrBaseDataEntity).values(record).orIgnore().returning(['idnr']).execute();
+      if ((result.raw as unknown[]).length === 1) return record.idnr;
+    }
+    throw new Error(`no free IdNr found in ${MAX_ATTEMPTS} draws`);
+  }
+}

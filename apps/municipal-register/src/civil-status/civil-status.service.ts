@@ -1,0 +1,122 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { MESSAGING_OPTIONS, type MessagingOptions } from '@regsync/messaging/messaging-options';
+import { Outbox } from '@regsync/messaging/outbox';
+import { idnrViolation } from '@regsync/register-domain/idnr';
+import { birthRegistrationId, isBirthRegistrationId } from '@regsync/register-domain/registers/birth-registration-id';
+import { recordBirth, recordDeath, recordNameChange, type CivilStatusRecord, type KnownPerson } from '@regsync/register-domain/registers/civil-status';
+import { rejectIfDeceased } from '@regsync/register-domain/registers/register-rejection';
+import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-legal-basis';
+import { DomainValidationError } from '@regsync/register-domain/validation-error';
+import { ResidentsService } from '../residents/residents.service';
+import { CivilStatusRecordEntity } from './civil-status-record.entity';
+import type { RecordBirthRequest, RecordDeathRequest, RecordNameChangeRequest } from './civil-status.requests';
+
+/** The Personenstandsregister: what the Standesamt certifies (births, name changes, deaths) and publishes. */
+@Injectable()
+export class CivilStatusService {
+  private readonly municipalityKey: string;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+    private readonly residents: ResidentsService,
+    @Inject(MESSAGING_OPTIONS) options: MessagingOptions,
+  ) {
+    this.municipalityKey = options.instanceKey;
+  }
+
+  async recordBirth(input: RecordBirthRequest, correlationId: string): Promise<{ record: CivilStatusRecord; eventId: string }> {
+    if (input.residence.municipalityKey !== this.municipalityKey) {
+      throw new DomainValidationError('residence.municipalityKey', `must be this municipality (${this.municipalityKey}); the Standesamt of the residence records the birth`);
+    }
+    return this.dataSource.transaction(async (manager) => {
+      const [{ sequence }] = (await manager.query(`select nextval('birth_registration_sequence') as sequence`)) as { sequence: string }[];
+      const id = birthRegistrationId(this.municipalityKey, new Date().getUTCFullYear(), Number(sequence));
+      const record = await this.save(manager, null, recordBirth(id, input));
+      const event = await this.outbox.append(manager, {
+        eventType: 'BirthRecorded',
+        register: 'PERSONENSTANDSREGISTER',
+        subject: { kind: 'PERSON', id },
+        correlationId,
+        causationId: null,
+        legalBasis: SENDER_LEGAL_BASIS.BirthRecorded,
+        payload: { birthRegistrationId: id, ...input },
+      });
+      return { record, eventId: event.envelope.eventId };
+    });
+  }
+
+  async recordNameChange(input: RecordNameChangeRequest, correlationId: string): Promise<{ record: CivilStatusRecord; eventId: string }> {
+    return this.dataSource.transaction(async (manager) => {
+      const person = await this.residentHere(manager, input.idnr);
+      const existing = await this.byIdnr(manager, input.idnr);
+      const { record, previousFamilyName } = recordNameChange(existing ?? undefined, person, input);
+      const saved = await this.save(manager, existing, record);
+      const event = await this.outbox.append(manager, {
+        eventType: 'NameChanged',
+        register: 'PERSONENSTANDSREGISTER',
+        subject: { kind: 'PERSON', id: input.idnr },
+        correlationId,
+        causationId: null,
+        legalBasis: SENDER_LEGAL_BASIS.NameChanged,
+        payload: { ...input, maritalStatus: record.maritalStatus, previousFamilyName },
+      });
+      return { record: saved, eventId: event.envelope.eventId };
+    });
+  }
+
+  async recordDeath(input: RecordDeathRequest, correlationId: string): Promise<{ record: CivilStatusRecord; eventId: string }> {
+    return this.dataSource.transaction(async (manager) => {
+      const person = await this.residentHere(manager, input.idnr);
+      const existing = await this.byIdnr(manager, input.idnr);
+      const saved = await this.save(manager, existing, recordDeath(existing ?? undefined, person, input));
+      const event = await this.outbox.append(manager, {
+        eventType: 'DeathRecorded',
+        register: 'PERSONENSTANDSREGISTER',
+        subject: { kind: 'PERSON', id: input.idnr },
+        correlationId,
+        causationId: null,
+        legalBasis: SENDER_LEGAL_BASIS.DeathRecorded,
+        payload: input,
+      });
+      return { record: saved, eventId: event.envelope.eventId };
+    });
+  }
+
+  /** By birth registration id or IdNr; a newborn's birth record is also found by the IdNr it received later. */
+  async get(id: string): Promise<CivilStatusRecordEntity> {
+    const repository = this.dataSource.getRepository(CivilStatusRecordEntity);
+    if (isBirthRegistrationId(id)) return this.found(await repository.findOne({ where: { birthRegistrationId: id } }), id);
+    const rule = idnrViolation(id);
+    if (rule) throw new DomainValidationError('id', `must be an IdNr or a birth registration id (${rule})`);
+    const byIdnr = await repository.findOne({ where: { idnr: id } });
+    if (byIdnr) return byIdnr;
+    const resident = await this.residents.currentResident(this.dataSource.manager, id);
+    const birthId = resident?.birthRegistrationId;
+    return this.found(birthId ? await repository.findOne({ where: { birthRegistrationId: birthId } }) : null, id);
+  }
+
+  /** The Standesamt records changes for residents of its municipality; it knows them from the Melderegister. */
+  private async residentHere(manager: EntityManager, idnr: string): Promise<KnownPerson> {
+    const resident = await this.residents.currentResident(manager, idnr);
+    rejectIfDeceased(resident, idnr);
+    if (!resident || resident.status !== 'RESIDENT' || resident.idnr === null) {
+      throw new DomainValidationError('idnr', `is not a resident of this municipality (${this.municipalityKey})`);
+    }
+    return { ...resident, idnr: resident.idnr };
+  }
+
+  private byIdnr(manager: EntityManager, idnr: string): Promise<CivilStatusRecordEntity | null> {
+    return manager.findOne(CivilStatusRecordEntity, { where: { idnr }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  private found(record: CivilStatusRecordEntity | null, id: string): CivilStatusRecordEntity {
+    if (!record) throw new NotFoundException(`${id} is not in the Personenstandsregister of ${this.municipalityKey}`);
+    return record;
+  }
+
+  private save(manager: EntityManager, existing: CivilStatusRecordEntity | null, record: CivilStatusRecord): Promise<CivilStatusRecordEntity> {
+    return manager.save(CivilStatusRecordEntity, { ...record, ...(existing ? { id: existing.id } : {}), updatedAt: new Date() });
+  }
+}

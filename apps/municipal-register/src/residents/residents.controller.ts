@@ -1,0 +1,43 @@
+import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { AgencyApiKeyGuard } from '@regsync/service-runtime/agency-api-key.guard';
+import { CorrelationId } from '@regsync/service-runtime/correlation-id.decorator';
+import { openApiSchemaOf, ZodBodyPipe } from '@regsync/service-runtime/zod-body.pipe';
+import { registerResidenceRequest, type RegisterResidenceRequest } from './register-residence.request';
+import { ResidentEntity } from './resident.entity';
+import { ResidentsService } from './residents.service';
+
+@ApiTags('Melderegister')
+@ApiSecurity('agency-api-key')
+@UseGuards(AgencyApiKeyGuard)
+@Controller()
+export class ResidentsController {
+  constructor(private readonly residents: ResidentsService) {}
+
+  @Post('residences')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'registerResidence: Anmeldung of a person moving in; the previous municipality, the Länder and the BZSt follow by events' })
+  @ApiBody({ schema: openApiSchemaOf(registerResidenceRequest) })
+  @ApiCreatedResponse({ description: 'registered; correlationId follows every resulting event' })
+  async registerResidence(@Body(new ZodBodyPipe(registerResidenceRequest)) body: RegisterResidenceRequest, @CorrelationId() correlationId: string) {
+    const { resident, eventId } = await this.residents.registerResidence(body, correlationId);
+    return { correlationId, eventId, resident: withoutRowId(resident) };
+  }
+
+  @Get('residents')
+  @ApiOperation({ summary: 'Every person in this Melderegister' })
+  async list() {
+    return { residents: (await this.residents.list()).map(withoutRowId) };
+  }
+
+  @Get('residents/:id')
+  @ApiOperation({ summary: 'One resident by IdNr (or by birth registration id before the IdNr is assigned)' })
+  @ApiParam({ name: 'id', example: '36574261809' })
+  async get(@Param('id') id: string) {
+    return withoutRowId(await this.residents.get(id));
+  }
+}
+
+function withoutRowId({ id: _id, updatedAt: _updatedAt, ...resident }: ResidentEntity) {
+  return resident;
+}

@@ -1,0 +1,173 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { BirthRecorded, DeathRecorded, IdNrAssigned, NameChanged, ResidenceRegistered } from '@regsync/contracts/generated/events';
+import { TransferLog } from '@regsync/data-protection/transfer-log';
+import { MESSAGING_OPTIONS, type MessagingOptions } from '@regsync/messaging/messaging-options';
+import { Outbox } from '@regsync/messaging/outbox';
+import { parseCalendarDate } from '@regsync/register-domain/calendar-date';
+import { isBirthRegistrationId } from '@regsync/register-domain/registers/birth-registration-id';
+import {
+  assignIdnrToResident,
+  changeResidentName,
+  moveIn,
+  moveOut,
+  recordResidentDeath,
+  residentFromBirth,
+  type Resident,
+} from '@regsync/register-domain/registers/residents';
+import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-legal-basis';
+import { DomainValidationError } from '@regsync/register-domain/validation-error';
+import { idnrViolation } from '@regsync/register-domain/idnr';
+import type { ChangeOutcome } from '@regsync/data-protection/admitted-transfer-handler';
+import type { RegisterResidenceRequest } from './register-residence.request';
+import { ResidentEntity } from './resident.entity';
+
+/** The Melderegister (residents register) of this municipality. */
+@Injectable()
+export class ResidentsService {
+  private readonly municipalityKey: string;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+    private readonly transferLog: TransferLog,
+    @Inject(MESSAGING_OPTIONS) options: MessagingOptions,
+  ) {
+    this.municipalityKey = options.instanceKey;
+  }
+
+  /** Anmeldung: the person lives here from now on; everyone else learns it from ResidenceRegistered. */
+  async registerResidence(input: RegisterResidenceRequest, correlationId: string): Promise<{ resident: ResidentEntity; eventId: string }> {
+    if (input.address.municipalityKey !== this.municipalityKey) {
+      throw new DomainValidationError('address.municipalityKey', `must be this municipality (${this.municipalityKey})`);
+    }
+    return this.dataSource.transaction(async (manager) => {
+      const existing = await this.byIdnr(manager, input.idnr, true);
+      const resident = moveIn(existing ?? undefined, input, this.municipalityKey);
+      const saved = await this.save(manager, existing, resident);
+      const event = await this.outbox.append(manager, {
+        eventType: 'ResidenceRegistered',
+        register: 'MELDEREGISTER',
+        subject: { kind: 'PERSON', id: input.idnr },
+        correlationId,
+        causationId: null,
+        legalBasis: SENDER_LEGAL_BASIS.ResidenceRegistered,
+        payload: { ...input, previousAddress: input.previousAddress },
+      });
+      return { resident: saved, eventId: event.envelope.eventId };
+    });
+  }
+
+  async list(): Promise<ResidentEntity[]> {
+    return this.dataSource.getRepository(ResidentEntity).find({ order: { id: 'ASC' } });
+  }
+
+  /** By IdNr, or by birth registration id for a newborn whose IdNr has not arrived yet. */
+  async get(id: string): Promise<ResidentEntity> {
+    const repository = this.dataSource.getRepository(ResidentEntity);
+    if (!isBirthRegistrationId(id)) {
+      const rule = idnrViolation(id);
+      if (rule) throw new DomainValidationError('idnr', rule);
+    }
+    const resident = await repository.findOne({ where: isBirthRegistrationId(id) ? { birthRegistrationId: id } : { idnr: id } });
+    if (!resident) throw new NotFoundException(`${id} is not in the Melderegister of ${this.municipalityKey}`);
+    return resident;
+  }
+
+  /** For the Standesamt of the same municipality, which records name changes and deaths of its residents. */
+  async currentResident(manager: EntityManager, idnr: string): Promise<ResidentEntity | null> {
+    return this.byIdnr(manager, idnr, false);
+  }
+
+  /** The Standesamt's notice of a birth: register the newborn and request its IdNr from the BZSt. */
+  async applyBirth(manager: EntityManager, birth: BirthRecorded): Promise<ChangeOutcome> {
+    const existing = await manager.findOne(ResidentEntity, { where: { birthRegistrationId: birth.birthRegistrationId } });
+    if (existing) return 'nothing-to-apply';
+    const resident = await this.save(manager, null, residentFromBirth(birth));
+    await this.outbox.append(manager, {
+      eventType: 'IdNrRequested',
+      register: 'MELDEREGISTER',
+      subject: { kind: 'PERSON', id: birth.birthRegistrationId },
+      correlationId: birth.envelope.correlationId,
+      causationId: birth.envelope.eventId,
+      legalBasis: SENDER_LEGAL_BASIS.IdNrRequested,
+      payload: {
+        birthRegistrationId: birth.birthRegistrationId,
+        familyName: resident.familyName,
+        givenNames: resident.givenNames,
+        sex: resident.sex,
+        dateOfBirth: birth.dateOfBirth,
+        placeOfBirth: birth.placeOfBirth,
+        address: resident.address,
+        requestingMunicipalityKey: this.municipalityKey,
+      },
+    });
+    return 'applied';
+  }
+
+  /** The IdNr arrives: store it and announce the newborn's residence under it (Land and BZSt learn the address). */
+  async applyIdnrAssigned(manager: EntityManager, assigned: IdNrAssigned): Promise<ChangeOutcome> {
+    const existing = await manager.findOne(ResidentEntity, { where: { birthRegistrationId: assigned.birthRegistrationId }, lock: { mode: 'pessimistic_write' } });
+    if (!existing) return 'nothing-to-apply';
+    if (existing.idnr === assigned.idnr) return 'nothing-to-apply';
+    const resident = await this.save(manager, existing, assignIdnrToResident(existing, assigned.idnr));
+    await this.transferLog.linkIdnr(manager, assigned.birthRegistrationId, assigned.idnr);
+    await this.outbox.append(manager, {
+      eventType: 'ResidenceRegistered',
+      register: 'MELDEREGISTER',
+      subject: { kind: 'PERSON', id: assigned.idnr },
+      correlationId: assigned.envelope.correlationId,
+      causationId: assigned.envelope.eventId,
+      legalBasis: SENDER_LEGAL_BASIS.ResidenceRegistered,
+      payload: {
+        idnr: assigned.idnr,
+        familyName: resident.familyName,
+        givenNames: resident.givenNames,
+        sex: resident.sex,
+        dateOfBirth: parseCalendarDate(resident.dateOfBirth),
+        address: resident.address,
+        movedInOn: parseCalendarDate(resident.movedInOn),
+        previousAddress: null,
+      },
+    });
+    return 'applied';
+  }
+
+  /** Rückmeldung (§ 33 BMG): the person registered elsewhere, so they moved out of here; tell the Länder. */
+  async applyRegistrationElsewhere(manager: EntityManager, residence: ResidenceRegistered): Promise<ChangeOutcome> {
+    const existing = await this.byIdnr(manager, residence.idnr, true);
+    const resident = moveOut(existing ?? undefined, residence);
+    if (!resident || !existing) return 'nothing-to-apply';
+    await this.save(manager, existing, resident);
+    await this.outbox.append(manager, {
+      eventType: 'MovedOut',
+      register: 'MELDEREGISTER',
+      subject: { kind: 'PERSON', id: residence.idnr },
+      correlationId: residence.envelope.correlationId,
+      causationId: residence.envelope.eventId,
+      legalBasis: SENDER_LEGAL_BASIS.MovedOut,
+      payload: { idnr: residence.idnr, movedOutOn: residence.movedInOn, fromMunicipalityKey: this.municipalityKey, toMunicipalityKey: residence.address.municipalityKey },
+    });
+    return 'applied';
+  }
+
+  async applyNameChange(manager: EntityManager, change: NameChanged): Promise<ChangeOutcome> {
+    const existing = await this.byIdnr(manager, change.idnr, true);
+    await this.save(manager, existing, changeResidentName(existing ?? undefined, change));
+    return 'applied';
+  }
+
+  async applyDeath(manager: EntityManager, death: DeathRecorded): Promise<ChangeOutcome> {
+    const existing = await this.byIdnr(manager, death.idnr, true);
+    await this.save(manager, existing, recordResidentDeath(existing ?? undefined, death));
+    return 'applied';
+  }
+
+  private byIdnr(manager: EntityManager, idnr: string, forUpdate: boolean): Promise<ResidentEntity | null> {
+    return manager.findOne(ResidentEntity, { where: { idnr }, ...(forUpdate ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+  }
+
+  private async save(manager: EntityManager, existing: ResidentEntity | null, resident: Resident): Promise<ResidentEntity> {
+    return manager.save(ResidentEntity, { ...resident, ...(existing ? { id: existing.id } : {}), updatedAt: new Date() });
+  }
+}

@@ -1,0 +1,37 @@
+import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { AgencyApiKeyGuard } from '@regsync/service-runtime/agency-api-key.guard';
+import { CorrelationId } from '@regsync/service-runtime/correlation-id.decorator';
+import { openApiSchemaOf, ZodBodyPipe } from '@regsync/service-runtime/zod-body.pipe';
+import { ParcelEntity } from './parcel.entity';
+import { ParcelsService } from './parcels.service';
+import { recordParcelRequest, type RecordParcelRequest } from './record-parcel.request';
+
+@ApiTags('Liegenschaftskataster')
+@ApiSecurity('agency-api-key')
+@UseGuards(AgencyApiKeyGuard)
+@Controller('parcels')
+export class ParcelsController {
+  constructor(private readonly parcels: ParcelsService) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: "recordParcel: records or changes a Flurstück; the parcel's municipality updates its property-tax roll by event" })
+  @ApiBody({ schema: openApiSchemaOf(recordParcelRequest) })
+  @ApiCreatedResponse({ description: 'recorded; eventType is ParcelRecorded or ParcelChanged' })
+  async record(@Body(new ZodBodyPipe(recordParcelRequest)) body: RecordParcelRequest, @CorrelationId() correlationId: string) {
+    const { parcel, eventType, eventId } = await this.parcels.record(body, correlationId);
+    return { correlationId, eventId, eventType, parcel: view(parcel) };
+  }
+
+  @Get(':parcelId')
+  @ApiOperation({ summary: 'One Flurstück of this cadastre' })
+  @ApiParam({ name: 'parcelId', example: '14612300100012______' })
+  async get(@Param('parcelId') parcelId: string) {
+    return view(await this.parcels.get(parcelId));
+  }
+}
+
+function view({ updatedAt: _updatedAt, ...parcel }: ParcelEntity) {
+  return parcel;
+}

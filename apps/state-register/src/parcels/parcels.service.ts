@@ -1,0 +1,45 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { MESSAGING_OPTIONS, type MessagingOptions } from '@regsync/messaging/messaging-options';
+import { Outbox } from '@regsync/messaging/outbox';
+import { assertParcelId } from '@regsync/register-domain/parcel-id';
+import { recordParcel } from '@regsync/register-domain/registers/parcels';
+import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-legal-basis';
+import { ParcelEntity } from './parcel.entity';
+import type { RecordParcelRequest } from './record-parcel.request';
+
+/** The Liegenschaftskataster: authoritative for parcels; every change is published for the property-tax rolls. */
+@Injectable()
+export class ParcelsService {
+  private readonly land: string;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+    @Inject(MESSAGING_OPTIONS) options: MessagingOptions,
+  ) {
+    this.land = options.instanceKey;
+  }
+
+  async record(input: RecordParcelRequest, correlationId: string): Promise<{ parcel: ParcelEntity; eventType: string; eventId: string }> {
+    return this.dataSource.transaction(async (manager) => {
+      const existing = await manager.findOne(ParcelEntity, { where: { parcelId: input.parcelId }, lock: { mode: 'pessimistic_write' } });
+      const { parcel, eventType } = recordParcel(existing ?? undefined, input, this.land);
+      const saved = await manager.save(ParcelEntity, { ...parcel, updatedAt: new Date() });
+      const facts = { parcelId: parcel.parcelId, municipalityKey: parcel.municipalityKey, areaSquareMetres: parcel.areaSquareMetres, usage: parcel.usage, ownerIdnrs: parcel.ownerIdnrs };
+      const common = { register: 'LIEGENSCHAFTSKATASTER' as const, subject: { kind: 'PARCEL' as const, id: parcel.parcelId }, correlationId, causationId: null };
+      const event =
+        eventType === 'ParcelChanged'
+          ? await this.outbox.append(manager, { ...common, eventType, legalBasis: SENDER_LEGAL_BASIS.ParcelChanged, payload: { ...facts, changeReason: input.changeReason ?? '' } })
+          : await this.outbox.append(manager, { ...common, eventType, legalBasis: SENDER_LEGAL_BASIS.ParcelRecorded, payload: facts });
+      return { parcel: saved, eventType, eventId: event.envelope.eventId };
+    });
+  }
+
+  async get(parcelId: string): Promise<ParcelEntity> {
+    assertParcelId(parcelId);
+    const parcel = await this.dataSource.getRepository(ParcelEntity).findOne({ where: { parcelId } });
+    if (!parcel) throw new NotFoundException(`${parcelId} is not in the Liegenschaftskataster ${this.land}`);
+    return parcel;
+  }
+}

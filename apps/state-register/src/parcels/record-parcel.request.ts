@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { agsField, idnrField, parcelIdField, textField } from '@regsync/service-runtime/request-fields';
+
+/** A Fortführung of the cadastre: a new Flurstück, or new area, usage or owners of a known one. */
+export const recordParcelRequest = z.object({
+  parcelId: parcelIdField,
+  municipalityKey: agsField,
+  areaSquareMetres: z.number().int('must be whole square metres').positive('must be positive').max(1e10, 'must be at most 10^10'),
+  usage: textField(100),
+  ownerIdnrs: z.array(idnrField).max(100, 'at most 100 owners'),
+  /** Required when the parcel is already recorded. */
+  changeReason: textField(200).nullable().default(null),
+});
+
+export type RecordParcelRequest = z.output<typeof recordParcelRequest>;

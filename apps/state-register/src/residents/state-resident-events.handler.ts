@@ -1,0 +1,35 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import type { DeathRecorded, MovedOut, NameChanged, ResidenceRegistered } from '@regsync/contracts/generated/events';
+import { AdmittedTransferHandler } from '@regsync/data-protection/admitted-transfer-handler';
+import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
+import { StateResidentsService } from './state-residents.service';
+
+/** The municipalities' events concerning residents of this Land. */
+@Controller()
+export class StateResidentEventsHandler {
+  constructor(
+    private readonly residents: StateResidentsService,
+    private readonly transfers: AdmittedTransferHandler,
+  ) {}
+
+  @EventPattern('ResidenceRegistered')
+  async onResidenceRegistered(@Payload() event: ResidenceRegistered, @Ctx() context: RegsyncEventContext): Promise<void> {
+    await this.transfers.apply(event, context, (manager) => this.residents.applyResidence(manager, event));
+  }
+
+  @EventPattern('MovedOut')
+  async onMovedOut(@Payload() event: MovedOut, @Ctx() context: RegsyncEventContext): Promise<void> {
+    await this.transfers.apply(event, context, (manager) => this.residents.applyMovedOut(manager, event));
+  }
+
+  @EventPattern('NameChanged')
+  async onNameChanged(@Payload() event: NameChanged, @Ctx() context: RegsyncEventContext): Promise<void> {
+    await this.transfers.apply(event, context, (manager) => this.residents.applyNameChange(manager, event));
+  }
+
+  @EventPattern('DeathRecorded')
+  async onDeathRecorded(@Payload() event: DeathRecorded, @Ctx() context: RegsyncEventContext): Promise<void> {
+    await this.transfers.apply(event, context, (manager) => this.residents.applyDeath(manager, event));
+  }
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { StateResidentEventsHandler } from './state-resident-events.handler';
+import { StateResidentsController } from './state-residents.controller';
+import { StateResidentsService } from './state-residents.service';
+
+/** Landesmelderegister: read API; written only by events from the Land's municipalities. */
+@Module({
+  controllers: [StateResidentsController, StateResidentEventsHandler],
+  providers: [StateResidentsService],
+})
+export class StateResidentsModule {}

@@ -1,0 +1,89 @@
+import type { BirthRecorded, NameChanged, RegsyncEvent, ResidenceRegistered } from '@regsync/contracts/generated/events';
+import { admittedTransfers, transferAdmission } from './transfer-admission';
+
+const osnabrueck = { street: 'Große Straße', houseNumber: '12', postalCode: '49074', city: 'Osnabrück', municipalityKey: '03404000' };
+const dresden = { street: 'Königsbrücker Straße', houseNumber: '5a', postalCode: '01099', city: 'Dresden', municipalityKey: '14612000' };
+
+function envelope(eventType: string, source: RegsyncEvent['envelope']['source'], subjectId: string): RegsyncEvent['envelope'] {
+  return { eventId: '5f0c7d0e-8c1a-4b43-9a57-2f8a1c3c9d11', eventType, occurredAt: new Date(), source, subject: { kind: 'PERSON', id: subjectId }, subjectVersion: 1, correlationId: 'c-1', causationId: null, legalBasis: '§ test' };
+}
+
+const birth: BirthRecorded = {
+  envelope: envelope('BirthRecorded', { level: 'MUNICIPAL', instanceKey: '03404000', register: 'PERSONENSTANDSREGISTER' }, '03404000-G-2026-000001'),
+  birthRegistrationId: '03404000-G-2026-000001',
+  familyName: 'Weber',
+  givenNames: 'Mia',
+  sex: 'FEMALE',
+  dateOfBirth: new Date(Date.UTC(2026, 0, 2)),
+  placeOfBirth: 'Osnabrück',
+  parentIdnrs: ['12345678995'],
+  residence: osnabrueck,
+};
+
+const move: ResidenceRegistered = {
+  envelope: envelope('ResidenceRegistered', { level: 'MUNICIPAL', instanceKey: '14612000', register: 'MELDEREGISTER' }, '36574261809'),
+  idnr: '36574261809',
+  familyName: 'Schmidt',
+  givenNames: 'Anna',
+  sex: 'FEMALE',
+  dateOfBirth: new Date(Date.UTC(1990, 2, 14)),
+  address: dresden,
+  movedInOn: new Date(Date.UTC(2026, 5, 1)),
+  previousAddress: osnabrueck,
+};
+
+describe('transferAdmission', () => {
+  const osnabrueckInstance = transferAdmission({ level: 'MUNICIPAL', instanceKey: '03404000' });
+  const federalInstance = transferAdmission({ level: 'FEDERAL', instanceKey: 'DE' });
+
+  it('drops the parents’ IdNrs of a birth before the Melderegister sees it: the catalog names no basis for them', () => {
+    const admission = osnabrueckInstance(birth);
+    expect(admission.kind).toBe('apply');
+    if (admission.kind !== 'apply') return;
+    expect(admission.event).not.toHaveProperty('parentIdnrs');
+    expect(admission.event).toMatchObject({ familyName: 'Weber', residence: osnabrueck, envelope: birth.envelope });
+    const [transfer] = admittedTransfers(admission);
+    expect(transfer.recipient).toEqual({ level: 'MUNICIPAL', instanceKey: '03404000', register: 'MELDEREGISTER' });
+    expect(transfer.droppedFields).toEqual(['parentIdnrs']);
+    expect(transfer.route.legalBasis).toBe('§ 57 PStV');
+  });
+
+  it('gives the BZSt a registration without the previous address', () => {
+    const admission = federalInstance(move);
+    if (admission.kind !== 'apply') throw new Error(`expected apply, got ${admission.kind}`);
+    expect(admission.event).not.toHaveProperty('previousAddress');
+    expect(admittedTransfers(admission)[0].droppedFields).toEqual(['previousAddress']);
+  });
+
+  it('admits the Rückmeldung to the municipality moved away from with the full registration', () => {
+    const admission = osnabrueckInstance(move);
+    if (admission.kind !== 'apply') throw new Error(`expected apply, got ${admission.kind}`);
+    expect(admission.event).toMatchObject({ previousAddress: osnabrueck });
+    expect(admittedTransfers(admission)[0].route.legalBasis).toBe('§ 33 Abs. 1 BMG');
+  });
+
+  it('rejects a registration sent by a municipality other than the one of the new address as not-authoritative', () => {
+    const forged = { ...move, envelope: { ...move.envelope, source: { level: 'MUNICIPAL' as const, instanceKey: '03241001', register: 'MELDEREGISTER' as const } } };
+    const admission = federalInstance(forged);
+    expect(admission).toMatchObject({ kind: 'reject', code: 'not-authoritative' });
+    expect(admission.kind === 'reject' && admission.reason).toContain('14612000');
+  });
+
+  it('rejects a name change sent by a state register as not-authoritative', () => {
+    const nameChange: NameChanged = {
+      envelope: envelope('NameChanged', { level: 'STATE', instanceKey: '14', register: 'LANDESMELDEREGISTER' }, '36574261809'),
+      idnr: '36574261809',
+      familyName: 'Köhler',
+      givenNames: 'Anna',
+      previousFamilyName: 'Schmidt',
+      reason: 'MARRIAGE',
+      maritalStatus: 'MARRIED',
+      effectiveOn: new Date(Date.UTC(2026, 5, 2)),
+    };
+    expect(federalInstance(nameChange)).toMatchObject({ kind: 'reject', code: 'not-authoritative' });
+  });
+
+  it('ignores an event none of the instance’s registers receives', () => {
+    expect(transferAdmission({ level: 'MUNICIPAL', instanceKey: '03241001' })(birth)).toEqual({ kind: 'ignore' });
+  });
+});

@@ -1,0 +1,55 @@
+import type { RegsyncEvent } from '@regsync/contracts/generated/events';
+import type { Admission } from '@regsync/messaging/messaging-options';
+import { authorityViolation } from '@regsync/register-domain/authority';
+import { recipientsOf } from '@regsync/register-domain/relevance';
+import type { RegisterAddress, RegisterInstance } from '@regsync/register-domain/registers';
+import { projectForRecipient, type Route } from '@regsync/register-domain/routing-catalog';
+
+/** One register of this instance that receives the event, with what it may receive and why. */
+export interface AdmittedTransfer {
+  recipient: RegisterAddress;
+  /** The event cut down to the fields of the route (envelope kept). */
+  payload: Record<string, unknown>;
+  droppedFields: string[];
+  route: Route;
+}
+
+export interface TransferAdmissionContext {
+  transfers: AdmittedTransfer[];
+}
+
+/**
+ * The `admit` hook of one instance: only the authoritative register may send an event (else reject
+ * 'not-authoritative'); an event for none of this instance's registers is ignored; every receiving register
+ * needs a route in the routing catalog (else reject 'no-legal-basis') and gets only the route's fields.
+ */
+export function transferAdmission(instance: RegisterInstance): (event: RegsyncEvent) => Admission {
+  return (event) => {
+    const { envelope, ...payload } = event as RegsyncEvent & Record<string, unknown>;
+    const source = envelope.source;
+    const violation = authorityViolation(envelope.eventType, source, payload);
+    if (violation) return { kind: 'reject', code: 'not-authoritative', reason: violation };
+
+    const recipients = recipientsOf(instance, envelope.eventType, payload, source);
+    if (recipients.length === 0) return { kind: 'ignore' };
+
+    const transfers: AdmittedTransfer[] = [];
+    for (const register of recipients) {
+      const projection = projectForRecipient(register, envelope.eventType, event as unknown as Record<string, unknown>);
+      if (!projection) {
+        return { kind: 'reject', code: 'no-legal-basis', reason: `the routing catalog names no legal basis for ${envelope.eventType} to ${register}` };
+      }
+      transfers.push({ recipient: { ...instance, register }, ...projection });
+    }
+    // The handler sees only fields some receiving register has a basis for; each register reads its own projection.
+    const admitted = Object.assign({}, ...transfers.map((transfer) => transfer.payload)) as RegsyncEvent;
+    const context: TransferAdmissionContext = { transfers };
+    return { kind: 'apply', event: admitted, context };
+  };
+}
+
+/** The transfers `transferAdmission` admitted, from the admission the consumer hands to a handler. */
+export function admittedTransfers(admission: Admission | undefined): AdmittedTransfer[] {
+  if (admission?.kind !== 'apply') return [];
+  return (admission.context as TransferAdmissionContext | undefined)?.transfers ?? [];
+}

@@ -1,0 +1,25 @@
+import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { AgencyApiKeyGuard } from '@regsync/service-runtime/agency-api-key.guard';
+import { idnrField } from '@regsync/service-runtime/request-fields';
+import { ZodBodyPipe } from '@regsync/service-runtime/zod-body.pipe';
+import { TransferLog, TransferView } from './transfer-log';
+
+const transferQuery = z.object({ idnr: idnrField });
+
+@ApiTags('transfer log')
+@ApiSecurity('agency-api-key')
+@UseGuards(AgencyApiKeyGuard)
+@Controller('transfers')
+export class TransferLogController {
+  constructor(private readonly transferLog: TransferLog) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Every transfer of personal data about one IdNr to a register of this instance (§ 9 IDNrG), oldest first' })
+  @ApiQuery({ name: 'idnr', required: true, example: '36574261809' })
+  @ApiOkResponse({ description: 'the transfers' })
+  async transfers(@Query(new ZodBodyPipe(transferQuery)) query: z.output<typeof transferQuery>): Promise<{ idnr: string; transfers: TransferView[] }> {
+    return { idnr: query.idnr, transfers: await this.transferLog.forIdnr(query.idnr) };
+  }
+}

@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { ResidenceRegistered } from '@regsync/contracts/generated/events';
+import { databaseUrl } from '@regsync/persistence/database-url';
+import { dropDatabase, ensureDatabase } from '@regsync/persistence/ensure-database';
+import { transferAdmission, admittedTransfers } from './transfer-admission';
+import { TransferLog } from './transfer-log';
+import { TransferLogRetentionJob } from './transfer-log-retention.job';
+import { transferLogEntities, transferLogMigrations } from './transfer-log-schema';
+
+const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const address = { street: 'Königsbrücker Straße', houseNumber: '5a', postalCode: '01099', city: 'Dresden', municipalityKey: '14612000' };
+
+function registration(eventId: string): ResidenceRegistered {
+  return {
+    envelope: { eventId, eventType: 'ResidenceRegistered', occurredAt: new Date(), source: { level: 'MUNICIPAL', instanceKey: '14612000', register: 'MELDEREGISTER' }, subject: { kind: 'PERSON', id: '36574261809' }, subjectVersion: 1, correlationId: 'c-1', causationId: null, legalBasis: '§ 17 BMG' },
+    idnr: '36574261809',
+    familyName: 'Schmidt',
+    givenNames: 'Anna',
+    sex: 'FEMALE',
+    dateOfBirth: new Date(Date.UTC(1990, 2, 14)),
+    address,
+    movedInOn: new Date(Date.UTC(2024, 0, 1)),
+    previousAddress: null,
+  };
+}
+
+describe('the transfer log in PostgreSQL', () => {
+  const name = `regsync_test_transfers_${randomBytes(4).toString('hex')}`;
+  let dataSource: DataSource;
+  let log: TransferLog;
+
+  beforeAll(async () => {
+    await ensureDatabase(serverUrl, name);
+    dataSource = await new DataSource({ type: 'postgres', url: databaseUrl(serverUrl, name), entities: transferLogEntities, migrations: transferLogMigrations, migrationsRun: true }).initialize();
+    log = new TransferLog(dataSource);
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await dropDatabase(serverUrl, name);
+  });
+
+  it('records one row per admitted transfer, with sender, recipient, fields, basis and purpose', async () => {
+    const event = registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e01');
+    const admission = transferAdmission({ level: 'FEDERAL', instanceKey: 'DE' })(event);
+    await dataSource.transaction((manager) => log.record(manager, event, admittedTransfers(admission)));
+    const [row] = await log.forIdnr('36574261809');
+    expect(row).toMatchObject({
+      eventId: event.envelope.eventId,
+      sender: { level: 'MUNICIPAL', instanceKey: '14612000', register: 'MELDEREGISTER' },
+      recipient: { level: 'FEDERAL', instanceKey: 'DE', register: 'IDNR_BASISDATEN' },
+      fields: ['idnr', 'familyName', 'givenNames', 'sex', 'dateOfBirth', 'address', 'movedInOn'],
+      legalBasis: '§ 139b Abs. 8 AO, § 9 Abs. 1 2. BMeldDÜV',
+    });
+  });
+
+  it('the retention job deletes entries older than two years and keeps the rest', async () => {
+    const now = new Date('2026-11-25T12:00:00Z');
+    const transfers = admittedTransfers(transferAdmission({ level: 'FEDERAL', instanceKey: 'DE' })(registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e02')));
+    await dataSource.transaction(async (manager) => {
+      await log.record(manager, registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e02'), transfers, new Date('2024-11-25T11:59:59Z'));
+      await log.record(manager, registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e03'), transfers, new Date('2024-11-25T12:00:01Z'));
+    });
+    const job = new TransferLogRetentionJob(log, 60_000);
+    expect(await job.run(now)).toBe(1);
+    const left = (await log.forIdnr('36574261809')).map((row) => row.eventId);
+    expect(left).not.toContain('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e02');
+    expect(left).toContain('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e03');
+  });
+});

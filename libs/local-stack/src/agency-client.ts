@@ -1,0 +1,114 @@
+import type { LocalStack, TopologyInstance } from './local-stack';
+
+export interface AgencyResponse<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+  correlationId: string | null;
+}
+
+/**
+ * What an agency's backend does with a regsync instance: submit the citizen's one input and read the register.
+ * Used by the demo and the end-to-end test; every call goes over HTTP with the agency's API key.
+ */
+export class AgencyClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly apiKey: string | undefined,
+  ) {}
+
+  /** A client for one instance of the topology, authenticated with its first configured agency key. */
+  static of(stack: LocalStack, app: TopologyInstance['app'], instanceKey: string): AgencyClient {
+    const instance = stack.instance(app, instanceKey);
+    return new AgencyClient(stack.baseUrl(instance), Object.values(instance.agencyApiKeys)[0]);
+  }
+
+  withApiKey(apiKey: string | undefined): AgencyClient {
+    return new AgencyClient(this.baseUrl, apiKey);
+  }
+
+  recordBirth(body: unknown, correlationId?: string) {
+    return this.send('POST', '/births', body, correlationId);
+  }
+
+  registerResidence(body: unknown, correlationId?: string) {
+    return this.send('POST', '/residences', body, correlationId);
+  }
+
+  recordNameChange(body: unknown, correlationId?: string) {
+    return this.send('POST', '/name-changes', body, correlationId);
+  }
+
+  recordDeath(body: unknown, correlationId?: string) {
+    return this.send('POST', '/deaths', body, correlationId);
+  }
+
+  recordParcel(body: unknown, correlationId?: string) {
+    return this.send('POST', '/parcels', body, correlationId);
+  }
+
+  /** Municipal Melderegister by IdNr or birth registration id; state Landesmelderegister by IdNr. */
+  resident(id: string) {
+    return this.send('GET', `/residents/${encodeURIComponent(id)}`);
+  }
+
+  residents() {
+    return this.send<{ residents: Record<string, unknown>[] }>('GET', '/residents');
+  }
+
+  civilStatus(id: string) {
+    return this.send('GET', `/civil-status/${encodeURIComponent(id)}`);
+  }
+
+  propertyTax(parcelId: string) {
+    return this.send('GET', `/property-tax/${encodeURIComponent(parcelId)}`);
+  }
+
+  parcel(parcelId: string) {
+    return this.send('GET', `/parcels/${encodeURIComponent(parcelId)}`);
+  }
+
+  person(idnr: string) {
+    return this.send('GET', `/persons/${encodeURIComponent(idnr)}`);
+  }
+
+  transfers(idnr: string) {
+    return this.send<{ idnr: string; transfers: Transfer[] }>('GET', `/transfers?idnr=${encodeURIComponent(idnr)}`);
+  }
+
+  cockpit(idnr: string) {
+    return this.send<{ idnr: string; transfers: Transfer[]; unreachable: { name: string; problem: string }[] }>('GET', `/cockpit/${encodeURIComponent(idnr)}`);
+  }
+
+  /** Any call, e.g. a raw (oversize, malformed) body for the validation tests. */
+  async send<T = Record<string, unknown>>(method: 'GET' | 'POST', path: string, body?: unknown, correlationId?: string): Promise<AgencyResponse<T>> {
+    const headers: Record<string, string> = {};
+    if (this.apiKey !== undefined) headers['x-api-key'] = this.apiKey;
+    if (correlationId) headers['x-correlation-id'] = correlationId;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : {};
+    } catch {
+      // not JSON: hand the text back as it is
+    }
+    const returned = (parsed as { correlationId?: string } | null)?.correlationId ?? null;
+    return { status: response.status, body: parsed as T, correlationId: returned };
+  }
+}
+
+/** One row of a transfer log or the cockpit view. */
+export interface Transfer {
+  eventId: string;
+  eventType: string;
+  correlationId: string;
+  idnr: string | null;
+  subjectId: string;
+  sender: { level: string; instanceKey: string; register: string };
+  recipient: { level: string; instanceKey: string; register: string };
+  fields: string[];
+  legalBasis: string;
+  purpose: string;
+  transferredAt: string;
+}

@@ -1,0 +1,479 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Consumer, Kafka, logLevel, Producer } from 'kafkajs';
+import { Client } from 'pg';
+import { EventCodec } from '@regsync/contracts/event-codec';
+import type { EventType, RegsyncEvent } from '@regsync/contracts/generated/events';
+import { consumerGroupOf, deadLetterTopicOf, namespaced, topicOf } from '@regsync/contracts/topic-catalog';
+import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
+import { dropDatabase } from '@regsync/persistence/ensure-database';
+import { idnrViolation } from '@regsync/register-domain/idnr';
+import { AgencyClient, type Transfer } from '../src/agency-client';
+import { LocalStack, workspaceRoot } from '../src/local-stack';
+import { waitUntil } from '../src/wait-until';
+
+const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const OSNABRUECK = '03404000';
+const HANNOVER = '03241001';
+const DRESDEN = '14612000';
+const CITIZEN = '36574261809';
+const PARENT = '12345678995';
+const STRANGER = '27340516810';
+const PARCEL = '14612300100012______';
+
+const osnabrueckAddress = { street: 'Große Straße', houseNumber: '12', postalCode: '49074', city: 'Osnabrück', municipalityKey: OSNABRUECK };
+const dresdenAddress = { street: 'Königsbrücker Straße', houseNumber: '5a', postalCode: '01099', city: 'Dresden', municipalityKey: DRESDEN };
+const hannoverAddress = { street: 'Lister Meile', houseNumber: '3', postalCode: '30161', city: 'Hannover', municipalityKey: HANNOVER };
+const citizen = { idnr: CITIZEN, familyName: 'Schmidt', givenNames: 'Anna', sex: 'FEMALE', dateOfBirth: '1990-03-14' };
+
+type Body = Record<string, unknown>;
+
+jest.setTimeout(90_000);
+
+describe('regsync end to end: broker, database and every service as separate processes', () => {
+  const namespace = `e2e${randomBytes(3).toString('hex')}`;
+  const distDir = join('tmp', `dist-${namespace}`);
+  let stack: LocalStack;
+  let kafka: Kafka;
+  let osnabrueck: AgencyClient;
+  let hannover: AgencyClient;
+  let dresden: AgencyClient;
+  let niedersachsen: AgencyClient;
+  let sachsen: AgencyClient;
+  let federal: AgencyClient;
+  let federalDeadLetters: DeadLetterWatch;
+  let childIdnr: string;
+  let birthRegistrationId: string;
+  const today = new Date().toISOString().slice(0, 10);
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, ['tools/build.mjs', '--out-dir', distDir], { cwd: workspaceRoot(), stdio: 'pipe' });
+    const output: string[] = [];
+    stack = new LocalStack({ kafkaBrokers: KAFKA_BROKERS, databaseUrl: DATABASE_URL, namespace, portOffset: 1000 + 10 * randomInt(0, 20), distDir, onLine: (name, line) => output.push(`[${name}] ${line}`) });
+    try {
+      await stack.start();
+    } catch (error) {
+      // The services' own words are the quickest way to see why one did not come up.
+      throw new Error(`${(error as Error).message}\n${output.filter((line) => !line.includes(' LOG ')).slice(-60).join('\n')}`);
+    }
+    osnabrueck = AgencyClient.of(stack, 'municipal-register', OSNABRUECK);
+    hannover = AgencyClient.of(stack, 'municipal-register', HANNOVER);
+    dresden = AgencyClient.of(stack, 'municipal-register', DRESDEN);
+    niedersachsen = AgencyClient.of(stack, 'state-register', '03');
+    sachsen = AgencyClient.of(stack, 'state-register', '14');
+    federal = AgencyClient.of(stack, 'federal-register', 'DE');
+    kafka = new Kafka({ clientId: `regsync-${namespace}-test`, brokers: KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+    federalDeadLetters = await DeadLetterWatch.start(kafka, deadLetterTopicOf(consumerGroupOf('federal-register', 'DE', namespace)));
+  }, 240_000);
+
+  afterAll(async () => {
+    await federalDeadLetters?.stop();
+    await stack?.stop();
+    const admin = kafka?.admin();
+    if (admin) {
+      await admin.connect();
+      const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${namespace}.`));
+      if (topics.length > 0) await admin.deleteTopics({ topics });
+      await admin.disconnect();
+    }
+    const server = new Client({ connectionString: DATABASE_URL });
+    await server.connect();
+    const { rows } = await server.query<{ datname: string }>(`select datname from pg_database where datname like $1`, [`regsync_${namespace}_%`]);
+    await server.end();
+    for (const { datname } of rows) await dropDatabase(DATABASE_URL, datname);
+    rmSync(join(workspaceRoot(), distDir), { recursive: true, force: true });
+  }, 120_000);
+
+  describe('the five flows, driven by agency calls and events only', () => {
+    it('registers a citizen in Osnabrück, and Niedersachsen and the BZSt learn the address', async () => {
+      const registered = await osnabrueck.registerResidence({ ...citizen, address: osnabrueckAddress, movedInOn: '2018-04-01', previousAddress: null });
+      expect(registered.status).toBe(201);
+      const mirror = await waitUntil('Niedersachsen mirrors the citizen', () => bodyIf(niedersachsen.resident(CITIZEN)));
+      expect(mirror).toMatchObject({ idnr: CITIZEN, familyName: 'Schmidt', status: 'RESIDENT', address: osnabrueckAddress });
+      const baseData = await waitUntil('the BZSt has the base data', () => bodyIf(federal.person(CITIZEN)));
+      expect(baseData).toMatchObject({ idnr: CITIZEN, status: 'ALIVE', address: osnabrueckAddress });
+    });
+
+    it('birth: the Melderegister registers the child, the BZSt assigns a valid IdNr, and it flows back to the municipality and the Land', async () => {
+      const correlationId = `birth-${randomUUID()}`;
+      const recorded = await osnabrueck.recordBirth({ familyName: 'Weber', givenNames: 'Mia', sex: 'FEMALE', dateOfBirth: today, placeOfBirth: 'Osnabrück', parentIdnrs: [PARENT], residence: osnabrueckAddress }, correlationId);
+      expect(recorded.status).toBe(201);
+      expect(recorded.correlationId).toBe(correlationId);
+      birthRegistrationId = recorded.body.birthRegistrationId as string;
+      expect(birthRegistrationId).toMatch(new RegExp(`^${OSNABRUECK}-G-\\d{4}-\\d{6}$`));
+
+      const child = await waitUntil('the child has an IdNr in the Melderegister', async () => {
+        const resident = await osnabrueck.resident(birthRegistrationId);
+        return resident.body.idnr ? resident.body : undefined;
+      });
+      childIdnr = child.idnr as string;
+      expect(idnrViolation(childIdnr)).toBeUndefined();
+      expect(child).toMatchObject({ familyName: 'Weber', givenNames: 'Mia', status: 'RESIDENT', birthRegistrationId, address: osnabrueckAddress });
+      expect(child).not.toHaveProperty('parentIdnrs');
+
+      const baseData = await waitUntil('the BZSt holds the child', () => bodyIf(federal.person(childIdnr)));
+      expect(baseData).toMatchObject({ idnr: childIdnr, birthRegistrationId, placeOfBirth: 'Osnabrück', familyName: 'Weber', status: 'ALIVE' });
+      const mirror = await waitUntil('Niedersachsen mirrors the child under its IdNr', () => bodyIf(niedersachsen.resident(childIdnr)));
+      expect(mirror).toMatchObject({ idnr: childIdnr, status: 'RESIDENT', address: osnabrueckAddress });
+      const birthRecord = await osnabrueck.civilStatus(childIdnr);
+      expect(birthRecord.body).toMatchObject({ birthRegistrationId, parentIdnrs: [PARENT], status: 'ALIVE' });
+    });
+
+    it('move: registering in Dresden only makes Osnabrück mark the citizen moved out, both Länder follow, and the BZSt has the new address', async () => {
+      const correlationId = `move-${randomUUID()}`;
+      const moved = await dresden.registerResidence({ ...citizen, address: dresdenAddress, movedInOn: today, previousAddress: osnabrueckAddress }, correlationId);
+      expect(moved.status).toBe(201);
+      expect(moved.correlationId).toBe(correlationId);
+
+      const old = await waitUntil('Osnabrück did the Rückmeldung', () => bodyIf(osnabrueck.resident(CITIZEN), (body) => body.status === 'MOVED_OUT'));
+      expect(old).toMatchObject({ movedOutTo: DRESDEN, movedOutOn: today });
+      const ni = await waitUntil('Niedersachsen marks the citizen moved away', () => bodyIf(niedersachsen.resident(CITIZEN), (body) => body.status === 'MOVED_AWAY'));
+      expect(ni).toMatchObject({ movedAwayTo: DRESDEN });
+      const sn = await waitUntil('Sachsen has the new resident', () => bodyIf(sachsen.resident(CITIZEN)));
+      expect(sn).toMatchObject({ status: 'RESIDENT', address: dresdenAddress, movedInOn: today });
+      const baseData = await waitUntil('the BZSt has the Dresden address', () => bodyIf(federal.person(CITIZEN), (body) => (body.address as Body).municipalityKey === DRESDEN));
+      expect(baseData).toMatchObject({ address: dresdenAddress, movedInOn: today });
+      expect((await dresden.resident(CITIZEN)).body).toMatchObject({ status: 'RESIDENT', address: dresdenAddress });
+
+      // One citizen action, one correlation id through every follow-up event (the Rückmeldung included).
+      const cockpit = await federal.cockpit(CITIZEN);
+      const ofMove = cockpit.body.transfers.filter((transfer) => transfer.correlationId === correlationId).map(describeTransfer);
+      expect(ofMove).toEqual(expect.arrayContaining(['ResidenceRegistered → MELDEREGISTER 03404000', 'ResidenceRegistered → LANDESMELDEREGISTER 14', 'ResidenceRegistered → IDNR_BASISDATEN DE', 'MovedOut → LANDESMELDEREGISTER 03']));
+    });
+
+    it('name change: a marriage at the Standesamt Dresden reaches the Melderegister, Sachsen and the BZSt', async () => {
+      const changed = await dresden.recordNameChange({ idnr: CITIZEN, familyName: 'Köhler', givenNames: 'Anna', reason: 'MARRIAGE', maritalStatus: 'MARRIED', effectiveOn: today });
+      expect(changed.status).toBe(201);
+      const dd = await waitUntil('the Melderegister Dresden has the new name', () => bodyIf(dresden.resident(CITIZEN), (body) => body.familyName === 'Köhler'));
+      expect(dd).toMatchObject({ maritalStatus: 'MARRIED' });
+      const sn = await waitUntil('Sachsen has the new name', () => bodyIf(sachsen.resident(CITIZEN), (body) => body.familyName === 'Köhler'));
+      expect(sn).toMatchObject({ maritalStatus: 'MARRIED' });
+      const baseData = await waitUntil('the BZSt has the new name', () => bodyIf(federal.person(CITIZEN), (body) => body.familyName === 'Köhler'));
+      expect(baseData).toMatchObject({ previousFamilyNames: ['Schmidt'] });
+      // Osnabrück no longer keeps the person current: it has no basis for a name change after the move.
+      expect((await osnabrueck.resident(CITIZEN)).body).toMatchObject({ familyName: 'Schmidt', status: 'MOVED_OUT' });
+    });
+
+    it('parcel change: the cadastre of Sachsen records and changes a Flurstück, and the property-tax roll of Dresden takes it over', async () => {
+      const recorded = await sachsen.recordParcel({ parcelId: PARCEL, municipalityKey: DRESDEN, areaSquareMetres: 612, usage: 'Wohnbaufläche', ownerIdnrs: [CITIZEN] });
+      expect(recorded.status).toBe(201);
+      expect(recorded.body.eventType).toBe('ParcelRecorded');
+      await waitUntil('Dresden has the parcel in its roll', () => bodyIf(dresden.propertyTax(PARCEL)));
+      const changed = await sachsen.recordParcel({ parcelId: PARCEL, municipalityKey: DRESDEN, areaSquareMetres: 587, usage: 'Wohnbaufläche mit Garten', ownerIdnrs: [CITIZEN, PARENT], changeReason: 'Zerlegung' });
+      expect(changed.status).toBe(201);
+      expect(changed.body.eventType).toBe('ParcelChanged');
+      const entry = await waitUntil('Dresden has the changed area', () => bodyIf(dresden.propertyTax(PARCEL), (body) => body.areaSquareMetres === 587));
+      expect(entry).toMatchObject({ municipalityKey: DRESDEN, usage: 'Wohnbaufläche mit Garten', ownerIdnrs: [CITIZEN, PARENT], lastChangeReason: 'Zerlegung' });
+      expect((await sachsen.parcel(PARCEL)).body).toMatchObject({ areaSquareMetres: 587, ownerIdnrs: [CITIZEN, PARENT] });
+      expect((await osnabrueck.propertyTax(PARCEL)).status).toBe(404);
+    });
+
+    it('death: every register marks the person deceased, and nothing later resurrects them', async () => {
+      const died = await dresden.recordDeath({ idnr: CITIZEN, dateOfDeath: today, placeOfDeath: 'Dresden' });
+      expect(died.status).toBe(201);
+      await waitUntil('the Melderegister Dresden marks the death', () => bodyIf(dresden.resident(CITIZEN), (body) => body.status === 'DECEASED'));
+      await waitUntil('Sachsen marks the death', () => bodyIf(sachsen.resident(CITIZEN), (body) => body.status === 'DECEASED'));
+      const baseData = await waitUntil('the BZSt marks the death', () => bodyIf(federal.person(CITIZEN), (body) => body.status === 'DECEASED'));
+      expect(baseData).toMatchObject({ dateOfDeath: today });
+      expect(baseData).not.toHaveProperty('placeOfDeath');
+
+      const laterNameChange = await dresden.recordNameChange({ idnr: CITIZEN, familyName: 'Neumann', givenNames: 'Anna', reason: 'OTHER', effectiveOn: today });
+      expect(laterNameChange.status).toBe(409);
+      expect(laterNameChange.body).toMatchObject({ code: 'subject-deceased' });
+      expect((await dresden.recordDeath({ idnr: CITIZEN, dateOfDeath: today, placeOfDeath: 'Dresden' })).status).toBe(409);
+
+      // Hannover cannot know of the death; its registration travels as an event and every register that knows is unmoved.
+      const resurrection = await hannover.registerResidence({ ...citizen, familyName: 'Köhler', address: hannoverAddress, movedInOn: today, previousAddress: dresdenAddress });
+      expect(resurrection.status).toBe(201);
+      const deadLetter = await waitUntil('the BZSt dead-letters the registration of a deceased person', async () => federalDeadLetters.find((letter) => letter.eventType === 'ResidenceRegistered' && letter.reasonCode === 'subject-deceased'));
+      expect(deadLetter.reason).toContain(CITIZEN);
+      expect((await federal.person(CITIZEN)).body).toMatchObject({ status: 'DECEASED', address: dresdenAddress });
+      expect((await sachsen.resident(CITIZEN)).body).toMatchObject({ status: 'DECEASED' });
+      expect((await dresden.resident(CITIZEN)).body).toMatchObject({ status: 'DECEASED' });
+    });
+  });
+
+  describe('transfer log and cockpit', () => {
+    it('the cockpit lists every transfer about the citizen across all registers, ordered by time, with fields, basis and purpose', async () => {
+      const { status, body } = await federal.cockpit(CITIZEN);
+      expect(status).toBe(200);
+      expect(body.unreachable).toEqual([]);
+      const times = body.transfers.map((transfer) => transfer.transferredAt);
+      expect(times).toEqual([...times].sort());
+      const described = body.transfers.map(describeTransfer);
+      expect([...described].sort()).toEqual(
+        [
+          // registration in Osnabrück
+          'ResidenceRegistered → IDNR_BASISDATEN DE',
+          'ResidenceRegistered → LANDESMELDEREGISTER 03',
+          // move to Dresden, with the Rückmeldung
+          'ResidenceRegistered → LANDESMELDEREGISTER 14',
+          'ResidenceRegistered → MELDEREGISTER 03404000',
+          'ResidenceRegistered → IDNR_BASISDATEN DE',
+          'ResidenceRegistered → LANDESMELDEREGISTER 03',
+          'MovedOut → LANDESMELDEREGISTER 03',
+          // marriage
+          'NameChanged → IDNR_BASISDATEN DE',
+          'NameChanged → LANDESMELDEREGISTER 14',
+          'NameChanged → MELDEREGISTER 14612000',
+          // parcel (the citizen is an owner)
+          'ParcelRecorded → GRUNDSTEUER 14612000',
+          'ParcelChanged → GRUNDSTEUER 14612000',
+          // death
+          'DeathRecorded → MELDEREGISTER 14612000',
+          'DeathRecorded → LANDESMELDEREGISTER 14',
+          'DeathRecorded → IDNR_BASISDATEN DE',
+          // Hannover's registration after the death: Niedersachsen was never told of a death in Sachsen
+          'ResidenceRegistered → LANDESMELDEREGISTER 03',
+        ].sort(),
+      );
+      // Causal order shows in the times: the Rückmeldung follows the registration, the change follows the record.
+      expect(described.indexOf('MovedOut → LANDESMELDEREGISTER 03')).toBeGreaterThan(described.indexOf('ResidenceRegistered → MELDEREGISTER 03404000'));
+      expect(described.indexOf('ParcelChanged → GRUNDSTEUER 14612000')).toBeGreaterThan(described.indexOf('ParcelRecorded → GRUNDSTEUER 14612000'));
+      expect(described.indexOf('DeathRecorded → IDNR_BASISDATEN DE')).toBeGreaterThan(described.indexOf('NameChanged → IDNR_BASISDATEN DE'));
+      for (const transfer of body.transfers) {
+        expect(transfer.idnr).toBe(CITIZEN);
+        expect(transfer.legalBasis).toMatch(/§/);
+        expect(transfer.purpose.length).toBeGreaterThan(10);
+        expect(transfer.fields.length).toBeGreaterThan(0);
+      }
+    });
+
+    it("each instance's GET /transfers holds exactly its own share of the cockpit view", async () => {
+      const cockpit = (await federal.cockpit(CITIZEN)).body.transfers;
+      for (const [client, instanceKey] of [[osnabrueck, OSNABRUECK], [dresden, DRESDEN], [niedersachsen, '03'], [sachsen, '14'], [hannover, HANNOVER]] as const) {
+        const own = await client.transfers(CITIZEN);
+        expect(own.status).toBe(200);
+        expect(own.body.transfers.map((transfer) => transfer.eventId + transfer.recipient.register)).toEqual(
+          cockpit.filter((transfer) => transfer.recipient.instanceKey === instanceKey).map((transfer) => transfer.eventId + transfer.recipient.register),
+        );
+      }
+    });
+
+    it("the child's cockpit starts with the birth, logged before the IdNr existed and linked to it afterwards", async () => {
+      const described = (await federal.cockpit(childIdnr)).body.transfers.map(describeTransfer);
+      expect(described.slice(0, 3)).toEqual(['BirthRecorded → MELDEREGISTER 03404000', 'IdNrRequested → IDNR_BASISDATEN DE', 'IdNrAssigned → MELDEREGISTER 03404000']);
+      expect(described.slice(3).sort()).toEqual(['ResidenceRegistered → IDNR_BASISDATEN DE', 'ResidenceRegistered → LANDESMELDEREGISTER 03']);
+    });
+
+    it('a field without legal basis never reaches the recipient store', async () => {
+      const cockpit = (await federal.cockpit(childIdnr)).body.transfers;
+      const birthToMelderegister = cockpit.find((transfer) => transfer.eventType === 'BirthRecorded');
+      expect(birthToMelderegister?.fields).not.toContain('parentIdnrs');
+      const osnabrueckRows = await query(instanceDatabaseName('municipal', OSNABRUECK, namespace), `select to_jsonb(r)::text as row from residents r where birth_registration_id = $1`, [birthRegistrationId]);
+      expect(osnabrueckRows).toHaveLength(1);
+      expect(osnabrueckRows[0].row).not.toContain(PARENT);
+
+      // The BZSt keeps neither marital status, reason of a name change nor previous address (§ 139b Abs. 3 AO).
+      const federalRows = await query(instanceDatabaseName('federal', 'DE', namespace), `select to_jsonb(r)::text as row from idnr_base_data r where idnr = $1`, [CITIZEN]);
+      expect(federalRows[0].row).not.toMatch(/MARRIED|MARRIAGE|Große Straße/);
+      const nameChange = (await federal.cockpit(CITIZEN)).body.transfers.find((transfer) => transfer.eventType === 'NameChanged' && transfer.recipient.register === 'IDNR_BASISDATEN');
+      expect(nameChange?.fields.sort()).toEqual(['familyName', 'givenNames', 'idnr', 'previousFamilyName']);
+    });
+  });
+
+  describe('changes from a register that is not authoritative', () => {
+    let producer: Producer;
+    let codec: EventCodec;
+
+    beforeAll(async () => {
+      codec = await EventCodec.connect(stack.schemaRegistryUrl);
+      producer = kafka.producer();
+      await producer.connect();
+    });
+
+    afterAll(() => producer.disconnect());
+
+    it('rejects a ResidenceRegistered claiming an address in Dresden from the Melderegister of Hannover, into the dead-letter topic with its reason', async () => {
+      const event = await produce(producer, codec, 'ResidenceRegistered', { level: 'MUNICIPAL', instanceKey: HANNOVER, register: 'MELDEREGISTER' }, STRANGER, {
+        idnr: STRANGER,
+        familyName: 'Falsch',
+        givenNames: 'Fritz',
+        sex: 'MALE',
+        dateOfBirth: new Date(Date.UTC(1980, 0, 1)),
+        address: dresdenAddress,
+        movedInOn: new Date(Date.UTC(2024, 0, 1)),
+        previousAddress: null,
+      });
+      const deadLetter = await waitUntil('the BZSt dead-letters it', async () => federalDeadLetters.find((letter) => letter.eventId === event.envelope.eventId));
+      expect(deadLetter.reasonCode).toBe('not-authoritative');
+      expect(deadLetter.reason).toContain(DRESDEN);
+      expect((await federal.person(STRANGER)).status).toBe(404);
+      expect((await sachsen.resident(STRANGER)).status).toBe(404);
+    });
+
+    it('rejects a NameChanged sent by a state register: only civil status is authoritative for names', async () => {
+      const event = await produce(producer, codec, 'NameChanged', { level: 'STATE', instanceKey: '03', register: 'LANDESMELDEREGISTER' }, childIdnr, {
+        idnr: childIdnr,
+        familyName: 'Umbenannt',
+        givenNames: 'Mia',
+        previousFamilyName: 'Weber',
+        reason: 'OTHER',
+        maritalStatus: null,
+        effectiveOn: new Date(Date.UTC(2026, 0, 1)),
+      });
+      const deadLetter = await waitUntil('the BZSt dead-letters it', async () => federalDeadLetters.find((letter) => letter.eventId === event.envelope.eventId));
+      expect(deadLetter.reasonCode).toBe('not-authoritative');
+      expect(deadLetter.reason).toContain('PERSONENSTANDSREGISTER');
+      expect((await federal.person(childIdnr)).body).toMatchObject({ familyName: 'Weber' });
+    });
+  });
+
+  describe('invalid input is refused with the field and the rule, and nothing is written', () => {
+    let outboxBefore: number;
+
+    beforeAll(async () => {
+      outboxBefore = await outboxCount(OSNABRUECK);
+    });
+
+    afterAll(async () => {
+      expect(await outboxCount(OSNABRUECK)).toBe(outboxBefore);
+    });
+
+    it('refuses an IdNr whose check digit does not match', async () => {
+      const response = await osnabrueck.registerResidence({ ...citizen, idnr: '36574261808', address: osnabrueckAddress, movedInOn: today, previousAddress: null });
+      expect(response.status).toBe(400);
+      expect(response.body.violations).toContainEqual({ field: 'idnr', rule: 'check digit does not match' });
+      expect((await osnabrueck.resident('36574261808')).status).toBe(400);
+    });
+
+    it('refuses an address in an unknown municipality', async () => {
+      const response = await osnabrueck.registerResidence({ ...citizen, address: { ...osnabrueckAddress, municipalityKey: '03999999' }, movedInOn: today, previousAddress: null });
+      expect(response.status).toBe(400);
+      expect(response.body.violations).toContainEqual({ field: 'address.municipalityKey', rule: 'unknown municipality' });
+    });
+
+    it('names every missing field of a birth at once', async () => {
+      const response = await osnabrueck.recordBirth({ givenNames: 'Mia' });
+      expect(response.status).toBe(400);
+      const fields = (response.body.violations as { field: string; rule: string }[]).map((violation) => violation.field);
+      expect(fields).toEqual(expect.arrayContaining(['familyName', 'sex', 'dateOfBirth', 'placeOfBirth', 'residence']));
+      expect(response.body.violations).toContainEqual({ field: 'familyName', rule: 'is required' });
+    });
+
+    it('refuses a birth date in the future and a parcel outside the Land of its cadastre', async () => {
+      const birth = await osnabrueck.recordBirth({ familyName: 'Weber', givenNames: 'Ben', sex: 'MALE', dateOfBirth: '2999-01-01', placeOfBirth: 'Osnabrück', residence: osnabrueckAddress });
+      expect(birth.status).toBe(400);
+      expect((birth.body.violations as { field: string }[])[0].field).toBe('dateOfBirth');
+      const parcel = await niedersachsen.recordParcel({ parcelId: PARCEL, municipalityKey: OSNABRUECK, areaSquareMetres: 10, usage: 'Acker', ownerIdnrs: [] });
+      expect(parcel.status).toBe(400);
+      expect(parcel.body.violations).toContainEqual({ field: 'parcelId', rule: 'must lie in Land 03 (this cadastre)' });
+    });
+
+    it('refuses an oversize body with 413', async () => {
+      const response = await osnabrueck.send('POST', '/births', JSON.stringify({ familyName: 'x'.repeat(100_000) }));
+      expect(response.status).toBe(413);
+      expect((response.body.violations as { field: string }[])[0].field).toBe('body');
+    });
+
+    it('refuses a body that is not JSON', async () => {
+      const response = await osnabrueck.send('POST', '/births', '{"familyName": ');
+      expect(response.status).toBe(400);
+      expect(response.body.violations).toContainEqual({ field: 'body', rule: 'must be valid JSON' });
+    });
+  });
+
+  describe('agency authentication', () => {
+    it('refuses a call without an API key with 401', async () => {
+      const response = await dresden.withApiKey(undefined).resident(CITIZEN);
+      expect(response.status).toBe(401);
+    });
+
+    it("refuses another municipality's key with 401", async () => {
+      const osnabrueckKey = Object.values(stack.instance('municipal-register', OSNABRUECK).agencyApiKeys)[0];
+      const response = await dresden.withApiKey(osnabrueckKey).registerResidence({ ...citizen, address: dresdenAddress, movedInOn: today, previousAddress: null });
+      expect(response.status).toBe(401);
+    });
+
+    it("lets the cockpit's read-only key read the transfer log but refuses it any change with 403", async () => {
+      const cockpitClient = osnabrueck.withApiKey(stack.cockpitKey);
+      expect((await cockpitClient.transfers(CITIZEN)).status).toBe(200);
+      const response = await cockpitClient.recordBirth({ familyName: 'Weber', givenNames: 'Ben', sex: 'MALE', dateOfBirth: today, placeOfBirth: 'Osnabrück', residence: osnabrueckAddress });
+      expect(response.status).toBe(403);
+    });
+
+    it('keeps /health and the OpenAPI document open, and the document describes each operation and body', async () => {
+      expect((await fetch(`${osnabrueck.baseUrl}/health`)).status).toBe(200);
+      const document = (await (await fetch(`${osnabrueck.baseUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: Body } }> } }>> };
+      expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/births', '/residences', '/name-changes', '/deaths', '/residents/{id}', '/civil-status/{id}', '/property-tax/{parcelId}', '/transfers']));
+      expect(Object.keys(document.paths['/births'].post.requestBody!.content['application/json'].schema.properties)).toEqual(expect.arrayContaining(['familyName', 'residence', 'parentIdnrs']));
+    });
+  });
+
+  async function produce<T extends EventType>(producer: Producer, codec: EventCodec, eventType: T, source: { level: string; instanceKey: string; register: string }, subjectId: string, payload: Body): Promise<RegsyncEvent> {
+    const event = {
+      ...payload,
+      envelope: { eventId: randomUUID(), eventType, occurredAt: new Date(), source, subject: { kind: 'PERSON', id: subjectId }, subjectVersion: 1, correlationId: randomUUID(), causationId: null, legalBasis: 'forged' },
+    } as unknown as RegsyncEvent;
+    await producer.send({
+      topic: namespaced(topicOf(eventType).name, namespace),
+      messages: [{ key: subjectId, value: codec.encode(event), headers: { 'regsync-event-type': eventType, 'regsync-event-id': event.envelope.eventId, 'regsync-correlation-id': event.envelope.correlationId } }],
+    });
+    return event;
+  }
+
+  async function query(database: string, sql: string, parameters: unknown[] = []): Promise<Body[]> {
+    const client = new Client({ connectionString: databaseUrl(DATABASE_URL, database) });
+    await client.connect();
+    try {
+      return (await client.query(sql, parameters)).rows as Body[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  async function outboxCount(ags: string): Promise<number> {
+    const [row] = await query(instanceDatabaseName('municipal', ags, namespace), 'select (select count(*) from regsync_outbox) + (select count(*) from residents) + (select count(*) from civil_status_records) as rows');
+    return Number(row.rows);
+  }
+});
+
+/** `EventType → REGISTER instance`: how the assertions name a transfer. */
+function describeTransfer(transfer: Transfer): string {
+  return `${transfer.eventType} → ${transfer.recipient.register} ${transfer.recipient.instanceKey}`;
+}
+
+async function bodyIf(response: Promise<{ status: number; body: Body }>, condition: (body: Body) => boolean = () => true): Promise<Body | undefined> {
+  const { status, body } = await response;
+  return status === 200 && condition(body) ? body : undefined;
+}
+
+interface DeadLetter {
+  eventId?: string;
+  eventType?: string;
+  reasonCode?: string;
+  reason?: string;
+}
+
+/** Reads a dead-letter topic from the beginning for the whole test. */
+class DeadLetterWatch {
+  private readonly letters: DeadLetter[] = [];
+
+  private constructor(private readonly consumer: Consumer) {}
+
+  static async start(kafka: Kafka, topic: string): Promise<DeadLetterWatch> {
+    const consumer = kafka.consumer({ groupId: `${topic}.test-watch.${randomUUID()}` });
+    const watch = new DeadLetterWatch(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const header = (name: string) => message.headers?.[name]?.toString();
+        watch.letters.push({ eventId: header('regsync-event-id'), eventType: header('regsync-event-type'), reasonCode: header('regsync-dlq-reason-code'), reason: header('regsync-dlq-reason') });
+      },
+    });
+    return watch;
+  }
+
+  find(predicate: (letter: DeadLetter) => boolean): DeadLetter | undefined {
+    return this.letters.find(predicate);
+  }
+
+  stop(): Promise<void> {
+    return this.consumer.disconnect();
+  }
+}

@@ -1,0 +1,59 @@
+import { RegisterRejection } from './register-rejection';
+import { changeResidentName, moveIn, moveOut, recordResidentDeath, residentFromBirth, assignIdnrToResident } from './residents';
+
+const osnabrueck = { street: 'Große Straße', houseNumber: '12', postalCode: '49074', city: 'Osnabrück', municipalityKey: '03404000' };
+const dresden = { street: 'Königsbrücker Straße', houseNumber: '5a', postalCode: '01099', city: 'Dresden', municipalityKey: '14612000' };
+const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
+const registration = (address: typeof osnabrueck, previousAddress: typeof osnabrueck | null) => ({
+  idnr: '36574261809',
+  familyName: 'Schmidt',
+  givenNames: 'Anna',
+  sex: 'FEMALE' as const,
+  dateOfBirth: day('1990-03-14'),
+  address,
+  movedInOn: day('2026-06-01'),
+  previousAddress,
+});
+
+describe('the Melderegister', () => {
+  it('registers a newborn at the residence from the birth, without an IdNr, and stores it when assigned', () => {
+    const child = residentFromBirth({ birthRegistrationId: '03404000-G-2026-000001', familyName: 'Weber', givenNames: 'Mia', sex: 'FEMALE', dateOfBirth: day('2026-01-02'), placeOfBirth: 'Osnabrück', residence: osnabrueck });
+    expect(child).toMatchObject({ idnr: null, status: 'RESIDENT', movedInOn: '2026-01-02', address: osnabrueck });
+    expect(assignIdnrToResident(child, '57396154059').idnr).toBe('57396154059');
+  });
+
+  it('refuses a second, different IdNr for the same child', () => {
+    const child = { ...residentFromBirth({ birthRegistrationId: 'b', familyName: 'W', givenNames: 'M', sex: 'FEMALE', dateOfBirth: day('2026-01-02'), placeOfBirth: 'X', residence: osnabrueck }), idnr: '57396154059' };
+    expect(() => assignIdnrToResident(child, '36574261809')).toThrow(RegisterRejection);
+  });
+
+  it('marks the person moved out on the day they moved in elsewhere (Rückmeldung)', () => {
+    const resident = moveIn(undefined, registration(osnabrueck, null), '03404000');
+    expect(moveOut(resident, registration(dresden, osnabrueck))).toMatchObject({ status: 'MOVED_OUT', movedOutOn: '2026-06-01', movedOutTo: '14612000' });
+  });
+
+  it('has nothing to mark for a person it never held', () => {
+    expect(moveOut(undefined, registration(dresden, osnabrueck))).toBeUndefined();
+  });
+
+  it('refuses a registration whose address lies in another municipality', () => {
+    expect(() => moveIn(undefined, registration(dresden, null), '03404000')).toThrow(/wrong-municipality/);
+  });
+
+  it('rejects every change after the death with subject-deceased', () => {
+    const dead = recordResidentDeath(moveIn(undefined, registration(osnabrueck, null), '03404000'), { idnr: '36574261809', dateOfDeath: day('2026-07-01'), placeOfDeath: 'Osnabrück' });
+    expect(dead.status).toBe('DECEASED');
+    const attempts = [
+      () => moveIn(dead, registration(osnabrueck, null), '03404000'),
+      () => moveOut(dead, registration(dresden, osnabrueck)),
+      () => changeResidentName(dead, { idnr: '36574261809', familyName: 'Neu', givenNames: 'Anna', maritalStatus: null }),
+      () => recordResidentDeath(dead, { idnr: '36574261809', dateOfDeath: day('2026-07-02'), placeOfDeath: 'Osnabrück' }),
+    ];
+    for (const attempt of attempts) expect(attempt).toThrow(expect.objectContaining({ code: 'subject-deceased' }));
+  });
+
+  it('takes over a new name and the marital status from the Standesamt', () => {
+    const resident = moveIn(undefined, registration(osnabrueck, null), '03404000');
+    expect(changeResidentName(resident, { idnr: '36574261809', familyName: 'Köhler', givenNames: 'Anna', maritalStatus: 'MARRIED' })).toMatchObject({ familyName: 'Köhler', maritalStatus: 'MARRIED' });
+  });
+});
