@@ -1,0 +1,51 @@
+import { InvalidArgumentError } from 'commander';
+import { Kafka, logLevel } from 'kafkajs';
+import { EVENT_TOPICS, TopicDefinition, namespaced } from '@regsync/contracts/topic-catalog';
+import { ReplayConfig } from './replay-config';
+import { targetInstance } from './target-apps';
+
+/** Parsers and helpers the commands share (commander calls the parsers with each option value). */
+export function parseDateTime(value: string): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError('expected an ISO 8601 date-time, e.g. 2026-11-01T00:00:00Z');
+  return date;
+}
+
+export function parseCount(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError('expected a whole number ≥ 0');
+  return number;
+}
+
+export function parseOffset(value: string): bigint {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected an offset (a whole number ≥ 0)');
+  return BigInt(value);
+}
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((part) => part.trim()).filter(Boolean)];
+}
+
+/** `person`, `parcel` or a full topic name → the (namespaced) topic. */
+export function resolveTopic(name: string, namespace: string): string {
+  const known = (EVENT_TOPICS as Record<string, TopicDefinition>)[name];
+  if (known) return namespaced(known.name, namespace);
+  const byName = Object.values(EVENT_TOPICS).find((topic: TopicDefinition) => topic.name === name);
+  return byName ? namespaced(byName.name, namespace) : name;
+}
+
+export function kafkaOf(config: ReplayConfig): Kafka {
+  return new Kafka({ clientId: 'regsync-replay', brokers: config.KAFKA_BROKERS, logLevel: logLevel.ERROR });
+}
+
+/** `--group`, or the live group of `--app`/`--instance`. */
+export function consumerGroupFrom(config: ReplayConfig, options: { group?: string; app?: string; instance?: string }): string {
+  if (options.group) return options.group;
+  if (options.app) return targetInstance(config, options.app, options.instance).consumerGroup;
+  throw new Error('give --group <consumer group> or --app <app> --instance <key>');
+}
+
+/** Prefix of the throw-away consumer groups the tool reads with (never a service's live group). */
+export function readerGroupPrefix(config: ReplayConfig): string {
+  return namespaced('regsync-replay', config.NAMESPACE);
+}

@@ -1,0 +1,125 @@
+import { Command, Option } from 'commander';
+import { Partitioners } from 'kafkajs';
+import { EventCodec } from '@regsync/contracts/event-codec';
+import { DeadLetterStore, DeadLetterView, RedriveReport } from '@regsync/messaging/replay/dead-letter-store';
+import { collect, consumerGroupFrom, kafkaOf, parseCount, readerGroupPrefix } from '../cli-options';
+import { ReplayConfig, loadReplayConfig } from '../replay-config';
+import { TARGET_APP_NAMES } from '../target-apps';
+
+interface GroupOptions {
+  group?: string;
+  app?: string;
+  instance?: string;
+  reasonCode?: string[];
+  json?: boolean;
+}
+
+const groupOptions = (command: Command) =>
+  command
+    .option('--group <group>', 'consumer group whose dead letters to read, e.g. regsync.state-register.14')
+    .addOption(new Option('--app <app>', 'or: the live group of this app …').choices(TARGET_APP_NAMES))
+    .option('--instance <key>', '… and instance')
+    .option('--reason-code <code>', 'only dead letters with this reason code, e.g. retries-exhausted; repeatable', collect)
+    .option('--json', 'print JSON');
+
+function describe(letter: DeadLetterView): string {
+  const { info } = letter;
+  return (
+    `${letter.ref}  ${letter.eventType ?? '?'} ${letter.subjectId ?? ''}  ${info.reasonCode}: ${info.reason}\n` +
+    `    from ${info.sourceTopic}:${info.sourcePartition}:${info.sourceOffset}, group ${info.consumerGroup}, failed ${info.failedAt.toISOString()} after ${info.attempts} attempt(s), event ${letter.eventId ?? '?'}`
+  );
+}
+
+function asJson(letter: DeadLetterView, withEvent: boolean) {
+  return { ref: letter.ref, ...letter.info, eventType: letter.eventType, eventId: letter.eventId, subjectId: letter.subjectId, decodeError: letter.decodeError, ...(withEvent ? { event: letter.event } : {}) };
+}
+
+function outcomeLine(report: RedriveReport): string {
+  const { outcome } = report;
+  switch (outcome.kind) {
+    case 'processed':
+      return `${report.ref} → ${report.sourceTopic}: processed (${outcome.detail})`;
+    case 'dead-lettered-again':
+      return `${report.ref} → ${report.sourceTopic}: DEAD-LETTERED AGAIN as ${outcome.ref}: ${outcome.reasonCode}: ${outcome.reason}`;
+    case 'pending':
+      return `${report.ref} → ${report.sourceTopic}: re-driven, outcome pending: ${outcome.detail}`;
+  }
+}
+
+async function openStore(config: ReplayConfig): Promise<DeadLetterStore> {
+  const codec = await EventCodec.connect(config.SCHEMA_REGISTRY_URL).catch((error: Error) => {
+    throw new Error(`schema registry at ${config.SCHEMA_REGISTRY_URL} (SCHEMA_REGISTRY_URL), needed to decode dead letters: ${error.message}`);
+  });
+  return new DeadLetterStore(kafkaOf(config), codec, readerGroupPrefix(config));
+}
+
+export function deadLettersCommand(): Command {
+  const list = groupOptions(new Command('list'))
+    .summary('list the dead letters of a consumer group, decoded, with reason and origin')
+    .action(async (options: GroupOptions) => {
+      const config = loadReplayConfig();
+      const store = await openStore(config);
+      const letters = (await store.list(consumerGroupFrom(config, options))).filter((letter) => !options.reasonCode?.length || options.reasonCode.includes(letter.info.reasonCode));
+      if (options.json) return console.log(JSON.stringify(letters.map((letter) => asJson(letter, false)), null, 2));
+      if (letters.length === 0) console.log('no dead letters');
+      for (const letter of letters) console.log(describe(letter));
+    });
+
+  const show = new Command('show')
+    .summary('show one dead letter with its decoded event and headers')
+    .argument('<ref>', '<dead-letter topic>:<partition>:<offset>, as printed by list')
+    .option('--json', 'print JSON')
+    .action(async (ref: string, options: { json?: boolean }) => {
+      const config = loadReplayConfig();
+      const letter = await (await openStore(config)).show(ref);
+      if (options.json) return console.log(JSON.stringify(asJson(letter, true), null, 2));
+      console.log(describe(letter));
+      const headers = Object.fromEntries(Object.entries(letter.record.headers ?? {}).map(([name, value]) => [name, String(value)]));
+      console.log(`  headers: ${JSON.stringify(headers, null, 2).replace(/\n/g, '\n  ')}`);
+      console.log(letter.event ? `  event: ${JSON.stringify(letter.event, null, 2).replace(/\n/g, '\n  ')}` : `  event does not decode: ${letter.decodeError}`);
+    });
+
+  const redrive = groupOptions(new Command('redrive'))
+    .summary('send dead letters back to their source topic (dry run unless --execute)')
+    .argument('[refs...]', 'dead letters to re-drive (<dead-letter topic>:<partition>:<offset>)')
+    .option('--all', 'every dead letter of --group / --app --instance (narrow with --reason-code)')
+    .option('--execute', 're-drive (without it the selection is only printed)')
+    .option('--wait <seconds>', 'how long to watch the consumer group for the outcome (0: do not watch)', parseCount, 30)
+    .addHelpText(
+      'after',
+      `
+Fix the cause first (deploy the fix, bring the database back, …), then re-drive. Each dead letter goes back
+to its source topic with its original key (so its subject's partition), bytes and headers. The consuming
+service must be running; the tool then reports per dead letter whether it was processed or dead-lettered
+again (with the new reason). Re-driving an event that was applied meanwhile is a no-op (the inbox skips it).`,
+    )
+    .action(async (refs: string[], options: GroupOptions & { all?: boolean; execute?: boolean; wait: number }) => {
+      if (options.all === (refs.length > 0)) throw new Error('give dead-letter refs or --all (with --group or --app/--instance), not both');
+      const config = loadReplayConfig();
+      const store = await openStore(config);
+      const selected = options.all ? await store.list(consumerGroupFrom(config, options)) : await Promise.all(refs.map((ref) => store.show(ref)));
+      const letters = selected.filter((letter) => !options.reasonCode?.length || options.reasonCode.includes(letter.info.reasonCode));
+      if (!options.execute) {
+        console.log(`dry run (add --execute to re-drive): ${letters.length} dead letter(s)`);
+        for (const letter of letters) console.log(describe(letter));
+        return;
+      }
+      const producer = kafkaOf(config).producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+      await producer.connect();
+      try {
+        const reports = await store.redrive(producer, letters, options.wait * 1000);
+        if (options.json) return console.log(JSON.stringify(reports, null, 2));
+        for (const report of reports) console.log(outcomeLine(report));
+        if (reports.some((report) => report.outcome.kind === 'dead-lettered-again')) process.exitCode = 1;
+      } finally {
+        await producer.disconnect();
+      }
+    });
+
+  return new Command('dead-letters')
+    .summary('inspect and re-drive dead letters')
+    .description("Dead letters of a consumer group live on its topic <group>.dlq; reading them never changes them.")
+    .addCommand(list)
+    .addCommand(show)
+    .addCommand(redrive);
+}

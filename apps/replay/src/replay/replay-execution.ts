@@ -1,0 +1,88 @@
+import { EVENT_TOPICS, TopicDefinition, namespaced } from '@regsync/contracts/topic-catalog';
+import { RecordFilter } from '@regsync/messaging/replay/record-filter';
+import { LogRangeSelection, resolveLogRange } from '@regsync/messaging/replay/log-range';
+import { ReplayApplier } from '@regsync/messaging/replay/replay-applier';
+import { ReplaySummary, runReplay } from '@regsync/messaging/replay/replay-run';
+import { ReplayTarget } from '@regsync/messaging/replay/replay-target';
+import { ProgressReporter } from '../progress-reporter';
+
+export interface ReplayExecution {
+  label: string;
+  namespace: string;
+  groupPrefix: string;
+  /** Topics given with --topic; by default every event topic the target has a handler for. */
+  topics?: string[];
+  range: Omit<LogRangeSelection, 'topics'>;
+  filter: RecordFilter;
+  dryRun: boolean;
+  maxRate?: number;
+  chunkSize?: number;
+}
+
+/**
+ * Runs one replay into a booted target: fixes the range, applies it with progress, stops cleanly on Ctrl-C
+ * (SIGINT/SIGTERM: the chunk in progress commits, nothing half-applied stays), a second Ctrl-C exits at once.
+ */
+export async function executeReplay(target: ReplayTarget, execution: ReplayExecution): Promise<ReplaySummary> {
+  const handled = new Set(target.handlers.getHandlers().keys());
+  const topics =
+    execution.topics ??
+    Object.values(EVENT_TOPICS)
+      .filter((topic: TopicDefinition) => topic.eventTypes.some((eventType) => handled.has(eventType)))
+      .map((topic) => namespaced(topic.name, execution.namespace));
+  const admin = target.kafka.admin();
+  await admin.connect();
+  const ranges = await resolveLogRange(admin, { topics, ...execution.range }).finally(() => admin.disconnect());
+
+  const applier = new ReplayApplier({
+    dataSource: target.dataSource,
+    codec: target.codec,
+    handlers: target.handlers,
+    admit: target.messaging.admit,
+    level: target.messaging.level,
+    instanceKey: target.messaging.instanceKey,
+    filter: execution.filter,
+    dryRun: execution.dryRun,
+  });
+  const stop = new AbortController();
+  const onSignal = () => {
+    if (stop.signal.aborted) process.exit(130);
+    process.stderr.write('\nstopping after the chunk in progress (Ctrl-C again to quit at once; the chunk then rolls back)\n');
+    stop.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const reporter = new ProgressReporter(execution.label);
+  reporter.start(ranges.reduce((sum, range) => sum + Number(BigInt(range.end) - BigInt(range.start)), 0));
+  try {
+    return await runReplay(target.kafka, ranges, applier, {
+      groupPrefix: execution.groupPrefix,
+      maxRate: execution.maxRate,
+      chunkSize: execution.chunkSize,
+      stopSignal: stop.signal,
+      onProgress: (progress) => reporter.update(progress),
+    });
+  } finally {
+    reporter.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+export function formatSummary(summary: ReplaySummary, dryRun: boolean): string {
+  const { applied, gap_applied, duplicate, stale, irrelevant, rejected, filtered } = summary.outcomes;
+  const appliedTotal = applied + gap_applied;
+  const lines = [
+    `${dryRun ? 'dry run: would apply' : 'applied'} ${appliedTotal} event(s) of ${summary.done} record(s) read in ${summary.seconds.toFixed(1)} s` +
+      ` (${Math.round(appliedTotal / Math.max(summary.seconds, 0.001))} events/s applied, ${Math.round(summary.done / Math.max(summary.seconds, 0.001))} records/s read)`,
+    `  applied ${applied}, applied after a version gap ${gap_applied}, duplicate (already applied) ${duplicate}, stale version ${stale},` +
+      ` not for this instance ${irrelevant}, not selected ${filtered}, rejected ${rejected}`,
+  ];
+  if (summary.rejections.length > 0) {
+    lines.push(`  rejected (not applied; the live consumer dead-letters these too):`);
+    for (const r of summary.rejections) lines.push(`    ${r.ref} ${r.eventType} ${r.code}: ${r.reason}`);
+    if (rejected > summary.rejections.length) lines.push(`    … and ${rejected - summary.rejections.length} more`);
+  }
+  if (summary.stopped) lines.push('interrupted before the end of the range: run the same command again to finish (what was applied is skipped as duplicate)');
+  return lines.join('\n');
+}

@@ -1,0 +1,68 @@
+import { INestApplication, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { AddressInfo } from 'node:net';
+import { Kafka, Message, Partitioners, logLevel } from 'kafkajs';
+import { EventCodec } from '@regsync/contracts/event-codec';
+import { RegsyncEvent } from '@regsync/contracts/generated/events';
+import { instanceDatabaseName } from '@regsync/persistence/database-url';
+import { dropDatabase } from '@regsync/persistence/ensure-database';
+import { startSchemaRegistry } from '../../../schema-registry/src/start-schema-registry';
+
+export interface ReplayTestEnvironment {
+  namespace: string;
+  brokers: string[];
+  databaseUrl: string;
+  schemaRegistryUrl: string;
+  kafka: Kafka;
+  codec: EventCodec;
+  /** Produces events keyed by subject, with the headers the outbox relay sets. */
+  produce(topic: string, events: readonly RegsyncEvent[]): Promise<void>;
+  /** Databases to drop at the end, besides the registry's. */
+  dropAtEnd(databaseName: string): void;
+  close(): Promise<void>;
+}
+
+/** A namespace of its own (topics, groups, databases) and the real schema registry, started in-process on a free port. */
+export async function startReplayTestEnvironment(prefix = 'replay'): Promise<ReplayTestEnvironment> {
+  Logger.overrideLogger(['error']);
+  const namespace = `${prefix}_${randomUUID().slice(0, 8)}`;
+  const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+  const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const registry: INestApplication = await startSchemaRegistry({ HOST: '127.0.0.1', PORT: 0, DATABASE_URL: databaseUrl, NAMESPACE: namespace });
+  const schemaRegistryUrl = `http://127.0.0.1:${(registry.getHttpServer().address() as AddressInfo).port}`;
+  const codec = await EventCodec.connect(schemaRegistryUrl);
+  const kafka = new Kafka({ clientId: `test-${namespace}`, brokers, logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const databases = [instanceDatabaseName('schema_registry', undefined, namespace)];
+
+  return {
+    namespace,
+    brokers,
+    databaseUrl,
+    schemaRegistryUrl,
+    kafka,
+    codec,
+    async produce(topic, events) {
+      const messages: Message[] = events.map((event) => ({
+        key: event.envelope.subject.id,
+        value: codec.encode(event),
+        headers: { 'regsync-event-type': event.envelope.eventType, 'regsync-event-id': event.envelope.eventId, 'regsync-correlation-id': event.envelope.correlationId },
+      }));
+      for (let from = 0; from < messages.length; from += 5_000) await producer.send({ topic, acks: -1, messages: messages.slice(from, from + 5_000) });
+    },
+    dropAtEnd(databaseName) {
+      databases.push(databaseName);
+    },
+    async close() {
+      await producer.disconnect();
+      await registry.close();
+      const admin = kafka.admin();
+      await admin.connect();
+      const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${namespace}.`));
+      if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
+      await admin.disconnect();
+      for (const database of databases) await dropDatabase(databaseUrl, database);
+    },
+  };
+}
