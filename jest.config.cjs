@@ -3,4 +3,6 @@
 module.exports = {
   projects: ['<rootDir>/apps/*/jest.config.cjs', '<rootDir>/libs/*/jest.config.cjs'],
   globalSetup: '<rootDir>/tools/jest-global-setup.cjs',
+  // global option: the projects' own testTimeout does not apply when all run from here
+  testTimeout: 120_000,
 };

@@ -1,17 +1,20 @@
 #!/usr/bin/env node
-// `npm test`: type check, lint, start Kafka if it is not running, run every Jest project, stop what it started.
+// `npm test`: type check, lint, build once (end-to-end tests run the services from dist/), make sure the headless
+// browser of the dashboard test is there, start Kafka if it is not running, run every Jest project, stop what it started.
 import { spawnSync } from 'node:child_process';
+import { ensureChromium } from './ensure-chromium.mjs';
 import { kafkaDown, kafkaUp, postgresCheck } from './infra/infra.mjs';
 
-function run(command, args) {
-  const result = spawnSync(command, args, { stdio: 'inherit' });
+function run(command, args, env = process.env) {
+  const result = spawnSync(command, args, { stdio: 'inherit', env });
   return result.status ?? 1;
 }
 
 const steps = [
   ['contract types', 'npm', ['run', '--silent', 'contracts:generate']],
   ['type check', 'npx', ['tsc', '-p', 'tsconfig.json']],
-  ['lint', 'npx', ['eslint', '--max-warnings=0', 'apps', 'libs', 'tools']],
+  ['lint', 'npx', ['eslint', '--max-warnings=0', '.']],
+  ['build', 'node', ['tools/build.mjs']],
 ];
 for (const [name, command, args] of steps) {
   console.log(`test: ${name}`);
@@ -21,11 +24,12 @@ for (const [name, command, args] of steps) {
   }
 }
 
+ensureChromium();
 await postgresCheck();
 const kafka = await kafkaUp(1);
 let status = 1;
 try {
-  status = run('npx', ['jest', '--ci', ...process.argv.slice(2)]);
+  status = run('npx', ['jest', '--ci', ...process.argv.slice(2)], { ...process.env, REGSYNC_BUILT: '1' });
 } finally {
   if (kafka.started) await kafkaDown(1);
 }

@@ -1,0 +1,58 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DriftReport, InstanceRegisters, compareRegisters } from '@regsync/observability/register-drift';
+import { RegisterSnapshotResponse } from '@regsync/observability/register-snapshot.controller';
+import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
+import { WatchedInstance } from '../topology/dashboard-topology';
+import { WATCHED_INSTANCES } from '../topology/watched-instances.token';
+
+export interface DriftView {
+  checkedAt: string;
+  reports: Array<DriftReport & { driftedSubjects: number }>;
+  /** Instances whose registers could not be read: the comparison is incomplete while any is listed. */
+  unavailable: Array<{ instance: string; reason: string }>;
+  /** Instances that keep no compared data set (no GET /ops/registers). */
+  notCompared: string[];
+}
+
+const SUBJECTS_SHOWN = 50;
+
+/** Reads every instance's register checksums and compares replicas with their authoritative registers. */
+@Injectable()
+export class DriftService {
+  constructor(
+    @Inject(WATCHED_INSTANCES) private readonly instances: WatchedInstance[],
+    private readonly metrics: RegsyncMetrics,
+  ) {}
+
+  async drift(): Promise<DriftView> {
+    const unavailable: DriftView['unavailable'] = [];
+    const notCompared: string[] = [];
+    const snapshots: InstanceRegisters[] = [];
+    await Promise.all(
+      this.instances.map(async (instance) => {
+        try {
+          const response = await fetch(`${instance.baseUrl}/ops/registers`, { headers: instance.apiKey ? { 'x-api-key': instance.apiKey } : {}, signal: AbortSignal.timeout(10_000) });
+          if (response.status === 404) return void notCompared.push(instance.id);
+          if (!response.ok) throw new Error(`HTTP ${response.status}`);
+          const body = (await response.json()) as RegisterSnapshotResponse;
+          snapshots.push({ instance: instance.id, datasets: body.datasets });
+        } catch (error) {
+          unavailable.push({ instance: instance.id, reason: (error as Error).message });
+        }
+      }),
+    );
+    const order = this.instances.map((instance) => instance.id);
+    snapshots.sort((a, b) => order.indexOf(a.instance) - order.indexOf(b.instance));
+    const reports = compareRegisters(snapshots);
+    for (const report of reports) {
+      this.metrics.driftSubjects.set({ dataset: report.dataset, replica: report.replica }, report.missing.length + report.unexpected.length + report.different.length);
+    }
+    const shown = (subjects: string[]) => subjects.slice(0, SUBJECTS_SHOWN);
+    return {
+      checkedAt: new Date().toISOString(),
+      reports: reports.map((report) => ({ ...report, driftedSubjects: report.missing.length + report.unexpected.length + report.different.length, missing: shown(report.missing), unexpected: shown(report.unexpected), different: shown(report.different), conflicting: shown(report.conflicting) })),
+      unavailable,
+      notCompared: notCompared.sort(),
+    };
+  }
+}

@@ -1,0 +1,59 @@
+import { DynamicModule, Inject, Module, OnModuleInit } from '@nestjs/common';
+import { ObservabilityModule } from '@regsync/observability/observability.module';
+import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
+import { HealthChecks } from '@regsync/service-runtime/health-checks';
+import { HealthController } from '@regsync/service-runtime/health.controller';
+import { OpsDashboardConfig } from './config';
+import { CorrelationController } from './correlation/correlation.controller';
+import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { DriftController } from './drift/drift.controller';
+import { DriftService } from './drift/drift.service';
+import { InstanceHealthService } from './instances/instance-health.service';
+import { InstancesController } from './instances/instances.controller';
+import { KafkaConnection } from './kafka/kafka-connection';
+import { TopicTailService } from './kafka/topic-tail.service';
+import { ConsumerLagService } from './lag/consumer-lag.service';
+import { LagController } from './lag/lag.controller';
+import { DashboardPageController } from './page/dashboard-page.controller';
+import { InstanceMetricsService } from './throughput/instance-metrics.service';
+import { ThroughputController } from './throughput/throughput.controller';
+import { loadDashboardTopology } from './topology/dashboard-topology';
+import { WATCHED_INSTANCES } from './topology/watched-instances.token';
+
+@Module({})
+export class OpsDashboardModule implements OnModuleInit {
+  constructor(
+    @Inject(HealthChecks) private readonly healthChecks: HealthChecks,
+    private readonly connection: KafkaConnection,
+    private readonly tail: TopicTailService,
+  ) {}
+
+  static forRoot(config: OpsDashboardConfig): DynamicModule {
+    const metrics = new RegsyncMetrics({ service: 'ops-dashboard', instance: 'ops' });
+    const connection = new KafkaConnection(config.KAFKA_BROKERS, config.NAMESPACE);
+    return {
+      module: OpsDashboardModule,
+      imports: [ObservabilityModule.forRoot({ metrics })],
+      controllers: [HealthController, DashboardPageController, InstancesController, LagController, ThroughputController, DeadLettersController, DriftController, CorrelationController],
+      providers: [
+        { provide: HealthChecks, useValue: new HealthChecks('ops-dashboard', 'ops') },
+        { provide: WATCHED_INSTANCES, useValue: loadDashboardTopology(config.TOPOLOGY, config.TOPOLOGY_PORT_OFFSET, config.NAMESPACE) },
+        { provide: KafkaConnection, useValue: connection },
+        { provide: TopicTailService, useFactory: () => new TopicTailService(connection, config.SCHEMA_REGISTRY_URL, config.CORRELATION_INDEX_LIMIT, metrics) },
+        InstanceHealthService,
+        ConsumerLagService,
+        InstanceMetricsService,
+        DriftService,
+      ],
+    };
+  }
+
+  onModuleInit(): void {
+    this.healthChecks.register('kafka', async () => {
+      const admin = await this.connection.adminClient();
+      const cluster = await admin.describeCluster();
+      return { healthy: true, detail: `${cluster.brokers.length} broker(s)` };
+    });
+    this.healthChecks.register('topic-reader', async () => ({ healthy: this.tail.lastError === undefined, detail: this.tail.lastError ?? `${this.tail.indexedEvents} events indexed` }));
+  }
+}

@@ -1,0 +1,279 @@
+/**
+ * The dashboard: one page, plain HTML and JavaScript, polling the JSON API of this app. Every value is put into the
+ * page with textContent (never as HTML), since dead letters carry data that arrived from outside.
+ * Kept in a .ts file so the build (which compiles .ts only) ships it inside dist/.
+ */
+export const DASHBOARD_PAGE = String.raw`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>regsync operations</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+  :root { --ok: #1a7f37; --bad: #cf222e; --warn: #9a6700; --line: #d0d7de; --muted: #57606a; --bg: #f6f8fa; }
+  * { box-sizing: border-box; }
+  body { font: 13px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #1f2328; background: #fff; }
+  header { display: flex; align-items: baseline; gap: 16px; padding: 10px 20px; background: #0b3d91; color: #fff; }
+  header h1 { font-size: 18px; margin: 0; }
+  header .meta { color: #c8d3f5; font-size: 12px; }
+  main { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 14px; padding: 14px 20px; }
+  section { border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px 12px; min-width: 0; overflow-x: auto; }
+  section.wide { grid-column: 1 / -1; }
+  h2 { font-size: 14px; margin: 4px 0 8px; display: flex; gap: 8px; align-items: baseline; }
+  h2 .summary { font-weight: normal; color: var(--muted); font-size: 12px; }
+  table { border-collapse: collapse; width: 100%; }
+  th, td { text-align: left; padding: 3px 8px 3px 0; border-bottom: 1px solid #eaeef2; vertical-align: top; }
+  th { font-weight: 600; color: var(--muted); font-size: 12px; }
+  td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+  .up, .ok { color: var(--ok); font-weight: 600; }
+  .down, .unreachable, .bad { color: var(--bad); font-weight: 600; }
+  .warn { color: var(--warn); font-weight: 600; }
+  .muted { color: var(--muted); }
+  code, pre { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; }
+  pre { background: var(--bg); padding: 6px; margin: 4px 0; min-width: 380px; max-height: 260px; overflow: auto; white-space: pre-wrap; word-break: break-all; }
+  button { font: inherit; padding: 2px 10px; border: 1px solid var(--line); border-radius: 4px; background: var(--bg); cursor: pointer; }
+  button:disabled { cursor: default; color: var(--muted); }
+  input[type=search] { font: inherit; padding: 3px 6px; width: 360px; border: 1px solid var(--line); border-radius: 4px; }
+  .pill { display: inline-block; padding: 0 6px; margin: 1px 2px 1px 0; border-radius: 8px; background: var(--bg); border: 1px solid var(--line); font-size: 11px; }
+  .pill.bad { border-color: var(--bad); }
+  .error { color: var(--bad); }
+  a { color: #0969da; cursor: pointer; }
+</style>
+</head>
+<body>
+<header><h1>regsync operations</h1><span class="meta" id="refreshed">loading …</span></header>
+<main>
+  <section id="instances"><h2>Instance health <span class="summary" data-summary></span></h2><div data-body></div></section>
+  <section id="lag"><h2>Consumer lag <span class="summary" data-summary></span></h2><div data-body></div></section>
+  <section id="throughput" class="wide"><h2>Throughput and outbox <span class="summary" data-summary></span></h2><div data-body></div></section>
+  <section id="dead-letters" class="wide"><h2>Dead letters <span class="summary" data-summary></span></h2><div data-body></div></section>
+  <section id="drift" class="wide"><h2>Drift between authoritative registers and replicas <span class="summary" data-summary></span></h2><div data-body></div></section>
+  <section id="correlation" class="wide"><h2>Correlation search <span class="summary" data-summary></span></h2>
+    <form id="correlation-form"><input type="search" id="correlation-id" placeholder="correlation id (uuid)" autocomplete="off"> <button type="submit">Search</button></form>
+    <div id="recent-correlations" class="muted"></div>
+    <div data-body></div></section>
+</main>
+<script>
+(function () {
+  'use strict';
+  var POLL_MS = 2000;
+  var DRIFT_POLL_MS = 5000;
+  var openDetails = {};
+  var correlationId = '';
+  var lastDrift = 0;
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      var value = attrs[name];
+      if (value === undefined || value === null || value === false) return;
+      if (name === 'text') node.textContent = String(value);
+      else if (name === 'onclick') node.addEventListener('click', value);
+      else node.setAttribute(name, value === true ? '' : String(value));
+    });
+    (children || []).forEach(function (child) {
+      if (child === null || child === undefined) return;
+      node.appendChild(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child);
+    });
+    return node;
+  }
+  function table(headers, rows) {
+    return el('table', {}, [
+      el('thead', {}, [el('tr', {}, headers.map(function (h) { return el('th', { class: h.charAt(0) === '#' ? 'num' : null, text: h.replace(/^#/, '') }); }))]),
+      el('tbody', {}, rows)
+    ]);
+  }
+  function td(value, attrs) { var a = attrs || {}; if (typeof value === 'number') a.class = ((a.class || '') + ' num').trim(); return el('td', a, [value === null || value === undefined ? '–' : value]); }
+  function fixed(value, digits) { return value === null || value === undefined ? '–' : Number(value).toFixed(digits); }
+  function time(iso) { if (!iso) return '–'; var d = new Date(iso); return d.toLocaleTimeString('en-GB', { hour12: false }) + '.' + String(d.getMilliseconds()).padStart(3, '0'); }
+  function dateTime(iso) { if (!iso) return '–'; return new Date(iso).toISOString().replace('T', ' ').replace('Z', ' UTC'); }
+  function details(key, label, content) {
+    var node = el('details', { 'data-key': key, open: !!openDetails[key] }, [el('summary', { text: label }), content]);
+    node.addEventListener('toggle', function () { openDetails[key] = node.open; });
+    return node;
+  }
+  function section(id) { return document.getElementById(id); }
+  function render(id, summary, body) {
+    var s = section(id);
+    s.querySelector('[data-summary]').textContent = summary;
+    var holder = s.querySelector('[data-body]');
+    holder.replaceChildren(body);
+  }
+  function renderError(id, error) {
+    var s = section(id);
+    s.querySelector('[data-summary]').textContent = 'not available';
+    s.querySelector('[data-body]').replaceChildren(el('div', { class: 'error', text: String(error && error.message || error) }));
+  }
+  function getJson(path) {
+    return fetch(path, { headers: { accept: 'application/json' } }).then(function (response) {
+      return response.json().then(function (body) {
+        if (!response.ok) throw new Error((body && body.message) || ('HTTP ' + response.status));
+        return body;
+      });
+    });
+  }
+
+  function showInstances(instances) {
+    var up = instances.filter(function (i) { return i.status === 'up'; }).length;
+    render('instances', up + ' of ' + instances.length + ' ready', table(['Instance', 'Name', 'Status', 'Checks', '#Response ms'], instances.map(function (i) {
+      var checks = Object.keys(i.checks).map(function (name) {
+        var check = i.checks[name];
+        return el('span', { class: 'pill' + (check.healthy ? '' : ' bad'), title: check.detail || '', text: name + (check.healthy ? ' ✓' : ' ✗ ' + (check.detail || '')) });
+      });
+      return el('tr', { 'data-instance': i.id, 'data-status': i.status }, [
+        td(i.id), td(i.name), el('td', { class: i.status, text: i.status }), el('td', {}, checks.length ? checks : [el('span', { class: 'muted', text: i.detail || '' })]), td(i.responseMs)
+      ]);
+    })));
+  }
+
+  function showLag(groups) {
+    var total = groups.reduce(function (sum, g) { return sum + g.totalLag; }, 0);
+    var rows = [];
+    groups.forEach(function (g) {
+      var partitions = table(['Topic', '#Partition', '#Committed', '#End', '#Lag'], g.partitions.map(function (p) {
+        return el('tr', { 'data-group': g.group, 'data-topic': p.topic, 'data-partition': p.partition, 'data-lag': p.lag }, [td(p.topic), td(p.partition), td(p.committedOffset), td(p.endOffset), td(p.lag, { class: p.lag > 0 ? 'warn' : '' })]);
+      }));
+      rows.push(el('tr', { 'data-group': g.group, 'data-total-lag': g.totalLag }, [
+        el('td', {}, [details('lag:' + g.group, g.group, partitions)]),
+        el('td', { class: g.state === 'Stable' ? 'ok' : (g.state === 'Empty' && g.totalLag > 0 ? 'bad' : 'warn'), text: g.state }),
+        td(g.members), td(g.totalLag, { class: g.totalLag > 0 ? 'warn' : '' })
+      ]));
+    });
+    render('lag', groups.length + ' groups, ' + total + ' messages behind', groups.length ? table(['Consumer group (partitions)', 'State', '#Members', '#Lag'], rows) : el('p', { class: 'muted', text: 'no consumer groups yet' }));
+  }
+
+  function showThroughput(throughput, outbox) {
+    var byId = {};
+    outbox.forEach(function (o) { byId[o.id] = o; });
+    var produced = throughput.reduce(function (sum, t) { return sum + t.producedPerSecond; }, 0);
+    var applied = throughput.reduce(function (sum, t) { return sum + t.appliedPerSecond; }, 0);
+    var backlog = outbox.reduce(function (sum, o) { return sum + (o.backlog || 0); }, 0);
+    render('throughput', fixed(produced, 1) + ' produced/s, ' + fixed(applied, 1) + ' applied/s, outbox backlog ' + backlog,
+      table(['Instance', '#Consumed/s', '#Applied/s', '#Produced/s', '#Consumed', '#Applied', '#Produced', '#Mean handler ms', '#Outbox backlog', '#Oldest unpublished s', '#Dead letters', '#Version gaps'], throughput.map(function (t) {
+        var o = byId[t.id] || {};
+        if (!t.reachable) return el('tr', { 'data-instance': t.id }, [td(t.id), el('td', { colspan: 11, class: 'error', text: 'metrics not available: ' + (t.error || '') })]);
+        return el('tr', { 'data-instance': t.id, 'data-produced': t.totals.produced, 'data-applied': t.totals.applied, 'data-outbox-backlog': o.backlog }, [
+          td(t.id), td(fixed(t.consumedPerSecond, 2), { class: 'num' }), td(fixed(t.appliedPerSecond, 2), { class: 'num' }), td(fixed(t.producedPerSecond, 2), { class: 'num' }),
+          td(t.totals.consumed), td(t.totals.applied), td(t.totals.produced), td(fixed(t.meanHandlerMs, 2), { class: 'num' }),
+          td(o.backlog, { class: o.backlog > 0 ? 'warn' : '' }), td(fixed(o.oldestAgeSeconds, 1), { class: 'num' + (o.oldestAgeSeconds > 60 ? ' bad' : '') }),
+          td(o.deadLetters, { class: o.deadLetters > 0 ? 'bad' : '' }), td(o.versionGaps, { class: o.versionGaps > 0 ? 'warn' : '' })
+        ]);
+      })));
+  }
+
+  function redrive(d, button) {
+    button.disabled = true;
+    button.textContent = 'Re-driving …';
+    fetch('api/dead-letters/redrive', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ topic: d.topic, partition: d.partition, offset: d.offset }) })
+      .then(function (response) { return response.json().then(function (body) { if (!response.ok) throw new Error(body.message || ('HTTP ' + response.status)); return body; }); })
+      .then(function () { button.textContent = 'Re-driven'; refresh(); })
+      .catch(function (error) { button.disabled = false; button.textContent = 'Re-drive'; alert('Re-drive failed: ' + error.message); });
+  }
+
+  function showDeadLetters(deadLetters) {
+    var pending = deadLetters.filter(function (d) { return !d.redriven; }).length;
+    if (deadLetters.length === 0) return render('dead-letters', 'none', el('p', { class: 'muted', text: 'no dead letters' }));
+    render('dead-letters', pending + ' pending, ' + (deadLetters.length - pending) + ' re-driven', table(['Failed at', 'Consumer group', 'Reason', 'Event', 'Correlation id', 'Source', '#Attempts', 'Payload', ''], deadLetters.map(function (d) {
+      var button = el('button', { type: 'button', 'data-redrive': d.id, disabled: d.redriven || !d.sourceTopic, text: d.redriven ? 'Re-driven' : 'Re-drive' });
+      button.addEventListener('click', function () { redrive(d, button); });
+      var payload = d.payload !== undefined ? el('pre', { text: JSON.stringify(d.payload, null, 2) }) : el('pre', { class: 'error', text: d.decodeError || 'no payload' });
+      return el('tr', { 'data-dead-letter': d.id, 'data-reason-code': d.reasonCode, 'data-redriven': d.redriven ? 'true' : 'false' }, [
+        td(dateTime(d.failedAt)), td(d.consumerGroup || d.topic),
+        el('td', {}, [el('span', { class: 'pill bad', text: d.reasonCode }), ' ', el('span', { 'data-reason': '', text: d.reason })]),
+        td(d.eventType), el('td', {}, [d.correlationId ? el('a', { 'data-correlation-link': d.correlationId, text: d.correlationId, onclick: function () { search(d.correlationId); } }) : '–']),
+        td(d.sourceTopic + ' / ' + d.sourcePartition + ' / ' + d.sourceOffset), td(d.attempts),
+        el('td', {}, [details('dl:' + d.id, d.payload !== undefined ? 'decoded' : 'undecodable', payload)]), el('td', {}, [button])
+      ]);
+    })));
+  }
+
+  function subjects(label, list) {
+    return list.length ? el('div', {}, [el('span', { class: 'muted', text: label + ': ' })].concat(list.map(function (s) { return el('code', { class: 'pill', text: s }); }))) : null;
+  }
+  function showDrift(view) {
+    var drifting = view.reports.filter(function (r) { return !r.inSync; }).length;
+    var notes = [];
+    if (view.unavailable.length) notes.push(el('p', { class: 'error', text: 'incomplete, registers not readable: ' + view.unavailable.map(function (u) { return u.instance + ' (' + u.reason + ')'; }).join(', ') }));
+    if (view.notCompared.length) notes.push(el('p', { class: 'muted', text: 'no compared data sets: ' + view.notCompared.join(', ') }));
+    var body = view.reports.length === 0 ? el('p', { class: 'muted', text: 'no data sets to compare yet' }) : table(['Data set', 'Replica', 'Scope', '#Expected', '#Replica', 'Checksum authoritative', 'Checksum replica', 'Status', 'Subjects'], view.reports.map(function (r) {
+      return el('tr', { 'data-dataset': r.dataset, 'data-replica': r.replica, 'data-in-sync': r.inSync ? 'true' : 'false' }, [
+        td(r.dataset), el('td', { title: 'authoritative: ' + r.authoritativeSources.join(', '), text: r.replica + ' ' + r.register }), td(r.replicaScope || 'all'),
+        td(r.expectedCount), td(r.replicaCount), el('td', {}, [el('code', { text: r.expectedChecksum.slice(0, 12) })]), el('td', {}, [el('code', { text: r.replicaChecksum.slice(0, 12) })]),
+        el('td', { class: r.inSync ? 'ok' : 'bad', text: r.inSync ? 'in sync' : r.driftedSubjects + ' drifted' }),
+        el('td', {}, [subjects('missing', r.missing), subjects('unexpected', r.unexpected), subjects('different', r.different), subjects('claimed twice', r.conflicting)])
+      ]);
+    }));
+    render('drift', view.reports.length + ' comparisons, ' + drifting + ' drifting · checked ' + time(view.checkedAt), el('div', {}, notes.concat([body])));
+  }
+
+  function showCorrelation(trace) {
+    if (!trace) return render('correlation', 'enter a correlation id', el('p', { class: 'muted', text: 'Shows every event of one citizen action, in time order, with the registers that sent and read it.' }));
+    var rows = trace.steps.map(function (s, index) {
+      var source = s.summary ? s.summary.source.level + ' ' + s.summary.source.instanceKey + ' ' + s.summary.source.register : '–';
+      return el('tr', { 'data-step': index, 'data-event-type': s.eventType, 'data-source': source }, [
+        td(time(s.summary ? s.summary.occurredAt : s.timestamp)), td(s.eventType), td(source),
+        td(s.summary ? s.summary.subject.kind + ' ' + s.summary.subject.id + ' v' + s.summary.subjectVersion : s.key),
+        td(s.topic + ' / ' + s.partition + ' / ' + s.offset), td(time(s.timestamp)),
+        el('td', {}, s.readBy.map(function (g) { return el('span', { class: 'pill', text: g.replace(/^.*regsync\./, '') }); }).concat(s.redrivenFrom ? [el('span', { class: 'pill warn', text: 're-driven' })] : []))
+      ]);
+    });
+    var failures = trace.deadLetters.map(function (d) {
+      return el('tr', { 'data-correlation-dead-letter': d.id }, [td(time(d.failedAt)), td(d.eventType), td(d.consumerGroup), el('td', { class: 'bad', text: d.reasonCode + ': ' + d.reason })]);
+    });
+    render('correlation', trace.correlationId + ': ' + trace.steps.length + ' events' + (trace.deadLetters.length ? ', ' + trace.deadLetters.length + ' dead letters' : ''), el('div', {}, [
+      trace.steps.length ? table(['Occurred', 'Event', 'Sent by', 'Subject', 'Topic / partition / offset', 'In Kafka', 'Read by'], rows) : el('p', { class: 'muted', text: 'no events with this correlation id among the ' + trace.indexedEvents + ' indexed' }),
+      failures.length ? el('h3', { text: 'Dead letters of this action' }) : null,
+      failures.length ? table(['Failed at', 'Event', 'Consumer group', 'Reason'], failures) : null
+    ]));
+  }
+
+  function showRecent(recent) {
+    var holder = document.getElementById('recent-correlations');
+    holder.replaceChildren.apply(holder, [el('span', { text: recent.length ? 'Latest actions: ' : 'No events yet.' })].concat(recent.map(function (r) {
+      return el('a', { class: 'pill', 'data-recent-correlation': r.correlationId, title: r.correlationId + ' · ' + r.events + ' events · ' + dateTime(r.lastSeen), text: r.firstEventType + ' ' + time(r.lastSeen), onclick: function () { search(r.correlationId); } });
+    })));
+  }
+
+  function search(id) {
+    correlationId = (id || '').trim();
+    document.getElementById('correlation-id').value = correlationId;
+    history.replaceState(null, '', correlationId ? '#correlation=' + encodeURIComponent(correlationId) : '#');
+    loadCorrelation();
+  }
+  function loadCorrelation() {
+    if (!correlationId) { showCorrelation(null); return Promise.resolve(); }
+    return getJson('api/correlation/' + encodeURIComponent(correlationId)).then(showCorrelation).catch(function (e) { renderError('correlation', e); });
+  }
+
+  var refreshing = false;
+  function refresh() {
+    if (refreshing) return;
+    refreshing = true;
+    var jobs = [
+      getJson('api/instances').then(showInstances).catch(function (e) { renderError('instances', e); }),
+      getJson('api/lag').then(showLag).catch(function (e) { renderError('lag', e); }),
+      Promise.all([getJson('api/throughput'), getJson('api/outbox')]).then(function (r) { showThroughput(r[0], r[1]); }).catch(function (e) { renderError('throughput', e); }),
+      getJson('api/dead-letters').then(showDeadLetters).catch(function (e) { renderError('dead-letters', e); }),
+      loadCorrelation(),
+      getJson('api/correlation').then(showRecent).catch(function () { showRecent([]); })
+    ];
+    if (Date.now() - lastDrift >= DRIFT_POLL_MS) {
+      lastDrift = Date.now();
+      jobs.push(getJson('api/drift').then(showDrift).catch(function (e) { renderError('drift', e); }));
+    }
+    Promise.all(jobs).then(function () {
+      document.getElementById('refreshed').textContent = 'updated ' + time(new Date().toISOString()) + ' · every ' + POLL_MS / 1000 + ' s';
+      document.body.setAttribute('data-refreshed', String(Date.now()));
+    }).finally(function () { refreshing = false; });
+  }
+
+  document.getElementById('correlation-form').addEventListener('submit', function (event) { event.preventDefault(); search(document.getElementById('correlation-id').value); });
+  var fromHash = /correlation=([^&]+)/.exec(location.hash);
+  if (fromHash) search(decodeURIComponent(fromHash[1]));
+  refresh();
+  setInterval(refresh, POLL_MS);
+})();
+</script>
+</body>
+</html>
+`;

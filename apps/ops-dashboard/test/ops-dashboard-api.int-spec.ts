@@ -1,0 +1,230 @@
+import { INestApplication, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { Admin, Kafka, KafkaMessage, logLevel } from 'kafkajs';
+import request from 'supertest';
+import { EventCodec } from '@regsync/contracts/event-codec';
+import { MovedOut } from '@regsync/contracts/generated/events';
+import { EVENT_TOPICS, consumerGroupOf, deadLetterTopicOf, namespaced } from '@regsync/contracts/topic-catalog';
+import { deadLetterRecord } from '@regsync/messaging/dead-letters';
+import { ensureTopics } from '@regsync/messaging/ensure-topics';
+import { KAFKA_HEADERS } from '@regsync/messaging/kafka-headers';
+import { ObservabilityModule } from '@regsync/observability/observability.module';
+import { RegisterSnapshotSource } from '@regsync/observability/register-snapshot-source';
+import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
+import { instanceDatabaseName } from '@regsync/persistence/database-url';
+import { dropDatabase } from '@regsync/persistence/ensure-database';
+import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
+import { startSchemaRegistry } from '../../schema-registry/src/start-schema-registry';
+import { loadOpsDashboardConfig } from '../src/config';
+import { OpsDashboardModule } from '../src/ops-dashboard.module';
+
+const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+const namespace = `t_dash_${randomUUID().slice(0, 8)}`;
+const personTopic = namespaced(EVENT_TOPICS.person.name, namespace);
+const municipalGroup = consumerGroupOf('municipal-register', '03404000', namespace);
+const dlqTopic = deadLetterTopicOf(municipalGroup);
+const apiKey = 'local-ops-test-key';
+
+// testTimeout of jest.preset.cjs is not applied when Jest runs all projects from the root config
+jest.setTimeout(90_000);
+
+/** A register instance as the dashboard sees it: /health, /metrics and /ops/registers over a real database. */
+async function startInstance(app: string, instanceKey: string, metrics: RegsyncMetrics, registers: RegisterSnapshotSource[]): Promise<INestApplication> {
+  @Module({
+    imports: [
+      ServiceDatabaseModule.forRoot({ service: app, instanceKey, serverUrl, databaseName: instanceDatabaseName(app.replace('-register', ''), instanceKey, namespace), entities: [], migrations: [] }),
+      ObservabilityModule.forRoot({ metrics, registers, opsApiKeys: { 'ops-dashboard': apiKey } }),
+    ],
+  })
+  class InstanceModule {}
+  const instance = await NestFactory.create(InstanceModule, { logger: false });
+  await instance.listen(0, '127.0.0.1');
+  return instance;
+}
+
+function urlOf(app: INestApplication): string {
+  return `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+}
+
+async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await probe();
+  while (!accept(value)) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value).slice(0, 2000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    value = await probe();
+  }
+  return value;
+}
+
+describe('ops dashboard API against the real broker, registry and databases', () => {
+  const kafka = new Kafka({ clientId: 'ops-dashboard-test', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  const municipalMetrics = new RegsyncMetrics({ service: 'municipal-register', instance: '03404000' });
+  const stateMetrics = new RegsyncMetrics({ service: 'state-register', instance: '03' });
+  const correlationId = randomUUID();
+  let admin: Admin;
+  let registry: INestApplication;
+  let municipal: INestApplication;
+  let state: INestApplication;
+  let dashboard: INestApplication;
+  let deadLetterOffset: string;
+
+  beforeAll(async () => {
+    registry = await startSchemaRegistry({ HOST: '127.0.0.1', PORT: 0, DATABASE_URL: serverUrl, NAMESPACE: namespace });
+    municipal = await startInstance('municipal-register', '03404000', municipalMetrics, [
+      { dataset: 'person.residence', register: 'MELDEREGISTER', authoritative: true, sql: `select * from (values ('36574261809', '03', 'Domhof 1'), ('12345678995', '03', 'Markt 2')) as r(subject_id, scope, address)` },
+    ]);
+    state = await startInstance('state-register', '03', stateMetrics, [
+      { dataset: 'person.residence', register: 'LANDESMELDEREGISTER', authoritative: false, replicaScope: '03', sql: `select * from (values ('36574261809', 'Domhof 1'), ('12345678995', 'Markt 3')) as r(subject_id, address)` },
+    ]);
+    await ensureTopics(kafka, { app: 'municipal-register', instanceKey: '03404000', namespace });
+    admin = kafka.admin();
+    await admin.connect();
+
+    // one event of a citizen action on the person topic, and its dead letter for the municipal consumer
+    const codec = await EventCodec.connect(urlOf(registry));
+    const event: MovedOut = {
+      envelope: {
+        eventId: randomUUID(),
+        eventType: 'MovedOut',
+        occurredAt: new Date('2026-01-05T09:30:00Z'),
+        source: { level: 'MUNICIPAL', instanceKey: '03404000', register: 'MELDEREGISTER' },
+        subject: { kind: 'PERSON', id: '36574261809' },
+        subjectVersion: 4,
+        correlationId,
+        causationId: null,
+        legalBasis: '§ 33 BMG',
+      },
+      idnr: '36574261809',
+      movedOutOn: new Date('2026-01-05T00:00:00Z'),
+      fromMunicipalityKey: '03404000',
+      toMunicipalityKey: '14612000',
+    };
+    const producer = kafka.producer();
+    await producer.connect();
+    const headers = { [KAFKA_HEADERS.eventType]: 'MovedOut', [KAFKA_HEADERS.eventId]: event.envelope.eventId, [KAFKA_HEADERS.correlationId]: correlationId };
+    const [sent] = await producer.send({ topic: personTopic, acks: -1, messages: [{ key: '36574261809', value: codec.encode(event), headers }] });
+    const original: KafkaMessage = { key: Buffer.from('36574261809'), value: codec.encode(event), headers, offset: sent.baseOffset!, timestamp: String(Date.now()), attributes: 0 };
+    const failure = { reasonCode: 'not-authoritative', reason: 'MovedOut: only the Melderegister of 03404000 may send this', sourceTopic: personTopic, sourcePartition: sent.partition, consumerGroup: municipalGroup, attempts: 1 };
+    const [deadLettered] = await producer.send({ topic: dlqTopic, acks: -1, messages: [deadLetterRecord(original, failure), { key: 'x', value: Buffer.from('not avro'), headers: { ...deadLetterRecord(original, { ...failure, reasonCode: 'undecodable', reason: 'not in Confluent wire format' }).headers, [KAFKA_HEADERS.correlationId]: 'other' } }] });
+    deadLetterOffset = deadLettered.baseOffset!;
+    await producer.disconnect();
+
+    // the municipal group read nothing yet: everything on the person topic is its lag
+    await admin.setOffsets({ groupId: municipalGroup, topic: personTopic, partitions: Array.from({ length: 6 }, (_, partition) => ({ partition, offset: '0' })) });
+
+    const topology = JSON.stringify({
+      instances: [
+        { app: 'municipal-register', instanceKey: '03404000', name: 'Osnabrück', baseUrl: urlOf(municipal), apiKey },
+        { app: 'state-register', instanceKey: '03', name: 'Niedersachsen', baseUrl: urlOf(state), apiKey },
+        { app: 'federal-register', instanceKey: 'DE', name: 'Bund', baseUrl: 'http://127.0.0.1:9', apiKey },
+      ],
+    });
+    const config = loadOpsDashboardConfig({ KAFKA_BROKERS: brokers, SCHEMA_REGISTRY_URL: urlOf(registry), NAMESPACE: namespace, TOPOLOGY: topology });
+    dashboard = await NestFactory.create(OpsDashboardModule.forRoot(config), { logger: false });
+    await dashboard.listen(0, '127.0.0.1');
+  });
+
+  afterAll(async () => {
+    await dashboard?.close();
+    await Promise.all([municipal?.close(), state?.close(), registry?.close()]);
+    await admin?.deleteGroups([municipalGroup]).catch(() => undefined);
+    await admin?.deleteTopics({ topics: [personTopic, namespaced(EVENT_TOPICS.parcel.name, namespace), namespaced('regsync.outbox-progress', namespace), dlqTopic] }).catch(() => undefined);
+    await admin?.disconnect();
+    await Promise.all(
+      [instanceDatabaseName('municipal', '03404000', namespace), instanceDatabaseName('state', '03', namespace), instanceDatabaseName('schema_registry', undefined, namespace)].map((name) => dropDatabase(serverUrl, name)),
+    );
+  });
+
+  const api = (path: string) => request(dashboard.getHttpServer()).get(path);
+
+  it('serves the dashboard page', async () => {
+    const response = await api('/').expect(200);
+    expect(response.headers['content-type']).toMatch(/text\/html/);
+    expect(response.text).toContain('<title>regsync operations</title>');
+  });
+
+  it('reports each instance as up or unreachable from its readiness endpoint', async () => {
+    const response = await api('/api/instances').expect(200);
+    expect(response.body.map((instance: { id: string; status: string }) => [instance.id, instance.status])).toEqual([
+      ['municipal-register 03404000', 'up'],
+      ['state-register 03', 'up'],
+      ['federal-register DE', 'unreachable'],
+    ]);
+    expect(response.body[0].checks.database).toEqual({ healthy: true });
+  });
+
+  it('shows the lag of a consumer group per partition from Kafka offsets', async () => {
+    const response = await api('/api/lag').expect(200);
+    const group = response.body.find((candidate: { group: string }) => candidate.group === municipalGroup);
+    expect(group).toMatchObject({ state: 'Empty', members: 0, totalLag: 1 });
+    expect(group.partitions).toHaveLength(6);
+    expect(group.partitions.filter((partition: { lag: number }) => partition.lag === 1)).toHaveLength(1);
+  });
+
+  it('lists dead letters with reason and decoded payload, and undecodable ones with the reason they do not decode', async () => {
+    const response = await eventually(
+      () => api('/api/dead-letters'),
+      (candidate) => candidate.body.length === 2,
+    );
+    const decoded = response.body.find((deadLetter: { offset: string }) => deadLetter.offset === deadLetterOffset);
+    expect(decoded).toMatchObject({ topic: dlqTopic, reasonCode: 'not-authoritative', consumerGroup: municipalGroup, sourceTopic: personTopic, eventType: 'MovedOut', correlationId, redriven: false });
+    expect(decoded.payload).toMatchObject({ idnr: '36574261809', toMunicipalityKey: '14612000', envelope: { subjectVersion: 4 } });
+    const undecodable = response.body.find((deadLetter: { reasonCode: string }) => deadLetter.reasonCode === 'undecodable');
+    expect(undecodable.decodeError).toMatch(/not in Confluent wire format/);
+    expect(undecodable.payload).toBeUndefined();
+  });
+
+  it('re-drives a dead letter to its source topic once, with its original bytes', async () => {
+    const before = await admin.fetchTopicOffsets(personTopic);
+    const body = { topic: dlqTopic, partition: 0, offset: deadLetterOffset };
+    await request(dashboard.getHttpServer()).post('/api/dead-letters/redrive').send(body).expect(200, { redriven: `${dlqTopic}/0/${deadLetterOffset}`, to: personTopic });
+    await request(dashboard.getHttpServer()).post('/api/dead-letters/redrive').send(body).expect(409);
+    const after = await admin.fetchTopicOffsets(personTopic);
+    const added = after.reduce((sum, partition) => sum + Number(partition.high), 0) - before.reduce((sum, partition) => sum + Number(partition.high), 0);
+    expect(added).toBe(1);
+    const list = await api('/api/dead-letters').expect(200);
+    expect(list.body.find((deadLetter: { offset: string }) => deadLetter.offset === deadLetterOffset).redriven).toBe(true);
+  });
+
+  it('traces a correlation id through its events in time order, with the re-driven copy', async () => {
+    const response = await eventually(
+      () => api(`/api/correlation/${correlationId}`),
+      (candidate) => candidate.body.steps?.length === 2,
+    );
+    expect(response.body.steps[0]).toMatchObject({ topic: personTopic, eventType: 'MovedOut', summary: { source: { level: 'MUNICIPAL', instanceKey: '03404000', register: 'MELDEREGISTER' }, occurredAt: '2026-01-05T09:30:00.000Z' } });
+    expect(response.body.steps[1].redrivenFrom).toBe(`${dlqTopic}/0/${deadLetterOffset}`);
+    expect(response.body.deadLetters.map((deadLetter: { reasonCode: string }) => deadLetter.reasonCode)).toEqual(['not-authoritative']);
+  });
+
+  it('compares the replica with the authoritative register per subject and names the drifted one', async () => {
+    const response = await api('/api/drift').expect(200);
+    expect(response.body.unavailable).toEqual([{ instance: 'federal-register DE', reason: expect.any(String) }]);
+    expect(response.body.reports).toHaveLength(1);
+    expect(response.body.reports[0]).toMatchObject({ dataset: 'person.residence', replica: 'state-register 03', expectedCount: 2, replicaCount: 2, inSync: false, different: ['12345678995'], missing: [], unexpected: [], driftedSubjects: 1 });
+  });
+
+  it('exports drift, pending dead letters and instance readiness on its own /metrics for the alerts', async () => {
+    const response = await api('/metrics').expect(200);
+    expect(response.text).toMatch(/regsync_register_drift_subjects\{dataset="person.residence",replica="state-register 03",[^}]*\} 1/);
+    expect(response.text).toMatch(new RegExp(`regsync_dead_letters_pending\\{topic="${dlqTopic.replace(/\./g, '\\.')}",[^}]*\\} 1`));
+    expect(response.text).toMatch(/regsync_instance_up\{app="federal-register",instance_key="DE",[^}]*\} 0/);
+  });
+
+  it('derives throughput and outbox backlog from the instances\' /metrics', async () => {
+    municipalMetrics.eventsProduced.inc({ event_type: 'MovedOut' }, 2);
+    municipalMetrics.outboxBacklog.set(3);
+    await api('/api/throughput').expect(200);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    municipalMetrics.eventsProduced.inc({ event_type: 'MovedOut' }, 5);
+    const throughput = await api('/api/throughput').expect(200);
+    const outbox = await api('/api/outbox').expect(200);
+    expect(throughput.body[0]).toMatchObject({ id: 'municipal-register 03404000', reachable: true, totals: { produced: 7 }, producedByEventType: { MovedOut: 7 } });
+    expect(throughput.body[0].producedPerSecond).toBeGreaterThan(0);
+    expect(throughput.body[2]).toMatchObject({ id: 'federal-register DE', reachable: false });
+    expect(outbox.body[0]).toMatchObject({ backlog: 3, oldestAgeSeconds: 0 });
+  });
+});

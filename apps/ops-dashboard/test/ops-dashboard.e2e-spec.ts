@@ -1,0 +1,221 @@
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kafka, KafkaMessage, logLevel } from 'kafkajs';
+import { Browser, Page, chromium } from 'playwright-core';
+import { EventCodec } from '@regsync/contracts/event-codec';
+import { DeathRecorded } from '@regsync/contracts/generated/events';
+import { EVENT_TOPICS, consumerGroupOf, namespaced } from '@regsync/contracts/topic-catalog';
+import { KAFKA_HEADERS, headerText } from '@regsync/messaging/kafka-headers';
+import { LocalStack, workspaceRoot } from '@regsync/local-stack/local-stack';
+import { instanceDatabaseName } from '@regsync/persistence/database-url';
+import { dropDatabase } from '@regsync/persistence/ensure-database';
+
+// The whole local topology as separate processes, the demo, and the dashboard driven in headless Chromium.
+jest.setTimeout(600_000);
+
+const root = workspaceRoot();
+const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+const namespace = `e2e_dash_${randomUUID().slice(0, 6)}`;
+// beside a running demo (ports 3000-8081) and other e2e stacks
+const portOffset = 40_000 + Math.floor(Math.random() * 40) * 100;
+const personTopic = namespaced(EVENT_TOPICS.person.name, namespace);
+const screenshotPath = join(root, 'docs', 'dashboard.png');
+
+function runOrFail(command: string, args: string[]): void {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed with ${result.status}`);
+}
+
+async function eventually<T>(what: string, probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await probe();
+  while (!accept(value)) {
+    if (Date.now() > deadline) throw new Error(`${what}: not reached within ${timeoutMs} ms; last: ${JSON.stringify(value).slice(0, 3000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    value = await probe();
+  }
+  return value;
+}
+
+describe('ops dashboard in Chromium while the demo runs', () => {
+  const kafka = new Kafka({ clientId: 'ops-dashboard-e2e', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  const logs: string[] = [];
+  let stack: LocalStack;
+  let browser: Browser;
+  let page: Page;
+  let injected: DeathRecorded;
+
+  /** Every committed record of a topic, read directly from Kafka: what the dashboard must show. */
+  async function readTopic(topic: string): Promise<KafkaMessage[]> {
+    const ends = await admin.fetchTopicOffsets(topic);
+    const wanted = ends.reduce((sum, end) => sum + Number(end.high) - Number(end.low), 0);
+    const messages: KafkaMessage[] = [];
+    if (wanted === 0) return messages;
+    const consumer = kafka.consumer({ groupId: `${namespace}.e2e-reader.${randomUUID()}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const done = new Promise<void>((resolve) => {
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          messages.push(message);
+          if (messages.length >= wanted) resolve();
+        },
+      });
+    });
+    // transaction markers occupy offsets too, so fewer records than offsets may arrive
+    await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 8_000))]);
+    await consumer.disconnect();
+    return messages;
+  }
+
+  /** Lag of one group computed here from Kafka, as the page must show it. */
+  async function lagOf(group: string): Promise<number> {
+    const committed = await admin.fetchOffsets({ groupId: group });
+    let lag = 0;
+    for (const topic of committed.filter((entry) => entry.partitions.some((partition) => Number(partition.offset) >= 0))) {
+      const ends = await admin.fetchTopicOffsets(topic.topic);
+      for (const end of ends) {
+        const offset = Number(topic.partitions.find((partition) => partition.partition === end.partition)?.offset ?? -1);
+        lag += Math.max(0, Number(end.high) - (offset >= 0 ? offset : Number(end.low)));
+      }
+    }
+    return lag;
+  }
+
+  beforeAll(async () => {
+    runOrFail('node', ['tools/ensure-chromium.mjs']);
+    // the stack runs from dist/; a runner that built once before Jest (and so avoids parallel rebuilds) sets REGSYNC_BUILT=1
+    if (process.env.REGSYNC_BUILT !== '1') runOrFail('npm', ['run', '--silent', 'build']);
+    await admin.connect();
+    stack = new LocalStack({ kafkaBrokers: brokers, databaseUrl, namespace, portOffset, onLine: (name, line) => logs.push(`[${name}] ${line}`) });
+    try {
+      await stack.start();
+    } catch (error) {
+      const failed = /^(.+?) (exited|not healthy)/.exec((error as Error).message)?.[1] ?? '';
+      throw new Error(`${(error as Error).message}\n${logs.filter((line) => line.startsWith(`[${failed}]`)).slice(-40).join('\n')}`);
+    }
+
+    const demo = join(root, 'dist', 'libs', 'local-stack', 'src', 'demo-scenario.js');
+    if (existsSync(demo)) {
+      const { playDemo } = require(demo) as { playDemo: (stack: LocalStack, log: (line: string) => void) => Promise<unknown> };
+      await playDemo(stack, (line) => logs.push(`[demo] ${line}`));
+    }
+
+    // A death reported by a Land's mirror, which is not authoritative for deaths: every register must refuse it.
+    const codec = await EventCodec.connect(stack.schemaRegistryUrl);
+    injected = {
+      envelope: {
+        eventId: randomUUID(),
+        eventType: 'DeathRecorded',
+        occurredAt: new Date(),
+        source: { level: 'STATE', instanceKey: '03', register: 'LANDESMELDEREGISTER' },
+        subject: { kind: 'PERSON', id: '36574261809' },
+        subjectVersion: 1,
+        correlationId: randomUUID(),
+        causationId: null,
+        legalBasis: '§ 33 BMG',
+      },
+      idnr: '36574261809',
+      dateOfDeath: new Date('2026-01-02T00:00:00Z'),
+      placeOfDeath: 'Osnabrück',
+    };
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: personTopic,
+      acks: -1,
+      messages: [{ key: injected.idnr, value: codec.encode(injected), headers: { [KAFKA_HEADERS.eventType]: 'DeathRecorded', [KAFKA_HEADERS.eventId]: injected.envelope.eventId, [KAFKA_HEADERS.correlationId]: injected.envelope.correlationId } }],
+    });
+    await producer.disconnect();
+
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    page = await browser.newPage({ viewport: { width: 1600, height: 1200 } });
+    await page.goto(stack.dashboardUrl);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+    const { groups } = await admin.listGroups().catch(() => ({ groups: [] as Array<{ groupId: string }> }));
+    await admin.deleteGroups(groups.map((group) => group.groupId).filter((groupId) => groupId.startsWith(`${namespace}.`))).catch(() => undefined);
+    const topics = (await admin.listTopics().catch(() => [] as string[])).filter((topic) => topic.startsWith(`${namespace}.`));
+    if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
+    await admin.disconnect();
+    const databases = [instanceDatabaseName('schema_registry', undefined, namespace), ...(stack?.topology.instances ?? []).map((instance) => instanceDatabaseName(instance.app.replace('-register', ''), instance.instanceKey, namespace))];
+    await Promise.all(databases.map((name) => dropDatabase(databaseUrl, name).catch(() => undefined)));
+  });
+
+  it('shows every instance ready, as its own /health says', async () => {
+    for (const instance of stack.topology.instances) {
+      const id = `${instance.app} ${instance.instanceKey}`;
+      const health = await fetch(`${stack.baseUrl(instance)}/health`);
+      expect(health.status).toBe(200);
+      await page.waitForSelector(`#instances tr[data-instance="${id}"][data-status="up"]`, { timeout: 20_000 });
+    }
+    await expect(page.locator('#instances [data-summary]').textContent()).resolves.toBe(`${stack.topology.instances.length} of ${stack.topology.instances.length} ready`);
+  });
+
+  it('shows the lag of every instance consumer group as Kafka reports it', async () => {
+    for (const instance of stack.topology.instances) {
+      const group = consumerGroupOf(instance.app, instance.instanceKey, namespace);
+      await eventually(
+        `lag of ${group} on the page equals Kafka's`,
+        async () => ({ page: await page.locator(`#lag tr[data-group="${group}"][data-total-lag]`).getAttribute('data-total-lag', { timeout: 30_000 }), kafka: await lagOf(group) }),
+        (lag) => lag.page === String(lag.kafka),
+      );
+    }
+  });
+
+  it('shows the refused event as a decoded dead letter with its reason, and re-drives it', async () => {
+    const row = page.locator(`#dead-letters tr[data-dead-letter]`, { hasText: injected.envelope.correlationId }).first();
+    await row.waitFor({ timeout: 60_000 });
+    const reasonCode = await row.getAttribute('data-reason-code');
+    expect(reasonCode).toBeTruthy();
+    await row.locator('summary').click();
+    const payload = JSON.parse((await row.locator('pre').textContent()) ?? '{}');
+    expect(payload).toMatchObject({ idnr: injected.idnr, placeOfDeath: 'Osnabrück', envelope: { eventId: injected.envelope.eventId, source: { register: 'LANDESMELDEREGISTER' } } });
+
+    // the same dead letter, read straight from its topic, carries the reason the page shows
+    const id = (await row.getAttribute('data-dead-letter'))!;
+    const dlqTopic = id.split('/')[0];
+    const record = (await readTopic(dlqTopic)).find((message) => `${dlqTopic}/0/${message.offset}` === id)!;
+    expect(await row.locator('[data-reason]').textContent()).toBe(headerText(record.headers?.[KAFKA_HEADERS.dlqReason]));
+    expect(reasonCode).toBe(headerText(record.headers?.[KAFKA_HEADERS.dlqReasonCode]));
+
+    await page.screenshot({ path: screenshotPath, fullPage: true });
+
+    const before = (await admin.fetchTopicOffsets(personTopic)).reduce((sum, partition) => sum + Number(partition.high), 0);
+    await row.locator('button[data-redrive]').click();
+    await page.waitForSelector(`#dead-letters tr[data-dead-letter="${id}"][data-redriven="true"]`, { timeout: 20_000 });
+    const after = (await admin.fetchTopicOffsets(personTopic)).reduce((sum, partition) => sum + Number(partition.high), 0);
+    expect(after).toBe(before + 1);
+  });
+
+  it('traces a citizen action of the demo through every register that sent an event, in time order', async () => {
+    const events = await readTopic(personTopic);
+    const byCorrelation = new Map<string, KafkaMessage[]>();
+    for (const message of events) {
+      const correlationId = headerText(message.headers?.[KAFKA_HEADERS.correlationId]);
+      if (correlationId) byCorrelation.set(correlationId, [...(byCorrelation.get(correlationId) ?? []), message]);
+    }
+    // the action with the most events: with the demo, one that travels through several registers
+    const [correlationId, messages] = [...byCorrelation].sort((a, b) => b[1].length - a[1].length)[0];
+
+    await page.fill('#correlation-id', correlationId);
+    await page.click('#correlation-form button[type=submit]');
+    await eventually('correlation steps on the page', () => page.locator('#correlation tr[data-step]').count(), (count) => count === messages.length, 30_000);
+
+    const shownTypes = await page.locator('#correlation tr[data-step]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-event-type')));
+    const kafkaTypes = messages.map((message) => headerText(message.headers?.[KAFKA_HEADERS.eventType]));
+    expect([...shownTypes].sort()).toEqual([...kafkaTypes].sort());
+    const sources = await page.locator('#correlation tr[data-step]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-source')));
+    expect(sources.every((source) => source && source !== '–')).toBe(true);
+    if (existsSync(join(root, 'dist', 'libs', 'local-stack', 'src', 'demo-scenario.js'))) expect(new Set(sources).size).toBeGreaterThan(1);
+
+    await page.screenshot({ path: screenshotPath, fullPage: true });
+  });
+});
