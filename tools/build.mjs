@@ -1,11 +1,13 @@
-// Compiles apps/ and libs/ to dist/ with SWC (type checking is `npm run typecheck`).
+// Compiles apps/, libs/ and bench/ to dist/ (or --out-dir <dir>) with SWC (type checking is `npm run typecheck`).
 import { transformFile } from '@swc/core';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { createRequire } from 'node:module';
 
 const { swcOptions, workspaceRoot } = createRequire(import.meta.url)('./swc-options.cjs');
-const outDir = join(workspaceRoot, 'dist');
+const outDirFlag = process.argv.indexOf('--out-dir');
+const outDir = join(workspaceRoot, outDirFlag >= 0 ? process.argv[outDirFlag + 1] : 'dist');
 
 async function* sourceFiles(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -18,7 +20,7 @@ async function* sourceFiles(dir) {
 const started = Date.now();
 await rm(outDir, { recursive: true, force: true });
 const jobs = [];
-for (const root of ['apps', 'libs']) {
+for (const root of ['apps', 'libs', 'bench'].filter((name) => existsSync(join(workspaceRoot, name)))) {
   for await (const file of sourceFiles(join(workspaceRoot, root))) {
     const target = join(outDir, relative(workspaceRoot, file)).replace(/\.ts$/, '.js');
     jobs.push(

@@ -36,7 +36,8 @@ jest.setTimeout(90_000);
 
 describe('regsync end to end: broker, database and every service as separate processes', () => {
   const namespace = `e2e${randomBytes(3).toString('hex')}`;
-  const distDir = join('tmp', `dist-${namespace}`);
+  // `npm test` builds dist/ once before Jest (REGSYNC_BUILT=1); alone, the test builds a private copy
+  const distDir = process.env.REGSYNC_BUILT === '1' ? 'dist' : join('tmp', `dist-${namespace}`);
   let stack: LocalStack;
   let kafka: Kafka;
   let osnabrueck: AgencyClient;
@@ -51,7 +52,7 @@ describe('regsync end to end: broker, database and every service as separate pro
   const today = new Date().toISOString().slice(0, 10);
 
   beforeAll(async () => {
-    execFileSync(process.execPath, ['tools/build.mjs', '--out-dir', distDir], { cwd: workspaceRoot(), stdio: 'pipe' });
+    if (distDir !== 'dist') execFileSync(process.execPath, ['tools/build.mjs', '--out-dir', distDir], { cwd: workspaceRoot(), stdio: 'pipe' });
     const output: string[] = [];
     stack = new LocalStack({ kafkaBrokers: KAFKA_BROKERS, databaseUrl: DATABASE_URL, namespace, portOffset: 1000 + 10 * randomInt(0, 20), distDir, onLine: (name, line) => output.push(`[${name}] ${line}`) });
     try {
@@ -85,7 +86,7 @@ describe('regsync end to end: broker, database and every service as separate pro
     const { rows } = await server.query<{ datname: string }>(`select datname from pg_database where datname like $1`, [`regsync_${namespace}_%`]);
     await server.end();
     for (const { datname } of rows) await dropDatabase(DATABASE_URL, datname);
-    rmSync(join(workspaceRoot(), distDir), { recursive: true, force: true });
+    if (distDir !== 'dist') rmSync(join(workspaceRoot(), distDir), { recursive: true, force: true });
   }, 120_000);
 
   describe('the five flows, driven by agency calls and events only', () => {
