@@ -32,4 +32,4 @@ for (const root of ['apps', 'libs', 'bench'].filter((name) => existsSync(join(wo
   }
 }
 await Promise.all(jobs);
-console.log(`build: ${jobs.length} files compiled to dist/ in ${Date.now() - started} ms`);
+console.log(`build: ${jobs.length} files compiled to ${relative(workspaceRoot, outDir)}/ in ${Date.now() - started} ms`);

@@ -1,0 +1,68 @@
+// One service of a fault run, killed and restarted at will: the writer (a municipality's outbox and relay) or the
+// register (a Land's mirror consuming through the inbox). Runs until SIGTERM (graceful) or SIGKILL (the fault).
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { Outbox } from '@regsync/messaging/outbox';
+import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
+import { ensureDatabase } from '@regsync/persistence/ensure-database';
+import { benchDatabaseName } from '../throughput/bench-database-name';
+import { moveWorkload } from '../throughput/move-workload';
+import { regsyncBenchModule } from '../throughput/regsync-bench.module';
+import { FaultChildSpec } from './fault-child-spec';
+
+async function runWriter(spec: FaultChildSpec): Promise<void> {
+  const name = benchDatabaseName({ namespace: spec.namespace, pipeline: 'regsync' }, 'producer');
+  await ensureDatabase(spec.databaseUrl, name);
+  const app = await NestFactory.createApplicationContext(regsyncBenchModule({ ...spec, role: 'producer' }, name), { logger: ['error', 'warn'] });
+  app.enableShutdownHooks();
+  await app.init();
+  const outbox = app.get(Outbox);
+  const dataSource = app.get(DataSource);
+  // Like an API client that retries until its request is acknowledged: a chunk killed mid-transaction is written again.
+  await dataSource.query('create table if not exists bench_writer_progress (chunk int primary key)');
+  const [{ next }] = (await dataSource.query('select coalesce(max(chunk) + 1, 0) as next from bench_writer_progress')) as { next: number }[];
+  const moves = moveWorkload(spec.count);
+  const started = Date.now();
+  for (let chunk = 0; chunk * spec.transactionSize < spec.count; chunk++) {
+    const batch = Array.from({ length: Math.min(spec.transactionSize, spec.count - chunk * spec.transactionSize) }, () => moves.next().value!);
+    if (chunk < next) continue;
+    await dataSource.transaction(async (manager) => {
+      for (const move of batch) {
+        await outbox.append(manager, {
+          eventType: 'ResidenceRegistered',
+          register: 'MELDEREGISTER',
+          subject: { kind: 'PERSON', id: move.idnr },
+          correlationId: `move-${move.idnr}-${move.move}`,
+          causationId: null,
+          legalBasis: '§ 17 Abs. 1 BMG',
+          payload: move.payload,
+        });
+      }
+      await manager.query('insert into bench_writer_progress (chunk) values ($1)', [chunk]);
+    });
+    const due = started + (((chunk - next + 1) * spec.transactionSize) / spec.rate) * 1000;
+    if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+  }
+}
+
+async function runRegister(spec: FaultChildSpec): Promise<void> {
+  const name = benchDatabaseName({ namespace: spec.namespace, pipeline: 'regsync' }, 'consumer');
+  await ensureDatabase(spec.databaseUrl, name);
+  const app = await NestFactory.create(regsyncBenchModule({ ...spec, role: 'consumer' }, name), { logger: ['error', 'warn'] });
+  app.enableShutdownHooks();
+  app.connectMicroservice({ strategy: app.get(RegsyncKafkaTransport) }, { inheritAppConfig: true });
+  await app.startAllMicroservices();
+  await app.init();
+}
+
+const spec = JSON.parse(process.argv[2]) as FaultChildSpec;
+// Orphaned by a crashed or interrupted fault run: stop rather than keep relaying or consuming for nobody.
+process.once('disconnect', () => process.exit(0));
+(spec.role === 'writer' ? runWriter(spec) : runRegister(spec)).then(
+  () => process.send?.('ready'),
+  (error) => {
+    console.error(`faults ${spec.role}:`, error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,159 @@
+import { Message } from 'kafkajs';
+import { EventCodec } from '@regsync/contracts/event-codec';
+import { ResidenceRegistered } from '@regsync/contracts/generated/events';
+import { moveEvent, moveWorkload } from '../throughput/move-workload';
+import { ClusterControl } from './cluster-control';
+import { FaultRun } from './fault-run';
+import { PrivatePostgres } from './private-postgres';
+
+export interface FaultScenarioContext {
+  run: FaultRun;
+  cluster: ClusterControl;
+  postgres?: PrivatePostgres;
+  log: (line: string) => void;
+}
+
+export interface FaultScenario {
+  name: string;
+  what: string;
+  /** Broker faults run on the 3-broker cluster (acks=all, min.insync.replicas=2), never on the shared broker. */
+  brokers: 1 | 3;
+  /** The PostgreSQL restart runs on a private server, so nobody else's database goes down. */
+  privatePostgres?: boolean;
+  /** Happens while the valid traffic flows; the run then settles and is checked. */
+  inject(context: FaultScenarioContext): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A random moment inside [from, to) of the writing window. */
+const momentIn = (run: FaultRun, from: number, to: number) => run.writeWindowMs * (from + Math.random() * (to - from));
+
+async function killRepeatedly(context: FaultScenarioContext, roles: ('writer' | 'register')[], times: number): Promise<void> {
+  let elapsed = 0;
+  for (let kill = 0; kill < times; kill++) {
+    const at = momentIn(context.run, kill / times, (kill + 1) / times);
+    await sleep(Math.max(0, at - elapsed));
+    elapsed = at;
+    const role = roles[Math.floor(Math.random() * roles.length)];
+    context.log(`kill -9 ${role} at ${(at / 1000).toFixed(1)} s`);
+    await context.run.restart(role);
+  }
+}
+
+/** Poison: bytes that are not an event at all, an unknown schema id, Avro cut short. */
+function poisonMessages(codec: EventCodec, count: number): Message[] {
+  const valid = codec.encode(moveEvent(moveWorkload(1, 99).next().value!, new Date()));
+  const kinds = [
+    () => Buffer.from('{"not":"avro"}'),
+    () => Buffer.concat([Buffer.from([0, 0x7f, 0xff, 0xff, 0xff]), valid.subarray(5)]),
+    () => valid.subarray(0, Math.floor(valid.length / 2)),
+    () => Buffer.alloc(3),
+  ];
+  return Array.from({ length: count }, (_, index) => ({ key: `poison-${index}`, value: kinds[index % kinds.length]() }));
+}
+
+/** Valid events about real subjects from registers that are not authoritative for addresses: must never apply. */
+function nonAuthoritativeMessages(codec: EventCodec, events: number, count: number): Message[] {
+  const subjects = [...moveWorkload(Math.min(events, count))];
+  return subjects.map((move, index) => {
+    const event: ResidenceRegistered = moveEvent(move, new Date());
+    event.envelope.subjectVersion = 1_000;
+    event.envelope.source = index % 2 ? { level: 'MUNICIPAL', instanceKey: '03241001', register: 'MELDEREGISTER' } : { level: 'STATE', instanceKey: '14', register: 'LANDESMELDEREGISTER' };
+    event.address = { ...event.address, street: 'Falsche Straße' };
+    return { key: move.idnr, value: codec.encode(event) };
+  });
+}
+
+/** The scripted fault runs of `npm run faults`, in the order they run. */
+export const FAULT_SCENARIOS: FaultScenario[] = [
+  {
+    name: 'writer-kill',
+    what: 'kill -9 of the sending service (outbox writer + relay) 3× at random moments',
+    brokers: 1,
+    inject: (context) => killRepeatedly(context, ['writer'], 3),
+  },
+  {
+    name: 'register-kill',
+    what: 'kill -9 of the consuming register service 3× at random moments',
+    brokers: 1,
+    inject: (context) => killRepeatedly(context, ['register'], 3),
+  },
+  {
+    name: 'any-service-kill',
+    what: 'kill -9 of a randomly chosen service 6× at random moments',
+    brokers: 1,
+    inject: (context) => killRepeatedly(context, ['writer', 'register'], 6),
+  },
+  {
+    name: 'broker-restart',
+    what: 'every broker of the cluster stopped and started again mid-run',
+    brokers: 3,
+    inject: async ({ run, cluster, log }) => {
+      await sleep(momentIn(run, 0.2, 0.5));
+      const layout = cluster.clusterLayout(3);
+      log('stopping all 3 brokers');
+      await Promise.all(layout.brokers.map((broker) => cluster.stopBroker(broker)));
+      await sleep(5_000);
+      layout.brokers.forEach((broker) => cluster.startBroker(layout, broker));
+      await cluster.waitForKafka(layout.bootstrap, 3);
+      log('cluster back');
+    },
+  },
+  {
+    name: 'one-broker-down',
+    what: 'kill -9 of one broker of three for a third of the run (acks=all, min.insync.replicas=2)',
+    brokers: 3,
+    inject: async ({ run, cluster, log }) => {
+      await sleep(momentIn(run, 0.1, 0.3));
+      const layout = cluster.clusterLayout(3);
+      const victim = layout.brokers[Math.floor(Math.random() * 3)];
+      log(`kill -9 broker ${victim.nodeId}`);
+      await cluster.stopBroker(victim, 'SIGKILL');
+      await sleep(run.writeWindowMs / 3);
+      cluster.startBroker(layout, victim);
+      await cluster.waitForKafka(layout.bootstrap, 3);
+      log(`broker ${victim.nodeId} back`);
+    },
+  },
+  {
+    name: 'postgres-restart',
+    what: 'PostgreSQL (both services’ databases) restarted mid-run',
+    brokers: 1,
+    privatePostgres: true,
+    inject: async ({ run, postgres, log }) => {
+      await sleep(momentIn(run, 0.3, 0.6));
+      log('restarting PostgreSQL');
+      await postgres!.restart();
+    },
+  },
+  {
+    name: 'poison-burst',
+    what: '200 poison + 200 non-authoritative messages mixed into the valid traffic',
+    brokers: 1,
+    inject: async ({ run }) => {
+      const codec = await EventCodec.connect(run.options.schemaRegistryUrl);
+      await sleep(momentIn(run, 0.2, 0.4));
+      await run.inject(poisonMessages(codec, 100), true);
+      await run.inject(nonAuthoritativeMessages(codec, run.options.events, 100), true);
+      await sleep(momentIn(run, 0.1, 0.2));
+      await run.inject(poisonMessages(codec, 100), true);
+      await run.inject(nonAuthoritativeMessages(codec, run.options.events, 100), true);
+    },
+  },
+  {
+    name: 'duplicates-replay',
+    what: 'copies of delivered records re-sent, then the register replays the whole log from offset 0',
+    brokers: 1,
+    inject: async ({ run, log }) => {
+      await sleep(run.writeWindowMs / 2);
+      const copies = await run.readTopic(Math.floor(run.options.events / 4));
+      await run.inject(copies, false);
+      log(`${copies.length} duplicate records sent`);
+      await run.settle();
+      await run.kill('register', 'SIGTERM');
+      await run.rewindRegister();
+      await run.spawn('register');
+      log('register replaying from offset 0');
+    },
+  },
+];

@@ -1,0 +1,111 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { workspaceRoot } from '@regsync/local-stack/local-stack';
+import { instanceDatabaseName } from '@regsync/persistence/database-url';
+import { dropDatabase } from '@regsync/persistence/ensure-database';
+import { SchemaRegistryProcess } from '../throughput/schema-registry-process';
+import { ClusterControl } from './cluster-control';
+import { FaultOutcome, FaultRun } from './fault-run';
+import { FAULT_SCENARIOS, FaultScenario } from './fault-scenarios';
+import { PrivatePostgres } from './private-postgres';
+
+export interface FaultSuiteOptions {
+  events: number;
+  rate: number;
+  transactionSize: number;
+  scenarios: string[];
+  out: string;
+  brokers: string[];
+  databaseUrl: string;
+}
+
+interface ScenarioRow {
+  scenario: FaultScenario;
+  outcome?: FaultOutcome;
+  crashRestarts: number;
+  error?: string;
+}
+
+const passed = (row: ScenarioRow) => !!row.outcome && row.outcome.lost === 0 && row.outcome.duplicated === 0 && row.outcome.wrongState === 0;
+
+/** `npm run faults`: every scenario on fresh topics and databases, then one table; returns whether all passed. */
+export async function runFaultSuite(options: FaultSuiteOptions, cluster: ClusterControl): Promise<boolean> {
+  const startedAt = new Date();
+  const registryNamespace = `faults_${randomBytes(3).toString('hex')}`;
+  const registry = new SchemaRegistryProcess(19_000 + randomInt(1_000), options.databaseUrl, registryNamespace);
+  await registry.start();
+  const rows: ScenarioRow[] = [];
+  let clusterOf3: string[] | undefined;
+  let startedCluster = false;
+  let postgres: PrivatePostgres | undefined;
+  try {
+    for (const scenario of FAULT_SCENARIOS.filter((candidate) => options.scenarios.includes(candidate.name))) {
+      const log = (line: string) => console.log(`faults: ${scenario.name}: ${line}`);
+      log(scenario.what);
+      let run: FaultRun | undefined;
+      try {
+        if (scenario.brokers === 3 && !clusterOf3) {
+          const up = await cluster.kafkaUp(3);
+          [clusterOf3, startedCluster] = [up.bootstrap.split(','), up.started];
+        }
+        if (scenario.privatePostgres && !postgres) {
+          postgres = new PrivatePostgres();
+          await postgres.start();
+        }
+        run = new FaultRun({
+          events: options.events,
+          rate: options.rate,
+          transactionSize: options.transactionSize,
+          brokers: scenario.brokers === 3 ? clusterOf3! : options.brokers,
+          databaseUrl: scenario.privatePostgres ? postgres!.url : options.databaseUrl,
+          schemaRegistryUrl: registry.url,
+        });
+        await run.start();
+        await scenario.inject({ run, cluster, postgres, log });
+        await run.settle();
+        const outcome = await run.outcome();
+        rows.push({ scenario, outcome, crashRestarts: run.crashRestarts });
+        log(`sent ${outcome.sent}, applied ${outcome.applied}, dead-lettered ${outcome.deadLettered}, lost ${outcome.lost}, duplicated ${outcome.duplicated}, wrong state ${outcome.wrongState}`);
+      } catch (error) {
+        rows.push({ scenario, crashRestarts: run?.crashRestarts ?? 0, error: (error as Error).message });
+        log(`failed: ${(error as Error).message}`);
+      } finally {
+        await run?.stop().catch(() => undefined);
+      }
+    }
+  } finally {
+    await registry.stop();
+    await dropDatabase(options.databaseUrl, instanceDatabaseName('schema_registry', undefined, registryNamespace)).catch(() => undefined);
+    if (startedCluster) await cluster.kafkaDown(3);
+    await postgres?.stop().catch(() => undefined);
+  }
+  const markdown = faultReport(rows, options, startedAt);
+  mkdirSync(dirname(options.out), { recursive: true });
+  writeFileSync(options.out, markdown);
+  console.log(`\n${markdown}\nfaults: written to ${options.out}`);
+  return rows.every(passed);
+}
+
+function faultReport(rows: ScenarioRow[], options: FaultSuiteOptions, startedAt: Date): string {
+  const minutes = (Date.now() - startedAt.getTime()) / 60_000;
+  return [
+    `# regsync fault runs, ${startedAt.toISOString()}`,
+    '',
+    `${options.events.toLocaleString('en-US')} valid moves per scenario, written at ${options.rate} events/s in outbox transactions of ${options.transactionSize}; ` +
+      `whole run ${minutes.toFixed(1)} min. Check after each scenario: the register holds exactly one row per person with the expected final ` +
+      'address (md5 per subject) and move count. lost and duplicated effects must be 0.',
+    '',
+    '| scenario | fault | sent | applied | dead-lettered | lost | duplicated effects | wrong final state | crash restarts | s | result |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    ...rows.map(({ scenario, outcome, crashRestarts, error }) =>
+      outcome
+        ? `| ${scenario.name} | ${scenario.what} | ${outcome.sent} | ${outcome.applied} | ${outcome.deadLettered} | ${outcome.lost} | ${outcome.duplicated} | ${outcome.wrongState} | ${crashRestarts} | ${Math.round(outcome.seconds)} | ${passed({ scenario, outcome, crashRestarts }) ? 'pass' : '**FAIL**'} |`
+        : `| ${scenario.name} | ${scenario.what} | | | | | | | ${crashRestarts} | | **error**: ${error} |`,
+    ),
+    '',
+  ].join('\n');
+}
+
+/** The default report location, beside the bench results. */
+export const DEFAULT_FAULT_REPORT = join(workspaceRoot(), 'bench', 'results', 'faults-latest.md');

@@ -1,0 +1,16 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class BenchResidentMigration1732500000000 implements MigrationInterface {
+  name = 'BenchResidentMigration1732500000000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(`create table bench_resident (
+      idnr varchar(11) primary key, family_name varchar not null, given_names varchar not null, sex varchar not null,
+      date_of_birth date not null, street varchar not null, house_number varchar not null, postal_code varchar not null,
+      city varchar not null, municipality_key varchar not null, moved_in_on date not null, moves_applied int not null)`);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query('drop table bench_resident');
+  }
+}

@@ -1,0 +1,70 @@
+import { Controller, DynamicModule, Module, Type } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ResidenceRegistered } from '@regsync/contracts/generated/events';
+import { RegsyncMessagingModule } from '@regsync/messaging/messaging.module';
+import { messagingEntities, messagingMigrations } from '@regsync/messaging/messaging-schema';
+import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
+import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
+import { databaseUrl } from '@regsync/persistence/database-url';
+import { authorityViolation } from '@regsync/register-domain/authority';
+import { ApplyMeter } from './apply-meter';
+import { applyMove } from './apply-move';
+import { BenchResidentMigration1732500000000 } from './bench-resident.migration';
+import { BenchSpec } from './bench-spec';
+import { DESTINATION_MUNICIPALITY } from './move-workload';
+
+/** The sender is a municipality (Dresden's Melderegister), the receiver a Land's mirror (Sachsen). */
+const ROLES = {
+  producer: { app: 'municipal-register', level: 'MUNICIPAL', instanceKey: DESTINATION_MUNICIPALITY.municipalityKey },
+  consumer: { app: 'state-register', level: 'STATE', instanceKey: '14' },
+} as const;
+
+function moveController(meter?: ApplyMeter): Type<unknown> {
+  @Controller()
+  class RegsyncMoveController {
+    @EventPattern('ResidenceRegistered')
+    async onResidenceRegistered(@Payload() event: ResidenceRegistered, @Ctx() context: RegsyncEventContext): Promise<void> {
+      await applyMove(context.manager, event);
+      // Counted when the handler returns; the chunk's commit follows within the same batch.
+      meter?.record(event.envelope.occurredAt.getTime());
+    }
+  }
+  return RegsyncMoveController;
+}
+
+/**
+ * One side of the regsync pipeline (c), wired as the register services wire libs/messaging: TypeORM with the
+ * messaging tables, RegsyncMessagingModule, and for the consumer an @EventPattern handler in the inbox transaction.
+ */
+export function regsyncBenchModule(spec: Pick<BenchSpec, 'role' | 'databaseUrl' | 'namespace' | 'brokers' | 'schemaRegistryUrl'>, databaseName: string, meter?: ApplyMeter): DynamicModule {
+  const role = ROLES[spec.role];
+  @Module({})
+  class RegsyncBenchModule {}
+  return {
+    module: RegsyncBenchModule,
+    imports: [
+      TypeOrmModule.forRoot({
+        type: 'postgres',
+        url: databaseUrl(spec.databaseUrl, databaseName),
+        entities: messagingEntities,
+        migrations: [...messagingMigrations, BenchResidentMigration1732500000000],
+        migrationsRun: true,
+        extra: { max: 10 },
+      }),
+      RegsyncMessagingModule.forRoot({
+        ...role,
+        namespace: spec.namespace,
+        brokers: spec.brokers,
+        schemaRegistryUrl: spec.schemaRegistryUrl,
+        metrics: new RegsyncMetrics(),
+        admit: (event) => {
+          const violation = authorityViolation(event.envelope.eventType, event.envelope.source, event as unknown as Record<string, unknown>);
+          return violation ? { kind: 'reject', code: 'not-authoritative', reason: violation } : { kind: 'apply', event };
+        },
+        consume: spec.role === 'consumer',
+      }),
+    ],
+    controllers: spec.role === 'consumer' ? [moveController(meter)] : [],
+  };
+}

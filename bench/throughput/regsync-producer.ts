@@ -1,0 +1,42 @@
+import { NestFactory } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { Outbox } from '@regsync/messaging/outbox';
+import { ensureDatabase } from '@regsync/persistence/ensure-database';
+import { benchDatabaseName } from './bench-database-name';
+import { BenchSpec, RoleReport } from './bench-spec';
+import { regsyncBenchModule } from './regsync-bench.module';
+import { sendWorkload } from './workload-sender';
+
+/**
+ * The sending side of (c): each chunk of moves is one database transaction of outbox appends (as concurrent API
+ * requests would write them); the relay in this process publishes them. Reports once the outbox is drained.
+ */
+export async function runRegsyncProducer(spec: BenchSpec): Promise<RoleReport> {
+  const name = benchDatabaseName(spec, 'producer');
+  await ensureDatabase(spec.databaseUrl, name);
+  const app = await NestFactory.createApplicationContext(regsyncBenchModule(spec, name), { logger: ['error', 'warn'] });
+  await app.init();
+  const outbox = app.get(Outbox);
+  const dataSource = app.get(DataSource);
+  const report = await sendWorkload(spec, spec.mode === 'latency' ? 1 : spec.transactionSize, 4, (moves) =>
+    dataSource.transaction(async (manager) => {
+      for (const move of moves) {
+        await outbox.append(manager, {
+          eventType: 'ResidenceRegistered',
+          register: 'MELDEREGISTER',
+          subject: { kind: 'PERSON', id: move.idnr },
+          correlationId: `move-${move.idnr}-${move.move}`,
+          causationId: null,
+          legalBasis: '§ 17 Abs. 1 BMG',
+          payload: move.payload,
+        });
+      }
+    }),
+  );
+  while (Number((await dataSource.query('select count(*) as n from regsync_outbox where published_at is null'))[0].n) > 0) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const usage = process.resourceUsage();
+  await app.close();
+  return { ...report, maxRssMb: usage.maxRSS / 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 };
+}

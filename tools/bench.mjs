@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// `npm run bench [-- --sizes 10000,100000,1000000 --rate 1000]`: builds, checks PostgreSQL, starts Kafka unless it
+// runs, measures (see bench/README.md), stops what it started. `--dist <dir>` runs a build made elsewhere.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { kafkaDown, kafkaUp, postgresCheck } from './infra/infra.mjs';
+
+const root = join(fileURLToPath(import.meta.url), '..', '..');
+const args = process.argv.slice(2);
+const distFlag = args.indexOf('--dist');
+const dist = distFlag >= 0 ? args.splice(distFlag, 2)[1] : 'dist';
+if (distFlag < 0 && spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit', cwd: root }).status !== 0) process.exit(1);
+
+await postgresCheck();
+const kafka = await kafkaUp(1);
+let status = 1;
+try {
+  status = spawnSync(process.execPath, [join(root, dist, 'bench', 'throughput', 'bench.main.js'), ...args], {
+    stdio: 'inherit',
+    env: { ...process.env, KAFKA_BROKERS: kafka.bootstrap },
+  }).status ?? 1;
+} finally {
+  if (kafka.started) await kafkaDown(1);
+}
+process.exit(status);

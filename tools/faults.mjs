@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// `npm run faults [-- --events 20000 --rate 1000 --scenarios writer-kill,poison-burst]`: builds, checks PostgreSQL,
+// starts the single broker unless it runs (and the 3-broker cluster for broker faults), runs every fault scenario of
+// bench/faults/fault-scenarios.ts and exits non-zero if any lost or duplicated an effect. `--dist <dir>`: prebuilt.
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as infra from './infra/infra.mjs';
+
+const root = join(fileURLToPath(import.meta.url), '..', '..');
+const args = process.argv.slice(2);
+const flag = (name, fallback) => {
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 ? args[index + 1] : fallback;
+};
+const dist = flag('dist', 'dist');
+if (!args.includes('--dist') && spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit', cwd: root }).status !== 0) process.exit(1);
+
+const require = createRequire(import.meta.url);
+const { runFaultSuite, DEFAULT_FAULT_REPORT } = require(join(root, dist, 'bench', 'faults', 'fault-suite.js'));
+const { FAULT_SCENARIOS } = require(join(root, dist, 'bench', 'faults', 'fault-scenarios.js'));
+
+const databaseUrl = process.env.DATABASE_URL ?? infra.DEFAULT_DATABASE_URL;
+await infra.postgresCheck(databaseUrl);
+const kafka = await infra.kafkaUp(1);
+let ok = false;
+try {
+  ok = await runFaultSuite(
+    {
+      events: Number(flag('events', '20000')),
+      rate: Number(flag('rate', '1000')),
+      transactionSize: Number(flag('transaction-size', '50')),
+      scenarios: flag('scenarios', FAULT_SCENARIOS.map((scenario) => scenario.name).join(',')).split(','),
+      out: flag('out', DEFAULT_FAULT_REPORT),
+      brokers: kafka.bootstrap.split(','),
+      databaseUrl,
+    },
+    infra,
+  );
+} finally {
+  if (kafka.started) await infra.kafkaDown(1);
+}
+process.exit(ok ? 0 : 1);
