@@ -10,6 +10,7 @@ import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { FEDERAL_INSTANCE_KEY } from '@regsync/register-domain/registers';
 import { AgencyAuthModule } from '@regsync/service-runtime/agency-auth.module';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
+import { baseDataDrift } from './base-data/base-data.drift';
 import { BaseDataModule } from './base-data/base-data.module';
 import { IdnrBaseDataEntity } from './base-data/idnr-base-data.entity';
 import { IdnrBaseDataTable1760000500000 } from './base-data/idnr-base-data.migration';
@@ -35,7 +36,7 @@ export class FederalRegisterModule {
           migrations: [...messagingMigrations, ...transferLogMigrations, IdnrBaseDataTable1760000500000],
         }),
         AgencyAuthModule.forRoot(config.AGENCY_API_KEYS, config.READ_ONLY_AGENCIES),
-        ObservabilityModule.forRoot({ metrics }),
+        ObservabilityModule.forRoot({ metrics, opsApiKeys: config.AGENCY_API_KEYS, registers: baseDataDrift() }),
         RegsyncMessagingModule.forRoot({
           app: 'federal-register',
           ...instance,

@@ -10,13 +10,16 @@ import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { AgencyAuthModule } from '@regsync/service-runtime/agency-auth.module';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
 import { CivilStatusRecordEntity } from './civil-status/civil-status-record.entity';
+import { civilStatusDrift } from './civil-status/civil-status.drift';
 import { CivilStatusModule } from './civil-status/civil-status.module';
 import { CivilStatusTable1760000310000 } from './civil-status/civil-status.migration';
 import { MunicipalConfig } from './config';
 import { PropertyTaxEntryEntity } from './property-tax/property-tax-entry.entity';
+import { propertyTaxDrift } from './property-tax/property-tax.drift';
 import { PropertyTaxModule } from './property-tax/property-tax.module';
 import { PropertyTaxTable1760000320000 } from './property-tax/property-tax.migration';
 import { ResidentEntity } from './residents/resident.entity';
+import { residentsDrift } from './residents/residents.drift';
 import { ResidentsModule } from './residents/residents.module';
 import { ResidentsTable1760000300000 } from './residents/residents.migration';
 
@@ -38,7 +41,11 @@ export class MunicipalRegisterModule {
           migrations: [...messagingMigrations, ...transferLogMigrations, ResidentsTable1760000300000, CivilStatusTable1760000310000, PropertyTaxTable1760000320000],
         }),
         AgencyAuthModule.forRoot(config.AGENCY_API_KEYS, config.READ_ONLY_AGENCIES),
-        ObservabilityModule.forRoot({ metrics }),
+        ObservabilityModule.forRoot({
+          metrics,
+          opsApiKeys: config.AGENCY_API_KEYS,
+          registers: [...residentsDrift(config.INSTANCE_KEY), ...civilStatusDrift(), ...propertyTaxDrift(config.INSTANCE_KEY)],
+        }),
         RegsyncMessagingModule.forRoot({
           app: 'municipal-register',
           ...instance,

@@ -1,15 +1,17 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, KafkaMessage, logLevel } from 'kafkajs';
+import { Client } from 'pg';
 import { Browser, Page, chromium } from 'playwright-core';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { DeathRecorded } from '@regsync/contracts/generated/events';
 import { EVENT_TOPICS, consumerGroupOf, namespaced } from '@regsync/contracts/topic-catalog';
 import { KAFKA_HEADERS, headerText } from '@regsync/messaging/kafka-headers';
 import { LocalStack, workspaceRoot } from '@regsync/local-stack/local-stack';
-import { instanceDatabaseName } from '@regsync/persistence/database-url';
+import type { DriftView } from '../src/drift/drift.service';
+import { databaseUrl as databaseUrlOf, instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 
 // The whole local topology as separate processes, the demo, and the dashboard driven in headless Chromium.
@@ -23,6 +25,11 @@ const namespace = `e2e_dash_${randomUUID().slice(0, 6)}`;
 const portOffset = 40_000 + Math.floor(Math.random() * 40) * 100;
 const personTopic = namespaced(EVENT_TOPICS.person.name, namespace);
 const screenshotPath = join(root, 'docs', 'dashboard.png');
+// a runner that built dist/ once before Jest sets REGSYNC_BUILT=1; otherwise a private build, as dist/ may be in use
+const distDir = process.env.REGSYNC_BUILT === '1' ? 'dist' : join('tmp', `dist-${namespace}`);
+const demoScript = join(root, distDir, 'libs', 'local-stack', 'src', 'demo-scenario.js');
+/** Anna Schmidt of the demo: moved from Osnabrück to Dresden and married there. */
+const ANNA = '36574261809';
 
 function runOrFail(command: string, args: string[]): void {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
@@ -88,10 +95,12 @@ describe('ops dashboard in Chromium while the demo runs', () => {
 
   beforeAll(async () => {
     runOrFail('node', ['tools/ensure-chromium.mjs']);
-    // the stack runs from dist/; a runner that built once before Jest (and so avoids parallel rebuilds) sets REGSYNC_BUILT=1
-    if (process.env.REGSYNC_BUILT !== '1') runOrFail('npm', ['run', '--silent', 'build']);
+    if (distDir !== 'dist') {
+      runOrFail('npm', ['run', '--silent', 'contracts:generate']);
+      runOrFail('node', ['tools/build.mjs', '--out-dir', distDir]);
+    }
     await admin.connect();
-    stack = new LocalStack({ kafkaBrokers: brokers, databaseUrl, namespace, portOffset, onLine: (name, line) => logs.push(`[${name}] ${line}`) });
+    stack = new LocalStack({ kafkaBrokers: brokers, databaseUrl, namespace, portOffset, distDir, onLine: (name, line) => logs.push(`[${name}] ${line}`) });
     try {
       await stack.start();
     } catch (error) {
@@ -99,9 +108,8 @@ describe('ops dashboard in Chromium while the demo runs', () => {
       throw new Error(`${(error as Error).message}\n${logs.filter((line) => line.startsWith(`[${failed}]`)).slice(-40).join('\n')}`);
     }
 
-    const demo = join(root, 'dist', 'libs', 'local-stack', 'src', 'demo-scenario.js');
-    if (existsSync(demo)) {
-      const { playDemo } = require(demo) as { playDemo: (stack: LocalStack, log: (line: string) => void) => Promise<unknown> };
+    if (existsSync(demoScript)) {
+      const { playDemo } = require(demoScript) as { playDemo: (stack: LocalStack, log: (line: string) => void) => Promise<unknown> };
       await playDemo(stack, (line) => logs.push(`[demo] ${line}`));
     }
 
@@ -147,6 +155,7 @@ describe('ops dashboard in Chromium while the demo runs', () => {
     await admin.disconnect();
     const databases = [instanceDatabaseName('schema_registry', undefined, namespace), ...(stack?.topology.instances ?? []).map((instance) => instanceDatabaseName(instance.app.replace('-register', ''), instance.instanceKey, namespace))];
     await Promise.all(databases.map((name) => dropDatabase(databaseUrl, name).catch(() => undefined)));
+    if (distDir !== 'dist') rmSync(join(root, distDir), { recursive: true, force: true });
   });
 
   it('shows every instance ready, as its own /health says', async () => {
@@ -214,8 +223,62 @@ describe('ops dashboard in Chromium while the demo runs', () => {
     expect([...shownTypes].sort()).toEqual([...kafkaTypes].sort());
     const sources = await page.locator('#correlation tr[data-step]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-source')));
     expect(sources.every((source) => source && source !== '–')).toBe(true);
-    if (existsSync(join(root, 'dist', 'libs', 'local-stack', 'src', 'demo-scenario.js'))) expect(new Set(sources).size).toBeGreaterThan(1);
+    if (existsSync(demoScript)) expect(new Set(sources).size).toBeGreaterThan(1);
 
     await page.screenshot({ path: screenshotPath, fullPage: true });
+  });
+
+  const driftView = async (): Promise<DriftView> => (await fetch(`${stack.dashboardUrl}/api/drift`)).json() as Promise<DriftView>;
+  const driftRow = (dataset: string, replica: string) => page.locator(`#drift tr[data-dataset="${dataset}"][data-replica="${replica}"]`);
+
+  it('compares every replica of the demo data with its authoritative register and finds them in sync', async () => {
+    const view = await eventually('every replica in sync', driftView, (drift) => drift.reports.length > 0 && drift.reports.every((report) => report.inSync));
+    expect(view.unavailable).toEqual([]);
+    expect(view.notCompared).toEqual([]);
+    // Anna lives in Dresden (Land 14), Mia was born in Osnabrück (Land 03); the parcel lies in Dresden
+    const counts = Object.fromEntries(view.reports.map((report) => [`${report.dataset} ${report.replica}`, [report.expectedCount, report.replicaCount, report.driftedSubjects]]));
+    expect(counts).toEqual({
+      'parcel.tax-base municipal-register 03404000': [0, 0, 0],
+      'parcel.tax-base municipal-register 03241001': [0, 0, 0],
+      'parcel.tax-base municipal-register 14612000': [1, 1, 0],
+      'person.names federal-register DE': [2, 2, 0],
+      'person.names state-register 03': [1, 1, 0],
+      'person.names state-register 14': [1, 1, 0],
+      'person.names municipal-register 03404000': [1, 1, 0],
+      'person.names municipal-register 03241001': [0, 0, 0],
+      'person.names municipal-register 14612000': [1, 1, 0],
+      'person.residence federal-register DE': [2, 2, 0],
+      'person.residence state-register 03': [1, 1, 0],
+      'person.residence state-register 14': [1, 1, 0],
+    });
+
+    await page.waitForSelector(`#drift tr[data-dataset][data-in-sync="true"] >> nth=${view.reports.length - 1}`, { timeout: 20_000 });
+    await expect(page.locator('#drift [data-summary]').textContent()).resolves.toMatch(new RegExp(`^${view.reports.length} comparisons, 0 drifting`));
+    await expect(page.locator('#drift tr[data-in-sync="false"]').count()).resolves.toBe(0);
+    await expect(page.locator('#drift').textContent()).resolves.not.toContain('no compared data sets');
+  });
+
+  it('names the subject whose replica row was changed directly in PostgreSQL', async () => {
+    const state = new Client({ connectionString: databaseUrlOf(databaseUrl, instanceDatabaseName('state', '14', namespace)) });
+    await state.connect();
+    try {
+      const { rowCount } = await state.query(`update state_residents set address = jsonb_set(address, '{houseNumber}', '"7"') where idnr = $1`, [ANNA]);
+      expect(rowCount).toBe(1);
+    } finally {
+      await state.end();
+    }
+
+    const view = await eventually('the changed row reported', driftView, (drift) => drift.reports.some((report) => !report.inSync));
+    expect(view.reports.filter((report) => !report.inSync).map((report) => [report.dataset, report.replica, report.driftedSubjects, report.different, report.missing, report.unexpected])).toEqual([
+      ['person.residence', 'state-register 14', 1, [ANNA], [], []],
+    ]);
+
+    const row = driftRow('person.residence', 'state-register 14');
+    await page.waitForSelector(`#drift tr[data-dataset="person.residence"][data-replica="state-register 14"][data-in-sync="false"]`, { timeout: 20_000 });
+    await expect(row.textContent()).resolves.toContain(`different: ${ANNA}`);
+    await expect(row.textContent()).resolves.toContain('1 drifted');
+    await expect(page.locator('#drift [data-summary]').textContent()).resolves.toMatch(/ comparisons, 1 drifting/);
+    // the names of the same row still match the Standesamt's
+    await expect(driftRow('person.names', 'state-register 14').getAttribute('data-in-sync')).resolves.toBe('true');
   });
 });

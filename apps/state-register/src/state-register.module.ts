@@ -11,9 +11,11 @@ import { AgencyAuthModule } from '@regsync/service-runtime/agency-auth.module';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
 import { StateConfig } from './config';
 import { ParcelEntity } from './parcels/parcel.entity';
+import { parcelsDrift } from './parcels/parcels.drift';
 import { ParcelsModule } from './parcels/parcels.module';
 import { ParcelsTable1760000410000 } from './parcels/parcels.migration';
 import { StateResidentEntity } from './residents/state-resident.entity';
+import { stateResidentsDrift } from './residents/state-residents.drift';
 import { StateResidentsModule } from './residents/state-residents.module';
 import { StateResidentsTable1760000400000 } from './residents/state-residents.migration';
 
@@ -35,7 +37,7 @@ export class StateRegisterModule {
           migrations: [...messagingMigrations, ...transferLogMigrations, StateResidentsTable1760000400000, ParcelsTable1760000410000],
         }),
         AgencyAuthModule.forRoot(config.AGENCY_API_KEYS, config.READ_ONLY_AGENCIES),
-        ObservabilityModule.forRoot({ metrics }),
+        ObservabilityModule.forRoot({ metrics, opsApiKeys: config.AGENCY_API_KEYS, registers: [...stateResidentsDrift(config.INSTANCE_KEY), ...parcelsDrift()] }),
         RegsyncMessagingModule.forRoot({
           app: 'state-register',
           ...instance,

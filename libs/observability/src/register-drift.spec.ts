@@ -41,6 +41,21 @@ describe('compareRegisters', () => {
     expect(report.expectedChecksum).not.toBe(report.replicaChecksum);
   });
 
+  it('gives a replica scoped to a Land every municipality of the Land, and one scoped to an AGS only its municipality', () => {
+    const hannover = { subject_id: '98765432106', scope: '03241001', family_name: 'Meyer' };
+    const names = (register: string, authoritative: boolean, rows: RegisterRow[], replicaScope: string | null = null) => ({ ...dataset(register, authoritative, rows, replicaScope), dataset: 'person.names' });
+    const instances: InstanceRegisters[] = [
+      { instance: 'municipal 03404000', datasets: [names('PERSONENSTANDSREGISTER', true, [{ subject_id: osnabrueck.subject_id, scope: '03404000', family_name: 'Schmidt' }]), names('MELDEREGISTER', false, [{ subject_id: osnabrueck.subject_id, family_name: 'Schmidt' }], '03404000')] },
+      { instance: 'municipal 03241001', datasets: [names('PERSONENSTANDSREGISTER', true, [hannover])] },
+      { instance: 'state 03', datasets: [names('LANDESMELDEREGISTER', false, [{ subject_id: osnabrueck.subject_id, family_name: 'Schmidt' }], '03')] },
+    ];
+    const reports = compareRegisters(instances);
+    expect(reports.map((report) => [report.replica, report.expectedCount, report.inSync, report.missing])).toEqual([
+      ['municipal 03404000', 1, true, []],
+      ['state 03', 2, false, [hannover.subject_id]],
+    ]);
+  });
+
   it('reports subjects that two authoritative registers both claim', () => {
     const instances: InstanceRegisters[] = [
       { instance: 'municipal 03404000', datasets: [dataset('MELDEREGISTER', true, [osnabrueck])] },

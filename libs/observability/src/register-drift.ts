@@ -39,6 +39,14 @@ export interface DriftReport {
 }
 
 /**
+ * Scopes are hierarchical keys (AGS = Land + Regierungsbezirk + Kreis + Gemeinde), so a replica scoped to a Land
+ * code holds the rows of every municipality of the Land and one scoped to an AGS those of that municipality.
+ */
+export function inReplicaScope(scope: string | null, replicaScope: string | null): boolean {
+  return replicaScope === null || (scope !== null && scope.startsWith(replicaScope));
+}
+
+/**
  * Compares every replica data set with the union of the authoritative data sets of the same name, restricted to
  * the replica's scope. Counts and set checksums give the verdict; the per-subject hashes name the subjects.
  */
@@ -63,7 +71,7 @@ export function compareRegisters(instances: readonly InstanceRegisters[]): Drift
       for (const replica of instance.datasets.filter((candidate) => candidate.dataset === name && !candidate.authoritative)) {
         const expected: Record<string, { hash: string }> = {};
         for (const [subjectId, digest] of authoritative) {
-          if (replica.replicaScope === null || digest.scope === replica.replicaScope) expected[subjectId] = digest;
+          if (inReplicaScope(digest.scope, replica.replicaScope)) expected[subjectId] = digest;
         }
         const missing = Object.keys(expected).filter((subjectId) => !replica.subjects[subjectId]);
         const unexpected = Object.keys(replica.subjects).filter((subjectId) => !expected[subjectId]);

@@ -5,7 +5,7 @@
  *
  * The `sql` runs on the instance's own database and returns one row per subject with the columns
  * - `subject_id` (required): the Kafka key of the subject (IdNr, Flurstückskennzeichen);
- * - `scope` (optional, not compared): which replicas should hold the row, e.g. the Land code of the address;
+ * - `scope` (optional, not compared): which replicas should hold the row, e.g. the AGS of the address;
  * - every other column: the compared fields, named and formatted identically on both sides (cast dates and
  *   numbers to text in SQL, so `2024-05-01` on one side is `2024-05-01` on the other).
  * An authoritative source returns only the rows it is currently authoritative for (a person who moved away is
@@ -17,7 +17,10 @@ export interface RegisterSnapshotSource {
   /** The register in this instance that holds the rows, e.g. MELDEREGISTER. */
   register: string;
   authoritative: boolean;
-  /** For a replica: the `scope` of the authoritative rows it should hold; absent or null = all rows. */
+  /**
+   * For a replica: the authoritative rows it should hold are those whose `scope` begins with this key, e.g. '03'
+   * (every AGS of Niedersachsen) or '03404000' (Osnabrück only); absent or null = all rows.
+   */
   replicaScope?: string | null;
   sql: string;
 }

@@ -1,0 +1,32 @@
+import type { RegisterSnapshotSource } from '@regsync/observability/register-snapshot-source';
+
+/**
+ * The Melderegister in the ops dashboard's drift check: authoritative for the current address of its registered
+ * residents (a person who moved away is returned by the new municipality only), and a replica of the names its own
+ * Standesamt certifies (civil-status.drift.ts).
+ */
+export function residentsDrift(municipalityKey: string): RegisterSnapshotSource[] {
+  return [
+    {
+      dataset: 'person.residence',
+      register: 'MELDEREGISTER',
+      authoritative: true,
+      sql: `
+        select idnr as subject_id, address->>'municipalityKey' as scope,
+               address->>'street' as street, address->>'houseNumber' as house_number, address->>'postalCode' as postal_code,
+               address->>'city' as city, address->>'municipalityKey' as municipality_key, moved_in_on::text as moved_in_on
+        from residents
+        where status = 'RESIDENT' and idnr is not null`,
+    },
+    {
+      dataset: 'person.names',
+      register: 'MELDEREGISTER',
+      authoritative: false,
+      replicaScope: municipalityKey,
+      sql: `
+        select idnr as subject_id, family_name, given_names
+        from residents
+        where status <> 'MOVED_OUT' and idnr is not null`,
+    },
+  ];
+}

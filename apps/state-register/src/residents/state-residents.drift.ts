@@ -1,0 +1,32 @@
+import type { RegisterSnapshotSource } from '@regsync/observability/register-snapshot-source';
+
+/**
+ * The Landesmelderegister in the ops dashboard's drift check: a replica of the address of everyone registered in
+ * the Land's municipalities, and of the names of everyone registered or deceased there (not those who moved away).
+ */
+export function stateResidentsDrift(land: string): RegisterSnapshotSource[] {
+  return [
+    {
+      dataset: 'person.residence',
+      register: 'LANDESMELDEREGISTER',
+      authoritative: false,
+      replicaScope: land,
+      sql: `
+        select idnr as subject_id,
+               address->>'street' as street, address->>'houseNumber' as house_number, address->>'postalCode' as postal_code,
+               address->>'city' as city, address->>'municipalityKey' as municipality_key, moved_in_on::text as moved_in_on
+        from state_residents
+        where status = 'RESIDENT'`,
+    },
+    {
+      dataset: 'person.names',
+      register: 'LANDESMELDEREGISTER',
+      authoritative: false,
+      replicaScope: land,
+      sql: `
+        select idnr as subject_id, family_name, given_names
+        from state_residents
+        where status <> 'MOVED_AWAY'`,
+    },
+  ];
+}
