@@ -1,35 +1,19 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Partitioners, Producer } from 'kafkajs';
-import { lastValueFrom } from 'rxjs';
-import { DataSource, QueryRunner } from 'typeorm';
-import { EventCodec, EventDecodeError, EventEncodeError } from '@regsync/contracts/event-codec';
+import { DataSource } from 'typeorm';
+import { EventCodec } from '@regsync/contracts/event-codec';
 import { EVENT_TOPICS, TopicDefinition, consumerGroupOf, deadLetterTopicOf, namespaced } from '@regsync/contracts/topic-catalog';
-import { DomainValidationError } from '@regsync/register-domain/validation-error';
 import { HealthChecks } from '@regsync/service-runtime/health-checks';
+import { BatchApplier, RecordResult } from './batch-applier';
 import { deadLetterRecord } from './dead-letters';
-import { EventRejectedError } from './event-rejected-error';
-import { HandlerFailure } from './handler-failure.interceptor';
-import { recordInInbox } from './inbox';
-import { KAFKA_HEADERS, headerText } from './kafka-headers';
 import { KAFKA_CLIENT, MESSAGING_OPTIONS, MessagingOptions } from './messaging-options';
-import { RegsyncEventContext } from './regsync-event-context';
-import { runInTraceContext } from './trace-context';
-
-type MessageResult = { kind: 'done' } | { kind: 'dead'; code: string; reason: string } | { kind: 'transient'; error: unknown };
-
-interface ChunkResult {
-  /** Index after the last message whose effects (or dead letter) are committed. */
-  committedUntil: number;
-  /** The message that failed transiently; it is retried after a backoff. */
-  retryAt?: number;
-}
 
 const MAX_ATTEMPTS = 5;
 const FIRST_BACKOFF_MS = 200;
 const MAX_BACKOFF_MS = 5_000;
-// Keeps transactions (and their savepoints) short even when Kafka hands out a large batch.
-const MESSAGES_PER_TRANSACTION = 250;
+// Bounds a transaction (and the work redone when one of its handlers fails) when Kafka hands out a large batch.
+const MESSAGES_PER_TRANSACTION = 500;
 
 /**
  * NestJS transport for regsync events: decodes Confluent-framed Avro, applies each event exactly once through the
@@ -45,15 +29,17 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
   private closing = false;
   private closed?: Promise<void>;
   private consumerState: { healthy: boolean; detail: string } = { healthy: false, detail: 'not started' };
+  private readonly applier: BatchApplier;
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
-    private readonly codec: EventCodec,
+    codec: EventCodec,
     private readonly dataSource: DataSource,
     @Optional() healthChecks?: HealthChecks,
   ) {
     super();
+    this.applier = new BatchApplier({ dataSource, codec, handlers: this, admit: options.admit, metrics: options.metrics });
     this.consumerGroup = consumerGroupOf(options.app, options.instanceKey, options.namespace);
     this.deadLetterTopic = deadLetterTopicOf(this.consumerGroup);
     if (options.consume !== false) healthChecks?.register('kafka-consumer', async () => this.consumerState);
@@ -112,7 +98,8 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 3,
+      // Every partition of a topic (6) at once: while one chunk waits for the database, another is decoded and run.
+      partitionsConsumedConcurrently: 6,
       eachBatch: (payload) => this.consumeBatch(payload),
     });
   }
@@ -128,17 +115,19 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
 
   private async consumeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const stopBatchTimer = this.options.metrics.batchSeconds.startTimer();
-    const attempts = new Map<number, number>();
+    // Per offset, for the whole batch: failed attempts so far, and the events that failed once (see BatchApplier).
+    const attempts = new Map<string, number>();
+    const isolated = new Set<string>();
     let next = 0;
     while (next < batch.messages.length && isRunning() && !isStale() && !this.closing) {
-      const result = await this.applyChunk(batch, next, Math.min(next + MESSAGES_PER_TRANSACTION, batch.messages.length), attempts);
-      if (result.committedUntil > next) {
-        const last = batch.messages[result.committedUntil - 1];
+      const result = await this.applyChunk(batch, batch.messages.slice(next, next + MESSAGES_PER_TRANSACTION), attempts, isolated);
+      if (result.committed > 0) {
+        next += result.committed;
+        const last = batch.messages[next - 1];
         resolveOffset(last.offset);
         await this.commitOffset(batch, last.offset);
-        next = result.committedUntil;
       }
-      if (result.retryAt !== undefined) await this.backoff(attempts.get(result.retryAt) ?? 1, heartbeat);
+      if (result.retry) await this.backoff(attempts.get(batch.messages[next].offset) ?? 1, heartbeat);
       else await heartbeat();
     }
     const lastDone = next > 0 ? BigInt(batch.messages[next - 1].offset) + 1n : BigInt(batch.firstOffset() ?? batch.highWatermark);
@@ -146,115 +135,74 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     stopBatchTimer();
   }
 
-  /** Applies messages [from, to) in one transaction; dead letters go out before the commit, offsets after it. */
-  private async applyChunk(batch: Batch, from: number, to: number, attempts: Map<number, number>): Promise<ChunkResult> {
-    const queryRunner = this.dataSource.createQueryRunner();
+  /**
+   * Applies a chunk in one transaction; dead letters go out before the commit, offsets after it. `committed` counts
+   * the messages whose effects (or dead letters) are committed; `retry`: the message after them failed transiently.
+   */
+  private async applyChunk(batch: Batch, messages: KafkaMessage[], attempts: Map<string, number>, isolated: Set<string>): Promise<{ committed: number; retry: boolean }> {
     const deadLetters: Message[] = [];
     try {
-      await queryRunner.connect();
-      await queryRunner.startTransaction();
-      let index = from;
-      let retryAt: number | undefined;
-      for (; index < to; index++) {
-        const message = batch.messages[index];
-        let result = await this.applyMessage(queryRunner, batch, message);
-        if (result.kind === 'transient') {
-          const attempt = (attempts.get(index) ?? 0) + 1;
-          attempts.set(index, attempt);
-          this.logger.warn(`${batch.topic}[${batch.partition}]@${message.offset}: attempt ${attempt} failed: ${(result.error as Error)?.message ?? result.error}`);
+      const results = await this.applier.applyChunk({
+        topic: batch.topic,
+        partition: batch.partition,
+        messages,
+        isolated,
+        onFailure: async (index, { eventType, error }) => {
+          const { offset } = messages[index];
+          const attempt = (attempts.get(offset) ?? 0) + 1;
+          attempts.set(offset, attempt);
+          this.logger.warn(`${batch.topic}[${batch.partition}]@${offset}: attempt ${attempt} failed: ${messageOf(error)}`);
           // A database outage is not the message's fault: it pauses the partition instead of dead-lettering it.
-          if (attempt < MAX_ATTEMPTS || !(await this.databaseReachable())) {
-            retryAt = index;
-            break;
+          if (attempt < MAX_ATTEMPTS || !(await this.databaseReachable())) return 'stop';
+          return { kind: 'rejected', eventType, code: 'retries-exhausted', reason: `failed ${attempt} times, last: ${messageOf(error)}` };
+        },
+        end: async (_queryRunner, results) => {
+          deadLetters.length = 0;
+          for (const [index, result] of results.entries()) {
+            if (result.kind !== 'rejected') continue;
+            const message = messages[index];
+            this.logger.warn(`${batch.topic}[${batch.partition}]@${message.offset} → ${this.deadLetterTopic}: ${result.code}: ${result.reason}`);
+            deadLetters.push(
+              deadLetterRecord(message, {
+                reasonCode: result.code,
+                reason: result.reason,
+                sourceTopic: batch.topic,
+                sourcePartition: batch.partition,
+                consumerGroup: this.consumerGroup,
+                attempts: attempts.get(message.offset) ?? 1,
+              }),
+            );
           }
-          result = { kind: 'dead', code: 'retries-exhausted', reason: `failed ${attempt} times, last: ${(result.error as Error)?.message ?? String(result.error)}` };
-        }
-        if (result.kind === 'dead') {
-          this.logger.warn(`${batch.topic}[${batch.partition}]@${message.offset} → ${this.deadLetterTopic}: ${result.code}: ${result.reason}`);
-          deadLetters.push(
-            deadLetterRecord(message, {
-              reasonCode: result.code,
-              reason: result.reason,
-              sourceTopic: batch.topic,
-              sourcePartition: batch.partition,
-              consumerGroup: this.consumerGroup,
-              attempts: attempts.get(index) ?? 1,
-            }),
-          );
-        }
-      }
-      if (deadLetters.length > 0) {
-        await this.requireDeadLetterProducer().send({ topic: this.deadLetterTopic, acks: -1, messages: deadLetters });
-      }
-      await queryRunner.commitTransaction();
-      for (const record of deadLetters) this.options.metrics.deadLetters.inc({ reason_code: headerText(record.headers?.[KAFKA_HEADERS.dlqReasonCode]) ?? 'unknown' });
-      return { committedUntil: index, retryAt };
+          if (deadLetters.length > 0) await this.requireDeadLetterProducer().send({ topic: this.deadLetterTopic, acks: -1, messages: deadLetters });
+          return 'commit';
+        },
+      });
+      this.countCommitted(results);
+      return { committed: results.length, retry: results.length < messages.length };
     } catch (error) {
       // Infrastructure failed (connection, commit, dead-letter topic): nothing of this chunk counts; retry it whole.
-      if (queryRunner.isTransactionActive) await queryRunner.rollbackTransaction().catch(() => undefined);
-      this.logger.error(`${batch.topic}[${batch.partition}]: transaction of offsets ${batch.messages[from].offset}.. failed, retrying: ${(error as Error).message}`);
-      return { committedUntil: from, retryAt: from };
-    } finally {
-      await queryRunner.release().catch(() => undefined);
+      this.logger.error(`${batch.topic}[${batch.partition}]: transaction of offsets ${messages[0].offset}.. failed, retrying: ${messageOf(error)}`);
+      return { committed: 0, retry: true };
     }
   }
 
-  private async applyMessage(queryRunner: QueryRunner, batch: Batch, message: KafkaMessage): Promise<MessageResult> {
-    let decoded;
-    try {
-      decoded = await this.codec.decode(message.value);
-    } catch (error) {
-      return error instanceof EventDecodeError ? { kind: 'dead', code: 'undecodable', reason: error.message } : { kind: 'transient', error };
-    }
-    const { eventType, event } = decoded;
-    this.options.metrics.eventsConsumed.inc({ event_type: eventType, topic: batch.topic });
-
-    let admission;
-    try {
-      admission = this.options.admit(event);
-    } catch (error) {
-      return this.classify(error);
-    }
-    if (admission.kind === 'reject') return { kind: 'dead', code: admission.code, reason: admission.reason };
-    const handler = this.getHandlerByPattern(eventType);
-    if (admission.kind === 'ignore' || !handler) {
-      this.options.metrics.eventsApplied.inc({ event_type: eventType, outcome: 'irrelevant' });
-      return { kind: 'done' };
-    }
-
-    // Rolling back to this savepoint undoes one event's inbox row and handler writes, keeping the rest of the chunk.
-    await queryRunner.query('savepoint regsync_event');
-    try {
-      const { outcome, previousVersion } = await recordInInbox(queryRunner.manager, { event, topic: batch.topic, partition: batch.partition, offset: message.offset });
-      if (outcome === 'gap_applied') {
-        this.options.metrics.versionGaps.inc({ event_type: eventType });
-        const { subject, source, subjectVersion } = event.envelope;
+  private countCommitted(results: RecordResult[]): void {
+    const { metrics } = this.options;
+    for (const result of results) {
+      if (result.kind === 'rejected') {
+        metrics.deadLetters.inc({ reason_code: result.code });
+        continue;
+      }
+      if (result.kind !== 'done' || !result.eventType || result.outcome === 'filtered') continue;
+      metrics.eventsApplied.inc({ event_type: result.eventType, outcome: result.outcome });
+      if (result.outcome === 'gap_applied' && result.event) {
+        metrics.versionGaps.inc({ event_type: result.eventType });
+        const { subject, source, subjectVersion, eventId } = result.event.envelope;
         this.logger.warn(
-          `version gap: ${subject.kind} ${subject.id} from ${source.instanceKey}/${source.register}: applied ${previousVersion ?? 'none'}, received ${subjectVersion} (${eventType} ${event.envelope.eventId})`,
+          `version gap: ${subject.kind} ${subject.id} from ${source.instanceKey}/${source.register}: applied ${result.previousVersion ?? 'none'}, received ${subjectVersion} (${result.eventType} ${eventId})`,
         );
       }
-      if (outcome === 'applied' || outcome === 'gap_applied') {
-        const traceparent = headerText(message.headers?.[KAFKA_HEADERS.traceparent]);
-        const context = new RegsyncEventContext(queryRunner.manager, admission, batch.topic, batch.partition, message.offset, message.headers ?? {}, traceparent, event.envelope.correlationId);
-        const stopTimer = this.options.metrics.handlerSeconds.startTimer({ event_type: eventType });
-        const result = await runInTraceContext(traceparent, async () => lastValueFrom(this.transformToObservable(await handler(admission.event, context)), { defaultValue: undefined }));
-        stopTimer();
-        if (result instanceof HandlerFailure) throw result.error;
-      }
-      await queryRunner.query('release savepoint regsync_event');
-      this.options.metrics.eventsApplied.inc({ event_type: eventType, outcome });
-      return { kind: 'done' };
-    } catch (error) {
-      // If even this fails the connection is gone; applyChunk then retries the whole chunk.
-      await queryRunner.query('rollback to savepoint regsync_event');
-      return this.classify(error);
     }
-  }
-
-  private classify(error: unknown): MessageResult {
-    if (error instanceof EventRejectedError) return { kind: 'dead', code: error.code, reason: error.reason };
-    if (error instanceof DomainValidationError || error instanceof EventEncodeError) return { kind: 'dead', code: 'invalid', reason: error.message };
-    return { kind: 'transient', error };
   }
 
   private async commitOffset(batch: Batch, offset: string): Promise<void> {
@@ -289,4 +237,8 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     if (!this.deadLetterProducer) throw new Error('RegsyncKafkaTransport: dead-letter producer not connected');
     return this.deadLetterProducer;
   }
+}
+
+function messageOf(error: unknown): string {
+  return (error as Error)?.message ?? String(error);
 }

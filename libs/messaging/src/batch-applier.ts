@@ -1,0 +1,248 @@
+import { MessageHandler, Server } from '@nestjs/microservices';
+import { KafkaMessage } from 'kafkajs';
+import { lastValueFrom } from 'rxjs';
+import { DataSource, QueryRunner } from 'typeorm';
+import { EventCodec, EventDecodeError, EventEncodeError } from '@regsync/contracts/event-codec';
+import { RegsyncEvent } from '@regsync/contracts/generated/events';
+import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
+import { DomainValidationError } from '@regsync/register-domain/validation-error';
+import { EventRejectedError } from './event-rejected-error';
+import { HandlerFailure } from './handler-failure.interceptor';
+import { InboxEntry, InboxOutcome, InboxResult, recordAllInInbox, recordInInbox } from './inbox';
+import { KAFKA_HEADERS, headerText } from './kafka-headers';
+import { Admission } from './messaging-options';
+import { RegsyncEventContext } from './regsync-event-context';
+import { runInTraceContext } from './trace-context';
+
+/** `irrelevant`: admit ignored it or no handler; `filtered`: not selected by the caller (replay --event-type / --subject). */
+export type AppliedOutcome = InboxOutcome | 'irrelevant' | 'filtered';
+
+/** What became of one record of a chunk. */
+export type RecordResult =
+  | { kind: 'done'; outcome: AppliedOutcome; eventType?: string; event?: RegsyncEvent; previousVersion?: number | null }
+  /** Permanent: can never be applied (undecodable, rejected by admit or handler). */
+  | { kind: 'rejected'; eventType: string; code: string; reason: string }
+  /** Transient: may succeed later (handler fault, registry unreachable). */
+  | { kind: 'failed'; eventType: string; error: unknown };
+
+export interface BatchApplierOptions {
+  dataSource: DataSource;
+  codec: EventCodec;
+  /** The Nest server holding the app's `@EventPattern` handlers (with their interceptors). */
+  handlers: Pick<Server, 'getHandlerByPattern' | 'transformToObservable'>;
+  admit: (event: RegsyncEvent) => Admission;
+  metrics?: RegsyncMetrics;
+}
+
+export interface ChunkOptions {
+  topic: string;
+  partition: number;
+  messages: readonly KafkaMessage[];
+  /**
+   * Decides a transient failure of `messages[index]` (called once per index and chunk): a final result (e.g. a
+   * dead letter once retries are exhausted) to go on with, or 'stop' to commit what came before it and stop there.
+   */
+  onFailure: (index: number, failure: Extract<RecordResult, { kind: 'failed' }>) => Promise<RecordResult | 'stop'>;
+  /** Offsets known to fail; each of them gets a savepoint of its own. The applier adds those it finds. */
+  isolated?: Set<string>;
+  /** Selection before decoding and after it; an unselected record is `filtered`. */
+  selectRecord?: (message: KafkaMessage) => boolean;
+  selectEvent?: (event: RegsyncEvent) => boolean;
+  /** First statements of the chunk's transaction, with every selected decoded event. */
+  begin?: (queryRunner: QueryRunner, events: RegsyncEvent[]) => Promise<void>;
+  /** Last statements before the commit; 'rollback' ends the transaction without effects (dry run). */
+  end?: (queryRunner: QueryRunner, results: RecordResult[]) => Promise<'commit' | 'rollback'>;
+}
+
+interface PreparedRecord {
+  message: KafkaMessage;
+  /** Settled before the transaction: filtered, undecodable, rejected or ignored by admit, no handler, or failed. */
+  settled?: RecordResult;
+  event?: RegsyncEvent;
+  eventType?: string;
+  admission?: Extract<Admission, { kind: 'apply' }>;
+  handler?: MessageHandler;
+}
+
+/** The optimistic run of records [indices] failed; they are run again, each in a savepoint of its own. */
+class FastPathFailed extends Error {
+  constructor(readonly indices: number[]) {
+    super('fast path failed');
+  }
+}
+
+// After this many optimistic runs of one chunk failed, the rest of the chunk runs with a savepoint per event.
+const MAX_OPTIMISTIC_RUNS = 3;
+
+/**
+ * The apply path of every event a register consumes, live (RegsyncKafkaTransport) and replayed (ReplayApplier):
+ * decode, `admit`, inbox (duplicates and stale versions are no-ops, gaps are applied and returned), then the app's
+ * `@EventPattern` handler with the chunk's transaction, one transaction per chunk.
+ *
+ * Optimistic: a run of events is recorded in the inbox in two round trips and their handlers run without savepoints.
+ * When a handler throws, the transaction is rolled back and the chunk runs again with that event in a savepoint
+ * of its own (`recordInInbox`, as one event at a time), so its effects can be undone alone while the others apply:
+ * the outcome is the same as with a savepoint per event, at a fraction of the round trips. Handlers may therefore
+ * run more than once for one event; only their writes in the transaction count.
+ */
+export class BatchApplier {
+  // Nest's lookup parses the pattern (a failed JSON.parse per call); the handlers are fixed once listening.
+  private readonly handlers = new Map<string, MessageHandler | null>();
+
+  constructor(private readonly options: BatchApplierOptions) {}
+
+  /** Applies a chunk in one transaction; returns the results of the records committed (all of them, unless stopped). */
+  async applyChunk(chunk: ChunkOptions): Promise<RecordResult[]> {
+    const records = await Promise.all(chunk.messages.map((message) => this.prepare(message, chunk)));
+    const isolated = chunk.isolated ?? new Set<string>();
+    const decided = new Map<number, RecordResult | 'stop'>();
+    const onFailure = async (index: number, failure: Extract<RecordResult, { kind: 'failed' }>) => {
+      if (!decided.has(index)) decided.set(index, await chunk.onFailure(index, failure));
+      return decided.get(index)!;
+    };
+    for (let run = 1; ; run++) {
+      const queryRunner = this.options.dataSource.createQueryRunner();
+      try {
+        await queryRunner.connect();
+        await queryRunner.startTransaction();
+        await chunk.begin?.(queryRunner, records.flatMap((record) => (record.event ? [record.event] : [])));
+        const results = await this.run(queryRunner, chunk, records, isolated, onFailure);
+        if ((await chunk.end?.(queryRunner, results)) === 'rollback') await queryRunner.rollbackTransaction();
+        else await queryRunner.commitTransaction();
+        return results;
+      } catch (error) {
+        if (queryRunner.isTransactionActive) await queryRunner.rollbackTransaction().catch(() => undefined);
+        if (!(error instanceof FastPathFailed)) throw error;
+        const again = run < MAX_OPTIMISTIC_RUNS ? error.indices : records.map((_, index) => index);
+        for (const index of again) isolated.add(records[index].message.offset);
+      } finally {
+        await queryRunner.release().catch(() => undefined);
+      }
+    }
+  }
+
+  private async run(
+    queryRunner: QueryRunner,
+    chunk: ChunkOptions,
+    records: PreparedRecord[],
+    isolated: ReadonlySet<string>,
+    onFailure: (index: number, failure: Extract<RecordResult, { kind: 'failed' }>) => Promise<RecordResult | 'stop'>,
+  ): Promise<RecordResult[]> {
+    const results: RecordResult[] = [];
+    let index = 0;
+    while (index < records.length) {
+      const record = records[index];
+      if (record.settled?.kind !== 'failed' && !isolated.has(record.message.offset)) {
+        // A run of records up to the next failed or isolated one, without savepoints.
+        let end = index + 1;
+        while (end < records.length && records[end].settled?.kind !== 'failed' && !isolated.has(records[end].message.offset)) end++;
+        results.push(...(await this.runOptimistically(queryRunner, chunk, records, index, end)));
+        index = end;
+        continue;
+      }
+      let result = record.settled ?? (await this.applyIsolated(queryRunner, chunk, record));
+      if (result.kind === 'failed') {
+        const decision = await onFailure(index, result);
+        if (decision === 'stop') return results;
+        result = decision;
+      }
+      results.push(result);
+      index++;
+    }
+    return results;
+  }
+
+  /** Records [from, to) in the inbox at once and runs their handlers; any failure throws FastPathFailed. */
+  private async runOptimistically(queryRunner: QueryRunner, chunk: ChunkOptions, records: PreparedRecord[], from: number, to: number): Promise<RecordResult[]> {
+    const toApply = records.slice(from, to).flatMap((record, offset) => (record.settled ? [] : [from + offset]));
+    let inbox: InboxResult[] | undefined;
+    try {
+      inbox = toApply.length > 0 ? await recordAllInInbox(queryRunner.manager, toApply.map((index) => this.inboxEntry(chunk, records[index]))) : [];
+    } catch {
+      // e.g. an eventId that is no uuid: one at a time, the bad event fails alone.
+      inbox = undefined;
+    }
+    if (!inbox) throw new FastPathFailed(toApply);
+
+    const results: RecordResult[] = records.slice(from, to).map((record) => record.settled ?? { kind: 'done', outcome: 'duplicate' });
+    for (const [position, index] of toApply.entries()) {
+      const record = records[index];
+      try {
+        results[index - from] = await this.handle(queryRunner, chunk, record, inbox[position]);
+      } catch {
+        throw new FastPathFailed([index]);
+      }
+    }
+    return results;
+  }
+
+  /** One event in a savepoint of its own: on failure only its inbox row and writes are undone. */
+  private async applyIsolated(queryRunner: QueryRunner, chunk: ChunkOptions, record: PreparedRecord): Promise<RecordResult> {
+    await queryRunner.query('savepoint regsync_event');
+    try {
+      const result = await this.handle(queryRunner, chunk, record, await recordInInbox(queryRunner.manager, this.inboxEntry(chunk, record)));
+      await queryRunner.query('release savepoint regsync_event');
+      return result;
+    } catch (error) {
+      // If even this fails the connection is gone; the caller then retries the whole chunk.
+      await queryRunner.query('rollback to savepoint regsync_event');
+      return failureOf(record.eventType ?? '?', error);
+    }
+  }
+
+  /** Calls the handler when the inbox says the event is new; throws what the handler threw. */
+  private async handle(queryRunner: QueryRunner, chunk: ChunkOptions, record: PreparedRecord, { outcome, previousVersion }: InboxResult): Promise<RecordResult> {
+    const { message, event, eventType, admission, handler } = record as Required<PreparedRecord>;
+    if (outcome === 'applied' || outcome === 'gap_applied') {
+      const traceparent = headerText(message.headers?.[KAFKA_HEADERS.traceparent]);
+      const context = new RegsyncEventContext(queryRunner.manager, admission, chunk.topic, chunk.partition, message.offset, message.headers ?? {}, traceparent, event.envelope.correlationId);
+      const stopTimer = this.options.metrics?.handlerSeconds.startTimer({ event_type: eventType });
+      const result = await runInTraceContext(traceparent, async () => lastValueFrom(this.options.handlers.transformToObservable(await handler(admission.event, context)), { defaultValue: undefined }));
+      stopTimer?.();
+      if (result instanceof HandlerFailure) throw result.error;
+    }
+    return { kind: 'done', outcome, eventType, event, previousVersion };
+  }
+
+  private handlerOf(eventType: string): MessageHandler | null {
+    if (!this.handlers.has(eventType)) this.handlers.set(eventType, this.options.handlers.getHandlerByPattern(eventType));
+    return this.handlers.get(eventType) ?? null;
+  }
+
+  private inboxEntry(chunk: ChunkOptions, { event, message }: PreparedRecord): InboxEntry {
+    return { event: event!, topic: chunk.topic, partition: chunk.partition, offset: message.offset };
+  }
+
+  /** Decode and `admit`, outside the transaction. */
+  private async prepare(message: KafkaMessage, chunk: ChunkOptions): Promise<PreparedRecord> {
+    if (chunk.selectRecord && !chunk.selectRecord(message)) return { message, settled: { kind: 'done', outcome: 'filtered' } };
+    const headerType = headerText(message.headers?.[KAFKA_HEADERS.eventType]) ?? '?';
+    let decoded;
+    try {
+      decoded = await this.options.codec.decode(message.value);
+    } catch (error) {
+      return { message, settled: error instanceof EventDecodeError ? { kind: 'rejected', eventType: headerType, code: 'undecodable', reason: error.message } : { kind: 'failed', eventType: headerType, error } };
+    }
+    const { eventType, event } = decoded;
+    this.options.metrics?.eventsConsumed.inc({ event_type: eventType, topic: chunk.topic });
+    if (chunk.selectEvent && !chunk.selectEvent(event)) return { message, settled: { kind: 'done', outcome: 'filtered', eventType } };
+
+    let admission: Admission;
+    try {
+      admission = this.options.admit(event);
+    } catch (error) {
+      return { message, event, eventType, settled: failureOf(eventType, error) };
+    }
+    if (admission.kind === 'reject') return { message, event, eventType, settled: { kind: 'rejected', eventType, code: admission.code, reason: admission.reason } };
+    const handler = this.handlerOf(eventType);
+    if (admission.kind === 'ignore' || !handler) return { message, event, eventType, settled: { kind: 'done', outcome: 'irrelevant', eventType, event } };
+    return { message, event, eventType, admission, handler };
+  }
+}
+
+/** The split every consumer of events makes: these errors can never succeed on a retry, all others may. */
+export function failureOf(eventType: string, error: unknown): Extract<RecordResult, { kind: 'rejected' | 'failed' }> {
+  if (error instanceof EventRejectedError) return { kind: 'rejected', eventType, code: error.code, reason: error.reason };
+  if (error instanceof DomainValidationError || error instanceof EventEncodeError) return { kind: 'rejected', eventType, code: 'invalid', reason: error.message };
+  return { kind: 'failed', eventType, error };
+}
