@@ -12,6 +12,7 @@ import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database
 import { CivilStatusRecordEntity } from './civil-status/civil-status-record.entity';
 import { civilStatusDrift } from './civil-status/civil-status.drift';
 import { CivilStatusModule } from './civil-status/civil-status.module';
+import { CivilStatusBirthRecordIdnr1760000330000 } from './civil-status/civil-status-birth-record-idnr.migration';
 import { CivilStatusTable1760000310000 } from './civil-status/civil-status.migration';
 import { MunicipalConfig } from './config';
 import { PropertyTaxEntryEntity } from './property-tax/property-tax-entry.entity';
@@ -38,7 +39,7 @@ export class MunicipalRegisterModule {
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('municipal', config.INSTANCE_KEY, config.NAMESPACE),
           entities: [ResidentEntity, CivilStatusRecordEntity, PropertyTaxEntryEntity, ...messagingEntities, ...transferLogEntities],
-          migrations: [...messagingMigrations, ...transferLogMigrations, ResidentsTable1760000300000, CivilStatusTable1760000310000, PropertyTaxTable1760000320000],
+          migrations: [...messagingMigrations, ...transferLogMigrations, ResidentsTable1760000300000, CivilStatusTable1760000310000, PropertyTaxTable1760000320000, CivilStatusBirthRecordIdnr1760000330000],
         }),
         AgencyAuthModule.forRoot(config.AGENCY_API_KEYS, config.READ_ONLY_AGENCIES),
         ObservabilityModule.forRoot({

@@ -47,6 +47,7 @@ describe('regsync end to end: broker, database and every service as separate pro
   let sachsen: AgencyClient;
   let federal: AgencyClient;
   let federalDeadLetters: DeadLetterWatch;
+  let niedersachsenDeadLetters: DeadLetterWatch;
   let childIdnr: string;
   let birthRegistrationId: string;
   const today = new Date().toISOString().slice(0, 10);
@@ -69,10 +70,12 @@ describe('regsync end to end: broker, database and every service as separate pro
     federal = AgencyClient.of(stack, 'federal-register', 'DE');
     kafka = new Kafka({ clientId: `regsync-${namespace}-test`, brokers: KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
     federalDeadLetters = await DeadLetterWatch.start(kafka, deadLetterTopicOf(consumerGroupOf('federal-register', 'DE', namespace)));
+    niedersachsenDeadLetters = await DeadLetterWatch.start(kafka, deadLetterTopicOf(consumerGroupOf('state-register', '03', namespace)));
   }, 240_000);
 
   afterAll(async () => {
     await federalDeadLetters?.stop();
+    await niedersachsenDeadLetters?.stop();
     await stack?.stop();
     const admin = kafka?.admin();
     if (admin) {
@@ -121,7 +124,21 @@ describe('regsync end to end: broker, database and every service as separate pro
       const mirror = await waitUntil('Niedersachsen mirrors the child under its IdNr', () => bodyIf(niedersachsen.resident(childIdnr)));
       expect(mirror).toMatchObject({ idnr: childIdnr, status: 'RESIDENT', address: osnabrueckAddress });
       const birthRecord = await osnabrueck.civilStatus(childIdnr);
-      expect(birthRecord.body).toMatchObject({ birthRegistrationId, parentIdnrs: [PARENT], status: 'ALIVE' });
+      expect(birthRecord.body).toMatchObject({ birthRegistrationId, idnr: childIdnr, parentIdnrs: [PARENT], status: 'ALIVE' });
+    });
+
+    it('name change of a child born here: the Standesamt continues the birth record, and no second record is started', async () => {
+      const changed = await osnabrueck.recordNameChange({ idnr: childIdnr, familyName: 'Weber-Schulz', givenNames: 'Mia', reason: 'NAME_DECLARATION', effectiveOn: today });
+      expect(changed.status).toBe(201);
+      const record = await osnabrueck.civilStatus(childIdnr);
+      expect(record.body).toMatchObject({ birthRegistrationId, idnr: childIdnr, familyName: 'Weber-Schulz', parentIdnrs: [PARENT], placeOfBirth: 'Osnabrück', maritalStatus: 'SINGLE' });
+      expect((record.body.nameHistory as Body[]).map((entry) => `${String(entry.reason)} ${String(entry.familyName)}`)).toEqual(['BIRTH Weber', 'NAME_DECLARATION Weber-Schulz']);
+      expect((await osnabrueck.civilStatus(birthRegistrationId)).body).toEqual(record.body);
+      const rows = await query(instanceDatabaseName('municipal', OSNABRUECK, namespace), 'select id from civil_status_records where idnr = $1 or birth_registration_id = $2', [childIdnr, birthRegistrationId]);
+      expect(rows).toHaveLength(1);
+      await waitUntil('the Melderegister Osnabrück has the new name', () => bodyIf(osnabrueck.resident(childIdnr), (body) => body.familyName === 'Weber-Schulz'));
+      await waitUntil('Niedersachsen has the new name', () => bodyIf(niedersachsen.resident(childIdnr), (body) => body.familyName === 'Weber-Schulz'));
+      await waitUntil('the BZSt has the new name', () => bodyIf(federal.person(childIdnr), (body) => body.familyName === 'Weber-Schulz'));
     });
 
     it('move: registering in Dresden only makes Osnabrück mark the citizen moved out, both Länder follow, and the BZSt has the new address', async () => {
@@ -173,11 +190,16 @@ describe('regsync end to end: broker, database and every service as separate pro
       expect((await osnabrueck.propertyTax(PARCEL)).status).toBe(404);
     });
 
-    it('death: every register marks the person deceased, and nothing later resurrects them', async () => {
+    it('death: every register that holds or held the person marks them deceased, and nothing later resurrects them', async () => {
       const died = await dresden.recordDeath({ idnr: CITIZEN, dateOfDeath: today, placeOfDeath: 'Dresden' });
       expect(died.status).toBe(201);
       await waitUntil('the Melderegister Dresden marks the death', () => bodyIf(dresden.resident(CITIZEN), (body) => body.status === 'DECEASED'));
       await waitUntil('Sachsen marks the death', () => bodyIf(sachsen.resident(CITIZEN), (body) => body.status === 'DECEASED'));
+      // The former residence and its Land learn it too: a death in Sachsen is final in Niedersachsen.
+      const formerResidence = await waitUntil('the Melderegister Osnabrück marks its former resident deceased', () => bodyIf(osnabrueck.resident(CITIZEN), (body) => body.status === 'DECEASED'));
+      expect(formerResidence).toMatchObject({ dateOfDeath: today, placeOfDeath: 'Dresden', movedOutTo: DRESDEN, address: osnabrueckAddress });
+      const formerLand = await waitUntil('Niedersachsen marks its former resident deceased', () => bodyIf(niedersachsen.resident(CITIZEN), (body) => body.status === 'DECEASED'));
+      expect(formerLand).toMatchObject({ dateOfDeath: today, movedAwayTo: DRESDEN });
       const baseData = await waitUntil('the BZSt marks the death', () => bodyIf(federal.person(CITIZEN), (body) => body.status === 'DECEASED'));
       expect(baseData).toMatchObject({ dateOfDeath: today });
       expect(baseData).not.toHaveProperty('placeOfDeath');
@@ -187,14 +209,28 @@ describe('regsync end to end: broker, database and every service as separate pro
       expect(laterNameChange.body).toMatchObject({ code: 'subject-deceased' });
       expect((await dresden.recordDeath({ idnr: CITIZEN, dateOfDeath: today, placeOfDeath: 'Dresden' })).status).toBe(409);
 
-      // Hannover cannot know of the death; its registration travels as an event and every register that knows is unmoved.
+      // A municipality that knows the death refuses a registration at once.
+      const backInOsnabrueck = await osnabrueck.registerResidence({ ...citizen, familyName: 'Köhler', address: osnabrueckAddress, movedInOn: today, previousAddress: dresdenAddress });
+      expect(backInOsnabrueck.status).toBe(409);
+      expect(backInOsnabrueck.body).toMatchObject({ code: 'subject-deceased' });
+
+      // Hannover never held her, so it cannot know of the death; its registration travels as an event and every
+      // register that knows the death refuses it: Niedersachsen's mirror stays DECEASED.
       const resurrection = await hannover.registerResidence({ ...citizen, familyName: 'Köhler', address: hannoverAddress, movedInOn: today, previousAddress: dresdenAddress });
       expect(resurrection.status).toBe(201);
-      const deadLetter = await waitUntil('the BZSt dead-letters the registration of a deceased person', async () => federalDeadLetters.find((letter) => letter.eventType === 'ResidenceRegistered' && letter.reasonCode === 'subject-deceased'));
-      expect(deadLetter.reason).toContain(CITIZEN);
+      const eventId = resurrection.body.eventId as string;
+      const federalLetter = await waitUntil('the BZSt dead-letters the registration of a deceased person', async () => federalDeadLetters.find((letter) => letter.eventId === eventId));
+      expect(federalLetter).toMatchObject({ eventType: 'ResidenceRegistered', reasonCode: 'subject-deceased' });
+      expect(federalLetter.reason).toContain(CITIZEN);
+      const landLetter = await waitUntil('Niedersachsen dead-letters the registration of a deceased person', async () => niedersachsenDeadLetters.find((letter) => letter.eventId === eventId));
+      expect(landLetter).toMatchObject({ eventType: 'ResidenceRegistered', reasonCode: 'subject-deceased' });
+      expect((await niedersachsen.resident(CITIZEN)).body).toMatchObject({ status: 'DECEASED', address: osnabrueckAddress, dateOfDeath: today });
       expect((await federal.person(CITIZEN)).body).toMatchObject({ status: 'DECEASED', address: dresdenAddress });
       expect((await sachsen.resident(CITIZEN)).body).toMatchObject({ status: 'DECEASED' });
       expect((await dresden.resident(CITIZEN)).body).toMatchObject({ status: 'DECEASED' });
+      expect((await osnabrueck.resident(CITIZEN)).body).toMatchObject({ status: 'DECEASED' });
+      // Hannover ignored the death of a person it did not hold: nothing stored, so no transfer logged.
+      expect((await hannover.transfers(CITIZEN)).body.transfers).toEqual([]);
     });
   });
 
@@ -224,12 +260,13 @@ describe('regsync end to end: broker, database and every service as separate pro
           // parcel (the citizen is an owner)
           'ParcelRecorded → GRUNDSTEUER 14612000',
           'ParcelChanged → GRUNDSTEUER 14612000',
-          // death
+          // death, also in the former residence and its Land (Hannover, which never held her, logs nothing);
+          // Hannover's registration afterwards is refused everywhere, so it transfers nothing
           'DeathRecorded → MELDEREGISTER 14612000',
           'DeathRecorded → LANDESMELDEREGISTER 14',
           'DeathRecorded → IDNR_BASISDATEN DE',
-          // Hannover's registration after the death: Niedersachsen was never told of a death in Sachsen
-          'ResidenceRegistered → LANDESMELDEREGISTER 03',
+          'DeathRecorded → MELDEREGISTER 03404000',
+          'DeathRecorded → LANDESMELDEREGISTER 03',
         ].sort(),
       );
       // Causal order shows in the times: the Rückmeldung follows the registration, the change follows the record.
@@ -258,7 +295,9 @@ describe('regsync end to end: broker, database and every service as separate pro
     it("the child's cockpit starts with the birth, logged before the IdNr existed and linked to it afterwards", async () => {
       const described = (await federal.cockpit(childIdnr)).body.transfers.map(describeTransfer);
       expect(described.slice(0, 3)).toEqual(['BirthRecorded → MELDEREGISTER 03404000', 'IdNrRequested → IDNR_BASISDATEN DE', 'IdNrAssigned → MELDEREGISTER 03404000']);
-      expect(described.slice(3).sort()).toEqual(['ResidenceRegistered → IDNR_BASISDATEN DE', 'ResidenceRegistered → LANDESMELDEREGISTER 03']);
+      expect(described.slice(3).sort()).toEqual(
+        ['ResidenceRegistered → IDNR_BASISDATEN DE', 'ResidenceRegistered → LANDESMELDEREGISTER 03', 'NameChanged → MELDEREGISTER 03404000', 'NameChanged → LANDESMELDEREGISTER 03', 'NameChanged → IDNR_BASISDATEN DE'].sort(),
+      );
     });
 
     it('a field without legal basis never reaches the recipient store', async () => {
@@ -320,7 +359,7 @@ describe('regsync end to end: broker, database and every service as separate pro
       const deadLetter = await waitUntil('the BZSt dead-letters it', async () => federalDeadLetters.find((letter) => letter.eventId === event.envelope.eventId));
       expect(deadLetter.reasonCode).toBe('not-authoritative');
       expect(deadLetter.reason).toContain('PERSONENSTANDSREGISTER');
-      expect((await federal.person(childIdnr)).body).toMatchObject({ familyName: 'Weber' });
+      expect((await federal.person(childIdnr)).body).toMatchObject({ familyName: 'Weber-Schulz' });
     });
   });
 

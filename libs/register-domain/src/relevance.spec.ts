@@ -75,14 +75,20 @@ describe('recipientsOf', () => {
   });
 
   describe('civil status and information blocks', () => {
-    it("lets a Melderegister take over name changes and deaths from its own Standesamt only", () => {
-      for (const eventType of ['NameChanged', 'DeathRecorded']) {
-        expect(recipientsOf(dresden, eventType, {}, from(dresden, 'PERSONENSTANDSREGISTER'))).toEqual(['MELDEREGISTER']);
-        expect(recipientsOf(dresden, eventType, {}, from(leipzig, 'PERSONENSTANDSREGISTER'))).toEqual([]);
-        expect(recipientsOf(sachsen, eventType, {}, from(leipzig, 'PERSONENSTANDSREGISTER'))).toEqual(['LANDESMELDEREGISTER']);
-        expect(recipientsOf(niedersachsen, eventType, {}, from(leipzig, 'PERSONENSTANDSREGISTER'))).toEqual([]);
-        expect(recipientsOf(federal, eventType, {}, from(leipzig, 'PERSONENSTANDSREGISTER'))).toEqual(['IDNR_BASISDATEN']);
-      }
+    it('lets a Melderegister take over name changes from its own Standesamt only, and only that Land', () => {
+      expect(recipientsOf(dresden, 'NameChanged', {}, from(dresden, 'PERSONENSTANDSREGISTER'))).toEqual(['MELDEREGISTER']);
+      expect(recipientsOf(dresden, 'NameChanged', {}, from(leipzig, 'PERSONENSTANDSREGISTER'))).toEqual([]);
+      expect(recipientsOf(sachsen, 'NameChanged', {}, from(leipzig, 'PERSONENSTANDSREGISTER'))).toEqual(['LANDESMELDEREGISTER']);
+      expect(recipientsOf(niedersachsen, 'NameChanged', {}, from(leipzig, 'PERSONENSTANDSREGISTER'))).toEqual([]);
+      expect(recipientsOf(federal, 'NameChanged', {}, from(leipzig, 'PERSONENSTANDSREGISTER'))).toEqual(['IDNR_BASISDATEN']);
+    });
+
+    it('offers a death to every Melderegister and every Land, since a former residence cannot be told from the event', () => {
+      const death = { idnr: '36574261809' };
+      const standesamtDresden = from(dresden, 'PERSONENSTANDSREGISTER');
+      for (const municipality of [dresden, osnabrueck, leipzig]) expect(recipientsOf(municipality, 'DeathRecorded', death, standesamtDresden)).toEqual(['MELDEREGISTER']);
+      for (const land of [sachsen, niedersachsen, bayern]) expect(recipientsOf(land, 'DeathRecorded', death, standesamtDresden)).toEqual(['LANDESMELDEREGISTER']);
+      expect(recipientsOf(federal, 'DeathRecorded', death, standesamtDresden)).toEqual(['IDNR_BASISDATEN']);
     });
 
     it('mirrors information blocks in the Land of the municipality that set them, nowhere else', () => {

@@ -7,7 +7,11 @@ import type { RegisterAddress, RegisterInstance, RegisterKind } from './register
  * Pure: the consumer calls it before decoding further, the authority and routing checks come on top.
  *
  * Simplification: civil-status events are recorded by the Standesamt of the residence municipality, so a
- * municipality's Melderegister takes over NameChanged and DeathRecorded from its own Standesamt only.
+ * municipality's Melderegister takes over NameChanged from its own Standesamt only.
+ * DeathRecorded goes to every Melderegister and every Landesmelderegister: a death must be final wherever the
+ * person is or was registered, and a former residence cannot be told from the event. Each register applies it
+ * only if it holds the IdNr; the others write nothing to their register and so log no transfer (routing-catalog.ts).
+ * The consumer's delivery bookkeeping (inbox row, subject version per sender) is still kept for every admitted event.
  * Information blocks are set by the Melderegister itself, so no Melderegister consumes them.
  */
 export function recipientsOf(
@@ -36,7 +40,8 @@ function municipalRecipients(
   payload: Record<string, unknown>,
   source: RegisterAddress,
 ): RegisterKind[] {
-  const ownStandesamt = source.level === 'MUNICIPAL' && source.register === 'PERSONENSTANDSREGISTER' && source.instanceKey === ags;
+  const anyStandesamt = source.level === 'MUNICIPAL' && source.register === 'PERSONENSTANDSREGISTER';
+  const ownStandesamt = anyStandesamt && source.instanceKey === ags;
   switch (eventType) {
     case 'BirthRecorded':
       return municipalityKeyOf(payload.residence) === ags ? ['MELDEREGISTER'] : [];
@@ -46,8 +51,9 @@ function municipalRecipients(
       // Rückmeldung to the municipality moved away from; the registering municipality applied it already.
       return municipalityKeyOf(payload.previousAddress) === ags && source.instanceKey !== ags ? ['MELDEREGISTER'] : [];
     case 'NameChanged':
-    case 'DeathRecorded':
       return ownStandesamt ? ['MELDEREGISTER'] : [];
+    case 'DeathRecorded':
+      return anyStandesamt ? ['MELDEREGISTER'] : [];
     case 'ParcelRecorded':
     case 'ParcelChanged':
       return payload.municipalityKey === ags ? ['GRUNDSTEUER'] : [];
@@ -70,8 +76,9 @@ function stateRecipients(
         : [];
     case 'MovedOut':
       return concerns(payload.fromMunicipalityKey, payload.toMunicipalityKey) ? ['LANDESMELDEREGISTER'] : [];
-    case 'NameChanged':
     case 'DeathRecorded':
+      return source.level === 'MUNICIPAL' ? ['LANDESMELDEREGISTER'] : [];
+    case 'NameChanged':
     case 'InformationBlockSet':
     case 'InformationBlockLifted':
       return source.level === 'MUNICIPAL' && concerns(source.instanceKey) ? ['LANDESMELDEREGISTER'] : [];

@@ -86,6 +86,12 @@ describe('routing catalog', () => {
     expect(projection?.payload).toEqual(allowed);
   });
 
+  it('gives a Land only the IdNr and the date of a death, which is all its mirror keeps', () => {
+    const projection = projectForRecipient('LANDESMELDEREGISTER', 'DeathRecorded', { idnr: '36574261809', dateOfDeath: new Date('2026-07-01T00:00:00Z'), placeOfDeath: 'Dresden' });
+    expect(projection?.payload).toEqual({ idnr: '36574261809', dateOfDeath: new Date('2026-07-01T00:00:00Z') });
+    expect(projection?.droppedFields).toEqual(['placeOfDeath']);
+  });
+
   it('does not change the input payload', () => {
     const copy = structuredClone(residenceRegistered);
     projectForRecipient('IDNR_BASISDATEN', 'ResidenceRegistered', residenceRegistered);

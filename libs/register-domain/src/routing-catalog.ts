@@ -43,9 +43,14 @@ export const ROUTING_CATALOG: readonly Route[] = [
   {
     recipient: 'MELDEREGISTER',
     eventType: 'DeathRecorded',
+    // Offered to every Melderegister (relevance.ts): a former residence cannot be told from the event. Applied only
+    // where the register holds the IdNr (current or former resident, whose data it keeps under § 14 BMG), and only
+    // then logged; a register that never held the person stores nothing about them.
     fields: ['idnr', 'dateOfDeath', 'placeOfDeath'],
-    legalBasis: '§ 57 PStV',
-    purpose: 'Mitteilung des Standesamts an die Meldebehörde: record date and place of death (§ 3 Abs. 1 BMG)',
+    legalBasis: '§ 57 PStV; for a former residence § 6 Abs. 1 BMG',
+    purpose:
+      'Mitteilung des Standesamts an die Meldebehörde: record date and place of death (§ 3 Abs. 1 BMG); a former ' +
+      'residence keeps its register correct, so it refuses any later registration or Rückmeldung of the deceased',
   },
   {
     recipient: 'MELDEREGISTER',
@@ -61,6 +66,10 @@ export const ROUTING_CATALOG: readonly Route[] = [
     legalBasis: '§ 139b Abs. 6 Satz 4 AO',
     purpose: 'the BZSt tells the requesting Meldebehörde the assigned IdNr for storage in the Melderegister',
   },
+  // No route IdNrAssigned → PERSONENSTANDSREGISTER: the BZSt answers the requesting Meldebehörde only. The Meldebehörde
+  // passes the IdNr to the Standesamt of its own municipality, which recorded the birth, inside the same instance
+  // (one Verwaltungseinheit, § 37 BMG; apps/municipal-register/src/civil-status/birth-record-idnr.ts), as it passes
+  // the resident's data for a name change or a death.
 
   // Landesmelderegister: the Land's mirror of the residents of its municipalities.
   {
@@ -87,9 +96,13 @@ export const ROUTING_CATALOG: readonly Route[] = [
   {
     recipient: 'LANDESMELDEREGISTER',
     eventType: 'DeathRecorded',
-    fields: ['idnr', 'dateOfDeath', 'placeOfDeath'],
+    // Offered to every Land (relevance.ts): the person may have lived in any. Applied only where the mirror holds the
+    // IdNr (resident or moved away), and only then logged; no deceased marker is kept for persons the Land never held
+    // (data minimisation, Art. 5 Abs. 1 lit. c DSGVO): the BZSt, which holds every IdNr, refuses their registration.
+    // No placeOfDeath: the Land's mirror keeps the date of death only (StateResident).
+    fields: ['idnr', 'dateOfDeath'],
     legalBasis: LANDESMELDEREGISTER_BASIS,
-    purpose: `${LANDESMELDEREGISTER_PURPOSE}: death`,
+    purpose: `${LANDESMELDEREGISTER_PURPOSE}: death of a current or former resident, final in the mirror`,
   },
   {
     recipient: 'LANDESMELDEREGISTER',

@@ -84,17 +84,13 @@ export class CivilStatusService {
     });
   }
 
-  /** By birth registration id or IdNr; a newborn's birth record is also found by the IdNr it received later. */
+  /** By birth registration id or IdNr; a newborn's birth record carries its IdNr once assigned (birth-record-idnr.ts). */
   async get(id: string): Promise<CivilStatusRecordEntity> {
     const repository = this.dataSource.getRepository(CivilStatusRecordEntity);
     if (isBirthRegistrationId(id)) return this.found(await repository.findOne({ where: { birthRegistrationId: id } }), id);
     const rule = idnrViolation(id);
     if (rule) throw new DomainValidationError('id', `must be an IdNr or a birth registration id (${rule})`);
-    const byIdnr = await repository.findOne({ where: { idnr: id } });
-    if (byIdnr) return byIdnr;
-    const resident = await this.residents.currentResident(this.dataSource.manager, id);
-    const birthId = resident?.birthRegistrationId;
-    return this.found(birthId ? await repository.findOne({ where: { birthRegistrationId: birthId } }) : null, id);
+    return this.found(await repository.findOne({ where: { idnr: id } }), id);
   }
 
   /** The Standesamt records changes for residents of its municipality; it knows them from the Melderegister. */
@@ -107,6 +103,7 @@ export class CivilStatusService {
     return { ...resident, idnr: resident.idnr };
   }
 
+  /** Finds a birth record of this Standesamt too: it carries the IdNr since the IdNr was assigned. */
   private byIdnr(manager: EntityManager, idnr: string): Promise<CivilStatusRecordEntity | null> {
     return manager.findOne(CivilStatusRecordEntity, { where: { idnr }, lock: { mode: 'pessimistic_write' } });
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AgencyApiKeyGuard } from '@regsync/service-runtime/agency-api-key.guard';
 import { CorrelationId } from '@regsync/service-runtime/correlation-id.decorator';
 import { openApiSchemaOf, ZodBodyPipe } from '@regsync/service-runtime/zod-body.pipe';
@@ -19,6 +19,12 @@ export class ResidentsController {
   @ApiOperation({ summary: 'registerResidence: Anmeldung of a person moving in; the previous municipality, the Länder and the BZSt follow by events' })
   @ApiBody({ schema: openApiSchemaOf(registerResidenceRequest) })
   @ApiCreatedResponse({ description: 'registered; correlationId follows every resulting event' })
+  @ApiConflictResponse({
+    description:
+      'code subject-deceased: this Melderegister knows the person is deceased (they live or lived here); nothing is written. ' +
+      'A municipality the person never lived in cannot know the death and answers 201; then the BZSt and every Land ' +
+      'and municipality that holds the person refuse the event (dead letter subject-deceased) and keep them deceased.',
+  })
   async registerResidence(@Body(new ZodBodyPipe(registerResidenceRequest)) body: RegisterResidenceRequest, @CorrelationId() correlationId: string) {
     const { resident, eventId } = await this.residents.registerResidence(body, correlationId);
     return { correlationId, eventId, resident: withoutRowId(resident) };

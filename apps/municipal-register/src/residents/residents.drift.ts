@@ -3,7 +3,8 @@ import type { RegisterSnapshotSource } from '@regsync/observability/register-sna
 /**
  * The Melderegister in the ops dashboard's drift check: authoritative for the current address of its registered
  * residents (a person who moved away is returned by the new municipality only), and a replica of the names its own
- * Standesamt certifies (civil-status.drift.ts).
+ * Standesamt certifies (civil-status.drift.ts) for everyone whose last registration is here: a former resident
+ * marked deceased (moved_out_to set) is the new municipality's.
  */
 export function residentsDrift(municipalityKey: string): RegisterSnapshotSource[] {
   return [
@@ -26,7 +27,7 @@ export function residentsDrift(municipalityKey: string): RegisterSnapshotSource[
       sql: `
         select idnr as subject_id, family_name, given_names
         from residents
-        where status <> 'MOVED_OUT' and idnr is not null`,
+        where moved_out_to is null and idnr is not null`,
     },
   ];
 }

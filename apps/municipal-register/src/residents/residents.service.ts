@@ -19,6 +19,7 @@ import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-le
 import { DomainValidationError } from '@regsync/register-domain/validation-error';
 import { idnrViolation } from '@regsync/register-domain/idnr';
 import type { ChangeOutcome } from '@regsync/data-protection/admitted-transfer-handler';
+import { passIdnrToBirthRecord } from '../civil-status/birth-record-idnr';
 import type { RegisterResidenceRequest } from './register-residence.request';
 import { ResidentEntity } from './resident.entity';
 
@@ -105,12 +106,16 @@ export class ResidentsService {
     return 'applied';
   }
 
-  /** The IdNr arrives: store it and announce the newborn's residence under it (Land and BZSt learn the address). */
+  /**
+   * The IdNr arrives: store it, pass it to the Standesamt's birth record of this municipality, and announce the
+   * newborn's residence under it (Land and BZSt learn the address).
+   */
   async applyIdnrAssigned(manager: EntityManager, assigned: IdNrAssigned): Promise<ChangeOutcome> {
     const existing = await manager.findOne(ResidentEntity, { where: { birthRegistrationId: assigned.birthRegistrationId }, lock: { mode: 'pessimistic_write' } });
     if (!existing) return 'nothing-to-apply';
     if (existing.idnr === assigned.idnr) return 'nothing-to-apply';
     const resident = await this.save(manager, existing, assignIdnrToResident(existing, assigned.idnr));
+    await passIdnrToBirthRecord(manager, assigned.birthRegistrationId, assigned.idnr);
     await this.transferLog.linkIdnr(manager, assigned.birthRegistrationId, assigned.idnr);
     await this.outbox.append(manager, {
       eventType: 'ResidenceRegistered',
@@ -157,9 +162,12 @@ export class ResidentsService {
     return 'applied';
   }
 
+  /** Every Standesamt's deaths reach every Melderegister; one that never held the person stores (and logs) nothing. */
   async applyDeath(manager: EntityManager, death: DeathRecorded): Promise<ChangeOutcome> {
     const existing = await this.byIdnr(manager, death.idnr, true);
-    await this.save(manager, existing, recordResidentDeath(existing ?? undefined, death));
+    const resident = recordResidentDeath(existing ?? undefined, death);
+    if (!resident || !existing) return 'nothing-to-apply';
+    await this.save(manager, existing, resident);
     return 'applied';
   }
 

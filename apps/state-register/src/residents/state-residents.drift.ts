@@ -2,7 +2,8 @@ import type { RegisterSnapshotSource } from '@regsync/observability/register-sna
 
 /**
  * The Landesmelderegister in the ops dashboard's drift check: a replica of the address of everyone registered in
- * the Land's municipalities, and of the names of everyone registered or deceased there (not those who moved away).
+ * the Land's municipalities, and of the names of everyone registered or deceased there (not those who moved away,
+ * even if the Land later marked them deceased: their names are kept current in the Land they moved to).
  */
 export function stateResidentsDrift(land: string): RegisterSnapshotSource[] {
   return [
@@ -26,7 +27,7 @@ export function stateResidentsDrift(land: string): RegisterSnapshotSource[] {
       sql: `
         select idnr as subject_id, family_name, given_names
         from state_residents
-        where status <> 'MOVED_AWAY'`,
+        where moved_away_to is null`,
     },
   ];
 }

@@ -1,5 +1,5 @@
 import { DomainValidationError } from '../validation-error';
-import { recordBirth, recordDeath, recordNameChange } from './civil-status';
+import { linkBirthRecordToIdnr, recordBirth, recordDeath, recordNameChange } from './civil-status';
 
 const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
 const osnabrueck = { street: 'Große Straße', houseNumber: '12', postalCode: '49074', city: 'Osnabrück', municipalityKey: '03404000' };
@@ -9,6 +9,22 @@ describe('the Personenstandsregister', () => {
   it('certifies a birth with the parents and the name at birth', () => {
     const record = recordBirth('03404000-G-2026-000001', { familyName: 'Weber', givenNames: 'Mia', sex: 'FEMALE', dateOfBirth: day('2026-01-02'), placeOfBirth: 'Osnabrück', parentIdnrs: ['12345678995'], residence: osnabrueck });
     expect(record).toMatchObject({ parentIdnrs: ['12345678995'], maritalStatus: 'SINGLE', nameHistory: [{ familyName: 'Weber', reason: 'BIRTH' }] });
+  });
+
+  it('links the birth record to the IdNr once assigned, so a later name change continues it with the name history', () => {
+    const birth = recordBirth('03404000-G-2026-000001', { familyName: 'Weber', givenNames: 'Mia', sex: 'FEMALE', dateOfBirth: day('2026-01-02'), placeOfBirth: 'Osnabrück', parentIdnrs: ['12345678995'], residence: osnabrueck });
+    const linked = linkBirthRecordToIdnr(birth, '57396154059');
+    expect(linked).toMatchObject({ birthRegistrationId: '03404000-G-2026-000001', idnr: '57396154059' });
+    const mia = { idnr: '57396154059', familyName: 'Weber', givenNames: 'Mia', sex: 'FEMALE' as const, dateOfBirth: '2026-01-02', maritalStatus: 'SINGLE' as const };
+    const { record } = recordNameChange(linked, mia, { idnr: mia.idnr, familyName: 'Weber-Schulz', givenNames: 'Mia', reason: 'NAME_DECLARATION', maritalStatus: null, effectiveOn: day('2026-03-01') });
+    expect(record).toMatchObject({ birthRegistrationId: '03404000-G-2026-000001', idnr: mia.idnr, familyName: 'Weber-Schulz', parentIdnrs: ['12345678995'], placeOfBirth: 'Osnabrück', maritalStatus: 'SINGLE' });
+    expect(record.nameHistory.map((entry) => `${entry.reason} ${entry.familyName}`)).toEqual(['BIRTH Weber', 'NAME_DECLARATION Weber-Schulz']);
+  });
+
+  it('keeps the link when the same IdNr arrives again, and refuses a second, different IdNr', () => {
+    const linked = linkBirthRecordToIdnr(recordBirth('b', { familyName: 'W', givenNames: 'M', sex: 'FEMALE', dateOfBirth: day('2026-01-02'), placeOfBirth: 'X', parentIdnrs: [], residence: osnabrueck }), '57396154059');
+    expect(linkBirthRecordToIdnr(linked, '57396154059')).toEqual(linked);
+    expect(() => linkBirthRecordToIdnr(linked, '36574261809')).toThrow(expect.objectContaining({ code: 'idnr-conflict' }));
   });
 
   it('records a marriage name with the previous family name and makes the person married', () => {

@@ -1,7 +1,7 @@
 import type { Address, MaritalStatus, NameChangeReason, Sex } from '@regsync/contracts/generated/events';
 import { formatCalendarDate } from '../calendar-date';
 import { DomainValidationError } from '../validation-error';
-import { rejectIfDeceased } from './register-rejection';
+import { RegisterRejection, rejectIfDeceased } from './register-rejection';
 
 export type CivilStatus = 'ALIVE' | 'DECEASED';
 
@@ -82,6 +82,18 @@ export function recordBirth(birthRegistrationId: string, birth: BirthInput): Civ
     placeOfDeath: null,
     nameHistory: [{ familyName: birth.familyName, givenNames: birth.givenNames, reason: 'BIRTH', effectiveOn: dateOfBirth }],
   };
+}
+
+/**
+ * The IdNr of a child born here reaches the Melderegister of the same municipality, which passes it to its
+ * Standesamt (no event: same Verwaltungseinheit, § 37 BMG). The birth record then answers to the IdNr, so a later
+ * name change or death continues it instead of starting a second record.
+ */
+export function linkBirthRecordToIdnr(record: CivilStatusRecord, idnr: string): CivilStatusRecord {
+  if (record.idnr !== null && record.idnr !== idnr) {
+    throw new RegisterRejection('idnr-conflict', `${record.birthRegistrationId} already has the IdNr ${record.idnr}`);
+  }
+  return { ...record, idnr };
 }
 
 /** A name change (e.g. at marriage); the Standesamt starts a record from the Melderegister data if it has none. */

@@ -41,7 +41,7 @@ describe('the Melderegister', () => {
   });
 
   it('rejects every change after the death with subject-deceased', () => {
-    const dead = recordResidentDeath(moveIn(undefined, registration(osnabrueck, null), '03404000'), { idnr: '36574261809', dateOfDeath: day('2026-07-01'), placeOfDeath: 'Osnabrück' });
+    const dead = recordResidentDeath(moveIn(undefined, registration(osnabrueck, null), '03404000'), { idnr: '36574261809', dateOfDeath: day('2026-07-01'), placeOfDeath: 'Osnabrück' })!;
     expect(dead.status).toBe('DECEASED');
     const attempts = [
       () => moveIn(dead, registration(osnabrueck, null), '03404000'),
@@ -50,6 +50,18 @@ describe('the Melderegister', () => {
       () => recordResidentDeath(dead, { idnr: '36574261809', dateOfDeath: day('2026-07-02'), placeOfDeath: 'Osnabrück' }),
     ];
     for (const attempt of attempts) expect(attempt).toThrow(expect.objectContaining({ code: 'subject-deceased' }));
+  });
+
+  it('marks a former resident deceased too, so the former residence refuses a later registration or Rückmeldung', () => {
+    const movedAway = moveOut(moveIn(undefined, registration(osnabrueck, null), '03404000'), registration(dresden, osnabrueck))!;
+    const dead = recordResidentDeath(movedAway, { idnr: '36574261809', dateOfDeath: day('2026-07-01'), placeOfDeath: 'Dresden' });
+    expect(dead).toMatchObject({ status: 'DECEASED', dateOfDeath: '2026-07-01', placeOfDeath: 'Dresden', movedOutTo: '14612000', address: osnabrueck });
+    expect(() => moveIn(dead, registration(osnabrueck, dresden), '03404000')).toThrow(expect.objectContaining({ code: 'subject-deceased' }));
+    expect(() => moveOut(dead, registration(dresden, osnabrueck))).toThrow(expect.objectContaining({ code: 'subject-deceased' }));
+  });
+
+  it('has nothing to mark for a death of a person it never held', () => {
+    expect(recordResidentDeath(undefined, { idnr: '36574261809', dateOfDeath: day('2026-07-01'), placeOfDeath: 'Dresden' })).toBeUndefined();
   });
 
   it('takes over a new name and the marital status from the Standesamt', () => {

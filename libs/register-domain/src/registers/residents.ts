@@ -104,10 +104,15 @@ export function changeResidentName(existing: Resident | undefined, change: NameC
   return { ...resident, familyName: change.familyName, givenNames: change.givenNames, maritalStatus: change.maritalStatus ?? resident.maritalStatus };
 }
 
-export function recordResidentDeath(existing: Resident | undefined, death: DeathForResidents): Resident {
-  const resident = known(existing, death.idnr);
-  rejectIfDeceased(resident, death.idnr);
-  return { ...resident, status: 'DECEASED', dateOfDeath: formatCalendarDate(death.dateOfDeath), placeOfDeath: death.placeOfDeath };
+/**
+ * Sterbefall: the residence and every former residence mark the person deceased (a former resident keeps the
+ * address and the Rückmeldung data), so none of them accepts a later change. Returns undefined when this register
+ * never held the person: nothing is stored about them.
+ */
+export function recordResidentDeath(existing: Resident | undefined, death: DeathForResidents): Resident | undefined {
+  if (!existing) return undefined;
+  rejectIfDeceased(existing, death.idnr);
+  return { ...existing, status: 'DECEASED', dateOfDeath: formatCalendarDate(death.dateOfDeath), placeOfDeath: death.placeOfDeath };
 }
 
 function known(resident: Resident | undefined, idnr: string): Resident {

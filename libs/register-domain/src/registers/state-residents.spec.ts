@@ -43,4 +43,15 @@ describe('the Landesmelderegister', () => {
     const dead = recordStateResidentDeath(niedersachsen, { idnr: '36574261809', dateOfDeath: day('2026-07-01') });
     expect(() => applyResidenceToStateResident(dead, registration(hannover, osnabrueck), '03')).toThrow(expect.objectContaining({ code: 'subject-deceased' }));
   });
+
+  it('marks a former resident who died in another Land deceased, so a later registration in the Land cannot resurrect them', () => {
+    const movedAway = applyResidenceToStateResident(niedersachsen, registration(dresden, osnabrueck), '03');
+    const dead = recordStateResidentDeath(movedAway, { idnr: '36574261809', dateOfDeath: day('2026-07-01') });
+    expect(dead).toMatchObject({ status: 'DECEASED', dateOfDeath: '2026-07-01', movedAwayTo: '14612000', address: osnabrueck });
+    expect(() => applyResidenceToStateResident(dead, registration(hannover, dresden), '03')).toThrow(expect.objectContaining({ code: 'subject-deceased' }));
+  });
+
+  it('stores nothing for the death of a person it never held', () => {
+    expect(recordStateResidentDeath(undefined, { idnr: '36574261809', dateOfDeath: day('2026-07-01') })).toBeUndefined();
+  });
 });

@@ -74,10 +74,15 @@ export function changeStateResidentName(existing: StateResident | undefined, cha
   return { ...resident, familyName: change.familyName, givenNames: change.givenNames, maritalStatus: change.maritalStatus ?? resident.maritalStatus };
 }
 
-export function recordStateResidentDeath(existing: StateResident | undefined, death: DeathForState): StateResident {
-  const resident = known(existing, death.idnr);
-  rejectIfDeceased(resident, death.idnr);
-  return { ...resident, status: 'DECEASED', dateOfDeath: formatCalendarDate(death.dateOfDeath) };
+/**
+ * Every Land hears of every death; the Land that holds the person, now or as a former resident (moved away), marks
+ * them deceased, so a later registration in one of its municipalities cannot resurrect them. Undefined: the Land
+ * never held the person and stores nothing about them.
+ */
+export function recordStateResidentDeath(existing: StateResident | undefined, death: DeathForState): StateResident | undefined {
+  if (!existing) return undefined;
+  rejectIfDeceased(existing, death.idnr);
+  return { ...existing, status: 'DECEASED', dateOfDeath: formatCalendarDate(death.dateOfDeath) };
 }
 
 function known(resident: StateResident | undefined, idnr: string): StateResident {
