@@ -8,8 +8,9 @@ import { regsyncBenchModule } from './regsync-bench.module';
 import { sendWorkload } from './workload-sender';
 
 /**
- * The sending side of (c): each chunk of moves is one database transaction of outbox appends (as concurrent API
- * requests would write them); the relay in this process publishes them. Reports once the outbox is drained.
+ * The sending side of (c): each chunk of moves is one database transaction with one `Outbox.appendMany` (as a batch
+ * import writes them; chunks in flight at once stand for concurrent requests); the relay in this process publishes
+ * them. Reports once the outbox is drained.
  */
 export async function runRegsyncProducer(spec: BenchSpec): Promise<RoleReport> {
   const name = benchDatabaseName(spec, 'producer');
@@ -20,17 +21,18 @@ export async function runRegsyncProducer(spec: BenchSpec): Promise<RoleReport> {
   const dataSource = app.get(DataSource);
   const report = await sendWorkload(spec, spec.mode === 'latency' ? 1 : spec.transactionSize, 4, (moves) =>
     dataSource.transaction(async (manager) => {
-      for (const move of moves) {
-        await outbox.append(manager, {
-          eventType: 'ResidenceRegistered',
-          register: 'MELDEREGISTER',
-          subject: { kind: 'PERSON', id: move.idnr },
+      await outbox.appendMany(
+        manager,
+        moves.map((move) => ({
+          eventType: 'ResidenceRegistered' as const,
+          register: 'MELDEREGISTER' as const,
+          subject: { kind: 'PERSON' as const, id: move.idnr },
           correlationId: `move-${move.idnr}-${move.move}`,
           causationId: null,
           legalBasis: '§ 17 Abs. 1 BMG',
           payload: move.payload,
-        });
-      }
+        })),
+      );
     }),
   );
   while (Number((await dataSource.query('select count(*) as n from regsync_outbox where published_at is null'))[0].n) > 0) {

@@ -19,7 +19,15 @@ export type AppliedOutcome = InboxOutcome | 'irrelevant' | 'filtered';
 
 /** What became of one record of a chunk. */
 export type RecordResult =
-  | { kind: 'done'; outcome: AppliedOutcome; eventType?: string; event?: RegsyncEvent; previousVersion?: number | null }
+  | {
+      kind: 'done';
+      outcome: AppliedOutcome;
+      eventType?: string;
+      event?: RegsyncEvent;
+      previousVersion?: number | null;
+      /** An irrelevant event that skipped versions of a subject seen before (reported like a gap, not applied). */
+      versionGap?: boolean;
+    }
   /** Permanent: can never be applied (undecodable, rejected by admit or handler). */
   | { kind: 'rejected'; eventType: string; code: string; reason: string }
   /** Transient: may succeed later (handler fault, registry unreachable). */
@@ -58,6 +66,8 @@ interface PreparedRecord {
   message: KafkaMessage;
   /** Settled before the transaction: filtered, undecodable, rejected or ignored by admit, no handler, or failed. */
   settled?: RecordResult;
+  /** Ignored by admit or no handler: not applied, but its subject version moves on (see InboxEntry.ignored). */
+  ignored?: boolean;
   event?: RegsyncEvent;
   eventType?: string;
   admission?: Extract<Admission, { kind: 'apply' }>;
@@ -140,7 +150,7 @@ export class BatchApplier {
         index = end;
         continue;
       }
-      let result = record.settled ?? (await this.applyIsolated(queryRunner, chunk, record));
+      let result = record.ignored ? await this.advanceIgnored(queryRunner, chunk, record) : (record.settled ?? (await this.applyIsolated(queryRunner, chunk, record)));
       if (result.kind === 'failed') {
         const decision = await onFailure(index, result);
         if (decision === 'stop') return results;
@@ -154,7 +164,8 @@ export class BatchApplier {
 
   /** Records [from, to) in the inbox at once and runs their handlers; any failure throws FastPathFailed. */
   private async runOptimistically(queryRunner: QueryRunner, chunk: ChunkOptions, records: PreparedRecord[], from: number, to: number): Promise<RecordResult[]> {
-    const toApply = records.slice(from, to).flatMap((record, offset) => (record.settled ? [] : [from + offset]));
+    // The inbox also sees ignored records, for their versions; only the others reach a handler.
+    const toApply = records.slice(from, to).flatMap((record, offset) => (record.settled && !record.ignored ? [] : [from + offset]));
     let inbox: InboxResult[] | undefined;
     try {
       inbox = toApply.length > 0 ? await recordAllInInbox(queryRunner.manager, toApply.map((index) => this.inboxEntry(chunk, records[index]))) : [];
@@ -167,6 +178,10 @@ export class BatchApplier {
     const results: RecordResult[] = records.slice(from, to).map((record) => record.settled ?? { kind: 'done', outcome: 'duplicate' });
     for (const [position, index] of toApply.entries()) {
       const record = records[index];
+      if (record.ignored) {
+        results[index - from] = ignoredResult(record, inbox[position]);
+        continue;
+      }
       try {
         results[index - from] = await this.handle(queryRunner, chunk, record, inbox[position]);
       } catch {
@@ -190,6 +205,11 @@ export class BatchApplier {
     }
   }
 
+  /** An ignored record outside an optimistic run: its version moves on, nothing else (no savepoint: it runs no handler). */
+  private async advanceIgnored(queryRunner: QueryRunner, chunk: ChunkOptions, record: PreparedRecord): Promise<RecordResult> {
+    return ignoredResult(record, await recordInInbox(queryRunner.manager, this.inboxEntry(chunk, record)));
+  }
+
   /** Calls the handler when the inbox says the event is new; throws what the handler threw. */
   private async handle(queryRunner: QueryRunner, chunk: ChunkOptions, record: PreparedRecord, { outcome, previousVersion }: InboxResult): Promise<RecordResult> {
     const { message, event, eventType, admission, handler } = record as Required<PreparedRecord>;
@@ -209,8 +229,8 @@ export class BatchApplier {
     return this.handlers.get(eventType) ?? null;
   }
 
-  private inboxEntry(chunk: ChunkOptions, { event, message }: PreparedRecord): InboxEntry {
-    return { event: event!, topic: chunk.topic, partition: chunk.partition, offset: message.offset };
+  private inboxEntry(chunk: ChunkOptions, { event, message, ignored }: PreparedRecord): InboxEntry {
+    return { event: event!, topic: chunk.topic, partition: chunk.partition, offset: message.offset, ignored };
   }
 
   /** Decode and `admit`, outside the transaction. */
@@ -235,9 +255,13 @@ export class BatchApplier {
     }
     if (admission.kind === 'reject') return { message, event, eventType, settled: { kind: 'rejected', eventType, code: admission.code, reason: admission.reason } };
     const handler = this.handlerOf(eventType);
-    if (admission.kind === 'ignore' || !handler) return { message, event, eventType, settled: { kind: 'done', outcome: 'irrelevant', eventType, event } };
+    if (admission.kind === 'ignore' || !handler) return { message, event, eventType, ignored: true, settled: { kind: 'done', outcome: 'irrelevant', eventType, event } };
     return { message, event, eventType, admission, handler };
   }
+}
+
+function ignoredResult({ event, eventType }: PreparedRecord, { outcome, previousVersion }: InboxResult): RecordResult {
+  return { kind: 'done', outcome: 'irrelevant', eventType, event, previousVersion, versionGap: outcome === 'gap_applied' && previousVersion !== null };
 }
 
 /** The split every consumer of events makes: these errors can never succeed on a retry, all others may. */

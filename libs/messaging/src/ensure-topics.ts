@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { Kafka, ITopicConfig } from 'kafkajs';
 import { EVENT_TOPICS, OUTBOX_PROGRESS_TOPIC, TopicDefinition, consumerGroupOf, deadLetterTopicOf, namespaced } from '@regsync/contracts/topic-catalog';
 
@@ -7,11 +8,41 @@ export interface EnsureTopicsOptions {
   namespace: string;
 }
 
+export interface EnsureTopicsRetry {
+  attempts: number;
+  firstBackoffMs: number;
+  maxBackoffMs: number;
+}
+
+// About 30 s in all: long enough for a new namespace's partitions to get leaders while its services start at once.
+const DEFAULT_RETRY: EnsureTopicsRetry = { attempts: 10, firstBackoffMs: 250, maxBackoffMs: 5_000 };
+
+/** Broker answers that mean "not yet" while topics are being created, e.g. by another service starting next to this one. */
+const RETRIABLE_TYPES = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION', 'NOT_CONTROLLER', 'REQUEST_TIMED_OUT', 'BROKER_NOT_AVAILABLE', 'REPLICA_NOT_AVAILABLE', 'COORDINATOR_LOAD_IN_PROGRESS']);
+const RETRIABLE_NAMES = new Set(['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSRequestTimeoutError', 'KafkaJSTimeout', 'KafkaJSBrokerNotFound', 'KafkaJSNoBrokerAvailableError', 'KafkaJSMetadataNotLoaded']);
+
+const logger = new Logger('ensureTopics');
+
 /**
  * Creates the event topics, the compacted relay progress topic and this instance's dead-letter topic unless they
- * exist (auto-creation is off on regsync brokers). Replication follows the cluster: min(3, brokers).
+ * exist (auto-creation is off on regsync brokers). Replication follows the cluster: min(3, brokers). When several
+ * services create a new namespace's topics at once, the broker answers "not yet" for a moment; that is retried
+ * with backoff, anything else fails the start-up.
  */
-export async function ensureTopics(kafka: Kafka, options: EnsureTopicsOptions): Promise<void> {
+export async function ensureTopics(kafka: Kafka, options: EnsureTopicsOptions, retry: EnsureTopicsRetry = DEFAULT_RETRY): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await createMissingTopics(kafka, options);
+    } catch (error) {
+      if (attempt >= retry.attempts || !isRetriable(error)) throw error;
+      const backoff = Math.min(retry.firstBackoffMs * 2 ** (attempt - 1), retry.maxBackoffMs);
+      logger.warn(`topics of ${options.namespace || 'the default namespace'} not ready (attempt ${attempt}), retrying in ${backoff} ms: ${(error as Error).message}`);
+      await new Promise((resolve) => setTimeout(resolve, backoff));
+    }
+  }
+}
+
+async function createMissingTopics(kafka: Kafka, options: EnsureTopicsOptions): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -24,15 +55,26 @@ export async function ensureTopics(kafka: Kafka, options: EnsureTopicsOptions): 
     ];
     const existing = new Set(await admin.listTopics());
     const missing = wanted.filter((topic) => !existing.has(topic.topic));
-    if (missing.length === 0) return;
     try {
-      await admin.createTopics({ topics: missing, waitForLeaders: true });
+      if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
     } catch (error) {
-      // Several instances start at once; the topics another one just created are fine.
+      // Several instances start at once; the topics another one just created are fine once they have leaders.
       const failures = (error as { errors?: { type?: string }[]; type?: string }).errors ?? [error as { type?: string }];
       if (!failures.every((failure) => failure.type === 'TOPIC_ALREADY_EXISTS')) throw error;
     }
+    // Metadata of a topic another instance is still creating fails (retriable) until every partition has a leader.
+    const { topics } = await admin.fetchTopicMetadata({ topics: wanted.map((topic) => topic.topic) });
+    const leaderless = topics.filter((topic) => topic.partitions.some((partition) => partition.leader < 0)).map((topic) => topic.name);
+    if (leaderless.length > 0) throw Object.assign(new Error(`no leader yet for ${leaderless.join(', ')}`), { type: 'LEADER_NOT_AVAILABLE' });
   } finally {
     await admin.disconnect();
   }
+}
+
+/** kafkajs wraps the broker's answer (`cause`, `errors` of an aggregate); any retriable one in there makes it worth another try. */
+export function isRetriable(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 5) return false;
+  const { type, name, cause, errors } = error as { type?: string; name?: string; cause?: unknown; errors?: unknown[] };
+  if ((type && RETRIABLE_TYPES.has(type)) || (name && RETRIABLE_NAMES.has(name))) return true;
+  return isRetriable(cause, depth + 1) || (Array.isArray(errors) && errors.some((inner) => isRetriable(inner, depth + 1)));
 }

@@ -162,5 +162,33 @@ export class MessagingTables1760000100000 implements MigrationInterface {
   }
 }
 
+/**
+ * Avro's encoding of a long (zigzag, then 7 bits per byte, low group first) for a subject version: the outbox encodes
+ * an event once with version 0 and writes the version its statement assigns into the bytes (outbox.ts).
+ */
+export class OutboxVersionEncoding1760000110000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      create function regsync_avro_long(version bigint) returns bytea language plpgsql immutable strict as $$
+      declare
+        rest bigint := version * 2;
+        encoded bytea := '';
+      begin
+        if version < 0 then
+          raise exception 'regsync_avro_long: % is negative', version;
+        end if;
+        while rest >= 128 loop
+          encoded := encoded || set_byte('\\x00'::bytea, 0, ((rest & 127) | 128)::int);
+          rest := rest >> 7;
+        end loop;
+        return encoded || set_byte('\\x00'::bytea, 0, rest::int);
+      end $$`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('drop function regsync_avro_long');
+  }
+}
+
 export const messagingEntities = [OutboxRecord, SubjectVersionCounter, InboxRecord, AppliedSubjectVersion];
-export const messagingMigrations = [MessagingTables1760000100000];
+export const messagingMigrations = [MessagingTables1760000100000, OutboxVersionEncoding1760000110000];

@@ -129,6 +129,9 @@ export class OutboxRelay {
       maxInFlightRequests: 1,
       transactionTimeout: 30_000,
       createPartitioner: Partitioners.DefaultPartitioner,
+      // The coordinator answers CONCURRENT_TRANSACTIONS to the next transaction's AddPartitionsToTxn until it has written
+      // the previous commit's markers (a few ms): retry that soon, not after kafkajs' default 300 ms.
+      retry: { initialRetryTime: 20, retries: Number.MAX_SAFE_INTEGER },
     });
     await this.producer.connect();
     // Initialising the transactional id fences a previous incarnation and aborts its open transaction,
@@ -186,6 +189,10 @@ export class OutboxRelay {
     return marker;
   }
 
+  /**
+   * Single flight: one batch at a time on the one transactional producer. A NOTIFY while a batch is out only sets
+   * `notified`, so the loop reads again right after it instead of sleeping.
+   */
   private async publishUntilStopped(): Promise<void> {
     while (!this.stopping) {
       this.notified = false;

@@ -6,6 +6,7 @@ import { EventPayload, EventSubject, EventType, EventTypes, RegisterKind, Regsyn
 import { namespaced, topicOf } from '@regsync/contracts/topic-catalog';
 import { KAFKA_HEADERS } from './kafka-headers';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging-options';
+import { subjectVersionOffset } from './subject-version-slot';
 import { nextTraceparent } from './trace-context';
 
 export interface EventDraft<T extends EventType> {
@@ -20,6 +21,35 @@ export interface EventDraft<T extends EventType> {
   payload: EventPayload<T>;
 }
 
+/**
+ * One statement for any number of drafts: counts the drafts per subject, adds that to each subject's counter (rows
+ * locked in key order until commit, so a subject's events get their outbox ids in version order), numbers the drafts
+ * of a subject consecutively in draft order and stores each with its version written into its encoded bytes.
+ */
+const APPEND = `
+  with draft as (
+    select * from unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::bytea[], $8::int[], $9::jsonb[])
+      with ordinality as draft (register, subject_kind, subject_id, event_id, event_type, topic, payload, version_offset, headers, position)
+  ),
+  counter as (
+    insert into regsync_subject_version as existing (register, subject_kind, subject_id, version)
+    select register, subject_kind, subject_id, count(*) from draft
+    group by register, subject_kind, subject_id
+    order by register, subject_kind, subject_id
+    on conflict (register, subject_kind, subject_id) do update set version = existing.version + excluded.version
+    returning register, subject_kind, subject_id, version
+  ),
+  numbered as (
+    select draft.*, counter.version - count(*) over subject + row_number() over (subject order by position) as version
+    from draft join counter using (register, subject_kind, subject_id)
+    window subject as (partition by register, subject_kind, subject_id)
+  )
+  insert into regsync_outbox (event_id, event_type, topic, record_key, payload, headers, subject_version)
+  select event_id, event_type, topic, subject_id, overlay(payload placing regsync_avro_long(version) from version_offset + 1 for 1), headers, version
+  from numbered
+  order by position
+  returning event_id::text, subject_version::text`;
+
 /** Writes outgoing events in the caller's transaction; the outbox relay publishes them after commit. */
 @Injectable()
 export class Outbox {
@@ -30,11 +60,41 @@ export class Outbox {
 
   /**
    * Assigns eventId, occurredAt and the next subject version, encodes the event and stores it, all in the
-   * transaction of `manager`. Throws EventEncodeError (naming the fields) before anything is written.
+   * transaction of `manager`, in one statement. Throws EventEncodeError (naming the fields) before anything is written.
    */
   async append<T extends EventType>(manager: EntityManager, draft: EventDraft<T>): Promise<EventTypes[T]> {
+    const [event] = await this.appendMany(manager, [draft]);
+    return event;
+  }
+
+  /**
+   * `append` for many drafts in one statement; a subject's drafts get consecutive versions in draft order. Every
+   * draft is encoded (and so validated) before anything is written: one invalid draft throws and writes nothing.
+   */
+  async appendMany<T extends EventType>(manager: EntityManager, drafts: readonly EventDraft<T>[]): Promise<EventTypes[T][]> {
     if (!manager.queryRunner?.isTransactionActive) throw new Error('outbox: append needs the EntityManager of an open transaction');
-    const event = {
+    if (drafts.length === 0) return [];
+    const events = drafts.map((draft) => this.eventOf(draft));
+    // Encoded once, with version 0; the statement writes the assigned version into the bytes.
+    const payloads = events.map((event) => this.codec.encode(event as RegsyncEvent));
+    const rows = (await manager.query(APPEND, [
+      drafts.map((draft) => draft.register),
+      drafts.map((draft) => draft.subject.kind),
+      drafts.map((draft) => draft.subject.id),
+      events.map((event) => event.envelope.eventId),
+      drafts.map((draft) => draft.eventType),
+      drafts.map((draft) => namespaced(topicOf(draft.eventType).name, this.options.namespace)),
+      payloads,
+      payloads.map((payload, index) => subjectVersionOffset(drafts[index].eventType, payload)),
+      events.map((event) => JSON.stringify(this.headersOf(event))),
+    ])) as { event_id: string; subject_version: string }[];
+    const versions = new Map(rows.map((row) => [row.event_id, Number(row.subject_version)]));
+    for (const event of events) event.envelope.subjectVersion = versions.get(event.envelope.eventId)!;
+    return events;
+  }
+
+  private eventOf<T extends EventType>(draft: EventDraft<T>): EventTypes[T] {
+    return {
       ...draft.payload,
       envelope: {
         eventId: randomUUID(),
@@ -42,34 +102,20 @@ export class Outbox {
         occurredAt: new Date(),
         source: { level: this.options.level, instanceKey: this.options.instanceKey, register: draft.register },
         subject: draft.subject,
-        subjectVersion: 1,
+        subjectVersion: 0,
         correlationId: draft.correlationId,
         causationId: draft.causationId,
         legalBasis: draft.legalBasis,
       },
     } as unknown as EventTypes[T];
-    // Validates the fields first, so an invalid event leaves no trace (not even a used-up version number).
-    this.codec.encode(event as RegsyncEvent);
+  }
 
-    // The counter row stays locked until commit, so a subject's events get their ids in version order.
-    const [{ version }] = (await manager.query(
-      `insert into regsync_subject_version (register, subject_kind, subject_id, version) values ($1, $2, $3, 1)
-       on conflict (register, subject_kind, subject_id) do update set version = regsync_subject_version.version + 1
-       returning version`,
-      [draft.register, draft.subject.kind, draft.subject.id],
-    )) as { version: string }[];
-    event.envelope.subjectVersion = Number(version);
-
-    const headers = {
-      [KAFKA_HEADERS.eventType]: draft.eventType,
+  private headersOf(event: RegsyncEvent): Record<string, string> {
+    return {
+      [KAFKA_HEADERS.eventType]: event.envelope.eventType,
       [KAFKA_HEADERS.eventId]: event.envelope.eventId,
-      [KAFKA_HEADERS.correlationId]: draft.correlationId,
+      [KAFKA_HEADERS.correlationId]: event.envelope.correlationId,
       [KAFKA_HEADERS.traceparent]: nextTraceparent(),
     };
-    await manager.query(
-      `insert into regsync_outbox (event_id, event_type, topic, record_key, payload, headers, subject_version) values ($1, $2, $3, $4, $5, $6, $7)`,
-      [event.envelope.eventId, draft.eventType, namespaced(topicOf(draft.eventType).name, this.options.namespace), draft.subject.id, this.codec.encode(event as RegsyncEvent), headers, version],
-    );
-    return event;
   }
 }

@@ -195,11 +195,11 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
       }
       if (result.kind !== 'done' || !result.eventType || result.outcome === 'filtered') continue;
       metrics.eventsApplied.inc({ event_type: result.eventType, outcome: result.outcome });
-      if (result.outcome === 'gap_applied' && result.event) {
+      if ((result.outcome === 'gap_applied' || result.versionGap) && result.event) {
         metrics.versionGaps.inc({ event_type: result.eventType });
         const { subject, source, subjectVersion, eventId } = result.event.envelope;
         this.logger.warn(
-          `version gap: ${subject.kind} ${subject.id} from ${source.instanceKey}/${source.register}: applied ${result.previousVersion ?? 'none'}, received ${subjectVersion} (${result.eventType} ${eventId})`,
+          `version gap: ${subject.kind} ${subject.id} from ${source.instanceKey}/${source.register}: last seen ${result.previousVersion ?? 'none'}, received ${subjectVersion} (${result.eventType} ${eventId}${result.versionGap ? ', not for this instance' : ''})`,
         );
       }
     }

@@ -106,4 +106,20 @@ describe('RegsyncKafkaTransport', () => {
     expect(info.attempts).toBe(5);
     expect(info.reason).toMatch(/a fault that never goes away/);
   }, 30_000);
+
+  it('counts an event that admit ignores as seen, so the next applied event of its subject is no version gap', async () => {
+    const subject = subjectId(5);
+    const gapsBefore = (await metrics.versionGaps.get()).values.reduce((sum, value) => sum + value.value, 0);
+    await produceEvents(producer, codec, env.namespace, subject, [eventOf(personDraft(subject, 1), 1), eventOf(personDraft(subject, 0, 'NOT-FOR-US'), 2), eventOf(personDraft(subject, 2), 3)]);
+
+    await waitFor('the event after the ignored one', async () => (await appliedOf(subject)).length === 2);
+    expect((await appliedOf(subject)).map((row) => Number(row.subject_version))).toEqual([1, 3]);
+    const gapsAfter = (await metrics.versionGaps.get()).values.reduce((sum, value) => sum + value.value, 0);
+    expect(gapsAfter - gapsBefore).toBe(0);
+    const outcomes = (await dataSource.query(
+      `select outcome from regsync_inbox where event_id in (select event_id from applied_events where subject_id = $1) order by outcome`,
+      [subject],
+    )) as { outcome: string }[];
+    expect(outcomes.map((row) => row.outcome)).toEqual(['applied', 'applied']);
+  }, 30_000);
 });

@@ -1,11 +1,13 @@
 import { randomInt } from 'node:crypto';
+import { Kafka, Producer, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventCodec } from '@regsync/contracts/event-codec';
-import { EVENT_TOPICS, namespaced } from '@regsync/contracts/topic-catalog';
+import { EVENT_TOPICS, OUTBOX_PROGRESS_TOPIC, namespaced } from '@regsync/contracts/topic-catalog';
 import { ensureTopics } from '@regsync/messaging/ensure-topics';
 import { KAFKA_HEADERS } from '@regsync/messaging/kafka-headers';
 import { messagingMigrations } from '@regsync/messaging/messaging-schema';
 import { Outbox } from '@regsync/messaging/outbox';
+import { OutboxRelay } from '@regsync/messaging/outbox-relay';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import { databaseUrl } from '@regsync/persistence/database-url';
 import { ensureDatabase } from '@regsync/persistence/ensure-database';
@@ -74,6 +76,48 @@ describe('outbox relay', () => {
     }
     for (const versions of versionsBySubject.values()) expect(versions).toEqual(Array.from({ length: EVENTS_PER_SUBJECT }, (_, i) => i + 1));
   }, 90_000);
+
+  it('publishes one batch at a time although commits keep notifying it while a batch is out', async () => {
+    const kafka = new Kafka({ clientId: `relay-${env.namespace}`, brokers: env.brokers, logLevel: logLevel.NOTHING });
+    const transactions = { open: 0, maxOpen: 0, committed: 0 };
+    const createProducer = kafka.producer.bind(kafka);
+    kafka.producer = (config) => {
+      const producer: Producer = createProducer(config);
+      const begin = producer.transaction.bind(producer);
+      producer.transaction = async () => {
+        transactions.maxOpen = Math.max(transactions.maxOpen, ++transactions.open);
+        const transaction = await begin();
+        const [commit, abort] = [transaction.commit.bind(transaction), transaction.abort.bind(transaction)];
+        transaction.commit = () => commit().finally(() => (transactions.open--, transactions.committed++));
+        transaction.abort = () => abort().finally(() => transactions.open--);
+        return transaction;
+      };
+      return producer;
+    };
+    const relay = new OutboxRelay(kafka, {
+      relayId: `regsync-relay.${env.namespace}.${TEST_APP}.${TEST_INSTANCE_KEY}`,
+      progressTopic: namespaced(OUTBOX_PROGRESS_TOPIC, env.namespace),
+      database: { connectionString: databaseUrl(env.databaseUrl, testDatabaseName(env.namespace)) },
+      metrics: new RegsyncMetrics(),
+      batchSize: 10,
+    });
+    relay.start();
+    try {
+      // 4 writers committing 60 small transactions, each a NOTIFY, most of them while a batch is being published.
+      await Promise.all(
+        [0, 1, 2, 3].map(async (writer) => {
+          for (let n = 0; n < 15; n++) {
+            await dataSource.transaction((manager) => outbox.appendMany(manager, [0, 1, 2].map((k) => personDraft(subjectId(1_000 + writer), n * 3 + k))));
+          }
+        }),
+      );
+      await waitFor('the outbox to be published', async () => (await unpublished()) === 0, 30_000);
+    } finally {
+      await relay.stop();
+    }
+    expect(transactions.maxOpen).toBe(1);
+    expect(transactions.committed).toBeGreaterThanOrEqual(18);
+  }, 60_000);
 
   async function appendEvents(): Promise<void> {
     const next = Array.from({ length: SUBJECTS }, () => 0);

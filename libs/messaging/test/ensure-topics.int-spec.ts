@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { EVENT_TOPICS, OUTBOX_PROGRESS_TOPIC, namespaced } from '@regsync/contracts/topic-catalog';
+import { ensureTopics } from '@regsync/messaging/ensure-topics';
+
+describe('ensureTopics', () => {
+  const namespace = `msg_${randomUUID().slice(0, 8)}`;
+  const kafka = new Kafka({ clientId: `test-${namespace}`, brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.NOTHING });
+
+  afterAll(async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${namespace}.`));
+    if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
+    await admin.disconnect();
+  }, 30_000);
+
+  it('lets several services create a new namespace’s topics at the same moment, each returning once they have leaders', async () => {
+    const apps = ['municipal-register', 'state-register', 'federal-register'];
+    const person = namespaced(EVENT_TOPICS.person.name, namespace);
+    const progress = namespaced(OUTBOX_PROGRESS_TOPIC, namespace);
+    const leadersSeen = await Promise.all(
+      Array.from({ length: 8 }, async (_, n) => {
+        await ensureTopics(kafka, { app: apps[n % apps.length], instanceKey: String(n), namespace });
+        const admin = kafka.admin();
+        await admin.connect();
+        try {
+          const { topics } = await admin.fetchTopicMetadata({ topics: [person, progress] });
+          return new Map(topics.map((topic) => [topic.name, topic.partitions.filter((partition) => partition.leader >= 0).length]));
+        } finally {
+          await admin.disconnect();
+        }
+      }),
+    );
+    for (const leaders of leadersSeen) {
+      expect(leaders.get(person)).toBe(EVENT_TOPICS.person.partitions);
+      expect(leaders.get(progress)).toBe(1);
+    }
+  }, 60_000);
+});
