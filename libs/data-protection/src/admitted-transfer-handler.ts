@@ -5,10 +5,14 @@ import { EventRejectedError } from '@regsync/messaging/event-rejected-error';
 import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
 import { RegisterRejection } from '@regsync/register-domain/registers/register-rejection';
 import { admittedTransfers, type AdmittedTransfer } from './transfer-admission';
+import type { RegisterWrite } from './register-write';
 import { TransferLog } from './transfer-log';
 
-/** What a register change did with an admitted event: only a stored transfer is logged. */
-export type ChangeOutcome = 'applied' | 'nothing-to-apply';
+/**
+ * What a register change did with an admitted event: only a stored transfer is logged. A RegisterWrite is a change
+ * not yet written; it is written with the log rows.
+ */
+export type ChangeOutcome = 'applied' | 'nothing-to-apply' | RegisterWrite;
 
 /**
  * Runs a register change for an admitted event and logs the transfer, both in the inbox transaction, so a
@@ -18,7 +22,7 @@ export type ChangeOutcome = 'applied' | 'nothing-to-apply';
 export class AdmittedTransferHandler {
   constructor(private readonly transferLog: TransferLog) {}
 
-  async apply(event: RegsyncEvent, context: RegsyncEventContext, change: (manager: EntityManager, transfers: AdmittedTransfer[]) => Promise<ChangeOutcome>): Promise<ChangeOutcome> {
+  async apply(event: RegsyncEvent, context: RegsyncEventContext, change: (manager: EntityManager, transfers: AdmittedTransfer[]) => Promise<ChangeOutcome>): Promise<'applied' | 'nothing-to-apply'> {
     const transfers = admittedTransfers(context.admission);
     let outcome: ChangeOutcome;
     try {
@@ -27,7 +31,9 @@ export class AdmittedTransferHandler {
       if (error instanceof RegisterRejection) throw new EventRejectedError(error.code, error.reason);
       throw error;
     }
+    if (outcome === 'nothing-to-apply') return outcome;
     if (outcome === 'applied') await this.transferLog.record(context.manager, event, transfers);
-    return outcome;
+    else await this.transferLog.recordWithWrite(context.manager, event, transfers, outcome);
+    return 'applied';
   }
 }

@@ -55,6 +55,21 @@ describe('the transfer log in PostgreSQL', () => {
     });
   });
 
+  it('writes a register change and its transfer log rows in one statement, or neither', async () => {
+    await dataSource.query('create table register_rows (idnr text primary key)');
+    const write = { sql: 'insert into register_rows (idnr) values ($1)', parameters: ['36574261809'] };
+    const logged = registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e04');
+    const transfers = admittedTransfers(transferAdmission({ level: 'FEDERAL', instanceKey: 'DE' })(logged));
+    await dataSource.transaction((manager) => log.recordWithWrite(manager, logged, transfers, write));
+    const failed = registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e05');
+    await expect(dataSource.transaction((manager) => log.recordWithWrite(manager, failed, transfers, write))).rejects.toThrow(/duplicate key/);
+
+    expect(await dataSource.query('select idnr from register_rows')).toEqual([{ idnr: '36574261809' }]);
+    const eventIds = (await log.forIdnr('36574261809')).map((row) => row.eventId);
+    expect(eventIds).toContain(logged.envelope.eventId);
+    expect(eventIds).not.toContain(failed.envelope.eventId);
+  });
+
   it('the retention job deletes entries older than two years and keeps the rest', async () => {
     const now = new Date('2026-11-25T12:00:00Z');
     const transfers = admittedTransfers(transferAdmission({ level: 'FEDERAL', instanceKey: 'DE' })(registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e02')));

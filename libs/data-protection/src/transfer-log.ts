@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { RegsyncEvent } from '@regsync/contracts/generated/events';
 import { idnrViolation } from '@regsync/register-domain/idnr';
 import { retentionCutoff } from './retention';
+import type { RegisterWrite } from './register-write';
 import type { AdmittedTransfer } from './transfer-admission';
 import { TransferLogRecord } from './transfer-log-record.entity';
 
@@ -31,34 +32,26 @@ export class TransferLog {
    * (a parcel's owners, or the person). A parcel without owners carries no personal data and is not logged.
    */
   async record(manager: EntityManager, event: RegsyncEvent, transfers: AdmittedTransfer[], transferredAt = new Date()): Promise<void> {
-    const { envelope } = event;
-    const rows = transfers.flatMap((transfer) =>
-      personsConcerned(event, transfer).map((idnr) =>
-        manager.create(TransferLogRecord, {
-          eventId: envelope.eventId,
-          eventType: envelope.eventType,
-          correlationId: envelope.correlationId,
-          idnr,
-          subjectId: envelope.subject.id,
-          senderLevel: envelope.source.level,
-          senderInstance: envelope.source.instanceKey,
-          senderRegister: envelope.source.register,
-          recipientLevel: transfer.recipient.level,
-          recipientInstance: transfer.recipient.instanceKey,
-          recipientRegister: transfer.recipient.register,
-          fields: Object.keys(transfer.payload).filter((field) => field !== 'envelope'),
-          legalBasis: transfer.route.legalBasis,
-          purpose: transfer.route.purpose,
-          transferredAt,
-        }),
-      ),
-    );
-    if (rows.length > 0) await manager.insert(TransferLogRecord, rows);
+    const values = logValues(event, transfers, transferredAt);
+    // A plain multi-row insert: nothing is read back (the entity insert would return the generated ids).
+    if (values.length > 0) await manager.query(insertRows(values.length / TRANSFER_LOG_COLUMNS.length, 0), values);
+  }
+
+  /** Like `record`, in one statement with the register write that applies the transfers (one round trip for both). */
+  async recordWithWrite(manager: EntityManager, event: RegsyncEvent, transfers: AdmittedTransfer[], write: RegisterWrite, transferredAt = new Date()): Promise<void> {
+    const values = logValues(event, transfers, transferredAt);
+    if (values.length === 0) {
+      await manager.query(write.sql, write.parameters);
+      return;
+    }
+    // A data-modifying WITH runs exactly once, whether or not the insert reads it.
+    const sql = `with register_write as (${write.sql}) ${insertRows(values.length / TRANSFER_LOG_COLUMNS.length, write.parameters.length)}`;
+    await manager.query(sql, [...write.parameters, ...values]);
   }
 
   /** A newborn's transfers were logged under the birth registration id; once the IdNr exists, they belong to it. */
   async linkIdnr(manager: EntityManager, subjectId: string, idnr: string): Promise<void> {
-    await manager.update(TransferLogRecord, { subjectId, idnr: IsNull() }, { idnr });
+    await manager.query('update transfer_log set idnr = $1 where subject_id = $2 and idnr is null', [idnr, subjectId]);
   }
 
   async forIdnr(idnr: string): Promise<TransferView[]> {
@@ -71,6 +64,63 @@ export class TransferLog {
     const result = await this.dataSource.createQueryBuilder().delete().from(TransferLogRecord).where('transferred_at < :cutoff', { cutoff: retentionCutoff(now) }).execute();
     return result.affected ?? 0;
   }
+}
+
+const TRANSFER_LOG_COLUMNS = [
+  'event_id',
+  'event_type',
+  'correlation_id',
+  'idnr',
+  'subject_id',
+  'sender_level',
+  'sender_instance',
+  'sender_register',
+  'recipient_level',
+  'recipient_instance',
+  'recipient_register',
+  'fields',
+  'legal_basis',
+  'purpose',
+  'transferred_at',
+];
+
+/** The insert of `rows` log rows whose parameters follow the first `offset` ones. */
+function insertRows(rows: number, offset: number): string {
+  const width = TRANSFER_LOG_COLUMNS.length;
+  const tuples = Array.from({ length: rows }, (_, row) => `(${TRANSFER_LOG_COLUMNS.map((_column, column) => `$${offset + row * width + column + 1}`).join(', ')})`);
+  return `insert into transfer_log (${TRANSFER_LOG_COLUMNS.join(', ')}) values ${tuples.join(', ')}`;
+}
+
+/**
+ * The parameters of the log rows, in TRANSFER_LOG_COLUMNS order: one row per receiving register and IdNr concerned
+ * (a parcel's owners, or the person). A parcel without owners carries no personal data and is not logged.
+ */
+function logValues(event: RegsyncEvent, transfers: AdmittedTransfer[], transferredAt: Date): unknown[] {
+  const { envelope } = event;
+  const values: unknown[] = [];
+  for (const transfer of transfers) {
+    const fields = Object.keys(transfer.payload).filter((field) => field !== 'envelope');
+    for (const idnr of personsConcerned(event, transfer)) {
+      values.push(
+        envelope.eventId,
+        envelope.eventType,
+        envelope.correlationId,
+        idnr,
+        envelope.subject.id,
+        envelope.source.level,
+        envelope.source.instanceKey,
+        envelope.source.register,
+        transfer.recipient.level,
+        transfer.recipient.instanceKey,
+        transfer.recipient.register,
+        fields,
+        transfer.route.legalBasis,
+        transfer.route.purpose,
+        transferredAt,
+      );
+    }
+  }
+  return values;
 }
 
 function personsConcerned(event: RegsyncEvent, transfer: AdmittedTransfer): (string | null)[] {

@@ -31,8 +31,46 @@ export class BaseDataService {
   }
 
   private async change(manager: EntityManager, idnr: string, apply: (existing: IdnrBaseData | undefined) => IdnrBaseData): Promise<ChangeOutcome> {
-    const existing = await manager.findOne(IdnrBaseDataEntity, { where: { idnr }, lock: { mode: 'pessimistic_write' } });
-    await manager.save(IdnrBaseDataEntity, { ...apply(existing ?? undefined), updatedAt: new Date() });
-    return 'applied';
+    // One locking read here and one plain write, which the transfer handler sends with the transfer log rows
+    // (`save` would select the row a second time).
+    const [existing] = (await manager.query(SELECT_FOR_UPDATE, [idnr])) as IdnrBaseData[];
+    return { sql: existing ? UPDATE : INSERT, parameters: columnValues(apply(existing)) };
   }
+}
+
+const SELECT_FOR_UPDATE = `
+  select idnr, birth_registration_id as "birthRegistrationId", family_name as "familyName", given_names as "givenNames",
+         previous_family_names as "previousFamilyNames", sex, to_char(date_of_birth, 'YYYY-MM-DD') as "dateOfBirth",
+         place_of_birth as "placeOfBirth", address, to_char(moved_in_on, 'YYYY-MM-DD') as "movedInOn", status,
+         to_char(date_of_death, 'YYYY-MM-DD') as "dateOfDeath"
+    from idnr_base_data where idnr = $1 for update`;
+
+const INSERT = `
+  insert into idnr_base_data (idnr, birth_registration_id, family_name, given_names, previous_family_names, sex, date_of_birth,
+                              place_of_birth, address, moved_in_on, status, date_of_death, updated_at)
+  values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`;
+
+const UPDATE = `
+  update idnr_base_data
+     set birth_registration_id = $2, family_name = $3, given_names = $4, previous_family_names = $5, sex = $6, date_of_birth = $7,
+         place_of_birth = $8, address = $9, moved_in_on = $10, status = $11, date_of_death = $12, updated_at = $13
+   where idnr = $1`;
+
+/** The parameters of INSERT and UPDATE, in their column order (updated_at last). */
+function columnValues(data: IdnrBaseData): unknown[] {
+  return [
+    data.idnr,
+    data.birthRegistrationId,
+    data.familyName,
+    data.givenNames,
+    JSON.stringify(data.previousFamilyNames),
+    data.sex,
+    data.dateOfBirth,
+    data.placeOfBirth,
+    JSON.stringify(data.address),
+    data.movedInOn,
+    data.status,
+    data.dateOfDeath,
+    new Date(),
+  ];
 }

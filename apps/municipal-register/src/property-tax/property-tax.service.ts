@@ -4,7 +4,7 @@ import type { ParcelChanged, ParcelRecorded } from '@regsync/contracts/generated
 import type { ChangeOutcome } from '@regsync/data-protection/admitted-transfer-handler';
 import { Outbox } from '@regsync/messaging/outbox';
 import { assertParcelId } from '@regsync/register-domain/parcel-id';
-import { applyParcelToPropertyTax } from '@regsync/register-domain/registers/property-tax';
+import { applyParcelToPropertyTax, type PropertyTaxEntry } from '@regsync/register-domain/registers/property-tax';
 import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-legal-basis';
 import { PropertyTaxEntryEntity } from './property-tax-entry.entity';
 
@@ -17,9 +17,10 @@ export class PropertyTaxService {
   ) {}
 
   async applyParcel(manager: EntityManager, parcel: ParcelRecorded | (ParcelChanged & { changeReason?: string })): Promise<ChangeOutcome> {
-    const existing = await manager.findOne(PropertyTaxEntryEntity, { where: { parcelId: parcel.parcelId }, lock: { mode: 'pessimistic_write' } });
-    const entry = applyParcelToPropertyTax(existing ?? undefined, parcel);
-    await manager.save(PropertyTaxEntryEntity, { ...entry, updatedAt: new Date() });
+    // One locking read and one plain write: `save` would select the row a second time.
+    const [existing] = (await manager.query(SELECT_FOR_UPDATE, [parcel.parcelId])) as PropertyTaxEntry[];
+    const entry = applyParcelToPropertyTax(existing, parcel);
+    await manager.query(existing ? UPDATE : INSERT, columnValues(entry));
     await this.outbox.append(manager, {
       eventType: 'PropertyTaxBaseChanged',
       register: 'GRUNDSTEUER',
@@ -42,4 +43,23 @@ export class PropertyTaxService {
   async list(): Promise<PropertyTaxEntryEntity[]> {
     return this.dataSource.getRepository(PropertyTaxEntryEntity).find({ order: { parcelId: 'ASC' } });
   }
+}
+
+const SELECT_FOR_UPDATE = `
+  select parcel_id as "parcelId", municipality_key as "municipalityKey", area_square_metres::float8 as "areaSquareMetres", usage,
+         owner_idnrs as "ownerIdnrs", last_change_reason as "lastChangeReason"
+    from property_tax_entries where parcel_id = $1 for update`;
+
+const INSERT = `
+  insert into property_tax_entries (parcel_id, municipality_key, area_square_metres, usage, owner_idnrs, last_change_reason, updated_at)
+  values ($1, $2, $3, $4, $5, $6, $7)`;
+
+const UPDATE = `
+  update property_tax_entries
+     set municipality_key = $2, area_square_metres = $3, usage = $4, owner_idnrs = $5, last_change_reason = $6, updated_at = $7
+   where parcel_id = $1`;
+
+/** The parameters of INSERT and UPDATE, in their column order (updated_at last). */
+function columnValues(entry: PropertyTaxEntry): unknown[] {
+  return [entry.parcelId, entry.municipalityKey, entry.areaSquareMetres, entry.usage, JSON.stringify(entry.ownerIdnrs), entry.lastChangeReason, new Date()];
 }

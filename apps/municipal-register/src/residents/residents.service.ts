@@ -19,6 +19,7 @@ import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-le
 import { DomainValidationError } from '@regsync/register-domain/validation-error';
 import { idnrViolation } from '@regsync/register-domain/idnr';
 import type { ChangeOutcome } from '@regsync/data-protection/admitted-transfer-handler';
+import type { RegisterWrite } from '@regsync/data-protection/register-write';
 import { passIdnrToBirthRecord } from '../civil-status/birth-record-idnr';
 import type { RegisterResidenceRequest } from './register-residence.request';
 import { ResidentEntity } from './resident.entity';
@@ -82,9 +83,10 @@ export class ResidentsService {
 
   /** The Standesamt's notice of a birth: register the newborn and request its IdNr from the BZSt. */
   async applyBirth(manager: EntityManager, birth: BirthRecorded): Promise<ChangeOutcome> {
-    const existing = await manager.findOne(ResidentEntity, { where: { birthRegistrationId: birth.birthRegistrationId } });
-    if (existing) return 'nothing-to-apply';
-    const resident = await this.save(manager, null, residentFromBirth(birth));
+    const existing = (await manager.query('select 1 from residents where birth_registration_id = $1', [birth.birthRegistrationId])) as unknown[];
+    if (existing.length > 0) return 'nothing-to-apply';
+    const resident = residentFromBirth(birth);
+    await this.write(manager, undefined, resident);
     await this.outbox.append(manager, {
       eventType: 'IdNrRequested',
       register: 'MELDEREGISTER',
@@ -111,10 +113,11 @@ export class ResidentsService {
    * newborn's residence under it (Land and BZSt learn the address).
    */
   async applyIdnrAssigned(manager: EntityManager, assigned: IdNrAssigned): Promise<ChangeOutcome> {
-    const existing = await manager.findOne(ResidentEntity, { where: { birthRegistrationId: assigned.birthRegistrationId }, lock: { mode: 'pessimistic_write' } });
+    const [existing] = (await manager.query(`${SELECT_RESIDENT} where birth_registration_id = $1 for update`, [assigned.birthRegistrationId])) as StoredResident[];
     if (!existing) return 'nothing-to-apply';
     if (existing.idnr === assigned.idnr) return 'nothing-to-apply';
-    const resident = await this.save(manager, existing, assignIdnrToResident(existing, assigned.idnr));
+    const resident = assignIdnrToResident(existing, assigned.idnr);
+    await this.write(manager, existing, resident);
     await passIdnrToBirthRecord(manager, assigned.birthRegistrationId, assigned.idnr);
     await this.transferLog.linkIdnr(manager, assigned.birthRegistrationId, assigned.idnr);
     await this.outbox.append(manager, {
@@ -140,10 +143,10 @@ export class ResidentsService {
 
   /** Rückmeldung (§ 33 BMG): the person registered elsewhere, so they moved out of here; tell the Länder. */
   async applyRegistrationElsewhere(manager: EntityManager, residence: ResidenceRegistered): Promise<ChangeOutcome> {
-    const existing = await this.byIdnr(manager, residence.idnr, true);
-    const resident = moveOut(existing ?? undefined, residence);
+    const existing = await this.lockByIdnr(manager, residence.idnr);
+    const resident = moveOut(existing, residence);
     if (!resident || !existing) return 'nothing-to-apply';
-    await this.save(manager, existing, resident);
+    await this.write(manager, existing, resident);
     await this.outbox.append(manager, {
       eventType: 'MovedOut',
       register: 'MELDEREGISTER',
@@ -157,25 +160,86 @@ export class ResidentsService {
   }
 
   async applyNameChange(manager: EntityManager, change: NameChanged): Promise<ChangeOutcome> {
-    const existing = await this.byIdnr(manager, change.idnr, true);
-    await this.save(manager, existing, changeResidentName(existing ?? undefined, change));
-    return 'applied';
+    const existing = await this.lockByIdnr(manager, change.idnr);
+    return this.pendingWrite(existing, changeResidentName(existing, change));
   }
 
   /** Every Standesamt's deaths reach every Melderegister; one that never held the person stores (and logs) nothing. */
   async applyDeath(manager: EntityManager, death: DeathRecorded): Promise<ChangeOutcome> {
-    const existing = await this.byIdnr(manager, death.idnr, true);
-    const resident = recordResidentDeath(existing ?? undefined, death);
+    const existing = await this.lockByIdnr(manager, death.idnr);
+    const resident = recordResidentDeath(existing, death);
     if (!resident || !existing) return 'nothing-to-apply';
-    await this.save(manager, existing, resident);
-    return 'applied';
+    return this.pendingWrite(existing, resident);
   }
 
   private byIdnr(manager: EntityManager, idnr: string, forUpdate: boolean): Promise<ResidentEntity | null> {
     return manager.findOne(ResidentEntity, { where: { idnr }, ...(forUpdate ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
   }
 
+  /** The event handlers' read: one locking select, without the entity machinery. */
+  private async lockByIdnr(manager: EntityManager, idnr: string): Promise<StoredResident | undefined> {
+    const [existing] = (await manager.query(`${SELECT_RESIDENT} where idnr = $1 for update`, [idnr])) as StoredResident[];
+    return existing;
+  }
+
+  /** The event handlers' write: one plain update of the locked row, or one insert (`save` would select it again). */
+  private async write(manager: EntityManager, existing: StoredResident | undefined, resident: Resident): Promise<void> {
+    const { sql, parameters } = this.pendingWrite(existing, resident);
+    await manager.query(sql, parameters);
+  }
+
+  /** That write, for the transfer handler to send with the transfer log rows. */
+  private pendingWrite(existing: StoredResident | undefined, resident: Resident): RegisterWrite {
+    const values = columnValues(resident);
+    return existing ? { sql: UPDATE_RESIDENT, parameters: [...values, existing.id] } : { sql: INSERT_RESIDENT, parameters: values };
+  }
+
   private async save(manager: EntityManager, existing: ResidentEntity | null, resident: Resident): Promise<ResidentEntity> {
     return manager.save(ResidentEntity, { ...resident, ...(existing ? { id: existing.id } : {}), updatedAt: new Date() });
   }
+}
+
+/** A row of the Melderegister as the event handlers read it. */
+type StoredResident = Resident & { id: string };
+
+const SELECT_RESIDENT = `
+  select id, idnr, birth_registration_id as "birthRegistrationId", family_name as "familyName", given_names as "givenNames", sex,
+         to_char(date_of_birth, 'YYYY-MM-DD') as "dateOfBirth", place_of_birth as "placeOfBirth", address,
+         to_char(moved_in_on, 'YYYY-MM-DD') as "movedInOn", status, to_char(moved_out_on, 'YYYY-MM-DD') as "movedOutOn",
+         moved_out_to as "movedOutTo", marital_status as "maritalStatus", to_char(date_of_death, 'YYYY-MM-DD') as "dateOfDeath",
+         place_of_death as "placeOfDeath"
+    from residents`;
+
+const INSERT_RESIDENT = `
+  insert into residents (idnr, birth_registration_id, family_name, given_names, sex, date_of_birth, place_of_birth, address, moved_in_on,
+                         status, moved_out_on, moved_out_to, marital_status, date_of_death, place_of_death, updated_at)
+  values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`;
+
+const UPDATE_RESIDENT = `
+  update residents
+     set idnr = $1, birth_registration_id = $2, family_name = $3, given_names = $4, sex = $5, date_of_birth = $6, place_of_birth = $7,
+         address = $8, moved_in_on = $9, status = $10, moved_out_on = $11, moved_out_to = $12, marital_status = $13,
+         date_of_death = $14, place_of_death = $15, updated_at = $16
+   where id = $17`;
+
+/** The parameters of INSERT_RESIDENT and UPDATE_RESIDENT, in their column order (updated_at last). */
+function columnValues(resident: Resident): unknown[] {
+  return [
+    resident.idnr,
+    resident.birthRegistrationId,
+    resident.familyName,
+    resident.givenNames,
+    resident.sex,
+    resident.dateOfBirth,
+    resident.placeOfBirth,
+    JSON.stringify(resident.address),
+    resident.movedInOn,
+    resident.status,
+    resident.movedOutOn,
+    resident.movedOutTo,
+    resident.maritalStatus,
+    resident.dateOfDeath,
+    resident.placeOfDeath,
+    new Date(),
+  ];
 }

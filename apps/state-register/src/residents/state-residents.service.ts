@@ -52,11 +52,51 @@ export class StateResidentsService {
     return this.dataSource.getRepository(StateResidentEntity).find({ order: { idnr: 'ASC' } });
   }
 
+  /**
+   * One locking read here and one plain write, which the transfer handler sends with the transfer log rows
+   * (`save` would select the row a second time).
+   */
   private async change(manager: EntityManager, idnr: string, apply: (existing: StateResident | undefined) => StateResident | undefined): Promise<ChangeOutcome> {
-    const existing = await manager.findOne(StateResidentEntity, { where: { idnr }, lock: { mode: 'pessimistic_write' } });
-    const next = apply(existing ?? undefined);
+    const [existing] = (await manager.query(SELECT_FOR_UPDATE, [idnr])) as StateResident[];
+    const next = apply(existing);
     if (!next || next === existing) return 'nothing-to-apply';
-    await manager.save(StateResidentEntity, { ...next, updatedAt: new Date() });
-    return 'applied';
+    return { sql: existing ? UPDATE : INSERT, parameters: columnValues(next) };
   }
+}
+
+const SELECT_FOR_UPDATE = `
+  select idnr, family_name as "familyName", given_names as "givenNames", sex,
+         to_char(date_of_birth, 'YYYY-MM-DD') as "dateOfBirth", address, to_char(moved_in_on, 'YYYY-MM-DD') as "movedInOn",
+         status, moved_away_to as "movedAwayTo", to_char(moved_away_on, 'YYYY-MM-DD') as "movedAwayOn",
+         marital_status as "maritalStatus", to_char(date_of_death, 'YYYY-MM-DD') as "dateOfDeath"
+    from state_residents where idnr = $1 for update`;
+
+const INSERT = `
+  insert into state_residents (idnr, family_name, given_names, sex, date_of_birth, address, moved_in_on, status,
+                               moved_away_to, moved_away_on, marital_status, date_of_death, updated_at)
+  values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`;
+
+const UPDATE = `
+  update state_residents
+     set family_name = $2, given_names = $3, sex = $4, date_of_birth = $5, address = $6, moved_in_on = $7, status = $8,
+         moved_away_to = $9, moved_away_on = $10, marital_status = $11, date_of_death = $12, updated_at = $13
+   where idnr = $1`;
+
+/** The parameters of INSERT and UPDATE, in their column order (updated_at last). */
+function columnValues(resident: StateResident): unknown[] {
+  return [
+    resident.idnr,
+    resident.familyName,
+    resident.givenNames,
+    resident.sex,
+    resident.dateOfBirth,
+    JSON.stringify(resident.address),
+    resident.movedInOn,
+    resident.status,
+    resident.movedAwayTo,
+    resident.movedAwayOn,
+    resident.maritalStatus,
+    resident.dateOfDeath,
+    new Date(),
+  ];
 }
