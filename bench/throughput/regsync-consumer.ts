@@ -6,7 +6,7 @@ import { benchDatabaseName } from './bench-database-name';
 import { BenchSpec, RoleReport } from './bench-spec';
 import { regsyncBenchModule } from './regsync-bench.module';
 
-/** The receiving side of (c): RegsyncKafkaTransport → inbox → the move handler, as a register service runs it. */
+/** The receiving side of (c): RegsyncKafkaTransport → inbox → the batch move handler, as a register service runs it. */
 export async function runRegsyncConsumer(spec: BenchSpec): Promise<RoleReport> {
   const meter = new ApplyMeter(spec);
   const name = benchDatabaseName(spec, 'consumer');

@@ -1,16 +1,15 @@
-import { MessageHandler, Server } from '@nestjs/microservices';
 import { KafkaMessage } from 'kafkajs';
-import { lastValueFrom } from 'rxjs';
 import { DataSource, QueryRunner } from 'typeorm';
 import { EventCodec, EventDecodeError, EventEncodeError } from '@regsync/contracts/event-codec';
 import { RegsyncEvent } from '@regsync/contracts/generated/events';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import { DomainValidationError } from '@regsync/register-domain/validation-error';
 import { EventRejectedError } from './event-rejected-error';
-import { HandlerFailure } from './handler-failure.interceptor';
+import { EventHandlers, EventHandlersOfType } from './event-handlers';
 import { InboxEntry, InboxOutcome, InboxResult, recordAllInInbox, recordInInbox } from './inbox';
 import { KAFKA_HEADERS, headerText } from './kafka-headers';
 import { Admission } from './messaging-options';
+import { RegsyncBatchContext } from './regsync-batch-context';
 import { RegsyncEventContext } from './regsync-event-context';
 import { runInTraceContext } from './trace-context';
 
@@ -36,8 +35,8 @@ export type RecordResult =
 export interface BatchApplierOptions {
   dataSource: DataSource;
   codec: EventCodec;
-  /** The Nest server holding the app's `@EventPattern` handlers (with their interceptors). */
-  handlers: Pick<Server, 'getHandlerByPattern' | 'transformToObservable'>;
+  /** The app's `@EventPattern` and `@EventBatchPattern` handlers. */
+  handlers: Pick<EventHandlers, 'of'>;
   admit: (event: RegsyncEvent) => Admission;
   metrics?: RegsyncMetrics;
 }
@@ -71,7 +70,7 @@ interface PreparedRecord {
   event?: RegsyncEvent;
   eventType?: string;
   admission?: Extract<Admission, { kind: 'apply' }>;
-  handler?: MessageHandler;
+  handlers?: EventHandlersOfType;
 }
 
 /** The optimistic run of records [indices] failed; they are run again, each in a savepoint of its own. */
@@ -87,18 +86,18 @@ const MAX_OPTIMISTIC_RUNS = 3;
 /**
  * The apply path of every event a register consumes, live (RegsyncKafkaTransport) and replayed (ReplayApplier):
  * decode, `admit`, inbox (duplicates and stale versions are no-ops, gaps are applied and returned), then the app's
- * `@EventPattern` handler with the chunk's transaction, one transaction per chunk.
+ * handler with the chunk's transaction, one transaction per chunk.
  *
- * Optimistic: a run of events is recorded in the inbox in two round trips and their handlers run without savepoints.
- * When a handler throws, the transaction is rolled back and the chunk runs again with that event in a savepoint
- * of its own (`recordInInbox`, as one event at a time), so its effects can be undone alone while the others apply:
- * the outcome is the same as with a savepoint per event, at a fraction of the round trips. Handlers may therefore
- * run more than once for one event; only their writes in the transaction count.
+ * Optimistic: a run of events is recorded in the inbox in two round trips and their handlers run without savepoints;
+ * consecutive new events of one type with an `@EventBatchPattern` handler go to it in one call (split where the type
+ * changes, so every subject's events are still applied in log order).
+ * When a handler throws, the transaction is rolled back and the chunk runs again with that event (for a batch
+ * handler: every event of that call) in a savepoint of its own (`recordInInbox`, as one event at a time), so its
+ * effects can be undone alone while the others apply: the outcome is the same as with a savepoint per event, at a
+ * fraction of the round trips. Handlers may therefore run more than once for one event; only their writes in the
+ * transaction count.
  */
 export class BatchApplier {
-  // Nest's lookup parses the pattern (a failed JSON.parse per call); the handlers are fixed once listening.
-  private readonly handlers = new Map<string, MessageHandler | null>();
-
   constructor(private readonly options: BatchApplierOptions) {}
 
   /** Applies a chunk in one transaction; returns the results of the records committed (all of them, unless stopped). */
@@ -176,19 +175,58 @@ export class BatchApplier {
     if (!inbox) throw new FastPathFailed(toApply);
 
     const results: RecordResult[] = records.slice(from, to).map((record) => record.settled ?? { kind: 'done', outcome: 'duplicate' });
+    // New events of one type waiting for its batch handler; stale, duplicate and ignored ones run nothing, so they
+    // do not end a batch, an event of another type that runs a handler does.
+    let batch: number[] = [];
+    const flush = async () => {
+      if (batch.length > 0) await this.handleBatch(queryRunner, chunk, records, batch);
+      batch = [];
+    };
     for (const [position, index] of toApply.entries()) {
       const record = records[index];
       if (record.ignored) {
         results[index - from] = ignoredResult(record, inbox[position]);
         continue;
       }
+      const { outcome, previousVersion } = inbox[position];
+      results[index - from] = { kind: 'done', outcome, eventType: record.eventType, event: record.event, previousVersion };
+      if (!isNew(outcome)) continue;
+      if (record.handlers?.batch) {
+        if (batch.length > 0 && records[batch[0]].eventType !== record.eventType) await flush();
+        batch.push(index);
+        continue;
+      }
+      await flush();
       try {
-        results[index - from] = await this.handle(queryRunner, chunk, record, inbox[position]);
+        await this.handle(queryRunner, chunk, record, inbox[position]);
       } catch {
         throw new FastPathFailed([index]);
       }
     }
+    await flush();
     return results;
+  }
+
+  /** New events of one type [indices], in order, to their batch handler in one call; a failure throws FastPathFailed for all of them. */
+  private async handleBatch(queryRunner: QueryRunner, chunk: ChunkOptions, records: PreparedRecord[], indices: number[]): Promise<void> {
+    const prepared = indices.map((index) => records[index] as Required<PreparedRecord>);
+    const { eventType, handlers } = prepared[0];
+    const context = new RegsyncBatchContext(
+      queryRunner.manager,
+      chunk.topic,
+      chunk.partition,
+      prepared.map((record) => this.eventContext(queryRunner, chunk, record)),
+    );
+    const stopTimer = this.options.metrics?.handlerSeconds.startTimer({ event_type: eventType });
+    try {
+      await handlers.batch!(
+        prepared.map((record) => record.admission.event),
+        context,
+      );
+    } catch {
+      throw new FastPathFailed(indices);
+    }
+    stopTimer?.();
   }
 
   /** One event in a savepoint of its own: on failure only its inbox row and writes are undone. */
@@ -210,23 +248,27 @@ export class BatchApplier {
     return ignoredResult(record, await recordInInbox(queryRunner.manager, this.inboxEntry(chunk, record)));
   }
 
-  /** Calls the handler when the inbox says the event is new; throws what the handler threw. */
+  /**
+   * Calls the handler when the inbox says the event is new: the `@EventPattern` one, else the batch handler with this
+   * event alone; throws what the handler threw.
+   */
   private async handle(queryRunner: QueryRunner, chunk: ChunkOptions, record: PreparedRecord, { outcome, previousVersion }: InboxResult): Promise<RecordResult> {
-    const { message, event, eventType, admission, handler } = record as Required<PreparedRecord>;
-    if (outcome === 'applied' || outcome === 'gap_applied') {
-      const traceparent = headerText(message.headers?.[KAFKA_HEADERS.traceparent]);
-      const context = new RegsyncEventContext(queryRunner.manager, admission, chunk.topic, chunk.partition, message.offset, message.headers ?? {}, traceparent, event.envelope.correlationId);
+    const { event, eventType, admission, handlers } = record as Required<PreparedRecord>;
+    if (isNew(outcome)) {
+      const context = this.eventContext(queryRunner, chunk, record);
       const stopTimer = this.options.metrics?.handlerSeconds.startTimer({ event_type: eventType });
-      const result = await runInTraceContext(traceparent, async () => lastValueFrom(this.options.handlers.transformToObservable(await handler(admission.event, context)), { defaultValue: undefined }));
+      await runInTraceContext(context.traceparent, () =>
+        handlers.each ? handlers.each(admission.event, context) : handlers.batch!([admission.event], new RegsyncBatchContext(queryRunner.manager, chunk.topic, chunk.partition, [context])),
+      );
       stopTimer?.();
-      if (result instanceof HandlerFailure) throw result.error;
     }
     return { kind: 'done', outcome, eventType, event, previousVersion };
   }
 
-  private handlerOf(eventType: string): MessageHandler | null {
-    if (!this.handlers.has(eventType)) this.handlers.set(eventType, this.options.handlers.getHandlerByPattern(eventType));
-    return this.handlers.get(eventType) ?? null;
+  private eventContext(queryRunner: QueryRunner, chunk: ChunkOptions, record: PreparedRecord): RegsyncEventContext {
+    const { message, event, admission } = record as Required<PreparedRecord>;
+    const traceparent = headerText(message.headers?.[KAFKA_HEADERS.traceparent]);
+    return new RegsyncEventContext(queryRunner.manager, admission, chunk.topic, chunk.partition, message.offset, message.headers ?? {}, traceparent, event.envelope.correlationId);
   }
 
   private inboxEntry(chunk: ChunkOptions, { event, message, ignored }: PreparedRecord): InboxEntry {
@@ -254,10 +296,14 @@ export class BatchApplier {
       return { message, event, eventType, settled: failureOf(eventType, error) };
     }
     if (admission.kind === 'reject') return { message, event, eventType, settled: { kind: 'rejected', eventType, code: admission.code, reason: admission.reason } };
-    const handler = this.handlerOf(eventType);
-    if (admission.kind === 'ignore' || !handler) return { message, event, eventType, ignored: true, settled: { kind: 'done', outcome: 'irrelevant', eventType, event } };
-    return { message, event, eventType, admission, handler };
+    const handlers = this.options.handlers.of(eventType);
+    if (admission.kind === 'ignore' || !handlers) return { message, event, eventType, ignored: true, settled: { kind: 'done', outcome: 'irrelevant', eventType, event } };
+    return { message, event, eventType, admission, handlers };
   }
+}
+
+function isNew(outcome: InboxOutcome): boolean {
+  return outcome === 'applied' || outcome === 'gap_applied';
 }
 
 function ignoredResult({ event, eventType }: PreparedRecord, { outcome, previousVersion }: InboxResult): RecordResult {

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, DynamicModule, Inject, Logger, Module, OnApplicationBootstrap, Optional } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
@@ -34,6 +34,7 @@ export class RegsyncMessagingModule implements OnApplicationBootstrap, BeforeApp
     return {
       module: RegsyncMessagingModule,
       global: true,
+      imports: [DiscoveryModule],
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: options },
         {
@@ -59,6 +60,7 @@ export class RegsyncMessagingModule implements OnApplicationBootstrap, BeforeApp
         },
         Outbox,
         RegsyncKafkaTransport,
+        // Only for handlers that Nest's pipeline still calls (see EventHandlers); the others are called directly.
         { provide: APP_INTERCEPTOR, useClass: HandlerFailureInterceptor },
       ],
       exports: [Outbox, RegsyncKafkaTransport, EventCodec, KAFKA_CLIENT, MESSAGING_OPTIONS],

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Partitioners, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
@@ -7,6 +8,7 @@ import { EVENT_TOPICS, TopicDefinition, consumerGroupOf, deadLetterTopicOf, name
 import { HealthChecks } from '@regsync/service-runtime/health-checks';
 import { BatchApplier, RecordResult } from './batch-applier';
 import { deadLetterRecord } from './dead-letters';
+import { EventHandlers } from './event-handlers';
 import { KAFKA_CLIENT, MESSAGING_OPTIONS, MessagingOptions } from './messaging-options';
 
 const MAX_ATTEMPTS = 5;
@@ -29,17 +31,18 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
   private closing = false;
   private closed?: Promise<void>;
   private consumerState: { healthy: boolean; detail: string } = { healthy: false, detail: 'not started' };
-  private readonly applier: BatchApplier;
+  private applier?: BatchApplier;
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
-    codec: EventCodec,
+    private readonly codec: EventCodec,
     private readonly dataSource: DataSource,
+    private readonly discovery: DiscoveryService,
+    private readonly metadataScanner: MetadataScanner,
     @Optional() healthChecks?: HealthChecks,
   ) {
     super();
-    this.applier = new BatchApplier({ dataSource, codec, handlers: this, admit: options.admit, metrics: options.metrics });
     this.consumerGroup = consumerGroupOf(options.app, options.instanceKey, options.namespace);
     this.deadLetterTopic = deadLetterTopicOf(this.consumerGroup);
     if (options.consume !== false) healthChecks?.register('kafka-consumer', async () => this.consumerState);
@@ -71,12 +74,15 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
 
   private async start(): Promise<void> {
     if (this.options.consume === false) return;
-    const handled = new Set(this.messageHandlers.keys());
+    // The handlers are fixed once Nest has registered them, just before listen.
+    const handlers = EventHandlers.discover(this.discovery, this.metadataScanner, this);
+    this.applier = new BatchApplier({ dataSource: this.dataSource, codec: this.codec, handlers, admit: this.options.admit, metrics: this.options.metrics });
+    const handled = new Set(handlers.eventTypes());
     const topics = Object.values(EVENT_TOPICS)
       .filter((topic: TopicDefinition) => topic.eventTypes.some((eventType) => handled.has(eventType)))
       .map((topic) => namespaced(topic.name, this.options.namespace));
     if (topics.length === 0) {
-      this.logger.warn('no @EventPattern handler for any regsync event type; not consuming');
+      this.logger.warn('no @EventPattern or @EventBatchPattern handler for any regsync event type; not consuming');
       this.consumerState = { healthy: true, detail: 'no handlers' };
       return;
     }
@@ -142,7 +148,7 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
   private async applyChunk(batch: Batch, messages: KafkaMessage[], attempts: Map<string, number>, isolated: Set<string>): Promise<{ committed: number; retry: boolean }> {
     const deadLetters: Message[] = [];
     try {
-      const results = await this.applier.applyChunk({
+      const results = await this.applier!.applyChunk({
         topic: batch.topic,
         partition: batch.partition,
         messages,

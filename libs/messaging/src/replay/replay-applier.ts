@@ -45,7 +45,7 @@ const FIRST_BACKOFF_MS = 200;
 
 /**
  * Applies replayed records through the live consumer's path (BatchApplier): decode, `admit`, inbox (duplicates and
- * stale versions are no-ops), then the app's own `@EventPattern` handler with the inbox transaction; one
+ * stale versions are no-ops), then the app's own `@EventPattern` / `@EventBatchPattern` handler with the inbox transaction; one
  * transaction per chunk. Differences to the live consumer, all because the log already holds what the
  * live run produced: a rejected event is reported, not dead-lettered again; events a handler emits are recorded
  * as published (the originals are on the log); and the target's own events restore its subject version counters,
@@ -56,7 +56,9 @@ export class ReplayApplier {
   private readonly applier: BatchApplier;
 
   constructor(private readonly options: ReplayApplierOptions) {
-    this.applier = new BatchApplier({ dataSource: options.dataSource, codec: options.codec, handlers: options.handlers, admit: options.admit });
+    const { eventHandlers } = options.handlers;
+    if (!eventHandlers) throw new Error('ReplayApplier: the handlers server is not connected to an app (bootReplayTarget)');
+    this.applier = new BatchApplier({ dataSource: options.dataSource, codec: options.codec, handlers: eventHandlers, admit: options.admit });
   }
 
   async applyChunk(topic: string, partition: number, messages: readonly KafkaMessage[]): Promise<ChunkReport> {

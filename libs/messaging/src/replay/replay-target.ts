@@ -1,8 +1,9 @@
 import { DynamicModule, INestMicroservice, LogLevel, Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { DiscoveryService, MetadataScanner, NestFactory } from '@nestjs/core';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventCodec } from '@regsync/contracts/event-codec';
+import { EventHandlers } from '../event-handlers';
 import { KAFKA_CLIENT, MESSAGING_OPTIONS, MessagingOptions } from '../messaging-options';
 import { ReplayHandlersServer } from './replay-handlers.server';
 
@@ -26,6 +27,7 @@ export async function bootReplayTarget(rootModule: DynamicModule | Type<unknown>
   const handlers = new ReplayHandlersServer();
   const app = await NestFactory.createMicroservice(rootModule, { strategy: handlers, logger, abortOnError: false });
   await app.init();
+  handlers.eventHandlers = EventHandlers.discover(app.get(DiscoveryService), app.get(MetadataScanner), handlers);
   return {
     app,
     handlers,

@@ -21,6 +21,33 @@ export function personDraft(idnr: string, n: number, familyName = `Name${n}`): E
   }
 }
 
+/** A ResidenceRegistered (the type the test register takes with a batch handler). */
+export function residenceDraft(idnr: string, familyName = 'Mustermann'): EventDraft<EventType> {
+  const address = { street: 'Hauptstraße', houseNumber: '1', postalCode: '49074', city: 'Osnabrück', municipalityKey: '03404000' };
+  return {
+    subject: { kind: 'PERSON', id: idnr },
+    correlationId: randomUUID(),
+    causationId: null,
+    eventType: 'ResidenceRegistered',
+    register: 'MELDEREGISTER',
+    legalBasis: '§ 17 Abs. 1 BMG',
+    payload: { idnr, familyName, givenNames: 'Erika', sex: 'FEMALE', dateOfBirth: day('1980-01-01'), address, movedInOn: day('2024-06-01'), previousAddress: null },
+  };
+}
+
+/** A DeathRecorded (the type the test register handles through an interceptor of its own). */
+export function deathDraft(idnr: string): EventDraft<EventType> {
+  return {
+    subject: { kind: 'PERSON', id: idnr },
+    correlationId: randomUUID(),
+    causationId: null,
+    eventType: 'DeathRecorded',
+    register: 'PERSONENSTANDSREGISTER',
+    legalBasis: '§ 17 Abs. 4 BMG',
+    payload: { idnr, dateOfDeath: day('2025-01-01'), placeOfDeath: 'Osnabrück' },
+  };
+}
+
 /** The complete event the outbox would write for `draft` as version `version` (for producing directly in tests). */
 export function eventOf(draft: EventDraft<EventType>, version: number, eventId: string = randomUUID()): RegsyncEvent {
   return {

@@ -1,12 +1,15 @@
-import { Controller, DynamicModule, Module } from '@nestjs/common';
+import { CallHandler, Controller, DynamicModule, ExecutionContext, Injectable, Module, NestInterceptor, UseInterceptors } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { Observable } from 'rxjs';
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { InformationBlockLifted, InformationBlockSet, MovedOut, NameChanged, RegsyncEvent } from '@regsync/contracts/generated/events';
+import { DeathRecorded, InformationBlockLifted, InformationBlockSet, MovedOut, NameChanged, RegsyncEvent, ResidenceRegistered } from '@regsync/contracts/generated/events';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
+import { EventBatchPattern } from '@regsync/messaging/event-batch-pattern';
 import { EventRejectedError } from '@regsync/messaging/event-rejected-error';
 import { RegsyncMessagingModule } from '@regsync/messaging/messaging.module';
 import { messagingEntities, messagingMigrations } from '@regsync/messaging/messaging-schema';
+import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
 import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
 
@@ -36,9 +39,21 @@ class AppliedEventsTable1760000200000 implements MigrationInterface {
         subject_version bigint not null,
         traceparent text
       )`);
+    await queryRunner.query('create table applied_batches (seq bigserial primary key, event_type text not null, size int not null)');
   }
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('drop table applied_batches');
     await queryRunner.query('drop table applied_events');
+  }
+}
+
+/** Counts the calls it sees: a handler with an interceptor of its own must still go through Nest's pipeline. */
+@Injectable()
+export class CountingInterceptor implements NestInterceptor {
+  static calls = 0;
+  intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    CountingInterceptor.calls++;
+    return next.handle();
   }
 }
 
@@ -65,6 +80,35 @@ class AppliedEventsController {
   @EventPattern('InformationBlockLifted')
   onBlockLifted(@Payload() event: InformationBlockLifted, @Ctx() context: RegsyncEventContext) {
     return record(event, context);
+  }
+
+  // Parameters in the other order: the direct call places them as Nest would.
+  @EventPattern('DeathRecorded')
+  @UseInterceptors(CountingInterceptor)
+  onDeathRecorded(@Ctx() context: RegsyncEventContext, @Payload() event: DeathRecorded) {
+    return record(event, context);
+  }
+}
+
+/** A batch handler: all new ResidenceRegistered events of a run in one statement; one name fails the whole call. */
+@Controller()
+class ResidencesBatchController {
+  @EventBatchPattern('ResidenceRegistered')
+  async onResidencesRegistered(events: ResidenceRegistered[], context: RegsyncBatchContext) {
+    if (events.some((event) => event.familyName === 'REJECTED')) throw new EventRejectedError('invalid', 'test: a rejected name in the batch');
+    if (events.some((event) => event.familyName === 'FLAKY')) throw new Error('test: a fault that never goes away');
+    await context.manager.query(
+      `insert into applied_events (event_id, event_type, subject_id, subject_version, traceparent)
+       select * from unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::text[])`,
+      [
+        events.map((event) => event.envelope.eventId),
+        events.map((event) => event.envelope.eventType),
+        events.map((event) => event.envelope.subject.id),
+        events.map((event) => event.envelope.subjectVersion),
+        context.events.map((eventContext) => eventContext.traceparent ?? null),
+      ],
+    );
+    await context.manager.query('insert into applied_batches (event_type, size) values ($1, $2)', ['ResidenceRegistered', events.length]);
   }
 }
 
@@ -109,7 +153,7 @@ export class TestRegisterModule {
                 : { kind: 'apply', event },
         }),
       ],
-      controllers: [AppliedEventsController],
+      controllers: [AppliedEventsController, ResidencesBatchController],
     };
   }
 }
