@@ -1,4 +1,5 @@
 import type { LocalStack, TopologyInstance } from './local-stack';
+import type { TransferView } from '@regsync/data-protection/transfer-log';
 
 export interface AgencyResponse<T = Record<string, unknown>> {
   status: number;
@@ -99,16 +100,4 @@ export class AgencyClient {
 }
 
 /** One row of a transfer log or the cockpit view. */
-export interface Transfer {
-  eventId: string;
-  eventType: string;
-  correlationId: string;
-  idnr: string | null;
-  subjectId: string;
-  sender: { level: string; instanceKey: string; register: string };
-  recipient: { level: string; instanceKey: string; register: string };
-  fields: string[];
-  legalBasis: string;
-  purpose: string;
-  transferredAt: string;
-}
+export type Transfer = TransferView;
