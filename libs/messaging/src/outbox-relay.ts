@@ -11,9 +11,18 @@ export interface OutboxRelayOptions {
   progressTopic: string;
   database: ClientConfig;
   metrics: RegsyncMetrics;
+  /** Rows per Kafka transaction at most (default 2,000). */
   batchSize?: number;
+  /** Payload bytes per Kafka transaction at most (default 512 KiB); a batch holds at least one row. */
+  batchBytes?: number;
   /** Fallback poll interval when no NOTIFY arrives. */
   pollMs?: number;
+}
+
+/** A batch whose Kafka transaction is being committed, and the update that will mark its rows published. */
+interface InFlight {
+  rows: OutboxRow[];
+  committed: Promise<void>;
 }
 
 interface OutboxRow {
@@ -39,10 +48,16 @@ const STANDBY_RETRY_MS = 2_000;
  * marker naming its row ids; the rows are marked published afterwards. After a crash between the Kafka commit
  * and that update, the relay reads its last committed marker first, so a row is never published twice or
  * skipped. Per-subject order holds because a subject's rows get their ids in version order (outbox.ts).
+ *
+ * Pipelined, still single flight on Kafka: the next batch is read while the previous transaction commits, and a
+ * batch's rows are marked published while the next batch is being sent. A transaction commits only after the
+ * previous batch's rows are marked, so the last committed marker always names the only rows that may be sent
+ * but not marked, which is what recovery relies on.
  */
 export class OutboxRelay {
   private readonly logger = new Logger(OutboxRelay.name);
   private readonly batchSize: number;
+  private readonly batchBytes: number;
   private readonly pollMs: number;
   private client?: Client;
   private producer?: Producer;
@@ -57,7 +72,8 @@ export class OutboxRelay {
     private readonly kafka: Kafka,
     private readonly options: OutboxRelayOptions,
   ) {
-    this.batchSize = options.batchSize ?? 500;
+    this.batchSize = options.batchSize ?? 2_000;
+    this.batchBytes = options.batchBytes ?? 512 * 1024;
     this.pollMs = options.pollMs ?? 1_000;
   }
 
@@ -190,28 +206,76 @@ export class OutboxRelay {
   }
 
   /**
-   * Single flight: one batch at a time on the one transactional producer. A NOTIFY while a batch is out only sets
-   * `notified`, so the loop reads again right after it instead of sleeping.
+   * Single flight: one Kafka transaction at a time on the one transactional producer. A NOTIFY while a batch is out
+   * only sets `notified`, so the loop reads again right after it instead of sleeping.
    */
   private async publishUntilStopped(): Promise<void> {
-    while (!this.stopping) {
-      this.notified = false;
-      const { rows } = await this.db().query<OutboxRow>(
-        'select id, event_type, topic, record_key, payload, headers from regsync_outbox where published_at is null order by id limit $1',
-        [this.batchSize],
-      );
-      await this.updateBacklogMetrics(rows.length === 0);
-      if (rows.length === 0) {
-        await this.waitForWork();
-        continue;
+    let inFlight: InFlight | undefined;
+    let marked: Promise<void> = Promise.resolve();
+    try {
+      while (!this.stopping) {
+        this.notified = false;
+        // Read while the previous transaction commits; its rows are still unpublished in the table, so skip them.
+        let rows = await this.readBatch(inFlight?.rows ?? []);
+        if (inFlight) {
+          await inFlight.committed;
+          // At a low rate, rows committed during that commit would otherwise wait a whole round: read again.
+          if (this.notified && rows.length < this.batchSize) {
+            this.notified = false;
+            rows = await this.readBatch(inFlight.rows);
+          }
+          marked = this.markPublished(inFlight.rows);
+          // Awaited before the next commit (or below); a failure before that must not count as unhandled.
+          marked.catch(() => undefined);
+          inFlight = undefined;
+        }
+        await this.updateBacklogMetrics(rows.length === 0);
+        if (rows.length === 0) {
+          await marked;
+          await this.waitForWork();
+          continue;
+        }
+        const committed = this.publish(rows, marked);
+        // Awaited in the next round (or below); this only keeps an early failure from counting as unhandled.
+        committed.catch(() => undefined);
+        inFlight = { rows, committed };
       }
-      await this.publish(rows);
-      await this.db().query('update regsync_outbox set published_at = now() where id = any($1::bigint[])', [rows.map((row) => row.id)]);
-      for (const row of rows) this.options.metrics.eventsProduced.inc({ event_type: row.event_type });
+    } finally {
+      // Stopping, or failing: finish what is out. After a failure the restart's recovery marks what was committed.
+      if (inFlight) {
+        const { rows, committed } = inFlight;
+        marked = marked.then(() => committed).then(() => this.markPublished(rows));
+      }
+      await marked;
     }
   }
 
-  private async publish(rows: OutboxRow[]): Promise<void> {
+  /** The oldest unpublished rows up to the batch limits, without the rows of `exclude` (sent, not yet marked). */
+  private async readBatch(exclude: OutboxRow[]): Promise<OutboxRow[]> {
+    const ranges = rangesOf(exclude.map((row) => row.id));
+    const { rows } = await this.db().query<OutboxRow>(
+      `select id, event_type, topic, record_key, payload, headers from (
+         select *, sum(octet_length(payload)) over (order by id rows unbounded preceding) as bytes_through
+         from regsync_outbox
+         where published_at is null
+           and not exists (select from unnest($3::bigint[], $4::bigint[]) as sent (first, last) where id between sent.first and sent.last)
+         order by id
+         limit $1
+       ) as batch
+       where bytes_through - octet_length(payload) < $2
+       order by id`,
+      [this.batchSize, this.batchBytes, ranges.map(([first]) => first), ranges.map(([, last]) => last)],
+    );
+    return rows;
+  }
+
+  private async markPublished(rows: OutboxRow[]): Promise<void> {
+    await this.db().query('update regsync_outbox set published_at = now() where id = any($1::bigint[])', [rows.map((row) => row.id)]);
+    for (const row of rows) this.options.metrics.eventsProduced.inc({ event_type: row.event_type });
+  }
+
+  /** Sends `rows` and their progress marker in one Kafka transaction, and commits it once `previousMarked` is done. */
+  private async publish(rows: OutboxRow[], previousMarked: Promise<void>): Promise<void> {
     const byTopic = new Map<string, TopicMessages>();
     for (const row of rows) {
       let topicMessages = byTopic.get(row.topic);
@@ -225,6 +289,8 @@ export class OutboxRelay {
         acks: -1,
         topicMessages: [...byTopic.values(), { topic: this.options.progressTopic, messages: [{ key: this.options.relayId, value: JSON.stringify(marker) }] }],
       });
+      // Recovery marks only the last committed marker's rows: the previous batch must be marked before this commit.
+      await previousMarked;
       await transaction.commit();
     } catch (error) {
       await transaction.abort().catch(() => undefined);

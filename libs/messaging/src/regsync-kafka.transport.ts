@@ -98,6 +98,11 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
       this.consumerState = { healthy: false, detail: `crashed${payload.restart ? ' (restarting)' : ''}: ${payload.error.message}` };
     });
     consumer.on(consumer.events.STOP, () => (this.consumerState = { healthy: false, detail: 'stopped' }));
+    // A fetch that holds only records the consumer skips (transaction markers, aborted records) never reaches
+    // eachBatch; kafkajs moves its position past them but, without autoCommit, commits nothing. Commit that too.
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (payload.batchSize === 0 && payload.firstOffset !== null) void this.commitSkipped(payload.topic, payload.partition, payload.lastOffset, payload.highWatermark);
+    });
     await consumer.connect();
     // A new group reads every topic from its beginning: a register is built from the whole log.
     await consumer.subscribe({ topics, fromBeginning: true });
@@ -129,14 +134,17 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
       const result = await this.applyChunk(batch, batch.messages.slice(next, next + MESSAGES_PER_TRANSACTION), attempts, isolated);
       if (result.committed > 0) {
         next += result.committed;
-        const last = batch.messages[next - 1];
-        resolveOffset(last.offset);
-        await this.commitOffset(batch, last.offset);
+        // After the batch's last message come at most records the consumer skips: with transactional producers at
+        // least the commit marker. Committing past them lets the group's lag reach 0 at rest.
+        const last = next === batch.messages.length ? batch.lastOffset() : batch.messages[next - 1].offset;
+        resolveOffset(last);
+        await this.commitOffset(batch.topic, batch.partition, last);
       }
       if (result.retry) await this.backoff(attempts.get(batch.messages[next].offset) ?? 1, heartbeat);
       else await heartbeat();
     }
-    const lastDone = next > 0 ? BigInt(batch.messages[next - 1].offset) + 1n : BigInt(batch.firstOffset() ?? batch.highWatermark);
+    const lastDone =
+      next === batch.messages.length ? BigInt(batch.lastOffset()) + 1n : next > 0 ? BigInt(batch.messages[next - 1].offset) + 1n : BigInt(batch.firstOffset() ?? batch.highWatermark);
     this.options.metrics.consumerLag.set({ group: this.consumerGroup, topic: batch.topic, partition: String(batch.partition) }, Number(BigInt(batch.highWatermark) - lastDone));
     stopBatchTimer();
   }
@@ -211,13 +219,24 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     }
   }
 
-  private async commitOffset(batch: Batch, offset: string): Promise<void> {
+  private async commitOffset(topic: string, partition: number, offset: string): Promise<void> {
     try {
-      await this.consumer?.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(offset) + 1n).toString() }]);
+      await this.consumer?.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
     } catch (error) {
       // The database already holds the effects; a redelivery after a rebalance is a duplicate for the inbox.
-      this.logger.warn(`${batch.topic}[${batch.partition}]: offset commit failed: ${(error as Error).message}`);
+      this.logger.warn(`${topic}[${partition}]: offset commit failed: ${(error as Error).message}`);
     }
+  }
+
+  /**
+   * Commits past a fetch of skipped records only (`lastOffset` is its last record). kafkajs hands a partition its
+   * next fetch only after the previous batch was handled, and with read_committed a fetch ends at the last stable
+   * offset, so nothing before `lastOffset` is left to apply and no open transaction's record is passed over.
+   */
+  private async commitSkipped(topic: string, partition: number, lastOffset: string, highWatermark: string): Promise<void> {
+    if (this.closing) return;
+    await this.commitOffset(topic, partition, lastOffset);
+    this.options.metrics.consumerLag.set({ group: this.consumerGroup, topic, partition: String(partition) }, Number(BigInt(highWatermark) - BigInt(lastOffset) - 1n));
   }
 
   private async backoff(attempt: number, heartbeat: () => Promise<void>): Promise<void> {

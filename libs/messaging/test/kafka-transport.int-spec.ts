@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Partitioners, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventCodec } from '@regsync/contracts/event-codec';
-import { consumerGroupOf, deadLetterTopicOf } from '@regsync/contracts/topic-catalog';
+import { consumerGroupOf, deadLetterTopicOf, namespaced, topicOf } from '@regsync/contracts/topic-catalog';
 import { deadLetterInfo } from '@regsync/messaging/dead-letters';
 import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
@@ -122,4 +122,46 @@ describe('RegsyncKafkaTransport', () => {
     )) as { outcome: string }[];
     expect(outcomes.map((row) => row.outcome)).toEqual(['applied', 'applied']);
   }, 30_000);
+  it('commits past the transaction markers, so the group shows no lag once every event is applied', async () => {
+    const subjects = Array.from({ length: 12 }, (_, n) => subjectId(100 + n));
+    const transactional = env.kafka.producer({ transactionalId: `test-${env.namespace}-lag`, idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    await transactional.connect();
+    try {
+      // Each transaction leaves a commit marker (a control record) after its last event on every partition it wrote.
+      for (let version = 1; version <= 3; version++) {
+        const transaction = await transactional.transaction();
+        for (const subject of subjects) await produceEvents(transaction, codec, env.namespace, subject, [eventOf(personDraft(subject, version), version)]);
+        await transaction.commit();
+      }
+      // An aborted transaction: its events and its abort marker are skipped, and the offsets must move past them too.
+      const aborted = await transactional.transaction();
+      for (const subject of subjects) await produceEvents(aborted, codec, env.namespace, subject, [eventOf(personDraft(subject, 4, 'ABORTED'), 4)]);
+      await aborted.abort();
+    } finally {
+      await transactional.disconnect();
+    }
+    const appliedCount = async () => ((await dataSource.query('select count(*)::int as count from applied_events where subject_id = any($1)', [subjects])) as { count: number }[])[0].count;
+    await waitFor('36 applied events', async () => (await appliedCount()) === 36, 15_000);
+
+    const topic = namespaced(topicOf('NameChanged').name, env.namespace);
+    const admin = env.kafka.admin();
+    await admin.connect();
+    let offsets: { partition: number; committed: string; end: string }[] = [];
+    try {
+      await waitFor('committed offsets at the log end of every partition', async () => {
+        const [ends, [committed]] = await Promise.all([
+          admin.fetchTopicOffsets(topic),
+          admin.fetchOffsets({ groupId: consumerGroupOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace), topics: [topic] }),
+        ]);
+        offsets = ends.map(({ partition, high }) => ({ partition, end: high, committed: committed.partitions.find((entry) => entry.partition === partition)?.offset ?? '-1' }));
+        return offsets.every(({ committed, end }) => end === '0' || committed === end);
+      }, 15_000).catch((error: Error) => {
+        throw new Error(`${error.message}: ${JSON.stringify(offsets)}`);
+      });
+    } finally {
+      await admin.disconnect();
+    }
+    expect(offsets.filter(({ end }) => end !== '0').length).toBeGreaterThan(1);
+    expect(await appliedCount()).toBe(36);
+  }, 45_000);
 });

@@ -119,6 +119,64 @@ describe('outbox relay', () => {
     expect(transactions.committed).toBeGreaterThanOrEqual(18);
   }, 60_000);
 
+  it('keeps every Kafka transaction within the byte budget, and still sends a row larger than the budget', async () => {
+    const kafka = new Kafka({ clientId: `relay-${env.namespace}`, brokers: env.brokers, logLevel: logLevel.NOTHING });
+    const batches: number[][] = [];
+    const createProducer = kafka.producer.bind(kafka);
+    kafka.producer = (config) => {
+      const producer: Producer = createProducer(config);
+      const begin = producer.transaction.bind(producer);
+      producer.transaction = async () => {
+        const transaction = await begin();
+        const sendBatch = transaction.sendBatch.bind(transaction);
+        transaction.sendBatch = (batch) => {
+          const events = (batch.topicMessages ?? []).filter(({ topic }) => topic !== namespaced(OUTBOX_PROGRESS_TOPIC, env.namespace));
+          batches.push(events.flatMap(({ messages }) => messages.map((message) => (message.value as Buffer).length)));
+          return sendBatch(batch);
+        };
+        return transaction;
+      };
+      return producer;
+    };
+    const drafts = Array.from({ length: 30 }, (_, n) => personDraft(subjectId(2_000 + (n % 5)), n));
+    await dataSource.transaction((manager) => outbox.appendMany(manager, drafts));
+    const [{ bytes }] = (await dataSource.query('select max(octet_length(payload))::int as bytes from regsync_outbox where published_at is null')) as { bytes: number }[];
+    const relay = new OutboxRelay(kafka, {
+      relayId: `regsync-relay.${env.namespace}.${TEST_APP}.${TEST_INSTANCE_KEY}`,
+      progressTopic: namespaced(OUTBOX_PROGRESS_TOPIC, env.namespace),
+      database: { connectionString: databaseUrl(env.databaseUrl, testDatabaseName(env.namespace)) },
+      metrics: new RegsyncMetrics(),
+      batchBytes: bytes * 3,
+    });
+    relay.start();
+    try {
+      await waitFor('the outbox to be published', async () => (await unpublished()) === 0, 30_000);
+    } finally {
+      await relay.stop();
+    }
+    expect(batches.flat().length).toBe(30);
+    for (const sizes of batches) expect(sizes.slice(0, -1).reduce((sum, size) => sum + size, 0)).toBeLessThan(bytes * 3);
+    expect(Math.max(...batches.map((sizes) => sizes.length))).toBeLessThanOrEqual(4);
+
+    // One row over the budget goes out alone rather than never.
+    batches.length = 0;
+    const tiny = new OutboxRelay(kafka, {
+      relayId: `regsync-relay.${env.namespace}.${TEST_APP}.${TEST_INSTANCE_KEY}`,
+      progressTopic: namespaced(OUTBOX_PROGRESS_TOPIC, env.namespace),
+      database: { connectionString: databaseUrl(env.databaseUrl, testDatabaseName(env.namespace)) },
+      metrics: new RegsyncMetrics(),
+      batchBytes: 1,
+    });
+    await dataSource.transaction((manager) => outbox.appendMany(manager, [personDraft(subjectId(2_010), 0), personDraft(subjectId(2_010), 1)]));
+    tiny.start();
+    try {
+      await waitFor('the outbox to be published', async () => (await unpublished()) === 0, 30_000);
+    } finally {
+      await tiny.stop();
+    }
+    expect(batches.map((sizes) => sizes.length)).toEqual([1, 1]);
+  }, 60_000);
+
   async function appendEvents(): Promise<void> {
     const next = Array.from({ length: SUBJECTS }, () => 0);
     const writer = async (worker: number) => {

@@ -4,8 +4,11 @@ import { EventType, RegsyncEvent } from '@regsync/contracts/generated/events';
 import { namespaced, topicOf } from '@regsync/contracts/topic-catalog';
 import { KAFKA_HEADERS } from '@regsync/messaging/kafka-headers';
 
-/** Produces events as the relay would (same key, bytes and headers); a Buffer is produced as-is (a poison message). */
-export async function produceEvents(producer: Producer, codec: EventCodec, namespace: string, key: string, events: (RegsyncEvent | Buffer)[]): Promise<void> {
+/**
+ * Produces events as the relay would (same key, bytes and headers); a Buffer is produced as-is (a poison message).
+ * `producer` may be a transaction of a transactional producer.
+ */
+export async function produceEvents(producer: Pick<Producer, 'send'>, codec: EventCodec, namespace: string, key: string, events: (RegsyncEvent | Buffer)[]): Promise<void> {
   await producer.send({
     topic: namespaced(topicOf('NameChanged').name, namespace),
     acks: -1,
