@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { RegsyncEvent } from '@regsync/contracts/generated/events';
 import { EventRejectedError } from '@regsync/messaging/event-rejected-error';
+import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
 import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
 import { RegisterRejection } from '@regsync/register-domain/registers/register-rejection';
 import { admittedTransfers, type AdmittedTransfer } from './transfer-admission';
@@ -13,6 +14,15 @@ import { TransferLog } from './transfer-log';
  * not yet written; it is written with the log rows.
  */
 export type ChangeOutcome = 'applied' | 'nothing-to-apply' | RegisterWrite;
+
+/**
+ * What a register change did with a batch of admitted events: for each event, whether it stores something (only
+ * those are logged), and the one write, not yet sent, that stores them all (none when none stores anything).
+ */
+export interface BatchChangeOutcome {
+  stored: boolean[];
+  write?: RegisterWrite;
+}
 
 /**
  * Runs a register change for an admitted event and logs the transfer, both in the inbox transaction, so a
@@ -35,5 +45,22 @@ export class AdmittedTransferHandler {
     if (outcome === 'applied') await this.transferLog.record(context.manager, event, transfers);
     else await this.transferLog.recordWithWrite(context.manager, event, transfers, outcome);
     return 'applied';
+  }
+
+  /**
+   * `apply` for the events of an `@EventBatchPattern` handler: the register write and all log rows in one statement.
+   * A RegisterRejection of any event fails the whole batch, so that the per-event fallback dead-letters that one alone.
+   */
+  async applyAll(events: RegsyncEvent[], context: RegsyncBatchContext, change: (manager: EntityManager) => Promise<BatchChangeOutcome>): Promise<void> {
+    let outcome: BatchChangeOutcome;
+    try {
+      outcome = await change(context.manager);
+    } catch (error) {
+      if (error instanceof RegisterRejection) throw new EventRejectedError(error.code, error.reason);
+      throw error;
+    }
+    if (!outcome.write) return;
+    const applied = events.flatMap((event, index) => (outcome.stored[index] ? [{ event, transfers: admittedTransfers(context.events[index].admission) }] : []));
+    await this.transferLog.recordAllWithWrite(context.manager, applied, outcome.write);
   }
 }

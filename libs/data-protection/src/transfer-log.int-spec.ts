@@ -70,6 +70,26 @@ describe('the transfer log in PostgreSQL', () => {
     expect(eventIds).not.toContain(failed.envelope.eventId);
   });
 
+  it('writes a batch of register changes and all their log rows in one statement, the rows being those of one event at a time', async () => {
+    await dataSource.query('create table register_batch_rows (idnr text primary key)');
+    const write = { sql: 'insert into register_batch_rows (idnr) select * from unnest($1::text[])', parameters: [['36574261809']] };
+    const transferredAt = new Date('2026-11-25T12:00:00Z');
+    const single = registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e06');
+    const batch = [registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e07'), registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e08')];
+    const transfersOf = (event: ResidenceRegistered) => admittedTransfers(transferAdmission({ level: 'FEDERAL', instanceKey: 'DE' })(event));
+    await dataSource.transaction(async (manager) => {
+      await log.record(manager, single, transfersOf(single), transferredAt);
+      await log.recordAllWithWrite(manager, batch.map((event) => ({ event, transfers: transfersOf(event) })), write, transferredAt);
+    });
+
+    expect(await dataSource.query('select idnr from register_batch_rows')).toEqual([{ idnr: '36574261809' }]);
+    const rows = await log.forIdnr('36574261809');
+    const byEvent = (eventId: string) => rows.filter((row) => row.eventId === eventId).map(({ eventId: _eventId, ...row }) => row);
+    expect(byEvent(batch[0].envelope.eventId)).toEqual(byEvent(single.envelope.eventId));
+    expect(byEvent(batch[1].envelope.eventId)).toEqual(byEvent(single.envelope.eventId));
+    expect(byEvent(single.envelope.eventId)).toHaveLength(1);
+  });
+
   it('the retention job deletes entries older than two years and keeps the rest', async () => {
     const now = new Date('2026-11-25T12:00:00Z');
     const transfers = admittedTransfers(transferAdmission({ level: 'FEDERAL', instanceKey: 'DE' })(registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e02')));

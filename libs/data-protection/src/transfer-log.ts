@@ -32,21 +32,35 @@ export class TransferLog {
    * (a parcel's owners, or the person). A parcel without owners carries no personal data and is not logged.
    */
   async record(manager: EntityManager, event: RegsyncEvent, transfers: AdmittedTransfer[], transferredAt = new Date()): Promise<void> {
-    const values = logValues(event, transfers, transferredAt);
+    const rows = logRows(event, transfers, transferredAt);
     // A plain multi-row insert: nothing is read back (the entity insert would return the generated ids).
-    if (values.length > 0) await manager.query(insertRows(values.length / TRANSFER_LOG_COLUMNS.length, 0), values);
+    if (rows.length > 0) await manager.query(insertRows(rows.length, 0), rows.flat());
   }
 
   /** Like `record`, in one statement with the register write that applies the transfers (one round trip for both). */
   async recordWithWrite(manager: EntityManager, event: RegsyncEvent, transfers: AdmittedTransfer[], write: RegisterWrite, transferredAt = new Date()): Promise<void> {
-    const values = logValues(event, transfers, transferredAt);
-    if (values.length === 0) {
+    const rows = logRows(event, transfers, transferredAt);
+    if (rows.length === 0) {
       await manager.query(write.sql, write.parameters);
       return;
     }
     // A data-modifying WITH runs exactly once, whether or not the insert reads it.
-    const sql = `with register_write as (${write.sql}) ${insertRows(values.length / TRANSFER_LOG_COLUMNS.length, write.parameters.length)}`;
-    await manager.query(sql, [...write.parameters, ...values]);
+    const sql = `with register_write as (${write.sql}) ${insertRows(rows.length, write.parameters.length)}`;
+    await manager.query(sql, [...write.parameters, ...rows.flat()]);
+  }
+
+  /**
+   * `recordWithWrite` for a batch: one register write that applies the transfers of all `applied` events, sent in
+   * one statement with all their log rows, whose parameters are one array per column (any number of rows).
+   */
+  async recordAllWithWrite(manager: EntityManager, applied: { event: RegsyncEvent; transfers: AdmittedTransfer[] }[], write: RegisterWrite, transferredAt = new Date()): Promise<void> {
+    const rows = applied.flatMap(({ event, transfers }) => logRows(event, transfers, transferredAt));
+    if (rows.length === 0) {
+      await manager.query(write.sql, write.parameters);
+      return;
+    }
+    const columns = TRANSFER_LOG_COLUMNS.map(({ name }, column) => rows.map((row) => (name === 'fields' ? textArrayLiteral(row[column] as string[]) : row[column])));
+    await manager.query(`with register_write as (${write.sql}) ${insertUnnested(write.parameters.length)}`, [...write.parameters, ...columns]);
   }
 
   /** A newborn's transfers were logged under the birth registration id; once the IdNr exists, they belong to it. */
@@ -67,41 +81,57 @@ export class TransferLog {
 }
 
 const TRANSFER_LOG_COLUMNS = [
-  'event_id',
-  'event_type',
-  'correlation_id',
-  'idnr',
-  'subject_id',
-  'sender_level',
-  'sender_instance',
-  'sender_register',
-  'recipient_level',
-  'recipient_instance',
-  'recipient_register',
-  'fields',
-  'legal_basis',
-  'purpose',
-  'transferred_at',
+  { name: 'event_id', type: 'uuid' },
+  { name: 'event_type', type: 'text' },
+  { name: 'correlation_id', type: 'text' },
+  { name: 'idnr', type: 'text' },
+  { name: 'subject_id', type: 'text' },
+  { name: 'sender_level', type: 'text' },
+  { name: 'sender_instance', type: 'text' },
+  { name: 'sender_register', type: 'text' },
+  { name: 'recipient_level', type: 'text' },
+  { name: 'recipient_instance', type: 'text' },
+  { name: 'recipient_register', type: 'text' },
+  { name: 'fields', type: 'text[]' },
+  { name: 'legal_basis', type: 'text' },
+  { name: 'purpose', type: 'text' },
+  { name: 'transferred_at', type: 'timestamptz' },
 ];
+const COLUMN_NAMES = TRANSFER_LOG_COLUMNS.map(({ name }) => name).join(', ');
 
 /** The insert of `rows` log rows whose parameters follow the first `offset` ones. */
 function insertRows(rows: number, offset: number): string {
   const width = TRANSFER_LOG_COLUMNS.length;
   const tuples = Array.from({ length: rows }, (_, row) => `(${TRANSFER_LOG_COLUMNS.map((_column, column) => `$${offset + row * width + column + 1}`).join(', ')})`);
-  return `insert into transfer_log (${TRANSFER_LOG_COLUMNS.join(', ')}) values ${tuples.join(', ')}`;
+  return `insert into transfer_log (${COLUMN_NAMES}) values ${tuples.join(', ')}`;
 }
 
 /**
- * The parameters of the log rows, in TRANSFER_LOG_COLUMNS order: one row per receiving register and IdNr concerned
+ * The insert of log rows given as one array parameter per column after the first `offset` parameters. unnest would
+ * flatten a text[][], so `fields` comes as the text of each row's array and is cast back.
+ */
+function insertUnnested(offset: number): string {
+  const arrays = TRANSFER_LOG_COLUMNS.map(({ type }, column) => `$${offset + column + 1}::${type === 'text[]' ? 'text' : type}[]`);
+  const selected = TRANSFER_LOG_COLUMNS.map(({ name, type }) => (type === 'text[]' ? `${name}::text[]` : name));
+  return `insert into transfer_log (${COLUMN_NAMES}) select ${selected.join(', ')} from unnest(${arrays.join(', ')}) as log_row (${COLUMN_NAMES})`;
+}
+
+/** PostgreSQL's text form of a text[]: every element quoted, `"` and `\` escaped. */
+function textArrayLiteral(values: string[]): string {
+  return `{${values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+}
+
+/**
+ * The log rows, each its parameters in TRANSFER_LOG_COLUMNS order: one row per receiving register and IdNr concerned
  * (a parcel's owners, or the person). A parcel without owners carries no personal data and is not logged.
  */
-function logValues(event: RegsyncEvent, transfers: AdmittedTransfer[], transferredAt: Date): unknown[] {
+function logRows(event: RegsyncEvent, transfers: AdmittedTransfer[], transferredAt: Date): unknown[][] {
   const { envelope } = event;
-  const values: unknown[] = [];
+  const rows: unknown[][] = [];
   for (const transfer of transfers) {
     const fields = Object.keys(transfer.payload).filter((field) => field !== 'envelope');
     for (const idnr of personsConcerned(event, transfer)) {
-      values.push(
+      rows.push([
         envelope.eventId,
         envelope.eventType,
         envelope.correlationId,
@@ -117,10 +147,10 @@ function logValues(event: RegsyncEvent, transfers: AdmittedTransfer[], transferr
         transfer.route.legalBasis,
         transfer.route.purpose,
         transferredAt,
-      );
+      ]);
     }
   }
-  return values;
+  return rows;
 }
 
 function personsConcerned(event: RegsyncEvent, transfer: AdmittedTransfer): (string | null)[] {

@@ -2,6 +2,8 @@ import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { DeathRecorded, NameChanged, ResidenceRegistered } from '@regsync/contracts/generated/events';
 import { AdmittedTransferHandler } from '@regsync/data-protection/admitted-transfer-handler';
+import { EventBatchPattern } from '@regsync/messaging/event-batch-pattern';
+import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
 import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
 import { BaseDataService } from './base-data.service';
 
@@ -12,6 +14,12 @@ export class BaseDataEventsHandler {
     private readonly baseData: BaseDataService,
     private readonly transfers: AdmittedTransferHandler,
   ) {}
+
+  // The fast path for the most frequent event; the handler below applies one event at a time when a batch fails.
+  @EventBatchPattern('ResidenceRegistered')
+  async onResidencesRegistered(events: ResidenceRegistered[], context: RegsyncBatchContext): Promise<void> {
+    await this.transfers.applyAll(events, context, (manager) => this.baseData.applyResidences(manager, events));
+  }
 
   @EventPattern('ResidenceRegistered')
   async onResidenceRegistered(@Payload() event: ResidenceRegistered, @Ctx() context: RegsyncEventContext): Promise<void> {

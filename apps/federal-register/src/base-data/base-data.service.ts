@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { DeathRecorded, NameChanged, ResidenceRegistered } from '@regsync/contracts/generated/events';
-import type { ChangeOutcome } from '@regsync/data-protection/admitted-transfer-handler';
+import type { BatchChangeOutcome, ChangeOutcome } from '@regsync/data-protection/admitted-transfer-handler';
 import { assertIdnr } from '@regsync/register-domain/idnr';
 import { applyResidenceToBaseData, changeBaseDataName, recordBaseDataDeath, type IdnrBaseData } from '@regsync/register-domain/registers/idnr-base-data';
 import { IdnrBaseDataEntity } from './idnr-base-data.entity';
@@ -13,6 +13,11 @@ export class BaseDataService {
 
   async applyResidence(manager: EntityManager, residence: ResidenceRegistered): Promise<ChangeOutcome> {
     return this.change(manager, residence.idnr, (existing) => applyResidenceToBaseData(existing, residence));
+  }
+
+  /** `applyResidence` for a batch, in order: one locking read and one write for all of them. */
+  async applyResidences(manager: EntityManager, residences: ResidenceRegistered[]): Promise<BatchChangeOutcome> {
+    return this.changeAll(manager, residences, applyResidenceToBaseData);
   }
 
   async applyNameChange(manager: EntityManager, change: NameChanged): Promise<ChangeOutcome> {
@@ -34,16 +39,32 @@ export class BaseDataService {
     // One locking read here and one plain write, which the transfer handler sends with the transfer log rows
     // (`save` would select the row a second time).
     const [existing] = (await manager.query(SELECT_FOR_UPDATE, [idnr])) as IdnrBaseData[];
-    return { sql: existing ? UPDATE : INSERT, parameters: columnValues(apply(existing)) };
+    return { sql: existing ? UPDATE : INSERT, parameters: [...columnValues(apply(existing)), new Date()] };
+  }
+
+  /**
+   * `change` for many events: their subjects locked in one read (in IdNr order, so two batches cannot deadlock), each
+   * event applied to the result of the one before it of its subject, and every changed row upserted in one write.
+   */
+  private async changeAll<E extends { idnr: string }>(manager: EntityManager, events: E[], apply: (existing: IdnrBaseData | undefined, event: E) => IdnrBaseData): Promise<BatchChangeOutcome> {
+    const idnrs = [...new Set(events.map((event) => event.idnr))].sort();
+    const current = new Map(((await manager.query(SELECT_ALL_FOR_UPDATE, [idnrs])) as IdnrBaseData[]).map((data) => [data.idnr, data]));
+    for (const event of events) current.set(event.idnr, apply(current.get(event.idnr), event));
+    const rows = idnrs.map((idnr) => columnValues(current.get(idnr)!));
+    return { stored: events.map(() => true), write: { sql: UPSERT_ALL, parameters: [...COLUMN_TYPES.map((_type, column) => rows.map((row) => row[column])), new Date()] } };
   }
 }
 
-const SELECT_FOR_UPDATE = `
+const SELECTED = `
   select idnr, birth_registration_id as "birthRegistrationId", family_name as "familyName", given_names as "givenNames",
          previous_family_names as "previousFamilyNames", sex, to_char(date_of_birth, 'YYYY-MM-DD') as "dateOfBirth",
          place_of_birth as "placeOfBirth", address, to_char(moved_in_on, 'YYYY-MM-DD') as "movedInOn", status,
          to_char(date_of_death, 'YYYY-MM-DD') as "dateOfDeath"
-    from idnr_base_data where idnr = $1 for update`;
+    from idnr_base_data`;
+
+const SELECT_FOR_UPDATE = `${SELECTED} where idnr = $1 for update`;
+
+const SELECT_ALL_FOR_UPDATE = `${SELECTED} where idnr = any($1::text[]) order by idnr for update`;
 
 const INSERT = `
   insert into idnr_base_data (idnr, birth_registration_id, family_name, given_names, previous_family_names, sex, date_of_birth,
@@ -56,7 +77,18 @@ const UPDATE = `
          place_of_birth = $8, address = $9, moved_in_on = $10, status = $11, date_of_death = $12, updated_at = $13
    where idnr = $1`;
 
-/** The parameters of INSERT and UPDATE, in their column order (updated_at last). */
+const COLUMNS = ['idnr', 'birth_registration_id', 'family_name', 'given_names', 'previous_family_names', 'sex', 'date_of_birth', 'place_of_birth', 'address', 'moved_in_on', 'status', 'date_of_death'];
+const COLUMN_TYPES = ['text', 'text', 'text', 'text', 'jsonb', 'text', 'date', 'text', 'jsonb', 'date', 'text', 'date'];
+
+/** Rows given as one array per column (in COLUMNS order), then updated_at; each IdNr at most once. */
+const UPSERT_ALL = `
+  insert into idnr_base_data (${COLUMNS.join(', ')}, updated_at)
+  select *, $${COLUMNS.length + 1}::timestamptz from unnest(${COLUMN_TYPES.map((type, column) => `$${column + 1}::${type}[]`).join(', ')})
+  on conflict (idnr) do update set ${COLUMNS.slice(1)
+    .map((column) => `${column} = excluded.${column}`)
+    .join(', ')}, updated_at = excluded.updated_at`;
+
+/** The row's values in COLUMNS order: the parameters of INSERT and UPDATE but updated_at. */
 function columnValues(data: IdnrBaseData): unknown[] {
   return [
     data.idnr,
@@ -71,6 +103,5 @@ function columnValues(data: IdnrBaseData): unknown[] {
     data.movedInOn,
     data.status,
     data.dateOfDeath,
-    new Date(),
   ];
 }

@@ -2,6 +2,8 @@ import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { DeathRecorded, MovedOut, NameChanged, ResidenceRegistered } from '@regsync/contracts/generated/events';
 import { AdmittedTransferHandler } from '@regsync/data-protection/admitted-transfer-handler';
+import { EventBatchPattern } from '@regsync/messaging/event-batch-pattern';
+import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
 import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
 import { StateResidentsService } from './state-residents.service';
 
@@ -12,6 +14,12 @@ export class StateResidentEventsHandler {
     private readonly residents: StateResidentsService,
     private readonly transfers: AdmittedTransferHandler,
   ) {}
+
+  // The fast path for the most frequent event; the handler below applies one event at a time when a batch fails.
+  @EventBatchPattern('ResidenceRegistered')
+  async onResidencesRegistered(events: ResidenceRegistered[], context: RegsyncBatchContext): Promise<void> {
+    await this.transfers.applyAll(events, context, (manager) => this.residents.applyResidences(manager, events));
+  }
 
   @EventPattern('ResidenceRegistered')
   async onResidenceRegistered(@Payload() event: ResidenceRegistered, @Ctx() context: RegsyncEventContext): Promise<void> {

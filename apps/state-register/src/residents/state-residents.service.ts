@@ -1,7 +1,7 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { DeathRecorded, MovedOut, NameChanged, ResidenceRegistered } from '@regsync/contracts/generated/events';
-import type { ChangeOutcome } from '@regsync/data-protection/admitted-transfer-handler';
+import type { BatchChangeOutcome, ChangeOutcome } from '@regsync/data-protection/admitted-transfer-handler';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '@regsync/messaging/messaging-options';
 import { assertIdnr } from '@regsync/register-domain/idnr';
 import {
@@ -27,6 +27,11 @@ export class StateResidentsService {
 
   async applyResidence(manager: EntityManager, residence: ResidenceRegistered): Promise<ChangeOutcome> {
     return this.change(manager, residence.idnr, (existing) => applyResidenceToStateResident(existing, residence, this.land));
+  }
+
+  /** `applyResidence` for a batch, in order: one locking read and one write for all of them. */
+  async applyResidences(manager: EntityManager, residences: ResidenceRegistered[]): Promise<BatchChangeOutcome> {
+    return this.changeAll(manager, residences, (existing, residence) => applyResidenceToStateResident(existing, residence, this.land));
   }
 
   async applyMovedOut(manager: EntityManager, movedOut: MovedOut): Promise<ChangeOutcome> {
@@ -60,16 +65,45 @@ export class StateResidentsService {
     const [existing] = (await manager.query(SELECT_FOR_UPDATE, [idnr])) as StateResident[];
     const next = apply(existing);
     if (!next || next === existing) return 'nothing-to-apply';
-    return { sql: existing ? UPDATE : INSERT, parameters: columnValues(next) };
+    return { sql: existing ? UPDATE : INSERT, parameters: [...columnValues(next), new Date()] };
+  }
+
+  /**
+   * `change` for many events: their subjects locked in one read (in IdNr order, so two batches cannot deadlock), each
+   * event applied to the result of the one before it of its subject, and every changed row upserted in one write.
+   */
+  private async changeAll<E extends { idnr: string }>(
+    manager: EntityManager,
+    events: E[],
+    apply: (existing: StateResident | undefined, event: E) => StateResident | undefined,
+  ): Promise<BatchChangeOutcome> {
+    const idnrs = [...new Set(events.map((event) => event.idnr))].sort();
+    const current = new Map(((await manager.query(SELECT_ALL_FOR_UPDATE, [idnrs])) as StateResident[]).map((resident) => [resident.idnr, resident]));
+    const changed = new Map<string, StateResident>();
+    const stored = events.map((event) => {
+      const existing = current.get(event.idnr);
+      const next = apply(existing, event);
+      if (!next || next === existing) return false;
+      current.set(event.idnr, next);
+      changed.set(event.idnr, next);
+      return true;
+    });
+    if (changed.size === 0) return { stored };
+    const rows = idnrs.flatMap((idnr) => (changed.has(idnr) ? [columnValues(changed.get(idnr)!)] : []));
+    return { stored, write: { sql: UPSERT_ALL, parameters: [...COLUMN_TYPES.map((_type, column) => rows.map((row) => row[column])), new Date()] } };
   }
 }
 
-const SELECT_FOR_UPDATE = `
+const SELECTED = `
   select idnr, family_name as "familyName", given_names as "givenNames", sex,
          to_char(date_of_birth, 'YYYY-MM-DD') as "dateOfBirth", address, to_char(moved_in_on, 'YYYY-MM-DD') as "movedInOn",
          status, moved_away_to as "movedAwayTo", to_char(moved_away_on, 'YYYY-MM-DD') as "movedAwayOn",
          marital_status as "maritalStatus", to_char(date_of_death, 'YYYY-MM-DD') as "dateOfDeath"
-    from state_residents where idnr = $1 for update`;
+    from state_residents`;
+
+const SELECT_FOR_UPDATE = `${SELECTED} where idnr = $1 for update`;
+
+const SELECT_ALL_FOR_UPDATE = `${SELECTED} where idnr = any($1::text[]) order by idnr for update`;
 
 const INSERT = `
   insert into state_residents (idnr, family_name, given_names, sex, date_of_birth, address, moved_in_on, status,
@@ -82,7 +116,18 @@ const UPDATE = `
          moved_away_to = $9, moved_away_on = $10, marital_status = $11, date_of_death = $12, updated_at = $13
    where idnr = $1`;
 
-/** The parameters of INSERT and UPDATE, in their column order (updated_at last). */
+const COLUMNS = ['idnr', 'family_name', 'given_names', 'sex', 'date_of_birth', 'address', 'moved_in_on', 'status', 'moved_away_to', 'moved_away_on', 'marital_status', 'date_of_death'];
+const COLUMN_TYPES = ['text', 'text', 'text', 'text', 'date', 'jsonb', 'date', 'text', 'text', 'date', 'text', 'date'];
+
+/** Rows given as one array per column (in COLUMNS order), then updated_at; each IdNr at most once. */
+const UPSERT_ALL = `
+  insert into state_residents (${COLUMNS.join(', ')}, updated_at)
+  select *, $${COLUMNS.length + 1}::timestamptz from unnest(${COLUMN_TYPES.map((type, column) => `$${column + 1}::${type}[]`).join(', ')})
+  on conflict (idnr) do update set ${COLUMNS.slice(1)
+    .map((column) => `${column} = excluded.${column}`)
+    .join(', ')}, updated_at = excluded.updated_at`;
+
+/** The row's values in COLUMNS order: the parameters of INSERT and UPDATE but updated_at. */
 function columnValues(resident: StateResident): unknown[] {
   return [
     resident.idnr,
@@ -97,6 +142,5 @@ function columnValues(resident: StateResident): unknown[] {
     resident.movedAwayOn,
     resident.maritalStatus,
     resident.dateOfDeath,
-    new Date(),
   ];
 }
