@@ -1,17 +1,16 @@
 import { INestApplication, Logger } from '@nestjs/common';
-import { transformFile } from '@swc/core';
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { AddressInfo } from 'node:net';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { startSchemaRegistry } from '../../../../apps/schema-registry/src/start-schema-registry';
 import { testDatabaseName } from './test-register.module';
 
-const { swcOptions, workspaceRoot } = require('../../../../tools/swc-options.cjs') as { swcOptions: object; workspaceRoot: string };
+const { workspaceRoot } = require('../../../../tools/swc-options.cjs') as { workspaceRoot: string };
 
 export interface TestEnvironment {
   namespace: string;
@@ -32,7 +31,7 @@ export interface FixtureProcess {
 
 /**
  * A namespace of its own (databases, topics, groups), the real schema registry started in-process, and the
- * fixtures compiled to a private folder (tools/build.mjs wipes dist/, which other test runs may be using).
+ * fixtures compiled by tools/build.mjs into a private folder (not dist/, which other test runs may be using).
  */
 export async function startTestEnvironment(): Promise<TestEnvironment> {
   Logger.overrideLogger(['error', 'warn']);
@@ -42,7 +41,8 @@ export async function startTestEnvironment(): Promise<TestEnvironment> {
   const registry: INestApplication = await startSchemaRegistry({ HOST: '127.0.0.1', PORT: 0, DATABASE_URL: databaseUrl, NAMESPACE: namespace });
   const schemaRegistryUrl = `http://127.0.0.1:${(registry.getHttpServer().address() as AddressInfo).port}`;
   const outDir = join(workspaceRoot, 'tmp', `messaging-${namespace}`);
-  await compileLibs(outDir);
+  const build = spawnSync(process.execPath, [join(workspaceRoot, 'tools', 'build.mjs'), '--out-dir', relative(workspaceRoot, outDir)], { encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`build of the test fixtures failed: ${build.stderr}`);
   const kafka = new Kafka({ clientId: `test-${namespace}`, brokers, logLevel: logLevel.ERROR });
   const children: ChildProcess[] = [];
 
@@ -77,28 +77,6 @@ export async function startTestEnvironment(): Promise<TestEnvironment> {
       await rm(outDir, { recursive: true, force: true });
     },
   };
-}
-
-async function compileLibs(outDir: string): Promise<void> {
-  const jobs: Promise<void>[] = [];
-  for await (const file of sourceFiles(join(workspaceRoot, 'libs'))) {
-    const target = join(outDir, relative(workspaceRoot, file)).replace(/\.ts$/, '.js');
-    jobs.push(
-      transformFile(file, { ...swcOptions, filename: file, swcrc: false }).then(async ({ code }) => {
-        await mkdir(dirname(target), { recursive: true });
-        await writeFile(target, code);
-      }),
-    );
-  }
-  await Promise.all(jobs);
-}
-
-async function* sourceFiles(dir: string): AsyncGenerator<string> {
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) yield* sourceFiles(path);
-    else if (entry.name.endsWith('.ts') && !/\.(spec|int-spec|e2e-spec|d)\.ts$/.test(entry.name)) yield path;
-  }
 }
 
 /** Polls `probe` until it returns true. */
