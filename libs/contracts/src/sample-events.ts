@@ -37,9 +37,9 @@ const SUBJECT_OF: { [T in EventType]: (payload: EventPayload<T>) => EventEnvelop
   PropertyTaxBaseChanged: (p) => ({ kind: 'PARCEL', id: p.parcelId }),
 };
 
-/** A complete sample event of the given type, with a fresh eventId. */
-export function sampleEvent<T extends EventType>(eventType: T, overrides: Partial<EventEnvelope> = {}): EventTypes[T] {
-  const payload = SAMPLE_PAYLOADS[eventType];
+/** A complete sample event of the given type, with a fresh eventId; the subject follows the (overridden) payload. */
+export function sampleEvent<T extends EventType>(eventType: T, overrides: Partial<EventEnvelope> = {}, payloadOverrides: Partial<EventPayload<T>> = {}): EventTypes[T] {
+  const payload = { ...SAMPLE_PAYLOADS[eventType], ...payloadOverrides } as EventPayload<T>;
   const envelope: EventEnvelope = {
     eventId: randomUUID(),
     eventType,

@@ -1,6 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { Address, ResidenceRegistered } from '@regsync/contracts/generated/events';
+import { sampleEvent } from '@regsync/contracts/sample-events';
 import { AdmittedTransferHandler } from '@regsync/data-protection/admitted-transfer-handler';
 import { transferAdmission } from '@regsync/data-protection/transfer-admission';
 import { TransferLog } from '@regsync/data-protection/transfer-log';
@@ -23,27 +24,11 @@ const DRESDEN: Address = { street: 'Königsbrücker Straße', houseNumber: '5a',
 const admit = transferAdmission({ level: 'STATE', instanceKey: LAND });
 
 function registration(idnr: string, address: Address, movedInOn: string, previousAddress: Address | null = null): ResidenceRegistered {
-  return {
-    envelope: {
-      eventId: randomUUID(),
-      eventType: 'ResidenceRegistered',
-      occurredAt: new Date(),
-      source: { level: 'MUNICIPAL', instanceKey: address.municipalityKey, register: 'MELDEREGISTER' },
-      subject: { kind: 'PERSON', id: idnr },
-      subjectVersion: 1,
-      correlationId: randomUUID(),
-      causationId: null,
-      legalBasis: '§ 33 BMG',
-    },
-    idnr,
-    familyName: 'Schmidt',
-    givenNames: 'Anna',
-    sex: 'FEMALE',
-    dateOfBirth: new Date('1990-03-14T00:00:00Z'),
-    address,
-    movedInOn: new Date(`${movedInOn}T00:00:00Z`),
-    previousAddress,
-  };
+  return sampleEvent(
+    'ResidenceRegistered',
+    { occurredAt: new Date(), source: { level: 'MUNICIPAL', instanceKey: address.municipalityKey, register: 'MELDEREGISTER' }, legalBasis: '§ 33 BMG' },
+    { idnr, familyName: 'Schmidt', givenNames: 'Anna', sex: 'FEMALE', dateOfBirth: new Date('1990-03-14T00:00:00Z'), address, movedInOn: new Date(`${movedInOn}T00:00:00Z`), previousAddress },
+  );
 }
 
 describe('the Landesmelderegister applying a batch of registrations', () => {
