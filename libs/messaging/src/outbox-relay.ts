@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, Partitioners, Producer, TopicMessages } from 'kafkajs';
 import { Client, ClientConfig } from 'pg';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
+import { AcknowledgedSender } from './acknowledged-sender';
 
 export interface OutboxRelayOptions {
   /** Transactional id and progress-marker key, e.g. `regsync-relay.<namespace>.<app>.<instanceKey>`. */
@@ -67,6 +68,7 @@ export class OutboxRelay {
   private notified = false;
   private state: { healthy: boolean; detail: string } = { healthy: true, detail: 'starting' };
   private metricsUpdatedAt = 0;
+  private readonly sender: AcknowledgedSender;
 
   constructor(
     private readonly kafka: Kafka,
@@ -75,6 +77,7 @@ export class OutboxRelay {
     this.batchSize = options.batchSize ?? 2_000;
     this.batchBytes = options.batchBytes ?? 512 * 1024;
     this.pollMs = options.pollMs ?? 1_000;
+    this.sender = new AcknowledgedSender(kafka);
   }
 
   start(): void {
@@ -285,10 +288,10 @@ export class OutboxRelay {
     const marker: ProgressMarker = { ids: rangesOf(rows.map((row) => row.id)) };
     const transaction = await this.requireProducer().transaction();
     try {
-      await transaction.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic.values(), { topic: this.options.progressTopic, messages: [{ key: this.options.relayId, value: JSON.stringify(marker) }] }],
-      });
+      await this.sender.sendBatch(transaction, [
+        ...byTopic.values(),
+        { topic: this.options.progressTopic, messages: [{ key: this.options.relayId, value: JSON.stringify(marker) }] },
+      ]);
       // Recovery marks only the last committed marker's rows: the previous batch must be marked before this commit.
       await previousMarked;
       await transaction.commit();

@@ -1,5 +1,6 @@
 import { Kafka, KafkaMessage, Partitioners } from 'kafkajs';
 import { Client } from 'pg';
+import { AcknowledgedSender } from '../acknowledged-sender';
 import { readBoundedLog } from './bounded-log-reader';
 import { resolveLogRange } from './log-range';
 
@@ -71,7 +72,8 @@ export async function publishSnapshot(kafka: Kafka, options: { topic: string; da
       ...tombstones.map((key) => ({ key, value: null })),
       { key: OFFSETS_KEY, value: JSON.stringify(offsets) },
     ];
-    for (let from = 0; from < messages.length; from += 1_000) await producer.send({ topic: options.topic, acks: -1, messages: messages.slice(from, from + 1_000) });
+    const sender = new AcknowledgedSender(kafka);
+    for (let from = 0; from < messages.length; from += 1_000) await sender.sendBatch(producer, [{ topic: options.topic, messages: messages.slice(from, from + 1_000) }]);
   } finally {
     await producer.disconnect();
   }
