@@ -8,6 +8,7 @@ import { OUTBOX_PROGRESS_TOPIC, namespaced } from '@regsync/contracts/topic-cata
 import { HealthChecks } from '@regsync/service-runtime/health-checks';
 import { ensureTopics } from './ensure-topics';
 import { HandlerFailureInterceptor } from './handler-failure.interceptor';
+import { kafkajsLogCreator } from './kafkajs-log';
 import { KAFKA_CLIENT, MESSAGING_OPTIONS, MessagingOptions } from './messaging-options';
 import { Outbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
@@ -40,7 +41,7 @@ export class RegsyncMessagingModule implements OnApplicationBootstrap, BeforeApp
         {
           provide: KAFKA_CLIENT,
           useFactory: async () => {
-            const kafka = new Kafka({ clientId: `regsync-${options.app}-${options.instanceKey}`, brokers: options.brokers, logLevel: logLevel.WARN });
+            const kafka = new Kafka({ clientId: `regsync-${options.app}-${options.instanceKey}`, brokers: options.brokers, logLevel: logLevel.WARN, logCreator: kafkajsLogCreator });
             // Topics exist before the first append is relayed or the first handler subscribes.
             await ensureTopics(kafka, options);
             return kafka;
