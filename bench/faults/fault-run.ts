@@ -5,6 +5,8 @@ import { Kafka, logLevel, Message } from 'kafkajs';
 import { Client } from 'pg';
 import { EVENT_TOPICS, consumerGroupOf, deadLetterTopicOf, namespaced } from '@regsync/contracts/topic-catalog';
 import { databaseUrl } from '@regsync/persistence/database-url';
+import { KAFKA_HEADERS } from '@regsync/messaging/kafka-headers';
+import { readBoundedLog } from '@regsync/messaging/replay/bounded-log-reader';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { benchDatabaseName } from '../throughput/bench-database-name';
 import { expectedRegisterState } from './expected-register-state';
@@ -30,6 +32,20 @@ export interface FaultOutcome {
   /** Subjects whose final row differs from the expected one (order or content). */
   wrongState: number;
   seconds: number;
+  /** Only when something was lost: where each valid event without effect stopped on its way. */
+  lossTrail?: LossTrail;
+}
+
+/** Counts of the valid events that have no effect in the register, by the last place they were seen. */
+export interface LossTrail {
+  /** Still in the writer's outbox, not published. */
+  unpublished: number;
+  /** Marked published, but not readable (read_committed) on the event topic: the relay lost them. */
+  publishedNotOnTopic: number;
+  /** On the event topic, but absent from the register's inbox: the consumer skipped them. */
+  onTopicNotInInbox: number;
+  /** In the inbox with an outcome other than applied, by outcome (e.g. stale: an older version arrived late). */
+  inInboxNotApplied: Record<string, number>;
 }
 
 type Role = FaultChildSpec['role'];
@@ -187,7 +203,47 @@ export class FaultRun {
     }
     for (const [idnr, want] of expected) if (!seen.has(idnr)) [lost, wrongState] = [lost + want.moves, wrongState + 1];
     lost += Math.max(0, this.expectedDeadLetters - deadLettered);
-    return { sent: this.options.events + this.injected, applied, deadLettered, lost, duplicated, wrongState, seconds: (Date.now() - this.started) / 1000 };
+    const seconds = (Date.now() - this.started) / 1000;
+    const lossTrail = lost > 0 ? await this.lossTrail() : undefined;
+    return { sent: this.options.events + this.injected, applied, deadLettered, lost, duplicated, wrongState, seconds, lossTrail };
+  }
+
+  /** Follows every outbox event without an applied inbox row back along its way: outbox, topic, inbox. */
+  private async lossTrail(): Promise<LossTrail> {
+    const outbox = await this.query<{ eventId: string; published: boolean }>('producer', 'select event_id::text as "eventId", published_at is not null as published from regsync_outbox');
+    const inbox = new Map(
+      (await this.query<{ eventId: string; outcome: string }>('consumer', 'select event_id::text as "eventId", outcome from regsync_inbox')).map((row) => [row.eventId, row.outcome]),
+    );
+    const trail: LossTrail = { unpublished: 0, publishedNotOnTopic: 0, onTopicNotInInbox: 0, inInboxNotApplied: {} };
+    const missing = new Set<string>();
+    for (const { eventId, published } of outbox) {
+      const outcome = inbox.get(eventId);
+      if (outcome === 'applied' || outcome === 'gap_applied') continue;
+      if (outcome) trail.inInboxNotApplied[outcome] = (trail.inInboxNotApplied[outcome] ?? 0) + 1;
+      else if (!published) trail.unpublished++;
+      else missing.add(eventId);
+    }
+    if (missing.size === 0) return trail;
+    const onTopic = new Set<string>();
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const ends = await admin.fetchTopicOffsets(this.topic).finally(() => admin.disconnect());
+    await readBoundedLog(
+      this.kafka,
+      ends.map((end) => ({ topic: this.topic, partition: end.partition, start: end.low, end: end.high })),
+      {
+        groupPrefix: `${this.namespace}.faults-trail`,
+        onChunk: async ({ messages }) => {
+          for (const message of messages) {
+            const eventId = message.headers?.[KAFKA_HEADERS.eventId]?.toString();
+            if (eventId && missing.has(eventId)) onTopic.add(eventId);
+          }
+        },
+      },
+    );
+    trail.onTopicNotInInbox = onTopic.size;
+    trail.publishedNotOnTopic = missing.size - onTopic.size;
+    return trail;
   }
 
   async stop(): Promise<void> {

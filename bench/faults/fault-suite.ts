@@ -6,7 +6,7 @@ import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { SchemaRegistryProcess } from '../throughput/schema-registry-process';
 import { ClusterControl } from './cluster-control';
-import { FaultOutcome, FaultRun } from './fault-run';
+import { FaultOutcome, FaultRun, LossTrail } from './fault-run';
 import { FAULT_SCENARIOS, FaultScenario } from './fault-scenarios';
 import { PrivatePostgres } from './private-postgres';
 
@@ -67,6 +67,7 @@ export async function runFaultSuite(options: FaultSuiteOptions, cluster: Cluster
         const outcome = await run.outcome();
         rows.push({ scenario, outcome, crashRestarts: run.crashRestarts });
         log(`sent ${outcome.sent}, applied ${outcome.applied}, dead-lettered ${outcome.deadLettered}, lost ${outcome.lost}, duplicated ${outcome.duplicated}, wrong state ${outcome.wrongState}`);
+        if (outcome.lossTrail) log(`where the lost events stopped: ${describeTrail(outcome.lossTrail)}`);
       } catch (error) {
         rows.push({ scenario, crashRestarts: run?.crashRestarts ?? 0, error: (error as Error).message });
         log(`failed: ${(error as Error).message}`);
@@ -104,7 +105,13 @@ function faultReport(rows: ScenarioRow[], options: FaultSuiteOptions, startedAt:
         : `| ${scenario.name} | ${scenario.what} | | | | | | | ${crashRestarts} | | **error**: ${error} |`,
     ),
     '',
+    ...rows.filter(({ outcome }) => outcome?.lossTrail).map(({ scenario, outcome }) => `${scenario.name}, where the lost events stopped: ${describeTrail(outcome!.lossTrail!)}.`),
   ].join('\n');
+}
+
+function describeTrail(trail: LossTrail): string {
+  const notApplied = Object.entries(trail.inInboxNotApplied).map(([outcome, count]) => `${count} in the inbox as ${outcome}`);
+  return [`${trail.unpublished} unpublished in the outbox`, `${trail.publishedNotOnTopic} marked published but not on the topic`, `${trail.onTopicNotInInbox} on the topic but not in the inbox`, ...notApplied].join(', ');
 }
 
 /** The default report location, beside the bench results. */
