@@ -21,8 +21,9 @@ const root = workspaceRoot();
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const namespace = `e2e_dash_${randomUUID().slice(0, 6)}`;
-// beside a running demo (ports 3000-8081) and other e2e stacks
-const portOffset = 40_000 + Math.floor(Math.random() * 40) * 100;
+// beside a running demo (ports 3000-8081) and other e2e stacks, and below Linux's ephemeral ports (32768+), where an
+// outgoing connection's local port made a listen fail with EADDRINUSE
+const portOffset = 20_000 + Math.floor(Math.random() * 40) * 100;
 const personTopic = namespaced(EVENT_TOPICS.person.name, namespace);
 const screenshotPath = join(root, 'docs', 'dashboard.png');
 // a runner that built dist/ once before Jest sets REGSYNC_BUILT=1; otherwise a private build, as dist/ may be in use
