@@ -1,39 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import type { Address, ResidenceRegistered } from '@regsync/contracts/generated/events';
-import { sampleEvent } from '@regsync/contracts/sample-events';
+import type { ResidenceRegistered } from '@regsync/contracts/generated/events';
 import { AdmittedTransferHandler } from '@regsync/data-protection/admitted-transfer-handler';
 import { transferAdmission } from '@regsync/data-protection/transfer-admission';
 import { TransferLog } from '@regsync/data-protection/transfer-log';
 import { transferLogEntities, transferLogMigrations } from '@regsync/data-protection/transfer-log-schema';
-import type { Admission } from '@regsync/messaging/messaging-options';
-import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
-import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
 import { databaseUrl } from '@regsync/persistence/database-url';
 import { dropDatabase, ensureDatabase } from '@regsync/persistence/ensure-database';
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
+import { DRESDEN, HANNOVER, OSNABRUECK, ResidenceRegistrations, registration } from '../../../../libs/data-protection/test/support/residence-registrations';
 import { BaseDataEventsHandler } from './base-data-events.handler';
 import { BaseDataService } from './base-data.service';
 import { IdnrBaseDataTable1760000500000 } from './idnr-base-data.migration';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const OSNABRUECK: Address = { street: 'Große Straße', houseNumber: '12', postalCode: '49074', city: 'Osnabrück', municipalityKey: '03404000' };
-const HANNOVER: Address = { street: 'Lange Laube', houseNumber: '1', postalCode: '30159', city: 'Hannover', municipalityKey: '03241001' };
-const DRESDEN: Address = { street: 'Königsbrücker Straße', houseNumber: '5a', postalCode: '01099', city: 'Dresden', municipalityKey: '14612000' };
 const admit = transferAdmission({ level: 'FEDERAL', instanceKey: 'DE' });
-
-function registration(idnr: string, address: Address, movedInOn: string, previousAddress: Address | null = null): ResidenceRegistered {
-  return sampleEvent(
-    'ResidenceRegistered',
-    { occurredAt: new Date(), source: { level: 'MUNICIPAL', instanceKey: address.municipalityKey, register: 'MELDEREGISTER' }, legalBasis: '§ 33 BMG' },
-    { idnr, familyName: 'Schmidt', givenNames: 'Anna', sex: 'FEMALE', dateOfBirth: new Date('1990-03-14T00:00:00Z'), address, movedInOn: new Date(`${movedInOn}T00:00:00Z`), previousAddress },
-  );
-}
 
 describe('the IdNr base data applying a batch of registrations', () => {
   const name = `regsync_test_base_data_batch_${randomBytes(4).toString('hex')}`;
   let dataSource: DataSource;
-  let handler: BaseDataEventsHandler;
+  let registrations: ResidenceRegistrations;
 
   beforeAll(async () => {
     await ensureDatabase(serverUrl, name);
@@ -44,44 +30,14 @@ describe('the IdNr base data applying a batch of registrations', () => {
       migrations: [...transferLogMigrations, IdnrBaseDataTable1760000500000],
       migrationsRun: true,
     }).initialize();
-    handler = new BaseDataEventsHandler(new BaseDataService(dataSource), new AdmittedTransferHandler(new TransferLog(dataSource)));
+    const handler = new BaseDataEventsHandler(new BaseDataService(dataSource), new AdmittedTransferHandler(new TransferLog(dataSource)));
+    registrations = new ResidenceRegistrations(dataSource, handler, admit);
   });
 
   afterAll(async () => {
     await dataSource?.destroy();
     await dropDatabase(serverUrl, name);
   });
-
-  /** The events as the consumer hands them over: admitted, each with its own context. */
-  function admitted(events: ResidenceRegistered[]) {
-    return events.map((event) => {
-      const admission = admit(event) as Extract<Admission, { kind: 'apply' }>;
-      return { event: admission.event as ResidenceRegistered, admission };
-    });
-  }
-
-  async function applyOneAtATime(events: ResidenceRegistered[]): Promise<void> {
-    for (const { event, admission } of admitted(events)) {
-      await dataSource.transaction((manager) =>
-        handler.onResidenceRegistered(event, new RegsyncEventContext(manager, admission, 'person', 0, '0', {}, undefined, event.envelope.correlationId)),
-      );
-    }
-  }
-
-  async function applyAsBatch(events: ResidenceRegistered[]): Promise<void> {
-    const batch = admitted(events);
-    await dataSource.transaction((manager) =>
-      handler.onResidencesRegistered(
-        batch.map(({ event }) => event),
-        new RegsyncBatchContext(
-          manager,
-          'person',
-          0,
-          batch.map(({ event, admission }, offset) => new RegsyncEventContext(manager, admission, 'person', 0, String(offset), {}, undefined, event.envelope.correlationId)),
-        ),
-      ),
-    );
-  }
 
   /** Several registrations of one person among those of another. */
   function moves(mover: string, stayer: string): ResidenceRegistered[] {
@@ -99,19 +55,14 @@ describe('the IdNr base data applying a batch of registrations', () => {
          from idnr_base_data where idnr = any($1) order by array_position($1, idnr)`,
       [idnrs],
     )) as unknown[];
-    const log = (await dataSource.query(
-      `select event_type, idnr, sender_instance, recipient_level, recipient_instance, recipient_register, fields, legal_basis, purpose
-         from transfer_log where subject_id = any($1) order by array_position($1, subject_id), id`,
-      [idnrs],
-    )) as { idnr: string }[];
-    return { rows, log: log.map((row) => ({ ...row, idnr: idnrs.indexOf(row.idnr) })) };
+    return { rows, log: await registrations.transferLogOf(idnrs) };
   }
 
   it('stores and logs the same as one event at a time, each event of a person applied to the result of the one before', async () => {
     const single = [generateIdnr(), generateIdnr()];
     const batched = [generateIdnr(), generateIdnr()];
-    await applyOneAtATime(moves(single[0], single[1]));
-    await applyAsBatch(moves(batched[0], batched[1]));
+    await registrations.applyOneAtATime(moves(single[0], single[1]));
+    await registrations.applyAsBatch(moves(batched[0], batched[1]));
 
     const expected = await stateOf(single);
     expect(expected.rows).toEqual([
@@ -124,10 +75,10 @@ describe('the IdNr base data applying a batch of registrations', () => {
 
   it('rejects the whole batch when one registration concerns a deceased person, writing nothing', async () => {
     const [living, deceased] = [generateIdnr(), generateIdnr()];
-    await applyOneAtATime([registration(deceased, OSNABRUECK, '2018-04-01')]);
+    await registrations.applyOneAtATime([registration(deceased, OSNABRUECK, '2018-04-01')]);
     await dataSource.query(`update idnr_base_data set status = 'DECEASED', date_of_death = '2026-11-24' where idnr = $1`, [deceased]);
 
-    await expect(applyAsBatch([registration(living, OSNABRUECK, '2020-01-01'), registration(deceased, HANNOVER, '2026-11-25', OSNABRUECK)])).rejects.toMatchObject({ code: 'subject-deceased' });
+    await expect(registrations.applyAsBatch([registration(living, OSNABRUECK, '2020-01-01'), registration(deceased, HANNOVER, '2026-11-25', OSNABRUECK)])).rejects.toMatchObject({ code: 'subject-deceased' });
 
     expect(await dataSource.query('select idnr, status from idnr_base_data where idnr = any($1)', [[living, deceased]])).toEqual([{ idnr: deceased, status: 'DECEASED' }]);
     expect(await dataSource.query('select count(*)::int as count from transfer_log where subject_id = $1', [living])).toEqual([{ count: 0 }]);

@@ -1,0 +1,75 @@
+import { DataSource } from 'typeorm';
+import type { Address, ResidenceRegistered } from '@regsync/contracts/generated/events';
+import { sampleEvent } from '@regsync/contracts/sample-events';
+import type { Admission } from '@regsync/messaging/messaging-options';
+import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
+import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
+
+// For the tests of registers that apply ResidenceRegistered one at a time and in batches (state and federal).
+
+export const OSNABRUECK: Address = { street: 'Große Straße', houseNumber: '12', postalCode: '49074', city: 'Osnabrück', municipalityKey: '03404000' };
+export const HANNOVER: Address = { street: 'Lange Laube', houseNumber: '1', postalCode: '30159', city: 'Hannover', municipalityKey: '03241001' };
+export const DRESDEN: Address = { street: 'Königsbrücker Straße', houseNumber: '5a', postalCode: '01099', city: 'Dresden', municipalityKey: '14612000' };
+
+/** Anna Schmidt's Anmeldung at `address`, as the Melderegister of that municipality sends it. */
+export function registration(idnr: string, address: Address, movedInOn: string, previousAddress: Address | null = null): ResidenceRegistered {
+  return sampleEvent(
+    'ResidenceRegistered',
+    { occurredAt: new Date(), source: { level: 'MUNICIPAL', instanceKey: address.municipalityKey, register: 'MELDEREGISTER' }, legalBasis: '§ 33 BMG' },
+    { idnr, familyName: 'Schmidt', givenNames: 'Anna', sex: 'FEMALE', dateOfBirth: new Date('1990-03-14T00:00:00Z'), address, movedInOn: new Date(`${movedInOn}T00:00:00Z`), previousAddress },
+  );
+}
+
+export interface ResidenceRegisteredHandler {
+  onResidenceRegistered(event: ResidenceRegistered, context: RegsyncEventContext): Promise<void>;
+  onResidencesRegistered(events: ResidenceRegistered[], context: RegsyncBatchContext): Promise<void>;
+}
+
+/** Hands `events` to a register's handler as the consumer does: admitted, one transaction per event or one for all. */
+export class ResidenceRegistrations {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly handler: ResidenceRegisteredHandler,
+    private readonly admit: (event: ResidenceRegistered) => Admission,
+  ) {}
+
+  async applyOneAtATime(events: ResidenceRegistered[]): Promise<void> {
+    for (const { event, admission } of this.admitted(events)) {
+      await this.dataSource.transaction((manager) =>
+        this.handler.onResidenceRegistered(event, new RegsyncEventContext(manager, admission, 'person', 0, '0', {}, undefined, event.envelope.correlationId)),
+      );
+    }
+  }
+
+  async applyAsBatch(events: ResidenceRegistered[]): Promise<void> {
+    const batch = this.admitted(events);
+    await this.dataSource.transaction((manager) =>
+      this.handler.onResidencesRegistered(
+        batch.map(({ event }) => event),
+        new RegsyncBatchContext(
+          manager,
+          'person',
+          0,
+          batch.map(({ event, admission }, offset) => new RegsyncEventContext(manager, admission, 'person', 0, String(offset), {}, undefined, event.envelope.correlationId)),
+        ),
+      ),
+    );
+  }
+
+  /** The transfer-log rows of `idnrs`, each IdNr replaced by its position in `idnrs`, so two runs compare equal. */
+  async transferLogOf(idnrs: string[]): Promise<unknown[]> {
+    const log = (await this.dataSource.query(
+      `select event_type, idnr, sender_instance, recipient_level, recipient_instance, recipient_register, fields, legal_basis, purpose
+         from transfer_log where subject_id = any($1) order by array_position($1, subject_id), id`,
+      [idnrs],
+    )) as { idnr: string }[];
+    return log.map((row) => ({ ...row, idnr: idnrs.indexOf(row.idnr) }));
+  }
+
+  private admitted(events: ResidenceRegistered[]) {
+    return events.map((event) => {
+      const admission = this.admit(event) as Extract<Admission, { kind: 'apply' }>;
+      return { event: admission.event as ResidenceRegistered, admission };
+    });
+  }
+}
