@@ -1,40 +1,29 @@
-import { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { Partitioners, Producer } from 'kafkajs';
+import { Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { consumerGroupOf, deadLetterTopicOf } from '@regsync/contracts/topic-catalog';
 import { deadLetterInfo } from '@regsync/messaging/dead-letters';
-import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
 import { produceEvents } from './support/produce-events';
 import { readTopic } from './support/read-topic';
-import { TestEnvironment, startTestEnvironment, waitFor } from './support/test-environment';
+import { RunningTestRegister, startTestRegister } from './support/running-test-register';
+import { TestEnvironment, waitFor } from './support/test-environment';
 import { deathDraft, eventOf, personDraft, residenceDraft, subjectId } from './support/test-events';
-import { CountingInterceptor, TEST_APP, TEST_INSTANCE_KEY, TestRegisterModule } from './support/test-register.module';
+import { CountingInterceptor, TEST_APP, TEST_INSTANCE_KEY } from './support/test-register.module';
 
 describe('@EventBatchPattern handlers and directly called @EventPattern handlers', () => {
   let env: TestEnvironment;
-  let app: INestApplication;
+  let running: RunningTestRegister;
   let dataSource: DataSource;
   let codec: EventCodec;
   let producer: Producer;
 
   beforeAll(async () => {
-    env = await startTestEnvironment();
-    app = await NestFactory.create(TestRegisterModule.forRoot({ namespace: env.namespace, brokers: env.brokers, databaseUrl: env.databaseUrl, schemaRegistryUrl: env.schemaRegistryUrl }), { logger: ['error'] });
-    app.connectMicroservice({ strategy: app.get(RegsyncKafkaTransport) }, { inheritAppConfig: true });
-    await app.startAllMicroservices();
-    await app.init();
-    dataSource = app.get(DataSource);
-    codec = app.get(EventCodec);
-    producer = env.kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
+    running = await startTestRegister({ logger: ['error'] });
+    ({ env, dataSource, codec, producer } = running);
   }, 60_000);
 
   afterAll(async () => {
-    await producer?.disconnect();
-    await app?.close();
-    await env?.close();
+    await running?.close();
   }, 60_000);
 
   async function appliedOf(subject: string): Promise<[string, number][]> {

@@ -1,0 +1,50 @@
+import { INestApplication, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Partitioners, Producer } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { EventCodec } from '@regsync/contracts/event-codec';
+import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
+import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
+import { TestEnvironment, startTestEnvironment } from './test-environment';
+import { TestRegisterModule } from './test-register.module';
+
+/** The test register running as a service (HTTP app plus its Kafka consumer), and a producer for the test's records. */
+export interface RunningTestRegister {
+  env: TestEnvironment;
+  dataSource: DataSource;
+  codec: EventCodec;
+  producer: Producer;
+  close(): Promise<void>;
+}
+
+export async function startTestRegister(options: { metrics?: RegsyncMetrics; logger?: LogLevel[] } = {}): Promise<RunningTestRegister> {
+  const env = await startTestEnvironment();
+  const app = await startApp(env, options).catch(async (error: unknown) => {
+    await env.close();
+    throw error;
+  });
+  const producer = env.kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  return {
+    env,
+    dataSource: app.get(DataSource),
+    codec: app.get(EventCodec),
+    producer,
+    close: async () => {
+      await producer.disconnect();
+      await app.close();
+      await env.close();
+    },
+  };
+}
+
+async function startApp(env: TestEnvironment, options: { metrics?: RegsyncMetrics; logger?: LogLevel[] }): Promise<INestApplication> {
+  const app = await NestFactory.create(
+    TestRegisterModule.forRoot({ namespace: env.namespace, brokers: env.brokers, databaseUrl: env.databaseUrl, schemaRegistryUrl: env.schemaRegistryUrl, metrics: options.metrics }),
+    options.logger ? { logger: options.logger } : undefined,
+  );
+  app.connectMicroservice({ strategy: app.get(RegsyncKafkaTransport) }, { inheritAppConfig: true });
+  await app.startAllMicroservices();
+  await app.init();
+  return app;
+}
