@@ -5,8 +5,9 @@ import { Kafka, logLevel, Message } from 'kafkajs';
 import { Client } from 'pg';
 import { EVENT_TOPICS, consumerGroupOf, deadLetterTopicOf, namespaced } from '@regsync/contracts/topic-catalog';
 import { databaseUrl } from '@regsync/persistence/database-url';
-import { KAFKA_HEADERS } from '@regsync/messaging/kafka-headers';
+import { KAFKA_HEADERS, headerText } from '@regsync/messaging/kafka-headers';
 import { readBoundedLog } from '@regsync/messaging/replay/bounded-log-reader';
+import { resolveLogRange } from '@regsync/messaging/replay/log-range';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { benchDatabaseName } from '../throughput/bench-database-name';
 import { expectedRegisterState } from './expected-register-state';
@@ -227,20 +228,16 @@ export class FaultRun {
     const onTopic = new Set<string>();
     const admin = this.kafka.admin();
     await admin.connect();
-    const ends = await admin.fetchTopicOffsets(this.topic).finally(() => admin.disconnect());
-    await readBoundedLog(
-      this.kafka,
-      ends.map((end) => ({ topic: this.topic, partition: end.partition, start: end.low, end: end.high })),
-      {
-        groupPrefix: `${this.namespace}.faults-trail`,
-        onChunk: async ({ messages }) => {
-          for (const message of messages) {
-            const eventId = message.headers?.[KAFKA_HEADERS.eventId]?.toString();
-            if (eventId && missing.has(eventId)) onTopic.add(eventId);
-          }
-        },
+    const ranges = await resolveLogRange(admin, { topics: [this.topic] }).finally(() => admin.disconnect());
+    await readBoundedLog(this.kafka, ranges, {
+      groupPrefix: `${this.namespace}.faults-trail`,
+      onChunk: async ({ messages }) => {
+        for (const message of messages) {
+          const eventId = headerText(message.headers?.[KAFKA_HEADERS.eventId]);
+          if (eventId && missing.has(eventId)) onTopic.add(eventId);
+        }
       },
-    );
+    });
     trail.onTopicNotInInbox = onTopic.size;
     trail.publishedNotOnTopic = missing.size - onTopic.size;
     return trail;
