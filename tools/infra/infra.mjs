@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import pg from 'pg';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -64,6 +64,10 @@ function brokerProperties(layout, broker) {
     `default.replication.factor=${replication}`,
     `min.insync.replicas=${layout.brokerCount >= 3 ? 2 : 1}`,
     `offsets.topic.replication.factor=${replication}`,
+    // Kafka's default of 50 partitions each is sized for large clusters; on one local broker every partition is
+    // created and loaded on first use, which delays a new broker's first transaction and group join.
+    `offsets.topic.num.partitions=${layout.brokerCount === 1 ? 6 : 12}`,
+    `transaction.state.log.num.partitions=${layout.brokerCount === 1 ? 6 : 12}`,
     `transaction.state.log.replication.factor=${replication}`,
     `transaction.state.log.min.isr=${layout.brokerCount >= 3 ? 2 : 1}`,
     'num.partitions=6',
@@ -177,12 +181,59 @@ export async function kafkaUp(brokerCount = 1) {
   }
   const started = Date.now();
   await waitForKafka(layout.bootstrap, brokerCount);
+  const answered = Date.now();
+  await warmUp(layout.bootstrap, Math.min(3, brokerCount));
   console.log(
     alreadyRunning
       ? `infra: Kafka already running at ${layout.bootstrap}`
-      : `infra: Kafka (KRaft, ${brokerCount} broker${brokerCount > 1 ? 's' : ''}) ready at ${layout.bootstrap} after ${Date.now() - started} ms`,
+      : `infra: Kafka (KRaft, ${brokerCount} broker${brokerCount > 1 ? 's' : ''}) ready at ${layout.bootstrap} after ${Date.now() - started} ms ` +
+          `(answering after ${answered - started} ms, transaction coordinator and group coordinator warmed up in ${Date.now() - answered} ms)`,
   );
   return { bootstrap: layout.bootstrap, started: !alreadyRunning };
+}
+
+const WARM_UP_TOPIC = 'regsync-infra.warm-up';
+
+/**
+ * A new broker creates and loads its transaction and consumer-offset logs on first use, and the first services
+ * would meet "the coordinator is loading". One committed transaction and one group join with an offset commit,
+ * before the broker counts as ready, make that happen here, once, with nobody waiting on it.
+ */
+export async function warmUp(bootstrap, replicationFactor, timeoutMs = 120_000) {
+  const kafka = new Kafka({ clientId: 'regsync-infra-warm-up', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 20, maxRetryTime: 5_000 } });
+  const admin = kafka.admin();
+  const producer = kafka.producer({ transactionalId: 'regsync-infra-warm-up', idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const consumer = kafka.consumer({ groupId: 'regsync-infra-warm-up', maxWaitTimeInMs: 500 });
+  const work = (async () => {
+    await admin.connect();
+    if (!(await admin.listTopics()).includes(WARM_UP_TOPIC)) {
+      await admin.createTopics({ topics: [{ topic: WARM_UP_TOPIC, numPartitions: 1, replicationFactor }], waitForLeaders: true }).catch((error) => {
+        if (error.type !== 'TOPIC_ALREADY_EXISTS') throw error;
+      });
+    }
+    await producer.connect();
+    const transaction = await producer.transaction();
+    await transaction.send({ topic: WARM_UP_TOPIC, messages: [{ value: new Date().toISOString() }] });
+    await transaction.commit();
+    await consumer.connect();
+    await consumer.subscribe({ topics: [WARM_UP_TOPIC], fromBeginning: false });
+    await new Promise((resolve, reject) => {
+      consumer.on(consumer.events.GROUP_JOIN, resolve);
+      consumer.run({ eachMessage: async () => undefined }).catch(reject);
+    });
+    const [{ partitions }] = await admin.fetchTopicOffsets(WARM_UP_TOPIC).then((offsets) => [{ partitions: offsets }]);
+    await consumer.commitOffsets(partitions.map(({ partition, high }) => ({ topic: WARM_UP_TOPIC, partition, offset: high })));
+  })();
+  let timer;
+  const deadline = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new InfraError(`Kafka at ${bootstrap} answers but could not run a transaction and a group join within ${timeoutMs / 1000}s`)), timeoutMs);
+  });
+  try {
+    await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+    await Promise.all([consumer.disconnect(), producer.disconnect(), admin.disconnect()].map((closing) => closing.catch(() => undefined)));
+  }
 }
 
 async function kafkaAnswers(bootstrap, brokerCount) {
