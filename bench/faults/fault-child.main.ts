@@ -3,6 +3,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
+import { MessagingStartup } from '@regsync/messaging/messaging-startup';
 import { Outbox } from '@regsync/messaging/outbox';
 import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
 import { ensureDatabase } from '@regsync/persistence/ensure-database';
@@ -17,6 +18,8 @@ async function runWriter(spec: FaultChildSpec): Promise<void> {
   const app = await NestFactory.createApplicationContext(regsyncBenchModule({ ...spec, role: 'producer' }, name), { logger: ['error', 'warn'] });
   app.enableShutdownHooks();
   await app.init();
+  // Appending encodes the events: the schemas must be registered first.
+  await app.get(MessagingStartup).ready();
   const outbox = app.get(Outbox);
   const dataSource = app.get(DataSource);
   // Like an API client that retries until its request is acknowledged: a chunk killed mid-transaction is written again.

@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
+import { MessagingStartup } from '@regsync/messaging/messaging-startup';
 import { Outbox } from '@regsync/messaging/outbox';
 import { ensureDatabase } from '@regsync/persistence/ensure-database';
 import { benchDatabaseName } from './bench-database-name';
@@ -17,6 +18,8 @@ export async function runRegsyncProducer(spec: BenchSpec): Promise<RoleReport> {
   await ensureDatabase(spec.databaseUrl, name);
   const app = await NestFactory.createApplicationContext(regsyncBenchModule(spec, name), { logger: ['error', 'warn'] });
   await app.init();
+  // Appending encodes the events: the schemas must be registered first.
+  await app.get(MessagingStartup).ready();
   const outbox = app.get(Outbox);
   const dataSource = app.get(DataSource);
   const report = await sendWorkload(spec, spec.mode === 'latency' ? 1 : spec.transactionSize, 4, (moves) =>

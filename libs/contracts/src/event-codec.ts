@@ -11,6 +11,13 @@ const HEADER_LENGTH = 5;
 /** Bytes that can never become an event (bad framing, unknown schema, corrupt Avro): a permanent fault. */
 export class EventDecodeError extends Error {}
 
+/** The codec has not yet registered its schemas (the registry was not reachable yet): try again shortly. */
+export class EventCodecNotReadyError extends Error {
+  constructor(registryUrl: string) {
+    super(`the schema registry at ${registryUrl} has not been reached yet`);
+  }
+}
+
 /** An event that does not fit its own schema; names every offending field. */
 export class EventEncodeError extends Error {
   constructor(
@@ -27,6 +34,12 @@ export interface DecodedEvent {
   schemaId: number;
 }
 
+interface LocalSchema {
+  version: EventSchemaVersion;
+  type: avro.Type;
+  schemaId: number;
+}
+
 interface WriterSchema {
   eventType: EventType;
   read: (payload: Buffer) => RegsyncEvent;
@@ -39,17 +52,36 @@ interface WriterSchema {
  */
 export class EventCodec {
   private readonly writers = new Map<number, Promise<WriterSchema>>();
+  private local?: Map<EventType, LocalSchema>;
+  private markConnected!: () => void;
+  private readonly connected = new Promise<void>((resolve) => (this.markConnected = resolve));
 
   private constructor(
     private readonly registryUrl: string,
-    private readonly local: Map<EventType, { version: EventSchemaVersion; type: avro.Type; schemaId: number }>,
+    private readonly schemasDir?: string,
   ) {}
 
   /** Registers every local schema (idempotent: the registry returns existing ids) and returns a ready codec. */
   static async connect(registryUrl: string, schemasDir?: string): Promise<EventCodec> {
-    const registry = new SchemaRegistry({ host: registryUrl });
-    const local = new Map<EventType, { version: EventSchemaVersion; type: avro.Type; schemaId: number }>();
-    for (const version of latestSchemas(schemasDir).values()) {
+    const codec = EventCodec.unconnected(registryUrl, schemasDir);
+    await codec.register();
+    return codec;
+  }
+
+  /**
+   * A codec whose `register()` is still to come (a service starts before its registry answers): `encode` refuses
+   * with EventCodecNotReadyError until then, `decode` waits for it.
+   */
+  static unconnected(registryUrl: string, schemasDir?: string): EventCodec {
+    return new EventCodec(registryUrl, schemasDir);
+  }
+
+  /** Registers the local schemas once; a failure (registry unreachable) may be retried. */
+  async register(): Promise<void> {
+    if (this.local) return;
+    const registry = new SchemaRegistry({ host: this.registryUrl });
+    const local = new Map<EventType, LocalSchema>();
+    for (const version of latestSchemas(this.schemasDir).values()) {
       const { id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(version.schema) }, {
         subject: registrySubjectOf(version.eventType, version.fullName),
         // the same level the compatibility gate enforces (npm run schemas:check)
@@ -57,7 +89,13 @@ export class EventCodec {
       });
       local.set(version.eventType, { version, type: avroType(version.schema), schemaId: id });
     }
-    return new EventCodec(registryUrl, local);
+    this.local = local;
+    this.markConnected();
+  }
+
+  /** Resolves once the schemas are registered. */
+  whenRegistered(): Promise<void> {
+    return this.connected;
   }
 
   schemaIdOf(eventType: EventType): number {
@@ -80,6 +118,7 @@ export class EventCodec {
     if (!bytes || bytes.length < HEADER_LENGTH) throw new EventDecodeError(`not in Confluent wire format: ${bytes?.length ?? 0} bytes`);
     if (bytes.readUInt8(0) !== MAGIC_BYTE) throw new EventDecodeError(`not in Confluent wire format: magic byte ${bytes.readUInt8(0)}`);
     const schemaId = bytes.readUInt32BE(1);
+    await this.connected;
     const writer = await this.writerOf(schemaId);
     try {
       return { eventType: writer.eventType, event: writer.read(bytes.subarray(HEADER_LENGTH)), schemaId };
@@ -88,7 +127,8 @@ export class EventCodec {
     }
   }
 
-  private localOf(eventType: EventType) {
+  private localOf(eventType: EventType): LocalSchema {
+    if (!this.local) throw new EventCodecNotReadyError(this.registryUrl);
     const local = this.local.get(eventType);
     if (!local) throw new EventEncodeError(eventType, ['envelope.eventType']);
     return local;

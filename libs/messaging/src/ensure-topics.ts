@@ -29,12 +29,12 @@ const logger = new Logger('ensureTopics');
  * services create a new namespace's topics at once, the broker answers "not yet" for a moment; that is retried
  * with backoff, anything else fails the start-up.
  */
-export async function ensureTopics(kafka: Kafka, options: EnsureTopicsOptions, retry: EnsureTopicsRetry = DEFAULT_RETRY): Promise<void> {
+export async function ensureTopics(kafka: Kafka, options: EnsureTopicsOptions, retry: EnsureTopicsRetry = DEFAULT_RETRY, abandoned?: AbortSignal): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await createMissingTopics(kafka, options);
     } catch (error) {
-      if (attempt >= retry.attempts || !isRetriable(error)) throw error;
+      if (attempt >= retry.attempts || !isRetriable(error) || abandoned?.aborted) throw error;
       const backoff = Math.min(retry.firstBackoffMs * 2 ** (attempt - 1), retry.maxBackoffMs);
       logger.warn(`topics of ${options.namespace || 'the default namespace'} not ready (attempt ${attempt}), retrying in ${backoff} ms: ${(error as Error).message}`);
       await new Promise((resolve) => setTimeout(resolve, backoff));

@@ -6,19 +6,18 @@ import { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConne
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { OUTBOX_PROGRESS_TOPIC, namespaced } from '@regsync/contracts/topic-catalog';
 import { HealthChecks } from '@regsync/service-runtime/health-checks';
-import { ensureTopics } from './ensure-topics';
 import { HandlerFailureInterceptor } from './handler-failure.interceptor';
 import { kafkajsLogCreator } from './kafkajs-log';
 import { KAFKA_CLIENT, MESSAGING_OPTIONS, MessagingOptions } from './messaging-options';
+import { MessagingStartup } from './messaging-startup';
 import { Outbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
 import { RegsyncKafkaTransport } from './regsync-kafka.transport';
 
-const REGISTRY_ATTEMPTS = 15;
-
 /**
- * Kafka for one service instance: the outbox and its relay, the consumer transport, topic creation at start.
- * Shuts down before the database (beforeApplicationShutdown runs ahead of TypeORM's onApplicationShutdown).
+ * Kafka for one service instance: the outbox and its relay, the consumer transport, topic creation and schema
+ * registration at start (in the background, see MessagingStartup). Shuts down before the database
+ * (beforeApplicationShutdown runs ahead of TypeORM's onApplicationShutdown).
  */
 @Module({})
 export class RegsyncMessagingModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -28,6 +27,7 @@ export class RegsyncMessagingModule implements OnApplicationBootstrap, BeforeApp
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
     private readonly relay: OutboxRelay,
     private readonly transport: RegsyncKafkaTransport,
+    private readonly startup: MessagingStartup,
     @Optional() private readonly healthChecks?: HealthChecks,
   ) {}
 
@@ -40,14 +40,10 @@ export class RegsyncMessagingModule implements OnApplicationBootstrap, BeforeApp
         { provide: MESSAGING_OPTIONS, useValue: options },
         {
           provide: KAFKA_CLIENT,
-          useFactory: async () => {
-            const kafka = new Kafka({ clientId: `regsync-${options.app}-${options.instanceKey}`, brokers: options.brokers, logLevel: logLevel.WARN, logCreator: kafkajsLogCreator });
-            // Topics exist before the first append is relayed or the first handler subscribes.
-            await ensureTopics(kafka, options);
-            return kafka;
-          },
+          useFactory: () => new Kafka({ clientId: `regsync-${options.app}-${options.instanceKey}`, brokers: options.brokers, logLevel: logLevel.WARN, logCreator: kafkajsLogCreator }),
         },
-        { provide: EventCodec, useFactory: () => connectCodec(options.schemaRegistryUrl) },
+        { provide: EventCodec, useFactory: () => EventCodec.unconnected(options.schemaRegistryUrl) },
+        MessagingStartup,
         {
           provide: OutboxRelay,
           inject: [KAFKA_CLIENT, DataSource],
@@ -64,31 +60,20 @@ export class RegsyncMessagingModule implements OnApplicationBootstrap, BeforeApp
         // Only for handlers that Nest's pipeline still calls (see EventHandlers); the others are called directly.
         { provide: APP_INTERCEPTOR, useClass: HandlerFailureInterceptor },
       ],
-      exports: [Outbox, RegsyncKafkaTransport, EventCodec, KAFKA_CLIENT, MESSAGING_OPTIONS],
+      exports: [Outbox, RegsyncKafkaTransport, EventCodec, MessagingStartup, KAFKA_CLIENT, MESSAGING_OPTIONS],
     };
   }
 
   onApplicationBootstrap(): void {
     this.healthChecks?.register('outbox-relay', async () => this.relay.health());
-    this.relay.start();
+    void this.startup.ready().then((ready) => ready && this.relay.start());
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.startup.stop();
     await this.transport.close();
     await this.relay.stop();
     this.logger.log(`messaging of ${this.options.app} ${this.options.instanceKey} stopped`);
-  }
-}
-
-/** The registry may still be starting next to this service (local stack): retry for about half a minute. */
-async function connectCodec(registryUrl: string): Promise<EventCodec> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await EventCodec.connect(registryUrl);
-    } catch (error) {
-      if (attempt >= REGISTRY_ATTEMPTS) throw new Error(`schema registry ${registryUrl}: ${(error as Error).message}`);
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-    }
   }
 }
 

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, Partitioners, Producer, TopicMessages } from 'kafkajs';
 import { Client, ClientConfig } from 'pg';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
+import { withDeadline } from '@regsync/service-runtime/startup-phase';
 import { AcknowledgedSender } from './acknowledged-sender';
 
 export interface OutboxRelayOptions {
@@ -43,6 +44,8 @@ interface ProgressMarker {
 // One relay per database: every relay of every instance uses the same lock key in its own database.
 const RELAY_LOCK_KEY = 7_216_042_001;
 const STANDBY_RETRY_MS = 2_000;
+// InitProducerId meets a transaction coordinator that is still loading on a new broker; past this, start over.
+const PRODUCER_INIT_TIMEOUT_MS = 60_000;
 
 /**
  * Publishes outbox rows in id order. Each batch goes out in ONE Kafka transaction together with a progress
@@ -66,7 +69,7 @@ export class OutboxRelay {
   private stopping = false;
   private wakeUp?: () => void;
   private notified = false;
-  private state: { healthy: boolean; detail: string } = { healthy: true, detail: 'starting' };
+  private state: { healthy: boolean; detail: string } = { healthy: false, detail: 'waiting for the broker and the schema registry' };
   private metricsUpdatedAt = 0;
   private readonly sender: AcknowledgedSender;
 
@@ -81,6 +84,7 @@ export class OutboxRelay {
   }
 
   start(): void {
+    if (this.stopping) return;
     this.running ??= this.run();
   }
 
@@ -101,9 +105,12 @@ export class OutboxRelay {
       try {
         await this.connect();
         if (!(await this.acquireLock())) break;
+        this.state = { healthy: false, detail: 'initialising the transactional producer' };
+        const started = Date.now();
+        await withDeadline((signal) => this.connectProducer(signal), PRODUCER_INIT_TIMEOUT_MS);
         this.state = { healthy: true, detail: 'recovering' };
-        await this.connectProducer();
         await this.recover();
+        this.logger.log(`start-up: outbox relay ${this.options.relayId} publishing after ${Date.now() - started} ms (producer initialised, last marker recovered)`);
         this.state = { healthy: true, detail: 'publishing' };
         backoff = 500;
         await this.publishUntilStopped();
@@ -141,8 +148,8 @@ export class OutboxRelay {
     return false;
   }
 
-  private async connectProducer(): Promise<void> {
-    this.producer = this.kafka.producer({
+  private async connectProducer(abandoned: AbortSignal): Promise<void> {
+    const producer = this.kafka.producer({
       transactionalId: this.options.relayId,
       idempotent: true,
       maxInFlightRequests: 1,
@@ -152,10 +159,12 @@ export class OutboxRelay {
       // the previous commit's markers (a few ms): retry that soon, not after kafkajs' default 300 ms.
       retry: { initialRetryTime: 20, retries: Number.MAX_SAFE_INTEGER },
     });
-    await this.producer.connect();
+    this.producer = producer;
+    abandoned.addEventListener('abort', () => void producer.disconnect().catch(() => undefined));
+    await producer.connect();
     // Initialising the transactional id fences a previous incarnation and aborts its open transaction,
     // so afterwards the progress topic holds only committed markers of ours.
-    const fence = await this.producer.transaction();
+    const fence = await producer.transaction();
     await fence.abort();
   }
 

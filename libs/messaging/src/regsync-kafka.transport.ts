@@ -6,16 +6,20 @@ import { DataSource } from 'typeorm';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { EVENT_TOPICS, TopicDefinition, consumerGroupOf, deadLetterTopicOf, namespaced } from '@regsync/contracts/topic-catalog';
 import { HealthChecks } from '@regsync/service-runtime/health-checks';
+import { StartupPhase } from '@regsync/service-runtime/startup-phase';
 import { BatchApplier, RecordResult } from './batch-applier';
 import { deadLetterRecord } from './dead-letters';
 import { EventHandlers } from './event-handlers';
 import { KAFKA_CLIENT, MESSAGING_OPTIONS, MessagingOptions } from './messaging-options';
+import { MessagingStartup } from './messaging-startup';
 
 const MAX_ATTEMPTS = 5;
 const FIRST_BACKOFF_MS = 200;
 const MAX_BACKOFF_MS = 5_000;
 // Bounds a transaction (and the work redone when one of its handlers fails) when Kafka hands out a large batch.
 const MESSAGES_PER_TRANSACTION = 500;
+// A group join on a new broker waits for __consumer_offsets to be created and loaded; past this, start over.
+const CONSUMER_JOIN_TIMEOUT_MS = 60_000;
 
 /**
  * NestJS transport for regsync events: decodes Confluent-framed Avro, applies each event exactly once through the
@@ -32,6 +36,7 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
   private closed?: Promise<void>;
   private consumerState: { healthy: boolean; detail: string } = { healthy: false, detail: 'not started' };
   private applier?: BatchApplier;
+  private readonly joinPhase = new StartupPhase('consumer join', this.logger, { attemptTimeoutMs: CONSUMER_JOIN_TIMEOUT_MS });
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
@@ -40,6 +45,7 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     private readonly dataSource: DataSource,
     private readonly discovery: DiscoveryService,
     private readonly metadataScanner: MetadataScanner,
+    private readonly startup: MessagingStartup,
     @Optional() healthChecks?: HealthChecks,
   ) {
     super();
@@ -87,12 +93,25 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
       return;
     }
 
-    this.deadLetterProducer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-    await this.deadLetterProducer.connect();
+    if (!(await this.startup.ready())) return;
+    this.consumerState = { healthy: false, detail: 'joining the consumer group' };
+    await this.joinPhase.run((abandoned) => this.connect(topics, abandoned), () => this.closing);
+  }
 
+  /** One attempt to connect the dead-letter producer and join the group; an abandoned attempt closes both. */
+  private async connect(topics: string[], abandoned: AbortSignal): Promise<void> {
+    const deadLetterProducer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     // A short fetch wait keeps shutdown quick: kafkajs' stop waits for the pending fetch.
     const consumer = this.kafka.consumer({ groupId: this.consumerGroup, readUncommitted: false, maxWaitTimeInMs: 1_000 });
+    // Shutdown closes whatever is connecting; an abandoned or failed attempt closes its own clients.
     this.consumer = consumer;
+    this.deadLetterProducer = deadLetterProducer;
+    const closeBoth = async () => {
+      if (this.consumer === consumer) this.consumer = undefined;
+      if (this.deadLetterProducer === deadLetterProducer) this.deadLetterProducer = undefined;
+      await Promise.all([consumer.disconnect(), deadLetterProducer.disconnect()]).catch(() => undefined);
+    };
+    abandoned.addEventListener('abort', () => void closeBoth());
     consumer.on(consumer.events.GROUP_JOIN, () => (this.consumerState = { healthy: true, detail: 'consuming' }));
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.consumerState = { healthy: false, detail: `crashed${payload.restart ? ' (restarting)' : ''}: ${payload.error.message}` };
@@ -103,16 +122,22 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
       if (payload.batchSize === 0 && payload.firstOffset !== null) void this.commitSkipped(payload.topic, payload.partition, payload.lastOffset, payload.highWatermark);
     });
-    await consumer.connect();
-    // A new group reads every topic from its beginning: a register is built from the whole log.
-    await consumer.subscribe({ topics, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      // Every partition of a topic (6) at once: while one chunk waits for the database, another is decoded and run.
-      partitionsConsumedConcurrently: 6,
-      eachBatch: (payload) => this.consumeBatch(payload),
-    });
+    try {
+      await deadLetterProducer.connect();
+      await consumer.connect();
+      // A new group reads every topic from its beginning: a register is built from the whole log.
+      await consumer.subscribe({ topics, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        // Every partition of a topic (6) at once: while one chunk waits for the database, another is decoded and run.
+        partitionsConsumedConcurrently: 6,
+        eachBatch: (payload) => this.consumeBatch(payload),
+      });
+    } catch (error) {
+      await closeBoth();
+      throw error;
+    }
   }
 
   private async shutdown(): Promise<void> {

@@ -11,7 +11,10 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (host.getType() !== 'http') throw error;
     const { status, body } = httpErrorOf(error);
     if (status === HttpStatus.INTERNAL_SERVER_ERROR) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    host.switchToHttp().getResponse<Response>().status(status).json(body);
+    const response = host.switchToHttp().getResponse<Response>();
+    // A service that is still starting (or lost its registry) asks the client to retry instead of failing it.
+    if (status === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('Retry-After', '1');
+    response.status(status).json(body);
   }
 }
 

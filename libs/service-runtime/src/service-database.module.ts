@@ -1,4 +1,4 @@
-import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
+import { DynamicModule, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, MixedList, EntitySchema } from 'typeorm';
 import { ensureDatabase } from '@regsync/persistence/ensure-database';
@@ -46,6 +46,12 @@ export class ServiceDatabaseModule implements OnModuleInit {
               synchronize: false,
               extra: { max: 10, application_name: `regsync-${options.service}-${options.instanceKey}` },
             };
+          },
+          dataSourceFactory: async (dataSourceOptions) => {
+            const started = Date.now();
+            const dataSource = await new DataSource(dataSourceOptions!).initialize();
+            new Logger('start-up').log(`database ${options.databaseName} connected and migrated in ${Date.now() - started} ms`);
+            return dataSource;
           },
         }),
       ],

@@ -18,8 +18,15 @@ export interface StartServiceOptions {
   jsonMediaTypes?: string[];
 }
 
-/** Starts one service instance: HTTP API with OpenAPI at /openapi.json, the Kafka consumer, graceful shutdown. */
+/**
+ * Starts one service instance: HTTP API with OpenAPI at /openapi.json, the Kafka consumer, graceful shutdown.
+ * The HTTP server listens as soon as the modules are built, so liveness (/health/live) answers while the broker,
+ * the registry and the consumer are still starting; readiness (/health) names each of them until all are up.
+ * Resolves once the consumer has started.
+ */
 export async function startService(rootModule: Type<unknown> | DynamicModule, options: StartServiceOptions): Promise<INestApplication> {
+  const started = Date.now();
+  const logger = new Logger('start-up');
   const app = await NestFactory.create<NestExpressApplication>(rootModule, { bufferLogs: false, bodyParser: false });
   app.useBodyParser('json', { limit: options.bodyLimit ?? '64kb', type: ['application/json', ...(options.jsonMediaTypes ?? [])] });
   // Body parser errors (413, malformed JSON) happen before any controller, so Nest's filters never see them.
@@ -34,9 +41,12 @@ export async function startService(rootModule: Type<unknown> | DynamicModule, op
   if (options.transport) {
     const strategy = typeof options.transport === 'function' ? app.get(options.transport) : options.transport;
     app.connectMicroservice({ strategy }, { inheritAppConfig: true });
-    await app.startAllMicroservices();
   }
   await app.listen(options.port, options.host);
-  new Logger('regsync').log(`${options.title} listening on http://${options.host}:${options.port}`);
+  logger.log(`${options.title} listening on ${await app.getUrl()} after ${Date.now() - started} ms (readiness: /health)`);
+  if (options.transport) {
+    await app.startAllMicroservices();
+    logger.log(`${options.title} consumer started after ${Date.now() - started} ms`);
+  }
   return app;
 }

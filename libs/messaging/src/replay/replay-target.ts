@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { EventHandlers } from '../event-handlers';
 import { KAFKA_CLIENT, MESSAGING_OPTIONS, MessagingOptions } from '../messaging-options';
+import { MessagingStartup } from '../messaging-startup';
 import { ReplayHandlersServer } from './replay-handlers.server';
 
 /** A register instance booted inside the replay tool: its database (migrated), codec, Kafka client, admit and handlers. */
@@ -27,6 +28,7 @@ export async function bootReplayTarget(rootModule: DynamicModule | Type<unknown>
   const handlers = new ReplayHandlersServer();
   const app = await NestFactory.createMicroservice(rootModule, { strategy: handlers, logger, abortOnError: false });
   await app.init();
+  await app.get(MessagingStartup).ready();
   handlers.eventHandlers = EventHandlers.discover(app.get(DiscoveryService), app.get(MetadataScanner), handlers);
   return {
     app,
