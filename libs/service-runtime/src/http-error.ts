@@ -2,6 +2,7 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 import { ZodError } from 'zod';
 import { RegisterRejection } from '@regsync/register-domain/registers/register-rejection';
 import { DomainValidationError, Violation } from '@regsync/register-domain/validation-error';
+import { IdempotencyKeyRefusal } from './idempotency/idempotency-key-refusal';
 
 export interface HttpErrorBody {
   error: string;
@@ -11,7 +12,8 @@ export interface HttpErrorBody {
 
 /**
  * The one mapping of errors to HTTP answers: broken rules are 400 with every field and rule, a refused register
- * change 409 with its code, an oversize body 413; anything unknown is 500 without internals.
+ * change 409 with its code, an Idempotency-Key in flight 409 or reused 422 with its code, an oversize body 413;
+ * anything unknown is 500 without internals.
  */
 export function httpErrorOf(error: unknown): { status: number; body: HttpErrorBody } {
   if (error instanceof DomainValidationError) {
@@ -26,6 +28,9 @@ export function httpErrorOf(error: unknown): { status: number; body: HttpErrorBo
   }
   if (error instanceof RegisterRejection) {
     return { status: HttpStatus.CONFLICT, body: { error: error.reason, code: error.code } };
+  }
+  if (error instanceof IdempotencyKeyRefusal) {
+    return { status: error.status, body: { error: error.reason, code: error.code } };
   }
   const bodyParserType = (error as { type?: string } | null)?.type;
   if (bodyParserType === 'entity.too.large') {
