@@ -1,6 +1,9 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** The Idempotency-Keys of this instance's agencies with the answer to the request that used each (idempotent-requests.ts). */
+/**
+ * The Idempotency-Keys of this instance's agencies with the answer to the request that used each (idempotent-requests.ts);
+ * the answer as `json`, not `jsonb`, so a replay repeats it byte for byte (jsonb reorders keys).
+ */
 export class IdempotencyKeysTable1760000500000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
@@ -8,7 +11,7 @@ export class IdempotencyKeysTable1760000500000 implements MigrationInterface {
         agency text not null,
         idempotency_key text not null,
         request_fingerprint text not null,
-        response_body jsonb not null,
+        response_body json not null,
         created_at timestamptz not null default now(),
         expires_at timestamptz not null,
         primary key (agency, idempotency_key)
