@@ -255,6 +255,18 @@ describe('idempotent agency writes, end to end: every service a process on the r
       expect(await count('municipal', OSNABRUECK, 'select count(*) from residents where given_names = $1', ['Lena'])).toBe(1);
     });
 
+    it('numbers its own births past the numbers the Standesamt sent', async () => {
+      const [{ last_value: last }] = await query('municipal', OSNABRUECK, 'select case when is_called then last_value else last_value - 1 end as last_value from birth_registration_sequence', []);
+      const year = new Date().getUTCFullYear();
+      const numberOf = (sequence: number) => `${OSNABRUECK}-G-${year}-${String(sequence).padStart(6, '0')}`;
+      const child = { familyName: 'Wolf', givenNames: 'Emil', sex: 'MALE', dateOfBirth: today, placeOfBirth: 'Osnabrück', residence: osnabrueckAddress };
+      expect((await osnabrueck.recordBirth({ ...child, birthRegistrationId: numberOf(Number(last) + 1) })).status).toBe(201);
+
+      const numberedByRegsync = await osnabrueck.recordBirth({ ...child, givenNames: 'Ida' });
+
+      expect(numberedByRegsync).toMatchObject({ status: 201, body: { birthRegistrationId: numberOf(Number(last) + 2) } });
+    });
+
     it("refuses another Standesamt's registration number with 400", async () => {
       const refused = await osnabrueck.recordBirth({ birthRegistrationId: `${DRESDEN}-G-2026-000001`, familyName: 'Wolf', givenNames: 'Paul', sex: 'MALE', dateOfBirth: today, placeOfBirth: 'Osnabrück', residence: osnabrueckAddress });
       expect(refused).toMatchObject({ status: 400, body: { violations: [{ field: 'birthRegistrationId', rule: `must start with this Standesamt's AGS ${OSNABRUECK}` }] } });
