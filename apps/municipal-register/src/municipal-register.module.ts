@@ -8,6 +8,8 @@ import { ObservabilityModule } from '@regsync/observability/observability.module
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { AgencyAuthModule } from '@regsync/service-runtime/agency-auth.module';
+import { IdempotencyModule } from '@regsync/service-runtime/idempotency/idempotency.module';
+import { idempotencyMigrations } from '@regsync/service-runtime/idempotency/idempotency-keys.migration';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
 import { CivilStatusRecordEntity } from './civil-status/civil-status-record.entity';
 import { civilStatusDrift } from './civil-status/civil-status.drift';
@@ -39,9 +41,10 @@ export class MunicipalRegisterModule {
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('municipal', config.INSTANCE_KEY, config.NAMESPACE),
           entities: [ResidentEntity, CivilStatusRecordEntity, PropertyTaxEntryEntity, ...messagingEntities, ...transferLogEntities],
-          migrations: [...messagingMigrations, ...transferLogMigrations, ResidentsTable1760000300000, CivilStatusTable1760000310000, PropertyTaxTable1760000320000, CivilStatusBirthRecordIdnr1760000330000],
+          migrations: [...messagingMigrations, ...transferLogMigrations, ResidentsTable1760000300000, CivilStatusTable1760000310000, PropertyTaxTable1760000320000, CivilStatusBirthRecordIdnr1760000330000, ...idempotencyMigrations],
         }),
         AgencyAuthModule.forRoot(config.AGENCY_API_KEYS, config.READ_ONLY_AGENCIES),
+        IdempotencyModule,
         ObservabilityModule.forRoot({
           metrics,
           opsApiKeys: config.AGENCY_API_KEYS,

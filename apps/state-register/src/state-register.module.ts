@@ -8,6 +8,8 @@ import { ObservabilityModule } from '@regsync/observability/observability.module
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { AgencyAuthModule } from '@regsync/service-runtime/agency-auth.module';
+import { IdempotencyModule } from '@regsync/service-runtime/idempotency/idempotency.module';
+import { idempotencyMigrations } from '@regsync/service-runtime/idempotency/idempotency-keys.migration';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
 import { StateConfig } from './config';
 import { ParcelEntity } from './parcels/parcel.entity';
@@ -34,9 +36,10 @@ export class StateRegisterModule {
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('state', config.INSTANCE_KEY, config.NAMESPACE),
           entities: [StateResidentEntity, ParcelEntity, ...messagingEntities, ...transferLogEntities],
-          migrations: [...messagingMigrations, ...transferLogMigrations, StateResidentsTable1760000400000, ParcelsTable1760000410000],
+          migrations: [...messagingMigrations, ...transferLogMigrations, StateResidentsTable1760000400000, ParcelsTable1760000410000, ...idempotencyMigrations],
         }),
         AgencyAuthModule.forRoot(config.AGENCY_API_KEYS, config.READ_ONLY_AGENCIES),
+        IdempotencyModule,
         ObservabilityModule.forRoot({ metrics, opsApiKeys: config.AGENCY_API_KEYS, registers: [...stateResidentsDrift(config.INSTANCE_KEY), ...parcelsDrift()] }),
         RegsyncMessagingModule.forRoot({
           app: 'state-register',

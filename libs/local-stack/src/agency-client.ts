@@ -5,6 +5,7 @@ export interface AgencyResponse<T = Record<string, unknown>> {
   status: number;
   body: T;
   correlationId: string | null;
+  headers: Headers;
 }
 
 /**
@@ -15,6 +16,7 @@ export class AgencyClient {
   constructor(
     readonly baseUrl: string,
     private readonly apiKey: string | undefined,
+    private readonly idempotencyKey?: string,
   ) {}
 
   /** A client for one instance of the topology, authenticated with its first configured agency key. */
@@ -24,7 +26,17 @@ export class AgencyClient {
   }
 
   withApiKey(apiKey: string | undefined): AgencyClient {
-    return new AgencyClient(this.baseUrl, apiKey);
+    return new AgencyClient(this.baseUrl, apiKey, this.idempotencyKey);
+  }
+
+  /** The same client whose writes carry `Idempotency-Key: key`, as a retrying agency system sends them. */
+  withIdempotencyKey(key: string): AgencyClient {
+    return new AgencyClient(this.baseUrl, this.apiKey, key);
+  }
+
+  /** The same agency at another address, e.g. a replica of the instance. */
+  at(baseUrl: string): AgencyClient {
+    return new AgencyClient(baseUrl, this.apiKey, this.idempotencyKey);
   }
 
   recordBirth(body: unknown, correlationId?: string) {
@@ -85,6 +97,7 @@ export class AgencyClient {
     const headers: Record<string, string> = {};
     if (this.apiKey !== undefined) headers['x-api-key'] = this.apiKey;
     if (correlationId) headers['x-correlation-id'] = correlationId;
+    if (this.idempotencyKey !== undefined && method !== 'GET') headers['idempotency-key'] = this.idempotencyKey;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
     const text = await response.text();
@@ -95,7 +108,7 @@ export class AgencyClient {
       // not JSON: hand the text back as it is
     }
     const returned = (parsed as { correlationId?: string } | null)?.correlationId ?? null;
-    return { status: response.status, body: parsed as T, correlationId: returned };
+    return { status: response.status, body: parsed as T, correlationId: returned, headers: response.headers };
   }
 }
 

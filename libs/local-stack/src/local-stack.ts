@@ -167,6 +167,16 @@ export class LocalStack {
     await this.waitHealthy(managed);
   }
 
+  /** Starts a second process of an instance (same database, topics and consumer group) on `port`; stop() stops it too. */
+  async startReplica(name: string, port: number): Promise<string> {
+    const original = this.find(name);
+    const replica: ManagedProcess = { name: `${name} replica`, script: original.script, env: { ...original.env, PORT: String(port) }, healthUrl: `http://127.0.0.1:${port}/health` };
+    this.processes.push(replica);
+    this.spawn(replica);
+    await this.waitHealthy(replica);
+    return `http://127.0.0.1:${port}`;
+  }
+
   /** SIGTERM to the services (they drain and close), then to the registry; SIGKILL after 20 s. */
   async stop(): Promise<void> {
     const [first, ...rest] = this.processes;

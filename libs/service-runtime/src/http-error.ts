@@ -3,6 +3,7 @@ import { ZodError } from 'zod';
 import { EventCodecNotReadyError } from '@regsync/contracts/event-codec';
 import { RegisterRejection } from '@regsync/register-domain/registers/register-rejection';
 import { DomainValidationError, Violation } from '@regsync/register-domain/validation-error';
+import { IdempotencyKeyRefusal } from './idempotency/idempotency-key-refusal';
 
 export interface HttpErrorBody {
   error: string;
@@ -12,8 +13,8 @@ export interface HttpErrorBody {
 
 /**
  * The one mapping of errors to HTTP answers: broken rules are 400 with every field and rule, a refused register
- * change 409 with its code, an oversize body 413, a write while the service still starts 503; anything unknown is
- * 500 without internals.
+ * change 409 with its code, an Idempotency-Key in flight 409 or reused 422 with its code, an oversize body 413, a
+ * write while the service still starts 503; anything unknown is 500 without internals.
  */
 export function httpErrorOf(error: unknown): { status: number; body: HttpErrorBody } {
   if (error instanceof DomainValidationError) {
@@ -28,6 +29,9 @@ export function httpErrorOf(error: unknown): { status: number; body: HttpErrorBo
   }
   if (error instanceof RegisterRejection) {
     return { status: HttpStatus.CONFLICT, body: { error: error.reason, code: error.code } };
+  }
+  if (error instanceof IdempotencyKeyRefusal) {
+    return { status: error.status, body: { error: error.reason, code: error.code } };
   }
   if (error instanceof EventCodecNotReadyError) {
     return { status: HttpStatus.SERVICE_UNAVAILABLE, body: { error: `not ready: ${error.message}; retry shortly`, code: 'not-ready' } };

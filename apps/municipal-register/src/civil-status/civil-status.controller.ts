@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs
 import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AgencyApiKeyGuard } from '@regsync/service-runtime/agency-api-key.guard';
 import { CorrelationId } from '@regsync/service-runtime/correlation-id.decorator';
+import { IdempotentWrite } from '@regsync/service-runtime/idempotency/idempotent-write.decorator';
 import { openApiSchemaOf, ZodBodyPipe } from '@regsync/service-runtime/zod-body.pipe';
 import type { CivilStatusRecord } from '@regsync/register-domain/registers/civil-status';
 import {
@@ -23,9 +24,11 @@ export class CivilStatusController {
 
   @Post('births')
   @HttpCode(201)
+  @IdempotentWrite()
   @ApiOperation({ summary: 'recordBirth: the Melderegister registers the child, the BZSt assigns its IdNr, all by events' })
   @ApiBody({ schema: openApiSchemaOf(recordBirthRequest) })
   @ApiCreatedResponse({ description: 'recorded; birthRegistrationId identifies the child until its IdNr is assigned' })
+  @ApiConflictResponse({ description: 'code birth-already-recorded: the birthRegistrationId sent is already in the Geburtenregister; nothing is recorded again' })
   async recordBirth(@Body(new ZodBodyPipe(recordBirthRequest)) body: RecordBirthRequest, @CorrelationId() correlationId: string) {
     const { record, eventId } = await this.civilStatus.recordBirth(body, correlationId);
     return { correlationId, eventId, birthRegistrationId: record.birthRegistrationId, record: view(record) };
@@ -33,6 +36,7 @@ export class CivilStatusController {
 
   @Post('name-changes')
   @HttpCode(201)
+  @IdempotentWrite()
   @ApiOperation({ summary: 'recordNameChange (e.g. at marriage) of a resident; Melderegister, Land and BZSt follow by events' })
   @ApiBody({ schema: openApiSchemaOf(recordNameChangeRequest) })
   @ApiConflictResponse({ description: 'code subject-deceased: nothing is recorded after a death' })
@@ -43,6 +47,7 @@ export class CivilStatusController {
 
   @Post('deaths')
   @HttpCode(201)
+  @IdempotentWrite()
   @ApiOperation({ summary: 'recordDeath of a resident; every register marks the person deceased, for good' })
   @ApiBody({ schema: openApiSchemaOf(recordDeathRequest) })
   @ApiConflictResponse({ description: 'code subject-deceased: the death is already recorded' })

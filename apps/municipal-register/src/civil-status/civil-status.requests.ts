@@ -3,6 +3,13 @@ import { idnrField, pastDateField, postalAddressField, sexField, textField } fro
 
 /** Beurkundung of a birth; residence is the parents' address in this municipality. */
 export const recordBirthRequest = z.object({
+  birthRegistrationId: z
+    .string()
+    .optional()
+    .describe(
+      "The Standesamt's number of the Geburtenregister entry, <AGS>-G-<year>-<6 digits>: a birth with a number already recorded is refused " +
+        '(409 birth-already-recorded), so a retry never registers the child twice. Without it regsync numbers the birth itself.',
+    ),
   familyName: textField(100),
   givenNames: textField(200),
   sex: sexField,

@@ -1,13 +1,14 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '@regsync/messaging/messaging-options';
 import { Outbox } from '@regsync/messaging/outbox';
 import { idnrViolation } from '@regsync/register-domain/idnr';
-import { birthRegistrationId, isBirthRegistrationId } from '@regsync/register-domain/registers/birth-registration-id';
+import { birthRegistrationId, birthRegistrationIdViolation, isBirthRegistrationId } from '@regsync/register-domain/registers/birth-registration-id';
 import { recordBirth, recordDeath, recordNameChange, type CivilStatusRecord, type KnownPerson } from '@regsync/register-domain/registers/civil-status';
-import { rejectIfDeceased } from '@regsync/register-domain/registers/register-rejection';
+import { RegisterRejection, rejectIfDeceased } from '@regsync/register-domain/registers/register-rejection';
 import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-legal-basis';
 import { DomainValidationError } from '@regsync/register-domain/validation-error';
+import { RequestTransaction } from '@regsync/service-runtime/idempotency/request-transaction';
 import { ResidentsService } from '../residents/residents.service';
 import { CivilStatusRecordEntity } from './civil-status-record.entity';
 import type { RecordBirthRequest, RecordDeathRequest, RecordNameChangeRequest } from './civil-status.requests';
@@ -19,6 +20,7 @@ export class CivilStatusService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly requestTransaction: RequestTransaction,
     private readonly outbox: Outbox,
     private readonly residents: ResidentsService,
     @Inject(MESSAGING_OPTIONS) options: MessagingOptions,
@@ -26,14 +28,20 @@ export class CivilStatusService {
     this.municipalityKey = options.instanceKey;
   }
 
-  async recordBirth(input: RecordBirthRequest, correlationId: string): Promise<{ record: CivilStatusRecord; eventId: string }> {
+  /**
+   * A birth the Standesamt numbered itself is recorded once: the unique birth registration id refuses the second
+   * (and so no second child and no second IdNr request), even for two requests at the same moment.
+   */
+  async recordBirth(request: RecordBirthRequest, correlationId: string): Promise<{ record: CivilStatusRecord; eventId: string }> {
+    const { birthRegistrationId: numbered, ...input } = request;
     if (input.residence.municipalityKey !== this.municipalityKey) {
       throw new DomainValidationError('residence.municipalityKey', `must be this municipality (${this.municipalityKey}); the Standesamt of the residence records the birth`);
     }
-    return this.dataSource.transaction(async (manager) => {
-      const [{ sequence }] = (await manager.query(`select nextval('birth_registration_sequence') as sequence`)) as { sequence: string }[];
-      const id = birthRegistrationId(this.municipalityKey, new Date().getUTCFullYear(), Number(sequence));
-      const record = await this.save(manager, null, recordBirth(id, input));
+    const rule = numbered === undefined ? undefined : birthRegistrationIdViolation(numbered, this.municipalityKey);
+    if (rule) throw new DomainValidationError('birthRegistrationId', rule);
+    return this.requestTransaction.run(async (manager) => {
+      const id = numbered ?? (await this.nextBirthRegistrationId(manager));
+      const record = await this.insertBirth(manager, recordBirth(id, input));
       const event = await this.outbox.append(manager, {
         eventType: 'BirthRecorded',
         register: 'PERSONENSTANDSREGISTER',
@@ -48,7 +56,7 @@ export class CivilStatusService {
   }
 
   async recordNameChange(input: RecordNameChangeRequest, correlationId: string): Promise<{ record: CivilStatusRecord; eventId: string }> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.requestTransaction.run(async (manager) => {
       const person = await this.residentHere(manager, input.idnr);
       const existing = await this.byIdnr(manager, input.idnr);
       const { record, previousFamilyName } = recordNameChange(existing ?? undefined, person, input);
@@ -67,7 +75,7 @@ export class CivilStatusService {
   }
 
   async recordDeath(input: RecordDeathRequest, correlationId: string): Promise<{ record: CivilStatusRecord; eventId: string }> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.requestTransaction.run(async (manager) => {
       const person = await this.residentHere(manager, input.idnr);
       const existing = await this.byIdnr(manager, input.idnr);
       const saved = await this.save(manager, existing, recordDeath(existing ?? undefined, person, input));
@@ -111,6 +119,25 @@ export class CivilStatusService {
   private found(record: CivilStatusRecordEntity | null, id: string): CivilStatusRecordEntity {
     if (!record) throw new NotFoundException(`${id} is not in the Personenstandsregister of ${this.municipalityKey}`);
     return record;
+  }
+
+  /** The next number of this Standesamt's own sequence that no number the Standesamt sent has taken. */
+  private async nextBirthRegistrationId(manager: EntityManager): Promise<string> {
+    for (;;) {
+      const [{ sequence }] = (await manager.query(`select nextval('birth_registration_sequence') as sequence`)) as { sequence: string }[];
+      const id = birthRegistrationId(this.municipalityKey, new Date().getUTCFullYear(), Number(sequence));
+      if (!(await manager.exists(CivilStatusRecordEntity, { where: { birthRegistrationId: id } }))) return id;
+    }
+  }
+
+  private async insertBirth(manager: EntityManager, record: CivilStatusRecord): Promise<CivilStatusRecordEntity> {
+    try {
+      return await manager.save(CivilStatusRecordEntity, { ...record, updatedAt: new Date() });
+    } catch (error) {
+      const violated = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : undefined;
+      if (violated?.code !== '23505' || violated.constraint !== 'civil_status_records_birth_registration_id_key') throw error;
+      throw new RegisterRejection('birth-already-recorded', `${record.birthRegistrationId} is already recorded in the Geburtenregister of ${this.municipalityKey}; it is not recorded twice`);
+    }
   }
 
   private save(manager: EntityManager, existing: CivilStatusRecordEntity | null, record: CivilStatusRecord): Promise<CivilStatusRecordEntity> {

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs
 import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AgencyApiKeyGuard } from '@regsync/service-runtime/agency-api-key.guard';
 import { CorrelationId } from '@regsync/service-runtime/correlation-id.decorator';
+import { IdempotentWrite } from '@regsync/service-runtime/idempotency/idempotent-write.decorator';
 import { openApiSchemaOf, ZodBodyPipe } from '@regsync/service-runtime/zod-body.pipe';
 import { registerResidenceRequest, type RegisterResidenceRequest } from './register-residence.request';
 import { ResidentEntity } from './resident.entity';
@@ -16,6 +17,7 @@ export class ResidentsController {
 
   @Post('residences')
   @HttpCode(201)
+  @IdempotentWrite()
   @ApiOperation({ summary: 'registerResidence: Anmeldung of a person moving in; the previous municipality, the Länder and the BZSt follow by events' })
   @ApiBody({ schema: openApiSchemaOf(registerResidenceRequest) })
   @ApiCreatedResponse({ description: 'registered; correlationId follows every resulting event' })

@@ -20,6 +20,7 @@ import { DomainValidationError } from '@regsync/register-domain/validation-error
 import { idnrViolation } from '@regsync/register-domain/idnr';
 import type { ChangeOutcome } from '@regsync/data-protection/admitted-transfer-handler';
 import type { RegisterWrite } from '@regsync/data-protection/register-write';
+import { RequestTransaction } from '@regsync/service-runtime/idempotency/request-transaction';
 import { passIdnrToBirthRecord } from '../civil-status/birth-record-idnr';
 import type { RegisterResidenceRequest } from './register-residence.request';
 import { ResidentEntity } from './resident.entity';
@@ -31,6 +32,7 @@ export class ResidentsService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly requestTransaction: RequestTransaction,
     private readonly outbox: Outbox,
     private readonly transferLog: TransferLog,
     @Inject(MESSAGING_OPTIONS) options: MessagingOptions,
@@ -43,7 +45,7 @@ export class ResidentsService {
     if (input.address.municipalityKey !== this.municipalityKey) {
       throw new DomainValidationError('address.municipalityKey', `must be this municipality (${this.municipalityKey})`);
     }
-    return this.dataSource.transaction(async (manager) => {
+    return this.requestTransaction.run(async (manager) => {
       const existing = await this.byIdnr(manager, input.idnr, true);
       const resident = moveIn(existing ?? undefined, input, this.municipalityKey);
       const saved = await this.save(manager, existing, resident);

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs
 import { ApiBody, ApiCreatedResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AgencyApiKeyGuard } from '@regsync/service-runtime/agency-api-key.guard';
 import { CorrelationId } from '@regsync/service-runtime/correlation-id.decorator';
+import { IdempotentWrite } from '@regsync/service-runtime/idempotency/idempotent-write.decorator';
 import { openApiSchemaOf, ZodBodyPipe } from '@regsync/service-runtime/zod-body.pipe';
 import { ParcelEntity } from './parcel.entity';
 import { ParcelsService } from './parcels.service';
@@ -16,6 +17,7 @@ export class ParcelsController {
 
   @Post()
   @HttpCode(201)
+  @IdempotentWrite()
   @ApiOperation({ summary: "recordParcel: records or changes a Flurstück; the parcel's municipality updates its property-tax roll by event" })
   @ApiBody({ schema: openApiSchemaOf(recordParcelRequest) })
   @ApiCreatedResponse({ description: 'recorded; eventType is ParcelRecorded or ParcelChanged' })

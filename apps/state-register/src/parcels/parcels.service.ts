@@ -5,6 +5,7 @@ import { Outbox } from '@regsync/messaging/outbox';
 import { assertParcelId } from '@regsync/register-domain/parcel-id';
 import { recordParcel } from '@regsync/register-domain/registers/parcels';
 import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-legal-basis';
+import { RequestTransaction } from '@regsync/service-runtime/idempotency/request-transaction';
 import { ParcelEntity } from './parcel.entity';
 import type { RecordParcelRequest } from './record-parcel.request';
 
@@ -15,6 +16,7 @@ export class ParcelsService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly requestTransaction: RequestTransaction,
     private readonly outbox: Outbox,
     @Inject(MESSAGING_OPTIONS) options: MessagingOptions,
   ) {
@@ -22,7 +24,7 @@ export class ParcelsService {
   }
 
   async record(input: RecordParcelRequest, correlationId: string): Promise<{ parcel: ParcelEntity; eventType: string; eventId: string }> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.requestTransaction.run(async (manager) => {
       const existing = await manager.findOne(ParcelEntity, { where: { parcelId: input.parcelId }, lock: { mode: 'pessimistic_write' } });
       const { parcel, eventType } = recordParcel(existing ?? undefined, input, this.land);
       const saved = await manager.save(ParcelEntity, { ...parcel, updatedAt: new Date() });
