@@ -1,21 +1,22 @@
 import { z } from 'zod';
-import { idnrField, pastDateField, postalAddressField, sexField, textField } from '@regsync/service-runtime/request-fields';
+import { birthPlausibilityViolations } from '@regsync/register-domain/plausibility/person-plausibility';
+import { domainRules, idnrField, pastDateField, personNameField, postalAddressField, sexField, textField } from '@regsync/service-runtime/request-fields';
 
 /** Beurkundung of a birth; residence is the parents' address in this municipality. */
 export const recordBirthRequest = z.object({
-  familyName: textField(100),
-  givenNames: textField(200),
+  familyName: personNameField(100),
+  givenNames: personNameField(200),
   sex: sexField,
   dateOfBirth: pastDateField,
   placeOfBirth: textField(100),
   parentIdnrs: z.array(idnrField).max(2, 'at most 2 parents').default([]),
   residence: postalAddressField,
-});
+}).superRefine(domainRules(birthPlausibilityViolations));
 
 export const recordNameChangeRequest = z.object({
   idnr: idnrField,
-  familyName: textField(100),
-  givenNames: textField(200),
+  familyName: personNameField(100),
+  givenNames: personNameField(200),
   reason: z.enum(['MARRIAGE', 'DIVORCE', 'NAME_DECLARATION', 'COURT_DECISION', 'OTHER']),
   maritalStatus: z.enum(['SINGLE', 'MARRIED', 'DIVORCED', 'WIDOWED', 'CIVIL_PARTNERSHIP']).nullable().default(null),
   effectiveOn: pastDateField,
