@@ -10,6 +10,12 @@ describe('text field', () => {
     expect(textViolation(decomposed, name)).toBeUndefined();
   });
 
+  it('trims spaces only: a byte order mark or a tab at the edge is refused, not dropped unnoticed', () => {
+    expect(normalizedText('  Anna  ')).toBe('Anna');
+    expect(textViolation('\uFEFFAnna', name)).toMatch(/^character U\+FEFF at position 1/);
+    expect(textViolation('Anna\t', name)).toMatch(/^character U\+0009 at position 5/);
+  });
+
   it('judges the length and the characters of the normalised text', () => {
     expect(textViolation('e\u0301'.repeat(100), name)).toBeUndefined();
     expect(textViolation('x'.repeat(101), name)).toBe('must be at most 100 characters');

@@ -6,9 +6,13 @@ export interface TextRule {
   dataType: Din91379DataType;
 }
 
-/** A text as every register stores it: trimmed and in NFC (a decomposed "é" and a composed one are one name). */
+/**
+ * A text as every register stores it: without leading and trailing spaces, in NFC (a decomposed "é" and a composed
+ * one are one name). Only U+0020 is trimmed: String.trim would also drop a byte order mark or a no-break space
+ * unnoticed, which the DIN 91379 check refuses instead.
+ */
 export function normalizedText(value: string): string {
-  return value.trim().normalize('NFC');
+  return value.replace(/^ +| +$/g, '').normalize('NFC');
 }
 
 /** The broken rule of a text field (required, not empty, length, DIN 91379 characters), judged on its normalised form. */
