@@ -1,4 +1,5 @@
 import { httpErrorOf } from '@regsync/service-runtime/http-error';
+import { openApiSchemaOf } from '@regsync/service-runtime/zod-body.pipe';
 import { registerResidenceRequest } from './register-residence.request';
 
 const osnabrueck = { street: 'Große Straße', houseNumber: '12', postalCode: '49074', city: 'Osnabrück', municipalityKey: '03404000' };
@@ -24,5 +25,13 @@ describe('registerResidence request', () => {
     expect(violationsOf({ ...anmeldung, movedInOn: '1990-03-13' })).toEqual([{ field: 'movedInOn', rule: '1990-03-13 is before the date of birth 1990-03-14' }]);
     expect(violationsOf({ ...anmeldung, address: { ...osnabrueck, postalCode: '00000' } })).toEqual([{ field: 'address.postalCode', rule: '00000 is not a German postal code (Deutsche Post list, package german-postal-codes)' }]);
     expect(violationsOf({ ...anmeldung, previousAddress: { ...osnabrueck, street: 'Gro\u00DFe Stra\u00DFe ' } })).toEqual([{ field: 'previousAddress', rule: 'must differ from the new address (a move within one address is no Anmeldung)' }]);
+  });
+
+  it('describes the text rule of each name and address field in the OpenAPI schema', () => {
+    const schema = openApiSchemaOf(registerResidenceRequest) as { properties: Record<string, { description?: string; anyOf?: { properties?: Record<string, { description?: string }> }[]; properties?: Record<string, { description?: string }> }> };
+    expect(schema.properties.familyName.description).toMatch(/NFC; must consist of DIN 91379 data type A/);
+    expect(schema.properties.givenNames.description).toMatch(/DIN 91379 data type A/);
+    expect(schema.properties.address.properties?.street.description).toMatch(/DIN 91379 data type B/);
+    expect(JSON.stringify(schema.properties.previousAddress)).toMatch(/DIN 91379 data type B/);
   });
 });
