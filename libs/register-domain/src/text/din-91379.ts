@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
  * XPersonenstand) as data: `libs/register-domain/data/din-91379/latin_list_1.3.txt`, CC BY 4.0 by String-Latin
  * (attribution and licence beside it).
  *
- * Which groups of the list a text may use is its data type (DIN 91379 section 4):
+ * Which groups of the list a text may use is its data type (the standard's data types; for B our reading of it):
  * - `A`, names of natural persons (family name, given names): the Latin letters and sequences (bll) and the
  *   non-letters N1 (bnlreq: space, apostrophe, hyphen, full stop, ...). Nothing else.
  * - `B`, other names (places, streets, house numbers, parcel usage and change reasons): A plus the non-letters N2
@@ -53,7 +53,7 @@ export function din91379Offence(text: string, dataType: Din91379DataType): Din91
   let position = 1;
   while (index < text.length) {
     const codePoint = text.codePointAt(index)!;
-    // Only a letter followed by a combining mark can start a sequence: the common case is one Set lookup.
+    // Only a letter followed by a combining mark can start a sequence: the common case is one array read.
     const sequence = isCombiningMark(text.charCodeAt(index + 1)) ? sequences.get(codePoint)?.find((candidate) => text.startsWith(candidate, index)) : undefined;
     if (sequence) {
       index += sequence.length;
