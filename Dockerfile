@@ -12,6 +12,8 @@ ENV NODE_ENV=production HOST=0.0.0.0
 COPY --from=build /regsync/node_modules ./node_modules
 COPY --from=build /regsync/dist ./dist
 COPY --from=build /regsync/schemas ./schemas
+# the DIN 91379 list the text rule reads at start-up (CC BY 4.0, licence beside it)
+COPY --from=build /regsync/libs/register-domain/data ./libs/register-domain/data
 COPY --from=build /regsync/deploy ./deploy
 COPY --from=build /regsync/nx.json /regsync/package.json ./
 USER node

@@ -83,6 +83,27 @@ describe('transferAdmission', () => {
     expect(federalInstance(nameChange)).toMatchObject({ kind: 'reject', code: 'not-authoritative' });
   });
 
+  it('rejects an event whose name is outside DIN 91379 as invalid-text, naming the field, the rule and the position', () => {
+    const admission = federalInstance({ ...move, givenNames: 'An\u202Ena' });
+    expect(admission).toMatchObject({ kind: 'reject', code: 'invalid-text' });
+    expect(admission.kind === 'reject' && admission.reason).toMatch(/^givenNames: character U\+202E at position 3 is not allowed: must consist of DIN 91379 data type A/);
+    const lone = osnabrueckInstance({ ...birth, residence: { ...osnabrueck, street: 'Große Stra\uD800ße' } });
+    expect(lone.kind === 'reject' && lone.reason).toMatch(/^residence\.street: character U\+D800 at position 11/);
+  });
+
+  it('passes decomposed text on in NFC, so every register stores one spelling', () => {
+    const admission = federalInstance({ ...move, familyName: 'Ko\u0308hler', address: { ...dresden, street: 'Ko\u0308nigsbru\u0308cker Straße' } });
+    if (admission.kind !== 'apply') throw new Error(`expected apply, got ${admission.kind}`);
+    expect(admission.event).toMatchObject({ familyName: 'Köhler', address: dresden });
+    expect(admittedTransfers(admission)[0].payload).toMatchObject({ familyName: 'Köhler' });
+  });
+
+  it('rejects an implausible event as implausible, with the rule the API applies', () => {
+    const admission = federalInstance({ ...move, movedInOn: new Date(Date.UTC(1980, 0, 1)) });
+    expect(admission).toEqual({ kind: 'reject', code: 'implausible', reason: 'movedInOn: 1980-01-01 is before the date of birth 1990-03-14' });
+    expect(osnabrueckInstance({ ...birth, dateOfBirth: new Date(Date.UTC(1850, 0, 1)) })).toMatchObject({ kind: 'reject', code: 'implausible' });
+  });
+
   it('ignores an event none of the instance’s registers receives', () => {
     expect(transferAdmission({ level: 'MUNICIPAL', instanceKey: '03241001' })(birth)).toEqual({ kind: 'ignore' });
   });

@@ -1,9 +1,12 @@
 import type { RegsyncEvent } from '@regsync/contracts/generated/events';
 import type { Admission } from '@regsync/messaging/messaging-options';
 import { authorityViolation } from '@regsync/register-domain/authority';
+import { eventPlausibilityViolations } from '@regsync/register-domain/plausibility/event-plausibility';
 import { recipientsOf } from '@regsync/register-domain/relevance';
 import type { RegisterAddress, RegisterInstance } from '@regsync/register-domain/registers';
 import { projectForRecipient, type Route } from '@regsync/register-domain/routing-catalog';
+import { normalizedEventText } from '@regsync/register-domain/text/event-text';
+import type { Violation } from '@regsync/register-domain/validation-error';
 
 /** One register of this instance that receives the event, with what it may receive and why. */
 export interface AdmittedTransfer {
@@ -20,18 +23,26 @@ export interface TransferAdmissionContext {
 
 /**
  * The `admit` hook of one instance: only the authoritative register may send an event (else reject
- * 'not-authoritative'); an event for none of this instance's registers is ignored; every receiving register
- * needs a route in the routing catalog (else reject 'no-legal-basis') and gets only the route's fields.
+ * 'not-authoritative'); an event for none of this instance's registers is ignored; its texts must be DIN 91379
+ * (else 'invalid-text'; they are passed on in NFC) and its facts plausible (else 'implausible'), by the API's rules;
+ * every receiving register needs a route in the routing catalog (else reject 'no-legal-basis') and gets only the
+ * route's fields.
  */
 export function transferAdmission(instance: RegisterInstance): (event: RegsyncEvent) => Admission {
-  return (event) => {
-    const { envelope, ...payload } = event as RegsyncEvent & Record<string, unknown>;
+  return (received) => {
+    const { envelope, ...rawPayload } = received as RegsyncEvent & Record<string, unknown>;
     const source = envelope.source;
-    const violation = authorityViolation(envelope.eventType, source, payload);
+    const violation = authorityViolation(envelope.eventType, source, rawPayload);
     if (violation) return { kind: 'reject', code: 'not-authoritative', reason: violation };
 
-    const recipients = recipientsOf(instance, envelope.eventType, payload, source);
+    const recipients = recipientsOf(instance, envelope.eventType, rawPayload, source);
     if (recipients.length === 0) return { kind: 'ignore' };
+
+    const { payload, violations: textViolations } = normalizedEventText(rawPayload);
+    if (textViolations.length > 0) return { kind: 'reject', code: 'invalid-text', reason: describe(textViolations) };
+    const implausible = eventPlausibilityViolations(envelope.eventType, payload);
+    if (implausible.length > 0) return { kind: 'reject', code: 'implausible', reason: describe(implausible) };
+    const event = { ...payload, envelope } as unknown as RegsyncEvent;
 
     const transfers: AdmittedTransfer[] = [];
     for (const register of recipients) {
@@ -46,6 +57,10 @@ export function transferAdmission(instance: RegisterInstance): (event: RegsyncEv
     const context: TransferAdmissionContext = { transfers };
     return { kind: 'apply', event: admitted, context };
   };
+}
+
+function describe(violations: readonly Violation[]): string {
+  return violations.map((violation) => `${violation.field}: ${violation.rule}`).join('; ');
 }
 
 /** The transfers `transferAdmission` admitted, from the admission the consumer hands to a handler. */

@@ -92,14 +92,14 @@ export class AgencyClient {
     return this.send<{ idnr: string; transfers: Transfer[]; unreachable: { name: string; problem: string }[] }>('GET', `/cockpit/${encodeURIComponent(idnr)}`);
   }
 
-  /** Any call, e.g. a raw (oversize, malformed) body for the validation tests. */
+  /** Any call, e.g. a raw (oversize, malformed, not UTF-8) body for the validation tests. */
   async send<T = Record<string, unknown>>(method: 'GET' | 'POST', path: string, body?: unknown, correlationId?: string): Promise<AgencyResponse<T>> {
     const headers: Record<string, string> = {};
     if (this.apiKey !== undefined) headers['x-api-key'] = this.apiKey;
     if (correlationId) headers['x-correlation-id'] = correlationId;
     if (this.idempotencyKey !== undefined && method !== 'GET') headers['idempotency-key'] = this.idempotencyKey;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body) });
     const text = await response.text();
     let parsed: unknown = text;
     try {

@@ -29,6 +29,8 @@ export interface LocalStackOptions {
   schemaRegistryUrl?: string;
   /** Where the compiled services are (relative to the workspace root); default `dist`. */
   distDir?: string;
+  /** Only these register instances of the topology (default: all of them, and the ops dashboard with them). */
+  instances?: (instance: TopologyInstance) => boolean;
   onLine?: (processName: string, line: string) => void;
 }
 
@@ -92,9 +94,10 @@ export class LocalStack {
     }
     // The federal cockpit reads every other instance's transfer log with a key that may only read there.
     const cockpitKey = this.cockpitKey;
-    const peers = this.topology.instances.filter((instance) => instance.app !== 'federal-register');
+    const instances = this.topology.instances.filter(options.instances ?? (() => true));
+    const peers = instances.filter((instance) => instance.app !== 'federal-register');
     const cockpitPeers = peers.map((instance) => ({ name: processName(instance), baseUrl: this.baseUrl(instance), apiKey: cockpitKey }));
-    for (const instance of this.topology.instances) {
+    for (const instance of instances) {
       const port = instance.port + offset;
       const isFederal = instance.app === 'federal-register';
       const agencyApiKeys = isFederal ? instance.agencyApiKeys : { ...instance.agencyApiKeys, [COCKPIT_AGENCY]: cockpitKey };
@@ -111,7 +114,8 @@ export class LocalStack {
         healthUrl: `http://127.0.0.1:${port}/health`,
       });
     }
-    // ops dashboard (issue #7): watches every instance above through the same topology file and port offset
+    // ops dashboard (issue #7): watches every instance of the topology file, with the same port offset
+    if (options.instances) return;
     this.processes.push({
       name: 'ops-dashboard',
       script: 'apps/ops-dashboard/src/main.js',

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Consumer, Kafka, logLevel, Producer } from 'kafkajs';
+import { Kafka, logLevel, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import type { EventType, RegsyncEvent } from '@regsync/contracts/generated/events';
@@ -11,6 +11,7 @@ import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { idnrViolation } from '@regsync/register-domain/idnr';
 import { AgencyClient, type Transfer } from '../src/agency-client';
+import { DeadLetterWatch } from '../src/dead-letter-watch';
 import { LocalStack, workspaceRoot } from '../src/local-stack';
 import { waitUntil } from '../src/wait-until';
 
@@ -485,40 +486,4 @@ function describeTransfer(transfer: Transfer): string {
 async function bodyIf(response: Promise<{ status: number; body: Body }>, condition: (body: Body) => boolean = () => true): Promise<Body | undefined> {
   const { status, body } = await response;
   return status === 200 && condition(body) ? body : undefined;
-}
-
-interface DeadLetter {
-  eventId?: string;
-  eventType?: string;
-  reasonCode?: string;
-  reason?: string;
-}
-
-/** Reads a dead-letter topic from the beginning for the whole test. */
-class DeadLetterWatch {
-  private readonly letters: DeadLetter[] = [];
-
-  private constructor(private readonly consumer: Consumer) {}
-
-  static async start(kafka: Kafka, topic: string): Promise<DeadLetterWatch> {
-    const consumer = kafka.consumer({ groupId: `${topic}.test-watch.${randomUUID()}` });
-    const watch = new DeadLetterWatch(consumer);
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        const header = (name: string) => message.headers?.[name]?.toString();
-        watch.letters.push({ eventId: header('regsync-event-id'), eventType: header('regsync-event-type'), reasonCode: header('regsync-dlq-reason-code'), reason: header('regsync-dlq-reason') });
-      },
-    });
-    return watch;
-  }
-
-  find(predicate: (letter: DeadLetter) => boolean): DeadLetter | undefined {
-    return this.letters.find(predicate);
-  }
-
-  stop(): Promise<void> {
-    return this.consumer.disconnect();
-  }
 }

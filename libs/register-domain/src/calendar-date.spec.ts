@@ -14,6 +14,11 @@ describe('calendar date', () => {
     );
   });
 
+  it('parses the years 0000-0099 as themselves, not as 19xx', () => {
+    expect(formatCalendarDate(parseCalendarDate('0001-01-01'))).toBe('0001-01-01');
+    expect(parseCalendarDate('0099-12-31').getUTCFullYear()).toBe(99);
+  });
+
   it.each(['2026-1-01', '01.02.2026', '2026-01-01T00:00:00Z', '', 20260101])('rejects the malformed %p', (v) => {
     expect(() => parseCalendarDate(v, 'movedInOn')).toThrow(
       new DomainValidationError('movedInOn', 'must be a date YYYY-MM-DD'),

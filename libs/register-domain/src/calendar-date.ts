@@ -5,8 +5,10 @@ export function parseCalendarDate(value: unknown, field = 'date'): Date {
   const match = typeof value === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(value) : null;
   if (!match) throw new DomainValidationError(field, 'must be a date YYYY-MM-DD');
   const [year, month, day] = match.slice(1).map(Number);
-  const date = new Date(Date.UTC(year, month - 1, day));
-  // Date.UTC rolls 2026-02-30 over to 2026-03-02; a round trip exposes that.
+  // setUTCFullYear, not Date.UTC, which reads years 0-99 as 1900-1999 (0001-01-01 became 1901-01-01).
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  // 2026-02-30 rolls over to 2026-03-02; a round trip exposes that.
   if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
     throw new DomainValidationError(field, `${value as string} is not a calendar date`);
   }

@@ -27,6 +27,13 @@ describe('postal address', () => {
     expect(() => assertPostalAddress({ ...valid, street: '', city: '' })).toThrow(ValidationErrors);
   });
 
+  it('refuses a postal code that does not exist and a street outside DIN 91379, with the position of the bad character', () => {
+    expect(postalAddressViolations({ ...valid, street: 'Haupt\u202Estraße', postalCode: '00000' })).toEqual([
+      { field: 'address.street', rule: expect.stringMatching(/^character U\+202E at position 6 is not allowed: must consist of DIN 91379 data type B/) },
+      { field: 'address.postalCode', rule: '00000 is not a German postal code (Deutsche Post list, package german-postal-codes)' },
+    ]);
+  });
+
   it('rejects a missing address as a whole', () => {
     expect(postalAddressViolations(undefined, 'residence')).toEqual([{ field: 'residence', rule: 'is required' }]);
   });

@@ -1,4 +1,6 @@
 import { agsViolation } from './ags';
+import { postalCodeViolation } from './plausibility/postal-code';
+import { normalizedText, textViolation, type TextRule } from './text/text-field';
 import { throwIfViolations, type Violation } from './validation-error';
 
 /** Anschrift (postal address) with the AGS of its municipality; same shape as the Avro `Address`. */
@@ -10,8 +12,15 @@ export interface PostalAddress {
   municipalityKey: string;
 }
 
-/** Upper bounds on text fields so nothing unbounded reaches a register's store. */
-export const POSTAL_ADDRESS_MAX_LENGTHS = { street: 100, houseNumber: 10, city: 100 } as const;
+/**
+ * The text fields: bounded so nothing unbounded reaches a register's store, and of DIN 91379 data type B (other
+ * names: letters, digits and punctuation such as "Straße des 17. Juni", "12/1").
+ */
+export const POSTAL_ADDRESS_TEXT_RULES: Readonly<Record<'street' | 'houseNumber' | 'city', TextRule>> = {
+  street: { maxLength: 100, dataType: 'B' },
+  houseNumber: { maxLength: 10, dataType: 'B' },
+  city: { maxLength: 100, dataType: 'B' },
+};
 
 /** Every violation of the address, with field paths under `path` (e.g. `address.postalCode`). */
 export function postalAddressViolations(value: unknown, path = 'address'): Violation[] {
@@ -20,15 +29,14 @@ export function postalAddressViolations(value: unknown, path = 'address'): Viola
   }
   const address = value as Record<string, unknown>;
   const violations: Violation[] = [];
-  const text = (field: keyof typeof POSTAL_ADDRESS_MAX_LENGTHS) => {
-    const rule = textViolation(address[field], POSTAL_ADDRESS_MAX_LENGTHS[field]);
+  const text = (field: keyof typeof POSTAL_ADDRESS_TEXT_RULES) => {
+    const rule = textViolation(address[field], POSTAL_ADDRESS_TEXT_RULES[field]);
     if (rule) violations.push({ field: `${path}.${field}`, rule });
   };
   text('street');
   text('houseNumber');
-  if (typeof address.postalCode !== 'string' || !/^\d{5}$/.test(address.postalCode)) {
-    violations.push({ field: `${path}.postalCode`, rule: 'must be 5 digits' });
-  }
+  const postalCode = postalCodeViolation(address.postalCode);
+  if (postalCode) violations.push({ field: `${path}.postalCode`, rule: postalCode });
   text('city');
   const ags = agsViolation(address.municipalityKey);
   if (ags) violations.push({ field: `${path}.municipalityKey`, rule: ags });
@@ -39,10 +47,13 @@ export function assertPostalAddress(value: unknown, path = 'address'): asserts v
   throwIfViolations(postalAddressViolations(value, path));
 }
 
-function textViolation(value: unknown, maxLength: number): string | undefined {
-  if (value === undefined || value === null) return 'is required';
-  if (typeof value !== 'string') return 'must be text';
-  if (value.trim() === '') return 'must not be empty';
-  if (value.length > maxLength) return `must be at most ${maxLength} characters`;
-  return undefined;
+/** The address as registers store it: its texts trimmed and in NFC. */
+export function normalizedPostalAddress(address: PostalAddress): PostalAddress {
+  return { ...address, street: normalizedText(address.street), houseNumber: normalizedText(address.houseNumber), city: normalizedText(address.city) };
+}
+
+/** Two addresses are one when their normalised texts, postal code and municipality agree (case and spacing count). */
+export function samePostalAddress(a: PostalAddress, b: PostalAddress): boolean {
+  const [x, y] = [normalizedPostalAddress(a), normalizedPostalAddress(b)];
+  return x.street === y.street && x.houseNumber === y.houseNumber && x.postalCode === y.postalCode && x.city === y.city && x.municipalityKey === y.municipalityKey;
 }

@@ -3,8 +3,10 @@ import { agsViolation } from '@regsync/register-domain/ags';
 import { assertPastOrToday, parseCalendarDate } from '@regsync/register-domain/calendar-date';
 import { idnrViolation } from '@regsync/register-domain/idnr';
 import { parcelIdViolation } from '@regsync/register-domain/parcel-id';
-import { postalAddressViolations } from '@regsync/register-domain/postal-address';
-import { DomainValidationError } from '@regsync/register-domain/validation-error';
+import { normalizedPostalAddress, postalAddressViolations } from '@regsync/register-domain/postal-address';
+import { din91379Description, type Din91379DataType } from '@regsync/register-domain/text/din-91379';
+import { normalizedText, textViolation } from '@regsync/register-domain/text/text-field';
+import { DomainValidationError, type Violation } from '@regsync/register-domain/validation-error';
 
 /**
  * Request body fields for the agency APIs: zod gives the shape (and the OpenAPI schema), the rule itself is
@@ -23,8 +25,28 @@ export const agsField = z.string().superRefine(domainRule(agsViolation)).describ
 
 export const parcelIdField = z.string().superRefine(domainRule(parcelIdViolation)).describe('Flurstückskennzeichen, 20 characters');
 
-export function textField(maxLength: number) {
-  return z.string().trim().min(1, 'must not be empty').max(maxLength, `must be at most ${maxLength} characters`);
+/** Cross-field rules of a whole body (plausibility): each violation lands on its own field. */
+export function domainRules<T>(violations: (value: T) => Violation[]) {
+  return (value: T, context: z.RefinementCtx) => {
+    for (const violation of violations(value)) context.addIssue({ code: 'custom', message: violation.rule, path: violation.field.split('.').filter(Boolean) });
+  };
+}
+
+/**
+ * A text of DIN 91379 `dataType` (default B, other names: places, streets, parcel usage), at most `maxLength`
+ * characters; parsed to its stored form, trimmed and NFC.
+ */
+export function textField(maxLength: number, dataType: Din91379DataType = 'B') {
+  return z
+    .string()
+    .superRefine(domainRule((value) => textViolation(value, { maxLength, dataType })))
+    .transform(normalizedText)
+    .describe(`text, at most ${maxLength} characters, ${din91379Description(dataType)}`);
+}
+
+/** A name of a natural person (family name, given names): DIN 91379 data type A. */
+export function personNameField(maxLength: number) {
+  return textField(maxLength, 'A');
 }
 
 export const sexField = z.enum(['FEMALE', 'MALE', 'DIVERSE', 'UNSPECIFIED']);
@@ -48,14 +70,12 @@ export const pastDateField = z
 /** Anschrift; every rule (incl. "a municipality regsync serves") is postalAddressViolations. */
 export const postalAddressField = z
   .object({
-    street: z.string(),
-    houseNumber: z.string(),
-    postalCode: z.string(),
-    city: z.string(),
+    street: z.string().describe(`at most 100 characters, ${din91379Description('B')}`),
+    houseNumber: z.string().describe(`at most 10 characters, ${din91379Description('B')}`),
+    postalCode: z.string().describe('Postleitzahl, 5 digits, one that exists'),
+    city: z.string().describe(`at most 100 characters, ${din91379Description('B')}`),
     municipalityKey: z.string().describe('AGS of the municipality'),
   })
-  .superRefine((address, context) => {
-    for (const violation of postalAddressViolations(address, '')) {
-      context.addIssue({ code: 'custom', message: violation.rule, path: violation.field.split('.').filter(Boolean) });
-    }
-  });
+  .superRefine(domainRules((address) => postalAddressViolations(address, '')))
+  .transform(normalizedPostalAddress)
+  .describe(`Anschrift; street, houseNumber and city ${din91379Description('B')}; postalCode a Postleitzahl of the Deutsche Post list`);

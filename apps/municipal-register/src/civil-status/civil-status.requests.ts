@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { idnrField, pastDateField, postalAddressField, sexField, textField } from '@regsync/service-runtime/request-fields';
+import { birthPlausibilityViolations } from '@regsync/register-domain/plausibility/person-plausibility';
+import { domainRules, idnrField, pastDateField, personNameField, postalAddressField, sexField, textField } from '@regsync/service-runtime/request-fields';
 
 /** Beurkundung of a birth; residence is the parents' address in this municipality. */
 export const recordBirthRequest = z.object({
@@ -10,19 +11,19 @@ export const recordBirthRequest = z.object({
       "The Standesamt's number of the Geburtenregister entry, <AGS>-G-<year>-<6 digits>: a birth with a number already recorded is refused " +
         '(409 birth-already-recorded), so a retry never registers the child twice. Without it regsync numbers the birth itself.',
     ),
-  familyName: textField(100),
-  givenNames: textField(200),
+  familyName: personNameField(100),
+  givenNames: personNameField(200),
   sex: sexField,
   dateOfBirth: pastDateField,
   placeOfBirth: textField(100),
   parentIdnrs: z.array(idnrField).max(2, 'at most 2 parents').default([]),
   residence: postalAddressField,
-});
+}).superRefine(domainRules(birthPlausibilityViolations));
 
 export const recordNameChangeRequest = z.object({
   idnr: idnrField,
-  familyName: textField(100),
-  givenNames: textField(200),
+  familyName: personNameField(100),
+  givenNames: personNameField(200),
   reason: z.enum(['MARRIAGE', 'DIVORCE', 'NAME_DECLARATION', 'COURT_DECISION', 'OTHER']),
   maritalStatus: z.enum(['SINGLE', 'MARRIED', 'DIVORCED', 'WIDOWED', 'CIVIL_PARTNERSHIP']).nullable().default(null),
   effectiveOn: pastDateField,

@@ -75,10 +75,15 @@ export class FlowEvents {
     idnrs.forEach((idnr) => flows.registerInOsnabrueck(idnr));
     idnrs.forEach((idnr, n) => {
       if (n % 4 === 1) flows.moveToDresden(idnr);
-      if (n % 4 === 2) flows.marryInOsnabrueck(idnr, `Weber${n}`);
+      if (n % 4 === 2) flows.marryInOsnabrueck(idnr, `Weber-${lettersOf(n)}`);
       if (n % 4 === 3) flows.dieInOsnabrueck(idnr);
     });
     flows.nameChangeFromTheWrongRegister(idnrs[0]);
     return flows;
   }
+}
+
+/** `n` in letters (0 → A, 26 → BA): a different married name per person that is still a name of DIN 91379 (no digits). */
+function lettersOf(n: number): string {
+  return Array.from(n.toString(26), (digit) => String.fromCharCode(65 + parseInt(digit, 26))).join('');
 }

@@ -33,8 +33,14 @@ describe('the Personenstandsregister', () => {
     expect(record).toMatchObject({ familyName: 'Köhler', maritalStatus: 'MARRIED' });
   });
 
+  it('refuses a name change effective before the birth, naming both dates', () => {
+    expect(() => recordNameChange(undefined, anna, { idnr: anna.idnr, familyName: 'Köhler', givenNames: 'Anna', reason: 'MARRIAGE', maritalStatus: null, effectiveOn: day('0001-01-01') })).toThrow(
+      new DomainValidationError('effectiveOn', '0001-01-01 is before the date of birth 1990-03-14'),
+    );
+  });
+
   it('refuses a death before the birth and any change after a death', () => {
-    expect(() => recordDeath(undefined, anna, { idnr: anna.idnr, dateOfDeath: day('1980-01-01'), placeOfDeath: 'X' })).toThrow(DomainValidationError);
+    expect(() => recordDeath(undefined, anna, { idnr: anna.idnr, dateOfDeath: day('1980-01-01'), placeOfDeath: 'X' })).toThrow(new DomainValidationError('dateOfDeath', '1980-01-01 is before the date of birth 1990-03-14'));
     const dead = recordDeath(undefined, anna, { idnr: anna.idnr, dateOfDeath: day('2026-07-01'), placeOfDeath: 'Dresden' });
     expect(() => recordNameChange(dead, anna, { idnr: anna.idnr, familyName: 'Neu', givenNames: 'Anna', reason: 'OTHER', maritalStatus: null, effectiveOn: day('2026-07-02') })).toThrow(expect.objectContaining({ code: 'subject-deceased' }));
   });

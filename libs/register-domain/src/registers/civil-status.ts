@@ -1,5 +1,6 @@
 import type { Address, MaritalStatus, NameChangeReason, Sex } from '@regsync/contracts/generated/events';
 import { formatCalendarDate } from '../calendar-date';
+import { beforeBirthViolation } from '../plausibility/person-plausibility';
 import { DomainValidationError } from '../validation-error';
 import { RegisterRejection, rejectIfDeceased } from './register-rejection';
 
@@ -103,6 +104,8 @@ export function recordNameChange(existing: CivilStatusRecord | undefined, person
   if (change.reason === 'MARRIAGE' && change.maritalStatus !== null && change.maritalStatus !== 'MARRIED') {
     throw new DomainValidationError('maritalStatus', 'must be MARRIED (or omitted) for a name change at marriage');
   }
+  const beforeBirth = beforeBirthViolation(change.effectiveOn, record.dateOfBirth);
+  if (beforeBirth) throw new DomainValidationError('effectiveOn', beforeBirth);
   const maritalStatus = change.maritalStatus ?? (change.reason === 'MARRIAGE' ? 'MARRIED' : record.maritalStatus);
   const effectiveOn = formatCalendarDate(change.effectiveOn);
   return {
@@ -122,7 +125,8 @@ export function recordNameChange(existing: CivilStatusRecord | undefined, person
 export function recordDeath(existing: CivilStatusRecord | undefined, person: KnownPerson, death: DeathInput): CivilStatusRecord {
   const record = existing ?? recordFromResident(person);
   rejectIfDeceased(record, death.idnr);
-  if (formatCalendarDate(death.dateOfDeath) < record.dateOfBirth) throw new DomainValidationError('dateOfDeath', 'must not be before the date of birth');
+  const beforeBirth = beforeBirthViolation(death.dateOfDeath, record.dateOfBirth);
+  if (beforeBirth) throw new DomainValidationError('dateOfDeath', beforeBirth);
   return { ...record, idnr: death.idnr, status: 'DECEASED', dateOfDeath: formatCalendarDate(death.dateOfDeath), placeOfDeath: death.placeOfDeath };
 }
 
