@@ -69,7 +69,7 @@ describe('hostile input: every string field of every write endpoint', () => {
       client: () => osnabrueck,
       path: '/births',
       body: () => ({ familyName: 'Weber', givenNames: 'Mia', sex: 'FEMALE', dateOfBirth: today, placeOfBirth: 'Osnabrück', parentIdnrs: [PARENT], residence: osnabrueckAddress }),
-      fields: ['familyName', 'givenNames', 'sex', 'dateOfBirth', 'placeOfBirth', 'parentIdnrs.0', ...addressFields('residence')],
+      fields: ['birthRegistrationId', 'familyName', 'givenNames', 'sex', 'dateOfBirth', 'placeOfBirth', 'parentIdnrs.0', ...addressFields('residence')],
     },
     {
       name: 'POST /residences',
