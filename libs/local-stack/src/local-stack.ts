@@ -41,7 +41,11 @@ interface ManagedProcess {
   healthUrl: string;
   child?: ChildProcess;
   exited?: Promise<number | null>;
+  /** The process's last lines, to say where a start that never became ready got stuck. */
+  recentLines?: string[];
 }
+
+const RECENT_LINES = 15;
 
 /** The agency name under which the federal cockpit reads the other instances' transfer logs. */
 export const COCKPIT_AGENCY = 'regsync-cockpit';
@@ -203,8 +207,14 @@ export class LocalStack {
     managed.child = child;
     managed.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     const onLine = this.options.onLine ?? (() => undefined);
-    createInterface({ input: child.stdout! }).on('line', (line) => onLine(managed.name, line));
-    createInterface({ input: child.stderr! }).on('line', (line) => onLine(managed.name, line));
+    const recentLines: string[] = (managed.recentLines = []);
+    const record = (line: string) => {
+      recentLines.push(line);
+      if (recentLines.length > RECENT_LINES) recentLines.shift();
+      onLine(managed.name, line);
+    };
+    createInterface({ input: child.stdout! }).on('line', record);
+    createInterface({ input: child.stderr! }).on('line', record);
   }
 
   private async terminate(managed: ManagedProcess): Promise<void> {
@@ -230,6 +240,6 @@ export class LocalStack {
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    throw new Error(`${managed.name} not healthy after ${timeoutMs / 1000}s: ${lastProblem}`);
+    throw new Error(`${managed.name} not healthy after ${timeoutMs / 1000}s: ${lastProblem}; its last lines:\n${(managed.recentLines ?? []).join('\n')}`);
   }
 }
