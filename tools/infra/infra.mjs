@@ -16,16 +16,19 @@ const libsDir = join(cacheDir, 'libs');
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** Ports of a cluster: the single broker sits on Kafka's default port, the 3-broker fault cluster beside it. */
-export function clusterLayout(brokerCount) {
-  const basePort = brokerCount === 1 ? 9092 : 29092;
+/**
+ * Ports of a cluster: the single broker sits on Kafka's default port, the 3-broker fault cluster beside it. A named
+ * cluster (`name`, `basePort`) has a data directory of its own, e.g. the brand-new brokers of `npm run cold-starts`.
+ */
+export function clusterLayout(brokerCount, { name = String(brokerCount), basePort = brokerCount === 1 ? 9092 : 29092 } = {}) {
+  const root = join(cacheDir, `cluster-${name}`);
   const brokers = Array.from({ length: brokerCount }, (_, index) => ({
     nodeId: index + 1,
     port: basePort + index * 2,
     controllerPort: basePort + index * 2 + 1,
-    dir: join(cacheDir, `cluster-${brokerCount}`, `broker-${index + 1}`),
+    dir: join(root, `broker-${index + 1}`),
   }));
-  return { brokerCount, brokers, bootstrap: brokers.map((b) => `127.0.0.1:${b.port}`).join(',') };
+  return { brokerCount, root, brokers, bootstrap: brokers.map((b) => `127.0.0.1:${b.port}`).join(',') };
 }
 
 class InfraError extends Error {}
@@ -160,8 +163,7 @@ export async function kafkaUp(brokerCount = 1) {
     console.log(`infra: using the existing Kafka cluster at ${process.env.KAFKA_BROKERS}`);
     return { bootstrap: process.env.KAFKA_BROKERS, started: false };
   }
-  requireCommand('java', ['-version'], 'Install a Java runtime, version 17 or newer (Debian: apt-get install openjdk-17-jre-headless).');
-  fetchKafkaJars();
+  prepareKafkaRuntime();
   const layout = clusterLayout(brokerCount);
   if (!layout.brokers.some((broker) => pidOf(broker)) && (await kafkaAnswers(layout.bootstrap, brokerCount))) {
     // a broker from another checkout (or started by hand) already serves these ports: use it, never stop it
@@ -169,8 +171,26 @@ export async function kafkaUp(brokerCount = 1) {
     return { bootstrap: layout.bootstrap, started: false };
   }
   const alreadyRunning = layout.brokers.every((broker) => pidOf(broker));
-  const clusterIdFile = join(cacheDir, `cluster-${brokerCount}`, 'cluster.id');
-  mkdirSync(dirname(clusterIdFile), { recursive: true });
+  const timings = await startCluster(layout);
+  console.log(
+    alreadyRunning
+      ? `infra: Kafka already running at ${layout.bootstrap}`
+      : `infra: Kafka (KRaft, ${brokerCount} broker${brokerCount > 1 ? 's' : ''}) ready at ${layout.bootstrap} after ${timings.readyMs} ms ` +
+          `(answering after ${timings.answeringMs} ms, transaction and group coordinators warmed up in ${timings.readyMs - timings.answeringMs} ms)`,
+  );
+  return { bootstrap: layout.bootstrap, started: !alreadyRunning };
+}
+
+/** Java and Kafka's jars (fetched from Maven Central once). */
+export function prepareKafkaRuntime() {
+  requireCommand('java', ['-version'], 'Install a Java runtime, version 17 or newer (Debian: apt-get install openjdk-17-jre-headless).');
+  fetchKafkaJars();
+}
+
+/** Formats (once) and starts every broker of `layout` that is not running, waits until it answers and warms it up. */
+export async function startCluster(layout) {
+  const clusterIdFile = join(layout.root, 'cluster.id');
+  mkdirSync(layout.root, { recursive: true });
   if (!existsSync(clusterIdFile)) writeFileSync(clusterIdFile, kafkaClusterId());
   const clusterId = readFileSync(clusterIdFile, 'utf8').trim();
   for (const broker of layout.brokers) {
@@ -180,16 +200,10 @@ export async function kafkaUp(brokerCount = 1) {
     startBroker(layout, broker);
   }
   const started = Date.now();
-  await waitForKafka(layout.bootstrap, brokerCount);
-  const answered = Date.now();
-  await warmUp(layout.bootstrap, Math.min(3, brokerCount));
-  console.log(
-    alreadyRunning
-      ? `infra: Kafka already running at ${layout.bootstrap}`
-      : `infra: Kafka (KRaft, ${brokerCount} broker${brokerCount > 1 ? 's' : ''}) ready at ${layout.bootstrap} after ${Date.now() - started} ms ` +
-          `(answering after ${answered - started} ms, transaction coordinator and group coordinator warmed up in ${Date.now() - answered} ms)`,
-  );
-  return { bootstrap: layout.bootstrap, started: !alreadyRunning };
+  await waitForKafka(layout.bootstrap, layout.brokerCount);
+  const answeringMs = Date.now() - started;
+  await warmUp(layout.bootstrap, Math.min(3, layout.brokerCount));
+  return { answeringMs, readyMs: Date.now() - started };
 }
 
 const WARM_UP_TOPIC = 'regsync-infra.warm-up';
