@@ -11,6 +11,7 @@ import { dropDatabase, ensureDatabase } from '@regsync/persistence/ensure-databa
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
 import { DRESDEN, HANNOVER, OSNABRUECK, ResidenceRegistrations, registration } from '../../../../libs/data-protection/test/support/residence-registrations';
 import { StateResidentEventsHandler } from './state-resident-events.handler';
+import { StateResidentsFormerResident1760000420000 } from './state-residents-former-resident.migration';
 import { StateResidentsTable1760000400000 } from './state-residents.migration';
 import { StateResidentsService } from './state-residents.service';
 
@@ -29,7 +30,7 @@ describe('the Landesmelderegister applying a batch of registrations', () => {
       type: 'postgres',
       url: databaseUrl(serverUrl, name),
       entities: transferLogEntities,
-      migrations: [...transferLogMigrations, StateResidentsTable1760000400000],
+      migrations: [...transferLogMigrations, StateResidentsTable1760000400000, StateResidentsFormerResident1760000420000],
       migrationsRun: true,
     }).initialize();
     const residents = new StateResidentsService(dataSource, { instanceKey: LAND } as MessagingOptions);
