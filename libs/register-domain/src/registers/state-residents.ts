@@ -80,8 +80,9 @@ function residenceInLand(existing: StateResident | undefined, residence: Residen
   };
 }
 
+/** The registration elsewhere and the MovedOut of one move both record it (each is stored and logged as received). */
 function departure(resident: StateResident, to: string, on: string): StateResident {
-  if (resident.movedAwayOn !== null && on <= resident.movedAwayOn) return resident;
+  if (resident.movedAwayOn !== null && on < resident.movedAwayOn) return resident;
   if (resident.movedInOn !== null && on < resident.movedInOn) return resident;
   return { ...resident, status: 'MOVED_AWAY', movedAwayTo: to, movedAwayOn: on };
 }
