@@ -11,7 +11,7 @@ import { AgencyAuthModule } from '@regsync/service-runtime/agency-auth.module';
 import { IdempotencyModule } from '@regsync/service-runtime/idempotency/idempotency.module';
 import { idempotencyMigrations } from '@regsync/service-runtime/idempotency/idempotency-keys.migration';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
-import { StateConfig } from './config';
+import { propertyTaxRolls, StateConfig } from './config';
 import { ParcelEntity } from './parcels/parcel.entity';
 import { parcelsDrift } from './parcels/parcels.drift';
 import { ParcelsModule } from './parcels/parcels.module';
@@ -53,7 +53,7 @@ export class StateRegisterModule {
         }),
         TransferLogModule.forRoot(),
         StateResidentsModule,
-        ParcelsModule,
+        ParcelsModule.forRoot(propertyTaxRolls(config)),
       ],
     };
   }

@@ -110,6 +110,7 @@ export class LocalStack {
           INSTANCE_KEY: instance.instanceKey,
           AGENCY_API_KEYS: Object.entries(agencyApiKeys).map(([agency, key]) => `${agency}:${key}`).join(','),
           ...(isFederal ? { COCKPIT_PEERS: JSON.stringify(cockpitPeers) } : { READ_ONLY_AGENCIES: COCKPIT_AGENCY }),
+          ...(instance.app === 'state-register' ? { PROPERTY_TAX_ROLLS: this.municipalitiesOf(instance.instanceKey).join(',') } : {}),
         },
         healthUrl: `http://127.0.0.1:${port}/health`,
       });
@@ -131,6 +132,11 @@ export class LocalStack {
 
   baseUrl(instance: Pick<TopologyInstance, 'port'>): string {
     return `http://127.0.0.1:${instance.port + (this.options.portOffset ?? 0)}`;
+  }
+
+  /** The municipal instances of one Land: the only property-tax rolls its cadastre may record parcels for. */
+  private municipalitiesOf(land: string): string[] {
+    return this.topology.instances.filter((instance) => instance.app === 'municipal-register' && instance.instanceKey.startsWith(land)).map((instance) => instance.instanceKey);
   }
 
   instance(app: TopologyInstance['app'], instanceKey: string): TopologyInstance {
