@@ -11,7 +11,7 @@ import { AgencyAuthModule } from '@regsync/service-runtime/agency-auth.module';
 import { IdempotencyModule } from '@regsync/service-runtime/idempotency/idempotency.module';
 import { idempotencyMigrations } from '@regsync/service-runtime/idempotency/idempotency-keys.migration';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
-import { StateConfig } from './config';
+import { propertyTaxRolls, StateConfig } from './config';
 import { ParcelEntity } from './parcels/parcel.entity';
 import { parcelsDrift } from './parcels/parcels.drift';
 import { ParcelsModule } from './parcels/parcels.module';
@@ -19,6 +19,7 @@ import { ParcelsTable1760000410000 } from './parcels/parcels.migration';
 import { StateResidentEntity } from './residents/state-resident.entity';
 import { stateResidentsDrift } from './residents/state-residents.drift';
 import { StateResidentsModule } from './residents/state-residents.module';
+import { StateResidentsFormerResident1760000420000 } from './residents/state-residents-former-resident.migration';
 import { StateResidentsTable1760000400000 } from './residents/state-residents.migration';
 
 /** One Land: Landesmelderegister (residents mirror) and Liegenschaftskataster (cadastre), in one database. */
@@ -36,7 +37,7 @@ export class StateRegisterModule {
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('state', config.INSTANCE_KEY, config.NAMESPACE),
           entities: [StateResidentEntity, ParcelEntity, ...messagingEntities, ...transferLogEntities],
-          migrations: [...messagingMigrations, ...transferLogMigrations, StateResidentsTable1760000400000, ParcelsTable1760000410000, ...idempotencyMigrations],
+          migrations: [...messagingMigrations, ...transferLogMigrations, StateResidentsTable1760000400000, ParcelsTable1760000410000, StateResidentsFormerResident1760000420000, ...idempotencyMigrations],
         }),
         AgencyAuthModule.forRoot(config.AGENCY_API_KEYS, config.READ_ONLY_AGENCIES),
         IdempotencyModule,
@@ -52,7 +53,7 @@ export class StateRegisterModule {
         }),
         TransferLogModule.forRoot(),
         StateResidentsModule,
-        ParcelsModule,
+        ParcelsModule.forRoot(propertyTaxRolls(config)),
       ],
     };
   }

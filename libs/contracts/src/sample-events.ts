@@ -19,6 +19,7 @@ export const SAMPLE_PAYLOADS: { [T in EventType]: EventPayload<T> } = {
   InformationBlockLifted: { idnr: '36574261809', blockKind: 'AUSKUNFTSSPERRE' },
   ParcelRecorded: parcel,
   ParcelChanged: { ...parcel, areaSquareMetres: 598, changeReason: 'Zerlegung (parcel split)' },
+  ParcelLeftMunicipality: { parcelId: parcel.parcelId, fromMunicipalityKey: '14612000', toMunicipalityKey: '14713000', changeReason: 'Gemeindegebietsänderung' },
   PropertyTaxBaseChanged: { ...parcel, areaSquareMetres: 598 },
 };
 
@@ -34,6 +35,7 @@ const SUBJECT_OF: { [T in EventType]: (payload: EventPayload<T>) => EventEnvelop
   InformationBlockLifted: (p) => ({ kind: 'PERSON', id: p.idnr }),
   ParcelRecorded: (p) => ({ kind: 'PARCEL', id: p.parcelId }),
   ParcelChanged: (p) => ({ kind: 'PARCEL', id: p.parcelId }),
+  ParcelLeftMunicipality: (p) => ({ kind: 'PARCEL', id: p.parcelId }),
   PropertyTaxBaseChanged: (p) => ({ kind: 'PARCEL', id: p.parcelId }),
 };
 

@@ -24,7 +24,7 @@ export const EVENT_TOPICS = {
     partitions: 6,
     key: 'envelope.subject.id: the Flurstückskennzeichen',
     schemaNamespace: 'de.regsync.parcel',
-    eventTypes: ['ParcelRecorded', 'ParcelChanged', 'PropertyTaxBaseChanged'],
+    eventTypes: ['ParcelRecorded', 'ParcelChanged', 'ParcelLeftMunicipality', 'PropertyTaxBaseChanged'],
   },
 } as const satisfies Record<string, TopicDefinition>;
 

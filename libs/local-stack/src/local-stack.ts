@@ -64,6 +64,11 @@ export function loadTopology(): Topology {
   return JSON.parse(readFileSync(join(workspaceRoot(), 'deploy', 'local', 'topology.json'), 'utf8')) as Topology;
 }
 
+/** The running municipal instances of one Land: the only property-tax rolls its cadastre may record parcels for. */
+function municipalitiesOf(instances: TopologyInstance[], land: string): string[] {
+  return instances.filter((instance) => instance.app === 'municipal-register' && instance.instanceKey.startsWith(land)).map((instance) => instance.instanceKey);
+}
+
 export function processName(instance: Pick<TopologyInstance, 'app' | 'instanceKey'>): string {
   return `${instance.app.replace('-register', '')} ${instance.instanceKey}`;
 }
@@ -114,6 +119,7 @@ export class LocalStack {
           INSTANCE_KEY: instance.instanceKey,
           AGENCY_API_KEYS: Object.entries(agencyApiKeys).map(([agency, key]) => `${agency}:${key}`).join(','),
           ...(isFederal ? { COCKPIT_PEERS: JSON.stringify(cockpitPeers) } : { READ_ONLY_AGENCIES: COCKPIT_AGENCY }),
+          ...(instance.app === 'state-register' ? { PROPERTY_TAX_ROLLS: municipalitiesOf(instances, instance.instanceKey).join(',') } : {}),
         },
         healthUrl: `http://127.0.0.1:${port}/health`,
       });

@@ -10,6 +10,7 @@ import { consumerGroupOf, deadLetterTopicOf, namespaced, topicOf } from '@regsyn
 import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { idnrViolation } from '@regsync/register-domain/idnr';
+import { generateIdnr } from '@regsync/register-domain/idnr-generator';
 import { AgencyClient, type Transfer } from '../src/agency-client';
 import { DeadLetterWatch } from '../src/dead-letter-watch';
 import { LocalStack, workspaceRoot } from '../src/local-stack';
@@ -21,6 +22,7 @@ const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:
 const OSNABRUECK = '03404000';
 const HANNOVER = '03241001';
 const DRESDEN = '14612000';
+const LEIPZIG = '14713000';
 const CITIZEN = '36574261809';
 const PARENT = '12345678995';
 const STRANGER = '27340516810';
@@ -44,6 +46,7 @@ describe('regsync end to end: broker, database and every service as separate pro
   let osnabrueck: AgencyClient;
   let hannover: AgencyClient;
   let dresden: AgencyClient;
+  let leipzig: AgencyClient;
   let niedersachsen: AgencyClient;
   let sachsen: AgencyClient;
   let federal: AgencyClient;
@@ -66,6 +69,7 @@ describe('regsync end to end: broker, database and every service as separate pro
     osnabrueck = AgencyClient.of(stack, 'municipal-register', OSNABRUECK);
     hannover = AgencyClient.of(stack, 'municipal-register', HANNOVER);
     dresden = AgencyClient.of(stack, 'municipal-register', DRESDEN);
+    leipzig = AgencyClient.of(stack, 'municipal-register', LEIPZIG);
     niedersachsen = AgencyClient.of(stack, 'state-register', '03');
     sachsen = AgencyClient.of(stack, 'state-register', '14');
     federal = AgencyClient.of(stack, 'federal-register', 'DE');
@@ -322,6 +326,77 @@ describe('regsync end to end: broker, database and every service as separate pro
     });
   });
 
+  describe('order by meaning: a late event never undoes a newer state', () => {
+    it('a move from Osnabrück to Dresden and back within a second ends with the person resident in Osnabrück only, in every register', async () => {
+      const mover = { ...citizen, idnr: generateIdnr(), familyName: 'Hin', givenNames: 'Und Her' };
+      expect((await osnabrueck.registerResidence({ ...mover, address: osnabrueckAddress, movedInOn: '2024-01-01', previousAddress: null })).status).toBe(201);
+      await waitUntil('the BZSt holds the mover', () => bodyIf(federal.person(mover.idnr)));
+      await waitUntil('Niedersachsen holds the mover', () => bodyIf(niedersachsen.resident(mover.idnr)));
+
+      // The second registration follows the first at once: Osnabrück usually takes the Rückmeldung of the move to
+      // Dresden only after the person has registered back, so it arrives there (and its MovedOut in Niedersachsen) late.
+      const toDresden = await dresden.registerResidence({ ...mover, address: dresdenAddress, movedInOn: '2025-03-01', previousAddress: osnabrueckAddress });
+      const back = await osnabrueck.registerResidence({ ...mover, address: osnabrueckAddress, movedInOn: '2025-03-02', previousAddress: dresdenAddress });
+      expect([toDresden.status, back.status]).toEqual([201, 201]);
+      const events = [toDresden.body.eventId as string, back.body.eventId as string];
+
+      const inDresden = await waitUntil('Dresden did the Rückmeldung of the move back', () => bodyIf(dresden.resident(mover.idnr), (body) => body.status === 'MOVED_OUT'));
+      expect(inDresden).toMatchObject({ movedOutTo: OSNABRUECK, movedOutOn: '2025-03-02' });
+      await waitUntil('Osnabrück has taken the registration in Dresden', () => inboxHolds('municipal', OSNABRUECK, [events[0]]));
+      await waitUntil('Niedersachsen has taken both registrations', () => inboxHolds('state', '03', events));
+      await waitUntil('Sachsen has taken both registrations', () => inboxHolds('state', '14', events));
+      await waitUntil('the BZSt has taken both registrations', () => inboxHolds('federal', 'DE', events));
+      // Whatever Osnabrück sent on (a MovedOut only if it took the Rückmeldung before the registration back) has arrived.
+      await waitUntil('Niedersachsen has every event Osnabrück sent about the mover', async () => inboxHolds('state', '03', await outboxEventIds(OSNABRUECK, mover.idnr)));
+
+      expect((await osnabrueck.resident(mover.idnr)).body).toMatchObject({ status: 'RESIDENT', address: osnabrueckAddress, movedInOn: '2025-03-02', movedOutOn: null });
+      expect((await niedersachsen.resident(mover.idnr)).body).toMatchObject({ status: 'RESIDENT', address: osnabrueckAddress, movedInOn: '2025-03-02', movedAwayTo: null });
+      expect((await sachsen.resident(mover.idnr)).body).toMatchObject({ status: 'MOVED_AWAY', address: dresdenAddress, movedAwayTo: OSNABRUECK, movedAwayOn: '2025-03-02' });
+      expect((await federal.person(mover.idnr)).body).toMatchObject({ address: osnabrueckAddress, movedInOn: '2025-03-02' });
+      expect((await hannover.resident(mover.idnr)).status).toBe(404);
+
+      // Deterministically late: Dresden's next event about the mover (the next subject version, so the inbox passes it
+      // to every register) is a registration dated before the move back. Every register finds it older than what it holds.
+      const codec = await EventCodec.connect(stack.schemaRegistryUrl);
+      const producer = kafka.producer();
+      await producer.connect();
+      const [{ version }] = await query(instanceDatabaseName('municipal', DRESDEN, namespace), 'select max(subject_version)::int as version from regsync_outbox where record_key = $1', [mover.idnr]);
+      const late = await produce(producer, codec, 'ResidenceRegistered', { level: 'MUNICIPAL', instanceKey: DRESDEN, register: 'MELDEREGISTER' }, mover.idnr, {
+        ...mover,
+        dateOfBirth: new Date(Date.UTC(1990, 2, 14)),
+        address: dresdenAddress,
+        movedInOn: new Date(Date.UTC(2024, 5, 1)),
+        previousAddress: osnabrueckAddress,
+      }, Number(version) + 1);
+      await producer.disconnect();
+      const lateId = [late.envelope.eventId];
+      for (const [level, instanceKey] of [['municipal', OSNABRUECK], ['state', '03'], ['state', '14'], ['federal', 'DE']] as const) {
+        await waitUntil(`${level} ${instanceKey} has taken the late registration`, () => inboxHolds(level, instanceKey, lateId));
+      }
+      expect((await osnabrueck.resident(mover.idnr)).body).toMatchObject({ status: 'RESIDENT', movedInOn: '2025-03-02' });
+      expect((await niedersachsen.resident(mover.idnr)).body).toMatchObject({ status: 'RESIDENT', movedInOn: '2025-03-02' });
+      expect((await sachsen.resident(mover.idnr)).body).toMatchObject({ status: 'MOVED_AWAY', movedAwayTo: OSNABRUECK, movedInOn: '2025-03-01' });
+      expect((await federal.person(mover.idnr)).body).toMatchObject({ address: osnabrueckAddress, movedInOn: '2025-03-02' });
+      // Nothing applied, so nothing logged: the late event is in no register's transfer log.
+      expect((await federal.cockpit(mover.idnr)).body.transfers.filter((transfer) => transfer.eventId === late.envelope.eventId)).toEqual([]);
+    });
+  });
+
+  describe('parcels that change municipality', () => {
+    it('a parcel that now lies in Leipzig leaves the property-tax roll of Dresden and enters that of Leipzig', async () => {
+      const parcelId = '14612300100099______';
+      expect((await sachsen.recordParcel({ parcelId, municipalityKey: DRESDEN, areaSquareMetres: 900, usage: 'Gewerbe', ownerIdnrs: [] })).status).toBe(201);
+      await waitUntil('Dresden taxes the parcel', () => bodyIf(dresden.propertyTax(parcelId)));
+
+      const moved = await sachsen.recordParcel({ parcelId, municipalityKey: LEIPZIG, areaSquareMetres: 900, usage: 'Gewerbe', ownerIdnrs: [], changeReason: 'Gemeindegebietsänderung' });
+      expect(moved.status).toBe(201);
+      const entry = await waitUntil('Leipzig taxes the parcel', () => bodyIf(leipzig.propertyTax(parcelId)));
+      expect(entry).toMatchObject({ municipalityKey: LEIPZIG, areaSquareMetres: 900, lastChangeReason: 'Gemeindegebietsänderung' });
+      await waitUntil('Dresden no longer taxes the parcel', async () => ((await dresden.propertyTax(parcelId)).status === 404 ? true : undefined));
+      expect((await sachsen.parcel(parcelId)).body).toMatchObject({ municipalityKey: LEIPZIG });
+    });
+  });
+
   describe('changes from a register that is not authoritative', () => {
     let producer: Producer;
     let codec: EventCodec;
@@ -450,10 +525,10 @@ describe('regsync end to end: broker, database and every service as separate pro
     });
   });
 
-  async function produce<T extends EventType>(producer: Producer, codec: EventCodec, eventType: T, source: { level: string; instanceKey: string; register: string }, subjectId: string, payload: Body): Promise<RegsyncEvent> {
+  async function produce<T extends EventType>(producer: Producer, codec: EventCodec, eventType: T, source: { level: string; instanceKey: string; register: string }, subjectId: string, payload: Body, subjectVersion = 1): Promise<RegsyncEvent> {
     const event = {
       ...payload,
-      envelope: { eventId: randomUUID(), eventType, occurredAt: new Date(), source, subject: { kind: 'PERSON', id: subjectId }, subjectVersion: 1, correlationId: randomUUID(), causationId: null, legalBasis: 'forged' },
+      envelope: { eventId: randomUUID(), eventType, occurredAt: new Date(), source, subject: { kind: 'PERSON', id: subjectId }, subjectVersion, correlationId: randomUUID(), causationId: null, legalBasis: 'forged' },
     } as unknown as RegsyncEvent;
     await producer.send({
       topic: namespaced(topicOf(eventType).name, namespace),
@@ -470,6 +545,17 @@ describe('regsync end to end: broker, database and every service as separate pro
     } finally {
       await client.end();
     }
+  }
+
+  /** Whether the instance's inbox has recorded (applied, or found stale) every one of the events. */
+  async function inboxHolds(level: 'municipal' | 'state' | 'federal', instanceKey: string, eventIds: string[]): Promise<true | undefined> {
+    const [row] = await query(instanceDatabaseName(level, instanceKey, namespace), 'select count(*)::int as held from regsync_inbox where event_id = any($1::uuid[])', [eventIds]);
+    return row.held === eventIds.length ? true : undefined;
+  }
+
+  async function outboxEventIds(ags: string, idnr: string): Promise<string[]> {
+    const rows = await query(instanceDatabaseName('municipal', ags, namespace), 'select event_id::text as id from regsync_outbox where record_key = $1', [idnr]);
+    return rows.map((row) => row.id as string);
   }
 
   async function outboxCount(ags: string): Promise<number> {

@@ -11,6 +11,7 @@ export const EVENT_TYPES = [
   'InformationBlockLifted',
   'ParcelRecorded',
   'ParcelChanged',
+  'ParcelLeftMunicipality',
   'PropertyTaxBaseChanged',
 ] as const;
 

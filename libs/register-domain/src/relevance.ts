@@ -57,6 +57,8 @@ function municipalRecipients(
     case 'ParcelRecorded':
     case 'ParcelChanged':
       return payload.municipalityKey === ags ? ['GRUNDSTEUER'] : [];
+    case 'ParcelLeftMunicipality':
+      return payload.fromMunicipalityKey === ags ? ['GRUNDSTEUER'] : [];
     default:
       return [];
   }

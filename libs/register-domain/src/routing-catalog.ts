@@ -178,6 +178,14 @@ export const ROUTING_CATALOG: readonly Route[] = [
       'the cadastre reports parcel changes relevant for the Grundsteuer, so no owner has to declare them ' +
       '(in today\'s law to the Finanzamt, which passes the Messbetrag on to the municipality, § 184 Abs. 3 AO)',
   },
+  {
+    recipient: 'GRUNDSTEUER',
+    eventType: 'ParcelLeftMunicipality',
+    // No owners, area or usage: the municipality the parcel left only has to drop it from its roll.
+    fields: ['parcelId', 'fromMunicipalityKey', 'toMunicipalityKey', 'changeReason'],
+    legalBasis: '§ 229 Abs. 3 BewG',
+    purpose: 'the cadastre reports that a parcel left the municipality, so its roll stops taxing it (the new one taxes it)',
+  },
 ];
 
 export interface Projection {

@@ -73,6 +73,18 @@ describe('the IdNr base data applying a batch of registrations', () => {
     expect(await stateOf(batched)).toEqual(expected);
   });
 
+  it('stores and logs nothing for a registration older than the one held, one at a time and in a batch', async () => {
+    const [single, batched] = [generateIdnr(), generateIdnr()];
+    const lateOlderMove = (idnr: string) => [registration(idnr, DRESDEN, '2026-11-01', OSNABRUECK), registration(idnr, OSNABRUECK, '2018-04-01')];
+    await registrations.applyOneAtATime(lateOlderMove(single));
+    await registrations.applyAsBatch(lateOlderMove(batched));
+    for (const idnr of [single, batched]) {
+      const { rows, log } = await stateOf([idnr]);
+      expect(rows).toEqual([expect.objectContaining({ address: DRESDEN, moved_in_on: '2026-11-01' })]);
+      expect(log).toHaveLength(1);
+    }
+  });
+
   it('rejects the whole batch when one registration concerns a deceased person, writing nothing', async () => {
     const [living, deceased] = [generateIdnr(), generateIdnr()];
     await registrations.applyOneAtATime([registration(deceased, OSNABRUECK, '2018-04-01')]);

@@ -39,19 +39,31 @@ export class BaseDataService {
     // One locking read here and one plain write, which the transfer handler sends with the transfer log rows
     // (`save` would select the row a second time).
     const [existing] = (await manager.query(SELECT_FOR_UPDATE, [idnr])) as IdnrBaseData[];
-    return { sql: existing ? UPDATE : INSERT, parameters: [...columnValues(apply(existing)), new Date()] };
+    const next = apply(existing);
+    if (next === existing) return 'nothing-to-apply';
+    return { sql: existing ? UPDATE : INSERT, parameters: [...columnValues(next), new Date()] };
   }
 
   /**
    * `change` for many events: their subjects locked in one read (in IdNr order, so two batches cannot deadlock), each
-   * event applied to the result of the one before it of its subject, and every changed row upserted in one write.
+   * event applied to the result of the one before it of its subject, and every changed row upserted in one write; an
+   * event the domain leaves without effect (an older move) stores nothing and is not logged.
    */
   private async changeAll<E extends { idnr: string }>(manager: EntityManager, events: E[], apply: (existing: IdnrBaseData | undefined, event: E) => IdnrBaseData): Promise<BatchChangeOutcome> {
     const idnrs = [...new Set(events.map((event) => event.idnr))].sort();
     const current = new Map(((await manager.query(SELECT_ALL_FOR_UPDATE, [idnrs])) as IdnrBaseData[]).map((data) => [data.idnr, data]));
-    for (const event of events) current.set(event.idnr, apply(current.get(event.idnr), event));
-    const rows = idnrs.map((idnr) => columnValues(current.get(idnr)!));
-    return { stored: events.map(() => true), write: { sql: UPSERT_ALL, parameters: [...COLUMN_TYPES.map((_type, column) => rows.map((row) => row[column])), new Date()] } };
+    const changed = new Set<string>();
+    const stored = events.map((event) => {
+      const existing = current.get(event.idnr);
+      const next = apply(existing, event);
+      if (next === existing) return false;
+      current.set(event.idnr, next);
+      changed.add(event.idnr);
+      return true;
+    });
+    if (changed.size === 0) return { stored };
+    const rows = idnrs.flatMap((idnr) => (changed.has(idnr) ? [columnValues(current.get(idnr)!)] : []));
+    return { stored, write: { sql: UPSERT_ALL, parameters: [...COLUMN_TYPES.map((_type, column) => rows.map((row) => row[column])), new Date()] } };
   }
 }
 

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import type { ParcelChanged, ParcelRecorded } from '@regsync/contracts/generated/events';
+import type { ParcelChanged, ParcelLeftMunicipality, ParcelRecorded } from '@regsync/contracts/generated/events';
 import { AdmittedTransferHandler } from '@regsync/data-protection/admitted-transfer-handler';
 import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
 import { PropertyTaxService } from './property-tax.service';
@@ -21,5 +21,10 @@ export class ParcelEventsHandler {
   @EventPattern('ParcelChanged')
   async onParcelChanged(@Payload() event: ParcelChanged, @Ctx() context: RegsyncEventContext): Promise<void> {
     await this.transfers.apply(event, context, (manager) => this.propertyTax.applyParcel(manager, event));
+  }
+
+  @EventPattern('ParcelLeftMunicipality')
+  async onParcelLeftMunicipality(@Payload() event: ParcelLeftMunicipality, @Ctx() context: RegsyncEventContext): Promise<void> {
+    await this.transfers.apply(event, context, (manager) => this.propertyTax.dropParcel(manager, event));
   }
 }

@@ -1,20 +1,26 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import type { ParcelChanged, ParcelRecorded } from '@regsync/contracts/generated/events';
+import type { ParcelChanged, ParcelLeftMunicipality, ParcelRecorded } from '@regsync/contracts/generated/events';
 import type { ChangeOutcome } from '@regsync/data-protection/admitted-transfer-handler';
+import { MESSAGING_OPTIONS, type MessagingOptions } from '@regsync/messaging/messaging-options';
 import { Outbox } from '@regsync/messaging/outbox';
 import { assertParcelId } from '@regsync/register-domain/parcel-id';
-import { applyParcelToPropertyTax, type PropertyTaxEntry } from '@regsync/register-domain/registers/property-tax';
+import { applyParcelToPropertyTax, dropsParcel, type PropertyTaxEntry } from '@regsync/register-domain/registers/property-tax';
 import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-legal-basis';
 import { PropertyTaxEntryEntity } from './property-tax-entry.entity';
 
 /** The Grundsteuer roll: takes over the cadastre's parcel facts and announces the new tax base. */
 @Injectable()
 export class PropertyTaxService {
+  private readonly municipalityKey: string;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
-  ) {}
+    @Inject(MESSAGING_OPTIONS) options: MessagingOptions,
+  ) {
+    this.municipalityKey = options.instanceKey;
+  }
 
   async applyParcel(manager: EntityManager, parcel: ParcelRecorded | (ParcelChanged & { changeReason?: string })): Promise<ChangeOutcome> {
     // One locking read and one plain write: `save` would select the row a second time.
@@ -30,6 +36,14 @@ export class PropertyTaxService {
       legalBasis: SENDER_LEGAL_BASIS.PropertyTaxBaseChanged,
       payload: { parcelId: entry.parcelId, municipalityKey: entry.municipalityKey, areaSquareMetres: entry.areaSquareMetres, usage: entry.usage, ownerIdnrs: entry.ownerIdnrs },
     });
+    return 'applied';
+  }
+
+  /** The parcel now lies in another municipality: it leaves this roll, so it is not taxed twice. */
+  async dropParcel(manager: EntityManager, left: ParcelLeftMunicipality): Promise<ChangeOutcome> {
+    const [existing] = (await manager.query(SELECT_FOR_UPDATE, [left.parcelId])) as PropertyTaxEntry[];
+    if (!dropsParcel(existing, left, this.municipalityKey)) return 'nothing-to-apply';
+    await manager.query('delete from property_tax_entries where parcel_id = $1', [left.parcelId]);
     return 'applied';
   }
 

@@ -7,9 +7,13 @@ import { recordParcel } from '@regsync/register-domain/registers/parcels';
 import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-legal-basis';
 import { RequestTransaction } from '@regsync/service-runtime/idempotency/request-transaction';
 import { ParcelEntity } from './parcel.entity';
+import { PROPERTY_TAX_ROLLS } from './property-tax-rolls.token';
 import type { RecordParcelRequest } from './record-parcel.request';
 
-/** The Liegenschaftskataster: authoritative for parcels; every change is published for the property-tax rolls. */
+/**
+ * The Liegenschaftskataster: authoritative for parcels; every change is published for the property-tax rolls, and a
+ * parcel that now lies in another municipality also tells the one it left (ParcelLeftMunicipality).
+ */
 @Injectable()
 export class ParcelsService {
   private readonly land: string;
@@ -19,6 +23,7 @@ export class ParcelsService {
     private readonly requestTransaction: RequestTransaction,
     private readonly outbox: Outbox,
     @Inject(MESSAGING_OPTIONS) options: MessagingOptions,
+    @Inject(PROPERTY_TAX_ROLLS) private readonly rolls: ReadonlySet<string>,
   ) {
     this.land = options.instanceKey;
   }
@@ -26,7 +31,7 @@ export class ParcelsService {
   async record(input: RecordParcelRequest, correlationId: string): Promise<{ parcel: ParcelEntity; eventType: string; eventId: string }> {
     return this.requestTransaction.run(async (manager) => {
       const existing = await manager.findOne(ParcelEntity, { where: { parcelId: input.parcelId }, lock: { mode: 'pessimistic_write' } });
-      const { parcel, eventType } = recordParcel(existing ?? undefined, input, this.land);
+      const { parcel, eventType, leftMunicipality } = recordParcel(existing ?? undefined, input, this.land, this.rolls);
       const saved = await manager.save(ParcelEntity, { ...parcel, updatedAt: new Date() });
       const facts = { parcelId: parcel.parcelId, municipalityKey: parcel.municipalityKey, areaSquareMetres: parcel.areaSquareMetres, usage: parcel.usage, ownerIdnrs: parcel.ownerIdnrs };
       const common = { register: 'LIEGENSCHAFTSKATASTER' as const, subject: { kind: 'PARCEL' as const, id: parcel.parcelId }, correlationId, causationId: null };
@@ -34,6 +39,14 @@ export class ParcelsService {
         eventType === 'ParcelChanged'
           ? await this.outbox.append(manager, { ...common, eventType, legalBasis: SENDER_LEGAL_BASIS.ParcelChanged, payload: { ...facts, changeReason: input.changeReason ?? '' } })
           : await this.outbox.append(manager, { ...common, eventType, legalBasis: SENDER_LEGAL_BASIS.ParcelRecorded, payload: facts });
+      if (leftMunicipality) {
+        await this.outbox.append(manager, {
+          ...common,
+          eventType: 'ParcelLeftMunicipality',
+          legalBasis: SENDER_LEGAL_BASIS.ParcelLeftMunicipality,
+          payload: { parcelId: parcel.parcelId, fromMunicipalityKey: leftMunicipality, toMunicipalityKey: parcel.municipalityKey, changeReason: input.changeReason ?? '' },
+        });
+      }
       return { parcel: saved, eventType, eventId: event.envelope.eventId };
     });
   }

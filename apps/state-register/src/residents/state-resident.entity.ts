@@ -23,8 +23,8 @@ export class StateResidentEntity implements StateResident {
   @Column({ type: 'jsonb' })
   address!: Address;
 
-  @Column({ name: 'moved_in_on', type: 'date' })
-  movedInOn!: string;
+  @Column({ name: 'moved_in_on', type: 'date', nullable: true })
+  movedInOn!: string | null;
 
   @Column({ type: 'text' })
   status!: StateResidentStatus;

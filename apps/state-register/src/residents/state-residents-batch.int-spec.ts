@@ -11,6 +11,7 @@ import { dropDatabase, ensureDatabase } from '@regsync/persistence/ensure-databa
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
 import { DRESDEN, HANNOVER, OSNABRUECK, ResidenceRegistrations, registration } from '../../../../libs/data-protection/test/support/residence-registrations';
 import { StateResidentEventsHandler } from './state-resident-events.handler';
+import { StateResidentsFormerResident1760000420000 } from './state-residents-former-resident.migration';
 import { StateResidentsTable1760000400000 } from './state-residents.migration';
 import { StateResidentsService } from './state-residents.service';
 
@@ -29,7 +30,7 @@ describe('the Landesmelderegister applying a batch of registrations', () => {
       type: 'postgres',
       url: databaseUrl(serverUrl, name),
       entities: transferLogEntities,
-      migrations: [...transferLogMigrations, StateResidentsTable1760000400000],
+      migrations: [...transferLogMigrations, StateResidentsTable1760000400000, StateResidentsFormerResident1760000420000],
       migrationsRun: true,
     }).initialize();
     const residents = new StateResidentsService(dataSource, { instanceKey: LAND } as MessagingOptions);
@@ -42,14 +43,18 @@ describe('the Landesmelderegister applying a batch of registrations', () => {
     await dropDatabase(serverUrl, name);
   });
 
-  /** Registrations in and out of the Land, several of one person, and one of someone the Land never held. */
-  function moves(mover: string, stayer: string, stranger: string): ResidenceRegistered[] {
+  /**
+   * Registrations in and out of the Land, several of one person (the last one a late registration of an older move),
+   * and the move away of someone whose registration in the Land has not arrived.
+   */
+  function moves(mover: string, stayer: string, leaver: string): ResidenceRegistered[] {
     return [
       registration(mover, OSNABRUECK, '2018-04-01'),
       registration(stayer, OSNABRUECK, '2019-01-01'),
       registration(mover, HANNOVER, '2024-02-01', OSNABRUECK),
-      registration(stranger, DRESDEN, '2024-03-01', HANNOVER),
+      registration(leaver, DRESDEN, '2024-03-01', HANNOVER),
       registration(mover, DRESDEN, '2026-11-01', HANNOVER),
+      registration(mover, OSNABRUECK, '2020-01-01'),
     ];
   }
 
@@ -72,9 +77,10 @@ describe('the Landesmelderegister applying a batch of registrations', () => {
     expect(expected.rows).toEqual([
       expect.objectContaining({ status: 'MOVED_AWAY', address: HANNOVER, moved_away_to: '14612000', moved_away_on: '2026-11-01' }),
       expect.objectContaining({ status: 'RESIDENT', address: OSNABRUECK }),
+      expect.objectContaining({ status: 'MOVED_AWAY', address: HANNOVER, moved_in_on: null, moved_away_to: '14612000', moved_away_on: '2024-03-01' }),
     ]);
-    // Four stored transfers, none for the stranger the Land never held.
-    expect(expected.log).toHaveLength(4);
+    // Five stored transfers: none for the late registration of the older move, which changes nothing.
+    expect(expected.log).toHaveLength(5);
     expect(await stateOf(batched)).toEqual(expected);
   });
 

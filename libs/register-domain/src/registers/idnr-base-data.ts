@@ -44,9 +44,15 @@ export function baseDataForNewborn(request: IdnrRequestForBaseData, idnr: string
   };
 }
 
-/** Every registration keeps the address current; a person first met through a registration is added. */
+/**
+ * Every registration keeps the address current; a person first met through a registration is added. The newest move
+ * by its date wins, whatever the arrival order (registrations of one person come from different municipalities, each
+ * with its own subject versions): an older one returns the base data unchanged. Same day: arrival order.
+ */
 export function applyResidenceToBaseData(existing: IdnrBaseData | undefined, residence: ResidenceForBaseData): IdnrBaseData {
   rejectIfDeceased(existing, residence.idnr);
+  const movedInOn = formatCalendarDate(residence.movedInOn);
+  if (existing?.movedInOn != null && movedInOn < existing.movedInOn) return existing;
   return {
     idnr: residence.idnr,
     birthRegistrationId: existing?.birthRegistrationId ?? null,
@@ -57,7 +63,7 @@ export function applyResidenceToBaseData(existing: IdnrBaseData | undefined, res
     dateOfBirth: formatCalendarDate(residence.dateOfBirth),
     placeOfBirth: existing?.placeOfBirth ?? null,
     address: residence.address,
-    movedInOn: formatCalendarDate(residence.movedInOn),
+    movedInOn,
     status: 'ALIVE',
     dateOfDeath: null,
   };

@@ -22,12 +22,20 @@ export interface ParcelInput {
 }
 
 /**
- * Records a new Flurstück (ParcelRecorded) or a Fortführung (update) of a known one (ParcelChanged).
- * The cadastre of a Land keeps only parcels in that Land.
+ * Records a new Flurstück (ParcelRecorded) or a Fortführung (update) of a known one (ParcelChanged). The cadastre of
+ * a Land keeps only parcels in that Land, and only in a municipality whose property-tax roll runs in regsync
+ * (`rolls`, from the deployment's topology): a parcel no roll receives would be taxed by nobody, so it is refused.
+ * `leftMunicipality`: the municipality the parcel no longer lies in, whose roll must drop it (ParcelLeftMunicipality).
  */
-export function recordParcel(existing: Parcel | undefined, input: ParcelInput, land: string): { parcel: Parcel; eventType: 'ParcelRecorded' | 'ParcelChanged' } {
+export function recordParcel(
+  existing: Parcel | undefined,
+  input: ParcelInput,
+  land: string,
+  rolls: ReadonlySet<string>,
+): { parcel: Parcel; eventType: 'ParcelRecorded' | 'ParcelChanged'; leftMunicipality: string | null } {
   if (landOfParcel(input.parcelId) !== land) throw new DomainValidationError('parcelId', `must lie in Land ${land} (this cadastre)`);
   if (landOfAgs(input.municipalityKey) !== land) throw new DomainValidationError('municipalityKey', `must be a municipality in Land ${land}`);
+  if (!rolls.has(input.municipalityKey)) throw new DomainValidationError('municipalityKey', `has no property-tax roll in regsync (rolls in Land ${land}: ${[...rolls].sort().join(', ') || 'none'})`);
   if (new Set(input.ownerIdnrs).size !== input.ownerIdnrs.length) throw new DomainValidationError('ownerIdnrs', 'must not name an owner twice');
   if (existing && !input.changeReason) throw new DomainValidationError('changeReason', 'is required when the parcel is already recorded');
   const parcel: Parcel = {
@@ -38,5 +46,6 @@ export function recordParcel(existing: Parcel | undefined, input: ParcelInput, l
     ownerIdnrs: input.ownerIdnrs,
     lastChangeReason: existing ? input.changeReason : null,
   };
-  return { parcel, eventType: existing ? 'ParcelChanged' : 'ParcelRecorded' };
+  const leftMunicipality = existing && existing.municipalityKey !== parcel.municipalityKey ? existing.municipalityKey : null;
+  return { parcel, eventType: existing ? 'ParcelChanged' : 'ParcelRecorded', leftMunicipality };
 }

@@ -1,4 +1,4 @@
-import type { ParcelChanged } from '@regsync/contracts/generated/events';
+import type { ParcelChanged, ParcelLeftMunicipality } from '@regsync/contracts/generated/events';
 
 /** One parcel in a municipality's Grundsteuer (property-tax) roll: the tax base the cadastre reports. */
 export interface PropertyTaxEntry {
@@ -23,4 +23,14 @@ export function applyParcelToPropertyTax(existing: PropertyTaxEntry | undefined,
     ownerIdnrs: parcel.ownerIdnrs,
     lastChangeReason: parcel.changeReason ?? existing?.lastChangeReason ?? null,
   };
+}
+
+export type ParcelLeftForPropertyTax = Pick<ParcelLeftMunicipality, 'parcelId' | 'fromMunicipalityKey' | 'toMunicipalityKey' | 'changeReason'>;
+
+/**
+ * The parcel now lies in another municipality: this roll stops taxing it (the new municipality's roll takes it over
+ * from ParcelChanged), so it is never taxed twice. False when the roll does not hold it: nothing to drop.
+ */
+export function dropsParcel(existing: PropertyTaxEntry | undefined, left: ParcelLeftForPropertyTax, municipalityKey: string): boolean {
+  return existing !== undefined && left.fromMunicipalityKey === municipalityKey && existing.municipalityKey === municipalityKey;
 }

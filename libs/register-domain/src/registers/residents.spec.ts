@@ -32,6 +32,21 @@ describe('the Melderegister', () => {
     expect(moveOut(resident, registration(dresden, osnabrueck))).toMatchObject({ status: 'MOVED_OUT', movedOutOn: '2026-06-01', movedOutTo: '14612000' });
   });
 
+  it('ignores a late Rückmeldung of a move the person has undone by registering here again', () => {
+    const movedAway = moveOut(moveIn(undefined, registration(osnabrueck, null), '03404000'), registration(dresden, osnabrueck))!;
+    const back = moveIn(movedAway, { ...registration(osnabrueck, dresden), movedInOn: day('2026-06-05') }, '03404000');
+    expect(back).toMatchObject({ status: 'RESIDENT', movedInOn: '2026-06-05', movedOutOn: null });
+    expect(moveOut(back, registration(dresden, osnabrueck))).toBeUndefined();
+    const registeredBackFirst = moveIn(moveIn(undefined, { ...registration(osnabrueck, null), movedInOn: day('2020-01-01') }, '03404000'), { ...registration(osnabrueck, dresden), movedInOn: day('2026-06-05') }, '03404000');
+    expect(moveOut(registeredBackFirst, registration(dresden, osnabrueck))).toBeUndefined();
+  });
+
+  it('keeps a person moved out when a registration dated before the move away is entered late', () => {
+    const movedAway = moveOut(moveIn(undefined, { ...registration(osnabrueck, null), movedInOn: day('2020-01-01') }, '03404000'), registration(dresden, osnabrueck))!;
+    const late = moveIn(movedAway, { ...registration({ ...osnabrueck, houseNumber: '14' }, null), movedInOn: day('2024-01-01') }, '03404000');
+    expect(late).toMatchObject({ status: 'MOVED_OUT', movedOutOn: '2026-06-01', movedOutTo: '14612000', movedInOn: '2024-01-01', address: { houseNumber: '14' } });
+  });
+
   it('has nothing to mark for a person it never held', () => {
     expect(moveOut(undefined, registration(dresden, osnabrueck))).toBeUndefined();
   });

@@ -62,13 +62,17 @@ export function assignIdnrToResident(resident: Resident, idnr: string): Resident
 
 /**
  * Anmeldung (registration) at this municipality: a new resident, or the new address of one already here.
- * A moved-out person who comes back is a resident again.
+ * A moved-out person who comes back is a resident again; a registration dated before a move away that this
+ * register already holds (entered late) updates the address but leaves the person moved out.
  */
 export function moveIn(existing: Resident | undefined, residence: ResidenceForResidents, municipalityKey: string): Resident {
   rejectIfDeceased(existing, residence.idnr);
   if (residence.address.municipalityKey !== municipalityKey) {
     throw new RegisterRejection('wrong-municipality', `the address lies in ${residence.address.municipalityKey}, not in ${municipalityKey}`);
   }
+  const movedInOn = formatCalendarDate(residence.movedInOn);
+  const heldDeparture = existing?.movedOutOn ?? null;
+  const laterDeparture = heldDeparture !== null && heldDeparture > movedInOn;
   return {
     idnr: residence.idnr,
     birthRegistrationId: existing?.birthRegistrationId ?? null,
@@ -78,10 +82,10 @@ export function moveIn(existing: Resident | undefined, residence: ResidenceForRe
     dateOfBirth: formatCalendarDate(residence.dateOfBirth),
     placeOfBirth: existing?.placeOfBirth ?? null,
     address: residence.address,
-    movedInOn: formatCalendarDate(residence.movedInOn),
-    status: 'RESIDENT',
-    movedOutOn: null,
-    movedOutTo: null,
+    movedInOn,
+    status: laterDeparture ? 'MOVED_OUT' : 'RESIDENT',
+    movedOutOn: laterDeparture ? heldDeparture : null,
+    movedOutTo: laterDeparture ? (existing?.movedOutTo ?? null) : null,
     maritalStatus: existing?.maritalStatus ?? null,
     dateOfDeath: null,
     placeOfDeath: null,
@@ -90,12 +94,18 @@ export function moveIn(existing: Resident | undefined, residence: ResidenceForRe
 
 /**
  * Rückmeldung (§ 33 BMG): the municipality moved away from marks the person as moved out on the day they
- * moved in elsewhere. Returns undefined when this register does not know the person (nothing to mark).
+ * moved in elsewhere. Returns undefined when there is nothing to mark: this register does not know the person, or
+ * the move is older than what it holds (the person has registered here again since, or a later move away is
+ * already marked), so a late Rückmeldung never undoes a newer registration. Decided by the dates, not by arrival;
+ * two moves of one person on the same day are taken in arrival order.
  */
 export function moveOut(existing: Resident | undefined, residence: ResidenceForResidents): Resident | undefined {
   if (!existing) return undefined;
   rejectIfDeceased(existing, residence.idnr);
-  return { ...existing, status: 'MOVED_OUT', movedOutOn: formatCalendarDate(residence.movedInOn), movedOutTo: residence.address.municipalityKey };
+  const movedOutOn = formatCalendarDate(residence.movedInOn);
+  if (movedOutOn < existing.movedInOn) return undefined;
+  if (existing.movedOutOn !== null && movedOutOn <= existing.movedOutOn) return undefined;
+  return { ...existing, status: 'MOVED_OUT', movedOutOn, movedOutTo: residence.address.municipalityKey };
 }
 
 export function changeResidentName(existing: Resident | undefined, change: NameChangeForResidents): Resident {

@@ -13,5 +13,6 @@ export const SENDER_LEGAL_BASIS: Readonly<Record<EventType, string>> = {
   InformationBlockLifted: '§§ 51, 52 BMG',
   ParcelRecorded: '§ 229 Abs. 3 BewG',
   ParcelChanged: '§ 229 Abs. 3 BewG',
+  ParcelLeftMunicipality: '§ 229 Abs. 3 BewG',
   PropertyTaxBaseChanged: '§ 229 Abs. 3 BewG, GrStG',
 };

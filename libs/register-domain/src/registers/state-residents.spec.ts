@@ -35,8 +35,22 @@ describe('the Landesmelderegister', () => {
     expect(inHannover).toMatchObject({ status: 'RESIDENT', address: hannover });
   });
 
-  it('ignores a registration elsewhere of a person it never held', () => {
-    expect(applyResidenceToStateResident(undefined, registration(dresden, osnabrueck), '03')).toBeUndefined();
+  it('keeps a person whose move away arrives before their registration in the Land as moved away, and the late registration does not undo it', () => {
+    const movedAwayFirst = applyResidenceToStateResident(undefined, registration(dresden, osnabrueck), '03')!;
+    expect(movedAwayFirst).toMatchObject({ status: 'MOVED_AWAY', address: osnabrueck, movedInOn: null, movedAwayTo: '14612000', movedAwayOn: '2026-06-01' });
+    const lateRegistration = { ...registration(osnabrueck, null), movedInOn: day('2020-01-01') };
+    expect(applyResidenceToStateResident(movedAwayFirst, lateRegistration, '03')).toMatchObject({ status: 'MOVED_AWAY', address: osnabrueck, movedInOn: '2020-01-01', movedAwayTo: '14612000' });
+  });
+
+  it('ignores a registration elsewhere of a person who did not come from the Land', () => {
+    expect(applyResidenceToStateResident(undefined, registration(dresden, null), '03')).toBeUndefined();
+  });
+
+  it('keeps a person who moved away and came back resident when the MovedOut of the first move arrives late', () => {
+    const back = applyResidenceToStateResident(niedersachsen, { ...registration(osnabrueck, dresden), movedInOn: day('2026-06-05') }, '03')!;
+    expect(applyMovedOutToStateResident(back, movedOut('14612000'), '03')).toBe(back);
+    expect(applyResidenceToStateResident(back, registration(dresden, osnabrueck), '03')).toBe(back);
+    expect(back).toMatchObject({ status: 'RESIDENT', address: osnabrueck, movedInOn: '2026-06-05', movedAwayTo: null });
   });
 
   it('rejects a registration after the death with subject-deceased', () => {

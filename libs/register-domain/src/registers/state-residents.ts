@@ -11,8 +11,10 @@ export interface StateResident {
   givenNames: string;
   sex: Sex;
   dateOfBirth: string;
+  /** The last address in the Land. */
   address: Address;
-  movedInOn: string;
+  /** null for a former resident known only from the move away (the registration in the Land not arrived yet). */
+  movedInOn: string | null;
   status: StateResidentStatus;
   /** AGS of the municipality in another Land the person moved to. */
   movedAwayTo: string | null;
@@ -32,40 +34,81 @@ function landOf(ags: string): string {
 
 /**
  * A registration in one of the Land's municipalities makes the person a resident of the Land; a registration
- * elsewhere of someone the Land holds means they moved away. Undefined: nothing for this Land to record.
+ * elsewhere of someone who lived in the Land means they moved away. Decided by the dates of the person's moves, not
+ * by arrival (events of one person come from different municipalities, each with its own subject versions): a
+ * registration older than the residence held changes nothing, and a move away older than the residence held does
+ * not undo it. Moves of one person on the same day are taken in arrival order. Undefined: nothing for this Land to
+ * record.
  */
 export function applyResidenceToStateResident(existing: StateResident | undefined, residence: ResidenceForState, land: string): StateResident | undefined {
   rejectIfDeceased(existing, residence.idnr);
-  if (landOf(residence.address.municipalityKey) === land) {
-    return {
-      idnr: residence.idnr,
-      familyName: residence.familyName,
-      givenNames: residence.givenNames,
-      sex: residence.sex,
-      dateOfBirth: formatCalendarDate(residence.dateOfBirth),
-      address: residence.address,
-      movedInOn: formatCalendarDate(residence.movedInOn),
-      status: 'RESIDENT',
-      movedAwayTo: null,
-      movedAwayOn: null,
-      maritalStatus: existing?.maritalStatus ?? null,
-      dateOfDeath: null,
-    };
-  }
-  if (!existing) return undefined;
-  return { ...existing, status: 'MOVED_AWAY', movedAwayTo: residence.address.municipalityKey, movedAwayOn: formatCalendarDate(residence.movedInOn) };
+  const on = formatCalendarDate(residence.movedInOn);
+  if (landOf(residence.address.municipalityKey) === land) return residenceInLand(existing, residence, on);
+  const former = existing ?? formerResident(residence, land);
+  return former && departure(former, residence.address.municipalityKey, on);
 }
 
 /**
- * The Rückmeldung confirms a move out of the Land. A move between two municipalities of the same Land
- * changes nothing here (the registration already brought the new address), nor does a stale one.
+ * The Rückmeldung confirms a move out of the Land: the same move the registration elsewhere reports, so a Land that
+ * does not hold the person yet waits for that registration (it carries the person's data). A move between two
+ * municipalities of the same Land changes nothing here (the registration already brought the new address).
  */
 export function applyMovedOutToStateResident(existing: StateResident | undefined, movedOut: MovedOutForState, land: string): StateResident | undefined {
   if (!existing) return undefined;
   rejectIfDeceased(existing, movedOut.idnr);
   if (landOf(movedOut.toMunicipalityKey) === land) return existing;
-  if (existing.status === 'RESIDENT' && existing.address.municipalityKey !== movedOut.fromMunicipalityKey) return existing;
-  return { ...existing, status: 'MOVED_AWAY', movedAwayTo: movedOut.toMunicipalityKey, movedAwayOn: formatCalendarDate(movedOut.movedOutOn) };
+  return departure(existing, movedOut.toMunicipalityKey, formatCalendarDate(movedOut.movedOutOn));
+}
+
+function residenceInLand(existing: StateResident | undefined, residence: ResidenceForState, on: string): StateResident {
+  if (existing?.movedInOn != null && on < existing.movedInOn) return existing;
+  // A move away dated after this registration is newer: the person stays moved away, at this last address in the Land.
+  const laterDeparture = existing?.movedAwayOn != null && existing.movedAwayOn > on ? existing : undefined;
+  return {
+    idnr: residence.idnr,
+    familyName: residence.familyName,
+    givenNames: residence.givenNames,
+    sex: residence.sex,
+    dateOfBirth: formatCalendarDate(residence.dateOfBirth),
+    address: residence.address,
+    movedInOn: on,
+    status: laterDeparture ? 'MOVED_AWAY' : 'RESIDENT',
+    movedAwayTo: laterDeparture?.movedAwayTo ?? null,
+    movedAwayOn: laterDeparture?.movedAwayOn ?? null,
+    maritalStatus: existing?.maritalStatus ?? null,
+    dateOfDeath: null,
+  };
+}
+
+/** The registration elsewhere and the MovedOut of one move both record it (each is stored and logged as received). */
+function departure(resident: StateResident, to: string, on: string): StateResident {
+  if (resident.movedAwayOn !== null && on < resident.movedAwayOn) return resident;
+  if (resident.movedInOn !== null && on < resident.movedInOn) return resident;
+  return { ...resident, status: 'MOVED_AWAY', movedAwayTo: to, movedAwayOn: on };
+}
+
+/**
+ * A move away arriving before the registration in the Land it ends (another municipality's relay was faster): the
+ * person is kept as a former resident at the address left, so the registration, when it arrives, cannot make them
+ * a resident again. Undefined when the person did not come from this Land.
+ */
+function formerResident(residence: ResidenceForState, land: string): StateResident | undefined {
+  const left = residence.previousAddress;
+  if (!left || landOf(left.municipalityKey) !== land) return undefined;
+  return {
+    idnr: residence.idnr,
+    familyName: residence.familyName,
+    givenNames: residence.givenNames,
+    sex: residence.sex,
+    dateOfBirth: formatCalendarDate(residence.dateOfBirth),
+    address: left,
+    movedInOn: null,
+    status: 'MOVED_AWAY',
+    movedAwayTo: null,
+    movedAwayOn: null,
+    maritalStatus: null,
+    dateOfDeath: null,
+  };
 }
 
 export function changeStateResidentName(existing: StateResident | undefined, change: NameChangeForState): StateResident {
