@@ -1,23 +1,18 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { Kafka, logLevel, Producer } from 'kafkajs';
+import { Kafka, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import type { EventType, RegsyncEvent } from '@regsync/contracts/generated/events';
 import { consumerGroupOf, deadLetterTopicOf, namespaced, topicOf } from '@regsync/contracts/topic-catalog';
 import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
-import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { idnrViolation } from '@regsync/register-domain/idnr';
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
 import { AgencyClient, type Transfer } from '../src/agency-client';
 import { DeadLetterWatch } from '../src/dead-letter-watch';
-import { LocalStack, workspaceRoot } from '../src/local-stack';
+import type { LocalStack } from '../src/local-stack';
 import { waitUntil } from '../src/wait-until';
+import { DATABASE_URL, E2eStack } from './support/e2e-stack';
 
-const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const OSNABRUECK = '03404000';
 const HANNOVER = '03241001';
@@ -39,8 +34,7 @@ jest.setTimeout(90_000);
 
 describe('regsync end to end: broker, database and every service as separate processes', () => {
   const namespace = `e2e${randomBytes(3).toString('hex')}`;
-  // `npm test` builds dist/ once before Jest (REGSYNC_BUILT=1); alone, the test builds a private copy
-  const distDir = process.env.REGSYNC_BUILT === '1' ? 'dist' : join('tmp', `dist-${namespace}`);
+  let e2e: E2eStack;
   let stack: LocalStack;
   let kafka: Kafka;
   let osnabrueck: AgencyClient;
@@ -57,15 +51,9 @@ describe('regsync end to end: broker, database and every service as separate pro
   const today = new Date().toISOString().slice(0, 10);
 
   beforeAll(async () => {
-    if (distDir !== 'dist') execFileSync(process.execPath, ['tools/build.mjs', '--out-dir', distDir], { cwd: workspaceRoot(), stdio: 'pipe' });
-    const output: string[] = [];
-    stack = new LocalStack({ kafkaBrokers: KAFKA_BROKERS, databaseUrl: DATABASE_URL, namespace, portOffset: 1000 + 10 * randomInt(0, 20), distDir, onLine: (name, line) => output.push(`[${name}] ${line}`) });
-    try {
-      await stack.start();
-    } catch (error) {
-      // The services' own words are the quickest way to see why one did not come up.
-      throw new Error(`${(error as Error).message}\n${output.filter((line) => !line.includes(' LOG ')).slice(-60).join('\n')}`);
-    }
+    e2e = await E2eStack.start(namespace, { portOffset: 1000 + 10 * randomInt(0, 20) });
+    stack = e2e.stack;
+    kafka = e2e.kafka;
     osnabrueck = AgencyClient.of(stack, 'municipal-register', OSNABRUECK);
     hannover = AgencyClient.of(stack, 'municipal-register', HANNOVER);
     dresden = AgencyClient.of(stack, 'municipal-register', DRESDEN);
@@ -73,7 +61,6 @@ describe('regsync end to end: broker, database and every service as separate pro
     niedersachsen = AgencyClient.of(stack, 'state-register', '03');
     sachsen = AgencyClient.of(stack, 'state-register', '14');
     federal = AgencyClient.of(stack, 'federal-register', 'DE');
-    kafka = new Kafka({ clientId: `regsync-${namespace}-test`, brokers: KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
     federalDeadLetters = await DeadLetterWatch.start(kafka, deadLetterTopicOf(consumerGroupOf('federal-register', 'DE', namespace)));
     niedersachsenDeadLetters = await DeadLetterWatch.start(kafka, deadLetterTopicOf(consumerGroupOf('state-register', '03', namespace)));
   }, 240_000);
@@ -81,20 +68,7 @@ describe('regsync end to end: broker, database and every service as separate pro
   afterAll(async () => {
     await federalDeadLetters?.stop();
     await niedersachsenDeadLetters?.stop();
-    await stack?.stop();
-    const admin = kafka?.admin();
-    if (admin) {
-      await admin.connect();
-      const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${namespace}.`));
-      if (topics.length > 0) await admin.deleteTopics({ topics });
-      await admin.disconnect();
-    }
-    const server = new Client({ connectionString: DATABASE_URL });
-    await server.connect();
-    const { rows } = await server.query<{ datname: string }>(`select datname from pg_database where datname like $1`, [`regsync_${namespace}_%`]);
-    await server.end();
-    for (const { datname } of rows) await dropDatabase(DATABASE_URL, datname);
-    if (distDir !== 'dist') rmSync(join(workspaceRoot(), distDir), { recursive: true, force: true });
+    await e2e?.stop();
   }, 120_000);
 
   describe('the five flows, driven by agency calls and events only', () => {

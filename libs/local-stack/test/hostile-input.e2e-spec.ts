@@ -1,22 +1,17 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { Kafka, logLevel, Producer } from 'kafkajs';
+import { Kafka, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import type { EventType, RegsyncEvent } from '@regsync/contracts/generated/events';
 import { consumerGroupOf, deadLetterTopicOf, namespaced, topicOf } from '@regsync/contracts/topic-catalog';
 import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
-import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
 import { AgencyClient } from '../src/agency-client';
 import { DeadLetterWatch } from '../src/dead-letter-watch';
-import { LocalStack, workspaceRoot } from '../src/local-stack';
+import type { LocalStack } from '../src/local-stack';
 import { waitUntil } from '../src/wait-until';
+import { DATABASE_URL, E2eStack } from './support/e2e-stack';
 
-const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const OSNABRUECK = '03404000';
 const PARENT = '12345678995';
@@ -54,9 +49,9 @@ jest.setTimeout(120_000);
 
 describe('hostile input: every string field of every write endpoint', () => {
   const namespace = `e2e${randomBytes(3).toString('hex')}`;
-  const distDir = process.env.REGSYNC_BUILT === '1' ? 'dist' : join('tmp', `dist-${namespace}`);
   const today = new Date().toISOString().slice(0, 10);
   const resident = generateIdnr();
+  let e2e: E2eStack;
   let stack: LocalStack;
   let kafka: Kafka;
   let osnabrueck: AgencyClient;
@@ -102,26 +97,15 @@ describe('hostile input: every string field of every write endpoint', () => {
   ];
 
   beforeAll(async () => {
-    if (distDir !== 'dist') execFileSync(process.execPath, ['tools/build.mjs', '--out-dir', distDir], { cwd: workspaceRoot(), stdio: 'pipe' });
-    const output: string[] = [];
-    stack = new LocalStack({
-      kafkaBrokers: KAFKA_BROKERS,
-      databaseUrl: DATABASE_URL,
-      namespace,
+    e2e = await E2eStack.start(namespace, {
       portOffset: 2000 + 10 * randomInt(0, 40),
-      distDir,
       // the municipality with the four civil-status and residence endpoints, the Land with the parcels and the mirror
       instances: (instance) => [OSNABRUECK, '03'].includes(instance.instanceKey),
-      onLine: (name, line) => output.push(`[${name}] ${line}`),
     });
-    try {
-      await stack.start();
-    } catch (error) {
-      throw new Error(`${(error as Error).message}\n${output.filter((line) => !line.includes(' LOG ')).slice(-60).join('\n')}`);
-    }
+    stack = e2e.stack;
     osnabrueck = AgencyClient.of(stack, 'municipal-register', OSNABRUECK);
     niedersachsen = AgencyClient.of(stack, 'state-register', '03');
-    kafka = new Kafka({ clientId: `regsync-${namespace}-test`, brokers: KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+    kafka = e2e.kafka;
     niedersachsenDeadLetters = await DeadLetterWatch.start(kafka, deadLetterTopicOf(consumerGroupOf('state-register', '03', namespace)));
     // the person of the name-change and death bodies, so that a valid body would be accepted
     const registered = await osnabrueck.registerResidence({ idnr: resident, familyName: 'Schmidt', givenNames: 'Anna', sex: 'FEMALE', dateOfBirth: '1990-03-14', address: osnabrueckAddress, movedInOn: '2018-04-01', previousAddress: null });
@@ -130,20 +114,7 @@ describe('hostile input: every string field of every write endpoint', () => {
 
   afterAll(async () => {
     await niedersachsenDeadLetters?.stop();
-    await stack?.stop();
-    const admin = kafka?.admin();
-    if (admin) {
-      await admin.connect();
-      const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${namespace}.`));
-      if (topics.length > 0) await admin.deleteTopics({ topics });
-      await admin.disconnect();
-    }
-    const server = new Client({ connectionString: DATABASE_URL });
-    await server.connect();
-    const { rows } = await server.query<{ datname: string }>(`select datname from pg_database where datname like $1`, [`regsync_${namespace}_%`]);
-    await server.end();
-    for (const { datname } of rows) await dropDatabase(DATABASE_URL, datname);
-    if (distDir !== 'dist') rmSync(join(workspaceRoot(), distDir), { recursive: true, force: true });
+    await e2e?.stop();
   }, 120_000);
 
   describe('refused with 400 naming the field, and nothing written', () => {

@@ -1,19 +1,13 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
-import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { idnrViolation } from '@regsync/register-domain/idnr';
 import { KEY_LOCK } from '@regsync/service-runtime/idempotency/idempotent-requests';
 import { AgencyClient, type AgencyResponse, type Transfer } from '../src/agency-client';
-import { LocalStack, workspaceRoot } from '../src/local-stack';
+import type { LocalStack } from '../src/local-stack';
 import { waitUntil } from '../src/wait-until';
+import { DATABASE_URL, E2eStack } from './support/e2e-stack';
 
-const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const OSNABRUECK = '03404000';
 const DRESDEN = '14612000';
@@ -32,8 +26,8 @@ jest.setTimeout(120_000);
 
 describe('idempotent agency writes, end to end: every service a process on the real broker and database', () => {
   const namespace = `idem${randomBytes(3).toString('hex')}`;
-  const distDir = process.env.REGSYNC_BUILT === '1' ? 'dist' : join('tmp', `dist-${namespace}`);
   const portOffset = 1000 + 10 * randomInt(0, 20);
+  let e2e: E2eStack;
   let stack: LocalStack;
   let osnabrueck: AgencyClient;
   let niedersachsen: AgencyClient;
@@ -42,14 +36,8 @@ describe('idempotent agency writes, end to end: every service a process on the r
   let federal: AgencyClient;
 
   beforeAll(async () => {
-    if (distDir !== 'dist') execFileSync(process.execPath, ['tools/build.mjs', '--out-dir', distDir], { cwd: workspaceRoot(), stdio: 'pipe' });
-    const output: string[] = [];
-    stack = new LocalStack({ kafkaBrokers: KAFKA_BROKERS, databaseUrl: DATABASE_URL, namespace, portOffset, distDir, onLine: (name, line) => output.push(`[${name}] ${line}`) });
-    try {
-      await stack.start();
-    } catch (error) {
-      throw new Error(`${(error as Error).message}\n${output.filter((line) => !line.includes(' LOG ')).slice(-60).join('\n')}`);
-    }
+    e2e = await E2eStack.start(namespace, { portOffset });
+    stack = e2e.stack;
     osnabrueck = AgencyClient.of(stack, 'municipal-register', OSNABRUECK);
     dresden = AgencyClient.of(stack, 'municipal-register', DRESDEN);
     niedersachsen = AgencyClient.of(stack, 'state-register', '03');
@@ -57,20 +45,7 @@ describe('idempotent agency writes, end to end: every service a process on the r
     federal = AgencyClient.of(stack, 'federal-register', 'DE');
   }, 240_000);
 
-  afterAll(async () => {
-    await stack?.stop();
-    const kafka = new Kafka({ clientId: `regsync-${namespace}-cleanup`, brokers: KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
-    await admin.connect();
-    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${namespace}.`));
-    if (topics.length > 0) await admin.deleteTopics({ topics });
-    await admin.disconnect();
-    const [server, close] = await connect('postgres');
-    const { rows } = await server.query<{ datname: string }>(`select datname from pg_database where datname like $1`, [`regsync_${namespace}_%`]);
-    await close();
-    for (const { datname } of rows) await dropDatabase(DATABASE_URL, datname);
-    if (distDir !== 'dist') rmSync(join(workspaceRoot(), distDir), { recursive: true, force: true });
-  }, 120_000);
+  afterAll(() => e2e?.stop(), 120_000);
 
   describe('a retry with the same Idempotency-Key answers the first answer and has no second effect', () => {
     it('Anmeldung: the residence, its event and its transfers exist once', async () => {

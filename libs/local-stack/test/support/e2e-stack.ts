@@ -1,0 +1,57 @@
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { dropDatabase } from '@regsync/persistence/ensure-database';
+import { LocalStack, LocalStackOptions, workspaceRoot } from '../../src/local-stack';
+
+export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/**
+ * One end-to-end test's own system: every service a process (from the dist/ `npm test` built, or a private build when
+ * the test runs alone), in a namespace of its own (databases, topics, consumer groups) and on ports of its own.
+ */
+export class E2eStack {
+  readonly kafka: Kafka;
+
+  private constructor(
+    readonly namespace: string,
+    readonly stack: LocalStack,
+    private readonly distDir: string,
+  ) {
+    this.kafka = new Kafka({ clientId: `regsync-${namespace}-test`, brokers: KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+  }
+
+  /** Starts the stack; a service that does not come up fails the start with the stack's own lines. */
+  static async start(namespace: string, options: Pick<LocalStackOptions, 'portOffset' | 'instances'>): Promise<E2eStack> {
+    const distDir = process.env.REGSYNC_BUILT === '1' ? 'dist' : join('tmp', `dist-${namespace}`);
+    if (distDir !== 'dist') execFileSync(process.execPath, ['tools/build.mjs', '--out-dir', distDir], { cwd: workspaceRoot(), stdio: 'pipe' });
+    const output: string[] = [];
+    const stack = new LocalStack({ kafkaBrokers: KAFKA_BROKERS, databaseUrl: DATABASE_URL, namespace, distDir, ...options, onLine: (name, line) => output.push(`[${name}] ${line}`) });
+    try {
+      await stack.start();
+    } catch (error) {
+      // The services' own words are the quickest way to see why one did not come up.
+      throw new Error(`${(error as Error).message}\n${output.filter((line) => !line.includes(' LOG ')).slice(-60).join('\n')}`);
+    }
+    return new E2eStack(namespace, stack, distDir);
+  }
+
+  /** Stops every service, then deletes the namespace's topics and databases (and the private build). */
+  async stop(): Promise<void> {
+    await this.stack.stop();
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${this.namespace}.`));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+    await admin.disconnect();
+    const server = new Client({ connectionString: DATABASE_URL });
+    await server.connect();
+    const { rows } = await server.query<{ datname: string }>(`select datname from pg_database where datname like $1`, [`regsync_${this.namespace}_%`]);
+    await server.end();
+    for (const { datname } of rows) await dropDatabase(DATABASE_URL, datname);
+    if (this.distDir !== 'dist') rmSync(join(workspaceRoot(), this.distDir), { recursive: true, force: true });
+  }
+}
