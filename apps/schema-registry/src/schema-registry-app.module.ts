@@ -3,8 +3,9 @@ import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { SchemaRegistryModule, schemaRegistryEntities, schemaRegistryMigrations } from '@regsync/schema-registry/schema-registry.module';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
 import { SchemaRegistryConfig } from './config';
+import { AsyncApiController } from './event-catalog/asyncapi.controller';
 
-/** The local schema registry, used when no production registry is configured; one database per namespace. */
+/** The local schema registry, used when no production registry is configured; one database per namespace. Serves the AsyncAPI event catalogue too. */
 @Module({})
 export class SchemaRegistryAppModule {
   static forRoot(config: SchemaRegistryConfig): DynamicModule {
@@ -21,6 +22,7 @@ export class SchemaRegistryAppModule {
         }),
         SchemaRegistryModule,
       ],
+      controllers: [AsyncApiController],
     };
   }
 }

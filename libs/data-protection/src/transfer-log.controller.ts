@@ -1,5 +1,5 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { AgencyApiKeyGuard } from '@regsync/service-runtime/agency-api-key.guard';
 import { idnrField } from '@regsync/service-runtime/request-fields';
@@ -19,6 +19,7 @@ export class TransferLogController {
   @ApiOperation({ summary: 'Every transfer of personal data about one IdNr to a register of this instance (§ 9 IDNrG), oldest first' })
   @ApiQuery({ name: 'idnr', required: true, example: '36574261809' })
   @ApiOkResponse({ description: 'the transfers' })
+  @ApiBadRequestResponse({ description: 'idnr missing or no valid IdNr (violations name the rule)' })
   async transfers(@Query(new ZodBodyPipe(transferQuery)) query: z.output<typeof transferQuery>): Promise<{ idnr: string; transfers: TransferView[] }> {
     return { idnr: query.idnr, transfers: await this.transferLog.forIdnr(query.idnr) };
   }

@@ -31,7 +31,7 @@ describe('request fields', () => {
   });
 
   it('shows the text rule in the OpenAPI description of each text field', () => {
-    const properties = openApiSchemaOf(schema).properties as Record<string, { description?: string; properties?: Record<string, { description?: string }> }>;
+    const properties = openApiSchemaOf(schema, { familyName: 'Müller', placeOfBirth: 'Osnabrück', residence: address, dateOfBirth: '1990-03-14' }).properties as Record<string, { description?: string; properties?: Record<string, { description?: string }> }>;
     expect(properties.familyName.description).toMatch(/NFC.*DIN 91379 data type A/);
     expect(properties.placeOfBirth.description).toMatch(/NFC.*DIN 91379 data type B/);
     expect(properties.residence.properties?.street.description).toMatch(/DIN 91379 data type B/);

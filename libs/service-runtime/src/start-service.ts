@@ -4,6 +4,7 @@ import { CustomTransportStrategy } from '@nestjs/microservices';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { HttpErrorFilter, httpErrorMiddleware } from './http-error.filter';
+import { AGENCY_API_KEY_SCHEME, withErrorResponses } from './openapi-document';
 
 export interface StartServiceOptions {
   /** e.g. `municipal-register 03404000`: names the OpenAPI document and the start-up log line. */
@@ -35,7 +36,13 @@ export async function startService(rootModule: Type<unknown> | DynamicModule, op
   // SIGTERM/SIGINT close the consumer first (draining its batch), then the modules, then the database.
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(`regsync ${options.title}`).addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'agency-api-key').build());
+  const documentConfig = new DocumentBuilder()
+    .setTitle(`regsync ${options.title}`)
+    // Relative: the instance that serves this document, whichever address or proxy it was fetched through.
+    .addServer('/', 'this instance')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key', description: 'the API key this instance configured for your agency (AGENCY_API_KEYS)' }, AGENCY_API_KEY_SCHEME)
+    .build();
+  const document = withErrorResponses(SwaggerModule.createDocument(app, documentConfig));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
 
   if (options.transport) {

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CockpitView, TransferCockpit } from '@regsync/data-protection/transfer-cockpit';
 import { assertIdnr } from '@regsync/register-domain/idnr';
 import { AgencyApiKeyGuard } from '@regsync/service-runtime/agency-api-key.guard';
@@ -14,6 +14,8 @@ export class CockpitController {
   @Get(':idnr')
   @ApiOperation({ summary: 'Every transfer of personal data about one IdNr across all registers, ordered by time (§ 10 OZG, § 9 IDNrG)' })
   @ApiParam({ name: 'idnr', example: '36574261809' })
+  @ApiBadRequestResponse({ description: 'idnr is no valid IdNr (violations name the rule)' })
+  @ApiOkResponse({ description: 'the transfers, oldest first' })
   async view(@Param('idnr') idnr: string): Promise<CockpitView> {
     assertIdnr(idnr);
     return this.cockpit.viewFor(idnr);

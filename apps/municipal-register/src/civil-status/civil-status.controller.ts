@@ -1,13 +1,16 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AgencyApiKeyGuard } from '@regsync/service-runtime/agency-api-key.guard';
 import { CorrelationId } from '@regsync/service-runtime/correlation-id.decorator';
 import { IdempotentWrite } from '@regsync/service-runtime/idempotency/idempotent-write.decorator';
 import { openApiSchemaOf, ZodBodyPipe } from '@regsync/service-runtime/zod-body.pipe';
 import type { CivilStatusRecord } from '@regsync/register-domain/registers/civil-status';
 import {
+  recordBirthExample,
   recordBirthRequest,
+  recordDeathExample,
   recordDeathRequest,
+  recordNameChangeExample,
   recordNameChangeRequest,
   type RecordBirthRequest,
   type RecordDeathRequest,
@@ -26,7 +29,7 @@ export class CivilStatusController {
   @HttpCode(201)
   @IdempotentWrite()
   @ApiOperation({ summary: 'recordBirth: the Melderegister registers the child, the BZSt assigns its IdNr, all by events' })
-  @ApiBody({ schema: openApiSchemaOf(recordBirthRequest) })
+  @ApiBody({ schema: openApiSchemaOf(recordBirthRequest, recordBirthExample) })
   @ApiCreatedResponse({ description: 'recorded; birthRegistrationId identifies the child until its IdNr is assigned' })
   @ApiConflictResponse({ description: 'code birth-already-recorded: the birthRegistrationId sent is already in the Geburtenregister; nothing is recorded again' })
   async recordBirth(@Body(new ZodBodyPipe(recordBirthRequest)) body: RecordBirthRequest, @CorrelationId() correlationId: string) {
@@ -38,7 +41,8 @@ export class CivilStatusController {
   @HttpCode(201)
   @IdempotentWrite()
   @ApiOperation({ summary: 'recordNameChange (e.g. at marriage) of a resident; Melderegister, Land and BZSt follow by events' })
-  @ApiBody({ schema: openApiSchemaOf(recordNameChangeRequest) })
+  @ApiBody({ schema: openApiSchemaOf(recordNameChangeRequest, recordNameChangeExample) })
+  @ApiCreatedResponse({ description: 'recorded; correlationId follows every resulting event' })
   @ApiConflictResponse({ description: 'code subject-deceased: nothing is recorded after a death' })
   async recordNameChange(@Body(new ZodBodyPipe(recordNameChangeRequest)) body: RecordNameChangeRequest, @CorrelationId() correlationId: string) {
     const { record, eventId } = await this.civilStatus.recordNameChange(body, correlationId);
@@ -49,7 +53,8 @@ export class CivilStatusController {
   @HttpCode(201)
   @IdempotentWrite()
   @ApiOperation({ summary: 'recordDeath of a resident; every register marks the person deceased, for good' })
-  @ApiBody({ schema: openApiSchemaOf(recordDeathRequest) })
+  @ApiBody({ schema: openApiSchemaOf(recordDeathRequest, recordDeathExample) })
+  @ApiCreatedResponse({ description: 'recorded; correlationId follows every resulting event' })
   @ApiConflictResponse({ description: 'code subject-deceased: the death is already recorded' })
   async recordDeath(@Body(new ZodBodyPipe(recordDeathRequest)) body: RecordDeathRequest, @CorrelationId() correlationId: string) {
     const { record, eventId } = await this.civilStatus.recordDeath(body, correlationId);
@@ -59,6 +64,8 @@ export class CivilStatusController {
   @Get('civil-status/:id')
   @ApiOperation({ summary: 'The civil status record by IdNr or birth registration id' })
   @ApiParam({ name: 'id', example: '03404000-G-2026-000001' })
+  @ApiNotFoundResponse({ description: 'no civil status record under this id in this municipality' })
+  @ApiOkResponse({ description: 'the civil status record' })
   async get(@Param('id') id: string) {
     return view(await this.civilStatus.get(id));
   }

@@ -35,6 +35,27 @@ export const recordDeathRequest = z.object({
   placeOfDeath: textField(100),
 });
 
+/** OpenAPI examples, one per request. */
+export const recordBirthExample: z.input<typeof recordBirthRequest> = {
+  birthRegistrationId: '03404000-G-2026-000001',
+  familyName: 'Schmidt',
+  givenNames: 'Lena',
+  sex: 'FEMALE',
+  dateOfBirth: '2026-01-15',
+  placeOfBirth: 'Osnabrück',
+  parentIdnrs: ['36574261809'],
+  residence: { street: 'Große Straße', houseNumber: '12', postalCode: '49074', city: 'Osnabrück', municipalityKey: '03404000' },
+};
+export const recordNameChangeExample: z.input<typeof recordNameChangeRequest> = {
+  idnr: '36574261809',
+  familyName: 'Müller',
+  givenNames: 'Anna',
+  reason: 'MARRIAGE',
+  maritalStatus: 'MARRIED',
+  effectiveOn: '2024-06-01',
+};
+export const recordDeathExample: z.input<typeof recordDeathRequest> = { idnr: '36574261809', dateOfDeath: '2025-11-02', placeOfDeath: 'Osnabrück' };
+
 export type RecordBirthRequest = z.output<typeof recordBirthRequest>;
 export type RecordNameChangeRequest = z.output<typeof recordNameChangeRequest>;
 export type RecordDeathRequest = z.output<typeof recordDeathRequest>;

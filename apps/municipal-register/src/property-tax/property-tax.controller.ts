@@ -1,5 +1,5 @@
 import { Controller, Get, Param, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AgencyApiKeyGuard } from '@regsync/service-runtime/agency-api-key.guard';
 import { PropertyTaxEntryEntity } from './property-tax-entry.entity';
 import { PropertyTaxService } from './property-tax.service';
@@ -20,6 +20,8 @@ export class PropertyTaxController {
   @Get(':parcelId')
   @ApiOperation({ summary: 'The tax base of one parcel, as the cadastre reported it' })
   @ApiParam({ name: 'parcelId', example: '14612300100012______' })
+  @ApiNotFoundResponse({ description: 'the parcel is not in this property-tax roll' })
+  @ApiOkResponse({ description: 'the property-tax entry' })
   async get(@Param('parcelId') parcelId: string) {
     return view(await this.propertyTax.get(parcelId));
   }

@@ -1,6 +1,6 @@
 import { httpErrorOf } from '@regsync/service-runtime/http-error';
 import { openApiSchemaOf } from '@regsync/service-runtime/zod-body.pipe';
-import { registerResidenceRequest } from './register-residence.request';
+import { registerResidenceExample, registerResidenceRequest } from './register-residence.request';
 
 const osnabrueck = { street: 'Große Straße', houseNumber: '12', postalCode: '49074', city: 'Osnabrück', municipalityKey: '03404000' };
 const dresden = { street: 'Königsbrücker Straße', houseNumber: '5a', postalCode: '01099', city: 'Dresden', municipalityKey: '14612000' };
@@ -28,7 +28,7 @@ describe('registerResidence request', () => {
   });
 
   it('describes the text rule of each name and address field in the OpenAPI schema', () => {
-    const schema = openApiSchemaOf(registerResidenceRequest) as { properties: Record<string, { description?: string; anyOf?: { properties?: Record<string, { description?: string }> }[]; properties?: Record<string, { description?: string }> }> };
+    const schema = openApiSchemaOf(registerResidenceRequest, registerResidenceExample) as { properties: Record<string, { description?: string; anyOf?: { properties?: Record<string, { description?: string }> }[]; properties?: Record<string, { description?: string }> }> };
     expect(schema.properties.familyName.description).toMatch(/NFC; must consist of DIN 91379 data type A/);
     expect(schema.properties.givenNames.description).toMatch(/DIN 91379 data type A/);
     expect(schema.properties.address.properties?.street.description).toMatch(/DIN 91379 data type B/);

@@ -16,3 +16,15 @@ export const registerResidenceRequest = z.object({
 }).superRefine(domainRules(residencePlausibilityViolations));
 
 export type RegisterResidenceRequest = z.output<typeof registerResidenceRequest>;
+
+/** The OpenAPI example: Anna Schmidt moves from Dresden to Osnabrück. */
+export const registerResidenceExample: z.input<typeof registerResidenceRequest> = {
+  idnr: '36574261809',
+  familyName: 'Schmidt',
+  givenNames: 'Anna',
+  sex: 'FEMALE',
+  dateOfBirth: '1990-03-14',
+  address: { street: 'Große Straße', houseNumber: '12', postalCode: '49074', city: 'Osnabrück', municipalityKey: '03404000' },
+  movedInOn: '2018-04-01',
+  previousAddress: { street: 'Königsbrücker Straße', houseNumber: '5a', postalCode: '01099', city: 'Dresden', municipalityKey: '14612000' },
+};

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AgencyApiKeyGuard } from '@regsync/service-runtime/agency-api-key.guard';
 import { CorrelationId } from '@regsync/service-runtime/correlation-id.decorator';
 import { IdempotentWrite } from '@regsync/service-runtime/idempotency/idempotent-write.decorator';
 import { openApiSchemaOf, ZodBodyPipe } from '@regsync/service-runtime/zod-body.pipe';
-import { registerResidenceRequest, type RegisterResidenceRequest } from './register-residence.request';
+import { registerResidenceExample, registerResidenceRequest, type RegisterResidenceRequest } from './register-residence.request';
 import { ResidentEntity } from './resident.entity';
 import { ResidentsService } from './residents.service';
 
@@ -19,7 +19,7 @@ export class ResidentsController {
   @HttpCode(201)
   @IdempotentWrite()
   @ApiOperation({ summary: 'registerResidence: Anmeldung of a person moving in; the previous municipality, the Länder and the BZSt follow by events' })
-  @ApiBody({ schema: openApiSchemaOf(registerResidenceRequest) })
+  @ApiBody({ schema: openApiSchemaOf(registerResidenceRequest, registerResidenceExample) })
   @ApiCreatedResponse({ description: 'registered; correlationId follows every resulting event' })
   @ApiConflictResponse({
     description:
@@ -41,6 +41,8 @@ export class ResidentsController {
   @Get('residents/:id')
   @ApiOperation({ summary: 'One resident by IdNr (or by birth registration id before the IdNr is assigned)' })
   @ApiParam({ name: 'id', example: '36574261809' })
+  @ApiNotFoundResponse({ description: 'the person is not in this Melderegister' })
+  @ApiOkResponse({ description: 'the resident' })
   async get(@Param('id') id: string) {
     return withoutRowId(await this.residents.get(id));
   }

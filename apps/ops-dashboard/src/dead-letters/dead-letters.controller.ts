@@ -1,4 +1,5 @@
 import { Body, ConflictException, Controller, Get, HttpCode, NotFoundException, Post, UnprocessableEntityException } from '@nestjs/common';
+import { ApiBody, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { redrive } from '@regsync/messaging/dead-letters';
 import { KafkaConnection } from '../kafka/kafka-connection';
 import { DeadLetter, REDRIVEN_FROM_HEADER, TopicTailService, recordId } from '../kafka/topic-tail.service';
@@ -30,6 +31,19 @@ export class DeadLettersController {
   /** Puts the original record back on its source topic; the consumer's inbox keeps this exactly-once. */
   @Post('redrive')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Re-drives one dead letter (by its topic, partition and offset) to its source topic' })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['topic', 'partition', 'offset'],
+      properties: { topic: { type: 'string' }, partition: { type: 'integer', minimum: 0 }, offset: { type: 'string', pattern: '^\\d+$' } },
+      example: { topic: 'regsync.municipal-register.03404000.dlq', partition: 0, offset: '17' },
+    },
+  })
+  @ApiNotFoundResponse({ description: 'no such dead letter' })
+  @ApiOkResponse({ description: 're-driven: the record is back on its source topic' })
+  @ApiConflictResponse({ description: 'the dead letter was already re-driven' })
+  @ApiUnprocessableEntityResponse({ description: 'the dead letter has no source topic header' })
   async redrive(@Body() request: RedriveRequest): Promise<{ redriven: string; to: string }> {
     const id = recordId(String(request?.topic), Number(request?.partition), String(request?.offset));
     const deadLetter = this.tail.deadLetter(id);

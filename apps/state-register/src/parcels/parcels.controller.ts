@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AgencyApiKeyGuard } from '@regsync/service-runtime/agency-api-key.guard';
 import { CorrelationId } from '@regsync/service-runtime/correlation-id.decorator';
 import { IdempotentWrite } from '@regsync/service-runtime/idempotency/idempotent-write.decorator';
 import { openApiSchemaOf, ZodBodyPipe } from '@regsync/service-runtime/zod-body.pipe';
 import { ParcelEntity } from './parcel.entity';
 import { ParcelsService } from './parcels.service';
-import { recordParcelRequest, type RecordParcelRequest } from './record-parcel.request';
+import { recordParcelExample, recordParcelRequest, type RecordParcelRequest } from './record-parcel.request';
 
 @ApiTags('Liegenschaftskataster')
 @ApiSecurity('agency-api-key')
@@ -19,7 +19,7 @@ export class ParcelsController {
   @HttpCode(201)
   @IdempotentWrite()
   @ApiOperation({ summary: "recordParcel: records or changes a Flurstück; the parcel's municipality updates its property-tax roll by event" })
-  @ApiBody({ schema: openApiSchemaOf(recordParcelRequest) })
+  @ApiBody({ schema: openApiSchemaOf(recordParcelRequest, recordParcelExample) })
   @ApiCreatedResponse({ description: 'recorded; eventType is ParcelRecorded or ParcelChanged' })
   async record(@Body(new ZodBodyPipe(recordParcelRequest)) body: RecordParcelRequest, @CorrelationId() correlationId: string) {
     const { parcel, eventType, eventId } = await this.parcels.record(body, correlationId);
@@ -29,6 +29,8 @@ export class ParcelsController {
   @Get(':parcelId')
   @ApiOperation({ summary: 'One Flurstück of this cadastre' })
   @ApiParam({ name: 'parcelId', example: '14612300100012______' })
+  @ApiNotFoundResponse({ description: 'the parcel is not in this Liegenschaftskataster' })
+  @ApiOkResponse({ description: 'the parcel' })
   async get(@Param('parcelId') parcelId: string) {
     return view(await this.parcels.get(parcelId));
   }

@@ -13,3 +13,13 @@ export const recordParcelRequest = z.object({
 });
 
 export type RecordParcelRequest = z.output<typeof recordParcelRequest>;
+
+/** The OpenAPI example: a change of usage and owners of a Flurstück in Dresden. */
+export const recordParcelExample: z.input<typeof recordParcelRequest> = {
+  parcelId: '14612300100012______',
+  municipalityKey: '14612000',
+  areaSquareMetres: 812,
+  usage: 'Wohnbaufläche',
+  ownerIdnrs: ['36574261809', '12345678995'],
+  changeReason: 'Eigentumsübergang',
+};

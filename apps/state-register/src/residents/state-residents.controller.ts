@@ -1,5 +1,5 @@
 import { Controller, Get, Param, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AgencyApiKeyGuard } from '@regsync/service-runtime/agency-api-key.guard';
 import { StateResidentEntity } from './state-resident.entity';
 import { StateResidentsService } from './state-residents.service';
@@ -20,6 +20,9 @@ export class StateResidentsController {
   @Get(':idnr')
   @ApiOperation({ summary: 'One person of the Land mirror by IdNr' })
   @ApiParam({ name: 'idnr', example: '36574261809' })
+  @ApiBadRequestResponse({ description: 'idnr is no valid IdNr (violations name the rule)' })
+  @ApiNotFoundResponse({ description: 'the person is not in this Landesmelderegister' })
+  @ApiOkResponse({ description: 'the person' })
   async get(@Param('idnr') idnr: string) {
     return view(await this.residents.get(idnr));
   }

@@ -1,0 +1,48 @@
+import { AvroSchemaParser } from '@asyncapi/avro-schema-parser';
+import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
+import { KAFKA_HEADERS } from '@regsync/messaging/kafka-headers';
+import { AVRO_SCHEMA_FORMAT, asyncApiDocumentOf } from './asyncapi-document';
+import { latestSchemas } from './event-schemas';
+import { EVENT_TOPICS, TopicDefinition } from './topic-catalog';
+
+const schemas = latestSchemas();
+const document = asyncApiDocumentOf({ schemas, headers: KAFKA_HEADERS, schemaRegistryUrl: 'http://127.0.0.1:8081' });
+const topics = Object.values(EVENT_TOPICS) as TopicDefinition[];
+
+describe('the AsyncAPI document of the topic catalog', () => {
+  it('parses with the AsyncAPI parser (Avro payloads included) without a single error', async () => {
+    const parser = new Parser();
+    parser.registerSchemaParser(AvroSchemaParser());
+    const { document: parsed, diagnostics } = await parser.parse(JSON.stringify(document));
+    expect(diagnostics.filter((diagnostic) => diagnostic.severity === DiagnosticSeverity.Error)).toEqual([]);
+    expect(parsed?.version()).toBe('3.0.0');
+    const addresses = parsed?.channels().all().map((channel) => channel.address());
+    expect(addresses).toEqual(expect.arrayContaining([...topics.map((topic) => topic.name), 'regsync.{app}.{instanceKey}.dlq']));
+    // The Avro parser turned every payload into a schema with the record's fields: it read each one.
+    for (const [eventType, written] of schemas) {
+      const payload = parsed?.components().messages().get(eventType)?.payload();
+      expect([eventType, Object.keys(payload?.properties() ?? {})]).toEqual([eventType, written.schema.fields.map((field) => field.name)]);
+    }
+  });
+
+  it('has a channel for every catalog topic, carrying exactly its event types with their latest schema as Avro payload', () => {
+    const channels = Object.values(document.channels as Record<string, { address: string; messages: Record<string, { $ref: string }>; bindings: { kafka: Record<string, unknown> } }>);
+    const messages = (document.components as { messages: Record<string, { payload: { schemaFormat: string; schema: unknown }; headers: { properties: Record<string, unknown> }; bindings: { kafka: Record<string, unknown> } }> }).messages;
+    for (const topic of topics) {
+      const channel = channels.find((candidate) => candidate.address === topic.name);
+      expect(channel?.bindings.kafka).toMatchObject({ topic: topic.name, partitions: topic.partitions });
+      expect(Object.keys(channel?.messages ?? {}).sort()).toEqual([...topic.eventTypes].sort());
+      for (const eventType of topic.eventTypes) {
+        expect(messages[eventType].payload).toEqual({ schemaFormat: AVRO_SCHEMA_FORMAT, schema: schemas.get(eventType)?.schema });
+        expect(messages[eventType].bindings.kafka).toMatchObject({ key: { type: 'string' }, schemaIdLocation: 'payload', schemaIdPayloadEncoding: 'confluent' });
+        expect(Object.keys(messages[eventType].headers.properties)).toEqual([KAFKA_HEADERS.eventType, KAFKA_HEADERS.eventId, KAFKA_HEADERS.correlationId, KAFKA_HEADERS.traceparent]);
+      }
+    }
+    expect(Object.keys(messages).sort()).toEqual([...topics.flatMap((topic) => topic.eventTypes), 'DeadLetter'].sort());
+  });
+
+  it('names every header regsync writes, the regsync-dlq-* ones on the dead-letter message', () => {
+    const deadLetter = (document.components as { messages: { DeadLetter: { headers: { properties: Record<string, unknown> } } } }).messages.DeadLetter;
+    expect(Object.keys(deadLetter.headers.properties).sort()).toEqual(Object.values(KAFKA_HEADERS).sort());
+  });
+});
