@@ -48,7 +48,7 @@ for (let run = 1; run <= runs; run++) {
   const cacheDropped = dropPageCache();
   const namespace = `cold${run}${Date.now().toString(36)}`;
   const output = [];
-  const stack = new LocalStack({ kafkaBrokers: layout.bootstrap, databaseUrl, namespace, portOffset: 3000, onLine: (name, line) => output.push(`[${name}] ${line}`) });
+  const stack = new LocalStack({ kafkaBrokers: layout.bootstrap, databaseUrl, namespace, portOffset: 4000, onLine: (name, line) => output.push(`[${name}] ${line}`) });
   const started = Date.now();
   let result;
   try {

@@ -9,7 +9,7 @@ import { EventCodec } from '@regsync/contracts/event-codec';
 import { DeathRecorded } from '@regsync/contracts/generated/events';
 import { EVENT_TOPICS, consumerGroupOf, namespaced } from '@regsync/contracts/topic-catalog';
 import { KAFKA_HEADERS, headerText } from '@regsync/messaging/kafka-headers';
-import { LocalStack, workspaceRoot } from '@regsync/local-stack/local-stack';
+import { LocalStack, randomPortOffset, workspaceRoot } from '@regsync/local-stack/local-stack';
 import type { DriftView } from '../src/drift/drift.service';
 import { databaseUrl as databaseUrlOf, instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
@@ -23,7 +23,7 @@ const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const namespace = `e2e_dash_${randomUUID().slice(0, 6)}`;
 // beside a running demo (ports 3000-8081) and other e2e stacks, and below Linux's ephemeral ports (32768+), where an
 // outgoing connection's local port made a listen fail with EADDRINUSE
-const portOffset = 20_000 + Math.floor(Math.random() * 40) * 100;
+const portOffset = randomPortOffset(20_000, 40, 100);
 const personTopic = namespaced(EVENT_TOPICS.person.name, namespace);
 const screenshotPath = join(root, 'docs', 'dashboard.png');
 // a runner that built dist/ once before Jest sets REGSYNC_BUILT=1; otherwise a private build, as dist/ may be in use

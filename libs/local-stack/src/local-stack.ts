@@ -1,8 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { isFetchBadPort } from './fetch-bad-ports';
 
 export interface TopologyInstance {
   app: 'federal-register' | 'state-register' | 'municipal-register';
@@ -74,6 +75,21 @@ export function processName(instance: Pick<TopologyInstance, 'app' | 'instanceKe
 }
 
 /**
+ * A port offset `base + step * k` (k random below `slots`) that puts no service of the topology on a port fetch
+ * refuses, so test stacks beside each other (or beside the demo) can each pick one.
+ */
+export function randomPortOffset(base: number, slots: number, step = 10): number {
+  const topology = loadTopology();
+  const usable = Array.from({ length: slots }, (_, k) => base + step * k).filter((offset) => !portsOf(topology, offset).some(isFetchBadPort));
+  if (usable.length === 0) throw new Error(`no port offset from ${base} in ${slots} steps of ${step} avoids fetch's bad ports`);
+  return usable[randomInt(0, usable.length)];
+}
+
+function portsOf(topology: Topology, offset: number): number[] {
+  return [topology.schemaRegistry.port, topology.opsDashboard.port, ...topology.instances.map((instance) => instance.port)].map((port) => port + offset);
+}
+
+/**
  * Runs the schema registry and every register instance of the local topology as separate Node processes
  * (from dist/, built by `npm run build`), waits until each reports healthy, and stops them cleanly.
  */
@@ -86,6 +102,8 @@ export class LocalStack {
 
   constructor(private readonly options: LocalStackOptions) {
     const offset = options.portOffset ?? 0;
+    const refused = portsOf(this.topology, offset).filter(isFetchBadPort);
+    if (refused.length > 0) throw new Error(`port offset ${offset} puts a service on ${refused.join(', ')}, which fetch clients refuse to connect to (the Fetch standard's bad ports): choose another offset`);
     this.schemaRegistryUrl = options.schemaRegistryUrl ?? `http://127.0.0.1:${this.topology.schemaRegistry.port + offset}`;
     const shared = {
       KAFKA_BROKERS: options.kafkaBrokers,
@@ -183,6 +201,7 @@ export class LocalStack {
 
   /** Starts a second process of an instance (same database, topics and consumer group) on `port`; stop() stops it too. */
   async startReplica(name: string, port: number): Promise<string> {
+    if (isFetchBadPort(port)) throw new Error(`port ${port} is one fetch clients refuse to connect to (the Fetch standard's bad ports): choose another`);
     const original = this.find(name);
     const replica: ManagedProcess = { name: `${name} replica`, script: original.script, env: { ...original.env, PORT: String(port) }, healthUrl: `http://127.0.0.1:${port}/health` };
     this.processes.push(replica);

@@ -1,4 +1,4 @@
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Kafka, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { EventCodec } from '@regsync/contracts/event-codec';
@@ -9,7 +9,7 @@ import { idnrViolation } from '@regsync/register-domain/idnr';
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
 import { AgencyClient, type Transfer } from '../src/agency-client';
 import { DeadLetterWatch } from '../src/dead-letter-watch';
-import type { LocalStack } from '../src/local-stack';
+import { type LocalStack, randomPortOffset } from '../src/local-stack';
 import { waitUntil } from '../src/wait-until';
 import { DATABASE_URL, E2eStack } from './support/e2e-stack';
 
@@ -51,7 +51,7 @@ describe('regsync end to end: broker, database and every service as separate pro
   const today = new Date().toISOString().slice(0, 10);
 
   beforeAll(async () => {
-    e2e = await E2eStack.start(namespace, { portOffset: 1000 + 10 * randomInt(0, 20) });
+    e2e = await E2eStack.start(namespace, { portOffset: randomPortOffset(1000, 20) });
     stack = e2e.stack;
     kafka = e2e.kafka;
     osnabrueck = AgencyClient.of(stack, 'municipal-register', OSNABRUECK);

@@ -1,4 +1,4 @@
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Kafka, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { EventCodec } from '@regsync/contracts/event-codec';
@@ -8,7 +8,7 @@ import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
 import { AgencyClient } from '../src/agency-client';
 import { DeadLetterWatch } from '../src/dead-letter-watch';
-import type { LocalStack } from '../src/local-stack';
+import { type LocalStack, randomPortOffset } from '../src/local-stack';
 import { waitUntil } from '../src/wait-until';
 import { DATABASE_URL, E2eStack } from './support/e2e-stack';
 
@@ -98,7 +98,7 @@ describe('hostile input: every string field of every write endpoint', () => {
 
   beforeAll(async () => {
     e2e = await E2eStack.start(namespace, {
-      portOffset: 2000 + 10 * randomInt(0, 40),
+      portOffset: randomPortOffset(2000, 40),
       // the municipality with the four civil-status and residence endpoints, the Land with the parcels and the mirror
       instances: (instance) => [OSNABRUECK, '03'].includes(instance.instanceKey),
     });

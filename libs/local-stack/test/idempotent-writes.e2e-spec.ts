@@ -1,10 +1,10 @@
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
 import { idnrViolation } from '@regsync/register-domain/idnr';
 import { KEY_LOCK } from '@regsync/service-runtime/idempotency/idempotent-requests';
 import { AgencyClient, type AgencyResponse, type Transfer } from '../src/agency-client';
-import type { LocalStack } from '../src/local-stack';
+import { type LocalStack, randomPortOffset } from '../src/local-stack';
 import { waitUntil } from '../src/wait-until';
 import { DATABASE_URL, E2eStack } from './support/e2e-stack';
 
@@ -26,7 +26,7 @@ jest.setTimeout(120_000);
 
 describe('idempotent agency writes, end to end: every service a process on the real broker and database', () => {
   const namespace = `idem${randomBytes(3).toString('hex')}`;
-  const portOffset = 1000 + 10 * randomInt(0, 20);
+  const portOffset = randomPortOffset(1000, 20);
   let e2e: E2eStack;
   let stack: LocalStack;
   let osnabrueck: AgencyClient;
