@@ -13,6 +13,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const workspaceRoot = join(here, '..', '..');
 const cacheDir = join(workspaceRoot, '.cache', 'kafka');
 const libsDir = join(cacheDir, 'libs');
+const toolsDir = join(cacheDir, 'tools');
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -41,15 +42,36 @@ function requireCommand(command, args, installHint) {
 }
 
 function fetchKafkaJars() {
-  if (existsSync(libsDir) && readdirSync(libsDir).some((name) => name.startsWith('kafka_2.13-'))) return;
+  fetchJars('Apache Kafka jars', 'kafka-runtime.pom.xml', libsDir, 'kafka_2.13-');
+}
+
+function fetchJars(what, pom, outputDirectory, markerPrefix) {
+  if (existsSync(outputDirectory) && readdirSync(outputDirectory).some((name) => name.startsWith(markerPrefix))) return;
   requireCommand('mvn', ['-v'], 'Install Apache Maven (Debian: apt-get install maven).');
-  console.log('infra: fetching Apache Kafka jars from Maven Central (once) ...');
+  console.log(`infra: fetching ${what} from Maven Central (once) ...`);
   const result = spawnSync(
     'mvn',
-    ['-q', '-B', '-f', join(here, 'kafka-runtime.pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${libsDir}`, '-DincludeScope=runtime'],
+    ['-q', '-B', '-f', join(here, pom), 'dependency:copy-dependencies', `-DoutputDirectory=${outputDirectory}`, '-DincludeScope=runtime'],
     { stdio: 'inherit' },
   );
-  if (result.status !== 0) throw new InfraError('mvn could not fetch the Kafka jars (see the Maven output above).');
+  if (result.status !== 0) throw new InfraError(`mvn could not fetch the ${what} (see the Maven output above).`);
+}
+
+/** Kafka's own command-line tools by the name of their shell script (kafka-<name>.sh), run with the local JDK. */
+export const KAFKA_TOOLS = {
+  topics: 'org.apache.kafka.tools.TopicCommand',
+  groups: 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
+  transactions: 'org.apache.kafka.tools.TransactionsCommand',
+  offsets: 'org.apache.kafka.tools.GetOffsetShell',
+};
+
+/** Runs one of KAFKA_TOOLS against `bootstrap` (unless `args` name a --bootstrap-server) and returns its exit code. */
+export function runKafkaTool(tool, args, bootstrap) {
+  requireCommand('java', ['-version'], 'Install a Java runtime, version 17 or newer (Debian: apt-get install openjdk-17-jre-headless).');
+  fetchJars("Apache Kafka's operator tools", 'kafka-tools.pom.xml', toolsDir, 'kafka-tools-');
+  const target = args.includes('--bootstrap-server') ? [] : ['--bootstrap-server', bootstrap];
+  const result = spawnSync('java', ['-cp', join(toolsDir, '*'), `-Dlog4j.configuration=file:${join(here, 'log4j.properties')}`, KAFKA_TOOLS[tool], ...target, ...args], { stdio: 'inherit' });
+  return result.status ?? 1;
 }
 
 function brokerProperties(layout, broker) {
