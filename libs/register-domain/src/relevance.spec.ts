@@ -91,13 +91,14 @@ describe('recipientsOf', () => {
       expect(recipientsOf(federal, 'DeathRecorded', death, standesamtDresden)).toEqual(['IDNR_BASISDATEN']);
     });
 
-    it('mirrors information blocks in the Land of the municipality that set them, nowhere else', () => {
+    it('offers an information block to every other Melderegister, every Land and the BZSt, like a death, never back to its sender', () => {
       for (const eventType of ['InformationBlockSet', 'InformationBlockLifted']) {
         const source = from(dresden, 'MELDEREGISTER');
-        expect(recipientsOf(sachsen, eventType, {}, source)).toEqual(['LANDESMELDEREGISTER']);
-        expect(recipientsOf(niedersachsen, eventType, {}, source)).toEqual([]);
+        for (const land of [sachsen, niedersachsen]) expect(recipientsOf(land, eventType, {}, source)).toEqual(['LANDESMELDEREGISTER']);
+        for (const municipality of [osnabrueck, leipzig]) expect(recipientsOf(municipality, eventType, {}, source)).toEqual(['MELDEREGISTER']);
         expect(recipientsOf(dresden, eventType, {}, source)).toEqual([]);
-        expect(recipientsOf(federal, eventType, {}, source)).toEqual([]);
+        expect(recipientsOf(federal, eventType, {}, source)).toEqual(['IDNR_BASISDATEN']);
+        expect(recipientsOf(osnabrueck, eventType, {}, from(dresden, 'PERSONENSTANDSREGISTER'))).toEqual([]);
       }
     });
   });
@@ -142,6 +143,9 @@ describe('recipientsOf', () => {
       [sachsen, 'MovedOut', { fromMunicipalityKey: '14612000' }, moveSource],
       [sachsen, 'InformationBlockSet', {}, moveSource],
       [sachsen, 'InformationBlockLifted', {}, moveSource],
+      ...['InformationBlockSet', 'InformationBlockLifted'].flatMap((t) =>
+        [osnabrueck, federal].map((i) => [i, t, {}, moveSource] as [RegisterInstance, string, Record<string, unknown>, RegisterAddress]),
+      ),
       [dresden, 'ParcelChanged', { municipalityKey: '14612000' }, { level: 'STATE', instanceKey: '14', register: 'LIEGENSCHAFTSKATASTER' }],
       [dresden, 'ParcelRecorded', { municipalityKey: '14612000' }, { level: 'STATE', instanceKey: '14', register: 'LIEGENSCHAFTSKATASTER' }],
     ];

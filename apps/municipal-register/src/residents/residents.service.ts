@@ -4,7 +4,9 @@ import type { BirthRecorded, DeathRecorded, IdNrAssigned, NameChanged, Residence
 import { TransferLog } from '@regsync/data-protection/transfer-log';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '@regsync/messaging/messaging-options';
 import { Outbox } from '@regsync/messaging/outbox';
-import { parseCalendarDate } from '@regsync/register-domain/calendar-date';
+import { formatCalendarDate, parseCalendarDate } from '@regsync/register-domain/calendar-date';
+import { blockInForce } from '@regsync/register-domain/registers/information-block';
+import { lockInformationBlock } from '@regsync/data-protection/information-blocks/information-block-store';
 import { isBirthRegistrationId } from '@regsync/register-domain/registers/birth-registration-id';
 import {
   assignIdnrToResident,
@@ -149,6 +151,7 @@ export class ResidentsService {
     const resident = moveOut(existing, residence);
     if (!resident || !existing) return 'nothing-to-apply';
     await this.write(manager, existing, resident);
+    await this.passOnInformationBlock(manager, residence);
     await this.outbox.append(manager, {
       eventType: 'MovedOut',
       register: 'MELDEREGISTER',
@@ -159,6 +162,24 @@ export class ResidentsService {
       payload: { idnr: residence.idnr, movedOutOn: residence.movedInOn, fromMunicipalityKey: this.municipalityKey, toMunicipalityKey: residence.address.municipalityKey },
     });
     return 'applied';
+  }
+
+  /**
+   * Answer to the Rückmeldung: a block in force here goes to the new municipality and its Land (and again to the BZSt)
+   * before the MovedOut, on the person's ordered stream, so the new Meldebehörde holds it from the same move on.
+   */
+  private async passOnInformationBlock(manager: EntityManager, residence: ResidenceRegistered): Promise<void> {
+    const block = blockInForce(await lockInformationBlock(manager, residence.idnr), formatCalendarDate(new Date()));
+    if (!block) return;
+    await this.outbox.append(manager, {
+      eventType: 'InformationBlockSet',
+      register: 'MELDEREGISTER',
+      subject: { kind: 'PERSON', id: residence.idnr },
+      correlationId: residence.envelope.correlationId,
+      causationId: residence.envelope.eventId,
+      legalBasis: SENDER_LEGAL_BASIS.InformationBlockSet,
+      payload: { idnr: residence.idnr, blockKind: block.kind, validUntil: block.validUntil === null ? null : parseCalendarDate(block.validUntil) },
+    });
   }
 
   async applyNameChange(manager: EntityManager, change: NameChanged): Promise<ChangeOutcome> {

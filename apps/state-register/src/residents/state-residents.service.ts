@@ -1,6 +1,8 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import type { DeathRecorded, MovedOut, NameChanged, ResidenceRegistered } from '@regsync/contracts/generated/events';
+import type { DeathRecorded, InformationBlockLifted, InformationBlockSet, MovedOut, NameChanged, ResidenceRegistered } from '@regsync/contracts/generated/events';
+import { applyReceivedBlock } from '@regsync/data-protection/information-blocks/information-block-store';
+import { applyBlockLift, applyBlockSet } from '@regsync/register-domain/registers/information-block';
 import type { BatchChangeOutcome, ChangeOutcome } from '@regsync/data-protection/admitted-transfer-handler';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '@regsync/messaging/messaging-options';
 import { assertIdnr } from '@regsync/register-domain/idnr';
@@ -44,6 +46,19 @@ export class StateResidentsService {
 
   async applyDeath(manager: EntityManager, death: DeathRecorded): Promise<ChangeOutcome> {
     return this.change(manager, death.idnr, (existing) => recordStateResidentDeath(existing, death));
+  }
+
+  /** A block from a Meldebehörde: kept where the mirror holds the person (resident or moved away), like a death. */
+  async applyInformationBlockSet(manager: EntityManager, set: InformationBlockSet): Promise<ChangeOutcome> {
+    return applyReceivedBlock(manager, await this.holds(manager, set.idnr), set, applyBlockSet);
+  }
+
+  async applyInformationBlockLifted(manager: EntityManager, lift: InformationBlockLifted): Promise<ChangeOutcome> {
+    return applyReceivedBlock(manager, await this.holds(manager, lift.idnr), lift, applyBlockLift);
+  }
+
+  private async holds(manager: EntityManager, idnr: string): Promise<boolean> {
+    return ((await manager.query('select 1 from state_residents where idnr = $1', [idnr])) as unknown[]).length > 0;
   }
 
   async get(idnr: string): Promise<StateResidentEntity> {

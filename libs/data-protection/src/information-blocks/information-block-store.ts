@@ -1,0 +1,47 @@
+import type { EntityManager } from 'typeorm';
+import type { InformationBlockState } from '@regsync/register-domain/registers/information-block';
+import type { ChangeOutcome } from '../admitted-transfer-handler';
+import type { RegisterWrite } from '../register-write';
+
+const SELECTED = `
+  select idnr, kind, to_char(valid_until, 'YYYY-MM-DD') as "validUntil", round(extract(epoch from changed_at) * 1000)::bigint as "changedAt"
+    from information_blocks`;
+
+type StoredBlock = InformationBlockState & { idnr: string };
+
+/** The block held about one IdNr, locked for the change that follows. */
+export async function lockInformationBlock(manager: EntityManager, idnr: string): Promise<InformationBlockState | undefined> {
+  const [row] = (await manager.query(`${SELECTED} where idnr = $1 for update`, [idnr])) as StoredBlock[];
+  return row && { kind: row.kind, validUntil: row.validUntil, changedAt: Number(row.changedAt) };
+}
+
+/** The blocks held about these IdNrs, for reads. */
+export async function informationBlocksOf(manager: EntityManager, idnrs: readonly (string | null)[]): Promise<Map<string, InformationBlockState>> {
+  const wanted = idnrs.filter((idnr): idnr is string => idnr !== null);
+  if (wanted.length === 0) return new Map();
+  const rows = (await manager.query(`${SELECTED} where idnr = any($1::text[])`, [wanted])) as StoredBlock[];
+  return new Map(rows.map((row) => [row.idnr, { kind: row.kind, validUntil: row.validUntil, changedAt: Number(row.changedAt) }]));
+}
+
+export function informationBlockWrite(idnr: string, state: InformationBlockState): RegisterWrite {
+  return {
+    sql: `insert into information_blocks (idnr, kind, valid_until, changed_at, updated_at) values ($1, $2, $3, to_timestamp($4::float8 / 1000), now())
+          on conflict (idnr) do update set kind = excluded.kind, valid_until = excluded.valid_until, changed_at = excluded.changed_at, updated_at = now()`,
+    parameters: [idnr, state.kind, state.validUntil, state.changedAt],
+  };
+}
+
+/**
+ * A set or lift received from another Meldebehörde. Applied only where the register holds the person (now or
+ * formerly): a register that never held them stores nothing about them, and logs no transfer.
+ */
+export async function applyReceivedBlock<E extends { idnr: string }>(
+  manager: EntityManager,
+  holdsPerson: boolean,
+  event: E,
+  reduce: (existing: InformationBlockState | undefined, event: E) => InformationBlockState | undefined,
+): Promise<ChangeOutcome> {
+  if (!holdsPerson) return 'nothing-to-apply';
+  const next = reduce(await lockInformationBlock(manager, event.idnr), event);
+  return next ? informationBlockWrite(event.idnr, next) : 'nothing-to-apply';
+}
