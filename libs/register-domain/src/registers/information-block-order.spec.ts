@@ -21,6 +21,8 @@ type Logged =
   | { type: 'InformationBlockSet'; from: Municipality; occurredAt: Date; blockKind: InformationBlockKind; validUntil: Date | null }
   | { type: 'InformationBlockLifted'; from: Municipality; occurredAt: Date; blockKind: InformationBlockKind };
 
+type Draft = Logged extends infer L ? (L extends Logged ? Omit<L, 'occurredAt'> : never) : never;
+
 interface Register<P> {
   person: P | undefined;
   block: InformationBlockState | undefined;
@@ -51,9 +53,9 @@ class World {
     this.bzst = { person: applyResidenceToBaseData(undefined, firstRegistration), block: undefined, read: 0 };
   }
 
-  private append(event: Omit<Logged, 'occurredAt'>): Logged {
-    const logged = { ...event, occurredAt: new Date((this.clock += 1000)) } as Logged;
-    this.log.push(logged);
+  private append<E extends Draft>(event: E): E & { occurredAt: Date } {
+    const logged = { ...event, occurredAt: new Date((this.clock += 1000)) };
+    this.log.push(logged as Logged);
     return logged;
   }
 
@@ -65,7 +67,7 @@ class World {
   /** POST /information-blocks at the Meldebehörde that holds the person as resident. */
   setBlock(blockKind: InformationBlockKind, validUntil: Date | null): void {
     const at = this.currentMeldebehoerde();
-    const event = this.append({ type: 'InformationBlockSet', from: at, blockKind, validUntil });
+    const event = this.append({ type: 'InformationBlockSet' as const, from: at, blockKind, validUntil });
     this.melde[at].block = applyBlockSet(this.melde[at].block, blockEnvelope(event)) ?? this.melde[at].block;
   }
 
@@ -73,7 +75,7 @@ class World {
   liftBlock(blockKind: InformationBlockKind): boolean {
     const at = this.currentMeldebehoerde();
     if (this.melde[at].block?.kind !== blockKind) return false;
-    const event = this.append({ type: 'InformationBlockLifted', from: at, blockKind });
+    const event = this.append({ type: 'InformationBlockLifted' as const, from: at, blockKind });
     this.melde[at].block = applyBlockLift(this.melde[at].block, blockEnvelope(event)) ?? this.melde[at].block;
     return true;
   }
@@ -136,8 +138,8 @@ class World {
   }
 }
 
-function blockEnvelope<E extends Logged>(event: E) {
-  return { ...event, envelope: { occurredAt: event.occurredAt } } as E & { envelope: { occurredAt: Date } };
+function blockEnvelope<E extends { occurredAt: Date }>(event: E): E & { envelope: { occurredAt: Date } } {
+  return { ...event, envelope: { occurredAt: event.occurredAt } };
 }
 
 const CONSUMERS = ['OS', 'DD', '03', '14', 'BZSt'] as const;
@@ -153,7 +155,9 @@ const scenarios = fc.record({
   steps: fc.array(fc.record({ consumer: fc.constantFrom(...CONSUMERS), again: fc.boolean(), action: fc.boolean() }), { minLength: 0, maxLength: 40 }),
 });
 
-function run(scenario: fc.RecordValue<typeof scenarios> extends infer T ? T : never): World {
+type Scenario = typeof scenarios extends fc.Arbitrary<infer T> ? T : never;
+
+function run(scenario: Scenario): World {
   const world = new World();
   const actions: Action[] = scenario.setBeforeAnmeldung ? ['set', 'anmeldung'] : ['anmeldung', 'set'];
   if (scenario.lifted) actions.push('lift');
