@@ -17,6 +17,8 @@ const DRESDEN = '14612000';
 const CITIZEN = '36574261809';
 const osnabrueckAddress = { street: 'Große Straße', houseNumber: '12', postalCode: '49074', city: 'Osnabrück', municipalityKey: OSNABRUECK };
 const dresdenAddress = { street: 'Königsbrücker Straße', houseNumber: '5a', postalCode: '01099', city: 'Dresden', municipalityKey: DRESDEN };
+const NEIGHBOUR = '12345678995';
+const hannoverAddress = { street: 'Lister Meile', houseNumber: '3', postalCode: '30161', city: 'Hannover', municipalityKey: '03241001' };
 const citizen = { idnr: CITIZEN, familyName: 'Schmidt', givenNames: 'Anna', sex: 'FEMALE', dateOfBirth: '1990-03-14' };
 
 type Body = Record<string, unknown>;
@@ -43,7 +45,8 @@ describe('information blocks (§§ 51, 52 BMG) end to end: set in Osnabrück, ca
       kafkaBrokers: KAFKA_BROKERS,
       databaseUrl: DATABASE_URL,
       namespace,
-      portOffset: 1000 + 10 * randomInt(0, 20),
+      // Wide range: other stacks run on this machine at the same time, and a port taken by one answers for another.
+      portOffset: 10_000 + 10 * randomInt(0, 400),
       distDir,
       instances: (instance) => instance.app !== 'municipal-register' || [OSNABRUECK, DRESDEN].includes(instance.instanceKey),
       onLine: (name, line) => output.push(`[${name}] ${line}`),
@@ -145,7 +148,8 @@ describe('information blocks (§§ 51, 52 BMG) end to end: set in Osnabrück, ca
     const lifted = await dresden.withIdempotencyKey(randomUUID()).send('POST', `/information-blocks/${CITIZEN}/lift`, { kind: 'AUSKUNFTSSPERRE' });
     expect(lifted).toMatchObject({ status: 200, body: { informationBlock: { kind: null } } });
 
-    expect((await dresdenThirdParty.resident(CITIZEN)).body).toMatchObject({ address: dresdenAddress, informationBlock: null });
+    await waitUntil('Dresden gives the address again', () => bodyIf(dresdenThirdParty.resident(CITIZEN), (body) => body.informationBlock === null));
+    expect((await dresdenThirdParty.resident(CITIZEN)).body).toMatchObject({ address: dresdenAddress });
     await waitUntil('Sachsen gives the address again', () => bodyIf(sachsen.resident(CITIZEN), (body) => body.informationBlock === null));
     expect((await sachsen.resident(CITIZEN)).body).toMatchObject({ address: dresdenAddress });
     await waitUntil('the BZSt gives the address again', () => bodyIf(federal.person(CITIZEN), (body) => body.informationBlock === null));
@@ -157,6 +161,18 @@ describe('information blocks (§§ 51, 52 BMG) end to end: set in Osnabrück, ca
 
     const history = await dresden.send('GET', `/information-blocks/${CITIZEN}`);
     expect(history.body.audit).toEqual([expect.objectContaining({ action: 'LIFTED', kind: 'AUSKUNFTSSPERRE', agency: 'buergeramt-dresden' })]);
+  });
+
+  it('withholds an address moved in from elsewhere until the previous Meldebehörde answers (Hannover, not running here, never does)', async () => {
+    const neighbour = { ...citizen, idnr: NEIGHBOUR, givenNames: 'Jonas', sex: 'MALE' };
+    expect((await dresden.registerResidence({ ...neighbour, address: dresdenAddress, movedInOn: '2026-05-02', previousAddress: hannoverAddress })).status).toBe(201);
+    const mirror = await waitUntil('Sachsen holds the neighbour', () => bodyIf(sachsen.resident(NEIGHBOUR)));
+    for (const body of [mirror, (await dresdenThirdParty.resident(NEIGHBOUR)).body]) {
+      expect(body).toMatchObject({ address: null, informationBlock: { kind: null, awaitingRueckmeldung: true, addressWithheld: true } });
+    }
+    expect((await dresden.resident(NEIGHBOUR)).body).toMatchObject({ address: dresdenAddress, informationBlock: { awaitingRueckmeldung: true, addressWithheld: false } });
+    // The BZSt holds every block by IdNr already, so it has nothing to await.
+    await waitUntil('the BZSt has the address', () => bodyIf(federal.person(NEIGHBOUR), (body) => body.informationBlock === null && (body.address as Body | null)?.city === 'Dresden'));
   });
 });
 

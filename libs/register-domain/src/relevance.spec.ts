@@ -91,6 +91,14 @@ describe('recipientsOf', () => {
       expect(recipientsOf(federal, 'DeathRecorded', death, standesamtDresden)).toEqual(['IDNR_BASISDATEN']);
     });
 
+    it("sends the previous residence's MovedOut (its answer to the Rückmeldung) to the municipality moved to, no other", () => {
+      const answer = { fromMunicipalityKey: '03404000', toMunicipalityKey: '14612000' };
+      const osnabrueckMelde = from(osnabrueck, 'MELDEREGISTER');
+      expect(recipientsOf(dresden, 'MovedOut', answer, osnabrueckMelde)).toEqual(['MELDEREGISTER']);
+      expect(recipientsOf(leipzig, 'MovedOut', answer, osnabrueckMelde)).toEqual([]);
+      expect(recipientsOf(osnabrueck, 'MovedOut', answer, osnabrueckMelde)).toEqual([]);
+    });
+
     it('offers an information block to every other Melderegister, every Land and the BZSt, like a death, never back to its sender', () => {
       for (const eventType of ['InformationBlockSet', 'InformationBlockLifted']) {
         const source = from(dresden, 'MELDEREGISTER');
@@ -141,6 +149,7 @@ describe('recipientsOf', () => {
         [dresden, sachsen, federal].map((i) => [i, t, {}, from(dresden, 'PERSONENSTANDSREGISTER')] as [RegisterInstance, string, Record<string, unknown>, RegisterAddress]),
       ),
       [sachsen, 'MovedOut', { fromMunicipalityKey: '14612000' }, moveSource],
+      [osnabrueck, 'MovedOut', { fromMunicipalityKey: '14612000', toMunicipalityKey: '03404000' }, moveSource],
       [sachsen, 'InformationBlockSet', {}, moveSource],
       [sachsen, 'InformationBlockLifted', {}, moveSource],
       ...['InformationBlockSet', 'InformationBlockLifted'].flatMap((t) =>

@@ -52,6 +52,9 @@ function municipalRecipients(
     case 'ResidenceRegistered':
       // Rückmeldung to the municipality moved away from; the registering municipality applied it already.
       return municipalityKeyOf(payload.previousAddress) === ags && source.instanceKey !== ags ? ['MELDEREGISTER'] : [];
+    case 'MovedOut':
+      // The previous residence's answer to the Rückmeldung, to the municipality moved to.
+      return payload.toMunicipalityKey === ags && source.instanceKey !== ags ? ['MELDEREGISTER'] : [];
     case 'NameChanged':
       return ownStandesamt ? ['MELDEREGISTER'] : [];
     case 'DeathRecorded':

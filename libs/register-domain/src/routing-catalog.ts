@@ -61,6 +61,15 @@ export const ROUTING_CATALOG: readonly Route[] = [
   },
   {
     recipient: 'MELDEREGISTER',
+    eventType: 'MovedOut',
+    fields: ['idnr', 'movedOutOn', 'fromMunicipalityKey', 'toMunicipalityKey'],
+    legalBasis: '§ 33 Abs. 1 BMG',
+    purpose:
+      'Rückmeldung answered: the previous Meldebehörde confirms the move out after passing on any information block, ' +
+      'so the new one knows whether the new address is blocked',
+  },
+  {
+    recipient: 'MELDEREGISTER',
     eventType: 'IdNrAssigned',
     fields: ['birthRegistrationId', 'idnr', 'requestingMunicipalityKey'],
     legalBasis: '§ 139b Abs. 6 Satz 4 AO',

@@ -1,11 +1,14 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import type { InformationBlockLifted, InformationBlockSet } from '@regsync/contracts/generated/events';
+import type { InformationBlockLifted, InformationBlockSet, MovedOut } from '@regsync/contracts/generated/events';
 import { AdmittedTransferHandler } from '@regsync/data-protection/admitted-transfer-handler';
 import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
 import { InformationBlocksService } from './information-blocks.service';
 
-/** Blocks set or lifted by another Meldebehörde for a person this Melderegister holds (after a move: the new one). */
+/**
+ * Blocks set or lifted by another Meldebehörde for a person this Melderegister holds (after a move: the new one), and
+ * the previous residence's answer to the Rückmeldung, which ends the wait for them.
+ */
 @Controller()
 export class InformationBlockEventsHandler {
   constructor(
@@ -16,6 +19,11 @@ export class InformationBlockEventsHandler {
   @EventPattern('InformationBlockSet')
   async onInformationBlockSet(@Payload() event: InformationBlockSet, @Ctx() context: RegsyncEventContext): Promise<void> {
     await this.transfers.apply(event, context, (manager) => this.blocks.applySet(manager, event));
+  }
+
+  @EventPattern('MovedOut')
+  async onMovedOut(@Payload() event: MovedOut, @Ctx() context: RegsyncEventContext): Promise<void> {
+    await this.transfers.apply(event, context, (manager) => this.blocks.applyRueckmeldungAnswer(manager, event));
   }
 
   @EventPattern('InformationBlockLifted')

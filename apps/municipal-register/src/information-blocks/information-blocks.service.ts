@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { InformationBlockLifted, InformationBlockSet } from '@regsync/contracts/generated/events';
-import { applyReceivedBlock, informationBlocksOf, informationBlockWrite, lockInformationBlock } from '@regsync/data-protection/information-blocks/information-block-store';
+import type { InformationBlockLifted, InformationBlockSet, MovedOut } from '@regsync/contracts/generated/events';
+import { applyReceivedBlock, endRueckmeldungWait, informationBlocksOf, informationBlockWrite, lockInformationBlock } from '@regsync/data-protection/information-blocks/information-block-store';
 import type { ChangeOutcome } from '@regsync/data-protection/admitted-transfer-handler';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '@regsync/messaging/messaging-options';
 import { Outbox } from '@regsync/messaging/outbox';
@@ -93,6 +93,11 @@ export class InformationBlocksService {
 
   async applyLift(manager: EntityManager, lift: InformationBlockLifted): Promise<ChangeOutcome> {
     return applyReceivedBlock(manager, await this.holds(manager, lift.idnr), lift, applyBlockLift);
+  }
+
+  /** The previous residence answered the Rückmeldung: from now on reads show the address unless a block arrived. */
+  async applyRueckmeldungAnswer(manager: EntityManager, movedOut: MovedOut): Promise<ChangeOutcome> {
+    return (await endRueckmeldungWait(manager, movedOut.idnr, movedOut.fromMunicipalityKey)) ? 'applied' : 'nothing-to-apply';
   }
 
   private async holds(manager: EntityManager, idnr: string): Promise<boolean> {

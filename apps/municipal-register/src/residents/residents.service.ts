@@ -5,8 +5,8 @@ import { TransferLog } from '@regsync/data-protection/transfer-log';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '@regsync/messaging/messaging-options';
 import { Outbox } from '@regsync/messaging/outbox';
 import { formatCalendarDate, parseCalendarDate } from '@regsync/register-domain/calendar-date';
-import { blockInForce } from '@regsync/register-domain/registers/information-block';
-import { lockInformationBlock } from '@regsync/data-protection/information-blocks/information-block-store';
+import { blockInForce, rueckmeldungToAwait } from '@regsync/register-domain/registers/information-block';
+import { awaitRueckmeldungOf, lockInformationBlock } from '@regsync/data-protection/information-blocks/information-block-store';
 import { isBirthRegistrationId } from '@regsync/register-domain/registers/birth-registration-id';
 import {
   assignIdnrToResident,
@@ -51,6 +51,8 @@ export class ResidentsService {
       const existing = await this.byIdnr(manager, input.idnr, true);
       const resident = moveIn(existing ?? undefined, input, this.municipalityKey);
       const saved = await this.save(manager, existing, resident);
+      const awaited = rueckmeldungToAwait(input.previousAddress?.municipalityKey, { municipality: this.municipalityKey });
+      if (awaited) await awaitRueckmeldungOf(manager, input.idnr, awaited);
       const event = await this.outbox.append(manager, {
         eventType: 'ResidenceRegistered',
         register: 'MELDEREGISTER',

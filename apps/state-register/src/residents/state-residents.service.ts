@@ -1,8 +1,8 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { DeathRecorded, InformationBlockLifted, InformationBlockSet, MovedOut, NameChanged, ResidenceRegistered } from '@regsync/contracts/generated/events';
-import { applyReceivedBlock } from '@regsync/data-protection/information-blocks/information-block-store';
-import { applyBlockLift, applyBlockSet } from '@regsync/register-domain/registers/information-block';
+import { applyReceivedBlock, awaitRueckmeldungOf, endRueckmeldungWait } from '@regsync/data-protection/information-blocks/information-block-store';
+import { applyBlockLift, applyBlockSet, rueckmeldungToAwait } from '@regsync/register-domain/registers/information-block';
 import type { BatchChangeOutcome, ChangeOutcome } from '@regsync/data-protection/admitted-transfer-handler';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '@regsync/messaging/messaging-options';
 import { assertIdnr } from '@regsync/register-domain/idnr';
@@ -28,16 +28,32 @@ export class StateResidentsService {
   }
 
   async applyResidence(manager: EntityManager, residence: ResidenceRegistered): Promise<ChangeOutcome> {
-    return this.change(manager, residence.idnr, (existing) => applyResidenceToStateResident(existing, residence, this.land));
+    const outcome = await this.change(manager, residence.idnr, (existing) => applyResidenceToStateResident(existing, residence, this.land));
+    if (outcome !== 'nothing-to-apply') await this.awaitRueckmeldung(manager, residence);
+    return outcome;
   }
 
   /** `applyResidence` for a batch, in order: one locking read and one write for all of them. */
   async applyResidences(manager: EntityManager, residences: ResidenceRegistered[]): Promise<BatchChangeOutcome> {
-    return this.changeAll(manager, residences, (existing, residence) => applyResidenceToStateResident(existing, residence, this.land));
+    const outcome = await this.changeAll(manager, residences, (existing, residence) => applyResidenceToStateResident(existing, residence, this.land));
+    for (const [index, residence] of residences.entries()) if (outcome.stored[index]) await this.awaitRueckmeldung(manager, residence);
+    return outcome;
+  }
+
+  /**
+   * A move into the Land from another Land: the mirror withholds the address until the previous Meldebehörde has
+   * answered the Rückmeldung (its MovedOut follows any block it passes on).
+   */
+  private async awaitRueckmeldung(manager: EntityManager, residence: ResidenceRegistered): Promise<void> {
+    if (residence.address.municipalityKey.slice(0, 2) !== this.land) return;
+    const awaited = rueckmeldungToAwait(residence.previousAddress?.municipalityKey, { land: this.land });
+    if (awaited) await awaitRueckmeldungOf(manager, residence.idnr, awaited);
   }
 
   async applyMovedOut(manager: EntityManager, movedOut: MovedOut): Promise<ChangeOutcome> {
-    return this.change(manager, movedOut.idnr, (existing) => applyMovedOutToStateResident(existing, movedOut, this.land));
+    const answered = await endRueckmeldungWait(manager, movedOut.idnr, movedOut.fromMunicipalityKey);
+    const outcome = await this.change(manager, movedOut.idnr, (existing) => applyMovedOutToStateResident(existing, movedOut, this.land));
+    return outcome === 'nothing-to-apply' && answered ? 'applied' : outcome;
   }
 
   async applyNameChange(manager: EntityManager, change: NameChanged): Promise<ChangeOutcome> {

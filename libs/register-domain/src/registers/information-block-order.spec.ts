@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import type { Address } from '@regsync/contracts/generated/events';
 import { applyResidenceToBaseData, type IdnrBaseData } from './idnr-base-data';
-import { applyBlockLift, applyBlockSet, blockInForce, type InformationBlockKind, type InformationBlockState } from './information-block';
+import {
+  applyBlockLift,
+  applyBlockSet,
+  awaitRueckmeldung,
+  blockInForce,
+  rueckmeldungAnswered,
+  rueckmeldungToAwait,
+  type InformationBlockKind,
+  type InformationBlockState,
+} from './information-block';
 import { moveIn, moveOut, type Resident } from './residents';
 import { applyMovedOutToStateResident, applyResidenceToStateResident, type StateResident } from './state-residents';
 
@@ -61,6 +70,8 @@ class World {
 
   registerInDresden(): void {
     this.melde.DD.person = moveIn(this.melde.DD.person, move, DRESDEN.municipalityKey);
+    const awaited = rueckmeldungToAwait(move.previousAddress.municipalityKey, { municipality: DRESDEN.municipalityKey });
+    if (awaited) this.melde.DD.block = awaitRueckmeldung(this.melde.DD.block, awaited);
     this.append({ type: 'ResidenceRegistered', from: 'DD' });
   }
 
@@ -110,11 +121,18 @@ class World {
       return;
     }
     this.receive(register, event, (resident) => resident);
+    if (event.type === 'MovedOut') register.block = rueckmeldungAnswered(register.block, OSNABRUECK.municipalityKey) ?? register.block;
   }
 
   private landApplies(land: '03' | '14', resident: StateResident | undefined, event: Logged): StateResident | undefined {
-    if (event.type === 'ResidenceRegistered') return applyResidenceToStateResident(resident, move, land) ?? resident;
+    if (event.type === 'ResidenceRegistered') {
+      const registered = applyResidenceToStateResident(resident, move, land) ?? resident;
+      const awaited = rueckmeldungToAwait(move.previousAddress.municipalityKey, { land });
+      if (registered !== resident && landOf(move.address.municipalityKey) === land && awaited) this.lands[land].block = awaitRueckmeldung(this.lands[land].block, awaited);
+      return registered;
+    }
     if (event.type === 'MovedOut') {
+      this.lands[land].block = rueckmeldungAnswered(this.lands[land].block, OSNABRUECK.municipalityKey) ?? this.lands[land].block;
       const movedOut = { idnr: IDNR, movedOutOn: move.movedInOn, fromMunicipalityKey: OSNABRUECK.municipalityKey, toMunicipalityKey: DRESDEN.municipalityKey };
       return applyMovedOutToStateResident(resident, movedOut, land) ?? resident;
     }
@@ -143,6 +161,7 @@ function blockEnvelope<E extends { occurredAt: Date }>(event: E): E & { envelope
 }
 
 const CONSUMERS = ['OS', 'DD', '03', '14', 'BZSt'] as const;
+const landOf = (ags: string) => ags.slice(0, 2);
 
 type Action = 'anmeldung' | 'set' | 'lift';
 
@@ -157,7 +176,7 @@ const scenarios = fc.record({
 
 type Scenario = typeof scenarios extends fc.Arbitrary<infer T> ? T : never;
 
-function run(scenario: Scenario): World {
+function run(scenario: Scenario, onStep?: (world: World, pending: readonly Action[]) => void): World {
   const world = new World();
   const actions: Action[] = scenario.setBeforeAnmeldung ? ['set', 'anmeldung'] : ['anmeldung', 'set'];
   if (scenario.lifted) actions.push('lift');
@@ -171,6 +190,7 @@ function run(scenario: Scenario): World {
   for (const step of scenario.steps) {
     if (step.action && actions.length > 0) act();
     else world.consume(step.consumer, step.again);
+    onStep?.(world, actions);
   }
   while (actions.length > 0) {
     act();
@@ -192,6 +212,25 @@ describe('information blocks and moves in flight: the block ends in force wherev
           expect({ consumer, holdsPerson: register.person !== undefined }).toEqual({ consumer, holdsPerson: true });
           expect({ consumer, kind: blockInForce(register.block, TODAY)?.kind }).toEqual({ consumer, kind: expected });
         }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('no register ever gives a third party the Dresden address while a block set in Osnabrück is in force', () => {
+    fc.assert(
+      fc.property(scenarios, (scenario) => {
+        let setInOsnabrueck = false;
+        run(scenario, (world, pending) => {
+          setInOsnabrueck ||= world.log.some((event) => event.type === 'InformationBlockSet' && event.from === 'OS');
+          const liftDone = scenario.lifted && !pending.includes('lift');
+          if (!setInOsnabrueck || liftDone) return;
+          for (const register of [world.melde.DD, world.lands['14']] as Register<{ address: Address }>[]) {
+            if (register.person?.address.municipalityKey !== DRESDEN.municipalityKey) continue;
+            const withheld = blockInForce(register.block, TODAY) !== undefined || Boolean(register.block?.awaitingRueckmeldungFrom);
+            expect(withheld).toBe(true);
+          }
+        });
       }),
       { numRuns: 500 },
     );

@@ -1,4 +1,13 @@
-import { applyBlockSet, blockInForce, disclosedView, mayDiscloseBlockedAddress, validUntilViolation } from './information-block';
+import {
+  applyBlockSet,
+  awaitRueckmeldung,
+  blockInForce,
+  disclosedView,
+  mayDiscloseBlockedAddress,
+  rueckmeldungAnswered,
+  rueckmeldungToAwait,
+  validUntilViolation,
+} from './information-block';
 
 const address = { street: 'Königsbrücker Straße', houseNumber: '5a', postalCode: '01099', city: 'Dresden', municipalityKey: '14612000' };
 const resident = { idnr: '36574261809', familyName: 'Schmidt', address, movedOutTo: null as string | null };
@@ -32,5 +41,20 @@ describe('information blocks at read time (§§ 51, 52 BMG)', () => {
   it('refuses a validity that ends before today', () => {
     expect(validUntilViolation(new Date(Date.UTC(2026, 4, 31)), new Date(Date.UTC(2026, 5, 1, 12)))).toMatch(/must not be in the past/);
     expect(validUntilViolation(new Date(Date.UTC(2026, 5, 1)), new Date(Date.UTC(2026, 5, 1, 12)))).toBeUndefined();
+  });
+
+  it('withholds a newly registered address until the previous Meldebehörde has answered whether a block exists', () => {
+    const awaiting = awaitRueckmeldung(undefined, '03404000');
+    expect(disclosedView(resident, ['address'], awaiting, caller)).toMatchObject({ address: null, informationBlock: { kind: null, awaitingRueckmeldung: true, addressWithheld: true } });
+    expect(rueckmeldungAnswered(awaiting, '03241001')).toBeUndefined();
+    expect(disclosedView(resident, ['address'], rueckmeldungAnswered(awaiting, '03404000'), caller)).toMatchObject({ address, informationBlock: null });
+  });
+
+  it('awaits the previous municipality in a Melderegister, and in a Land only a previous residence in another Land', () => {
+    expect(rueckmeldungToAwait('03404000', { municipality: '14612000' })).toBe('03404000');
+    expect(rueckmeldungToAwait('14612000', { municipality: '14612000' })).toBeUndefined();
+    expect(rueckmeldungToAwait(null, { municipality: '14612000' })).toBeUndefined();
+    expect(rueckmeldungToAwait('03404000', { land: '14' })).toBe('03404000');
+    expect(rueckmeldungToAwait('14713000', { land: '14' })).toBeUndefined();
   });
 });

@@ -23,7 +23,14 @@ export interface InformationBlockState {
   kind: InformationBlockKind | null;
   validUntil: string | null;
   changedAt: number;
+  /**
+   * AGS of the previous residence while its answer to the Rückmeldung is outstanding: until then this register cannot
+   * know whether a block protects the new address (the previous Meldebehörde passes one on before its MovedOut).
+   */
+  awaitingRueckmeldungFrom: string | null;
 }
+
+const NO_BLOCK: InformationBlockState = { kind: null, validUntil: null, changedAt: 0, awaitingRueckmeldungFrom: null };
 
 export type BlockSetForRegister = Pick<InformationBlockSet, 'blockKind' | 'validUntil'> & { envelope: { occurredAt: Date } };
 export type BlockLiftForRegister = Pick<InformationBlockLifted, 'blockKind'> & { envelope: { occurredAt: Date } };
@@ -37,7 +44,7 @@ export function applyBlockSet(existing: InformationBlockState | undefined, set: 
   if (existing && at < existing.changedAt) return undefined;
   const validUntil = set.validUntil === null ? null : formatCalendarDate(set.validUntil);
   if (existing && existing.kind === set.blockKind && existing.validUntil === validUntil) return undefined;
-  return { kind: set.blockKind, validUntil, changedAt: Math.max(at, existing?.changedAt ?? at) };
+  return { ...(existing ?? NO_BLOCK), kind: set.blockKind, validUntil, changedAt: Math.max(at, existing?.changedAt ?? at) };
 }
 
 /**
@@ -49,8 +56,28 @@ export function applyBlockLift(existing: InformationBlockState | undefined, lift
   const at = lift.envelope.occurredAt.getTime();
   if (existing && at < existing.changedAt) return undefined;
   if (existing && existing.kind !== null && existing.kind !== lift.blockKind) return undefined;
-  if (existing?.kind === null) return { ...existing, changedAt: at };
-  return { kind: null, validUntil: null, changedAt: at };
+  return { ...(existing ?? NO_BLOCK), kind: null, validUntil: null, changedAt: at };
+}
+
+/**
+ * Which Meldebehörde's answer a register awaits after a registration: the previous residence's, where it is another
+ * municipality (for a Melderegister) or lies in another Land (for a Landesmelderegister; within its own Land the mirror
+ * holds the person's block already). undefined: nothing to await (first registration, a move from abroad).
+ */
+export function rueckmeldungToAwait(previousMunicipalityKey: string | null | undefined, here: { municipality: string } | { land: string }): string | undefined {
+  if (!previousMunicipalityKey) return undefined;
+  if ('municipality' in here) return previousMunicipalityKey === here.municipality ? undefined : previousMunicipalityKey;
+  return previousMunicipalityKey.slice(0, 2) === here.land ? undefined : previousMunicipalityKey;
+}
+
+export function awaitRueckmeldung(existing: InformationBlockState | undefined, fromMunicipalityKey: string): InformationBlockState {
+  return { ...(existing ?? NO_BLOCK), awaitingRueckmeldungFrom: fromMunicipalityKey };
+}
+
+/** The previous Meldebehörde answered (MovedOut): any block it held has arrived before, so the wait ends. */
+export function rueckmeldungAnswered(existing: InformationBlockState | undefined, fromMunicipalityKey: string): InformationBlockState | undefined {
+  if (existing?.awaitingRueckmeldungFrom !== fromMunicipalityKey) return undefined;
+  return { ...existing, awaitingRueckmeldungFrom: null };
 }
 
 /** The block in force on `today` (YYYY-MM-DD): expiry is decided at read time, no event is needed for it. */
@@ -73,9 +100,13 @@ export function mayDiscloseBlockedAddress(agency: string | undefined, exemptAgen
   return agency !== undefined && exemptAgencies.includes(agency);
 }
 
-/** What a read says about a block: that one exists, which kind, until when, and why the address is missing. */
+/**
+ * What a read says about a block: that one exists, which kind, until when, and why the address is missing. kind null
+ * with awaitingRueckmeldung: the previous Meldebehörde has not yet answered whether one exists.
+ */
 export interface BlockNotice {
-  kind: InformationBlockKind;
+  kind: InformationBlockKind | null;
+  awaitingRueckmeldung: boolean;
   validUntil: string | null;
   addressWithheld: boolean;
   legalBasis: string;
@@ -92,9 +123,11 @@ export function disclosedView<T extends object>(
   caller: { agency: string | undefined; exemptAgencies: readonly string[]; today: string },
 ): T & { informationBlock: BlockNotice | null } {
   const inForce = blockInForce(block, caller.today);
-  if (!inForce) return { ...record, informationBlock: null };
+  const awaitingRueckmeldung = Boolean(block?.awaitingRueckmeldungFrom);
+  if (!inForce && !awaitingRueckmeldung) return { ...record, informationBlock: null };
   const withhold = !mayDiscloseBlockedAddress(caller.agency, caller.exemptAgencies);
-  const view = { ...record, informationBlock: { ...inForce, addressWithheld: withhold, legalBasis: BLOCK_DISCLOSURE_BASIS } };
+  const notice: BlockNotice = { kind: inForce?.kind ?? null, validUntil: inForce?.validUntil ?? null, awaitingRueckmeldung, addressWithheld: withhold, legalBasis: BLOCK_DISCLOSURE_BASIS };
+  const view = { ...record, informationBlock: notice };
   if (withhold) for (const field of addressFields) (view as Record<keyof T, unknown>)[field] = null;
   return view;
 }
