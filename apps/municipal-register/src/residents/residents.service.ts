@@ -6,7 +6,7 @@ import { MESSAGING_OPTIONS, type MessagingOptions } from '@regsync/messaging/mes
 import { Outbox } from '@regsync/messaging/outbox';
 import { formatCalendarDate, parseCalendarDate } from '@regsync/register-domain/calendar-date';
 import { blockInForce, rueckmeldungToAwait } from '@regsync/register-domain/registers/information-block';
-import { awaitRueckmeldungOf, lockInformationBlock } from '@regsync/data-protection/information-blocks/information-block-store';
+import { awaitRueckmeldungOf, endRueckmeldungWait, lockInformationBlock } from '@regsync/data-protection/information-blocks/information-block-store';
 import { isBirthRegistrationId } from '@regsync/register-domain/registers/birth-registration-id';
 import {
   assignIdnrToResident,
@@ -151,9 +151,12 @@ export class ResidentsService {
   async applyRegistrationElsewhere(manager: EntityManager, residence: ResidenceRegistered): Promise<ChangeOutcome> {
     const existing = await this.lockByIdnr(manager, residence.idnr);
     const resident = moveOut(existing, residence);
+    // Even a stale Rückmeldung (the person registered here again since) gets the block: the new municipality's
+    // record names this one as the one moved to.
+    if (existing) await this.passOnInformationBlock(manager, residence);
     if (!resident || !existing) return 'nothing-to-apply';
     await this.write(manager, existing, resident);
-    await this.passOnInformationBlock(manager, residence);
+    await endRueckmeldungWait(manager, residence.idnr);
     await this.outbox.append(manager, {
       eventType: 'MovedOut',
       register: 'MELDEREGISTER',

@@ -42,10 +42,13 @@ export class StateResidentsService {
 
   /**
    * A move into the Land from another Land: the mirror withholds the address until the previous Meldebehörde has
-   * answered the Rückmeldung (its MovedOut follows any block it passes on).
+   * answered the Rückmeldung (its MovedOut follows any block it passes on). A move out of the Land ends any wait.
    */
   private async awaitRueckmeldung(manager: EntityManager, residence: ResidenceRegistered): Promise<void> {
-    if (residence.address.municipalityKey.slice(0, 2) !== this.land) return;
+    if (residence.address.municipalityKey.slice(0, 2) !== this.land) {
+      await endRueckmeldungWait(manager, residence.idnr);
+      return;
+    }
     const awaited = rueckmeldungToAwait(residence.previousAddress?.municipalityKey, { land: this.land });
     if (awaited) await awaitRueckmeldungOf(manager, residence.idnr, awaited);
   }

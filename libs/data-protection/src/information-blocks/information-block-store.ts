@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { awaitRueckmeldung, rueckmeldungAnswered, type InformationBlockState } from '@regsync/register-domain/registers/information-block';
+import { awaitRueckmeldung, rueckmeldungAnswered, rueckmeldungSuperseded, type InformationBlockState } from '@regsync/register-domain/registers/information-block';
 import type { ChangeOutcome } from '../admitted-transfer-handler';
 import type { RegisterWrite } from '../register-write';
 
@@ -62,9 +62,13 @@ export async function awaitRueckmeldungOf(manager: EntityManager, idnr: string, 
   await manager.query(sql, parameters);
 }
 
-/** The previous Meldebehörde's MovedOut ends the wait; false: nothing was awaited from it. */
-export async function endRueckmeldungWait(manager: EntityManager, idnr: string, fromMunicipalityKey: string): Promise<boolean> {
-  const next = rueckmeldungAnswered(await lockInformationBlock(manager, idnr), fromMunicipalityKey);
+/**
+ * The previous Meldebehörde's MovedOut ends the wait, and so does a later move away (fromMunicipalityKey undefined);
+ * false: nothing was awaited.
+ */
+export async function endRueckmeldungWait(manager: EntityManager, idnr: string, fromMunicipalityKey?: string): Promise<boolean> {
+  const existing = await lockInformationBlock(manager, idnr);
+  const next = fromMunicipalityKey === undefined ? rueckmeldungSuperseded(existing) : rueckmeldungAnswered(existing, fromMunicipalityKey);
   if (!next) return false;
   const { sql, parameters } = informationBlockWrite(idnr, next);
   await manager.query(sql, parameters);

@@ -5,6 +5,7 @@ import {
   disclosedView,
   mayDiscloseBlockedAddress,
   rueckmeldungAnswered,
+  rueckmeldungSuperseded,
   rueckmeldungToAwait,
   validUntilViolation,
 } from './information-block';
@@ -48,6 +49,8 @@ describe('information blocks at read time (§§ 51, 52 BMG)', () => {
     expect(disclosedView(resident, ['address'], awaiting, caller)).toMatchObject({ address: null, informationBlock: { kind: null, awaitingRueckmeldung: true, addressWithheld: true } });
     expect(rueckmeldungAnswered(awaiting, '03241001')).toBeUndefined();
     expect(disclosedView(resident, ['address'], rueckmeldungAnswered(awaiting, '03404000'), caller)).toMatchObject({ address, informationBlock: null });
+    expect(rueckmeldungSuperseded(awaiting)?.awaitingRueckmeldungFrom).toBeNull();
+    expect(rueckmeldungSuperseded(rueckmeldungAnswered(awaiting, '03404000'))).toBeUndefined();
   });
 
   it('awaits the previous municipality in a Melderegister, and in a Land only a previous residence in another Land', () => {

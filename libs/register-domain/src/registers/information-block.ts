@@ -80,6 +80,14 @@ export function rueckmeldungAnswered(existing: InformationBlockState | undefined
   return { ...existing, awaitingRueckmeldungFrom: null };
 }
 
+/**
+ * A later move away from this register ends the wait too: a previous Meldebehörde that finds the Rückmeldung stale
+ * (the person has registered with it again since) sends no MovedOut, only the block it holds.
+ */
+export function rueckmeldungSuperseded(existing: InformationBlockState | undefined): InformationBlockState | undefined {
+  return existing?.awaitingRueckmeldungFrom ? { ...existing, awaitingRueckmeldungFrom: null } : undefined;
+}
+
 /** The block in force on `today` (YYYY-MM-DD): expiry is decided at read time, no event is needed for it. */
 export function blockInForce(state: InformationBlockState | null | undefined, today: string): { kind: InformationBlockKind; validUntil: string | null } | undefined {
   if (!state || state.kind === null) return undefined;
