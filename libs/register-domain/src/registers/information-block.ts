@@ -144,3 +144,14 @@ export function disclosedView<T extends object>(
 export function validUntilViolation(validUntil: Date, today: Date): string | undefined {
   return formatCalendarDate(validUntil) < formatCalendarDate(today) ? `must not be in the past (today is ${formatCalendarDate(today)})` : undefined;
 }
+
+/** The fields of person events that carry an address or name the municipality moved to. */
+const EVENT_ADDRESS_FIELDS = ['address', 'previousAddress', 'residence', 'toMunicipalityKey'] as const;
+
+/**
+ * A decoded person event as an operator sees it (dead letters on the ops dashboard): without its address fields while
+ * the person's block is in force. Operators hold no exemption; re-driving uses the undecoded record.
+ */
+export function eventPayloadView(payload: Record<string, unknown>, block: InformationBlockState | undefined, today: string): Record<string, unknown> {
+  return disclosedView(payload, EVENT_ADDRESS_FIELDS.filter((field) => field in payload), block, { agency: undefined, exemptAgencies: [], today });
+}
