@@ -1,23 +1,15 @@
-import { execFileSync } from 'node:child_process';
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
-import { Client } from 'pg';
-import { dropDatabase } from '@regsync/persistence/ensure-database';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { AgencyClient, type AgencyResponse } from '../src/agency-client';
-import { LocalStack, workspaceRoot } from '../src/local-stack';
+import { randomPortOffset } from '../src/local-stack';
 import { waitUntil } from '../src/wait-until';
-
-const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+import { E2eStack } from './support/e2e-stack';
 
 const OSNABRUECK = '03404000';
 const DRESDEN = '14612000';
 const CITIZEN = '36574261809';
+const NEIGHBOUR = '12345678995';
 const osnabrueckAddress = { street: 'Große Straße', houseNumber: '12', postalCode: '49074', city: 'Osnabrück', municipalityKey: OSNABRUECK };
 const dresdenAddress = { street: 'Königsbrücker Straße', houseNumber: '5a', postalCode: '01099', city: 'Dresden', municipalityKey: DRESDEN };
-const NEIGHBOUR = '12345678995';
 const hannoverAddress = { street: 'Lister Meile', houseNumber: '3', postalCode: '30161', city: 'Hannover', municipalityKey: '03241001' };
 const citizen = { idnr: CITIZEN, familyName: 'Schmidt', givenNames: 'Anna', sex: 'FEMALE', dateOfBirth: '1990-03-14' };
 
@@ -27,8 +19,7 @@ jest.setTimeout(120_000);
 
 describe('information blocks (§§ 51, 52 BMG) end to end: set in Osnabrück, carried along on the move to Dresden, lifted there', () => {
   const namespace = `blk${randomBytes(3).toString('hex')}`;
-  const distDir = process.env.REGSYNC_BUILT === '1' ? 'dist' : join('tmp', `dist-${namespace}`);
-  let stack: LocalStack;
+  let e2e: E2eStack;
   // The Meldebehörden's own staff are exempt (topology blockExemptAgencies); every other caller is not.
   let osnabrueck: AgencyClient;
   let dresden: AgencyClient;
@@ -39,23 +30,12 @@ describe('information blocks (§§ 51, 52 BMG) end to end: set in Osnabrück, ca
   let federal: AgencyClient;
 
   beforeAll(async () => {
-    if (distDir !== 'dist') execFileSync(process.execPath, ['tools/build.mjs', '--out-dir', distDir], { cwd: workspaceRoot(), stdio: 'pipe' });
-    const output: string[] = [];
-    stack = new LocalStack({
-      kafkaBrokers: KAFKA_BROKERS,
-      databaseUrl: DATABASE_URL,
-      namespace,
-      // Wide range: other stacks run on this machine at the same time, and a port taken by one answers for another.
-      portOffset: 10_000 + 10 * randomInt(0, 400),
-      distDir,
+    e2e = await E2eStack.start(namespace, {
+      // A range of its own: other stacks run on this machine at the same time, and a port taken by one answers for another.
+      portOffset: randomPortOffset(10_000, 400),
       instances: (instance) => instance.app !== 'municipal-register' || [OSNABRUECK, DRESDEN].includes(instance.instanceKey),
-      onLine: (name, line) => output.push(`[${name}] ${line}`),
     });
-    try {
-      await stack.start();
-    } catch (error) {
-      throw new Error(`${(error as Error).message}\n${output.filter((line) => !line.includes(' LOG ')).slice(-60).join('\n')}`);
-    }
+    const stack = e2e.stack;
     osnabrueck = AgencyClient.of(stack, 'municipal-register', OSNABRUECK);
     dresden = AgencyClient.of(stack, 'municipal-register', DRESDEN);
     // The cockpit's read-only key: a caller of the municipal API without a right to blocked addresses.
@@ -67,19 +47,7 @@ describe('information blocks (§§ 51, 52 BMG) end to end: set in Osnabrück, ca
   }, 240_000);
 
   afterAll(async () => {
-    await stack?.stop();
-    const kafka = new Kafka({ clientId: `regsync-${namespace}-cleanup`, brokers: KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
-    await admin.connect();
-    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${namespace}.`));
-    if (topics.length > 0) await admin.deleteTopics({ topics });
-    await admin.disconnect();
-    const server = new Client({ connectionString: DATABASE_URL });
-    await server.connect();
-    const { rows } = await server.query<{ datname: string }>(`select datname from pg_database where datname like $1`, [`regsync_${namespace}_%`]);
-    await server.end();
-    for (const { datname } of rows) await dropDatabase(DATABASE_URL, datname);
-    if (distDir !== 'dist') rmSync(join(workspaceRoot(), distDir), { recursive: true, force: true });
+    await e2e?.stop();
   }, 120_000);
 
   it('registers the citizen in Osnabrück; Niedersachsen and the BZSt hold the address', async () => {
