@@ -52,7 +52,8 @@ export class ResidentsService {
       const resident = moveIn(existing ?? undefined, input, this.municipalityKey);
       const saved = await this.save(manager, existing, resident);
       const awaited = rueckmeldungToAwait(input.previousAddress?.municipalityKey, { municipality: this.municipalityKey });
-      if (awaited) await awaitRueckmeldungOf(manager, input.idnr, awaited);
+      // A late Anmeldung (the person has moved on since) leaves the address a former one: nothing to await.
+      if (awaited && resident.status === 'RESIDENT') await awaitRueckmeldungOf(manager, input.idnr, awaited);
       const event = await this.outbox.append(manager, {
         eventType: 'ResidenceRegistered',
         register: 'MELDEREGISTER',

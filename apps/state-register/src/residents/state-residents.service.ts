@@ -28,24 +28,31 @@ export class StateResidentsService {
   }
 
   async applyResidence(manager: EntityManager, residence: ResidenceRegistered): Promise<ChangeOutcome> {
-    const outcome = await this.change(manager, residence.idnr, (existing) => applyResidenceToStateResident(existing, residence, this.land));
-    if (outcome !== 'nothing-to-apply') await this.awaitRueckmeldung(manager, residence);
+    let registered: StateResident | undefined;
+    const outcome = await this.change(manager, residence.idnr, (existing) => (registered = applyResidenceToStateResident(existing, residence, this.land)));
+    if (outcome !== 'nothing-to-apply') await this.followRueckmeldung(manager, residence, registered);
     return outcome;
   }
 
   /** `applyResidence` for a batch, in order: one locking read and one write for all of them. */
   async applyResidences(manager: EntityManager, residences: ResidenceRegistered[]): Promise<BatchChangeOutcome> {
-    const outcome = await this.changeAll(manager, residences, (existing, residence) => applyResidenceToStateResident(existing, residence, this.land));
-    for (const [index, residence] of residences.entries()) if (outcome.stored[index]) await this.awaitRueckmeldung(manager, residence);
+    const registered: (StateResident | undefined)[] = [];
+    const outcome = await this.changeAll(manager, residences, (existing, residence) => {
+      const next = applyResidenceToStateResident(existing, residence, this.land);
+      registered.push(next);
+      return next;
+    });
+    for (const [index, residence] of residences.entries()) if (outcome.stored[index]) await this.followRueckmeldung(manager, residence, registered[index]);
     return outcome;
   }
 
   /**
    * A move into the Land from another Land: the mirror withholds the address until the previous Meldebehörde has
-   * answered the Rückmeldung (its MovedOut follows any block it passes on). A move out of the Land ends any wait.
+   * answered the Rückmeldung (its MovedOut follows any block it passes on). A move out of the Land ends any wait; a
+   * registration older than a move away already held (late) starts none.
    */
-  private async awaitRueckmeldung(manager: EntityManager, residence: ResidenceRegistered): Promise<void> {
-    if (residence.address.municipalityKey.slice(0, 2) !== this.land) {
+  private async followRueckmeldung(manager: EntityManager, residence: ResidenceRegistered, registered: StateResident | undefined): Promise<void> {
+    if (registered?.status !== 'RESIDENT') {
       await endRueckmeldungWait(manager, residence.idnr);
       return;
     }
