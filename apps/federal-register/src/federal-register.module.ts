@@ -10,6 +10,7 @@ import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { FEDERAL_INSTANCE_KEY } from '@regsync/register-domain/registers';
 import { AgencyAuthModule } from '@regsync/service-runtime/agency-auth.module';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
+import { informationBlockMigrations } from '@regsync/data-protection/information-blocks/information-blocks.migration';
 import { baseDataDrift } from './base-data/base-data.drift';
 import { BaseDataModule } from './base-data/base-data.module';
 import { IdnrBaseDataEntity } from './base-data/idnr-base-data.entity';
@@ -33,9 +34,9 @@ export class FederalRegisterModule {
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('federal', FEDERAL_INSTANCE_KEY, config.NAMESPACE),
           entities: [IdnrBaseDataEntity, ...messagingEntities, ...transferLogEntities],
-          migrations: [...messagingMigrations, ...transferLogMigrations, IdnrBaseDataTable1760000500000],
+          migrations: [...messagingMigrations, ...transferLogMigrations, IdnrBaseDataTable1760000500000, ...informationBlockMigrations],
         }),
-        AgencyAuthModule.forRoot(config.AGENCY_API_KEYS, config.READ_ONLY_AGENCIES),
+        AgencyAuthModule.forRoot(config.AGENCY_API_KEYS, config.READ_ONLY_AGENCIES, config.BLOCK_EXEMPT_AGENCIES),
         ObservabilityModule.forRoot({ metrics, opsApiKeys: config.AGENCY_API_KEYS, registers: baseDataDrift() }),
         RegsyncMessagingModule.forRoot({
           app: 'federal-register',

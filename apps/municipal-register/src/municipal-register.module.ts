@@ -11,12 +11,15 @@ import { AgencyAuthModule } from '@regsync/service-runtime/agency-auth.module';
 import { IdempotencyModule } from '@regsync/service-runtime/idempotency/idempotency.module';
 import { idempotencyMigrations } from '@regsync/service-runtime/idempotency/idempotency-keys.migration';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
+import { informationBlockMigrations } from '@regsync/data-protection/information-blocks/information-blocks.migration';
 import { CivilStatusRecordEntity } from './civil-status/civil-status-record.entity';
 import { civilStatusDrift } from './civil-status/civil-status.drift';
 import { CivilStatusModule } from './civil-status/civil-status.module';
 import { CivilStatusBirthRecordIdnr1760000330000 } from './civil-status/civil-status-birth-record-idnr.migration';
 import { CivilStatusTable1760000310000 } from './civil-status/civil-status.migration';
 import { MunicipalConfig } from './config';
+import { InformationBlockAuditTable1760000610000 } from './information-blocks/information-block-audit.migration';
+import { InformationBlocksModule } from './information-blocks/information-blocks.module';
 import { PropertyTaxEntryEntity } from './property-tax/property-tax-entry.entity';
 import { propertyTaxDrift } from './property-tax/property-tax.drift';
 import { PropertyTaxModule } from './property-tax/property-tax.module';
@@ -41,9 +44,9 @@ export class MunicipalRegisterModule {
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('municipal', config.INSTANCE_KEY, config.NAMESPACE),
           entities: [ResidentEntity, CivilStatusRecordEntity, PropertyTaxEntryEntity, ...messagingEntities, ...transferLogEntities],
-          migrations: [...messagingMigrations, ...transferLogMigrations, ResidentsTable1760000300000, CivilStatusTable1760000310000, PropertyTaxTable1760000320000, CivilStatusBirthRecordIdnr1760000330000, ...idempotencyMigrations],
+          migrations: [...messagingMigrations, ...transferLogMigrations, ResidentsTable1760000300000, CivilStatusTable1760000310000, PropertyTaxTable1760000320000, CivilStatusBirthRecordIdnr1760000330000, ...idempotencyMigrations, ...informationBlockMigrations, InformationBlockAuditTable1760000610000],
         }),
-        AgencyAuthModule.forRoot(config.AGENCY_API_KEYS, config.READ_ONLY_AGENCIES),
+        AgencyAuthModule.forRoot(config.AGENCY_API_KEYS, config.READ_ONLY_AGENCIES, config.BLOCK_EXEMPT_AGENCIES),
         IdempotencyModule,
         ObservabilityModule.forRoot({
           metrics,
@@ -61,6 +64,7 @@ export class MunicipalRegisterModule {
         }),
         TransferLogModule.forRoot(),
         ResidentsModule,
+        InformationBlocksModule,
         CivilStatusModule,
         PropertyTaxModule,
       ],

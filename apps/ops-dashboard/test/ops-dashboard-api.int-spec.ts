@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { Admin, Kafka, KafkaMessage, logLevel } from 'kafkajs';
 import request from 'supertest';
 import { EventCodec } from '@regsync/contracts/event-codec';
-import { MovedOut } from '@regsync/contracts/generated/events';
+import { InformationBlockSet, MovedOut } from '@regsync/contracts/generated/events';
 import { EVENT_TOPICS, consumerGroupOf, deadLetterTopicOf, namespaced } from '@regsync/contracts/topic-catalog';
 import { deadLetterRecord } from '@regsync/messaging/dead-letters';
 import { ensureTopics } from '@regsync/messaging/ensure-topics';
@@ -226,5 +226,34 @@ describe('ops dashboard API against the real broker, registry and databases', ()
     expect(throughput.body[0].producedPerSecond).toBeGreaterThan(0);
     expect(throughput.body[2]).toMatchObject({ id: 'federal-register DE', reachable: false });
     expect(outbox.body[0]).toMatchObject({ backlog: 3, oldestAgeSeconds: 0 });
+  });
+  it('shows the dead letter of a person whose information block is in force without the address fields', async () => {
+    const codec = await EventCodec.connect(urlOf(registry));
+    const block: InformationBlockSet = {
+      envelope: {
+        eventId: randomUUID(),
+        eventType: 'InformationBlockSet',
+        occurredAt: new Date(),
+        source: { level: 'MUNICIPAL', instanceKey: '03404000', register: 'MELDEREGISTER' },
+        subject: { kind: 'PERSON', id: '36574261809' },
+        subjectVersion: 5,
+        correlationId: randomUUID(),
+        causationId: null,
+        legalBasis: '§§ 51, 52 BMG',
+      },
+      idnr: '36574261809',
+      blockKind: 'AUSKUNFTSSPERRE',
+      validUntil: null,
+    };
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: personTopic, acks: -1, messages: [{ key: '36574261809', value: codec.encode(block) }] });
+    await producer.disconnect();
+    const withheld = (body: { offset: string; payload?: { informationBlock?: { kind?: string } } }[]) => body.find((deadLetter) => deadLetter.offset === deadLetterOffset);
+    const response = await eventually(
+      () => api('/api/dead-letters'),
+      (candidate) => withheld(candidate.body)?.payload?.informationBlock?.kind === 'AUSKUNFTSSPERRE',
+    );
+    expect(withheld(response.body)?.payload).toMatchObject({ idnr: '36574261809', toMunicipalityKey: null, informationBlock: { addressWithheld: true } });
   });
 });

@@ -11,6 +11,7 @@ import { AgencyAuthModule } from '@regsync/service-runtime/agency-auth.module';
 import { IdempotencyModule } from '@regsync/service-runtime/idempotency/idempotency.module';
 import { idempotencyMigrations } from '@regsync/service-runtime/idempotency/idempotency-keys.migration';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
+import { informationBlockMigrations } from '@regsync/data-protection/information-blocks/information-blocks.migration';
 import { propertyTaxRolls, StateConfig } from './config';
 import { ParcelEntity } from './parcels/parcel.entity';
 import { parcelsDrift } from './parcels/parcels.drift';
@@ -37,9 +38,9 @@ export class StateRegisterModule {
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('state', config.INSTANCE_KEY, config.NAMESPACE),
           entities: [StateResidentEntity, ParcelEntity, ...messagingEntities, ...transferLogEntities],
-          migrations: [...messagingMigrations, ...transferLogMigrations, StateResidentsTable1760000400000, ParcelsTable1760000410000, StateResidentsFormerResident1760000420000, ...idempotencyMigrations],
+          migrations: [...messagingMigrations, ...transferLogMigrations, StateResidentsTable1760000400000, ParcelsTable1760000410000, StateResidentsFormerResident1760000420000, ...idempotencyMigrations, ...informationBlockMigrations],
         }),
-        AgencyAuthModule.forRoot(config.AGENCY_API_KEYS, config.READ_ONLY_AGENCIES),
+        AgencyAuthModule.forRoot(config.AGENCY_API_KEYS, config.READ_ONLY_AGENCIES, config.BLOCK_EXEMPT_AGENCIES),
         IdempotencyModule,
         ObservabilityModule.forRoot({ metrics, opsApiKeys: config.AGENCY_API_KEYS, registers: [...stateResidentsDrift(config.INSTANCE_KEY), ...parcelsDrift()] }),
         RegsyncMessagingModule.forRoot({

@@ -11,6 +11,8 @@ export interface TopologyInstance {
   name: string;
   port: number;
   agencyApiKeys: Record<string, string>;
+  /** Agencies that still see the address of a person with an information block (BLOCK_EXEMPT_AGENCIES). */
+  blockExemptAgencies?: string[];
 }
 
 export interface Topology {
@@ -137,6 +139,7 @@ export class LocalStack {
           INSTANCE_KEY: instance.instanceKey,
           AGENCY_API_KEYS: Object.entries(agencyApiKeys).map(([agency, key]) => `${agency}:${key}`).join(','),
           ...(isFederal ? { COCKPIT_PEERS: JSON.stringify(cockpitPeers) } : { READ_ONLY_AGENCIES: COCKPIT_AGENCY }),
+          BLOCK_EXEMPT_AGENCIES: (instance.blockExemptAgencies ?? []).join(','),
           ...(instance.app === 'state-register' ? { PROPERTY_TAX_ROLLS: municipalitiesOf(instances, instance.instanceKey).join(',') } : {}),
         },
         healthUrl: `http://127.0.0.1:${port}/health`,

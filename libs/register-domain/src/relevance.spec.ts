@@ -91,13 +91,22 @@ describe('recipientsOf', () => {
       expect(recipientsOf(federal, 'DeathRecorded', death, standesamtDresden)).toEqual(['IDNR_BASISDATEN']);
     });
 
-    it('mirrors information blocks in the Land of the municipality that set them, nowhere else', () => {
+    it("sends the previous residence's MovedOut (its answer to the Rückmeldung) to the municipality moved to, no other", () => {
+      const answer = { fromMunicipalityKey: '03404000', toMunicipalityKey: '14612000' };
+      const osnabrueckMelde = from(osnabrueck, 'MELDEREGISTER');
+      expect(recipientsOf(dresden, 'MovedOut', answer, osnabrueckMelde)).toEqual(['MELDEREGISTER']);
+      expect(recipientsOf(leipzig, 'MovedOut', answer, osnabrueckMelde)).toEqual([]);
+      expect(recipientsOf(osnabrueck, 'MovedOut', answer, osnabrueckMelde)).toEqual([]);
+    });
+
+    it('offers an information block to every other Melderegister, every Land and the BZSt, like a death, never back to its sender', () => {
       for (const eventType of ['InformationBlockSet', 'InformationBlockLifted']) {
         const source = from(dresden, 'MELDEREGISTER');
-        expect(recipientsOf(sachsen, eventType, {}, source)).toEqual(['LANDESMELDEREGISTER']);
-        expect(recipientsOf(niedersachsen, eventType, {}, source)).toEqual([]);
+        for (const land of [sachsen, niedersachsen]) expect(recipientsOf(land, eventType, {}, source)).toEqual(['LANDESMELDEREGISTER']);
+        for (const municipality of [osnabrueck, leipzig]) expect(recipientsOf(municipality, eventType, {}, source)).toEqual(['MELDEREGISTER']);
         expect(recipientsOf(dresden, eventType, {}, source)).toEqual([]);
-        expect(recipientsOf(federal, eventType, {}, source)).toEqual([]);
+        expect(recipientsOf(federal, eventType, {}, source)).toEqual(['IDNR_BASISDATEN']);
+        expect(recipientsOf(osnabrueck, eventType, {}, from(dresden, 'PERSONENSTANDSREGISTER'))).toEqual([]);
       }
     });
   });
@@ -140,8 +149,12 @@ describe('recipientsOf', () => {
         [dresden, sachsen, federal].map((i) => [i, t, {}, from(dresden, 'PERSONENSTANDSREGISTER')] as [RegisterInstance, string, Record<string, unknown>, RegisterAddress]),
       ),
       [sachsen, 'MovedOut', { fromMunicipalityKey: '14612000' }, moveSource],
+      [osnabrueck, 'MovedOut', { fromMunicipalityKey: '14612000', toMunicipalityKey: '03404000' }, moveSource],
       [sachsen, 'InformationBlockSet', {}, moveSource],
       [sachsen, 'InformationBlockLifted', {}, moveSource],
+      ...['InformationBlockSet', 'InformationBlockLifted'].flatMap((t) =>
+        [osnabrueck, federal].map((i) => [i, t, {}, moveSource] as [RegisterInstance, string, Record<string, unknown>, RegisterAddress]),
+      ),
       [dresden, 'ParcelChanged', { municipalityKey: '14612000' }, { level: 'STATE', instanceKey: '14', register: 'LIEGENSCHAFTSKATASTER' }],
       [dresden, 'ParcelRecorded', { municipalityKey: '14612000' }, { level: 'STATE', instanceKey: '14', register: 'LIEGENSCHAFTSKATASTER' }],
     ];

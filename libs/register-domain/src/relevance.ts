@@ -12,7 +12,9 @@ import type { RegisterAddress, RegisterInstance, RegisterKind } from './register
  * person is or was registered, and a former residence cannot be told from the event. Each register applies it
  * only if it holds the IdNr; the others write nothing to their register and so log no transfer (routing-catalog.ts).
  * The consumer's delivery bookkeeping (inbox row, subject version per sender) is still kept for every admitted event.
- * Information blocks are set by the Melderegister itself, so no Melderegister consumes them.
+ * Information blocks go, like deaths, to every other Melderegister, every Landesmelderegister and the BZSt; each applies
+ * one only if it holds the IdNr. A block set before a move reaches the new municipality and its Land when the previous
+ * Meldebehörde passes it on with its answer to the Rückmeldung (docs/architecture.md, "Information blocks").
  */
 export function recipientsOf(
   instance: RegisterInstance,
@@ -32,7 +34,7 @@ export function recipientsOf(
   }
 }
 
-const FEDERAL_EVENT_TYPES: readonly string[] = ['IdNrRequested', 'ResidenceRegistered', 'NameChanged', 'DeathRecorded'];
+const FEDERAL_EVENT_TYPES: readonly string[] = ['IdNrRequested', 'ResidenceRegistered', 'NameChanged', 'DeathRecorded', 'InformationBlockSet', 'InformationBlockLifted'];
 
 function municipalRecipients(
   ags: string,
@@ -50,10 +52,16 @@ function municipalRecipients(
     case 'ResidenceRegistered':
       // Rückmeldung to the municipality moved away from; the registering municipality applied it already.
       return municipalityKeyOf(payload.previousAddress) === ags && source.instanceKey !== ags ? ['MELDEREGISTER'] : [];
+    case 'MovedOut':
+      // The previous residence's answer to the Rückmeldung, to the municipality moved to.
+      return payload.toMunicipalityKey === ags && source.instanceKey !== ags ? ['MELDEREGISTER'] : [];
     case 'NameChanged':
       return ownStandesamt ? ['MELDEREGISTER'] : [];
     case 'DeathRecorded':
       return anyStandesamt ? ['MELDEREGISTER'] : [];
+    case 'InformationBlockSet':
+    case 'InformationBlockLifted':
+      return source.level === 'MUNICIPAL' && source.register === 'MELDEREGISTER' && source.instanceKey !== ags ? ['MELDEREGISTER'] : [];
     case 'ParcelRecorded':
     case 'ParcelChanged':
       return payload.municipalityKey === ags ? ['GRUNDSTEUER'] : [];
@@ -79,10 +87,10 @@ function stateRecipients(
     case 'MovedOut':
       return concerns(payload.fromMunicipalityKey, payload.toMunicipalityKey) ? ['LANDESMELDEREGISTER'] : [];
     case 'DeathRecorded':
-      return source.level === 'MUNICIPAL' ? ['LANDESMELDEREGISTER'] : [];
-    case 'NameChanged':
     case 'InformationBlockSet':
     case 'InformationBlockLifted':
+      return source.level === 'MUNICIPAL' ? ['LANDESMELDEREGISTER'] : [];
+    case 'NameChanged':
       return source.level === 'MUNICIPAL' && concerns(source.instanceKey) ? ['LANDESMELDEREGISTER'] : [];
     default:
       // The Liegenschaftskataster is the authority for parcels and consumes nothing.

@@ -99,7 +99,7 @@ describe('routing catalog', () => {
   });
 
   it('refuses an event type the recipient has no basis for', () => {
-    expect(projectForRecipient('IDNR_BASISDATEN', 'InformationBlockSet', { idnr: '36574261809', blockKind: 'AUSKUNFTSSPERRE' })).toBeUndefined();
+    expect(projectForRecipient('GRUNDSTEUER', 'InformationBlockSet', { idnr: '36574261809', blockKind: 'AUSKUNFTSSPERRE' })).toBeUndefined();
     expect(projectForRecipient('GRUNDSTEUER', 'ResidenceRegistered', residenceRegistered)).toBeUndefined();
     expect(routeFor('LIEGENSCHAFTSKATASTER', 'ParcelChanged')).toBeUndefined();
     expect(routeFor('MELDEREGISTER', 'NoSuchEvent')).toBeUndefined();

@@ -61,10 +61,36 @@ export const ROUTING_CATALOG: readonly Route[] = [
   },
   {
     recipient: 'MELDEREGISTER',
+    eventType: 'MovedOut',
+    fields: ['idnr', 'movedOutOn', 'fromMunicipalityKey', 'toMunicipalityKey'],
+    legalBasis: '§ 33 Abs. 1 BMG',
+    purpose:
+      'Rückmeldung answered: the previous Meldebehörde confirms the move out after passing on any information block, ' +
+      'so the new one knows whether the new address is blocked',
+  },
+  {
+    recipient: 'MELDEREGISTER',
     eventType: 'IdNrAssigned',
     fields: ['birthRegistrationId', 'idnr', 'requestingMunicipalityKey'],
     legalBasis: '§ 139b Abs. 6 Satz 4 AO',
     purpose: 'the BZSt tells the requesting Meldebehörde the assigned IdNr for storage in the Melderegister',
+  },
+  {
+    recipient: 'MELDEREGISTER',
+    eventType: 'InformationBlockSet',
+    // Offered to every other Melderegister (relevance.ts), applied only where the register holds the IdNr: the former
+    // residences, whose records name the municipality moved to, and after a move the new one, which gets the block
+    // from the previous Meldebehörde as its answer to the Rückmeldung (residents.service.ts).
+    fields: ['idnr', 'blockKind', 'validUntil'],
+    legalBasis: '§ 33 Abs. 1 BMG i. V. m. § 3 Abs. 1 BMG (Auskunftssperren nach § 51, bedingte Sperrvermerke nach § 52)',
+    purpose: 'Rückmeldung: a block passes to every Meldebehörde that holds the person, so no register holds their address without it',
+  },
+  {
+    recipient: 'MELDEREGISTER',
+    eventType: 'InformationBlockLifted',
+    fields: ['idnr', 'blockKind'],
+    legalBasis: '§ 33 Abs. 1 BMG i. V. m. § 3 Abs. 1 BMG (Auskunftssperren nach § 51, bedingte Sperrvermerke nach § 52)',
+    purpose: 'a lifted block is lifted in every Melderegister that holds the person',
   },
   // No route IdNrAssigned → PERSONENSTANDSREGISTER: the BZSt answers the requesting Meldebehörde only. The Meldebehörde
   // passes the IdNr to the Standesamt of its own municipality, which recorded the birth, inside the same instance
@@ -109,6 +135,8 @@ export const ROUTING_CATALOG: readonly Route[] = [
     eventType: 'InformationBlockSet',
     fields: ['idnr', 'blockKind', 'validUntil'],
     legalBasis: LANDESMELDEREGISTER_BASIS,
+    // Offered to every Land (relevance.ts), applied where the mirror holds the IdNr: after a move into another Land the
+    // previous Meldebehörde passes the block on with its answer to the Rückmeldung, and the new Land must hold it too.
     purpose: `${LANDESMELDEREGISTER_PURPOSE}: information blocks (§§ 51, 52 BMG) must hold in the mirror too`,
   },
   {
@@ -157,6 +185,23 @@ export const ROUTING_CATALOG: readonly Route[] = [
     fields: ['idnr', 'dateOfDeath'],
     legalBasis: '§ 139b Abs. 8 AO, § 9 Abs. 1 2. BMeldDÜV',
     purpose: 'record the Sterbetag in the IdNr base data (§ 4 Abs. 2 IDNrG)',
+  },
+
+  {
+    recipient: 'IDNR_BASISDATEN',
+    eventType: 'InformationBlockSet',
+    // The BZSt stores "Auskunftssperren nach dem Bundesmeldegesetz" with the base data (§ 139b Abs. 6 Satz 1 Nr. 10 AO)
+    // and the Meldebehörden report their changes (§ 139b Abs. 8 AO); the block follows the IdNr through every move.
+    fields: ['idnr', 'blockKind', 'validUntil'],
+    legalBasis: '§ 139b Abs. 6 Satz 1 Nr. 10, Abs. 8 AO',
+    purpose: 'keep the Auskunftssperren of the IdNr base data current, so the BZSt refuses the address as the Meldebehörde does',
+  },
+  {
+    recipient: 'IDNR_BASISDATEN',
+    eventType: 'InformationBlockLifted',
+    fields: ['idnr', 'blockKind'],
+    legalBasis: '§ 139b Abs. 6 Satz 1 Nr. 10, Abs. 8 AO',
+    purpose: 'keep the Auskunftssperren of the IdNr base data current',
   },
 
   // Grundsteuer: the municipal property-tax roll; owner IdNrs but no names.

@@ -4,6 +4,8 @@ import { timingSafeEqual } from 'node:crypto';
 export const AGENCY_API_KEYS = Symbol('AGENCY_API_KEYS');
 /** Agencies that may only read (e.g. the federal cockpit querying the transfer log); they get 403 on any change. */
 export const READ_ONLY_AGENCIES = Symbol('READ_ONLY_AGENCIES');
+/** Agencies that see addresses despite an information block (register-domain information-block.ts). */
+export const BLOCK_EXEMPT_AGENCIES = Symbol('BLOCK_EXEMPT_AGENCIES');
 
 export interface AuthenticatedRequest {
   method?: string;

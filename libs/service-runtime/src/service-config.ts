@@ -20,6 +20,14 @@ export const serviceConfigShape = {
     .string()
     .default('')
     .transform((value) => value.split(',').map((agency) => agency.trim()).filter(Boolean)),
+  /**
+   * Agencies (names from AGENCY_API_KEYS) that still see the address of a person with an information block: the
+   * Meldebehörde's own staff and public bodies with an explicit basis (§ 34 Abs. 6 BMG). Default: none.
+   */
+  BLOCK_EXEMPT_AGENCIES: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((agency) => agency.trim()).filter(Boolean)),
 };
 
 export class ConfigError extends Error {}

@@ -1,6 +1,8 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import type { DeathRecorded, NameChanged, ResidenceRegistered } from '@regsync/contracts/generated/events';
+import type { DeathRecorded, InformationBlockLifted, InformationBlockSet, NameChanged, ResidenceRegistered } from '@regsync/contracts/generated/events';
+import { applyReceivedBlock } from '@regsync/data-protection/information-blocks/information-block-store';
+import { applyBlockLift, applyBlockSet } from '@regsync/register-domain/registers/information-block';
 import type { BatchChangeOutcome, ChangeOutcome } from '@regsync/data-protection/admitted-transfer-handler';
 import { assertIdnr } from '@regsync/register-domain/idnr';
 import { applyResidenceToBaseData, changeBaseDataName, recordBaseDataDeath, type IdnrBaseData } from '@regsync/register-domain/registers/idnr-base-data';
@@ -26,6 +28,19 @@ export class BaseDataService {
 
   async applyDeath(manager: EntityManager, death: DeathRecorded): Promise<ChangeOutcome> {
     return this.change(manager, death.idnr, (existing) => recordBaseDataDeath(existing, death));
+  }
+
+  /** Auskunftssperren of the base data (§ 139b Abs. 6 Satz 1 Nr. 10 AO), for an IdNr the BZSt holds. */
+  async applyInformationBlockSet(manager: EntityManager, set: InformationBlockSet): Promise<ChangeOutcome> {
+    return applyReceivedBlock(manager, await this.holds(manager, set.idnr), set, applyBlockSet);
+  }
+
+  async applyInformationBlockLifted(manager: EntityManager, lift: InformationBlockLifted): Promise<ChangeOutcome> {
+    return applyReceivedBlock(manager, await this.holds(manager, lift.idnr), lift, applyBlockLift);
+  }
+
+  private async holds(manager: EntityManager, idnr: string): Promise<boolean> {
+    return ((await manager.query('select 1 from idnr_base_data where idnr = $1', [idnr])) as unknown[]).length > 0;
   }
 
   async get(idnr: string): Promise<IdnrBaseDataEntity> {

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { AgencyApiKeyGuard } from '@regsync/service-runtime/agency-api-key.guard';
+import { AddressDisclosure } from '@regsync/data-protection/information-blocks/address-disclosure';
+import { AgencyApiKeyGuard, type AuthenticatedRequest } from '@regsync/service-runtime/agency-api-key.guard';
 import { CorrelationId } from '@regsync/service-runtime/correlation-id.decorator';
 import { IdempotentWrite } from '@regsync/service-runtime/idempotency/idempotent-write.decorator';
 import { openApiSchemaOf, ZodBodyPipe } from '@regsync/service-runtime/zod-body.pipe';
@@ -13,7 +14,10 @@ import { ResidentsService } from './residents.service';
 @UseGuards(AgencyApiKeyGuard)
 @Controller()
 export class ResidentsController {
-  constructor(private readonly residents: ResidentsService) {}
+  constructor(
+    private readonly residents: ResidentsService,
+    private readonly disclosure: AddressDisclosure,
+  ) {}
 
   @Post('residences')
   @HttpCode(201)
@@ -33,20 +37,27 @@ export class ResidentsController {
   }
 
   @Get('residents')
-  @ApiOperation({ summary: 'Every person in this Melderegister' })
-  async list() {
-    return { residents: (await this.residents.list()).map(withoutRowId) };
+  @ApiOperation({ summary: 'Every person in this Melderegister; address and movedOutTo null where an information block withholds them' })
+  async list(@Req() request: AuthenticatedRequest) {
+    return { residents: await this.disclosure.views((await this.residents.list()).map(withoutRowId), BLOCKED_FIELDS, request.agency) };
   }
 
   @Get('residents/:id')
-  @ApiOperation({ summary: 'One resident by IdNr (or by birth registration id before the IdNr is assigned)' })
+  @ApiOperation({
+    summary:
+      'One resident by IdNr (or by birth registration id before the IdNr is assigned). informationBlock says whether a block ' +
+      'is in force; then address and movedOutTo are null unless the calling agency is exempt (BLOCK_EXEMPT_AGENCIES)',
+  })
   @ApiParam({ name: 'id', example: '36574261809' })
   @ApiNotFoundResponse({ description: 'the person is not in this Melderegister' })
   @ApiOkResponse({ description: 'the resident' })
-  async get(@Param('id') id: string) {
-    return withoutRowId(await this.residents.get(id));
+  async get(@Param('id') id: string, @Req() request: AuthenticatedRequest) {
+    return this.disclosure.view(withoutRowId(await this.residents.get(id)), BLOCKED_FIELDS, request.agency);
   }
 }
+
+/** What a block withholds: the address, and the municipality moved to, which names the new residence. */
+const BLOCKED_FIELDS = ['address', 'movedOutTo'] as const;
 
 function withoutRowId({ id: _id, updatedAt: _updatedAt, ...resident }: ResidentEntity) {
   return resident;

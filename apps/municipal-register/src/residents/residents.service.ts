@@ -4,7 +4,9 @@ import type { BirthRecorded, DeathRecorded, IdNrAssigned, NameChanged, Residence
 import { TransferLog } from '@regsync/data-protection/transfer-log';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '@regsync/messaging/messaging-options';
 import { Outbox } from '@regsync/messaging/outbox';
-import { parseCalendarDate } from '@regsync/register-domain/calendar-date';
+import { formatCalendarDate, parseCalendarDate } from '@regsync/register-domain/calendar-date';
+import { blockInForce, rueckmeldungToAwait } from '@regsync/register-domain/registers/information-block';
+import { awaitRueckmeldungOf, endRueckmeldungWait, lockInformationBlock } from '@regsync/data-protection/information-blocks/information-block-store';
 import { isBirthRegistrationId } from '@regsync/register-domain/registers/birth-registration-id';
 import {
   assignIdnrToResident,
@@ -49,6 +51,9 @@ export class ResidentsService {
       const existing = await this.byIdnr(manager, input.idnr, true);
       const resident = moveIn(existing ?? undefined, input, this.municipalityKey);
       const saved = await this.save(manager, existing, resident);
+      const awaited = rueckmeldungToAwait(input.previousAddress?.municipalityKey, { municipality: this.municipalityKey });
+      // A late Anmeldung (the person has moved on since) leaves the address a former one: nothing to await.
+      if (awaited && resident.status === 'RESIDENT') await awaitRueckmeldungOf(manager, input.idnr, awaited);
       const event = await this.outbox.append(manager, {
         eventType: 'ResidenceRegistered',
         register: 'MELDEREGISTER',
@@ -147,8 +152,12 @@ export class ResidentsService {
   async applyRegistrationElsewhere(manager: EntityManager, residence: ResidenceRegistered): Promise<ChangeOutcome> {
     const existing = await this.lockByIdnr(manager, residence.idnr);
     const resident = moveOut(existing, residence);
+    // Even a stale Rückmeldung (the person registered here again since) gets the block: the new municipality's
+    // record names this one as the one moved to.
+    if (existing) await this.passOnInformationBlock(manager, residence);
     if (!resident || !existing) return 'nothing-to-apply';
     await this.write(manager, existing, resident);
+    await endRueckmeldungWait(manager, residence.idnr);
     await this.outbox.append(manager, {
       eventType: 'MovedOut',
       register: 'MELDEREGISTER',
@@ -159,6 +168,24 @@ export class ResidentsService {
       payload: { idnr: residence.idnr, movedOutOn: residence.movedInOn, fromMunicipalityKey: this.municipalityKey, toMunicipalityKey: residence.address.municipalityKey },
     });
     return 'applied';
+  }
+
+  /**
+   * Answer to the Rückmeldung: a block in force here goes to the new municipality and its Land (and again to the BZSt)
+   * before the MovedOut, on the person's ordered stream, so the new Meldebehörde holds it from the same move on.
+   */
+  private async passOnInformationBlock(manager: EntityManager, residence: ResidenceRegistered): Promise<void> {
+    const block = blockInForce(await lockInformationBlock(manager, residence.idnr), formatCalendarDate(new Date()));
+    if (!block) return;
+    await this.outbox.append(manager, {
+      eventType: 'InformationBlockSet',
+      register: 'MELDEREGISTER',
+      subject: { kind: 'PERSON', id: residence.idnr },
+      correlationId: residence.envelope.correlationId,
+      causationId: residence.envelope.eventId,
+      legalBasis: SENDER_LEGAL_BASIS.InformationBlockSet,
+      payload: { idnr: residence.idnr, blockKind: block.kind, validUntil: block.validUntil === null ? null : parseCalendarDate(block.validUntil) },
+    });
   }
 
   async applyNameChange(manager: EntityManager, change: NameChanged): Promise<ChangeOutcome> {

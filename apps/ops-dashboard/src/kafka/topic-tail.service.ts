@@ -6,6 +6,14 @@ import { EVENT_TOPICS, namespaced } from '@regsync/contracts/topic-catalog';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import { DeadLetterInfo, deadLetterInfo } from '@regsync/messaging/dead-letters';
 import { KAFKA_HEADERS, headerText } from '@regsync/messaging/kafka-headers';
+import { formatCalendarDate } from '@regsync/register-domain/calendar-date';
+import {
+  applyBlockLift,
+  applyBlockSet,
+  eventPayloadView,
+  type InformationBlockKind,
+  type InformationBlockState,
+} from '@regsync/register-domain/registers/information-block';
 import { KafkaConnection } from './kafka-connection';
 
 /** Added to a re-driven record, so the dashboard (after a restart too) knows which dead letters were re-driven. */
@@ -83,6 +91,7 @@ export class TopicTailService implements OnApplicationBootstrap, OnApplicationSh
   private readonly byCorrelation = new Map<string, Set<string>>();
   private readonly deadLetters = new Map<string, DeadLetter>();
   private readonly redriven = new Set<string>();
+  private readonly blocks = new Map<string, InformationBlockState>();
   private consumer?: Consumer;
   private subscribed = '';
   private timer?: NodeJS.Timeout;
@@ -111,8 +120,36 @@ export class TopicTailService implements OnApplicationBootstrap, OnApplicationSh
     return this.consumer !== undefined && this.lastError === undefined;
   }
 
+  /** Decoded payloads without the address of a person whose information block is in force (§ 51 BMG). */
   deadLetterList(): DeadLetter[] {
-    return [...this.deadLetters.values()].map((deadLetter) => ({ ...deadLetter, redriven: this.redriven.has(deadLetter.id) }));
+    const today = formatCalendarDate(new Date());
+    return [...this.deadLetters.values()].map((deadLetter) => ({
+      ...deadLetter,
+      payload: this.withBlock(deadLetter, today),
+      redriven: this.redriven.has(deadLetter.id),
+    }));
+  }
+
+  private withBlock(deadLetter: DeadLetter, today: string): unknown {
+    const payload = deadLetter.payload as Record<string, unknown> | undefined;
+    if (!payload || typeof payload !== 'object') return payload;
+    const idnr = typeof payload.idnr === 'string' ? payload.idnr : deadLetter.key;
+    return eventPayloadView(payload, idnr ? this.blocks.get(idnr) : undefined, today);
+  }
+
+  /** Follows the information blocks of the person topic, as every register does, for the dead-letter view. */
+  private followBlock(payload: unknown): void {
+    const event = payload as { idnr?: string; blockKind?: InformationBlockKind; validUntil?: string | null; envelope?: { eventType: string; occurredAt: string } };
+    if (!event.idnr || !event.blockKind || !event.envelope) return;
+    const envelope = { occurredAt: new Date(event.envelope.occurredAt) };
+    const existing = this.blocks.get(event.idnr);
+    let next: InformationBlockState | undefined;
+    if (event.envelope.eventType === 'InformationBlockSet') {
+      next = applyBlockSet(existing, { blockKind: event.blockKind, validUntil: event.validUntil ? new Date(event.validUntil) : null, envelope });
+    } else if (event.envelope.eventType === 'InformationBlockLifted') {
+      next = applyBlockLift(existing, { blockKind: event.blockKind, envelope });
+    }
+    if (next) this.blocks.set(event.idnr, next);
   }
 
   deadLetter(id: string): DeadLetter | undefined {
@@ -192,6 +229,7 @@ export class TopicTailService implements OnApplicationBootstrap, OnApplicationSh
     const redrivenFrom = headerText(headers[REDRIVEN_FROM_HEADER]);
     if (redrivenFrom) this.markRedriven(redrivenFrom);
     const decoded = await this.decode(message.value);
+    this.followBlock(decoded.payload);
     const correlationId = decoded.summary?.correlationId ?? headerText(headers[KAFKA_HEADERS.correlationId]);
     if (!correlationId) return;
     this.events.set(id, {

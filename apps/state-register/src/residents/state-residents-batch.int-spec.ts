@@ -4,6 +4,7 @@ import type { ResidenceRegistered } from '@regsync/contracts/generated/events';
 import { AdmittedTransferHandler } from '@regsync/data-protection/admitted-transfer-handler';
 import { transferAdmission } from '@regsync/data-protection/transfer-admission';
 import { TransferLog } from '@regsync/data-protection/transfer-log';
+import { informationBlockMigrations } from '@regsync/data-protection/information-blocks/information-blocks.migration';
 import { transferLogEntities, transferLogMigrations } from '@regsync/data-protection/transfer-log-schema';
 import type { MessagingOptions } from '@regsync/messaging/messaging-options';
 import { databaseUrl } from '@regsync/persistence/database-url';
@@ -30,7 +31,7 @@ describe('the Landesmelderegister applying a batch of registrations', () => {
       type: 'postgres',
       url: databaseUrl(serverUrl, name),
       entities: transferLogEntities,
-      migrations: [...transferLogMigrations, StateResidentsTable1760000400000, StateResidentsFormerResident1760000420000],
+      migrations: [...transferLogMigrations, StateResidentsTable1760000400000, StateResidentsFormerResident1760000420000, ...informationBlockMigrations],
       migrationsRun: true,
     }).initialize();
     const residents = new StateResidentsService(dataSource, { instanceKey: LAND } as MessagingOptions);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AddressDisclosure } from '@regsync/data-protection/information-blocks/address-disclosure';
 import { StateResidentEventsHandler } from './state-resident-events.handler';
 import { StateResidentsController } from './state-residents.controller';
 import { StateResidentsService } from './state-residents.service';
@@ -6,6 +7,6 @@ import { StateResidentsService } from './state-residents.service';
 /** Landesmelderegister: read API; written only by events from the Land's municipalities. */
 @Module({
   controllers: [StateResidentsController, StateResidentEventsHandler],
-  providers: [StateResidentsService],
+  providers: [StateResidentsService, AddressDisclosure],
 })
 export class StateResidentsModule {}

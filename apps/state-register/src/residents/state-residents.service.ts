@@ -1,6 +1,8 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import type { DeathRecorded, MovedOut, NameChanged, ResidenceRegistered } from '@regsync/contracts/generated/events';
+import type { DeathRecorded, InformationBlockLifted, InformationBlockSet, MovedOut, NameChanged, ResidenceRegistered } from '@regsync/contracts/generated/events';
+import { applyReceivedBlock, awaitRueckmeldungOf, endRueckmeldungWait } from '@regsync/data-protection/information-blocks/information-block-store';
+import { applyBlockLift, applyBlockSet, rueckmeldungToAwait } from '@regsync/register-domain/registers/information-block';
 import type { BatchChangeOutcome, ChangeOutcome } from '@regsync/data-protection/admitted-transfer-handler';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '@regsync/messaging/messaging-options';
 import { assertIdnr } from '@regsync/register-domain/idnr';
@@ -26,16 +28,42 @@ export class StateResidentsService {
   }
 
   async applyResidence(manager: EntityManager, residence: ResidenceRegistered): Promise<ChangeOutcome> {
-    return this.change(manager, residence.idnr, (existing) => applyResidenceToStateResident(existing, residence, this.land));
+    let registered: StateResident | undefined;
+    const outcome = await this.change(manager, residence.idnr, (existing) => (registered = applyResidenceToStateResident(existing, residence, this.land)));
+    if (outcome !== 'nothing-to-apply') await this.followRueckmeldung(manager, residence, registered);
+    return outcome;
   }
 
   /** `applyResidence` for a batch, in order: one locking read and one write for all of them. */
   async applyResidences(manager: EntityManager, residences: ResidenceRegistered[]): Promise<BatchChangeOutcome> {
-    return this.changeAll(manager, residences, (existing, residence) => applyResidenceToStateResident(existing, residence, this.land));
+    const registered: (StateResident | undefined)[] = [];
+    const outcome = await this.changeAll(manager, residences, (existing, residence) => {
+      const next = applyResidenceToStateResident(existing, residence, this.land);
+      registered.push(next);
+      return next;
+    });
+    for (const [index, residence] of residences.entries()) if (outcome.stored[index]) await this.followRueckmeldung(manager, residence, registered[index]);
+    return outcome;
+  }
+
+  /**
+   * A move into the Land from another Land: the mirror withholds the address until the previous Meldebehörde has
+   * answered the Rückmeldung (its MovedOut follows any block it passes on). A move out of the Land ends any wait; a
+   * registration older than a move away already held (late) starts none.
+   */
+  private async followRueckmeldung(manager: EntityManager, residence: ResidenceRegistered, registered: StateResident | undefined): Promise<void> {
+    if (registered?.status !== 'RESIDENT') {
+      await endRueckmeldungWait(manager, residence.idnr);
+      return;
+    }
+    const awaited = rueckmeldungToAwait(residence.previousAddress?.municipalityKey, { land: this.land });
+    if (awaited) await awaitRueckmeldungOf(manager, residence.idnr, awaited);
   }
 
   async applyMovedOut(manager: EntityManager, movedOut: MovedOut): Promise<ChangeOutcome> {
-    return this.change(manager, movedOut.idnr, (existing) => applyMovedOutToStateResident(existing, movedOut, this.land));
+    const answered = await endRueckmeldungWait(manager, movedOut.idnr, movedOut.fromMunicipalityKey);
+    const outcome = await this.change(manager, movedOut.idnr, (existing) => applyMovedOutToStateResident(existing, movedOut, this.land));
+    return outcome === 'nothing-to-apply' && answered ? 'applied' : outcome;
   }
 
   async applyNameChange(manager: EntityManager, change: NameChanged): Promise<ChangeOutcome> {
@@ -44,6 +72,19 @@ export class StateResidentsService {
 
   async applyDeath(manager: EntityManager, death: DeathRecorded): Promise<ChangeOutcome> {
     return this.change(manager, death.idnr, (existing) => recordStateResidentDeath(existing, death));
+  }
+
+  /** A block from a Meldebehörde: kept where the mirror holds the person (resident or moved away), like a death. */
+  async applyInformationBlockSet(manager: EntityManager, set: InformationBlockSet): Promise<ChangeOutcome> {
+    return applyReceivedBlock(manager, await this.holds(manager, set.idnr), set, applyBlockSet);
+  }
+
+  async applyInformationBlockLifted(manager: EntityManager, lift: InformationBlockLifted): Promise<ChangeOutcome> {
+    return applyReceivedBlock(manager, await this.holds(manager, lift.idnr), lift, applyBlockLift);
+  }
+
+  private async holds(manager: EntityManager, idnr: string): Promise<boolean> {
+    return ((await manager.query('select 1 from state_residents where idnr = $1', [idnr])) as unknown[]).length > 0;
   }
 
   async get(idnr: string): Promise<StateResidentEntity> {
