@@ -1,17 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Kafka, Producer } from 'kafkajs';
-import { Client } from 'pg';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import type { EventType, RegsyncEvent } from '@regsync/contracts/generated/events';
-import { consumerGroupOf, deadLetterTopicOf, namespaced, topicOf } from '@regsync/contracts/topic-catalog';
-import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
+import { consumerGroupOf, deadLetterTopicOf } from '@regsync/contracts/topic-catalog';
 import { idnrViolation } from '@regsync/register-domain/idnr';
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
 import { AgencyClient, type Transfer } from '../src/agency-client';
 import { DeadLetterWatch } from '../src/dead-letter-watch';
 import { type LocalStack, randomPortOffset } from '../src/local-stack';
 import { waitUntil } from '../src/wait-until';
-import { DATABASE_URL, E2eStack } from './support/e2e-stack';
+import { E2eStack } from './support/e2e-stack';
 
 
 const OSNABRUECK = '03404000';
@@ -113,7 +111,7 @@ describe('regsync end to end: broker, database and every service as separate pro
       expect(record.body).toMatchObject({ birthRegistrationId, idnr: childIdnr, familyName: 'Weber-Schulz', parentIdnrs: [PARENT], placeOfBirth: 'Osnabrück', maritalStatus: 'SINGLE' });
       expect((record.body.nameHistory as Body[]).map((entry) => `${String(entry.reason)} ${String(entry.familyName)}`)).toEqual(['BIRTH Weber', 'NAME_DECLARATION Weber-Schulz']);
       expect((await osnabrueck.civilStatus(birthRegistrationId)).body).toEqual(record.body);
-      const rows = await query(instanceDatabaseName('municipal', OSNABRUECK, namespace), 'select id from civil_status_records where idnr = $1 or birth_registration_id = $2', [childIdnr, birthRegistrationId]);
+      const rows = await e2e.query('municipal', OSNABRUECK, 'select id from civil_status_records where idnr = $1 or birth_registration_id = $2', [childIdnr, birthRegistrationId]);
       expect(rows).toHaveLength(1);
       await waitUntil('the Melderegister Osnabrück has the new name', () => bodyIf(osnabrueck.resident(childIdnr), (body) => body.familyName === 'Weber-Schulz'));
       await waitUntil('Niedersachsen has the new name', () => bodyIf(niedersachsen.resident(childIdnr), (body) => body.familyName === 'Weber-Schulz'));
@@ -292,12 +290,12 @@ describe('regsync end to end: broker, database and every service as separate pro
       const cockpit = (await federal.cockpit(childIdnr)).body.transfers;
       const birthToMelderegister = cockpit.find((transfer) => transfer.eventType === 'BirthRecorded');
       expect(birthToMelderegister?.fields).not.toContain('parentIdnrs');
-      const osnabrueckRows = await query(instanceDatabaseName('municipal', OSNABRUECK, namespace), `select to_jsonb(r)::text as row from residents r where birth_registration_id = $1`, [birthRegistrationId]);
+      const osnabrueckRows = await e2e.query('municipal', OSNABRUECK, `select to_jsonb(r)::text as row from residents r where birth_registration_id = $1`, [birthRegistrationId]);
       expect(osnabrueckRows).toHaveLength(1);
       expect(osnabrueckRows[0].row).not.toContain(PARENT);
 
       // The BZSt keeps neither marital status, reason of a name change nor previous address (§ 139b Abs. 3 AO).
-      const federalRows = await query(instanceDatabaseName('federal', 'DE', namespace), `select to_jsonb(r)::text as row from idnr_base_data r where idnr = $1`, [CITIZEN]);
+      const federalRows = await e2e.query('federal', 'DE', `select to_jsonb(r)::text as row from idnr_base_data r where idnr = $1`, [CITIZEN]);
       expect(federalRows[0].row).not.toMatch(/MARRIED|MARRIAGE|Große Straße/);
       const nameChange = (await federal.cockpit(CITIZEN)).body.transfers.find((transfer) => transfer.eventType === 'NameChanged' && transfer.recipient.register === 'IDNR_BASISDATEN');
       expect(nameChange?.fields.sort()).toEqual(['familyName', 'givenNames', 'idnr', 'previousFamilyName']);
@@ -338,7 +336,7 @@ describe('regsync end to end: broker, database and every service as separate pro
       const codec = await EventCodec.connect(stack.schemaRegistryUrl);
       const producer = kafka.producer();
       await producer.connect();
-      const [{ version }] = await query(instanceDatabaseName('municipal', DRESDEN, namespace), 'select max(subject_version)::int as version from regsync_outbox where record_key = $1', [mover.idnr]);
+      const [{ version }] = await e2e.query('municipal', DRESDEN, 'select max(subject_version)::int as version from regsync_outbox where record_key = $1', [mover.idnr]);
       const late = await produce(producer, codec, 'ResidenceRegistered', { level: 'MUNICIPAL', instanceKey: DRESDEN, register: 'MELDEREGISTER' }, mover.idnr, {
         ...mover,
         dateOfBirth: new Date(Date.UTC(1990, 2, 14)),
@@ -508,36 +506,24 @@ describe('regsync end to end: broker, database and every service as separate pro
       ...payload,
       envelope: { eventId: randomUUID(), eventType, occurredAt: new Date(), source, subject: { kind: 'PERSON', id: subjectId }, subjectVersion, correlationId: randomUUID(), causationId: null, legalBasis: 'forged' },
     } as unknown as RegsyncEvent;
-    await producer.send({
-      topic: namespaced(topicOf(eventType).name, namespace),
-      messages: [{ key: subjectId, value: codec.encode(event), headers: { 'regsync-event-type': eventType, 'regsync-event-id': event.envelope.eventId, 'regsync-correlation-id': event.envelope.correlationId } }],
-    });
+    await e2e.send(producer, codec, event);
     return event;
   }
 
-  async function query(database: string, sql: string, parameters: unknown[] = []): Promise<Body[]> {
-    const client = new Client({ connectionString: databaseUrl(DATABASE_URL, database) });
-    await client.connect();
-    try {
-      return (await client.query(sql, parameters)).rows as Body[];
-    } finally {
-      await client.end();
-    }
-  }
 
   /** Whether the instance's inbox has recorded (applied, or found stale) every one of the events. */
   async function inboxHolds(level: 'municipal' | 'state' | 'federal', instanceKey: string, eventIds: string[]): Promise<true | undefined> {
-    const [row] = await query(instanceDatabaseName(level, instanceKey, namespace), 'select count(*)::int as held from regsync_inbox where event_id = any($1::uuid[])', [eventIds]);
+    const [row] = await e2e.query(level, instanceKey, 'select count(*)::int as held from regsync_inbox where event_id = any($1::uuid[])', [eventIds]);
     return row.held === eventIds.length ? true : undefined;
   }
 
   async function outboxEventIds(ags: string, idnr: string): Promise<string[]> {
-    const rows = await query(instanceDatabaseName('municipal', ags, namespace), 'select event_id::text as id from regsync_outbox where record_key = $1', [idnr]);
+    const rows = await e2e.query('municipal', ags, 'select event_id::text as id from regsync_outbox where record_key = $1', [idnr]);
     return rows.map((row) => row.id as string);
   }
 
   async function outboxCount(ags: string): Promise<number> {
-    const [row] = await query(instanceDatabaseName('municipal', ags, namespace), 'select (select count(*) from regsync_outbox) + (select count(*) from residents) + (select count(*) from civil_status_records) as rows');
+    const [row] = await e2e.query('municipal', ags, 'select (select count(*) from regsync_outbox) + (select count(*) from residents) + (select count(*) from civil_status_records) as rows');
     return Number(row.rows);
   }
 });

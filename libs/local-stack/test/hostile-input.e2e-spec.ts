@@ -1,16 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Kafka, Producer } from 'kafkajs';
-import { Client } from 'pg';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import type { EventType, RegsyncEvent } from '@regsync/contracts/generated/events';
-import { consumerGroupOf, deadLetterTopicOf, namespaced, topicOf } from '@regsync/contracts/topic-catalog';
-import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
+import { consumerGroupOf, deadLetterTopicOf } from '@regsync/contracts/topic-catalog';
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
 import { AgencyClient } from '../src/agency-client';
 import { DeadLetterWatch } from '../src/dead-letter-watch';
 import { type LocalStack, randomPortOffset } from '../src/local-stack';
 import { waitUntil } from '../src/wait-until';
-import { DATABASE_URL, E2eStack } from './support/e2e-stack';
+import { E2eStack } from './support/e2e-stack';
 
 
 const OSNABRUECK = '03404000';
@@ -187,7 +185,7 @@ describe('hostile input: every string field of every write endpoint', () => {
     it('stores a decomposed name composed (NFC) and accepts SQL- and HTML-looking text made of DIN 91379 characters', async () => {
       const recorded = await osnabrueck.recordBirth({ ...endpoints[0].body(), familyName: "O'Brien-Mu\u0308ller", givenNames: 'Nguye\u0302\u0303n', placeOfBirth: "<b>Osnabrück</b>'; drop table residents;--" });
       expect(recorded.status).toBe(201);
-      const [row] = await query(instanceDatabaseName('municipal', OSNABRUECK, namespace), 'select family_name, given_names, place_of_birth from civil_status_records where birth_registration_id = $1', [recorded.body.birthRegistrationId]);
+      const [row] = await e2e.query('municipal', OSNABRUECK, 'select family_name, given_names, place_of_birth from civil_status_records where birth_registration_id = $1', [recorded.body.birthRegistrationId]);
       expect(row).toEqual({ family_name: "O'Brien-Müller", given_names: 'Nguyễn', place_of_birth: "<b>Osnabrück</b>'; drop table residents;--" });
     });
   });
@@ -236,11 +234,9 @@ describe('hostile input: every string field of every write endpoint', () => {
 
   /** Register rows and outbox rows of both instances: what a refused request must not change. */
   async function writtenRows(): Promise<number> {
-    const [municipal] = await query(
-      instanceDatabaseName('municipal', OSNABRUECK, namespace),
-      'select (select count(*) from regsync_outbox) + (select count(*) from residents) + (select count(*) from civil_status_records) as rows',
+    const [municipal] = await e2e.query('municipal', OSNABRUECK, 'select (select count(*) from regsync_outbox) + (select count(*) from residents) + (select count(*) from civil_status_records) as rows',
     );
-    const [state] = await query(instanceDatabaseName('state', '03', namespace), 'select (select count(*) from regsync_outbox) + (select count(*) from parcels) as rows');
+    const [state] = await e2e.query('state', '03', 'select (select count(*) from regsync_outbox) + (select count(*) from parcels) as rows');
     return Number(municipal.rows) + Number(state.rows);
   }
 
@@ -259,22 +255,10 @@ describe('hostile input: every string field of every write endpoint', () => {
         legalBasis: '§ 17 Abs. 1 BMG',
       },
     } as unknown as RegsyncEvent;
-    await producer.send({
-      topic: namespaced(topicOf(eventType).name, namespace),
-      messages: [{ key: subjectId, value: codec.encode(event), headers: { 'regsync-event-type': eventType, 'regsync-event-id': event.envelope.eventId, 'regsync-correlation-id': event.envelope.correlationId } }],
-    });
+    await e2e.send(producer, codec, event);
     return event;
   }
 
-  async function query(database: string, sql: string, parameters: unknown[] = []): Promise<Body[]> {
-    const client = new Client({ connectionString: databaseUrl(DATABASE_URL, database) });
-    await client.connect();
-    try {
-      return (await client.query(sql, parameters)).rows as Body[];
-    } finally {
-      await client.end();
-    }
-  }
 });
 
 function addressFields(path: string): string[] {

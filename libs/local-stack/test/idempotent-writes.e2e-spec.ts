@@ -231,7 +231,7 @@ describe('idempotent agency writes, end to end: every service a process on the r
     });
 
     it('numbers its own births past the numbers the Standesamt sent', async () => {
-      const [{ last_value: last }] = await query('municipal', OSNABRUECK, 'select case when is_called then last_value else last_value - 1 end as last_value from birth_registration_sequence', []);
+      const [{ last_value: last }] = await e2e.query('municipal', OSNABRUECK, 'select case when is_called then last_value else last_value - 1 end as last_value from birth_registration_sequence', []);
       const year = new Date().getUTCFullYear();
       const numberOf = (sequence: number) => `${OSNABRUECK}-G-${year}-${String(sequence).padStart(6, '0')}`;
       const child = { familyName: 'Wolf', givenNames: 'Emil', sex: 'MALE', dateOfBirth: today, placeOfBirth: 'Osnabrück', residence: osnabrueckAddress };
@@ -269,23 +269,14 @@ describe('idempotent agency writes, end to end: every service a process on the r
     return [client, () => client.end()];
   }
 
-  async function query(level: 'municipal' | 'state' | 'federal', instanceKey: string, sql: string, parameters: unknown[]): Promise<Body[]> {
-    const [client, close] = await connect(instanceDatabaseName(level, instanceKey, namespace));
-    try {
-      return (await client.query(sql, parameters)).rows as Body[];
-    } finally {
-      await close();
-    }
-  }
-
   async function count(level: 'municipal' | 'state' | 'federal', instanceKey: string, sql: string, parameters: unknown[]): Promise<number> {
-    const [row] = await query(level, instanceKey, sql, parameters);
+    const [row] = await e2e.query(level, instanceKey, sql, parameters);
     return Number(row.count);
   }
 
   /** The event types an instance wrote for one citizen action, in outbox order. */
   async function outboxEvents(level: 'municipal' | 'state' | 'federal', instanceKey: string, correlationId: string): Promise<string[]> {
-    const rows = await query(level, instanceKey, `select event_type from regsync_outbox where headers->>'regsync-correlation-id' = $1 order by id`, [correlationId]);
+    const rows = await e2e.query(level, instanceKey, `select event_type from regsync_outbox where headers->>'regsync-correlation-id' = $1 order by id`, [correlationId]);
     return rows.map((row) => row.event_type as string);
   }
 });

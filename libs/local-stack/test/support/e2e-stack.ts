@@ -1,8 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, Producer, logLevel } from 'kafkajs';
 import { Client } from 'pg';
+import { EventCodec } from '@regsync/contracts/event-codec';
+import type { RegsyncEvent } from '@regsync/contracts/generated/events';
+import { namespaced, topicOf } from '@regsync/contracts/topic-catalog';
+import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { LocalStack, LocalStackOptions, workspaceRoot } from '../../src/local-stack';
 
@@ -37,6 +41,26 @@ export class E2eStack {
       throw new Error(`${(error as Error).message}\n${output.filter((line) => !line.includes(' LOG ')).slice(-60).join('\n')}`);
     }
     return new E2eStack(namespace, stack, distDir);
+  }
+
+  /** The rows of one query in the database of one instance of this stack. */
+  async query(level: 'municipal' | 'state' | 'federal', instanceKey: string, sql: string, parameters: unknown[] = []): Promise<Record<string, unknown>[]> {
+    const client = new Client({ connectionString: databaseUrl(DATABASE_URL, instanceDatabaseName(level, instanceKey, this.namespace)) });
+    await client.connect();
+    try {
+      return (await client.query(sql, parameters)).rows as Record<string, unknown>[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  /** Puts an event a test made (a forged or a late one) on its topic as the relay would: keyed by subject, with the regsync headers. */
+  async send(producer: Producer, codec: EventCodec, event: RegsyncEvent): Promise<void> {
+    const { eventType, eventId, correlationId, subject } = event.envelope;
+    await producer.send({
+      topic: namespaced(topicOf(eventType as Parameters<typeof topicOf>[0]).name, this.namespace),
+      messages: [{ key: subject.id, value: codec.encode(event), headers: { 'regsync-event-type': eventType, 'regsync-event-id': eventId, 'regsync-correlation-id': correlationId } }],
+    });
   }
 
   /** Stops every service, then deletes the namespace's topics and databases (and the private build). */
