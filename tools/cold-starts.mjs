@@ -6,7 +6,6 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import pg from 'pg';
 import { DEFAULT_DATABASE_URL, clusterLayout, postgresCheck, prepareKafkaRuntime, startCluster, stopBroker } from './infra/infra.mjs';
 
 const require = createRequire(import.meta.url);
@@ -19,6 +18,7 @@ await postgresCheck(databaseUrl);
 prepareKafkaRuntime();
 if (spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' }).status !== 0) process.exit(1);
 const { LocalStack } = require('../dist/libs/local-stack/src/local-stack.js');
+const { dropNamespaceDatabases } = require('../dist/libs/persistence/src/ensure-database.js');
 
 function dropPageCache() {
   spawnSync('sync');
@@ -27,17 +27,6 @@ function dropPageCache() {
     return true;
   } catch {
     return false;
-  }
-}
-
-async function dropNamespaceDatabases(namespace) {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query('select datname from pg_database where datname like $1', [`regsync_${namespace}_%`]);
-    for (const { datname } of rows) await client.query(`drop database if exists "${datname}" with (force)`);
-  } finally {
-    await client.end();
   }
 }
 
@@ -65,7 +54,7 @@ for (let run = 1; run <= runs; run++) {
   results.push(result);
   await stack.stop();
   await Promise.all(layout.brokers.map((broker) => stopBroker(broker)));
-  await dropNamespaceDatabases(namespace);
+  await dropNamespaceDatabases(databaseUrl, namespace);
 }
 rmSync(layout.root, { recursive: true, force: true });
 

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { databaseUrl } from './database-url';
+import { databaseUrl, namespaceDatabasePrefix } from './database-url';
 
 const DUPLICATE_DATABASE = '42P04';
 const UNIQUE_VIOLATION = '23505';
@@ -29,4 +29,19 @@ export async function dropDatabase(serverUrl: string, databaseName: string): Pro
   } finally {
     await client.end();
   }
+}
+
+/** Drops every instance database of `namespace` (a test run's or a cold start's); returns how many. */
+export async function dropNamespaceDatabases(serverUrl: string, namespace: string): Promise<number> {
+  const client = new Client({ connectionString: databaseUrl(serverUrl, 'postgres') });
+  await client.connect();
+  let names: string[];
+  try {
+    const { rows } = await client.query<{ datname: string }>('select datname from pg_database where starts_with(datname, $1)', [namespaceDatabasePrefix(namespace)]);
+    names = rows.map((row) => row.datname);
+  } finally {
+    await client.end();
+  }
+  for (const name of names) await dropDatabase(serverUrl, name);
+  return names.length;
 }

@@ -7,7 +7,7 @@ import { EventCodec } from '@regsync/contracts/event-codec';
 import type { RegsyncEvent } from '@regsync/contracts/generated/events';
 import { namespaced, topicOf } from '@regsync/contracts/topic-catalog';
 import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
-import { dropDatabase } from '@regsync/persistence/ensure-database';
+import { dropNamespaceDatabases } from '@regsync/persistence/ensure-database';
 import { LocalStack, LocalStackOptions, workspaceRoot } from '../../src/local-stack';
 
 export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
@@ -71,11 +71,7 @@ export class E2eStack {
     const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${this.namespace}.`));
     if (topics.length > 0) await admin.deleteTopics({ topics });
     await admin.disconnect();
-    const server = new Client({ connectionString: DATABASE_URL });
-    await server.connect();
-    const { rows } = await server.query<{ datname: string }>(`select datname from pg_database where datname like $1`, [`regsync_${this.namespace}_%`]);
-    await server.end();
-    for (const { datname } of rows) await dropDatabase(DATABASE_URL, datname);
+    await dropNamespaceDatabases(DATABASE_URL, this.namespace);
     if (this.distDir !== 'dist') rmSync(join(workspaceRoot(), this.distDir), { recursive: true, force: true });
   }
 }
