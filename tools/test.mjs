@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: type check, lint, build once (end-to-end tests run the services from dist/), make sure the headless
-// browser of the dashboard test is there, start Kafka if it is not running, run every Jest project, stop what it started.
+// browser of the dashboard test and promtool are there, start Kafka if it is not running, run every Jest project, stop what it started.
 import { spawnSync } from 'node:child_process';
-import { ensureChromium } from './ensure-chromium.mjs';
+import { ensureDebianTools } from './ensure-debian-tools.mjs';
 import { kafkaDown, kafkaUp, postgresCheck } from './infra/infra.mjs';
 
 function run(command, args, env = process.env) {
@@ -24,7 +24,7 @@ for (const [name, command, args] of steps) {
   }
 }
 
-ensureChromium();
+ensureDebianTools();
 await postgresCheck();
 const kafka = await kafkaUp(1);
 let status = 1;

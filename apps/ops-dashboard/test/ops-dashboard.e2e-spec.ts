@@ -95,7 +95,7 @@ describe('ops dashboard in Chromium while the demo runs', () => {
   }
 
   beforeAll(async () => {
-    runOrFail('node', ['tools/ensure-chromium.mjs']);
+    runOrFail('node', ['tools/ensure-debian-tools.mjs']);
     if (distDir !== 'dist') {
       runOrFail('npm', ['run', '--silent', 'contracts:generate']);
       runOrFail('node', ['tools/build.mjs', '--out-dir', distDir]);
