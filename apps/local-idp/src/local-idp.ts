@@ -102,7 +102,8 @@ function samePassword(given: string, expected: string): boolean {
 }
 
 function sendPage(response: ServerResponse, status: number, html: string): void {
-  response.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'" }).end(html);
+  // no form-action: browsers apply it to the redirects after the post too, and the last one goes to the client
+  response.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'" }).end(html);
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {

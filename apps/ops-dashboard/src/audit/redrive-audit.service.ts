@@ -30,8 +30,9 @@ export class RedriveAudit {
       eventType: deadLetter.eventType,
       correlationId: deadLetter.correlationId,
     };
-    await this.records.insert({ ...entry, redrivenAt: new Date(entry.redrivenAt) });
+    // the log line first: should the insert fail, the re-drive is still on record with its person
     this.logger.log(JSON.stringify({ audit: 'dead-letter-redriven', ...entry }));
+    await this.records.insert({ ...entry, redrivenAt: new Date(entry.redrivenAt) });
     return entry;
   }
 
