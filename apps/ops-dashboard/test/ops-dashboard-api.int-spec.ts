@@ -202,6 +202,15 @@ describe('ops dashboard API against the real broker, registry and databases', ()
     await expect(logInThroughIdp(urlOf(dashboard), 'guest', users.guest.password)).rejects.toThrow(/HTTP 403 .*none of the roles viewer, data-viewer, operator/s);
   });
 
+  it('documents the 401 of every API operation and the 403 of the re-drive in its OpenAPI document, with the HttpError body', async () => {
+    const { body: document } = await request(dashboard.getHttpServer()).get('/openapi.json').expect(200);
+    const httpError = { content: { 'application/json': { schema: { $ref: '#/components/schemas/HttpError' } } } };
+    for (const [path, operations] of Object.entries(document.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>)) {
+      for (const [method, operation] of Object.entries(operations)) if (path.startsWith('/api/')) expect([method, path, operation.responses['401']]).toEqual([method, path, expect.objectContaining(httpError)]);
+    }
+    expect(document.paths['/api/dead-letters/redrive'].post.responses['403']).toMatchObject({ description: 'the person lacks the operator role', ...httpError });
+  });
+
   it('names the logged-in person and roles from the ID token', async () => {
     await api('/api/session', 'viewer').expect(200, { subject: 'viewer', name: 'Vera Viewer', roles: ['viewer'], maySeePersonalData: false, mayRedrive: false });
     await api('/api/session', 'lead').expect(200, { subject: 'lead', name: 'Lena Lead', roles: ['viewer', 'data-viewer', 'operator'], maySeePersonalData: true, mayRedrive: true });

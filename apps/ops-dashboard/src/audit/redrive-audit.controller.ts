@@ -1,12 +1,11 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
-import { ApiForbiddenResponse, ApiOkResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { DashboardSessionGuard } from '../auth/dashboard-session.guard';
 import { RedriveAudit, RedriveAuditEntry } from './redrive-audit.service';
 
 @Controller('api/audit/redrives')
 @UseGuards(DashboardSessionGuard)
 @ApiUnauthorizedResponse({ description: 'no dashboard session: log in at /auth/login' })
-@ApiForbiddenResponse({ description: 'none of the roles viewer, data-viewer, operator' })
 export class RedriveAuditController {
   constructor(private readonly audit: RedriveAudit) {}
 

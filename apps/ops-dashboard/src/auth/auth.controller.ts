@@ -1,5 +1,5 @@
 import { Controller, Get, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiForbiddenResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentUser, DashboardSessionGuard } from './dashboard-session.guard';
 import { DashboardSessions } from './dashboard-sessions';
@@ -46,7 +46,6 @@ export class AuthController {
   @UseGuards(DashboardSessionGuard)
   @ApiOkResponse({ description: 'the logged-in person (subject and name from the ID token), their roles and what they may do' })
   @ApiUnauthorizedResponse({ description: 'no dashboard session: log in at /auth/login' })
-  @ApiForbiddenResponse({ description: 'none of the roles viewer, data-viewer, operator' })
   session(@CurrentUser() user: DashboardUser): SessionView {
     return { ...user, maySeePersonalData: maySeePersonalData(user), mayRedrive: user.roles.includes('operator') };
   }

@@ -1,5 +1,5 @@
 import { BadRequestException, Controller, Get, Param, UseGuards } from '@nestjs/common';
-import { ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { CurrentUser, DashboardSessionGuard } from '../auth/dashboard-session.guard';
 import { DashboardUser, maySeePersonalData } from '../auth/dashboard-user';
 import { tracedEventWithoutPersonalData } from '../auth/personal-data';
@@ -22,7 +22,6 @@ export interface CorrelationTrace {
 @Controller('api/correlation')
 @UseGuards(DashboardSessionGuard)
 @ApiUnauthorizedResponse({ description: 'no dashboard session: log in at /auth/login' })
-@ApiForbiddenResponse({ description: 'none of the roles viewer, data-viewer, operator' })
 export class CorrelationController {
   constructor(
     private readonly tail: TopicTailService,

@@ -24,7 +24,6 @@ export function deadLetterViewFor(user: DashboardUser, { record: _record, ...vie
 @Controller('api/dead-letters')
 @UseGuards(DashboardSessionGuard)
 @ApiUnauthorizedResponse({ description: 'no dashboard session: log in at /auth/login' })
-@ApiForbiddenResponse({ description: 'none of the roles viewer, data-viewer, operator (re-drive: not operator)' })
 export class DeadLettersController {
   constructor(
     private readonly tail: TopicTailService,
@@ -54,6 +53,7 @@ export class DeadLettersController {
       example: { topic: 'regsync.municipal-register.03404000.dlq', partition: 0, offset: '17' },
     },
   })
+  @ApiForbiddenResponse({ description: 'the person lacks the operator role' })
   @ApiNotFoundResponse({ description: 'no such dead letter' })
   @ApiOkResponse({ description: 're-driven: the record is back on its source topic' })
   @ApiConflictResponse({ description: 'the dead letter was already re-driven' })

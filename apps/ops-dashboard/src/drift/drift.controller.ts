@@ -1,5 +1,5 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
-import { ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { CurrentUser, DashboardSessionGuard } from '../auth/dashboard-session.guard';
 import { DashboardUser, maySeePersonalData } from '../auth/dashboard-user';
 import { driftWithoutPersonalData } from '../auth/personal-data';
@@ -8,7 +8,6 @@ import { DriftService, DriftView } from './drift.service';
 @Controller('api/drift')
 @UseGuards(DashboardSessionGuard)
 @ApiUnauthorizedResponse({ description: 'no dashboard session: log in at /auth/login' })
-@ApiForbiddenResponse({ description: 'none of the roles viewer, data-viewer, operator' })
 export class DriftController {
   constructor(private readonly driftService: DriftService) {}
 

@@ -1,12 +1,11 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
-import { ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { DashboardSessionGuard } from '../auth/dashboard-session.guard';
 import { InstanceHealth, InstanceHealthService } from './instance-health.service';
 
 @Controller('api/instances')
 @UseGuards(DashboardSessionGuard)
 @ApiUnauthorizedResponse({ description: 'no dashboard session: log in at /auth/login' })
-@ApiForbiddenResponse({ description: 'none of the roles viewer, data-viewer, operator' })
 export class InstancesController {
   constructor(private readonly health: InstanceHealthService) {}
 
