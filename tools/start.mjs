@@ -47,6 +47,8 @@ process.on('SIGTERM', () => stop(0));
 try {
   await stack.start();
   console.log('start: all services healthy');
+  console.log(`start: ops dashboard ${stack.dashboardUrl}: log in (local IdP ${stack.idpUrl}, passwords new at each start) as`);
+  for (const user of stack.dashboardUsers) console.log(`start:   ${user.username.padEnd(8)} ${user.password}  ${user.roles.join(', ')}`);
   if (!noDemo) {
     const { playDemo } = require('../dist/libs/local-stack/src/demo-scenario.js');
     await playDemo(stack, (line) => console.log(line));

@@ -2,7 +2,15 @@ import { DynamicModule, Inject, Module, OnModuleInit } from '@nestjs/common';
 import { ObservabilityModule } from '@regsync/observability/observability.module';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import { HealthChecks } from '@regsync/service-runtime/health-checks';
-import { HealthController } from '@regsync/service-runtime/health.controller';
+import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
+import { instanceDatabaseName } from '@regsync/persistence/database-url';
+import { RedriveAuditController } from './audit/redrive-audit.controller';
+import { RedriveAuditRecord, RedriveAuditTable1765000000000 } from './audit/redrive-audit.entity';
+import { RedriveAudit } from './audit/redrive-audit.service';
+import { AuthController } from './auth/auth.controller';
+import { DashboardSessionGuard } from './auth/dashboard-session.guard';
+import { DashboardSessions } from './auth/dashboard-sessions';
+import { OidcLogin } from './auth/oidc-login';
 import { OpsDashboardConfig } from './config';
 import { CorrelationController } from './correlation/correlation.controller';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
@@ -33,10 +41,24 @@ export class OpsDashboardModule implements OnModuleInit {
     const connection = new KafkaConnection(config.KAFKA_BROKERS, config.NAMESPACE);
     return {
       module: OpsDashboardModule,
-      imports: [ObservabilityModule.forRoot({ metrics })],
-      controllers: [HealthController, DashboardPageController, InstancesController, LagController, ThroughputController, DeadLettersController, DriftController, CorrelationController],
+      imports: [
+        ObservabilityModule.forRoot({ metrics }),
+        // the audit of re-drives (who, when, what); its health check joins /health
+        ServiceDatabaseModule.forRoot({
+          service: 'ops-dashboard',
+          instanceKey: 'ops',
+          serverUrl: config.DATABASE_URL,
+          databaseName: instanceDatabaseName('ops_dashboard', undefined, config.NAMESPACE),
+          entities: [RedriveAuditRecord],
+          migrations: [RedriveAuditTable1765000000000],
+        }),
+      ],
+      controllers: [AuthController, DashboardPageController, InstancesController, LagController, ThroughputController, DeadLettersController, DriftController, CorrelationController, RedriveAuditController],
       providers: [
-        { provide: HealthChecks, useValue: new HealthChecks('ops-dashboard', 'ops') },
+        { provide: OidcLogin, useValue: new OidcLogin(config) },
+        { provide: DashboardSessions, useValue: new DashboardSessions(config.SESSION_MINUTES * 60_000, new URL(config.OIDC_REDIRECT_URL).protocol === 'https:') },
+        DashboardSessionGuard,
+        RedriveAudit,
         { provide: WATCHED_INSTANCES, useValue: loadDashboardTopology(config.TOPOLOGY, config.TOPOLOGY_PORT_OFFSET, config.NAMESPACE) },
         { provide: KafkaConnection, useValue: connection },
         { provide: TopicTailService, useFactory: () => new TopicTailService(connection, config.SCHEMA_REGISTRY_URL, config.CORRELATION_INDEX_LIMIT, metrics) },

@@ -1,7 +1,7 @@
-import { INestApplication, Module } from '@nestjs/common';
+import { INestApplication, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { AddressInfo, createServer } from 'node:net';
 import { Admin, Kafka, KafkaMessage, logLevel } from 'kafkajs';
 import request from 'supertest';
 import { EventCodec } from '@regsync/contracts/event-codec';
@@ -17,8 +17,11 @@ import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
 import { startSchemaRegistry } from '../../schema-registry/src/start-schema-registry';
+import { loadLocalIdpConfig } from '../../local-idp/src/config';
+import { LocalIdp, startLocalIdp } from '../../local-idp/src/local-idp';
 import { loadOpsDashboardConfig } from '../src/config';
-import { OpsDashboardModule } from '../src/ops-dashboard.module';
+import { startOpsDashboard } from '../src/start-ops-dashboard';
+import { logInThroughIdp } from './support/log-in-through-idp';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
@@ -27,6 +30,15 @@ const personTopic = namespaced(EVENT_TOPICS.person.name, namespace);
 const municipalGroup = consumerGroupOf('municipal-register', '03404000', namespace);
 const dlqTopic = deadLetterTopicOf(municipalGroup);
 const apiKey = 'local-ops-test-key';
+const password = () => randomBytes(12).toString('base64url');
+/** The people of this test, each with the roles the provider puts in the ID token. */
+const users = {
+  viewer: { username: 'viewer', password: password(), name: 'Vera Viewer', roles: ['viewer'] },
+  dpo: { username: 'dpo', password: password(), name: 'Dana Datenschutz', roles: ['viewer', 'data-viewer'] },
+  operator: { username: 'operator', password: password(), name: 'Otto Operator', roles: ['viewer', 'operator'] },
+  lead: { username: 'lead', password: password(), name: 'Lena Lead', roles: ['viewer', 'data-viewer', 'operator'] },
+  guest: { username: 'guest', password: password(), name: 'Gustav Gast', roles: ['offline_access'] },
+};
 
 // testTimeout of jest.preset.cjs is not applied when Jest runs all projects from the root config
 jest.setTimeout(90_000);
@@ -43,6 +55,15 @@ async function startInstance(app: string, instanceKey: string, metrics: RegsyncM
   const instance = await NestFactory.create(InstanceModule, { logger: false });
   await instance.listen(0, '127.0.0.1');
   return instance;
+}
+
+/** A port nobody listens on now, for the dashboard whose callback URL the provider must know before it starts. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 function urlOf(app: INestApplication): string {
@@ -70,7 +91,10 @@ describe('ops dashboard API against the real broker, registry and databases', ()
   let municipal: INestApplication;
   let state: INestApplication;
   let dashboard: INestApplication;
+  let idp: LocalIdp;
   let deadLetterOffset: string;
+  /** The Cookie header of each person's dashboard session, logged in through the provider's form. */
+  const sessions: Record<keyof typeof users, string> = { viewer: '', dpo: '', operator: '', lead: '', guest: '' };
 
   beforeAll(async () => {
     registry = await startSchemaRegistry({ HOST: '127.0.0.1', PORT: 0, DATABASE_URL: serverUrl, NAMESPACE: namespace });
@@ -123,23 +147,74 @@ describe('ops dashboard API against the real broker, registry and databases', ()
         { app: 'federal-register', instanceKey: 'DE', name: 'Bund', baseUrl: 'http://127.0.0.1:9', apiKey },
       ],
     });
-    const config = loadOpsDashboardConfig({ KAFKA_BROKERS: brokers, SCHEMA_REGISTRY_URL: urlOf(registry), NAMESPACE: namespace, TOPOLOGY: topology });
-    dashboard = await NestFactory.create(OpsDashboardModule.forRoot(config), { logger: false });
-    await dashboard.listen(0, '127.0.0.1');
+    const dashboardUrl = `http://127.0.0.1:${await freePort()}`;
+    const client = { clientId: 'regsync-ops-dashboard', clientSecret: randomBytes(32).toString('base64url'), redirectUris: [`${dashboardUrl}/auth/callback`], postLogoutRedirectUris: [`${dashboardUrl}/`] };
+    idp = await startLocalIdp(loadLocalIdpConfig({ PORT: '0', LOCAL_IDP_USERS: JSON.stringify(Object.values(users)), LOCAL_IDP_CLIENTS: JSON.stringify([client]) }));
+    Logger.overrideLogger(['error']);
+    const config = loadOpsDashboardConfig({
+      KAFKA_BROKERS: brokers,
+      DATABASE_URL: serverUrl,
+      SCHEMA_REGISTRY_URL: urlOf(registry),
+      NAMESPACE: namespace,
+      TOPOLOGY: topology,
+      PORT: new URL(dashboardUrl).port,
+      OIDC_ISSUER_URL: idp.issuer,
+      OIDC_CLIENT_ID: client.clientId,
+      OIDC_CLIENT_SECRET: client.clientSecret,
+      OIDC_REDIRECT_URL: client.redirectUris[0],
+    });
+    dashboard = await startOpsDashboard(config);
+    for (const who of ['viewer', 'dpo', 'operator', 'lead'] as const) sessions[who] = await logInThroughIdp(dashboardUrl, users[who].username, users[who].password);
   });
 
   afterAll(async () => {
     await dashboard?.close();
-    await Promise.all([municipal?.close(), state?.close(), registry?.close()]);
+    await Promise.all([municipal?.close(), state?.close(), registry?.close(), idp?.close()]);
     await admin?.deleteGroups([municipalGroup]).catch(() => undefined);
     await admin?.deleteTopics({ topics: [personTopic, namespaced(EVENT_TOPICS.parcel.name, namespace), namespaced('regsync.outbox-progress', namespace), dlqTopic] }).catch(() => undefined);
     await admin?.disconnect();
     await Promise.all(
-      [instanceDatabaseName('municipal', '03404000', namespace), instanceDatabaseName('state', '03', namespace), instanceDatabaseName('schema_registry', undefined, namespace)].map((name) => dropDatabase(serverUrl, name)),
+      [instanceDatabaseName('municipal', '03404000', namespace), instanceDatabaseName('state', '03', namespace), instanceDatabaseName('schema_registry', undefined, namespace), instanceDatabaseName('ops_dashboard', undefined, namespace)].map((name) => dropDatabase(serverUrl, name)),
     );
   });
 
-  const api = (path: string) => request(dashboard.getHttpServer()).get(path);
+  // the dashboard as the lead (every role) sees it
+  const api = (path: string, as: keyof typeof users = 'lead') => request(dashboard.getHttpServer()).get(path).set('cookie', sessions[as]);
+  const redrive = (body: object, as: keyof typeof users) => request(dashboard.getHttpServer()).post('/api/dead-letters/redrive').set('cookie', sessions[as]).send(body);
+
+  it.each(['/api/instances', '/api/lag', '/api/throughput', '/api/outbox', '/api/dead-letters', '/api/drift', '/api/correlation', '/api/audit/redrives', '/api/session'])('answers %s without a session with 401 and the HttpError body', async (path) => {
+    const response = await request(dashboard.getHttpServer()).get(path).expect(401);
+    expect(response.body).toEqual({ error: expect.stringMatching(/^login required/) });
+  });
+
+  it('sends an anonymous visitor of the page to the login, and the login to the provider with PKCE', async () => {
+    await request(dashboard.getHttpServer()).get('/').expect(303).expect('location', 'auth/login');
+    const login = await request(dashboard.getHttpServer()).get('/auth/login').expect(303);
+    const authorization = new URL(login.headers.location);
+    expect(`${authorization.origin}`).toBe(idp.issuer);
+    expect(Object.fromEntries(authorization.searchParams)).toMatchObject({ response_type: 'code', client_id: 'regsync-ops-dashboard', code_challenge_method: 'S256', scope: 'openid profile roles' });
+    expect(login.headers['set-cookie'][0]).toMatch(/HttpOnly/);
+    expect(login.headers['set-cookie'][0]).toMatch(/SameSite=Lax/);
+  });
+
+  it('refuses a wrong password at the provider, and a person without a dashboard role at the callback with 403', async () => {
+    await expect(logInThroughIdp(urlOf(dashboard), 'viewer', 'not-the-password')).rejects.toThrow(/HTTP 401 .*Unknown user or wrong password/s);
+    await expect(logInThroughIdp(urlOf(dashboard), 'guest', users.guest.password)).rejects.toThrow(/HTTP 403 .*none of the roles viewer, data-viewer, operator/s);
+  });
+
+  it('documents the 401 of every API operation and the 403 of the re-drive in its OpenAPI document, with the HttpError body', async () => {
+    const { body: document } = await request(dashboard.getHttpServer()).get('/openapi.json').expect(200);
+    const httpError = { content: { 'application/json': { schema: { $ref: '#/components/schemas/HttpError' } } } };
+    for (const [path, operations] of Object.entries(document.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>)) {
+      for (const [method, operation] of Object.entries(operations)) if (path.startsWith('/api/')) expect([method, path, operation.responses['401']]).toEqual([method, path, expect.objectContaining(httpError)]);
+    }
+    expect(document.paths['/api/dead-letters/redrive'].post.responses['403']).toMatchObject({ description: 'the person lacks the operator role', ...httpError });
+  });
+
+  it('names the logged-in person and roles from the ID token', async () => {
+    await api('/api/session', 'viewer').expect(200, { subject: 'viewer', name: 'Vera Viewer', roles: ['viewer'], maySeePersonalData: false, mayRedrive: false });
+    await api('/api/session', 'lead').expect(200, { subject: 'lead', name: 'Lena Lead', roles: ['viewer', 'data-viewer', 'operator'], maySeePersonalData: true, mayRedrive: true });
+  });
 
   it('serves the dashboard page', async () => {
     const response = await api('/').expect(200);
@@ -181,13 +256,47 @@ describe('ops dashboard API against the real broker, registry and databases', ()
   it('re-drives a dead letter to its source topic once, with its original bytes', async () => {
     const before = await admin.fetchTopicOffsets(personTopic);
     const body = { topic: dlqTopic, partition: 0, offset: deadLetterOffset };
-    await request(dashboard.getHttpServer()).post('/api/dead-letters/redrive').send(body).expect(200, { redriven: `${dlqTopic}/0/${deadLetterOffset}`, to: personTopic });
-    await request(dashboard.getHttpServer()).post('/api/dead-letters/redrive').send(body).expect(409);
+    const refused = await redrive(body, 'dpo').expect(403);
+    expect(refused.body).toEqual({ error: 'role operator required; Dana Datenschutz has viewer, data-viewer' });
+    const logged = jest.spyOn(Logger.prototype, 'log');
+    await redrive(body, 'operator').expect(200, { redriven: `${dlqTopic}/0/${deadLetterOffset}`, to: personTopic });
+    await redrive(body, 'operator').expect(409);
     const after = await admin.fetchTopicOffsets(personTopic);
     const added = after.reduce((sum, partition) => sum + Number(partition.high), 0) - before.reduce((sum, partition) => sum + Number(partition.high), 0);
     expect(added).toBe(1);
     const list = await api('/api/dead-letters').expect(200);
     expect(list.body.find((deadLetter: { offset: string }) => deadLetter.offset === deadLetterOffset).redriven).toBe(true);
+
+    // who did it, when and what: a structured log line and a persisted record every role can read
+    const auditLines = logged.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('"audit":"dead-letter-redriven"'));
+    logged.mockRestore();
+    expect(auditLines.map((line) => JSON.parse(line))).toEqual([expect.objectContaining({ userSubject: 'operator', userName: 'Otto Operator', deadLetter: `${dlqTopic}/0/${deadLetterOffset}`, eventType: 'MovedOut', correlationId })]);
+    const audit = await api('/api/audit/redrives', 'viewer').expect(200);
+    expect(audit.body).toEqual([
+      { redrivenAt: expect.any(String), userSubject: 'operator', userName: 'Otto Operator', deadLetter: `${dlqTopic}/0/${deadLetterOffset}`, sourceTopic: personTopic, reasonCode: 'not-authoritative', eventType: 'MovedOut', correlationId },
+    ]);
+    expect(Date.now() - Date.parse(audit.body[0].redrivenAt)).toBeLessThan(10 * 60_000);
+  });
+
+  it('shows a viewer dead letters, the trace and drift without the IdNr or any decoded field, and a data-viewer with them', async () => {
+    for (const path of ['/api/dead-letters', `/api/correlation/${correlationId}`, '/api/drift']) {
+      const forViewer = await api(path, 'viewer').expect(200);
+      expect([path, JSON.stringify(forViewer.body)]).not.toEqual([path, expect.stringMatching(/36574261809|12345678995|14612000/)]);
+      const forDpo = await api(path, 'dpo').expect(200);
+      expect([path, JSON.stringify(forDpo.body)]).toEqual([path, expect.stringMatching(/36574261809|12345678995/)]);
+    }
+    const deadLetters = await api('/api/dead-letters', 'viewer').expect(200);
+    expect(deadLetters.body.find((deadLetter: { offset: string }) => deadLetter.offset === deadLetterOffset)).toMatchObject({ key: '36•••••••09', reasonCode: 'not-authoritative', eventType: 'MovedOut', personalDataWithheld: true });
+    const drift = await api('/api/drift', 'viewer').expect(200);
+    expect(drift.body.reports[0]).toMatchObject({ different: ['12•••••••95'], driftedSubjects: 1 });
+  });
+
+  it('ends the session at logout and sends the browser to the provider to end its own', async () => {
+    const lead = await logInThroughIdp(urlOf(dashboard), 'lead', users.lead.password);
+    await request(dashboard.getHttpServer()).get('/api/session').set('cookie', lead).expect(200);
+    const logout = await request(dashboard.getHttpServer()).post('/auth/logout').set('cookie', lead).expect(303);
+    expect(logout.headers.location).toMatch(new RegExp(`^${idp.issuer}/session/end\\?.*id_token_hint=`));
+    await request(dashboard.getHttpServer()).get('/api/session').set('cookie', lead).expect(401);
   });
 
   it('traces a correlation id through its events in time order, with the re-driven copy', async () => {
@@ -208,7 +317,7 @@ describe('ops dashboard API against the real broker, registry and databases', ()
   });
 
   it('exports drift, pending dead letters and instance readiness on its own /metrics for the alerts', async () => {
-    const response = await api('/metrics').expect(200);
+    const response = await request(dashboard.getHttpServer()).get('/metrics').expect(200);
     expect(response.text).toMatch(/regsync_register_drift_subjects\{dataset="person.residence",replica="state-register 03",[^}]*\} 1/);
     expect(response.text).toMatch(new RegExp(`regsync_dead_letters_pending\\{topic="${dlqTopic.replace(/\./g, '\\.')}",[^}]*\\} 1`));
     expect(response.text).toMatch(/regsync_instance_up\{app="federal-register",instance_key="DE",[^}]*\} 0/);

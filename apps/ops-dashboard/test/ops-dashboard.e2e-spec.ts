@@ -143,7 +143,15 @@ describe('ops dashboard in Chromium while the demo runs', () => {
 
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-dev-shm-usage'] });
     page = await browser.newPage({ viewport: { width: 1600, height: 1200 } });
+    // the dashboard sends the browser to the local IdP's login form; the lead may see personal data and re-drive
     await page.goto(stack.dashboardUrl);
+    await page.waitForSelector('form#login', { timeout: 30_000 });
+    expect(new URL(page.url()).origin).toBe(stack.idpUrl);
+    const lead = stack.dashboardUsers.find((user) => user.username === 'lead')!;
+    await page.fill('#username', lead.username);
+    await page.fill('#password', lead.password);
+    await Promise.all([page.waitForURL(`${stack.dashboardUrl}/`, { timeout: 30_000 }), page.click('form#login button[type=submit]')]);
+    await expect(page.locator('#user').textContent({ timeout: 20_000 })).resolves.toBe(lead.name);
   });
 
   afterAll(async () => {
@@ -154,7 +162,7 @@ describe('ops dashboard in Chromium while the demo runs', () => {
     const topics = (await admin.listTopics().catch(() => [] as string[])).filter((topic) => topic.startsWith(`${namespace}.`));
     if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
     await admin.disconnect();
-    const databases = [instanceDatabaseName('schema_registry', undefined, namespace), ...(stack?.topology.instances ?? []).map((instance) => instanceDatabaseName(instance.app.replace('-register', ''), instance.instanceKey, namespace))];
+    const databases = [instanceDatabaseName('schema_registry', undefined, namespace), instanceDatabaseName('ops_dashboard', undefined, namespace), ...(stack?.topology.instances ?? []).map((instance) => instanceDatabaseName(instance.app.replace('-register', ''), instance.instanceKey, namespace))];
     await Promise.all(databases.map((name) => dropDatabase(databaseUrl, name).catch(() => undefined)));
     if (distDir !== 'dist') rmSync(join(root, distDir), { recursive: true, force: true });
   });
@@ -203,6 +211,9 @@ describe('ops dashboard in Chromium while the demo runs', () => {
     await page.waitForSelector(`#dead-letters tr[data-dead-letter="${id}"][data-redriven="true"]`, { timeout: 20_000 });
     const after = (await admin.fetchTopicOffsets(personTopic)).reduce((sum, partition) => sum + Number(partition.high), 0);
     expect(after).toBe(before + 1);
+    // the re-drive is on record with the person who did it
+    await page.waitForSelector(`#audit tr[data-audit="${id}"][data-user-subject="lead"]`, { timeout: 20_000 });
+    await expect(page.locator(`#audit tr[data-audit="${id}"]`).textContent()).resolves.toContain('Lena Lead');
   });
 
   it('traces a citizen action of the demo through every register that sent an event, in time order', async () => {
@@ -229,7 +240,8 @@ describe('ops dashboard in Chromium while the demo runs', () => {
     await page.screenshot({ path: screenshotPath, fullPage: true });
   });
 
-  const driftView = async (): Promise<DriftView> => (await fetch(`${stack.dashboardUrl}/api/drift`)).json() as Promise<DriftView>;
+  // the API with the browser's session cookie
+  const driftView = async (): Promise<DriftView> => (await page.request.get(`${stack.dashboardUrl}/api/drift`)).json() as Promise<DriftView>;
   const driftRow = (dataset: string, replica: string) => page.locator(`#drift tr[data-dataset="${dataset}"][data-replica="${replica}"]`);
 
   it('compares every replica of the demo data with its authoritative register and finds them in sync', async () => {

@@ -50,6 +50,25 @@ interface ManagedProcess {
 
 const RECENT_LINES = 15;
 
+/** The local OIDC provider (apps/local-idp) the ops dashboard logs people in with; shifted by the port offset. */
+export const LOCAL_IDP_PORT = 3090;
+
+/** A person who may log in to the dashboard of a local stack; the password is new for each stack. */
+export interface LocalDashboardUser {
+  username: string;
+  password: string;
+  name: string;
+  roles: string[];
+}
+
+/** viewer: no personal data; dpo (data-protection officer): decoded personal data; operator: re-drives; lead: all three. */
+const LOCAL_DASHBOARD_USERS: Omit<LocalDashboardUser, 'password'>[] = [
+  { username: 'viewer', name: 'Vera Viewer', roles: ['viewer'] },
+  { username: 'dpo', name: 'Dana Datenschutz', roles: ['viewer', 'data-viewer'] },
+  { username: 'operator', name: 'Otto Operator', roles: ['viewer', 'operator'] },
+  { username: 'lead', name: 'Lena Lead', roles: ['viewer', 'data-viewer', 'operator'] },
+];
+
 /** The agency name under which the federal cockpit reads the other instances' transfer logs. */
 export const COCKPIT_AGENCY = 'regsync-cockpit';
 
@@ -88,7 +107,7 @@ export function randomPortOffset(base: number, slots: number, step = 10): number
 }
 
 function portsOf(topology: Topology, offset: number): number[] {
-  return [topology.schemaRegistry.port, topology.opsDashboard.port, ...topology.instances.map((instance) => instance.port)].map((port) => port + offset);
+  return [topology.schemaRegistry.port, topology.opsDashboard.port, LOCAL_IDP_PORT, ...topology.instances.map((instance) => instance.port)].map((port) => port + offset);
 }
 
 /**
@@ -100,6 +119,8 @@ export class LocalStack {
   readonly schemaRegistryUrl: string;
   /** The read-only key (agency COCKPIT_AGENCY) every non-federal instance accepts, new for each stack. */
   readonly cockpitKey = `cockpit-${randomBytes(12).toString('hex')}`;
+  /** Who may log in to this stack's dashboard (through the local IdP), with passwords made for this stack. */
+  readonly dashboardUsers: LocalDashboardUser[] = LOCAL_DASHBOARD_USERS.map((user) => ({ ...user, password: randomBytes(12).toString('base64url') }));
   private readonly processes: ManagedProcess[] = [];
 
   constructor(private readonly options: LocalStackOptions) {
@@ -147,10 +168,26 @@ export class LocalStack {
     }
     // ops dashboard (issue #7): watches every instance of the topology file, with the same port offset
     if (options.instances) return;
+    // people log in to the dashboard through the local IdP, with a client secret made for this stack
+    const dashboardClient = { clientId: 'regsync-ops-dashboard', clientSecret: randomBytes(32).toString('base64url'), redirectUris: [`${this.dashboardUrl}/auth/callback`], postLogoutRedirectUris: [`${this.dashboardUrl}/`] };
+    this.processes.push({
+      name: 'local-idp',
+      script: 'apps/local-idp/src/main.js',
+      env: { PORT: String(LOCAL_IDP_PORT + offset), LOCAL_IDP_USERS: JSON.stringify(this.dashboardUsers), LOCAL_IDP_CLIENTS: JSON.stringify([dashboardClient]) },
+      healthUrl: `${this.idpUrl}/.well-known/openid-configuration`,
+    });
     this.processes.push({
       name: 'ops-dashboard',
       script: 'apps/ops-dashboard/src/main.js',
-      env: { ...shared, PORT: String(this.topology.opsDashboard.port + offset), TOPOLOGY_PORT_OFFSET: String(offset) },
+      env: {
+        ...shared,
+        PORT: String(this.topology.opsDashboard.port + offset),
+        TOPOLOGY_PORT_OFFSET: String(offset),
+        OIDC_ISSUER_URL: this.idpUrl,
+        OIDC_CLIENT_ID: dashboardClient.clientId,
+        OIDC_CLIENT_SECRET: dashboardClient.clientSecret,
+        OIDC_REDIRECT_URL: dashboardClient.redirectUris[0],
+      },
       healthUrl: `${this.dashboardUrl}/health`,
     });
   }
@@ -158,6 +195,11 @@ export class LocalStack {
   /** The ops dashboard's page (and its JSON API under /api). */
   get dashboardUrl(): string {
     return `http://127.0.0.1:${this.topology.opsDashboard.port + (this.options.portOffset ?? 0)}`;
+  }
+
+  /** The local OIDC provider's issuer URL. */
+  get idpUrl(): string {
+    return `http://127.0.0.1:${LOCAL_IDP_PORT + (this.options.portOffset ?? 0)}`;
   }
 
   baseUrl(instance: Pick<TopologyInstance, 'port'>): string {

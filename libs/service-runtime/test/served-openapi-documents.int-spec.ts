@@ -57,7 +57,9 @@ describe('the OpenAPI document every service serves', () => {
       'municipal-register 03404000': MunicipalRegisterModule.forRoot(loadMunicipalConfig(env({ INSTANCE_KEY: '03404000' }))),
       'state-register 03': StateRegisterModule.forRoot(loadStateConfig(env({ INSTANCE_KEY: '03' }))),
       'federal-register DE': FederalRegisterModule.forRoot(loadFederalConfig(env({}))),
-      'ops-dashboard': OpsDashboardModule.forRoot(loadOpsDashboardConfig(env({}))),
+      'ops-dashboard': OpsDashboardModule.forRoot(
+        loadOpsDashboardConfig(env({ OIDC_ISSUER_URL: 'http://127.0.0.1:9/idp', OIDC_CLIENT_ID: 'regsync-ops-dashboard', OIDC_CLIENT_SECRET: 'test-client-secret-0000', OIDC_REDIRECT_URL: 'http://127.0.0.1:9/auth/callback' })),
+      ),
     };
     for (const [title, rootModule] of Object.entries(services)) apps.set(title, await startService(rootModule, { title, host: '127.0.0.1', port: 0 }));
   });
@@ -69,7 +71,7 @@ describe('the OpenAPI document every service serves', () => {
     const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${namespace}.`));
     if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
     await admin.disconnect();
-    const databases = [instanceDatabaseName('schema_registry', undefined, namespace), instanceDatabaseName('municipal', '03404000', namespace), instanceDatabaseName('state', '03', namespace), instanceDatabaseName('federal', 'DE', namespace)];
+    const databases = [instanceDatabaseName('schema_registry', undefined, namespace), instanceDatabaseName('municipal', '03404000', namespace), instanceDatabaseName('state', '03', namespace), instanceDatabaseName('federal', 'DE', namespace), instanceDatabaseName('ops_dashboard', undefined, namespace)];
     for (const database of databases) await dropDatabase(DATABASE_URL, database);
   });
 

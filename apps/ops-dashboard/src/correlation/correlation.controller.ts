@@ -1,7 +1,11 @@
-import { BadRequestException, Controller, Get, Param } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Param, UseGuards } from '@nestjs/common';
+import { ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { CurrentUser, DashboardSessionGuard } from '../auth/dashboard-session.guard';
+import { DashboardUser, maySeePersonalData } from '../auth/dashboard-user';
+import { tracedEventWithoutPersonalData } from '../auth/personal-data';
 import { ConsumerLagService } from '../lag/consumer-lag.service';
 import { TopicTailService, TracedEvent } from '../kafka/topic-tail.service';
-import { DeadLetterView } from '../dead-letters/dead-letters.controller';
+import { DeadLetterView, deadLetterViewFor } from '../dead-letters/dead-letters.controller';
 
 export interface CorrelationStep extends TracedEvent {
   /** Consumer groups whose committed offset is past this record: they have read it (applied, ignored or dead-lettered). */
@@ -16,6 +20,8 @@ export interface CorrelationTrace {
 }
 
 @Controller('api/correlation')
+@UseGuards(DashboardSessionGuard)
+@ApiUnauthorizedResponse({ description: 'no dashboard session: log in at /auth/login' })
 export class CorrelationController {
   constructor(
     private readonly tail: TopicTailService,
@@ -27,9 +33,9 @@ export class CorrelationController {
     return this.tail.recentCorrelations(15);
   }
 
-  /** One citizen action through every register: its events in time order, who read them, and what failed. */
+  /** One citizen action through every register: its events in time order, who read them, and what failed (subject ids masked without data-viewer). */
   @Get(':correlationId')
-  async trace(@Param('correlationId') correlationId: string): Promise<CorrelationTrace> {
+  async trace(@Param('correlationId') correlationId: string, @CurrentUser() user: DashboardUser): Promise<CorrelationTrace> {
     if (!/^[\w.:-]{1,100}$/.test(correlationId)) throw new BadRequestException('correlationId: letters, digits, - . : _ only, at most 100');
     const events = this.tail.eventsOf(correlationId);
     const groups = events.length > 0 ? await this.lag.groups() : [];
@@ -41,7 +47,7 @@ export class CorrelationController {
           .map((group) => group.group),
       }))
       .sort((a, b) => (a.summary?.occurredAt ?? a.timestamp).localeCompare(b.summary?.occurredAt ?? b.timestamp) || a.timestamp.localeCompare(b.timestamp));
-    const deadLetters = this.tail.deadLettersOf(correlationId).map(({ record: _record, ...view }) => view);
-    return { correlationId, indexedEvents: this.tail.indexedEvents, steps, deadLetters };
+    const deadLetters = this.tail.deadLettersOf(correlationId).map((deadLetter) => deadLetterViewFor(user, deadLetter));
+    return { correlationId, indexedEvents: this.tail.indexedEvents, steps: maySeePersonalData(user) ? steps : steps.map(tracedEventWithoutPersonalData), deadLetters };
   }
 }

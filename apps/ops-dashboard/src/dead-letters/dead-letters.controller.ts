@@ -1,6 +1,10 @@
-import { Body, ConflictException, Controller, Get, HttpCode, NotFoundException, Post, UnprocessableEntityException } from '@nestjs/common';
-import { ApiBody, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { Body, ConflictException, Controller, Get, HttpCode, NotFoundException, Post, UnprocessableEntityException, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { redrive } from '@regsync/messaging/dead-letters';
+import { RedriveAudit } from '../audit/redrive-audit.service';
+import { CurrentUser, DashboardSessionGuard, RequiresRole } from '../auth/dashboard-session.guard';
+import { DashboardUser, maySeePersonalData } from '../auth/dashboard-user';
+import { deadLetterWithoutPersonalData } from '../auth/personal-data';
 import { KafkaConnection } from '../kafka/kafka-connection';
 import { DeadLetter, REDRIVEN_FROM_HEADER, TopicTailService, recordId } from '../kafka/topic-tail.service';
 
@@ -12,26 +16,35 @@ export interface RedriveRequest {
 
 export type DeadLetterView = Omit<DeadLetter, 'record'>;
 
+/** A dead letter as the person may see it: decoded only for the data-viewer role. */
+export function deadLetterViewFor(user: DashboardUser, { record: _record, ...view }: DeadLetter): DeadLetterView {
+  return maySeePersonalData(user) ? view : deadLetterWithoutPersonalData(view);
+}
+
 @Controller('api/dead-letters')
+@UseGuards(DashboardSessionGuard)
+@ApiUnauthorizedResponse({ description: 'no dashboard session: log in at /auth/login' })
 export class DeadLettersController {
   constructor(
     private readonly tail: TopicTailService,
     private readonly connection: KafkaConnection,
+    private readonly audit: RedriveAudit,
   ) {}
 
-  /** Every dead letter of the namespace, newest first, decoded where the bytes decode. */
+  /** Every dead letter of the namespace, newest first, decoded where the bytes decode (payload for data-viewer only). */
   @Get()
-  list(): DeadLetterView[] {
+  list(@CurrentUser() user: DashboardUser): DeadLetterView[] {
     return this.tail
       .deadLetterList()
-      .map(({ record: _record, ...view }) => view)
+      .map((deadLetter) => deadLetterViewFor(user, deadLetter))
       .sort((a, b) => b.timestamp.localeCompare(a.timestamp));
   }
 
   /** Puts the original record back on its source topic; the consumer's inbox keeps this exactly-once. */
   @Post('redrive')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Re-drives one dead letter (by its topic, partition and offset) to its source topic' })
+  @RequiresRole('operator')
+  @ApiOperation({ summary: 'Re-drives one dead letter (by its topic, partition and offset) to its source topic; operator role; audited with the person' })
   @ApiBody({
     schema: {
       type: 'object',
@@ -40,11 +53,12 @@ export class DeadLettersController {
       example: { topic: 'regsync.municipal-register.03404000.dlq', partition: 0, offset: '17' },
     },
   })
+  @ApiForbiddenResponse({ description: 'the person lacks the operator role' })
   @ApiNotFoundResponse({ description: 'no such dead letter' })
   @ApiOkResponse({ description: 're-driven: the record is back on its source topic' })
   @ApiConflictResponse({ description: 'the dead letter was already re-driven' })
   @ApiUnprocessableEntityResponse({ description: 'the dead letter has no source topic header' })
-  async redrive(@Body() request: RedriveRequest): Promise<{ redriven: string; to: string }> {
+  async redrive(@Body() request: RedriveRequest, @CurrentUser() user: DashboardUser): Promise<{ redriven: string; to: string }> {
     const id = recordId(String(request?.topic), Number(request?.partition), String(request?.offset));
     const deadLetter = this.tail.deadLetter(id);
     if (!deadLetter) throw new NotFoundException(`dead letter ${id}: not found`);
@@ -53,6 +67,7 @@ export class DeadLettersController {
     const producer = await this.connection.producerClient();
     await redrive(producer, { ...deadLetter.record, headers: { ...deadLetter.record.headers, [REDRIVEN_FROM_HEADER]: id } });
     this.tail.markRedriven(id);
+    await this.audit.record(user, deadLetter);
     return { redriven: id, to: deadLetter.sourceTopic };
   }
 }

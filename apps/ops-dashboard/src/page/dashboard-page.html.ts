@@ -16,6 +16,8 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
   header { display: flex; align-items: baseline; gap: 16px; padding: 10px 20px; background: #0b3d91; color: #fff; }
   header h1 { font-size: 18px; margin: 0; }
   header .meta { color: #c8d3f5; font-size: 12px; }
+  header form { margin-left: auto; display: flex; gap: 10px; align-items: baseline; }
+  header #user { color: #fff; }
   main { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 14px; padding: 14px 20px; }
   section { border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px 12px; min-width: 0; overflow-x: auto; }
   section.wide { grid-column: 1 / -1; }
@@ -41,13 +43,15 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
 </style>
 </head>
 <body>
-<header><h1>regsync operations</h1><span class="meta" id="refreshed">loading …</span></header>
+<header><h1>regsync operations</h1><span class="meta" id="refreshed">loading …</span>
+  <form method="post" action="auth/logout"><span id="user" data-user></span> <span class="meta" id="roles" data-roles></span> <button type="submit" id="logout">Log out</button></form></header>
 <main>
   <section id="instances"><h2>Instance health <span class="summary" data-summary></span></h2><div data-body></div></section>
   <section id="lag"><h2>Consumer lag <span class="summary" data-summary></span></h2><div data-body></div></section>
   <section id="throughput" class="wide"><h2>Throughput and outbox <span class="summary" data-summary></span></h2><div data-body></div></section>
   <section id="dead-letters" class="wide"><h2>Dead letters <span class="summary" data-summary></span></h2><div data-body></div></section>
   <section id="drift" class="wide"><h2>Drift between authoritative registers and replicas <span class="summary" data-summary></span></h2><div data-body></div></section>
+  <section id="audit" class="wide"><h2>Re-drives <span class="summary" data-summary></span></h2><div data-body></div></section>
   <section id="correlation" class="wide"><h2>Correlation search <span class="summary" data-summary></span></h2>
     <form id="correlation-form"><input type="search" id="correlation-id" placeholder="correlation id (uuid)" autocomplete="off"> <button type="submit">Search</button></form>
     <div id="recent-correlations" class="muted"></div>
@@ -61,6 +65,7 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
   var openDetails = {};
   var correlationId = '';
   var lastDrift = 0;
+  var session = { maySeePersonalData: false, mayRedrive: false };
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -106,8 +111,10 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
   }
   function getJson(path) {
     return fetch(path, { headers: { accept: 'application/json' } }).then(function (response) {
+      // the session ended (expired, logged out elsewhere, dashboard restarted): log in again
+      if (response.status === 401) { location.href = 'auth/login'; throw new Error('login required'); }
       return response.json().then(function (body) {
-        if (!response.ok) throw new Error((body && body.message) || ('HTTP ' + response.status));
+        if (!response.ok) throw new Error((body && body.error) || ('HTTP ' + response.status));
         return body;
       });
     });
@@ -165,7 +172,7 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
     button.disabled = true;
     button.textContent = 'Re-driving …';
     fetch('api/dead-letters/redrive', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ topic: d.topic, partition: d.partition, offset: d.offset }) })
-      .then(function (response) { return response.json().then(function (body) { if (!response.ok) throw new Error(body.message || ('HTTP ' + response.status)); return body; }); })
+      .then(function (response) { return response.json().then(function (body) { if (!response.ok) throw new Error(body.error || ('HTTP ' + response.status)); return body; }); })
       .then(function () { button.textContent = 'Re-driven'; refresh(); })
       .catch(function (error) { button.disabled = false; button.textContent = 'Re-drive'; alert('Re-drive failed: ' + error.message); });
   }
@@ -174,15 +181,24 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
     var pending = deadLetters.filter(function (d) { return !d.redriven; }).length;
     if (deadLetters.length === 0) return render('dead-letters', 'none', el('p', { class: 'muted', text: 'no dead letters' }));
     render('dead-letters', pending + ' pending, ' + (deadLetters.length - pending) + ' re-driven', table(['Failed at', 'Consumer group', 'Reason', 'Event', 'Correlation id', 'Source', '#Attempts', 'Payload', ''], deadLetters.map(function (d) {
-      var button = el('button', { type: 'button', 'data-redrive': d.id, disabled: d.redriven || !d.sourceTopic, text: d.redriven ? 'Re-driven' : 'Re-drive' });
-      button.addEventListener('click', function () { redrive(d, button); });
-      var payload = d.payload !== undefined ? el('pre', { text: JSON.stringify(d.payload, null, 2) }) : el('pre', { class: 'error', text: d.decodeError || 'no payload' });
+      var button = session.mayRedrive ? el('button', { type: 'button', 'data-redrive': d.id, disabled: d.redriven || !d.sourceTopic, text: d.redriven ? 'Re-driven' : 'Re-drive' }) : el('span', { class: 'muted', text: d.redriven ? 're-driven' : '' });
+      if (session.mayRedrive) button.addEventListener('click', function () { redrive(d, button); });
+      var payload = d.payload !== undefined ? el('pre', { text: JSON.stringify(d.payload, null, 2) }) : el('pre', { class: d.personalDataWithheld ? 'muted' : 'error', text: d.personalDataWithheld ? 'personal data: role data-viewer only' : (d.decodeError || 'no payload') });
       return el('tr', { 'data-dead-letter': d.id, 'data-reason-code': d.reasonCode, 'data-redriven': d.redriven ? 'true' : 'false' }, [
         td(dateTime(d.failedAt)), td(d.consumerGroup || d.topic),
         el('td', {}, [el('span', { class: 'pill bad', text: d.reasonCode }), ' ', el('span', { 'data-reason': '', text: d.reason })]),
         td(d.eventType), el('td', {}, [d.correlationId ? el('a', { 'data-correlation-link': d.correlationId, text: d.correlationId, onclick: function () { search(d.correlationId); } }) : '–']),
         td(d.sourceTopic + ' / ' + d.sourcePartition + ' / ' + d.sourceOffset), td(d.attempts),
-        el('td', {}, [details('dl:' + d.id, d.payload !== undefined ? 'decoded' : 'undecodable', payload)]), el('td', {}, [button])
+        el('td', {}, [details('dl:' + d.id, d.payload !== undefined ? 'decoded' : (d.personalDataWithheld ? 'withheld' : 'undecodable'), payload)]), el('td', {}, [button])
+      ]);
+    })));
+  }
+
+  function showAudit(entries) {
+    if (entries.length === 0) return render('audit', 'none', el('p', { class: 'muted', text: 'no dead letter re-driven yet' }));
+    render('audit', entries.length + ' latest', table(['Re-driven at', 'By', 'Dead letter', 'Event', 'Reason', 'Correlation id', 'To'], entries.map(function (a) {
+      return el('tr', { 'data-audit': a.deadLetter, 'data-user-subject': a.userSubject }, [
+        td(dateTime(a.redrivenAt)), el('td', { title: a.userSubject, text: a.userName }), td(a.deadLetter), td(a.eventType), td(a.reasonCode), td(a.correlationId), td(a.sourceTopic)
       ]);
     })));
   }
@@ -255,7 +271,8 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
       Promise.all([getJson('api/throughput'), getJson('api/outbox')]).then(function (r) { showThroughput(r[0], r[1]); }).catch(function (e) { renderError('throughput', e); }),
       getJson('api/dead-letters').then(showDeadLetters).catch(function (e) { renderError('dead-letters', e); }),
       loadCorrelation(),
-      getJson('api/correlation').then(showRecent).catch(function () { showRecent([]); })
+      getJson('api/correlation').then(showRecent).catch(function () { showRecent([]); }),
+      getJson('api/audit/redrives').then(showAudit).catch(function (e) { renderError('audit', e); })
     ];
     if (Date.now() - lastDrift >= DRIFT_POLL_MS) {
       lastDrift = Date.now();
@@ -270,8 +287,14 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
   document.getElementById('correlation-form').addEventListener('submit', function (event) { event.preventDefault(); search(document.getElementById('correlation-id').value); });
   var fromHash = /correlation=([^&]+)/.exec(location.hash);
   if (fromHash) search(decodeURIComponent(fromHash[1]));
-  refresh();
-  setInterval(refresh, POLL_MS);
+  getJson('api/session').then(function (s) {
+    session = s;
+    document.getElementById('user').textContent = s.name;
+    document.getElementById('roles').textContent = s.roles.join(', ');
+    document.body.setAttribute('data-roles', s.roles.join(' '));
+    refresh();
+    setInterval(refresh, POLL_MS);
+  });
 })();
 </script>
 </body>

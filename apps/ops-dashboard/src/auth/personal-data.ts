@@ -1,0 +1,47 @@
+import type { DriftView } from '../drift/drift.service';
+import type { TracedEvent } from '../kafka/topic-tail.service';
+
+/** The dead-letter fields a person without the data-viewer role sees: no decoded payload, masked subject ids. */
+interface DeadLetterLike {
+  key: string | null;
+  reason: string;
+  payload?: unknown;
+}
+
+const MASK = '•';
+
+/** `36574261809` → `36•••••••09`: enough to tell subjects apart on the page, not to name a person. */
+export function maskSubjectId(id: string): string {
+  return id.length <= 4 ? MASK.repeat(id.length) : `${id.slice(0, 2)}${MASK.repeat(id.length - 4)}${id.slice(-2)}`;
+}
+
+/** Free text (a dead-letter reason) may quote an IdNr: every run of 11 digits is masked. */
+export function maskIdNrsIn(text: string): string {
+  return text.replace(/(?<!\d)\d{11}(?!\d)/g, maskSubjectId);
+}
+
+export function deadLetterWithoutPersonalData<View extends DeadLetterLike>(deadLetter: View): Omit<View, 'payload'> & { personalDataWithheld: true } {
+  const { payload: _payload, ...rest } = deadLetter;
+  return { ...rest, key: rest.key === null ? null : maskSubjectId(rest.key), reason: maskIdNrsIn(rest.reason), personalDataWithheld: true };
+}
+
+export function tracedEventWithoutPersonalData<Event extends TracedEvent>(event: Event): Event {
+  return {
+    ...event,
+    key: event.key === null ? null : maskSubjectId(event.key),
+    ...(event.summary ? { summary: { ...event.summary, subject: { ...event.summary.subject, id: maskSubjectId(event.summary.subject.id) } } } : {}),
+  };
+}
+
+export function driftWithoutPersonalData(view: DriftView): DriftView {
+  return {
+    ...view,
+    reports: view.reports.map((report) => ({
+      ...report,
+      missing: report.missing.map(maskSubjectId),
+      unexpected: report.unexpected.map(maskSubjectId),
+      different: report.different.map(maskSubjectId),
+      conflicting: report.conflicting.map(maskSubjectId),
+    })),
+  };
+}
