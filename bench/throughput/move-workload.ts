@@ -81,6 +81,7 @@ export function* moveWorkload(count: number, seed = 8, movesPerPerson = 2): Gene
         address: next,
         movedInOn: new Date(Math.floor(Date.UTC(2025, 0, 1) / MILLIS_PER_DAY + random(365)) * MILLIS_PER_DAY),
         previousAddress: previous,
+        dwellingStatus: 'HAUPTWOHNUNG',
       },
     };
   }

@@ -28,6 +28,7 @@ import { ResidentEntity } from './residents/resident.entity';
 import { residentsDrift } from './residents/residents.drift';
 import { ResidentsModule } from './residents/residents.module';
 import { ResidentsTable1760000300000 } from './residents/residents.migration';
+import { ResidentsDwellingStatus1760000700000 } from './residents/residents-dwelling-status.migration';
 
 /** One municipality: Melderegister, Personenstandsregister and Grundsteuer roll, in one database. */
 @Module({})
@@ -44,7 +45,7 @@ export class MunicipalRegisterModule {
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('municipal', config.INSTANCE_KEY, config.NAMESPACE),
           entities: [ResidentEntity, CivilStatusRecordEntity, PropertyTaxEntryEntity, ...messagingEntities, ...transferLogEntities],
-          migrations: [...messagingMigrations, ...transferLogMigrations, ResidentsTable1760000300000, CivilStatusTable1760000310000, PropertyTaxTable1760000320000, CivilStatusBirthRecordIdnr1760000330000, ...idempotencyMigrations, ...informationBlockMigrations, InformationBlockAuditTable1760000610000],
+          migrations: [...messagingMigrations, ...transferLogMigrations, ResidentsTable1760000300000, CivilStatusTable1760000310000, PropertyTaxTable1760000320000, CivilStatusBirthRecordIdnr1760000330000, ...idempotencyMigrations, ...informationBlockMigrations, InformationBlockAuditTable1760000610000, ResidentsDwellingStatus1760000700000],
         }),
         AgencyAuthModule.forRoot(config.AGENCY_API_KEYS, config.READ_ONLY_AGENCIES, config.BLOCK_EXEMPT_AGENCIES),
         IdempotencyModule,

@@ -21,6 +21,7 @@ import { StateResidentEntity } from './residents/state-resident.entity';
 import { stateResidentsDrift } from './residents/state-residents.drift';
 import { StateResidentsModule } from './residents/state-residents.module';
 import { StateResidentsFormerResident1760000420000 } from './residents/state-residents-former-resident.migration';
+import { StateResidentsDwellingStatus1760000710000 } from './residents/state-residents-dwelling-status.migration';
 import { StateResidentsTable1760000400000 } from './residents/state-residents.migration';
 
 /** One Land: Landesmelderegister (residents mirror) and Liegenschaftskataster (cadastre), in one database. */
@@ -38,7 +39,7 @@ export class StateRegisterModule {
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('state', config.INSTANCE_KEY, config.NAMESPACE),
           entities: [StateResidentEntity, ParcelEntity, ...messagingEntities, ...transferLogEntities],
-          migrations: [...messagingMigrations, ...transferLogMigrations, StateResidentsTable1760000400000, ParcelsTable1760000410000, StateResidentsFormerResident1760000420000, ...idempotencyMigrations, ...informationBlockMigrations],
+          migrations: [...messagingMigrations, ...transferLogMigrations, StateResidentsTable1760000400000, ParcelsTable1760000410000, StateResidentsFormerResident1760000420000, ...idempotencyMigrations, ...informationBlockMigrations, StateResidentsDwellingStatus1760000710000],
         }),
         AgencyAuthModule.forRoot(config.AGENCY_API_KEYS, config.READ_ONLY_AGENCIES, config.BLOCK_EXEMPT_AGENCIES),
         IdempotencyModule,

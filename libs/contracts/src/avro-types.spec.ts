@@ -1,5 +1,5 @@
 import { avroType, invalidPaths } from './avro-types';
-import { latestSchemas } from './event-schemas';
+import { loadSchemaVersions, latestSchemas } from './event-schemas';
 
 const residenceRegistered = () => latestSchemas().get('ResidenceRegistered')!.schema;
 
@@ -23,6 +23,7 @@ const event = {
   address: { street: 'Prager Straße', houseNumber: '10', postalCode: '01069', city: 'Dresden', municipalityKey: '14612000' },
   movedInOn: new Date('2026-11-01T00:00:00Z'),
   previousAddress: { street: 'Große Straße', houseNumber: '1', postalCode: '49074', city: 'Osnabrück', municipalityKey: '03404000' },
+  dwellingStatus: 'NEBENWOHNUNG',
 };
 
 describe('avroType', () => {
@@ -32,6 +33,18 @@ describe('avroType', () => {
     expect(decoded).toEqual(event);
     expect(decoded.envelope.occurredAt).toBeInstanceOf(Date);
     expect(decoded.dateOfBirth.toISOString()).toBe('1990-04-01T00:00:00.000Z');
+  });
+
+  it('keeps timestamps and calendar dates when a reader resolves another schema version (v1 reads v2, v2 reads v1)', () => {
+    const [v1, v2] = loadSchemaVersions().get('ResidenceRegistered')!.map((version) => avroType(version.schema));
+    const { dwellingStatus: _notInV1, ...v1Event } = event;
+
+    const v2ReadByV1 = v1.fromBuffer(v2.toBuffer(event), v1.createResolver(v2));
+    const v1ReadByV2 = v2.fromBuffer(v1.toBuffer(v1Event), v2.createResolver(v1));
+
+    expect(v2ReadByV1).toEqual(v1Event);
+    expect(v1ReadByV2).toEqual({ ...v1Event, dwellingStatus: 'HAUPTWOHNUNG' });
+    expect(v1ReadByV2.dateOfBirth.toISOString()).toBe('1990-04-01T00:00:00.000Z');
   });
 
   it('names every field that does not fit the schema', () => {

@@ -26,7 +26,9 @@ class CalendarDateType extends avro.types.LogicalType {
     return value.getTime() / MILLIS_PER_DAY;
   }
   override _resolve(type: avro.Type) {
-    if (avro.Type.isType(type, 'int', 'logical:date')) return (value: number) => this._fromValue(value);
+    if (avro.Type.isType(type, 'int')) return (value: number) => this._fromValue(value);
+    // A writer's date type (another schema version) hands over the Date it has already read.
+    if (avro.Type.isType(type, 'logical:date')) return (value: Date) => value;
     return undefined;
   }
 }

@@ -11,7 +11,7 @@ export const SAMPLE_PAYLOADS: { [T in EventType]: EventPayload<T> } = {
   BirthRecorded: { birthRegistrationId: '03404000-G-2026-000001', familyName: 'Schmidt', givenNames: 'Lena', sex: 'FEMALE', dateOfBirth: day('2026-11-20'), placeOfBirth: 'Osnabrück', parentIdnrs: ['36574261809'], residence: osnabrueck },
   IdNrRequested: { birthRegistrationId: '03404000-G-2026-000001', familyName: 'Schmidt', givenNames: 'Lena', sex: 'FEMALE', dateOfBirth: day('2026-11-20'), placeOfBirth: 'Osnabrück', address: osnabrueck, requestingMunicipalityKey: '03404000' },
   IdNrAssigned: { birthRegistrationId: '03404000-G-2026-000001', idnr: '12345678995', requestingMunicipalityKey: '03404000' },
-  ResidenceRegistered: { idnr: '36574261809', familyName: 'Schmidt', givenNames: 'Anna Maria', sex: 'FEMALE', dateOfBirth: day('1990-04-01'), address: dresden, movedInOn: day('2026-11-01'), previousAddress: osnabrueck },
+  ResidenceRegistered: { idnr: '36574261809', familyName: 'Schmidt', givenNames: 'Anna Maria', sex: 'FEMALE', dateOfBirth: day('1990-04-01'), address: dresden, movedInOn: day('2026-11-01'), previousAddress: osnabrueck, dwellingStatus: 'HAUPTWOHNUNG' },
   MovedOut: { idnr: '36574261809', movedOutOn: day('2026-11-01'), fromMunicipalityKey: '03404000', toMunicipalityKey: '14612000' },
   NameChanged: { idnr: '36574261809', familyName: 'Weber', givenNames: 'Anna Maria', previousFamilyName: 'Schmidt', reason: 'MARRIAGE', maritalStatus: 'MARRIED', effectiveOn: day('2026-11-15') },
   DeathRecorded: { idnr: '36574261809', dateOfDeath: day('2026-11-24'), placeOfDeath: 'Dresden' },

@@ -30,6 +30,7 @@ const move: ResidenceRegistered = {
   address: dresden,
   movedInOn: new Date(Date.UTC(2026, 5, 1)),
   previousAddress: osnabrueck,
+  dwellingStatus: 'HAUPTWOHNUNG',
 };
 
 describe('transferAdmission', () => {
@@ -52,7 +53,15 @@ describe('transferAdmission', () => {
     const admission = federalInstance(move);
     if (admission.kind !== 'apply') throw new Error(`expected apply, got ${admission.kind}`);
     expect(admission.event).not.toHaveProperty('previousAddress');
-    expect(admittedTransfers(admission)[0].droppedFields).toEqual(['previousAddress']);
+    expect(admittedTransfers(admission)[0].droppedFields).toEqual(['previousAddress', 'dwellingStatus']);
+  });
+
+  it('ignores at the BZSt the registration of a Nebenwohnung, which has no basis there, and applies it in the Land', () => {
+    const nebenwohnung: ResidenceRegistered = { ...move, dwellingStatus: 'NEBENWOHNUNG' };
+    expect(federalInstance(nebenwohnung)).toEqual({ kind: 'ignore' });
+    const land = transferAdmission({ level: 'STATE', instanceKey: '14' })(nebenwohnung);
+    if (land.kind !== 'apply') throw new Error(`expected apply, got ${land.kind}`);
+    expect(land.event).toMatchObject({ dwellingStatus: 'NEBENWOHNUNG', address: dresden });
   });
 
   it('admits the Rückmeldung to the municipality moved away from with the full registration', () => {

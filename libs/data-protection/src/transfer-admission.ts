@@ -4,7 +4,7 @@ import { authorityViolation } from '@regsync/register-domain/authority';
 import { eventPlausibilityViolations } from '@regsync/register-domain/plausibility/event-plausibility';
 import { recipientsOf } from '@regsync/register-domain/relevance';
 import type { RegisterAddress, RegisterInstance } from '@regsync/register-domain/registers';
-import { projectForRecipient, type Route } from '@regsync/register-domain/routing-catalog';
+import { projectForRecipient, routeCovers, routeFor, type Route } from '@regsync/register-domain/routing-catalog';
 import { normalizedEventText } from '@regsync/register-domain/text/event-text';
 import type { Violation } from '@regsync/register-domain/validation-error';
 
@@ -25,8 +25,8 @@ export interface TransferAdmissionContext {
  * The `admit` hook of one instance: only the authoritative register may send an event (else reject
  * 'not-authoritative'); an event for none of this instance's registers is ignored; its texts must be DIN 91379
  * (else 'invalid-text'; they are passed on in NFC) and its facts plausible (else 'implausible'), by the API's rules;
- * every receiving register needs a route in the routing catalog (else reject 'no-legal-basis') and gets only the
- * route's fields.
+ * every receiving register needs a route in the routing catalog (else reject 'no-legal-basis'; an event its route does
+ * not cover is no transfer to that register) and gets only the route's fields.
  */
 export function transferAdmission(instance: RegisterInstance): (event: RegsyncEvent) => Admission {
   return (received) => {
@@ -35,7 +35,11 @@ export function transferAdmission(instance: RegisterInstance): (event: RegsyncEv
     const violation = authorityViolation(envelope.eventType, source, rawPayload);
     if (violation) return { kind: 'reject', code: 'not-authoritative', reason: violation };
 
-    const recipients = recipientsOf(instance, envelope.eventType, rawPayload, source);
+    // A route limited to some events (the BZSt gets a Hauptwohnung only) makes the others no transfer, not a fault.
+    const recipients = recipientsOf(instance, envelope.eventType, rawPayload, source).filter((register) => {
+      const route = routeFor(register, envelope.eventType);
+      return route === undefined || routeCovers(route, rawPayload);
+    });
     if (recipients.length === 0) return { kind: 'ignore' };
 
     const { payload, violations: textViolations } = normalizedEventText(rawPayload);

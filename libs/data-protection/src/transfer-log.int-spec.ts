@@ -22,6 +22,7 @@ function registration(eventId: string): ResidenceRegistered {
     address,
     movedInOn: new Date(Date.UTC(2024, 0, 1)),
     previousAddress: null,
+    dwellingStatus: 'HAUPTWOHNUNG',
   };
 }
 

@@ -29,6 +29,7 @@ const residenceRegistered = {
   address: { street: 'Prager Straße', houseNumber: '1', postalCode: '01069', city: 'Dresden', municipalityKey: '14612000' },
   movedInOn: new Date('2026-03-01T00:00:00Z'),
   previousAddress: { street: 'Große Straße', houseNumber: '5', postalCode: '49074', city: 'Osnabrück', municipalityKey: '03404000' },
+  dwellingStatus: 'HAUPTWOHNUNG',
 };
 
 describe('routing catalog', () => {
@@ -52,10 +53,21 @@ describe('routing catalog', () => {
 
   it('drops the previous address before a move reaches the federal IdNr base data', () => {
     const projection = projectForRecipient('IDNR_BASISDATEN', 'ResidenceRegistered', residenceRegistered);
-    expect(projection?.droppedFields).toEqual(['previousAddress']);
+    expect(projection?.droppedFields).toEqual(['previousAddress', 'dwellingStatus']);
     expect(projection?.payload).not.toHaveProperty('previousAddress');
     expect(projection?.payload.address).toEqual(residenceRegistered.address);
     expect(projection?.route.legalBasis).toBe('§ 139b Abs. 8 AO, § 9 Abs. 1 2. BMeldDÜV');
+  });
+
+  it('gives the federal IdNr base data the registration of a Hauptwohnung only, without the status (§ 139b Abs. 6 AO)', () => {
+    expect(projectForRecipient('IDNR_BASISDATEN', 'ResidenceRegistered', { ...residenceRegistered, dwellingStatus: 'NEBENWOHNUNG' })).toBeUndefined();
+    expect(projectForRecipient('IDNR_BASISDATEN', 'ResidenceRegistered', residenceRegistered)?.payload).not.toHaveProperty('dwellingStatus');
+  });
+
+  it("gives a Land and the previous municipality the dwelling's status of every registration", () => {
+    const nebenwohnung = { ...residenceRegistered, dwellingStatus: 'NEBENWOHNUNG' };
+    expect(projectForRecipient('LANDESMELDEREGISTER', 'ResidenceRegistered', nebenwohnung)?.payload.dwellingStatus).toBe('NEBENWOHNUNG');
+    expect(projectForRecipient('MELDEREGISTER', 'ResidenceRegistered', nebenwohnung)?.payload.dwellingStatus).toBe('NEBENWOHNUNG');
   });
 
   it('passes the envelope on unfiltered', () => {

@@ -12,6 +12,8 @@ export interface Route {
   fields: readonly string[];
   legalBasis: string;
   purpose: string;
+  /** The basis covers only events whose payload `field` has one of these values; for the others there is no transfer. */
+  onlyWhen?: { field: string; oneOf: readonly string[] };
 }
 
 const LANDESMELDEREGISTER_BASIS = '§ 55 Abs. 3 BMG i. V. m. Landesrecht (Ausführungsgesetz zum BMG)';
@@ -55,7 +57,9 @@ export const ROUTING_CATALOG: readonly Route[] = [
   {
     recipient: 'MELDEREGISTER',
     eventType: 'ResidenceRegistered',
-    fields: ['idnr', 'familyName', 'givenNames', 'sex', 'dateOfBirth', 'address', 'movedInOn', 'previousAddress'],
+    // The Rückmeldung carries the data of § 3 Abs. 1 Nr. 1 bis 18 BMG, the addresses marked as Haupt- or Nebenwohnung
+    // included (§ 6 Abs. 1 Nr. 11 1. BMeldDÜV), so dwellingStatus too.
+    fields: ['idnr', 'familyName', 'givenNames', 'sex', 'dateOfBirth', 'address', 'movedInOn', 'previousAddress', 'dwellingStatus'],
     legalBasis: '§ 33 Abs. 1 BMG',
     purpose: 'Rückmeldung: the municipality moved away from marks the person as moved out',
   },
@@ -101,7 +105,9 @@ export const ROUTING_CATALOG: readonly Route[] = [
   {
     recipient: 'LANDESMELDEREGISTER',
     eventType: 'ResidenceRegistered',
-    fields: ['idnr', 'familyName', 'givenNames', 'sex', 'dateOfBirth', 'address', 'movedInOn', 'previousAddress'],
+    // dwellingStatus: the Land's central data set holds what the Melderegister stores, addresses "gekennzeichnet nach
+    // Haupt- und Nebenwohnung" (§ 3 Abs. 1 Nr. 12 BMG) included.
+    fields: ['idnr', 'familyName', 'givenNames', 'sex', 'dateOfBirth', 'address', 'movedInOn', 'previousAddress', 'dwellingStatus'],
     legalBasis: LANDESMELDEREGISTER_BASIS,
     purpose: `${LANDESMELDEREGISTER_PURPOSE}: move in`,
   },
@@ -168,6 +174,11 @@ export const ROUTING_CATALOG: readonly Route[] = [
   {
     recipient: 'IDNR_BASISDATEN',
     eventType: 'ResidenceRegistered',
+    // § 139b Abs. 6 Satz 1 AO: the Meldebehörden report only residents "mit alleiniger Wohnung oder Hauptwohnung" and
+    // only "die gegenwärtige Anschrift der alleinigen Wohnung oder der Hauptwohnung" (Nr. 8); Abs. 8 their changes. So the
+    // BZSt gets the Hauptwohnung's registration, not a Nebenwohnung's, and no dwellingStatus: it is not base data
+    // (§ 139b Abs. 3 AO), and every address the BZSt receives is the Hauptwohnung.
+    onlyWhen: { field: 'dwellingStatus', oneOf: ['HAUPTWOHNUNG'] },
     fields: ['idnr', 'familyName', 'givenNames', 'sex', 'dateOfBirth', 'address', 'movedInOn'],
     legalBasis: '§ 139b Abs. 8 AO, § 9 Abs. 1 2. BMeldDÜV',
     purpose: 'keep the current address and move-in date of the IdNr base data current (§ 4 Abs. 2 IDNrG)',
@@ -246,6 +257,11 @@ export function routeFor(recipient: RegisterKind, eventType: string): Route | un
   return ROUTING_CATALOG.find((route) => route.recipient === recipient && route.eventType === eventType);
 }
 
+/** Whether the route's basis covers this event (a route `onlyWhen` covers only the events it names). */
+export function routeCovers(route: Route, payload: Record<string, unknown>): boolean {
+  return route.onlyWhen === undefined || route.onlyWhen.oneOf.includes(payload[route.onlyWhen.field] as string);
+}
+
 /**
  * What the recipient may receive of this event; undefined when there is no basis at all, and then the
  * recipient must not receive the event.
@@ -256,7 +272,7 @@ export function projectForRecipient(
   payload: Record<string, unknown>,
 ): Projection | undefined {
   const route = routeFor(recipient, eventType);
-  if (!route) return undefined;
+  if (!route || !routeCovers(route, payload)) return undefined;
   const projected: Record<string, unknown> = {};
   const droppedFields: string[] = [];
   for (const [field, value] of Object.entries(payload)) {

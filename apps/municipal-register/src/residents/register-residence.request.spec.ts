@@ -27,6 +27,19 @@ describe('registerResidence request', () => {
     expect(violationsOf({ ...anmeldung, previousAddress: { ...osnabrueck, street: 'Gro\u00DFe Stra\u00DFe ' } })).toEqual([{ field: 'previousAddress', rule: 'must differ from the new address (a move within one address is no Anmeldung)' }]);
   });
 
+  it("takes the dwelling's status, HAUPTWOHNUNG when not given, and refuses any other value naming the field", () => {
+    expect(registerResidenceRequest.parse(anmeldung).dwellingStatus).toBe('HAUPTWOHNUNG');
+    expect(registerResidenceRequest.parse({ ...anmeldung, dwellingStatus: 'NEBENWOHNUNG' }).dwellingStatus).toBe('NEBENWOHNUNG');
+    expect(violationsOf({ ...anmeldung, dwellingStatus: 'ZWEITWOHNUNG' })).toEqual([{ field: 'dwellingStatus', rule: expect.stringMatching(/HAUPTWOHNUNG.*NEBENWOHNUNG/) }]);
+  });
+
+  it("documents the dwelling's status in the OpenAPI schema with its values, default and example", () => {
+    const schema = openApiSchemaOf(registerResidenceRequest, registerResidenceExample) as { properties: Record<string, { enum?: string[]; default?: string; description?: string }>; required?: string[]; example?: Record<string, unknown> };
+    expect(schema.properties.dwellingStatus).toMatchObject({ enum: ['HAUPTWOHNUNG', 'NEBENWOHNUNG'], default: 'HAUPTWOHNUNG', description: expect.stringMatching(/§ 21 BMG/) });
+    expect(schema.required).not.toContain('dwellingStatus');
+    expect(schema.example).toMatchObject({ dwellingStatus: 'HAUPTWOHNUNG' });
+  });
+
   it('describes the text rule of each name and address field in the OpenAPI schema', () => {
     const schema = openApiSchemaOf(registerResidenceRequest, registerResidenceExample) as { properties: Record<string, { description?: string; anyOf?: { properties?: Record<string, { description?: string }> }[]; properties?: Record<string, { description?: string }> }> };
     expect(schema.properties.familyName.description).toMatch(/NFC; must consist of DIN 91379 data type A/);

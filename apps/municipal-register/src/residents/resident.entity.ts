@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { Address, MaritalStatus, Sex } from '@regsync/contracts/generated/events';
+import type { Address, DwellingStatus, MaritalStatus, Sex } from '@regsync/contracts/generated/events';
 import type { Resident, ResidentStatus } from '@regsync/register-domain/registers/residents';
 
 /** A row of the Melderegister (residents register). Dates are `date` columns, read as YYYY-MM-DD. */
@@ -31,6 +31,9 @@ export class ResidentEntity implements Resident {
 
   @Column({ type: 'jsonb' })
   address!: Address;
+
+  @Column({ name: 'dwelling_status', type: 'text' })
+  dwellingStatus!: DwellingStatus;
 
   @Column({ name: 'moved_in_on', type: 'date' })
   movedInOn!: string;

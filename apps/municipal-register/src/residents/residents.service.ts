@@ -143,6 +143,7 @@ export class ResidentsService {
         address: resident.address,
         movedInOn: parseCalendarDate(resident.movedInOn),
         previousAddress: null,
+        dwellingStatus: resident.dwellingStatus,
       },
     });
     return 'applied';
@@ -234,22 +235,22 @@ type StoredResident = Resident & { id: string };
 const SELECT_RESIDENT = `
   select id, idnr, birth_registration_id as "birthRegistrationId", family_name as "familyName", given_names as "givenNames", sex,
          to_char(date_of_birth, 'YYYY-MM-DD') as "dateOfBirth", place_of_birth as "placeOfBirth", address,
-         to_char(moved_in_on, 'YYYY-MM-DD') as "movedInOn", status, to_char(moved_out_on, 'YYYY-MM-DD') as "movedOutOn",
+         dwelling_status as "dwellingStatus", to_char(moved_in_on, 'YYYY-MM-DD') as "movedInOn", status, to_char(moved_out_on, 'YYYY-MM-DD') as "movedOutOn",
          moved_out_to as "movedOutTo", marital_status as "maritalStatus", to_char(date_of_death, 'YYYY-MM-DD') as "dateOfDeath",
          place_of_death as "placeOfDeath"
     from residents`;
 
 const INSERT_RESIDENT = `
-  insert into residents (idnr, birth_registration_id, family_name, given_names, sex, date_of_birth, place_of_birth, address, moved_in_on,
-                         status, moved_out_on, moved_out_to, marital_status, date_of_death, place_of_death, updated_at)
-  values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`;
+  insert into residents (idnr, birth_registration_id, family_name, given_names, sex, date_of_birth, place_of_birth, address, dwelling_status,
+                         moved_in_on, status, moved_out_on, moved_out_to, marital_status, date_of_death, place_of_death, updated_at)
+  values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`;
 
 const UPDATE_RESIDENT = `
   update residents
      set idnr = $1, birth_registration_id = $2, family_name = $3, given_names = $4, sex = $5, date_of_birth = $6, place_of_birth = $7,
-         address = $8, moved_in_on = $9, status = $10, moved_out_on = $11, moved_out_to = $12, marital_status = $13,
-         date_of_death = $14, place_of_death = $15, updated_at = $16
-   where id = $17`;
+         address = $8, dwelling_status = $9, moved_in_on = $10, status = $11, moved_out_on = $12, moved_out_to = $13,
+         marital_status = $14, date_of_death = $15, place_of_death = $16, updated_at = $17
+   where id = $18`;
 
 /** The parameters of INSERT_RESIDENT and UPDATE_RESIDENT, in their column order (updated_at last). */
 function columnValues(resident: Resident): unknown[] {
@@ -262,6 +263,7 @@ function columnValues(resident: Resident): unknown[] {
     resident.dateOfBirth,
     resident.placeOfBirth,
     JSON.stringify(resident.address),
+    resident.dwellingStatus,
     resident.movedInOn,
     resident.status,
     resident.movedOutOn,

@@ -35,14 +35,14 @@ export class FlowEvents {
 
   registerInOsnabrueck(idnr: string, familyName = 'Schmidt'): void {
     this.emit('ResidenceRegistered', '03404000', 'MELDEREGISTER', idnr, {
-      idnr, familyName, givenNames: 'Anna', sex: 'FEMALE', dateOfBirth: day('1990-03-14'), address: OSNABRUECK, movedInOn: day('2018-04-01'), previousAddress: null,
+      idnr, familyName, givenNames: 'Anna', sex: 'FEMALE', dateOfBirth: day('1990-03-14'), address: OSNABRUECK, movedInOn: day('2018-04-01'), previousAddress: null, dwellingStatus: 'HAUPTWOHNUNG',
     });
   }
 
   /** Flow 2: the citizen registers in Dresden only; Osnabrück reports the move-out (Rückmeldung). */
   moveToDresden(idnr: string, familyName = 'Schmidt'): void {
     this.emit('ResidenceRegistered', '14612000', 'MELDEREGISTER', idnr, {
-      idnr, familyName, givenNames: 'Anna', sex: 'FEMALE', dateOfBirth: day('1990-03-14'), address: DRESDEN, movedInOn: day('2026-11-01'), previousAddress: OSNABRUECK,
+      idnr, familyName, givenNames: 'Anna', sex: 'FEMALE', dateOfBirth: day('1990-03-14'), address: DRESDEN, movedInOn: day('2026-11-01'), previousAddress: OSNABRUECK, dwellingStatus: 'HAUPTWOHNUNG',
     });
     this.emit('MovedOut', '03404000', 'MELDEREGISTER', idnr, { idnr, movedOutOn: day('2026-11-01'), fromMunicipalityKey: '03404000', toMunicipalityKey: '14612000' });
   }

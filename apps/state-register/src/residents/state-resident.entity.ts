@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { Address, MaritalStatus, Sex } from '@regsync/contracts/generated/events';
+import type { Address, DwellingStatus, MaritalStatus, Sex } from '@regsync/contracts/generated/events';
 import type { StateResident, StateResidentStatus } from '@regsync/register-domain/registers/state-residents';
 
 /** A row of the Landesmelderegister (the Land's mirror of its municipalities' residents). */
@@ -22,6 +22,9 @@ export class StateResidentEntity implements StateResident {
 
   @Column({ type: 'jsonb' })
   address!: Address;
+
+  @Column({ name: 'dwelling_status', type: 'text', nullable: true })
+  dwellingStatus!: DwellingStatus | null;
 
   @Column({ name: 'moved_in_on', type: 'date', nullable: true })
   movedInOn!: string | null;

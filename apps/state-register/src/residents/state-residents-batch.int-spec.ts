@@ -12,6 +12,7 @@ import { dropDatabase, ensureDatabase } from '@regsync/persistence/ensure-databa
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
 import { DRESDEN, HANNOVER, OSNABRUECK, ResidenceRegistrations, registration } from '../../../../libs/data-protection/test/support/residence-registrations';
 import { StateResidentEventsHandler } from './state-resident-events.handler';
+import { StateResidentsDwellingStatus1760000710000 } from './state-residents-dwelling-status.migration';
 import { StateResidentsFormerResident1760000420000 } from './state-residents-former-resident.migration';
 import { StateResidentsTable1760000400000 } from './state-residents.migration';
 import { StateResidentsService } from './state-residents.service';
@@ -31,7 +32,7 @@ describe('the Landesmelderegister applying a batch of registrations', () => {
       type: 'postgres',
       url: databaseUrl(serverUrl, name),
       entities: transferLogEntities,
-      migrations: [...transferLogMigrations, StateResidentsTable1760000400000, StateResidentsFormerResident1760000420000, ...informationBlockMigrations],
+      migrations: [...transferLogMigrations, StateResidentsTable1760000400000, StateResidentsFormerResident1760000420000, ...informationBlockMigrations, StateResidentsDwellingStatus1760000710000],
       migrationsRun: true,
     }).initialize();
     const residents = new StateResidentsService(dataSource, { instanceKey: LAND } as MessagingOptions);
@@ -46,13 +47,13 @@ describe('the Landesmelderegister applying a batch of registrations', () => {
 
   /**
    * Registrations in and out of the Land, several of one person (the last one a late registration of an older move),
-   * and the move away of someone whose registration in the Land has not arrived.
+   * and the move away of someone whose registration in the Land has not arrived. Hannover is the mover's Nebenwohnung.
    */
   function moves(mover: string, stayer: string, leaver: string): ResidenceRegistered[] {
     return [
       registration(mover, OSNABRUECK, '2018-04-01'),
       registration(stayer, OSNABRUECK, '2019-01-01'),
-      registration(mover, HANNOVER, '2024-02-01', OSNABRUECK),
+      { ...registration(mover, HANNOVER, '2024-02-01', OSNABRUECK), dwellingStatus: 'NEBENWOHNUNG' },
       registration(leaver, DRESDEN, '2024-03-01', HANNOVER),
       registration(mover, DRESDEN, '2026-11-01', HANNOVER),
       registration(mover, OSNABRUECK, '2020-01-01'),
@@ -61,7 +62,7 @@ describe('the Landesmelderegister applying a batch of registrations', () => {
 
   async function stateOf(idnrs: string[]) {
     const rows = (await dataSource.query(
-      `select family_name, given_names, sex, date_of_birth::text, address, moved_in_on::text, status, moved_away_to, moved_away_on::text, marital_status, date_of_death::text
+      `select family_name, given_names, sex, date_of_birth::text, address, dwelling_status, moved_in_on::text, status, moved_away_to, moved_away_on::text, marital_status, date_of_death::text
          from state_residents where idnr = any($1) order by array_position($1, idnr)`,
       [idnrs],
     )) as unknown[];
@@ -76,9 +77,9 @@ describe('the Landesmelderegister applying a batch of registrations', () => {
 
     const expected = await stateOf(single);
     expect(expected.rows).toEqual([
-      expect.objectContaining({ status: 'MOVED_AWAY', address: HANNOVER, moved_away_to: '14612000', moved_away_on: '2026-11-01' }),
-      expect.objectContaining({ status: 'RESIDENT', address: OSNABRUECK }),
-      expect.objectContaining({ status: 'MOVED_AWAY', address: HANNOVER, moved_in_on: null, moved_away_to: '14612000', moved_away_on: '2024-03-01' }),
+      expect.objectContaining({ status: 'MOVED_AWAY', address: HANNOVER, dwelling_status: 'NEBENWOHNUNG', moved_away_to: '14612000', moved_away_on: '2026-11-01' }),
+      expect.objectContaining({ status: 'RESIDENT', address: OSNABRUECK, dwelling_status: 'HAUPTWOHNUNG' }),
+      expect.objectContaining({ status: 'MOVED_AWAY', address: HANNOVER, dwelling_status: null, moved_in_on: null, moved_away_to: '14612000', moved_away_on: '2024-03-01' }),
     ]);
     // Five stored transfers: none for the late registration of the older move, which changes nothing.
     expect(expected.log).toHaveLength(5);

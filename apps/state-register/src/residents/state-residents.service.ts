@@ -137,7 +137,7 @@ export class StateResidentsService {
 
 const SELECTED = `
   select idnr, family_name as "familyName", given_names as "givenNames", sex,
-         to_char(date_of_birth, 'YYYY-MM-DD') as "dateOfBirth", address, to_char(moved_in_on, 'YYYY-MM-DD') as "movedInOn",
+         to_char(date_of_birth, 'YYYY-MM-DD') as "dateOfBirth", address, dwelling_status as "dwellingStatus", to_char(moved_in_on, 'YYYY-MM-DD') as "movedInOn",
          status, moved_away_to as "movedAwayTo", to_char(moved_away_on, 'YYYY-MM-DD') as "movedAwayOn",
          marital_status as "maritalStatus", to_char(date_of_death, 'YYYY-MM-DD') as "dateOfDeath"
     from state_residents`;
@@ -147,18 +147,18 @@ const SELECT_FOR_UPDATE = `${SELECTED} where idnr = $1 for update`;
 const SELECT_ALL_FOR_UPDATE = `${SELECTED} where idnr = any($1::text[]) order by idnr for update`;
 
 const INSERT = `
-  insert into state_residents (idnr, family_name, given_names, sex, date_of_birth, address, moved_in_on, status,
+  insert into state_residents (idnr, family_name, given_names, sex, date_of_birth, address, dwelling_status, moved_in_on, status,
                                moved_away_to, moved_away_on, marital_status, date_of_death, updated_at)
-  values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`;
+  values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`;
 
 const UPDATE = `
   update state_residents
-     set family_name = $2, given_names = $3, sex = $4, date_of_birth = $5, address = $6, moved_in_on = $7, status = $8,
-         moved_away_to = $9, moved_away_on = $10, marital_status = $11, date_of_death = $12, updated_at = $13
+     set family_name = $2, given_names = $3, sex = $4, date_of_birth = $5, address = $6, dwelling_status = $7, moved_in_on = $8,
+         status = $9, moved_away_to = $10, moved_away_on = $11, marital_status = $12, date_of_death = $13, updated_at = $14
    where idnr = $1`;
 
-const COLUMNS = ['idnr', 'family_name', 'given_names', 'sex', 'date_of_birth', 'address', 'moved_in_on', 'status', 'moved_away_to', 'moved_away_on', 'marital_status', 'date_of_death'];
-const COLUMN_TYPES = ['text', 'text', 'text', 'text', 'date', 'jsonb', 'date', 'text', 'text', 'date', 'text', 'date'];
+const COLUMNS = ['idnr', 'family_name', 'given_names', 'sex', 'date_of_birth', 'address', 'dwelling_status', 'moved_in_on', 'status', 'moved_away_to', 'moved_away_on', 'marital_status', 'date_of_death'];
+const COLUMN_TYPES = ['text', 'text', 'text', 'text', 'date', 'jsonb', 'text', 'date', 'text', 'text', 'date', 'text', 'date'];
 
 /** Rows given as one array per column (in COLUMNS order), then updated_at; each IdNr at most once. */
 const UPSERT_ALL = `
@@ -177,6 +177,7 @@ function columnValues(resident: StateResident): unknown[] {
     resident.sex,
     resident.dateOfBirth,
     JSON.stringify(resident.address),
+    resident.dwellingStatus,
     resident.movedInOn,
     resident.status,
     resident.movedAwayTo,

@@ -19,7 +19,7 @@ const OSNABRUECK: Address = { street: 'Große Straße', houseNumber: '12', posta
 const DRESDEN: Address = { street: 'Königsbrücker Straße', houseNumber: '5a', postalCode: '01099', city: 'Dresden', municipalityKey: '14612000' };
 const IDNR = '36574261809';
 const TODAY = '2026-06-01';
-const person = { idnr: IDNR, familyName: 'Schmidt', givenNames: 'Anna', sex: 'FEMALE' as const, dateOfBirth: new Date(Date.UTC(1990, 2, 14)) };
+const person = { idnr: IDNR, familyName: 'Schmidt', givenNames: 'Anna', sex: 'FEMALE' as const, dateOfBirth: new Date(Date.UTC(1990, 2, 14)), dwellingStatus: 'HAUPTWOHNUNG' as const };
 const firstRegistration = { ...person, address: OSNABRUECK, movedInOn: new Date(Date.UTC(2018, 3, 1)), previousAddress: null };
 const move = { ...person, address: DRESDEN, movedInOn: new Date(Date.UTC(2026, 4, 2)), previousAddress: OSNABRUECK };
 

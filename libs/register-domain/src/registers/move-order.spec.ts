@@ -25,6 +25,7 @@ interface Registration {
   address: Address;
   movedInOn: Date;
   previousAddress: Address | null;
+  dwellingStatus: 'HAUPTWOHNUNG';
 }
 
 /** An event as a register receives it, with the index of the move that produced it (its earliest delivery). */
@@ -53,7 +54,7 @@ const histories = fc
   });
 
 function registration(address: Address, day: number, previousAddress: Address | null): Registration {
-  return { idnr: IDNR, familyName: 'Schmidt', givenNames: 'Anna', sex: 'FEMALE', dateOfBirth: new Date(Date.UTC(1990, 2, 14)), address, movedInOn: new Date(day), previousAddress };
+  return { idnr: IDNR, familyName: 'Schmidt', givenNames: 'Anna', sex: 'FEMALE', dateOfBirth: new Date(Date.UTC(1990, 2, 14)), address, movedInOn: new Date(day), previousAddress, dwellingStatus: 'HAUPTWOHNUNG' };
 }
 
 /** Per event a delay (consumer lag, a slow relay), and the events delivered a second time. */

@@ -13,18 +13,25 @@ const registration = (address: typeof osnabrueck, previousAddress: typeof osnabr
   address,
   movedInOn: day('2026-06-01'),
   previousAddress,
+  dwellingStatus: 'HAUPTWOHNUNG' as const,
 });
 
 describe('the Melderegister', () => {
   it('registers a newborn at the residence from the birth, without an IdNr, and stores it when assigned', () => {
     const child = residentFromBirth({ birthRegistrationId: '03404000-G-2026-000001', familyName: 'Weber', givenNames: 'Mia', sex: 'FEMALE', dateOfBirth: day('2026-01-02'), placeOfBirth: 'Osnabrück', residence: osnabrueck });
-    expect(child).toMatchObject({ idnr: null, status: 'RESIDENT', movedInOn: '2026-01-02', address: osnabrueck });
+    expect(child).toMatchObject({ idnr: null, status: 'RESIDENT', movedInOn: '2026-01-02', address: osnabrueck, dwellingStatus: 'HAUPTWOHNUNG' });
     expect(assignIdnrToResident(child, '57396154059').idnr).toBe('57396154059');
   });
 
   it('refuses a second, different IdNr for the same child', () => {
     const child = { ...residentFromBirth({ birthRegistrationId: 'b', familyName: 'W', givenNames: 'M', sex: 'FEMALE', dateOfBirth: day('2026-01-02'), placeOfBirth: 'X', residence: osnabrueck }), idnr: '57396154059' };
     expect(() => assignIdnrToResident(child, '36574261809')).toThrow(RegisterRejection);
+  });
+
+  it("keeps the dwelling's status of the Anmeldung, also when the same person registers again", () => {
+    const nebenwohnung = moveIn(undefined, { ...registration(osnabrueck, null), dwellingStatus: 'NEBENWOHNUNG' }, '03404000');
+    expect(nebenwohnung.dwellingStatus).toBe('NEBENWOHNUNG');
+    expect(moveIn(nebenwohnung, registration(osnabrueck, null), '03404000').dwellingStatus).toBe('HAUPTWOHNUNG');
   });
 
   it('marks the person moved out on the day they moved in elsewhere (Rückmeldung)', () => {

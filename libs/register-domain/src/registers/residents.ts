@@ -1,4 +1,4 @@
-import type { Address, BirthRecorded, DeathRecorded, MaritalStatus, NameChanged, ResidenceRegistered, Sex } from '@regsync/contracts/generated/events';
+import type { Address, BirthRecorded, DeathRecorded, DwellingStatus, MaritalStatus, NameChanged, ResidenceRegistered, Sex } from '@regsync/contracts/generated/events';
 import { formatCalendarDate } from '../calendar-date';
 import { RegisterRejection, rejectIfDeceased } from './register-rejection';
 
@@ -16,6 +16,8 @@ export interface Resident {
   dateOfBirth: string;
   placeOfBirth: string | null;
   address: Address;
+  /** Whether `address` is the person's Hauptwohnung or a Nebenwohnung (§ 21 BMG). */
+  dwellingStatus: DwellingStatus;
   movedInOn: string;
   status: ResidentStatus;
   movedOutOn: string | null;
@@ -29,6 +31,8 @@ export interface Resident {
 /** What the Melderegister receives of each event (the routing catalog drops the rest). */
 export type BirthForResidents = Pick<BirthRecorded, 'birthRegistrationId' | 'familyName' | 'givenNames' | 'sex' | 'dateOfBirth' | 'placeOfBirth' | 'residence'>;
 export type ResidenceForResidents = Pick<ResidenceRegistered, 'idnr' | 'familyName' | 'givenNames' | 'sex' | 'dateOfBirth' | 'address' | 'movedInOn' | 'previousAddress'>;
+/** The Anmeldung here: the registration with the status of the new dwelling. */
+export type AnmeldungForResidents = ResidenceForResidents & Pick<ResidenceRegistered, 'dwellingStatus'>;
 export type NameChangeForResidents = Pick<NameChanged, 'idnr' | 'familyName' | 'givenNames' | 'maritalStatus'>;
 export type DeathForResidents = Pick<DeathRecorded, 'idnr' | 'dateOfDeath' | 'placeOfDeath'>;
 
@@ -43,6 +47,8 @@ export function residentFromBirth(birth: BirthForResidents): Resident {
     dateOfBirth: formatCalendarDate(birth.dateOfBirth),
     placeOfBirth: birth.placeOfBirth,
     address: birth.residence,
+    // A minor's Hauptwohnung is the dwelling of the parents (§ 22 Abs. 2 BMG), where the Standesamt registers the child.
+    dwellingStatus: 'HAUPTWOHNUNG',
     movedInOn: formatCalendarDate(birth.dateOfBirth),
     status: 'RESIDENT',
     movedOutOn: null,
@@ -65,7 +71,7 @@ export function assignIdnrToResident(resident: Resident, idnr: string): Resident
  * A moved-out person who comes back is a resident again; a registration dated before a move away that this
  * register already holds (entered late) updates the address but leaves the person moved out.
  */
-export function moveIn(existing: Resident | undefined, residence: ResidenceForResidents, municipalityKey: string): Resident {
+export function moveIn(existing: Resident | undefined, residence: AnmeldungForResidents, municipalityKey: string): Resident {
   rejectIfDeceased(existing, residence.idnr);
   if (residence.address.municipalityKey !== municipalityKey) {
     throw new RegisterRejection('wrong-municipality', `the address lies in ${residence.address.municipalityKey}, not in ${municipalityKey}`);
@@ -82,6 +88,7 @@ export function moveIn(existing: Resident | undefined, residence: ResidenceForRe
     dateOfBirth: formatCalendarDate(residence.dateOfBirth),
     placeOfBirth: existing?.placeOfBirth ?? null,
     address: residence.address,
+    dwellingStatus: residence.dwellingStatus,
     movedInOn,
     status: laterDeparture ? 'MOVED_OUT' : 'RESIDENT',
     movedOutOn: laterDeparture ? heldDeparture : null,

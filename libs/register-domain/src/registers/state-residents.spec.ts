@@ -13,6 +13,7 @@ const registration = (address: typeof osnabrueck, previousAddress: typeof osnabr
   address,
   movedInOn: day('2026-06-01'),
   previousAddress,
+  dwellingStatus: 'HAUPTWOHNUNG' as const,
 });
 const movedOut = (to: string) => ({ idnr: '36574261809', movedOutOn: day('2026-06-01'), fromMunicipalityKey: '03404000', toMunicipalityKey: to });
 

@@ -1,4 +1,4 @@
-import type { Address, DeathRecorded, MaritalStatus, MovedOut, NameChanged, ResidenceRegistered, Sex } from '@regsync/contracts/generated/events';
+import type { Address, DeathRecorded, DwellingStatus, MaritalStatus, MovedOut, NameChanged, ResidenceRegistered, Sex } from '@regsync/contracts/generated/events';
 import { formatCalendarDate } from '../calendar-date';
 import { RegisterRejection, rejectIfDeceased } from './register-rejection';
 
@@ -13,6 +13,8 @@ export interface StateResident {
   dateOfBirth: string;
   /** The last address in the Land. */
   address: Address;
+  /** Hauptwohnung or Nebenwohnung (§ 21 BMG) of `address`; null when only the move away from it is known. */
+  dwellingStatus: DwellingStatus | null;
   /** null for a former resident known only from the move away (the registration in the Land not arrived yet). */
   movedInOn: string | null;
   status: StateResidentStatus;
@@ -23,7 +25,7 @@ export interface StateResident {
   dateOfDeath: string | null;
 }
 
-export type ResidenceForState = Pick<ResidenceRegistered, 'idnr' | 'familyName' | 'givenNames' | 'sex' | 'dateOfBirth' | 'address' | 'movedInOn' | 'previousAddress'>;
+export type ResidenceForState = Pick<ResidenceRegistered, 'idnr' | 'familyName' | 'givenNames' | 'sex' | 'dateOfBirth' | 'address' | 'movedInOn' | 'previousAddress' | 'dwellingStatus'>;
 export type MovedOutForState = Pick<MovedOut, 'idnr' | 'movedOutOn' | 'fromMunicipalityKey' | 'toMunicipalityKey'>;
 export type NameChangeForState = Pick<NameChanged, 'idnr' | 'familyName' | 'givenNames' | 'maritalStatus'>;
 export type DeathForState = Pick<DeathRecorded, 'idnr' | 'dateOfDeath'>;
@@ -71,6 +73,7 @@ function residenceInLand(existing: StateResident | undefined, residence: Residen
     sex: residence.sex,
     dateOfBirth: formatCalendarDate(residence.dateOfBirth),
     address: residence.address,
+    dwellingStatus: residence.dwellingStatus,
     movedInOn: on,
     status: laterDeparture ? 'MOVED_AWAY' : 'RESIDENT',
     movedAwayTo: laterDeparture?.movedAwayTo ?? null,
@@ -102,6 +105,7 @@ function formerResident(residence: ResidenceForState, land: string): StateReside
     sex: residence.sex,
     dateOfBirth: formatCalendarDate(residence.dateOfBirth),
     address: left,
+    dwellingStatus: null,
     movedInOn: null,
     status: 'MOVED_AWAY',
     movedAwayTo: null,
