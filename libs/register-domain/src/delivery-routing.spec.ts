@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { deliveriesOf, holdingsAfter, type Delivery, type RoutingTopology } from './delivery-routing';
 import { recipientsOf } from './relevance';
 import type { RegisterAddress, RegisterInstance } from './registers';
-import { routeFor } from './routing-catalog';
+import { routeCovers, routeFor } from './routing-catalog';
 
 const municipal = (instanceKey: string): RegisterInstance => ({ level: 'MUNICIPAL', instanceKey });
 const state = (instanceKey: string): RegisterInstance => ({ level: 'STATE', instanceKey });
@@ -30,13 +30,18 @@ const crowded: RoutingTopology = {
 const names = (deliveries: readonly Delivery[]) =>
   deliveries.map(({ recipient }) => `${recipient.level} ${recipient.instanceKey} ${recipient.register}`).sort();
 
-const move = { idnr: '36574261809', address: address('14612000'), previousAddress: address('03404000') };
+const move = { idnr: '36574261809', address: address('14612000'), previousAddress: address('03404000'), dwellingStatus: 'HAUPTWOHNUNG' };
 const moveSource = at(dresden, 'MELDEREGISTER');
 
 describe('deliveriesOf', () => {
   it('sends a move to the previous municipality, both Länder and the BZSt, and to nobody else', () => {
     const expected = ['FEDERAL DE IDNR_BASISDATEN', 'MUNICIPAL 03404000 MELDEREGISTER', 'STATE 03 LANDESMELDEREGISTER', 'STATE 14 LANDESMELDEREGISTER'];
     expect(names(deliveriesOf('ResidenceRegistered', move, moveSource, demo, []))).toEqual(expected);
+  });
+
+  it("sends a Nebenwohnung's registration to the Länder and the previous municipality, not to the BZSt (§ 139b Abs. 6 AO)", () => {
+    const secondary = { ...move, dwellingStatus: 'NEBENWOHNUNG' };
+    expect(names(deliveriesOf('ResidenceRegistered', secondary, moveSource, demo, []))).toEqual(['MUNICIPAL 03404000 MELDEREGISTER', 'STATE 03 LANDESMELDEREGISTER', 'STATE 14 LANDESMELDEREGISTER']);
   });
 
   it('does not grow with the number of municipalities the topology runs', () => {
@@ -83,8 +88,8 @@ describe('deliveriesOf', () => {
     }
   });
 
-  // The old broadcast: every instance received every event and asked recipientsOf. Routing before delivery must reach
-  // exactly those registers, except that events for every holder now reach only the holders.
+  // The old broadcast: every instance received every event, asked recipientsOf and applied what a covering route allowed.
+  // Routing before delivery must reach exactly those registers, except that events for every holder reach only the holders.
   it('reaches exactly the registers the broadcast filter chose, holder-routed events only at holders', () => {
     const ags = demo.instances.filter((instance) => instance.level === 'MUNICIPAL').map((instance) => instance.instanceKey);
     const eventTypes = ['BirthRecorded', 'IdNrRequested', 'IdNrAssigned', 'ResidenceRegistered', 'MovedOut', 'NameChanged', 'DeathRecorded', 'InformationBlockSet', 'InformationBlockLifted', 'ParcelRecorded', 'ParcelChanged', 'ParcelLeftMunicipality'];
@@ -101,10 +106,12 @@ describe('deliveriesOf', () => {
       first: fc.constantFrom(...ags, '09162000'),
       second: fc.constantFrom(...ags, '09162000'),
       holders: fc.subarray(holderCandidates),
+      dwellingStatus: fc.constantFrom('HAUPTWOHNUNG', 'NEBENWOHNUNG'),
     });
     fc.assert(
-      fc.property(scenario, ({ eventType, source, first, second, holders }) => {
+      fc.property(scenario, ({ eventType, source, first, second, holders, dwellingStatus }) => {
         const payload = {
+          dwellingStatus,
           idnr: move.idnr,
           address: address(first),
           previousAddress: address(second),
@@ -116,6 +123,10 @@ describe('deliveriesOf', () => {
         };
         const broadcast = demo.instances.flatMap((instance) =>
           recipientsOf(instance, eventType, payload, source)
+            .filter((register) => {
+              const route = routeFor(register, eventType);
+              return route !== undefined && routeCovers(route, payload);
+            })
             .map((register) => at(instance, register))
             .filter((recipient) => !['DeathRecorded', 'InformationBlockSet', 'InformationBlockLifted'].includes(eventType) || recipient.level === 'FEDERAL' || holders.some((holder) => holder.instanceKey === recipient.instanceKey && holder.register === recipient.register)),
         );

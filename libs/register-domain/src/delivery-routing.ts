@@ -1,7 +1,7 @@
 import { agsFormatViolation } from './ags';
 import { recipientsOf } from './relevance';
 import { FEDERAL_INSTANCE_KEY, type RegisterAddress, type RegisterInstance, type RegisterKind } from './registers';
-import { routeFor, type Route } from './routing-catalog';
+import { routeCovers, routeFor, type Route } from './routing-catalog';
 
 /** The register instances that exist and can receive deliveries. */
 export interface RoutingTopology {
@@ -40,7 +40,7 @@ const PERSON_HOLDING_REGISTERS: readonly RegisterKind[] = ['MELDEREGISTER', 'LAN
  * Who gets this event, decided once before delivery: the registers the event itself names (relevance.ts: the new and
  * the previous municipality of a move and their Länder, the BZSt, a parcel's municipality, ...) and, for events that
  * concern every register holding the person, exactly the `holders` among them. Never an instance the topology does
- * not run, never a register without a route in the routing catalog.
+ * not run, never a register without a route in the routing catalog that covers the event (`onlyWhen`).
  *
  * Only the instances the event can concern are asked (those named in the payload, their Länder, the source's own
  * instance and Land, the BZSt and the holders), so the cost does not grow with the number of municipalities.
@@ -59,7 +59,7 @@ export function deliveriesOf(
       const recipient: RegisterAddress = { ...instance, register };
       if (holderRouted.includes(register) && !holders.some((holder) => sameRegister(holder, recipient))) continue;
       const route = routeFor(register, eventType);
-      if (route) deliveries.push({ recipient, route });
+      if (route && routeCovers(route, payload)) deliveries.push({ recipient, route });
     }
   }
   return deliveries;
