@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm run bench [-- --sizes 10000,100000,1000000 --rate 1000]`: builds, checks PostgreSQL, starts Kafka unless it
-// runs, measures (see bench/README.md), stops what it started. `--dist <dir>` runs a build made elsewhere.
+// `npm run bench [-- --clients 1,8,32 --rates 50,100]`: builds, checks PostgreSQL, starts Kafka unless it runs,
+// measures the product path (see bench/README.md), stops what it started. `npm run bench -- --messaging [--sizes ...]`
+// runs the messaging-only micro-benchmark instead. `--dist <dir>` runs a build made elsewhere.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,13 +11,16 @@ const root = join(fileURLToPath(import.meta.url), '..', '..');
 const args = process.argv.slice(2);
 const distFlag = args.indexOf('--dist');
 const dist = distFlag >= 0 ? args.splice(distFlag, 2)[1] : 'dist';
+const messagingFlag = args.indexOf('--messaging');
+if (messagingFlag >= 0) args.splice(messagingFlag, 1);
+const main = messagingFlag >= 0 ? join('bench', 'throughput', 'bench.main.js') : join('bench', 'product-path', 'product-path.main.js');
 if (distFlag < 0 && spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit', cwd: root }).status !== 0) process.exit(1);
 
 await postgresCheck();
 const kafka = await kafkaUp(1);
 let status = 1;
 try {
-  status = spawnSync(process.execPath, [join(root, dist, 'bench', 'throughput', 'bench.main.js'), ...args], {
+  status = spawnSync(process.execPath, [join(root, dist, main), ...args], {
     stdio: 'inherit',
     env: { ...process.env, KAFKA_BROKERS: kafka.bootstrap },
   }).status ?? 1;

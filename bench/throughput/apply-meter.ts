@@ -1,3 +1,4 @@
+import { latencySummary } from '../latency-summary';
 import { BenchSpec, RoleReport } from './bench-spec';
 
 /**
@@ -27,14 +28,12 @@ export class ApplyMeter {
 
   private report(): RoleReport {
     const usage = process.resourceUsage();
-    const sorted = this.latencies.slice().sort();
-    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
     return {
       role: 'consumer',
       events: this.applied,
       firstAt: this.firstAt,
       lastAt: this.lastAt,
-      latencyMs: sorted.length ? { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted[sorted.length - 1] } : undefined,
+      latencyMs: latencySummary(this.latencies),
       maxRssMb: usage.maxRSS / 1024,
       cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6,
     };
