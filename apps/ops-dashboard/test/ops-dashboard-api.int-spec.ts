@@ -16,7 +16,7 @@ import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
-import { startSchemaRegistry } from '../../schema-registry/src/start-schema-registry';
+import { startTestSchemaRegistry, TestSchemaRegistry } from '../../schema-registry/test/support/test-schema-registry';
 import { loadOpsDashboardConfig } from '../src/config';
 import { OpsDashboardModule } from '../src/ops-dashboard.module';
 
@@ -66,14 +66,14 @@ describe('ops dashboard API against the real broker, registry and databases', ()
   const stateMetrics = new RegsyncMetrics({ service: 'state-register', instance: '03' });
   const correlationId = randomUUID();
   let admin: Admin;
-  let registry: INestApplication;
+  let registry: TestSchemaRegistry;
   let municipal: INestApplication;
   let state: INestApplication;
   let dashboard: INestApplication;
   let deadLetterOffset: string;
 
   beforeAll(async () => {
-    registry = await startSchemaRegistry({ HOST: '127.0.0.1', PORT: 0, DATABASE_URL: serverUrl, NAMESPACE: namespace });
+    registry = await startTestSchemaRegistry({ databaseUrl: serverUrl, namespace });
     municipal = await startInstance('municipal-register', '03404000', municipalMetrics, [
       { dataset: 'person.residence', register: 'MELDEREGISTER', authoritative: true, sql: `select * from (values ('36574261809', '03', 'Domhof 1'), ('12345678995', '03', 'Markt 2')) as r(subject_id, scope, address)` },
     ]);
@@ -85,7 +85,7 @@ describe('ops dashboard API against the real broker, registry and databases', ()
     await admin.connect();
 
     // one event of a citizen action on the person topic, and its dead letter for the municipal consumer
-    const codec = await EventCodec.connect(urlOf(registry));
+    const codec = await EventCodec.connect(registry.url);
     const event: MovedOut = {
       envelope: {
         eventId: randomUUID(),
@@ -123,14 +123,14 @@ describe('ops dashboard API against the real broker, registry and databases', ()
         { app: 'federal-register', instanceKey: 'DE', name: 'Bund', baseUrl: 'http://127.0.0.1:9', apiKey },
       ],
     });
-    const config = loadOpsDashboardConfig({ KAFKA_BROKERS: brokers, SCHEMA_REGISTRY_URL: urlOf(registry), NAMESPACE: namespace, TOPOLOGY: topology });
+    const config = loadOpsDashboardConfig({ KAFKA_BROKERS: brokers, SCHEMA_REGISTRY_URL: registry.url, NAMESPACE: namespace, TOPOLOGY: topology });
     dashboard = await NestFactory.create(OpsDashboardModule.forRoot(config), { logger: false });
     await dashboard.listen(0, '127.0.0.1');
   });
 
   afterAll(async () => {
     await dashboard?.close();
-    await Promise.all([municipal?.close(), state?.close(), registry?.close()]);
+    await Promise.all([municipal?.close(), state?.close(), registry?.app.close()]);
     await admin?.deleteGroups([municipalGroup]).catch(() => undefined);
     await admin?.deleteTopics({ topics: [personTopic, namespaced(EVENT_TOPICS.parcel.name, namespace), namespaced('regsync.outbox-progress', namespace), dlqTopic] }).catch(() => undefined);
     await admin?.disconnect();
@@ -228,7 +228,7 @@ describe('ops dashboard API against the real broker, registry and databases', ()
     expect(outbox.body[0]).toMatchObject({ backlog: 3, oldestAgeSeconds: 0 });
   });
   it('shows the dead letter of a person whose information block is in force without the address fields', async () => {
-    const codec = await EventCodec.connect(urlOf(registry));
+    const codec = await EventCodec.connect(registry.url);
     const block: InformationBlockSet = {
       envelope: {
         eventId: randomUUID(),

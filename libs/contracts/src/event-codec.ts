@@ -3,6 +3,7 @@ import * as avro from 'avsc';
 import { avroType, invalidPaths } from './avro-types';
 import { EventSchemaVersion, latestSchemas } from './event-schemas';
 import { EVENT_TYPES, EventType, RegsyncEvent } from './generated/events';
+import { basicAuthorization, SchemaRegistryConnection, schemaRegistryConnectionOf } from './schema-registry-connection';
 import { registrySubjectOf } from './topic-catalog';
 
 const MAGIC_BYTE = 0;
@@ -56,10 +57,15 @@ export class EventCodec {
   private markConnected!: () => void;
   private readonly connected = new Promise<void>((resolve) => (this.markConnected = resolve));
 
+  private readonly registry: SchemaRegistryConnection;
+
+  /** `registryUrl` may carry the writer's credentials: `http://user:password@host:8081` (see schema-registry-connection.ts). */
   private constructor(
-    private readonly registryUrl: string,
+    registryUrl: string,
     private readonly schemasDir?: string,
-  ) {}
+  ) {
+    this.registry = schemaRegistryConnectionOf(registryUrl);
+  }
 
   /** Registers every local schema (idempotent: the registry returns existing ids) and returns a ready codec. */
   static async connect(registryUrl: string, schemasDir?: string): Promise<EventCodec> {
@@ -79,7 +85,7 @@ export class EventCodec {
   /** Registers the local schemas once; a failure (registry unreachable) may be retried. */
   async register(): Promise<void> {
     if (this.local) return;
-    const registry = new SchemaRegistry({ host: this.registryUrl });
+    const registry = new SchemaRegistry({ host: this.registry.url, auth: this.registry.auth && { ...this.registry.auth } });
     const local = new Map<EventType, LocalSchema>();
     for (const version of latestSchemas(this.schemasDir).values()) {
       const { id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(version.schema) }, {
@@ -128,7 +134,7 @@ export class EventCodec {
   }
 
   private localOf(eventType: EventType): LocalSchema {
-    if (!this.local) throw new EventCodecNotReadyError(this.registryUrl);
+    if (!this.local) throw new EventCodecNotReadyError(this.registry.url);
     const local = this.local.get(eventType);
     if (!local) throw new EventEncodeError(eventType, ['envelope.eventType']);
     return local;
@@ -146,7 +152,7 @@ export class EventCodec {
   }
 
   private async fetchWriter(schemaId: number): Promise<WriterSchema> {
-    const response = await fetch(`${this.registryUrl}/schemas/ids/${schemaId}`);
+    const response = await fetch(`${this.registry.url}/schemas/ids/${schemaId}`, { headers: this.registry.auth ? { authorization: basicAuthorization(this.registry.auth) } : {} });
     if (response.status === 404) throw new EventDecodeError(`unknown schema id ${schemaId}`);
     if (!response.ok) throw new Error(`schema registry answered ${response.status} for schema ${schemaId}`);
     const { schema } = (await response.json()) as { schema: string };
@@ -158,7 +164,8 @@ export class EventCodec {
     if (writerType.equals(reader)) return { eventType, read: (payload) => reader.fromBuffer(payload) as RegsyncEvent };
     let resolver: avro.Resolver;
     try {
-      resolver = reader.createResolver(writerType);
+      // Names compared without namespace, as Avro's Java SchemaCompatibility does and so the registry accepts.
+      resolver = reader.createResolver(writerType, { ignoreNamespaces: true });
     } catch (error) {
       throw new EventDecodeError(`local ${eventType} schema cannot read schema ${schemaId}: ${(error as Error).message}`);
     }

@@ -1,10 +1,9 @@
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
-import { startSchemaRegistry } from '../../../apps/schema-registry/src/start-schema-registry';
+import { startTestSchemaRegistry } from '../../../apps/schema-registry/test/support/test-schema-registry';
 import { EventCodec, EventDecodeError, EventEncodeError } from '../src/event-codec';
 import { EVENT_TYPES } from '../src/generated/events';
 import { sampleEvent } from '../src/sample-events';
@@ -27,8 +26,9 @@ describe('EventCodec with the schema registry', () => {
   let codec: EventCodec;
 
   beforeAll(async () => {
-    registryApp = await startSchemaRegistry({ HOST: '127.0.0.1', PORT: 0, DATABASE_URL: serverUrl, NAMESPACE: namespace });
-    registryUrl = `http://127.0.0.1:${(registryApp.getHttpServer().address() as AddressInfo).port}`;
+    const registry = await startTestSchemaRegistry({ databaseUrl: serverUrl, namespace });
+    registryApp = registry.app;
+    registryUrl = registry.url;
     codec = await EventCodec.connect(registryUrl);
   });
 
@@ -43,7 +43,7 @@ describe('EventCodec with the schema registry', () => {
 
     expect(bytes.readUInt8(0)).toBe(0);
     expect(bytes.readUInt32BE(1)).toBe(codec.schemaIdOf(eventType));
-    expect(await new SchemaRegistry({ host: registryUrl }).decode(bytes)).toEqual(asPlainAvro(event));
+    expect(await new SchemaRegistry({ host: new URL(registryUrl).origin }).decode(bytes)).toEqual(asPlainAvro(event));
     expect(await codec.decode(bytes)).toEqual({ eventType, event, schemaId: codec.schemaIdOf(eventType) });
   });
 

@@ -1,7 +1,8 @@
-import { DynamicModule, INestApplication, Logger, Type } from '@nestjs/common';
+import { DynamicModule, ExceptionFilter, INestApplication, Logger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CustomTransportStrategy } from '@nestjs/microservices';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import type { ErrorRequestHandler } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { HttpErrorFilter, httpErrorMiddleware } from './http-error.filter';
 import { AGENCY_API_KEY_SCHEME, withErrorResponses } from './openapi-document';
@@ -17,6 +18,8 @@ export interface StartServiceOptions {
   bodyLimit?: string;
   /** Media types besides `application/json` whose bodies are parsed as JSON (e.g. `application/vnd.schemaregistry.v1+json`). */
   jsonMediaTypes?: string[];
+  /** How errors are answered, in controllers and before them (body parser); default regsync's HttpError mapping. */
+  errorAnswers?: { filter: ExceptionFilter; middleware: ErrorRequestHandler };
 }
 
 /**
@@ -31,8 +34,8 @@ export async function startService(rootModule: Type<unknown> | DynamicModule, op
   const app = await NestFactory.create<NestExpressApplication>(rootModule, { bufferLogs: false, bodyParser: false });
   app.useBodyParser('json', { limit: options.bodyLimit ?? '64kb', type: ['application/json', ...(options.jsonMediaTypes ?? [])] });
   // Body parser errors (413, malformed JSON) happen before any controller, so Nest's filters never see them.
-  app.use(httpErrorMiddleware);
-  app.useGlobalFilters(new HttpErrorFilter());
+  app.use(options.errorAnswers?.middleware ?? httpErrorMiddleware);
+  app.useGlobalFilters(options.errorAnswers?.filter ?? new HttpErrorFilter());
   // SIGTERM/SIGINT close the consumer first (draining its batch), then the modules, then the database.
   app.enableShutdownHooks();
 
