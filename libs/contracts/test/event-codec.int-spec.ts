@@ -52,6 +52,14 @@ describe('EventCodec with the schema registry', () => {
     for (const eventType of EVENT_TYPES) expect(second.schemaIdOf(eventType)).toBe(codec.schemaIdOf(eventType));
   });
 
+  it('registers only with the writer credentials of SCHEMA_REGISTRY_URL, and never names the password in its errors', async () => {
+    const { origin, password } = new URL(registryUrl);
+    await expect(EventCodec.connect(origin)).rejects.toMatchObject({ status: 401 });
+    const notYetRegistered = EventCodec.unconnected(registryUrl);
+    expect(() => notYetRegistered.encode(sampleEvent('MovedOut'))).toThrow(`the schema registry at ${origin} has not been reached yet`);
+    expect(password.length).toBeGreaterThan(0);
+  });
+
   it('refuses to encode an event that does not fit its schema, naming the fields', () => {
     const event = sampleEvent('MovedOut');
     const broken = { ...event, movedOutOn: 'yesterday', toMunicipalityKey: undefined } as unknown as typeof event;
