@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { CONFLUENT_REQUEST_MEDIA_TYPES } from '@regsync/schema-registry/confluent-media-type.middleware';
+import { REGISTRY_WRITER_SCHEME, REGISTRY_WRITER_SECURITY } from '@regsync/schema-registry/registry-auth.guard';
 import { confluentErrorMiddleware, RegistryErrorFilter } from '@regsync/schema-registry/registry-error.filter';
 import { startService } from '@regsync/service-runtime/start-service';
 import { SchemaRegistryConfig } from './config';
@@ -16,5 +17,6 @@ export function startSchemaRegistry(config: SchemaRegistryConfig): Promise<INest
     bodyLimit: '1mb',
     // Confluent's error bodies everywhere, also for unknown paths and malformed JSON: its clients read error_code.
     errorAnswers: { filter: new RegistryErrorFilter(), middleware: confluentErrorMiddleware },
+    securitySchemes: { [REGISTRY_WRITER_SCHEME]: REGISTRY_WRITER_SECURITY },
   });
 }

@@ -178,6 +178,18 @@ describe('the schema registry as Confluent clients see it', () => {
     });
   });
 
+  it('documents the basic-auth writer scheme on every write, and no credential on reads, in its OpenAPI document', async () => {
+    type Operation = { security?: Array<Record<string, string[]>>; responses: Record<string, unknown> };
+    const document = (await call('GET', '/openapi.json')).body as { paths: Record<string, Record<string, Operation>>; components: { securitySchemes: Record<string, unknown> } };
+    expect(document.components.securitySchemes['registry-writer']).toMatchObject({ type: 'http', scheme: 'basic' });
+    const operations = Object.entries(document.paths).flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => ({ path, method, operation })));
+    const registryOperations = operations.filter(({ path }) => /^\/(subjects|schemas|config|mode|compatibility)/.test(path));
+    const writes = registryOperations.filter(({ method, path }) => ['put', 'delete'].includes(method) || (method === 'post' && path.endsWith('/versions') && !path.startsWith('/compatibility')));
+    expect(writes.length).toBeGreaterThanOrEqual(9);
+    for (const { operation } of writes) expect([operation.security, Object.keys(operation.responses)]).toEqual([[{ 'registry-writer': [] }], expect.arrayContaining(['401', '403'])]);
+    for (const { operation } of registryOperations.filter((candidate) => !writes.includes(candidate))) expect(operation.security).toBeUndefined();
+  });
+
   it('answers errors outside the registry API with error_code too: unknown path, wrong method, malformed JSON', async () => {
     expect(await call('GET', '/no/such/path')).toEqual({ status: 404, body: { error_code: 404, message: 'HTTP 404 Not Found' }, headers: expect.anything() });
     expect(await call('PATCH', '/subjects')).toMatchObject({ status: 405, body: { error_code: 405, message: 'HTTP 405 Method Not Allowed' } });

@@ -4,6 +4,7 @@ import { CustomTransportStrategy } from '@nestjs/microservices';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { ErrorRequestHandler } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { SecuritySchemeObject } from '@nestjs/swagger';
 import { HttpErrorFilter, httpErrorMiddleware } from './http-error.filter';
 import { AGENCY_API_KEY_SCHEME, withErrorResponses } from './openapi-document';
 
@@ -20,6 +21,8 @@ export interface StartServiceOptions {
   jsonMediaTypes?: string[];
   /** How errors are answered, in controllers and before them (body parser); default regsync's HttpError mapping. */
   errorAnswers?: { filter: ExceptionFilter; middleware: ErrorRequestHandler };
+  /** Security schemes the service's operations name besides the agency API key (e.g. the registry's basic auth). */
+  securitySchemes?: Record<string, SecuritySchemeObject>;
 }
 
 /**
@@ -39,12 +42,13 @@ export async function startService(rootModule: Type<unknown> | DynamicModule, op
   // SIGTERM/SIGINT close the consumer first (draining its batch), then the modules, then the database.
   app.enableShutdownHooks();
 
-  const documentConfig = new DocumentBuilder()
+  const documentBuilder = new DocumentBuilder()
     .setTitle(`regsync ${options.title}`)
     // Relative: the instance that serves this document, whichever address or proxy it was fetched through.
     .addServer('/', 'this instance')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key', description: 'the API key this instance configured for your agency (AGENCY_API_KEYS)' }, AGENCY_API_KEY_SCHEME)
-    .build();
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key', description: 'the API key this instance configured for your agency (AGENCY_API_KEYS)' }, AGENCY_API_KEY_SCHEME);
+  for (const [name, scheme] of Object.entries(options.securitySchemes ?? {})) documentBuilder.addSecurity(name, scheme);
+  const documentConfig = documentBuilder.build();
   const document = withErrorResponses(SwaggerModule.createDocument(app, documentConfig));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
 
