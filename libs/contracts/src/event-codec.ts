@@ -88,11 +88,7 @@ export class EventCodec {
     const registry = new SchemaRegistry({ host: this.registry.url, auth: this.registry.auth && { ...this.registry.auth } });
     const local = new Map<EventType, LocalSchema>();
     for (const version of latestSchemas(this.schemasDir).values()) {
-      const { id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(version.schema) }, {
-        subject: registrySubjectOf(version.eventType, version.fullName),
-        // the same level the compatibility gate enforces (npm run schemas:check)
-        compatibility: COMPATIBILITY.FULL_TRANSITIVE,
-      });
+      const id = await registeredIdOf(registry, { type: SchemaType.AVRO, schema: JSON.stringify(version.schema) }, registrySubjectOf(version.eventType, version.fullName));
       local.set(version.eventType, { version, type: avroType(version.schema), schemaId: id });
     }
     this.local = local;
@@ -170,5 +166,21 @@ export class EventCodec {
       throw new EventDecodeError(`local ${eventType} schema cannot read schema ${schemaId}: ${(error as Error).message}`);
     }
     return { eventType, read: (payload) => reader.fromBuffer(payload, resolver) as RegsyncEvent };
+  }
+}
+
+/**
+ * Registers the schema; a codec the registry refuses as writer (no or a read-only credential: 401, 403) looks up the id
+ * its writers registered instead (an open read), as Confluent's serializers do with auto.register.schemas=false, so a
+ * reader such as the replay CLI or the dashboard needs no secret.
+ */
+async function registeredIdOf(registry: SchemaRegistry, schema: Parameters<SchemaRegistry['register']>[0], subject: string): Promise<number> {
+  try {
+    // the same level the compatibility gate enforces (npm run schemas:check)
+    return (await registry.register(schema, { subject, compatibility: COMPATIBILITY.FULL_TRANSITIVE })).id;
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    if (status !== 401 && status !== 403) throw error;
+    return registry.getRegistryIdBySchema(subject, schema);
   }
 }

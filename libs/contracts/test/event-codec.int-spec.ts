@@ -52,9 +52,10 @@ describe('EventCodec with the schema registry', () => {
     for (const eventType of EVENT_TYPES) expect(second.schemaIdOf(eventType)).toBe(codec.schemaIdOf(eventType));
   });
 
-  it('registers only with the writer credentials of SCHEMA_REGISTRY_URL, and never names the password in its errors', async () => {
+  it('without writer credentials reads the ids the writers registered, and never names the password in its errors', async () => {
     const { origin, password } = new URL(registryUrl);
-    await expect(EventCodec.connect(origin)).rejects.toMatchObject({ status: 401 });
+    const reader = await EventCodec.connect(origin);
+    for (const eventType of EVENT_TYPES) expect(reader.schemaIdOf(eventType)).toBe(codec.schemaIdOf(eventType));
     const notYetRegistered = EventCodec.unconnected(registryUrl);
     expect(() => notYetRegistered.encode(sampleEvent('MovedOut'))).toThrow(`the schema registry at ${origin} has not been reached yet`);
     expect(password.length).toBeGreaterThan(0);
