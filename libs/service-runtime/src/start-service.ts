@@ -2,9 +2,8 @@ import { DynamicModule, ExceptionFilter, INestApplication, Logger, Type } from '
 import { NestFactory } from '@nestjs/core';
 import { CustomTransportStrategy } from '@nestjs/microservices';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SecuritySchemeObject, SwaggerModule } from '@nestjs/swagger';
 import type { ErrorRequestHandler } from 'express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { SecuritySchemeObject } from '@nestjs/swagger';
 import { HttpErrorFilter, httpErrorMiddleware } from './http-error.filter';
 import { AGENCY_API_KEY_SCHEME, withErrorResponses } from './openapi-document';
 
