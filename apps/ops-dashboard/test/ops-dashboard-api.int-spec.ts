@@ -16,9 +16,9 @@ import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
-import { startSchemaRegistry } from '../../schema-registry/src/start-schema-registry';
 import { loadLocalIdpConfig } from '../../local-idp/src/config';
 import { LocalIdp, startLocalIdp } from '../../local-idp/src/local-idp';
+import { startTestSchemaRegistry, TestSchemaRegistry } from '../../schema-registry/test/support/test-schema-registry';
 import { loadOpsDashboardConfig } from '../src/config';
 import { startOpsDashboard } from '../src/start-ops-dashboard';
 import { logInThroughIdp } from './support/log-in-through-idp';
@@ -87,7 +87,7 @@ describe('ops dashboard API against the real broker, registry and databases', ()
   const stateMetrics = new RegsyncMetrics({ service: 'state-register', instance: '03' });
   const correlationId = randomUUID();
   let admin: Admin;
-  let registry: INestApplication;
+  let registry: TestSchemaRegistry;
   let municipal: INestApplication;
   let state: INestApplication;
   let dashboard: INestApplication;
@@ -97,7 +97,7 @@ describe('ops dashboard API against the real broker, registry and databases', ()
   const sessions: Record<keyof typeof users, string> = { viewer: '', dpo: '', operator: '', lead: '', guest: '' };
 
   beforeAll(async () => {
-    registry = await startSchemaRegistry({ HOST: '127.0.0.1', PORT: 0, DATABASE_URL: serverUrl, NAMESPACE: namespace });
+    registry = await startTestSchemaRegistry({ databaseUrl: serverUrl, namespace });
     municipal = await startInstance('municipal-register', '03404000', municipalMetrics, [
       { dataset: 'person.residence', register: 'MELDEREGISTER', authoritative: true, sql: `select * from (values ('36574261809', '03', 'Domhof 1'), ('12345678995', '03', 'Markt 2')) as r(subject_id, scope, address)` },
     ]);
@@ -109,7 +109,7 @@ describe('ops dashboard API against the real broker, registry and databases', ()
     await admin.connect();
 
     // one event of a citizen action on the person topic, and its dead letter for the municipal consumer
-    const codec = await EventCodec.connect(urlOf(registry));
+    const codec = await EventCodec.connect(registry.url);
     const event: MovedOut = {
       envelope: {
         eventId: randomUUID(),
@@ -154,7 +154,7 @@ describe('ops dashboard API against the real broker, registry and databases', ()
     const config = loadOpsDashboardConfig({
       KAFKA_BROKERS: brokers,
       DATABASE_URL: serverUrl,
-      SCHEMA_REGISTRY_URL: urlOf(registry),
+      SCHEMA_REGISTRY_URL: registry.url,
       NAMESPACE: namespace,
       TOPOLOGY: topology,
       PORT: new URL(dashboardUrl).port,
@@ -169,7 +169,7 @@ describe('ops dashboard API against the real broker, registry and databases', ()
 
   afterAll(async () => {
     await dashboard?.close();
-    await Promise.all([municipal?.close(), state?.close(), registry?.close(), idp?.close()]);
+    await Promise.all([municipal?.close(), state?.close(), registry?.app.close(), idp?.close()]);
     await admin?.deleteGroups([municipalGroup]).catch(() => undefined);
     await admin?.deleteTopics({ topics: [personTopic, namespaced(EVENT_TOPICS.parcel.name, namespace), namespaced('regsync.outbox-progress', namespace), dlqTopic] }).catch(() => undefined);
     await admin?.disconnect();
@@ -337,7 +337,7 @@ describe('ops dashboard API against the real broker, registry and databases', ()
     expect(outbox.body[0]).toMatchObject({ backlog: 3, oldestAgeSeconds: 0 });
   });
   it('shows the dead letter of a person whose information block is in force without the address fields', async () => {
-    const codec = await EventCodec.connect(urlOf(registry));
+    const codec = await EventCodec.connect(registry.url);
     const block: InformationBlockSet = {
       envelope: {
         eventId: randomUUID(),

@@ -20,7 +20,7 @@ export class SchemaRegistryAppModule {
           entities: schemaRegistryEntities,
           migrations: schemaRegistryMigrations,
         }),
-        SchemaRegistryModule,
+        SchemaRegistryModule.forRoot({ passwords: config.BASIC_AUTH_USERS, readOnly: config.READ_ONLY_USERS }),
       ],
       controllers: [AsyncApiController],
     };

@@ -1,5 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { CONFLUENT_REQUEST_MEDIA_TYPES } from '@regsync/schema-registry/confluent-media-type.middleware';
+import { REGISTRY_WRITER_SCHEME, REGISTRY_WRITER_SECURITY } from '@regsync/schema-registry/registry-auth.guard';
+import { confluentErrorMiddleware, RegistryErrorFilter } from '@regsync/schema-registry/registry-error.filter';
 import { startService } from '@regsync/service-runtime/start-service';
 import { SchemaRegistryConfig } from './config';
 import { SchemaRegistryAppModule } from './schema-registry-app.module';
@@ -13,5 +15,8 @@ export function startSchemaRegistry(config: SchemaRegistryConfig): Promise<INest
     jsonMediaTypes: CONFLUENT_REQUEST_MEDIA_TYPES,
     // Event schemas with the embedded envelope run to a few kilobytes; leave room for large ones.
     bodyLimit: '1mb',
+    // Confluent's error bodies everywhere, also for unknown paths and malformed JSON: its clients read error_code.
+    errorAnswers: { filter: new RegistryErrorFilter(), middleware: confluentErrorMiddleware },
+    securitySchemes: { [REGISTRY_WRITER_SCHEME]: REGISTRY_WRITER_SECURITY },
   });
 }

@@ -7,15 +7,17 @@ import type { AddressInfo } from 'node:net';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { EVENT_TOPICS, TopicDefinition } from '@regsync/contracts/topic-catalog';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
+import { basicAuthorization, newRegistryCredential } from '@regsync/contracts/schema-registry-connection';
 import { SchemaRegistryConfig } from '../src/config';
 import { startSchemaRegistry } from '../src/start-schema-registry';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const namespace = `sr_${randomUUID().slice(0, 8)}`;
-const config: SchemaRegistryConfig = { HOST: '127.0.0.1', PORT: 0, DATABASE_URL: serverUrl, NAMESPACE: namespace };
+const writer = newRegistryCredential();
+const config: SchemaRegistryConfig = { HOST: '127.0.0.1', PORT: 0, DATABASE_URL: serverUrl, NAMESPACE: namespace, BASIC_AUTH_USERS: { [writer.username]: writer.password }, READ_ONLY_USERS: [] };
 
 const subject = 'regsync.person.events.v1-de.regsync.person.ResidenceRegistered';
-const confluentJson = { 'Content-Type': 'application/vnd.schemaregistry.v1+json' };
+const confluentJson = { 'Content-Type': 'application/vnd.schemaregistry.v1+json', authorization: basicAuthorization(writer) };
 
 function residenceRegistered(extraFields: object[] = []) {
   return {
@@ -65,7 +67,7 @@ describe('schema-registry app', () => {
   let v1Bytes: Buffer;
 
   it('registers an Avro schema through the standard client, which encodes and decodes with it', async () => {
-    const registry = new SchemaRegistry({ host });
+    const registry = new SchemaRegistry({ host, auth: { ...writer } });
     ({ id: v1Id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(v1) }, { subject, compatibility: COMPATIBILITY.FULL_TRANSITIVE }));
     v1Bytes = await registry.encode(v1Id, event);
 
@@ -76,7 +78,7 @@ describe('schema-registry app', () => {
   });
 
   it('returns the same id when the same schema is registered again, under the same or another subject', async () => {
-    const registry = new SchemaRegistry({ host });
+    const registry = new SchemaRegistry({ host, auth: { ...writer } });
     const again = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(v1, null, 2) }, { subject, compatibility: COMPATIBILITY.FULL_TRANSITIVE });
     const elsewhere = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(v1) }, { subject: 'regsync.person.events.v1-other' });
 
@@ -90,7 +92,7 @@ describe('schema-registry app', () => {
   });
 
   it('refuses an incompatible evolution under FULL_TRANSITIVE with 409 and a message naming the field', async () => {
-    const registry = new SchemaRegistry({ host });
+    const registry = new SchemaRegistry({ host, auth: { ...writer } });
     const refusal = registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(withStreet) }, { subject, compatibility: COMPATIBILITY.FULL_TRANSITIVE });
     await expect(refusal).rejects.toMatchObject({ status: 409, message: expect.stringContaining('field "street" has no default') });
 
@@ -112,7 +114,7 @@ describe('schema-registry app', () => {
   });
 
   it('accepts a compatible evolution (a new optional field with a default) as version 2', async () => {
-    const registry = new SchemaRegistry({ host });
+    const registry = new SchemaRegistry({ host, auth: { ...writer } });
     const { id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(withOptionalNote) }, { subject, compatibility: COMPATIBILITY.FULL_TRANSITIVE });
 
     expect(id).not.toBe(v1Id);
@@ -141,7 +143,7 @@ describe('schema-registry app', () => {
   });
 
   it('hides a soft-deleted subject but keeps its schemas readable by id', async () => {
-    const response = await fetch(`${host}/subjects/regsync.person.events.v1-other`, { method: 'DELETE' });
+    const response = await fetch(`${host}/subjects/regsync.person.events.v1-other`, { method: 'DELETE', headers: { authorization: basicAuthorization(writer) } });
     expect(await response.json()).toEqual([1]);
     expect((await registryGet('/subjects')).body).toEqual([subject]);
     expect((await registryGet('/subjects?deleted=true')).body).toEqual([subject, 'regsync.person.events.v1-other']);
@@ -160,7 +162,7 @@ describe('schema-registry app', () => {
 
     expect(await registryGet(`/schemas/ids/${v1Id}`)).toMatchObject({ status: 200, body: { schema: JSON.stringify(v1) } });
     expect((await registryGet(`/subjects/${subject}/versions`)).body).toEqual([1, 2]);
-    const freshClient = new SchemaRegistry({ host });
+    const freshClient = new SchemaRegistry({ host, auth: { ...writer } });
     expect(await freshClient.decode(v1Bytes)).toEqual(event);
 
     const { id } = await freshClient.register({ type: SchemaType.AVRO, schema: JSON.stringify(residenceRegistered([{ name: 'other', type: 'int' }])) }, { subject: 'regsync.person.events.v1-third' });

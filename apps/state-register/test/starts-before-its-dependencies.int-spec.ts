@@ -7,7 +7,8 @@ import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { waitUntil } from '@regsync/local-stack/wait-until';
 import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
 import { startService } from '@regsync/service-runtime/start-service';
-import { startSchemaRegistry } from '../../schema-registry/src/start-schema-registry';
+import { newRegistryCredential, registryUrlWithCredential } from '@regsync/contracts/schema-registry-connection';
+import { startTestSchemaRegistry } from '../../schema-registry/test/support/test-schema-registry';
 import { loadStateConfig } from '../src/config';
 import { StateRegisterModule } from '../src/state-register.module';
 
@@ -29,6 +30,7 @@ describe('a state register started before its broker and its schema registry', (
   const namespace = `startup_${randomUUID().slice(0, 8)}`;
   let brokerPort: number;
   let registryPort: number;
+  const registryWriter = newRegistryCredential();
   let httpPort: number;
   let brokerProxy: { close(): void } | undefined;
   let registry: INestApplication | undefined;
@@ -45,7 +47,7 @@ describe('a state register started before its broker and its schema registry', (
     const config = loadStateConfig({
       KAFKA_BROKERS: `127.0.0.1:${brokerPort}`,
       DATABASE_URL,
-      SCHEMA_REGISTRY_URL: `http://127.0.0.1:${registryPort}`,
+      SCHEMA_REGISTRY_URL: registryUrlWithCredential(`http://127.0.0.1:${registryPort}`, registryWriter),
       NAMESPACE: namespace,
       INSTANCE_KEY: '14',
       PORT: String(httpPort),
@@ -89,7 +91,7 @@ describe('a state register started before its broker and its schema registry', (
   });
 
   it('turns ready by itself once the schema registry is up too, and finishes starting', async () => {
-    registry = await startSchemaRegistry({ HOST: '127.0.0.1', PORT: registryPort, DATABASE_URL, NAMESPACE: namespace });
+    registry = (await startTestSchemaRegistry({ databaseUrl: DATABASE_URL, namespace, port: registryPort, writer: registryWriter })).app;
     const ready = await waitUntil('the service is ready', () => health('/health').then((answer) => (answer.status === 200 ? answer : undefined)), 180_000);
     expect(ready.body.status).toBe('up');
     expect(Object.values(ready.body.checks).every((check) => check.healthy)).toBe(true);

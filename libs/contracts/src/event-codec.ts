@@ -4,6 +4,7 @@ import { avroType, invalidPaths } from './avro-types';
 import { deliverySchemaOf, isDeliverySchema } from './delivery-schema';
 import { EventSchemaVersion, latestSchemas } from './event-schemas';
 import { EVENT_TYPES, EventType, RegsyncEvent } from './generated/events';
+import { basicAuthorization, SchemaRegistryConnection, schemaRegistryConnectionOf } from './schema-registry-connection';
 import { deliveryRegistrySubjectOf, registrySubjectOf } from './topic-catalog';
 
 const MAGIC_BYTE = 0;
@@ -59,15 +60,20 @@ interface WriterSchema {
 export class EventCodec {
   private readonly writers = new Map<number, Promise<WriterSchema>>();
   private readonly deliveryWriters = new Map<string, Promise<DeliveryWriter>>();
-  private registry?: SchemaRegistry;
+  private registryClient?: SchemaRegistry;
   private local?: Map<EventType, LocalSchema>;
   private markConnected!: () => void;
   private readonly connected = new Promise<void>((resolve) => (this.markConnected = resolve));
 
+  private readonly registry: SchemaRegistryConnection;
+
+  /** `registryUrl` may carry the writer's credentials: `http://user:password@host:8081` (see schema-registry-connection.ts). */
   private constructor(
-    private readonly registryUrl: string,
+    registryUrl: string,
     private readonly schemasDir?: string,
-  ) {}
+  ) {
+    this.registry = schemaRegistryConnectionOf(registryUrl);
+  }
 
   /** Registers every local schema (idempotent: the registry returns existing ids) and returns a ready codec. */
   static async connect(registryUrl: string, schemasDir?: string): Promise<EventCodec> {
@@ -87,17 +93,13 @@ export class EventCodec {
   /** Registers the local schemas once; a failure (registry unreachable) may be retried. */
   async register(): Promise<void> {
     if (this.local) return;
-    const registry = new SchemaRegistry({ host: this.registryUrl });
+    const registry = new SchemaRegistry({ host: this.registry.url, auth: this.registry.auth && { ...this.registry.auth } });
     const local = new Map<EventType, LocalSchema>();
     for (const version of latestSchemas(this.schemasDir).values()) {
-      const { id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(version.schema) }, {
-        subject: registrySubjectOf(version.eventType, version.fullName),
-        // the same level the compatibility gate enforces (npm run schemas:check)
-        compatibility: COMPATIBILITY.FULL_TRANSITIVE,
-      });
+      const id = await registeredIdOf(registry, { type: SchemaType.AVRO, schema: JSON.stringify(version.schema) }, registrySubjectOf(version.eventType, version.fullName));
       local.set(version.eventType, { version, type: avroType(version.schema), schemaId: id });
     }
-    this.registry = registry;
+    this.registryClient = registry;
     this.local = local;
     this.markConnected();
   }
@@ -146,7 +148,7 @@ export class EventCodec {
   }
 
   private localOf(eventType: EventType): LocalSchema {
-    if (!this.local) throw new EventCodecNotReadyError(this.registryUrl);
+    if (!this.local) throw new EventCodecNotReadyError(this.registry.url);
     const local = this.local.get(eventType);
     if (!local) throw new EventEncodeError(eventType, ['envelope.eventType']);
     return local;
@@ -166,7 +168,7 @@ export class EventCodec {
   private async registerDeliverySchema(eventType: EventType, recipientRegister: string, fields: readonly string[]): Promise<DeliveryWriter> {
     await this.connected;
     const schema = deliverySchemaOf(this.localOf(eventType).version.schema, recipientRegister, fields);
-    const { id } = await this.registry!.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, {
+    const { id } = await this.registryClient!.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, {
       subject: deliveryRegistrySubjectOf(`${schema.namespace}.${schema.name}`),
       // a delivery is read with its writer's schema (decode), so a route that gains or loses a field needs no gate
       compatibility: COMPATIBILITY.NONE,
@@ -186,7 +188,7 @@ export class EventCodec {
   }
 
   private async fetchWriter(schemaId: number): Promise<WriterSchema> {
-    const response = await fetch(`${this.registryUrl}/schemas/ids/${schemaId}`);
+    const response = await fetch(`${this.registry.url}/schemas/ids/${schemaId}`, { headers: this.registry.auth ? { authorization: basicAuthorization(this.registry.auth) } : {} });
     if (response.status === 404) throw new EventDecodeError(`unknown schema id ${schemaId}`);
     if (!response.ok) throw new Error(`schema registry answered ${response.status} for schema ${schemaId}`);
     const { schema } = (await response.json()) as { schema: string };
@@ -202,7 +204,8 @@ export class EventCodec {
     if (writerType.equals(reader)) return { eventType, read: (payload) => reader.fromBuffer(payload) as RegsyncEvent };
     let resolver: avro.Resolver;
     try {
-      resolver = reader.createResolver(writerType);
+      // Names compared without namespace, as Avro's Java SchemaCompatibility does and so the registry accepts.
+      resolver = reader.createResolver(writerType, { ignoreNamespaces: true });
     } catch (error) {
       throw new EventDecodeError(`local ${eventType} schema cannot read schema ${schemaId}: ${(error as Error).message}`);
     }
@@ -215,4 +218,20 @@ function framed(schemaId: number, payload: Buffer): Buffer {
   header.writeUInt8(MAGIC_BYTE, 0);
   header.writeUInt32BE(schemaId, 1);
   return Buffer.concat([header, payload]);
+}
+
+/**
+ * Registers the schema; a codec the registry refuses as writer (no or a read-only credential: 401, 403) looks up the id
+ * its writers registered instead (an open read), as Confluent's serializers do with auto.register.schemas=false, so a
+ * reader such as the replay CLI or the dashboard needs no secret.
+ */
+async function registeredIdOf(registry: SchemaRegistry, schema: Parameters<SchemaRegistry['register']>[0], subject: string): Promise<number> {
+  try {
+    // the same level the compatibility gate enforces (npm run schemas:check)
+    return (await registry.register(schema, { subject, compatibility: COMPATIBILITY.FULL_TRANSITIVE })).id;
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    if (status !== 401 && status !== 403) throw error;
+    return registry.getRegistryIdBySchema(subject, schema);
+  }
 }

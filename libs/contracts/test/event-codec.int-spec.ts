@@ -1,10 +1,9 @@
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
-import { startSchemaRegistry } from '../../../apps/schema-registry/src/start-schema-registry';
+import { startTestSchemaRegistry } from '../../../apps/schema-registry/test/support/test-schema-registry';
 import { EventCodec, EventDecodeError, EventEncodeError } from '../src/event-codec';
 import { ROUTING_CATALOG } from '@regsync/register-domain/routing-catalog';
 import { EVENT_TYPES, RegsyncEvent } from '../src/generated/events';
@@ -28,8 +27,9 @@ describe('EventCodec with the schema registry', () => {
   let codec: EventCodec;
 
   beforeAll(async () => {
-    registryApp = await startSchemaRegistry({ HOST: '127.0.0.1', PORT: 0, DATABASE_URL: serverUrl, NAMESPACE: namespace });
-    registryUrl = `http://127.0.0.1:${(registryApp.getHttpServer().address() as AddressInfo).port}`;
+    const registry = await startTestSchemaRegistry({ databaseUrl: serverUrl, namespace });
+    registryApp = registry.app;
+    registryUrl = registry.url;
     codec = await EventCodec.connect(registryUrl);
   });
 
@@ -44,7 +44,7 @@ describe('EventCodec with the schema registry', () => {
 
     expect(bytes.readUInt8(0)).toBe(0);
     expect(bytes.readUInt32BE(1)).toBe(codec.schemaIdOf(eventType));
-    expect(await new SchemaRegistry({ host: registryUrl }).decode(bytes)).toEqual(asPlainAvro(event));
+    expect(await new SchemaRegistry({ host: new URL(registryUrl).origin }).decode(bytes)).toEqual(asPlainAvro(event));
     expect(await codec.decode(bytes)).toEqual({ eventType, event, schemaId: codec.schemaIdOf(eventType) });
   });
 
@@ -65,6 +65,15 @@ describe('EventCodec with the schema registry', () => {
   it('registers every schema once: a second service gets the same ids', async () => {
     const second = await EventCodec.connect(registryUrl);
     for (const eventType of EVENT_TYPES) expect(second.schemaIdOf(eventType)).toBe(codec.schemaIdOf(eventType));
+  });
+
+  it('without writer credentials reads the ids the writers registered, and never names the password in its errors', async () => {
+    const { origin, password } = new URL(registryUrl);
+    const reader = await EventCodec.connect(origin);
+    for (const eventType of EVENT_TYPES) expect(reader.schemaIdOf(eventType)).toBe(codec.schemaIdOf(eventType));
+    const notYetRegistered = EventCodec.unconnected(registryUrl);
+    expect(() => notYetRegistered.encode(sampleEvent('MovedOut'))).toThrow(`the schema registry at ${origin} has not been reached yet`);
+    expect(password.length).toBeGreaterThan(0);
   });
 
   it('refuses to encode an event that does not fit its schema, naming the fields', () => {

@@ -1,13 +1,11 @@
-import { INestApplication } from '@nestjs/common';
 import { Consumer, Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
-import { startSchemaRegistry } from '../../../apps/schema-registry/src/start-schema-registry';
+import { startTestSchemaRegistry, TestSchemaRegistry } from '../../../apps/schema-registry/test/support/test-schema-registry';
 import { EventCodec } from '../src/event-codec';
 import { findSchemasDir } from '../src/event-schemas';
 import type { ResidenceRegistered } from '../src/generated/events';
@@ -50,8 +48,7 @@ async function untilReceived(received: Received[], count: number): Promise<void>
 describe('rolling upgrade: ResidenceRegistered v1 and v2 services on one topic, against the real broker and registry', () => {
   const kafka = new Kafka({ clientId: `test-${namespace}`, brokers, logLevel: logLevel.NOTHING });
   const consumers: Consumer[] = [];
-  let registryApp: INestApplication;
-  let registryUrl: string;
+  let registry: TestSchemaRegistry;
   let schemasV1: string;
   let v1Codec: EventCodec;
   let v2Codec: EventCodec;
@@ -61,12 +58,11 @@ describe('rolling upgrade: ResidenceRegistered v1 and v2 services on one topic, 
   const fromV2Service = sampleEvent('ResidenceRegistered', {}, { idnr: '12345678995', dwellingStatus: 'NEBENWOHNUNG' });
 
   beforeAll(async () => {
-    registryApp = await startSchemaRegistry({ HOST: '127.0.0.1', PORT: 0, DATABASE_URL: serverUrl, NAMESPACE: namespace });
-    registryUrl = `http://127.0.0.1:${(registryApp.getHttpServer().address() as AddressInfo).port}`;
+    registry = await startTestSchemaRegistry({ databaseUrl: serverUrl, namespace });
     schemasV1 = v1SchemasDir();
     // The old service was there first; the upgraded one registers v2 as the next version of the same subject.
-    v1Codec = await EventCodec.connect(registryUrl, schemasV1);
-    v2Codec = await EventCodec.connect(registryUrl);
+    v1Codec = await EventCodec.connect(registry.url, schemasV1);
+    v2Codec = await EventCodec.connect(registry.url);
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
@@ -79,14 +75,14 @@ describe('rolling upgrade: ResidenceRegistered v1 and v2 services on one topic, 
     await admin.connect();
     await admin.deleteTopics({ topics: [topic] });
     await admin.disconnect();
-    await registryApp?.close();
+    await registry?.app.close();
     await dropDatabase(serverUrl, instanceDatabaseName('schema_registry', undefined, namespace));
     rmSync(schemasV1, { recursive: true, force: true });
   });
 
   it('registers v1 and v2 as two versions of one subject, each service writing with its own schema id', async () => {
     const subject = registrySubjectOf('ResidenceRegistered', 'de.regsync.person.ResidenceRegistered');
-    const versions = await (await fetch(`${registryUrl}/subjects/${encodeURIComponent(subject)}/versions`)).json();
+    const versions = await (await fetch(`${registry.address}/subjects/${encodeURIComponent(subject)}/versions`)).json();
     expect(versions).toEqual([1, 2]);
     expect(v1Codec.schemaIdOf('ResidenceRegistered')).not.toBe(v2Codec.schemaIdOf('ResidenceRegistered'));
   });

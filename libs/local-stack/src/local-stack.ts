@@ -3,6 +3,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { basicAuthUsersOf, newRegistryCredential, registryUrlWithCredential } from '@regsync/contracts/schema-registry-connection';
 import { isFetchBadPort } from './fetch-bad-ports';
 
 export interface TopologyInstance {
@@ -28,7 +29,7 @@ export interface LocalStackOptions {
   namespace?: string;
   /** Port offset so a test stack can run beside a running demo. */
   portOffset?: number;
-  /** An external Confluent-compatible registry; without it the stack runs the project's own. */
+  /** An external Confluent-compatible registry (with the writer's credentials as user info, if it needs them); without it the stack runs the project's own. */
   schemaRegistryUrl?: string;
   /** Where the compiled services are (relative to the workspace root); default `dist`. */
   distDir?: string;
@@ -116,6 +117,7 @@ function portsOf(topology: Topology, offset: number): number[] {
  */
 export class LocalStack {
   readonly topology = loadTopology();
+  /** The registry with the writer credential every service gets (for the project's own registry: made new for each stack). */
   readonly schemaRegistryUrl: string;
   /** The read-only key (agency COCKPIT_AGENCY) every non-federal instance accepts, new for each stack. */
   readonly cockpitKey = `cockpit-${randomBytes(12).toString('hex')}`;
@@ -127,7 +129,9 @@ export class LocalStack {
     const offset = options.portOffset ?? 0;
     const refused = portsOf(this.topology, offset).filter(isFetchBadPort);
     if (refused.length > 0) throw new Error(`port offset ${offset} puts a service on ${refused.join(', ')}, which fetch clients refuse to connect to (the Fetch standard's bad ports): choose another offset`);
-    this.schemaRegistryUrl = options.schemaRegistryUrl ?? `http://127.0.0.1:${this.topology.schemaRegistry.port + offset}`;
+    const ownRegistryAddress = `http://127.0.0.1:${this.topology.schemaRegistry.port + offset}`;
+    const registryWriter = newRegistryCredential();
+    this.schemaRegistryUrl = options.schemaRegistryUrl ?? registryUrlWithCredential(ownRegistryAddress, registryWriter);
     const shared = {
       KAFKA_BROKERS: options.kafkaBrokers,
       DATABASE_URL: options.databaseUrl,
@@ -138,8 +142,8 @@ export class LocalStack {
       this.processes.push({
         name: 'schema-registry',
         script: 'apps/schema-registry/src/main.js',
-        env: { ...shared, PORT: String(this.topology.schemaRegistry.port + offset) },
-        healthUrl: `${this.schemaRegistryUrl}/subjects`,
+        env: { ...shared, PORT: String(this.topology.schemaRegistry.port + offset), BASIC_AUTH_USERS: basicAuthUsersOf(registryWriter) },
+        healthUrl: `${ownRegistryAddress}/subjects`,
       });
     }
     // The federal cockpit reads every other instance's transfer log with a key that may only read there.

@@ -138,6 +138,25 @@ describe('checkCompatibility', () => {
     expect(result.messages).toEqual(['reader ResidenceRecorded (v2) cannot read data written by v1: the top-level type: record de.regsync.person.ResidenceRegistered of v1 is named de.regsync.person.ResidenceRecorded in v2 without an alias for the old name']);
   });
 
+  it('accepts a namespace-only change of the top-level record in both directions, as Avro\'s Java SchemaCompatibility does', () => {
+    const moved = { ...residenceRegistered([idnr]), namespace: 'de.regsync.melderegister' };
+    expect(checkCompatibility(moved, [residenceRegistered([idnr])], 'FULL_TRANSITIVE')).toEqual({ compatible: true, messages: [] });
+  });
+
+  it('accepts a namespace-only change of a nested record, and still checks its fields', () => {
+    const address = (namespace: string, fields: Field[]) => ({ name: 'address', type: { type: 'record', name: 'Address', namespace, fields } });
+    const v1 = residenceRegistered([idnr, address('de.regsync.person', [street]) as Field]);
+    expect(checkCompatibility(residenceRegistered([idnr, address('de.regsync.common', [street]) as Field]), [v1], 'FULL').compatible).toBe(true);
+    expect(checkCompatibility(residenceRegistered([idnr, address('de.regsync.common', [street, { name: 'city', type: 'string' }]) as Field]), [v1], 'BACKWARD').messages).toEqual([
+      'reader ResidenceRegistered (v2) cannot read data written by v1: field "address.city" has no default (v1 does not write it)',
+    ]);
+  });
+
+  it('still refuses a renamed record whose simple name changed along with its namespace', () => {
+    const renamed = { ...residenceRegistered([idnr]), name: 'Residence', namespace: 'de.regsync.melderegister' };
+    expect(checkCompatibility(renamed, [residenceRegistered([idnr])], 'BACKWARD').compatible).toBe(false);
+  });
+
   it('uses the given version labels in its messages', () => {
     const result = checkCompatibility(residenceRegistered([idnr, street]), [residenceRegistered([idnr])], 'BACKWARD', { candidate: 'v7', existing: ['v5'] });
     expect(result.messages).toEqual(['reader ResidenceRegistered (v7) cannot read data written by v5: field "street" has no default (v5 does not write it)']);

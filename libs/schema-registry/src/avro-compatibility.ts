@@ -55,7 +55,7 @@ function canRead(reader: Type, writer: Type): boolean {
 
 function failureOf(reader: Type, writer: Type): string | undefined {
   try {
-    reader.createResolver(writer);
+    reader.createResolver(writer, { ignoreNamespaces: true });
     return undefined;
   } catch (error) {
     return (error as Error).message;
@@ -138,13 +138,20 @@ function isNamed(type: Type): boolean {
   return type.name !== undefined;
 }
 
-/** Same rule as avsc's resolver: same full name, or the reader lists the writer's name as an alias. */
+/**
+ * Avro's Java SchemaCompatibility (what Confluent's registry runs): the same name without namespace, or the reader
+ * lists the writer's full name as an alias. So moving a record to another namespace is compatible.
+ */
 function hasCompatibleName(reader: Type, writer: Type): boolean {
-  return reader.name === writer.name || (reader.aliases ?? []).includes(writer.name ?? '');
+  return unqualified(reader.name) === unqualified(writer.name) || (reader.aliases ?? []).includes(writer.name ?? '');
+}
+
+function unqualified(name: string | undefined): string | undefined {
+  return name?.split('.').pop();
 }
 
 function shortName(type: Type): string {
-  return type.name ? (type.name.split('.').pop() as string) : describe(type);
+  return unqualified(type.name) ?? describe(type);
 }
 
 function describe(type: Type): string {

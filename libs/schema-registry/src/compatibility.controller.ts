@@ -1,10 +1,12 @@
-import { Body, Controller, HttpCode, Param, Post, Query, UseFilters } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Query, UseFilters, UseGuards } from '@nestjs/common';
+import { RegistryAuthGuard } from './registry-auth.guard';
 import { RegistryErrorFilter } from './registry-error.filter';
 import { CompatibilityCheck, SchemaRequest, SchemaRegistryService } from './schema-registry.service';
 
 /** Confluent's `/compatibility` API: would a schema be accepted, and if not, which fields break. */
 @Controller('compatibility')
 @UseFilters(RegistryErrorFilter)
+@UseGuards(RegistryAuthGuard)
 export class CompatibilityController {
   constructor(private readonly registry: SchemaRegistryService) {}
 

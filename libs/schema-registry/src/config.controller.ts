@@ -1,12 +1,14 @@
-import { Body, Controller, Delete, Get, Param, Put, Query, UseFilters } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Put, Query, UseFilters, UseGuards } from '@nestjs/common';
 import type { CompatibilityLevel } from './avro-compatibility';
 import { GLOBAL_CONFIG_SUBJECT } from './compatibility-config.entity';
+import { RegistryAuthGuard, RegistryWrite } from './registry-auth.guard';
 import { RegistryErrorFilter } from './registry-error.filter';
 import { SchemaRegistryService } from './schema-registry.service';
 
 /** Confluent's `/config` API: compatibility levels, global and per subject. GET answers `compatibilityLevel`, PUT takes and answers `compatibility`. */
 @Controller('config')
 @UseFilters(RegistryErrorFilter)
+@UseGuards(RegistryAuthGuard)
 export class ConfigController {
   constructor(private readonly registry: SchemaRegistryService) {}
 
@@ -16,11 +18,13 @@ export class ConfigController {
   }
 
   @Put()
+  @RegistryWrite('set the global compatibility level')
   async setGlobal(@Body() body: { compatibility?: unknown } | undefined): Promise<{ compatibility: CompatibilityLevel }> {
     return { compatibility: await this.registry.setLevel(GLOBAL_CONFIG_SUBJECT, body?.compatibility) };
   }
 
   @Delete()
+  @RegistryWrite('reset the global compatibility level')
   async deleteGlobal(): Promise<{ compatibilityLevel: CompatibilityLevel }> {
     return { compatibilityLevel: await this.registry.deleteLevel(GLOBAL_CONFIG_SUBJECT) };
   }
@@ -31,11 +35,13 @@ export class ConfigController {
   }
 
   @Put(':subject')
+  @RegistryWrite('set the compatibility level of a subject')
   async setSubject(@Param('subject') subject: string, @Body() body: { compatibility?: unknown } | undefined): Promise<{ compatibility: CompatibilityLevel }> {
     return { compatibility: await this.registry.setLevel(subject, body?.compatibility) };
   }
 
   @Delete(':subject')
+  @RegistryWrite('delete the compatibility level of a subject')
   async deleteSubject(@Param('subject') subject: string): Promise<{ compatibilityLevel: CompatibilityLevel }> {
     return { compatibilityLevel: await this.registry.deleteLevel(subject) };
   }

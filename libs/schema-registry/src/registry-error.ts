@@ -52,6 +52,28 @@ export class RegistryError extends Error {
     return new RegistryError(422, 42202, `The specified version '${version}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string "latest"`);
   }
 
+  static subjectLevelModeNotConfigured(subject: string): RegistryError {
+    return new RegistryError(404, 40409, `Subject '${subject}' does not have subject-level mode configured`);
+  }
+
+  static invalidMode(detail: string): RegistryError {
+    return new RegistryError(422, 42204, `Invalid mode: ${detail}`);
+  }
+
+  static readOnlyMode(subject: string): RegistryError {
+    return new RegistryError(422, 42205, `Subject ${subject} is in read-only mode`);
+  }
+
+  /** Like Confluent's basic auth: no or a wrong credential for a write (or any wrong credential). */
+  static unauthorized(detail: string): RegistryError {
+    return new RegistryError(401, 40101, `Unauthorized: ${detail}`);
+  }
+
+  /** An authenticated user whose role may not write (Confluent's RBAC answer). */
+  static forbidden(username: string, operation: string): RegistryError {
+    return new RegistryError(403, 40301, `User ${username} is denied operation ${operation}: read-only credential`);
+  }
+
   static invalidCompatibilityLevel(): RegistryError {
     return new RegistryError(422, 42203, 'Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive');
   }

@@ -4,6 +4,7 @@ import { checkCompatibility, COMPATIBILITY_LEVELS, CompatibilityLevel } from './
 import { AvroSchemaJson, InvalidAvroSchemaError, ParsedAvroSchema, parseAvroSchemaText } from './avro-schema';
 import { CompatibilityConfigEntity, GLOBAL_CONFIG_SUBJECT } from './compatibility-config.entity';
 import { RegistryError } from './registry-error';
+import { RegistryModes } from './registry-modes';
 import { RegistrySchemaEntity } from './registry-schema.entity';
 import { SubjectVersionEntity } from './subject-version.entity';
 
@@ -39,8 +40,9 @@ export interface CompatibilityCheck {
   messages?: string[];
 }
 
-interface LiveVersion {
+interface StoredVersion {
   version: number;
+  deleted: boolean;
   id: number;
   schema: string;
   schemaType: string;
@@ -56,22 +58,30 @@ interface SubmittedSchema {
 /** The registry's operations on its PostgreSQL tables; controllers only translate HTTP. */
 @Injectable()
 export class SchemaRegistryService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly modes: RegistryModes,
+  ) {}
 
-  async subjects(includeDeleted: boolean): Promise<string[]> {
-    const rows: Array<{ subject: string }> = await this.dataSource.query(`select subject from subject_versions ${includeDeleted ? '' : 'where not deleted'} group by subject order by subject collate "C"`);
+  /** Subjects with a live version (with includeDeleted also those whose versions are all soft-deleted), optionally by prefix. */
+  async subjects(includeDeleted: boolean, prefix = ''): Promise<string[]> {
+    const rows: Array<{ subject: string }> = await this.dataSource.query(
+      `select subject from subject_versions where starts_with(subject, $1) ${includeDeleted ? '' : 'and not deleted'} group by subject order by subject collate "C"`,
+      [prefix],
+    );
     return rows.map((row) => row.subject);
   }
 
-  async versions(subject: string): Promise<number[]> {
-    const live = await this.existingLiveVersions(this.dataSource.manager, subject);
-    return live.map((version) => version.version);
+  async versions(subject: string, includeDeleted: boolean): Promise<number[]> {
+    const versions = await this.existingVersions(this.dataSource.manager, subject, includeDeleted);
+    return versions.map((version) => version.version);
   }
 
-  async version(subject: string, versionText: string): Promise<SubjectVersion> {
+  /** A version by number (soft-deleted ones with includeDeleted) or `latest`, which is always the latest live one, as in Confluent. */
+  async version(subject: string, versionText: string, includeDeleted: boolean): Promise<SubjectVersion> {
     const wanted = parseVersion(versionText);
-    const live = await this.existingLiveVersions(this.dataSource.manager, subject);
-    const found = wanted === 'latest' ? live[live.length - 1] : live.find((version) => version.version === wanted);
+    const versions = await this.existingVersions(this.dataSource.manager, subject, includeDeleted);
+    const found = wanted === 'latest' ? versions.filter((version) => !version.deleted).pop() : versions.find((version) => version.version === wanted);
     if (!found) throw RegistryError.versionNotFound();
     return subjectVersion(subject, found);
   }
@@ -83,7 +93,9 @@ export class SchemaRegistryService {
       await manager.query('select pg_advisory_xact_lock($1)', [REGISTRATION_LOCK]);
       const live = await this.liveVersions(manager, subject);
       const same = live.find((version) => version.fingerprint === submitted.parsed.fingerprint);
+      // Like Confluent, a schema the subject already holds is answered even in read-only mode: a restarted writer still starts.
       if (same) return { id: same.id };
+      await this.modes.assertWritable(manager, subject);
 
       const level = await this.effectiveLevel(manager, subject);
       const version = await this.nextVersion(manager, subject);
@@ -101,11 +113,11 @@ export class SchemaRegistryService {
     });
   }
 
-  /** Finds the version under which a subject holds this schema. */
-  async lookup(subject: string, request: SchemaRequest): Promise<SubjectVersion> {
+  /** Finds the version under which a subject holds this schema (also a soft-deleted one with includeDeleted). */
+  async lookup(subject: string, request: SchemaRequest, includeDeleted: boolean): Promise<SubjectVersion> {
     const submitted = readSchemaRequest(request);
-    const live = await this.existingLiveVersions(this.dataSource.manager, subject);
-    const found = live.find((version) => version.fingerprint === submitted.parsed.fingerprint);
+    const versions = await this.existingVersions(this.dataSource.manager, subject, includeDeleted);
+    const found = versions.filter((version) => version.fingerprint === submitted.parsed.fingerprint).pop();
     if (!found) throw RegistryError.schemaNotFound();
     return subjectVersion(subject, found);
   }
@@ -127,6 +139,7 @@ export class SchemaRegistryService {
   async deleteSubject(subject: string, permanent: boolean): Promise<number[]> {
     return this.dataSource.transaction(async (manager) => {
       await manager.query('select pg_advisory_xact_lock($1)', [REGISTRATION_LOCK]);
+      await this.modes.assertWritable(manager, subject);
       const all = await manager.find(SubjectVersionEntity, { where: { subject }, order: { version: 'ASC' } });
       if (all.length === 0) throw RegistryError.subjectNotFound();
       const live = all.filter((version) => !version.deleted);
@@ -146,6 +159,7 @@ export class SchemaRegistryService {
     const wanted = parseVersion(versionText);
     return this.dataSource.transaction(async (manager) => {
       await manager.query('select pg_advisory_xact_lock($1)', [REGISTRATION_LOCK]);
+      await this.modes.assertWritable(manager, subject);
       const all = await manager.find(SubjectVersionEntity, { where: { subject }, order: { version: 'ASC' } });
       if (all.length === 0) throw RegistryError.subjectNotFound();
       const target = wanted === 'latest' ? all.filter((version) => !version.deleted).pop() : all.find((version) => version.version === wanted);
@@ -204,6 +218,7 @@ export class SchemaRegistryService {
   async setLevel(subject: string, requested: unknown): Promise<CompatibilityLevel> {
     const level = typeof requested === 'string' ? (requested.toUpperCase() as CompatibilityLevel) : undefined;
     if (!level || !COMPATIBILITY_LEVELS.includes(level)) throw RegistryError.invalidCompatibilityLevel();
+    await this.modes.assertWritable(this.dataSource.manager, subject);
     await this.dataSource.manager.upsert(CompatibilityConfigEntity, { subject, compatibilityLevel: level }, ['subject']);
     return level;
   }
@@ -212,6 +227,7 @@ export class SchemaRegistryService {
   async deleteLevel(subject: string): Promise<CompatibilityLevel> {
     const own = await this.dataSource.manager.findOneBy(CompatibilityConfigEntity, { subject });
     if (!own && subject !== GLOBAL_CONFIG_SUBJECT) throw RegistryError.subjectNotFound();
+    await this.modes.assertWritable(this.dataSource.manager, subject);
     await this.dataSource.manager.delete(CompatibilityConfigEntity, { subject });
     return own?.compatibilityLevel ?? DEFAULT_COMPATIBILITY_LEVEL;
   }
@@ -222,20 +238,25 @@ export class SchemaRegistryService {
     return own?.compatibilityLevel ?? DEFAULT_COMPATIBILITY_LEVEL;
   }
 
-  private async liveVersions(manager: EntityManager, subject: string): Promise<LiveVersion[]> {
+  private async liveVersions(manager: EntityManager, subject: string): Promise<StoredVersion[]> {
+    return this.storedVersions(manager, subject, false);
+  }
+
+  private async storedVersions(manager: EntityManager, subject: string, includeDeleted: boolean): Promise<StoredVersion[]> {
     return manager.query(
-      `select v.version, s.id, s.schema, s.schema_type as "schemaType", s.fingerprint
+      `select v.version, v.deleted, s.id, s.schema, s.schema_type as "schemaType", s.fingerprint
          from subject_versions v join schemas s on s.id = v.schema_id
-        where v.subject = $1 and not v.deleted
+        where v.subject = $1 ${includeDeleted ? '' : 'and not v.deleted'}
         order by v.version`,
       [subject],
     );
   }
 
-  private async existingLiveVersions(manager: EntityManager, subject: string): Promise<LiveVersion[]> {
-    const live = await this.liveVersions(manager, subject);
-    if (live.length === 0) throw RegistryError.subjectNotFound();
-    return live;
+  /** The subject's versions (soft-deleted ones too with includeDeleted); 40401 when there are none. */
+  private async existingVersions(manager: EntityManager, subject: string, includeDeleted: boolean): Promise<StoredVersion[]> {
+    const versions = await this.storedVersions(manager, subject, includeDeleted);
+    if (versions.length === 0) throw RegistryError.subjectNotFound();
+    return versions;
   }
 
   /** Numbers continue after soft-deleted versions, as in Confluent, so a version number never means two schemas. */
@@ -288,7 +309,7 @@ function parseSchemaId(text: string): number {
   return id;
 }
 
-function subjectVersion(subject: string, found: LiveVersion): SubjectVersion {
+function subjectVersion(subject: string, found: StoredVersion): SubjectVersion {
   return { subject, version: found.version, id: found.id, schema: found.schema, ...schemaTypeUnlessAvro(found.schemaType) };
 }
 

@@ -1,10 +1,12 @@
-import { Controller, Get, Param, UseFilters } from '@nestjs/common';
+import { Controller, Get, Param, UseFilters, UseGuards } from '@nestjs/common';
+import { RegistryAuthGuard } from './registry-auth.guard';
 import { RegistryErrorFilter } from './registry-error.filter';
 import { SchemaRegistryService } from './schema-registry.service';
 
 /** Confluent's `/schemas` API: a schema by its global id (what a consumer reads from bytes 1–4 of a message). */
 @Controller('schemas')
 @UseFilters(RegistryErrorFilter)
+@UseGuards(RegistryAuthGuard)
 export class SchemasController {
   constructor(private readonly registry: SchemaRegistryService) {}
 

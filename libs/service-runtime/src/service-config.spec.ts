@@ -9,6 +9,11 @@ describe('loadConfig', () => {
     expect(config.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/postgres');
   });
 
+  it('takes writer credentials in SCHEMA_REGISTRY_URL, but not half of them', () => {
+    expect(loadConfig(serviceConfigShape, { PORT: '3000', SCHEMA_REGISTRY_URL: 'http://svc:pw@127.0.0.1:8081' }).SCHEMA_REGISTRY_URL).toBe('http://svc:pw@127.0.0.1:8081');
+    expect(() => loadConfig(serviceConfigShape, { PORT: '3000', SCHEMA_REGISTRY_URL: 'http://svc@127.0.0.1:8081' })).toThrow(/SCHEMA_REGISTRY_URL: credentials in the URL need both user and password/);
+  });
+
   it('names every invalid setting at once', () => {
     const shape = { ...serviceConfigShape, INSTANCE_KEY: z.string().regex(/^\d{8}$/, 'must be an 8-digit AGS') };
     expect(() => loadConfig(shape, { PORT: 'eighty', INSTANCE_KEY: '123' })).toThrow(ConfigError);

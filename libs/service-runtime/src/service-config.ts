@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { schemaRegistryUrlProblem } from '@regsync/contracts/schema-registry-connection';
 
 /** Settings every regsync service shares; each app extends this with its own (instance key, API keys, ...). */
 export const serviceConfigShape = {
@@ -9,7 +10,14 @@ export const serviceConfigShape = {
     .default('127.0.0.1:9092')
     .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean)),
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/postgres'),
-  SCHEMA_REGISTRY_URL: z.string().url().default('http://127.0.0.1:8081'),
+  /** The registry, with the writer's credentials as user info when it needs them: `http://user:password@host:8081`. */
+  SCHEMA_REGISTRY_URL: z
+    .string()
+    .default('http://127.0.0.1:8081')
+    .superRefine((value, context) => {
+      const problem = schemaRegistryUrlProblem(value);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    }),
   /** Keeps a test run's databases, topics and consumer groups apart from the demo's; empty in production. */
   NAMESPACE: z
     .string()

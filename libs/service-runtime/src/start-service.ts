@@ -1,8 +1,9 @@
-import { DynamicModule, INestApplication, Logger, Type } from '@nestjs/common';
+import { DynamicModule, ExceptionFilter, INestApplication, Logger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CustomTransportStrategy } from '@nestjs/microservices';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SecuritySchemeObject, SwaggerModule } from '@nestjs/swagger';
+import type { ErrorRequestHandler } from 'express';
 import { HttpErrorFilter, httpErrorMiddleware } from './http-error.filter';
 import { AGENCY_API_KEY_SCHEME, withErrorResponses } from './openapi-document';
 
@@ -17,6 +18,10 @@ export interface StartServiceOptions {
   bodyLimit?: string;
   /** Media types besides `application/json` whose bodies are parsed as JSON (e.g. `application/vnd.schemaregistry.v1+json`). */
   jsonMediaTypes?: string[];
+  /** How errors are answered, in controllers and before them (body parser); default regsync's HttpError mapping. */
+  errorAnswers?: { filter: ExceptionFilter; middleware: ErrorRequestHandler };
+  /** Security schemes the service's operations name besides the agency API key (e.g. the registry's basic auth). */
+  securitySchemes?: Record<string, SecuritySchemeObject>;
 }
 
 /**
@@ -31,17 +36,18 @@ export async function startService(rootModule: Type<unknown> | DynamicModule, op
   const app = await NestFactory.create<NestExpressApplication>(rootModule, { bufferLogs: false, bodyParser: false });
   app.useBodyParser('json', { limit: options.bodyLimit ?? '64kb', type: ['application/json', ...(options.jsonMediaTypes ?? [])] });
   // Body parser errors (413, malformed JSON) happen before any controller, so Nest's filters never see them.
-  app.use(httpErrorMiddleware);
-  app.useGlobalFilters(new HttpErrorFilter());
+  app.use(options.errorAnswers?.middleware ?? httpErrorMiddleware);
+  app.useGlobalFilters(options.errorAnswers?.filter ?? new HttpErrorFilter());
   // SIGTERM/SIGINT close the consumer first (draining its batch), then the modules, then the database.
   app.enableShutdownHooks();
 
-  const documentConfig = new DocumentBuilder()
+  const documentBuilder = new DocumentBuilder()
     .setTitle(`regsync ${options.title}`)
     // Relative: the instance that serves this document, whichever address or proxy it was fetched through.
     .addServer('/', 'this instance')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key', description: 'the API key this instance configured for your agency (AGENCY_API_KEYS)' }, AGENCY_API_KEY_SCHEME)
-    .build();
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key', description: 'the API key this instance configured for your agency (AGENCY_API_KEYS)' }, AGENCY_API_KEY_SCHEME);
+  for (const [name, scheme] of Object.entries(options.securitySchemes ?? {})) documentBuilder.addSecurity(name, scheme);
+  const documentConfig = documentBuilder.build();
   const document = withErrorResponses(SwaggerModule.createDocument(app, documentConfig));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
 

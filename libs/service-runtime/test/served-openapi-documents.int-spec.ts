@@ -12,7 +12,7 @@ import { loadMunicipalConfig } from '../../../apps/municipal-register/src/config
 import { MunicipalRegisterModule } from '../../../apps/municipal-register/src/municipal-register.module';
 import { loadOpsDashboardConfig } from '../../../apps/ops-dashboard/src/config';
 import { OpsDashboardModule } from '../../../apps/ops-dashboard/src/ops-dashboard.module';
-import { startSchemaRegistry } from '../../../apps/schema-registry/src/start-schema-registry';
+import { startTestSchemaRegistry } from '../../../apps/schema-registry/test/support/test-schema-registry';
 import { loadStateConfig } from '../../../apps/state-register/src/config';
 import { StateRegisterModule } from '../../../apps/state-register/src/state-register.module';
 
@@ -50,9 +50,9 @@ describe('the OpenAPI document every service serves', () => {
 
   beforeAll(async () => {
     Logger.overrideLogger(['error']);
-    const registry = await startSchemaRegistry({ HOST: '127.0.0.1', PORT: 0, DATABASE_URL, NAMESPACE: namespace });
-    apps.set('schema-registry', registry);
-    registryUrl = urlOf(registry);
+    const registry = await startTestSchemaRegistry({ databaseUrl: DATABASE_URL, namespace });
+    apps.set('schema-registry', registry.app);
+    registryUrl = registry.url;
     const services = {
       'municipal-register 03404000': MunicipalRegisterModule.forRoot(loadMunicipalConfig(env({ INSTANCE_KEY: '03404000' }))),
       'state-register 03': StateRegisterModule.forRoot(loadStateConfig(env({ INSTANCE_KEY: '03' }))),

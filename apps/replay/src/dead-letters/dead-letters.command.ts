@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { Partitioners } from 'kafkajs';
 import { EventCodec } from '@regsync/contracts/event-codec';
+import { schemaRegistryConnectionOf } from '@regsync/contracts/schema-registry-connection';
 import { DeadLetterStore, DeadLetterView, RedriveReport } from '@regsync/messaging/replay/dead-letter-store';
 import { collect, consumerGroupFrom, kafkaOf, parseCount, readerGroupPrefix } from '../cli-options';
 import { ReplayConfig, loadReplayConfig } from '../replay-config';
@@ -48,7 +49,7 @@ function outcomeLine(report: RedriveReport): string {
 
 async function openStore(config: ReplayConfig): Promise<DeadLetterStore> {
   const codec = await EventCodec.connect(config.SCHEMA_REGISTRY_URL).catch((error: Error) => {
-    throw new Error(`schema registry at ${config.SCHEMA_REGISTRY_URL} (SCHEMA_REGISTRY_URL), needed to decode dead letters: ${error.message}`);
+    throw new Error(`schema registry at ${schemaRegistryConnectionOf(config.SCHEMA_REGISTRY_URL).url} (SCHEMA_REGISTRY_URL), needed to decode dead letters: ${error.message}`);
   });
   return new DeadLetterStore(kafkaOf(config), codec, readerGroupPrefix(config));
 }

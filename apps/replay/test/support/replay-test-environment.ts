@@ -1,12 +1,11 @@
-import { INestApplication, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AddressInfo } from 'node:net';
 import { Kafka, Message, Partitioners, logLevel } from 'kafkajs';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { RegsyncEvent } from '@regsync/contracts/generated/events';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
-import { startSchemaRegistry } from '../../../schema-registry/src/start-schema-registry';
+import { startTestSchemaRegistry } from '../../../schema-registry/test/support/test-schema-registry';
 
 export interface ReplayTestEnvironment {
   namespace: string;
@@ -28,8 +27,7 @@ export async function startReplayTestEnvironment(prefix = 'replay'): Promise<Rep
   const namespace = `${prefix}_${randomUUID().slice(0, 8)}`;
   const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
   const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const registry: INestApplication = await startSchemaRegistry({ HOST: '127.0.0.1', PORT: 0, DATABASE_URL: databaseUrl, NAMESPACE: namespace });
-  const schemaRegistryUrl = `http://127.0.0.1:${(registry.getHttpServer().address() as AddressInfo).port}`;
+  const { app: registry, url: schemaRegistryUrl } = await startTestSchemaRegistry({ databaseUrl, namespace });
   const codec = await EventCodec.connect(schemaRegistryUrl);
   const kafka = new Kafka({ clientId: `test-${namespace}`, brokers, logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });

@@ -1,13 +1,12 @@
-import { INestApplication, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
-import { startSchemaRegistry } from '../../../../apps/schema-registry/src/start-schema-registry';
+import { startTestSchemaRegistry } from '../../../../apps/schema-registry/test/support/test-schema-registry';
 import { testDatabaseName } from './test-register.module';
 
 const { workspaceRoot } = require('../../../../tools/swc-options.cjs') as { workspaceRoot: string };
@@ -38,8 +37,7 @@ export async function startTestEnvironment(): Promise<TestEnvironment> {
   const namespace = `msg_${randomUUID().slice(0, 8)}`;
   const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
   const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const registry: INestApplication = await startSchemaRegistry({ HOST: '127.0.0.1', PORT: 0, DATABASE_URL: databaseUrl, NAMESPACE: namespace });
-  const schemaRegistryUrl = `http://127.0.0.1:${(registry.getHttpServer().address() as AddressInfo).port}`;
+  const { app: registry, url: schemaRegistryUrl } = await startTestSchemaRegistry({ databaseUrl, namespace });
   const outDir = join(workspaceRoot, 'tmp', `messaging-${namespace}`);
   const build = spawnSync(process.execPath, [join(workspaceRoot, 'tools', 'build.mjs'), '--out-dir', relative(workspaceRoot, outDir)], { encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`build of the test fixtures failed: ${build.stderr}`);
