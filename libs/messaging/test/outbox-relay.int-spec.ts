@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { Kafka, Producer, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventCodec } from '@regsync/contracts/event-codec';
-import { EVENT_TOPICS, OUTBOX_PROGRESS_TOPIC, namespaced } from '@regsync/contracts/topic-catalog';
+import { EVENT_TOPICS, OUTBOX_PROGRESS_TOPIC, namespaced, relayIdOf } from '@regsync/contracts/topic-catalog';
 import { ensureTopics } from '@regsync/messaging/ensure-topics';
 import { KAFKA_HEADERS } from '@regsync/messaging/kafka-headers';
 import { messagingMigrations } from '@regsync/messaging/messaging-schema';
@@ -95,7 +95,7 @@ describe('outbox relay', () => {
       return producer;
     };
     const relay = new OutboxRelay(kafka, {
-      relayId: `regsync-relay.${env.namespace}.${TEST_APP}.${TEST_INSTANCE_KEY}`,
+      relayId: relayIdOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace),
       progressTopic: namespaced(OUTBOX_PROGRESS_TOPIC, env.namespace),
       database: { connectionString: databaseUrl(env.databaseUrl, testDatabaseName(env.namespace)) },
       metrics: new RegsyncMetrics(),
@@ -142,7 +142,7 @@ describe('outbox relay', () => {
     await dataSource.transaction((manager) => outbox.appendMany(manager, drafts));
     const [{ bytes }] = (await dataSource.query('select max(octet_length(payload))::int as bytes from regsync_outbox where published_at is null')) as { bytes: number }[];
     const relay = new OutboxRelay(kafka, {
-      relayId: `regsync-relay.${env.namespace}.${TEST_APP}.${TEST_INSTANCE_KEY}`,
+      relayId: relayIdOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace),
       progressTopic: namespaced(OUTBOX_PROGRESS_TOPIC, env.namespace),
       database: { connectionString: databaseUrl(env.databaseUrl, testDatabaseName(env.namespace)) },
       metrics: new RegsyncMetrics(),
@@ -161,7 +161,7 @@ describe('outbox relay', () => {
     // One row over the budget goes out alone rather than never.
     batches.length = 0;
     const tiny = new OutboxRelay(kafka, {
-      relayId: `regsync-relay.${env.namespace}.${TEST_APP}.${TEST_INSTANCE_KEY}`,
+      relayId: relayIdOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace),
       progressTopic: namespaced(OUTBOX_PROGRESS_TOPIC, env.namespace),
       database: { connectionString: databaseUrl(env.databaseUrl, testDatabaseName(env.namespace)) },
       metrics: new RegsyncMetrics(),
