@@ -2,7 +2,7 @@ import { INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { Admin, Kafka, KafkaMessage, logLevel } from 'kafkajs';
+import { Admin, KafkaMessage, logLevel } from 'kafkajs';
 import request from 'supertest';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { InformationBlockSet, MovedOut } from '@regsync/contracts/generated/events';
@@ -19,9 +19,11 @@ import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database
 import { startSchemaRegistry } from '../../schema-registry/src/start-schema-registry';
 import { loadOpsDashboardConfig } from '../src/config';
 import { OpsDashboardModule } from '../src/ops-dashboard.module';
+import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { kafkaEnvironmentOf, loadKafkaConnection } from '@regsync/service-runtime/service-config';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+const connection = loadKafkaConnection();
 const namespace = `t_dash_${randomUUID().slice(0, 8)}`;
 const personTopic = namespaced(EVENT_TOPICS.person.name, namespace);
 const municipalGroup = consumerGroupOf('municipal-register', '03404000', namespace);
@@ -61,7 +63,7 @@ async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => bool
 }
 
 describe('ops dashboard API against the real broker, registry and databases', () => {
-  const kafka = new Kafka({ clientId: 'ops-dashboard-test', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  const kafka = kafkaClient(connection, { clientId: 'ops-dashboard-test', logLevel: logLevel.NOTHING });
   const municipalMetrics = new RegsyncMetrics({ service: 'municipal-register', instance: '03404000' });
   const stateMetrics = new RegsyncMetrics({ service: 'state-register', instance: '03' });
   const correlationId = randomUUID();
@@ -123,7 +125,7 @@ describe('ops dashboard API against the real broker, registry and databases', ()
         { app: 'federal-register', instanceKey: 'DE', name: 'Bund', baseUrl: 'http://127.0.0.1:9', apiKey },
       ],
     });
-    const config = loadOpsDashboardConfig({ KAFKA_BROKERS: brokers, SCHEMA_REGISTRY_URL: urlOf(registry), NAMESPACE: namespace, TOPOLOGY: topology });
+    const config = loadOpsDashboardConfig({ ...kafkaEnvironmentOf(connection), SCHEMA_REGISTRY_URL: urlOf(registry), NAMESPACE: namespace, TOPOLOGY: topology });
     dashboard = await NestFactory.create(OpsDashboardModule.forRoot(config), { logger: false });
     await dashboard.listen(0, '127.0.0.1');
   });

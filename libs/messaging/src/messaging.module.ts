@@ -7,6 +7,7 @@ import { EventCodec } from '@regsync/contracts/event-codec';
 import { OUTBOX_PROGRESS_TOPIC, namespaced, relayIdOf } from '@regsync/contracts/topic-catalog';
 import { HealthChecks } from '@regsync/service-runtime/health-checks';
 import { HandlerFailureInterceptor } from './handler-failure.interceptor';
+import { kafkaClient } from './kafka-client';
 import { kafkajsLogCreator } from './kafkajs-log';
 import { KAFKA_CLIENT, MESSAGING_OPTIONS, MessagingOptions } from './messaging-options';
 import { MessagingStartup } from './messaging-startup';
@@ -40,7 +41,7 @@ export class RegsyncMessagingModule implements OnApplicationBootstrap, BeforeApp
         { provide: MESSAGING_OPTIONS, useValue: options },
         {
           provide: KAFKA_CLIENT,
-          useFactory: () => new Kafka({ clientId: `regsync-${options.app}-${options.instanceKey}`, brokers: options.brokers, logLevel: logLevel.WARN, logCreator: kafkajsLogCreator }),
+          useFactory: () => kafkaClient(options.kafka, { clientId: `regsync-${options.app}-${options.instanceKey}`, logLevel: logLevel.WARN, logCreator: kafkajsLogCreator }),
         },
         { provide: EventCodec, useFactory: () => EventCodec.unconnected(options.schemaRegistryUrl) },
         MessagingStartup,

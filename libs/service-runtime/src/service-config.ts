@@ -57,6 +57,12 @@ const kafkaConnectionShape = {
   KAFKA_PASSWORD: serviceConfigShape.KAFKA_PASSWORD,
 };
 
+/** The environment that gives a service (or a config loader in a test) this connection. */
+export function kafkaEnvironmentOf(connection: KafkaConnection): Record<string, string> {
+  const { brokers, sasl } = connection;
+  return { KAFKA_BROKERS: brokers.join(','), ...(sasl ? { KAFKA_SASL_MECHANISM: sasl.mechanism, KAFKA_USERNAME: sasl.username, KAFKA_PASSWORD: sasl.password } : {}) };
+}
+
 /** The broker settings alone, for tools and tests (npm test exports the local admin's credentials). */
 export function loadKafkaConnection(env: NodeJS.ProcessEnv = process.env): KafkaConnection {
   return kafkaConnectionOf(loadConfig(kafkaConnectionShape, env));

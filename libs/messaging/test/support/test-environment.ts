@@ -5,8 +5,10 @@ import { rm } from 'node:fs/promises';
 import { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { kafkaClient } from '@regsync/messaging/kafka-client';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
+import { KafkaConnection, loadKafkaConnection } from '@regsync/service-runtime/service-config';
 import { startSchemaRegistry } from '../../../../apps/schema-registry/src/start-schema-registry';
 import { testDatabaseName } from './test-register.module';
 
@@ -14,7 +16,8 @@ const { workspaceRoot } = require('../../../../tools/swc-options.cjs') as { work
 
 export interface TestEnvironment {
   namespace: string;
-  brokers: string[];
+  /** The broker as the test's admin principal. */
+  connection: KafkaConnection;
   databaseUrl: string;
   schemaRegistryUrl: string;
   kafka: Kafka;
@@ -36,25 +39,25 @@ export interface FixtureProcess {
 export async function startTestEnvironment(): Promise<TestEnvironment> {
   Logger.overrideLogger(['error', 'warn']);
   const namespace = `msg_${randomUUID().slice(0, 8)}`;
-  const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+  const connection = loadKafkaConnection();
   const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const registry: INestApplication = await startSchemaRegistry({ HOST: '127.0.0.1', PORT: 0, DATABASE_URL: databaseUrl, NAMESPACE: namespace });
   const schemaRegistryUrl = `http://127.0.0.1:${(registry.getHttpServer().address() as AddressInfo).port}`;
   const outDir = join(workspaceRoot, 'tmp', `messaging-${namespace}`);
   const build = spawnSync(process.execPath, [join(workspaceRoot, 'tools', 'build.mjs'), '--out-dir', relative(workspaceRoot, outDir)], { encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`build of the test fixtures failed: ${build.stderr}`);
-  const kafka = new Kafka({ clientId: `test-${namespace}`, brokers, logLevel: logLevel.ERROR });
+  const kafka = kafkaClient(connection, { clientId: `test-${namespace}`, logLevel: logLevel.ERROR });
   const children: ChildProcess[] = [];
 
   return {
     namespace,
-    brokers,
+    connection,
     databaseUrl,
     schemaRegistryUrl,
     kafka,
     spawnFixture(name, env = {}) {
       const child = spawn(process.execPath, [join(outDir, 'libs', 'messaging', 'test', 'fixtures', `${name}.js`)], {
-        env: { ...process.env, NAMESPACE: namespace, KAFKA_BROKERS: brokers.join(','), DATABASE_URL: databaseUrl, SCHEMA_REGISTRY_URL: schemaRegistryUrl, ...env },
+        env: { ...process.env, NAMESPACE: namespace, DATABASE_URL: databaseUrl, SCHEMA_REGISTRY_URL: schemaRegistryUrl, ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       children.push(child);
