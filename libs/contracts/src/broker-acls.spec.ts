@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AclOperation, AclResourceType, BrokerAcl, brokerAclsOf } from './broker-acls';
 import { consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf, relayIdOf } from './topic-catalog';
 
@@ -75,5 +77,22 @@ describe('brokerAclsOf', () => {
   it('still lets every instance use the shared event topics of the layout before the router (a rule to delete with it)', () => {
     expect(allowed(acls, osnabrueckUser, 'TOPIC', 'regsync.person.events.v1', 'WRITE')).toBe(true);
     expect(allowed(acls, osnabrueckUser, 'TOPIC', 'regsync.parcel.events.v1', 'READ')).toBe(true);
+  });
+});
+
+describe('deploy/kafka/users.yaml', () => {
+  const root = join(__dirname, '..', '..', '..');
+  const { instances } = JSON.parse(readFileSync(join(root, 'deploy', 'local', 'topology.json'), 'utf8')) as { instances: { app: string; instanceKey: string }[] };
+
+  it('grants each Strimzi KafkaUser exactly the ACLs brokerAclsOf generates (regenerate: npm run deploy:kafka-users)', () => {
+    const deployed: string[] = [];
+    for (const document of readFileSync(join(root, 'deploy', 'kafka', 'users.yaml'), 'utf8').split('\n---\n').slice(1)) {
+      const user = /^ {2}name: (.+)$/m.exec(document)![1];
+      for (const [, type, name, patternType, operations] of document.matchAll(/resource: \{ type: (\w+), name: "([^"]+)", patternType: (\w+) \}, operations: \[([^\]]+)\]/g)) {
+        for (const operation of operations.split(', ')) deployed.push(`User:${user} ${type} ${name} ${patternType} ${operation}`.toLowerCase());
+      }
+    }
+    const generated = brokerAclsOf(instances).map((acl) => `${acl.principal} ${acl.resourceType.replace('_', '')} ${acl.resourceName} ${acl.patternType} ${acl.operation}`.toLowerCase());
+    expect(deployed.sort()).toEqual(generated.sort());
   });
 });

@@ -1,9 +1,12 @@
 // Who connects to the broker. Kept free of imports: tools/infra/infra.mjs loads this file to create the SCRAM
 // credentials of exactly these principals when it formats a new broker.
 
-/** A register instance's own broker principal, e.g. `municipal-register.03404000`. */
+/**
+ * A register instance's own broker principal, e.g. `municipal-register.03404000`, `federal-register.de`: lower case, so
+ * it is also a valid Kubernetes name (Strimzi names a KafkaUser's principal after the resource).
+ */
 export function brokerPrincipalOf(app: string, instanceKey: string): string {
-  return `${app}.${instanceKey}`;
+  return `${app}.${instanceKey}`.toLowerCase();
 }
 
 /** The principals that are not a register instance. */
