@@ -264,7 +264,10 @@ export async function waitForKafka(bootstrap, expectedBrokers, timeoutMs = 90_00
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  throw new InfraError(`Kafka at ${bootstrap} did not answer within ${timeoutMs / 1000}s: ${lastError?.message}`);
+  const refused = lastError?.name === 'KafkaJSSASLAuthenticationError'
+    ? ': it refuses these credentials; for a broker of another checkout set KAFKA_USERNAME and KAFKA_PASSWORD to the admin of its .cache/kafka/credentials.json'
+    : '';
+  throw new InfraError(`Kafka at ${bootstrap} did not answer within ${timeoutMs / 1000}s: ${lastError?.message}${refused}`);
 }
 
 export async function kafkaUp(brokerCount = 1) {
@@ -363,7 +366,8 @@ async function kafkaAnswers(bootstrap, brokerCount) {
   try {
     await waitForKafka(bootstrap, brokerCount, 1_000);
     return true;
-  } catch {
+  } catch (error) {
+    if (/refuses these credentials/.test(error.message)) throw error;
     return false;
   }
 }
