@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { kafkaDown, kafkaUp, postgresCheck } from './infra/infra.mjs';
+import { adminEnvironment, kafkaDown, kafkaUp, postgresCheck } from './infra/infra.mjs';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
 const args = process.argv.slice(2);
@@ -22,7 +22,7 @@ let status = 1;
 try {
   status = spawnSync(process.execPath, [join(root, dist, main), ...args], {
     stdio: 'inherit',
-    env: { ...process.env, KAFKA_BROKERS: kafka.bootstrap },
+    env: { ...process.env, ...adminEnvironment(), KAFKA_BROKERS: kafka.bootstrap },
   }).status ?? 1;
 } finally {
   if (kafka.started) await kafkaDown(1);

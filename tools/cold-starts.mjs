@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { DEFAULT_DATABASE_URL, clusterLayout, postgresCheck, prepareKafkaRuntime, startCluster, stopBroker } from './infra/infra.mjs';
+import { DEFAULT_DATABASE_URL, adminConnection, clusterLayout, postgresCheck, prepareKafkaRuntime, startCluster, stopBroker } from './infra/infra.mjs';
 
 const require = createRequire(import.meta.url);
 const runsFlag = process.argv.indexOf('--runs');
@@ -17,7 +17,7 @@ const layout = clusterLayout(1, { name: 'cold-start', basePort: 39092 });
 await postgresCheck(databaseUrl);
 prepareKafkaRuntime();
 if (spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' }).status !== 0) process.exit(1);
-const { LocalStack } = require('../dist/libs/local-stack/src/local-stack.js');
+const { LocalStack, localBrokerCredentials } = require('../dist/libs/local-stack/src/local-stack.js');
 const { dropNamespaceDatabases } = require('../dist/libs/persistence/src/ensure-database.js');
 
 function dropPageCache() {
@@ -37,7 +37,7 @@ for (let run = 1; run <= runs; run++) {
   const cacheDropped = dropPageCache();
   const namespace = `cold${run}${Date.now().toString(36)}`;
   const output = [];
-  const stack = new LocalStack({ kafkaBrokers: layout.bootstrap, databaseUrl, namespace, portOffset: 4000, onLine: (name, line) => output.push(`[${name}] ${line}`) });
+  const stack = new LocalStack({ kafkaBrokers: layout.bootstrap, brokerCredentials: localBrokerCredentials(adminConnection(layout.bootstrap)), databaseUrl, namespace, portOffset: 4000, onLine: (name, line) => output.push(`[${name}] ${line}`) });
   const started = Date.now();
   let result;
   try {

@@ -33,7 +33,7 @@ try {
       transactionSize: Number(flag('transaction-size', '50')),
       scenarios: flag('scenarios', FAULT_SCENARIOS.map((scenario) => scenario.name).join(',')).split(','),
       out: flag('out', DEFAULT_FAULT_REPORT),
-      brokers: kafka.bootstrap.split(','),
+      kafka: infra.adminConnection(kafka.bootstrap),
       databaseUrl,
     },
     infra,

@@ -3,7 +3,7 @@
 // deploy/local/topology.json as separate processes with prefixed logs; then the demo scenario. Ctrl-C stops all.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { DEFAULT_DATABASE_URL, kafkaDown, kafkaUp, postgresCheck } from './infra/infra.mjs';
+import { DEFAULT_DATABASE_URL, adminConnection, kafkaDown, kafkaUp, postgresCheck } from './infra/infra.mjs';
 
 const require = createRequire(import.meta.url);
 const colours = [36, 33, 35, 32, 34, 31, 96, 93];
@@ -23,10 +23,12 @@ console.log(`start: PostgreSQL ${await postgresCheck(databaseUrl)} at ${database
 const kafka = await kafkaUp(1);
 
 if (spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' }).status !== 0) process.exit(1);
-const { LocalStack } = require('../dist/libs/local-stack/src/local-stack.js');
+const { LocalStack, localBrokerCredentials } = require('../dist/libs/local-stack/src/local-stack.js');
 
 const stack = new LocalStack({
   kafkaBrokers: kafka.bootstrap,
+  // each service as its own broker principal (the local broker's generated credentials), or all as KAFKA_USERNAME
+  brokerCredentials: localBrokerCredentials(adminConnection(kafka.bootstrap)),
   databaseUrl,
   schemaRegistryUrl: process.env.SCHEMA_REGISTRY_URL,
   onLine: prefixer(),

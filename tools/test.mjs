@@ -3,7 +3,7 @@
 // browser of the dashboard test and promtool are there, start Kafka if it is not running, run every Jest project, stop what it started.
 import { spawnSync } from 'node:child_process';
 import { ensureDebianTools } from './ensure-debian-tools.mjs';
-import { kafkaDown, kafkaUp, postgresCheck } from './infra/infra.mjs';
+import { adminEnvironment, kafkaDown, kafkaUp, postgresCheck } from './infra/infra.mjs';
 
 function run(command, args, env = process.env) {
   const result = spawnSync(command, args, { stdio: 'inherit', env });
@@ -29,7 +29,7 @@ await postgresCheck();
 const kafka = await kafkaUp(1);
 let status = 1;
 try {
-  status = run('npx', ['jest', '--ci', ...process.argv.slice(2)], { ...process.env, REGSYNC_BUILT: '1' });
+  status = run('npx', ['jest', '--ci', ...process.argv.slice(2)], { ...process.env, ...adminEnvironment(), REGSYNC_BUILT: '1' });
 } finally {
   if (kafka.started) await kafkaDown(1);
 }

@@ -1,3 +1,5 @@
+import { KafkaConnection } from '@regsync/service-runtime/service-config';
+
 /** The parts of tools/infra/infra.mjs a fault scenario uses; tools/faults.mjs hands the module in. */
 export interface BrokerSlot {
   nodeId: number;
@@ -17,4 +19,5 @@ export interface ClusterControl {
   startBroker(layout: ClusterLayout, broker: BrokerSlot): void;
   stopBroker(broker: BrokerSlot, signal?: NodeJS.Signals): Promise<void>;
   waitForKafka(bootstrap: string, expectedBrokers: number, timeoutMs?: number): Promise<unknown>;
+  adminConnection(bootstrap: string): KafkaConnection;
 }

@@ -1,8 +1,10 @@
+import { KafkaConnection } from '@regsync/service-runtime/service-config';
+
 /** What a fault-run child process is; passed as JSON in argv[2]. */
 export interface FaultChildSpec {
   role: 'writer' | 'register';
   namespace: string;
-  brokers: string[];
+  kafka: KafkaConnection;
   databaseUrl: string;
   schemaRegistryUrl: string;
   /** Valid moves the writer appends in total (it resumes where a killed predecessor stopped). */

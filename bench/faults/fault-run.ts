@@ -12,12 +12,14 @@ import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { benchDatabaseName } from '../throughput/bench-database-name';
 import { expectedRegisterState } from './expected-register-state';
 import { FaultChildSpec } from './fault-child-spec';
+import { KafkaConnection } from '@regsync/service-runtime/service-config';
+import { kafkaClient } from '@regsync/messaging/kafka-client';
 
 export interface FaultRunOptions {
   events: number;
   rate: number;
   transactionSize: number;
-  brokers: string[];
+  kafka: KafkaConnection;
   databaseUrl: string;
   schemaRegistryUrl: string;
 }
@@ -71,7 +73,7 @@ export class FaultRun {
   private expectedDeadLetters = 0;
 
   constructor(readonly options: FaultRunOptions) {
-    this.kafka = new Kafka({ clientId: `${this.namespace}-faults`, brokers: options.brokers, logLevel: logLevel.NOTHING, retry: { retries: 10 } });
+    this.kafka = kafkaClient(options.kafka, { clientId: `${this.namespace}-faults`, logLevel: logLevel.NOTHING, retry: { retries: 10 } });
   }
 
   /** Writing time of the valid moves at the configured rate: the window in which faults are meant to land. */
@@ -89,7 +91,7 @@ export class FaultRun {
    * started or just restarted cluster can refuse the first metadata requests).
    */
   async spawn(role: Role, waitReady = true, attempts = 4): Promise<void> {
-    const spec: FaultChildSpec = { role, namespace: this.namespace, brokers: this.options.brokers, databaseUrl: this.options.databaseUrl, schemaRegistryUrl: this.options.schemaRegistryUrl, count: this.options.events, transactionSize: this.options.transactionSize, rate: this.options.rate };
+    const spec: FaultChildSpec = { role, namespace: this.namespace, kafka: this.options.kafka, databaseUrl: this.options.databaseUrl, schemaRegistryUrl: this.options.schemaRegistryUrl, count: this.options.events, transactionSize: this.options.transactionSize, rate: this.options.rate };
     const child = fork(join(__dirname, 'fault-child.main.js'), [JSON.stringify(spec)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     this.children.set(role, child);
     let starting = waitReady;

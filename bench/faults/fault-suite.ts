@@ -9,6 +9,7 @@ import { ClusterControl } from './cluster-control';
 import { FaultOutcome, FaultRun, LossTrail } from './fault-run';
 import { FAULT_SCENARIOS, FaultScenario } from './fault-scenarios';
 import { PrivatePostgres } from './private-postgres';
+import { KafkaConnection } from '@regsync/service-runtime/service-config';
 
 export interface FaultSuiteOptions {
   events: number;
@@ -16,7 +17,7 @@ export interface FaultSuiteOptions {
   transactionSize: number;
   scenarios: string[];
   out: string;
-  brokers: string[];
+  kafka: KafkaConnection;
   databaseUrl: string;
 }
 
@@ -36,7 +37,7 @@ export async function runFaultSuite(options: FaultSuiteOptions, cluster: Cluster
   const registry = new SchemaRegistryProcess(19_000 + randomInt(1_000), options.databaseUrl, registryNamespace);
   await registry.start();
   const rows: ScenarioRow[] = [];
-  let clusterOf3: string[] | undefined;
+  let clusterOf3: KafkaConnection | undefined;
   let startedCluster = false;
   let postgres: PrivatePostgres | undefined;
   try {
@@ -47,7 +48,7 @@ export async function runFaultSuite(options: FaultSuiteOptions, cluster: Cluster
       try {
         if (scenario.brokers === 3 && !clusterOf3) {
           const up = await cluster.kafkaUp(3);
-          [clusterOf3, startedCluster] = [up.bootstrap.split(','), up.started];
+          [clusterOf3, startedCluster] = [cluster.adminConnection(up.bootstrap), up.started];
         }
         if (scenario.privatePostgres && !postgres) {
           postgres = new PrivatePostgres();
@@ -57,7 +58,7 @@ export async function runFaultSuite(options: FaultSuiteOptions, cluster: Cluster
           events: options.events,
           rate: options.rate,
           transactionSize: options.transactionSize,
-          brokers: scenario.brokers === 3 ? clusterOf3! : options.brokers,
+          kafka: scenario.brokers === 3 ? clusterOf3! : options.kafka,
           databaseUrl: scenario.privatePostgres ? postgres!.url : options.databaseUrl,
           schemaRegistryUrl: registry.url,
         });

@@ -6,12 +6,13 @@ import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 import type { FaultRun as FaultRunType } from './fault-run';
 import type { SchemaRegistryProcess as SchemaRegistryProcessType } from '../throughput/schema-registry-process';
+import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
 
 const root = join(__dirname, '..', '..');
 // The services of a fault run are separate Node processes, so they run from a build of their own.
 const out = join('tmp', `faults-spec-${randomBytes(3).toString('hex')}`);
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const kafka = loadKafkaConnection();
 const registryNamespace = `faults_spec_${randomBytes(3).toString('hex')}`;
 
 describe('fault run: relay killed, deliveries duplicated', () => {
@@ -25,7 +26,7 @@ describe('fault run: relay killed, deliveries duplicated', () => {
     const { FaultRun } = require(join(root, out, 'bench', 'faults', 'fault-run.js'));
     registry = new SchemaRegistryProcess(20_000 + Math.floor(Math.random() * 1_000), databaseUrl, registryNamespace);
     await registry.start();
-    run = new FaultRun({ events: 1_000, rate: 250, transactionSize: 20, brokers, databaseUrl, schemaRegistryUrl: registry.url });
+    run = new FaultRun({ events: 1_000, rate: 250, transactionSize: 20, kafka, databaseUrl, schemaRegistryUrl: registry.url });
   }, 90_000);
 
   afterAll(async () => {

@@ -2,11 +2,12 @@ import { ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { Admin, Kafka, logLevel } from 'kafkajs';
+import { Admin, logLevel } from 'kafkajs';
 import { EVENT_TOPICS, namespaced } from '@regsync/contracts/topic-catalog';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { benchDatabaseName } from './bench-database-name';
 import { BenchSpec, RoleReport } from './bench-spec';
+import { kafkaClient } from '@regsync/messaging/kafka-client';
 
 export interface RunResult {
   pipeline: BenchSpec['pipeline'];
@@ -30,7 +31,7 @@ export async function benchRun(options: RunOptions): Promise<RunResult> {
   const namespace = `bench_${randomBytes(3).toString('hex')}`;
   const topic = namespaced(EVENT_TOPICS.person.name, namespace);
   const base: Omit<BenchSpec, 'role'> = { ...options, namespace, topic };
-  const kafka = new Kafka({ clientId: `${namespace}-bench`, brokers: options.brokers, logLevel: logLevel.NOTHING });
+  const kafka = kafkaClient(options.kafka, { clientId: `${namespace}-bench`, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   const loadAverage = loadavg()[0];

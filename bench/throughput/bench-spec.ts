@@ -1,3 +1,5 @@
+import { KafkaConnection } from '@regsync/service-runtime/service-config';
+
 /** What one child process of a measured run does; passed as JSON in argv[2]. */
 export interface BenchSpec {
   pipeline: 'raw' | 'naive' | 'regsync';
@@ -8,7 +10,8 @@ export interface BenchSpec {
   rate: number;
   namespace: string;
   topic: string;
-  brokers: string[];
+  /** The broker and the run's principal (the local admin). */
+  kafka: KafkaConnection;
   /** The PostgreSQL server; each role creates its own database in the run's namespace. */
   databaseUrl: string;
   schemaRegistryUrl: string;

@@ -13,6 +13,7 @@ import { moveEvent, moveWorkload } from './move-workload';
 import { resultsReport, WireSizes } from './results-report';
 import { SchemaRegistryProcess } from './schema-registry-process';
 import { residenceRegisteredEncoders } from './wire-size';
+import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
 
 const numbers = (value: string) => value.split(',').map((part) => Number(part.replace(/_/g, '')));
 
@@ -27,7 +28,7 @@ const options = new Command()
   .opts<{ sizes: string; pipelines: string; rate: string; latencySeconds: string; transactionSize: string; out: string }>();
 
 const environment = {
-  brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+  kafka: loadKafkaConnection(),
   databaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   schemaRegistryUrl: process.env.SCHEMA_REGISTRY_URL ?? '',
 };
@@ -83,7 +84,7 @@ async function measure(startedAt: Date, pipelines: BenchSpec['pipeline'][], sche
     console.log(`bench:   p50 ${run.consumer.latencyMs!.p50} ms, p99 ${run.consumer.latencyMs!.p99} ms`);
     latency.push(run);
   }
-  const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, Kafka at ${environment.brokers.join(',')}`;
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, Kafka at ${environment.kafka.brokers.join(',')}`;
   const markdown = resultsReport({ startedAt, minutes: (Date.now() - startedAt.getTime()) / 60_000, machine, rate, throughput, latency, wire: wireSizes(10_000) });
   mkdirSync(dirname(options.out), { recursive: true });
   writeFileSync(options.out, markdown);

@@ -1,8 +1,9 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import { BenchSpec, RoleReport } from './bench-spec';
 import { moveEvent } from './move-workload';
 import { residenceRegisteredEncoders } from './wire-size';
 import { sendWorkload } from './workload-sender';
+import { kafkaClient } from '@regsync/messaging/kafka-client';
 
 export const SENT_AT_HEADER = 'bench-sent-at';
 
@@ -13,7 +14,7 @@ export const SENT_AT_HEADER = 'bench-sent-at';
 export async function runKafkaProducer(spec: BenchSpec): Promise<RoleReport> {
   const encoders = residenceRegisteredEncoders();
   const encode = spec.pipeline === 'raw' ? encoders.avro : encoders.json;
-  const kafka = new Kafka({ clientId: `${spec.namespace}-producer`, brokers: spec.brokers, logLevel: logLevel.ERROR });
+  const kafka = kafkaClient(spec.kafka, { clientId: `${spec.namespace}-producer`, logLevel: logLevel.ERROR });
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   try {

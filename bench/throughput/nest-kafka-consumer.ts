@@ -10,6 +10,7 @@ import { BenchSpec, RoleReport } from './bench-spec';
 import { BenchResidentMigration1732500000000 } from './bench-resident.migration';
 import { benchDatabaseName } from './bench-database-name';
 import { naiveMoveController } from './naive-move.controller';
+import { kafkaClientConfig } from '@regsync/messaging/kafka-client';
 
 /** The naive baseline (b): NestJS's stock Kafka transport (ServerKafka, eachMessage, JSON) and TypeORM. */
 export async function runNestKafkaConsumer(spec: BenchSpec): Promise<RoleReport> {
@@ -26,7 +27,7 @@ export async function runNestKafkaConsumer(spec: BenchSpec): Promise<RoleReport>
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(NaiveBaselineModule, {
     transport: Transport.KAFKA,
     options: {
-      client: { clientId: `${spec.namespace}-naive`, brokers: spec.brokers, logLevel: logLevel.ERROR },
+      client: kafkaClientConfig(spec.kafka, { clientId: `${spec.namespace}-naive`, logLevel: logLevel.ERROR }),
       consumer: { groupId: `${spec.namespace}.bench.naive` },
       subscribe: { fromBeginning: true },
     },

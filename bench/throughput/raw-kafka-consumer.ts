@@ -1,12 +1,13 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import { ApplyMeter } from './apply-meter';
 import { BenchSpec, RoleReport } from './bench-spec';
 import { SENT_AT_HEADER } from './kafka-producer';
+import { kafkaClient } from '@regsync/messaging/kafka-client';
 
 /** The ceiling (a): a kafkajs consumer that only counts; no decoding, no database. */
 export async function runRawKafkaConsumer(spec: BenchSpec): Promise<RoleReport> {
   const meter = new ApplyMeter(spec);
-  const kafka = new Kafka({ clientId: `${spec.namespace}-consumer`, brokers: spec.brokers, logLevel: logLevel.ERROR });
+  const kafka = kafkaClient(spec.kafka, { clientId: `${spec.namespace}-consumer`, logLevel: logLevel.ERROR });
   const consumer = kafka.consumer({ groupId: `${spec.namespace}.bench.raw` });
   await consumer.connect();
   await consumer.subscribe({ topic: spec.topic, fromBeginning: true });

@@ -38,7 +38,7 @@ function moveController(meter?: ApplyMeter): Type<unknown> {
  * One side of the regsync pipeline (c), wired as the register services wire libs/messaging: TypeORM with the
  * messaging tables, RegsyncMessagingModule, and for the consumer an @EventBatchPattern handler in the inbox transaction.
  */
-export function regsyncBenchModule(spec: Pick<BenchSpec, 'role' | 'databaseUrl' | 'namespace' | 'brokers' | 'schemaRegistryUrl'>, databaseName: string, meter?: ApplyMeter): DynamicModule {
+export function regsyncBenchModule(spec: Pick<BenchSpec, 'role' | 'databaseUrl' | 'namespace' | 'kafka' | 'schemaRegistryUrl'>, databaseName: string, meter?: ApplyMeter): DynamicModule {
   const role = ROLES[spec.role];
   @Module({})
   class RegsyncBenchModule {}
@@ -56,7 +56,7 @@ export function regsyncBenchModule(spec: Pick<BenchSpec, 'role' | 'databaseUrl' 
       RegsyncMessagingModule.forRoot({
         ...role,
         namespace: spec.namespace,
-        brokers: spec.brokers,
+        kafka: spec.kafka,
         schemaRegistryUrl: spec.schemaRegistryUrl,
         metrics: new RegsyncMetrics(),
         admit: (event) => {

@@ -1,19 +1,27 @@
 #!/usr/bin/env node
 // Local infrastructure without Docker: a real Apache Kafka (KRaft) from Maven Central jars, run with the
-// local JDK, and the PostgreSQL server at DATABASE_URL. Usage: infra.mjs up|down|status [--brokers 3]
+// local JDK, with SASL/SCRAM-SHA-512 and ACLs, and the PostgreSQL server at DATABASE_URL.
+// Usage: infra.mjs up|down|status [--brokers 3]
 import { spawn, spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { Partitioners, logLevel } from 'kafkajs';
 import pg from 'pg';
+import { requireTypeScript } from './typescript-module.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const workspaceRoot = join(here, '..', '..');
 const cacheDir = join(workspaceRoot, '.cache', 'kafka');
 const libsDir = join(cacheDir, 'libs');
 const toolsDir = join(cacheDir, 'tools');
+const credentialsFile = join(cacheDir, 'credentials.json');
+const log4jConfig = `-Dlog4j2.configurationFile=${join(here, 'log4j2.properties')}`;
+
+const { ADMIN_PRINCIPAL, brokerPrincipalsOf } = requireTypeScript(join(workspaceRoot, 'libs', 'contracts', 'src', 'broker-principals.ts'));
+const { kafkaClient } = requireTypeScript(join(workspaceRoot, 'libs', 'messaging', 'src', 'kafka-client.ts'));
+const { loadKafkaConnection } = requireTypeScript(join(workspaceRoot, 'libs', 'service-runtime', 'src', 'service-config.ts'));
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -32,6 +40,40 @@ export function clusterLayout(brokerCount, { name = String(brokerCount), basePor
   return { brokerCount, root, brokers, bootstrap: brokers.map((b) => `127.0.0.1:${b.port}`).join(',') };
 }
 
+/**
+ * The local brokers' SCRAM credentials, generated on first use into .cache (git-ignored), one principal per register
+ * instance of deploy/local/topology.json plus router, ops-dashboard, replay and the admin super user. Every local
+ * cluster is formatted with them.
+ */
+export function localBrokerCredentials() {
+  if (!existsSync(credentialsFile)) {
+    const { instances } = JSON.parse(readFileSync(join(workspaceRoot, 'deploy', 'local', 'topology.json'), 'utf8'));
+    const passwords = Object.fromEntries(brokerPrincipalsOf(instances).map((principal) => [principal, randomBytes(24).toString('base64url')]));
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(credentialsFile, `${JSON.stringify({ mechanism: 'scram-sha-512', admin: ADMIN_PRINCIPAL, passwords }, null, 2)}\n`, { mode: 0o600 });
+  }
+  return JSON.parse(readFileSync(credentialsFile, 'utf8'));
+}
+
+/** The admin's connection to `bootstrap`: the local credentials, or KAFKA_USERNAME/KAFKA_PASSWORD for KAFKA_BROKERS. */
+export function adminConnection(bootstrap) {
+  if (usesEnvironmentCredentials()) return { ...loadKafkaConnection(process.env), brokers: bootstrap.split(',') };
+  const { mechanism, admin, passwords } = localBrokerCredentials();
+  return { brokers: bootstrap.split(','), sasl: { mechanism, username: admin, password: passwords[admin] } };
+}
+
+/** The environment that makes tests and tools connect as the admin (unless KAFKA_USERNAME names someone else). */
+export function adminEnvironment() {
+  if (usesEnvironmentCredentials()) return {};
+  const { mechanism, admin, passwords } = localBrokerCredentials();
+  return { KAFKA_SASL_MECHANISM: mechanism, KAFKA_USERNAME: admin, KAFKA_PASSWORD: passwords[admin] };
+}
+
+/** KAFKA_USERNAME names the principal, or KAFKA_BROKERS is a cluster of somebody else (no local credentials here). */
+function usesEnvironmentCredentials() {
+  return Boolean(process.env.KAFKA_USERNAME) || (Boolean(process.env.KAFKA_BROKERS) && !existsSync(credentialsFile));
+}
+
 class InfraError extends Error {}
 
 function requireCommand(command, args, installHint) {
@@ -42,11 +84,14 @@ function requireCommand(command, args, installHint) {
 }
 
 function fetchKafkaJars() {
-  fetchJars('Apache Kafka jars', 'kafka-runtime.pom.xml', libsDir, 'kafka_2.13-');
+  fetchJars('Apache Kafka jars', 'kafka-runtime.pom.xml', libsDir, 'kafka_2.13');
 }
 
-function fetchJars(what, pom, outputDirectory, markerPrefix) {
-  if (existsSync(outputDirectory) && readdirSync(outputDirectory).some((name) => name.startsWith(markerPrefix))) return;
+/** Fetches the jars of `pom` unless `<artifact>-<the pom's Kafka version>.jar` is there; jars of another version go. */
+function fetchJars(what, pom, outputDirectory, artifact) {
+  const version = /<kafka\.version>([^<]+)</.exec(readFileSync(join(here, pom), 'utf8'))[1];
+  if (existsSync(join(outputDirectory, `${artifact}-${version}.jar`))) return;
+  rmSync(outputDirectory, { recursive: true, force: true });
   requireCommand('mvn', ['-v'], 'Install Apache Maven (Debian: apt-get install maven).');
   console.log(`infra: fetching ${what} from Maven Central (once) ...`);
   const result = spawnSync(
@@ -68,23 +113,56 @@ export const KAFKA_TOOLS = {
 /** Runs one of KAFKA_TOOLS against `bootstrap` (unless `args` name a --bootstrap-server) and returns its exit code. */
 export function runKafkaTool(tool, args, bootstrap) {
   requireCommand('java', ['-version'], 'Install a Java runtime, version 17 or newer (Debian: apt-get install openjdk-17-jre-headless).');
-  fetchJars("Apache Kafka's operator tools", 'kafka-tools.pom.xml', toolsDir, 'kafka-tools-');
+  fetchJars("Apache Kafka's operator tools", 'kafka-tools.pom.xml', toolsDir, 'kafka-tools');
   const target = args.includes('--bootstrap-server') ? [] : ['--bootstrap-server', bootstrap];
-  const result = spawnSync('java', ['-cp', join(toolsDir, '*'), `-Dlog4j.configuration=file:${join(here, 'log4j.properties')}`, KAFKA_TOOLS[tool], ...target, ...args], { stdio: 'inherit' });
+  const commandConfig = args.includes('--command-config') ? [] : ['--command-config', clientPropertiesFile(adminConnection(bootstrap))];
+  const result = spawnSync('java', ['-cp', join(toolsDir, '*'), log4jConfig, KAFKA_TOOLS[tool], ...target, ...commandConfig, ...args], { stdio: 'inherit' });
   return result.status ?? 1;
+}
+
+/** Kafka's Java client settings for a connection (the tools' --command-config), in a file only the owner reads. */
+function clientPropertiesFile(connection) {
+  const file = join(cacheDir, 'admin-client.properties');
+  const lines = connection.sasl
+    ? [
+        'security.protocol=SASL_PLAINTEXT',
+        `sasl.mechanism=${connection.sasl.mechanism.toUpperCase()}`,
+        `sasl.jaas.config=${jaasLogin(connection.sasl.mechanism === 'plain' ? 'plain.PlainLoginModule' : 'scram.ScramLoginModule', connection.sasl.username, connection.sasl.password)}`,
+      ]
+    : [];
+  mkdirSync(cacheDir, { recursive: true });
+  writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
+  return file;
+}
+
+function jaasLogin(loginModule, username, password, extra = '') {
+  return `org.apache.kafka.common.security.${loginModule} required username="${username}" password="${password}"${extra};`;
 }
 
 function brokerProperties(layout, broker) {
   const replication = Math.min(3, layout.brokerCount);
+  const { admin, passwords } = localBrokerCredentials();
+  const adminPassword = passwords[admin];
   return [
     'process.roles=broker,controller',
     `node.id=${broker.nodeId}`,
     `controller.quorum.voters=${layout.brokers.map((b) => `${b.nodeId}@127.0.0.1:${b.controllerPort}`).join(',')}`,
-    `listeners=PLAINTEXT://127.0.0.1:${broker.port},CONTROLLER://127.0.0.1:${broker.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${broker.port}`,
+    `listeners=SASL_PLAINTEXT://127.0.0.1:${broker.port},CONTROLLER://127.0.0.1:${broker.controllerPort}`,
+    `advertised.listeners=SASL_PLAINTEXT://127.0.0.1:${broker.port}`,
     'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-    'inter.broker.listener.name=PLAINTEXT',
+    'listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT',
+    'inter.broker.listener.name=SASL_PLAINTEXT',
+    // Clients and brokers authenticate with SCRAM (credentials in the cluster metadata); the controllers with PLAIN,
+    // because SCRAM credentials live in the metadata the controllers serve. Only the admin may use either listener.
+    'sasl.enabled.mechanisms=SCRAM-SHA-512',
+    'sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512',
+    `listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=${jaasLogin('scram.ScramLoginModule', admin, adminPassword)}`,
+    'sasl.mechanism.controller.protocol=PLAIN',
+    'listener.name.controller.sasl.enabled.mechanisms=PLAIN',
+    `listener.name.controller.plain.sasl.jaas.config=${jaasLogin('plain.PlainLoginModule', admin, adminPassword, ` user_${admin}="${adminPassword}"`)}`,
+    'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    `super.users=User:${admin}`,
+    'allow.everyone.if.no.acl.found=false',
     `log.dirs=${join(broker.dir, 'data')}`,
     `default.replication.factor=${replication}`,
     `min.insync.replicas=${layout.brokerCount >= 3 ? 2 : 1}`,
@@ -120,15 +198,24 @@ function classpath() {
   return join(libsDir, '*');
 }
 
+/** Formats a new broker's storage with the SCRAM credentials of every principal (KRaft keeps them in its metadata). */
 function formatStorage(layout, broker, clusterId) {
-  if (existsSync(join(broker.dir, 'data', 'meta.properties'))) return;
+  if (existsSync(join(broker.dir, 'data', 'meta.properties'))) {
+    if (!existsSync(join(broker.dir, 'scram-sha-512'))) {
+      throw new InfraError(`${broker.dir} was formatted without SASL/SCRAM credentials (before Kafka 4 and broker security): stop it and delete ${layout.root}, then start again`);
+    }
+    return;
+  }
   mkdirSync(join(broker.dir, 'data'), { recursive: true });
+  const { mechanism, passwords } = localBrokerCredentials();
+  const scram = Object.entries(passwords).flatMap(([name, password]) => ['--add-scram', `${mechanism.toUpperCase()}=[name=${name},password=${password}]`]);
   const result = spawnSync(
     'java',
-    ['-cp', classpath(), `-Dlog4j.configuration=file:${join(here, 'log4j.properties')}`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', join(broker.dir, 'server.properties'), '--ignore-formatted'],
+    ['-cp', classpath(), log4jConfig, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', join(broker.dir, 'server.properties'), '--ignore-formatted', ...scram],
     { encoding: 'utf8' },
   );
   if (result.status !== 0) throw new InfraError(`formatting Kafka storage failed:\n${result.stdout}${result.stderr}`);
+  writeFileSync(join(broker.dir, 'scram-sha-512'), 'the storage was formatted with the SCRAM credentials of .cache/kafka/credentials.json\n');
 }
 
 export function startBroker(layout, broker) {
@@ -136,7 +223,7 @@ export function startBroker(layout, broker) {
   const log = openSync(join(broker.dir, 'kafka.log'), 'a');
   const child = spawn(
     'java',
-    ['-Xms256m', '-Xmx768m', '-XX:+UseG1GC', '-cp', classpath(), `-Dlog4j.configuration=file:${join(here, 'log4j.properties')}`, 'kafka.Kafka', join(broker.dir, 'server.properties')],
+    ['-Xms256m', '-Xmx768m', '-XX:+UseG1GC', '-cp', classpath(), log4jConfig, 'kafka.Kafka', join(broker.dir, 'server.properties')],
     { detached: true, stdio: ['ignore', log, log] },
   );
   writeFileSync(join(broker.dir, 'kafka.pid'), String(child.pid));
@@ -160,7 +247,7 @@ export async function stopBroker(broker, signal = 'SIGTERM') {
 }
 
 export async function waitForKafka(bootstrap, expectedBrokers, timeoutMs = 90_000) {
-  const kafka = new Kafka({ clientId: 'regsync-infra', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 0 } });
+  const kafka = kafkaClient(adminConnection(bootstrap), { clientId: 'regsync-infra', logLevel: logLevel.NOTHING, retry: { retries: 0 } });
   const deadline = Date.now() + timeoutMs;
   let lastError;
   while (Date.now() < deadline) {
@@ -177,7 +264,10 @@ export async function waitForKafka(bootstrap, expectedBrokers, timeoutMs = 90_00
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  throw new InfraError(`Kafka at ${bootstrap} did not answer within ${timeoutMs / 1000}s: ${lastError?.message}`);
+  const refused = lastError?.name === 'KafkaJSSASLAuthenticationError'
+    ? ': it refuses these credentials; for a broker of another checkout set KAFKA_USERNAME and KAFKA_PASSWORD to the admin of its .cache/kafka/credentials.json'
+    : '';
+  throw new InfraError(`Kafka at ${bootstrap} did not answer within ${timeoutMs / 1000}s: ${lastError?.message}${refused}`);
 }
 
 export async function kafkaUp(brokerCount = 1) {
@@ -236,7 +326,7 @@ const WARM_UP_TOPIC = 'regsync-infra.warm-up';
  * before the broker counts as ready, make that happen here, once, with nobody waiting on it.
  */
 export async function warmUp(bootstrap, replicationFactor, timeoutMs = 120_000) {
-  const kafka = new Kafka({ clientId: 'regsync-infra-warm-up', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 20, maxRetryTime: 5_000 } });
+  const kafka = kafkaClient(adminConnection(bootstrap), { clientId: 'regsync-infra-warm-up', logLevel: logLevel.NOTHING, retry: { retries: 20, maxRetryTime: 5_000 } });
   const admin = kafka.admin();
   const producer = kafka.producer({ transactionalId: 'regsync-infra-warm-up', idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   const consumer = kafka.consumer({ groupId: 'regsync-infra-warm-up', maxWaitTimeInMs: 500 });
@@ -276,7 +366,8 @@ async function kafkaAnswers(bootstrap, brokerCount) {
   try {
     await waitForKafka(bootstrap, brokerCount, 1_000);
     return true;
-  } catch {
+  } catch (error) {
+    if (/refuses these credentials/.test(error.message)) throw error;
     return false;
   }
 }

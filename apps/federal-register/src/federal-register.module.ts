@@ -9,6 +9,7 @@ import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { FEDERAL_INSTANCE_KEY } from '@regsync/register-domain/registers';
 import { AgencyAuthModule } from '@regsync/service-runtime/agency-auth.module';
+import { kafkaConnectionOf } from '@regsync/service-runtime/service-config';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
 import { informationBlockMigrations } from '@regsync/data-protection/information-blocks/information-blocks.migration';
 import { baseDataDrift } from './base-data/base-data.drift';
@@ -42,7 +43,7 @@ export class FederalRegisterModule {
           app: 'federal-register',
           ...instance,
           namespace: config.NAMESPACE,
-          brokers: config.KAFKA_BROKERS,
+          kafka: kafkaConnectionOf(config),
           schemaRegistryUrl: config.SCHEMA_REGISTRY_URL,
           metrics,
           admit: transferAdmission(instance),

@@ -27,6 +27,7 @@ import { InstanceMetricsService } from './throughput/instance-metrics.service';
 import { ThroughputController } from './throughput/throughput.controller';
 import { loadDashboardTopology } from './topology/dashboard-topology';
 import { WATCHED_INSTANCES } from './topology/watched-instances.token';
+import { kafkaConnectionOf } from '@regsync/service-runtime/service-config';
 
 @Module({})
 export class OpsDashboardModule implements OnModuleInit {
@@ -38,7 +39,7 @@ export class OpsDashboardModule implements OnModuleInit {
 
   static forRoot(config: OpsDashboardConfig): DynamicModule {
     const metrics = new RegsyncMetrics({ service: 'ops-dashboard', instance: 'ops' });
-    const connection = new KafkaConnection(config.KAFKA_BROKERS, config.NAMESPACE);
+    const connection = new KafkaConnection(kafkaConnectionOf(config), config.NAMESPACE);
     return {
       module: OpsDashboardModule,
       imports: [

@@ -2,7 +2,7 @@ import { INestApplication, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AddressInfo, createServer } from 'node:net';
-import { Admin, Kafka, KafkaMessage, logLevel } from 'kafkajs';
+import { Admin, KafkaMessage, logLevel } from 'kafkajs';
 import request from 'supertest';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { InformationBlockSet, MovedOut } from '@regsync/contracts/generated/events';
@@ -22,9 +22,11 @@ import { startTestSchemaRegistry, TestSchemaRegistry } from '../../schema-regist
 import { loadOpsDashboardConfig } from '../src/config';
 import { startOpsDashboard } from '../src/start-ops-dashboard';
 import { logInThroughIdp } from './support/log-in-through-idp';
+import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { kafkaEnvironmentOf, loadKafkaConnection } from '@regsync/service-runtime/service-config';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+const connection = loadKafkaConnection();
 const namespace = `t_dash_${randomUUID().slice(0, 8)}`;
 const personTopic = namespaced(EVENT_TOPICS.person.name, namespace);
 const municipalGroup = consumerGroupOf('municipal-register', '03404000', namespace);
@@ -82,7 +84,7 @@ async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => bool
 }
 
 describe('ops dashboard API against the real broker, registry and databases', () => {
-  const kafka = new Kafka({ clientId: 'ops-dashboard-test', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  const kafka = kafkaClient(connection, { clientId: 'ops-dashboard-test', logLevel: logLevel.NOTHING });
   const municipalMetrics = new RegsyncMetrics({ service: 'municipal-register', instance: '03404000' });
   const stateMetrics = new RegsyncMetrics({ service: 'state-register', instance: '03' });
   const correlationId = randomUUID();
@@ -152,7 +154,7 @@ describe('ops dashboard API against the real broker, registry and databases', ()
     idp = await startLocalIdp(loadLocalIdpConfig({ PORT: '0', LOCAL_IDP_USERS: JSON.stringify(Object.values(users)), LOCAL_IDP_CLIENTS: JSON.stringify([client]) }));
     Logger.overrideLogger(['error']);
     const config = loadOpsDashboardConfig({
-      KAFKA_BROKERS: brokers,
+      ...kafkaEnvironmentOf(connection),
       DATABASE_URL: serverUrl,
       SCHEMA_REGISTRY_URL: registry.url,
       NAMESPACE: namespace,

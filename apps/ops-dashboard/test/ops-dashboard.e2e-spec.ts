@@ -2,24 +2,27 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, KafkaMessage, logLevel } from 'kafkajs';
+import { KafkaMessage, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { Browser, Page, chromium } from 'playwright-core';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { DeathRecorded } from '@regsync/contracts/generated/events';
 import { EVENT_TOPICS, consumerGroupOf, namespaced } from '@regsync/contracts/topic-catalog';
 import { KAFKA_HEADERS, headerText } from '@regsync/messaging/kafka-headers';
-import { LocalStack, randomPortOffset, workspaceRoot } from '@regsync/local-stack/local-stack';
+import { LocalStack, localBrokerCredentials, randomPortOffset, workspaceRoot } from '@regsync/local-stack/local-stack';
 import type { DriftView } from '../src/drift/drift.service';
 import { databaseUrl as databaseUrlOf, instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
+import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
 
 // The whole local topology as separate processes, the demo, and the dashboard driven in headless Chromium.
 jest.setTimeout(600_000);
 
 const root = workspaceRoot();
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+const connection = loadKafkaConnection();
+const brokers = connection.brokers.join(',');
 const namespace = `e2e_dash_${randomUUID().slice(0, 6)}`;
 // beside a running demo (ports 3000-8081) and other e2e stacks, and below Linux's ephemeral ports (32768+), where an
 // outgoing connection's local port made a listen fail with EADDRINUSE
@@ -49,7 +52,7 @@ async function eventually<T>(what: string, probe: () => Promise<T>, accept: (val
 }
 
 describe('ops dashboard in Chromium while the demo runs', () => {
-  const kafka = new Kafka({ clientId: 'ops-dashboard-e2e', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  const kafka = kafkaClient(connection, { clientId: 'ops-dashboard-e2e', logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   const logs: string[] = [];
   let stack: LocalStack;
@@ -101,7 +104,7 @@ describe('ops dashboard in Chromium while the demo runs', () => {
       runOrFail('node', ['tools/build.mjs', '--out-dir', distDir]);
     }
     await admin.connect();
-    stack = new LocalStack({ kafkaBrokers: brokers, databaseUrl, namespace, portOffset, distDir, onLine: (name, line) => logs.push(`[${name}] ${line}`) });
+    stack = new LocalStack({ kafkaBrokers: brokers, brokerCredentials: localBrokerCredentials(connection), databaseUrl, namespace, portOffset, distDir, onLine: (name, line) => logs.push(`[${name}] ${line}`) });
     try {
       await stack.start();
     } catch (error) {

@@ -1,6 +1,8 @@
 import { InvalidArgumentError } from 'commander';
 import { Kafka, logLevel } from 'kafkajs';
 import { EVENT_TOPICS, TopicDefinition, namespaced } from '@regsync/contracts/topic-catalog';
+import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { kafkaConnectionOf } from '@regsync/service-runtime/service-config';
 import { ReplayConfig } from './replay-config';
 import { targetInstance } from './target-apps';
 
@@ -35,7 +37,7 @@ export function resolveTopic(name: string, namespace: string): string {
 }
 
 export function kafkaOf(config: ReplayConfig): Kafka {
-  return new Kafka({ clientId: 'regsync-replay', brokers: config.KAFKA_BROKERS, logLevel: logLevel.ERROR });
+  return kafkaClient(kafkaConnectionOf(config), { clientId: 'regsync-replay', logLevel: logLevel.ERROR });
 }
 
 /** `--group`, or the live group of `--app`/`--instance`. */

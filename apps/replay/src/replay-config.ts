@@ -3,6 +3,9 @@ import { loadConfig, serviceConfigShape } from '@regsync/service-runtime/service
 /** The settings the register services use, read once; the replay tool must see what the target instance sees. */
 const replayConfigShape = {
   KAFKA_BROKERS: serviceConfigShape.KAFKA_BROKERS,
+  KAFKA_SASL_MECHANISM: serviceConfigShape.KAFKA_SASL_MECHANISM,
+  KAFKA_USERNAME: serviceConfigShape.KAFKA_USERNAME,
+  KAFKA_PASSWORD: serviceConfigShape.KAFKA_PASSWORD,
   DATABASE_URL: serviceConfigShape.DATABASE_URL,
   SCHEMA_REGISTRY_URL: serviceConfigShape.SCHEMA_REGISTRY_URL,
   NAMESPACE: serviceConfigShape.NAMESPACE,

@@ -18,7 +18,9 @@ export function replayProgram(): Command {
       'after',
       `
 Configuration comes from the same environment variables as the services:
-  KAFKA_BROKERS (default 127.0.0.1:9092), DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres),
+  KAFKA_BROKERS (default 127.0.0.1:9092) with KAFKA_USERNAME and KAFKA_PASSWORD (SASL/SCRAM-SHA-512; the principal
+  replay may only read: re-drives, offset resets and snapshots need an operator's credentials),
+  DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres),
   SCHEMA_REGISTRY_URL (default http://127.0.0.1:8081), NAMESPACE (default none; test runs use one).
 Commands that change something are explicit: rebuild needs --yes-wipe, offsets reset and dead-letters
 redrive print a plan unless --execute is given, replay has --dry-run.

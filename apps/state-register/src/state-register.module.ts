@@ -10,6 +10,7 @@ import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { AgencyAuthModule } from '@regsync/service-runtime/agency-auth.module';
 import { IdempotencyModule } from '@regsync/service-runtime/idempotency/idempotency.module';
 import { idempotencyMigrations } from '@regsync/service-runtime/idempotency/idempotency-keys.migration';
+import { kafkaConnectionOf } from '@regsync/service-runtime/service-config';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
 import { informationBlockMigrations } from '@regsync/data-protection/information-blocks/information-blocks.migration';
 import { propertyTaxRolls, StateConfig } from './config';
@@ -48,7 +49,7 @@ export class StateRegisterModule {
           app: 'state-register',
           ...instance,
           namespace: config.NAMESPACE,
-          brokers: config.KAFKA_BROKERS,
+          kafka: kafkaConnectionOf(config),
           schemaRegistryUrl: config.SCHEMA_REGISTRY_URL,
           metrics,
           admit: transferAdmission(instance),

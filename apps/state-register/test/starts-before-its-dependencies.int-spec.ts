@@ -1,7 +1,7 @@
 import { INestApplication, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AddressInfo, Socket, createConnection, createServer } from 'node:net';
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { waitUntil } from '@regsync/local-stack/wait-until';
@@ -11,8 +11,10 @@ import { newRegistryCredential, registryUrlWithCredential } from '@regsync/contr
 import { startTestSchemaRegistry } from '../../schema-registry/test/support/test-schema-registry';
 import { loadStateConfig } from '../src/config';
 import { StateRegisterModule } from '../src/state-register.module';
+import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { kafkaEnvironmentOf, loadKafkaConnection } from '@regsync/service-runtime/service-config';
 
-const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const KAFKA = loadKafkaConnection();
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 interface HealthReport {
@@ -45,6 +47,7 @@ describe('a state register started before its broker and its schema registry', (
     Logger.overrideLogger(false);
     [brokerPort, registryPort, httpPort] = await Promise.all([freePort(), freePort(), freePort()]);
     const config = loadStateConfig({
+      ...kafkaEnvironmentOf(KAFKA),
       KAFKA_BROKERS: `127.0.0.1:${brokerPort}`,
       DATABASE_URL,
       SCHEMA_REGISTRY_URL: registryUrlWithCredential(`http://127.0.0.1:${registryPort}`, registryWriter),
@@ -63,7 +66,7 @@ describe('a state register started before its broker and its schema registry', (
     await app?.close();
     await registry?.close();
     brokerProxy?.close();
-    const admin = new Kafka({ clientId: `test-${namespace}`, brokers: BROKERS, logLevel: logLevel.NOTHING }).admin();
+    const admin = kafkaClient(KAFKA, { clientId: `test-${namespace}`, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${namespace}.`));
     if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
@@ -84,7 +87,7 @@ describe('a state register started before its broker and its schema registry', (
   });
 
   it('gets past the broker once it answers, and then waits for the schema registry', async () => {
-    brokerProxy = await forward(brokerPort, BROKERS[0]);
+    brokerProxy = await forward(brokerPort, KAFKA.brokers[0]);
     const ready = await waitUntil('the broker step is done', () => health('/health').then((answer) => (answer.body.checks.broker?.healthy ? answer : undefined)), 180_000);
     expect(ready.status).toBe(503);
     expect(ready.body.checks['schema-registry'].healthy).toBe(false);

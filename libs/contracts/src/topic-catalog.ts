@@ -51,6 +51,21 @@ export function consumerGroupOf(app: string, instanceKey: string, namespace = ''
   return namespaced(`regsync.${app}.${instanceKey}`, namespace);
 }
 
+/** `regsync.out.municipal-register.03404000`: the topic a register instance's outbox relay writes, and only it. */
+export function outgoingTopicOf(app: string, instanceKey: string, namespace = ''): string {
+  return namespaced(`regsync.out.${app}.${instanceKey}`, namespace);
+}
+
+/** `regsync.deliveries.municipal-register.03404000`: what the router delivers to one instance; only that instance reads it. */
+export function deliveryTopicOf(app: string, instanceKey: string, namespace = ''): string {
+  return namespaced(`regsync.deliveries.${app}.${instanceKey}`, namespace);
+}
+
+/** The transactional id of an instance's outbox relay; also the key of its marker on the progress topic. */
+export function relayIdOf(app: string, instanceKey: string, namespace = ''): string {
+  return ['regsync-relay', namespace, app, instanceKey].filter(Boolean).join('.');
+}
+
 /** Dead letters of a consumer group: its own topic, so re-driving never disturbs other groups. */
 export function deadLetterTopicOf(consumerGroup: string): string {
   return `${consumerGroup}.dlq`;

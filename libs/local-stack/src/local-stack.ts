@@ -4,6 +4,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { basicAuthUsersOf, newRegistryCredential, registryUrlWithCredential } from '@regsync/contracts/schema-registry-connection';
+import { Admin, logLevel } from 'kafkajs';
+import { BrokerAcl, brokerAclsOf } from '@regsync/contracts/broker-acls';
+import { SERVICE_PRINCIPALS, brokerPrincipalOf } from '@regsync/contracts/broker-principals';
+import { createBrokerAcls, deleteBrokerAcls } from '@regsync/messaging/broker-acl-admin';
+import { kafkaClient } from '@regsync/messaging/kafka-client';
+import type { KafkaConnection } from '@regsync/service-runtime/service-config';
 import { isFetchBadPort } from './fetch-bad-ports';
 
 export interface TopologyInstance {
@@ -22,8 +28,20 @@ export interface Topology {
   instances: TopologyInstance[];
 }
 
+/** What tools/infra/infra.mjs generated for the local brokers: the admin and every principal's SCRAM password. */
+export interface BrokerCredentials {
+  mechanism: 'scram-sha-512';
+  admin: string;
+  passwords: Record<string, string>;
+}
+
 export interface LocalStackOptions {
   kafkaBrokers: string;
+  /**
+   * The local broker's credentials: each service then connects as its own principal, and the stack creates the ACLs
+   * of its namespace at start (and deletes them at stop). Without them every service inherits KAFKA_USERNAME/PASSWORD.
+   */
+  brokerCredentials?: BrokerCredentials;
   databaseUrl: string;
   /** Separates a test run's databases, topics and consumer groups from the demo's (and from other runs). */
   namespace?: string;
@@ -81,6 +99,17 @@ export function workspaceRoot(): string {
     dir = parent;
   }
   return dir;
+}
+
+/**
+ * The credentials tools/infra/infra.mjs generated into .cache/kafka/credentials.json, when `admin` connects with this
+ * checkout's admin password (so they belong to the broker it reaches); otherwise undefined.
+ */
+export function localBrokerCredentials(admin: KafkaConnection): BrokerCredentials | undefined {
+  const file = join(workspaceRoot(), '.cache', 'kafka', 'credentials.json');
+  if (!existsSync(file)) return undefined;
+  const credentials = JSON.parse(readFileSync(file, 'utf8')) as BrokerCredentials;
+  return admin.sasl?.username === credentials.admin && admin.sasl.password === credentials.passwords[credentials.admin] ? credentials : undefined;
 }
 
 export function loadTopology(): Topology {
@@ -160,6 +189,7 @@ export class LocalStack {
         script: `apps/${instance.app}/src/main.js`,
         env: {
           ...shared,
+          ...this.principalEnvironment(brokerPrincipalOf(instance.app, instance.instanceKey)),
           PORT: String(port),
           INSTANCE_KEY: instance.instanceKey,
           AGENCY_API_KEYS: Object.entries(agencyApiKeys).map(([agency, key]) => `${agency}:${key}`).join(','),
@@ -185,6 +215,7 @@ export class LocalStack {
       script: 'apps/ops-dashboard/src/main.js',
       env: {
         ...shared,
+        ...this.principalEnvironment(SERVICE_PRINCIPALS.opsDashboard),
         PORT: String(this.topology.opsDashboard.port + offset),
         TOPOLOGY_PORT_OFFSET: String(offset),
         OIDC_ISSUER_URL: this.idpUrl,
@@ -218,6 +249,7 @@ export class LocalStack {
 
   /** Starts the registry first (services register their schemas at start-up), then all register instances. */
   async start(): Promise<void> {
+    await this.changeBrokerAcls(createBrokerAcls);
     const [registry, ...services] = this.options.schemaRegistryUrl ? [undefined, ...this.processes] : this.processes;
     if (registry) {
       this.spawn(registry);
@@ -265,6 +297,32 @@ export class LocalStack {
     const services = this.options.schemaRegistryUrl ? this.processes : rest;
     await Promise.all(services.map((managed) => this.terminate(managed)));
     if (!this.options.schemaRegistryUrl && first) await this.terminate(first);
+    await this.changeBrokerAcls(deleteBrokerAcls);
+  }
+
+  private principalEnvironment(principal: string): Record<string, string> {
+    const credentials = this.options.brokerCredentials;
+    if (!credentials) return {};
+    const password = credentials.passwords[principal];
+    if (!password) throw new Error(`no broker credentials for ${principal} in .cache/kafka/credentials.json: delete .cache/kafka (and its clusters) and start again`);
+    return { KAFKA_SASL_MECHANISM: credentials.mechanism, KAFKA_USERNAME: principal, KAFKA_PASSWORD: password };
+  }
+
+  /** The ACLs of this stack's namespace, changed as the admin; ACLs are per namespace, since topic names start with it. */
+  private async changeBrokerAcls(change: (admin: Admin, acls: readonly BrokerAcl[]) => Promise<void>): Promise<void> {
+    const credentials = this.options.brokerCredentials;
+    if (!credentials) return;
+    const connection: KafkaConnection = {
+      brokers: this.options.kafkaBrokers.split(','),
+      sasl: { mechanism: credentials.mechanism, username: credentials.admin, password: credentials.passwords[credentials.admin] },
+    };
+    const admin = kafkaClient(connection, { clientId: 'regsync-local-stack', logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      await change(admin, brokerAclsOf(this.topology.instances, this.options.namespace ?? ''));
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   private find(name: string): ManagedProcess {

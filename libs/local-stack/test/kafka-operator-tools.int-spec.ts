@@ -2,9 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
+import { kafkaClient } from '@regsync/messaging/kafka-client';
 import { workspaceRoot } from '../src/local-stack';
-import { KAFKA_BROKERS } from './support/e2e-stack';
+import { KAFKA_BROKERS, KAFKA_CONNECTION } from './support/e2e-stack';
 
 jest.setTimeout(240_000);
 
@@ -13,7 +14,7 @@ describe('npm run kafka (Kafka operator tools)', () => {
   const namespace = `tools${randomBytes(3).toString('hex')}`;
   const topic = `${namespace}.regsync.person.events.v1`;
   const group = `${namespace}.regsync.state-register.03`;
-  const kafka = new Kafka({ clientId: `test-${namespace}`, brokers: KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+  const kafka = kafkaClient(KAFKA_CONNECTION, { clientId: `test-${namespace}`, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   const kafkaTool = (...args: string[]) => {
     const result = spawnSync(process.execPath, ['tools/kafka.mjs', ...args], { cwd: workspaceRoot(), encoding: 'utf8', env: { ...process.env, KAFKA_BROKERS } });

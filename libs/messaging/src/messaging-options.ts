@@ -1,4 +1,5 @@
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
+import type { KafkaConnection } from '@regsync/service-runtime/service-config';
 import { AdministrativeLevel, RegsyncEvent } from '@regsync/contracts/generated/events';
 
 /** What `admit` decides for one decoded event, before the inbox sees it. */
@@ -14,7 +15,8 @@ export interface MessagingOptions {
   instanceKey: string;
   /** '' in production; prefixes topics and the consumer group. */
   namespace: string;
-  brokers: string[];
+  /** Brokers and this instance's own principal. */
+  kafka: KafkaConnection;
   schemaRegistryUrl: string;
   metrics: RegsyncMetrics;
   /** Decides per decoded event whether this instance applies it. Runs before the inbox. */

@@ -4,9 +4,10 @@ import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { EventCodec } from '@regsync/contracts/event-codec';
-import { OUTBOX_PROGRESS_TOPIC, namespaced } from '@regsync/contracts/topic-catalog';
+import { OUTBOX_PROGRESS_TOPIC, namespaced, relayIdOf } from '@regsync/contracts/topic-catalog';
 import { HealthChecks } from '@regsync/service-runtime/health-checks';
 import { HandlerFailureInterceptor } from './handler-failure.interceptor';
+import { kafkaClient } from './kafka-client';
 import { kafkajsLogCreator } from './kafkajs-log';
 import { KAFKA_CLIENT, MESSAGING_OPTIONS, MessagingOptions } from './messaging-options';
 import { MessagingStartup } from './messaging-startup';
@@ -40,7 +41,7 @@ export class RegsyncMessagingModule implements OnApplicationBootstrap, BeforeApp
         { provide: MESSAGING_OPTIONS, useValue: options },
         {
           provide: KAFKA_CLIENT,
-          useFactory: () => new Kafka({ clientId: `regsync-${options.app}-${options.instanceKey}`, brokers: options.brokers, logLevel: logLevel.WARN, logCreator: kafkajsLogCreator }),
+          useFactory: () => kafkaClient(options.kafka, { clientId: `regsync-${options.app}-${options.instanceKey}`, logLevel: logLevel.WARN, logCreator: kafkajsLogCreator }),
         },
         { provide: EventCodec, useFactory: () => EventCodec.unconnected(options.schemaRegistryUrl) },
         MessagingStartup,
@@ -49,7 +50,7 @@ export class RegsyncMessagingModule implements OnApplicationBootstrap, BeforeApp
           inject: [KAFKA_CLIENT, DataSource],
           useFactory: (kafka: Kafka, dataSource: DataSource) =>
             new OutboxRelay(kafka, {
-              relayId: ['regsync-relay', options.namespace, options.app, options.instanceKey].filter(Boolean).join('.'),
+              relayId: relayIdOf(options.app, options.instanceKey, options.namespace),
               progressTopic: namespaced(OUTBOX_PROGRESS_TOPIC, options.namespace),
               database: pgConfigOf(dataSource),
               metrics: options.metrics,

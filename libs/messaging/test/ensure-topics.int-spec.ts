@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import { EVENT_TOPICS, OUTBOX_PROGRESS_TOPIC, namespaced } from '@regsync/contracts/topic-catalog';
 import { ensureTopics } from '@regsync/messaging/ensure-topics';
+import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
+import { kafkaClient } from '@regsync/messaging/kafka-client';
 
 describe('ensureTopics', () => {
   const namespace = `msg_${randomUUID().slice(0, 8)}`;
-  const kafka = new Kafka({ clientId: `test-${namespace}`, brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.NOTHING });
+  const kafka = kafkaClient(loadKafkaConnection(), { clientId: `test-${namespace}`, logLevel: logLevel.NOTHING });
 
   afterAll(async () => {
     const admin = kafka.admin();

@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto';
-import { Kafka, Producer, logLevel } from 'kafkajs';
+import { Producer, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventCodec } from '@regsync/contracts/event-codec';
-import { EVENT_TOPICS, OUTBOX_PROGRESS_TOPIC, namespaced } from '@regsync/contracts/topic-catalog';
+import { EVENT_TOPICS, OUTBOX_PROGRESS_TOPIC, namespaced, relayIdOf } from '@regsync/contracts/topic-catalog';
 import { ensureTopics } from '@regsync/messaging/ensure-topics';
 import { KAFKA_HEADERS } from '@regsync/messaging/kafka-headers';
 import { messagingMigrations } from '@regsync/messaging/messaging-schema';
@@ -15,6 +15,7 @@ import { readTopic } from './support/read-topic';
 import { TestEnvironment, startTestEnvironment, waitFor } from './support/test-environment';
 import { personDraft, subjectId } from './support/test-events';
 import { TEST_APP, TEST_INSTANCE_KEY, testDatabaseName } from './support/test-register.module';
+import { kafkaClient } from '@regsync/messaging/kafka-client';
 
 const SUBJECTS = 40;
 const EVENTS_PER_SUBJECT = 40;
@@ -30,7 +31,7 @@ describe('outbox relay', () => {
     await ensureDatabase(env.databaseUrl, testDatabaseName(env.namespace));
     dataSource = await new DataSource({ type: 'postgres', url: databaseUrl(env.databaseUrl, testDatabaseName(env.namespace)), migrations: messagingMigrations, migrationsRun: true }).initialize();
     const codec = await EventCodec.connect(env.schemaRegistryUrl);
-    outbox = new Outbox({ app: TEST_APP, level: 'MUNICIPAL', instanceKey: TEST_INSTANCE_KEY, namespace: env.namespace, brokers: env.brokers, schemaRegistryUrl: env.schemaRegistryUrl, metrics: new RegsyncMetrics(), admit: () => ({ kind: 'ignore' }) }, codec);
+    outbox = new Outbox({ app: TEST_APP, level: 'MUNICIPAL', instanceKey: TEST_INSTANCE_KEY, namespace: env.namespace, kafka: env.connection, schemaRegistryUrl: env.schemaRegistryUrl, metrics: new RegsyncMetrics(), admit: () => ({ kind: 'ignore' }) }, codec);
     await ensureTopics(env.kafka, { app: TEST_APP, instanceKey: TEST_INSTANCE_KEY, namespace: env.namespace });
   }, 60_000);
 
@@ -78,7 +79,7 @@ describe('outbox relay', () => {
   }, 90_000);
 
   it('publishes one batch at a time although commits keep notifying it while a batch is out', async () => {
-    const kafka = new Kafka({ clientId: `relay-${env.namespace}`, brokers: env.brokers, logLevel: logLevel.NOTHING });
+    const kafka = kafkaClient(env.connection, { clientId: `relay-${env.namespace}`, logLevel: logLevel.NOTHING });
     const transactions = { open: 0, maxOpen: 0, committed: 0 };
     const createProducer = kafka.producer.bind(kafka);
     kafka.producer = (config) => {
@@ -95,7 +96,7 @@ describe('outbox relay', () => {
       return producer;
     };
     const relay = new OutboxRelay(kafka, {
-      relayId: `regsync-relay.${env.namespace}.${TEST_APP}.${TEST_INSTANCE_KEY}`,
+      relayId: relayIdOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace),
       progressTopic: namespaced(OUTBOX_PROGRESS_TOPIC, env.namespace),
       database: { connectionString: databaseUrl(env.databaseUrl, testDatabaseName(env.namespace)) },
       metrics: new RegsyncMetrics(),
@@ -120,7 +121,7 @@ describe('outbox relay', () => {
   }, 60_000);
 
   it('keeps every Kafka transaction within the byte budget, and still sends a row larger than the budget', async () => {
-    const kafka = new Kafka({ clientId: `relay-${env.namespace}`, brokers: env.brokers, logLevel: logLevel.NOTHING });
+    const kafka = kafkaClient(env.connection, { clientId: `relay-${env.namespace}`, logLevel: logLevel.NOTHING });
     const batches: number[][] = [];
     const createProducer = kafka.producer.bind(kafka);
     kafka.producer = (config) => {
@@ -142,7 +143,7 @@ describe('outbox relay', () => {
     await dataSource.transaction((manager) => outbox.appendMany(manager, drafts));
     const [{ bytes }] = (await dataSource.query('select max(octet_length(payload))::int as bytes from regsync_outbox where published_at is null')) as { bytes: number }[];
     const relay = new OutboxRelay(kafka, {
-      relayId: `regsync-relay.${env.namespace}.${TEST_APP}.${TEST_INSTANCE_KEY}`,
+      relayId: relayIdOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace),
       progressTopic: namespaced(OUTBOX_PROGRESS_TOPIC, env.namespace),
       database: { connectionString: databaseUrl(env.databaseUrl, testDatabaseName(env.namespace)) },
       metrics: new RegsyncMetrics(),
@@ -161,7 +162,7 @@ describe('outbox relay', () => {
     // One row over the budget goes out alone rather than never.
     batches.length = 0;
     const tiny = new OutboxRelay(kafka, {
-      relayId: `regsync-relay.${env.namespace}.${TEST_APP}.${TEST_INSTANCE_KEY}`,
+      relayId: relayIdOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace),
       progressTopic: namespaced(OUTBOX_PROGRESS_TOPIC, env.namespace),
       database: { connectionString: databaseUrl(env.databaseUrl, testDatabaseName(env.namespace)) },
       metrics: new RegsyncMetrics(),

@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
+import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
 import { Client } from 'pg';
 import { databaseUrl } from '../src/database-url';
 import { dropDatabase, ensureDatabase } from '../src/ensure-database';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
 // The foundation every other test builds on: the broker and the database the project's scripts start.
 describe('local infrastructure', () => {
   const suffix = randomUUID().slice(0, 8);
   const database = `regsync_infra_${suffix}`;
   const topic = `infra-${suffix}.smoke`;
-  const kafka = new Kafka({ clientId: 'infra-test', brokers, logLevel: logLevel.NOTHING });
+  const kafka = kafkaClient(loadKafkaConnection(), { clientId: 'infra-test', logLevel: logLevel.NOTHING });
 
   afterAll(async () => {
     await dropDatabase(serverUrl, database);

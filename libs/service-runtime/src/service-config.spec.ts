@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, loadConfig, serviceConfigShape } from './service-config';
+import { ConfigError, kafkaConnectionOf, kafkaEnvironmentOf, loadConfig, loadKafkaConnection, serviceConfigShape } from './service-config';
 
 describe('loadConfig', () => {
   it('applies the local defaults and splits the broker list', () => {
@@ -18,5 +18,23 @@ describe('loadConfig', () => {
     const shape = { ...serviceConfigShape, INSTANCE_KEY: z.string().regex(/^\d{8}$/, 'must be an 8-digit AGS') };
     expect(() => loadConfig(shape, { PORT: 'eighty', INSTANCE_KEY: '123' })).toThrow(ConfigError);
     expect(() => loadConfig(shape, { PORT: 'eighty', INSTANCE_KEY: '123' })).toThrow(/PORT: .*\n.*INSTANCE_KEY: must be an 8-digit AGS/);
+  });
+});
+
+describe('kafkaConnectionOf', () => {
+  it('connects with SASL/SCRAM-SHA-512 as the configured principal', () => {
+    const config = loadConfig(serviceConfigShape, { PORT: '3000', KAFKA_BROKERS: 'kafka:9092', KAFKA_USERNAME: 'municipal-register.03404000', KAFKA_PASSWORD: 'secret' });
+    expect(kafkaConnectionOf(config)).toEqual({ brokers: ['kafka:9092'], sasl: { mechanism: 'scram-sha-512', username: 'municipal-register.03404000', password: 'secret' } });
+  });
+
+  it('connects without SASL when neither username nor password is set, and refuses one without the other', () => {
+    expect(loadKafkaConnection({ KAFKA_BROKERS: 'kafka:9092' })).toEqual({ brokers: ['kafka:9092'] });
+    expect(() => loadKafkaConnection({ KAFKA_USERNAME: 'replay' })).toThrow(/KAFKA_USERNAME, KAFKA_PASSWORD: give both or neither/);
+    expect(() => loadKafkaConnection({ KAFKA_USERNAME: 'replay', KAFKA_PASSWORD: 'x', KAFKA_SASL_MECHANISM: 'gssapi' })).toThrow(/KAFKA_SASL_MECHANISM/);
+  });
+
+  it('hands a connection on to a child process unchanged', () => {
+    const connection = { brokers: ['a:1', 'b:2'], sasl: { mechanism: 'scram-sha-512' as const, username: 'replay', password: 'p' } };
+    expect(loadKafkaConnection(kafkaEnvironmentOf(connection))).toEqual(connection);
   });
 });

@@ -9,6 +9,10 @@ export const serviceConfigShape = {
     .string()
     .default('127.0.0.1:9092')
     .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean)),
+  /** SASL on the broker (SCRAM-SHA-512 on regsync brokers): this instance's own principal; both or neither. */
+  KAFKA_SASL_MECHANISM: z.enum(['scram-sha-512', 'scram-sha-256', 'plain']).default('scram-sha-512'),
+  KAFKA_USERNAME: z.string().min(1).optional(),
+  KAFKA_PASSWORD: z.string().min(1).optional(),
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/postgres'),
   /** The registry, with the writer's credentials as user info when it needs them: `http://user:password@host:8081`. */
   SCHEMA_REGISTRY_URL: z
@@ -39,6 +43,38 @@ export const serviceConfigShape = {
 };
 
 export class ConfigError extends Error {}
+
+/** How to reach the broker and who to be there; kafkaClient (libs/messaging) builds every kafkajs client from it. */
+export interface KafkaConnection {
+  brokers: string[];
+  sasl?: { mechanism: 'scram-sha-512' | 'scram-sha-256' | 'plain'; username: string; password: string };
+}
+
+type KafkaSettings = { KAFKA_BROKERS: string[]; KAFKA_SASL_MECHANISM: NonNullable<KafkaConnection['sasl']>['mechanism']; KAFKA_USERNAME?: string; KAFKA_PASSWORD?: string };
+
+export function kafkaConnectionOf(config: KafkaSettings): KafkaConnection {
+  const { KAFKA_BROKERS: brokers, KAFKA_SASL_MECHANISM: mechanism, KAFKA_USERNAME: username, KAFKA_PASSWORD: password } = config;
+  if (Boolean(username) !== Boolean(password)) throw new ConfigError('invalid configuration:\n  KAFKA_USERNAME, KAFKA_PASSWORD: give both or neither');
+  return username && password ? { brokers, sasl: { mechanism, username, password } } : { brokers };
+}
+
+const kafkaConnectionShape = {
+  KAFKA_BROKERS: serviceConfigShape.KAFKA_BROKERS,
+  KAFKA_SASL_MECHANISM: serviceConfigShape.KAFKA_SASL_MECHANISM,
+  KAFKA_USERNAME: serviceConfigShape.KAFKA_USERNAME,
+  KAFKA_PASSWORD: serviceConfigShape.KAFKA_PASSWORD,
+};
+
+/** The environment that gives a service (or a config loader in a test) this connection. */
+export function kafkaEnvironmentOf(connection: KafkaConnection): Record<string, string> {
+  const { brokers, sasl } = connection;
+  return { KAFKA_BROKERS: brokers.join(','), ...(sasl ? { KAFKA_SASL_MECHANISM: sasl.mechanism, KAFKA_USERNAME: sasl.username, KAFKA_PASSWORD: sasl.password } : {}) };
+}
+
+/** The broker settings alone, for tools and tests (npm test exports the local admin's credentials). */
+export function loadKafkaConnection(env: NodeJS.ProcessEnv = process.env): KafkaConnection {
+  return kafkaConnectionOf(loadConfig(kafkaConnectionShape, env));
+}
 
 /** Reads and validates the environment once, at start-up; reports every problem at once. */
 export function loadConfig<Shape extends z.ZodRawShape>(shape: Shape, env: NodeJS.ProcessEnv = process.env): z.output<z.ZodObject<Shape>> {

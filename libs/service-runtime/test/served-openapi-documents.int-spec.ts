@@ -2,7 +2,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { INestApplication, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { startService } from '@regsync/service-runtime/start-service';
@@ -15,8 +15,10 @@ import { OpsDashboardModule } from '../../../apps/ops-dashboard/src/ops-dashboar
 import { startTestSchemaRegistry } from '../../../apps/schema-registry/test/support/test-schema-registry';
 import { loadStateConfig } from '../../../apps/state-register/src/config';
 import { StateRegisterModule } from '../../../apps/state-register/src/state-register.module';
+import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { kafkaEnvironmentOf, loadKafkaConnection } from '@regsync/service-runtime/service-config';
 
-const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+const KAFKA = loadKafkaConnection();
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 jest.setTimeout(180_000);
@@ -38,7 +40,7 @@ describe('the OpenAPI document every service serves', () => {
   let registryUrl = '';
 
   const env = (extra: Record<string, string>): NodeJS.ProcessEnv => ({
-    KAFKA_BROKERS: BROKERS,
+    ...kafkaEnvironmentOf(KAFKA),
     DATABASE_URL,
     SCHEMA_REGISTRY_URL: registryUrl,
     NAMESPACE: namespace,
@@ -66,7 +68,7 @@ describe('the OpenAPI document every service serves', () => {
 
   afterAll(async () => {
     for (const app of [...apps.values()].reverse()) await app.close();
-    const admin = new Kafka({ clientId: `test-${namespace}`, brokers: BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
+    const admin = kafkaClient(KAFKA, { clientId: `test-${namespace}`, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${namespace}.`));
     if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);

@@ -1,6 +1,8 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Admin, Kafka, logLevel, Producer } from 'kafkajs';
 import { namespaced } from '@regsync/contracts/topic-catalog';
+import { kafkaClient } from '@regsync/messaging/kafka-client';
+import type { KafkaConnection as BrokerConnection } from '@regsync/service-runtime/service-config';
 
 /** The dashboard's Kafka clients: one admin for offsets and topics, one idempotent producer for re-drives. */
 @Injectable()
@@ -10,10 +12,10 @@ export class KafkaConnection implements OnApplicationShutdown {
   private producer?: Promise<Producer>;
 
   constructor(
-    brokers: string[],
+    broker: BrokerConnection,
     readonly namespace: string,
   ) {
-    this.kafka = new Kafka({ clientId: 'regsync-ops-dashboard', brokers, logLevel: logLevel.NOTHING, retry: { retries: 2 } });
+    this.kafka = kafkaClient(broker, { clientId: 'regsync-ops-dashboard', logLevel: logLevel.NOTHING, retry: { retries: 2 } });
   }
 
   /** `regsync.` in production, `<namespace>.regsync.` in a test run: what every topic and group of ours starts with. */

@@ -51,7 +51,8 @@ Events a handler emits during a replay are recorded as already published, becaus
 the ones emitted the first time. Rejected events are reported, not dead-lettered again.
 The service instance may keep running during a replay; stop it for a rebuild.
 
-Environment (the same as the service's): KAFKA_BROKERS, DATABASE_URL, SCHEMA_REGISTRY_URL, NAMESPACE.
+Environment (the same as the service's): KAFKA_BROKERS, KAFKA_USERNAME, KAFKA_PASSWORD, DATABASE_URL,
+SCHEMA_REGISTRY_URL, NAMESPACE.
 
 Examples:
   regsync-replay replay --app state-register --instance 14 --from 2026-11-01T00:00:00Z --dry-run

@@ -10,7 +10,7 @@ import { ReplayTestEnvironment } from './replay-test-environment';
 /** The environment a state-register instance and the replay tool share in a test. */
 export function stateEnv(env: ReplayTestEnvironment, instanceKey: string): NodeJS.ProcessEnv {
   return {
-    KAFKA_BROKERS: env.brokers.join(','),
+    KAFKA_BROKERS: env.connection.brokers.join(','),
     DATABASE_URL: env.databaseUrl,
     SCHEMA_REGISTRY_URL: env.schemaRegistryUrl,
     NAMESPACE: env.namespace,

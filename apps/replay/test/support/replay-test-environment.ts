@@ -5,11 +5,14 @@ import { EventCodec } from '@regsync/contracts/event-codec';
 import { RegsyncEvent } from '@regsync/contracts/generated/events';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
+import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { KafkaConnection, loadKafkaConnection } from '@regsync/service-runtime/service-config';
 import { startTestSchemaRegistry } from '../../../schema-registry/test/support/test-schema-registry';
 
 export interface ReplayTestEnvironment {
   namespace: string;
-  brokers: string[];
+  /** The broker as the test's admin principal. */
+  connection: KafkaConnection;
   databaseUrl: string;
   schemaRegistryUrl: string;
   kafka: Kafka;
@@ -25,18 +28,18 @@ export interface ReplayTestEnvironment {
 export async function startReplayTestEnvironment(prefix = 'replay'): Promise<ReplayTestEnvironment> {
   Logger.overrideLogger(['error']);
   const namespace = `${prefix}_${randomUUID().slice(0, 8)}`;
-  const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+  const connection = loadKafkaConnection();
   const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const { app: registry, url: schemaRegistryUrl } = await startTestSchemaRegistry({ databaseUrl, namespace });
   const codec = await EventCodec.connect(schemaRegistryUrl);
-  const kafka = new Kafka({ clientId: `test-${namespace}`, brokers, logLevel: logLevel.NOTHING });
+  const kafka = kafkaClient(connection, { clientId: `test-${namespace}`, logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const databases = [instanceDatabaseName('schema_registry', undefined, namespace)];
 
   return {
     namespace,
-    brokers,
+    connection,
     databaseUrl,
     schemaRegistryUrl,
     kafka,

@@ -8,9 +8,13 @@ import type { RegsyncEvent } from '@regsync/contracts/generated/events';
 import { namespaced, topicOf } from '@regsync/contracts/topic-catalog';
 import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropNamespaceDatabases } from '@regsync/persistence/ensure-database';
-import { LocalStack, LocalStackOptions, workspaceRoot } from '../../src/local-stack';
+import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
+import { LocalStack, LocalStackOptions, localBrokerCredentials, workspaceRoot } from '../../src/local-stack';
 
-export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+/** The broker as the tests' admin (npm test and Jest's global setup export the local admin's credentials). */
+export const KAFKA_CONNECTION = loadKafkaConnection();
+export const KAFKA_BROKERS = KAFKA_CONNECTION.brokers.join(',');
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /**
@@ -25,7 +29,7 @@ export class E2eStack {
     readonly stack: LocalStack,
     private readonly distDir: string,
   ) {
-    this.kafka = new Kafka({ clientId: `regsync-${namespace}-test`, brokers: KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+    this.kafka = kafkaClient(KAFKA_CONNECTION, { clientId: `regsync-${namespace}-test`, logLevel: logLevel.NOTHING });
   }
 
   /** Starts the stack; a service that does not come up fails the start with the stack's own lines. */
@@ -33,7 +37,7 @@ export class E2eStack {
     const distDir = process.env.REGSYNC_BUILT === '1' ? 'dist' : join('tmp', `dist-${namespace}`);
     if (distDir !== 'dist') execFileSync(process.execPath, ['tools/build.mjs', '--out-dir', distDir], { cwd: workspaceRoot(), stdio: 'pipe' });
     const output: string[] = [];
-    const stack = new LocalStack({ kafkaBrokers: KAFKA_BROKERS, databaseUrl: DATABASE_URL, namespace, distDir, ...options, onLine: (name, line) => output.push(`[${name}] ${line}`) });
+    const stack = new LocalStack({ kafkaBrokers: KAFKA_BROKERS, brokerCredentials: localBrokerCredentials(KAFKA_CONNECTION), databaseUrl: DATABASE_URL, namespace, distDir, ...options, onLine: (name, line) => output.push(`[${name}] ${line}`) });
     try {
       await stack.start();
     } catch (error) {

@@ -40,7 +40,7 @@ export async function startTestRegister(options: { metrics?: RegsyncMetrics; log
 
 async function startApp(env: TestEnvironment, options: { metrics?: RegsyncMetrics; logger?: LogLevel[] }): Promise<INestApplication> {
   const app = await NestFactory.create(
-    TestRegisterModule.forRoot({ namespace: env.namespace, brokers: env.brokers, databaseUrl: env.databaseUrl, schemaRegistryUrl: env.schemaRegistryUrl, metrics: options.metrics }),
+    TestRegisterModule.forRoot({ namespace: env.namespace, connection: env.connection, databaseUrl: env.databaseUrl, schemaRegistryUrl: env.schemaRegistryUrl, metrics: options.metrics }),
     options.logger ? { logger: options.logger } : undefined,
   );
   app.connectMicroservice({ strategy: app.get(RegsyncKafkaTransport) }, { inheritAppConfig: true });

@@ -4,8 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { kafkaClient } from '@regsync/messaging/kafka-client';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
+import { KafkaConnection, loadKafkaConnection } from '@regsync/service-runtime/service-config';
 import { startTestSchemaRegistry } from '../../../../apps/schema-registry/test/support/test-schema-registry';
 import { testDatabaseName } from './test-register.module';
 
@@ -13,7 +15,8 @@ const { workspaceRoot } = require('../../../../tools/swc-options.cjs') as { work
 
 export interface TestEnvironment {
   namespace: string;
-  brokers: string[];
+  /** The broker as the test's admin principal. */
+  connection: KafkaConnection;
   databaseUrl: string;
   schemaRegistryUrl: string;
   kafka: Kafka;
@@ -35,24 +38,24 @@ export interface FixtureProcess {
 export async function startTestEnvironment(): Promise<TestEnvironment> {
   Logger.overrideLogger(['error', 'warn']);
   const namespace = `msg_${randomUUID().slice(0, 8)}`;
-  const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+  const connection = loadKafkaConnection();
   const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const { app: registry, url: schemaRegistryUrl } = await startTestSchemaRegistry({ databaseUrl, namespace });
   const outDir = join(workspaceRoot, 'tmp', `messaging-${namespace}`);
   const build = spawnSync(process.execPath, [join(workspaceRoot, 'tools', 'build.mjs'), '--out-dir', relative(workspaceRoot, outDir)], { encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`build of the test fixtures failed: ${build.stderr}`);
-  const kafka = new Kafka({ clientId: `test-${namespace}`, brokers, logLevel: logLevel.ERROR });
+  const kafka = kafkaClient(connection, { clientId: `test-${namespace}`, logLevel: logLevel.ERROR });
   const children: ChildProcess[] = [];
 
   return {
     namespace,
-    brokers,
+    connection,
     databaseUrl,
     schemaRegistryUrl,
     kafka,
     spawnFixture(name, env = {}) {
       const child = spawn(process.execPath, [join(outDir, 'libs', 'messaging', 'test', 'fixtures', `${name}.js`)], {
-        env: { ...process.env, NAMESPACE: namespace, KAFKA_BROKERS: brokers.join(','), DATABASE_URL: databaseUrl, SCHEMA_REGISTRY_URL: schemaRegistryUrl, ...env },
+        env: { ...process.env, NAMESPACE: namespace, DATABASE_URL: databaseUrl, SCHEMA_REGISTRY_URL: schemaRegistryUrl, ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       children.push(child);

@@ -12,13 +12,14 @@ import { messagingEntities, messagingMigrations } from '@regsync/messaging/messa
 import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
 import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
+import { KafkaConnection } from '@regsync/service-runtime/service-config';
 
 export const TEST_APP = 'test-register';
 export const TEST_INSTANCE_KEY = '03404000';
 
 export interface TestRegisterSettings {
   namespace: string;
-  brokers: string[];
+  connection: KafkaConnection;
   databaseUrl: string;
   schemaRegistryUrl: string;
   metrics?: RegsyncMetrics;
@@ -142,7 +143,7 @@ export class TestRegisterModule {
           level: 'MUNICIPAL',
           instanceKey: TEST_INSTANCE_KEY,
           namespace: settings.namespace,
-          brokers: settings.brokers,
+          kafka: settings.connection,
           schemaRegistryUrl: settings.schemaRegistryUrl,
           metrics: settings.metrics ?? new RegsyncMetrics(),
           admit: (event) =>

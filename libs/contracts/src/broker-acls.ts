@@ -1,0 +1,91 @@
+import { SERVICE_PRINCIPALS, brokerPrincipalOf } from './broker-principals';
+import { EVENT_TOPICS, OUTBOX_PROGRESS_TOPIC, TopicDefinition, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, namespaced, outgoingTopicOf, relayIdOf } from './topic-catalog';
+
+export type AclResourceType = 'TOPIC' | 'GROUP' | 'TRANSACTIONAL_ID';
+/** Kafka lets READ, WRITE and DELETE imply DESCRIBE, so DESCRIBE is only granted on its own where nothing else is. */
+export type AclOperation = 'READ' | 'WRITE' | 'CREATE' | 'DELETE' | 'DESCRIBE';
+export type AclPatternType = 'LITERAL' | 'PREFIXED';
+
+/** One ALLOW rule for a principal (`User:<name>`) from any host; everything not allowed is denied. */
+export interface BrokerAcl {
+  principal: string;
+  resourceType: AclResourceType;
+  resourceName: string;
+  patternType: AclPatternType;
+  operation: AclOperation;
+}
+
+export interface BrokerInstance {
+  app: string;
+  instanceKey: string;
+}
+
+/**
+ * The ACLs of a topology's broker principals in one namespace ('' in production): each register instance writes only
+ * its own outgoing topic under its own transactional id, reads only its own deliveries with its own consumer group
+ * and writes its own dead letters; the router reads every outgoing topic and writes every delivery topic; the ops
+ * dashboard and the replay tool read. The admin principal is a super user and needs none.
+ */
+export function brokerAclsOf(instances: readonly BrokerInstance[], namespace = ''): BrokerAcl[] {
+  return [
+    ...instances.flatMap((instance) => registerInstanceAcls(instance, namespace)),
+    ...routerAcls(instances, namespace),
+    ...readerAcls(SERVICE_PRINCIPALS.opsDashboard, namespaced('regsync.ops-dashboard.', namespace), namespace),
+    ...readerAcls(SERVICE_PRINCIPALS.replay, namespaced('regsync-replay', namespace), namespace),
+    ...sharedTopicLayoutAcls(instances, namespace),
+  ];
+}
+
+function registerInstanceAcls({ app, instanceKey }: BrokerInstance, namespace: string): BrokerAcl[] {
+  const allow = allowFor(brokerPrincipalOf(app, instanceKey));
+  const group = consumerGroupOf(app, instanceKey, namespace);
+  const relayId = relayIdOf(app, instanceKey, namespace);
+  return [
+    ...allow('TOPIC', outgoingTopicOf(app, instanceKey, namespace), 'LITERAL', 'WRITE', 'CREATE'),
+    ...allow('TRANSACTIONAL_ID', relayId, 'LITERAL', 'WRITE'),
+    ...allow('TOPIC', deliveryTopicOf(app, instanceKey, namespace), 'LITERAL', 'READ'),
+    ...allow('GROUP', group, 'LITERAL', 'READ'),
+    ...allow('TOPIC', deadLetterTopicOf(group), 'LITERAL', 'WRITE', 'CREATE'),
+    // The relay's progress markers (keyed by relay id) and the throw-away group it reads its last marker back with.
+    ...allow('TOPIC', namespaced(OUTBOX_PROGRESS_TOPIC, namespace), 'LITERAL', 'READ', 'WRITE', 'CREATE'),
+    ...allow('GROUP', `${relayId}.recovery.`, 'PREFIXED', 'READ', 'DELETE'),
+  ];
+}
+
+/** The router's own consumer groups and transactional ids start with `regsync.router`. */
+function routerAcls(instances: readonly BrokerInstance[], namespace: string): BrokerAcl[] {
+  const allow = allowFor(SERVICE_PRINCIPALS.router);
+  return [
+    ...instances.flatMap(({ app, instanceKey }) => allow('TOPIC', outgoingTopicOf(app, instanceKey, namespace), 'LITERAL', 'READ')),
+    ...instances.flatMap(({ app, instanceKey }) => allow('TOPIC', deliveryTopicOf(app, instanceKey, namespace), 'LITERAL', 'WRITE', 'CREATE')),
+    ...allow('GROUP', namespaced('regsync.router', namespace), 'PREFIXED', 'READ'),
+    ...allow('TRANSACTIONAL_ID', namespaced('regsync.router', namespace), 'PREFIXED', 'WRITE'),
+  ];
+}
+
+/** Operators' tools: read every regsync topic, see every group's offsets, read with throw-away groups of their own. */
+function readerAcls(principal: string, ownGroupPrefix: string, namespace: string): BrokerAcl[] {
+  const allow = allowFor(principal);
+  return [
+    ...allow('TOPIC', namespaced('regsync.', namespace), 'PREFIXED', 'READ'),
+    ...allow('GROUP', namespaced('regsync.', namespace), 'PREFIXED', 'DESCRIBE'),
+    ...allow('GROUP', ownGroupPrefix, 'PREFIXED', 'READ', 'DELETE'),
+  ];
+}
+
+/**
+ * TODAY'S SHARED TOPICS, deleted when the router's topic layout lands: every instance still writes and reads the
+ * shared event topics (and creates them at start), and the dashboard re-drives a dead letter onto them.
+ */
+function sharedTopicLayoutAcls(instances: readonly BrokerInstance[], namespace: string): BrokerAcl[] {
+  const sharedTopics = Object.values(EVENT_TOPICS).map((topic: TopicDefinition) => namespaced(topic.name, namespace));
+  return [
+    ...instances.flatMap(({ app, instanceKey }) => sharedTopics.flatMap((topic) => allowFor(brokerPrincipalOf(app, instanceKey))('TOPIC', topic, 'LITERAL', 'READ', 'WRITE', 'CREATE'))),
+    ...sharedTopics.flatMap((topic) => allowFor(SERVICE_PRINCIPALS.opsDashboard)('TOPIC', topic, 'LITERAL', 'WRITE')),
+  ];
+}
+
+function allowFor(name: string) {
+  return (resourceType: AclResourceType, resourceName: string, patternType: AclPatternType, ...operations: AclOperation[]): BrokerAcl[] =>
+    operations.map((operation) => ({ principal: `User:${name}`, resourceType, resourceName, patternType, operation }));
+}
