@@ -18,6 +18,8 @@ export interface TopologyInstance {
 export interface Topology {
   schemaRegistry: { port: number };
   opsDashboard: { port: number };
+  /** Routes every instance's outgoing events to the delivery topics of their legal recipients. */
+  router: { port: number };
   instances: TopologyInstance[];
 }
 
@@ -49,6 +51,8 @@ interface ManagedProcess {
 }
 
 const RECENT_LINES = 15;
+
+const LEVEL_OF_APP: Record<TopologyInstance['app'], string> = { 'federal-register': 'FEDERAL', 'state-register': 'STATE', 'municipal-register': 'MUNICIPAL' };
 
 /** The agency name under which the federal cockpit reads the other instances' transfer logs. */
 export const COCKPIT_AGENCY = 'regsync-cockpit';
@@ -88,7 +92,7 @@ export function randomPortOffset(base: number, slots: number, step = 10): number
 }
 
 function portsOf(topology: Topology, offset: number): number[] {
-  return [topology.schemaRegistry.port, topology.opsDashboard.port, ...topology.instances.map((instance) => instance.port)].map((port) => port + offset);
+  return [topology.schemaRegistry.port, topology.opsDashboard.port, topology.router.port, ...topology.instances.map((instance) => instance.port)].map((port) => port + offset);
 }
 
 /**
@@ -124,6 +128,13 @@ export class LocalStack {
     // The federal cockpit reads every other instance's transfer log with a key that may only read there.
     const cockpitKey = this.cockpitKey;
     const instances = this.topology.instances.filter(options.instances ?? (() => true));
+    // First, so it creates the namespace's outgoing and delivery topics before the instances start.
+    this.processes.push({
+      name: 'router',
+      script: 'apps/router/src/main.js',
+      env: { ...shared, PORT: String(this.topology.router.port + offset), ROUTED_INSTANCES: instances.map((instance) => `${LEVEL_OF_APP[instance.app]}:${instance.instanceKey}`).join(',') },
+      healthUrl: `http://127.0.0.1:${this.topology.router.port + offset}/health`,
+    });
     const peers = instances.filter((instance) => instance.app !== 'federal-register');
     const cockpitPeers = peers.map((instance) => ({ name: processName(instance), baseUrl: this.baseUrl(instance), apiKey: cockpitKey }));
     for (const instance of instances) {
@@ -170,15 +181,15 @@ export class LocalStack {
     return found;
   }
 
-  /** Starts the registry first (services register their schemas at start-up), then all register instances. */
+  /** Starts the registry first (services register their schemas at start-up), then the router, then all register instances. */
   async start(): Promise<void> {
     const [registry, ...services] = this.options.schemaRegistryUrl ? [undefined, ...this.processes] : this.processes;
     if (registry) {
       this.spawn(registry);
       await this.waitHealthy(registry);
     }
-    // The first register instance creates the shared topics of a new namespace; starting the others together with
-    // it makes their topic creation race (the broker answers "does not host this topic-partition" for a moment).
+    // The first service (the router) creates the topics of a new namespace; starting the others together with it
+    // makes their topic creation race (the broker answers "does not host this topic-partition" for a moment).
     const [first, ...rest] = services;
     if (first) {
       this.spawn(first);

@@ -5,7 +5,7 @@ import { EventCodec } from '@regsync/contracts/event-codec';
 import { AdministrativeLevel, RegsyncEvent } from '@regsync/contracts/generated/events';
 import { BatchApplier } from '../batch-applier';
 import { InboxOutcome } from '../inbox';
-import { Admission } from '../messaging-options';
+import { Admission, ReceivedRecord } from '../messaging-options';
 import { ReplayHandlersServer } from './replay-handlers.server';
 import { RecordFilter, recordPassesHeaderFilter, eventPassesFilter } from './record-filter';
 
@@ -28,9 +28,9 @@ export interface ReplayApplierOptions {
   dataSource: DataSource;
   codec: EventCodec;
   handlers: ReplayHandlersServer;
-  admit: (event: RegsyncEvent) => Admission;
+  admit: (event: RegsyncEvent, record: ReceivedRecord) => Admission;
   /** The target instance: its own events restore its subject version counters. */
-  level: AdministrativeLevel;
+  level?: AdministrativeLevel;
   instanceKey: string;
   filter?: RecordFilter;
   /** Run everything in a transaction that is rolled back: the report says what a real run would do. */
@@ -58,7 +58,7 @@ export class ReplayApplier {
   constructor(private readonly options: ReplayApplierOptions) {
     const { eventHandlers } = options.handlers;
     if (!eventHandlers) throw new Error('ReplayApplier: the handlers server is not connected to an app (bootReplayTarget)');
-    this.applier = new BatchApplier({ dataSource: options.dataSource, codec: options.codec, handlers: eventHandlers, admit: options.admit });
+    this.applier = new BatchApplier({ dataSource: options.dataSource, codec: options.codec, handlers: eventHandlers, admit: options.admit, detectGaps: false });
   }
 
   async applyChunk(topic: string, partition: number, messages: readonly KafkaMessage[]): Promise<ChunkReport> {
