@@ -1,9 +1,10 @@
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import * as avro from 'avsc';
 import { avroType, invalidPaths } from './avro-types';
+import { deliverySchemaOf, isDeliverySchema } from './delivery-schema';
 import { EventSchemaVersion, latestSchemas } from './event-schemas';
 import { EVENT_TYPES, EventType, RegsyncEvent } from './generated/events';
-import { registrySubjectOf } from './topic-catalog';
+import { deliveryRegistrySubjectOf, registrySubjectOf } from './topic-catalog';
 
 const MAGIC_BYTE = 0;
 const HEADER_LENGTH = 5;
@@ -40,6 +41,11 @@ interface LocalSchema {
   schemaId: number;
 }
 
+interface DeliveryWriter {
+  type: avro.Type;
+  schemaId: number;
+}
+
 interface WriterSchema {
   eventType: EventType;
   read: (payload: Buffer) => RegsyncEvent;
@@ -52,6 +58,8 @@ interface WriterSchema {
  */
 export class EventCodec {
   private readonly writers = new Map<number, Promise<WriterSchema>>();
+  private readonly deliveryWriters = new Map<string, Promise<DeliveryWriter>>();
+  private registry?: SchemaRegistry;
   private local?: Map<EventType, LocalSchema>;
   private markConnected!: () => void;
   private readonly connected = new Promise<void>((resolve) => (this.markConnected = resolve));
@@ -89,6 +97,7 @@ export class EventCodec {
       });
       local.set(version.eventType, { version, type: avroType(version.schema), schemaId: id });
     }
+    this.registry = registry;
     this.local = local;
     this.markConnected();
   }
@@ -107,11 +116,20 @@ export class EventCodec {
     const { type, schemaId } = this.localOf(eventType);
     const paths = invalidPaths(type, event);
     if (paths.length > 0) throw new EventEncodeError(eventType, paths);
-    const payload = type.toBuffer(event);
-    const header = Buffer.alloc(HEADER_LENGTH);
-    header.writeUInt8(MAGIC_BYTE, 0);
-    header.writeUInt32BE(schemaId, 1);
-    return Buffer.concat([header, payload]);
+    return framed(schemaId, type.toBuffer(event));
+  }
+
+  /**
+   * The event cut to `fields` (the envelope always kept), in Confluent's wire format with the delivery schema of that
+   * recipient register (delivery-schema.ts), registered on first use. What a route leaves out is not in the bytes.
+   */
+  async encodeDelivery(event: RegsyncEvent, recipientRegister: string, fields: readonly string[]): Promise<Buffer> {
+    const eventType = event.envelope.eventType as EventType;
+    const { type, schemaId } = await this.deliveryWriterOf(eventType, recipientRegister, fields);
+    const projected = Object.fromEntries(Object.entries(event).filter(([field]) => field === 'envelope' || fields.includes(field)));
+    const paths = invalidPaths(type, projected);
+    if (paths.length > 0) throw new EventEncodeError(eventType, paths);
+    return framed(schemaId, type.toBuffer(projected));
   }
 
   async decode(bytes: Buffer | null): Promise<DecodedEvent> {
@@ -134,6 +152,28 @@ export class EventCodec {
     return local;
   }
 
+  private deliveryWriterOf(eventType: EventType, recipientRegister: string, fields: readonly string[]): Promise<DeliveryWriter> {
+    const key = `${eventType} ${recipientRegister} ${fields.join(',')}`;
+    let writer = this.deliveryWriters.get(key);
+    if (!writer) {
+      writer = this.registerDeliverySchema(eventType, recipientRegister, fields);
+      this.deliveryWriters.set(key, writer);
+      writer.catch(() => this.deliveryWriters.delete(key));
+    }
+    return writer;
+  }
+
+  private async registerDeliverySchema(eventType: EventType, recipientRegister: string, fields: readonly string[]): Promise<DeliveryWriter> {
+    await this.connected;
+    const schema = deliverySchemaOf(this.localOf(eventType).version.schema, recipientRegister, fields);
+    const { id } = await this.registry!.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, {
+      subject: deliveryRegistrySubjectOf(`${schema.namespace}.${schema.name}`),
+      // a delivery is read with its writer's schema (decode), so a route that gains or loses a field needs no gate
+      compatibility: COMPATIBILITY.NONE,
+    });
+    return { type: avroType(schema), schemaId: id };
+  }
+
   private writerOf(schemaId: number): Promise<WriterSchema> {
     let writer = this.writers.get(schemaId);
     if (!writer) {
@@ -150,9 +190,13 @@ export class EventCodec {
     if (response.status === 404) throw new EventDecodeError(`unknown schema id ${schemaId}`);
     if (!response.ok) throw new Error(`schema registry answered ${response.status} for schema ${schemaId}`);
     const { schema } = (await response.json()) as { schema: string };
-    const writerSchema = JSON.parse(schema) as { name?: string };
+    const writerSchema = JSON.parse(schema) as { name?: string; namespace?: string };
     const eventType = writerSchema.name as EventType;
     if (!EVENT_TYPES.includes(eventType)) throw new EventDecodeError(`schema ${schemaId} (${writerSchema.name}) is not a regsync event`);
+    if (isDeliverySchema(writerSchema)) {
+      const delivery = avroType(writerSchema);
+      return { eventType, read: (payload) => delivery.fromBuffer(payload) as RegsyncEvent };
+    }
     const reader = this.localOf(eventType).type;
     const writerType = avroType(writerSchema);
     if (writerType.equals(reader)) return { eventType, read: (payload) => reader.fromBuffer(payload) as RegsyncEvent };
@@ -164,4 +208,11 @@ export class EventCodec {
     }
     return { eventType, read: (payload) => reader.fromBuffer(payload, resolver) as RegsyncEvent };
   }
+}
+
+function framed(schemaId: number, payload: Buffer): Buffer {
+  const header = Buffer.alloc(HEADER_LENGTH);
+  header.writeUInt8(MAGIC_BYTE, 0);
+  header.writeUInt32BE(schemaId, 1);
+  return Buffer.concat([header, payload]);
 }

@@ -115,3 +115,8 @@ export function deadLetterTopicOf(consumerGroup: string): string {
 export function registrySubjectOf(eventType: EventType, fullName: string): string {
   return `${topicOf(eventType).name}-${fullName}`;
 }
+
+/** Registry subject of a delivery schema (delivery-schema.ts): one per recipient register and event type. */
+export function deliveryRegistrySubjectOf(fullName: string): string {
+  return `regsync.deliveries-${fullName}`;
+}

@@ -6,7 +6,8 @@ import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { startSchemaRegistry } from '../../../apps/schema-registry/src/start-schema-registry';
 import { EventCodec, EventDecodeError, EventEncodeError } from '../src/event-codec';
-import { EVENT_TYPES } from '../src/generated/events';
+import { ROUTING_CATALOG } from '@regsync/register-domain/routing-catalog';
+import { EVENT_TYPES, RegsyncEvent } from '../src/generated/events';
 import { sampleEvent } from '../src/sample-events';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -46,6 +47,20 @@ describe('EventCodec with the schema registry', () => {
     expect(await new SchemaRegistry({ host: registryUrl }).decode(bytes)).toEqual(asPlainAvro(event));
     expect(await codec.decode(bytes)).toEqual({ eventType, event, schemaId: codec.schemaIdOf(eventType) });
   });
+
+  it.each(ROUTING_CATALOG.map((route) => [route.eventType, route.recipient, route] as const))(
+    'delivers %s to %s with the route fields only, decoded by any codec',
+    async (eventType, recipient, route) => {
+      const event = sampleEvent(eventType) as unknown as RegsyncEvent & Record<string, unknown>;
+      const bytes = await codec.encodeDelivery(event, recipient, route.fields);
+      const expected = Object.fromEntries(Object.entries(event).filter(([field]) => field === 'envelope' || route.fields.includes(field)));
+
+      const decoded = await (await EventCodec.connect(registryUrl)).decode(bytes);
+      expect(decoded.eventType).toBe(eventType);
+      expect(decoded.event).toEqual(expected);
+      expect(await codec.encodeDelivery(event, recipient, route.fields)).toEqual(bytes);
+    },
+  );
 
   it('registers every schema once: a second service gets the same ids', async () => {
     const second = await EventCodec.connect(registryUrl);

@@ -1,0 +1,156 @@
+import fc from 'fast-check';
+import { deliveriesOf, holdingsAfter, type Delivery, type RoutingTopology } from './delivery-routing';
+import { recipientsOf } from './relevance';
+import type { RegisterAddress, RegisterInstance } from './registers';
+import { routeFor } from './routing-catalog';
+
+const municipal = (instanceKey: string): RegisterInstance => ({ level: 'MUNICIPAL', instanceKey });
+const state = (instanceKey: string): RegisterInstance => ({ level: 'STATE', instanceKey });
+const federal: RegisterInstance = { level: 'FEDERAL', instanceKey: 'DE' };
+const at = (instance: RegisterInstance, register: RegisterAddress['register']): RegisterAddress => ({ ...instance, register });
+const address = (municipalityKey: string) => ({ street: 'S', houseNumber: '1', postalCode: '01069', city: 'C', municipalityKey });
+
+const osnabrueck = municipal('03404000');
+const hannover = municipal('03241001');
+const dresden = municipal('14612000');
+const leipzig = municipal('14713000');
+const niedersachsen = state('03');
+const sachsen = state('14');
+
+/** The local demo topology, and the same with 60 more municipalities in both Länder. */
+const demo: RoutingTopology = { instances: [federal, niedersachsen, sachsen, osnabrueck, hannover, dresden, leipzig] };
+const crowded: RoutingTopology = {
+  instances: [
+    ...demo.instances,
+    ...Array.from({ length: 30 }, (_, index) => municipal(`03${String(index + 400).padStart(3, '0')}100`)),
+    ...Array.from({ length: 30 }, (_, index) => municipal(`14${String(index + 600).padStart(3, '0')}200`)),
+  ],
+};
+
+const names = (deliveries: readonly Delivery[]) =>
+  deliveries.map(({ recipient }) => `${recipient.level} ${recipient.instanceKey} ${recipient.register}`).sort();
+
+const move = { idnr: '36574261809', address: address('14612000'), previousAddress: address('03404000') };
+const moveSource = at(dresden, 'MELDEREGISTER');
+
+describe('deliveriesOf', () => {
+  it('sends a move to the previous municipality, both Länder and the BZSt, and to nobody else', () => {
+    const expected = ['FEDERAL DE IDNR_BASISDATEN', 'MUNICIPAL 03404000 MELDEREGISTER', 'STATE 03 LANDESMELDEREGISTER', 'STATE 14 LANDESMELDEREGISTER'];
+    expect(names(deliveriesOf('ResidenceRegistered', move, moveSource, demo, []))).toEqual(expected);
+  });
+
+  it('does not grow with the number of municipalities the topology runs', () => {
+    expect(names(deliveriesOf('ResidenceRegistered', move, moveSource, crowded, []))).toEqual(names(deliveriesOf('ResidenceRegistered', move, moveSource, demo, [])));
+  });
+
+  it('sends a death to the registers that hold the person and the BZSt only', () => {
+    const holders = [at(osnabrueck, 'MELDEREGISTER'), at(dresden, 'MELDEREGISTER'), at(niedersachsen, 'LANDESMELDEREGISTER'), at(sachsen, 'LANDESMELDEREGISTER')];
+    const deliveries = deliveriesOf('DeathRecorded', { idnr: move.idnr }, at(dresden, 'PERSONENSTANDSREGISTER'), crowded, holders);
+    expect(names(deliveries)).toEqual([
+      'FEDERAL DE IDNR_BASISDATEN',
+      'MUNICIPAL 03404000 MELDEREGISTER',
+      'MUNICIPAL 14612000 MELDEREGISTER',
+      'STATE 03 LANDESMELDEREGISTER',
+      'STATE 14 LANDESMELDEREGISTER',
+    ]);
+  });
+
+  it('sends the death of a person nobody holds to the BZSt alone', () => {
+    expect(names(deliveriesOf('DeathRecorded', { idnr: move.idnr }, at(leipzig, 'PERSONENSTANDSREGISTER'), crowded, []))).toEqual(['FEDERAL DE IDNR_BASISDATEN']);
+  });
+
+  it('sends an information block to the other holders, never back to the Meldebehörde that set it', () => {
+    const holders = [at(osnabrueck, 'MELDEREGISTER'), at(dresden, 'MELDEREGISTER'), at(sachsen, 'LANDESMELDEREGISTER')];
+    const block = { idnr: move.idnr, blockKind: 'AUSKUNFTSSPERRE', validUntil: null };
+    expect(names(deliveriesOf('InformationBlockSet', block, at(dresden, 'MELDEREGISTER'), demo, holders))).toEqual([
+      'FEDERAL DE IDNR_BASISDATEN',
+      'MUNICIPAL 03404000 MELDEREGISTER',
+      'STATE 14 LANDESMELDEREGISTER',
+    ]);
+  });
+
+  it("delivers nothing to a register instance the topology does not run (a parcel in a municipality without a roll)", () => {
+    const parcel = { parcelId: '14612300100012______', municipalityKey: '14730010', areaSquareMetres: 1, usage: 'x', ownerIdnrs: [] };
+    expect(deliveriesOf('ParcelChanged', parcel, at(sachsen, 'LIEGENSCHAFTSKATASTER'), demo, [])).toEqual([]);
+    expect(names(deliveriesOf('ParcelChanged', { ...parcel, municipalityKey: '14713000' }, at(sachsen, 'LIEGENSCHAFTSKATASTER'), demo, []))).toEqual([
+      'MUNICIPAL 14713000 GRUNDSTEUER',
+    ]);
+  });
+
+  it('carries the route of the routing catalog for each recipient', () => {
+    for (const { recipient, route } of deliveriesOf('ResidenceRegistered', move, moveSource, demo, [])) {
+      expect(route).toBe(routeFor(recipient.register, 'ResidenceRegistered'));
+    }
+  });
+
+  // The old broadcast: every instance received every event and asked recipientsOf. Routing before delivery must reach
+  // exactly those registers, except that events for every holder now reach only the holders.
+  it('reaches exactly the registers the broadcast filter chose, holder-routed events only at holders', () => {
+    const ags = demo.instances.filter((instance) => instance.level === 'MUNICIPAL').map((instance) => instance.instanceKey);
+    const eventTypes = ['BirthRecorded', 'IdNrRequested', 'IdNrAssigned', 'ResidenceRegistered', 'MovedOut', 'NameChanged', 'DeathRecorded', 'InformationBlockSet', 'InformationBlockLifted', 'ParcelRecorded', 'ParcelChanged', 'ParcelLeftMunicipality'];
+    const registerOf = fc.constantFrom<RegisterAddress['register']>('MELDEREGISTER', 'PERSONENSTANDSREGISTER', 'GRUNDSTEUER');
+    const holderCandidates = demo.instances.flatMap((instance) =>
+      instance.level === 'MUNICIPAL' ? [at(instance, 'MELDEREGISTER')] : instance.level === 'STATE' ? [at(instance, 'LANDESMELDEREGISTER')] : [],
+    );
+    const scenario = fc.record({
+      eventType: fc.constantFrom(...eventTypes),
+      source: fc.oneof(
+        fc.record({ instanceKey: fc.constantFrom(...ags), register: registerOf }).map(({ instanceKey, register }) => at(municipal(instanceKey), register)),
+        fc.constantFrom(at(sachsen, 'LIEGENSCHAFTSKATASTER'), at(federal, 'IDNR_BASISDATEN')),
+      ),
+      first: fc.constantFrom(...ags, '09162000'),
+      second: fc.constantFrom(...ags, '09162000'),
+      holders: fc.subarray(holderCandidates),
+    });
+    fc.assert(
+      fc.property(scenario, ({ eventType, source, first, second, holders }) => {
+        const payload = {
+          idnr: move.idnr,
+          address: address(first),
+          previousAddress: address(second),
+          residence: address(first),
+          requestingMunicipalityKey: first,
+          fromMunicipalityKey: second,
+          toMunicipalityKey: first,
+          municipalityKey: first,
+        };
+        const broadcast = demo.instances.flatMap((instance) =>
+          recipientsOf(instance, eventType, payload, source)
+            .map((register) => at(instance, register))
+            .filter((recipient) => !['DeathRecorded', 'InformationBlockSet', 'InformationBlockLifted'].includes(eventType) || recipient.level === 'FEDERAL' || holders.some((holder) => holder.instanceKey === recipient.instanceKey && holder.register === recipient.register)),
+        );
+        const routed = deliveriesOf(eventType, payload, source, demo, holders).map((delivery) => delivery.recipient);
+        expect(names(routed.map((recipient) => ({ recipient }) as Delivery))).toEqual(names(broadcast.map((recipient) => ({ recipient }) as Delivery)));
+      }),
+    );
+  });
+});
+
+describe('holdingsAfter', () => {
+  it('makes the registering Melderegister, the previous one and both Länder holders of a mover, not the BZSt', () => {
+    const deliveries = deliveriesOf('ResidenceRegistered', move, moveSource, demo, []);
+    const holdings = holdingsAfter('ResidenceRegistered', move, moveSource, move.idnr, deliveries);
+    expect(holdings.map(({ subjectId, holder }) => `${subjectId} ${holder.instanceKey} ${holder.register}`).sort()).toEqual([
+      '36574261809 03 LANDESMELDEREGISTER',
+      '36574261809 03404000 MELDEREGISTER',
+      '36574261809 14 LANDESMELDEREGISTER',
+      '36574261809 14612000 MELDEREGISTER',
+    ]);
+  });
+
+  it('makes the requesting Melderegister a holder of a newborn under the IdNr and the birth registration id', () => {
+    const assigned = { birthRegistrationId: '14612000-G-2026-000001', idnr: '36574261809', requestingMunicipalityKey: '14612000' };
+    const bzst = at(federal, 'IDNR_BASISDATEN');
+    const deliveries = deliveriesOf('IdNrAssigned', assigned, bzst, demo, []);
+    expect(holdingsAfter('IdNrAssigned', assigned, bzst, assigned.birthRegistrationId, deliveries).map(({ subjectId, holder }) => `${subjectId} ${holder.instanceKey}`)).toEqual([
+      '14612000-G-2026-000001 14612000',
+      '36574261809 14612000',
+    ]);
+  });
+
+  it('creates no holding for parcels or the BZSt', () => {
+    const parcel = { parcelId: '14612300100012______', municipalityKey: '14713000' };
+    const cadastre = at(sachsen, 'LIEGENSCHAFTSKATASTER');
+    expect(holdingsAfter('ParcelChanged', parcel, cadastre, parcel.parcelId, deliveriesOf('ParcelChanged', parcel, cadastre, demo, []))).toEqual([]);
+  });
+});

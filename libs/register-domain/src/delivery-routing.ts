@@ -1,0 +1,121 @@
+import { agsFormatViolation } from './ags';
+import { recipientsOf } from './relevance';
+import { FEDERAL_INSTANCE_KEY, type RegisterAddress, type RegisterInstance, type RegisterKind } from './registers';
+import { routeFor, type Route } from './routing-catalog';
+
+/** The register instances that exist and can receive deliveries. */
+export interface RoutingTopology {
+  instances: readonly RegisterInstance[];
+}
+
+/** One delivery: the event goes to this register of this instance, cut to the route's fields. */
+export interface Delivery {
+  recipient: RegisterAddress;
+  route: Route;
+}
+
+/**
+ * A register that holds (or held) data about a subject: regsync's afnemersindicatie (Dutch BRP). The router keeps
+ * them per subject id, so that a death or an information block reaches exactly the registers that hold the person.
+ */
+export interface Holding {
+  subjectId: string;
+  holder: RegisterAddress;
+}
+
+/**
+ * Events that concern everyone who holds the person, but whose recipients cannot be told from the event itself: they
+ * go to a register of these kinds only if it holds the subject. Every other route names its recipients in the event.
+ */
+const HOLDER_ROUTED: Readonly<Partial<Record<string, readonly RegisterKind[]>>> = {
+  DeathRecorded: ['MELDEREGISTER', 'LANDESMELDEREGISTER'],
+  InformationBlockSet: ['MELDEREGISTER', 'LANDESMELDEREGISTER'],
+  InformationBlockLifted: ['MELDEREGISTER', 'LANDESMELDEREGISTER'],
+};
+
+/** Register kinds that keep a person's data once they have received it, and so hold the person afterwards. */
+const PERSON_HOLDING_REGISTERS: readonly RegisterKind[] = ['MELDEREGISTER', 'LANDESMELDEREGISTER'];
+
+/**
+ * Who gets this event, decided once before delivery: the registers the event itself names (relevance.ts: the new and
+ * the previous municipality of a move and their Länder, the BZSt, a parcel's municipality, ...) and, for events that
+ * concern every register holding the person, exactly the `holders` among them. Never an instance the topology does
+ * not run, never a register without a route in the routing catalog.
+ *
+ * Only the instances the event can concern are asked (those named in the payload, their Länder, the source's own
+ * instance and Land, the BZSt and the holders), so the cost does not grow with the number of municipalities.
+ */
+export function deliveriesOf(
+  eventType: string,
+  payload: Record<string, unknown>,
+  source: RegisterAddress,
+  topology: RoutingTopology,
+  holders: readonly RegisterAddress[],
+): Delivery[] {
+  const holderRouted = HOLDER_ROUTED[eventType] ?? [];
+  const deliveries: Delivery[] = [];
+  for (const instance of candidateInstances(payload, source, topology, holders)) {
+    for (const register of recipientsOf(instance, eventType, payload, source)) {
+      const recipient: RegisterAddress = { ...instance, register };
+      if (holderRouted.includes(register) && !holders.some((holder) => sameRegister(holder, recipient))) continue;
+      const route = routeFor(register, eventType);
+      if (route) deliveries.push({ recipient, route });
+    }
+  }
+  return deliveries;
+}
+
+/**
+ * The holdings this event creates: every Melderegister and Landesmelderegister it is delivered to keeps the person's
+ * data from then on, and so does the Melderegister that sent it. An IdNr assignment makes the requesting Melderegister
+ * a holder under the new IdNr as well as under the birth registration id the birth's events are keyed by.
+ */
+export function holdingsAfter(
+  eventType: string,
+  payload: Record<string, unknown>,
+  source: RegisterAddress,
+  subjectId: string,
+  deliveries: readonly Delivery[],
+): Holding[] {
+  const holders = deliveries.map((delivery) => delivery.recipient).filter((recipient) => PERSON_HOLDING_REGISTERS.includes(recipient.register));
+  if (source.register === 'MELDEREGISTER') holders.push(source);
+  const subjectIds = eventType === 'IdNrAssigned' && typeof payload.idnr === 'string' ? [subjectId, payload.idnr] : [subjectId];
+  return subjectIds.flatMap((id) => holders.map((holder) => ({ subjectId: id, holder })));
+}
+
+function candidateInstances(
+  payload: Record<string, unknown>,
+  source: RegisterAddress,
+  topology: RoutingTopology,
+  holders: readonly RegisterAddress[],
+): RegisterInstance[] {
+  const municipalities = new Set<string>([...municipalityKeysIn(payload), ...(source.level === 'MUNICIPAL' ? [source.instanceKey] : [])]);
+  const wanted = new Set<string>([
+    ...[...municipalities].map((ags) => instanceId({ level: 'MUNICIPAL', instanceKey: ags })),
+    ...[...municipalities].map((ags) => instanceId({ level: 'STATE', instanceKey: ags.slice(0, 2) })),
+    ...(source.level === 'STATE' ? [instanceId(source)] : []),
+    instanceId({ level: 'FEDERAL', instanceKey: FEDERAL_INSTANCE_KEY }),
+    ...holders.map(instanceId),
+  ]);
+  return topology.instances.filter((instance) => wanted.has(instanceId(instance)));
+}
+
+/** Every well-formed AGS in the payload's top-level fields and their addresses (municipalityKey, residence, ...). */
+function municipalityKeysIn(payload: Record<string, unknown>): string[] {
+  const keys: string[] = [];
+  for (const value of Object.values(payload)) {
+    const candidates = typeof value === 'object' && value !== null ? Object.values(value as Record<string, unknown>) : [value];
+    for (const candidate of candidates) {
+      if (typeof candidate === 'string' && agsFormatViolation(candidate) === undefined) keys.push(candidate);
+    }
+  }
+  return keys;
+}
+
+function instanceId(instance: RegisterInstance): string {
+  return `${instance.level} ${instance.instanceKey}`;
+}
+
+function sameRegister(a: RegisterAddress, b: RegisterAddress): boolean {
+  return a.level === b.level && a.instanceKey === b.instanceKey && a.register === b.register;
+}
