@@ -39,7 +39,7 @@ export class DeliveryRouterHandler {
     const rows = await Promise.all(deliveries.map((delivery) => this.deliveryRow(event, delivery, headers)));
     assertOneDeliveryPerTopic(rows, deliveries);
     await this.outbox.appendDeliveries(context.manager, rows);
-    await recordHoldings(context.manager, envelope.subject, holdingsAfter(envelope.eventType, payload, envelope.source, deliveries));
+    await recordHoldings(context.manager, envelope.subject.kind, holdingsAfter(envelope.eventType, payload, envelope.source, envelope.subject.id, deliveries));
   }
 
   private async deliveryRow(event: RegsyncEvent, { recipient, route }: Delivery, headers: Record<string, string>): Promise<DeliveryRow> {

@@ -1,5 +1,6 @@
 import { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import type { EventSubject } from '@regsync/contracts/generated/events';
+import type { Holding } from '@regsync/register-domain/delivery-routing';
 import type { RegisterAddress } from '@regsync/register-domain/registers';
 
 /**
@@ -39,13 +40,19 @@ export async function holdersOf(manager: EntityManager, subject: EventSubject): 
   )) as RegisterAddress[];
 }
 
-/** Records that these registers hold the subject (known holdings stay as they are). */
-export async function recordHoldings(manager: EntityManager, subject: EventSubject, holders: readonly RegisterAddress[]): Promise<void> {
-  if (holders.length === 0) return;
+/** Records the holdings of subjects of `kind` (known holdings stay as they are). */
+export async function recordHoldings(manager: EntityManager, kind: EventSubject['kind'], holdings: readonly Holding[]): Promise<void> {
+  if (holdings.length === 0) return;
   await manager.query(
     `insert into subject_holdings (subject_kind, subject_id, level, instance_key, register)
-     select $1, $2, * from unnest($3::text[], $4::text[], $5::text[])
+     select $1, * from unnest($2::text[], $3::text[], $4::text[], $5::text[])
      on conflict do nothing`,
-    [subject.kind, subject.id, holders.map((holder) => holder.level), holders.map((holder) => holder.instanceKey), holders.map((holder) => holder.register)],
+    [
+      kind,
+      holdings.map((holding) => holding.subjectId),
+      holdings.map((holding) => holding.holder.level),
+      holdings.map((holding) => holding.holder.instanceKey),
+      holdings.map((holding) => holding.holder.register),
+    ],
   );
 }
