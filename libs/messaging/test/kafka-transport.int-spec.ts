@@ -79,7 +79,7 @@ describe('RegsyncKafkaTransport', () => {
     expect(poison.key?.toString()).toBe(subject);
     const info = deadLetterInfo(poison);
     expect(info.reason).toMatch(/not in Confluent wire format/);
-    expect(info.sourceTopic).toBe(`${env.namespace}.regsync.person.events.v1`);
+    expect(info.sourceTopic).toBe(deliveryTopicOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace));
     expect(Number(info.sourceOffset)).toBeGreaterThan(0);
     expect(info.attempts).toBe(1);
   }, 30_000);
