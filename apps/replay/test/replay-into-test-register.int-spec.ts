@@ -1,9 +1,9 @@
-import { EVENT_TOPICS, namespaced } from '@regsync/contracts/topic-catalog';
+import { deliveryTopicOf } from '@regsync/contracts/topic-catalog';
 import { resolveLogRange } from '@regsync/messaging/replay/log-range';
 import { ReplayAbortedError, ReplayApplier } from '@regsync/messaging/replay/replay-applier';
 import { runReplay } from '@regsync/messaging/replay/replay-run';
 import { ReplayTarget, bootReplayTarget } from '@regsync/messaging/replay/replay-target';
-import { TestRegisterModule, testDatabaseName } from '../../../libs/messaging/test/support/test-register.module';
+import { TEST_APP, TEST_INSTANCE_KEY, TestRegisterModule, testDatabaseName } from '../../../libs/messaging/test/support/test-register.module';
 import { eventOf, personDraft, subjectId } from '../../../libs/messaging/test/support/test-events';
 import { ReplayTestEnvironment, startReplayTestEnvironment } from './support/replay-test-environment';
 
@@ -16,7 +16,7 @@ describe('replay into a register through the live apply path', () => {
     env = await startReplayTestEnvironment();
     target = await bootReplayTarget(TestRegisterModule.forRoot(env));
     env.dropAtEnd(testDatabaseName(env.namespace));
-    topic = namespaced(EVENT_TOPICS.person.name, env.namespace);
+    topic = deliveryTopicOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace);
     const events = [];
     for (let s = 0; s < 20; s++) for (let v = 1; v <= 5; v++) events.push(eventOf(personDraft(subjectId(s), v), v));
     await env.produce(topic, events);

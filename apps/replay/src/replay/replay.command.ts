@@ -35,7 +35,7 @@ export function replayCommand(): Command {
     .option('--to <datetime>', 'stop before the first record written at or after this time', parseDateTime)
     .option('--from-offset <offset>', 'start at this offset (in every selected partition)', parseOffset)
     .option('--to-offset <offset>', 'stop after this offset, inclusive', parseOffset)
-    .option('--topic <topic>', 'person, parcel or a full topic name; repeatable (default: every topic the app handles)', collect)
+    .option('--topic <topic>', 'a topic name (namespaced by NAMESPACE); repeatable (default: the instance\'s delivery topic, which rebuilds its register)', collect)
     .option('--partition <n>', 'only these partitions; repeatable', collect)
     .option('--event-type <type>', 'only these event types, e.g. ResidenceRegistered; repeatable', collect)
     .option('--subject <id>', 'only these subjects (IdNr, birth registration id, Flurstückskennzeichen); repeatable', collect)
