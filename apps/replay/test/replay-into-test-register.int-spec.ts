@@ -1,4 +1,4 @@
-import { deliveryTopicOf } from '@regsync/contracts/topic-catalog';
+import { deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
 import { resolveLogRange } from '@regsync/messaging/replay/log-range';
 import { ReplayAbortedError, ReplayApplier } from '@regsync/messaging/replay/replay-applier';
 import { runReplay } from '@regsync/messaging/replay/replay-run';
@@ -61,5 +61,23 @@ describe('replay into a register through the live apply path', () => {
     await expect(replay(false, 5)).rejects.toThrow(ReplayAbortedError);
     await expect(replay(false, 5)).rejects.toThrow(/failed 2 times, last: test: a fault that never goes away/);
     expect(Number((await target.dataSource.query('select count(*) as n from applied_events where subject_id = $1', [subject]))[0].n)).toBe(10);
+  });
+
+  it("restores the instance's subject version counters from its own outgoing topic, and applies none of those events", async () => {
+    const outgoing = outgoingTopicOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace);
+    const subject = subjectId(98);
+    await env.produce(outgoing, [1, 2, 3].map((version) => eventOf(personDraft(subject, version), version)));
+    const admin = target.kafka.admin();
+    await admin.connect();
+    const ranges = await resolveLogRange(admin, { topics: [outgoing] });
+    await admin.disconnect();
+    const applier = new ReplayApplier({ ...target, admit: target.messaging.admit, level: target.messaging.level, instanceKey: target.messaging.instanceKey, outgoingTopic: outgoing, maxAttempts: 2 });
+
+    const summary = await runReplay(target.kafka, ranges, applier, { groupPrefix: `${env.namespace}.regsync-replay` });
+
+    expect(summary.outcomes).toMatchObject({ applied: 0, filtered: 3 });
+    expect(Number((await target.dataSource.query('select count(*) as n from applied_events where subject_id = $1', [subject]))[0].n)).toBe(0);
+    const counters = (await target.dataSource.query('select version::int as version from regsync_subject_version where subject_id = $1', [subject])) as { version: number }[];
+    expect(counters).toEqual([{ version: 3 }]);
   });
 });

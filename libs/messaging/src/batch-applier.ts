@@ -55,7 +55,7 @@ export interface ChunkOptions {
   /** Selection before decoding and after it; an unselected record is `filtered`. */
   selectRecord?: (message: KafkaMessage) => boolean;
   selectEvent?: (event: RegsyncEvent) => boolean;
-  /** First statements of the chunk's transaction, with every selected decoded event. */
+  /** First statements of the chunk's transaction, with every decoded event (those `selectEvent` filtered out too). */
   begin?: (queryRunner: QueryRunner, events: RegsyncEvent[]) => Promise<void>;
   /** Last statements before the commit; 'rollback' ends the transaction without effects (dry run). */
   end?: (queryRunner: QueryRunner, results: RecordResult[]) => Promise<'commit' | 'rollback'>;
@@ -279,7 +279,8 @@ export class BatchApplier {
     }
     const { eventType, event } = decoded;
     this.options.metrics?.eventsConsumed.inc({ event_type: eventType, topic: chunk.topic });
-    if (chunk.selectEvent && !chunk.selectEvent(event)) return { message, settled: { kind: 'done', outcome: 'filtered', eventType } };
+    // Kept with its event: `begin` sees every selected record's event (the replay restores version counters from them).
+    if (chunk.selectEvent && !chunk.selectEvent(event)) return { message, event, settled: { kind: 'done', outcome: 'filtered', eventType } };
 
     let admission: Admission;
     try {

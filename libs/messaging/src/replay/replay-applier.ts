@@ -32,6 +32,8 @@ export interface ReplayApplierOptions {
   /** The target instance: its own events restore its subject version counters. */
   level?: AdministrativeLevel;
   instanceKey: string;
+  /** The target's outgoing topic: its records only restore the version counters, they are not applied. */
+  outgoingTopic?: string;
   filter?: RecordFilter;
   /** Run everything in a transaction that is rolled back: the report says what a real run would do. */
   dryRun?: boolean;
@@ -84,7 +86,8 @@ export class ReplayApplier {
       messages,
       isolated,
       selectRecord: (message) => recordPassesHeaderFilter(this.options.filter ?? {}, message),
-      selectEvent: (event) => eventPassesFilter(this.options.filter ?? {}, event),
+      // The target's own events (its outgoing topic) only restore its version counters (begin).
+      selectEvent: (event) => topic !== this.options.outgoingTopic && eventPassesFilter(this.options.filter ?? {}, event),
       // A fault that is not the event's: the chunk rolls back and applyChunk retries it.
       onFailure: async (_index, { error }) => {
         throw error;
