@@ -3,13 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Kafka, logLevel, Message } from 'kafkajs';
 import { Client } from 'pg';
-import { EVENT_TOPICS, consumerGroupOf, deadLetterTopicOf, namespaced } from '@regsync/contracts/topic-catalog';
+import { consumerGroupOf, deadLetterTopicOf } from '@regsync/contracts/topic-catalog';
 import { databaseUrl } from '@regsync/persistence/database-url';
 import { KAFKA_HEADERS, headerText } from '@regsync/messaging/kafka-headers';
 import { readBoundedLog } from '@regsync/messaging/replay/bounded-log-reader';
 import { resolveLogRange } from '@regsync/messaging/replay/log-range';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { benchDatabaseName } from '../throughput/bench-database-name';
+import { benchTopicOf } from '../throughput/bench-topic';
 import { expectedRegisterState } from './expected-register-state';
 import { FaultChildSpec } from './fault-child-spec';
 import { KafkaConnection } from '@regsync/service-runtime/service-config';
@@ -59,7 +60,7 @@ type Role = FaultChildSpec['role'];
  */
 export class FaultRun {
   readonly namespace = `faults_${randomBytes(3).toString('hex')}`;
-  readonly topic = namespaced(EVENT_TOPICS.person.name, this.namespace);
+  readonly topic = benchTopicOf(this.namespace);
   readonly consumerGroup = consumerGroupOf('state-register', '14', this.namespace);
   readonly kafka: Kafka;
   private readonly children = new Map<Role, ChildProcess>();

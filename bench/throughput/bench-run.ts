@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Admin, logLevel } from 'kafkajs';
-import { EVENT_TOPICS, namespaced } from '@regsync/contracts/topic-catalog';
+import { OUTGOING_TOPIC_PARTITIONS } from '@regsync/contracts/topic-catalog';
+import { benchTopicOf } from './bench-topic';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { benchDatabaseName } from './bench-database-name';
 import { BenchSpec, RoleReport } from './bench-spec';
@@ -29,7 +30,7 @@ export type RunOptions = Omit<BenchSpec, 'role' | 'namespace' | 'topic'>;
  */
 export async function benchRun(options: RunOptions): Promise<RunResult> {
   const namespace = `bench_${randomBytes(3).toString('hex')}`;
-  const topic = namespaced(EVENT_TOPICS.person.name, namespace);
+  const topic = benchTopicOf(namespace);
   const base: Omit<BenchSpec, 'role'> = { ...options, namespace, topic };
   const kafka = kafkaClient(options.kafka, { clientId: `${namespace}-bench`, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
@@ -37,7 +38,7 @@ export async function benchRun(options: RunOptions): Promise<RunResult> {
   const loadAverage = loadavg()[0];
   const children: ChildProcess[] = [];
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: EVENT_TOPICS.person.partitions }], waitForLeaders: true });
+    await admin.createTopics({ topics: [{ topic, numPartitions: OUTGOING_TOPIC_PARTITIONS }], waitForLeaders: true });
     const consumer = spawnRole({ ...base, role: 'consumer' }, children);
     await groupReady(admin, namespace, consumer.exited);
     const producer = spawnRole({ ...base, role: 'producer' }, children);

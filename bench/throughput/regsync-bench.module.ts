@@ -12,9 +12,13 @@ import { ApplyMeter } from './apply-meter';
 import { applyMoves } from './apply-move';
 import { BenchResidentMigration1732500000000 } from './bench-resident.migration';
 import { BenchSpec } from './bench-spec';
+import { benchTopicOf } from './bench-topic';
 import { DESTINATION_MUNICIPALITY } from './move-workload';
 
-/** The sender is a municipality (Dresden's Melderegister), the receiver a Land's mirror (Sachsen). */
+/**
+ * The sender is a municipality (Dresden's Melderegister), the receiver a Land's mirror (Sachsen). The receiver reads
+ * the sender's outgoing topic itself: the bench measures outbox, relay and inbox, without the router's hop.
+ */
 const ROLES = {
   producer: { app: 'municipal-register', level: 'MUNICIPAL', instanceKey: DESTINATION_MUNICIPALITY.municipalityKey },
   consumer: { app: 'state-register', level: 'STATE', instanceKey: '14' },
@@ -64,6 +68,8 @@ export function regsyncBenchModule(spec: Pick<BenchSpec, 'role' | 'databaseUrl' 
           return violation ? { kind: 'reject', code: 'not-authoritative', reason: violation } : { kind: 'apply', event };
         },
         consume: spec.role === 'consumer',
+        consumes: [benchTopicOf(spec.namespace)],
+        detectGaps: true,
       }),
     ],
     controllers: spec.role === 'consumer' ? [moveController(meter)] : [],

@@ -6,7 +6,7 @@ import { Admin, KafkaMessage, logLevel } from 'kafkajs';
 import request from 'supertest';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { InformationBlockSet, MovedOut } from '@regsync/contracts/generated/events';
-import { EVENT_TOPICS, consumerGroupOf, deadLetterTopicOf, namespaced } from '@regsync/contracts/topic-catalog';
+import { consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, namespaced, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
 import { deadLetterRecord } from '@regsync/messaging/dead-letters';
 import { ensureTopics } from '@regsync/messaging/ensure-topics';
 import { KAFKA_HEADERS } from '@regsync/messaging/kafka-headers';
@@ -28,7 +28,8 @@ import { kafkaEnvironmentOf, loadKafkaConnection } from '@regsync/service-runtim
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const connection = loadKafkaConnection();
 const namespace = `t_dash_${randomUUID().slice(0, 8)}`;
-const personTopic = namespaced(EVENT_TOPICS.person.name, namespace);
+/** What the router delivers to Osnabrück: the topic the municipal consumer group reads. */
+const personTopic = deliveryTopicOf('municipal-register', '03404000', namespace);
 const municipalGroup = consumerGroupOf('municipal-register', '03404000', namespace);
 const dlqTopic = deadLetterTopicOf(municipalGroup);
 const apiKey = 'local-ops-test-key';
@@ -173,7 +174,7 @@ describe('ops dashboard API against the real broker, registry and databases', ()
     await dashboard?.close();
     await Promise.all([municipal?.close(), state?.close(), registry?.app.close(), idp?.close()]);
     await admin?.deleteGroups([municipalGroup]).catch(() => undefined);
-    await admin?.deleteTopics({ topics: [personTopic, namespaced(EVENT_TOPICS.parcel.name, namespace), namespaced('regsync.outbox-progress', namespace), dlqTopic] }).catch(() => undefined);
+    await admin?.deleteTopics({ topics: [personTopic, outgoingTopicOf('municipal-register', '03404000', namespace), namespaced('regsync.outbox-progress', namespace), dlqTopic] }).catch(() => undefined);
     await admin?.disconnect();
     await Promise.all(
       [instanceDatabaseName('municipal', '03404000', namespace), instanceDatabaseName('state', '03', namespace), instanceDatabaseName('schema_registry', undefined, namespace), instanceDatabaseName('ops_dashboard', undefined, namespace)].map((name) => dropDatabase(serverUrl, name)),

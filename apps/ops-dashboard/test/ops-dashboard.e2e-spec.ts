@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import { Browser, Page, chromium } from 'playwright-core';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { DeathRecorded } from '@regsync/contracts/generated/events';
-import { EVENT_TOPICS, consumerGroupOf, namespaced } from '@regsync/contracts/topic-catalog';
+import { consumerGroupOf, deliveryTopicReader, outgoingTopicOf, outgoingTopicOwner } from '@regsync/contracts/topic-catalog';
 import { KAFKA_HEADERS, headerText } from '@regsync/messaging/kafka-headers';
 import { LocalStack, localBrokerCredentials, randomPortOffset, workspaceRoot } from '@regsync/local-stack/local-stack';
 import type { DriftView } from '../src/drift/drift.service';
@@ -27,7 +27,8 @@ const namespace = `e2e_dash_${randomUUID().slice(0, 6)}`;
 // beside a running demo (ports 3000-8081) and other e2e stacks, and below Linux's ephemeral ports (32768+), where an
 // outgoing connection's local port made a listen fail with EADDRINUSE
 const portOffset = randomPortOffset(20_000, 40, 100);
-const personTopic = namespaced(EVENT_TOPICS.person.name, namespace);
+/** Where the forged death is sent: the outgoing topic of Niedersachsen, which the router reads. */
+const injectedTopic = outgoingTopicOf('state-register', '03', namespace);
 const screenshotPath = join(root, 'docs', 'dashboard.png');
 // a runner that built dist/ once before Jest sets REGSYNC_BUILT=1; otherwise a private build, as dist/ may be in use
 const distDir = process.env.REGSYNC_BUILT === '1' ? 'dist' : join('tmp', `dist-${namespace}`);
@@ -117,7 +118,7 @@ describe('ops dashboard in Chromium while the demo runs', () => {
       await playDemo(stack, (line) => logs.push(`[demo] ${line}`));
     }
 
-    // A death reported by a Land's mirror, which is not authoritative for deaths: every register must refuse it.
+    // A death reported by a Land's mirror, which is not authoritative for deaths: the router must refuse it.
     const codec = await EventCodec.connect(stack.schemaRegistryUrl);
     injected = {
       envelope: {
@@ -138,7 +139,7 @@ describe('ops dashboard in Chromium while the demo runs', () => {
     const producer = kafka.producer();
     await producer.connect();
     await producer.send({
-      topic: personTopic,
+      topic: injectedTopic,
       acks: -1,
       messages: [{ key: injected.idnr, value: codec.encode(injected), headers: { [KAFKA_HEADERS.eventType]: 'DeathRecorded', [KAFKA_HEADERS.eventId]: injected.envelope.eventId, [KAFKA_HEADERS.correlationId]: injected.envelope.correlationId } }],
     });
@@ -165,7 +166,7 @@ describe('ops dashboard in Chromium while the demo runs', () => {
     const topics = (await admin.listTopics().catch(() => [] as string[])).filter((topic) => topic.startsWith(`${namespace}.`));
     if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
     await admin.disconnect();
-    const databases = [instanceDatabaseName('schema_registry', undefined, namespace), instanceDatabaseName('ops_dashboard', undefined, namespace), ...(stack?.topology.instances ?? []).map((instance) => instanceDatabaseName(instance.app.replace('-register', ''), instance.instanceKey, namespace))];
+    const databases = [instanceDatabaseName('schema_registry', undefined, namespace), instanceDatabaseName('ops_dashboard', undefined, namespace), instanceDatabaseName('router', 'main', namespace), ...(stack?.topology.instances ?? []).map((instance) => instanceDatabaseName(instance.app.replace('-register', ''), instance.instanceKey, namespace))];
     await Promise.all(databases.map((name) => dropDatabase(databaseUrl, name).catch(() => undefined)));
     if (distDir !== 'dist') rmSync(join(root, distDir), { recursive: true, force: true });
   });
@@ -209,10 +210,10 @@ describe('ops dashboard in Chromium while the demo runs', () => {
 
     await page.screenshot({ path: screenshotPath, fullPage: true });
 
-    const before = (await admin.fetchTopicOffsets(personTopic)).reduce((sum, partition) => sum + Number(partition.high), 0);
+    const before = (await admin.fetchTopicOffsets(injectedTopic)).reduce((sum, partition) => sum + Number(partition.high), 0);
     await row.locator('button[data-redrive]').click();
     await page.waitForSelector(`#dead-letters tr[data-dead-letter="${id}"][data-redriven="true"]`, { timeout: 20_000 });
-    const after = (await admin.fetchTopicOffsets(personTopic)).reduce((sum, partition) => sum + Number(partition.high), 0);
+    const after = (await admin.fetchTopicOffsets(injectedTopic)).reduce((sum, partition) => sum + Number(partition.high), 0);
     expect(after).toBe(before + 1);
     // the re-drive is on record with the person who did it
     await page.waitForSelector(`#audit tr[data-audit="${id}"][data-user-subject="lead"]`, { timeout: 20_000 });
@@ -220,7 +221,9 @@ describe('ops dashboard in Chromium while the demo runs', () => {
   });
 
   it('traces a citizen action of the demo through every register that sent an event, in time order', async () => {
-    const events = await readTopic(personTopic);
+    // Each event as sent (outgoing topics) and as delivered to each recipient (delivery topics).
+    const eventTopics = (await admin.listTopics()).filter((topic) => outgoingTopicOwner(topic, namespace) || deliveryTopicReader(topic, namespace));
+    const events = (await Promise.all(eventTopics.map((topic) => readTopic(topic)))).flat();
     const byCorrelation = new Map<string, KafkaMessage[]>();
     for (const message of events) {
       const correlationId = headerText(message.headers?.[KAFKA_HEADERS.correlationId]);

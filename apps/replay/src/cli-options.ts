@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { Kafka, logLevel } from 'kafkajs';
-import { EVENT_TOPICS, TopicDefinition, namespaced } from '@regsync/contracts/topic-catalog';
+import { namespaced } from '@regsync/contracts/topic-catalog';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
 import { kafkaConnectionOf } from '@regsync/service-runtime/service-config';
 import { ReplayConfig } from './replay-config';
@@ -28,12 +28,9 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((part) => part.trim()).filter(Boolean)];
 }
 
-/** `person`, `parcel` or a full topic name → the (namespaced) topic. */
+/** A topic name (`regsync.deliveries.state-register.03`), with or without the namespace → the namespaced topic. */
 export function resolveTopic(name: string, namespace: string): string {
-  const known = (EVENT_TOPICS as Record<string, TopicDefinition>)[name];
-  if (known) return namespaced(known.name, namespace);
-  const byName = Object.values(EVENT_TOPICS).find((topic: TopicDefinition) => topic.name === name);
-  return byName ? namespaced(byName.name, namespace) : name;
+  return !namespace || name.startsWith(`${namespace}.`) ? name : namespaced(name, namespace);
 }
 
 export function kafkaOf(config: ReplayConfig): Kafka {

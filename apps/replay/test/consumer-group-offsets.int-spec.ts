@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EVENT_TOPICS, namespaced } from '@regsync/contracts/topic-catalog';
+import { deliveryTopicOf, namespaced } from '@regsync/contracts/topic-catalog';
 import { sampleEvent } from '@regsync/contracts/sample-events';
 import { ensureTopics } from '@regsync/messaging/ensure-topics';
 import { GroupActiveError, executeOffsetReset, groupLag, planOffsetReset } from '@regsync/messaging/replay/consumer-group-offsets';
@@ -14,7 +14,7 @@ describe('consumer-group offset tools', () => {
   beforeAll(async () => {
     env = await startReplayTestEnvironment('offsets');
     await ensureTopics(env.kafka, { app: 'state-register', instanceKey: '14', namespace: env.namespace });
-    topic = namespaced(EVENT_TOPICS.person.name, env.namespace);
+    topic = deliveryTopicOf('state-register', '14', env.namespace);
     group = namespaced(`regsync.state-register.${randomUUID().slice(0, 4)}`, env.namespace);
     const first = Array.from({ length: 30 }, (_, n) => sampleEvent('MovedOut', { subject: { kind: 'PERSON', id: String(10_000_000_000 + n) } }));
     await env.produce(topic, first);

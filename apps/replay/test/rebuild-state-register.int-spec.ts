@@ -1,5 +1,5 @@
 import { INestApplication } from '@nestjs/common';
-import { EVENT_TOPICS, namespaced } from '@regsync/contracts/topic-catalog';
+import { deliveryTopicOf } from '@regsync/contracts/topic-catalog';
 import { registerDatabaseChecksum } from '@regsync/messaging/replay/register-database-checksum';
 import { bootReplayTarget } from '@regsync/messaging/replay/replay-target';
 import { rebuildInstance } from '../src/replay/rebuild.command';
@@ -27,11 +27,11 @@ describe('rebuilding a state register from the log', () => {
     const config = loadReplayConfig(stateEnv(env, '03'));
     const instance = targetInstance(config, 'state-register', '03');
     env.dropAtEnd(instance.databaseName);
-    const personTopic = namespaced(EVENT_TOPICS.person.name, env.namespace);
+    const personTopic = deliveryTopicOf('state-register', '03', env.namespace);
 
     live = await startStateRegister(env, '03');
     const flows = FlowEvents.demoFlowsForNiedersachsen(200);
-    await env.produce(personTopic, flows.events);
+    await env.produce(personTopic, flows.events, 'LANDESMELDEREGISTER');
     await waitForNoLag(env.kafka, instance.consumerGroup, [personTopic]);
     await live.close();
     live = undefined;

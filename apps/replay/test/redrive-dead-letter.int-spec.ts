@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
-import { EVENT_TOPICS, namespaced } from '@regsync/contracts/topic-catalog';
+import { deliveryTopicOf } from '@regsync/contracts/topic-catalog';
 import { DeadLetterStore } from '@regsync/messaging/replay/dead-letter-store';
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
 import { loadReplayConfig } from '../src/replay-config';
@@ -46,12 +46,13 @@ describe('re-driving dead letters', () => {
     const flows = new FlowEvents();
     flows.moveToDresden(idnr);
     const [registered] = flows.events;
-    await env.produce(namespaced(EVENT_TOPICS.person.name, env.namespace), [registered]);
-    await waitForNoLag(env.kafka, instance.consumerGroup, [namespaced(EVENT_TOPICS.person.name, env.namespace)]);
+    const topic = deliveryTopicOf('state-register', '14', env.namespace);
+    await env.produce(topic, [registered], 'LANDESMELDEREGISTER');
+    await waitForNoLag(env.kafka, instance.consumerGroup, [topic]);
 
     const [letter, ...others] = await store.list(instance.consumerGroup);
     expect(others).toEqual([]);
-    expect(letter).toMatchObject({ eventType: 'ResidenceRegistered', eventId: registered.envelope.eventId, subjectId: idnr, info: { reasonCode: 'retries-exhausted', sourceTopic: namespaced(EVENT_TOPICS.person.name, env.namespace) } });
+    expect(letter).toMatchObject({ eventType: 'ResidenceRegistered', eventId: registered.envelope.eventId, subjectId: idnr, info: { reasonCode: 'retries-exhausted', sourceTopic: topic } });
     expect(letter.info.reason).toMatch(/row refused/);
     expect(await store.show(letter.ref)).toMatchObject({ ref: letter.ref, eventId: registered.envelope.eventId });
 
@@ -77,8 +78,8 @@ describe('re-driving dead letters', () => {
     await db.query('create trigger refuse_again before insert on state_residents for each row execute function refuse_again()');
     const flows = new FlowEvents();
     flows.moveToDresden(idnr);
-    const topic = namespaced(EVENT_TOPICS.person.name, env.namespace);
-    await env.produce(topic, [flows.events[0]]);
+    const topic = deliveryTopicOf('state-register', '14', env.namespace);
+    await env.produce(topic, [flows.events[0]], 'LANDESMELDEREGISTER');
     await waitForNoLag(env.kafka, instance.consumerGroup, [topic]);
     const letter = (await store.list(instance.consumerGroup)).find((candidate) => candidate.subjectId === idnr)!;
 

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { EVENT_TOPICS, namespaced } from '@regsync/contracts/topic-catalog';
+import { deliveryTopicOf } from '@regsync/contracts/topic-catalog';
 import { registerDatabaseChecksum } from '@regsync/messaging/replay/register-database-checksum';
 import { loadSnapshot, publishSnapshot, snapshotTopicOf } from '@regsync/messaging/replay/register-snapshot-topic';
 import { bootReplayTarget } from '@regsync/messaging/replay/replay-target';
@@ -31,7 +31,7 @@ describe('bootstrapping a register from a snapshot topic', () => {
     const topic = snapshotTopicOf('state-register', '03', env.namespace);
 
     const sourceTarget = await bootReplayTarget(source.module());
-    await env.produce(namespaced(EVENT_TOPICS.person.name, env.namespace), FlowEvents.demoFlowsForNiedersachsen(40).events);
+    await env.produce(deliveryTopicOf('state-register', '03', env.namespace), FlowEvents.demoFlowsForNiedersachsen(40).events, 'LANDESMELDEREGISTER');
     await executeReplay(sourceTarget, { label: 'fill', namespace: env.namespace, groupPrefix: `${env.namespace}.regsync-replay`, range: {}, filter: {}, dryRun: false });
     await sourceTarget.close();
     const published = await publishSnapshot(env.kafka, { topic, databaseUrl: source.databaseUrl, consumerGroup: source.consumerGroup });

@@ -1,4 +1,4 @@
-import { EVENT_TOPICS, namespaced } from '@regsync/contracts/topic-catalog';
+import { deliveryTopicOf } from '@regsync/contracts/topic-catalog';
 import { ensureTopics } from '@regsync/messaging/ensure-topics';
 import { replayProgram } from '../src/replay-program';
 import { loadReplayConfig } from '../src/replay-config';
@@ -16,7 +16,7 @@ describe('regsync-replay commands against the broker and the database', () => {
     Object.assign(process.env, stateEnv(env, '03'));
     env.dropAtEnd(targetInstance(loadReplayConfig(), 'state-register', '03').databaseName);
     await ensureTopics(env.kafka, { app: 'state-register', instanceKey: '03', namespace: env.namespace });
-    await env.produce(namespaced(EVENT_TOPICS.person.name, env.namespace), FlowEvents.demoFlowsForNiedersachsen(20).events);
+    await env.produce(deliveryTopicOf('state-register', '03', env.namespace), FlowEvents.demoFlowsForNiedersachsen(20).events, 'LANDESMELDEREGISTER');
   });
 
   afterAll(async () => {
@@ -49,7 +49,7 @@ describe('regsync-replay commands against the broker and the database', () => {
 
   it('shows the lag of a group and a reset plan without executing it', async () => {
     expect(await cli('offsets', 'lag', '--app', 'state-register', '--instance', '03')).toMatch(/state-register\.03: Dead, 0 member\(s\)/);
-    const plan = await cli('offsets', 'reset', '--app', 'state-register', '--instance', '03', '--topic', 'person', '--to-earliest');
+    const plan = await cli('offsets', 'reset', '--app', 'state-register', '--instance', '03', '--topic', 'regsync.deliveries.state-register.03', '--to-earliest');
     expect(plan).toMatch(/dry run \(add --execute to commit\)/);
     expect(await cli('offsets', 'lag', '--app', 'state-register', '--instance', '03', '--json')).toMatch(/"totalLag": 0/);
   });

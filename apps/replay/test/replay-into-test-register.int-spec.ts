@@ -1,9 +1,9 @@
-import { EVENT_TOPICS, namespaced } from '@regsync/contracts/topic-catalog';
+import { deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
 import { resolveLogRange } from '@regsync/messaging/replay/log-range';
 import { ReplayAbortedError, ReplayApplier } from '@regsync/messaging/replay/replay-applier';
 import { runReplay } from '@regsync/messaging/replay/replay-run';
 import { ReplayTarget, bootReplayTarget } from '@regsync/messaging/replay/replay-target';
-import { TestRegisterModule, testDatabaseName } from '../../../libs/messaging/test/support/test-register.module';
+import { TEST_APP, TEST_INSTANCE_KEY, TestRegisterModule, testDatabaseName } from '../../../libs/messaging/test/support/test-register.module';
 import { eventOf, personDraft, subjectId } from '../../../libs/messaging/test/support/test-events';
 import { ReplayTestEnvironment, startReplayTestEnvironment } from './support/replay-test-environment';
 
@@ -16,7 +16,7 @@ describe('replay into a register through the live apply path', () => {
     env = await startReplayTestEnvironment();
     target = await bootReplayTarget(TestRegisterModule.forRoot(env));
     env.dropAtEnd(testDatabaseName(env.namespace));
-    topic = namespaced(EVENT_TOPICS.person.name, env.namespace);
+    topic = deliveryTopicOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace);
     const events = [];
     for (let s = 0; s < 20; s++) for (let v = 1; v <= 5; v++) events.push(eventOf(personDraft(subjectId(s), v), v));
     await env.produce(topic, events);
@@ -61,5 +61,23 @@ describe('replay into a register through the live apply path', () => {
     await expect(replay(false, 5)).rejects.toThrow(ReplayAbortedError);
     await expect(replay(false, 5)).rejects.toThrow(/failed 2 times, last: test: a fault that never goes away/);
     expect(Number((await target.dataSource.query('select count(*) as n from applied_events where subject_id = $1', [subject]))[0].n)).toBe(10);
+  });
+
+  it("restores the instance's subject version counters from its own outgoing topic, and applies none of those events", async () => {
+    const outgoing = outgoingTopicOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace);
+    const subject = subjectId(98);
+    await env.produce(outgoing, [1, 2, 3].map((version) => eventOf(personDraft(subject, version), version)));
+    const admin = target.kafka.admin();
+    await admin.connect();
+    const ranges = await resolveLogRange(admin, { topics: [outgoing] });
+    await admin.disconnect();
+    const applier = new ReplayApplier({ ...target, admit: target.messaging.admit, level: target.messaging.level, instanceKey: target.messaging.instanceKey, outgoingTopic: outgoing, maxAttempts: 2 });
+
+    const summary = await runReplay(target.kafka, ranges, applier, { groupPrefix: `${env.namespace}.regsync-replay` });
+
+    expect(summary.outcomes).toMatchObject({ applied: 0, filtered: 3 });
+    expect(Number((await target.dataSource.query('select count(*) as n from applied_events where subject_id = $1', [subject]))[0].n)).toBe(0);
+    const counters = (await target.dataSource.query('select version::int as version from regsync_subject_version where subject_id = $1', [subject])) as { version: number }[];
+    expect(counters).toEqual([{ version: 3 }]);
   });
 });

@@ -1,4 +1,4 @@
-import { EVENT_TOPICS, namespaced } from '@regsync/contracts/topic-catalog';
+import { deliveryTopicOf } from '@regsync/contracts/topic-catalog';
 import { registerDatabaseChecksum } from '@regsync/messaging/replay/register-database-checksum';
 import { ReplayTarget, bootReplayTarget } from '@regsync/messaging/replay/replay-target';
 import { executeReplay } from '../src/replay/replay-execution';
@@ -31,7 +31,7 @@ describe('replay rate', () => {
     const events = flows.events.slice(0, EVENTS);
     // booting creates the topics, as the service does at start
     target = await bootReplayTarget(instance.module());
-    await env.produce(namespaced(EVENT_TOPICS.person.name, env.namespace), events);
+    await env.produce(deliveryTopicOf('state-register', '03', env.namespace), events, 'LANDESMELDEREGISTER');
 
     const summary = await executeReplay(target, { label: 'rate', namespace: env.namespace, groupPrefix: `${env.namespace}.regsync-replay`, range: {}, filter: {}, dryRun: false });
 

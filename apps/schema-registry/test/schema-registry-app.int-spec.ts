@@ -5,7 +5,7 @@ import { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
-import { EVENT_TOPICS, TopicDefinition } from '@regsync/contracts/topic-catalog';
+import { EVENT_TOPICS, TopicDefinition, deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { basicAuthorization, newRegistryCredential } from '@regsync/contracts/schema-registry-connection';
 import { SchemaRegistryConfig } from '../src/config';
@@ -168,16 +168,17 @@ describe('schema-registry app', () => {
     const { id } = await freshClient.register({ type: SchemaType.AVRO, schema: JSON.stringify(residenceRegistered([{ name: 'other', type: 'int' }])) }, { subject: 'regsync.person.events.v1-third' });
     expect(id).toBe(v1Id + 3);
   });
-  it('serves the AsyncAPI event catalogue at /asyncapi.json without an API key, naming every catalog topic and event type', async () => {
+  it('serves the AsyncAPI event catalogue at /asyncapi.json without an API key, naming the outgoing and delivery topics with every event type', async () => {
     const served = await registryGet('/asyncapi.json');
     expect(served).toMatchObject({ status: 200, contentType: expect.stringMatching(/^application\/json/) });
     const parser = new Parser();
     parser.registerSchemaParser(AvroSchemaParser());
     const { document, diagnostics } = await parser.parse(JSON.stringify(served.body));
     expect(diagnostics.filter((diagnostic) => diagnostic.severity === DiagnosticSeverity.Error)).toEqual([]);
-    for (const topic of Object.values(EVENT_TOPICS) as TopicDefinition[]) {
-      const channel = document?.channels().all().find((candidate) => candidate.address() === topic.name);
-      expect([topic.name, channel?.messages().all().map((message) => message.name()).sort()]).toEqual([topic.name, [...topic.eventTypes].sort()]);
+    const eventTypes = (Object.values(EVENT_TOPICS) as TopicDefinition[]).flatMap((topic) => topic.eventTypes);
+    for (const address of [outgoingTopicOf('{app}', '{instanceKey}'), deliveryTopicOf('{app}', '{instanceKey}')]) {
+      const channel = document?.channels().all().find((candidate) => candidate.address() === address);
+      expect([address, channel?.messages().all().map((message) => message.name()).sort()]).toEqual([address, [...eventTypes].sort()]);
     }
     expect(document?.servers().get('local')?.bindings().get('kafka')?.value()).toMatchObject({ schemaRegistryUrl: host });
   });

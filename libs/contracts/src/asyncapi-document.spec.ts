@@ -3,11 +3,11 @@ import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
 import { KAFKA_HEADERS } from '@regsync/messaging/kafka-headers';
 import { AVRO_SCHEMA_FORMAT, asyncApiDocumentOf } from './asyncapi-document';
 import { latestSchemas } from './event-schemas';
-import { EVENT_TOPICS, TopicDefinition } from './topic-catalog';
+import { DELIVERY_TOPIC_PARTITIONS, EVENT_TOPICS, OUTGOING_TOPIC_PARTITIONS, TopicDefinition } from './topic-catalog';
 
 const schemas = latestSchemas();
 const document = asyncApiDocumentOf({ schemas, headers: KAFKA_HEADERS, schemaRegistryUrl: 'http://127.0.0.1:8081' });
-const topics = Object.values(EVENT_TOPICS) as TopicDefinition[];
+const eventTypes = (Object.values(EVENT_TOPICS) as TopicDefinition[]).flatMap((topic) => topic.eventTypes);
 
 describe('the AsyncAPI document of the topic catalog', () => {
   it('parses with the AsyncAPI parser (Avro payloads included) without a single error', async () => {
@@ -17,7 +17,7 @@ describe('the AsyncAPI document of the topic catalog', () => {
     expect(diagnostics.filter((diagnostic) => diagnostic.severity === DiagnosticSeverity.Error)).toEqual([]);
     expect(parsed?.version()).toBe('3.0.0');
     const addresses = parsed?.channels().all().map((channel) => channel.address());
-    expect(addresses).toEqual(expect.arrayContaining([...topics.map((topic) => topic.name), 'regsync.{app}.{instanceKey}.dlq']));
+    expect(addresses).toEqual(expect.arrayContaining(['regsync.out.{app}.{instanceKey}', 'regsync.deliveries.{app}.{instanceKey}', 'regsync.{app}.{instanceKey}.dlq']));
     // The Avro parser turned every payload into a schema with the record's fields: it read each one.
     for (const [eventType, written] of schemas) {
       const payload = parsed?.components().messages().get(eventType)?.payload();
@@ -25,20 +25,20 @@ describe('the AsyncAPI document of the topic catalog', () => {
     }
   });
 
-  it('has a channel for every catalog topic, carrying exactly its event types with their latest schema as Avro payload', () => {
+  it('has a channel for the outgoing and for the delivery topics, each carrying every event type with its latest schema as Avro payload', () => {
     const channels = Object.values(document.channels as Record<string, { address: string; messages: Record<string, { $ref: string }>; bindings: { kafka: Record<string, unknown> } }>);
     const messages = (document.components as { messages: Record<string, { payload: { schemaFormat: string; schema: unknown }; headers: { properties: Record<string, unknown> }; bindings: { kafka: Record<string, unknown> } }> }).messages;
-    for (const topic of topics) {
-      const channel = channels.find((candidate) => candidate.address === topic.name);
-      expect(channel?.bindings.kafka).toMatchObject({ topic: topic.name, partitions: topic.partitions });
-      expect(Object.keys(channel?.messages ?? {}).sort()).toEqual([...topic.eventTypes].sort());
-      for (const eventType of topic.eventTypes) {
+    for (const [address, partitions] of [['regsync.out.{app}.{instanceKey}', OUTGOING_TOPIC_PARTITIONS], ['regsync.deliveries.{app}.{instanceKey}', DELIVERY_TOPIC_PARTITIONS]] as const) {
+      const channel = channels.find((candidate) => candidate.address === address);
+      expect(channel?.bindings.kafka).toMatchObject({ partitions });
+      expect(Object.keys(channel?.messages ?? {}).sort()).toEqual([...eventTypes].sort());
+      for (const eventType of eventTypes) {
         expect(messages[eventType].payload).toEqual({ schemaFormat: AVRO_SCHEMA_FORMAT, schema: schemas.get(eventType)?.schema });
         expect(messages[eventType].bindings.kafka).toMatchObject({ key: { type: 'string' }, schemaIdLocation: 'payload', schemaIdPayloadEncoding: 'confluent' });
-        expect(Object.keys(messages[eventType].headers.properties)).toEqual([KAFKA_HEADERS.eventType, KAFKA_HEADERS.eventId, KAFKA_HEADERS.correlationId, KAFKA_HEADERS.traceparent]);
+        expect(Object.keys(messages[eventType].headers.properties)).toEqual([KAFKA_HEADERS.eventType, KAFKA_HEADERS.eventId, KAFKA_HEADERS.correlationId, KAFKA_HEADERS.traceparent, KAFKA_HEADERS.recipientRegister]);
       }
     }
-    expect(Object.keys(messages).sort()).toEqual([...topics.flatMap((topic) => topic.eventTypes), 'DeadLetter'].sort());
+    expect(Object.keys(messages).sort()).toEqual([...eventTypes, 'DeadLetter'].sort());
   });
 
   it('names every header regsync writes, the regsync-dlq-* ones on the dead-letter message', () => {

@@ -1,6 +1,6 @@
 import type { EventSchemaVersion } from './event-schemas';
 import type { EventType } from './generated/events';
-import { EVENT_TOPICS, TopicDefinition, deadLetterTopicOf, registrySubjectOf } from './topic-catalog';
+import { DELIVERY_TOPIC_PARTITIONS, EVENT_TOPICS, OUTGOING_TOPIC_PARTITIONS, TopicDefinition, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf, registrySubjectOf } from './topic-catalog';
 
 /** The Kafka header names regsync writes (libs/messaging's KAFKA_HEADERS): passed in, contracts does not import messaging. */
 export interface EventHeaderNames {
@@ -8,6 +8,7 @@ export interface EventHeaderNames {
   eventId: string;
   correlationId: string;
   traceparent: string;
+  recipientRegister: string;
   dlqReason: string;
   dlqReasonCode: string;
   dlqSourceTopic: string;
@@ -27,29 +28,35 @@ export interface AsyncApiSources {
 }
 
 export const AVRO_SCHEMA_FORMAT = 'application/vnd.apache.avro;version=1.9.0';
+/** The apps of the register instances, which write an outgoing topic and read a delivery topic each. */
+const REGISTER_APPS = ['municipal-register', 'state-register', 'federal-register'];
 /** The apps whose instances consume (consumerGroupOf's `app`): each instance has a dead-letter topic of its own. */
-const CONSUMER_APPS = ['municipal-register', 'state-register', 'federal-register'];
+const CONSUMER_APPS = [...REGISTER_APPS, 'router'];
 const KAFKA_BINDING_VERSION = '0.5.0';
 /** Event topics are created with min(3, brokers) replicas (libs/messaging/src/ensure-topics.ts); a cluster has 3. */
 const CLUSTER_REPLICAS = 3;
 type Json = Record<string, unknown>;
 
 /**
- * The AsyncAPI 3.0 description of regsync's events, from the topic catalog and the released schemas: one channel
- * per event topic with its Avro messages, keys, headers and Kafka bindings, and the dead-letter topic of every
- * consumer instance. For Java and other Kafka clients that consume the topics directly.
+ * The AsyncAPI 3.0 description of regsync's events, from the topic catalog and the released schemas: one channel per
+ * topic kind (each instance's outgoing topic, each instance's delivery topic) with the Avro messages, keys, headers
+ * and Kafka bindings, and the dead-letter topic of every consumer instance. For Java and other Kafka clients.
  */
 export function asyncApiDocumentOf(sources: AsyncApiSources): Json {
   const topics = Object.entries(EVENT_TOPICS) as [string, TopicDefinition][];
   const messages: Json = Object.fromEntries(topics.flatMap(([, topic]) => topic.eventTypes.map((eventType) => [eventType, eventMessage(topic, eventType, sources)])));
-  const eventChannels = Object.fromEntries(topics.map(([key, topic]) => [`${key}Events`, eventChannel(topic)]));
+  const eventTypes = topics.flatMap(([, topic]) => topic.eventTypes);
+  const eventChannels = { outgoing: outgoingChannel(eventTypes), deliveries: deliveryChannel(eventTypes) };
   return {
     asyncapi: '3.0.0',
     info: {
       title: 'regsync events',
       version: '1.0.0',
       description:
-        'Register events of regsync (German federal, state and municipal registers). Every record: key = the subject (IdNr or ' +
+        'Register events of regsync (German federal, state and municipal registers). Each register instance writes all its ' +
+        'events to its outgoing topic; the router reads them, checks the sender against the topic (only the instance\'s ' +
+        'principal may write it), and delivers each event, cut to the fields of the recipient\'s route in the routing ' +
+        'catalog, to the delivery topic of every legal recipient, which only that instance reads. Every record: key = the subject (IdNr or ' +
         'Flurstückskennzeichen), value = Avro in Confluent wire format (magic byte 0, 4-byte schema id, Avro binary) against ' +
         'the schema registry (subjects `<topic>-<record full name>`, TopicRecordNameStrategy). Records are written in Kafka ' +
         'transactions: consume with `isolation.level=read_committed`. The relay\'s compacted progress topic ' +
@@ -73,18 +80,20 @@ export function asyncApiDocumentOf(sources: AsyncApiSources): Json {
     },
     channels: { ...eventChannels, deadLetters: deadLetterChannel() },
     operations: {
-      ...Object.fromEntries(
-        topics.map(([key, topic]) => [
-          `send${capitalised(key)}Events`,
-          {
-            action: 'send',
-            title: `${topic.name}`,
-            summary: `The registers authoritative for them write ${key} events, in order per subject.`,
-            channel: { $ref: `#/channels/${key}Events` },
-            messages: topic.eventTypes.map((eventType) => ({ $ref: `#/channels/${key}Events/messages/${eventType}` })),
-          },
-        ]),
-      ),
+      sendEvents: {
+        action: 'send',
+        title: 'outgoing events',
+        summary: 'A register instance writes every event it sends to its own outgoing topic, in order per subject.',
+        channel: { $ref: '#/channels/outgoing' },
+        messages: eventTypes.map((eventType) => ({ $ref: `#/channels/outgoing/messages/${eventType}` })),
+      },
+      receiveDeliveries: {
+        action: 'receive',
+        title: 'deliveries',
+        summary: 'A register instance reads what the router delivered to it, and nothing else.',
+        channel: { $ref: '#/channels/deliveries' },
+        messages: eventTypes.map((eventType) => ({ $ref: `#/channels/deliveries/messages/${eventType}` })),
+      },
       sendDeadLetters: {
         action: 'send',
         summary: 'A consumer instance moves a record it cannot apply (undecodable, invalid, not from the authoritative register) to its dead-letter topic, after bounded retries.',
@@ -102,13 +111,36 @@ export function asyncApiDocumentOf(sources: AsyncApiSources): Json {
   };
 }
 
-function eventChannel(topic: TopicDefinition): Json {
+const INSTANCE_PARAMETERS = {
+  app: { enum: REGISTER_APPS, description: 'the app of the register instance' },
+  instanceKey: { description: 'the instance: AGS (municipal), Land code (state) or DE (federal)', examples: ['03404000', '14', 'DE'] },
+};
+
+function outgoingChannel(eventTypes: readonly EventType[]): Json {
+  const address = outgoingTopicOf('{app}', '{instanceKey}');
   return {
-    address: topic.name,
-    title: topic.name,
-    description: `Events of one ${topic.schemaNamespace} subject share this topic and its key, so Kafka keeps their order. Key: ${topic.key}.`,
-    messages: Object.fromEntries(topic.eventTypes.map((eventType) => [eventType, { $ref: `#/components/messages/${eventType}` }])),
-    bindings: { kafka: { topic: topic.name, partitions: topic.partitions, replicas: CLUSTER_REPLICAS, topicConfiguration: { 'cleanup.policy': ['delete'] }, bindingVersion: KAFKA_BINDING_VERSION } },
+    address,
+    title: 'outgoing events of one register instance',
+    description: 'Every event the instance sends, whatever its type, with the full released schema; only the instance\'s principal may write it, only the router reads it. Key: envelope.subject.id, so one subject\'s events stay in order.',
+    parameters: INSTANCE_PARAMETERS,
+    messages: Object.fromEntries(eventTypes.map((eventType) => [eventType, { $ref: `#/components/messages/${eventType}` }])),
+    bindings: { kafka: { partitions: OUTGOING_TOPIC_PARTITIONS, replicas: CLUSTER_REPLICAS, topicConfiguration: { 'cleanup.policy': ['delete'] }, bindingVersion: KAFKA_BINDING_VERSION } },
+  };
+}
+
+function deliveryChannel(eventTypes: readonly EventType[]): Json {
+  const address = deliveryTopicOf('{app}', '{instanceKey}');
+  return {
+    address,
+    title: 'deliveries to one register instance',
+    description:
+      'What the router delivers to the instance: the events it has a legal basis for, each cut to the fields of its route (a delivery ' +
+      'schema `de.regsync.delivery.<register>.<EventType>`, registry subject `regsync.deliveries-<full name>`, read with the writer\'s ' +
+      'schema), the source envelope unchanged, and the header regsync-recipient-register. Only the router writes it, only the instance reads it. ' +
+      'Key: envelope.subject.id.',
+    parameters: INSTANCE_PARAMETERS,
+    messages: Object.fromEntries(eventTypes.map((eventType) => [eventType, { $ref: `#/components/messages/${eventType}` }])),
+    bindings: { kafka: { partitions: DELIVERY_TOPIC_PARTITIONS, replicas: CLUSTER_REPLICAS, topicConfiguration: { 'cleanup.policy': ['delete'] }, bindingVersion: KAFKA_BINDING_VERSION } },
   };
 }
 
@@ -144,6 +176,7 @@ function eventHeaders(headers: EventHeaderNames, eventType?: EventType): Json {
       [headers.eventId]: { type: 'string', format: 'uuid', description: 'envelope.eventId: consumers deduplicate on it' },
       [headers.correlationId]: { type: 'string', format: 'uuid', description: 'envelope.correlationId' },
       [headers.traceparent]: { type: 'string', pattern: '^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$', description: 'W3C Trace Context of the write that produced the event' },
+      [headers.recipientRegister]: { type: 'string', description: 'on a delivery topic only: the register of the receiving instance the router addressed (e.g. MELDEREGISTER)' },
     },
   };
 }
@@ -152,10 +185,10 @@ function deadLetterChannel(): Json {
   return {
     address: deadLetterTopicOf('regsync.{app}.{instanceKey}'),
     title: 'dead letters of one consumer instance',
-    description: 'Records a consumer instance could not apply, with the original key, bytes and headers and the reason; re-driven to their source topic by the replay tool or the ops dashboard.',
+    description: 'Records a consumer instance (a register instance, or the router) could not apply, with the original key, bytes and headers and the reason; re-driven to their source topic by the replay tool or the ops dashboard.',
     parameters: {
       app: { enum: CONSUMER_APPS, description: 'the consuming app' },
-      instanceKey: { description: 'the instance: AGS (municipal), Land code (state) or DE (federal)', examples: ['03404000', '14', 'DE'] },
+      instanceKey: { description: "the instance: AGS (municipal), Land code (state), DE (federal) or the router's key", examples: ['03404000', '14', 'DE', 'main'] },
     },
     messages: { DeadLetter: { $ref: '#/components/messages/DeadLetter' } },
     bindings: { kafka: { partitions: 1, replicas: CLUSTER_REPLICAS, bindingVersion: KAFKA_BINDING_VERSION } },
@@ -165,7 +198,7 @@ function deadLetterChannel(): Json {
 function deadLetterMessage(headers: EventHeaderNames): Json {
   const eventHeaderSchema = eventHeaders(headers) as { required: string[]; properties: Json };
   const dlqHeaders: Record<keyof EventHeaderNames & `dlq${string}`, string> = {
-    dlqReasonCode: 'why, as a stable code (e.g. undecodable, invalid, invalid-text, implausible, subject-deceased, retries-exhausted)',
+    dlqReasonCode: 'why, as a stable code (e.g. undecodable, source-mismatch, not-authoritative, invalid, invalid-text, implausible, subject-deceased, retries-exhausted)',
     dlqReason: 'why, for a person',
     dlqSourceTopic: 'the topic the record was read from',
     dlqSourcePartition: 'its partition',
@@ -191,8 +224,4 @@ function deadLetterMessage(headers: EventHeaderNames): Json {
 function relativeSchemaFile(file: string): string {
   const at = file.lastIndexOf('/schemas/');
   return at >= 0 ? file.slice(at + 1) : file;
-}
-
-function capitalised(word: string): string {
-  return word.charAt(0).toUpperCase() + word.slice(1);
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AclOperation, AclResourceType, BrokerAcl, brokerAclsOf } from './broker-acls';
-import { consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf, relayIdOf } from './topic-catalog';
+import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf, relayIdOf } from './topic-catalog';
 
 const osnabrueck = { app: 'municipal-register', instanceKey: '03404000' };
 const dresden = { app: 'municipal-register', instanceKey: '14612000' };
@@ -56,15 +56,28 @@ describe('brokerAclsOf', () => {
     }
   });
 
-  it('lets the ops dashboard and the replay tool read every regsync topic and write none of the new layout', () => {
+  it('lets the ops dashboard and the replay tool read every regsync topic; only the dashboard writes, to re-drive', () => {
     for (const reader of ['ops-dashboard', 'replay']) {
       expect(allowed(acls, reader, 'TOPIC', deliveryTopicOf(dresden.app, dresden.instanceKey), 'READ')).toBe(true);
       expect(allowed(acls, reader, 'TOPIC', outgoingTopicOf(sachsen.app, sachsen.instanceKey), 'READ')).toBe(true);
       expect(allowed(acls, reader, 'GROUP', consumerGroupOf(dresden.app, dresden.instanceKey), 'DESCRIBE')).toBe(true);
       expect(allowed(acls, reader, 'GROUP', consumerGroupOf(dresden.app, dresden.instanceKey), 'READ')).toBe(false);
-      expect(allowed(acls, reader, 'TOPIC', outgoingTopicOf(sachsen.app, sachsen.instanceKey), 'WRITE')).toBe(false);
-      expect(allowed(acls, reader, 'TOPIC', deliveryTopicOf(dresden.app, dresden.instanceKey), 'WRITE')).toBe(false);
     }
+    // a dead letter goes back to the topic it came from: a delivery topic (a register's) or an outgoing topic (the router's)
+    expect(allowed(acls, 'ops-dashboard', 'TOPIC', deliveryTopicOf(dresden.app, dresden.instanceKey), 'WRITE')).toBe(true);
+    expect(allowed(acls, 'ops-dashboard', 'TOPIC', outgoingTopicOf(sachsen.app, sachsen.instanceKey), 'WRITE')).toBe(true);
+    expect(allowed(acls, 'replay', 'TOPIC', outgoingTopicOf(sachsen.app, sachsen.instanceKey), 'WRITE')).toBe(false);
+    expect(allowed(acls, 'replay', 'TOPIC', deliveryTopicOf(dresden.app, dresden.instanceKey), 'WRITE')).toBe(false);
+  });
+
+  it('lets the router run as a service of its own: its group, relay id and dead letters, no register instance its', () => {
+    const routerGroup = consumerGroupOf(ROUTER_APP, ROUTER_INSTANCE_KEY);
+    expect(allowed(acls, 'router', 'GROUP', routerGroup, 'READ')).toBe(true);
+    expect(allowed(acls, 'router', 'TRANSACTIONAL_ID', relayIdOf(ROUTER_APP, ROUTER_INSTANCE_KEY), 'WRITE')).toBe(true);
+    expect(allowed(acls, 'router', 'TOPIC', deadLetterTopicOf(routerGroup), 'WRITE')).toBe(true);
+    expect(allowed(acls, osnabrueckUser, 'GROUP', routerGroup, 'READ')).toBe(false);
+    expect(allowed(acls, 'router', 'GROUP', consumerGroupOf(dresden.app, dresden.instanceKey), 'READ')).toBe(false);
+    expect(allowed(acls, 'router', 'TRANSACTIONAL_ID', relayIdOf(dresden.app, dresden.instanceKey), 'WRITE')).toBe(false);
   });
 
   it("covers a namespace's names only, never production's", () => {
@@ -74,9 +87,9 @@ describe('brokerAclsOf', () => {
     expect(allowed(namespaced, 'replay', 'TOPIC', deliveryTopicOf(dresden.app, dresden.instanceKey), 'READ')).toBe(false);
   });
 
-  it('still lets every instance use the shared event topics of the layout before the router (a rule to delete with it)', () => {
-    expect(allowed(acls, osnabrueckUser, 'TOPIC', 'regsync.person.events.v1', 'WRITE')).toBe(true);
-    expect(allowed(acls, osnabrueckUser, 'TOPIC', 'regsync.parcel.events.v1', 'READ')).toBe(true);
+  it('grants nothing on the shared event topics of the layout before the router', () => {
+    expect(allowed(acls, osnabrueckUser, 'TOPIC', 'regsync.person.events.v1', 'WRITE')).toBe(false);
+    expect(allowed(acls, osnabrueckUser, 'TOPIC', 'regsync.parcel.events.v1', 'READ')).toBe(false);
   });
 });
 

@@ -1,5 +1,5 @@
 import { SERVICE_PRINCIPALS, brokerPrincipalOf } from './broker-principals';
-import { EVENT_TOPICS, OUTBOX_PROGRESS_TOPIC, TopicDefinition, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, namespaced, outgoingTopicOf, relayIdOf } from './topic-catalog';
+import { OUTBOX_PROGRESS_TOPIC, ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, namespaced, outgoingTopicOf, relayIdOf } from './topic-catalog';
 
 export type AclResourceType = 'TOPIC' | 'GROUP' | 'TRANSACTIONAL_ID';
 /** Kafka lets READ, WRITE and DELETE imply DESCRIBE, so DESCRIBE is only granted on its own where nothing else is. */
@@ -32,12 +32,12 @@ export function brokerAclsOf(instances: readonly BrokerInstance[], namespace = '
     ...routerAcls(instances, namespace),
     ...readerAcls(SERVICE_PRINCIPALS.opsDashboard, namespaced('regsync.ops-dashboard.', namespace), namespace),
     ...readerAcls(SERVICE_PRINCIPALS.replay, namespaced('regsync-replay', namespace), namespace),
-    ...sharedTopicLayoutAcls(instances, namespace),
+    ...redriveAcls(instances, namespace),
   ];
 }
 
-function registerInstanceAcls({ app, instanceKey }: BrokerInstance, namespace: string): BrokerAcl[] {
-  const allow = allowFor(brokerPrincipalOf(app, instanceKey));
+function registerInstanceAcls({ app, instanceKey }: BrokerInstance, namespace: string, principal = brokerPrincipalOf(app, instanceKey)): BrokerAcl[] {
+  const allow = allowFor(principal);
   const group = consumerGroupOf(app, instanceKey, namespace);
   const relayId = relayIdOf(app, instanceKey, namespace);
   return [
@@ -52,14 +52,17 @@ function registerInstanceAcls({ app, instanceKey }: BrokerInstance, namespace: s
   ];
 }
 
-/** The router's own consumer groups and transactional ids start with `regsync.router`. */
+/**
+ * The router is a service instance of its own (`regsync.router.<key>`: outbox, relay, consumer group, dead letters) that
+ * reads every outgoing topic and writes every delivery topic.
+ */
 function routerAcls(instances: readonly BrokerInstance[], namespace: string): BrokerAcl[] {
   const allow = allowFor(SERVICE_PRINCIPALS.router);
   return [
-    ...instances.flatMap(({ app, instanceKey }) => allow('TOPIC', outgoingTopicOf(app, instanceKey, namespace), 'LITERAL', 'READ')),
+    ...registerInstanceAcls({ app: ROUTER_APP, instanceKey: ROUTER_INSTANCE_KEY }, namespace, SERVICE_PRINCIPALS.router),
+    // CREATE: the router starts first and creates the topics it reads; only an instance's own principal may write them.
+    ...instances.flatMap(({ app, instanceKey }) => allow('TOPIC', outgoingTopicOf(app, instanceKey, namespace), 'LITERAL', 'READ', 'CREATE')),
     ...instances.flatMap(({ app, instanceKey }) => allow('TOPIC', deliveryTopicOf(app, instanceKey, namespace), 'LITERAL', 'WRITE', 'CREATE')),
-    ...allow('GROUP', namespaced('regsync.router', namespace), 'PREFIXED', 'READ'),
-    ...allow('TRANSACTIONAL_ID', namespaced('regsync.router', namespace), 'PREFIXED', 'WRITE'),
   ];
 }
 
@@ -74,15 +77,15 @@ function readerAcls(principal: string, ownGroupPrefix: string, namespace: string
 }
 
 /**
- * TODAY'S SHARED TOPICS, deleted when the router's topic layout lands: every instance still writes and reads the
- * shared event topics (and creates them at start), and the dashboard re-drives a dead letter onto them.
+ * A re-drive puts a dead letter back on the topic it came from: a delivery topic (a register's dead letter) or an
+ * outgoing topic (the router's). Only the operators' dashboard may do that, and it logs who did (redrive_audit).
  */
-function sharedTopicLayoutAcls(instances: readonly BrokerInstance[], namespace: string): BrokerAcl[] {
-  const sharedTopics = Object.values(EVENT_TOPICS).map((topic: TopicDefinition) => namespaced(topic.name, namespace));
-  return [
-    ...instances.flatMap(({ app, instanceKey }) => sharedTopics.flatMap((topic) => allowFor(brokerPrincipalOf(app, instanceKey))('TOPIC', topic, 'LITERAL', 'READ', 'WRITE', 'CREATE'))),
-    ...sharedTopics.flatMap((topic) => allowFor(SERVICE_PRINCIPALS.opsDashboard)('TOPIC', topic, 'LITERAL', 'WRITE')),
-  ];
+function redriveAcls(instances: readonly BrokerInstance[], namespace: string): BrokerAcl[] {
+  const allow = allowFor(SERVICE_PRINCIPALS.opsDashboard);
+  return instances.flatMap(({ app, instanceKey }) => [
+    ...allow('TOPIC', deliveryTopicOf(app, instanceKey, namespace), 'LITERAL', 'WRITE'),
+    ...allow('TOPIC', outgoingTopicOf(app, instanceKey, namespace), 'LITERAL', 'WRITE'),
+  ]);
 }
 
 function allowFor(name: string) {

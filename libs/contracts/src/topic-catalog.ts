@@ -1,4 +1,4 @@
-import { EventType } from './generated/events';
+import { AdministrativeLevel, EventType } from './generated/events';
 
 export interface TopicDefinition {
   name: string;
@@ -10,7 +10,10 @@ export interface TopicDefinition {
   eventTypes: readonly EventType[];
 }
 
-/** Every event topic. All events of one subject share a topic and are keyed by the subject id. */
+/**
+ * The logical event topics: they name the registry subjects of the event types (TopicRecordNameStrategy) and say
+ * which events concern which kind of subject. Events travel on the outgoing and delivery topics below.
+ */
 export const EVENT_TOPICS = {
   person: {
     name: 'regsync.person.events.v1',
@@ -27,6 +30,62 @@ export const EVENT_TOPICS = {
     eventTypes: ['ParcelRecorded', 'ParcelChanged', 'ParcelLeftMunicipality', 'PropertyTaxBaseChanged'],
   },
 } as const satisfies Record<string, TopicDefinition>;
+
+/** Partitions of each register instance's outgoing topic and of each delivery topic; key = `envelope.subject.id`. */
+export const OUTGOING_TOPIC_PARTITIONS = 6;
+export const DELIVERY_TOPIC_PARTITIONS = 6;
+
+const OUTGOING_PREFIX = 'regsync.out.';
+const DELIVERY_PREFIX = 'regsync.deliveries.';
+
+/** The router (apps/router) is a service of its own: its consumer group, outbox relay and dead letters go by these. */
+export const ROUTER_APP = 'router';
+export const ROUTER_INSTANCE_KEY = 'main';
+
+/** The app that runs the register instances of each level (and names their topics). */
+export const APP_OF_LEVEL = {
+  MUNICIPAL: 'municipal-register',
+  STATE: 'state-register',
+  FEDERAL: 'federal-register',
+} as const satisfies Record<AdministrativeLevel, string>;
+
+/** The register instance that alone may write a topic (`regsync.out.<app>.<instanceKey>`). */
+export interface TopicOwner {
+  app: string;
+  instanceKey: string;
+}
+
+/**
+ * `regsync.out.municipal-register.03404000`: every event a register instance sends, whatever its type; only that
+ * instance's principal may write it, so the topic proves the sender. Only the router reads it.
+ */
+export function outgoingTopicOf(app: string, instanceKey: string, namespace = ''): string {
+  return namespaced(`${OUTGOING_PREFIX}${app}.${instanceKey}`, namespace);
+}
+
+/**
+ * `regsync.deliveries.municipal-register.03404000`: what the router delivers to one register instance (each event cut
+ * to the fields of that recipient's routes); only the router writes it, only that instance reads it.
+ */
+export function deliveryTopicOf(app: string, instanceKey: string, namespace = ''): string {
+  return namespaced(`${DELIVERY_PREFIX}${app}.${instanceKey}`, namespace);
+}
+
+/** The instance whose outgoing topic this is, or undefined for any other topic (of the namespace). */
+export function outgoingTopicOwner(topic: string, namespace = ''): TopicOwner | undefined {
+  return instanceOfTopic(topic, namespaced(OUTGOING_PREFIX, namespace));
+}
+
+/** The instance whose delivery topic this is, or undefined for any other topic (of the namespace). */
+export function deliveryTopicReader(topic: string, namespace = ''): TopicOwner | undefined {
+  return instanceOfTopic(topic, namespaced(DELIVERY_PREFIX, namespace));
+}
+
+function instanceOfTopic(topic: string, prefix: string): TopicOwner | undefined {
+  if (!topic.startsWith(prefix)) return undefined;
+  const [app, instanceKey, ...rest] = topic.slice(prefix.length).split('.');
+  return app && instanceKey && rest.length === 0 ? { app, instanceKey } : undefined;
+}
 
 /** Compacted: the last transaction marker of each outbox relay (see libs/messaging/src/outbox-relay.ts). */
 export const OUTBOX_PROGRESS_TOPIC = 'regsync.outbox-progress';
@@ -49,16 +108,6 @@ export function namespaced(name: string, namespace = ''): string {
 /** `regsync.municipal-register.03404000`: one consumer group per service instance. */
 export function consumerGroupOf(app: string, instanceKey: string, namespace = ''): string {
   return namespaced(`regsync.${app}.${instanceKey}`, namespace);
-}
-
-/** `regsync.out.municipal-register.03404000`: the topic a register instance's outbox relay writes, and only it. */
-export function outgoingTopicOf(app: string, instanceKey: string, namespace = ''): string {
-  return namespaced(`regsync.out.${app}.${instanceKey}`, namespace);
-}
-
-/** `regsync.deliveries.municipal-register.03404000`: what the router delivers to one instance; only that instance reads it. */
-export function deliveryTopicOf(app: string, instanceKey: string, namespace = ''): string {
-  return namespaced(`regsync.deliveries.${app}.${instanceKey}`, namespace);
 }
 
 /** The transactional id of an instance's outbox relay; also the key of its marker on the progress topic. */

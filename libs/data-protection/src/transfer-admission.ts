@@ -1,10 +1,8 @@
 import type { RegsyncEvent } from '@regsync/contracts/generated/events';
-import type { Admission } from '@regsync/messaging/messaging-options';
-import { authorityViolation } from '@regsync/register-domain/authority';
+import type { Admission, ReceivedRecord } from '@regsync/messaging/messaging-options';
 import { eventPlausibilityViolations } from '@regsync/register-domain/plausibility/event-plausibility';
-import { recipientsOf } from '@regsync/register-domain/relevance';
-import type { RegisterAddress, RegisterInstance } from '@regsync/register-domain/registers';
-import { projectForRecipient, routeCovers, routeFor, type Route } from '@regsync/register-domain/routing-catalog';
+import { REGISTERS_BY_LEVEL, type RegisterAddress, type RegisterInstance, type RegisterKind } from '@regsync/register-domain/registers';
+import { projectForRecipient, type Route } from '@regsync/register-domain/routing-catalog';
 import { normalizedEventText } from '@regsync/register-domain/text/event-text';
 import type { Violation } from '@regsync/register-domain/validation-error';
 
@@ -21,45 +19,42 @@ export interface TransferAdmissionContext {
   transfers: AdmittedTransfer[];
 }
 
+/** An event whose content passes the API's rules, with its texts in NFC. */
+export type CheckedContent = { kind: 'valid'; event: RegsyncEvent } | Extract<Admission, { kind: 'reject' }>;
+
 /**
- * The `admit` hook of one instance: only the authoritative register may send an event (else reject
- * 'not-authoritative'); an event for none of this instance's registers is ignored; its texts must be DIN 91379
- * (else 'invalid-text'; they are passed on in NFC) and its facts plausible (else 'implausible'), by the API's rules;
- * every receiving register needs a route in the routing catalog (else reject 'no-legal-basis'; an event its route does
- * not cover is no transfer to that register) and gets only the route's fields.
+ * The content rules every consumer applies, the API's own functions: texts must be DIN 91379 (else 'invalid-text';
+ * passed on in NFC), facts plausible (else 'implausible'). Rules about a field the event does not carry (a route left
+ * it out) do not apply.
  */
-export function transferAdmission(instance: RegisterInstance): (event: RegsyncEvent) => Admission {
-  return (received) => {
-    const { envelope, ...rawPayload } = received as RegsyncEvent & Record<string, unknown>;
-    const source = envelope.source;
-    const violation = authorityViolation(envelope.eventType, source, rawPayload);
-    if (violation) return { kind: 'reject', code: 'not-authoritative', reason: violation };
+export function checkedContent(received: RegsyncEvent): CheckedContent {
+  const { envelope, ...rawPayload } = received as RegsyncEvent & Record<string, unknown>;
+  const { payload, violations: textViolations } = normalizedEventText(rawPayload);
+  if (textViolations.length > 0) return { kind: 'reject', code: 'invalid-text', reason: describe(textViolations) };
+  const implausible = eventPlausibilityViolations(envelope.eventType, payload);
+  if (implausible.length > 0) return { kind: 'reject', code: 'implausible', reason: describe(implausible) };
+  return { kind: 'valid', event: { ...payload, envelope } as unknown as RegsyncEvent };
+}
 
-    // A route limited to some events (the BZSt gets a Hauptwohnung only) makes the others no transfer, not a fault.
-    const recipients = recipientsOf(instance, envelope.eventType, rawPayload, source).filter((register) => {
-      const route = routeFor(register, envelope.eventType);
-      return route === undefined || routeCovers(route, rawPayload);
-    });
-    if (recipients.length === 0) return { kind: 'ignore' };
-
-    const { payload, violations: textViolations } = normalizedEventText(rawPayload);
-    if (textViolations.length > 0) return { kind: 'reject', code: 'invalid-text', reason: describe(textViolations) };
-    const implausible = eventPlausibilityViolations(envelope.eventType, payload);
-    if (implausible.length > 0) return { kind: 'reject', code: 'implausible', reason: describe(implausible) };
-    const event = { ...payload, envelope } as unknown as RegsyncEvent;
-
-    const transfers: AdmittedTransfer[] = [];
-    for (const register of recipients) {
-      const projection = projectForRecipient(register, envelope.eventType, event as unknown as Record<string, unknown>);
-      if (!projection) {
-        return { kind: 'reject', code: 'no-legal-basis', reason: `the routing catalog names no legal basis for ${envelope.eventType} to ${register}` };
-      }
-      transfers.push({ recipient: { ...instance, register }, ...projection });
+/**
+ * The `admit` hook of a recipient instance, for what the router delivered to it (authority and who receives were
+ * decided there; only the router writes a delivery topic): the addressed register must be one this instance keeps
+ * (else reject 'not-addressed'); the content rules again (defence in depth); the register needs a route in the
+ * routing catalog (else reject 'no-legal-basis') and gets only the route's fields.
+ */
+export function transferAdmission(instance: RegisterInstance): (event: RegsyncEvent, record: ReceivedRecord) => Admission {
+  return (received, { recipientRegister }) => {
+    const register = recipientRegister as RegisterKind | undefined;
+    if (!register || !REGISTERS_BY_LEVEL[instance.level].includes(register)) {
+      return { kind: 'reject', code: 'not-addressed', reason: `regsync-recipient-register: ${register ?? 'missing'} is not a register of this ${instance.level} instance` };
     }
-    // The handler sees only fields some receiving register has a basis for; each register reads its own projection.
-    const admitted = Object.assign({}, ...transfers.map((transfer) => transfer.payload)) as RegsyncEvent;
-    const context: TransferAdmissionContext = { transfers };
-    return { kind: 'apply', event: admitted, context };
+    const content = checkedContent(received);
+    if (content.kind === 'reject') return content;
+    const { eventType } = content.event.envelope;
+    const projection = projectForRecipient(register, eventType, content.event as unknown as Record<string, unknown>);
+    if (!projection) return { kind: 'reject', code: 'no-legal-basis', reason: `the routing catalog names no legal basis for ${eventType} to ${register}` };
+    const context: TransferAdmissionContext = { transfers: [{ recipient: { ...instance, register }, ...projection }] };
+    return { kind: 'apply', event: projection.payload as unknown as RegsyncEvent, context };
   };
 }
 

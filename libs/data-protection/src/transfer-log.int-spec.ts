@@ -4,6 +4,8 @@ import type { ResidenceRegistered } from '@regsync/contracts/generated/events';
 import { databaseUrl } from '@regsync/persistence/database-url';
 import { dropDatabase, ensureDatabase } from '@regsync/persistence/ensure-database';
 import { transferAdmission, admittedTransfers } from './transfer-admission';
+
+const toBasisdaten = { topic: 'regsync.deliveries.federal-register.DE', recipientRegister: 'IDNR_BASISDATEN' };
 import { TransferLog } from './transfer-log';
 import { TransferLogRetentionJob } from './transfer-log-retention.job';
 import { transferLogEntities, transferLogMigrations } from './transfer-log-schema';
@@ -44,7 +46,7 @@ describe('the transfer log in PostgreSQL', () => {
 
   it('records one row per admitted transfer, with sender, recipient, fields, basis and purpose', async () => {
     const event = registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e01');
-    const admission = transferAdmission({ level: 'FEDERAL', instanceKey: 'DE' })(event);
+    const admission = transferAdmission({ level: 'FEDERAL', instanceKey: 'DE' })(event, toBasisdaten);
     await dataSource.transaction((manager) => log.record(manager, event, admittedTransfers(admission)));
     const [row] = await log.forIdnr('36574261809');
     expect(row).toMatchObject({
@@ -60,7 +62,7 @@ describe('the transfer log in PostgreSQL', () => {
     await dataSource.query('create table register_rows (idnr text primary key)');
     const write = { sql: 'insert into register_rows (idnr) values ($1)', parameters: ['36574261809'] };
     const logged = registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e04');
-    const transfers = admittedTransfers(transferAdmission({ level: 'FEDERAL', instanceKey: 'DE' })(logged));
+    const transfers = admittedTransfers(transferAdmission({ level: 'FEDERAL', instanceKey: 'DE' })(logged, toBasisdaten));
     await dataSource.transaction((manager) => log.recordWithWrite(manager, logged, transfers, write));
     const failed = registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e05');
     await expect(dataSource.transaction((manager) => log.recordWithWrite(manager, failed, transfers, write))).rejects.toThrow(/duplicate key/);
@@ -77,7 +79,7 @@ describe('the transfer log in PostgreSQL', () => {
     const transferredAt = new Date('2026-11-25T12:00:00Z');
     const single = registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e06');
     const batch = [registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e07'), registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e08')];
-    const transfersOf = (event: ResidenceRegistered) => admittedTransfers(transferAdmission({ level: 'FEDERAL', instanceKey: 'DE' })(event));
+    const transfersOf = (event: ResidenceRegistered) => admittedTransfers(transferAdmission({ level: 'FEDERAL', instanceKey: 'DE' })(event, toBasisdaten));
     await dataSource.transaction(async (manager) => {
       await log.record(manager, single, transfersOf(single), transferredAt);
       await log.recordAllWithWrite(manager, batch.map((event) => ({ event, transfers: transfersOf(event) })), write, transferredAt);
@@ -93,7 +95,7 @@ describe('the transfer log in PostgreSQL', () => {
 
   it('the retention job deletes entries older than two years and keeps the rest', async () => {
     const now = new Date('2026-11-25T12:00:00Z');
-    const transfers = admittedTransfers(transferAdmission({ level: 'FEDERAL', instanceKey: 'DE' })(registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e02')));
+    const transfers = admittedTransfers(transferAdmission({ level: 'FEDERAL', instanceKey: 'DE' })(registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e02'), toBasisdaten));
     await dataSource.transaction(async (manager) => {
       await log.record(manager, registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e02'), transfers, new Date('2024-11-25T11:59:59Z'));
       await log.record(manager, registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e03'), transfers, new Date('2024-11-25T12:00:01Z'));

@@ -10,7 +10,7 @@ describe('LocalStack ports', () => {
 
   it('picks only offsets whose every port fetch can reach, also where the range holds bad ones', () => {
     const topology = loadTopology();
-    const ports = [topology.schemaRegistry.port, topology.opsDashboard.port, ...topology.instances.map((instance) => instance.port)];
+    const ports = [topology.schemaRegistry.port, topology.opsDashboard.port, topology.router.port, ...topology.instances.map((instance) => instance.port)];
     for (let run = 0; run < 200; run++) {
       const offset = randomPortOffset(1000, 20);
       expect(offset % 10).toBe(0);

@@ -25,6 +25,8 @@ export interface TopologyInstance {
 export interface Topology {
   schemaRegistry: { port: number };
   opsDashboard: { port: number };
+  /** Routes every instance's outgoing events to the delivery topics of their legal recipients. */
+  router: { port: number };
   instances: TopologyInstance[];
 }
 
@@ -88,6 +90,8 @@ const LOCAL_DASHBOARD_USERS: Omit<LocalDashboardUser, 'password'>[] = [
   { username: 'lead', name: 'Lena Lead', roles: ['viewer', 'data-viewer', 'operator'] },
 ];
 
+const LEVEL_OF_APP: Record<TopologyInstance['app'], string> = { 'federal-register': 'FEDERAL', 'state-register': 'STATE', 'municipal-register': 'MUNICIPAL' };
+
 /** The agency name under which the federal cockpit reads the other instances' transfer logs. */
 export const COCKPIT_AGENCY = 'regsync-cockpit';
 
@@ -137,7 +141,7 @@ export function randomPortOffset(base: number, slots: number, step = 10): number
 }
 
 function portsOf(topology: Topology, offset: number): number[] {
-  return [topology.schemaRegistry.port, topology.opsDashboard.port, LOCAL_IDP_PORT, ...topology.instances.map((instance) => instance.port)].map((port) => port + offset);
+  return [topology.schemaRegistry.port, topology.opsDashboard.port, topology.router.port, LOCAL_IDP_PORT, ...topology.instances.map((instance) => instance.port)].map((port) => port + offset);
 }
 
 /**
@@ -178,6 +182,13 @@ export class LocalStack {
     // The federal cockpit reads every other instance's transfer log with a key that may only read there.
     const cockpitKey = this.cockpitKey;
     const instances = this.topology.instances.filter(options.instances ?? (() => true));
+    // First, so it creates the namespace's outgoing and delivery topics before the instances start.
+    this.processes.push({
+      name: 'router',
+      script: 'apps/router/src/main.js',
+      env: { ...shared, ...this.principalEnvironment(SERVICE_PRINCIPALS.router), PORT: String(this.topology.router.port + offset), ROUTED_INSTANCES: instances.map((instance) => `${LEVEL_OF_APP[instance.app]}:${instance.instanceKey}`).join(',') },
+      healthUrl: `http://127.0.0.1:${this.topology.router.port + offset}/health`,
+    });
     const peers = instances.filter((instance) => instance.app !== 'federal-register');
     const cockpitPeers = peers.map((instance) => ({ name: processName(instance), baseUrl: this.baseUrl(instance), apiKey: cockpitKey }));
     for (const instance of instances) {
@@ -247,7 +258,7 @@ export class LocalStack {
     return found;
   }
 
-  /** Starts the registry first (services register their schemas at start-up), then all register instances. */
+  /** Starts the registry first (services register their schemas at start-up), then the router, then all register instances. */
   async start(): Promise<void> {
     await this.changeBrokerAcls(createBrokerAcls);
     const [registry, ...services] = this.options.schemaRegistryUrl ? [undefined, ...this.processes] : this.processes;
@@ -255,8 +266,8 @@ export class LocalStack {
       this.spawn(registry);
       await this.waitHealthy(registry);
     }
-    // The first register instance creates the shared topics of a new namespace; starting the others together with
-    // it makes their topic creation race (the broker answers "does not host this topic-partition" for a moment).
+    // The first service (the router) creates the topics of a new namespace; starting the others together with it
+    // makes their topic creation race (the broker answers "does not host this topic-partition" for a moment).
     const [first, ...rest] = services;
     if (first) {
       this.spawn(first);

@@ -2,7 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Kafka, Producer } from 'kafkajs';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import type { EventType, RegsyncEvent } from '@regsync/contracts/generated/events';
-import { consumerGroupOf, deadLetterTopicOf } from '@regsync/contracts/topic-catalog';
+import { consumerGroupOf, deadLetterTopicOf, deliveryTopicOf } from '@regsync/contracts/topic-catalog';
+import { routeFor } from '@regsync/register-domain/routing-catalog';
+import type { RegisterKind } from '@regsync/register-domain/registers';
 import { idnrViolation } from '@regsync/register-domain/idnr';
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
 import { AgencyClient, type Transfer } from '../src/agency-client';
@@ -44,6 +46,7 @@ describe('regsync end to end: broker, database and every service as separate pro
   let federal: AgencyClient;
   let federalDeadLetters: DeadLetterWatch;
   let niedersachsenDeadLetters: DeadLetterWatch;
+  let routerDeadLetters: DeadLetterWatch;
   let childIdnr: string;
   let birthRegistrationId: string;
   const today = new Date().toISOString().slice(0, 10);
@@ -61,11 +64,13 @@ describe('regsync end to end: broker, database and every service as separate pro
     federal = AgencyClient.of(stack, 'federal-register', 'DE');
     federalDeadLetters = await DeadLetterWatch.start(kafka, deadLetterTopicOf(consumerGroupOf('federal-register', 'DE', namespace)));
     niedersachsenDeadLetters = await DeadLetterWatch.start(kafka, deadLetterTopicOf(consumerGroupOf('state-register', '03', namespace)));
+    routerDeadLetters = await DeadLetterWatch.start(kafka, deadLetterTopicOf(consumerGroupOf('router', 'main', namespace)));
   }, 240_000);
 
   afterAll(async () => {
     await federalDeadLetters?.stop();
     await niedersachsenDeadLetters?.stop();
+    await routerDeadLetters?.stop();
     await e2e?.stop();
   }, 120_000);
 
@@ -146,6 +151,25 @@ describe('regsync end to end: broker, database and every service as separate pro
       expect(ofMove).toEqual(expect.arrayContaining(expected));
     });
 
+    it('least privilege: the municipalities the move does not concern receive nothing about the mover, Dresden only the fields of its routes', async () => {
+      // Everything about the move has been delivered (the cockpit shows it); a delivery to Hannover or Leipzig would be there now.
+      for (const ags of [HANNOVER, LEIPZIG]) {
+        const records = await e2e.readWholeTopic(deliveryTopicOf('municipal-register', ags, namespace));
+        const about = records.filter((record) => record.key?.toString() === CITIZEN || record.value?.includes(CITIZEN) || record.value?.includes('Schmidt'));
+        expect(about).toEqual([]);
+      }
+      const codec = await EventCodec.connect(stack.schemaRegistryUrl);
+      const toDresden = await e2e.readWholeTopic(deliveryTopicOf('municipal-register', DRESDEN, namespace));
+      expect(toDresden.some((record) => record.key?.toString() === CITIZEN)).toBe(true);
+      for (const record of toDresden) {
+        const register = record.headers?.['regsync-recipient-register']?.toString() as RegisterKind;
+        const { event } = await codec.decode(record.value);
+        const route = routeFor(register, event.envelope.eventType);
+        expect(route).toBeDefined();
+        expect(Object.keys(event).filter((field) => field !== 'envelope' && !route!.fields.includes(field))).toEqual([]);
+      }
+    });
+
     it('name change: a marriage at the Standesamt Dresden reaches the Melderegister, Sachsen and the BZSt', async () => {
       const changed = await dresden.recordNameChange({ idnr: CITIZEN, familyName: 'Köhler', givenNames: 'Anna', reason: 'MARRIAGE', maritalStatus: 'MARRIED', effectiveOn: today });
       expect(changed.status).toBe(201);
@@ -176,6 +200,7 @@ describe('regsync end to end: broker, database and every service as separate pro
     it('death: every register that holds or held the person marks them deceased, and nothing later resurrects them', async () => {
       const died = await dresden.recordDeath({ idnr: CITIZEN, dateOfDeath: today, placeOfDeath: 'Dresden' });
       expect(died.status).toBe(201);
+      const deathId = died.body.eventId as string;
       await waitUntil('the Melderegister Dresden marks the death', () => bodyIf(dresden.resident(CITIZEN), (body) => body.status === 'DECEASED'));
       await waitUntil('Sachsen marks the death', () => bodyIf(sachsen.resident(CITIZEN), (body) => body.status === 'DECEASED'));
       // The former residence and its Land learn it too: a death in Sachsen is final in Niedersachsen.
@@ -212,8 +237,17 @@ describe('regsync end to end: broker, database and every service as separate pro
       expect((await sachsen.resident(CITIZEN)).body).toMatchObject({ status: 'DECEASED' });
       expect((await dresden.resident(CITIZEN)).body).toMatchObject({ status: 'DECEASED' });
       expect((await osnabrueck.resident(CITIZEN)).body).toMatchObject({ status: 'DECEASED' });
-      // Hannover ignored the death of a person it did not hold: nothing stored, so no transfer logged.
+      // Hannover never held her: the death was not delivered there, so nothing stored and no transfer logged.
       expect((await hannover.transfers(CITIZEN)).body.transfers).toEqual([]);
+      // The death went exactly to the registers that held her: no broadcast to every municipality and Land.
+      const receivedDeath: string[] = [];
+      for (const instance of stack.topology.instances) {
+        const records = await e2e.readWholeTopic(deliveryTopicOf(instance.app, instance.instanceKey, namespace));
+        for (const record of records.filter((candidate) => candidate.headers?.['regsync-event-id']?.toString() === deathId)) {
+          receivedDeath.push(`${record.headers!['regsync-recipient-register']!.toString()} ${instance.instanceKey}`);
+        }
+      }
+      expect(receivedDeath.sort()).toEqual(['IDNR_BASISDATEN DE', 'LANDESMELDEREGISTER 03', 'LANDESMELDEREGISTER 14', 'MELDEREGISTER 03404000', 'MELDEREGISTER 14612000']);
     });
   });
 
@@ -396,7 +430,7 @@ describe('regsync end to end: broker, database and every service as separate pro
         movedInOn: new Date(Date.UTC(2024, 0, 1)),
         previousAddress: null,
       });
-      const deadLetter = await waitUntil('the BZSt dead-letters it', async () => federalDeadLetters.find((letter) => letter.eventId === event.envelope.eventId));
+      const deadLetter = await waitUntil('the router dead-letters it', async () => routerDeadLetters.find((letter) => letter.eventId === event.envelope.eventId));
       expect(deadLetter.reasonCode).toBe('not-authoritative');
       expect(deadLetter.reason).toContain(DRESDEN);
       expect((await federal.person(STRANGER)).status).toBe(404);
@@ -413,10 +447,33 @@ describe('regsync end to end: broker, database and every service as separate pro
         maritalStatus: null,
         effectiveOn: new Date(Date.UTC(2026, 0, 1)),
       });
-      const deadLetter = await waitUntil('the BZSt dead-letters it', async () => federalDeadLetters.find((letter) => letter.eventId === event.envelope.eventId));
+      const deadLetter = await waitUntil('the router dead-letters it', async () => routerDeadLetters.find((letter) => letter.eventId === event.envelope.eventId));
       expect(deadLetter.reasonCode).toBe('not-authoritative');
       expect(deadLetter.reason).toContain('PERSONENSTANDSREGISTER');
       expect((await federal.person(childIdnr)).body).toMatchObject({ familyName: 'Weber-Schulz' });
+    });
+
+    it('rejects an event whose envelope names another instance than the owner of the topic it came on as source-mismatch, and no register stores it', async () => {
+      // Hannover's principal writes its own outgoing topic, but claims to be the Melderegister of Dresden.
+      const event = await produce(producer, codec, 'ResidenceRegistered', { level: 'MUNICIPAL', instanceKey: DRESDEN, register: 'MELDEREGISTER' }, STRANGER, {
+        idnr: STRANGER,
+        familyName: 'Falsch',
+        givenNames: 'Franz',
+        sex: 'MALE',
+        dateOfBirth: new Date(Date.UTC(1980, 0, 1)),
+        address: dresdenAddress,
+        movedInOn: new Date(Date.UTC(2024, 0, 1)),
+        previousAddress: null,
+      }, 1, { level: 'MUNICIPAL', instanceKey: HANNOVER });
+      const deadLetter = await waitUntil('the router dead-letters it', async () => routerDeadLetters.find((letter) => letter.eventId === event.envelope.eventId));
+      expect(deadLetter.reasonCode).toBe('source-mismatch');
+      expect(deadLetter.reason).toContain(`MUNICIPAL ${DRESDEN} MELDEREGISTER`);
+      expect((await federal.person(STRANGER)).status).toBe(404);
+      expect((await sachsen.resident(STRANGER)).status).toBe(404);
+      for (const instance of stack.topology.instances) {
+        const level = LEVEL_OF_APP[instance.app];
+        expect(await e2e.query(level, instance.instanceKey, 'select event_id from regsync_inbox where event_id = $1', [event.envelope.eventId])).toEqual([]);
+      }
     });
   });
 
@@ -501,12 +558,21 @@ describe('regsync end to end: broker, database and every service as separate pro
     });
   });
 
-  async function produce<T extends EventType>(producer: Producer, codec: EventCodec, eventType: T, source: { level: string; instanceKey: string; register: string }, subjectId: string, payload: Body, subjectVersion = 1): Promise<RegsyncEvent> {
+  async function produce<T extends EventType>(
+    producer: Producer,
+    codec: EventCodec,
+    eventType: T,
+    source: { level: string; instanceKey: string; register: string },
+    subjectId: string,
+    payload: Body,
+    subjectVersion = 1,
+    writer?: Parameters<E2eStack['send']>[3],
+  ): Promise<RegsyncEvent> {
     const event = {
       ...payload,
       envelope: { eventId: randomUUID(), eventType, occurredAt: new Date(), source, subject: { kind: 'PERSON', id: subjectId }, subjectVersion, correlationId: randomUUID(), causationId: null, legalBasis: 'forged' },
     } as unknown as RegsyncEvent;
-    await e2e.send(producer, codec, event);
+    await e2e.send(producer, codec, event, writer);
     return event;
   }
 
@@ -527,6 +593,8 @@ describe('regsync end to end: broker, database and every service as separate pro
     return Number(row.rows);
   }
 });
+
+const LEVEL_OF_APP = { 'municipal-register': 'municipal', 'state-register': 'state', 'federal-register': 'federal' } as const;
 
 /** `EventType → REGISTER instance`: how the assertions name a transfer. */
 function describeTransfer(transfer: Transfer): string {

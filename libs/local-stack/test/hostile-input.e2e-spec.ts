@@ -54,7 +54,7 @@ describe('hostile input: every string field of every write endpoint', () => {
   let kafka: Kafka;
   let osnabrueck: AgencyClient;
   let niedersachsen: AgencyClient;
-  let niedersachsenDeadLetters: DeadLetterWatch;
+  let routerDeadLetters: DeadLetterWatch;
 
   const endpoints: WriteEndpoint[] = [
     {
@@ -104,14 +104,14 @@ describe('hostile input: every string field of every write endpoint', () => {
     osnabrueck = AgencyClient.of(stack, 'municipal-register', OSNABRUECK);
     niedersachsen = AgencyClient.of(stack, 'state-register', '03');
     kafka = e2e.kafka;
-    niedersachsenDeadLetters = await DeadLetterWatch.start(kafka, deadLetterTopicOf(consumerGroupOf('state-register', '03', namespace)));
+    routerDeadLetters = await DeadLetterWatch.start(kafka, deadLetterTopicOf(consumerGroupOf('router', 'main', namespace)));
     // the person of the name-change and death bodies, so that a valid body would be accepted
     const registered = await osnabrueck.registerResidence({ idnr: resident, familyName: 'Schmidt', givenNames: 'Anna', sex: 'FEMALE', dateOfBirth: '1990-03-14', address: osnabrueckAddress, movedInOn: '2018-04-01', previousAddress: null });
     expect(registered.status).toBe(201);
   }, 240_000);
 
   afterAll(async () => {
-    await niedersachsenDeadLetters?.stop();
+    await routerDeadLetters?.stop();
     await e2e?.stop();
   }, 120_000);
 
@@ -190,7 +190,7 @@ describe('hostile input: every string field of every write endpoint', () => {
     });
   });
 
-  describe('a consumer refuses such text and implausible facts in an event, into its dead-letter topic with the reason', () => {
+  describe('the router refuses such text and implausible facts in an event, into its dead-letter topic with the reason, before any register receives it', () => {
     let producer: Producer;
     let codec: EventCodec;
 
@@ -207,7 +207,7 @@ describe('hostile input: every string field of every write endpoint', () => {
     it('dead-letters a registration whose name holds U+202E, naming the field, the rule and the position', async () => {
       const idnr = generateIdnr();
       const event = await produce(producer, codec, 'ResidenceRegistered', idnr, registration(idnr, { givenNames: 'Fr\u202Eitz' }));
-      const letter = await waitUntil('Niedersachsen dead-letters it', async () => niedersachsenDeadLetters.find((candidate) => candidate.eventId === event.envelope.eventId));
+      const letter = await waitUntil('the router dead-letters it', async () => routerDeadLetters.find((candidate) => candidate.eventId === event.envelope.eventId));
       expect(letter).toMatchObject({ eventType: 'ResidenceRegistered', reasonCode: 'invalid-text' });
       expect(letter.reason).toMatch(/^givenNames: character U\+202E at position 3 is not allowed: must consist of DIN 91379 data type A/);
       expect((await niedersachsen.resident(idnr)).status).toBe(404);
@@ -216,7 +216,7 @@ describe('hostile input: every string field of every write endpoint', () => {
     it('dead-letters a registration with a move-in before the birth as implausible', async () => {
       const idnr = generateIdnr();
       const event = await produce(producer, codec, 'ResidenceRegistered', idnr, registration(idnr, { movedInOn: new Date(Date.UTC(1970, 0, 1)) }));
-      const letter = await waitUntil('Niedersachsen dead-letters it', async () => niedersachsenDeadLetters.find((candidate) => candidate.eventId === event.envelope.eventId));
+      const letter = await waitUntil('the router dead-letters it', async () => routerDeadLetters.find((candidate) => candidate.eventId === event.envelope.eventId));
       expect(letter).toMatchObject({ reasonCode: 'implausible', reason: 'movedInOn: 1970-01-01 is before the date of birth 1980-01-01' });
       expect((await niedersachsen.resident(idnr)).status).toBe(404);
     });

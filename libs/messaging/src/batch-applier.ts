@@ -8,7 +8,7 @@ import { EventRejectedError } from './event-rejected-error';
 import { EventHandlers, EventHandlersOfType } from './event-handlers';
 import { InboxEntry, InboxOutcome, InboxResult, recordAllInInbox, recordInInbox } from './inbox';
 import { KAFKA_HEADERS, headerText } from './kafka-headers';
-import { Admission } from './messaging-options';
+import { Admission, ReceivedRecord } from './messaging-options';
 import { RegsyncBatchContext } from './regsync-batch-context';
 import { RegsyncEventContext } from './regsync-event-context';
 import { runInTraceContext } from './trace-context';
@@ -24,8 +24,6 @@ export type RecordResult =
       eventType?: string;
       event?: RegsyncEvent;
       previousVersion?: number | null;
-      /** An irrelevant event that skipped versions of a subject seen before (reported like a gap, not applied). */
-      versionGap?: boolean;
     }
   /** Permanent: can never be applied (undecodable, rejected by admit or handler). */
   | { kind: 'rejected'; eventType: string; code: string; reason: string }
@@ -37,7 +35,9 @@ export interface BatchApplierOptions {
   codec: EventCodec;
   /** The app's `@EventPattern` and `@EventBatchPattern` handlers. */
   handlers: Pick<EventHandlers, 'of'>;
-  admit: (event: RegsyncEvent) => Admission;
+  admit: (event: RegsyncEvent, record: ReceivedRecord) => Admission;
+  /** See MessagingOptions.detectGaps. */
+  detectGaps: boolean;
   metrics?: RegsyncMetrics;
 }
 
@@ -55,7 +55,7 @@ export interface ChunkOptions {
   /** Selection before decoding and after it; an unselected record is `filtered`. */
   selectRecord?: (message: KafkaMessage) => boolean;
   selectEvent?: (event: RegsyncEvent) => boolean;
-  /** First statements of the chunk's transaction, with every selected decoded event. */
+  /** First statements of the chunk's transaction, with every decoded event (those `selectEvent` filtered out too). */
   begin?: (queryRunner: QueryRunner, events: RegsyncEvent[]) => Promise<void>;
   /** Last statements before the commit; 'rollback' ends the transaction without effects (dry run). */
   end?: (queryRunner: QueryRunner, results: RecordResult[]) => Promise<'commit' | 'rollback'>;
@@ -65,8 +65,6 @@ interface PreparedRecord {
   message: KafkaMessage;
   /** Settled before the transaction: filtered, undecodable, rejected or ignored by admit, no handler, or failed. */
   settled?: RecordResult;
-  /** Ignored by admit or no handler: not applied, but its subject version moves on (see InboxEntry.ignored). */
-  ignored?: boolean;
   event?: RegsyncEvent;
   eventType?: string;
   admission?: Extract<Admission, { kind: 'apply' }>;
@@ -149,7 +147,7 @@ export class BatchApplier {
         index = end;
         continue;
       }
-      let result = record.ignored ? await this.advanceIgnored(queryRunner, chunk, record) : (record.settled ?? (await this.applyIsolated(queryRunner, chunk, record)));
+      let result = record.settled ?? (await this.applyIsolated(queryRunner, chunk, record));
       if (result.kind === 'failed') {
         const decision = await onFailure(index, result);
         if (decision === 'stop') return results;
@@ -163,11 +161,10 @@ export class BatchApplier {
 
   /** Records [from, to) in the inbox at once and runs their handlers; any failure throws FastPathFailed. */
   private async runOptimistically(queryRunner: QueryRunner, chunk: ChunkOptions, records: PreparedRecord[], from: number, to: number): Promise<RecordResult[]> {
-    // The inbox also sees ignored records, for their versions; only the others reach a handler.
-    const toApply = records.slice(from, to).flatMap((record, offset) => (record.settled && !record.ignored ? [] : [from + offset]));
+    const toApply = records.slice(from, to).flatMap((record, offset) => (record.settled ? [] : [from + offset]));
     let inbox: InboxResult[] | undefined;
     try {
-      inbox = toApply.length > 0 ? await recordAllInInbox(queryRunner.manager, toApply.map((index) => this.inboxEntry(chunk, records[index]))) : [];
+      inbox = toApply.length > 0 ? await recordAllInInbox(queryRunner.manager, toApply.map((index) => this.inboxEntry(chunk, records[index])), this.detectGaps) : [];
     } catch {
       // e.g. an eventId that is no uuid: one at a time, the bad event fails alone.
       inbox = undefined;
@@ -175,8 +172,8 @@ export class BatchApplier {
     if (!inbox) throw new FastPathFailed(toApply);
 
     const results: RecordResult[] = records.slice(from, to).map((record) => record.settled ?? { kind: 'done', outcome: 'duplicate' });
-    // New events of one type waiting for its batch handler; stale, duplicate and ignored ones run nothing, so they
-    // do not end a batch, an event of another type that runs a handler does.
+    // New events of one type waiting for its batch handler; stale and duplicate ones run nothing, so they do not end
+    // a batch, an event of another type that runs a handler does.
     let batch: number[] = [];
     const flush = async () => {
       if (batch.length > 0) await this.handleBatch(queryRunner, chunk, records, batch);
@@ -184,10 +181,6 @@ export class BatchApplier {
     };
     for (const [position, index] of toApply.entries()) {
       const record = records[index];
-      if (record.ignored) {
-        results[index - from] = ignoredResult(record, inbox[position]);
-        continue;
-      }
       const { outcome, previousVersion } = inbox[position];
       results[index - from] = { kind: 'done', outcome, eventType: record.eventType, event: record.event, previousVersion };
       if (!isNew(outcome)) continue;
@@ -233,7 +226,7 @@ export class BatchApplier {
   private async applyIsolated(queryRunner: QueryRunner, chunk: ChunkOptions, record: PreparedRecord): Promise<RecordResult> {
     await queryRunner.query('savepoint regsync_event');
     try {
-      const result = await this.handle(queryRunner, chunk, record, await recordInInbox(queryRunner.manager, this.inboxEntry(chunk, record)));
+      const result = await this.handle(queryRunner, chunk, record, await recordInInbox(queryRunner.manager, this.inboxEntry(chunk, record), this.detectGaps));
       await queryRunner.query('release savepoint regsync_event');
       return result;
     } catch (error) {
@@ -241,11 +234,6 @@ export class BatchApplier {
       await queryRunner.query('rollback to savepoint regsync_event');
       return failureOf(record.eventType ?? '?', error);
     }
-  }
-
-  /** An ignored record outside an optimistic run: its version moves on, nothing else (no savepoint: it runs no handler). */
-  private async advanceIgnored(queryRunner: QueryRunner, chunk: ChunkOptions, record: PreparedRecord): Promise<RecordResult> {
-    return ignoredResult(record, await recordInInbox(queryRunner.manager, this.inboxEntry(chunk, record)));
   }
 
   /**
@@ -271,8 +259,12 @@ export class BatchApplier {
     return new RegsyncEventContext(queryRunner.manager, admission, chunk.topic, chunk.partition, message.offset, message.headers ?? {}, traceparent, event.envelope.correlationId);
   }
 
-  private inboxEntry(chunk: ChunkOptions, { event, message, ignored }: PreparedRecord): InboxEntry {
-    return { event: event!, topic: chunk.topic, partition: chunk.partition, offset: message.offset, ignored };
+  private inboxEntry(chunk: ChunkOptions, { event, message }: PreparedRecord): InboxEntry {
+    return { event: event!, topic: chunk.topic, partition: chunk.partition, offset: message.offset };
+  }
+
+  private get detectGaps(): boolean {
+    return this.options.detectGaps;
   }
 
   /** Decode and `admit`, outside the transaction. */
@@ -287,27 +279,25 @@ export class BatchApplier {
     }
     const { eventType, event } = decoded;
     this.options.metrics?.eventsConsumed.inc({ event_type: eventType, topic: chunk.topic });
-    if (chunk.selectEvent && !chunk.selectEvent(event)) return { message, settled: { kind: 'done', outcome: 'filtered', eventType } };
+    // Kept with its event: `begin` sees every selected record's event (the replay restores version counters from them).
+    if (chunk.selectEvent && !chunk.selectEvent(event)) return { message, event, settled: { kind: 'done', outcome: 'filtered', eventType } };
 
     let admission: Admission;
     try {
-      admission = this.options.admit(event);
+      admission = this.options.admit(event, { topic: chunk.topic, recipientRegister: headerText(message.headers?.[KAFKA_HEADERS.recipientRegister]) });
     } catch (error) {
       return { message, event, eventType, settled: failureOf(eventType, error) };
     }
     if (admission.kind === 'reject') return { message, event, eventType, settled: { kind: 'rejected', eventType, code: admission.code, reason: admission.reason } };
     const handlers = this.options.handlers.of(eventType);
-    if (admission.kind === 'ignore' || !handlers) return { message, event, eventType, ignored: true, settled: { kind: 'done', outcome: 'irrelevant', eventType, event } };
+    // Nothing is written about an event this instance does not apply: no inbox row, no version.
+    if (admission.kind === 'ignore' || !handlers) return { message, event, eventType, settled: { kind: 'done', outcome: 'irrelevant', eventType, event } };
     return { message, event, eventType, admission, handlers };
   }
 }
 
 function isNew(outcome: InboxOutcome): boolean {
   return outcome === 'applied' || outcome === 'gap_applied';
-}
-
-function ignoredResult({ event, eventType }: PreparedRecord, { outcome, previousVersion }: InboxResult): RecordResult {
-  return { kind: 'done', outcome: 'irrelevant', eventType, event, previousVersion, versionGap: outcome === 'gap_applied' && previousVersion !== null };
 }
 
 /** The split every consumer of events makes: these errors can never succeed on a retry, all others may. */

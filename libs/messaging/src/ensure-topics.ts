@@ -1,12 +1,18 @@
 import { Logger } from '@nestjs/common';
 import { Kafka, ITopicConfig } from 'kafkajs';
-import { EVENT_TOPICS, OUTBOX_PROGRESS_TOPIC, TopicDefinition, consumerGroupOf, deadLetterTopicOf, namespaced } from '@regsync/contracts/topic-catalog';
+import {
+  DELIVERY_TOPIC_PARTITIONS,
+  OUTBOX_PROGRESS_TOPIC,
+  OUTGOING_TOPIC_PARTITIONS,
+  consumerGroupOf,
+  deadLetterTopicOf,
+  namespaced,
+  outgoingTopicOf,
+  outgoingTopicOwner,
+} from '@regsync/contracts/topic-catalog';
+import { MessagingOptions, consumedTopics } from './messaging-options';
 
-export interface EnsureTopicsOptions {
-  app: string;
-  instanceKey: string;
-  namespace: string;
-}
+export type EnsureTopicsOptions = Pick<MessagingOptions, 'app' | 'instanceKey' | 'namespace' | 'consumes' | 'delivers'>;
 
 export interface EnsureTopicsRetry {
   attempts: number;
@@ -24,7 +30,7 @@ const RETRIABLE_NAMES = new Set(['KafkaJSConnectionError', 'KafkaJSConnectionClo
 const logger = new Logger('ensureTopics');
 
 /**
- * Creates the event topics, the compacted relay progress topic and this instance's dead-letter topic unless they
+ * Creates the instance's outgoing topic, the topics it consumes (its delivery topic) or delivers to, the compacted relay progress topic and this instance's dead-letter topic unless they
  * exist (auto-creation is off on regsync brokers). Replication follows the cluster: min(3, brokers). When several
  * services create a new namespace's topics at once, the broker answers "not yet" for a moment; that is retried
  * with backoff, anything else fails the start-up.
@@ -49,7 +55,11 @@ async function createMissingTopics(kafka: Kafka, options: EnsureTopicsOptions): 
     const { brokers } = await admin.describeCluster();
     const replicationFactor = Math.min(3, brokers.length);
     const wanted: ITopicConfig[] = [
-      ...Object.values(EVENT_TOPICS).map((topic: TopicDefinition) => ({ topic: namespaced(topic.name, options.namespace), numPartitions: topic.partitions, replicationFactor })),
+      ...[outgoingTopicOf(options.app, options.instanceKey, options.namespace), ...consumedTopics(options), ...(options.delivers ?? [])].map((topic) => ({
+        topic,
+        numPartitions: outgoingTopicOwner(topic, options.namespace) ? OUTGOING_TOPIC_PARTITIONS : DELIVERY_TOPIC_PARTITIONS,
+        replicationFactor,
+      })),
       { topic: namespaced(OUTBOX_PROGRESS_TOPIC, options.namespace), numPartitions: 1, replicationFactor, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
       { topic: deadLetterTopicOf(consumerGroupOf(options.app, options.instanceKey, options.namespace)), numPartitions: 1, replicationFactor },
     ];

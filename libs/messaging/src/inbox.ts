@@ -9,11 +9,6 @@ export interface InboxEntry {
   topic: string;
   partition: number;
   offset: string;
-  /**
-   * `admit` ignored the event (or no handler takes it): no inbox row, but its subject version still moves on, since
-   * this consumer sees every version of a subject; otherwise the next applied event would be taken for a gap.
-   */
-  ignored?: boolean;
 }
 
 export interface InboxResult {
@@ -22,18 +17,22 @@ export interface InboxResult {
   previousVersion: number | null;
 }
 
-/** The version rule: older than or equal to the applied version = stale; the next one = applied; further ahead = a gap. */
-export function versionOutcome(previousVersion: number | null, subjectVersion: number): Exclude<InboxOutcome, 'duplicate'> {
+/**
+ * The version rule: older than or equal to the applied version = stale; the next one = applied; further ahead = a gap
+ * when `detectGaps` (a consumer that sees every version of the source), else applied (a delivery stream, which holds
+ * only the events routed to its instance).
+ */
+export function versionOutcome(previousVersion: number | null, subjectVersion: number, detectGaps = true): Exclude<InboxOutcome, 'duplicate'> {
   if (previousVersion !== null && subjectVersion <= previousVersion) return 'stale';
-  return subjectVersion === (previousVersion ?? 0) + 1 ? 'applied' : 'gap_applied';
+  return !detectGaps || subjectVersion === (previousVersion ?? 0) + 1 ? 'applied' : 'gap_applied';
 }
 
 /**
  * Records an event in the inbox of the transaction of `manager` and checks its subject version against the last
  * one seen from the same source register. Only `applied` and `gap_applied` events reach the handler; the
- * inbox row makes every later delivery of the same eventId a `duplicate`. An ignored event only moves the version on.
+ * inbox row makes every later delivery of the same eventId a `duplicate`.
  */
-export async function recordInInbox(manager: EntityManager, { event, topic, partition, offset, ignored }: InboxEntry): Promise<InboxResult> {
+export async function recordInInbox(manager: EntityManager, { event, topic, partition, offset }: InboxEntry, detectGaps = true): Promise<InboxResult> {
   const { eventId, eventType, subject, source, subjectVersion } = event.envelope;
   const versionKey = [subject.kind, subject.id, source.instanceKey, source.register];
   const current = (await manager.query(
@@ -41,16 +40,14 @@ export async function recordInInbox(manager: EntityManager, { event, topic, part
     versionKey,
   )) as { version: string }[];
   const previousVersion = current.length > 0 ? Number(current[0].version) : null;
-  const outcome = versionOutcome(previousVersion, subjectVersion);
+  const outcome = versionOutcome(previousVersion, subjectVersion, detectGaps);
 
-  if (!ignored) {
-    const inserted = (await manager.query(
-      `insert into regsync_inbox (event_id, event_type, topic, partition, "offset", outcome) values ($1, $2, $3, $4, $5, $6)
-       on conflict (event_id) do nothing returning event_id`,
-      [eventId, eventType, topic, partition, offset, outcome],
-    )) as unknown[];
-    if (inserted.length === 0) return { outcome: 'duplicate', previousVersion };
-  }
+  const inserted = (await manager.query(
+    `insert into regsync_inbox (event_id, event_type, topic, partition, "offset", outcome) values ($1, $2, $3, $4, $5, $6)
+     on conflict (event_id) do nothing returning event_id`,
+    [eventId, eventType, topic, partition, offset, outcome],
+  )) as unknown[];
+  if (inserted.length === 0) return { outcome: 'duplicate', previousVersion };
   if (outcome === 'stale') return { outcome, previousVersion };
 
   await manager.query(
@@ -64,12 +61,12 @@ export async function recordInInbox(manager: EntityManager, { event, topic, part
 /**
  * Does what `recordInInbox` does for each entry in turn, in two round trips for all of them: locks and reads their
  * subjects' versions, decides in order (an eventId seen earlier in `entries` is a duplicate), then inserts the inbox
- * rows and the new versions (those of ignored entries too) in one statement. Returns undefined, with the transaction
+ * rows and the new versions in one statement. Returns undefined, with the transaction
  * to be rolled back, when the database disagrees with that decision: an event decided as new was in the inbox already
  * (its subject's version is behind it, or another transaction recorded it meanwhile); `recordInInbox` one by one then
  * decides.
  */
-export async function recordAllInInbox(manager: EntityManager, entries: readonly InboxEntry[]): Promise<InboxResult[] | undefined> {
+export async function recordAllInInbox(manager: EntityManager, entries: readonly InboxEntry[], detectGaps = true): Promise<InboxResult[] | undefined> {
   const keys = new Map<string, string[]>();
   for (const { event } of entries) keys.set(versionKeyOf(event).join('\u0000'), versionKeyOf(event));
   const rows = (await manager.query(
@@ -85,22 +82,21 @@ export async function recordAllInInbox(manager: EntityManager, entries: readonly
   const results: InboxResult[] = [];
   const inboxRows: string[][] = [];
   const changedKeys = new Set<string>();
-  for (const { event, topic, partition, offset, ignored } of entries) {
+  for (const { event, topic, partition, offset } of entries) {
     const { eventType, subjectVersion } = event.envelope;
     const eventId = event.envelope.eventId.toLowerCase();
     const key = versionKeyOf(event).join('\u0000');
     const previousVersion = versions.get(key) ?? null;
-    if (!ignored && seen.has(eventId)) {
+    if (seen.has(eventId)) {
       results.push({ outcome: 'duplicate', previousVersion });
       continue;
     }
-    const outcome = versionOutcome(previousVersion, subjectVersion);
+    const outcome = versionOutcome(previousVersion, subjectVersion, detectGaps);
     if (outcome !== 'stale') {
       versions.set(key, subjectVersion);
       changedKeys.add(key);
     }
     results.push({ outcome, previousVersion });
-    if (ignored) continue;
     seen.add(eventId);
     inboxRows.push([eventId, eventType, topic, String(partition), offset, outcome]);
   }
@@ -120,8 +116,8 @@ export async function recordAllInInbox(manager: EntityManager, entries: readonly
   const insertedIds = new Set(inserted.map((row) => row.event_id));
 
   let row = 0;
-  for (const [index, result] of results.entries()) {
-    if (result.outcome === 'duplicate' || entries[index].ignored) continue;
+  for (const result of results) {
+    if (result.outcome === 'duplicate') continue;
     const eventId = inboxRows[row++][0];
     if (insertedIds.has(eventId)) continue;
     if (result.outcome !== 'stale') return undefined;

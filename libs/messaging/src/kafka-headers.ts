@@ -4,6 +4,8 @@ export const KAFKA_HEADERS = {
   eventId: 'regsync-event-id',
   correlationId: 'regsync-correlation-id',
   traceparent: 'traceparent',
+  /** On a delivery topic: the register of the receiving instance the router addressed. */
+  recipientRegister: 'regsync-recipient-register',
   dlqReason: 'regsync-dlq-reason',
   dlqReasonCode: 'regsync-dlq-reason-code',
   dlqSourceTopic: 'regsync-dlq-source-topic',

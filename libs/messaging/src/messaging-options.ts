@@ -1,6 +1,7 @@
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import type { KafkaConnection } from '@regsync/service-runtime/service-config';
 import { AdministrativeLevel, RegsyncEvent } from '@regsync/contracts/generated/events';
+import { deliveryTopicOf } from '@regsync/contracts/topic-catalog';
 
 /** What `admit` decides for one decoded event, before the inbox sees it. */
 export type Admission =
@@ -8,9 +9,17 @@ export type Admission =
   | { kind: 'reject'; code: string; reason: string }
   | { kind: 'apply'; event: RegsyncEvent; context?: unknown };
 
+/** Where a record came from: its topic proves who wrote it; on a delivery topic, the register the router addressed. */
+export interface ReceivedRecord {
+  topic: string;
+  /** The `regsync-recipient-register` header. */
+  recipientRegister?: string;
+}
+
 export interface MessagingOptions {
   app: 'municipal-register' | 'state-register' | 'federal-register' | string;
-  level: AdministrativeLevel;
+  /** Absent for the router, which sends no events of its own (only deliveries of others'). */
+  level?: AdministrativeLevel;
   /** AGS, Land code or 'DE'. */
   instanceKey: string;
   /** '' in production; prefixes topics and the consumer group. */
@@ -20,9 +29,23 @@ export interface MessagingOptions {
   schemaRegistryUrl: string;
   metrics: RegsyncMetrics;
   /** Decides per decoded event whether this instance applies it. Runs before the inbox. */
-  admit: (event: RegsyncEvent) => Admission;
+  admit: (event: RegsyncEvent, record: ReceivedRecord) => Admission;
+  /** The topics this instance consumes (namespaced); default: its own delivery topic. */
+  consumes?: readonly string[];
+  /** The delivery topics this instance writes besides its outgoing topic (the router). */
+  delivers?: readonly string[];
+  /**
+   * Whether a subject version that skips versions of its source is a gap: true where every version of a source
+   * passes (the router); default false: a recipient's delivery stream holds only the events routed to it.
+   */
+  detectGaps?: boolean;
   /** Default true; false = produce only (e.g. tools). */
   consume?: boolean;
+}
+
+/** The topics the instance consumes: `consumes`, or its own delivery topic. */
+export function consumedTopics(options: Pick<MessagingOptions, 'app' | 'instanceKey' | 'namespace' | 'consumes'>): readonly string[] {
+  return options.consumes ?? [deliveryTopicOf(options.app, options.instanceKey, options.namespace)];
 }
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');

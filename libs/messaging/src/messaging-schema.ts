@@ -190,5 +190,18 @@ export class OutboxVersionEncoding1760000110000 implements MigrationInterface {
   }
 }
 
+/** The router writes one row per delivery of an event: an event id is unique per topic, no longer per outbox. */
+export class OutboxDeliveries1760000120000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('alter table regsync_outbox drop constraint regsync_outbox_event_id_key');
+    await queryRunner.query('alter table regsync_outbox add constraint regsync_outbox_event_id_topic_key unique (event_id, topic)');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('alter table regsync_outbox drop constraint regsync_outbox_event_id_topic_key');
+    await queryRunner.query('alter table regsync_outbox add constraint regsync_outbox_event_id_key unique (event_id)');
+  }
+}
+
 export const messagingEntities = [OutboxRecord, SubjectVersionCounter, InboxRecord, AppliedSubjectVersion];
-export const messagingMigrations = [MessagingTables1760000100000, OutboxVersionEncoding1760000110000];
+export const messagingMigrations = [MessagingTables1760000100000, OutboxVersionEncoding1760000110000, OutboxDeliveries1760000120000];

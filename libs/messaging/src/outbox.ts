@@ -3,11 +3,27 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { EventPayload, EventSubject, EventType, EventTypes, RegisterKind, RegsyncEvent } from '@regsync/contracts/generated/events';
-import { namespaced, topicOf } from '@regsync/contracts/topic-catalog';
+import { outgoingTopicOf } from '@regsync/contracts/topic-catalog';
 import { KAFKA_HEADERS } from './kafka-headers';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging-options';
 import { subjectVersionOffset } from './subject-version-slot';
 import { nextTraceparent } from './trace-context';
+
+/** An event someone else sent, encoded for one recipient, to be published unchanged on `topic` (the router's). */
+export interface DeliveryRow {
+  topic: string;
+  /** The source event: its envelope (eventId, subject, subjectVersion, ...) travels unchanged. */
+  event: RegsyncEvent;
+  /** Confluent-framed Avro of the recipient's projection. */
+  payload: Buffer;
+  /** The source record's headers plus `regsync-recipient-register`. */
+  headers: Record<string, string>;
+}
+
+const APPEND_DELIVERIES = `
+  insert into regsync_outbox (event_id, event_type, topic, record_key, payload, headers, subject_version)
+  select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::jsonb[], $7::bigint[])
+  on conflict (event_id, topic) do nothing`;
 
 export interface EventDraft<T extends EventType> {
   eventType: T;
@@ -83,7 +99,7 @@ export class Outbox {
       drafts.map((draft) => draft.subject.id),
       events.map((event) => event.envelope.eventId),
       drafts.map((draft) => draft.eventType),
-      drafts.map((draft) => namespaced(topicOf(draft.eventType).name, this.options.namespace)),
+      drafts.map(() => outgoingTopicOf(this.options.app, this.options.instanceKey, this.options.namespace)),
       payloads,
       payloads.map((payload, index) => subjectVersionOffset(drafts[index].eventType, payload)),
       events.map((event) => JSON.stringify(this.headersOf(event))),
@@ -93,7 +109,26 @@ export class Outbox {
     return events;
   }
 
+  /**
+   * Stores pre-encoded deliveries of events that keep their source envelope (no new id or version), in the
+   * transaction of `manager`, in one statement; a delivery already stored (same event and topic) is not stored again.
+   */
+  async appendDeliveries(manager: EntityManager, rows: readonly DeliveryRow[]): Promise<void> {
+    if (!manager.queryRunner?.isTransactionActive) throw new Error('outbox: appendDeliveries needs the EntityManager of an open transaction');
+    if (rows.length === 0) return;
+    await manager.query(APPEND_DELIVERIES, [
+      rows.map((row) => row.event.envelope.eventId),
+      rows.map((row) => row.event.envelope.eventType),
+      rows.map((row) => row.topic),
+      rows.map((row) => row.event.envelope.subject.id),
+      rows.map((row) => row.payload),
+      rows.map((row) => JSON.stringify(row.headers)),
+      rows.map((row) => String(row.event.envelope.subjectVersion)),
+    ]);
+  }
+
   private eventOf<T extends EventType>(draft: EventDraft<T>): EventTypes[T] {
+    if (!this.options.level) throw new Error(`outbox: ${this.options.app} has no level and sends no events of its own`);
     return {
       ...draft.payload,
       envelope: {

@@ -4,13 +4,13 @@ import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Partitioners, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventCodec } from '@regsync/contracts/event-codec';
-import { EVENT_TOPICS, TopicDefinition, consumerGroupOf, deadLetterTopicOf, namespaced } from '@regsync/contracts/topic-catalog';
+import { consumerGroupOf, deadLetterTopicOf } from '@regsync/contracts/topic-catalog';
 import { HealthChecks } from '@regsync/service-runtime/health-checks';
 import { StartupPhase } from '@regsync/service-runtime/startup-phase';
 import { BatchApplier, RecordResult } from './batch-applier';
 import { deadLetterRecord } from './dead-letters';
 import { EventHandlers } from './event-handlers';
-import { KAFKA_CLIENT, MESSAGING_OPTIONS, MessagingOptions } from './messaging-options';
+import { KAFKA_CLIENT, MESSAGING_OPTIONS, MessagingOptions, consumedTopics } from './messaging-options';
 import { MessagingStartup } from './messaging-startup';
 
 const MAX_ATTEMPTS = 5;
@@ -82,12 +82,10 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     if (this.options.consume === false) return;
     // The handlers are fixed once Nest has registered them, just before listen.
     const handlers = EventHandlers.discover(this.discovery, this.metadataScanner, this);
-    this.applier = new BatchApplier({ dataSource: this.dataSource, codec: this.codec, handlers, admit: this.options.admit, metrics: this.options.metrics });
-    const handled = new Set(handlers.eventTypes());
-    const topics = Object.values(EVENT_TOPICS)
-      .filter((topic: TopicDefinition) => topic.eventTypes.some((eventType) => handled.has(eventType)))
-      .map((topic) => namespaced(topic.name, this.options.namespace));
-    if (topics.length === 0) {
+    const { admit, detectGaps, metrics } = this.options;
+    this.applier = new BatchApplier({ dataSource: this.dataSource, codec: this.codec, handlers, admit, detectGaps: detectGaps ?? false, metrics });
+    const topics = consumedTopics(this.options);
+    if (handlers.eventTypes().length === 0) {
       this.logger.warn('no @EventPattern or @EventBatchPattern handler for any regsync event type; not consuming');
       this.consumerState = { healthy: true, detail: 'no handlers' };
       return;
@@ -99,7 +97,7 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
   }
 
   /** One attempt to connect the dead-letter producer and join the group; an abandoned attempt closes both. */
-  private async connect(topics: string[], abandoned: AbortSignal): Promise<void> {
+  private async connect(topics: readonly string[], abandoned: AbortSignal): Promise<void> {
     const deadLetterProducer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     // A short fetch wait keeps shutdown quick: kafkajs' stop waits for the pending fetch.
     const consumer = this.kafka.consumer({ groupId: this.consumerGroup, readUncommitted: false, maxWaitTimeInMs: 1_000 });
@@ -126,7 +124,7 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
       await deadLetterProducer.connect();
       await consumer.connect();
       // A new group reads every topic from its beginning: a register is built from the whole log.
-      await consumer.subscribe({ topics, fromBeginning: true });
+      await consumer.subscribe({ topics: [...topics], fromBeginning: true });
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
@@ -234,11 +232,11 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
       }
       if (result.kind !== 'done' || !result.eventType || result.outcome === 'filtered') continue;
       metrics.eventsApplied.inc({ event_type: result.eventType, outcome: result.outcome });
-      if ((result.outcome === 'gap_applied' || result.versionGap) && result.event) {
+      if (result.outcome === 'gap_applied' && result.event) {
         metrics.versionGaps.inc({ event_type: result.eventType });
         const { subject, source, subjectVersion, eventId } = result.event.envelope;
         this.logger.warn(
-          `version gap: ${subject.kind} ${subject.id} from ${source.instanceKey}/${source.register}: last seen ${result.previousVersion ?? 'none'}, received ${subjectVersion} (${result.eventType} ${eventId}${result.versionGap ? ', not for this instance' : ''})`,
+          `version gap: ${subject.kind} ${subject.id} from ${source.instanceKey}/${source.register}: last seen ${result.previousVersion ?? 'none'}, received ${subjectVersion} (${result.eventType} ${eventId})`,
         );
       }
     }

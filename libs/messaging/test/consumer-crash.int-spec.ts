@@ -1,7 +1,7 @@
 import { Partitioners } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventCodec } from '@regsync/contracts/event-codec';
-import { consumerGroupOf } from '@regsync/contracts/topic-catalog';
+import { consumerGroupOf, deliveryTopicOf } from '@regsync/contracts/topic-catalog';
 import { databaseUrl } from '@regsync/persistence/database-url';
 import { produceEvents } from './support/produce-events';
 import { TestEnvironment, startTestEnvironment, waitFor } from './support/test-environment';
@@ -44,7 +44,7 @@ describe('a consumer killed between its database commit and its offset commit', 
     expect(appliedBeforeRestart).toBeGreaterThan(0);
     const admin = env.kafka.admin();
     await admin.connect();
-    const [committed] = await admin.fetchOffsets({ groupId: consumerGroupOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace), topics: [`${env.namespace}.regsync.person.events.v1`] });
+    const [committed] = await admin.fetchOffsets({ groupId: consumerGroupOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace), topics: [deliveryTopicOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace)] });
     await admin.disconnect();
     // What the database holds is ahead of what Kafka knows was consumed: the restart will see those events again.
     const committedTotal = committed.partitions.reduce((sum, { offset }) => sum + Math.max(0, Number(offset)), 0);

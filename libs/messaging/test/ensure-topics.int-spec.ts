@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { logLevel } from 'kafkajs';
-import { EVENT_TOPICS, OUTBOX_PROGRESS_TOPIC, namespaced } from '@regsync/contracts/topic-catalog';
+import { DELIVERY_TOPIC_PARTITIONS, OUTBOX_PROGRESS_TOPIC, OUTGOING_TOPIC_PARTITIONS, deliveryTopicOf, namespaced, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
 import { ensureTopics } from '@regsync/messaging/ensure-topics';
 import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
@@ -17,9 +17,8 @@ describe('ensureTopics', () => {
     await admin.disconnect();
   }, 30_000);
 
-  it('lets several services create a new namespace’s topics at the same moment, each returning once they have leaders', async () => {
+  it('lets several services create a new namespace’s topics (each its outgoing and delivery topic) at the same moment, each returning once they have leaders', async () => {
     const apps = ['municipal-register', 'state-register', 'federal-register'];
-    const person = namespaced(EVENT_TOPICS.person.name, namespace);
     const progress = namespaced(OUTBOX_PROGRESS_TOPIC, namespace);
     const leadersSeen = await Promise.all(
       Array.from({ length: 8 }, async (_, n) => {
@@ -27,15 +26,16 @@ describe('ensureTopics', () => {
         const admin = kafka.admin();
         await admin.connect();
         try {
-          const { topics } = await admin.fetchTopicMetadata({ topics: [person, progress] });
-          return new Map(topics.map((topic) => [topic.name, topic.partitions.filter((partition) => partition.leader >= 0).length]));
+          const { topics } = await admin.fetchTopicMetadata({ topics: [outgoingTopicOf(apps[n % apps.length], String(n), namespace), deliveryTopicOf(apps[n % apps.length], String(n), namespace), progress] });
+          return new Map(topics.map((topic) => [topic.name.startsWith(`${namespace}.regsync.out.`) ? 'outgoing' : topic.name.startsWith(`${namespace}.regsync.deliveries.`) ? 'delivery' : topic.name, topic.partitions.filter((partition) => partition.leader >= 0).length]));
         } finally {
           await admin.disconnect();
         }
       }),
     );
     for (const leaders of leadersSeen) {
-      expect(leaders.get(person)).toBe(EVENT_TOPICS.person.partitions);
+      expect(leaders.get('outgoing')).toBe(OUTGOING_TOPIC_PARTITIONS);
+      expect(leaders.get('delivery')).toBe(DELIVERY_TOPIC_PARTITIONS);
       expect(leaders.get(progress)).toBe(1);
     }
   }, 60_000);

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { Producer, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventCodec } from '@regsync/contracts/event-codec';
-import { EVENT_TOPICS, OUTBOX_PROGRESS_TOPIC, namespaced, relayIdOf } from '@regsync/contracts/topic-catalog';
+import { OUTBOX_PROGRESS_TOPIC, namespaced, outgoingTopicOf, relayIdOf } from '@regsync/contracts/topic-catalog';
 import { ensureTopics } from '@regsync/messaging/ensure-topics';
 import { KAFKA_HEADERS } from '@regsync/messaging/kafka-headers';
 import { messagingMigrations } from '@regsync/messaging/messaging-schema';
@@ -62,7 +62,7 @@ describe('outbox relay', () => {
     await relay.exited;
 
     const total = SUBJECTS * EVENTS_PER_SUBJECT;
-    const records = await readTopic(env.kafka, namespaced(EVENT_TOPICS.person.name, env.namespace), total);
+    const records = await readTopic(env.kafka, outgoingTopicOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace), total);
     const eventIds = records.map(({ message }) => message.headers?.[KAFKA_HEADERS.eventId]?.toString());
     expect(new Set(eventIds).size).toBe(total);
     expect(records.length).toBe(total);

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { EventCodec, EventEncodeError } from '@regsync/contracts/event-codec';
 import { EventType } from '@regsync/contracts/generated/events';
+import { outgoingTopicOf } from '@regsync/contracts/topic-catalog';
 import { messagingMigrations } from '@regsync/messaging/messaging-schema';
 import { EventDraft, Outbox } from '@regsync/messaging/outbox';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
@@ -63,6 +64,23 @@ describe('Outbox', () => {
       expect(event.envelope.subjectVersion).toBe(Number(row.subject_version));
       expect(event.envelope.subject.id).toBe(row.record_key);
     }
+  });
+
+  it("stores an event's deliveries once per delivery topic with the source envelope unchanged, on the outgoing topic only the instance's own events", async () => {
+    const subject = subjectId(105);
+    const source = await dataSource.transaction((manager) => outbox.append(manager, personDraft(subject, 0)));
+    const rows = ['e2e.regsync.deliveries.a.1', 'e2e.regsync.deliveries.b.2'].map((topic) => ({ topic, event: source, payload: codec.encode(source), headers: { 'regsync-recipient-register': 'MELDEREGISTER' } }));
+    await dataSource.transaction((manager) => outbox.appendDeliveries(manager, rows));
+    // A redelivery of the source event to the router routes it again: no second row per topic.
+    await dataSource.transaction((manager) => outbox.appendDeliveries(manager, rows));
+
+    const stored = (await dataSource.query('select topic, event_id::text, subject_version::int as version, headers from regsync_outbox where record_key = $1 order by id', [subject])) as { topic: string; event_id: string; version: number; headers: Record<string, string> }[];
+    expect(stored.map((row) => [row.topic, row.event_id, row.version])).toEqual([
+      [outgoingTopicOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace), source.envelope.eventId, 1],
+      ['e2e.regsync.deliveries.a.1', source.envelope.eventId, 1],
+      ['e2e.regsync.deliveries.b.2', source.envelope.eventId, 1],
+    ]);
+    expect(stored[1].headers).toEqual({ 'regsync-recipient-register': 'MELDEREGISTER' });
   });
 
   it('writes versions of every size into the encoded bytes', async () => {

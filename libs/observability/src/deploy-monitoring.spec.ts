@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { EVENT_TOPICS, OUTBOX_PROGRESS_TOPIC, consumerGroupOf, deadLetterTopicOf } from '@regsync/contracts/topic-catalog';
+import { DELIVERY_TOPIC_PARTITIONS, OUTBOX_PROGRESS_TOPIC, OUTGOING_TOPIC_PARTITIONS, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
 import { RegsyncMetrics } from './regsync-metrics';
 
 function workspaceFile(...parts: string[]): string {
@@ -70,15 +70,11 @@ describe('deploy/kafka/topics.yaml', () => {
   );
   const setting = (topic: string, key: string) => yamlValues(topics.get(topic) ?? '', key)[0];
 
-  it('keeps the event topics forever, replicated three times with two in sync, with the catalog partitions', () => {
-    for (const definition of Object.values(EVENT_TOPICS)) {
-      expect([setting(definition.name, 'partitions'), setting(definition.name, 'replicas'), setting(definition.name, 'min.insync.replicas'), setting(definition.name, 'retention.ms'), setting(definition.name, 'cleanup.policy')]).toEqual([
-        String(definition.partitions),
-        '3',
-        '2',
-        '-1',
-        'delete',
-      ]);
+  it("keeps every instance's outgoing and delivery topic forever, replicated three times with two in sync, with the catalog partitions", () => {
+    for (const instance of topology.instances) {
+      for (const [name, partitions] of [[outgoingTopicOf(instance.app, instance.instanceKey), OUTGOING_TOPIC_PARTITIONS], [deliveryTopicOf(instance.app, instance.instanceKey), DELIVERY_TOPIC_PARTITIONS]] as const) {
+        expect([name, setting(name, 'partitions'), setting(name, 'replicas'), setting(name, 'min.insync.replicas'), setting(name, 'retention.ms'), setting(name, 'cleanup.policy')]).toEqual([name, String(partitions), '3', '2', '-1', 'delete']);
+      }
     }
   });
 
@@ -86,8 +82,8 @@ describe('deploy/kafka/topics.yaml', () => {
     for (const name of [OUTBOX_PROGRESS_TOPIC, 'regsync.person.snapshots.v1', 'regsync.parcel.snapshots.v1']) expect(setting(name, 'cleanup.policy')).toBe('compact');
   });
 
-  it('has a dead-letter topic for every instance of the topology, kept 30 days', () => {
-    for (const instance of topology.instances) {
+  it('has a dead-letter topic for every instance of the topology and the router, kept 30 days', () => {
+    for (const instance of [...topology.instances, { app: 'router', instanceKey: 'main' }]) {
       const name = deadLetterTopicOf(consumerGroupOf(instance.app, instance.instanceKey));
       expect({ name, retention: setting(name, 'retention.ms') }).toEqual({ name, retention: String(30 * 24 * 3600 * 1000) });
     }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import type { ResidenceRegistered } from '@regsync/contracts/generated/events';
+import type { RegsyncEvent, ResidenceRegistered } from '@regsync/contracts/generated/events';
 import { AdmittedTransferHandler } from '@regsync/data-protection/admitted-transfer-handler';
 import { transferAdmission } from '@regsync/data-protection/transfer-admission';
 import { TransferLog } from '@regsync/data-protection/transfer-log';
@@ -14,7 +14,8 @@ import { BaseDataService } from './base-data.service';
 import { IdnrBaseDataTable1760000500000 } from './idnr-base-data.migration';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const admit = transferAdmission({ level: 'FEDERAL', instanceKey: 'DE' });
+const admitDelivery = transferAdmission({ level: 'FEDERAL', instanceKey: 'DE' });
+const admit = (event: RegsyncEvent) => admitDelivery(event, { topic: 'regsync.deliveries.federal-register.DE', recipientRegister: 'IDNR_BASISDATEN' });
 
 describe('the IdNr base data applying a batch of registrations', () => {
   const name = `regsync_test_base_data_batch_${randomBytes(4).toString('hex')}`;

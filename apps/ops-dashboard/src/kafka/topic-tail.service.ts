@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { randomUUID } from 'node:crypto';
 import { Consumer, IHeaders, KafkaMessage } from 'kafkajs';
 import { EventCodec } from '@regsync/contracts/event-codec';
-import { EVENT_TOPICS, namespaced } from '@regsync/contracts/topic-catalog';
+import { deliveryTopicReader, outgoingTopicOwner } from '@regsync/contracts/topic-catalog';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import { DeadLetterInfo, deadLetterInfo } from '@regsync/messaging/dead-letters';
 import { KAFKA_HEADERS, headerText } from '@regsync/messaging/kafka-headers';
@@ -193,8 +193,11 @@ export class TopicTailService implements OnApplicationBootstrap, OnApplicationSh
     try {
       const admin = await this.connection.adminClient();
       const existing = new Set(await admin.listTopics());
-      const eventTopics = Object.values(EVENT_TOPICS).map((topic) => namespaced(topic.name, this.connection.namespace));
-      const wanted = [...eventTopics.filter((topic) => existing.has(topic)), ...[...existing].filter((topic) => topic.startsWith(this.connection.prefix) && topic.endsWith('.dlq'))].sort();
+      // The path of a correlation id: each event as sent (outgoing topics) and as delivered to each recipient.
+      const { namespace, prefix } = this.connection;
+      const wanted = [...existing]
+        .filter((topic) => outgoingTopicOwner(topic, namespace) || deliveryTopicReader(topic, namespace) || (topic.startsWith(prefix) && topic.endsWith('.dlq')))
+        .sort();
       const key = wanted.join(',');
       if (key !== this.subscribed && wanted.length > 0) await this.follow(wanted, key);
       this.lastError = undefined;

@@ -17,7 +17,7 @@ const groupOptions = (command: Command) =>
     .option('--group <group>', 'consumer group, e.g. regsync.state-register.14 (namespaced like topics)')
     .addOption(new Option('--app <app>', 'or: the live group of this app …').choices(TARGET_APP_NAMES))
     .option('--instance <key>', '… and instance')
-    .option('--topic <topic>', 'person, parcel or a full topic name; repeatable (default: every topic the group has offsets on)', collect)
+    .option('--topic <topic>', 'a topic name, e.g. regsync.deliveries.state-register.03 (namespaced by NAMESPACE); repeatable (default: every topic the group has offsets on)', collect)
     .option('--json', 'print JSON');
 
 export function offsetsCommand(): Command {

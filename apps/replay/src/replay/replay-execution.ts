@@ -1,4 +1,5 @@
-import { EVENT_TOPICS, TopicDefinition, namespaced } from '@regsync/contracts/topic-catalog';
+import { outgoingTopicOf } from '@regsync/contracts/topic-catalog';
+import { consumedTopics } from '@regsync/messaging/messaging-options';
 import { RecordFilter } from '@regsync/messaging/replay/record-filter';
 import { LogRangeSelection, resolveLogRange } from '@regsync/messaging/replay/log-range';
 import { ReplayApplier } from '@regsync/messaging/replay/replay-applier';
@@ -10,7 +11,7 @@ export interface ReplayExecution {
   label: string;
   namespace: string;
   groupPrefix: string;
-  /** Topics given with --topic; by default every event topic the target has a handler for. */
+  /** Topics given with --topic; by default the target's delivery topic and its own outgoing topic. */
   topics?: string[];
   range: Omit<LogRangeSelection, 'topics'>;
   filter: RecordFilter;
@@ -24,12 +25,9 @@ export interface ReplayExecution {
  * (SIGINT/SIGTERM: the chunk in progress commits, nothing half-applied stays), a second Ctrl-C exits at once.
  */
 export async function executeReplay(target: ReplayTarget, execution: ReplayExecution): Promise<ReplaySummary> {
-  const handled = new Set(target.handlers.getHandlers().keys());
-  const topics =
-    execution.topics ??
-    Object.values(EVENT_TOPICS)
-      .filter((topic: TopicDefinition) => topic.eventTypes.some((eventType) => handled.has(eventType)))
-      .map((topic) => namespaced(topic.name, execution.namespace));
+  // What was delivered to the instance rebuilds it; its own events restore its subject version counters.
+  const outgoingTopic = outgoingTopicOf(target.messaging.app, target.messaging.instanceKey, target.messaging.namespace);
+  const topics = execution.topics ?? [...consumedTopics(target.messaging), outgoingTopic];
   const admin = target.kafka.admin();
   await admin.connect();
   const ranges = await resolveLogRange(admin, { topics, ...execution.range }).finally(() => admin.disconnect());
@@ -41,6 +39,7 @@ export async function executeReplay(target: ReplayTarget, execution: ReplayExecu
     admit: target.messaging.admit,
     level: target.messaging.level,
     instanceKey: target.messaging.instanceKey,
+    outgoingTopic,
     filter: execution.filter,
     dryRun: execution.dryRun,
   });

@@ -26,7 +26,7 @@ export function replayCommand(): Command {
     .summary('apply events from the log to one register instance')
     .description(
       'Reads a range of the event log and applies it to one register instance through the same path as its live ' +
-        'consumer: admit (authority, relevance, routing catalog), inbox (an event already applied is skipped), subject ' +
+        'consumer: admit (addressed register, text and plausibility, routing catalog), inbox (an event already applied is skipped), subject ' +
         'version check, then the app\'s own event handler. The live consumer group and its offsets are not touched.',
     )
     .addOption(new Option('--app <app>', 'register app of the target instance').choices(TARGET_APP_NAMES).makeOptionMandatory())
@@ -35,7 +35,7 @@ export function replayCommand(): Command {
     .option('--to <datetime>', 'stop before the first record written at or after this time', parseDateTime)
     .option('--from-offset <offset>', 'start at this offset (in every selected partition)', parseOffset)
     .option('--to-offset <offset>', 'stop after this offset, inclusive', parseOffset)
-    .option('--topic <topic>', 'person, parcel or a full topic name; repeatable (default: every topic the app handles)', collect)
+    .option('--topic <topic>', 'a topic name (namespaced by NAMESPACE); repeatable (default: the instance\'s delivery topic, which rebuilds its register, and its outgoing topic, which restores its version counters)', collect)
     .option('--partition <n>', 'only these partitions; repeatable', collect)
     .option('--event-type <type>', 'only these event types, e.g. ResidenceRegistered; repeatable', collect)
     .option('--subject <id>', 'only these subjects (IdNr, birth registration id, Flurstückskennzeichen); repeatable', collect)

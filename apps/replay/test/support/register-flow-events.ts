@@ -59,10 +59,10 @@ export class FlowEvents {
     this.emit('DeathRecorded', '03404000', 'PERSONENSTANDSREGISTER', idnr, { idnr, dateOfDeath: day('2026-11-24'), placeOfDeath: 'Osnabrück' });
   }
 
-  /** Not authoritative (a Melderegister may not change names): every register rejects it. */
-  nameChangeFromTheWrongRegister(idnr: string): void {
-    this.emit('NameChanged', '03404000', 'MELDEREGISTER', idnr, {
-      idnr, familyName: 'Falsch', givenNames: 'Anna', previousFamilyName: 'Schmidt', reason: 'MARRIAGE', maritalStatus: 'MARRIED', effectiveOn: day('2026-05-02'),
+  /** A name outside DIN 91379 (the router refuses it; were it delivered, every register would refuse it too). */
+  nameChangeWithInvalidText(idnr: string): void {
+    this.emit('NameChanged', '03404000', 'PERSONENSTANDSREGISTER', idnr, {
+      idnr, familyName: 'Fal\u202Esch', givenNames: 'Anna', previousFamilyName: 'Schmidt', reason: 'MARRIAGE', maritalStatus: 'MARRIED', effectiveOn: day('2026-05-02'),
     });
   }
 
@@ -78,7 +78,7 @@ export class FlowEvents {
       if (n % 4 === 2) flows.marryInOsnabrueck(idnr, `Weber-${lettersOf(n)}`);
       if (n % 4 === 3) flows.dieInOsnabrueck(idnr);
     });
-    flows.nameChangeFromTheWrongRegister(idnrs[0]);
+    flows.nameChangeWithInvalidText(idnrs[0]);
     return flows;
   }
 }

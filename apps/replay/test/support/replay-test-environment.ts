@@ -17,8 +17,11 @@ export interface ReplayTestEnvironment {
   schemaRegistryUrl: string;
   kafka: Kafka;
   codec: EventCodec;
-  /** Produces events keyed by subject, with the headers the outbox relay sets. */
-  produce(topic: string, events: readonly RegsyncEvent[]): Promise<void>;
+  /**
+   * Produces events keyed by subject, with the headers the outbox relay sets; on a delivery topic with the register
+   * the router addressed (`regsync-recipient-register`).
+   */
+  produce(topic: string, events: readonly RegsyncEvent[], recipientRegister?: string): Promise<void>;
   /** Databases to drop at the end, besides the registry's. */
   dropAtEnd(databaseName: string): void;
   close(): Promise<void>;
@@ -44,11 +47,16 @@ export async function startReplayTestEnvironment(prefix = 'replay'): Promise<Rep
     schemaRegistryUrl,
     kafka,
     codec,
-    async produce(topic, events) {
+    async produce(topic, events, recipientRegister) {
       const messages: Message[] = events.map((event) => ({
         key: event.envelope.subject.id,
         value: codec.encode(event),
-        headers: { 'regsync-event-type': event.envelope.eventType, 'regsync-event-id': event.envelope.eventId, 'regsync-correlation-id': event.envelope.correlationId },
+        headers: {
+          'regsync-event-type': event.envelope.eventType,
+          'regsync-event-id': event.envelope.eventId,
+          'regsync-correlation-id': event.envelope.correlationId,
+          ...(recipientRegister ? { 'regsync-recipient-register': recipientRegister } : {}),
+        },
       }));
       for (let from = 0; from < messages.length; from += 5_000) await producer.send({ topic, acks: -1, messages: messages.slice(from, from + 5_000) });
     },

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import type { ResidenceRegistered } from '@regsync/contracts/generated/events';
+import type { RegsyncEvent, ResidenceRegistered } from '@regsync/contracts/generated/events';
 import { AdmittedTransferHandler } from '@regsync/data-protection/admitted-transfer-handler';
 import { transferAdmission } from '@regsync/data-protection/transfer-admission';
 import { TransferLog } from '@regsync/data-protection/transfer-log';
@@ -19,7 +19,8 @@ import { StateResidentsService } from './state-residents.service';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const LAND = '03';
-const admit = transferAdmission({ level: 'STATE', instanceKey: LAND });
+const admitDelivery = transferAdmission({ level: 'STATE', instanceKey: LAND });
+const admit = (event: RegsyncEvent) => admitDelivery(event, { topic: `regsync.deliveries.state-register.${LAND}`, recipientRegister: 'LANDESMELDEREGISTER' });
 
 describe('the Landesmelderegister applying a batch of registrations', () => {
   const name = `regsync_test_state_batch_${randomBytes(4).toString('hex')}`;

@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, Producer, logLevel } from 'kafkajs';
+import { Kafka, KafkaMessage, Producer, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import type { RegsyncEvent } from '@regsync/contracts/generated/events';
-import { namespaced, topicOf } from '@regsync/contracts/topic-catalog';
+import { APP_OF_LEVEL, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
 import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropNamespaceDatabases } from '@regsync/persistence/ensure-database';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
@@ -58,13 +59,43 @@ export class E2eStack {
     }
   }
 
-  /** Puts an event a test made (a forged or a late one) on its topic as the relay would: keyed by subject, with the regsync headers. */
-  async send(producer: Producer, codec: EventCodec, event: RegsyncEvent): Promise<void> {
+  /**
+   * Puts an event a test made (a forged or a late one) on an instance's outgoing topic as its relay would: keyed by
+   * subject, with the regsync headers. The topic is the one of `envelope.source` unless `writer` names another.
+   */
+  async send(producer: Producer, codec: EventCodec, event: RegsyncEvent, writer: { level: keyof typeof APP_OF_LEVEL; instanceKey: string } = event.envelope.source): Promise<void> {
     const { eventType, eventId, correlationId, subject } = event.envelope;
     await producer.send({
-      topic: namespaced(topicOf(eventType as Parameters<typeof topicOf>[0]).name, this.namespace),
+      topic: outgoingTopicOf(APP_OF_LEVEL[writer.level], writer.instanceKey, this.namespace),
       messages: [{ key: subject.id, value: codec.encode(event), headers: { 'regsync-event-type': eventType, 'regsync-event-id': eventId, 'regsync-correlation-id': correlationId } }],
     });
+  }
+
+  /** Every record of a topic up to its end now (committed transactions only), read as its one reader would. */
+  async readWholeTopic(topic: string): Promise<KafkaMessage[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const ends = new Map((await admin.fetchTopicOffsets(topic)).map((partition) => [partition.partition, BigInt(partition.high)]));
+    await admin.disconnect();
+    const records: KafkaMessage[] = [];
+    const remaining = new Set([...ends].filter(([, end]) => end > 0n).map(([partition]) => partition));
+    if (remaining.size === 0) return records;
+    const consumer = this.kafka.consumer({ groupId: `${topic}.test-read.${randomUUID()}`, readUncommitted: false });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const done = new Promise<void>((resolve) => {
+      void consumer.run({
+        eachBatch: async ({ batch }) => {
+          records.push(...batch.messages);
+          // The end may be a transaction marker, which no batch passes on: the batch's last offset counts it.
+          if (BigInt(batch.lastOffset()) + 1n >= ends.get(batch.partition)!) remaining.delete(batch.partition);
+          if (remaining.size === 0) resolve();
+        },
+      });
+    });
+    await done;
+    await consumer.disconnect();
+    return records;
   }
 
   /** Stops every service, then deletes the namespace's topics and databases (and the private build). */

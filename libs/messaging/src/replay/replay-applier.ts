@@ -5,7 +5,7 @@ import { EventCodec } from '@regsync/contracts/event-codec';
 import { AdministrativeLevel, RegsyncEvent } from '@regsync/contracts/generated/events';
 import { BatchApplier } from '../batch-applier';
 import { InboxOutcome } from '../inbox';
-import { Admission } from '../messaging-options';
+import { Admission, ReceivedRecord } from '../messaging-options';
 import { ReplayHandlersServer } from './replay-handlers.server';
 import { RecordFilter, recordPassesHeaderFilter, eventPassesFilter } from './record-filter';
 
@@ -28,10 +28,12 @@ export interface ReplayApplierOptions {
   dataSource: DataSource;
   codec: EventCodec;
   handlers: ReplayHandlersServer;
-  admit: (event: RegsyncEvent) => Admission;
+  admit: (event: RegsyncEvent, record: ReceivedRecord) => Admission;
   /** The target instance: its own events restore its subject version counters. */
-  level: AdministrativeLevel;
+  level?: AdministrativeLevel;
   instanceKey: string;
+  /** The target's outgoing topic: its records only restore the version counters, they are not applied. */
+  outgoingTopic?: string;
   filter?: RecordFilter;
   /** Run everything in a transaction that is rolled back: the report says what a real run would do. */
   dryRun?: boolean;
@@ -58,7 +60,7 @@ export class ReplayApplier {
   constructor(private readonly options: ReplayApplierOptions) {
     const { eventHandlers } = options.handlers;
     if (!eventHandlers) throw new Error('ReplayApplier: the handlers server is not connected to an app (bootReplayTarget)');
-    this.applier = new BatchApplier({ dataSource: options.dataSource, codec: options.codec, handlers: eventHandlers, admit: options.admit });
+    this.applier = new BatchApplier({ dataSource: options.dataSource, codec: options.codec, handlers: eventHandlers, admit: options.admit, detectGaps: false });
   }
 
   async applyChunk(topic: string, partition: number, messages: readonly KafkaMessage[]): Promise<ChunkReport> {
@@ -84,7 +86,8 @@ export class ReplayApplier {
       messages,
       isolated,
       selectRecord: (message) => recordPassesHeaderFilter(this.options.filter ?? {}, message),
-      selectEvent: (event) => eventPassesFilter(this.options.filter ?? {}, event),
+      // The target's own events (its outgoing topic) only restore its version counters (begin).
+      selectEvent: (event) => topic !== this.options.outgoingTopic && eventPassesFilter(this.options.filter ?? {}, event),
       // A fault that is not the event's: the chunk rolls back and applyChunk retries it.
       onFailure: async (_index, { error }) => {
         throw error;

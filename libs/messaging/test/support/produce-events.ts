@@ -1,16 +1,18 @@
 import { Producer } from 'kafkajs';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { EventType, RegsyncEvent } from '@regsync/contracts/generated/events';
-import { namespaced, topicOf } from '@regsync/contracts/topic-catalog';
+import { deliveryTopicOf } from '@regsync/contracts/topic-catalog';
 import { KAFKA_HEADERS } from '@regsync/messaging/kafka-headers';
+import { TEST_APP, TEST_INSTANCE_KEY } from './test-register.module';
 
 /**
- * Produces events as the relay would (same key, bytes and headers); a Buffer is produced as-is (a poison message).
+ * Produces events on the test register's delivery topic as the router's relay would (same key, bytes and headers); a
+ * Buffer is produced as-is (a poison message).
  * `producer` may be a transaction of a transactional producer.
  */
 export async function produceEvents(producer: Pick<Producer, 'send'>, codec: EventCodec, namespace: string, key: string, events: (RegsyncEvent | Buffer)[]): Promise<void> {
   await producer.send({
-    topic: namespaced(topicOf('NameChanged').name, namespace),
+    topic: deliveryTopicOf(TEST_APP, TEST_INSTANCE_KEY, namespace),
     acks: -1,
     messages: events.map((event) =>
       Buffer.isBuffer(event)
@@ -23,6 +25,7 @@ export async function produceEvents(producer: Pick<Producer, 'send'>, codec: Eve
               [KAFKA_HEADERS.eventId]: event.envelope.eventId,
               [KAFKA_HEADERS.correlationId]: event.envelope.correlationId,
               [KAFKA_HEADERS.traceparent]: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+              [KAFKA_HEADERS.recipientRegister]: 'MELDEREGISTER',
             },
           },
     ),

@@ -17,7 +17,7 @@ export interface ResidenceFacts {
 
 export interface BirthFacts {
   dateOfBirth: Date;
-  parentIdnrs: readonly string[];
+  parentIdnrs?: readonly string[];
 }
 
 /** Anmeldung (§ 17 BMG): nobody moves in before being born, and a move leaves one address for another. */
@@ -38,7 +38,8 @@ export function birthPlausibilityViolations(birth: BirthFacts): Violation[] {
   const violations: Violation[] = [];
   const dateOfBirth = dateOfBirthViolation(birth.dateOfBirth);
   if (dateOfBirth) violations.push({ field: 'dateOfBirth', rule: dateOfBirth });
-  if (new Set(birth.parentIdnrs).size !== birth.parentIdnrs.length) violations.push({ field: 'parentIdnrs', rule: 'must name two different parents, not one parent twice' });
+  // A route may leave the parents out (the Melderegister gets none).
+  if (birth.parentIdnrs && new Set(birth.parentIdnrs).size !== birth.parentIdnrs.length) violations.push({ field: 'parentIdnrs', rule: 'must name two different parents, not one parent twice' });
   return violations;
 }
 

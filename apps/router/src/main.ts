@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
+import { exitOnStartupError } from '@regsync/service-runtime/exit-on-startup-error';
+import { startService } from '@regsync/service-runtime/start-service';
+import { loadRouterConfig } from './config';
+import { RouterModule } from './router.module';
+
+async function main(): Promise<void> {
+  const config = loadRouterConfig();
+  await startService(RouterModule.forRoot(config), {
+    title: `router ${config.INSTANCE_KEY}`,
+    host: config.HOST,
+    port: config.PORT,
+    transport: RegsyncKafkaTransport,
+  });
+}
+
+main().catch(exitOnStartupError);

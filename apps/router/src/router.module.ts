@@ -1,0 +1,51 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_OF_LEVEL, ROUTER_APP, deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
+import { DeliveryRoutingModule } from '@regsync/data-protection/routing/delivery-routing.module';
+import { routerAdmission } from '@regsync/data-protection/routing/router-admission';
+import { subjectHoldingsMigrations } from '@regsync/data-protection/routing/subject-holdings';
+import { RegsyncMessagingModule } from '@regsync/messaging/messaging.module';
+import { messagingEntities, messagingMigrations } from '@regsync/messaging/messaging-schema';
+import { ObservabilityModule } from '@regsync/observability/observability.module';
+import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
+import { instanceDatabaseName } from '@regsync/persistence/database-url';
+import { kafkaConnectionOf } from '@regsync/service-runtime/service-config';
+import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
+import { RouterConfig } from './config';
+
+/** The router: reads every outgoing topic of the topology and delivers each event to its legal recipients only. */
+@Module({})
+export class RouterModule {
+  static forRoot(config: RouterConfig): DynamicModule {
+    const metrics = new RegsyncMetrics({ service: 'router', instance: config.INSTANCE_KEY });
+    const instances = config.ROUTED_INSTANCES;
+    const topicsOf = (topicOf: typeof outgoingTopicOf) => instances.map((instance) => topicOf(APP_OF_LEVEL[instance.level], instance.instanceKey, config.NAMESPACE));
+    return {
+      module: RouterModule,
+      imports: [
+        ServiceDatabaseModule.forRoot({
+          service: 'router',
+          instanceKey: config.INSTANCE_KEY,
+          serverUrl: config.DATABASE_URL,
+          databaseName: instanceDatabaseName('router', config.INSTANCE_KEY, config.NAMESPACE),
+          entities: [...messagingEntities],
+          migrations: [...messagingMigrations, ...subjectHoldingsMigrations],
+        }),
+        ObservabilityModule.forRoot({ metrics }),
+        RegsyncMessagingModule.forRoot({
+          app: ROUTER_APP,
+          instanceKey: config.INSTANCE_KEY,
+          namespace: config.NAMESPACE,
+          kafka: kafkaConnectionOf(config),
+          schemaRegistryUrl: config.SCHEMA_REGISTRY_URL,
+          metrics,
+          admit: routerAdmission(config.NAMESPACE),
+          consumes: topicsOf(outgoingTopicOf),
+          delivers: topicsOf(deliveryTopicOf),
+          // The router sees every version a sender writes, so a skipped one is a gap.
+          detectGaps: true,
+        }),
+        DeliveryRoutingModule.forRoot({ topology: { instances }, namespace: config.NAMESPACE }),
+      ],
+    };
+  }
+}

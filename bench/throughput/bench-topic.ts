@@ -1,0 +1,7 @@
+import { outgoingTopicOf } from '@regsync/contracts/topic-catalog';
+import { DESTINATION_MUNICIPALITY } from './move-workload';
+
+/** The one topic of a bench run: the sending municipality's outgoing topic, which the receiver reads itself. */
+export function benchTopicOf(namespace: string): string {
+  return outgoingTopicOf('municipal-register', DESTINATION_MUNICIPALITY.municipalityKey, namespace);
+}

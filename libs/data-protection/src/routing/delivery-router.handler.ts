@@ -1,0 +1,71 @@
+import { Controller, Inject } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { EventCodec } from '@regsync/contracts/event-codec';
+import { EVENT_TYPES, type RegsyncEvent } from '@regsync/contracts/generated/events';
+import { APP_OF_LEVEL, deliveryTopicOf } from '@regsync/contracts/topic-catalog';
+import { KAFKA_HEADERS, headerText } from '@regsync/messaging/kafka-headers';
+import { DeliveryRow, Outbox } from '@regsync/messaging/outbox';
+import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
+import { deliveriesOf, holdingsAfter, type Delivery, type RoutingTopology } from '@regsync/register-domain/delivery-routing';
+import { describeRegisterAddress } from '@regsync/register-domain/registers';
+import { holdersOf, recordHoldings } from './subject-holdings';
+
+export const ROUTING_OPTIONS = Symbol('ROUTING_OPTIONS');
+
+export interface RoutingOptions {
+  topology: RoutingTopology;
+  namespace: string;
+}
+
+/**
+ * The router's one handler: for an admitted event, who receives it (the event itself plus the subject's holders), one
+ * outbox row per delivery, cut to the recipient's route, on the recipient's delivery topic, and the holdings the event
+ * creates; all in the inbox transaction, so each event is routed exactly once.
+ */
+@Controller()
+export class DeliveryRouterHandler {
+  constructor(
+    @Inject(ROUTING_OPTIONS) private readonly options: RoutingOptions,
+    private readonly outbox: Outbox,
+    private readonly codec: EventCodec,
+  ) {}
+
+  @EventPattern([...EVENT_TYPES])
+  async route(@Payload() event: RegsyncEvent, @Ctx() context: RegsyncEventContext): Promise<void> {
+    const { envelope, ...payload } = event as RegsyncEvent & Record<string, unknown>;
+    const holders = await holdersOf(context.manager, envelope.subject);
+    const deliveries = deliveriesOf(envelope.eventType, payload, envelope.source, this.options.topology, holders);
+    const headers = this.sourceHeadersOf(context);
+    const rows = await Promise.all(deliveries.map((delivery) => this.deliveryRow(event, delivery, headers)));
+    assertOneDeliveryPerTopic(rows, deliveries);
+    await this.outbox.appendDeliveries(context.manager, rows);
+    await recordHoldings(context.manager, envelope.subject.kind, holdingsAfter(envelope.eventType, payload, envelope.source, envelope.subject.id, deliveries));
+  }
+
+  private async deliveryRow(event: RegsyncEvent, { recipient, route }: Delivery, headers: Record<string, string>): Promise<DeliveryRow> {
+    return {
+      topic: deliveryTopicOf(APP_OF_LEVEL[recipient.level], recipient.instanceKey, this.options.namespace),
+      event,
+      payload: await this.codec.encodeDelivery(event, recipient.register, route.fields),
+      headers: { ...headers, [KAFKA_HEADERS.recipientRegister]: recipient.register },
+    };
+  }
+
+  private sourceHeadersOf(context: RegsyncEventContext): Record<string, string> {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(context.headers)) {
+      const text = headerText(value);
+      if (text !== undefined) headers[name] = text;
+    }
+    return headers;
+  }
+}
+
+/** A delivery stream holds an event once (the recipient's inbox keys it by eventId): two registers of one instance cannot both get it. */
+function assertOneDeliveryPerTopic(rows: readonly DeliveryRow[], deliveries: readonly Delivery[]): void {
+  const topics = new Set<string>();
+  for (const [index, row] of rows.entries()) {
+    if (topics.has(row.topic)) throw new Error(`routing: ${row.event.envelope.eventType} would reach ${describeRegisterAddress(deliveries[index].recipient)} a second time on ${row.topic}`);
+    topics.add(row.topic);
+  }
+}
