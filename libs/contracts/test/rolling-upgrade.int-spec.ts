@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { kafkaClient } from '@regsync/messaging/kafka-client';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
+import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { startTestSchemaRegistry, TestSchemaRegistry } from '../../../apps/schema-registry/test/support/test-schema-registry';
 import { EventCodec } from '../src/event-codec';
@@ -14,7 +16,6 @@ import { namespaced, registrySubjectOf, topicOf } from '../src/topic-catalog';
 
 // During a rolling upgrade, services on ResidenceRegistered v1 and v2 write to and read from the same topic.
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const namespace = `upgrade_${randomUUID().slice(0, 8)}`;
 const topic = namespaced(topicOf('ResidenceRegistered').name, namespace);
 
@@ -46,7 +47,7 @@ async function untilReceived(received: Received[], count: number): Promise<void>
 }
 
 describe('rolling upgrade: ResidenceRegistered v1 and v2 services on one topic, against the real broker and registry', () => {
-  const kafka = new Kafka({ clientId: `test-${namespace}`, brokers, logLevel: logLevel.NOTHING });
+  const kafka = kafkaClient(loadKafkaConnection(), { clientId: `test-${namespace}`, logLevel: logLevel.NOTHING });
   const consumers: Consumer[] = [];
   let registry: TestSchemaRegistry;
   let schemasV1: string;

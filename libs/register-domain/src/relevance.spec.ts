@@ -141,7 +141,8 @@ describe('recipientsOf', () => {
     const cases: [RegisterInstance, string, Record<string, unknown>, RegisterAddress][] = [
       [osnabrueck, 'ResidenceRegistered', move, moveSource],
       [sachsen, 'ResidenceRegistered', move, moveSource],
-      [federal, 'ResidenceRegistered', move, moveSource],
+      // the BZSt's route covers a Hauptwohnung only (§ 139b Abs. 6 AO)
+      [federal, 'ResidenceRegistered', { ...move, dwellingStatus: 'HAUPTWOHNUNG' }, moveSource],
       [dresden, 'BirthRecorded', { residence: address('14612000') }, from(dresden, 'PERSONENSTANDSREGISTER')],
       [dresden, 'IdNrAssigned', { requestingMunicipalityKey: '14612000' }, { level: 'FEDERAL', instanceKey: 'DE', register: 'IDNR_BASISDATEN' }],
       [federal, 'IdNrRequested', {}, from(dresden, 'MELDEREGISTER')],
