@@ -97,7 +97,20 @@ function candidateInstances(
     instanceId({ level: 'FEDERAL', instanceKey: FEDERAL_INSTANCE_KEY }),
     ...holders.map(instanceId),
   ]);
-  return topology.instances.filter((instance) => wanted.has(instanceId(instance)));
+  const running = instancesById(topology);
+  return [...wanted].flatMap((id) => running.get(id) ?? []);
+}
+
+const indexes = new WeakMap<RoutingTopology, Map<string, RegisterInstance>>();
+
+/** The topology's instances by id, built once per topology: a lookup per candidate, not a scan of 10,000 instances. */
+function instancesById(topology: RoutingTopology): Map<string, RegisterInstance> {
+  let index = indexes.get(topology);
+  if (!index) {
+    index = new Map(topology.instances.map((instance) => [instanceId(instance), instance]));
+    indexes.set(topology, index);
+  }
+  return index;
 }
 
 /** Every well-formed AGS in the payload's top-level fields and their addresses (municipalityKey, residence, ...). */
