@@ -64,6 +64,13 @@ describe('routing catalog', () => {
     expect(projectForRecipient('IDNR_BASISDATEN', 'ResidenceRegistered', residenceRegistered)?.payload).not.toHaveProperty('dwellingStatus');
   });
 
+  it('lets a delivery the route cut the status from through at the BZSt: the router decided on the whole event', () => {
+    const delivered = projectForRecipient('IDNR_BASISDATEN', 'ResidenceRegistered', residenceRegistered)!.payload;
+    expect(delivered).not.toHaveProperty('dwellingStatus');
+    expect(projectForRecipient('IDNR_BASISDATEN', 'ResidenceRegistered', delivered)).toBeDefined();
+    expect(projectForRecipient('IDNR_BASISDATEN', 'ResidenceRegistered', { ...delivered, dwellingStatus: 'NEBENWOHNUNG' })).toBeUndefined();
+  });
+
   it("gives a Land and the previous municipality the dwelling's status of every registration", () => {
     const nebenwohnung = { ...residenceRegistered, dwellingStatus: 'NEBENWOHNUNG' };
     expect(projectForRecipient('LANDESMELDEREGISTER', 'ResidenceRegistered', nebenwohnung)?.payload.dwellingStatus).toBe('NEBENWOHNUNG');

@@ -257,9 +257,14 @@ export function routeFor(recipient: RegisterKind, eventType: string): Route | un
   return ROUTING_CATALOG.find((route) => route.recipient === recipient && route.eventType === eventType);
 }
 
-/** Whether the route's basis covers this event (a route `onlyWhen` covers only the events it names). */
+/**
+ * Whether the route's basis covers this event (a route `onlyWhen` covers only the events it names). The router decides
+ * it on the whole event; a delivery cut to the route's fields may no longer carry the field (the BZSt gets no
+ * dwellingStatus), and then the router's decision stands, as for the content rules of a field a route left out.
+ */
 export function routeCovers(route: Route, payload: Record<string, unknown>): boolean {
-  return route.onlyWhen === undefined || route.onlyWhen.oneOf.includes(payload[route.onlyWhen.field] as string);
+  if (route.onlyWhen === undefined || !(route.onlyWhen.field in payload)) return true;
+  return route.onlyWhen.oneOf.includes(payload[route.onlyWhen.field] as string);
 }
 
 /**
