@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
 import { groupLag } from '@regsync/messaging/replay/consumer-group-offsets';
+import { kafkaEnvironmentOf } from '@regsync/service-runtime/service-config';
 import { startService } from '@regsync/service-runtime/start-service';
 import { loadStateConfig } from '../../../state-register/src/config';
 import { StateRegisterModule } from '../../../state-register/src/state-register.module';
@@ -10,7 +11,7 @@ import { ReplayTestEnvironment } from './replay-test-environment';
 /** The environment a state-register instance and the replay tool share in a test. */
 export function stateEnv(env: ReplayTestEnvironment, instanceKey: string): NodeJS.ProcessEnv {
   return {
-    KAFKA_BROKERS: env.connection.brokers.join(','),
+    ...kafkaEnvironmentOf(env.connection),
     DATABASE_URL: env.databaseUrl,
     SCHEMA_REGISTRY_URL: env.schemaRegistryUrl,
     NAMESPACE: env.namespace,
