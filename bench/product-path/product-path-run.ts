@@ -26,6 +26,8 @@ export interface PhaseResult {
 /** How many transfers each kind of action causes in all registers together, learned from one action of each kind. */
 export type ExpectedTransfers = Record<CitizenAction['kind'], number>;
 
+const QUIET_MS = 5_000;
+
 export class ProductPathRun {
   private readonly clients = new Map<string, AgencyClient>();
 
@@ -57,7 +59,10 @@ export class ProductPathRun {
     return this.settle(await Promise.all(calls), expected, correlationPrefix);
   }
 
-  /** The transfers one action of each kind causes, once nothing more arrives for two seconds. */
+  /**
+   * The transfers one action of each kind causes, once nothing more arrives for five seconds (a two-second window once
+   * closed between a registration's two transfers on the loaded machine and counted one).
+   */
   async learnExpectedTransfers(samples: readonly CitizenAction[], correlationPrefix: string): Promise<ExpectedTransfers> {
     for (const action of samples) {
       const outcome = await this.call(action);
@@ -74,7 +79,7 @@ export class ProductPathRun {
           last = now.join();
           stableSince = Date.now();
         }
-        return now.every((count) => count > 0) && Date.now() - stableSince > 2_000 ? now : undefined;
+        return now.every((count) => count > 0) && Date.now() - stableSince > QUIET_MS ? now : undefined;
       },
       120_000,
       250,
