@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench [-- --clients 1,8,32 --rates 50,100]`: builds, checks PostgreSQL, starts Kafka unless it runs,
 // measures the product path (see bench/README.md), stops what it started. `npm run bench -- --messaging [--sizes ...]`
-// runs the messaging-only micro-benchmark instead. `--dist <dir>` runs a build made elsewhere.
+// runs the messaging-only micro-benchmark instead, `npm run bench -- --fan-out [--municipalities 6,60]` the reads,
+// decodes and writes per event with 6 and 60 municipalities configured. `--dist <dir>` runs a build made elsewhere.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,9 +12,10 @@ const root = join(fileURLToPath(import.meta.url), '..', '..');
 const args = process.argv.slice(2);
 const distFlag = args.indexOf('--dist');
 const dist = distFlag >= 0 ? args.splice(distFlag, 2)[1] : 'dist';
-const messagingFlag = args.indexOf('--messaging');
-if (messagingFlag >= 0) args.splice(messagingFlag, 1);
-const main = messagingFlag >= 0 ? join('bench', 'throughput', 'bench.main.js') : join('bench', 'product-path', 'product-path.main.js');
+const modes = { '--messaging': join('bench', 'throughput', 'bench.main.js'), '--fan-out': join('bench', 'fan-out', 'fan-out.main.js') };
+const mode = Object.keys(modes).find((flag) => args.includes(flag));
+if (mode) args.splice(args.indexOf(mode), 1);
+const main = mode ? modes[mode] : join('bench', 'product-path', 'product-path.main.js');
 if (distFlag < 0 && spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit', cwd: root }).status !== 0) process.exit(1);
 
 await postgresCheck();

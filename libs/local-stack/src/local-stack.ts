@@ -55,6 +55,11 @@ export interface LocalStackOptions {
   distDir?: string;
   /** Only these register instances of the topology (default: all of them, and the ops dashboard with them). */
   instances?: (instance: TopologyInstance) => boolean;
+  /**
+   * Register instances the router also delivers to, though this stack does not run them (the fan-out bench: what
+   * their delivery topics hold is what they would read).
+   */
+  alsoRouted?: Pick<TopologyInstance, 'app' | 'instanceKey'>[];
   onLine?: (processName: string, line: string) => void;
 }
 
@@ -186,7 +191,7 @@ export class LocalStack {
     this.processes.push({
       name: 'router',
       script: 'apps/router/src/main.js',
-      env: { ...shared, ...this.principalEnvironment(SERVICE_PRINCIPALS.router), PORT: String(this.topology.router.port + offset), ROUTED_INSTANCES: instances.map((instance) => `${LEVEL_OF_APP[instance.app]}:${instance.instanceKey}`).join(',') },
+      env: { ...shared, ...this.principalEnvironment(SERVICE_PRINCIPALS.router), PORT: String(this.topology.router.port + offset), ROUTED_INSTANCES: [...instances, ...(options.alsoRouted ?? [])].map((instance) => `${LEVEL_OF_APP[instance.app]}:${instance.instanceKey}`).join(',') },
       healthUrl: `http://127.0.0.1:${this.topology.router.port + offset}/health`,
     });
     const peers = instances.filter((instance) => instance.app !== 'federal-register');
