@@ -127,6 +127,18 @@ async function measure(municipalities: number): Promise<RunResult> {
   }
 }
 
+/** On a loaded machine a service may need longer than the stack waits for it to start; then the run starts over. */
+async function measureWithRetries(municipalities: number, attempts = 3): Promise<RunResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await measure(municipalities);
+    } catch (error) {
+      if (attempt === attempts) throw error;
+      console.log(`fan-out: attempt ${attempt} failed (${(error as Error).message.split('\n')[0]}); starting over`);
+    }
+  }
+}
+
 function poolOf(database: string): Pool {
   return new Pool({ connectionString: databaseUrl(databaseServer, database), max: 1 });
 }
@@ -256,7 +268,7 @@ function report(runs: RunResult[], seconds: number): string {
 async function main(): Promise<void> {
   const started = Date.now();
   const runs: RunResult[] = [];
-  for (const municipalities of options.municipalities.split(',').map(Number)) runs.push(await measure(municipalities));
+  for (const municipalities of options.municipalities.split(',').map(Number)) runs.push(await measureWithRetries(municipalities));
   const markdown = report(runs, (Date.now() - started) / 1000);
   mkdirSync(dirname(options.out), { recursive: true });
   writeFileSync(options.out, markdown);
