@@ -61,6 +61,8 @@ export interface LocalStackOptions {
    */
   alsoRouted?: Pick<TopologyInstance, 'app' | 'instanceKey'>[];
   onLine?: (processName: string, line: string) => void;
+  /** How long a service may take to report healthy at start (default 90 s). */
+  healthTimeoutMs?: number;
 }
 
 interface ManagedProcess {
@@ -374,7 +376,7 @@ export class LocalStack {
     clearTimeout(killer);
   }
 
-  private async waitHealthy(managed: ManagedProcess, timeoutMs = 90_000): Promise<void> {
+  private async waitHealthy(managed: ManagedProcess, timeoutMs = this.options.healthTimeoutMs ?? 90_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let lastProblem = 'no answer';
     while (Date.now() < deadline) {
