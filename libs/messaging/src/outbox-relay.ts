@@ -31,7 +31,7 @@ interface OutboxRow {
   id: string;
   event_type: string;
   topic: string;
-  record_key: string;
+  record_key: string | null;
   payload: Buffer;
   headers: Record<string, string>;
 }
