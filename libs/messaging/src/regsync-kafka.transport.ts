@@ -149,9 +149,12 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     const attempts = new Map<string, number>();
     const isolated = new Set<string>();
     let next = 0;
+    // Rounds in a row without progress: the backoff grows with them, whatever the cause.
+    let stalls = 0;
     while (next < batch.messages.length && isRunning() && !isStale() && !this.closing) {
       const result = await this.applyChunk(batch, batch.messages.slice(next, next + MESSAGES_PER_TRANSACTION), attempts, isolated);
       if (result.committed > 0) {
+        stalls = 0;
         next += result.committed;
         // After the batch's last message come at most records the consumer skips: with transactional producers at
         // least the commit marker. Committing past them lets the group's lag reach 0 at rest.
@@ -159,7 +162,7 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
         resolveOffset(last);
         await this.commitOffset(batch.topic, batch.partition, last);
       }
-      if (result.retry) await this.backoff(attempts.get(batch.messages[next].offset) ?? 1, heartbeat);
+      if (result.retry) await this.backoff(++stalls, heartbeat);
       else await heartbeat();
     }
     const lastDone =
@@ -179,8 +182,13 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
         partition: batch.partition,
         messages,
         isolated,
-        onFailure: async (index, { eventType, error }) => {
+        onFailure: async (index, { eventType, error, infrastructure }) => {
           const { offset } = messages[index];
+          if (infrastructure) {
+            // Not the event's fault: the partition waits (this batch is retried with backoff, nothing committed past it).
+            this.logger.warn(`${batch.topic}[${batch.partition}]@${offset}: paused, infrastructure unavailable: ${messageOf(error)}`);
+            return 'stop';
+          }
           const attempt = (attempts.get(offset) ?? 0) + 1;
           attempts.set(offset, attempt);
           this.logger.warn(`${batch.topic}[${batch.partition}]@${offset}: attempt ${attempt} failed: ${messageOf(error)}`);
