@@ -11,7 +11,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { brokerAclsOf } = requireTypeScript(join(root, 'libs', 'contracts', 'src', 'broker-acls.ts'));
 const { instances } = JSON.parse(readFileSync(join(root, 'deploy', 'local', 'topology.json'), 'utf8'));
 const strimziType = { TOPIC: 'topic', GROUP: 'group', TRANSACTIONAL_ID: 'transactionalId' };
-const operationName = (operation) => operation[0] + operation.slice(1).toLowerCase();
+// DESCRIBE_CONFIGS → DescribeConfigs, as Strimzi names the operations.
+const operationName = (operation) => operation.split('_').map((word) => word[0] + word.slice(1).toLowerCase()).join('');
 
 const byUser = new Map();
 for (const acl of brokerAclsOf(instances)) {

@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { deliveryTopicOf } from '@regsync/contracts/topic-catalog';
 import { DeadLetterStore } from '@regsync/messaging/replay/dead-letter-store';
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
+import { waitUntil } from '@regsync/local-stack/wait-until';
 import { loadReplayConfig } from '../src/replay-config';
 import { TargetInstance, targetInstance } from '../src/target-apps';
 import { FlowEvents } from './support/register-flow-events';
@@ -50,7 +51,11 @@ describe('re-driving dead letters', () => {
     await env.produce(topic, [registered], 'LANDESMELDEREGISTER');
     await waitForNoLag(env.kafka, instance.consumerGroup, [topic]);
 
-    const [letter, ...others] = await store.list(instance.consumerGroup);
+    // The relay publishes the dead letter a moment after the consumer's commit (it is an outbox row of that transaction).
+    const [letter, ...others] = await waitUntil('the dead letter', async () => {
+      const letters = await store.list(instance.consumerGroup);
+      return letters.length > 0 ? letters : undefined;
+    });
     expect(others).toEqual([]);
     expect(letter).toMatchObject({ eventType: 'ResidenceRegistered', eventId: registered.envelope.eventId, subjectId: idnr, info: { reasonCode: 'retries-exhausted', sourceTopic: topic } });
     expect(letter.info.reason).toMatch(/row refused/);

@@ -105,7 +105,7 @@ describe('deploy/kafka/users.yaml', () => {
         for (const operation of operations.split(', ')) deployed.push(`User:${user} ${type} ${name} ${patternType} ${operation}`.toLowerCase());
       }
     }
-    const generated = brokerAclsOf(instances).map((acl) => `${acl.principal} ${acl.resourceType.replace('_', '')} ${acl.resourceName} ${acl.patternType} ${acl.operation}`.toLowerCase());
+    const generated = brokerAclsOf(instances).map((acl) => `${acl.principal} ${acl.resourceType.replace('_', '')} ${acl.resourceName} ${acl.patternType} ${acl.operation.replace('_', '')}`.toLowerCase());
     expect(deployed.sort()).toEqual(generated.sort());
   });
 });

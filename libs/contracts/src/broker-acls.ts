@@ -2,8 +2,11 @@ import { SERVICE_PRINCIPALS, brokerPrincipalOf } from './broker-principals';
 import { OUTBOX_PROGRESS_TOPIC, ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, namespaced, outgoingTopicOf, relayIdOf } from './topic-catalog';
 
 export type AclResourceType = 'TOPIC' | 'GROUP' | 'TRANSACTIONAL_ID';
-/** Kafka lets READ, WRITE and DELETE imply DESCRIBE, so DESCRIBE is only granted on its own where nothing else is. */
-export type AclOperation = 'READ' | 'WRITE' | 'CREATE' | 'DELETE' | 'DESCRIBE';
+/**
+ * Kafka lets READ, WRITE and DELETE imply DESCRIBE, so DESCRIBE is only granted on its own where nothing else is.
+ * DESCRIBE_CONFIGS: a service verifies at start the settings of the topics it creates (ensure-topics.ts).
+ */
+export type AclOperation = 'READ' | 'WRITE' | 'CREATE' | 'DELETE' | 'DESCRIBE' | 'DESCRIBE_CONFIGS';
 export type AclPatternType = 'LITERAL' | 'PREFIXED';
 
 /** One ALLOW rule for a principal (`User:<name>`) from any host; everything not allowed is denied. */
@@ -41,13 +44,13 @@ function registerInstanceAcls({ app, instanceKey }: BrokerInstance, namespace: s
   const group = consumerGroupOf(app, instanceKey, namespace);
   const relayId = relayIdOf(app, instanceKey, namespace);
   return [
-    ...allow('TOPIC', outgoingTopicOf(app, instanceKey, namespace), 'LITERAL', 'WRITE', 'CREATE'),
+    ...allow('TOPIC', outgoingTopicOf(app, instanceKey, namespace), 'LITERAL', 'WRITE', 'CREATE', 'DESCRIBE_CONFIGS'),
     ...allow('TRANSACTIONAL_ID', relayId, 'LITERAL', 'WRITE'),
-    ...allow('TOPIC', deliveryTopicOf(app, instanceKey, namespace), 'LITERAL', 'READ'),
+    ...allow('TOPIC', deliveryTopicOf(app, instanceKey, namespace), 'LITERAL', 'READ', 'DESCRIBE_CONFIGS'),
     ...allow('GROUP', group, 'LITERAL', 'READ'),
-    ...allow('TOPIC', deadLetterTopicOf(group), 'LITERAL', 'WRITE', 'CREATE'),
+    ...allow('TOPIC', deadLetterTopicOf(group), 'LITERAL', 'WRITE', 'CREATE', 'DESCRIBE_CONFIGS'),
     // The relay's progress markers (keyed by relay id) and the throw-away group it reads its last marker back with.
-    ...allow('TOPIC', namespaced(OUTBOX_PROGRESS_TOPIC, namespace), 'LITERAL', 'READ', 'WRITE', 'CREATE'),
+    ...allow('TOPIC', namespaced(OUTBOX_PROGRESS_TOPIC, namespace), 'LITERAL', 'READ', 'WRITE', 'CREATE', 'DESCRIBE_CONFIGS'),
     ...allow('GROUP', `${relayId}.recovery.`, 'PREFIXED', 'READ', 'DELETE'),
   ];
 }
@@ -61,8 +64,8 @@ function routerAcls(instances: readonly BrokerInstance[], namespace: string): Br
   return [
     ...registerInstanceAcls({ app: ROUTER_APP, instanceKey: ROUTER_INSTANCE_KEY }, namespace, SERVICE_PRINCIPALS.router),
     // CREATE: the router starts first and creates the topics it reads; only an instance's own principal may write them.
-    ...instances.flatMap(({ app, instanceKey }) => allow('TOPIC', outgoingTopicOf(app, instanceKey, namespace), 'LITERAL', 'READ', 'CREATE')),
-    ...instances.flatMap(({ app, instanceKey }) => allow('TOPIC', deliveryTopicOf(app, instanceKey, namespace), 'LITERAL', 'WRITE', 'CREATE')),
+    ...instances.flatMap(({ app, instanceKey }) => allow('TOPIC', outgoingTopicOf(app, instanceKey, namespace), 'LITERAL', 'READ', 'CREATE', 'DESCRIBE_CONFIGS')),
+    ...instances.flatMap(({ app, instanceKey }) => allow('TOPIC', deliveryTopicOf(app, instanceKey, namespace), 'LITERAL', 'WRITE', 'CREATE', 'DESCRIBE_CONFIGS')),
   ];
 }
 

@@ -13,6 +13,18 @@ const HEADER_LENGTH = 5;
 /** Bytes that can never become an event (bad framing, unknown schema, corrupt Avro): a permanent fault. */
 export class EventDecodeError extends Error {}
 
+/** The registry could not be asked (unreachable, or it answered with a server error): try again later, not the event's fault. */
+export class SchemaRegistryUnavailableError extends Error {}
+
+/**
+ * A regsync event type this reader does not know yet, whose schema the registry has (a newer service wrote it during
+ * a rolling upgrade): the reader must wait for its own upgrade, not reject the event.
+ */
+export class UnknownEventTypeError extends Error {}
+
+// Every regsync event record is named in this namespace (schemas/, delivery-schema.ts); other names are no events of ours.
+const EVENT_NAMESPACE_PREFIX = 'de.regsync.';
+
 /** The codec has not yet registered its schemas (the registry was not reachable yet): try again shortly. */
 export class EventCodecNotReadyError extends Error {
   constructor(registryUrl: string) {
@@ -188,13 +200,23 @@ export class EventCodec {
   }
 
   private async fetchWriter(schemaId: number): Promise<WriterSchema> {
-    const response = await fetch(`${this.registry.url}/schemas/ids/${schemaId}`, { headers: this.registry.auth ? { authorization: basicAuthorization(this.registry.auth) } : {} });
+    let response: Response;
+    try {
+      response = await fetch(`${this.registry.url}/schemas/ids/${schemaId}`, { headers: this.registry.auth ? { authorization: basicAuthorization(this.registry.auth) } : {} });
+    } catch (error) {
+      throw new SchemaRegistryUnavailableError(`schema registry at ${this.registry.url} unreachable for schema ${schemaId}: ${causeOf(error)}`);
+    }
     if (response.status === 404) throw new EventDecodeError(`unknown schema id ${schemaId}`);
+    if (response.status >= 500) throw new SchemaRegistryUnavailableError(`schema registry answered ${response.status} for schema ${schemaId}`);
     if (!response.ok) throw new Error(`schema registry answered ${response.status} for schema ${schemaId}`);
     const { schema } = (await response.json()) as { schema: string };
     const writerSchema = JSON.parse(schema) as { name?: string; namespace?: string };
     const eventType = writerSchema.name as EventType;
-    if (!EVENT_TYPES.includes(eventType)) throw new EventDecodeError(`schema ${schemaId} (${writerSchema.name}) is not a regsync event`);
+    if (!EVENT_TYPES.includes(eventType)) {
+      const fullName = writerSchema.name?.includes('.') ? writerSchema.name : `${writerSchema.namespace ?? ''}.${writerSchema.name}`;
+      if (fullName.startsWith(EVENT_NAMESPACE_PREFIX)) throw new UnknownEventTypeError(`schema ${schemaId} is ${fullName}, an event type this service does not know yet (upgrade it)`);
+      throw new EventDecodeError(`schema ${schemaId} (${writerSchema.name}) is not a regsync event`);
+    }
     if (isDeliverySchema(writerSchema)) {
       const delivery = avroType(writerSchema);
       return { eventType, read: (payload) => delivery.fromBuffer(payload) as RegsyncEvent };
@@ -211,6 +233,12 @@ export class EventCodec {
     }
     return { eventType, read: (payload) => reader.fromBuffer(payload, resolver) as RegsyncEvent };
   }
+}
+
+/** fetch's own message ("fetch failed") hides the reason (ECONNREFUSED ...) in its cause. */
+function causeOf(error: unknown): string {
+  const { message, cause } = error as { message?: string; cause?: { message?: string; code?: string } };
+  return [message, cause?.code ?? cause?.message].filter(Boolean).join(': ');
 }
 
 function framed(schemaId: number, payload: Buffer): Buffer {

@@ -90,6 +90,46 @@ function instanceOfTopic(topic: string, prefix: string): TopicOwner | undefined 
 /** Compacted: the last transaction marker of each outbox relay (see libs/messaging/src/outbox-relay.ts). */
 export const OUTBOX_PROGRESS_TOPIC = 'regsync.outbox-progress';
 
+/** What a topic is for; its settings (TOPIC_SETTINGS) follow from that. */
+export type TopicKind = 'outgoing' | 'delivery' | 'dead-letter' | 'outbox-progress';
+
+export interface TopicSettings {
+  partitions: number;
+  /** Replicas on a cluster of three brokers or more (topicSettingsOf scales it down to the brokers there are). */
+  replicationFactor: number;
+  /** Topic configs set at creation; `min.insync.replicas` is for `replicationFactor` replicas. */
+  config: Readonly<Record<string, string>>;
+}
+
+// Kept until deleted on purpose: erasure works by crypto-shredding, never by the broker expiring records.
+const KEPT_FOREVER = { 'cleanup.policy': 'delete', 'retention.ms': '-1', 'retention.bytes': '-1', 'min.insync.replicas': '2', 'unclean.leader.election.enable': 'false' } as const;
+
+/**
+ * The settings of every topic regsync creates, applied at creation (ensure-topics.ts) and by deploy/kafka/topics.yaml,
+ * and verified at each start. Outgoing topics are the record of what a register sent, delivery topics what a register
+ * is rebuilt from. Dead letters are kept forever as well: each is an event a register has not applied, and it stays
+ * the operator's to re-drive or decide; letting the broker expire it after 30 days lost it silently. They are few
+ * (only wrong events), and hold nothing their source topic does not hold already.
+ */
+export const TOPIC_SETTINGS = {
+  outgoing: { partitions: OUTGOING_TOPIC_PARTITIONS, replicationFactor: 3, config: { ...KEPT_FOREVER, 'message.timestamp.type': 'CreateTime' } },
+  delivery: { partitions: DELIVERY_TOPIC_PARTITIONS, replicationFactor: 3, config: { ...KEPT_FOREVER, 'message.timestamp.type': 'CreateTime' } },
+  'dead-letter': { partitions: 1, replicationFactor: 3, config: KEPT_FOREVER },
+  // Only each relay's latest marker matters: compacted, and compacted soon (small segments, no lag).
+  'outbox-progress': { partitions: 1, replicationFactor: 3, config: { 'cleanup.policy': 'compact', 'min.insync.replicas': '2', 'min.compaction.lag.ms': '0', 'segment.ms': '3600000' } },
+} as const satisfies Record<TopicKind, TopicSettings>;
+
+/**
+ * A kind's settings on a cluster of `brokers` brokers: as many replicas as there are brokers, up to the catalog's,
+ * and one replica fewer in sync than there are (at least one), so a cluster of three survives losing one broker.
+ */
+export function topicSettingsOf(kind: TopicKind, brokers: number): TopicSettings {
+  const settings: TopicSettings = TOPIC_SETTINGS[kind];
+  const replicationFactor = Math.max(1, Math.min(settings.replicationFactor, brokers));
+  const minInsync = Math.min(Number(settings.config['min.insync.replicas']), Math.max(1, replicationFactor - 1));
+  return { ...settings, replicationFactor, config: { ...settings.config, 'min.insync.replicas': String(minInsync) } };
+}
+
 const topicByEventType = new Map<EventType, TopicDefinition>(
   Object.values(EVENT_TOPICS).flatMap((topic: TopicDefinition) => topic.eventTypes.map((eventType) => [eventType, topic] as const)),
 );

@@ -1,10 +1,11 @@
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { startTestSchemaRegistry } from '../../../apps/schema-registry/test/support/test-schema-registry';
-import { EventCodec, EventDecodeError, EventEncodeError } from '../src/event-codec';
+import { EventCodec, EventDecodeError, EventEncodeError, UnknownEventTypeError } from '../src/event-codec';
+import { schemaRegistryConnectionOf } from '../src/schema-registry-connection';
 import { ROUTING_CATALOG } from '@regsync/register-domain/routing-catalog';
 import { EVENT_TYPES, RegsyncEvent } from '../src/generated/events';
 import { sampleEvent } from '../src/sample-events';
@@ -88,5 +89,19 @@ describe('EventCodec with the schema registry', () => {
     await expect(codec.decode(Buffer.from([0, 0, 0, 0x7f, 0x7f, 1]))).rejects.toThrow(EventDecodeError);
     const truncated = codec.encode(sampleEvent('NameChanged')).subarray(0, 12);
     await expect(codec.decode(truncated)).rejects.toThrow(/does not match schema/);
+  });
+
+  it('tells an event type newer than this service (a rolling upgrade: wait for the upgrade) from a record that is no regsync event', async () => {
+    const { url, auth } = schemaRegistryConnectionOf(registryUrl);
+    const registry = new SchemaRegistry({ host: url, auth: auth && { ...auth } });
+    const framedWith = (id: number, body: Buffer) => Buffer.concat([Buffer.from([0, (id >>> 24) & 255, (id >>> 16) & 255, (id >>> 8) & 255, id & 255]), body]);
+    const recordOf = (namespace: string) => ({ type: 'record', name: 'PassportIssued', namespace, fields: [{ name: 'idnr', type: 'string' }] });
+    const newer = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(recordOf('de.regsync.person')) }, { subject: 'regsync.person.events.v1-de.regsync.person.PassportIssued' });
+    const foreign = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(recordOf('com.example')) }, { subject: 'other-com.example.PassportIssued' });
+    const body = Buffer.from([2, 65]);
+
+    await expect(codec.decode(framedWith(newer.id, body))).rejects.toThrow(UnknownEventTypeError);
+    await expect(codec.decode(framedWith(newer.id, body))).rejects.toThrow(/de\.regsync\.person\.PassportIssued, an event type this service does not know yet/);
+    await expect(codec.decode(framedWith(foreign.id, body))).rejects.toThrow(new EventDecodeError(`schema ${foreign.id} (PassportIssued) is not a regsync event`));
   });
 });

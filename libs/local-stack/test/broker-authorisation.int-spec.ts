@@ -4,6 +4,7 @@ import { brokerAclsOf } from '@regsync/contracts/broker-acls';
 import { brokerPrincipalOf } from '@regsync/contracts/broker-principals';
 import { consumerGroupOf, deliveryTopicOf, outgoingTopicOf, relayIdOf } from '@regsync/contracts/topic-catalog';
 import { createBrokerAcls, deleteBrokerAcls } from '@regsync/messaging/broker-acl-admin';
+import { ensureTopics } from '@regsync/messaging/ensure-topics';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
 import { BrokerCredentials, loadTopology, localBrokerCredentials } from '../src/local-stack';
 import { waitUntil } from '../src/wait-until';
@@ -86,6 +87,10 @@ describe('broker authorisation (SASL/SCRAM principals, ACLs from the topology)',
     } finally {
       await producer.disconnect();
     }
+  });
+
+  it("lets a municipality's principal create its missing topics and verify the settings of all of them at start", async () => {
+    await ensureTopics(asOsnabrueck, { ...osnabrueck, namespace });
   });
 
   it("refuses a municipality's principal another relay's transactional id", async () => {

@@ -6,6 +6,7 @@ import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import { DomainValidationError } from '@regsync/register-domain/validation-error';
 import { EventRejectedError } from './event-rejected-error';
 import { EventHandlers, EventHandlersOfType } from './event-handlers';
+import { isInfrastructureFault } from './infrastructure-fault';
 import { InboxEntry, InboxOutcome, InboxResult, recordAllInInbox, recordInInbox } from './inbox';
 import { KAFKA_HEADERS, headerText } from './kafka-headers';
 import { Admission, ReceivedRecord } from './messaging-options';
@@ -27,8 +28,11 @@ export type RecordResult =
     }
   /** Permanent: can never be applied (undecodable, rejected by admit or handler). */
   | { kind: 'rejected'; eventType: string; code: string; reason: string }
-  /** Transient: may succeed later (handler fault, registry unreachable). */
-  | { kind: 'failed'; eventType: string; error: unknown };
+  /**
+   * Transient: may succeed later. `infrastructure`: the registry, database or broker is unavailable, or the event type
+   * is newer than this service (isInfrastructureFault): wait for it, never dead-letter; else a handler fault.
+   */
+  | { kind: 'failed'; eventType: string; error: unknown; infrastructure: boolean };
 
 export interface BatchApplierOptions {
   dataSource: DataSource;
@@ -275,7 +279,7 @@ export class BatchApplier {
     try {
       decoded = await this.options.codec.decode(message.value);
     } catch (error) {
-      return { message, settled: error instanceof EventDecodeError ? { kind: 'rejected', eventType: headerType, code: 'undecodable', reason: error.message } : { kind: 'failed', eventType: headerType, error } };
+      return { message, settled: error instanceof EventDecodeError ? { kind: 'rejected', eventType: headerType, code: 'undecodable', reason: error.message } : failureOf(headerType, error) };
     }
     const { eventType, event } = decoded;
     this.options.metrics?.eventsConsumed.inc({ event_type: eventType, topic: chunk.topic });
@@ -304,5 +308,5 @@ function isNew(outcome: InboxOutcome): boolean {
 export function failureOf(eventType: string, error: unknown): Extract<RecordResult, { kind: 'rejected' | 'failed' }> {
   if (error instanceof EventRejectedError) return { kind: 'rejected', eventType, code: error.code, reason: error.reason };
   if (error instanceof DomainValidationError || error instanceof EventEncodeError) return { kind: 'rejected', eventType, code: 'invalid', reason: error.message };
-  return { kind: 'failed', eventType, error };
+  return { kind: 'failed', eventType, error, infrastructure: isInfrastructureFault(error) };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { IHeaders, KafkaMessage, Message, Producer } from 'kafkajs';
 import { DLQ_HEADER_PREFIX, KAFKA_HEADERS, headerText } from './kafka-headers';
 
@@ -22,6 +23,17 @@ export interface DeadLetterFailure {
   attempts: number;
 }
 
+/** A dead letter as the outbox stores it: the relay publishes it in a Kafka transaction like any outgoing record. */
+export interface DeadLetterRow {
+  /** Derived from where the message failed, so the same failure recorded twice is one row (one dead letter). */
+  id: string;
+  topic: string;
+  eventType: string;
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+}
+
 /** The dead-letter record of a failed message: its original key, bytes and headers, plus why and where it failed. */
 export function deadLetterRecord(message: KafkaMessage, failure: DeadLetterFailure): Message {
   return {
@@ -39,6 +51,32 @@ export function deadLetterRecord(message: KafkaMessage, failure: DeadLetterFailu
       [KAFKA_HEADERS.dlqAttempts]: String(failure.attempts),
     },
   };
+}
+
+/**
+ * `deadLetterRecord` as an outbox row for `topic`, written in the transaction that commits the rest of its chunk. A
+ * crash before the offset commit makes the consumer fail the message again; its id (where it failed) then makes that
+ * a no-op, so no reader sees the dead letter twice.
+ */
+export function deadLetterRow(topic: string, message: KafkaMessage, eventType: string, failure: DeadLetterFailure): DeadLetterRow {
+  const record = deadLetterRecord(message, failure);
+  return {
+    id: deadLetterIdOf(failure.consumerGroup, failure.sourceTopic, failure.sourcePartition, message.offset),
+    topic,
+    eventType,
+    key: message.key?.toString() ?? null,
+    value: message.value,
+    headers: textHeaders(record.headers ?? {}),
+  };
+}
+
+/** A name-based UUID (RFC 9562 version 5 layout, SHA-1) of the consumer group and the failed record's position. */
+export function deadLetterIdOf(consumerGroup: string, topic: string, partition: number, offset: string): string {
+  const hash = createHash('sha1').update(`regsync-dead-letter\u0000${consumerGroup}\u0000${topic}\u0000${partition}\u0000${offset}`).digest();
+  hash[6] = (hash[6] & 0x0f) | 0x50;
+  hash[8] = (hash[8] & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /** Reads the failure of a dead-letter record (for the replay tool and the dashboard). */
@@ -72,4 +110,11 @@ export async function redrive(producer: Producer, record: Pick<KafkaMessage, 'ke
 
 function withoutDeadLetterHeaders(headers: IHeaders | undefined): IHeaders {
   return Object.fromEntries(Object.entries(headers ?? {}).filter(([name, value]) => !name.startsWith(DLQ_HEADER_PREFIX) && value !== undefined));
+}
+
+function textHeaders(headers: IHeaders): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).flatMap(([name, value]) => {
+    const text = headerText(value);
+    return text === undefined ? [] : [[name, text]];
+  }));
 }

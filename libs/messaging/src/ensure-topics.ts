@@ -1,15 +1,8 @@
 import { Logger } from '@nestjs/common';
-import { Kafka, ITopicConfig } from 'kafkajs';
-import {
-  DELIVERY_TOPIC_PARTITIONS,
-  OUTBOX_PROGRESS_TOPIC,
-  OUTGOING_TOPIC_PARTITIONS,
-  consumerGroupOf,
-  deadLetterTopicOf,
-  namespaced,
-  outgoingTopicOf,
-  outgoingTopicOwner,
-} from '@regsync/contracts/topic-catalog';
+import { Admin, ConfigResourceTypes, Kafka, ITopicConfig } from 'kafkajs';
+import { OUTBOX_PROGRESS_TOPIC, TopicKind, consumerGroupOf, deadLetterTopicOf, namespaced, outgoingTopicOf, outgoingTopicOwner, topicSettingsOf } from '@regsync/contracts/topic-catalog';
+import { topicSettingProblems } from '@regsync/contracts/topic-setting-problems';
+import { StartupRefusedError } from '@regsync/service-runtime/startup-phase';
 import { MessagingOptions, consumedTopics } from './messaging-options';
 
 export type EnsureTopicsOptions = Pick<MessagingOptions, 'app' | 'instanceKey' | 'namespace' | 'consumes' | 'delivers'>;
@@ -30,10 +23,12 @@ const RETRIABLE_NAMES = new Set(['KafkaJSConnectionError', 'KafkaJSConnectionClo
 const logger = new Logger('ensureTopics');
 
 /**
- * Creates the instance's outgoing topic, the topics it consumes (its delivery topic) or delivers to, the compacted relay progress topic and this instance's dead-letter topic unless they
- * exist (auto-creation is off on regsync brokers). Replication follows the cluster: min(3, brokers). When several
- * services create a new namespace's topics at once, the broker answers "not yet" for a moment; that is retried
- * with backoff, anything else fails the start-up.
+ * Creates the instance's outgoing topic, the topics it consumes (its delivery topic) or delivers to, the compacted relay
+ * progress topic and this instance's dead-letter topic unless they exist (auto-creation is off on regsync brokers),
+ * with the catalog's settings for the cluster's size (topicSettingsOf), and verifies that each of them, created now or
+ * long ago, keeps what the catalog says: a topic under which records would be lost refuses the start
+ * (StartupRefusedError naming topic and setting). When several services create a new namespace's topics at once, the
+ * broker answers "not yet" for a moment; that is retried with backoff, anything else fails the start-up.
  */
 export async function ensureTopics(kafka: Kafka, options: EnsureTopicsOptions, retry: EnsureTopicsRetry = DEFAULT_RETRY, abandoned?: AbortSignal): Promise<void> {
   for (let attempt = 1; ; attempt++) {
@@ -53,16 +48,17 @@ async function createMissingTopics(kafka: Kafka, options: EnsureTopicsOptions): 
   await admin.connect();
   try {
     const { brokers } = await admin.describeCluster();
-    const replicationFactor = Math.min(3, brokers.length);
-    const wanted: ITopicConfig[] = [
-      ...[outgoingTopicOf(options.app, options.instanceKey, options.namespace), ...consumedTopics(options), ...(options.delivers ?? [])].map((topic) => ({
-        topic,
-        numPartitions: outgoingTopicOwner(topic, options.namespace) ? OUTGOING_TOPIC_PARTITIONS : DELIVERY_TOPIC_PARTITIONS,
-        replicationFactor,
-      })),
-      { topic: namespaced(OUTBOX_PROGRESS_TOPIC, options.namespace), numPartitions: 1, replicationFactor, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
-      { topic: deadLetterTopicOf(consumerGroupOf(options.app, options.instanceKey, options.namespace)), numPartitions: 1, replicationFactor },
-    ];
+    const kinds = new Map<string, TopicKind>([
+      ...[outgoingTopicOf(options.app, options.instanceKey, options.namespace), ...consumedTopics(options), ...(options.delivers ?? [])].map(
+        (topic) => [topic, outgoingTopicOwner(topic, options.namespace) ? 'outgoing' : 'delivery'] as const,
+      ),
+      [namespaced(OUTBOX_PROGRESS_TOPIC, options.namespace), 'outbox-progress'],
+      [deadLetterTopicOf(consumerGroupOf(options.app, options.instanceKey, options.namespace)), 'dead-letter'],
+    ]);
+    const wanted: ITopicConfig[] = [...kinds].map(([topic, kind]) => {
+      const { partitions, replicationFactor, config } = topicSettingsOf(kind, brokers.length);
+      return { topic, numPartitions: partitions, replicationFactor, configEntries: Object.entries(config).map(([name, value]) => ({ name, value })) };
+    });
     const existing = new Set(await admin.listTopics());
     const missing = wanted.filter((topic) => !existing.has(topic.topic));
     try {
@@ -76,9 +72,21 @@ async function createMissingTopics(kafka: Kafka, options: EnsureTopicsOptions): 
     const { topics } = await admin.fetchTopicMetadata({ topics: wanted.map((topic) => topic.topic) });
     const leaderless = topics.filter((topic) => topic.partitions.some((partition) => partition.leader < 0)).map((topic) => topic.name);
     if (leaderless.length > 0) throw Object.assign(new Error(`no leader yet for ${leaderless.join(', ')}`), { type: 'LEADER_NOT_AVAILABLE' });
+    const replicas = new Map(topics.map((topic) => [topic.name, Math.min(...topic.partitions.map((partition) => partition.replicas.length))]));
+    const configs = await configsOf(admin, [...kinds.keys()]);
+    const problems = [...kinds].flatMap(([topic, kind]) =>
+      topicSettingProblems(topic, topicSettingsOf(kind, brokers.length), { replicationFactor: replicas.get(topic) ?? 0, config: configs.get(topic) ?? {} }),
+    );
+    if (problems.length > 0) throw new StartupRefusedError(`refusing to start on topics that would lose records: ${problems.join('; ')}. Change the topics (kafka-configs.sh --alter, or deploy/kafka/topics.yaml) or delete them if they hold nothing yet.`);
   } finally {
     await admin.disconnect();
   }
+}
+
+/** The effective configs of `topics` (broker defaults included), in one request. */
+async function configsOf(admin: Admin, topics: string[]): Promise<Map<string, Record<string, string>>> {
+  const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })) });
+  return new Map(resources.map((resource) => [resource.resourceName, Object.fromEntries(resource.configEntries.map((entry) => [entry.configName, entry.configValue]))]));
 }
 
 /** kafkajs wraps the broker's answer (`cause`, `errors` of an aggregate); any retriable one in there makes it worth another try. */

@@ -51,8 +51,8 @@ export async function recordInInbox(manager: EntityManager, { event, topic, part
   if (outcome === 'stale') return { outcome, previousVersion };
 
   await manager.query(
-    `insert into regsync_applied_version (subject_kind, subject_id, source_instance_key, source_register, version) values ($1, $2, $3, $4, $5)
-     on conflict (subject_kind, subject_id, source_instance_key, source_register) do update set version = excluded.version`,
+    `insert into regsync_applied_version as applied (subject_kind, subject_id, source_instance_key, source_register, version) values ($1, $2, $3, $4, $5)
+     on conflict (subject_kind, subject_id, source_instance_key, source_register) do update set version = greatest(applied.version, excluded.version)`,
     [...versionKey, subjectVersion],
   );
   return { outcome, previousVersion };
@@ -104,9 +104,9 @@ export async function recordAllInInbox(manager: EntityManager, entries: readonly
   const newVersions = [...changedKeys].map((key) => [...keys.get(key)!, String(versions.get(key))]);
   const inserted = (await manager.query(
     `with versions as (
-       insert into regsync_applied_version (subject_kind, subject_id, source_instance_key, source_register, version)
+       insert into regsync_applied_version as applied (subject_kind, subject_id, source_instance_key, source_register, version)
        select * from unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[])
-       on conflict (subject_kind, subject_id, source_instance_key, source_register) do update set version = excluded.version
+       on conflict (subject_kind, subject_id, source_instance_key, source_register) do update set version = greatest(applied.version, excluded.version)
      )
      insert into regsync_inbox (event_id, event_type, topic, partition, "offset", outcome)
      select * from unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::text[])

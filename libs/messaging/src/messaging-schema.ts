@@ -15,8 +15,9 @@ export class OutboxRecord {
   @Column({ type: 'text' })
   topic!: string;
 
-  @Column({ name: 'record_key', type: 'text' })
-  recordKey!: string;
+  /** Null only for the dead letter of a record that had no key. */
+  @Column({ name: 'record_key', type: 'text', nullable: true })
+  recordKey!: string | null;
 
   @Column({ type: 'bytea' })
   payload!: Buffer;
@@ -203,5 +204,20 @@ export class OutboxDeliveries1760000120000 implements MigrationInterface {
   }
 }
 
+/**
+ * Dead letters go out through the outbox, in the transaction of their chunk, under an id derived from where they
+ * failed: a redelivered failure is no second dead letter. Their record may have had no key.
+ */
+export class OutboxDeadLetters1760000130000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('alter table regsync_outbox alter column record_key drop not null');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`delete from regsync_outbox where record_key is null`);
+    await queryRunner.query('alter table regsync_outbox alter column record_key set not null');
+  }
+}
+
 export const messagingEntities = [OutboxRecord, SubjectVersionCounter, InboxRecord, AppliedSubjectVersion];
-export const messagingMigrations = [MessagingTables1760000100000, OutboxVersionEncoding1760000110000, OutboxDeliveries1760000120000];
+export const messagingMigrations = [MessagingTables1760000100000, OutboxVersionEncoding1760000110000, OutboxDeliveries1760000120000, OutboxDeadLetters1760000130000];

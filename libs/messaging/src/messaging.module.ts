@@ -67,7 +67,11 @@ export class RegsyncMessagingModule implements OnApplicationBootstrap, BeforeApp
 
   onApplicationBootstrap(): void {
     this.healthChecks?.register('outbox-relay', async () => this.relay.health());
-    void this.startup.ready().then((ready) => ready && this.relay.start());
+    // A refusal (a topic that would lose records) also fails the consumer's start, which ends the process.
+    void this.startup.ready().then(
+      (ready) => ready && this.relay.start(),
+      (error: Error) => this.logger.error(`messaging not started: ${error.message}`),
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {

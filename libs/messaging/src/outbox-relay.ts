@@ -5,6 +5,7 @@ import { Client, ClientConfig } from 'pg';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import { withDeadline } from '@regsync/service-runtime/startup-phase';
 import { AcknowledgedSender } from './acknowledged-sender';
+import { KAFKA_HEADERS } from './kafka-headers';
 
 export interface OutboxRelayOptions {
   /** Transactional id and progress-marker key, e.g. `regsync-relay.<namespace>.<app>.<instanceKey>`. */
@@ -31,7 +32,7 @@ interface OutboxRow {
   id: string;
   event_type: string;
   topic: string;
-  record_key: string;
+  record_key: string | null;
   payload: Buffer;
   headers: Record<string, string>;
 }
@@ -284,7 +285,8 @@ export class OutboxRelay {
 
   private async markPublished(rows: OutboxRow[]): Promise<void> {
     await this.db().query('update regsync_outbox set published_at = now() where id = any($1::bigint[])', [rows.map((row) => row.id)]);
-    for (const row of rows) this.options.metrics.eventsProduced.inc({ event_type: row.event_type });
+    // Dead letters travel through the outbox too; the consumer counts them (regsync_dead_letters_total), not as events sent.
+    for (const row of rows) if (row.headers[KAFKA_HEADERS.dlqReasonCode] === undefined) this.options.metrics.eventsProduced.inc({ event_type: row.event_type });
   }
 
   /** Sends `rows` and their progress marker in one Kafka transaction, and commits it once `previousMarked` is done. */

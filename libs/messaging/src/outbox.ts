@@ -4,6 +4,7 @@ import { EntityManager } from 'typeorm';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { EventPayload, EventSubject, EventType, EventTypes, RegisterKind, RegsyncEvent } from '@regsync/contracts/generated/events';
 import { outgoingTopicOf } from '@regsync/contracts/topic-catalog';
+import { DeadLetterRow } from './dead-letters';
 import { KAFKA_HEADERS } from './kafka-headers';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging-options';
 import { subjectVersionOffset } from './subject-version-slot';
@@ -20,7 +21,8 @@ export interface DeliveryRow {
   headers: Record<string, string>;
 }
 
-const APPEND_DELIVERIES = `
+/** Records published unchanged (deliveries, dead letters): a record already stored (same id and topic) is not stored again. */
+const APPEND_RECORDS = `
   insert into regsync_outbox (event_id, event_type, topic, record_key, payload, headers, subject_version)
   select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::jsonb[], $7::bigint[])
   on conflict (event_id, topic) do nothing`;
@@ -116,7 +118,7 @@ export class Outbox {
   async appendDeliveries(manager: EntityManager, rows: readonly DeliveryRow[]): Promise<void> {
     if (!manager.queryRunner?.isTransactionActive) throw new Error('outbox: appendDeliveries needs the EntityManager of an open transaction');
     if (rows.length === 0) return;
-    await manager.query(APPEND_DELIVERIES, [
+    await manager.query(APPEND_RECORDS, [
       rows.map((row) => row.event.envelope.eventId),
       rows.map((row) => row.event.envelope.eventType),
       rows.map((row) => row.topic),
@@ -124,6 +126,25 @@ export class Outbox {
       rows.map((row) => row.payload),
       rows.map((row) => JSON.stringify(row.headers)),
       rows.map((row) => String(row.event.envelope.subjectVersion)),
+    ]);
+  }
+
+  /**
+   * Stores dead letters in the transaction of `manager` (the one that commits their chunk), in one statement; the
+   * relay publishes them. A row whose id is stored already (the same failure, redelivered after a crash) is skipped.
+   */
+  async appendDeadLetters(manager: EntityManager, rows: readonly DeadLetterRow[]): Promise<void> {
+    if (!manager.queryRunner?.isTransactionActive) throw new Error('outbox: appendDeadLetters needs the EntityManager of an open transaction');
+    if (rows.length === 0) return;
+    await manager.query(APPEND_RECORDS, [
+      rows.map((row) => row.id),
+      rows.map((row) => row.eventType),
+      rows.map((row) => row.topic),
+      rows.map((row) => row.key),
+      // A record without a value (a tombstone) cannot be an event; its dead letter keeps the failure, with empty bytes.
+      rows.map((row) => row.value ?? Buffer.alloc(0)),
+      rows.map((row) => JSON.stringify(row.headers)),
+      rows.map(() => '0'),
     ]);
   }
 

@@ -1,17 +1,18 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
-import { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Partitioners, Producer } from 'kafkajs';
+import { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { consumerGroupOf, deadLetterTopicOf } from '@regsync/contracts/topic-catalog';
 import { HealthChecks } from '@regsync/service-runtime/health-checks';
 import { StartupPhase } from '@regsync/service-runtime/startup-phase';
 import { BatchApplier, RecordResult } from './batch-applier';
-import { deadLetterRecord } from './dead-letters';
+import { DeadLetterRow, deadLetterRow } from './dead-letters';
 import { EventHandlers } from './event-handlers';
 import { KAFKA_CLIENT, MESSAGING_OPTIONS, MessagingOptions, consumedTopics } from './messaging-options';
 import { MessagingStartup } from './messaging-startup';
+import { Outbox } from './outbox';
 
 const MAX_ATTEMPTS = 5;
 const FIRST_BACKOFF_MS = 200;
@@ -23,15 +24,14 @@ const CONSUMER_JOIN_TIMEOUT_MS = 60_000;
 
 /**
  * NestJS transport for regsync events: decodes Confluent-framed Avro, applies each event exactly once through the
- * inbox in one database transaction per chunk of a batch, dead-letters what can never be applied, and commits the
- * Kafka offset only after the database commit.
+ * inbox in one database transaction per chunk of a batch, dead-letters what can never be applied (through the outbox,
+ * in the same transaction), and commits the Kafka offset only after the database commit.
  */
 @Injectable()
 export class RegsyncKafkaTransport extends Server implements CustomTransportStrategy {
   private readonly consumerGroup: string;
   private readonly deadLetterTopic: string;
   private consumer?: Consumer;
-  private deadLetterProducer?: Producer;
   private closing = false;
   private closed?: Promise<void>;
   private consumerState: { healthy: boolean; detail: string } = { healthy: false, detail: 'not started' };
@@ -46,6 +46,7 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     private readonly discovery: DiscoveryService,
     private readonly metadataScanner: MetadataScanner,
     private readonly startup: MessagingStartup,
+    private readonly outbox: Outbox,
     @Optional() healthChecks?: HealthChecks,
   ) {
     super();
@@ -96,20 +97,17 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     await this.joinPhase.run((abandoned) => this.connect(topics, abandoned), () => this.closing);
   }
 
-  /** One attempt to connect the dead-letter producer and join the group; an abandoned attempt closes both. */
+  /** One attempt to join the group; an abandoned attempt closes its consumer. */
   private async connect(topics: readonly string[], abandoned: AbortSignal): Promise<void> {
-    const deadLetterProducer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     // A short fetch wait keeps shutdown quick: kafkajs' stop waits for the pending fetch.
     const consumer = this.kafka.consumer({ groupId: this.consumerGroup, readUncommitted: false, maxWaitTimeInMs: 1_000 });
     // Shutdown closes whatever is connecting; an abandoned or failed attempt closes its own clients.
     this.consumer = consumer;
-    this.deadLetterProducer = deadLetterProducer;
-    const closeBoth = async () => {
+    const close = async () => {
       if (this.consumer === consumer) this.consumer = undefined;
-      if (this.deadLetterProducer === deadLetterProducer) this.deadLetterProducer = undefined;
-      await Promise.all([consumer.disconnect(), deadLetterProducer.disconnect()]).catch(() => undefined);
+      await consumer.disconnect().catch(() => undefined);
     };
-    abandoned.addEventListener('abort', () => void closeBoth());
+    abandoned.addEventListener('abort', () => void close());
     consumer.on(consumer.events.GROUP_JOIN, () => (this.consumerState = { healthy: true, detail: 'consuming' }));
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.consumerState = { healthy: false, detail: `crashed${payload.restart ? ' (restarting)' : ''}: ${payload.error.message}` };
@@ -121,7 +119,6 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
       if (payload.batchSize === 0 && payload.firstOffset !== null) void this.commitSkipped(payload.topic, payload.partition, payload.lastOffset, payload.highWatermark);
     });
     try {
-      await deadLetterProducer.connect();
       await consumer.connect();
       // A new group reads every topic from its beginning: a register is built from the whole log.
       await consumer.subscribe({ topics: [...topics], fromBeginning: true });
@@ -133,7 +130,7 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
         eachBatch: (payload) => this.consumeBatch(payload),
       });
     } catch (error) {
-      await closeBoth();
+      await close();
       throw error;
     }
   }
@@ -143,7 +140,6 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     // kafkajs' stop waits for the running eachBatch, which ends after committing its current chunk.
     await this.consumer?.stop();
     await this.consumer?.disconnect();
-    await this.deadLetterProducer?.disconnect();
     this.consumerState = { healthy: false, detail: 'closed' };
   }
 
@@ -153,9 +149,12 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     const attempts = new Map<string, number>();
     const isolated = new Set<string>();
     let next = 0;
+    // Rounds in a row without progress: the backoff grows with them, whatever the cause.
+    let stalls = 0;
     while (next < batch.messages.length && isRunning() && !isStale() && !this.closing) {
       const result = await this.applyChunk(batch, batch.messages.slice(next, next + MESSAGES_PER_TRANSACTION), attempts, isolated);
       if (result.committed > 0) {
+        stalls = 0;
         next += result.committed;
         // After the batch's last message come at most records the consumer skips: with transactional producers at
         // least the commit marker. Committing past them lets the group's lag reach 0 at rest.
@@ -163,7 +162,7 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
         resolveOffset(last);
         await this.commitOffset(batch.topic, batch.partition, last);
       }
-      if (result.retry) await this.backoff(attempts.get(batch.messages[next].offset) ?? 1, heartbeat);
+      if (result.retry) await this.backoff(++stalls, heartbeat);
       else await heartbeat();
     }
     const lastDone =
@@ -173,19 +172,23 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
   }
 
   /**
-   * Applies a chunk in one transaction; dead letters go out before the commit, offsets after it. `committed` counts
+   * Applies a chunk in one transaction, its dead letters too (outbox rows); offsets after the commit. `committed` counts
    * the messages whose effects (or dead letters) are committed; `retry`: the message after them failed transiently.
    */
   private async applyChunk(batch: Batch, messages: KafkaMessage[], attempts: Map<string, number>, isolated: Set<string>): Promise<{ committed: number; retry: boolean }> {
-    const deadLetters: Message[] = [];
     try {
       const results = await this.applier!.applyChunk({
         topic: batch.topic,
         partition: batch.partition,
         messages,
         isolated,
-        onFailure: async (index, { eventType, error }) => {
+        onFailure: async (index, { eventType, error, infrastructure }) => {
           const { offset } = messages[index];
+          if (infrastructure) {
+            // Not the event's fault: the partition waits (this batch is retried with backoff, nothing committed past it).
+            this.logger.warn(`${batch.topic}[${batch.partition}]@${offset}: paused, infrastructure unavailable: ${messageOf(error)}`);
+            return 'stop';
+          }
           const attempt = (attempts.get(offset) ?? 0) + 1;
           attempts.set(offset, attempt);
           this.logger.warn(`${batch.topic}[${batch.partition}]@${offset}: attempt ${attempt} failed: ${messageOf(error)}`);
@@ -193,14 +196,14 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
           if (attempt < MAX_ATTEMPTS || !(await this.databaseReachable())) return 'stop';
           return { kind: 'rejected', eventType, code: 'retries-exhausted', reason: `failed ${attempt} times, last: ${messageOf(error)}` };
         },
-        end: async (_queryRunner, results) => {
-          deadLetters.length = 0;
+        end: async (queryRunner, results) => {
+          const deadLetters: DeadLetterRow[] = [];
           for (const [index, result] of results.entries()) {
             if (result.kind !== 'rejected') continue;
             const message = messages[index];
             this.logger.warn(`${batch.topic}[${batch.partition}]@${message.offset} → ${this.deadLetterTopic}: ${result.code}: ${result.reason}`);
             deadLetters.push(
-              deadLetterRecord(message, {
+              deadLetterRow(this.deadLetterTopic, message, result.eventType, {
                 reasonCode: result.code,
                 reason: result.reason,
                 sourceTopic: batch.topic,
@@ -210,14 +213,14 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
               }),
             );
           }
-          if (deadLetters.length > 0) await this.requireDeadLetterProducer().send({ topic: this.deadLetterTopic, acks: -1, messages: deadLetters });
+          await this.outbox.appendDeadLetters(queryRunner.manager, deadLetters);
           return 'commit';
         },
       });
       this.countCommitted(results);
       return { committed: results.length, retry: results.length < messages.length };
     } catch (error) {
-      // Infrastructure failed (connection, commit, dead-letter topic): nothing of this chunk counts; retry it whole.
+      // Infrastructure failed (connection, commit): nothing of this chunk counts; retry it whole.
       this.logger.error(`${batch.topic}[${batch.partition}]: transaction of offsets ${messages[0].offset}.. failed, retrying: ${messageOf(error)}`);
       return { committed: 0, retry: true };
     }
@@ -279,11 +282,6 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     } catch {
       return false;
     }
-  }
-
-  private requireDeadLetterProducer(): Producer {
-    if (!this.deadLetterProducer) throw new Error('RegsyncKafkaTransport: dead-letter producer not connected');
-    return this.deadLetterProducer;
   }
 }
 

@@ -1,9 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { logLevel } from 'kafkajs';
-import { DELIVERY_TOPIC_PARTITIONS, OUTBOX_PROGRESS_TOPIC, OUTGOING_TOPIC_PARTITIONS, deliveryTopicOf, namespaced, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
+import { ConfigResourceTypes, logLevel } from 'kafkajs';
+import {
+  DELIVERY_TOPIC_PARTITIONS,
+  OUTBOX_PROGRESS_TOPIC,
+  OUTGOING_TOPIC_PARTITIONS,
+  consumerGroupOf,
+  deadLetterTopicOf,
+  deliveryTopicOf,
+  namespaced,
+  outgoingTopicOf,
+} from '@regsync/contracts/topic-catalog';
 import { ensureTopics } from '@regsync/messaging/ensure-topics';
+import { StartupRefusedError } from '@regsync/service-runtime/startup-phase';
 import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { startTestRegister } from './support/running-test-register';
+import { TEST_APP, TEST_INSTANCE_KEY } from './support/test-register.module';
 
 describe('ensureTopics', () => {
   const namespace = `msg_${randomUUID().slice(0, 8)}`;
@@ -39,4 +51,58 @@ describe('ensureTopics', () => {
       expect(leaders.get(progress)).toBe(1);
     }
   }, 60_000);
+
+  it('creates every topic with the catalog’s settings: outgoing, delivery and dead-letter topics kept forever, the progress topic compacted', async () => {
+    await ensureTopics(kafka, { app: 'state-register', instanceKey: '99', namespace });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const names = [outgoingTopicOf('state-register', '99', namespace), deliveryTopicOf('state-register', '99', namespace), deadLetterTopicOf(consumerGroupOf('state-register', '99', namespace)), namespaced(OUTBOX_PROGRESS_TOPIC, namespace)];
+      const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: names.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })) });
+      const setting = (topic: string, name: string) => resources.find((resource) => resource.resourceName === topic)?.configEntries.find((entry) => entry.configName === name)?.configValue;
+      expect(names.map((topic) => [setting(topic, 'cleanup.policy'), setting(topic, 'retention.ms'), setting(topic, 'unclean.leader.election.enable')])).toEqual([
+        ['delete', '-1', 'false'],
+        ['delete', '-1', 'false'],
+        ['delete', '-1', 'false'],
+        ['compact', expect.any(String), expect.any(String)],
+      ]);
+    } finally {
+      await admin.disconnect();
+    }
+  }, 60_000);
+
+  it('refuses, naming topic and setting, a dead-letter topic that already exists and expires its records', async () => {
+    const instanceKey = '98';
+    const deadLetterTopic = deadLetterTopicOf(consumerGroupOf('state-register', instanceKey, namespace));
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic: deadLetterTopic, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '86400000' }] }], waitForLeaders: true });
+    } finally {
+      await admin.disconnect();
+    }
+    const refused = ensureTopics(kafka, { app: 'state-register', instanceKey, namespace });
+    await expect(refused).rejects.toThrow(StartupRefusedError);
+    await expect(refused).rejects.toThrow(`topic ${deadLetterTopic}: retention.ms is 86400000, the catalog says -1`);
+  }, 60_000);
+});
+
+describe('a service started against a topic that would lose records', () => {
+  it('refuses to start, with a message naming the topic and the setting', async () => {
+    let deliveryTopic = '';
+    const started = startTestRegister({
+      beforeStart: async (env) => {
+        deliveryTopic = deliveryTopicOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace);
+        const admin = env.kafka.admin();
+        await admin.connect();
+        try {
+          await admin.createTopics({ topics: [{ topic: deliveryTopic, numPartitions: DELIVERY_TOPIC_PARTITIONS, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }], waitForLeaders: true });
+        } finally {
+          await admin.disconnect();
+        }
+      },
+    });
+    await expect(started).rejects.toThrow(/refusing to start on topics that would lose records/);
+    await expect(started).rejects.toThrow(`topic ${deliveryTopic}: cleanup.policy is compact, the catalog says delete`);
+  }, 120_000);
 });

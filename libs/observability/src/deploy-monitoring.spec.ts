@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DELIVERY_TOPIC_PARTITIONS, OUTBOX_PROGRESS_TOPIC, OUTGOING_TOPIC_PARTITIONS, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
+import { OUTBOX_PROGRESS_TOPIC, TopicKind, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf, topicSettingsOf } from '@regsync/contracts/topic-catalog';
 import { RegsyncMetrics } from './regsync-metrics';
 
 function workspaceFile(...parts: string[]): string {
@@ -70,23 +70,31 @@ describe('deploy/kafka/topics.yaml', () => {
   );
   const setting = (topic: string, key: string) => yamlValues(topics.get(topic) ?? '', key)[0];
 
-  it("keeps every instance's outgoing and delivery topic forever, replicated three times with two in sync, with the catalog partitions", () => {
-    for (const instance of topology.instances) {
-      for (const [name, partitions] of [[outgoingTopicOf(instance.app, instance.instanceKey), OUTGOING_TOPIC_PARTITIONS], [deliveryTopicOf(instance.app, instance.instanceKey), DELIVERY_TOPIC_PARTITIONS]] as const) {
-        expect([name, setting(name, 'partitions'), setting(name, 'replicas'), setting(name, 'min.insync.replicas'), setting(name, 'retention.ms'), setting(name, 'cleanup.policy')]).toEqual([name, String(partitions), '3', '2', '-1', 'delete']);
-      }
-    }
+  /** The `config:` block of a topic's document as name → value. */
+  const configOf = (topic: string) =>
+    Object.fromEntries([...(topics.get(topic) ?? '').split(/^\s*config:\s*$/m)[1]?.matchAll(/^\s{4}([a-z.]+):\s*"?([^"\n]*)"?$/gm) ?? []].map((match) => [match[1], match[2]]));
+
+  const catalogTopics: [string, TopicKind][] = [
+    ...topology.instances.flatMap((instance): [string, TopicKind][] => [
+      [outgoingTopicOf(instance.app, instance.instanceKey), 'outgoing'],
+      [deliveryTopicOf(instance.app, instance.instanceKey), 'delivery'],
+      [deadLetterTopicOf(consumerGroupOf(instance.app, instance.instanceKey)), 'dead-letter'],
+    ]),
+    [deadLetterTopicOf(consumerGroupOf('router', 'main')), 'dead-letter'],
+    [OUTBOX_PROGRESS_TOPIC, 'outbox-progress'],
+  ];
+
+  it.each(catalogTopics)('defines %s with the settings the topic catalog gives its kind (%s) on a three-broker cluster', (name, kind) => {
+    const { partitions, replicationFactor, config } = topicSettingsOf(kind, 3);
+    expect({ name, partitions: setting(name, 'partitions'), replicas: setting(name, 'replicas'), config: configOf(name) }).toEqual({ name, partitions: String(partitions), replicas: String(replicationFactor), config });
+  });
+
+  it('keeps every outgoing, delivery and dead-letter topic forever', () => {
+    for (const [name, kind] of catalogTopics) if (kind !== 'outbox-progress') expect([name, setting(name, 'retention.ms'), setting(name, 'cleanup.policy')]).toEqual([name, '-1', 'delete']);
   });
 
   it('compacts the relay progress and snapshot topics', () => {
     for (const name of [OUTBOX_PROGRESS_TOPIC, 'regsync.person.snapshots.v1', 'regsync.parcel.snapshots.v1']) expect(setting(name, 'cleanup.policy')).toBe('compact');
-  });
-
-  it('has a dead-letter topic for every instance of the topology and the router, kept 30 days', () => {
-    for (const instance of [...topology.instances, { app: 'router', instanceKey: 'main' }]) {
-      const name = deadLetterTopicOf(consumerGroupOf(instance.app, instance.instanceKey));
-      expect({ name, retention: setting(name, 'retention.ms') }).toEqual({ name, retention: String(30 * 24 * 3600 * 1000) });
-    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { PhaseAttemptTimeout, StartupPhase } from './startup-phase';
+import { PhaseAttemptTimeout, StartupPhase, StartupRefusedError } from './startup-phase';
 
 function recordingLog() {
   const lines: string[] = [];
@@ -21,6 +21,20 @@ describe('StartupPhase', () => {
     expect(log.lines[0]).toContain('ECONNREFUSED');
     expect(log.lines.at(-1)).toMatch(/^log start-up: schema registry ready in \d+ ms \(attempt 3\)$/);
     expect(phase.state()).toEqual({ healthy: true, detail: 'ready' });
+  });
+
+  it('does not retry a refusal: the phase ends with it and says why', async () => {
+    const phase = new StartupPhase('broker topics', recordingLog(), { attemptTimeoutMs: 1_000, firstBackoffMs: 1 });
+    let attempts = 0;
+    const refusal = new StartupRefusedError('topic t: retention.ms is 604800000, the catalog says -1');
+    await expect(
+      phase.run(async () => {
+        attempts++;
+        throw refusal;
+      }),
+    ).rejects.toBe(refusal);
+    expect(attempts).toBe(1);
+    expect(phase.state()).toEqual({ healthy: false, detail: refusal.message });
   });
 
   it('abandons an attempt that hangs, aborts its signal so it can close what it opened, and tries again', async () => {

@@ -15,6 +15,9 @@ export interface PhaseState {
   detail: string;
 }
 
+/** An attempt found a reason the service must not start at all (e.g. a topic that would lose records): not retried. */
+export class StartupRefusedError extends Error {}
+
 /** Thrown into an attempt's signal when it took longer than the phase allows. */
 export class PhaseAttemptTimeout extends Error {}
 
@@ -22,7 +25,7 @@ export class PhaseAttemptTimeout extends Error {}
  * One phase of a service's start-up (broker topics, schema registry, consumer join): tried until it succeeds, each
  * attempt bounded in time, failures retried with exponential backoff. Every attempt that fails and the one that
  * succeeds are logged with their duration, and `state()` says where the phase is, so a start that does not finish
- * names the phase and the reason instead of hanging silently.
+ * names the phase and the reason instead of hanging silently. A StartupRefusedError ends the phase with that error.
  */
 export class StartupPhase {
   private current: PhaseState = { healthy: false, detail: 'waiting' };
@@ -54,6 +57,10 @@ export class StartupPhase {
         this.log.log(`start-up: ${this.name} ready in ${Date.now() - phaseStarted} ms (attempt ${attemptNumber})`);
         return result;
       } catch (error) {
+        if (error instanceof StartupRefusedError) {
+          this.current = { healthy: false, detail: error.message };
+          throw error;
+        }
         const backoff = Math.min(firstBackoffMs * 2 ** (attemptNumber - 1), maxBackoffMs);
         const reason = (error as Error)?.message ?? String(error);
         this.current = { healthy: false, detail: `attempt ${attemptNumber} failed after ${Date.now() - attemptStarted} ms: ${reason}; retrying` };

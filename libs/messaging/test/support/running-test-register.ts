@@ -17,9 +17,13 @@ export interface RunningTestRegister {
   close(): Promise<void>;
 }
 
-export async function startTestRegister(options: { metrics?: RegsyncMetrics; logger?: LogLevel[] } = {}): Promise<RunningTestRegister> {
+/** `beforeStart` prepares the environment (e.g. a topic that already exists) before the service starts in it. */
+export async function startTestRegister(options: { metrics?: RegsyncMetrics; logger?: LogLevel[]; beforeStart?: (env: TestEnvironment) => Promise<void> } = {}): Promise<RunningTestRegister> {
   const env = await startTestEnvironment();
-  const app = await startApp(env, options).catch(async (error: unknown) => {
+  const app = await (async () => {
+    await options.beforeStart?.(env);
+    return startApp(env, options);
+  })().catch(async (error: unknown) => {
     await env.close();
     throw error;
   });
@@ -44,7 +48,12 @@ async function startApp(env: TestEnvironment, options: { metrics?: RegsyncMetric
     options.logger ? { logger: options.logger } : undefined,
   );
   app.connectMicroservice({ strategy: app.get(RegsyncKafkaTransport) }, { inheritAppConfig: true });
-  await app.startAllMicroservices();
-  await app.init();
+  try {
+    await app.startAllMicroservices();
+    await app.init();
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   return app;
 }

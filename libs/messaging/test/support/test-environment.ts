@@ -8,7 +8,7 @@ import { kafkaClient } from '@regsync/messaging/kafka-client';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { KafkaConnection, loadKafkaConnection } from '@regsync/service-runtime/service-config';
-import { startTestSchemaRegistry } from '../../../../apps/schema-registry/test/support/test-schema-registry';
+import { TestSchemaRegistry, startTestSchemaRegistry } from '../../../../apps/schema-registry/test/support/test-schema-registry';
 import { testDatabaseName } from './test-register.module';
 
 const { workspaceRoot } = require('../../../../tools/swc-options.cjs') as { workspaceRoot: string };
@@ -20,6 +20,9 @@ export interface TestEnvironment {
   databaseUrl: string;
   schemaRegistryUrl: string;
   kafka: Kafka;
+  /** Stops the schema registry (an outage); `restartSchemaRegistry` brings it back on the same address. */
+  stopSchemaRegistry(): Promise<void>;
+  restartSchemaRegistry(): Promise<void>;
   /** Starts a fixture process (libs/messaging/test/fixtures/<name>.ts, compiled) with this environment. */
   spawnFixture(name: string, env?: Record<string, string>): FixtureProcess;
   close(): Promise<void>;
@@ -40,7 +43,9 @@ export async function startTestEnvironment(): Promise<TestEnvironment> {
   const namespace = `msg_${randomUUID().slice(0, 8)}`;
   const connection = loadKafkaConnection();
   const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const { app: registry, url: schemaRegistryUrl } = await startTestSchemaRegistry({ databaseUrl, namespace });
+  const started = await startTestSchemaRegistry({ databaseUrl, namespace });
+  let registry: TestSchemaRegistry['app'] | undefined = started.app;
+  const schemaRegistryUrl = started.url;
   const outDir = join(workspaceRoot, 'tmp', `messaging-${namespace}`);
   const build = spawnSync(process.execPath, [join(workspaceRoot, 'tools', 'build.mjs'), '--out-dir', relative(workspaceRoot, outDir)], { encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`build of the test fixtures failed: ${build.stderr}`);
@@ -53,6 +58,13 @@ export async function startTestEnvironment(): Promise<TestEnvironment> {
     databaseUrl,
     schemaRegistryUrl,
     kafka,
+    async stopSchemaRegistry() {
+      await registry?.close();
+      registry = undefined;
+    },
+    async restartSchemaRegistry() {
+      registry ??= (await startTestSchemaRegistry({ databaseUrl, namespace, port: Number(new URL(started.address).port), writer: started.writer })).app;
+    },
     spawnFixture(name, env = {}) {
       const child = spawn(process.execPath, [join(outDir, 'libs', 'messaging', 'test', 'fixtures', `${name}.js`)], {
         env: { ...process.env, NAMESPACE: namespace, DATABASE_URL: databaseUrl, SCHEMA_REGISTRY_URL: schemaRegistryUrl, ...env },
@@ -67,7 +79,7 @@ export async function startTestEnvironment(): Promise<TestEnvironment> {
     },
     async close() {
       for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await registry.close();
+      await registry?.close();
       const admin = kafka.admin();
       await admin.connect();
       const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${namespace}.`));

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource, QueryRunner } from 'typeorm';
+import { InboxEntry, recordAllInInbox, recordInInbox } from '@regsync/messaging/inbox';
+import { messagingMigrations } from '@regsync/messaging/messaging-schema';
+import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
+import { dropDatabase, ensureDatabase } from '@regsync/persistence/ensure-database';
+import { waitFor } from './support/test-environment';
+import { eventOf, personDraft, subjectId } from './support/test-events';
+
+const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+describe('the inbox’s subject versions (real PostgreSQL)', () => {
+  const databaseName = instanceDatabaseName('inbox', undefined, `msg_${randomUUID().slice(0, 8)}`);
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    await ensureDatabase(serverUrl, databaseName);
+    dataSource = await new DataSource({ type: 'postgres', url: databaseUrl(serverUrl, databaseName), migrations: messagingMigrations, migrationsRun: true }).initialize();
+  }, 30_000);
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await dropDatabase(serverUrl, databaseName);
+  }, 30_000);
+
+  function entry(subject: string, version: number): InboxEntry {
+    return { event: eventOf(personDraft(subject, version), version), topic: 'test', partition: 0, offset: String(version) };
+  }
+
+  async function versionOf(subject: string): Promise<number> {
+    const [{ version }] = (await dataSource.query('select version::int as version from regsync_applied_version where subject_id = $1', [subject])) as { version: number }[];
+    return version;
+  }
+
+  /**
+   * Two transactions record versions of a subject that has none yet: neither can lock a row the other has not
+   * committed, so both decide "new" and the second one's upsert meets the first one's row.
+   */
+  async function recordConcurrently(first: (runner: QueryRunner) => Promise<unknown>, second: (runner: QueryRunner) => Promise<unknown>): Promise<void> {
+    const [a, b] = [dataSource.createQueryRunner(), dataSource.createQueryRunner()];
+    try {
+      await a.startTransaction();
+      await first(a);
+      await b.startTransaction();
+      const [{ pid }] = (await b.query('select pg_backend_pid() as pid')) as { pid: number }[];
+      const secondDone = second(b);
+      await waitFor('the second transaction to wait for the first one’s row', async () => {
+        const rows = (await dataSource.query(`select 1 from pg_stat_activity where pid = $1 and wait_event_type = 'Lock'`, [pid])) as unknown[];
+        return rows.length > 0;
+      });
+      await a.commitTransaction();
+      await secondDone;
+      await b.commitTransaction();
+    } finally {
+      await Promise.all([a.release(), b.release()]);
+    }
+  }
+
+  it('never lowers a subject’s version when an older event is recorded concurrently with a newer one (one at a time first)', async () => {
+    const subject = subjectId(1);
+    await recordConcurrently(
+      (runner) => recordInInbox(runner.manager, entry(subject, 5), false),
+      (runner) => recordAllInInbox(runner.manager, [entry(subject, 3)], false),
+    );
+    expect(await versionOf(subject)).toBe(5);
+  });
+
+  it('never lowers a subject’s version when an older event is recorded concurrently with a newer one (a chunk first)', async () => {
+    const subject = subjectId(2);
+    await recordConcurrently(
+      (runner) => recordAllInInbox(runner.manager, [entry(subject, 7)], false),
+      (runner) => recordInInbox(runner.manager, entry(subject, 4), false),
+    );
+    expect(await versionOf(subject)).toBe(7);
+  });
+});
