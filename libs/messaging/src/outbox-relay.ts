@@ -1,10 +1,12 @@
 import { Logger } from '@nestjs/common';
+import { SpanKind } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import { Kafka, Partitioners, Producer, TopicMessages } from 'kafkajs';
 import { Client, ClientConfig } from 'pg';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import { withDeadline } from '@regsync/service-runtime/startup-phase';
 import { AcknowledgedSender } from './acknowledged-sender';
+import { inSpan, traceContextOf } from './trace-context';
 
 export interface OutboxRelayOptions {
   /** Transactional id and progress-marker key, e.g. `regsync-relay.<namespace>.<app>.<instanceKey>`. */
@@ -287,8 +289,22 @@ export class OutboxRelay {
     for (const row of rows) this.options.metrics.eventsProduced.inc({ event_type: row.event_type });
   }
 
-  /** Sends `rows` and their progress marker in one Kafka transaction, and commits it once `previousMarked` is done. */
-  private async publish(rows: OutboxRow[], previousMarked: Promise<void>): Promise<void> {
+  /**
+   * Sends `rows` and their progress marker in one Kafka transaction, and commits it once `previousMarked` is done.
+   * One span per transaction, linked to the rows' creation contexts: the rows keep their own `traceparent`, so each
+   * event's consumers continue the trace of the write that produced it, not the relay's.
+   */
+  private publish(rows: OutboxRow[], previousMarked: Promise<void>): Promise<void> {
+    const spec = {
+      name: 'regsync outbox publish',
+      kind: SpanKind.PRODUCER,
+      links: rows.map((row) => traceContextOf(row.headers)),
+      attributes: { 'messaging.system': 'kafka', 'messaging.batch.message_count': rows.length, 'regsync.relay': this.options.relayId },
+    };
+    return inSpan(spec, () => this.sendInTransaction(rows, previousMarked));
+  }
+
+  private async sendInTransaction(rows: OutboxRow[], previousMarked: Promise<void>): Promise<void> {
     const byTopic = new Map<string, TopicMessages>();
     for (const row of rows) {
       let topicMessages = byTopic.get(row.topic);
