@@ -56,6 +56,8 @@ export interface LocalStackOptions {
   /** Only these register instances of the topology (default: all of them, and the ops dashboard with them). */
   instances?: (instance: TopologyInstance) => boolean;
   onLine?: (processName: string, line: string) => void;
+  /** A process answered its health check: `url` is where it listens. */
+  onReady?: (processName: string, url: string) => void;
 }
 
 interface ManagedProcess {
@@ -238,6 +240,11 @@ export class LocalStack {
     });
   }
 
+  /** How many processes start() starts. */
+  get processCount(): number {
+    return this.processes.length;
+  }
+
   /** The ops dashboard's page (and its JSON API under /api). */
   get dashboardUrl(): string {
     return `http://127.0.0.1:${this.topology.opsDashboard.port + (this.options.portOffset ?? 0)}`;
@@ -376,7 +383,10 @@ export class LocalStack {
       if (managed.child?.exitCode !== null) throw new Error(`${managed.name} exited with code ${managed.child?.exitCode} during start-up`);
       try {
         const response = await fetch(managed.healthUrl);
-        if (response.ok) return;
+        if (response.ok) {
+          this.options.onReady?.(managed.name, new URL(managed.healthUrl).origin);
+          return;
+        }
         lastProblem = `${response.status} ${await response.text()}`;
       } catch (error) {
         lastProblem = (error as Error).message;

@@ -43,7 +43,7 @@ export class E2eStack {
       await stack.start();
     } catch (error) {
       // The services' own words are the quickest way to see why one did not come up.
-      throw new Error(`${(error as Error).message}\n${output.filter((line) => !line.includes(' LOG ')).slice(-60).join('\n')}`);
+      throw new Error(`${(error as Error).message}\n${output.filter((line) => !line.includes('"level":"log"')).slice(-60).join('\n')}`);
     }
     return new E2eStack(namespace, stack, distDir);
   }
