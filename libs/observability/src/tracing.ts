@@ -1,11 +1,11 @@
-import { Context, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
+import { Attributes, Context, Link, SpanKind, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { NoopSpanProcessor, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { AlwaysOnSampler, NoopSpanProcessor, ParentBasedSampler, Sampler, SamplingDecision, SamplingResult, SpanProcessor } from '@opentelemetry/sdk-trace';
 
 export interface TracingOptions {
   /** `service.name`, e.g. `municipal-register`. */
@@ -44,6 +44,26 @@ export class CreationContextPropagator implements TextMapPropagator {
 }
 
 /**
+ * Records no span per Kafka record: the kafkajs instrumentation makes one for every record sent (`send`) and received
+ * (`process`), thousands a second at the relay and the router, while regsync's own spans say the same per relay
+ * transaction (linked to its records' writes) and per handler call. Its span per fetched batch (`poll`) stays; every
+ * other span is sampled as OpenTelemetry's default does (parent-based, always on at the root).
+ */
+export class PerRecordKafkaSpansOff implements Sampler {
+  private readonly fallback = new ParentBasedSampler({ root: new AlwaysOnSampler() });
+
+  shouldSample(context: Context, traceId: string, name: string, kind: SpanKind, attributes: Attributes, links: Link[]): SamplingResult {
+    const operation = attributes['messaging.operation.type'];
+    if (operation === 'send' || operation === 'process') return { decision: SamplingDecision.NOT_RECORD };
+    return this.fallback.shouldSample(context, traceId, name, kind, attributes, links);
+  }
+
+  toString(): string {
+    return 'PerRecordKafkaSpansOff';
+  }
+}
+
+/**
  * Starts OpenTelemetry with the http, pg and kafkajs instrumentations. Must run before those modules are required:
  * every app's main.ts imports `start-tracing` first. Metrics stay with prom-client (/metrics), logs on stdout.
  */
@@ -53,6 +73,7 @@ export function startTracing(options: TracingOptions): NodeSDK {
     serviceName: options.serviceName,
     resource: defaultResource().merge(resourceFromAttributes(options.instance ? { 'regsync.instance': options.instance } : {})),
     textMapPropagator: new CreationContextPropagator(),
+    sampler: new PerRecordKafkaSpansOff(),
     // undefined: the SDK builds the exporters OTEL_TRACES_EXPORTER names, with the OTLP endpoint and protocol variables.
     spanProcessors: options.spanProcessors ?? (exporting ? undefined : [new NoopSpanProcessor()]),
     metricReaders: [],
