@@ -13,7 +13,7 @@ const require = createRequire(import.meta.url);
 const noDemo = process.argv.includes('--no-demo');
 const logDir = join(import.meta.dirname, '..', '.cache', 'logs');
 
-/** One log file per service, new at each start; error lines (JSON level error/fatal, or not JSON on stderr) also to the terminal. */
+/** One log file per service, new at each start; its error lines (JSON, level error or fatal) also to the terminal. */
 function serviceLogs() {
   rmSync(logDir, { recursive: true, force: true });
   mkdirSync(logDir, { recursive: true });
@@ -21,8 +21,17 @@ function serviceLogs() {
   return (name, line) => {
     if (!files.has(name)) files.set(name, createWriteStream(join(logDir, `${name.replace(/\s+/g, '-')}.log`)));
     files.get(name).write(`${line}\n`);
-    if (/^\{.*"level":"(error|fatal)"/.test(line)) console.log(`start: ${name} error: ${JSON.parse(line).message}`);
+    const entry = jsonOf(line);
+    if (entry?.level === 'error' || entry?.level === 'fatal') console.log(`start: ${name}: ${entry.message}`);
   };
+}
+
+function jsonOf(line) {
+  try {
+    return line.startsWith('{') ? JSON.parse(line) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
