@@ -1,24 +1,63 @@
-import { Attributes, Context, Link, SpanKind, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
+import { Attributes, Context, Link, SpanKind, TextMapPropagator, TextMapSetter, context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { AlwaysOnSampler, NoopSpanProcessor, ParentBasedSampler, Sampler, SamplingDecision, SamplingResult, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  AlwaysOnSampler,
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  NoopSpanProcessor,
+  ParentBasedSampler,
+  Sampler,
+  SamplingDecision,
+  SamplingResult,
+  SimpleSpanProcessor,
+  SpanProcessor,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
 
 export interface TracingOptions {
-  /** `service.name`, e.g. `municipal-register`. */
+  /** `service.name`, e.g. `municipal-register` (OTEL_SERVICE_NAME, read by the SDK's env detector, wins). */
   serviceName: string;
   /** The instance key the process serves (`regsync.instance`), e.g. `03404000`. */
   instance?: string;
-  /**
-   * Where finished spans go. Default: from the standard OTEL_* variables when OTEL_TRACES_EXPORTER names an exporter
-   * (otlp, console, zipkin), else nowhere; spans are made either way, so every event still carries a traceparent.
-   */
+  /** Where finished spans go; default: what the standard OTEL_* variables say (`exportersOf`). */
   spanProcessors?: SpanProcessor[];
-  /** OTEL_TRACES_EXPORTER as set in the environment. */
-  tracesExporter?: string;
+}
+
+/** What a service does with its finished spans: the exporters of OTEL_TRACES_EXPORTER (default none). */
+export interface ExportSettings {
+  /** OTEL_TRACES_EXPORTER: `otlp`, `console` or `none`. */
+  exporter?: string;
+  /** OTEL_EXPORTER_OTLP_TRACES_PROTOCOL or OTEL_EXPORTER_OTLP_PROTOCOL. */
+  protocol?: string;
+}
+
+/**
+ * Span processors for the standard variables: OTLP over http/protobuf (the exporter reads OTEL_EXPORTER_OTLP_ENDPOINT,
+ * _HEADERS, _TIMEOUT itself) in batches, the console, or nothing; spans are made either way, so every event still carries
+ * a traceparent. The OTLP exporter (protobufjs) is loaded only when asked for: it is the SDK's heaviest part.
+ */
+export function exportersOf(settings: ExportSettings): SpanProcessor[] {
+  return (settings.exporter ?? 'none').split(',').map((name) => {
+    switch (name.trim()) {
+      case 'none':
+        return new NoopSpanProcessor();
+      case 'console':
+        return new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() });
+      case 'otlp': {
+        if (settings.protocol && settings.protocol !== 'http/protobuf') throw new Error(`OTEL_EXPORTER_OTLP_PROTOCOL: "${settings.protocol}" is not supported, use http/protobuf (port 4318)`);
+        const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
+        return new BatchSpanProcessor({ exporter: new OTLPTraceExporter() });
+      }
+      default:
+        throw new Error(`OTEL_TRACES_EXPORTER: "${name}" is not supported, use otlp, console or none`);
+    }
+  });
 }
 
 /**
@@ -64,20 +103,20 @@ export class PerRecordKafkaSpansOff implements Sampler {
 }
 
 /**
- * Starts OpenTelemetry with the http, pg and kafkajs instrumentations. Must run before those modules are required:
- * every app's main.ts imports `start-tracing` first. Metrics stay with prom-client (/metrics), logs on stdout.
+ * Starts OpenTelemetry's tracing with the http, pg and kafkajs instrumentations. Must run before those modules are
+ * required: every service's main.ts imports `start-telemetry` first. Metrics stay with prom-client (/metrics), logs on
+ * stdout. Returns the tracer provider (its shutdown flushes what is buffered).
  */
-export function startTracing(options: TracingOptions): NodeSDK {
-  const exporting = options.tracesExporter !== undefined && options.tracesExporter !== 'none';
-  const sdk = new NodeSDK({
-    serviceName: options.serviceName,
-    resource: defaultResource().merge(resourceFromAttributes(options.instance ? { 'regsync.instance': options.instance } : {})),
-    textMapPropagator: new CreationContextPropagator(),
-    sampler: new PerRecordKafkaSpansOff(),
-    // undefined: the SDK builds the exporters OTEL_TRACES_EXPORTER names, with the OTLP endpoint and protocol variables.
-    spanProcessors: options.spanProcessors ?? (exporting ? undefined : [new NoopSpanProcessor()]),
-    metricReaders: [],
-    logRecordProcessors: [],
+export function startTracing(options: TracingOptions): TracerProvider {
+  const resource = defaultResource()
+    .merge(resourceFromAttributes({ 'service.name': options.serviceName, ...(options.instance ? { 'regsync.instance': options.instance } : {}) }))
+    .merge(detectResources({ detectors: [envDetector] }));
+  const provider = new TracerProvider({ resource, sampler: new PerRecordKafkaSpansOff(), spanProcessors: options.spanProcessors ?? exportersOf({}) });
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new CreationContextPropagator());
+  trace.setGlobalTracerProvider(provider);
+  registerInstrumentations({
+    tracerProvider: provider,
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => /^\/(health|metrics)/.test(request.url ?? '') }),
       // Without a parent span a query is the relay's or the consumer's polling: no trace of its own for each.
@@ -85,6 +124,5 @@ export function startTracing(options: TracingOptions): NodeSDK {
       new KafkaJsInstrumentation(),
     ],
   });
-  sdk.start();
-  return sdk;
+  return provider;
 }

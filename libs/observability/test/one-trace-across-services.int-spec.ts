@@ -1,5 +1,5 @@
 // First, so that http is patched: the agency call's context reaches the municipal instance.
-import { spanExporter as exporter, tracingSdk as sdk } from './support/in-memory-tracing';
+import { spanExporter as exporter, tracingProvider as sdk } from './support/in-memory-tracing';
 import { INestApplication, Logger } from '@nestjs/common';
 import { SpanKind } from '@opentelemetry/api';
 import { ReadableSpan } from '@opentelemetry/sdk-trace';

@@ -3,9 +3,9 @@ import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-tr
 import * as http from 'node:http';
 import { startTracing } from '../../src/tracing';
 
-/** The SDK as start-telemetry starts it in main.ts, its spans kept in memory for the test to read. */
+/** Tracing as start-telemetry starts it in main.ts, its spans kept in memory for the test to read. */
 export const spanExporter = new InMemorySpanExporter();
-export const tracingSdk = startTracing({ serviceName: 'regsync-test', spanProcessors: [new SimpleSpanProcessor({ exporter: spanExporter })] });
+export const tracingProvider = startTracing({ serviceName: 'regsync-test', spanProcessors: [new SimpleSpanProcessor({ exporter: spanExporter })] });
 
 // Jest loads modules through its own registry, which the SDK's require hook never sees: patch http by hand, as the
 // hook does in a service, so the agency call's traceparent reaches the municipal instance.
