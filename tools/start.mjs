@@ -1,21 +1,37 @@
 #!/usr/bin/env node
 // `npm start`: Kafka and PostgreSQL (started if needed), the schema registry and every register instance of
-// deploy/local/topology.json as separate processes with prefixed logs; then the demo scenario. Ctrl-C stops all.
+// deploy/local/topology.json as separate processes; then the demo scenario. The terminal shows a short summary and
+// the progress (which service is up, the demo's steps and results); every service's full log (JSON lines, with trace
+// ids) goes to .cache/logs/<service>.log, errors also to the terminal. Ctrl-C stops all.
 import { spawnSync } from 'node:child_process';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join, relative } from 'node:path';
 import { DEFAULT_DATABASE_URL, adminConnection, kafkaDown, kafkaUp, postgresCheck } from './infra/infra.mjs';
 
 const require = createRequire(import.meta.url);
-const colours = [36, 33, 35, 32, 34, 31, 96, 93];
 const noDemo = process.argv.includes('--no-demo');
+const logDir = join(import.meta.dirname, '..', '.cache', 'logs');
 
-function prefixer() {
-  const assigned = new Map();
+/** One log file per service, new at each start; its error lines (JSON, level error or fatal) also to the terminal. */
+function serviceLogs() {
+  rmSync(logDir, { recursive: true, force: true });
+  mkdirSync(logDir, { recursive: true });
+  const files = new Map();
   return (name, line) => {
-    if (!assigned.has(name)) assigned.set(name, colours[assigned.size % colours.length]);
-    const tag = `[${name}]`.padEnd(22);
-    console.log(process.stdout.isTTY ? `\x1b[${assigned.get(name)}m${tag}\x1b[0m ${line}` : `${tag} ${line}`);
+    if (!files.has(name)) files.set(name, createWriteStream(join(logDir, `${name.replace(/\s+/g, '-')}.log`)));
+    files.get(name).write(`${line}\n`);
+    const entry = jsonOf(line);
+    if (entry?.level === 'error' || entry?.level === 'fatal') console.log(`start: ${name}: ${entry.message}`);
   };
+}
+
+function jsonOf(line) {
+  try {
+    return line.startsWith('{') ? JSON.parse(line) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
@@ -31,7 +47,8 @@ const stack = new LocalStack({
   brokerCredentials: localBrokerCredentials(adminConnection(kafka.bootstrap)),
   databaseUrl,
   schemaRegistryUrl: process.env.SCHEMA_REGISTRY_URL,
-  onLine: prefixer(),
+  onLine: serviceLogs(),
+  onReady: (name, url) => console.log(`start:   up  ${name.padEnd(20)} ${url}`),
 });
 
 let stopping = false;
@@ -47,6 +64,7 @@ process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
 try {
+  console.log(`start: starting ${stack.processCount} services; full logs in ${relative(process.cwd(), logDir) || '.'}/<service>.log`);
   await stack.start();
   console.log('start: all services healthy');
   console.log(`start: ops dashboard ${stack.dashboardUrl}: log in (local IdP ${stack.idpUrl}, passwords new at each start) as`);
@@ -57,6 +75,6 @@ try {
   }
   console.log('start: running; press Ctrl-C to stop');
 } catch (error) {
-  console.error(`start: ${error.message}`);
+  console.error(`start: ${error.message}\nstart: every service's log is in ${relative(process.cwd(), logDir) || '.'}/`);
   await stop(1);
 }

@@ -1,3 +1,5 @@
+// First: OpenTelemetry patches http, pg and kafkajs before anything below requires them; logs become JSON.
+import '@regsync/observability/start-telemetry';
 import 'reflect-metadata';
 import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
 import { exitOnStartupError } from '@regsync/service-runtime/exit-on-startup-error';

@@ -63,6 +63,8 @@ export interface LocalStackOptions {
   onLine?: (processName: string, line: string) => void;
   /** How long a service may take to report healthy at start (default 90 s). */
   healthTimeoutMs?: number;
+  /** A process answered its health check: `url` is where it listens. */
+  onReady?: (processName: string, url: string) => void;
 }
 
 interface ManagedProcess {
@@ -245,6 +247,11 @@ export class LocalStack {
     });
   }
 
+  /** How many processes start() starts. */
+  get processCount(): number {
+    return this.processes.length;
+  }
+
   /** The ops dashboard's page (and its JSON API under /api). */
   get dashboardUrl(): string {
     return `http://127.0.0.1:${this.topology.opsDashboard.port + (this.options.portOffset ?? 0)}`;
@@ -383,7 +390,10 @@ export class LocalStack {
       if (managed.child?.exitCode !== null) throw new Error(`${managed.name} exited with code ${managed.child?.exitCode} during start-up`);
       try {
         const response = await fetch(managed.healthUrl);
-        if (response.ok) return;
+        if (response.ok) {
+          this.options.onReady?.(managed.name, new URL(managed.healthUrl).origin);
+          return;
+        }
         lastProblem = `${response.status} ${await response.text()}`;
       } catch (error) {
         lastProblem = (error as Error).message;

@@ -1,3 +1,4 @@
+import { SpanKind } from '@opentelemetry/api';
 import { KafkaMessage } from 'kafkajs';
 import { DataSource, QueryRunner } from 'typeorm';
 import { EventCodec, EventDecodeError, EventEncodeError } from '@regsync/contracts/event-codec';
@@ -12,7 +13,7 @@ import { KAFKA_HEADERS, headerText } from './kafka-headers';
 import { Admission, ReceivedRecord } from './messaging-options';
 import { RegsyncBatchContext } from './regsync-batch-context';
 import { RegsyncEventContext } from './regsync-event-context';
-import { runInTraceContext } from './trace-context';
+import { inSpan, traceContextOf } from './trace-context';
 
 /** `irrelevant`: admit ignored it or no handler; `filtered`: not selected by the caller (replay --event-type / --subject). */
 export type AppliedOutcome = InboxOutcome | 'irrelevant' | 'filtered';
@@ -215,10 +216,15 @@ export class BatchApplier {
       prepared.map((record) => this.eventContext(queryRunner, chunk, record)),
     );
     const stopTimer = this.options.metrics?.handlerSeconds.startTimer({ event_type: eventType });
+    // One span per call, not per event: a child of the first event's trace, linked to the others'.
+    const contexts = prepared.map((record) => traceContextOf(record.message.headers ?? {}));
+    const span = { ...handlerSpan(eventType, chunk, prepared.length), parent: contexts[0], links: contexts.slice(1) };
     try {
-      await handlers.batch!(
-        prepared.map((record) => record.admission.event),
-        context,
+      await inSpan(span, () =>
+        handlers.batch!(
+          prepared.map((record) => record.admission.event),
+          context,
+        ),
       );
     } catch {
       throw new FastPathFailed(indices);
@@ -249,7 +255,8 @@ export class BatchApplier {
     if (isNew(outcome)) {
       const context = this.eventContext(queryRunner, chunk, record);
       const stopTimer = this.options.metrics?.handlerSeconds.startTimer({ event_type: eventType });
-      await runInTraceContext(context.traceparent, () =>
+      // The handler continues the trace of the write that produced the event (its outbox appends too).
+      await inSpan({ ...handlerSpan(eventType, chunk, 1), parent: traceContextOf(record.message.headers ?? {}) }, async () =>
         handlers.each ? handlers.each(admission.event, context) : handlers.batch!([admission.event], new RegsyncBatchContext(queryRunner.manager, chunk.topic, chunk.partition, [context])),
       );
       stopTimer?.();
@@ -298,6 +305,14 @@ export class BatchApplier {
     if (admission.kind === 'ignore' || !handlers) return { message, event, eventType, settled: { kind: 'done', outcome: 'irrelevant', eventType, event } };
     return { message, event, eventType, admission, handlers };
   }
+}
+
+function handlerSpan(eventType: string, chunk: ChunkOptions, count: number) {
+  return {
+    name: `regsync handle ${eventType}`,
+    kind: SpanKind.CONSUMER,
+    attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': chunk.topic, 'messaging.destination.partition.id': String(chunk.partition), 'messaging.batch.message_count': count },
+  };
 }
 
 function isNew(outcome: InboxOutcome): boolean {

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { SpanKind } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import { Kafka, Partitioners, Producer, TopicMessages } from 'kafkajs';
 import { Client, ClientConfig } from 'pg';
@@ -6,6 +7,7 @@ import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import { withDeadline } from '@regsync/service-runtime/startup-phase';
 import { AcknowledgedSender } from './acknowledged-sender';
 import { KAFKA_HEADERS } from './kafka-headers';
+import { inSpan, traceContextOf } from './trace-context';
 
 export interface OutboxRelayOptions {
   /** Transactional id and progress-marker key, e.g. `regsync-relay.<namespace>.<app>.<instanceKey>`. */
@@ -289,8 +291,22 @@ export class OutboxRelay {
     for (const row of rows) if (row.headers[KAFKA_HEADERS.dlqReasonCode] === undefined) this.options.metrics.eventsProduced.inc({ event_type: row.event_type });
   }
 
-  /** Sends `rows` and their progress marker in one Kafka transaction, and commits it once `previousMarked` is done. */
-  private async publish(rows: OutboxRow[], previousMarked: Promise<void>): Promise<void> {
+  /**
+   * Sends `rows` and their progress marker in one Kafka transaction, and commits it once `previousMarked` is done.
+   * One span per transaction, linked to the rows' creation contexts: the rows keep their own `traceparent`, so each
+   * event's consumers continue the trace of the write that produced it, not the relay's.
+   */
+  private publish(rows: OutboxRow[], previousMarked: Promise<void>): Promise<void> {
+    const spec = {
+      name: 'regsync outbox publish',
+      kind: SpanKind.PRODUCER,
+      links: rows.map((row) => traceContextOf(row.headers)),
+      attributes: { 'messaging.system': 'kafka', 'messaging.batch.message_count': rows.length, 'regsync.relay': this.options.relayId },
+    };
+    return inSpan(spec, () => this.sendInTransaction(rows, previousMarked));
+  }
+
+  private async sendInTransaction(rows: OutboxRow[], previousMarked: Promise<void>): Promise<void> {
     const byTopic = new Map<string, TopicMessages>();
     for (const row of rows) {
       let topicMessages = byTopic.get(row.topic);

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { SpanKind } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { EventCodec } from '@regsync/contracts/event-codec';
@@ -8,7 +9,7 @@ import { DeadLetterRow } from './dead-letters';
 import { KAFKA_HEADERS } from './kafka-headers';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging-options';
 import { subjectVersionOffset } from './subject-version-slot';
-import { nextTraceparent } from './trace-context';
+import { inSpan, traceHeaders } from './trace-context';
 
 /** An event someone else sent, encoded for one recipient, to be published unchanged on `topic` (the router's). */
 export interface DeliveryRow {
@@ -92,7 +93,16 @@ export class Outbox {
   async appendMany<T extends EventType>(manager: EntityManager, drafts: readonly EventDraft<T>[]): Promise<EventTypes[T][]> {
     if (!manager.queryRunner?.isTransactionActive) throw new Error('outbox: append needs the EntityManager of an open transaction');
     if (drafts.length === 0) return [];
+    // One span per append (a request's or a handler's events together), its context stored with each row.
+    return inSpan(
+      { name: 'regsync outbox append', kind: SpanKind.PRODUCER, attributes: { 'messaging.batch.message_count': drafts.length, 'regsync.event_types': [...new Set(drafts.map((draft) => draft.eventType))].join(',') } },
+      () => this.insertDrafts(manager, drafts),
+    );
+  }
+
+  private async insertDrafts<T extends EventType>(manager: EntityManager, drafts: readonly EventDraft<T>[]): Promise<EventTypes[T][]> {
     const events = drafts.map((draft) => this.eventOf(draft));
+    const trace = traceHeaders();
     // Encoded once, with version 0; the statement writes the assigned version into the bytes.
     const payloads = events.map((event) => this.codec.encode(event as RegsyncEvent));
     const rows = (await manager.query(APPEND, [
@@ -104,7 +114,7 @@ export class Outbox {
       drafts.map(() => outgoingTopicOf(this.options.app, this.options.instanceKey, this.options.namespace)),
       payloads,
       payloads.map((payload, index) => subjectVersionOffset(drafts[index].eventType, payload)),
-      events.map((event) => JSON.stringify(this.headersOf(event))),
+      events.map((event) => JSON.stringify(this.headersOf(event, trace))),
     ])) as { event_id: string; subject_version: string }[];
     const versions = new Map(rows.map((row) => [row.event_id, Number(row.subject_version)]));
     for (const event of events) event.envelope.subjectVersion = versions.get(event.envelope.eventId)!;
@@ -166,12 +176,13 @@ export class Outbox {
     } as unknown as EventTypes[T];
   }
 
-  private headersOf(event: RegsyncEvent): Record<string, string> {
+  /** `trace`: the append span's `traceparent` (and `tracestate`), the creation context consumers continue. */
+  private headersOf(event: RegsyncEvent, trace: Record<string, string>): Record<string, string> {
     return {
       [KAFKA_HEADERS.eventType]: event.envelope.eventType,
       [KAFKA_HEADERS.eventId]: event.envelope.eventId,
       [KAFKA_HEADERS.correlationId]: event.envelope.correlationId,
-      [KAFKA_HEADERS.traceparent]: nextTraceparent(),
+      ...trace,
     };
   }
 }

@@ -1,37 +1,61 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomBytes } from 'node:crypto';
+import { Context, Link, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, TextMapGetter, context, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { IHeaders } from 'kafkajs';
+import { headerText } from './kafka-headers';
 
-const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
-const activeTraceparent = new AsyncLocalStorage<string>();
+/** The wire format of every event's trace context: the W3C `traceparent` (and `tracestate`) Kafka header. */
+const propagator = new W3CTraceContextPropagator();
+const tracer = trace.getTracer('@regsync/messaging');
 
-// One randomBytes call per 16 KiB instead of one or two per event: the outbox makes a traceparent for every event.
-const POOL_SIZE = 16 * 1024;
-let pool = Buffer.alloc(0);
-let poolOffset = 0;
+const kafkaHeaderGetter: TextMapGetter<IHeaders> = {
+  keys: (headers) => Object.keys(headers),
+  get: (headers, key) => headerText(headers[key]),
+};
 
-/** Runs `work` with `traceparent` as the active W3C trace context (the consumer does this around each handler). */
-export function runInTraceContext<T>(traceparent: string | undefined, work: () => T): T {
-  return traceparent && TRACEPARENT.test(traceparent) ? activeTraceparent.run(traceparent, work) : work();
+/** The trace context a record's headers carry (ROOT_CONTEXT when they carry none). */
+export function traceContextOf(headers: IHeaders): Context {
+  return propagator.extract(ROOT_CONTEXT, headers, kafkaHeaderGetter);
 }
 
-/**
- * A traceparent for a new span: a child of the active trace context (same trace id, new span id), or the
- * root of a new trace when none is active, so every event can be followed from producer to consumer.
- */
-export function nextTraceparent(): string {
-  const match = TRACEPARENT.exec(activeTraceparent.getStore() ?? '');
-  const traceId = match ? match[1] : randomHex(16);
-  const flags = match ? match[3] : '01';
-  return `00-${traceId}-${randomHex(8)}-${flags}`;
+/** The active span's context as headers (`traceparent`), to be stored with an outbox row; none without an active span. */
+export function traceHeaders(): Record<string, string> {
+  const headers: Record<string, string> = {};
+  propagator.inject(context.active(), headers, { set: (carrier, key, value) => (carrier[key] = value) });
+  return headers;
 }
 
-/** `bytes` cryptographically random bytes as hex, taken from the pool; each byte is handed out once. */
-function randomHex(bytes: number): string {
-  if (poolOffset + bytes > pool.length) {
-    pool = randomBytes(POOL_SIZE);
-    poolOffset = 0;
+export interface TracedWork {
+  name: string;
+  kind: SpanKind;
+  /** Parent of the span (default: the active context). */
+  parent?: Context;
+  /** The records' creation contexts a batch span continues besides its parent (beyond the SDK's link limit, dropped). */
+  links?: readonly Context[];
+  attributes?: Record<string, string | number>;
+}
+
+/** Runs `work` in a new span of regsync's messaging, which ends with it and records its failure. */
+export async function inSpan<T>(spec: TracedWork, work: (span: Span) => Promise<T>): Promise<T> {
+  const links = linksOf(spec.links ?? []);
+  return tracer.startActiveSpan(spec.name, { kind: spec.kind, attributes: spec.attributes, links }, spec.parent ?? context.active(), async (span) => {
+    try {
+      return await work(span);
+    } catch (error) {
+      span.recordException(error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/** One link per distinct span context: the events of one request share theirs. */
+function linksOf(contexts: readonly Context[]): Link[] {
+  const links = new Map<string, Link>();
+  for (const linked of contexts) {
+    const spanContext = trace.getSpanContext(linked);
+    if (spanContext && !links.has(spanContext.spanId)) links.set(spanContext.spanId, { context: spanContext });
   }
-  const hex = pool.toString('hex', poolOffset, poolOffset + bytes);
-  poolOffset += bytes;
-  return hex;
+  return [...links.values()];
 }

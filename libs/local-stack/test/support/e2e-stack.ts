@@ -42,8 +42,10 @@ export class E2eStack {
     try {
       await stack.start();
     } catch (error) {
+      // Else the processes that did come up outlive the test run.
+      await stack.stop().catch(() => undefined);
       // The services' own words are the quickest way to see why one did not come up.
-      throw new Error(`${(error as Error).message}\n${output.filter((line) => !line.includes(' LOG ')).slice(-60).join('\n')}`);
+      throw new Error(`${(error as Error).message}\n${output.filter((line) => !line.includes('"level":"log"')).slice(-60).join('\n')}`);
     }
     return new E2eStack(namespace, stack, distDir);
   }
