@@ -171,18 +171,20 @@ describe('ops dashboard in Chromium while the demo runs', () => {
     if (distDir !== 'dist') rmSync(join(root, distDir), { recursive: true, force: true });
   });
 
-  it('shows every instance ready, as its own /health says', async () => {
-    for (const instance of stack.topology.instances) {
+  it('shows every instance and the router ready, as its own /health says', async () => {
+    const router = { app: 'router', instanceKey: 'main', port: stack.topology.router.port };
+    for (const instance of [...stack.topology.instances, router]) {
       const id = `${instance.app} ${instance.instanceKey}`;
       const health = await fetch(`${stack.baseUrl(instance)}/health`);
       expect(health.status).toBe(200);
       await page.waitForSelector(`#instances tr[data-instance="${id}"][data-status="up"]`, { timeout: 20_000 });
     }
-    await expect(page.locator('#instances [data-summary]').textContent()).resolves.toBe(`${stack.topology.instances.length} of ${stack.topology.instances.length} ready`);
+    const watched = stack.topology.instances.length + 1;
+    await expect(page.locator('#instances [data-summary]').textContent()).resolves.toBe(`${watched} of ${watched} ready`);
   });
 
-  it('shows the lag of every instance consumer group as Kafka reports it', async () => {
-    for (const instance of stack.topology.instances) {
+  it('shows the lag of every instance consumer group and the router as Kafka reports it', async () => {
+    for (const instance of [...stack.topology.instances, { app: 'router', instanceKey: 'main' }]) {
       const group = consumerGroupOf(instance.app, instance.instanceKey, namespace);
       await eventually(
         `lag of ${group} on the page equals Kafka's`,

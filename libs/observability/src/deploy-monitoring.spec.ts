@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DELIVERY_TOPIC_PARTITIONS, OUTBOX_PROGRESS_TOPIC, OUTGOING_TOPIC_PARTITIONS, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
+import { DELIVERY_TOPIC_PARTITIONS, OUTBOX_PROGRESS_TOPIC, OUTGOING_TOPIC_PARTITIONS, consumerGroupOf, deadLetterTopicOf, redriveTopicOf, deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
 import { RegsyncMetrics } from './regsync-metrics';
 
 function workspaceFile(...parts: string[]): string {
@@ -82,9 +82,9 @@ describe('deploy/kafka/topics.yaml', () => {
     for (const name of [OUTBOX_PROGRESS_TOPIC, 'regsync.person.snapshots.v1', 'regsync.parcel.snapshots.v1']) expect(setting(name, 'cleanup.policy')).toBe('compact');
   });
 
-  it('has a dead-letter topic for every instance of the topology and the router, kept 30 days', () => {
-    for (const instance of [...topology.instances, { app: 'router', instanceKey: 'main' }]) {
-      const name = deadLetterTopicOf(consumerGroupOf(instance.app, instance.instanceKey));
+  it("has a dead-letter topic for every instance of the topology and the router, and the router's re-drive topic, kept 30 days", () => {
+    const routerGroup = consumerGroupOf('router', 'main');
+    for (const name of [...[...topology.instances, { app: 'router', instanceKey: 'main' }].map((instance) => deadLetterTopicOf(consumerGroupOf(instance.app, instance.instanceKey))), redriveTopicOf(routerGroup)]) {
       expect({ name, retention: setting(name, 'retention.ms') }).toEqual({ name, retention: String(30 * 24 * 3600 * 1000) });
     }
   });
