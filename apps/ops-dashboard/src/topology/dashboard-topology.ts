@@ -13,6 +13,8 @@ export interface WatchedInstance {
   baseUrl: string;
   apiKey: string | undefined;
   consumerGroup: string;
+  /** False for the router: it keeps no register, so drift does not ask it. */
+  keepsRegisters: boolean;
 }
 
 const instanceShape = z.object({
@@ -50,8 +52,8 @@ export function loadDashboardTopology(topology: string | undefined, portOffset: 
   const parsed = topologyShape.safeParse(JSON.parse(text));
   if (!parsed.success) throw new ConfigError(`TOPOLOGY: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
   const { instances, router } = parsed.data;
-  // The router serves no agency API: no key.
-  const watched = [...instances, ...(router ? [{ ...router, app: ROUTER_APP, apiKey: undefined, agencyApiKeys: undefined }] : [])];
+  // The router serves no agency API (no key) and keeps no register.
+  const watched = [...instances.map((instance) => ({ ...instance, keepsRegisters: true })), ...(router ? [{ ...router, app: ROUTER_APP, apiKey: undefined, agencyApiKeys: undefined, keepsRegisters: false }] : [])];
   return watched.map((instance) => {
     const baseUrl = instance.baseUrl ?? (instance.port !== undefined ? `http://127.0.0.1:${instance.port + portOffset}` : undefined);
     if (!baseUrl) throw new ConfigError(`TOPOLOGY: ${instance.app} ${instance.instanceKey} needs baseUrl or port`);
@@ -63,6 +65,7 @@ export function loadDashboardTopology(topology: string | undefined, portOffset: 
       baseUrl: baseUrl.replace(/\/$/, ''),
       apiKey: instance.apiKey ?? Object.values(instance.agencyApiKeys ?? {})[0],
       consumerGroup: consumerGroupOf(instance.app, instance.instanceKey, namespace),
+      keepsRegisters: instance.keepsRegisters,
     };
   });
 }
