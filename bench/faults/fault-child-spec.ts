@@ -4,6 +4,7 @@ import { KafkaConnection } from '@regsync/service-runtime/service-config';
 export interface FaultChildSpec {
   role: 'writer' | 'register';
   namespace: string;
+  /** The broker and this service's own principal. */
   kafka: KafkaConnection;
   databaseUrl: string;
   schemaRegistryUrl: string;

@@ -1,5 +1,6 @@
-// One service of a fault run, killed and restarted at will: the writer (a municipality's outbox and relay) or the
-// register (a Land's mirror consuming through the inbox). Runs until SIGTERM (graceful) or SIGKILL (the fault).
+// One service of a fault run, killed and restarted at will: the writer (a municipality's outbox and relay, writing its
+// outgoing topic) or the register (a Land's mirror consuming its delivery topic through the inbox); the router between
+// them is the real apps/router. Runs until SIGTERM (graceful) or SIGKILL (the fault).
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
@@ -15,7 +16,7 @@ import { FaultChildSpec } from './fault-child-spec';
 async function runWriter(spec: FaultChildSpec): Promise<void> {
   const name = benchDatabaseName({ namespace: spec.namespace, pipeline: 'regsync' }, 'producer');
   await ensureDatabase(spec.databaseUrl, name);
-  const app = await NestFactory.createApplicationContext(regsyncBenchModule({ ...spec, role: 'producer' }, name), { logger: ['error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(regsyncBenchModule({ ...spec, role: 'producer' }, name, undefined, 'routed'), { logger: ['error', 'warn'] });
   app.enableShutdownHooks();
   await app.init();
   // Appending encodes the events: the schemas must be registered first.
@@ -52,7 +53,7 @@ async function runWriter(spec: FaultChildSpec): Promise<void> {
 async function runRegister(spec: FaultChildSpec): Promise<void> {
   const name = benchDatabaseName({ namespace: spec.namespace, pipeline: 'regsync' }, 'consumer');
   await ensureDatabase(spec.databaseUrl, name);
-  const app = await NestFactory.create(regsyncBenchModule({ ...spec, role: 'consumer' }, name), { logger: ['error', 'warn'] });
+  const app = await NestFactory.create(regsyncBenchModule({ ...spec, role: 'consumer' }, name, undefined, 'routed'), { logger: ['error', 'warn'] });
   app.enableShutdownHooks();
   app.connectMicroservice({ strategy: app.get(RegsyncKafkaTransport) }, { inheritAppConfig: true });
   await app.startAllMicroservices();

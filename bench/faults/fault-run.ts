@@ -1,19 +1,25 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { Kafka, logLevel, Message } from 'kafkajs';
+import { Admin, Kafka, logLevel, Message } from 'kafkajs';
 import { Client } from 'pg';
-import { consumerGroupOf, deadLetterTopicOf } from '@regsync/contracts/topic-catalog';
-import { databaseUrl } from '@regsync/persistence/database-url';
+import { BrokerAcl, brokerAclsOf } from '@regsync/contracts/broker-acls';
+import { SERVICE_PRINCIPALS, brokerPrincipalOf } from '@regsync/contracts/broker-principals';
+import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
+import { BrokerCredentials, localBrokerCredentials } from '@regsync/local-stack/local-stack';
+import { isFetchBadPort } from '@regsync/local-stack/fetch-bad-ports';
+import { createBrokerAcls, deleteBrokerAcls } from '@regsync/messaging/broker-acl-admin';
+import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
 import { KAFKA_HEADERS, headerText } from '@regsync/messaging/kafka-headers';
 import { readBoundedLog } from '@regsync/messaging/replay/bounded-log-reader';
 import { resolveLogRange } from '@regsync/messaging/replay/log-range';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { benchDatabaseName } from '../throughput/bench-database-name';
-import { benchTopicOf } from '../throughput/bench-topic';
+import { BENCH_ROLES } from '../throughput/regsync-bench.module';
 import { expectedRegisterState } from './expected-register-state';
 import { FaultChildSpec } from './fault-child-spec';
-import { KafkaConnection } from '@regsync/service-runtime/service-config';
+import { KafkaConnection, kafkaEnvironmentOf } from '@regsync/service-runtime/service-config';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
 
 export interface FaultRunOptions {
@@ -40,41 +46,77 @@ export interface FaultOutcome {
   lossTrail?: LossTrail;
 }
 
-/** Counts of the valid events that have no effect in the register, by the last place they were seen. */
+
+/** Counts of the valid events that have no effect in the register, by the last place they were seen on their way. */
 export interface LossTrail {
   /** Still in the writer's outbox, not published. */
   unpublished: number;
-  /** Marked published, but not readable (read_committed) on the event topic: the relay lost them. */
+  /** Marked published, but not readable (read_committed) on the writer's outgoing topic: the writer's relay lost them. */
   publishedNotOnTopic: number;
-  /** On the event topic, but absent from the register's inbox: the consumer skipped them. */
-  onTopicNotInInbox: number;
-  /** In the inbox with an outcome other than applied, by outcome (e.g. stale: an older version arrived late). */
+  /** On the outgoing topic, but absent from the router's inbox: the router skipped them. */
+  notRouted: number;
+  /** In the router's inbox with an outcome other than applied, by outcome. */
+  notRoutedAs: Record<string, number>;
+  /** Routed, but the router's delivery to the register is still in the router's outbox. */
+  deliveryUnpublished: number;
+  /** Marked published by the router, but not readable on the delivery topic: the router's relay lost them. */
+  deliveryNotOnTopic: number;
+  /** On the delivery topic, but absent from the register's inbox: the register skipped them. */
+  deliveredNotInInbox: number;
+  /** In the register's inbox with an outcome other than applied, by outcome (e.g. stale: an older version arrived late). */
   inInboxNotApplied: Record<string, number>;
 }
 
-type Role = FaultChildSpec['role'];
+type Role = 'writer' | 'router' | 'register';
+type Database = 'writer' | 'router' | 'register';
+
+const APPLIED = new Set(['applied', 'gap_applied']);
+const ROUTER_MAIN = join(__dirname, '..', '..', 'apps', 'router', 'src', 'main.js');
 
 /**
- * One fault scenario's world: a writer service (outbox + relay) and a register service (inbox) as child processes on
- * their own namespace, the means to kill, restart and inject, and the final exact check of the register.
+ * One fault scenario's world on the routed layout, with authentication on: a writer service (a municipality's outbox
+ * and relay, writing its outgoing topic), the real router (apps/router: outgoing topics in, delivery topics out) and a
+ * register service (a Land's mirror reading its delivery topic through the inbox), each a child process with its own
+ * broker principal under the ACLs of `brokerAclsOf`, in their own namespace; the means to kill, restart and inject,
+ * and the final exact check of the register.
  */
 export class FaultRun {
   readonly namespace = `faults_${randomBytes(3).toString('hex')}`;
-  readonly topic = benchTopicOf(this.namespace);
-  readonly consumerGroup = consumerGroupOf('state-register', '14', this.namespace);
+  /** What the writer sends: Dresden's outgoing topic, read only by the router. */
+  readonly outgoingTopic = outgoingTopicOf(BENCH_ROLES.producer.app, BENCH_ROLES.producer.instanceKey, this.namespace);
+  /** Sachsen's own outgoing topic: the router reads it too, so a Land's event about an address is judged there. */
+  readonly registerOutgoingTopic = outgoingTopicOf(BENCH_ROLES.consumer.app, BENCH_ROLES.consumer.instanceKey, this.namespace);
+  /** What the router delivers to the register: Sachsen's delivery topic. */
+  readonly deliveryTopic = deliveryTopicOf(BENCH_ROLES.consumer.app, BENCH_ROLES.consumer.instanceKey, this.namespace);
+  readonly routerGroup = consumerGroupOf(ROUTER_APP, ROUTER_INSTANCE_KEY, this.namespace);
+  readonly consumerGroup = consumerGroupOf(BENCH_ROLES.consumer.app, BENCH_ROLES.consumer.instanceKey, this.namespace);
+  /** The broker principal of each service (and of whoever writes a topic by hand: its owner). */
+  readonly principals: Record<Role, string> = {
+    writer: brokerPrincipalOf(BENCH_ROLES.producer.app, BENCH_ROLES.producer.instanceKey),
+    router: SERVICE_PRINCIPALS.router,
+    register: brokerPrincipalOf(BENCH_ROLES.consumer.app, BENCH_ROLES.consumer.instanceKey),
+  };
+  /** The admin's client: ACLs, offsets, reading topics for the checks. */
   readonly kafka: Kafka;
+  private readonly credentials: BrokerCredentials;
+  private readonly acls: BrokerAcl[];
   private readonly children = new Map<Role, ChildProcess>();
   private readonly killedOnPurpose = new WeakSet<ChildProcess>();
+  private routerPort = 0;
   private stopping = false;
   /** Services that died by themselves (e.g. when PostgreSQL went away) and were started again, as a supervisor would. */
   crashRestarts = 0;
   private readonly started = Date.now();
   private injected = 0;
-  /** Injected messages that must end on the dead-letter topic. */
+  /** Injected messages that must end on a dead-letter topic (the router's or the register's). */
   private expectedDeadLetters = 0;
 
   constructor(readonly options: FaultRunOptions) {
     this.kafka = kafkaClient(options.kafka, { clientId: `${this.namespace}-faults`, logLevel: logLevel.NOTHING, retry: { retries: 10 } });
+    const credentials = localBrokerCredentials(options.kafka);
+    if (!credentials) throw new Error('fault run: every service connects as its own principal, so the run needs the local brokers (their credentials in .cache/kafka/credentials.json) and their admin connection');
+    this.credentials = credentials;
+    this.acls = brokerAclsOf([BENCH_ROLES.producer, BENCH_ROLES.consumer], this.namespace);
   }
 
   /** Writing time of the valid moves at the configured rate: the window in which faults are meant to land. */
@@ -82,9 +124,20 @@ export class FaultRun {
     return (this.options.events / this.options.rate) * 1000;
   }
 
+  /** The ACLs of the namespace first; the router then creates the topics it reads and writes, before the others start. */
   async start(): Promise<void> {
+    await this.withAdmin((admin) => createBrokerAcls(admin, this.acls));
+    this.routerPort = await freePort();
+    await this.spawn('router');
     await this.spawn('register');
     await this.spawn('writer', false);
+  }
+
+  /** The connection of one principal: the run's brokers, that principal's SCRAM credentials. */
+  connectionOf(principal: string): KafkaConnection {
+    const password = this.credentials.passwords[principal];
+    if (!password) throw new Error(`fault run: no broker credentials for ${principal} in .cache/kafka/credentials.json`);
+    return { brokers: this.options.kafka.brokers, sasl: { mechanism: this.credentials.mechanism, username: principal, password } };
   }
 
   /**
@@ -92,8 +145,7 @@ export class FaultRun {
    * started or just restarted cluster can refuse the first metadata requests).
    */
   async spawn(role: Role, waitReady = true, attempts = 4): Promise<void> {
-    const spec: FaultChildSpec = { role, namespace: this.namespace, kafka: this.options.kafka, databaseUrl: this.options.databaseUrl, schemaRegistryUrl: this.options.schemaRegistryUrl, count: this.options.events, transactionSize: this.options.transactionSize, rate: this.options.rate };
-    const child = fork(join(__dirname, 'fault-child.main.js'), [JSON.stringify(spec)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const child = role === 'router' ? this.forkRouter() : this.forkChild(role);
     this.children.set(role, child);
     let starting = waitReady;
     child.once('exit', () => {
@@ -102,16 +154,45 @@ export class FaultRun {
       setTimeout(() => void this.spawn(role, false), 1_000);
     });
     if (!waitReady) return;
-    const ready = await new Promise<boolean>((resolve) => {
-      child.once('message', () => resolve(true));
-      child.once('exit', () => resolve(false));
-    });
+    const ready = await (role === 'router' ? this.routerReady(child) : reportsReady(child));
     starting = false;
     if (ready) return;
     if (attempts <= 1) throw new Error(`${role} exited ${child.exitCode ?? child.signalCode} while starting, giving up`);
     this.crashRestarts++;
+    if (child.exitCode === null && child.signalCode === null) await this.kill(role);
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     await this.spawn(role, true, attempts - 1);
+  }
+
+  private forkChild(role: 'writer' | 'register'): ChildProcess {
+    const spec: FaultChildSpec = { role, namespace: this.namespace, kafka: this.connectionOf(this.principals[role]), databaseUrl: this.options.databaseUrl, schemaRegistryUrl: this.options.schemaRegistryUrl, count: this.options.events, transactionSize: this.options.transactionSize, rate: this.options.rate };
+    return fork(join(__dirname, 'fault-child.main.js'), [JSON.stringify(spec)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  }
+
+  /** The real router, configured as a deployment configures it, routing the writer's and the register's instances. */
+  private forkRouter(): ChildProcess {
+    const env = {
+      ...process.env,
+      ...kafkaEnvironmentOf(this.connectionOf(this.principals.router)),
+      PORT: String(this.routerPort),
+      INSTANCE_KEY: ROUTER_INSTANCE_KEY,
+      DATABASE_URL: this.options.databaseUrl,
+      SCHEMA_REGISTRY_URL: this.options.schemaRegistryUrl,
+      NAMESPACE: this.namespace,
+      ROUTED_INSTANCES: [BENCH_ROLES.producer, BENCH_ROLES.consumer].map((instance) => `${instance.level}:${instance.instanceKey}`).join(','),
+    };
+    return fork(ROUTER_MAIN, [], { env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  }
+
+  /** Ready when its readiness endpoint answers 200 (database, broker, registry, consumer and relay up). */
+  private async routerReady(child: ChildProcess, timeoutMs = 120_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && child.exitCode === null && child.signalCode === null) {
+      const healthy = await fetch(`http://127.0.0.1:${this.routerPort}/health`).then((response) => response.ok, () => false);
+      if (healthy) return true;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    return false;
   }
 
   async kill(role: Role, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
@@ -125,25 +206,28 @@ export class FaultRun {
 
   async restart(role: Role): Promise<void> {
     await this.kill(role, 'SIGKILL');
-    // The writer resumes writing in the background; the register must be consuming before the scenario goes on.
-    await this.spawn(role, role === 'register');
+    // The writer resumes writing in the background; router and register must be consuming before the scenario goes on.
+    await this.spawn(role, role !== 'writer');
   }
 
-  /** Produces records straight onto the event topic, as a faulty or foreign producer would. */
-  async inject(messages: Message[], mustDeadLetter: boolean): Promise<void> {
-    const producer = this.kafka.producer();
+  /** Produces records straight onto a topic as `principal`, as a faulty or foreign producer with that identity would. */
+  async inject(messages: Message[], { topic, principal, mustDeadLetter }: { topic: string; principal: string; mustDeadLetter: boolean }): Promise<void> {
+    const producer = kafkaClient(this.connectionOf(principal), { clientId: `${this.namespace}-inject`, logLevel: logLevel.NOTHING }).producer();
     await producer.connect();
-    for (let from = 0; from < messages.length; from += 500) await producer.send({ topic: this.topic, acks: -1, messages: messages.slice(from, from + 500) });
-    await producer.disconnect();
+    try {
+      for (let from = 0; from < messages.length; from += 500) await producer.send({ topic, acks: -1, messages: messages.slice(from, from + 500) });
+    } finally {
+      await producer.disconnect();
+    }
     this.injected += messages.length;
     if (mustDeadLetter) this.expectedDeadLetters += messages.length;
   }
 
-  /** Every record on the event topic so far (for duplicate deliveries). */
-  async readTopic(limit: number): Promise<Message[]> {
-    const consumer = this.kafka.consumer({ groupId: `${this.namespace}.faults-reader` });
+  /** The first `limit` records of a topic (for duplicate deliveries). */
+  async readTopic(topic: string, limit: number): Promise<Message[]> {
+    const consumer = this.kafka.consumer({ groupId: `${this.namespace}.faults-reader.${randomBytes(3).toString('hex')}` });
     await consumer.connect();
-    await consumer.subscribe({ topic: this.topic, fromBeginning: true });
+    await consumer.subscribe({ topic, fromBeginning: true });
     const records: Message[] = [];
     await new Promise<void>((resolve) => {
       void consumer.run({
@@ -157,16 +241,13 @@ export class FaultRun {
     return records;
   }
 
-  /** Replay: the register's group starts again at the beginning of the log (the service must be stopped). */
+  /** Replay: the register's group starts again at the beginning of its delivery topic (the service must be stopped). */
   async rewindRegister(): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    await admin.resetOffsets({ groupId: this.consumerGroup, topic: this.topic, earliest: true });
-    await admin.disconnect();
+    await this.withAdmin((admin) => admin.resetOffsets({ groupId: this.consumerGroup, topic: this.deliveryTopic, earliest: true }));
   }
 
   /** Waits until every valid move is applied and every bad message dead-lettered, and nothing moves any more. */
-  async settle(timeoutMs = 300_000): Promise<void> {
+  async settle(timeoutMs = 600_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let last = '';
     let stableSince = Date.now();
@@ -186,7 +267,7 @@ export class FaultRun {
     const { applied, deadLettered } = await this.progress();
     const expected = expectedRegisterState(this.options.events);
     const rows = await this.query<{ idnr: string; checksum: string; moves: number }>(
-      'consumer',
+      'register',
       `select idnr, moves_applied as moves, md5(concat_ws('|', family_name, given_names, sex, date_of_birth::text, street, house_number, postal_code, city, municipality_key, moved_in_on::text)) as checksum from bench_resident`,
     );
     let lost = 0;
@@ -212,80 +293,144 @@ export class FaultRun {
     return { sent: this.options.events + this.injected, applied, deadLettered, lost, duplicated, wrongState, seconds, lossTrail };
   }
 
-  /** Follows every outbox event without an applied inbox row back along its way: outbox, topic, inbox. */
+  /** Follows every outbox event without an applied inbox row back along its way: outbox, outgoing topic, router, delivery topic, inbox. */
   private async lossTrail(): Promise<LossTrail> {
-    const outbox = await this.query<{ eventId: string; published: boolean }>('producer', 'select event_id::text as "eventId", published_at is not null as published from regsync_outbox');
-    const inbox = new Map(
-      (await this.query<{ eventId: string; outcome: string }>('consumer', 'select event_id::text as "eventId", outcome from regsync_inbox')).map((row) => [row.eventId, row.outcome]),
+    const outbox = await this.query<{ eventId: string; published: boolean }>('writer', 'select event_id::text as "eventId", published_at is not null as published from regsync_outbox');
+    const outcomes = async (database: Database) => new Map((await this.query<{ eventId: string; outcome: string }>(database, 'select event_id::text as "eventId", outcome from regsync_inbox')).map((row) => [row.eventId, row.outcome]));
+    const [routed, inbox] = [await outcomes('router'), await outcomes('register')];
+    const deliveries = new Map(
+      (await this.query<{ eventId: string; published: boolean }>('router', `select event_id::text as "eventId", published_at is not null as published from regsync_outbox where topic = '${this.deliveryTopic}'`)).map((row) => [row.eventId, row.published]),
     );
-    const trail: LossTrail = { unpublished: 0, publishedNotOnTopic: 0, onTopicNotInInbox: 0, inInboxNotApplied: {} };
-    const missing = new Set<string>();
+    const trail: LossTrail = { unpublished: 0, publishedNotOnTopic: 0, notRouted: 0, notRoutedAs: {}, deliveryUnpublished: 0, deliveryNotOnTopic: 0, deliveredNotInInbox: 0, inInboxNotApplied: {} };
+    const count = (counts: Record<string, number>, key: string) => (counts[key] = (counts[key] ?? 0) + 1);
+    const sentNotRouted = new Set<string>();
+    const deliveredNotApplied = new Set<string>();
     for (const { eventId, published } of outbox) {
       const outcome = inbox.get(eventId);
-      if (outcome === 'applied' || outcome === 'gap_applied') continue;
-      if (outcome) trail.inInboxNotApplied[outcome] = (trail.inInboxNotApplied[outcome] ?? 0) + 1;
+      if (outcome && APPLIED.has(outcome)) continue;
+      const routing = routed.get(eventId);
+      if (outcome) count(trail.inInboxNotApplied, outcome);
       else if (!published) trail.unpublished++;
-      else missing.add(eventId);
+      else if (!routing) sentNotRouted.add(eventId);
+      else if (!APPLIED.has(routing)) count(trail.notRoutedAs, routing);
+      else if (!deliveries.get(eventId)) trail.deliveryUnpublished++;
+      else deliveredNotApplied.add(eventId);
     }
-    if (missing.size === 0) return trail;
-    const onTopic = new Set<string>();
-    const admin = this.kafka.admin();
-    await admin.connect();
-    const ranges = await resolveLogRange(admin, { topics: [this.topic] }).finally(() => admin.disconnect());
+    const onOutgoing = await this.eventIdsOn(this.outgoingTopic, sentNotRouted);
+    const onDelivery = await this.eventIdsOn(this.deliveryTopic, deliveredNotApplied);
+    trail.notRouted = onOutgoing.size;
+    trail.publishedNotOnTopic = sentNotRouted.size - onOutgoing.size;
+    trail.deliveredNotInInbox = onDelivery.size;
+    trail.deliveryNotOnTopic = deliveredNotApplied.size - onDelivery.size;
+    return trail;
+  }
+
+  /** Which of `wanted` (event ids) are readable (read_committed) on `topic`. */
+  private async eventIdsOn(topic: string, wanted: Set<string>): Promise<Set<string>> {
+    const found = new Set<string>();
+    if (wanted.size === 0) return found;
+    const ranges = await this.withAdmin((admin) => resolveLogRange(admin, { topics: [topic] }));
     await readBoundedLog(this.kafka, ranges, {
       groupPrefix: `${this.namespace}.faults-trail`,
       onChunk: async ({ messages }) => {
         for (const message of messages) {
           const eventId = headerText(message.headers?.[KAFKA_HEADERS.eventId]);
-          if (eventId && missing.has(eventId)) onTopic.add(eventId);
+          if (eventId && wanted.has(eventId)) found.add(eventId);
         }
       },
     });
-    trail.onTopicNotInInbox = onTopic.size;
-    trail.publishedNotOnTopic = missing.size - onTopic.size;
-    return trail;
+    return found;
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
-    await Promise.all([this.kill('writer', 'SIGTERM'), this.kill('register', 'SIGTERM')]);
-    const admin = this.kafka.admin();
-    await admin.connect().catch(() => undefined);
-    const topics = (await admin.listTopics().catch(() => [] as string[])).filter((name) => name.startsWith(`${this.namespace}.`));
-    if (topics.length) await admin.deleteTopics({ topics }).catch(() => undefined);
-    const groups = ((await admin.listGroups().catch(() => ({ groups: [] }))).groups as { groupId: string }[]).map((group) => group.groupId).filter((id) => id.startsWith(`${this.namespace}.`));
-    if (groups.length) await admin.deleteGroups(groups).catch(() => undefined);
-    await admin.disconnect().catch(() => undefined);
-    for (const role of ['producer', 'consumer'] as const) await dropDatabase(this.options.databaseUrl, benchDatabaseName({ namespace: this.namespace, pipeline: 'regsync' }, role)).catch(() => undefined);
+    await Promise.all([this.kill('writer', 'SIGTERM'), this.kill('router', 'SIGTERM'), this.kill('register', 'SIGTERM')]);
+    await this.withAdmin(async (admin) => {
+      const topics = (await admin.listTopics().catch(() => [] as string[])).filter((name) => name.startsWith(`${this.namespace}.`));
+      if (topics.length) await admin.deleteTopics({ topics }).catch(() => undefined);
+      const groups = ((await admin.listGroups().catch(() => ({ groups: [] }))).groups as { groupId: string }[]).map((group) => group.groupId).filter((id) => id.startsWith(`${this.namespace}.`));
+      if (groups.length) await admin.deleteGroups(groups).catch(() => undefined);
+      await deleteBrokerAcls(admin, this.acls).catch(() => undefined);
+    }).catch(() => undefined);
+    for (const database of ['writer', 'router', 'register'] as const) await dropDatabase(this.options.databaseUrl, this.databaseName(database)).catch(() => undefined);
   }
 
   private async progress(): Promise<{ applied: number; deadLettered: number; backlog: number; lag: number }> {
-    const [{ applied }] = await this.query<{ applied: number }>('consumer', `select count(*)::int as applied from regsync_inbox where outcome in ('applied', 'gap_applied')`);
-    const [{ backlog }] = await this.query<{ backlog: number }>('producer', 'select count(*)::int as backlog from regsync_outbox where published_at is null');
+    const [{ applied }] = await this.query<{ applied: number }>('register', `select count(*)::int as applied from regsync_inbox where outcome in ('applied', 'gap_applied')`);
+    let backlog = 0;
+    for (const database of ['writer', 'router'] as const) backlog += (await this.query<{ backlog: number }>(database, 'select count(*)::int as backlog from regsync_outbox where published_at is null'))[0].backlog;
+    return this.withAdmin(async (admin) => {
+      let deadLettered = 0;
+      for (const group of [this.routerGroup, this.consumerGroup]) {
+        const deadLetters = await admin.fetchTopicOffsets(deadLetterTopicOf(group)).catch(() => []);
+        deadLettered += deadLetters.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);
+      }
+      const lag = (await groupLag(admin, this.routerGroup, [this.outgoingTopic, this.registerOutgoingTopic])) + (await groupLag(admin, this.consumerGroup, [this.deliveryTopic]));
+      return { applied, backlog, lag, deadLettered };
+    });
+  }
+
+  private async withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const deadLetters = await admin.fetchTopicOffsets(deadLetterTopicOf(this.consumerGroup)).catch(() => []);
-      const ends = await admin.fetchTopicOffsets(this.topic);
-      const [committed] = await admin.fetchOffsets({ groupId: this.consumerGroup, topics: [this.topic] });
-      // The relay writes in Kafka transactions, so a partition can end with a commit marker no consumer commits past.
-      const lag = ends.reduce((sum, end) => {
-        const done = Number(committed?.partitions.find((partition) => partition.partition === end.partition)?.offset ?? -1);
-        return sum + Math.max(0, Number(end.high) - Math.max(done, Number(end.low)) - 1);
-      }, 0);
-      return { applied, backlog, lag, deadLettered: deadLetters.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0) };
+      return await work(admin);
     } finally {
       await admin.disconnect();
     }
   }
 
-  private async query<T>(role: 'producer' | 'consumer', sql: string): Promise<T[]> {
-    const client = new Client({ connectionString: databaseUrl(this.options.databaseUrl, benchDatabaseName({ namespace: this.namespace, pipeline: 'regsync' }, role)) });
+  private databaseName(database: Database): string {
+    if (database === 'router') return instanceDatabaseName('router', ROUTER_INSTANCE_KEY, this.namespace);
+    return benchDatabaseName({ namespace: this.namespace, pipeline: 'regsync' }, database === 'writer' ? 'producer' : 'consumer');
+  }
+
+  private async query<T>(database: Database, sql: string): Promise<T[]> {
+    const client = new Client({ connectionString: databaseUrl(this.options.databaseUrl, this.databaseName(database)) });
     await client.connect();
     try {
       return (await client.query(sql)).rows as T[];
     } finally {
       await client.end();
     }
+  }
+}
+
+/** Records a group has not consumed yet on `topics`. */
+async function groupLag(admin: Admin, groupId: string, topics: string[]): Promise<number> {
+  let lag = 0;
+  const committed = await admin.fetchOffsets({ groupId, topics });
+  for (const topic of topics) {
+    const ends = await admin.fetchTopicOffsets(topic);
+    const done = committed.find((entry) => entry.topic === topic)?.partitions ?? [];
+    // Relays write in Kafka transactions, so a partition can end with a commit marker no consumer commits past.
+    lag += ends.reduce((sum, end) => {
+      const offset = Number(done.find((partition) => partition.partition === end.partition)?.offset ?? -1);
+      return sum + Math.max(0, Number(end.high) - Math.max(offset, Number(end.low)) - 1);
+    }, 0);
+  }
+  return lag;
+}
+
+/** A fault child reports ready over IPC once it runs; false when it exits first. */
+function reportsReady(child: ChildProcess): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    child.once('message', () => resolve(true));
+    child.once('exit', () => resolve(false));
+  });
+}
+
+/** A port nothing listens on now, and one fetch may connect to. */
+async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = createServer();
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        const { port: chosen } = server.address() as { port: number };
+        server.close(() => resolve(chosen));
+      });
+    });
+    if (!isFetchBadPort(port)) return port;
   }
 }

@@ -28,7 +28,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A random moment inside [from, to) of the writing window. */
 const momentIn = (run: FaultRun, from: number, to: number) => run.writeWindowMs * (from + Math.random() * (to - from));
 
-async function killRepeatedly(context: FaultScenarioContext, roles: ('writer' | 'register')[], times: number): Promise<void> {
+async function killRepeatedly(context: FaultScenarioContext, roles: ('writer' | 'router' | 'register')[], times: number): Promise<void> {
   let elapsed = 0;
   for (let kill = 0; kill < times; kill++) {
     const at = momentIn(context.run, kill / times, (kill + 1) / times);
@@ -52,16 +52,29 @@ function poisonMessages(codec: EventCodec, count: number): Message[] {
   return Array.from({ length: count }, (_, index) => ({ key: `poison-${index}`, value: kinds[index % kinds.length]() }));
 }
 
-/** Valid events about real subjects from registers that are not authoritative for addresses: must never apply. */
-function nonAuthoritativeMessages(codec: EventCodec, events: number, count: number): Message[] {
+/** Valid events about real subjects, claiming `source`, with a wrong address and a huge version: must never apply. */
+function foreignMessages(codec: EventCodec, events: number, count: number, source: ResidenceRegistered['envelope']['source']): Message[] {
   const subjects = [...moveWorkload(Math.min(events, count))];
-  return subjects.map((move, index) => {
+  return subjects.map((move) => {
     const event: ResidenceRegistered = moveEvent(move, new Date());
     event.envelope.subjectVersion = 1_000;
-    event.envelope.source = index % 2 ? { level: 'MUNICIPAL', instanceKey: '03241001', register: 'MELDEREGISTER' } : { level: 'STATE', instanceKey: '14', register: 'LANDESMELDEREGISTER' };
+    event.envelope.source = source;
     event.address = { ...event.address, street: 'Falsche Straße' };
     return { key: move.idnr, value: codec.encode(event) };
   });
+}
+
+/**
+ * Poison on the writer's outgoing topic (written with the writer's own credentials, as a broken sender would), events
+ * on it that claim another municipality as their sender (router: source-mismatch), and address events the Land writes
+ * on its own outgoing topic though only a Melderegister is authoritative for addresses (router: not-authoritative).
+ */
+async function injectBadTraffic(run: FaultRun, codec: EventCodec, count: number): Promise<void> {
+  const asWriter = { topic: run.outgoingTopic, principal: run.principals.writer, mustDeadLetter: true };
+  await run.inject(poisonMessages(codec, count), asWriter);
+  await run.inject(foreignMessages(codec, run.options.events, count / 2, { level: 'MUNICIPAL', instanceKey: '03241001', register: 'MELDEREGISTER' }), asWriter);
+  const land = { level: 'STATE', instanceKey: '14', register: 'LANDESMELDEREGISTER' } as const;
+  await run.inject(foreignMessages(codec, run.options.events, count / 2, land), { topic: run.registerOutgoingTopic, principal: run.principals.register, mustDeadLetter: true });
 }
 
 /** The scripted fault runs of `npm run faults`, in the order they run. */
@@ -79,10 +92,16 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
     inject: (context) => killRepeatedly(context, ['register'], 3),
   },
   {
-    name: 'any-service-kill',
-    what: 'kill -9 of a randomly chosen service 6× at random moments',
+    name: 'router-kill',
+    what: 'kill -9 of the router 3× at random moments',
     brokers: 1,
-    inject: (context) => killRepeatedly(context, ['writer', 'register'], 6),
+    inject: (context) => killRepeatedly(context, ['router'], 3),
+  },
+  {
+    name: 'any-service-kill',
+    what: 'kill -9 of a randomly chosen service (writer, router or register) 6× at random moments',
+    brokers: 1,
+    inject: (context) => killRepeatedly(context, ['writer', 'router', 'register'], 6),
   },
   {
     name: 'broker-restart',
@@ -117,7 +136,7 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
   },
   {
     name: 'postgres-restart',
-    what: 'PostgreSQL (both services’ databases) restarted mid-run',
+    what: 'PostgreSQL (every service’s database) restarted mid-run',
     brokers: 1,
     privatePostgres: true,
     inject: async ({ run, postgres, log }) => {
@@ -128,27 +147,27 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
   },
   {
     name: 'poison-burst',
-    what: '200 poison + 200 non-authoritative messages mixed into the valid traffic',
+    what: '200 poison + 100 forged-sender + 100 non-authoritative messages mixed into the valid traffic',
     brokers: 1,
     inject: async ({ run }) => {
       const codec = await EventCodec.connect(run.options.schemaRegistryUrl);
       await sleep(momentIn(run, 0.2, 0.4));
-      await run.inject(poisonMessages(codec, 100), true);
-      await run.inject(nonAuthoritativeMessages(codec, run.options.events, 100), true);
+      await injectBadTraffic(run, codec, 100);
       await sleep(momentIn(run, 0.1, 0.2));
-      await run.inject(poisonMessages(codec, 100), true);
-      await run.inject(nonAuthoritativeMessages(codec, run.options.events, 100), true);
+      await injectBadTraffic(run, codec, 100);
     },
   },
   {
     name: 'duplicates-replay',
-    what: 'copies of delivered records re-sent, then the register replays the whole log from offset 0',
+    what: 'copies of sent and of delivered records re-sent, then the register replays its delivery topic from offset 0',
     brokers: 1,
     inject: async ({ run, log }) => {
       await sleep(run.writeWindowMs / 2);
-      const copies = await run.readTopic(Math.floor(run.options.events / 4));
-      await run.inject(copies, false);
-      log(`${copies.length} duplicate records sent`);
+      const sent = await run.readTopic(run.outgoingTopic, Math.floor(run.options.events / 8));
+      await run.inject(sent, { topic: run.outgoingTopic, principal: run.principals.writer, mustDeadLetter: false });
+      const delivered = await run.readTopic(run.deliveryTopic, Math.floor(run.options.events / 8));
+      await run.inject(delivered, { topic: run.deliveryTopic, principal: run.principals.router, mustDeadLetter: false });
+      log(`${sent.length} sent and ${delivered.length} delivered records sent again`);
       await run.settle();
       await run.kill('register', 'SIGTERM');
       await run.rewindRegister();

@@ -95,7 +95,9 @@ function faultReport(rows: ScenarioRow[], options: FaultSuiteOptions, startedAt:
     `# regsync fault runs, ${startedAt.toISOString()}`,
     '',
     `${options.events.toLocaleString('en-US')} valid moves per scenario, written at ${options.rate} events/s in outbox transactions of ${options.transactionSize}; ` +
-      `whole run ${minutes.toFixed(1)} min. Check after each scenario: the register holds exactly one row per person with the expected final ` +
+      `whole run ${minutes.toFixed(1)} min. Routed layout with authentication on: the writer (Dresden's Melderegister) writes its outgoing topic, ` +
+      "the router (apps/router) delivers to Sachsen's delivery topic, the register (Sachsen's mirror) reads only that; each service connects as its own " +
+      'SCRAM principal under the ACLs of brokerAclsOf. Check after each scenario: the register holds exactly one row per person with the expected final ' +
       'address (md5 per subject) and move count. lost and duplicated effects must be 0.',
     '',
     '| scenario | fault | sent | applied | dead-lettered | lost | duplicated effects | wrong final state | crash restarts | s | result |',
@@ -111,8 +113,17 @@ function faultReport(rows: ScenarioRow[], options: FaultSuiteOptions, startedAt:
 }
 
 function describeTrail(trail: LossTrail): string {
-  const notApplied = Object.entries(trail.inInboxNotApplied).map(([outcome, count]) => `${count} in the inbox as ${outcome}`);
-  return [`${trail.unpublished} unpublished in the outbox`, `${trail.publishedNotOnTopic} marked published but not on the topic`, `${trail.onTopicNotInInbox} on the topic but not in the inbox`, ...notApplied].join(', ');
+  const byOutcome = (counts: Record<string, number>, where: string) => Object.entries(counts).map(([outcome, count]) => `${count} in the ${where} inbox as ${outcome}`);
+  return [
+    `${trail.unpublished} unpublished in the writer's outbox`,
+    `${trail.publishedNotOnTopic} marked published but not on the outgoing topic`,
+    `${trail.notRouted} on the outgoing topic but not in the router's inbox`,
+    ...byOutcome(trail.notRoutedAs, "router's"),
+    `${trail.deliveryUnpublished} routed but unpublished in the router's outbox`,
+    `${trail.deliveryNotOnTopic} marked delivered but not on the delivery topic`,
+    `${trail.deliveredNotInInbox} on the delivery topic but not in the register's inbox`,
+    ...byOutcome(trail.inInboxNotApplied, "register's"),
+  ].join(', ');
 }
 
 /** The default report location, beside the bench results. */

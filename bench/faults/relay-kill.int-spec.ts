@@ -15,7 +15,7 @@ const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5
 const kafka = loadKafkaConnection();
 const registryNamespace = `faults_spec_${randomBytes(3).toString('hex')}`;
 
-describe('fault run: relay killed, deliveries duplicated', () => {
+describe('fault run on the routed layout: relay and router killed, deliveries duplicated', () => {
   let registry: SchemaRegistryProcessType;
   let run: FaultRunType;
 
@@ -36,15 +36,16 @@ describe('fault run: relay killed, deliveries duplicated', () => {
     rmSync(join(root, out), { recursive: true, force: true });
   }, 60_000);
 
-  it('applies every move exactly once although the relay died mid-run and records arrived twice', async () => {
+  it('applies every move exactly once although the relay and the router died mid-run and deliveries arrived twice', async () => {
     await run.start();
-    await new Promise((resolve) => setTimeout(resolve, run.writeWindowMs * (0.2 + Math.random() * 0.5)));
+    await new Promise((resolve) => setTimeout(resolve, run.writeWindowMs * (0.2 + Math.random() * 0.3)));
     await run.restart('writer');
-    await run.settle(60_000);
-    await run.inject(await run.readTopic(300), false);
+    await run.restart('router');
+    await run.settle(120_000);
+    await run.inject(await run.readTopic(run.deliveryTopic, 300), { topic: run.deliveryTopic, principal: run.principals.router, mustDeadLetter: false });
     await run.settle(60_000);
 
     const outcome = await run.outcome();
     expect(outcome).toMatchObject({ applied: 1_000, lost: 0, duplicated: 0, wrongState: 0, deadLettered: 0 });
-  }, 150_000);
+  }, 240_000);
 });

@@ -1,6 +1,8 @@
 import { Controller, DynamicModule, Module, Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ResidenceRegistered } from '@regsync/contracts/generated/events';
+import { RegsyncEvent, ResidenceRegistered } from '@regsync/contracts/generated/events';
+import { transferAdmission } from '@regsync/data-protection/transfer-admission';
+import { Admission } from '@regsync/messaging/messaging-options';
 import { RegsyncMessagingModule } from '@regsync/messaging/messaging.module';
 import { messagingEntities, messagingMigrations } from '@regsync/messaging/messaging-schema';
 import { EventBatchPattern } from '@regsync/messaging/event-batch-pattern';
@@ -16,13 +18,21 @@ import { benchTopicOf } from './bench-topic';
 import { DESTINATION_MUNICIPALITY } from './move-workload';
 
 /**
- * The sender is a municipality (Dresden's Melderegister), the receiver a Land's mirror (Sachsen). The receiver reads
- * the sender's outgoing topic itself: the bench measures outbox, relay and inbox, without the router's hop.
+ * The sender is a municipality (Dresden's Melderegister), the receiver a Land's mirror (Sachsen). On the direct layout
+ * (the messaging bench) the receiver reads the sender's outgoing topic itself: outbox, relay and inbox, without the
+ * router's hop. On the routed layout (the fault suite) a real router delivers, and the receiver reads its delivery
+ * topic and admits what it gets as every recipient does.
  */
-const ROLES = {
+export const BENCH_ROLES = {
   producer: { app: 'municipal-register', level: 'MUNICIPAL', instanceKey: DESTINATION_MUNICIPALITY.municipalityKey },
   consumer: { app: 'state-register', level: 'STATE', instanceKey: '14' },
 } as const;
+
+/** Without a router, the receiver decides authority itself. */
+function directAdmission(event: RegsyncEvent): Admission {
+  const violation = authorityViolation(event.envelope.eventType, event.envelope.source, event as unknown as Record<string, unknown>);
+  return violation ? { kind: 'reject', code: 'not-authoritative', reason: violation } : { kind: 'apply', event };
+}
 
 function moveController(meter?: ApplyMeter): Type<unknown> {
   @Controller()
@@ -42,8 +52,17 @@ function moveController(meter?: ApplyMeter): Type<unknown> {
  * One side of the regsync pipeline (c), wired as the register services wire libs/messaging: TypeORM with the
  * messaging tables, RegsyncMessagingModule, and for the consumer an @EventBatchPattern handler in the inbox transaction.
  */
-export function regsyncBenchModule(spec: Pick<BenchSpec, 'role' | 'databaseUrl' | 'namespace' | 'kafka' | 'schemaRegistryUrl'>, databaseName: string, meter?: ApplyMeter): DynamicModule {
-  const role = ROLES[spec.role];
+export function regsyncBenchModule(
+  spec: Pick<BenchSpec, 'role' | 'databaseUrl' | 'namespace' | 'kafka' | 'schemaRegistryUrl'>,
+  databaseName: string,
+  meter?: ApplyMeter,
+  layout: 'direct' | 'routed' = 'direct',
+): DynamicModule {
+  const role = BENCH_ROLES[spec.role];
+  const receiving =
+    layout === 'routed'
+      ? { admit: transferAdmission(BENCH_ROLES.consumer) }
+      : { admit: directAdmission, consumes: [benchTopicOf(spec.namespace)], detectGaps: true };
   @Module({})
   class RegsyncBenchModule {}
   return {
@@ -63,13 +82,8 @@ export function regsyncBenchModule(spec: Pick<BenchSpec, 'role' | 'databaseUrl' 
         kafka: spec.kafka,
         schemaRegistryUrl: spec.schemaRegistryUrl,
         metrics: new RegsyncMetrics(),
-        admit: (event) => {
-          const violation = authorityViolation(event.envelope.eventType, event.envelope.source, event as unknown as Record<string, unknown>);
-          return violation ? { kind: 'reject', code: 'not-authoritative', reason: violation } : { kind: 'apply', event };
-        },
+        ...receiving,
         consume: spec.role === 'consumer',
-        consumes: [benchTopicOf(spec.namespace)],
-        detectGaps: true,
       }),
     ],
     controllers: spec.role === 'consumer' ? [moveController(meter)] : [],

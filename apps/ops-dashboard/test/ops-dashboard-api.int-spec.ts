@@ -6,10 +6,10 @@ import { Admin, KafkaMessage, logLevel } from 'kafkajs';
 import request from 'supertest';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { InformationBlockSet, MovedOut } from '@regsync/contracts/generated/events';
-import { consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, namespaced, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
+import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf, redriveTopicOf } from '@regsync/contracts/topic-catalog';
 import { deadLetterRecord } from '@regsync/messaging/dead-letters';
 import { ensureTopics } from '@regsync/messaging/ensure-topics';
-import { KAFKA_HEADERS } from '@regsync/messaging/kafka-headers';
+import { KAFKA_HEADERS, headerText } from '@regsync/messaging/kafka-headers';
 import { ObservabilityModule } from '@regsync/observability/observability.module';
 import { RegisterSnapshotSource } from '@regsync/observability/register-snapshot-source';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
@@ -32,6 +32,11 @@ const namespace = `t_dash_${randomUUID().slice(0, 8)}`;
 const personTopic = deliveryTopicOf('municipal-register', '03404000', namespace);
 const municipalGroup = consumerGroupOf('municipal-register', '03404000', namespace);
 const dlqTopic = deadLetterTopicOf(municipalGroup);
+/** What Osnabrück sends, which only the router reads; the router's group, dead letters and re-drive topic. */
+const osnabrueckOutgoing = outgoingTopicOf('municipal-register', '03404000', namespace);
+const routerGroup = consumerGroupOf(ROUTER_APP, ROUTER_INSTANCE_KEY, namespace);
+const routerDlqTopic = deadLetterTopicOf(routerGroup);
+const routerRedriveTopic = redriveTopicOf(routerGroup);
 const apiKey = 'local-ops-test-key';
 const password = () => randomBytes(12).toString('base64url');
 /** The people of this test, each with the roles the provider puts in the ID token. */
@@ -84,15 +89,40 @@ async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => bool
   return value;
 }
 
+/** The first `count` records of a topic, read as the admin. */
+async function readTopic(topic: string, count: number): Promise<KafkaMessage[]> {
+  const consumer = kafkaClient(connection, { clientId: 'ops-dashboard-test-reader', logLevel: logLevel.NOTHING }).consumer({ groupId: `${namespace}.test-reader.${randomUUID()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const records: KafkaMessage[] = [];
+  try {
+    await new Promise<void>((resolve) => {
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          records.push(message);
+          if (records.length === count) resolve();
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return records;
+}
+
 describe('ops dashboard API against the real broker, registry and databases', () => {
   const kafka = kafkaClient(connection, { clientId: 'ops-dashboard-test', logLevel: logLevel.NOTHING });
   const municipalMetrics = new RegsyncMetrics({ service: 'municipal-register', instance: '03404000' });
   const stateMetrics = new RegsyncMetrics({ service: 'state-register', instance: '03' });
+  const routerMetrics = new RegsyncMetrics({ service: 'router', instance: ROUTER_INSTANCE_KEY });
   const correlationId = randomUUID();
+  const routerCorrelationId = randomUUID();
   let admin: Admin;
   let registry: TestSchemaRegistry;
   let municipal: INestApplication;
   let state: INestApplication;
+  let router: INestApplication;
+  let routerDeadLetterOffset: string;
   let dashboard: INestApplication;
   let idp: LocalIdp;
   let deadLetterOffset: string;
@@ -107,7 +137,9 @@ describe('ops dashboard API against the real broker, registry and databases', ()
     state = await startInstance('state-register', '03', stateMetrics, [
       { dataset: 'person.residence', register: 'LANDESMELDEREGISTER', authoritative: false, replicaScope: '03', sql: `select * from (values ('36574261809', 'Domhof 1'), ('12345678995', 'Markt 3')) as r(subject_id, address)` },
     ]);
+    router = await startInstance(ROUTER_APP, ROUTER_INSTANCE_KEY, routerMetrics, []);
     await ensureTopics(kafka, { app: 'municipal-register', instanceKey: '03404000', namespace });
+    await ensureTopics(kafka, { app: ROUTER_APP, instanceKey: ROUTER_INSTANCE_KEY, namespace, consumes: [osnabrueckOutgoing, routerRedriveTopic] });
     admin = kafka.admin();
     await admin.connect();
 
@@ -138,7 +170,18 @@ describe('ops dashboard API against the real broker, registry and databases', ()
     const failure = { reasonCode: 'not-authoritative', reason: 'MovedOut: only the Melderegister of 03404000 may send this', sourceTopic: personTopic, sourcePartition: sent.partition, consumerGroup: municipalGroup, attempts: 1 };
     const [deadLettered] = await producer.send({ topic: dlqTopic, acks: -1, messages: [deadLetterRecord(original, failure), { key: 'x', value: Buffer.from('not avro'), headers: { ...deadLetterRecord(original, { ...failure, reasonCode: 'undecodable', reason: 'not in Confluent wire format' }).headers, [KAFKA_HEADERS.correlationId]: 'other' } }] });
     deadLetterOffset = deadLettered.baseOffset!;
+
+    // an event Osnabrück sent, which the router dead-lettered (its outgoing topic and the router's dead letter)
+    const routed: MovedOut = { ...event, envelope: { ...event.envelope, eventId: randomUUID(), correlationId: routerCorrelationId, subjectVersion: 5 } };
+    const routedHeaders = { [KAFKA_HEADERS.eventType]: 'MovedOut', [KAFKA_HEADERS.eventId]: routed.envelope.eventId, [KAFKA_HEADERS.correlationId]: routerCorrelationId };
+    const [sentByOsnabrueck] = await producer.send({ topic: osnabrueckOutgoing, acks: -1, messages: [{ key: '36574261809', value: codec.encode(routed), headers: routedHeaders }] });
+    const routedOriginal: KafkaMessage = { key: Buffer.from('36574261809'), value: codec.encode(routed), headers: routedHeaders, offset: sentByOsnabrueck.baseOffset!, timestamp: String(Date.now()), attributes: 0 };
+    const routerFailure = { reasonCode: 'retries-exhausted', reason: 'database: connection refused', sourceTopic: osnabrueckOutgoing, sourcePartition: sentByOsnabrueck.partition, consumerGroup: routerGroup, attempts: 5 };
+    const [routerDeadLettered] = await producer.send({ topic: routerDlqTopic, acks: -1, messages: [deadLetterRecord(routedOriginal, routerFailure)] });
+    routerDeadLetterOffset = routerDeadLettered.baseOffset!;
     await producer.disconnect();
+    // nor did the router read it: the record is the router's lag
+    await admin.setOffsets({ groupId: routerGroup, topic: osnabrueckOutgoing, partitions: Array.from({ length: 6 }, (_, partition) => ({ partition, offset: '0' })) });
 
     // the municipal group read nothing yet: everything on the person topic is its lag
     await admin.setOffsets({ groupId: municipalGroup, topic: personTopic, partitions: Array.from({ length: 6 }, (_, partition) => ({ partition, offset: '0' })) });
@@ -149,6 +192,7 @@ describe('ops dashboard API against the real broker, registry and databases', ()
         { app: 'state-register', instanceKey: '03', name: 'Niedersachsen', baseUrl: urlOf(state), apiKey },
         { app: 'federal-register', instanceKey: 'DE', name: 'Bund', baseUrl: 'http://127.0.0.1:9', apiKey },
       ],
+      router: { name: 'Router', baseUrl: urlOf(router) },
     });
     const dashboardUrl = `http://127.0.0.1:${await freePort()}`;
     const client = { clientId: 'regsync-ops-dashboard', clientSecret: randomBytes(32).toString('base64url'), redirectUris: [`${dashboardUrl}/auth/callback`], postLogoutRedirectUris: [`${dashboardUrl}/`] };
@@ -172,12 +216,13 @@ describe('ops dashboard API against the real broker, registry and databases', ()
 
   afterAll(async () => {
     await dashboard?.close();
-    await Promise.all([municipal?.close(), state?.close(), registry?.app.close(), idp?.close()]);
-    await admin?.deleteGroups([municipalGroup]).catch(() => undefined);
-    await admin?.deleteTopics({ topics: [personTopic, outgoingTopicOf('municipal-register', '03404000', namespace), namespaced('regsync.outbox-progress', namespace), dlqTopic] }).catch(() => undefined);
+    await Promise.all([municipal?.close(), state?.close(), router?.close(), registry?.app.close(), idp?.close()]);
+    await admin?.deleteGroups([municipalGroup, routerGroup]).catch(() => undefined);
+    const topics = (await admin?.listTopics().catch(() => [] as string[])) ?? [];
+    await admin?.deleteTopics({ topics: topics.filter((topic) => topic.startsWith(`${namespace}.`)) }).catch(() => undefined);
     await admin?.disconnect();
     await Promise.all(
-      [instanceDatabaseName('municipal', '03404000', namespace), instanceDatabaseName('state', '03', namespace), instanceDatabaseName('schema_registry', undefined, namespace), instanceDatabaseName('ops_dashboard', undefined, namespace)].map((name) => dropDatabase(serverUrl, name)),
+      [instanceDatabaseName('municipal', '03404000', namespace), instanceDatabaseName('state', '03', namespace), instanceDatabaseName(ROUTER_APP, ROUTER_INSTANCE_KEY, namespace), instanceDatabaseName('schema_registry', undefined, namespace), instanceDatabaseName('ops_dashboard', undefined, namespace)].map((name) => dropDatabase(serverUrl, name)),
     );
   });
 
@@ -231,7 +276,9 @@ describe('ops dashboard API against the real broker, registry and databases', ()
       ['municipal-register 03404000', 'up'],
       ['state-register 03', 'up'],
       ['federal-register DE', 'unreachable'],
+      ['router main', 'up'],
     ]);
+    expect(response.body[3]).toMatchObject({ name: 'Router', checks: { database: { healthy: true } } });
     expect(response.body[0].checks.database).toEqual({ healthy: true });
   });
 
@@ -241,14 +288,17 @@ describe('ops dashboard API against the real broker, registry and databases', ()
     expect(group).toMatchObject({ state: 'Empty', members: 0, totalLag: 1 });
     expect(group.partitions).toHaveLength(6);
     expect(group.partitions.filter((partition: { lag: number }) => partition.lag === 1)).toHaveLength(1);
+    const router = response.body.find((candidate: { group: string }) => candidate.group === routerGroup);
+    expect(router).toMatchObject({ totalLag: 1 });
+    expect(router.partitions.every((partition: { topic: string }) => partition.topic === osnabrueckOutgoing)).toBe(true);
   });
 
   it('lists dead letters with reason and decoded payload, and undecodable ones with the reason they do not decode', async () => {
     const response = await eventually(
       () => api('/api/dead-letters'),
-      (candidate) => candidate.body.length === 2,
+      (candidate) => candidate.body.length === 3,
     );
-    const decoded = response.body.find((deadLetter: { offset: string }) => deadLetter.offset === deadLetterOffset);
+    const decoded = response.body.find((deadLetter: { id: string }) => deadLetter.id === `${dlqTopic}/0/${deadLetterOffset}`);
     expect(decoded).toMatchObject({ topic: dlqTopic, reasonCode: 'not-authoritative', consumerGroup: municipalGroup, sourceTopic: personTopic, eventType: 'MovedOut', correlationId, redriven: false });
     expect(decoded.payload).toMatchObject({ idnr: '36574261809', toMunicipalityKey: '14612000', envelope: { subjectVersion: 4 } });
     const undecodable = response.body.find((deadLetter: { reasonCode: string }) => deadLetter.reasonCode === 'undecodable');
@@ -268,7 +318,7 @@ describe('ops dashboard API against the real broker, registry and databases', ()
     const added = after.reduce((sum, partition) => sum + Number(partition.high), 0) - before.reduce((sum, partition) => sum + Number(partition.high), 0);
     expect(added).toBe(1);
     const list = await api('/api/dead-letters').expect(200);
-    expect(list.body.find((deadLetter: { offset: string }) => deadLetter.offset === deadLetterOffset).redriven).toBe(true);
+    expect(list.body.find((deadLetter: { id: string }) => deadLetter.id === `${dlqTopic}/0/${deadLetterOffset}`).redriven).toBe(true);
 
     // who did it, when and what: a structured log line and a persisted record every role can read
     const auditLines = logged.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('"audit":"dead-letter-redriven"'));
@@ -281,6 +331,19 @@ describe('ops dashboard API against the real broker, registry and databases', ()
     expect(Date.now() - Date.parse(audit.body[0].redrivenAt)).toBeLessThan(10 * 60_000);
   });
 
+  it("lists the router's dead letter and re-drives it to the router's re-drive topic, never onto the sender's outgoing topic", async () => {
+    const list = await api('/api/dead-letters').expect(200);
+    const id = `${routerDlqTopic}/0/${routerDeadLetterOffset}`;
+    expect(list.body.find((deadLetter: { id: string }) => deadLetter.id === id)).toMatchObject({ consumerGroup: routerGroup, sourceTopic: osnabrueckOutgoing, reasonCode: 'retries-exhausted', eventType: 'MovedOut', correlationId: routerCorrelationId });
+    const sent = await admin.fetchTopicOffsets(osnabrueckOutgoing);
+    await redrive({ topic: routerDlqTopic, partition: 0, offset: routerDeadLetterOffset }, 'operator').expect(200, { redriven: id, to: routerRedriveTopic });
+    expect(await admin.fetchTopicOffsets(osnabrueckOutgoing)).toEqual(sent);
+    const [offered] = await readTopic(routerRedriveTopic, 1);
+    expect(headerText(offered.headers?.[KAFKA_HEADERS.sentOnTopic])).toBe(osnabrueckOutgoing);
+    expect(headerText(offered.headers?.[KAFKA_HEADERS.correlationId])).toBe(routerCorrelationId);
+    expect(Object.keys(offered.headers ?? {}).filter((name) => name.startsWith('regsync-dlq-'))).toEqual([]);
+  });
+
   it('shows a viewer dead letters, the trace and drift without the IdNr or any decoded field, and a data-viewer with them', async () => {
     for (const path of ['/api/dead-letters', `/api/correlation/${correlationId}`, '/api/drift']) {
       const forViewer = await api(path, 'viewer').expect(200);
@@ -289,7 +352,7 @@ describe('ops dashboard API against the real broker, registry and databases', ()
       expect([path, JSON.stringify(forDpo.body)]).toEqual([path, expect.stringMatching(/36574261809|12345678995/)]);
     }
     const deadLetters = await api('/api/dead-letters', 'viewer').expect(200);
-    expect(deadLetters.body.find((deadLetter: { offset: string }) => deadLetter.offset === deadLetterOffset)).toMatchObject({ key: '36•••••••09', reasonCode: 'not-authoritative', eventType: 'MovedOut', personalDataWithheld: true });
+    expect(deadLetters.body.find((deadLetter: { id: string }) => deadLetter.id === `${dlqTopic}/0/${deadLetterOffset}`)).toMatchObject({ key: '36•••••••09', reasonCode: 'not-authoritative', eventType: 'MovedOut', personalDataWithheld: true });
     const drift = await api('/api/drift', 'viewer').expect(200);
     expect(drift.body.reports[0]).toMatchObject({ different: ['12•••••••95'], driftedSubjects: 1 });
   });
@@ -315,6 +378,8 @@ describe('ops dashboard API against the real broker, registry and databases', ()
   it('compares the replica with the authoritative register per subject and names the drifted one', async () => {
     const response = await api('/api/drift').expect(200);
     expect(response.body.unavailable).toEqual([{ instance: 'federal-register DE', reason: expect.any(String) }]);
+    // the router keeps no register: not asked
+    expect(response.body.notCompared).toEqual([]);
     expect(response.body.reports).toHaveLength(1);
     expect(response.body.reports[0]).toMatchObject({ dataset: 'person.residence', replica: 'state-register 03', expectedCount: 2, replicaCount: 2, inSync: false, different: ['12345678995'], missing: [], unexpected: [], driftedSubjects: 1 });
   });
@@ -361,7 +426,7 @@ describe('ops dashboard API against the real broker, registry and databases', ()
     await producer.connect();
     await producer.send({ topic: personTopic, acks: -1, messages: [{ key: '36574261809', value: codec.encode(block) }] });
     await producer.disconnect();
-    const withheld = (body: { offset: string; payload?: { informationBlock?: { kind?: string } } }[]) => body.find((deadLetter) => deadLetter.offset === deadLetterOffset);
+    const withheld = (body: { id: string; payload?: { informationBlock?: { kind?: string } } }[]) => body.find((deadLetter) => deadLetter.id === `${dlqTopic}/0/${deadLetterOffset}`);
     const response = await eventually(
       () => api('/api/dead-letters'),
       (candidate) => withheld(candidate.body)?.payload?.informationBlock?.kind === 'AUSKUNFTSSPERRE',

@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import { Browser, Page, chromium } from 'playwright-core';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { DeathRecorded } from '@regsync/contracts/generated/events';
-import { consumerGroupOf, deliveryTopicReader, outgoingTopicOf, outgoingTopicOwner } from '@regsync/contracts/topic-catalog';
+import { consumerGroupOf, deliveryTopicReader, outgoingTopicOf, outgoingTopicOwner, redriveTopicOf } from '@regsync/contracts/topic-catalog';
 import { KAFKA_HEADERS, headerText } from '@regsync/messaging/kafka-headers';
 import { LocalStack, localBrokerCredentials, randomPortOffset, workspaceRoot } from '@regsync/local-stack/local-stack';
 import type { DriftView } from '../src/drift/drift.service';
@@ -29,6 +29,7 @@ const namespace = `e2e_dash_${randomUUID().slice(0, 6)}`;
 const portOffset = randomPortOffset(20_000, 40, 100);
 /** Where the forged death is sent: the outgoing topic of Niedersachsen, which the router reads. */
 const injectedTopic = outgoingTopicOf('state-register', '03', namespace);
+const routerRedriveTopic = redriveTopicOf(consumerGroupOf('router', 'main', namespace));
 const screenshotPath = join(root, 'docs', 'dashboard.png');
 // a runner that built dist/ once before Jest sets REGSYNC_BUILT=1; otherwise a private build, as dist/ may be in use
 const distDir = process.env.REGSYNC_BUILT === '1' ? 'dist' : join('tmp', `dist-${namespace}`);
@@ -171,18 +172,20 @@ describe('ops dashboard in Chromium while the demo runs', () => {
     if (distDir !== 'dist') rmSync(join(root, distDir), { recursive: true, force: true });
   });
 
-  it('shows every instance ready, as its own /health says', async () => {
-    for (const instance of stack.topology.instances) {
+  it('shows every instance and the router ready, as its own /health says', async () => {
+    const router = { app: 'router', instanceKey: 'main', port: stack.topology.router.port };
+    for (const instance of [...stack.topology.instances, router]) {
       const id = `${instance.app} ${instance.instanceKey}`;
       const health = await fetch(`${stack.baseUrl(instance)}/health`);
       expect(health.status).toBe(200);
       await page.waitForSelector(`#instances tr[data-instance="${id}"][data-status="up"]`, { timeout: 20_000 });
     }
-    await expect(page.locator('#instances [data-summary]').textContent()).resolves.toBe(`${stack.topology.instances.length} of ${stack.topology.instances.length} ready`);
+    const watched = stack.topology.instances.length + 1;
+    await expect(page.locator('#instances [data-summary]').textContent()).resolves.toBe(`${watched} of ${watched} ready`);
   });
 
-  it('shows the lag of every instance consumer group as Kafka reports it', async () => {
-    for (const instance of stack.topology.instances) {
+  it('shows the lag of every instance consumer group and the router as Kafka reports it', async () => {
+    for (const instance of [...stack.topology.instances, { app: 'router', instanceKey: 'main' }]) {
       const group = consumerGroupOf(instance.app, instance.instanceKey, namespace);
       await eventually(
         `lag of ${group} on the page equals Kafka's`,
@@ -210,11 +213,12 @@ describe('ops dashboard in Chromium while the demo runs', () => {
 
     await page.screenshot({ path: screenshotPath, fullPage: true });
 
-    const before = (await admin.fetchTopicOffsets(injectedTopic)).reduce((sum, partition) => sum + Number(partition.high), 0);
+    // a dead letter of the router goes to the router's re-drive topic, never onto the sender's outgoing topic
+    const records = async (topic: string) => (await admin.fetchTopicOffsets(topic)).reduce((sum, partition) => sum + Number(partition.high), 0);
+    const before = { sent: await records(injectedTopic), offered: await records(routerRedriveTopic) };
     await row.locator('button[data-redrive]').click();
     await page.waitForSelector(`#dead-letters tr[data-dead-letter="${id}"][data-redriven="true"]`, { timeout: 20_000 });
-    const after = (await admin.fetchTopicOffsets(injectedTopic)).reduce((sum, partition) => sum + Number(partition.high), 0);
-    expect(after).toBe(before + 1);
+    expect({ sent: await records(injectedTopic), offered: await records(routerRedriveTopic) }).toEqual({ sent: before.sent, offered: before.offered + 1 });
     // the re-drive is on record with the person who did it
     await page.waitForSelector(`#audit tr[data-audit="${id}"][data-user-subject="lead"]`, { timeout: 20_000 });
     await expect(page.locator(`#audit tr[data-audit="${id}"]`).textContent()).resolves.toContain('Lena Lead');
@@ -253,6 +257,7 @@ describe('ops dashboard in Chromium while the demo runs', () => {
   it('compares every replica of the demo data with its authoritative register and finds them in sync', async () => {
     const view = await eventually('every replica in sync', driftView, (drift) => drift.reports.length > 0 && drift.reports.every((report) => report.inSync));
     expect(view.unavailable).toEqual([]);
+    // the router keeps no register: not asked, not listed
     expect(view.notCompared).toEqual([]);
     // Anna lives in Dresden (Land 14), Mia was born in Osnabrück (Land 03); the parcel lies in Dresden
     const counts = Object.fromEntries(view.reports.map((report) => [`${report.dataset} ${report.replica}`, [report.expectedCount, report.replicaCount, report.driftedSubjects]]));

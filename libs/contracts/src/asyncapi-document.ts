@@ -1,6 +1,6 @@
 import type { EventSchemaVersion } from './event-schemas';
 import type { EventType } from './generated/events';
-import { DELIVERY_TOPIC_PARTITIONS, EVENT_TOPICS, OUTGOING_TOPIC_PARTITIONS, TopicDefinition, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf, registrySubjectOf } from './topic-catalog';
+import { DELIVERY_TOPIC_PARTITIONS, EVENT_TOPICS, OUTGOING_TOPIC_PARTITIONS, ROUTER_APP, TopicDefinition, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf, redriveTopicOf, registrySubjectOf } from './topic-catalog';
 
 /** The Kafka header names regsync writes (libs/messaging's KAFKA_HEADERS): passed in, contracts does not import messaging. */
 export interface EventHeaderNames {
@@ -9,6 +9,7 @@ export interface EventHeaderNames {
   correlationId: string;
   traceparent: string;
   recipientRegister: string;
+  sentOnTopic: string;
   dlqReason: string;
   dlqReasonCode: string;
   dlqSourceTopic: string;
@@ -78,7 +79,7 @@ export function asyncApiDocumentOf(sources: AsyncApiSources): Json {
         security: [{ $ref: '#/components/securitySchemes/scramSha512' }],
       },
     },
-    channels: { ...eventChannels, deadLetters: deadLetterChannel() },
+    channels: { ...eventChannels, deadLetters: deadLetterChannel(), routerRedrive: routerRedriveChannel(eventTypes) },
     operations: {
       sendEvents: {
         action: 'send',
@@ -144,6 +145,19 @@ function deliveryChannel(eventTypes: readonly EventType[]): Json {
   };
 }
 
+function routerRedriveChannel(eventTypes: readonly EventType[]): Json {
+  return {
+    address: redriveTopicOf(consumerGroupOf(ROUTER_APP, '{routerKey}')),
+    title: "the router's dead letters offered again",
+    description:
+      "A dead letter of the router re-driven by an operator: the original key, bytes and headers plus regsync-sent-on-topic, the outgoing topic it " +
+      "came from, by which the router judges its sender (never written onto the sender's own outgoing topic). Only the ops dashboard writes it, only the router reads it.",
+    parameters: { routerKey: { description: "the router's instance key", examples: ['main'] } },
+    messages: Object.fromEntries(eventTypes.map((eventType) => [eventType, { $ref: `#/components/messages/${eventType}` }])),
+    bindings: { kafka: { partitions: DELIVERY_TOPIC_PARTITIONS, replicas: CLUSTER_REPLICAS, topicConfiguration: { 'cleanup.policy': ['delete'] }, bindingVersion: KAFKA_BINDING_VERSION } },
+  };
+}
+
 function eventMessage(topic: TopicDefinition, eventType: EventType, { schemas, headers }: AsyncApiSources): Json {
   const written = schemas.get(eventType);
   if (!written) throw new Error(`asyncapi: no released schema for ${eventType} (schemas/)`);
@@ -177,6 +191,7 @@ function eventHeaders(headers: EventHeaderNames, eventType?: EventType): Json {
       [headers.correlationId]: { type: 'string', format: 'uuid', description: 'envelope.correlationId' },
       [headers.traceparent]: { type: 'string', pattern: '^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$', description: 'W3C Trace Context of the write that produced the event' },
       [headers.recipientRegister]: { type: 'string', description: 'on a delivery topic only: the register of the receiving instance the router addressed (e.g. MELDEREGISTER)' },
+      [headers.sentOnTopic]: { type: 'string', description: "on the router's re-drive topic only: the outgoing topic the event was first sent on, which names its sender" },
     },
   };
 }
@@ -185,7 +200,7 @@ function deadLetterChannel(): Json {
   return {
     address: deadLetterTopicOf('regsync.{app}.{instanceKey}'),
     title: 'dead letters of one consumer instance',
-    description: 'Records a consumer instance (a register instance, or the router) could not apply, with the original key, bytes and headers and the reason; re-driven to their source topic by the replay tool or the ops dashboard.',
+    description: "Records a consumer instance (a register instance, or the router) could not apply, with the original key, bytes and headers and the reason; re-driven by the replay tool or the ops dashboard: a register's to its delivery topic, the router's to the router's re-drive topic.",
     parameters: {
       app: { enum: CONSUMER_APPS, description: 'the consuming app' },
       instanceKey: { description: "the instance: AGS (municipal), Land code (state), DE (federal) or the router's key", examples: ['03404000', '14', 'DE', 'main'] },

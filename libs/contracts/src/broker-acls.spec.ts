@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AclOperation, AclResourceType, BrokerAcl, brokerAclsOf } from './broker-acls';
-import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf, relayIdOf } from './topic-catalog';
+import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf, redriveTopicOf, relayIdOf } from './topic-catalog';
 
 const osnabrueck = { app: 'municipal-register', instanceKey: '03404000' };
 const dresden = { app: 'municipal-register', instanceKey: '14612000' };
@@ -63,9 +63,13 @@ describe('brokerAclsOf', () => {
       expect(allowed(acls, reader, 'GROUP', consumerGroupOf(dresden.app, dresden.instanceKey), 'DESCRIBE')).toBe(true);
       expect(allowed(acls, reader, 'GROUP', consumerGroupOf(dresden.app, dresden.instanceKey), 'READ')).toBe(false);
     }
-    // a dead letter goes back to the topic it came from: a delivery topic (a register's) or an outgoing topic (the router's)
+    // a register's dead letter goes back to its delivery topic, the router's to the router's re-drive topic, never
+    // onto a sender's outgoing topic (only the sender writes that: it proves the sender)
     expect(allowed(acls, 'ops-dashboard', 'TOPIC', deliveryTopicOf(dresden.app, dresden.instanceKey), 'WRITE')).toBe(true);
-    expect(allowed(acls, 'ops-dashboard', 'TOPIC', outgoingTopicOf(sachsen.app, sachsen.instanceKey), 'WRITE')).toBe(true);
+    expect(allowed(acls, 'ops-dashboard', 'TOPIC', redriveTopicOf(consumerGroupOf(ROUTER_APP, ROUTER_INSTANCE_KEY)), 'WRITE')).toBe(true);
+    expect(allowed(acls, 'ops-dashboard', 'TOPIC', outgoingTopicOf(sachsen.app, sachsen.instanceKey), 'WRITE')).toBe(false);
+    expect(allowed(acls, 'router', 'TOPIC', redriveTopicOf(consumerGroupOf(ROUTER_APP, ROUTER_INSTANCE_KEY)), 'READ')).toBe(true);
+    expect(allowed(acls, osnabrueckUser, 'TOPIC', redriveTopicOf(consumerGroupOf(ROUTER_APP, ROUTER_INSTANCE_KEY)), 'WRITE')).toBe(false);
     expect(allowed(acls, 'replay', 'TOPIC', outgoingTopicOf(sachsen.app, sachsen.instanceKey), 'WRITE')).toBe(false);
     expect(allowed(acls, 'replay', 'TOPIC', deliveryTopicOf(dresden.app, dresden.instanceKey), 'WRITE')).toBe(false);
   });

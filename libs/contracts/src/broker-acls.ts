@@ -1,5 +1,5 @@
 import { SERVICE_PRINCIPALS, brokerPrincipalOf } from './broker-principals';
-import { OUTBOX_PROGRESS_TOPIC, ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, namespaced, outgoingTopicOf, relayIdOf } from './topic-catalog';
+import { OUTBOX_PROGRESS_TOPIC, ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, namespaced, outgoingTopicOf, redriveTopicOf, relayIdOf } from './topic-catalog';
 
 export type AclResourceType = 'TOPIC' | 'GROUP' | 'TRANSACTIONAL_ID';
 /**
@@ -63,6 +63,7 @@ function routerAcls(instances: readonly BrokerInstance[], namespace: string): Br
   const allow = allowFor(SERVICE_PRINCIPALS.router);
   return [
     ...registerInstanceAcls({ app: ROUTER_APP, instanceKey: ROUTER_INSTANCE_KEY }, namespace, SERVICE_PRINCIPALS.router),
+    ...allow('TOPIC', routerRedriveTopic(namespace), 'LITERAL', 'READ', 'CREATE'),
     // CREATE: the router starts first and creates the topics it reads; only an instance's own principal may write them.
     ...instances.flatMap(({ app, instanceKey }) => allow('TOPIC', outgoingTopicOf(app, instanceKey, namespace), 'LITERAL', 'READ', 'CREATE', 'DESCRIBE_CONFIGS')),
     ...instances.flatMap(({ app, instanceKey }) => allow('TOPIC', deliveryTopicOf(app, instanceKey, namespace), 'LITERAL', 'WRITE', 'CREATE', 'DESCRIBE_CONFIGS')),
@@ -80,15 +81,17 @@ function readerAcls(principal: string, ownGroupPrefix: string, namespace: string
 }
 
 /**
- * A re-drive puts a dead letter back on the topic it came from: a delivery topic (a register's dead letter) or an
- * outgoing topic (the router's). Only the operators' dashboard may do that, and it logs who did (redrive_audit).
+ * A re-drive offers a dead letter again: a register's goes back to its delivery topic, the router's to the router's
+ * re-drive topic (never to a sender's outgoing topic, which proves the sender). Only the operators' dashboard may do
+ * that, and it logs who did (redrive_audit).
  */
 function redriveAcls(instances: readonly BrokerInstance[], namespace: string): BrokerAcl[] {
   const allow = allowFor(SERVICE_PRINCIPALS.opsDashboard);
-  return instances.flatMap(({ app, instanceKey }) => [
-    ...allow('TOPIC', deliveryTopicOf(app, instanceKey, namespace), 'LITERAL', 'WRITE'),
-    ...allow('TOPIC', outgoingTopicOf(app, instanceKey, namespace), 'LITERAL', 'WRITE'),
-  ]);
+  return [...instances.flatMap(({ app, instanceKey }) => allow('TOPIC', deliveryTopicOf(app, instanceKey, namespace), 'LITERAL', 'WRITE')), ...allow('TOPIC', routerRedriveTopic(namespace), 'LITERAL', 'WRITE')];
+}
+
+function routerRedriveTopic(namespace: string): string {
+  return redriveTopicOf(consumerGroupOf(ROUTER_APP, ROUTER_INSTANCE_KEY, namespace));
 }
 
 function allowFor(name: string) {

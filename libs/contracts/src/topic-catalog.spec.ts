@@ -1,6 +1,6 @@
 import { EVENT_TYPES } from './generated/events';
 import { latestSchemas } from './event-schemas';
-import { EVENT_TOPICS, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, namespaced, outgoingTopicOf, outgoingTopicOwner, registrySubjectOf, topicOf } from './topic-catalog';
+import { consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, EVENT_TOPICS, isOutgoingTopic, namespaced, outgoingTopicOf, outgoingTopicOwner, redriveTopicOf, registrySubjectOf, topicOf } from './topic-catalog';
 
 describe('topic catalog', () => {
   it('puts every event type on exactly one topic', () => {
@@ -35,5 +35,14 @@ describe('topic catalog', () => {
     expect(outgoingTopicOwner('e2e2.regsync.out.municipal-register.03404000', 'e2e1')).toBeUndefined();
     expect(outgoingTopicOwner('e2e1.regsync.deliveries.municipal-register.03404000', 'e2e1')).toBeUndefined();
     expect(outgoingTopicOwner('regsync.out.municipal-register.03404000.extra')).toBeUndefined();
+  });
+
+  it("names the router's re-drive topic after its group, and tells an outgoing topic of any namespace from every other topic", () => {
+    expect(redriveTopicOf(consumerGroupOf('router', 'main', 'e2e1'))).toBe('e2e1.regsync.router.main.redrive');
+    expect(isOutgoingTopic('regsync.out.municipal-register.03404000')).toBe(true);
+    expect(isOutgoingTopic('e2e1.regsync.out.state-register.14')).toBe(true);
+    expect(isOutgoingTopic('e2e1.regsync.deliveries.state-register.14')).toBe(false);
+    expect(isOutgoingTopic('e2e1.regsync.router.main.redrive')).toBe(false);
+    expect(isOutgoingTopic('e2e1.regsync.out.state-register.14.dlq')).toBe(false);
   });
 });

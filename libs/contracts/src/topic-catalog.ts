@@ -160,6 +160,20 @@ export function deadLetterTopicOf(consumerGroup: string): string {
   return `${consumerGroup}.dlq`;
 }
 
+/**
+ * `regsync.router.main.redrive`: the router's dead letters offered to it again. An operator may write it, never a
+ * sender's outgoing topic, whose records only that sender writes (its stream and subject versions stay its own).
+ */
+export function redriveTopicOf(consumerGroup: string): string {
+  return `${consumerGroup}.redrive`;
+}
+
+/** Whether a topic is some register instance's outgoing topic (of any namespace). */
+export function isOutgoingTopic(topic: string): boolean {
+  const namespaceEnd = topic.startsWith(OUTGOING_PREFIX) ? -1 : topic.indexOf('.');
+  return outgoingTopicOwner(topic.slice(namespaceEnd + 1)) !== undefined;
+}
+
 /** Registry subject (TopicRecordNameStrategy, un-namespaced topic): one subject per event type. */
 export function registrySubjectOf(eventType: EventType, fullName: string): string {
   return `${topicOf(eventType).name}-${fullName}`;

@@ -295,7 +295,8 @@ export class BatchApplier {
 
     let admission: Admission;
     try {
-      admission = this.options.admit(event, { topic: chunk.topic, recipientRegister: headerText(message.headers?.[KAFKA_HEADERS.recipientRegister]) });
+      const header = (name: string) => headerText(message.headers?.[name]);
+      admission = this.options.admit(event, { topic: chunk.topic, recipientRegister: header(KAFKA_HEADERS.recipientRegister), sentOnTopic: header(KAFKA_HEADERS.sentOnTopic) });
     } catch (error) {
       return { message, event, eventType, settled: failureOf(eventType, error) };
     }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { IHeaders, KafkaMessage, Message, Producer } from 'kafkajs';
+import { isOutgoingTopic, redriveTopicOf } from '@regsync/contracts/topic-catalog';
 import { DLQ_HEADER_PREFIX, KAFKA_HEADERS, headerText } from './kafka-headers';
 
 /** Why and where a message failed, read from the `regsync-dlq-*` headers of a dead-letter record. */
@@ -99,13 +100,26 @@ export function deadLetterInfo(message: Pick<KafkaMessage, 'headers'>): DeadLett
 }
 
 /**
- * Produces a dead letter back to its source topic: the original key, bytes and headers (without `regsync-dlq-*`).
- * The record keeps its key, so it lands on its subject's partition; the inbox makes a re-drive of an event that
- * was applied meanwhile a no-op.
+ * Produces a dead letter back to where its consumer reads it again: the original key, bytes and headers (without
+ * `regsync-dlq-*`). The record keeps its key, so it lands on its subject's partition; the inbox makes a re-drive of an
+ * event that was applied meanwhile a no-op. Returns the topic it was written to.
  */
-export async function redrive(producer: Producer, record: Pick<KafkaMessage, 'key' | 'value' | 'headers'>): Promise<void> {
-  const { sourceTopic } = deadLetterInfo(record);
-  await producer.send({ topic: sourceTopic, acks: -1, messages: [{ key: record.key, value: record.value, headers: withoutDeadLetterHeaders(record.headers) }] });
+export async function redrive(producer: Producer, record: Pick<KafkaMessage, 'key' | 'value' | 'headers'>): Promise<string> {
+  const { topic, headers } = redriveTargetOf(deadLetterInfo(record), record.headers);
+  await producer.send({ topic, acks: -1, messages: [{ key: record.key, value: record.value, headers }] });
+  return topic;
+}
+
+/**
+ * A dead letter of the router (it came from a sender's outgoing topic) goes to the router's re-drive topic with the
+ * outgoing topic in `regsync-sent-on-topic`, so the router judges the sender as before without anybody writing the
+ * sender's own stream; any other dead letter goes back to its source topic (a delivery topic, or the re-drive topic
+ * itself, whose record still names where it was sent).
+ */
+export function redriveTargetOf(info: Pick<DeadLetterInfo, 'sourceTopic' | 'consumerGroup'>, headers: IHeaders | undefined): { topic: string; headers: IHeaders } {
+  const kept = withoutDeadLetterHeaders(headers);
+  if (!isOutgoingTopic(info.sourceTopic)) return { topic: info.sourceTopic, headers: kept };
+  return { topic: redriveTopicOf(info.consumerGroup), headers: { ...kept, [KAFKA_HEADERS.sentOnTopic]: info.sourceTopic } };
 }
 
 function withoutDeadLetterHeaders(headers: IHeaders | undefined): IHeaders {

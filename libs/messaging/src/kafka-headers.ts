@@ -6,6 +6,8 @@ export const KAFKA_HEADERS = {
   traceparent: 'traceparent',
   /** On a delivery topic: the register of the receiving instance the router addressed. */
   recipientRegister: 'regsync-recipient-register',
+  /** On the router's re-drive topic: the outgoing topic the event was first sent on, which proves its sender. */
+  sentOnTopic: 'regsync-sent-on-topic',
   dlqReason: 'regsync-dlq-reason',
   dlqReasonCode: 'regsync-dlq-reason-code',
   dlqSourceTopic: 'regsync-dlq-source-topic',

@@ -14,6 +14,8 @@ export interface ReceivedRecord {
   topic: string;
   /** The `regsync-recipient-register` header. */
   recipientRegister?: string;
+  /** The `regsync-sent-on-topic` header: on the router's re-drive topic, the outgoing topic the event came from. */
+  sentOnTopic?: string;
 }
 
 export interface MessagingOptions {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { OUTBOX_PROGRESS_TOPIC, TopicKind, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf, topicSettingsOf } from '@regsync/contracts/topic-catalog';
+import { OUTBOX_PROGRESS_TOPIC, TopicKind, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf, redriveTopicOf, topicSettingsOf } from '@regsync/contracts/topic-catalog';
 import { RegsyncMetrics } from './regsync-metrics';
 
 function workspaceFile(...parts: string[]): string {
@@ -81,6 +81,7 @@ describe('deploy/kafka/topics.yaml', () => {
       [deadLetterTopicOf(consumerGroupOf(instance.app, instance.instanceKey)), 'dead-letter'],
     ]),
     [deadLetterTopicOf(consumerGroupOf('router', 'main')), 'dead-letter'],
+    [redriveTopicOf(consumerGroupOf('router', 'main')), 'delivery'],
     [OUTBOX_PROGRESS_TOPIC, 'outbox-progress'],
   ];
 

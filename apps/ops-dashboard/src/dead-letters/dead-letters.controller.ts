@@ -40,11 +40,14 @@ export class DeadLettersController {
       .sort((a, b) => b.timestamp.localeCompare(a.timestamp));
   }
 
-  /** Puts the original record back on its source topic; the consumer's inbox keeps this exactly-once. */
+  /**
+   * Offers the original record to its consumer again: a register's on its delivery topic, the router's on the router's
+   * re-drive topic (libs/messaging `redrive`); the consumer's inbox keeps this exactly-once.
+   */
   @Post('redrive')
   @HttpCode(200)
   @RequiresRole('operator')
-  @ApiOperation({ summary: 'Re-drives one dead letter (by its topic, partition and offset) to its source topic; operator role; audited with the person' })
+  @ApiOperation({ summary: "Re-drives one dead letter (by its topic, partition and offset): a register's to its delivery topic, the router's to the router's re-drive topic; operator role; audited with the person" })
   @ApiBody({
     schema: {
       type: 'object',
@@ -55,7 +58,7 @@ export class DeadLettersController {
   })
   @ApiForbiddenResponse({ description: 'the person lacks the operator role' })
   @ApiNotFoundResponse({ description: 'no such dead letter' })
-  @ApiOkResponse({ description: 're-driven: the record is back on its source topic' })
+  @ApiOkResponse({ description: 're-driven: `to` names the topic the record was written to' })
   @ApiConflictResponse({ description: 'the dead letter was already re-driven' })
   @ApiUnprocessableEntityResponse({ description: 'the dead letter has no source topic header' })
   async redrive(@Body() request: RedriveRequest, @CurrentUser() user: DashboardUser): Promise<{ redriven: string; to: string }> {
@@ -65,9 +68,9 @@ export class DeadLettersController {
     if (deadLetter.redriven) throw new ConflictException(`dead letter ${id}: already re-driven`);
     if (!deadLetter.sourceTopic) throw new UnprocessableEntityException(`dead letter ${id}: no source topic header, cannot re-drive`);
     const producer = await this.connection.producerClient();
-    await redrive(producer, { ...deadLetter.record, headers: { ...deadLetter.record.headers, [REDRIVEN_FROM_HEADER]: id } });
+    const to = await redrive(producer, { ...deadLetter.record, headers: { ...deadLetter.record.headers, [REDRIVEN_FROM_HEADER]: id } });
     this.tail.markRedriven(id);
     await this.audit.record(user, deadLetter);
-    return { redriven: id, to: deadLetter.sourceTopic };
+    return { redriven: id, to };
   }
 }

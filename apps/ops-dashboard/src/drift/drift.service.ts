@@ -29,7 +29,7 @@ export class DriftService {
     const notCompared: string[] = [];
     const snapshots: InstanceRegisters[] = [];
     await Promise.all(
-      this.instances.map(async (instance) => {
+      this.instances.filter((instance) => instance.keepsRegisters).map(async (instance) => {
         try {
           const response = await fetch(`${instance.baseUrl}/ops/registers`, { headers: instance.apiKey ? { 'x-api-key': instance.apiKey } : {}, signal: AbortSignal.timeout(10_000) });
           if (response.status === 404) return void notCompared.push(instance.id);

@@ -2,7 +2,7 @@ import { Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { RegsyncEvent } from '@regsync/contracts/generated/events';
 import { deadLetterTopicOf } from '@regsync/contracts/topic-catalog';
-import { DeadLetterInfo, deadLetterInfo, redrive } from '../dead-letters';
+import { DeadLetterInfo, deadLetterInfo, redrive, redriveTargetOf } from '../dead-letters';
 import { KAFKA_HEADERS, headerText } from '../kafka-headers';
 import { readBoundedLog } from './bounded-log-reader';
 import { PartitionRange, resolveLogRange } from './log-range';
@@ -68,7 +68,7 @@ export class DeadLetterStore {
   }
 
   /**
-   * Produces each dead letter back to its source topic (libs/messaging's `redrive`), then, when `waitMs` > 0,
+   * Produces each dead letter back to where its group reads it again (libs/messaging's `redrive`), then, when `waitMs` > 0,
    * watches the consumer group that dead-lettered it: once the group's committed offsets pass the re-driven
    * records, each is either dead-lettered again (with the new reason) or was processed (applied, or a no-op if
    * it had been applied meanwhile: the inbox decides).
@@ -83,7 +83,7 @@ export class DeadLetterStore {
         const topic = deadLetterTopicOf(group);
         deadLetterEnds.set(group, (await admin.listTopics()).includes(topic) ? await resolveLogRange(admin, { topics: [topic] }) : []);
       }
-      const sourceTopics = [...new Set(letters.map((letter) => letter.info.sourceTopic))];
+      const sourceTopics = [...new Set(letters.map((letter) => redriveTargetOf(letter.info, letter.record.headers).topic))];
       const before = new Map(await Promise.all(sourceTopics.map(async (topic) => [topic, await admin.fetchTopicOffsets(topic)] as const)));
       for (const letter of letters) await redrive(producer, letter.record);
       const after = new Map(await Promise.all(sourceTopics.map(async (topic) => [topic, await admin.fetchTopicOffsets(topic)] as const)));
