@@ -5,7 +5,7 @@ import { Kafka, logLevel, Message } from 'kafkajs';
 import { Client } from 'pg';
 import { consumerGroupOf, deadLetterTopicOf } from '@regsync/contracts/topic-catalog';
 import { databaseUrl } from '@regsync/persistence/database-url';
-import { KAFKA_HEADERS, headerText } from '@regsync/messaging/kafka-headers';
+import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
 import { readBoundedLog } from '@regsync/messaging/replay/bounded-log-reader';
 import { resolveLogRange } from '@regsync/messaging/replay/log-range';
 import { dropDatabase } from '@regsync/persistence/ensure-database';

@@ -7,7 +7,7 @@ import { DomainValidationError } from '@regsync/register-domain/validation-error
 import { EventRejectedError } from './event-rejected-error';
 import { EventHandlers, EventHandlersOfType } from './event-handlers';
 import { InboxEntry, InboxOutcome, InboxResult, recordAllInInbox, recordInInbox } from './inbox';
-import { KAFKA_HEADERS, headerText } from './kafka-headers';
+import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
 import { Admission, ReceivedRecord } from './messaging-options';
 import { RegsyncBatchContext } from './regsync-batch-context';
 import { RegsyncEventContext } from './regsync-event-context';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { logLevel } from 'kafkajs';
 import { DELIVERY_TOPIC_PARTITIONS, OUTBOX_PROGRESS_TOPIC, OUTGOING_TOPIC_PARTITIONS, deliveryTopicOf, namespaced, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
-import { ensureTopics } from '@regsync/messaging/ensure-topics';
+import { ensureTopics } from '../src/ensure-topics';
 import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
-import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { kafkaClient } from '../src/kafka-client';
 
 describe('ensureTopics', () => {
   const namespace = `msg_${randomUUID().slice(0, 8)}`;

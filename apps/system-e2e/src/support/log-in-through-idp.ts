@@ -1,4 +1,4 @@
-import { SESSION_COOKIE } from '../../src/auth/dashboard-sessions';
+import { SESSION_COOKIE } from '@regsync/apps/ops-dashboard/src/auth/dashboard-sessions';
 
 const LOGIN_FORM = /<form id="login" method="post" action="([^"]+)"/;
 const PROBLEM = /<p class="problem" role="alert">([^<]*)<\/p>/;

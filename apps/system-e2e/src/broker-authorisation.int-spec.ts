@@ -5,8 +5,8 @@ import { brokerPrincipalOf } from '@regsync/contracts/broker-principals';
 import { consumerGroupOf, deliveryTopicOf, outgoingTopicOf, relayIdOf } from '@regsync/contracts/topic-catalog';
 import { createBrokerAcls, deleteBrokerAcls } from '@regsync/messaging/broker-acl-admin';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
-import { BrokerCredentials, loadTopology, localBrokerCredentials } from '../src/local-stack';
-import { waitUntil } from '../src/wait-until';
+import { BrokerCredentials, loadTopology, localBrokerCredentials } from '@regsync/local-stack/local-stack';
+import { waitUntil } from '@regsync/local-stack/wait-until';
 import { KAFKA_CONNECTION } from './support/e2e-stack';
 
 jest.setTimeout(120_000);

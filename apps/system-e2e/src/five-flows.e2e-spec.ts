@@ -7,10 +7,10 @@ import { routeFor } from '@regsync/register-domain/routing-catalog';
 import type { RegisterKind } from '@regsync/register-domain/registers';
 import { idnrViolation } from '@regsync/register-domain/idnr';
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
-import { AgencyClient, type Transfer } from '../src/agency-client';
-import { DeadLetterWatch } from '../src/dead-letter-watch';
-import { type LocalStack, randomPortOffset } from '../src/local-stack';
-import { waitUntil } from '../src/wait-until';
+import { AgencyClient, type Transfer } from '@regsync/local-stack/agency-client';
+import { DeadLetterWatch } from '@regsync/local-stack/dead-letter-watch';
+import { type LocalStack, randomPortOffset } from '@regsync/local-stack/local-stack';
+import { waitUntil } from '@regsync/local-stack/wait-until';
 import { E2eStack } from './support/e2e-stack';
 
 

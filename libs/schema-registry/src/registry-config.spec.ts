@@ -1,5 +1,5 @@
 import { ConfigError } from '@regsync/service-runtime/service-config';
-import { loadSchemaRegistryConfig } from './config';
+import { loadSchemaRegistryConfig } from './registry-config';
 
 describe('schema registry config', () => {
   it('reads the writers and the read-only users; a password may contain a colon', () => {

@@ -1,9 +1,9 @@
 import { INestApplication } from '@nestjs/common';
-import { CONFLUENT_REQUEST_MEDIA_TYPES } from '@regsync/schema-registry/confluent-media-type.middleware';
-import { REGISTRY_WRITER_SCHEME, REGISTRY_WRITER_SECURITY } from '@regsync/schema-registry/registry-auth.guard';
-import { confluentErrorMiddleware, RegistryErrorFilter } from '@regsync/schema-registry/registry-error.filter';
+import { CONFLUENT_REQUEST_MEDIA_TYPES } from './confluent-media-type.middleware';
+import { REGISTRY_WRITER_SCHEME, REGISTRY_WRITER_SECURITY } from './registry-auth.guard';
+import { confluentErrorMiddleware, RegistryErrorFilter } from './registry-error.filter';
 import { startService } from '@regsync/service-runtime/start-service';
-import { SchemaRegistryConfig } from './config';
+import { SchemaRegistryConfig } from './registry-config';
 import { SchemaRegistryAppModule } from './schema-registry-app.module';
 
 /** Starts the registry's HTTP API (Confluent's paths, plus /health); main.ts and the tests start it the same way. */

@@ -7,12 +7,12 @@ import { kafkaClient } from '@regsync/messaging/kafka-client';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
-import { startTestSchemaRegistry, TestSchemaRegistry } from '../../../apps/schema-registry/test/support/test-schema-registry';
-import { EventCodec } from '../src/event-codec';
-import { findSchemasDir } from '../src/event-schemas';
-import type { ResidenceRegistered } from '../src/generated/events';
-import { sampleEvent } from '../src/sample-events';
-import { namespaced, registrySubjectOf, topicOf } from '../src/topic-catalog';
+import { startTestSchemaRegistry, TestSchemaRegistry } from '@regsync/schema-registry-testing/test-schema-registry';
+import { EventCodec } from '@regsync/contracts/event-codec';
+import { findSchemasDir } from '@regsync/contracts/event-schemas';
+import type { ResidenceRegistered } from '@regsync/contracts/generated/events';
+import { sampleEvent } from '@regsync/contracts/sample-events';
+import { namespaced, registrySubjectOf, topicOf } from '@regsync/contracts/topic-catalog';
 
 // During a rolling upgrade, services on ResidenceRegistered v1 and v2 write to and read from the same topic.
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

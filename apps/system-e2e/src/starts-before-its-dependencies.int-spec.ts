@@ -8,9 +8,9 @@ import { waitUntil } from '@regsync/local-stack/wait-until';
 import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
 import { startService } from '@regsync/service-runtime/start-service';
 import { newRegistryCredential, registryUrlWithCredential } from '@regsync/contracts/schema-registry-connection';
-import { startTestSchemaRegistry } from '../../schema-registry/test/support/test-schema-registry';
-import { loadStateConfig } from '../src/config';
-import { StateRegisterModule } from '../src/state-register.module';
+import { startTestSchemaRegistry } from '@regsync/schema-registry-testing/test-schema-registry';
+import { loadStateConfig } from '@regsync/apps/state-register/src/config';
+import { StateRegisterModule } from '@regsync/apps/state-register/src/state-register.module';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
 import { kafkaEnvironmentOf, loadKafkaConnection } from '@regsync/service-runtime/service-config';
 

@@ -8,7 +8,7 @@ import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { EVENT_TOPICS, TopicDefinition, deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { basicAuthorization, newRegistryCredential } from '@regsync/contracts/schema-registry-connection';
-import { SchemaRegistryConfig } from '../src/config';
+import { SchemaRegistryConfig } from '../src/registry-config';
 import { startSchemaRegistry } from '../src/start-schema-registry';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -3,8 +3,8 @@ import { logLevel } from 'kafkajs';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
 import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
 import { Client } from 'pg';
-import { databaseUrl } from '../src/database-url';
-import { dropDatabase, ensureDatabase } from '../src/ensure-database';
+import { databaseUrl } from '@regsync/persistence/database-url';
+import { dropDatabase, ensureDatabase } from '@regsync/persistence/ensure-database';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 

@@ -4,10 +4,10 @@ import { EventCodec } from '@regsync/contracts/event-codec';
 import type { EventType, RegsyncEvent } from '@regsync/contracts/generated/events';
 import { consumerGroupOf, deadLetterTopicOf } from '@regsync/contracts/topic-catalog';
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
-import { AgencyClient } from '../src/agency-client';
-import { DeadLetterWatch } from '../src/dead-letter-watch';
-import { type LocalStack, randomPortOffset } from '../src/local-stack';
-import { waitUntil } from '../src/wait-until';
+import { AgencyClient } from '@regsync/local-stack/agency-client';
+import { DeadLetterWatch } from '@regsync/local-stack/dead-letter-watch';
+import { type LocalStack, randomPortOffset } from '@regsync/local-stack/local-stack';
+import { waitUntil } from '@regsync/local-stack/wait-until';
 import { E2eStack } from './support/e2e-stack';
 
 

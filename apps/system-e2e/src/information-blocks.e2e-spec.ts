@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { AgencyClient, type AgencyResponse } from '../src/agency-client';
-import { randomPortOffset } from '../src/local-stack';
-import { waitUntil } from '../src/wait-until';
+import { AgencyClient, type AgencyResponse } from '@regsync/local-stack/agency-client';
+import { randomPortOffset } from '@regsync/local-stack/local-stack';
+import { waitUntil } from '@regsync/local-stack/wait-until';
 import { E2eStack } from './support/e2e-stack';
 
 const OSNABRUECK = '03404000';

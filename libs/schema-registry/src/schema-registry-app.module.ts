@@ -1,9 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
-import { SchemaRegistryModule, schemaRegistryEntities, schemaRegistryMigrations } from '@regsync/schema-registry/schema-registry.module';
+import { SchemaRegistryModule, schemaRegistryEntities, schemaRegistryMigrations } from './schema-registry.module';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
-import { SchemaRegistryConfig } from './config';
-import { AsyncApiController } from './event-catalog/asyncapi.controller';
+import { SchemaRegistryConfig } from './registry-config';
+import { AsyncApiController } from './asyncapi.controller';
 
 /** The local schema registry, used when no production registry is configured; one database per namespace. Serves the AsyncAPI event catalogue too. */
 @Module({})

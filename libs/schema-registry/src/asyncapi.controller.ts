@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { asyncApiDocumentOf } from '@regsync/contracts/asyncapi-document';
 import { latestSchemas } from '@regsync/contracts/event-schemas';
-import { KAFKA_HEADERS } from '@regsync/messaging/kafka-headers';
+import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
 
 /** The machine-readable event catalogue for Kafka clients outside regsync; read-only and open, like the schemas themselves. */
 @ApiTags('event catalogue')

@@ -3,11 +3,11 @@ import { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
-import { startTestSchemaRegistry } from '../../../apps/schema-registry/test/support/test-schema-registry';
-import { EventCodec, EventDecodeError, EventEncodeError } from '../src/event-codec';
+import { startTestSchemaRegistry } from '@regsync/schema-registry-testing/test-schema-registry';
+import { EventCodec, EventDecodeError, EventEncodeError } from '@regsync/contracts/event-codec';
 import { ROUTING_CATALOG } from '@regsync/register-domain/routing-catalog';
-import { EVENT_TYPES, RegsyncEvent } from '../src/generated/events';
-import { sampleEvent } from '../src/sample-events';
+import { EVENT_TYPES, RegsyncEvent } from '@regsync/contracts/generated/events';
+import { sampleEvent } from '@regsync/contracts/sample-events';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const namespace = `codec_${randomUUID().slice(0, 8)}`;

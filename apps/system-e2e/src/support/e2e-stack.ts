@@ -11,7 +11,7 @@ import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database
 import { dropNamespaceDatabases } from '@regsync/persistence/ensure-database';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
 import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
-import { LocalStack, LocalStackOptions, localBrokerCredentials, workspaceRoot } from '../../src/local-stack';
+import { LocalStack, LocalStackOptions, localBrokerCredentials, workspaceRoot } from '@regsync/local-stack/local-stack';
 
 /** The broker as the tests' admin (npm test and Jest's global setup export the local admin's credentials). */
 export const KAFKA_CONNECTION = loadKafkaConnection();

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { logLevel } from 'kafkajs';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
-import { workspaceRoot } from '../src/local-stack';
+import { workspaceRoot } from '@regsync/local-stack/local-stack';
 import { KAFKA_BROKERS, KAFKA_CONNECTION } from './support/e2e-stack';
 
 jest.setTimeout(240_000);

@@ -3,9 +3,9 @@ import { Client } from 'pg';
 import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
 import { idnrViolation } from '@regsync/register-domain/idnr';
 import { KEY_LOCK } from '@regsync/service-runtime/idempotency/idempotent-requests';
-import { AgencyClient, type AgencyResponse, type Transfer } from '../src/agency-client';
-import { type LocalStack, randomPortOffset } from '../src/local-stack';
-import { waitUntil } from '../src/wait-until';
+import { AgencyClient, type AgencyResponse, type Transfer } from '@regsync/local-stack/agency-client';
+import { type LocalStack, randomPortOffset } from '@regsync/local-stack/local-stack';
+import { waitUntil } from '@regsync/local-stack/wait-until';
 import { DATABASE_URL, E2eStack } from './support/e2e-stack';
 
 
