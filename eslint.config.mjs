@@ -1,5 +1,21 @@
 import js from '@eslint/js';
+import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
+
+// The layers of the project graph (tags in each project.json; docs/architecture.md explains them).
+const INFRASTRUCTURE_PACKAGES = ['@nestjs/*', 'typeorm', 'kafkajs', 'pg', 'express'];
+const LAYERS = [
+  { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:lib'] },
+  { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:lib'] },
+  { sourceTag: 'scope:lib', onlyDependOnLibsWithTags: ['scope:lib'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:runtime'] },
+  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:contract'], bannedExternalImports: [...INFRASTRUCTURE_PACKAGES, 'avsc'] },
+  { sourceTag: 'type:contract', onlyDependOnLibsWithTags: ['type:contract'], bannedExternalImports: INFRASTRUCTURE_PACKAGES },
+  { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:runtime'] },
+  { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:runtime'] },
+  { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:runtime', 'type:tooling'] },
+  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:runtime', 'type:tooling'] },
+];
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '.cache/**', '.nx/**', 'tmp/**', 'coverage/**', 'libs/contracts/src/generated/**'] },
@@ -11,5 +27,16 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-require-imports': 'off',
     },
+  },
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: { '@nx/enforce-module-boundaries': ['error', { allow: [], depConstraints: LAYERS }] },
+  },
+  {
+    // Only two places compose apps: the replay tool rebuilds a register by running that register's module, and the
+    // system tests start them. Nothing else may import an app (@regsync/apps/* is there for these two).
+    files: ['apps/replay/**/*.ts', 'apps/system-e2e/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': ['error', { allow: ['@regsync/apps/**'], depConstraints: LAYERS }] },
   },
 );
