@@ -1,5 +1,25 @@
 import js from '@eslint/js';
+import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
+
+// The layers of the project graph (tags in each project.json; docs/architecture.md explains them).
+const INFRASTRUCTURE_PACKAGES = ['@nestjs/*', 'typeorm', 'kafkajs', 'pg', 'express'];
+const LAYERS = [
+  { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:lib'] },
+  { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:lib'] },
+  { sourceTag: 'scope:lib', onlyDependOnLibsWithTags: ['scope:lib'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:runtime'] },
+  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:contract'], bannedExternalImports: [...INFRASTRUCTURE_PACKAGES, 'avsc'] },
+  { sourceTag: 'type:contract', onlyDependOnLibsWithTags: ['type:contract'], bannedExternalImports: INFRASTRUCTURE_PACKAGES },
+  { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:runtime'] },
+  { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:runtime'] },
+  { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:runtime', 'type:tooling'] },
+  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:runtime', 'type:tooling'] },
+];
+// An app's tests may use the local tooling (waiting, the local broker credentials); the app itself never does.
+const TEST_LAYERS = LAYERS.map((layer) => (layer.sourceTag === 'type:app' ? { ...layer, onlyDependOnLibsWithTags: [...layer.onlyDependOnLibsWithTags, 'type:tooling'] } : layer));
+const TEST_FILES = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test/**/*.ts'];
+const boundaries = (depConstraints, allow = []) => ({ '@nx/enforce-module-boundaries': ['error', { allow, depConstraints }] });
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '.cache/**', '.nx/**', 'tmp/**', 'coverage/**', 'libs/contracts/src/generated/**'] },
@@ -12,4 +32,11 @@ export default tseslint.config(
       '@typescript-eslint/no-require-imports': 'off',
     },
   },
+  { files: ['**/*.ts'], plugins: { '@nx': nx }, rules: boundaries(LAYERS) },
+  { files: TEST_FILES, rules: boundaries(TEST_LAYERS) },
+  // Only two places compose apps: the replay tool rebuilds a register by running that register's module, and the
+  // system tests start them. Nothing else may import an app (@regsync/apps/* is there for these two).
+  { files: ['apps/replay/**/*.ts'], ignores: TEST_FILES, rules: boundaries(LAYERS, ['@regsync/apps/**']) },
+  { files: TEST_FILES.map((glob) => `apps/replay/${glob}`), rules: boundaries(TEST_LAYERS, ['@regsync/apps/**']) },
+  { files: ['apps/system-e2e/**/*.ts'], rules: boundaries(TEST_LAYERS, ['@regsync/apps/**']) },
 );

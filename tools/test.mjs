@@ -13,7 +13,7 @@ function run(command, args, env = process.env) {
 const steps = [
   ['contract types', 'npm', ['run', '--silent', 'contracts:generate']],
   ['type check', 'npx', ['tsc', '-p', 'tsconfig.json']],
-  ['lint', 'npx', ['eslint', '--max-warnings=0', '.']],
+  ['lint', 'node', ['tools/lint.mjs']],
   ['build', 'node', ['tools/build.mjs']],
 ];
 for (const [name, command, args] of steps) {

@@ -13,7 +13,7 @@ import { AgencyClient } from '@regsync/local-stack/agency-client';
 import { LocalStack, loadTopology, processName, randomPortOffset, workspaceRoot } from '@regsync/local-stack/local-stack';
 import { waitUntil } from '@regsync/local-stack/wait-until';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
-import { KAFKA_HEADERS, headerText } from '@regsync/messaging/kafka-headers';
+import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
 import { readBoundedLog } from '@regsync/messaging/replay/bounded-log-reader';
 import { resolveLogRange } from '@regsync/messaging/replay/log-range';
 import { parsePrometheusText } from '@regsync/observability/prometheus-text';

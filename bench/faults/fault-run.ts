@@ -11,7 +11,7 @@ import { BrokerCredentials, localBrokerCredentials } from '@regsync/local-stack/
 import { isFetchBadPort } from '@regsync/local-stack/fetch-bad-ports';
 import { createBrokerAcls, deleteBrokerAcls } from '@regsync/messaging/broker-acl-admin';
 import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
-import { KAFKA_HEADERS, headerText } from '@regsync/messaging/kafka-headers';
+import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
 import { readBoundedLog } from '@regsync/messaging/replay/bounded-log-reader';
 import { resolveLogRange } from '@regsync/messaging/replay/log-range';
 import { dropDatabase } from '@regsync/persistence/ensure-database';

@@ -1,12 +1,12 @@
 import { DynamicModule } from '@nestjs/common';
 import { consumerGroupOf } from '@regsync/contracts/topic-catalog';
 import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
-import { loadFederalConfig } from '../../federal-register/src/config';
-import { FederalRegisterModule } from '../../federal-register/src/federal-register.module';
-import { loadMunicipalConfig } from '../../municipal-register/src/config';
-import { MunicipalRegisterModule } from '../../municipal-register/src/municipal-register.module';
-import { loadStateConfig } from '../../state-register/src/config';
-import { StateRegisterModule } from '../../state-register/src/state-register.module';
+import { loadFederalConfig } from '@regsync/apps/federal-register/src/config';
+import { FederalRegisterModule } from '@regsync/apps/federal-register/src/federal-register.module';
+import { loadMunicipalConfig } from '@regsync/apps/municipal-register/src/config';
+import { MunicipalRegisterModule } from '@regsync/apps/municipal-register/src/municipal-register.module';
+import { loadStateConfig } from '@regsync/apps/state-register/src/config';
+import { StateRegisterModule } from '@regsync/apps/state-register/src/state-register.module';
 import { ReplayConfig } from './replay-config';
 
 /** The register apps a replay can target, with how each names its database and builds its root module. */

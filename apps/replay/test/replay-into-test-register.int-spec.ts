@@ -3,8 +3,8 @@ import { resolveLogRange } from '@regsync/messaging/replay/log-range';
 import { ReplayAbortedError, ReplayApplier } from '@regsync/messaging/replay/replay-applier';
 import { runReplay } from '@regsync/messaging/replay/replay-run';
 import { ReplayTarget, bootReplayTarget } from '@regsync/messaging/replay/replay-target';
-import { TEST_APP, TEST_INSTANCE_KEY, TestRegisterModule, testDatabaseName } from '../../../libs/messaging/test/support/test-register.module';
-import { eventOf, personDraft, subjectId } from '../../../libs/messaging/test/support/test-events';
+import { TEST_APP, TEST_INSTANCE_KEY, TestRegisterModule, testDatabaseName } from '@regsync/messaging-testing/test-register.module';
+import { eventOf, personDraft, subjectId } from '@regsync/messaging-testing/test-events';
 import { ReplayTestEnvironment, startReplayTestEnvironment } from './support/replay-test-environment';
 
 describe('replay into a register through the live apply path', () => {

@@ -10,13 +10,13 @@ import { localBrokerCredentials } from '@regsync/local-stack/local-stack';
 import { createBrokerAcls, deleteBrokerAcls } from '@regsync/messaging/broker-acl-admin';
 import { deadLetterRecord, redrive } from '@regsync/messaging/dead-letters';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
-import { KAFKA_HEADERS, headerText } from '@regsync/messaging/kafka-headers';
+import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
 import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { KafkaConnection, kafkaEnvironmentOf, loadKafkaConnection } from '@regsync/service-runtime/service-config';
 import { startService } from '@regsync/service-runtime/start-service';
-import { startTestSchemaRegistry, TestSchemaRegistry } from '../../schema-registry/test/support/test-schema-registry';
+import { startTestSchemaRegistry, TestSchemaRegistry } from '@regsync/schema-registry-testing/test-schema-registry';
 import { loadRouterConfig } from '../src/config';
 import { RouterModule } from '../src/router.module';
 

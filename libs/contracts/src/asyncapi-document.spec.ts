@@ -1,6 +1,6 @@
 import { AvroSchemaParser } from '@asyncapi/avro-schema-parser';
 import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
-import { KAFKA_HEADERS } from '@regsync/messaging/kafka-headers';
+import { KAFKA_HEADERS } from './kafka-headers';
 import { AVRO_SCHEMA_FORMAT, asyncApiDocumentOf } from './asyncapi-document';
 import { latestSchemas } from './event-schemas';
 import { DELIVERY_TOPIC_PARTITIONS, EVENT_TOPICS, OUTGOING_TOPIC_PARTITIONS, TopicDefinition } from './topic-catalog';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { COMPATIBILITY_LEVELS, CompatibilityLevel, checkCompatibility } from '@regsync/schema-registry/avro-compatibility';
+import { COMPATIBILITY_LEVELS, CompatibilityLevel, checkCompatibility } from './avro-compatibility';
 import { EventSchemaVersion, findSchemasDir, loadSchemaVersions } from './event-schemas';
 
 /** A schema may relax the default with `"regsync.compatibility": "BACKWARD"` (say why in its doc). */

@@ -9,7 +9,7 @@ import { EventRejectedError } from './event-rejected-error';
 import { EventHandlers, EventHandlersOfType } from './event-handlers';
 import { isInfrastructureFault } from './infrastructure-fault';
 import { InboxEntry, InboxOutcome, InboxResult, recordAllInInbox, recordInInbox } from './inbox';
-import { KAFKA_HEADERS, headerText } from './kafka-headers';
+import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
 import { Admission, ReceivedRecord } from './messaging-options';
 import { RegsyncBatchContext } from './regsync-batch-context';
 import { RegsyncEventContext } from './regsync-event-context';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { IHeaders, KafkaMessage, Message, Producer } from 'kafkajs';
 import { isOutgoingTopic, redriveTopicOf } from '@regsync/contracts/topic-catalog';
-import { DLQ_HEADER_PREFIX, KAFKA_HEADERS, headerText } from './kafka-headers';
+import { DLQ_HEADER_PREFIX, KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
 
 /** Why and where a message failed, read from the `regsync-dlq-*` headers of a dead-letter record. */
 export interface DeadLetterInfo {

@@ -6,7 +6,7 @@ import { Client, ClientConfig } from 'pg';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import { withDeadline } from '@regsync/service-runtime/startup-phase';
 import { AcknowledgedSender } from './acknowledged-sender';
-import { KAFKA_HEADERS } from './kafka-headers';
+import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
 import { inSpan, traceContextOf } from './trace-context';
 
 export interface OutboxRelayOptions {

@@ -6,7 +6,7 @@ import { EventCodec } from '@regsync/contracts/event-codec';
 import { EventPayload, EventSubject, EventType, EventTypes, RegisterKind, RegsyncEvent } from '@regsync/contracts/generated/events';
 import { outgoingTopicOf } from '@regsync/contracts/topic-catalog';
 import { DeadLetterRow } from './dead-letters';
-import { KAFKA_HEADERS } from './kafka-headers';
+import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging-options';
 import { subjectVersionOffset } from './subject-version-slot';
 import { inSpan, traceHeaders } from './trace-context';

@@ -2,7 +2,7 @@ import { Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { consumerGroupOf, deadLetterTopicOf } from '@regsync/contracts/topic-catalog';
-import { deadLetterInfo } from '@regsync/messaging/dead-letters';
+import { deadLetterInfo } from '../src/dead-letters';
 import { produceEvents } from './support/produce-events';
 import { readTopic } from './support/read-topic';
 import { RunningTestRegister, startTestRegister } from './support/running-test-register';

@@ -2,7 +2,7 @@ import { Partitioners } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { consumerGroupOf, deadLetterTopicOf, deliveryTopicOf } from '@regsync/contracts/topic-catalog';
-import { deadLetterInfo } from '@regsync/messaging/dead-letters';
+import { deadLetterInfo } from '../src/dead-letters';
 import { databaseUrl } from '@regsync/persistence/database-url';
 import { produceEvents } from './support/produce-events';
 import { readTopic } from './support/read-topic';

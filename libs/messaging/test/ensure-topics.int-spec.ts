@@ -10,10 +10,10 @@ import {
   namespaced,
   outgoingTopicOf,
 } from '@regsync/contracts/topic-catalog';
-import { ensureTopics } from '@regsync/messaging/ensure-topics';
+import { ensureTopics } from '../src/ensure-topics';
 import { StartupRefusedError } from '@regsync/service-runtime/startup-phase';
 import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
-import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { kafkaClient } from '../src/kafka-client';
 import { startTestRegister } from './support/running-test-register';
 import { TEST_APP, TEST_INSTANCE_KEY } from './support/test-register.module';
 

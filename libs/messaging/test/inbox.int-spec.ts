@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, QueryRunner } from 'typeorm';
-import { InboxEntry, recordAllInInbox, recordInInbox } from '@regsync/messaging/inbox';
-import { messagingMigrations } from '@regsync/messaging/messaging-schema';
+import { InboxEntry, recordAllInInbox, recordInInbox } from '../src/inbox';
+import { messagingMigrations } from '../src/messaging-schema';
 import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase, ensureDatabase } from '@regsync/persistence/ensure-database';
 import { waitFor } from './support/test-environment';

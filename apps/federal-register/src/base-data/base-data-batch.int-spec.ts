@@ -8,7 +8,7 @@ import { transferLogEntities, transferLogMigrations } from '@regsync/data-protec
 import { databaseUrl } from '@regsync/persistence/database-url';
 import { dropDatabase, ensureDatabase } from '@regsync/persistence/ensure-database';
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
-import { DRESDEN, HANNOVER, OSNABRUECK, ResidenceRegistrations, registration } from '../../../../libs/data-protection/test/support/residence-registrations';
+import { DRESDEN, HANNOVER, OSNABRUECK, ResidenceRegistrations, registration } from '@regsync/data-protection-testing/residence-registrations';
 import { BaseDataEventsHandler } from './base-data-events.handler';
 import { BaseDataService } from './base-data.service';
 import { IdnrBaseDataTable1760000500000 } from './idnr-base-data.migration';

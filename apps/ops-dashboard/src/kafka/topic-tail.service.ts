@@ -5,7 +5,7 @@ import { EventCodec } from '@regsync/contracts/event-codec';
 import { deliveryTopicReader, outgoingTopicOwner } from '@regsync/contracts/topic-catalog';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import { DeadLetterInfo, deadLetterInfo } from '@regsync/messaging/dead-letters';
-import { KAFKA_HEADERS, headerText } from '@regsync/messaging/kafka-headers';
+import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
 import { formatCalendarDate } from '@regsync/register-domain/calendar-date';
 import {
   applyBlockLift,

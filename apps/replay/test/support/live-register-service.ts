@@ -4,8 +4,8 @@ import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transpor
 import { groupLag } from '@regsync/messaging/replay/consumer-group-offsets';
 import { kafkaEnvironmentOf } from '@regsync/service-runtime/service-config';
 import { startService } from '@regsync/service-runtime/start-service';
-import { loadStateConfig } from '../../../state-register/src/config';
-import { StateRegisterModule } from '../../../state-register/src/state-register.module';
+import { loadStateConfig } from '@regsync/apps/state-register/src/config';
+import { StateRegisterModule } from '@regsync/apps/state-register/src/state-register.module';
 import { ReplayTestEnvironment } from './replay-test-environment';
 
 /** The environment a state-register instance and the replay tool share in a test. */

@@ -7,7 +7,7 @@ import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
 import { KafkaConnection, loadKafkaConnection } from '@regsync/service-runtime/service-config';
-import { startTestSchemaRegistry } from '../../../schema-registry/test/support/test-schema-registry';
+import { startTestSchemaRegistry } from '@regsync/schema-registry-testing/test-schema-registry';
 
 export interface ReplayTestEnvironment {
   namespace: string;

@@ -10,7 +10,7 @@ import type { MessagingOptions } from '@regsync/messaging/messaging-options';
 import { databaseUrl } from '@regsync/persistence/database-url';
 import { dropDatabase, ensureDatabase } from '@regsync/persistence/ensure-database';
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
-import { DRESDEN, HANNOVER, OSNABRUECK, ResidenceRegistrations, registration } from '../../../../libs/data-protection/test/support/residence-registrations';
+import { DRESDEN, HANNOVER, OSNABRUECK, ResidenceRegistrations, registration } from '@regsync/data-protection-testing/residence-registrations';
 import { StateResidentEventsHandler } from './state-resident-events.handler';
 import { StateResidentsDwellingStatus1760000710000 } from './state-residents-dwelling-status.migration';
 import { StateResidentsFormerResident1760000420000 } from './state-residents-former-resident.migration';

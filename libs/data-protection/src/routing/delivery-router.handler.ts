@@ -3,7 +3,7 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { EVENT_TYPES, type RegsyncEvent } from '@regsync/contracts/generated/events';
 import { APP_OF_LEVEL, deliveryTopicOf } from '@regsync/contracts/topic-catalog';
-import { KAFKA_HEADERS, headerText } from '@regsync/messaging/kafka-headers';
+import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
 import { DeliveryRow, Outbox } from '@regsync/messaging/outbox';
 import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
 import { deliveriesOf, holdingsAfter, type Delivery, type RoutingTopology } from '@regsync/register-domain/delivery-routing';

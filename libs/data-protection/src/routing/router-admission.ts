@@ -1,6 +1,6 @@
 import type { RegsyncEvent } from '@regsync/contracts/generated/events';
 import { APP_OF_LEVEL, outgoingTopicOwner } from '@regsync/contracts/topic-catalog';
-import { KAFKA_HEADERS } from '@regsync/messaging/kafka-headers';
+import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
 import type { Admission, ReceivedRecord } from '@regsync/messaging/messaging-options';
 import { authorityViolation } from '@regsync/register-domain/authority';
 import { describeRegisterAddress } from '@regsync/register-domain/registers';

@@ -3,7 +3,7 @@ import { EventCodec } from '@regsync/contracts/event-codec';
 import { RegsyncEvent } from '@regsync/contracts/generated/events';
 import { deadLetterTopicOf } from '@regsync/contracts/topic-catalog';
 import { DeadLetterInfo, deadLetterInfo, redrive, redriveTargetOf } from '../dead-letters';
-import { KAFKA_HEADERS, headerText } from '../kafka-headers';
+import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
 import { readBoundedLog } from './bounded-log-reader';
 import { PartitionRange, resolveLogRange } from './log-range';
 

@@ -2,7 +2,7 @@ import { Producer } from 'kafkajs';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { EventType, RegsyncEvent } from '@regsync/contracts/generated/events';
 import { deliveryTopicOf } from '@regsync/contracts/topic-catalog';
-import { KAFKA_HEADERS } from '@regsync/messaging/kafka-headers';
+import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
 import { TEST_APP, TEST_INSTANCE_KEY } from './test-register.module';
 
 /**

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Partitioners, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventCodec } from '@regsync/contracts/event-codec';
-import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
+import { RegsyncKafkaTransport } from '../../src/regsync-kafka.transport';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import { TestEnvironment, startTestEnvironment } from './test-environment';
 import { TestRegisterModule } from './test-register.module';

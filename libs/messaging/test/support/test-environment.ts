@@ -4,14 +4,14 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { kafkaClient } from '../../src/kafka-client';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { KafkaConnection, loadKafkaConnection } from '@regsync/service-runtime/service-config';
-import { TestSchemaRegistry, startTestSchemaRegistry } from '../../../../apps/schema-registry/test/support/test-schema-registry';
+import { TestSchemaRegistry, startTestSchemaRegistry } from '@regsync/schema-registry-testing/test-schema-registry';
 import { testDatabaseName } from './test-register.module';
 
-const { workspaceRoot } = require('../../../../tools/swc-options.cjs') as { workspaceRoot: string };
+const workspaceRoot = join(__dirname, '..', '..', '..', '..');
 
 export interface TestEnvironment {
   namespace: string;

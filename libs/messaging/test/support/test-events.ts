@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventType, EventTypes, RegsyncEvent } from '@regsync/contracts/generated/events';
-import { EventDraft } from '@regsync/messaging/outbox';
+import { EventDraft } from '../../src/outbox';
 
 export const TEST_SOURCE = { level: 'MUNICIPAL', instanceKey: '03404000' } as const;
 

@@ -5,12 +5,12 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 import { DeathRecorded, InformationBlockLifted, InformationBlockSet, MovedOut, NameChanged, RegsyncEvent, ResidenceRegistered } from '@regsync/contracts/generated/events';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
-import { EventBatchPattern } from '@regsync/messaging/event-batch-pattern';
-import { EventRejectedError } from '@regsync/messaging/event-rejected-error';
-import { RegsyncMessagingModule } from '@regsync/messaging/messaging.module';
-import { messagingEntities, messagingMigrations } from '@regsync/messaging/messaging-schema';
-import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
-import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
+import { EventBatchPattern } from '../../src/event-batch-pattern';
+import { EventRejectedError } from '../../src/event-rejected-error';
+import { RegsyncMessagingModule } from '../../src/messaging.module';
+import { messagingEntities, messagingMigrations } from '../../src/messaging-schema';
+import { RegsyncBatchContext } from '../../src/regsync-batch-context';
+import { RegsyncEventContext } from '../../src/regsync-event-context';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
 import { KafkaConnection } from '@regsync/service-runtime/service-config';
 

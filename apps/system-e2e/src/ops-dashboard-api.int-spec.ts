@@ -1,0 +1,436 @@
+import { INestApplication, Logger, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { AddressInfo, createServer } from 'node:net';
+import { Admin, KafkaMessage, logLevel } from 'kafkajs';
+import request from 'supertest';
+import { EventCodec } from '@regsync/contracts/event-codec';
+import { InformationBlockSet, MovedOut } from '@regsync/contracts/generated/events';
+import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf, redriveTopicOf } from '@regsync/contracts/topic-catalog';
+import { deadLetterRecord } from '@regsync/messaging/dead-letters';
+import { ensureTopics } from '@regsync/messaging/ensure-topics';
+import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
+import { ObservabilityModule } from '@regsync/observability/observability.module';
+import { RegisterSnapshotSource } from '@regsync/observability/register-snapshot-source';
+import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
+import { instanceDatabaseName } from '@regsync/persistence/database-url';
+import { dropDatabase } from '@regsync/persistence/ensure-database';
+import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
+import { loadLocalIdpConfig } from '@regsync/apps/local-idp/src/config';
+import { LocalIdp, startLocalIdp } from '@regsync/apps/local-idp/src/local-idp';
+import { startTestSchemaRegistry, TestSchemaRegistry } from '@regsync/schema-registry-testing/test-schema-registry';
+import { loadOpsDashboardConfig } from '@regsync/apps/ops-dashboard/src/config';
+import { startOpsDashboard } from '@regsync/apps/ops-dashboard/src/start-ops-dashboard';
+import { logInThroughIdp } from './support/log-in-through-idp';
+import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { kafkaEnvironmentOf, loadKafkaConnection } from '@regsync/service-runtime/service-config';
+
+const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const connection = loadKafkaConnection();
+const namespace = `t_dash_${randomUUID().slice(0, 8)}`;
+/** What the router delivers to Osnabrück: the topic the municipal consumer group reads. */
+const personTopic = deliveryTopicOf('municipal-register', '03404000', namespace);
+const municipalGroup = consumerGroupOf('municipal-register', '03404000', namespace);
+const dlqTopic = deadLetterTopicOf(municipalGroup);
+/** What Osnabrück sends, which only the router reads; the router's group, dead letters and re-drive topic. */
+const osnabrueckOutgoing = outgoingTopicOf('municipal-register', '03404000', namespace);
+const routerGroup = consumerGroupOf(ROUTER_APP, ROUTER_INSTANCE_KEY, namespace);
+const routerDlqTopic = deadLetterTopicOf(routerGroup);
+const routerRedriveTopic = redriveTopicOf(routerGroup);
+const apiKey = 'local-ops-test-key';
+const password = () => randomBytes(12).toString('base64url');
+/** The people of this test, each with the roles the provider puts in the ID token. */
+const users = {
+  viewer: { username: 'viewer', password: password(), name: 'Vera Viewer', roles: ['viewer'] },
+  dpo: { username: 'dpo', password: password(), name: 'Dana Datenschutz', roles: ['viewer', 'data-viewer'] },
+  operator: { username: 'operator', password: password(), name: 'Otto Operator', roles: ['viewer', 'operator'] },
+  lead: { username: 'lead', password: password(), name: 'Lena Lead', roles: ['viewer', 'data-viewer', 'operator'] },
+  guest: { username: 'guest', password: password(), name: 'Gustav Gast', roles: ['offline_access'] },
+};
+
+// testTimeout of jest.preset.cjs is not applied when Jest runs all projects from the root config
+jest.setTimeout(90_000);
+
+/** A register instance as the dashboard sees it: /health, /metrics and /ops/registers over a real database. */
+async function startInstance(app: string, instanceKey: string, metrics: RegsyncMetrics, registers: RegisterSnapshotSource[]): Promise<INestApplication> {
+  @Module({
+    imports: [
+      ServiceDatabaseModule.forRoot({ service: app, instanceKey, serverUrl, databaseName: instanceDatabaseName(app.replace('-register', ''), instanceKey, namespace), entities: [], migrations: [] }),
+      ObservabilityModule.forRoot({ metrics, registers, opsApiKeys: { 'ops-dashboard': apiKey } }),
+    ],
+  })
+  class InstanceModule {}
+  const instance = await NestFactory.create(InstanceModule, { logger: false });
+  await instance.listen(0, '127.0.0.1');
+  return instance;
+}
+
+/** A port nobody listens on now, for the dashboard whose callback URL the provider must know before it starts. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function urlOf(app: INestApplication): string {
+  return `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+}
+
+async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await probe();
+  while (!accept(value)) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value).slice(0, 2000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    value = await probe();
+  }
+  return value;
+}
+
+/** The first `count` records of a topic, read as the admin. */
+async function readTopic(topic: string, count: number): Promise<KafkaMessage[]> {
+  const consumer = kafkaClient(connection, { clientId: 'ops-dashboard-test-reader', logLevel: logLevel.NOTHING }).consumer({ groupId: `${namespace}.test-reader.${randomUUID()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const records: KafkaMessage[] = [];
+  try {
+    await new Promise<void>((resolve) => {
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          records.push(message);
+          if (records.length === count) resolve();
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return records;
+}
+
+describe('ops dashboard API against the real broker, registry and databases', () => {
+  const kafka = kafkaClient(connection, { clientId: 'ops-dashboard-test', logLevel: logLevel.NOTHING });
+  const municipalMetrics = new RegsyncMetrics({ service: 'municipal-register', instance: '03404000' });
+  const stateMetrics = new RegsyncMetrics({ service: 'state-register', instance: '03' });
+  const routerMetrics = new RegsyncMetrics({ service: 'router', instance: ROUTER_INSTANCE_KEY });
+  const correlationId = randomUUID();
+  const routerCorrelationId = randomUUID();
+  let admin: Admin;
+  let registry: TestSchemaRegistry;
+  let municipal: INestApplication;
+  let state: INestApplication;
+  let router: INestApplication;
+  let routerDeadLetterOffset: string;
+  let dashboard: INestApplication;
+  let idp: LocalIdp;
+  let deadLetterOffset: string;
+  /** The Cookie header of each person's dashboard session, logged in through the provider's form. */
+  const sessions: Record<keyof typeof users, string> = { viewer: '', dpo: '', operator: '', lead: '', guest: '' };
+
+  beforeAll(async () => {
+    registry = await startTestSchemaRegistry({ databaseUrl: serverUrl, namespace });
+    municipal = await startInstance('municipal-register', '03404000', municipalMetrics, [
+      { dataset: 'person.residence', register: 'MELDEREGISTER', authoritative: true, sql: `select * from (values ('36574261809', '03', 'Domhof 1'), ('12345678995', '03', 'Markt 2')) as r(subject_id, scope, address)` },
+    ]);
+    state = await startInstance('state-register', '03', stateMetrics, [
+      { dataset: 'person.residence', register: 'LANDESMELDEREGISTER', authoritative: false, replicaScope: '03', sql: `select * from (values ('36574261809', 'Domhof 1'), ('12345678995', 'Markt 3')) as r(subject_id, address)` },
+    ]);
+    router = await startInstance(ROUTER_APP, ROUTER_INSTANCE_KEY, routerMetrics, []);
+    await ensureTopics(kafka, { app: 'municipal-register', instanceKey: '03404000', namespace });
+    await ensureTopics(kafka, { app: ROUTER_APP, instanceKey: ROUTER_INSTANCE_KEY, namespace, consumes: [osnabrueckOutgoing, routerRedriveTopic] });
+    admin = kafka.admin();
+    await admin.connect();
+
+    // one event of a citizen action on the person topic, and its dead letter for the municipal consumer
+    const codec = await EventCodec.connect(registry.url);
+    const event: MovedOut = {
+      envelope: {
+        eventId: randomUUID(),
+        eventType: 'MovedOut',
+        occurredAt: new Date('2026-01-05T09:30:00Z'),
+        source: { level: 'MUNICIPAL', instanceKey: '03404000', register: 'MELDEREGISTER' },
+        subject: { kind: 'PERSON', id: '36574261809' },
+        subjectVersion: 4,
+        correlationId,
+        causationId: null,
+        legalBasis: '§ 33 BMG',
+      },
+      idnr: '36574261809',
+      movedOutOn: new Date('2026-01-05T00:00:00Z'),
+      fromMunicipalityKey: '03404000',
+      toMunicipalityKey: '14612000',
+    };
+    const producer = kafka.producer();
+    await producer.connect();
+    const headers = { [KAFKA_HEADERS.eventType]: 'MovedOut', [KAFKA_HEADERS.eventId]: event.envelope.eventId, [KAFKA_HEADERS.correlationId]: correlationId };
+    const [sent] = await producer.send({ topic: personTopic, acks: -1, messages: [{ key: '36574261809', value: codec.encode(event), headers }] });
+    const original: KafkaMessage = { key: Buffer.from('36574261809'), value: codec.encode(event), headers, offset: sent.baseOffset!, timestamp: String(Date.now()), attributes: 0 };
+    const failure = { reasonCode: 'not-authoritative', reason: 'MovedOut: only the Melderegister of 03404000 may send this', sourceTopic: personTopic, sourcePartition: sent.partition, consumerGroup: municipalGroup, attempts: 1 };
+    const [deadLettered] = await producer.send({ topic: dlqTopic, acks: -1, messages: [deadLetterRecord(original, failure), { key: 'x', value: Buffer.from('not avro'), headers: { ...deadLetterRecord(original, { ...failure, reasonCode: 'undecodable', reason: 'not in Confluent wire format' }).headers, [KAFKA_HEADERS.correlationId]: 'other' } }] });
+    deadLetterOffset = deadLettered.baseOffset!;
+
+    // an event Osnabrück sent, which the router dead-lettered (its outgoing topic and the router's dead letter)
+    const routed: MovedOut = { ...event, envelope: { ...event.envelope, eventId: randomUUID(), correlationId: routerCorrelationId, subjectVersion: 5 } };
+    const routedHeaders = { [KAFKA_HEADERS.eventType]: 'MovedOut', [KAFKA_HEADERS.eventId]: routed.envelope.eventId, [KAFKA_HEADERS.correlationId]: routerCorrelationId };
+    const [sentByOsnabrueck] = await producer.send({ topic: osnabrueckOutgoing, acks: -1, messages: [{ key: '36574261809', value: codec.encode(routed), headers: routedHeaders }] });
+    const routedOriginal: KafkaMessage = { key: Buffer.from('36574261809'), value: codec.encode(routed), headers: routedHeaders, offset: sentByOsnabrueck.baseOffset!, timestamp: String(Date.now()), attributes: 0 };
+    const routerFailure = { reasonCode: 'retries-exhausted', reason: 'database: connection refused', sourceTopic: osnabrueckOutgoing, sourcePartition: sentByOsnabrueck.partition, consumerGroup: routerGroup, attempts: 5 };
+    const [routerDeadLettered] = await producer.send({ topic: routerDlqTopic, acks: -1, messages: [deadLetterRecord(routedOriginal, routerFailure)] });
+    routerDeadLetterOffset = routerDeadLettered.baseOffset!;
+    await producer.disconnect();
+    // nor did the router read it: the record is the router's lag
+    await admin.setOffsets({ groupId: routerGroup, topic: osnabrueckOutgoing, partitions: Array.from({ length: 6 }, (_, partition) => ({ partition, offset: '0' })) });
+
+    // the municipal group read nothing yet: everything on the person topic is its lag
+    await admin.setOffsets({ groupId: municipalGroup, topic: personTopic, partitions: Array.from({ length: 6 }, (_, partition) => ({ partition, offset: '0' })) });
+
+    const topology = JSON.stringify({
+      instances: [
+        { app: 'municipal-register', instanceKey: '03404000', name: 'Osnabrück', baseUrl: urlOf(municipal), apiKey },
+        { app: 'state-register', instanceKey: '03', name: 'Niedersachsen', baseUrl: urlOf(state), apiKey },
+        { app: 'federal-register', instanceKey: 'DE', name: 'Bund', baseUrl: 'http://127.0.0.1:9', apiKey },
+      ],
+      router: { name: 'Router', baseUrl: urlOf(router) },
+    });
+    const dashboardUrl = `http://127.0.0.1:${await freePort()}`;
+    const client = { clientId: 'regsync-ops-dashboard', clientSecret: randomBytes(32).toString('base64url'), redirectUris: [`${dashboardUrl}/auth/callback`], postLogoutRedirectUris: [`${dashboardUrl}/`] };
+    idp = await startLocalIdp(loadLocalIdpConfig({ PORT: '0', LOCAL_IDP_USERS: JSON.stringify(Object.values(users)), LOCAL_IDP_CLIENTS: JSON.stringify([client]) }));
+    Logger.overrideLogger(['error']);
+    const config = loadOpsDashboardConfig({
+      ...kafkaEnvironmentOf(connection),
+      DATABASE_URL: serverUrl,
+      SCHEMA_REGISTRY_URL: registry.url,
+      NAMESPACE: namespace,
+      TOPOLOGY: topology,
+      PORT: new URL(dashboardUrl).port,
+      OIDC_ISSUER_URL: idp.issuer,
+      OIDC_CLIENT_ID: client.clientId,
+      OIDC_CLIENT_SECRET: client.clientSecret,
+      OIDC_REDIRECT_URL: client.redirectUris[0],
+    });
+    dashboard = await startOpsDashboard(config);
+    for (const who of ['viewer', 'dpo', 'operator', 'lead'] as const) sessions[who] = await logInThroughIdp(dashboardUrl, users[who].username, users[who].password);
+  });
+
+  afterAll(async () => {
+    await dashboard?.close();
+    await Promise.all([municipal?.close(), state?.close(), router?.close(), registry?.app.close(), idp?.close()]);
+    await admin?.deleteGroups([municipalGroup, routerGroup]).catch(() => undefined);
+    const topics = (await admin?.listTopics().catch(() => [] as string[])) ?? [];
+    await admin?.deleteTopics({ topics: topics.filter((topic) => topic.startsWith(`${namespace}.`)) }).catch(() => undefined);
+    await admin?.disconnect();
+    await Promise.all(
+      [instanceDatabaseName('municipal', '03404000', namespace), instanceDatabaseName('state', '03', namespace), instanceDatabaseName(ROUTER_APP, ROUTER_INSTANCE_KEY, namespace), instanceDatabaseName('schema_registry', undefined, namespace), instanceDatabaseName('ops_dashboard', undefined, namespace)].map((name) => dropDatabase(serverUrl, name)),
+    );
+  });
+
+  // the dashboard as the lead (every role) sees it
+  const api = (path: string, as: keyof typeof users = 'lead') => request(dashboard.getHttpServer()).get(path).set('cookie', sessions[as]);
+  const redrive = (body: object, as: keyof typeof users) => request(dashboard.getHttpServer()).post('/api/dead-letters/redrive').set('cookie', sessions[as]).send(body);
+
+  it.each(['/api/instances', '/api/lag', '/api/throughput', '/api/outbox', '/api/dead-letters', '/api/drift', '/api/correlation', '/api/audit/redrives', '/api/session'])('answers %s without a session with 401 and the HttpError body', async (path) => {
+    const response = await request(dashboard.getHttpServer()).get(path).expect(401);
+    expect(response.body).toEqual({ error: expect.stringMatching(/^login required/) });
+  });
+
+  it('sends an anonymous visitor of the page to the login, and the login to the provider with PKCE', async () => {
+    await request(dashboard.getHttpServer()).get('/').expect(303).expect('location', 'auth/login');
+    const login = await request(dashboard.getHttpServer()).get('/auth/login').expect(303);
+    const authorization = new URL(login.headers.location);
+    expect(`${authorization.origin}`).toBe(idp.issuer);
+    expect(Object.fromEntries(authorization.searchParams)).toMatchObject({ response_type: 'code', client_id: 'regsync-ops-dashboard', code_challenge_method: 'S256', scope: 'openid profile roles' });
+    expect(login.headers['set-cookie'][0]).toMatch(/HttpOnly/);
+    expect(login.headers['set-cookie'][0]).toMatch(/SameSite=Lax/);
+  });
+
+  it('refuses a wrong password at the provider, and a person without a dashboard role at the callback with 403', async () => {
+    await expect(logInThroughIdp(urlOf(dashboard), 'viewer', 'not-the-password')).rejects.toThrow(/HTTP 401 .*Unknown user or wrong password/s);
+    await expect(logInThroughIdp(urlOf(dashboard), 'guest', users.guest.password)).rejects.toThrow(/HTTP 403 .*none of the roles viewer, data-viewer, operator/s);
+  });
+
+  it('documents the 401 of every API operation and the 403 of the re-drive in its OpenAPI document, with the HttpError body', async () => {
+    const { body: document } = await request(dashboard.getHttpServer()).get('/openapi.json').expect(200);
+    const httpError = { content: { 'application/json': { schema: { $ref: '#/components/schemas/HttpError' } } } };
+    for (const [path, operations] of Object.entries(document.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>)) {
+      for (const [method, operation] of Object.entries(operations)) if (path.startsWith('/api/')) expect([method, path, operation.responses['401']]).toEqual([method, path, expect.objectContaining(httpError)]);
+    }
+    expect(document.paths['/api/dead-letters/redrive'].post.responses['403']).toMatchObject({ description: 'the person lacks the operator role', ...httpError });
+  });
+
+  it('names the logged-in person and roles from the ID token', async () => {
+    await api('/api/session', 'viewer').expect(200, { subject: 'viewer', name: 'Vera Viewer', roles: ['viewer'], maySeePersonalData: false, mayRedrive: false });
+    await api('/api/session', 'lead').expect(200, { subject: 'lead', name: 'Lena Lead', roles: ['viewer', 'data-viewer', 'operator'], maySeePersonalData: true, mayRedrive: true });
+  });
+
+  it('serves the dashboard page', async () => {
+    const response = await api('/').expect(200);
+    expect(response.headers['content-type']).toMatch(/text\/html/);
+    expect(response.text).toContain('<title>regsync operations</title>');
+  });
+
+  it('reports each instance as up or unreachable from its readiness endpoint', async () => {
+    const response = await api('/api/instances').expect(200);
+    expect(response.body.map((instance: { id: string; status: string }) => [instance.id, instance.status])).toEqual([
+      ['municipal-register 03404000', 'up'],
+      ['state-register 03', 'up'],
+      ['federal-register DE', 'unreachable'],
+      ['router main', 'up'],
+    ]);
+    expect(response.body[3]).toMatchObject({ name: 'Router', checks: { database: { healthy: true } } });
+    expect(response.body[0].checks.database).toEqual({ healthy: true });
+  });
+
+  it('shows the lag of a consumer group per partition from Kafka offsets', async () => {
+    const response = await api('/api/lag').expect(200);
+    const group = response.body.find((candidate: { group: string }) => candidate.group === municipalGroup);
+    expect(group).toMatchObject({ state: 'Empty', members: 0, totalLag: 1 });
+    expect(group.partitions).toHaveLength(6);
+    expect(group.partitions.filter((partition: { lag: number }) => partition.lag === 1)).toHaveLength(1);
+    const router = response.body.find((candidate: { group: string }) => candidate.group === routerGroup);
+    expect(router).toMatchObject({ totalLag: 1 });
+    expect(router.partitions.every((partition: { topic: string }) => partition.topic === osnabrueckOutgoing)).toBe(true);
+  });
+
+  it('lists dead letters with reason and decoded payload, and undecodable ones with the reason they do not decode', async () => {
+    const response = await eventually(
+      () => api('/api/dead-letters'),
+      (candidate) => candidate.body.length === 3,
+    );
+    const decoded = response.body.find((deadLetter: { id: string }) => deadLetter.id === `${dlqTopic}/0/${deadLetterOffset}`);
+    expect(decoded).toMatchObject({ topic: dlqTopic, reasonCode: 'not-authoritative', consumerGroup: municipalGroup, sourceTopic: personTopic, eventType: 'MovedOut', correlationId, redriven: false });
+    expect(decoded.payload).toMatchObject({ idnr: '36574261809', toMunicipalityKey: '14612000', envelope: { subjectVersion: 4 } });
+    const undecodable = response.body.find((deadLetter: { reasonCode: string }) => deadLetter.reasonCode === 'undecodable');
+    expect(undecodable.decodeError).toMatch(/not in Confluent wire format/);
+    expect(undecodable.payload).toBeUndefined();
+  });
+
+  it('re-drives a dead letter to its source topic once, with its original bytes', async () => {
+    const before = await admin.fetchTopicOffsets(personTopic);
+    const body = { topic: dlqTopic, partition: 0, offset: deadLetterOffset };
+    const refused = await redrive(body, 'dpo').expect(403);
+    expect(refused.body).toEqual({ error: 'role operator required; Dana Datenschutz has viewer, data-viewer' });
+    const logged = jest.spyOn(Logger.prototype, 'log');
+    await redrive(body, 'operator').expect(200, { redriven: `${dlqTopic}/0/${deadLetterOffset}`, to: personTopic });
+    await redrive(body, 'operator').expect(409);
+    const after = await admin.fetchTopicOffsets(personTopic);
+    const added = after.reduce((sum, partition) => sum + Number(partition.high), 0) - before.reduce((sum, partition) => sum + Number(partition.high), 0);
+    expect(added).toBe(1);
+    const list = await api('/api/dead-letters').expect(200);
+    expect(list.body.find((deadLetter: { id: string }) => deadLetter.id === `${dlqTopic}/0/${deadLetterOffset}`).redriven).toBe(true);
+
+    // who did it, when and what: a structured log line and a persisted record every role can read
+    const auditLines = logged.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('"audit":"dead-letter-redriven"'));
+    logged.mockRestore();
+    expect(auditLines.map((line) => JSON.parse(line))).toEqual([expect.objectContaining({ userSubject: 'operator', userName: 'Otto Operator', deadLetter: `${dlqTopic}/0/${deadLetterOffset}`, eventType: 'MovedOut', correlationId })]);
+    const audit = await api('/api/audit/redrives', 'viewer').expect(200);
+    expect(audit.body).toEqual([
+      { redrivenAt: expect.any(String), userSubject: 'operator', userName: 'Otto Operator', deadLetter: `${dlqTopic}/0/${deadLetterOffset}`, sourceTopic: personTopic, reasonCode: 'not-authoritative', eventType: 'MovedOut', correlationId },
+    ]);
+    expect(Date.now() - Date.parse(audit.body[0].redrivenAt)).toBeLessThan(10 * 60_000);
+  });
+
+  it("lists the router's dead letter and re-drives it to the router's re-drive topic, never onto the sender's outgoing topic", async () => {
+    const list = await api('/api/dead-letters').expect(200);
+    const id = `${routerDlqTopic}/0/${routerDeadLetterOffset}`;
+    expect(list.body.find((deadLetter: { id: string }) => deadLetter.id === id)).toMatchObject({ consumerGroup: routerGroup, sourceTopic: osnabrueckOutgoing, reasonCode: 'retries-exhausted', eventType: 'MovedOut', correlationId: routerCorrelationId });
+    const sent = await admin.fetchTopicOffsets(osnabrueckOutgoing);
+    await redrive({ topic: routerDlqTopic, partition: 0, offset: routerDeadLetterOffset }, 'operator').expect(200, { redriven: id, to: routerRedriveTopic });
+    expect(await admin.fetchTopicOffsets(osnabrueckOutgoing)).toEqual(sent);
+    const [offered] = await readTopic(routerRedriveTopic, 1);
+    expect(headerText(offered.headers?.[KAFKA_HEADERS.sentOnTopic])).toBe(osnabrueckOutgoing);
+    expect(headerText(offered.headers?.[KAFKA_HEADERS.correlationId])).toBe(routerCorrelationId);
+    expect(Object.keys(offered.headers ?? {}).filter((name) => name.startsWith('regsync-dlq-'))).toEqual([]);
+  });
+
+  it('shows a viewer dead letters, the trace and drift without the IdNr or any decoded field, and a data-viewer with them', async () => {
+    for (const path of ['/api/dead-letters', `/api/correlation/${correlationId}`, '/api/drift']) {
+      const forViewer = await api(path, 'viewer').expect(200);
+      expect([path, JSON.stringify(forViewer.body)]).not.toEqual([path, expect.stringMatching(/36574261809|12345678995|14612000/)]);
+      const forDpo = await api(path, 'dpo').expect(200);
+      expect([path, JSON.stringify(forDpo.body)]).toEqual([path, expect.stringMatching(/36574261809|12345678995/)]);
+    }
+    const deadLetters = await api('/api/dead-letters', 'viewer').expect(200);
+    expect(deadLetters.body.find((deadLetter: { id: string }) => deadLetter.id === `${dlqTopic}/0/${deadLetterOffset}`)).toMatchObject({ key: '36•••••••09', reasonCode: 'not-authoritative', eventType: 'MovedOut', personalDataWithheld: true });
+    const drift = await api('/api/drift', 'viewer').expect(200);
+    expect(drift.body.reports[0]).toMatchObject({ different: ['12•••••••95'], driftedSubjects: 1 });
+  });
+
+  it('ends the session at logout and sends the browser to the provider to end its own', async () => {
+    const lead = await logInThroughIdp(urlOf(dashboard), 'lead', users.lead.password);
+    await request(dashboard.getHttpServer()).get('/api/session').set('cookie', lead).expect(200);
+    const logout = await request(dashboard.getHttpServer()).post('/auth/logout').set('cookie', lead).expect(303);
+    expect(logout.headers.location).toMatch(new RegExp(`^${idp.issuer}/session/end\\?.*id_token_hint=`));
+    await request(dashboard.getHttpServer()).get('/api/session').set('cookie', lead).expect(401);
+  });
+
+  it('traces a correlation id through its events in time order, with the re-driven copy', async () => {
+    const response = await eventually(
+      () => api(`/api/correlation/${correlationId}`),
+      (candidate) => candidate.body.steps?.length === 2,
+    );
+    expect(response.body.steps[0]).toMatchObject({ topic: personTopic, eventType: 'MovedOut', summary: { source: { level: 'MUNICIPAL', instanceKey: '03404000', register: 'MELDEREGISTER' }, occurredAt: '2026-01-05T09:30:00.000Z' } });
+    expect(response.body.steps[1].redrivenFrom).toBe(`${dlqTopic}/0/${deadLetterOffset}`);
+    expect(response.body.deadLetters.map((deadLetter: { reasonCode: string }) => deadLetter.reasonCode)).toEqual(['not-authoritative']);
+  });
+
+  it('compares the replica with the authoritative register per subject and names the drifted one', async () => {
+    const response = await api('/api/drift').expect(200);
+    expect(response.body.unavailable).toEqual([{ instance: 'federal-register DE', reason: expect.any(String) }]);
+    // the router keeps no register: not asked
+    expect(response.body.notCompared).toEqual([]);
+    expect(response.body.reports).toHaveLength(1);
+    expect(response.body.reports[0]).toMatchObject({ dataset: 'person.residence', replica: 'state-register 03', expectedCount: 2, replicaCount: 2, inSync: false, different: ['12345678995'], missing: [], unexpected: [], driftedSubjects: 1 });
+  });
+
+  it('exports drift, pending dead letters and instance readiness on its own /metrics for the alerts', async () => {
+    const response = await request(dashboard.getHttpServer()).get('/metrics').expect(200);
+    expect(response.text).toMatch(/regsync_register_drift_subjects\{dataset="person.residence",replica="state-register 03",[^}]*\} 1/);
+    expect(response.text).toMatch(new RegExp(`regsync_dead_letters_pending\\{topic="${dlqTopic.replace(/\./g, '\\.')}",[^}]*\\} 1`));
+    expect(response.text).toMatch(/regsync_instance_up\{app="federal-register",instance_key="DE",[^}]*\} 0/);
+  });
+
+  it('derives throughput and outbox backlog from the instances\' /metrics', async () => {
+    municipalMetrics.eventsProduced.inc({ event_type: 'MovedOut' }, 2);
+    municipalMetrics.outboxBacklog.set(3);
+    await api('/api/throughput').expect(200);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    municipalMetrics.eventsProduced.inc({ event_type: 'MovedOut' }, 5);
+    const throughput = await api('/api/throughput').expect(200);
+    const outbox = await api('/api/outbox').expect(200);
+    expect(throughput.body[0]).toMatchObject({ id: 'municipal-register 03404000', reachable: true, totals: { produced: 7 }, producedByEventType: { MovedOut: 7 } });
+    expect(throughput.body[0].producedPerSecond).toBeGreaterThan(0);
+    expect(throughput.body[2]).toMatchObject({ id: 'federal-register DE', reachable: false });
+    expect(outbox.body[0]).toMatchObject({ backlog: 3, oldestAgeSeconds: 0 });
+  });
+  it('shows the dead letter of a person whose information block is in force without the address fields', async () => {
+    const codec = await EventCodec.connect(registry.url);
+    const block: InformationBlockSet = {
+      envelope: {
+        eventId: randomUUID(),
+        eventType: 'InformationBlockSet',
+        occurredAt: new Date(),
+        source: { level: 'MUNICIPAL', instanceKey: '03404000', register: 'MELDEREGISTER' },
+        subject: { kind: 'PERSON', id: '36574261809' },
+        subjectVersion: 5,
+        correlationId: randomUUID(),
+        causationId: null,
+        legalBasis: '§§ 51, 52 BMG',
+      },
+      idnr: '36574261809',
+      blockKind: 'AUSKUNFTSSPERRE',
+      validUntil: null,
+    };
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: personTopic, acks: -1, messages: [{ key: '36574261809', value: codec.encode(block) }] });
+    await producer.disconnect();
+    const withheld = (body: { id: string; payload?: { informationBlock?: { kind?: string } } }[]) => body.find((deadLetter) => deadLetter.id === `${dlqTopic}/0/${deadLetterOffset}`);
+    const response = await eventually(
+      () => api('/api/dead-letters'),
+      (candidate) => withheld(candidate.body)?.payload?.informationBlock?.kind === 'AUSKUNFTSSPERRE',
+    );
+    expect(withheld(response.body)?.payload).toMatchObject({ idnr: '36574261809', toMunicipalityKey: null, informationBlock: { addressWithheld: true } });
+  });
+});

@@ -1,0 +1,114 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kafka, KafkaMessage, Producer, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { EventCodec } from '@regsync/contracts/event-codec';
+import type { RegsyncEvent } from '@regsync/contracts/generated/events';
+import { APP_OF_LEVEL, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
+import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
+import { dropNamespaceDatabases } from '@regsync/persistence/ensure-database';
+import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
+import { LocalStack, LocalStackOptions, localBrokerCredentials, workspaceRoot } from '@regsync/local-stack/local-stack';
+
+/** The broker as the tests' admin (npm test and Jest's global setup export the local admin's credentials). */
+export const KAFKA_CONNECTION = loadKafkaConnection();
+export const KAFKA_BROKERS = KAFKA_CONNECTION.brokers.join(',');
+export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/**
+ * One end-to-end test's own system: every service a process (from the dist/ `npm test` built, or a private build when
+ * the test runs alone), in a namespace of its own (databases, topics, consumer groups) and on ports of its own.
+ */
+export class E2eStack {
+  readonly kafka: Kafka;
+
+  private constructor(
+    readonly namespace: string,
+    readonly stack: LocalStack,
+    private readonly distDir: string,
+  ) {
+    this.kafka = kafkaClient(KAFKA_CONNECTION, { clientId: `regsync-${namespace}-test`, logLevel: logLevel.NOTHING });
+  }
+
+  /** Starts the stack; a service that does not come up fails the start with the stack's own lines. */
+  static async start(namespace: string, options: Pick<LocalStackOptions, 'portOffset' | 'instances'>): Promise<E2eStack> {
+    const distDir = process.env.REGSYNC_BUILT === '1' ? 'dist' : join('tmp', `dist-${namespace}`);
+    if (distDir !== 'dist') execFileSync(process.execPath, ['tools/build.mjs', '--out-dir', distDir], { cwd: workspaceRoot(), stdio: 'pipe' });
+    const output: string[] = [];
+    const stack = new LocalStack({ kafkaBrokers: KAFKA_BROKERS, brokerCredentials: localBrokerCredentials(KAFKA_CONNECTION), databaseUrl: DATABASE_URL, namespace, distDir, ...options, onLine: (name, line) => output.push(`[${name}] ${line}`) });
+    try {
+      await stack.start();
+    } catch (error) {
+      // Else the processes that did come up outlive the test run.
+      await stack.stop().catch(() => undefined);
+      // The services' own words are the quickest way to see why one did not come up.
+      throw new Error(`${(error as Error).message}\n${output.filter((line) => !line.includes('"level":"log"')).slice(-60).join('\n')}`);
+    }
+    return new E2eStack(namespace, stack, distDir);
+  }
+
+  /** The rows of one query in the database of one instance of this stack. */
+  async query(level: 'municipal' | 'state' | 'federal', instanceKey: string, sql: string, parameters: unknown[] = []): Promise<Record<string, unknown>[]> {
+    const client = new Client({ connectionString: databaseUrl(DATABASE_URL, instanceDatabaseName(level, instanceKey, this.namespace)) });
+    await client.connect();
+    try {
+      return (await client.query(sql, parameters)).rows as Record<string, unknown>[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  /**
+   * Puts an event a test made (a forged or a late one) on an instance's outgoing topic as its relay would: keyed by
+   * subject, with the regsync headers. The topic is the one of `envelope.source` unless `writer` names another.
+   */
+  async send(producer: Producer, codec: EventCodec, event: RegsyncEvent, writer: { level: keyof typeof APP_OF_LEVEL; instanceKey: string } = event.envelope.source): Promise<void> {
+    const { eventType, eventId, correlationId, subject } = event.envelope;
+    await producer.send({
+      topic: outgoingTopicOf(APP_OF_LEVEL[writer.level], writer.instanceKey, this.namespace),
+      messages: [{ key: subject.id, value: codec.encode(event), headers: { 'regsync-event-type': eventType, 'regsync-event-id': eventId, 'regsync-correlation-id': correlationId } }],
+    });
+  }
+
+  /** Every record of a topic up to its end now (committed transactions only), read as its one reader would. */
+  async readWholeTopic(topic: string): Promise<KafkaMessage[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const ends = new Map((await admin.fetchTopicOffsets(topic)).map((partition) => [partition.partition, BigInt(partition.high)]));
+    await admin.disconnect();
+    const records: KafkaMessage[] = [];
+    const remaining = new Set([...ends].filter(([, end]) => end > 0n).map(([partition]) => partition));
+    if (remaining.size === 0) return records;
+    const consumer = this.kafka.consumer({ groupId: `${topic}.test-read.${randomUUID()}`, readUncommitted: false });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const done = new Promise<void>((resolve) => {
+      void consumer.run({
+        eachBatch: async ({ batch }) => {
+          records.push(...batch.messages);
+          // The end may be a transaction marker, which no batch passes on: the batch's last offset counts it.
+          if (BigInt(batch.lastOffset()) + 1n >= ends.get(batch.partition)!) remaining.delete(batch.partition);
+          if (remaining.size === 0) resolve();
+        },
+      });
+    });
+    await done;
+    await consumer.disconnect();
+    return records;
+  }
+
+  /** Stops every service, then deletes the namespace's topics and databases (and the private build). */
+  async stop(): Promise<void> {
+    await this.stack.stop();
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${this.namespace}.`));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+    await admin.disconnect();
+    await dropNamespaceDatabases(DATABASE_URL, this.namespace);
+    if (this.distDir !== 'dist') rmSync(join(workspaceRoot(), this.distDir), { recursive: true, force: true });
+  }
+}
