@@ -63,7 +63,7 @@ function routerAcls(instances: readonly BrokerInstance[], namespace: string): Br
   const allow = allowFor(SERVICE_PRINCIPALS.router);
   return [
     ...registerInstanceAcls({ app: ROUTER_APP, instanceKey: ROUTER_INSTANCE_KEY }, namespace, SERVICE_PRINCIPALS.router),
-    ...allow('TOPIC', routerRedriveTopic(namespace), 'LITERAL', 'READ', 'CREATE'),
+    ...allow('TOPIC', routerRedriveTopic(namespace), 'LITERAL', 'READ', 'CREATE', 'DESCRIBE_CONFIGS'),
     // CREATE: the router starts first and creates the topics it reads; only an instance's own principal may write them.
     ...instances.flatMap(({ app, instanceKey }) => allow('TOPIC', outgoingTopicOf(app, instanceKey, namespace), 'LITERAL', 'READ', 'CREATE', 'DESCRIBE_CONFIGS')),
     ...instances.flatMap(({ app, instanceKey }) => allow('TOPIC', deliveryTopicOf(app, instanceKey, namespace), 'LITERAL', 'WRITE', 'CREATE', 'DESCRIBE_CONFIGS')),
