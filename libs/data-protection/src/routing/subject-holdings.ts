@@ -57,7 +57,10 @@ export class SubjectHoldings {
       [kinds, ids],
     )) as (RegisterAddress & { kind: string; id: string })[];
     const holders = new Map<string, RegisterAddress[]>();
-    for (const { kind, id, ...holder } of rows) holders.set(keyOf(kind, id), [...(holders.get(keyOf(kind, id)) ?? []), holder]);
+    for (const { kind, id, ...holder } of rows) {
+      const key = keyOf(kind, id);
+      holders.set(key, [...(holders.get(key) ?? []), holder]);
+    }
     return new SubjectHoldings(holders);
   }
 
