@@ -92,8 +92,8 @@ const MAX_OPTIMISTIC_RUNS = 3;
  * handler with the chunk's transaction, one transaction per chunk.
  *
  * Optimistic: a run of events is recorded in the inbox in two round trips and their handlers run without savepoints;
- * consecutive new events of one type with an `@EventBatchPattern` handler go to it in one call (split where the type
- * changes, so every subject's events are still applied in log order).
+ * consecutive new events with the same `@EventBatchPattern` handler go to it in one call (split where an event needs
+ * another handler, so every subject's events are still applied in log order).
  * When a handler throws, the transaction is rolled back and the chunk runs again with that event (for a batch
  * handler: every event of that call) in a savepoint of its own (`recordInInbox`, as one event at a time), so its
  * effects can be undone alone while the others apply: the outcome is the same as with a savepoint per event, at a
@@ -177,8 +177,8 @@ export class BatchApplier {
     if (!inbox) throw new FastPathFailed(toApply);
 
     const results: RecordResult[] = records.slice(from, to).map((record) => record.settled ?? { kind: 'done', outcome: 'duplicate' });
-    // New events of one type waiting for its batch handler; stale and duplicate ones run nothing, so they do not end
-    // a batch, an event of another type that runs a handler does.
+    // New events waiting for their batch handler; stale and duplicate ones run nothing, so they do not end a batch,
+    // an event that runs another handler does.
     let batch: number[] = [];
     const flush = async () => {
       if (batch.length > 0) await this.handleBatch(queryRunner, chunk, records, batch);
@@ -190,7 +190,7 @@ export class BatchApplier {
       results[index - from] = { kind: 'done', outcome, eventType: record.eventType, event: record.event, previousVersion };
       if (!isNew(outcome)) continue;
       if (record.handlers?.batch) {
-        if (batch.length > 0 && records[batch[0]].eventType !== record.eventType) await flush();
+        if (batch.length > 0 && records[batch[0]].handlers!.batch !== record.handlers.batch) await flush();
         batch.push(index);
         continue;
       }
@@ -205,7 +205,7 @@ export class BatchApplier {
     return results;
   }
 
-  /** New events of one type [indices], in order, to their batch handler in one call; a failure throws FastPathFailed for all of them. */
+  /** New events [indices] of one batch handler, in order, to it in one call; a failure throws FastPathFailed for all of them. */
   private async handleBatch(queryRunner: QueryRunner, chunk: ChunkOptions, records: PreparedRecord[], indices: number[]): Promise<void> {
     const prepared = indices.map((index) => records[index] as Required<PreparedRecord>);
     const { eventType, handlers } = prepared[0];
@@ -215,7 +215,8 @@ export class BatchApplier {
       chunk.partition,
       prepared.map((record) => this.eventContext(queryRunner, chunk, record)),
     );
-    const stopTimer = this.options.metrics?.handlerSeconds.startTimer({ event_type: eventType });
+    const mixed = prepared.some((record) => record.eventType !== eventType);
+    const stopTimer = this.options.metrics?.handlerSeconds.startTimer({ event_type: mixed ? 'mixed' : eventType });
     // One span per call, not per event: a child of the first event's trace, linked to the others'.
     const contexts = prepared.map((record) => traceContextOf(record.message.headers ?? {}));
     const span = { ...handlerSpan(eventType, chunk, prepared.length), parent: contexts[0], links: contexts.slice(1) };

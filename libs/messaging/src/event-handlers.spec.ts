@@ -45,7 +45,15 @@ class ResidenceBatches {
   }
 }
 
-@Module({ imports: [DiscoveryModule], controllers: [Handlers], providers: [ResidenceBatches, PassThrough] })
+@Injectable()
+class ParcelBatches {
+  @EventBatchPattern('ParcelRecorded', 'ParcelChanged')
+  async onParcels(events: RegsyncEvent[]) {
+    calls.push(['parcels', events]);
+  }
+}
+
+@Module({ imports: [DiscoveryModule], controllers: [Handlers], providers: [ResidenceBatches, ParcelBatches, PassThrough] })
 class HandlersModule {}
 
 /** Stands in for the Nest server: it knows only the handler that needs Nest's pipeline. */
@@ -94,6 +102,14 @@ describe('EventHandlers', () => {
     await handlers.of('ResidenceRegistered')!.batch!([event], batchContext);
     expect(calls).toEqual([['ResidenceRegistered', [event], batchContext]]);
     expect(handlers.of('ResidenceRegistered')!.each).toBeUndefined();
-    expect(handlers.eventTypes().sort()).toEqual(['DeathRecorded', 'MovedOut', 'NameChanged', 'ResidenceRegistered']);
+    expect(handlers.eventTypes().sort()).toEqual(['DeathRecorded', 'MovedOut', 'NameChanged', 'ParcelChanged', 'ParcelRecorded', 'ResidenceRegistered']);
+  });
+
+  it('gives every type an @EventBatchPattern method names the same handler, so the applier hands their runs to it at once', async () => {
+    const parcels = handlers.of('ParcelRecorded')!.batch!;
+    expect(handlers.of('ParcelChanged')!.batch).toBe(parcels);
+    expect(handlers.of('ResidenceRegistered')!.batch).not.toBe(parcels);
+    await parcels([event, event], new RegsyncBatchContext(undefined as never, 'topic', 0, [context, context]));
+    expect(calls).toEqual([['parcels', [event, event]]]);
   });
 });

@@ -19,7 +19,7 @@ export type BatchEventHandler = (events: RegsyncEvent[], context: RegsyncBatchCo
 export interface EventHandlersOfType {
   /** The `@EventPattern` method. */
   each?: EventHandler;
-  /** The `@EventBatchPattern` method. */
+  /** The `@EventBatchPattern` method; the same function for every type the method names. */
   batch?: BatchEventHandler;
 }
 
@@ -49,11 +49,15 @@ export class EventHandlers {
       const prototype = Object.getPrototypeOf(instance) as object;
       for (const name of scanner.getAllMethodNames(prototype)) {
         const method = (instance as Record<string, unknown>)[name] as (...args: unknown[]) => unknown;
-        const batchType = Reflect.getMetadata(EVENT_BATCH_PATTERN_METADATA, method) as string | undefined;
-        if (batchType !== undefined) {
-          if (!wrapper.isDependencyTreeStatic()) throw new Error(`@EventBatchPattern('${batchType}') on ${wrapper.name}.${name}: batch handlers must be singletons`);
-          if (entry(batchType).batch) throw new Error(`@EventBatchPattern('${batchType}'): more than one batch handler`);
-          entry(batchType).batch = async (events, context) => settle(method.call(instance, events, context));
+        const batchTypes = Reflect.getMetadata(EVENT_BATCH_PATTERN_METADATA, method) as string[] | undefined;
+        if (batchTypes !== undefined) {
+          if (!wrapper.isDependencyTreeStatic()) throw new Error(`@EventBatchPattern on ${wrapper.name}.${name}: batch handlers must be singletons`);
+          // One function for all its types: the applier hands a run of them to it in one call.
+          const batch: BatchEventHandler = async (events, context) => settle(method.call(instance, events, context));
+          for (const batchType of batchTypes) {
+            if (entry(batchType).batch) throw new Error(`@EventBatchPattern('${batchType}'): more than one batch handler`);
+            entry(batchType).batch = batch;
+          }
         }
         if (!controllers.has(wrapper) || Reflect.getMetadata(PATTERN_HANDLER_METADATA, method) !== PatternHandler.EVENT) continue;
         for (const pattern of (Reflect.getMetadata(PATTERN_METADATA, method) as unknown[]) ?? []) {

@@ -1,14 +1,15 @@
 import { Controller, Inject } from '@nestjs/common';
-import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { EVENT_TYPES, type RegsyncEvent } from '@regsync/contracts/generated/events';
 import { APP_OF_LEVEL, deliveryTopicOf } from '@regsync/contracts/topic-catalog';
 import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
+import { EventBatchPattern } from '@regsync/messaging/event-batch-pattern';
 import { DeliveryRow, Outbox } from '@regsync/messaging/outbox';
+import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
 import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
 import { deliveriesOf, holdingsAfter, type Delivery, type RoutingTopology } from '@regsync/register-domain/delivery-routing';
 import { describeRegisterAddress } from '@regsync/register-domain/registers';
-import { holdersOf, recordHoldings } from './subject-holdings';
+import { SubjectHoldings } from './subject-holdings';
 
 export const ROUTING_OPTIONS = Symbol('ROUTING_OPTIONS');
 
@@ -18,9 +19,10 @@ export interface RoutingOptions {
 }
 
 /**
- * The router's one handler: for an admitted event, who receives it (the event itself plus the subject's holders), one
- * outbox row per delivery, cut to the recipient's route, on the recipient's delivery topic, and the holdings the event
- * creates; all in the inbox transaction, so each event is routed exactly once.
+ * The router's one handler: for the admitted events of a chunk, in log order, who receives each (the event itself
+ * plus the subject's holders), one outbox row per delivery, cut to the recipient's route, on the recipient's delivery
+ * topic, and the holdings the event creates; all in the inbox transaction, so each event is routed exactly once.
+ * The chunk's holdings are read once and written once, its deliveries appended in one statement.
  */
 @Controller()
 export class DeliveryRouterHandler {
@@ -30,16 +32,24 @@ export class DeliveryRouterHandler {
     private readonly codec: EventCodec,
   ) {}
 
-  @EventPattern([...EVENT_TYPES])
-  async route(@Payload() event: RegsyncEvent, @Ctx() context: RegsyncEventContext): Promise<void> {
-    const { envelope, ...payload } = event as RegsyncEvent & Record<string, unknown>;
-    const holders = await holdersOf(context.manager, envelope.subject);
-    const deliveries = deliveriesOf(envelope.eventType, payload, envelope.source, this.options.topology, holders);
-    const headers = this.sourceHeadersOf(context);
-    const rows = await Promise.all(deliveries.map((delivery) => this.deliveryRow(event, delivery, headers)));
-    assertOneDeliveryPerTopic(rows, deliveries);
+  @EventBatchPattern(...EVENT_TYPES)
+  async route(events: RegsyncEvent[], context: RegsyncBatchContext): Promise<void> {
+    const holdings = await SubjectHoldings.lock(
+      context.manager,
+      events.map((event) => event.envelope.subject),
+    );
+    const rows: DeliveryRow[] = [];
+    for (const [index, event] of events.entries()) {
+      const { envelope, ...payload } = event as RegsyncEvent & Record<string, unknown>;
+      const deliveries = deliveriesOf(envelope.eventType, payload, envelope.source, this.options.topology, holdings.holdersOf(envelope.subject));
+      const headers = sourceHeadersOf(context.events[index]);
+      const eventRows = await Promise.all(deliveries.map((delivery) => this.deliveryRow(event, delivery, headers)));
+      assertOneDeliveryPerTopic(eventRows, deliveries);
+      rows.push(...eventRows);
+      holdings.add(envelope.subject.kind, holdingsAfter(envelope.eventType, payload, envelope.source, envelope.subject.id, deliveries));
+    }
     await this.outbox.appendDeliveries(context.manager, rows);
-    await recordHoldings(context.manager, envelope.subject.kind, holdingsAfter(envelope.eventType, payload, envelope.source, envelope.subject.id, deliveries));
+    await holdings.record(context.manager);
   }
 
   private async deliveryRow(event: RegsyncEvent, { recipient, route }: Delivery, headers: Record<string, string>): Promise<DeliveryRow> {
@@ -50,15 +60,15 @@ export class DeliveryRouterHandler {
       headers: { ...headers, [KAFKA_HEADERS.recipientRegister]: recipient.register },
     };
   }
+}
 
-  private sourceHeadersOf(context: RegsyncEventContext): Record<string, string> {
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(context.headers)) {
-      const text = headerText(value);
-      if (text !== undefined) headers[name] = text;
-    }
-    return headers;
+function sourceHeadersOf(context: RegsyncEventContext): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(context.headers)) {
+    const text = headerText(value);
+    if (text !== undefined) headers[name] = text;
   }
+  return headers;
 }
 
 /** A delivery stream holds an event once (the recipient's inbox keys it by eventId): two registers of one instance cannot both get it. */

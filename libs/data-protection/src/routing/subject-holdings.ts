@@ -29,30 +29,80 @@ export class SubjectHoldingsTable1760000700000 implements MigrationInterface {
 export const subjectHoldingsMigrations = [SubjectHoldingsTable1760000700000];
 
 /**
- * The registers that hold or held the subject. Locks the subject for the rest of the transaction first, so that two
- * events about it (from different senders' topics) are routed one after the other, each seeing the other's holdings.
+ * The holdings of a batch's subjects: read once under their locks, then kept in memory while the batch's events are
+ * routed in log order (each event sees the holdings its predecessors created), and written once.
  */
-export async function holdersOf(manager: EntityManager, subject: EventSubject): Promise<RegisterAddress[]> {
-  await manager.query('select pg_advisory_xact_lock(hashtextextended($1 || $2, 0))', [subject.kind, subject.id]);
-  return (await manager.query(
-    'select level, instance_key as "instanceKey", register from subject_holdings where subject_kind = $1 and subject_id = $2 order by level, instance_key, register',
-    [subject.kind, subject.id],
-  )) as RegisterAddress[];
+export class SubjectHoldings {
+  private readonly pending: { kind: EventSubject['kind']; holding: Holding }[] = [];
+
+  private constructor(private readonly holders: Map<string, RegisterAddress[]>) {}
+
+  /**
+   * Locks the subjects for the rest of the transaction (in one order, so two batches cannot deadlock), then reads
+   * their holders: two events about a subject from different senders' topics are routed one after the other, each
+   * seeing the other's holdings. The read is a statement of its own, so it sees what the lock waited for.
+   */
+  static async lock(manager: EntityManager, subjects: readonly EventSubject[]): Promise<SubjectHoldings> {
+    const kinds = subjects.map((subject) => subject.kind);
+    const ids = subjects.map((subject) => subject.id);
+    await manager.query(
+      `select pg_advisory_xact_lock(lock_key) from (
+         select distinct hashtextextended(kind || id, 0) as lock_key from unnest($1::text[], $2::text[]) as subject (kind, id) order by lock_key
+       ) as locks`,
+      [kinds, ids],
+    );
+    const rows = (await manager.query(
+      `select subject_kind as kind, subject_id as id, level, instance_key as "instanceKey", register from subject_holdings
+       where (subject_kind, subject_id) in (select * from unnest($1::text[], $2::text[]))`,
+      [kinds, ids],
+    )) as (RegisterAddress & { kind: string; id: string })[];
+    const holders = new Map<string, RegisterAddress[]>();
+    for (const { kind, id, ...holder } of rows) {
+      const key = keyOf(kind, id);
+      holders.set(key, [...(holders.get(key) ?? []), holder]);
+    }
+    return new SubjectHoldings(holders);
+  }
+
+  /** The registers that hold or held the subject, in one order (level, instance, register). */
+  holdersOf(subject: EventSubject): RegisterAddress[] {
+    return [...(this.holders.get(keyOf(subject.kind, subject.id)) ?? [])].sort(byAddress);
+  }
+
+  /** Adds holdings of subjects of `kind` (known holdings stay as they are). */
+  add(kind: EventSubject['kind'], holdings: readonly Holding[]): void {
+    for (const holding of holdings) {
+      const key = keyOf(kind, holding.subjectId);
+      const known = this.holders.get(key) ?? [];
+      if (known.some((holder) => byAddress(holder, holding.holder) === 0)) continue;
+      this.holders.set(key, [...known, holding.holder]);
+      this.pending.push({ kind, holding });
+    }
+  }
+
+  /** Writes the holdings added since `lock`, in one statement. */
+  async record(manager: EntityManager): Promise<void> {
+    if (this.pending.length === 0) return;
+    await manager.query(
+      `insert into subject_holdings (subject_kind, subject_id, level, instance_key, register)
+       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+       on conflict do nothing`,
+      [
+        this.pending.map(({ kind }) => kind),
+        this.pending.map(({ holding }) => holding.subjectId),
+        this.pending.map(({ holding }) => holding.holder.level),
+        this.pending.map(({ holding }) => holding.holder.instanceKey),
+        this.pending.map(({ holding }) => holding.holder.register),
+      ],
+    );
+    this.pending.length = 0;
+  }
 }
 
-/** Records the holdings of subjects of `kind` (known holdings stay as they are). */
-export async function recordHoldings(manager: EntityManager, kind: EventSubject['kind'], holdings: readonly Holding[]): Promise<void> {
-  if (holdings.length === 0) return;
-  await manager.query(
-    `insert into subject_holdings (subject_kind, subject_id, level, instance_key, register)
-     select $1, * from unnest($2::text[], $3::text[], $4::text[], $5::text[])
-     on conflict do nothing`,
-    [
-      kind,
-      holdings.map((holding) => holding.subjectId),
-      holdings.map((holding) => holding.holder.level),
-      holdings.map((holding) => holding.holder.instanceKey),
-      holdings.map((holding) => holding.holder.register),
-    ],
-  );
+function keyOf(kind: string, id: string): string {
+  return `${kind}\u0000${id}`;
+}
+
+function byAddress(a: RegisterAddress, b: RegisterAddress): number {
+  return a.level.localeCompare(b.level) || a.instanceKey.localeCompare(b.instanceKey) || a.register.localeCompare(b.register);
 }
