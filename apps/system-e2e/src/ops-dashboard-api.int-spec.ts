@@ -326,7 +326,7 @@ describe('ops dashboard API against the real broker, registry and databases', ()
     expect(auditLines.map((line) => JSON.parse(line))).toEqual([expect.objectContaining({ userSubject: 'operator', userName: 'Otto Operator', deadLetter: `${dlqTopic}/0/${deadLetterOffset}`, eventType: 'MovedOut', correlationId })]);
     const audit = await api('/api/audit/redrives', 'viewer').expect(200);
     expect(audit.body).toEqual([
-      { redrivenAt: expect.any(String), userSubject: 'operator', userName: 'Otto Operator', deadLetter: `${dlqTopic}/0/${deadLetterOffset}`, sourceTopic: personTopic, reasonCode: 'not-authoritative', eventType: 'MovedOut', correlationId },
+      { redrivenAt: expect.any(String), userSubject: 'operator', userName: 'Otto Operator', deadLetter: `${dlqTopic}/0/${deadLetterOffset}`, sourceTopic: personTopic, redrivenTo: personTopic, reasonCode: 'not-authoritative', eventType: 'MovedOut', correlationId },
     ]);
     expect(Date.now() - Date.parse(audit.body[0].redrivenAt)).toBeLessThan(10 * 60_000);
   });
@@ -342,6 +342,9 @@ describe('ops dashboard API against the real broker, registry and databases', ()
     expect(headerText(offered.headers?.[KAFKA_HEADERS.sentOnTopic])).toBe(osnabrueckOutgoing);
     expect(headerText(offered.headers?.[KAFKA_HEADERS.correlationId])).toBe(routerCorrelationId);
     expect(Object.keys(offered.headers ?? {}).filter((name) => name.startsWith('regsync-dlq-'))).toEqual([]);
+    // the audit says where the record went, not only where it came from
+    const audit = await api('/api/audit/redrives', 'viewer').expect(200);
+    expect(audit.body.find((entry: { deadLetter: string }) => entry.deadLetter === id)).toMatchObject({ sourceTopic: osnabrueckOutgoing, redrivenTo: routerRedriveTopic });
   });
 
   it('shows a viewer dead letters, the trace and drift without the IdNr or any decoded field, and a data-viewer with them', async () => {

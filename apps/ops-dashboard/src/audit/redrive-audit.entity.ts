@@ -22,6 +22,10 @@ export class RedriveAuditRecord {
   @Column({ name: 'source_topic', type: 'text' })
   sourceTopic!: string;
 
+  /** The topic the record was written to: the source topic, or for the router's dead letters its re-drive topic (null before this was recorded). */
+  @Column({ name: 'redriven_to', type: 'text', nullable: true })
+  redrivenTo!: string | null;
+
   @Column({ name: 'reason_code', type: 'text' })
   reasonCode!: string;
 
@@ -51,5 +55,16 @@ export class RedriveAuditTable1765000000000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('drop table redrive_audit');
+  }
+}
+
+/** Where each re-drive went: for the router's dead letters that is not the source topic (its re-drive topic). */
+export class RedriveAuditTarget1765100000000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('alter table redrive_audit add column redriven_to text');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('alter table redrive_audit drop column redriven_to');
   }
 }

@@ -19,13 +19,14 @@ export class RedriveAudit {
     this.records = dataSource.getRepository(RedriveAuditRecord);
   }
 
-  async record(user: DashboardUser, deadLetter: DeadLetter): Promise<RedriveAuditEntry> {
+  async record(user: DashboardUser, deadLetter: DeadLetter, redrivenTo: string): Promise<RedriveAuditEntry> {
     const entry: RedriveAuditEntry = {
       redrivenAt: new Date().toISOString(),
       userSubject: user.subject,
       userName: user.name,
       deadLetter: deadLetter.id,
       sourceTopic: deadLetter.sourceTopic,
+      redrivenTo,
       reasonCode: deadLetter.reasonCode,
       eventType: deadLetter.eventType,
       correlationId: deadLetter.correlationId,

@@ -70,7 +70,7 @@ export class DeadLettersController {
     const producer = await this.connection.producerClient();
     const to = await redrive(producer, { ...deadLetter.record, headers: { ...deadLetter.record.headers, [REDRIVEN_FROM_HEADER]: id } });
     this.tail.markRedriven(id);
-    await this.audit.record(user, deadLetter);
+    await this.audit.record(user, deadLetter, to);
     return { redriven: id, to };
   }
 }

@@ -196,9 +196,9 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
 
   function showAudit(entries) {
     if (entries.length === 0) return render('audit', 'none', el('p', { class: 'muted', text: 'no dead letter re-driven yet' }));
-    render('audit', entries.length + ' latest', table(['Re-driven at', 'By', 'Dead letter', 'Event', 'Reason', 'Correlation id', 'To'], entries.map(function (a) {
+    render('audit', entries.length + ' latest', table(['Re-driven at', 'By', 'Dead letter', 'Event', 'Reason', 'Correlation id', 'From', 'To'], entries.map(function (a) {
       return el('tr', { 'data-audit': a.deadLetter, 'data-user-subject': a.userSubject }, [
-        td(dateTime(a.redrivenAt)), el('td', { title: a.userSubject, text: a.userName }), td(a.deadLetter), td(a.eventType), td(a.reasonCode), td(a.correlationId), td(a.sourceTopic)
+        td(dateTime(a.redrivenAt)), el('td', { title: a.userSubject, text: a.userName }), td(a.deadLetter), td(a.eventType), td(a.reasonCode), td(a.correlationId), td(a.sourceTopic), td(a.redrivenTo || '')
       ]);
     })));
   }
