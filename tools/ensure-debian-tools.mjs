@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Programs the tests drive that npm cannot bring: Debian's headless Chromium (the ops-dashboard browser test;
-// playwright-core has no browser of its own here) and Prometheus' promtool (the alert rules' unit tests). Installs the
+// playwright-core has no browser of its own here), Prometheus' promtool (the alert rules' unit tests) and iptables
+// (the relay failover test makes a connection vanish as a dead host's would). Installs the
 // Debian package of each one that is missing, when we may (root with apt-get); `node tools/ensure-debian-tools.mjs`
 // does it from the command line.
 import { existsSync } from 'node:fs';
@@ -12,6 +13,7 @@ export const PROMTOOL_PATH = process.env.PROMTOOL_PATH ?? '/usr/bin/promtool';
 const TOOLS = [
   { path: CHROMIUM_PATH, packages: ['chromium', 'fonts-dejavu-core'] },
   { path: PROMTOOL_PATH, packages: ['prometheus'] },
+  { path: '/usr/sbin/iptables', packages: ['iptables'] },
 ];
 
 function run(command, args) {
