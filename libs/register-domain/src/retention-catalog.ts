@@ -49,6 +49,9 @@ const BGB_188 = 'https://lexcada.com/akn/de/act/1896-08-18/BGB/deu/!para_188';
 const IDNRG_9 = 'https://gesetze.legal/bund/idnrg/9';
 const AO_139B = ['https://bustler.de/link.aspx?lnk=1688', 'https://www.steuertipps.de/gesetze/abgabenordnung-ao/139d-verordnungsermaechtigung'];
 const DSGVO_ART_5 = 'https://eur-lex.europa.eu/eli/reg/2016/679/oj';
+/** How long an agency's Idempotency-Key and its answer are kept (service-runtime's idempotency stores it with this expiry). */
+export const IDEMPOTENCY_KEY_RETENTION_HOURS = 24;
+
 const TECHNICAL_BASIS = 'Art. 5 Abs. 1 lit. e DSGVO (Speicherbegrenzung): no statutory period; kept as long as the delivery guarantee needs it';
 
 /**
@@ -171,7 +174,7 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
     table: 'regsync_idempotency_keys',
     registers: 'every instance',
     recordKind: "an agency's Idempotency-Key and its answer",
-    retention: { kind: 'timed', after: ['REQUEST_ANSWERED'], period: { hours: 24 }, disposal: 'delete' },
+    retention: { kind: 'timed', after: ['REQUEST_ANSWERED'], period: { hours: IDEMPOTENCY_KEY_RETENTION_HOURS }, disposal: 'delete' },
     legalBasis: `${TECHNICAL_BASIS}: a day covers every agency system's retry schedule (Stripe keeps 24 h too)`,
     sources: [DSGVO_ART_5],
   },
