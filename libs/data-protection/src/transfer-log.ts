@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { RegsyncEvent } from '@regsync/contracts/generated/events';
 import { idnrViolation } from '@regsync/register-domain/idnr';
-import { retentionCutoff } from './retention';
 import type { RegisterWrite } from './register-write';
 import type { AdmittedTransfer } from './transfer-admission';
 import { TransferLogRecord } from './transfer-log-record.entity';
@@ -71,12 +70,6 @@ export class TransferLog {
   async forIdnr(idnr: string): Promise<TransferView[]> {
     const rows = await this.dataSource.getRepository(TransferLogRecord).find({ where: { idnr }, order: { transferredAt: 'ASC', id: 'ASC' } });
     return rows.map(toView);
-  }
-
-  /** Deletes every entry older than the retention period at `now`; returns how many were deleted. */
-  async deleteExpired(now: Date): Promise<number> {
-    const result = await this.dataSource.createQueryBuilder().delete().from(TransferLogRecord).where('transferred_at < :cutoff', { cutoff: retentionCutoff(now) }).execute();
-    return result.affected ?? 0;
   }
 }
 

@@ -12,6 +12,7 @@ export class RegsyncMetrics {
   readonly eventsApplied = new Counter({ name: 'regsync_events_applied_total', help: 'Events processed by the inbox, by type and outcome', labelNames: ['event_type', 'outcome'], registers: [this.registry] });
   readonly eventsProduced = new Counter({ name: 'regsync_events_produced_total', help: 'Events published by the outbox relay, by type', labelNames: ['event_type'], registers: [this.registry] });
   readonly deadLetters = new Counter({ name: 'regsync_dead_letters_total', help: 'Events sent to the dead-letter topic, by reason code', labelNames: ['reason_code'], registers: [this.registry] });
+  readonly retentionDeleted = new Counter({ name: 'regsync_retention_deleted_total', help: 'Records the retention job deleted because their retention ended, by table and kind of record', labelNames: ['table', 'record_kind'], registers: [this.registry] });
   readonly versionGaps = new Counter({ name: 'regsync_version_gaps_total', help: 'Events whose subject version skipped one or more versions', labelNames: ['event_type'], registers: [this.registry] });
   readonly handlerSeconds = new Histogram({
     name: 'regsync_handler_duration_seconds',
