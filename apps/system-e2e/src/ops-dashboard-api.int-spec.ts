@@ -230,7 +230,7 @@ describe('ops dashboard API against the real broker, registry and databases', ()
   const api = (path: string, as: keyof typeof users = 'lead') => request(dashboard.getHttpServer()).get(path).set('cookie', sessions[as]);
   const redrive = (body: object, as: keyof typeof users) => request(dashboard.getHttpServer()).post('/api/dead-letters/redrive').set('cookie', sessions[as]).send(body);
 
-  it.each(['/api/instances', '/api/lag', '/api/throughput', '/api/outbox', '/api/dead-letters', '/api/drift', '/api/correlation', '/api/audit/redrives', '/api/session'])('answers %s without a session with 401 and the HttpError body', async (path) => {
+  it.each(['/api/instances', '/api/lag', '/api/throughput', '/api/outbox', '/api/dead-letters', '/api/drift', '/api/correlation', '/api/audit/redrives', '/api/session', '/api/history', '/api/alerts'])('answers %s without a session with 401 and the HttpError body', async (path) => {
     const response = await request(dashboard.getHttpServer()).get(path).expect(401);
     expect(response.body).toEqual({ error: expect.stringMatching(/^login required/) });
   });
@@ -407,6 +407,41 @@ describe('ops dashboard API against the real broker, registry and databases', ()
     expect(throughput.body[2]).toMatchObject({ id: 'federal-register DE', reachable: false });
     expect(outbox.body[0]).toMatchObject({ backlog: 3, oldestAgeSeconds: 0 });
   });
+  it('keeps rates, outbox backlog, lag and pending dead letters over time, per instance and group, for each window', async () => {
+    type View = { window: string; stepSeconds: number; charts: Array<{ id: string; times: number[]; series: Array<{ label: string; values: Array<number | null> }> }> };
+    const values = (view: View, chart: string, label: string) => view.charts.find((candidate) => candidate.id === chart)?.series.find((series) => series.label === label)?.values.filter((value) => value !== null) ?? [];
+    municipalMetrics.outboxBacklog.set(3);
+    municipalMetrics.eventsProduced.inc({ event_type: 'MovedOut' }, 4);
+    const view = await eventually(
+      async () => (await api('/api/history?window=15m').expect(200)).body as View,
+      (candidate) =>
+        values(candidate, 'outbox-backlog', 'municipal-register 03404000').includes(3) &&
+        values(candidate, 'produced', 'municipal-register 03404000').some((rate) => rate! > 0) &&
+        values(candidate, 'lag', 'municipal-register.03404000').some((lag) => lag! > 0) &&
+        values(candidate, 'dead-letters', 'municipal-register.03404000').length > 0,
+    );
+    expect(view).toMatchObject({ window: '15m', stepSeconds: 2 });
+    expect(view.charts.map((chart) => chart.id)).toEqual(['produced', 'applied', 'lag', 'outbox-backlog', 'outbox-age', 'dead-letters', 'latency']);
+    for (const chart of view.charts) {
+      expect(chart.times).toEqual([...chart.times].sort((a, b) => a - b));
+      for (const series of chart.series) expect(series.values).toHaveLength(chart.times.length);
+    }
+    // the unreachable federal instance has no series, not a series of zeros
+    expect(values(view, 'outbox-backlog', 'federal-register DE')).toEqual([]);
+    expect((await api('/api/history?window=24h').expect(200)).body).toMatchObject({ window: '24h', stepSeconds: 192 });
+    await api('/api/history?window=2d').expect(400, { error: 'window: must be one of 15m, 1h, 6h, 24h' });
+  });
+
+  it('serves the chart library itself, so the page loads nothing from elsewhere', async () => {
+    const script = await request(dashboard.getHttpServer()).get('/assets/uplot.min.js').expect(200);
+    expect(script.headers['content-type']).toMatch(/javascript/);
+    expect(script.text).toContain('uPlot');
+    await request(dashboard.getHttpServer()).get('/assets/uplot.min.css').expect(200).expect('content-type', /text\/css/);
+    const page = await api('/').expect(200);
+    expect(page.headers['content-security-policy']).toBe("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'");
+    expect(page.text).toContain('<script src="assets/uplot.min.js"></script>');
+  });
+
   it('shows the dead letter of a person whose information block is in force without the address fields', async () => {
     const codec = await EventCodec.connect(registry.url);
     const block: InformationBlockSet = {
