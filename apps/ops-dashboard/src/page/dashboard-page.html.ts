@@ -226,6 +226,7 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
       var opts = {
         width: Math.max(300, box.clientWidth || 460), height: 170,
         scales: { x: { time: true } },
+        legend: { live: false },
         axes: [{}, { size: 52, values: axisValue(chart.unit) }],
         series: [{}].concat(chart.series.map(function (s, i) { return { label: s.label, stroke: PALETTE[i % PALETTE.length], width: 1.5 }; }))
       };
