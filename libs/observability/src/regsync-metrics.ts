@@ -21,6 +21,13 @@ export class RegsyncMetrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [this.registry],
   });
+  /** From the sender's write (envelope.occurredAt, the outbox append) to the commit here: at a register, the whole routed path. */
+  readonly eventLatencySeconds = new Histogram({
+    name: 'regsync_event_latency_seconds',
+    help: "Time from the sender's write of an event (occurredAt) to its commit at this consumer",
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [this.registry],
+  });
   readonly batchSeconds = new Histogram({ name: 'regsync_batch_duration_seconds', help: 'Time to apply and commit one consumed batch', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [this.registry] });
   readonly outboxBacklog = new Gauge({ name: 'regsync_outbox_backlog', help: 'Outbox rows not yet published', registers: [this.registry] });
   readonly outboxOldestAgeSeconds = new Gauge({ name: 'regsync_outbox_oldest_age_seconds', help: 'Age of the oldest unpublished outbox row (0 when empty)', registers: [this.registry] });
