@@ -74,7 +74,7 @@ describe('germanyTopology', () => {
   it('sizes municipalities like Germany: many villages, a few towns', () => {
     const sizes = topology.municipalities.map((municipality) => municipality.population).sort((a, b) => a - b);
     const share = (below: number) => sizes.filter((size) => size < below).length / sizes.length;
-    // Destatis 2022: about 55 % of municipalities under 2,000 inhabitants, about 2 % of 50,000 or more.
+    // Germany's shape: about half of the municipalities under 2,000 inhabitants, a few per cent of 50,000 or more.
     expect(share(2_000)).toBeGreaterThan(0.4);
     expect(share(2_000)).toBeLessThan(0.7);
     expect(1 - share(50_000)).toBeLessThan(0.05);
