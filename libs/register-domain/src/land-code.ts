@@ -20,7 +20,8 @@ export const LAND_NAMES = {
 
 export type LandCode = keyof typeof LAND_NAMES;
 
-export const LAND_CODES = Object.keys(LAND_NAMES) as LandCode[];
+// Sorted: Object.keys lists the integer-like codes 10..16 before 01..09.
+export const LAND_CODES = (Object.keys(LAND_NAMES) as LandCode[]).sort();
 
 export function isLandCode(value: unknown): value is LandCode {
   return typeof value === 'string' && Object.hasOwn(LAND_NAMES, value);
