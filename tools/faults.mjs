@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// `npm run faults [-- --events 2000 --rate 200 --scenarios writer-kill,router-kill,poison-burst]`: builds, checks
+// `npm run faults [-- --events 2000 --rate 200 --scenarios writer-kill,router-kill,poison-burst --seed 42]`: builds, checks
 // PostgreSQL, starts the single broker unless it runs (and the 3-broker cluster for broker faults), runs every fault
 // scenario of bench/faults/fault-scenarios.ts on the routed layout (writer, router, register, each its own broker
 // principal) and exits non-zero if any lost or duplicated an effect. `--dist <dir>`: prebuilt. The default size keeps
 // a scenario at about 2-4 minutes on 2 cores: the router routes one event per handler call (tens of events/s here).
 import { spawnSync } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +35,7 @@ try {
       rate: Number(flag('rate', '200')),
       transactionSize: Number(flag('transaction-size', '50')),
       scenarios: flag('scenarios', FAULT_SCENARIOS.map((scenario) => scenario.name).join(',')).split(','),
+      seed: Number(flag('seed', String(randomInt(1, 2 ** 31)))),
       out: flag('out', DEFAULT_FAULT_REPORT),
       kafka: infra.adminConnection(kafka.bootstrap),
       databaseUrl,

@@ -208,6 +208,18 @@ export class FaultRun {
     await exited;
   }
 
+  /** Freezes a service (SIGSTOP) for `ms`, as a stalled VM or a long GC pause would, then lets it go on (SIGCONT). */
+  async freeze(role: Role, ms: number): Promise<void> {
+    const child = this.children.get(role);
+    if (!child || child.exitCode !== null || child.signalCode !== null) throw new Error(`fault run: ${role} is not running`);
+    child.kill('SIGSTOP');
+    try {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+    } finally {
+      child.kill('SIGCONT');
+    }
+  }
+
   async restart(role: Role): Promise<void> {
     await this.kill(role, 'SIGKILL');
     // The writer resumes writing in the background; router and register must be consuming before the scenario goes on.

@@ -5,11 +5,15 @@ import { moveEvent, moveWorkload } from '../throughput/move-workload';
 import { ClusterControl } from './cluster-control';
 import { FaultRun } from './fault-run';
 import { PrivatePostgres } from './private-postgres';
+import { SchemaRegistryProcess } from '../throughput/schema-registry-process';
 
 export interface FaultScenarioContext {
   run: FaultRun;
   cluster: ClusterControl;
   postgres?: PrivatePostgres;
+  registry: SchemaRegistryProcess;
+  /** The scenario's seeded randomness (integers in [0, maxExclusive)): the same seed, the same fault schedule. */
+  random: (maxExclusive: number) => number;
   log: (line: string) => void;
 }
 
@@ -26,15 +30,17 @@ export interface FaultScenario {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A random moment inside [from, to) of the writing window. */
-const momentIn = (run: FaultRun, from: number, to: number) => run.writeWindowMs * (from + Math.random() * (to - from));
+const momentIn = ({ run, random }: FaultScenarioContext, from: number, to: number) => run.writeWindowMs * (from + (random(1_000_000) / 1_000_000) * (to - from));
+/** Past the relay's Kafka transaction timeout (30 s, outbox-relay.ts) and the consumers' session timeout (30 s, kafkajs). */
+const PAST_TIMEOUTS_MS = 40_000;
 
 async function killRepeatedly(context: FaultScenarioContext, roles: ('writer' | 'router' | 'register')[], times: number): Promise<void> {
   let elapsed = 0;
   for (let kill = 0; kill < times; kill++) {
-    const at = momentIn(context.run, kill / times, (kill + 1) / times);
+    const at = momentIn(context, kill / times, (kill + 1) / times);
     await sleep(Math.max(0, at - elapsed));
     elapsed = at;
-    const role = roles[Math.floor(Math.random() * roles.length)];
+    const role = roles[context.random(roles.length)];
     context.log(`kill -9 ${role} at ${(at / 1000).toFixed(1)} s`);
     await context.run.restart(role);
   }
@@ -107,8 +113,9 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
     name: 'broker-restart',
     what: 'every broker of the cluster stopped and started again mid-run',
     brokers: 3,
-    inject: async ({ run, cluster, log }) => {
-      await sleep(momentIn(run, 0.2, 0.5));
+    inject: async (context) => {
+      const { cluster, log } = context;
+      await sleep(momentIn(context, 0.2, 0.5));
       const layout = cluster.clusterLayout(3);
       log('stopping all 3 brokers');
       await Promise.all(layout.brokers.map((broker) => cluster.stopBroker(broker)));
@@ -122,10 +129,11 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
     name: 'one-broker-down',
     what: 'kill -9 of one broker of three for a third of the run (acks=all, min.insync.replicas=2)',
     brokers: 3,
-    inject: async ({ run, cluster, log }) => {
-      await sleep(momentIn(run, 0.1, 0.3));
+    inject: async (context) => {
+      const { run, cluster, log } = context;
+      await sleep(momentIn(context, 0.1, 0.3));
       const layout = cluster.clusterLayout(3);
-      const victim = layout.brokers[Math.floor(Math.random() * 3)];
+      const victim = layout.brokers[context.random(3)];
       log(`kill -9 broker ${victim.nodeId}`);
       await cluster.stopBroker(victim, 'SIGKILL');
       await sleep(run.writeWindowMs / 3);
@@ -139,21 +147,70 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
     what: 'PostgreSQL (every service’s database) restarted mid-run',
     brokers: 1,
     privatePostgres: true,
-    inject: async ({ run, postgres, log }) => {
-      await sleep(momentIn(run, 0.3, 0.6));
+    inject: async (context) => {
+      const { postgres, log } = context;
+      await sleep(momentIn(context, 0.3, 0.6));
       log('restarting PostgreSQL');
       await postgres!.restart();
+    },
+  },
+  {
+    name: 'postgres-crash',
+    what: 'kill -9 of the PostgreSQL postmaster (every service’s database) mid-run, then crash recovery',
+    brokers: 1,
+    privatePostgres: true,
+    inject: async (context) => {
+      await sleep(momentIn(context, 0.3, 0.6));
+      context.log('kill -9 of the postmaster');
+      await context.postgres!.crash();
+      context.log('PostgreSQL recovered and accepting connections');
+    },
+  },
+  {
+    name: 'relay-hang',
+    what: 'the sending service (outbox writer + relay) frozen (SIGSTOP) past its Kafka transaction timeout, then resumed',
+    brokers: 1,
+    inject: async (context) => {
+      await sleep(momentIn(context, 0.2, 0.5));
+      context.log(`SIGSTOP writer for ${PAST_TIMEOUTS_MS / 1000} s`);
+      await context.run.freeze('writer', PAST_TIMEOUTS_MS);
+    },
+  },
+  {
+    name: 'consumer-pause',
+    what: 'the register, then the router frozen (SIGSTOP) past the consumer session timeout (rebalance), then resumed',
+    brokers: 1,
+    inject: async (context) => {
+      await sleep(momentIn(context, 0.1, 0.3));
+      context.log(`SIGSTOP register for ${PAST_TIMEOUTS_MS / 1000} s`);
+      await context.run.freeze('register', PAST_TIMEOUTS_MS);
+      context.log(`SIGSTOP router for ${PAST_TIMEOUTS_MS / 1000} s`);
+      await context.run.freeze('router', PAST_TIMEOUTS_MS);
+    },
+  },
+  {
+    name: 'registry-outage',
+    what: 'the schema registry stopped for 20 s mid-run (services must pause, not dead-letter), then started again',
+    brokers: 1,
+    inject: async (context) => {
+      await sleep(momentIn(context, 0.2, 0.5));
+      context.log('stopping the schema registry');
+      await context.registry.stop();
+      await sleep(20_000);
+      await context.registry.start();
+      context.log('schema registry back');
     },
   },
   {
     name: 'poison-burst',
     what: '200 poison + 100 forged-sender + 100 non-authoritative messages mixed into the valid traffic',
     brokers: 1,
-    inject: async ({ run }) => {
+    inject: async (context) => {
+      const { run } = context;
       const codec = await EventCodec.connect(run.options.schemaRegistryUrl);
-      await sleep(momentIn(run, 0.2, 0.4));
+      await sleep(momentIn(context, 0.2, 0.4));
       await injectBadTraffic(run, codec, 100);
-      await sleep(momentIn(run, 0.1, 0.2));
+      await sleep(momentIn(context, 0.1, 0.2));
       await injectBadTraffic(run, codec, 100);
     },
   },

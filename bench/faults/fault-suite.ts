@@ -9,6 +9,7 @@ import { ClusterControl } from './cluster-control';
 import { FaultOutcome, FaultRun, LossTrail } from './fault-run';
 import { FAULT_SCENARIOS, FaultScenario } from './fault-scenarios';
 import { PrivatePostgres } from './private-postgres';
+import { seededRandom } from '../seeded-random';
 import { KafkaConnection } from '@regsync/service-runtime/service-config';
 
 export interface FaultSuiteOptions {
@@ -16,6 +17,8 @@ export interface FaultSuiteOptions {
   rate: number;
   transactionSize: number;
   scenarios: string[];
+  /** Seeds every scenario's fault schedule (scenario n gets seed + n): print it, and a failing run replays with it. */
+  seed: number;
   out: string;
   kafka: KafkaConnection;
   databaseUrl: string;
@@ -37,11 +40,13 @@ export async function runFaultSuite(options: FaultSuiteOptions, cluster: Cluster
   const registry = new SchemaRegistryProcess(19_000 + randomInt(1_000), options.databaseUrl, registryNamespace);
   await registry.start();
   const rows: ScenarioRow[] = [];
+  console.log(`faults: seed ${options.seed} (replay this run's fault schedule with --seed ${options.seed})`);
   let clusterOf3: KafkaConnection | undefined;
   let startedCluster = false;
   let postgres: PrivatePostgres | undefined;
   try {
-    for (const scenario of FAULT_SCENARIOS.filter((candidate) => options.scenarios.includes(candidate.name))) {
+    for (const [index, scenario] of FAULT_SCENARIOS.entries()) {
+      if (!options.scenarios.includes(scenario.name)) continue;
       const log = (line: string) => console.log(`faults: ${scenario.name}: ${line}`);
       log(scenario.what);
       let run: FaultRun | undefined;
@@ -63,7 +68,7 @@ export async function runFaultSuite(options: FaultSuiteOptions, cluster: Cluster
           schemaRegistryUrl: registry.url,
         });
         await run.start();
-        await scenario.inject({ run, cluster, postgres, log });
+        await scenario.inject({ run, cluster, postgres, registry, random: seededRandom(options.seed + index), log });
         await run.settle();
         const outcome = await run.outcome();
         rows.push({ scenario, outcome, crashRestarts: run.crashRestarts });
@@ -95,7 +100,7 @@ function faultReport(rows: ScenarioRow[], options: FaultSuiteOptions, startedAt:
     `# regsync fault runs, ${startedAt.toISOString()}`,
     '',
     `${options.events.toLocaleString('en-US')} valid moves per scenario, written at ${options.rate} events/s in outbox transactions of ${options.transactionSize}; ` +
-      `whole run ${minutes.toFixed(1)} min. Routed layout with authentication on: the writer (Dresden's Melderegister) writes its outgoing topic, ` +
+      `whole run ${minutes.toFixed(1)} min, seed ${options.seed} (\`npm run faults -- --seed ${options.seed}\` replays the fault schedule). Routed layout with authentication on: the writer (Dresden's Melderegister) writes its outgoing topic, ` +
       "the router (apps/router) delivers to Sachsen's delivery topic, the register (Sachsen's mirror) reads only that; each service connects as its own " +
       'SCRAM principal under the ACLs of brokerAclsOf. Check after each scenario: the register holds exactly one row per person with the expected final ' +
       'address (md5 per subject) and move count. lost and duplicated effects must be 0.',

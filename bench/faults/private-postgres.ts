@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const DATA_DIR = '/tmp/regsync-faults-postgres';
 
 /**
- * A PostgreSQL server of its own (initdb into /tmp, port 55432) for the restart scenario: restarting the shared
+ * A PostgreSQL server of its own (initdb into /tmp, port 55432) for the restart and crash scenarios: restarting the shared
  * server would break everybody else's tests and services. Needs the server binaries (pg_ctl, initdb) locally.
  */
 export class PrivatePostgres {
@@ -32,11 +32,34 @@ export class PrivatePostgres {
       this.asPostgres('chown', [process.getuid?.() === 0 ? 'postgres' : String(process.getuid?.()), DATA_DIR], true);
       this.asPostgres(join(this.bin, 'initdb'), ['-D', DATA_DIR, '-U', 'postgres', '--auth=trust', '-E', 'UTF8']);
     }
-    this.pgCtl(['start', '-w', '-o', `-p ${this.port} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=200`]);
+    this.pgCtl(['start', '-w', '-o', this.serverOptions()]);
   }
 
   async restart(): Promise<void> {
-    this.pgCtl(['restart', '-w', '-m', 'fast', '-o', `-p ${this.port} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=200`]);
+    this.pgCtl(['restart', '-w', '-m', 'fast', '-o', this.serverOptions()]);
+  }
+
+  private serverOptions(): string {
+    return `-p ${this.port} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=200`;
+  }
+
+  /**
+   * kill -9 of the postmaster: no shutdown checkpoint, its backends end when they notice, and the next start runs crash
+   * recovery from the WAL. Starting is retried while the dead server's backends still hold its shared memory.
+   */
+  async crash(timeoutMs = 60_000): Promise<void> {
+    const postmaster = Number(readFileSync(join(DATA_DIR, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    process.kill(postmaster, 'SIGKILL');
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      try {
+        this.pgCtl(['start', '-w', '-o', this.serverOptions()]);
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw new Error(`PostgreSQL did not start again within ${timeoutMs / 1000} s after kill -9: ${(error as Error).message}`);
+      }
+    }
   }
 
   async stop(): Promise<void> {

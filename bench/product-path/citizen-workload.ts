@@ -1,4 +1,5 @@
-import { generateIdnr, type RandomInt } from '@regsync/register-domain/idnr-generator';
+import { generateIdnr } from '@regsync/register-domain/idnr-generator';
+import { seededRandom } from '../seeded-random';
 
 /** One citizen action as an agency's backend submits it: which instance, which body, which correlation id. */
 export interface CitizenAction {
@@ -25,18 +26,6 @@ export const MUNICIPALITIES: readonly Municipality[] = [
 
 const FAMILY_NAMES = ['Müller', 'Schmidt', 'Schneider', 'Fischer', 'Weber', 'Meyer', 'Wagner', 'Becker', 'Schulz', 'Hoffmann', 'Çelik', 'Nowak'];
 const GIVEN_NAMES = ['Anna', 'Lukas', 'Mia', 'Leon', 'Emma', 'Paul', 'Sophie', 'Jonas', 'Zoë', 'Noah', 'José', 'Renée'];
-
-/** A seeded generator (mulberry32): the same seed gives the same workload, so runs compare like with like. */
-export function seededRandom(seed: number): RandomInt {
-  let state = seed >>> 0;
-  return (maxExclusive) => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4_294_967_296) * maxExclusive);
-  };
-}
 
 /**
  * `persons` citizens, each first registered in one municipality (an Anmeldung without previous address), then moving

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Address, EventPayload, ResidenceRegistered } from '@regsync/contracts/generated/events';
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
+import { seededRandom } from '../seeded-random';
 
 /** One move (Umzug) of the workload: the Anmeldung at the new municipality, as the move flow sends it. */
 export interface MoveEvent {
@@ -21,18 +22,6 @@ const MUNICIPALITIES = [
 ];
 const MILLIS_PER_DAY = 86_400_000;
 const SEXES = ['FEMALE', 'MALE', 'DIVERSE', 'UNSPECIFIED'] as const;
-
-/** mulberry32: a seeded generator, so every pipeline and every rerun gets the same people and moves. */
-function seededRandom(seed: number): (maxExclusive: number) => number {
-  let state = seed >>> 0;
-  return (maxExclusive) => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * maxExclusive);
-  };
-}
 
 /** The sending Meldebehörde of every move: the municipality the person moves to (Dresden). */
 export const DESTINATION_MUNICIPALITY = MUNICIPALITIES[2];

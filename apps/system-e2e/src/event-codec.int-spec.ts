@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { startTestSchemaRegistry } from '@regsync/schema-registry-testing/test-schema-registry';
-import { EventCodec, EventDecodeError, EventEncodeError, UnknownEventTypeError } from '@regsync/contracts/event-codec';
+import { EventCodec, EventDecodeError, EventEncodeError, SchemaRegistryUnavailableError, UnknownEventTypeError } from '@regsync/contracts/event-codec';
 import { schemaRegistryConnectionOf } from '@regsync/contracts/schema-registry-connection';
 import { ROUTING_CATALOG } from '@regsync/register-domain/routing-catalog';
 import { EVENT_TYPES, RegsyncEvent } from '@regsync/contracts/generated/events';
@@ -89,6 +89,25 @@ describe('EventCodec with the schema registry', () => {
     await expect(codec.decode(Buffer.from([0, 0, 0, 0x7f, 0x7f, 1]))).rejects.toThrow(EventDecodeError);
     const truncated = codec.encode(sampleEvent('NameChanged')).subarray(0, 12);
     await expect(codec.decode(truncated)).rejects.toThrow(/does not match schema/);
+  });
+
+  it('reports a registry that went away as unavailable (the consumer pauses), not as a failure of the event, for decoding and for delivery schemas', async () => {
+    const ownNamespace = `${namespace}_down`;
+    const ownRegistry = await startTestSchemaRegistry({ databaseUrl: serverUrl, namespace: ownNamespace });
+    let running = true;
+    try {
+      const ownCodec = await EventCodec.connect(ownRegistry.url);
+      const route = ROUTING_CATALOG[0];
+      const event = sampleEvent(route.eventType) as unknown as RegsyncEvent;
+      const bytes = codec.encode(event);
+      await ownRegistry.app.close();
+      running = false;
+      await expect(ownCodec.encodeDelivery(event, route.recipient, route.fields)).rejects.toThrow(SchemaRegistryUnavailableError);
+      await expect(ownCodec.decode(bytes)).rejects.toThrow(SchemaRegistryUnavailableError);
+    } finally {
+      if (running) await ownRegistry.app.close();
+      await dropDatabase(serverUrl, instanceDatabaseName('schema_registry', undefined, ownNamespace));
+    }
   });
 
   it('tells an event type newer than this service (a rolling upgrade: wait for the upgrade) from a record that is no regsync event', async () => {

@@ -180,11 +180,13 @@ export class EventCodec {
   private async registerDeliverySchema(eventType: EventType, recipientRegister: string, fields: readonly string[]): Promise<DeliveryWriter> {
     await this.connected;
     const schema = deliverySchemaOf(this.localOf(eventType).version.schema, recipientRegister, fields);
-    const { id } = await this.registryClient!.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, {
-      subject: deliveryRegistrySubjectOf(`${schema.namespace}.${schema.name}`),
-      // a delivery is read with its writer's schema (decode), so a route that gains or loses a field needs no gate
-      compatibility: COMPATIBILITY.NONE,
-    });
+    const { id } = await unavailableAsSuch(this.registry.url, `registering the ${recipientRegister} delivery schema of ${eventType}`, () =>
+      this.registryClient!.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, {
+        subject: deliveryRegistrySubjectOf(`${schema.namespace}.${schema.name}`),
+        // a delivery is read with its writer's schema (decode), so a route that gains or loses a field needs no gate
+        compatibility: COMPATIBILITY.NONE,
+      }),
+    );
     return { type: avroType(schema), schemaId: id };
   }
 
@@ -232,6 +234,23 @@ export class EventCodec {
       throw new EventDecodeError(`local ${eventType} schema cannot read schema ${schemaId}: ${(error as Error).message}`);
     }
     return { eventType, read: (payload) => reader.fromBuffer(payload, resolver) as RegsyncEvent };
+  }
+}
+
+// The Confluent client reports a registry it cannot reach as an error with status 400 that names the socket's error.
+const UNREACHABLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|EPIPE|socket hang up/;
+
+/**
+ * Runs a call of the Confluent client and turns an unreachable or failing registry (a network error, a 5xx) into
+ * SchemaRegistryUnavailableError, which pauses the consumer instead of dead-lettering the event being handled.
+ */
+async function unavailableAsSuch<T>(registryUrl: string, what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const { status, message } = error as { status?: number; message?: string };
+    if ((status !== undefined && status >= 500) || UNREACHABLE.test(message ?? '')) throw new SchemaRegistryUnavailableError(`schema registry at ${registryUrl} unavailable while ${what}: ${message}`);
+    throw error;
   }
 }
 
