@@ -19,6 +19,7 @@ import { benchDatabaseName } from '../throughput/bench-database-name';
 import { BENCH_ROLES } from '../throughput/regsync-bench.module';
 import { expectedRegisterState } from './expected-register-state';
 import { FaultChildSpec } from './fault-child-spec';
+import { PARTITIONED_USER, partitionFrom } from './network-partition';
 import { KafkaConnection, kafkaEnvironmentOf } from '@regsync/service-runtime/service-config';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
 
@@ -29,6 +30,8 @@ export interface FaultRunOptions {
   kafka: KafkaConnection;
   databaseUrl: string;
   schemaRegistryUrl: string;
+  /** The service that runs as a user of its own, so a scenario can cut its network (network-partition.ts). */
+  partitionable?: Role;
 }
 
 export interface FaultOutcome {
@@ -69,7 +72,7 @@ export interface LossTrail {
   inInboxNotApplied: Record<string, number>;
 }
 
-type Role = 'writer' | 'router' | 'register';
+export type Role = 'writer' | 'router' | 'register';
 type Database = 'writer' | 'router' | 'register';
 
 const APPLIED = new Set(['applied', 'gap_applied']);
@@ -170,7 +173,7 @@ export class FaultRun {
 
   private forkChild(role: 'writer' | 'register'): ChildProcess {
     const spec: FaultChildSpec = { role, namespace: this.namespace, kafka: this.connectionOf(this.principals[role]), databaseUrl: this.options.databaseUrl, schemaRegistryUrl: this.options.schemaRegistryUrl, count: this.options.events, transactionSize: this.options.transactionSize, rate: this.options.rate };
-    return fork(join(__dirname, 'fault-child.main.js'), [JSON.stringify(spec)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    return fork(join(__dirname, 'fault-child.main.js'), [JSON.stringify(spec)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], ...this.userOf(role) });
   }
 
   /** The real router, configured as a deployment configures it, routing the writer's and the register's instances. */
@@ -185,7 +188,23 @@ export class FaultRun {
       NAMESPACE: this.namespace,
       ROUTED_INSTANCES: [BENCH_ROLES.producer, BENCH_ROLES.consumer].map((instance) => `${instance.level}:${instance.instanceKey}`).join(','),
     };
-    return fork(ROUTER_MAIN, [], { env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    return fork(ROUTER_MAIN, [], { env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], ...this.userOf('router') });
+  }
+
+  private userOf(role: Role): { uid?: number; gid?: number } {
+    return role === this.options.partitionable ? PARTITIONED_USER : {};
+  }
+
+  /** Cuts the partitionable service off the broker or PostgreSQL for `ms` (no FIN, no RST), then heals the network. */
+  async partition(from: 'broker' | 'postgres', ms: number): Promise<void> {
+    if (!this.options.partitionable) throw new Error('fault run: no service runs as the partitionable user (FaultRunOptions.partitionable)');
+    const port = from === 'broker' ? Number(this.options.kafka.brokers[0].split(':').pop()) : Number(new URL(this.options.databaseUrl).port || 5432);
+    const cut = partitionFrom(port);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+    } finally {
+      cut.heal();
+    }
   }
 
   /** Ready when its readiness endpoint answers 200 (database, broker, registry, consumer and relay up). */

@@ -3,7 +3,7 @@ import { EventCodec } from '@regsync/contracts/event-codec';
 import { ResidenceRegistered } from '@regsync/contracts/generated/events';
 import { moveEvent, moveWorkload } from '../throughput/move-workload';
 import { ClusterControl } from './cluster-control';
-import { FaultRun } from './fault-run';
+import { FaultRun, Role } from './fault-run';
 import { PrivatePostgres } from './private-postgres';
 import { SchemaRegistryProcess } from '../throughput/schema-registry-process';
 
@@ -24,6 +24,8 @@ export interface FaultScenario {
   brokers: 1 | 3;
   /** The PostgreSQL restart runs on a private server, so nobody else's database goes down. */
   privatePostgres?: boolean;
+  /** The service that runs as a user of its own, whose network the scenario cuts (FaultRun.partition). */
+  partitionable?: Role;
   /** Happens while the valid traffic flows; the run then settles and is checked. */
   inject(context: FaultScenarioContext): Promise<void>;
 }
@@ -186,6 +188,42 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
       await context.run.freeze('register', PAST_TIMEOUTS_MS);
       context.log(`SIGSTOP router for ${PAST_TIMEOUTS_MS / 1000} s`);
       await context.run.freeze('router', PAST_TIMEOUTS_MS);
+    },
+  },
+  {
+    name: 'register-broker-partition',
+    what: 'the register cut off from the broker (packets dropped, no FIN/RST) past its session timeout, then healed',
+    brokers: 1,
+    partitionable: 'register',
+    inject: async (context) => {
+      await sleep(momentIn(context, 0.2, 0.5));
+      context.log(`partition register | broker for ${PAST_TIMEOUTS_MS / 1000} s`);
+      await context.run.partition('broker', PAST_TIMEOUTS_MS);
+      context.log('healed');
+    },
+  },
+  {
+    name: 'router-broker-partition',
+    what: 'the router cut off from the broker (packets dropped) past its session timeout, then healed',
+    brokers: 1,
+    partitionable: 'router',
+    inject: async (context) => {
+      await sleep(momentIn(context, 0.2, 0.5));
+      context.log(`partition router | broker for ${PAST_TIMEOUTS_MS / 1000} s`);
+      await context.run.partition('broker', PAST_TIMEOUTS_MS);
+      context.log('healed');
+    },
+  },
+  {
+    name: 'register-postgres-partition',
+    what: 'the register cut off from PostgreSQL (packets dropped mid-transaction) for 30 s, then healed',
+    brokers: 1,
+    partitionable: 'register',
+    inject: async (context) => {
+      await sleep(momentIn(context, 0.2, 0.5));
+      context.log('partition register | PostgreSQL for 30 s');
+      await context.run.partition('postgres', 30_000);
+      context.log('healed');
     },
   },
   {

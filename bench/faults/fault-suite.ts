@@ -66,6 +66,7 @@ export async function runFaultSuite(options: FaultSuiteOptions, cluster: Cluster
           kafka: scenario.brokers === 3 ? clusterOf3! : options.kafka,
           databaseUrl: scenario.privatePostgres ? postgres!.url : options.databaseUrl,
           schemaRegistryUrl: registry.url,
+          partitionable: scenario.partitionable,
         });
         await run.start();
         await scenario.inject({ run, cluster, postgres, registry, random: seededRandom(options.seed + index), log });
