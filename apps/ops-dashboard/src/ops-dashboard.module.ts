@@ -13,6 +13,7 @@ import { DashboardSessions } from './auth/dashboard-sessions';
 import { OidcLogin } from './auth/oidc-login';
 import { OpsDashboardConfig } from './config';
 import { CorrelationController } from './correlation/correlation.controller';
+import { PathsController } from './paths/paths.controller';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { DriftController } from './drift/drift.controller';
 import { DriftService } from './drift/drift.service';
@@ -59,7 +60,7 @@ export class OpsDashboardModule implements OnModuleInit {
           migrations: [RedriveAuditTable1765000000000, RedriveAuditTarget1765100000000],
         }),
       ],
-      controllers: [AuthController, DashboardPageController, InstancesController, LagController, ThroughputController, DeadLettersController, DriftController, CorrelationController, RedriveAuditController, HistoryController, AlertsController, ChartAssetsController],
+      controllers: [AuthController, DashboardPageController, InstancesController, LagController, ThroughputController, DeadLettersController, DriftController, CorrelationController, PathsController, RedriveAuditController, HistoryController, AlertsController, ChartAssetsController],
       providers: [
         { provide: OidcLogin, useValue: new OidcLogin(config) },
         { provide: DashboardSessions, useValue: new DashboardSessions(config.SESSION_MINUTES * 60_000, new URL(config.OIDC_REDIRECT_URL).protocol === 'https:') },

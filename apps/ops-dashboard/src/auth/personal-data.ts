@@ -1,5 +1,6 @@
 import type { DriftView } from '../drift/drift.service';
 import type { TracedEvent } from '../kafka/topic-tail.service';
+import type { EventPath, PathDeadLetter } from '../paths/event-path';
 
 /** The dead-letter fields a person without the data-viewer role sees: no decoded payload, masked subject ids. */
 interface DeadLetterLike {
@@ -43,5 +44,16 @@ export function driftWithoutPersonalData(view: DriftView): DriftView {
       different: report.different.map(maskSubjectId),
       conflicting: report.conflicting.map(maskSubjectId),
     })),
+  };
+}
+
+/** A path names registers, fields and legal bases, no personal data but the subject id and what a dead-letter reason quotes. */
+export function eventPathWithoutPersonalData(path: EventPath): EventPath {
+  const masked = (deadLetter: PathDeadLetter | undefined) => deadLetter && { ...deadLetter, reason: maskIdNrsIn(deadLetter.reason) };
+  return {
+    ...path,
+    subject: { ...path.subject, id: maskSubjectId(path.subject.id) },
+    router: { ...path.router, ...(path.router.deadLetter ? { deadLetter: masked(path.router.deadLetter) } : {}) },
+    recipients: path.recipients.map((recipient) => ({ ...recipient, ...(recipient.deadLetter ? { deadLetter: masked(recipient.deadLetter) } : {}) })),
   };
 }

@@ -41,6 +41,8 @@ export interface TracedEvent {
   summary?: EventSummary;
   decodeError?: string;
   redrivenFrom?: string;
+  /** On a delivery topic: the register the router addressed (header regsync-recipient-register). */
+  recipientRegister?: string;
 }
 
 export interface DeadLetter {
@@ -74,6 +76,18 @@ export function recordId(topic: string, partition: number, offset: string): stri
   return `${topic}/${partition}/${offset}`;
 }
 
+function addTo(index: Map<string, Set<string>>, key: string, id: string): void {
+  const ids = index.get(key) ?? new Set<string>();
+  ids.add(id);
+  index.set(key, ids);
+}
+
+function removeFrom(index: Map<string, Set<string>>, key: string, id: string): void {
+  const ids = index.get(key);
+  ids?.delete(id);
+  if (ids?.size === 0) index.delete(key);
+}
+
 /** Avro values as JSON: Dates as ISO strings, Buffers as hex. */
 function plain(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value, (_, inner: unknown) => (inner && typeof inner === 'object' && (inner as { type?: string }).type === 'Buffer' ? Buffer.from((inner as { data: number[] }).data).toString('hex') : inner)));
@@ -89,6 +103,7 @@ export class TopicTailService implements OnApplicationBootstrap, OnApplicationSh
   private readonly logger = new Logger(TopicTailService.name);
   private readonly events = new Map<string, TracedEvent>();
   private readonly byCorrelation = new Map<string, Set<string>>();
+  private readonly byEventId = new Map<string, Set<string>>();
   private readonly deadLetters = new Map<string, DeadLetter>();
   private readonly redriven = new Set<string>();
   private readonly blocks = new Map<string, InformationBlockState>();
@@ -164,6 +179,11 @@ export class TopicTailService implements OnApplicationBootstrap, OnApplicationSh
 
   eventsOf(correlationId: string): TracedEvent[] {
     return [...(this.byCorrelation.get(correlationId) ?? [])].map((id) => this.events.get(id)!).filter(Boolean);
+  }
+
+  /** Every indexed record of this event: as sent and as delivered to each recipient. */
+  recordsOfEvent(eventId: string): TracedEvent[] {
+    return [...(this.byEventId.get(eventId) ?? [])].map((id) => this.events.get(id)!).filter(Boolean);
   }
 
   /** The latest citizen actions: correlation ids by the time of their newest event, newest first. */
@@ -246,10 +266,10 @@ export class TopicTailService implements OnApplicationBootstrap, OnApplicationSh
       summary: decoded.summary,
       decodeError: decoded.error,
       redrivenFrom,
+      recipientRegister: headerText(headers[KAFKA_HEADERS.recipientRegister]),
     });
-    const ids = this.byCorrelation.get(correlationId) ?? new Set<string>();
-    ids.add(id);
-    this.byCorrelation.set(correlationId, ids);
+    addTo(this.byCorrelation, correlationId, id);
+    if (decoded.summary) addTo(this.byEventId, decoded.summary.eventId, id);
     this.evictOldest();
   }
 
@@ -324,9 +344,8 @@ export class TopicTailService implements OnApplicationBootstrap, OnApplicationSh
     while (this.events.size > this.correlationLimit) {
       const [oldestId, oldest] = this.events.entries().next().value as [string, TracedEvent];
       this.events.delete(oldestId);
-      const ids = this.byCorrelation.get(oldest.correlationId);
-      ids?.delete(oldestId);
-      if (ids?.size === 0) this.byCorrelation.delete(oldest.correlationId);
+      removeFrom(this.byCorrelation, oldest.correlationId, oldestId);
+      if (oldest.summary) removeFrom(this.byEventId, oldest.summary.eventId, oldestId);
     }
   }
 
