@@ -31,6 +31,14 @@ import type { AlertsView } from '@regsync/apps/ops-dashboard/src/alerts/promethe
 import { PrometheusAlerts } from '@regsync/apps/ops-dashboard/src/alerts/prometheus-alerts.service';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
 import { kafkaEnvironmentOf, loadKafkaConnection } from '@regsync/service-runtime/service-config';
+import { startService } from '@regsync/service-runtime/start-service';
+import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
+import { DeathRecorded, ResidenceRegistered } from '@regsync/contracts/generated/events';
+import { loadRouterConfig } from '@regsync/apps/router/src/config';
+import { RouterModule } from '@regsync/apps/router/src/router.module';
+import { loadStateConfig } from '@regsync/apps/state-register/src/config';
+import { StateRegisterModule } from '@regsync/apps/state-register/src/state-register.module';
+import type { EventPath } from '@regsync/apps/ops-dashboard/src/paths/event-path';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const connection = loadKafkaConnection();
@@ -535,5 +543,104 @@ describe('ops dashboard API against the real broker, registry and databases', ()
       (candidate) => withheld(candidate.body)?.payload?.informationBlock?.kind === 'AUSKUNFTSSPERRE',
     );
     expect(withheld(response.body)?.payload).toMatchObject({ idnr: '36574261809', toMunicipalityKey: null, informationBlock: { addressWithheld: true } });
+  });
+  describe('where did it go: a real router and a real Land register', () => {
+    // Dresden, Leipzig, Sachsen and the BZSt: instances no other test of this file uses, routed by a router of its own
+    const pathsRouterKey = 'paths';
+    const dresdenOutgoing = outgoingTopicOf('municipal-register', '14612000', namespace);
+    const sachsenOutgoing = outgoingTopicOf('state-register', '14', namespace);
+    const pathCorrelationId = randomUUID();
+    const services: INestApplication[] = [];
+    const producerCodec = () => EventCodec.connect(registry.url);
+    const envelope = (eventType: string, source: ResidenceRegistered['envelope']['source'], idnr: string) => ({
+      eventId: randomUUID(),
+      eventType,
+      occurredAt: new Date(),
+      source,
+      subject: { kind: 'PERSON' as const, id: idnr },
+      subjectVersion: 1,
+      correlationId: pathCorrelationId,
+      causationId: null,
+      legalBasis: '§ 17 BMG',
+    });
+    // Anna moves from Leipzig to Dresden (Hauptwohnung): the Rückmeldung to Leipzig, the Land Sachsen, the BZSt
+    const move: ResidenceRegistered = {
+      envelope: envelope('ResidenceRegistered', { level: 'MUNICIPAL', instanceKey: '14612000', register: 'MELDEREGISTER' }, '36574261809'),
+      idnr: '36574261809',
+      familyName: 'Schmidt',
+      givenNames: 'Anna',
+      sex: 'FEMALE',
+      dateOfBirth: new Date('1990-03-14T00:00:00Z'),
+      address: { street: 'Königsbrücker Straße', houseNumber: '5a', postalCode: '01099', city: 'Dresden', municipalityKey: '14612000' },
+      movedInOn: new Date('2026-01-02T00:00:00Z'),
+      previousAddress: { street: 'Markt', houseNumber: '1', postalCode: '04109', city: 'Leipzig', municipalityKey: '14713000' },
+      dwellingStatus: 'HAUPTWOHNUNG',
+    };
+    // a death reported by the Land's mirror, which is not authoritative for deaths: the router refuses it
+    const forgedDeath: DeathRecorded = {
+      envelope: envelope('DeathRecorded', { level: 'STATE', instanceKey: '14', register: 'LANDESMELDEREGISTER' }, '36574261809'),
+      idnr: '36574261809',
+      dateOfDeath: new Date('2026-01-03T00:00:00Z'),
+      placeOfDeath: 'Dresden',
+    };
+
+    beforeAll(async () => {
+      const env = (extra: Record<string, string>): NodeJS.ProcessEnv => ({ ...kafkaEnvironmentOf(connection), DATABASE_URL: serverUrl, SCHEMA_REGISTRY_URL: registry.url, NAMESPACE: namespace, HOST: '127.0.0.1', PORT: '1', ...extra });
+      const start = async (title: string, rootModule: Parameters<typeof startService>[0]) => services.push(await startService(rootModule, { title, host: '127.0.0.1', port: 0, transport: RegsyncKafkaTransport }));
+      await start('router', RouterModule.forRoot(loadRouterConfig(env({ INSTANCE_KEY: pathsRouterKey, ROUTED_INSTANCES: 'MUNICIPAL:14612000,MUNICIPAL:14713000,STATE:14,FEDERAL:DE' }))));
+      await start('state-register 14', StateRegisterModule.forRoot(loadStateConfig(env({ INSTANCE_KEY: '14', AGENCY_API_KEYS: `land:${apiKey}`, PROPERTY_TAX_ROLLS: '14612000' }))));
+      const codec = await producerCodec();
+      const producer = kafka.producer();
+      await producer.connect();
+      for (const [topic, event] of [[dresdenOutgoing, move], [sachsenOutgoing, forgedDeath]] as const) {
+        const headers = { [KAFKA_HEADERS.eventType]: event.envelope.eventType, [KAFKA_HEADERS.eventId]: event.envelope.eventId, [KAFKA_HEADERS.correlationId]: pathCorrelationId };
+        await producer.send({ topic, acks: -1, messages: [{ key: event.idnr, value: codec.encode(event), headers }] });
+      }
+      await producer.disconnect();
+    }, 180_000);
+
+    afterAll(async () => {
+      for (const service of services.reverse()) await service.close();
+      await Promise.all([instanceDatabaseName(ROUTER_APP, pathsRouterKey, namespace), instanceDatabaseName('state', '14', namespace)].map((name) => dropDatabase(serverUrl, name)));
+    }, 60_000);
+
+    const pathsOf = async (id: string, as: keyof typeof users = 'lead') => (await api(`/api/paths/${id}`, as).expect(200)).body as { paths: EventPath[] };
+    const recipientStates = (path: EventPath | undefined) => path?.recipients.map((recipient) => `${recipient.app} ${recipient.instanceKey} ${recipient.register}: ${recipient.state}`);
+
+    it("shows a routed event's path: exactly its legal recipients, with route, legal basis and each delivery's state", async () => {
+      const view = await eventually(
+        () => pathsOf(move.envelope.eventId),
+        (candidate) => recipientStates(candidate.paths[0])?.includes('state-register 14 LANDESMELDEREGISTER: applied') ?? false,
+        90_000,
+      );
+      expect(view.paths).toHaveLength(1);
+      const [path] = view.paths;
+      expect(path).toMatchObject({ eventType: 'ResidenceRegistered', source: { instanceKey: '14612000' }, sent: { topic: dresdenOutgoing }, router: { state: 'routed', readBy: [consumerGroupOf(ROUTER_APP, pathsRouterKey, namespace)] } });
+      // nobody runs Leipzig's or the BZSt's register here: delivered, not applied
+      expect(recipientStates(path)).toEqual(['municipal-register 14713000 MELDEREGISTER: delivered', 'state-register 14 LANDESMELDEREGISTER: applied', 'federal-register DE IDNR_BASISDATEN: delivered']);
+      expect(path.recipients.map((recipient) => recipient.delivery.topic)).toEqual([deliveryTopicOf('municipal-register', '14713000', namespace), deliveryTopicOf('state-register', '14', namespace), deliveryTopicOf('federal-register', 'DE', namespace)]);
+      expect(path.recipients[0].route).toMatchObject({ legalBasis: '§ 33 Abs. 1 BMG', fields: expect.arrayContaining(['previousAddress']) });
+      expect(path.recipients.every((recipient) => recipient.route && recipient.route.legalBasis.length > 0 && Date.parse(recipient.delivery.at) >= Date.parse(path.sent!.at))).toBe(true);
+    });
+
+    it('says where a refused event stopped: dead-lettered at the router, with the reason, delivered to nobody', async () => {
+      const view = await eventually(
+        () => pathsOf(pathCorrelationId),
+        (candidate) => candidate.paths.some((path) => path.router.state === 'dead-lettered'),
+        90_000,
+      );
+      expect(view.paths.map((path) => path.eventType).sort()).toEqual(['DeathRecorded', 'ResidenceRegistered']);
+      const refused = view.paths.find((path) => path.eventType === 'DeathRecorded')!;
+      expect(refused).toMatchObject({ sent: { topic: sachsenOutgoing }, router: { state: 'dead-lettered', deadLetter: { consumerGroup: consumerGroupOf(ROUTER_APP, pathsRouterKey, namespace), reasonCode: 'not-authoritative' } }, recipients: [] });
+    });
+
+    it('shows a viewer the path without the IdNr, and refuses an id that cannot be one', async () => {
+      const forViewer = await pathsOf(pathCorrelationId, 'viewer');
+      expect(forViewer.paths).toHaveLength(2);
+      expect(JSON.stringify(forViewer)).not.toContain('36574261809');
+      expect(forViewer.paths[0].subject.id).toBe('36•••••••09');
+      await api('/api/paths/not%20an%20id').expect(400);
+      await request(dashboard.getHttpServer()).get(`/api/paths/${pathCorrelationId}`).expect(401);
+    });
   });
 });

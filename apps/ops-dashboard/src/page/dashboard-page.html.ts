@@ -48,6 +48,14 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
   .chart h3 { font-size: 12px; font-weight: 600; margin: 4px 0; color: var(--muted); }
   .chart .uplot { font-size: 11px; }
   .chart .u-legend { text-align: left; }
+  .path { margin: 6px 0 14px; }
+  .path svg { display: block; max-width: 100%; }
+  .path svg text { font: 11px system-ui, sans-serif; }
+  .state-applied { fill: #dafbe1; stroke: var(--ok); }
+  .state-delivered, .state-routed { fill: #ddf4ff; stroke: #0969da; }
+  .state-pending { fill: #fff8c5; stroke: var(--warn); }
+  .state-dead-lettered { fill: #ffebe9; stroke: var(--bad); }
+  .state-sent { fill: var(--bg); stroke: var(--muted); }
 </style>
 </head>
 <body>
@@ -68,6 +76,9 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
     <form id="correlation-form"><input type="search" id="correlation-id" placeholder="correlation id (uuid)" autocomplete="off"> <button type="submit">Search</button></form>
     <div id="recent-correlations" class="muted"></div>
     <div data-body></div></section>
+  <section id="paths" class="wide"><h2>Where did it go <span class="summary" data-summary></span></h2>
+    <form id="path-form"><input type="search" id="path-id" placeholder="correlation id or event id" autocomplete="off"> <button type="submit">Show</button></form>
+    <div data-body></div></section>
 </main>
 <script>
 (function () {
@@ -76,6 +87,8 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
   var DRIFT_POLL_MS = 5000;
   var openDetails = {};
   var correlationId = '';
+  var pathId = '';
+  var SVG = 'http://www.w3.org/2000/svg';
   var lastDrift = 0;
   var session = { maySeePersonalData: false, mayRedrive: false };
   var historyWindow = '15m';
@@ -316,6 +329,70 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
     ]));
   }
 
+  function svg(tag, attrs, children) {
+    var node = document.createElementNS(SVG, tag);
+    Object.keys(attrs || {}).forEach(function (name) { if (name === 'text') node.textContent = String(attrs[name]); else node.setAttribute(name, String(attrs[name])); });
+    (children || []).forEach(function (child) { node.appendChild(child); });
+    return node;
+  }
+  // one box of the picture: a state class, two lines of text and its data attributes
+  function box(x, y, state, lines, data) {
+    var attrs = { transform: 'translate(' + x + ',' + y + ')' };
+    Object.keys(data).forEach(function (name) { attrs[name] = data[name]; });
+    return svg('g', attrs, [svg('rect', { width: 250, height: 40, rx: 6, class: 'state-' + state })].concat(lines.map(function (line, i) {
+      return svg('text', { x: 8, y: 16 + i * 15, text: line });
+    })));
+  }
+  function arrow(x1, y1, x2, y2) { return svg('path', { d: 'M' + x1 + ',' + y1 + ' C' + (x1 + 40) + ',' + y1 + ' ' + (x2 - 40) + ',' + y2 + ' ' + x2 + ',' + y2, fill: 'none', stroke: '#8c959f', 'marker-end': 'url(#arrowhead)' }); }
+
+  // sender → router → each recipient, coloured by state; the table below names route fields and legal basis
+  function pathPicture(p) {
+    var rows = Math.max(1, p.recipients.length);
+    var height = rows * 50 + 10;
+    var middle = height / 2 - 20;
+    var routerText = p.router.state === 'dead-lettered' ? 'dead-lettered: ' + p.router.deadLetter.reasonCode : p.router.state === 'pending' ? 'pending' : 'routed to ' + p.recipients.length;
+    var nodes = [
+      svg('defs', {}, [svg('marker', { id: 'arrowhead', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto' }, [svg('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#8c959f' })])]),
+      box(5, middle, 'sent', [p.source.level + ' ' + p.source.instanceKey + ' ' + p.source.register, 'sent ' + (p.sent ? time(p.sent.at) : '–')], { 'data-sender': p.source.instanceKey }),
+      arrow(255, middle + 20, 320, middle + 20),
+      box(320, middle, p.router.state, ['router', routerText], { 'data-router-state': p.router.state })
+    ];
+    p.recipients.forEach(function (r, i) {
+      var y = 5 + i * 50;
+      var at = r.state === 'dead-lettered' ? 'failed ' + time(r.deadLetter.failedAt) : 'delivered ' + time(r.delivery.at);
+      nodes.push(arrow(570, middle + 20, 640, y + 20));
+      nodes.push(box(640, y, r.state, [r.app.replace('-register', '') + ' ' + r.instanceKey + ' ' + r.register, r.state + ' · ' + at], { 'data-recipient': r.app + ' ' + r.instanceKey + ' ' + r.register, 'data-state': r.state }));
+    });
+    return svg('svg', { width: 900, height: height, viewBox: '0 0 900 ' + height, role: 'img', 'aria-label': p.eventType + ' from ' + p.source.instanceKey }, nodes);
+  }
+  function showPaths(view) {
+    if (!view) return render('paths', 'enter a correlation id or event id', el('p', { class: 'muted', text: 'Shows whom the router delivered each event to, under which route and legal basis, and whether each recipient applied it.' }));
+    var blocks = view.paths.map(function (p) {
+      var rows = p.recipients.map(function (r) {
+        return el('tr', { 'data-route': r.app + ' ' + r.instanceKey + ' ' + r.register }, [
+          td(r.app + ' ' + r.instanceKey), td(r.register), el('td', { class: r.state === 'applied' ? 'ok' : r.state === 'dead-lettered' ? 'bad' : null, text: r.state + (r.deadLetter ? ': ' + r.deadLetter.reasonCode + ': ' + r.deadLetter.reason : '') + (r.records > 1 ? ' (' + r.records + ' deliveries)' : '') }),
+          td(time(r.delivery.at)), td(r.route ? r.route.legalBasis : 'no route in the catalog'), td(r.route ? r.route.fields.join(', ') : '–')
+        ]);
+      });
+      return el('div', { class: 'path', 'data-path': p.eventId, 'data-event-type': p.eventType }, [
+        el('h3', { text: p.eventType + ' · ' + p.subject.kind + ' ' + p.subject.id + ' · occurred ' + dateTime(p.occurredAt) + ' · event ' + p.eventId }),
+        pathPicture(p),
+        p.router.deadLetter ? el('p', { class: 'bad', 'data-router-dead-letter': p.router.deadLetter.id, text: 'router: ' + p.router.deadLetter.reasonCode + ': ' + p.router.deadLetter.reason + ' (' + time(p.router.deadLetter.failedAt) + ')' }) : null,
+        rows.length ? table(['Recipient', 'Register', 'State', 'Delivered', 'Legal basis', 'Fields'], rows) : null
+      ]);
+    });
+    render('paths', view.id + ': ' + view.paths.length + ' events', el('div', {}, blocks.length ? blocks : [el('p', { class: 'muted', text: 'nothing with this id among the ' + view.indexedEvents + ' indexed events' })]));
+  }
+  function showPath(id) {
+    pathId = (id || '').trim();
+    document.getElementById('path-id').value = pathId;
+    loadPaths();
+  }
+  function loadPaths() {
+    if (!pathId) { showPaths(null); return Promise.resolve(); }
+    return getJson('api/paths/' + encodeURIComponent(pathId)).then(showPaths).catch(function (e) { renderError('paths', e); });
+  }
+
   function showRecent(recent) {
     var holder = document.getElementById('recent-correlations');
     holder.replaceChildren.apply(holder, [el('span', { text: recent.length ? 'Latest actions: ' : 'No events yet.' })].concat(recent.map(function (r) {
@@ -328,6 +405,7 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
     document.getElementById('correlation-id').value = correlationId;
     history.replaceState(null, '', correlationId ? '#correlation=' + encodeURIComponent(correlationId) : '#');
     loadCorrelation();
+    showPath(correlationId);
   }
   function loadCorrelation() {
     if (!correlationId) { showCorrelation(null); return Promise.resolve(); }
@@ -344,6 +422,7 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
       Promise.all([getJson('api/throughput'), getJson('api/outbox')]).then(function (r) { showThroughput(r[0], r[1]); }).catch(function (e) { renderError('throughput', e); }),
       getJson('api/dead-letters').then(showDeadLetters).catch(function (e) { renderError('dead-letters', e); }),
       loadCorrelation(),
+      loadPaths(),
       getJson('api/correlation').then(showRecent).catch(function () { showRecent([]); }),
       getJson('api/audit/redrives').then(showAudit).catch(function (e) { renderError('audit', e); }),
       getJson('api/alerts').then(showAlerts).catch(function (e) { renderError('alerts', e); }),
@@ -367,6 +446,7 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
     });
   });
   document.getElementById('correlation-form').addEventListener('submit', function (event) { event.preventDefault(); search(document.getElementById('correlation-id').value); });
+  document.getElementById('path-form').addEventListener('submit', function (event) { event.preventDefault(); showPath(document.getElementById('path-id').value); });
   var fromHash = /correlation=([^&]+)/.exec(location.hash);
   if (fromHash) search(decodeURIComponent(fromHash[1]));
   getJson('api/session').then(function (s) {
