@@ -301,6 +301,14 @@ describe('ops dashboard in Chromium while the demo runs', () => {
     expect(sources.every((source) => source && source !== '–')).toBe(true);
     if (existsSync(demoScript)) expect(new Set(sources).size).toBeGreaterThan(1);
 
+    // where it went: the same search draws each event's path, one box per delivery the router wrote (read from Kafka above)
+    const deliveries = messages.filter((message) => headerText(message.headers?.[KAFKA_HEADERS.recipientRegister]));
+    await eventually('a path per event with a box per delivery', () => page.locator('#paths [data-path] svg [data-recipient]').count(), (count) => count === deliveries.length, 30_000);
+    await expect(page.locator('#paths [data-path] svg [data-router-state]').count()).resolves.toBeGreaterThan(0);
+    // every recipient of the demo runs: each delivery is applied in the end
+    await eventually('every delivery applied', () => page.locator('#paths svg [data-recipient]').evaluateAll((boxes) => boxes.map((box) => box.getAttribute('data-state'))), (states) => states.length === deliveries.length && states.every((state) => state === 'applied'), 60_000);
+    await expect(page.locator('#paths [data-route] >> nth=0').textContent()).resolves.toMatch(/§/);
+
     await page.screenshot({ path: screenshotPath, fullPage: true });
   });
 
