@@ -173,7 +173,9 @@ describe('ops dashboard in Chromium while the demo runs', () => {
     await page.fill('#username', lead.username);
     await page.fill('#password', lead.password);
     await Promise.all([page.waitForURL(`${stack.dashboardUrl}/`, { timeout: 30_000 }), page.click('form#login button[type=submit]')]);
-    await expect(page.locator('#user').textContent({ timeout: 20_000 })).resolves.toBe(lead.name);
+    // textContent does not wait for the text: wait until the page has asked /api/session (slow on a loaded machine)
+    await page.locator('#user', { hasText: lead.name }).waitFor({ timeout: 60_000 });
+    await expect(page.locator('#user').textContent()).resolves.toBe(lead.name);
   });
 
   afterAll(async () => {
