@@ -33,11 +33,15 @@ export async function runKafkaProducer(spec: BenchSpec): Promise<RoleReport> {
   const encoders = residenceRegisteredEncoders();
   const raw = spec.pipeline !== 'naive';
   const transactional = spec.pipeline === 'raw-transactional';
-  const kafka = kafkaClient(spec.kafka, { clientId: `${spec.namespace}-producer`, logLevel: logLevel.ERROR });
+  // kafkajs logs the CONCURRENT_TRANSACTIONS answers it retries at ERROR; a failure that is not retried still throws.
+  const kafka = kafkaClient(spec.kafka, { clientId: `${spec.namespace}-producer`, logLevel: transactional ? logLevel.NOTHING : logLevel.ERROR });
   const producer = kafka.producer({
     allowAutoTopicCreation: false,
     idempotent: true,
-    ...(transactional ? { transactionalId: `${spec.namespace}.bench.raw-transactional`, maxInFlightRequests: 1 } : {}),
+    // The transactional settings of regsync's relay (outbox-relay.ts), its quick retry of CONCURRENT_TRANSACTIONS included.
+    ...(transactional
+      ? { transactionalId: `${spec.namespace}.bench.raw-transactional`, maxInFlightRequests: 1, transactionTimeout: 30_000, retry: { initialRetryTime: 20, retries: Number.MAX_SAFE_INTEGER } }
+      : {}),
   });
   await producer.connect();
   const send = transactional ? inTransactions(producer, spec.topic) : (messages: Message[]) => producer.send({ topic: spec.topic, acks: -1, messages });
