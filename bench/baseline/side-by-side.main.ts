@@ -3,7 +3,7 @@
 // on the same broker. See bench/README.md.
 import { Command, Option } from 'commander';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { LocalStack, randomPortOffset, workspaceRoot } from '@regsync/local-stack/local-stack';
@@ -127,9 +127,14 @@ async function measureRaw(): Promise<void> {
 async function main(): Promise<void> {
   const started = Date.now();
   const pipelines = options.pipelines.split(',');
-  if (pipelines.includes('regsync')) await measureRegsync();
-  if (pipelines.includes('baseline')) await measureBaseline();
-  if (pipelines.includes('raw')) await measureRaw();
+  // The report is written after each pipeline, so a failure later keeps what was measured.
+  if (pipelines.includes('regsync')) await measureRegsync().finally(() => writeReport(started));
+  if (pipelines.includes('baseline')) await measureBaseline().finally(() => writeReport(started));
+  if (pipelines.includes('raw')) await measureRaw().finally(() => writeReport(started));
+  console.log(`\n${readFileSync(options.out, 'utf8')}\nbench: report written to ${options.out}`);
+}
+
+function writeReport(started: number): void {
   const cpu = cpus();
   const markdown = sideBySideReport(cells, [
     '# Product path against a fair baseline and the raw ceiling',
@@ -144,12 +149,11 @@ async function main(): Promise<void> {
     '- (b) baseline: the same validation, API key and register row (NestJS, TypeORM), then after the commit `ClientKafka.emit` (idempotent producer, acks=all) of JSON; the Land mirrors and the BZSt consume with stock ServerKafka (`partitionsConsumedConcurrently` 6), `@EventPattern`, one TypeORM transaction per event. Done when the row is in both recipients (by correlation id).',
     "- (a) raw: kafkajs producer → consumer, no database, records of regsync's deliveries (Avro ResidenceRegistered with the router's headers), 500 records per send; with transactions: one Kafka transaction per send, read_committed. Throughput is records/s of one producer, latency send → consumed. An Anmeldung is 3 records in regsync (outgoing + 2 deliveries) and 1 in the baseline (read by three consumers).",
     '',
-    `Medians of ${runs} runs (min–max of the runs); lost / duplicated / refused summed over the runs; load average (1 min) at the end of each run (at the start for (a)). ` +
+    `Medians of ${runs} runs (min–max of the runs); lost / duplicated / refused (any answer but 201, a reset connection included) summed over the runs; load average (1 min) at the end of each run (at the start for (a)). ` +
       'Fixed rates are offered for the whole duration whatever the answers take (open loop); "e2e" is agency call start (send for (a)) → commit in the last recipient.',
   ]);
   mkdirSync(dirname(options.out), { recursive: true });
   writeFileSync(options.out, markdown);
-  console.log(`\n${markdown}\nbench: report written to ${options.out}`);
 }
 
 void main().catch((error: unknown) => {

@@ -25,6 +25,7 @@ export interface PhaseResult {
 export type ExpectedTransfers = Record<CitizenAction['kind'], number>;
 
 const QUIET_MS = 5_000;
+const NO_ANSWER = 0;
 
 /** Sends one citizen action to its municipality's agency API; answers the HTTP status. */
 export type SubmitAction = (action: CitizenAction) => Promise<number>;
@@ -91,7 +92,8 @@ export class ProductPathRun {
 
   private async call(action: CitizenAction): Promise<ActionOutcome> {
     const startedAt = Date.now();
-    const status = await this.submit(action);
+    // A call without an answer (a connection reset on the loaded machine) is counted with the refused, not fatal to the run.
+    const status = await this.submit(action).catch(() => NO_ANSWER);
     return { action, startedAt, answeredAt: Date.now(), status };
   }
 
