@@ -2,7 +2,8 @@
 // `npm run bench [-- --clients 1,8,32 --rates 50,100]`: builds, checks PostgreSQL, starts Kafka unless it runs,
 // measures the product path (see bench/README.md), stops what it started. `npm run bench -- --messaging [--sizes ...]`
 // runs the messaging-only micro-benchmark instead, `npm run bench -- --fan-out [--municipalities 6,60]` the reads,
-// decodes and writes per event with 6 and 60 municipalities configured. `--dist <dir>` runs a build made elsewhere.
+// decodes and writes per event with 6 and 60 municipalities configured, `npm run bench -- --baseline [--clients 1,32]`
+// the product path beside the fair NestJS baseline and the raw ceiling. `--dist <dir>` runs a build made elsewhere.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +13,11 @@ const root = join(fileURLToPath(import.meta.url), '..', '..');
 const args = process.argv.slice(2);
 const distFlag = args.indexOf('--dist');
 const dist = distFlag >= 0 ? args.splice(distFlag, 2)[1] : 'dist';
-const modes = { '--messaging': join('bench', 'throughput', 'bench.main.js'), '--fan-out': join('bench', 'fan-out', 'fan-out.main.js') };
+const modes = {
+  '--messaging': join('bench', 'throughput', 'bench.main.js'),
+  '--fan-out': join('bench', 'fan-out', 'fan-out.main.js'),
+  '--baseline': join('bench', 'baseline', 'side-by-side.main.js'),
+};
 const mode = Object.keys(modes).find((flag) => args.includes(flag));
 if (mode) args.splice(args.indexOf(mode), 1);
 const main = mode ? modes[mode] : join('bench', 'product-path', 'product-path.main.js');

@@ -1,8 +1,7 @@
 import { Pool } from 'pg';
-import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
-import type { TopologyInstance } from '@regsync/local-stack/local-stack';
+import { databaseUrl } from '@regsync/persistence/database-url';
 
-/** What every register has applied of one citizen action, found by its correlation id in their transfer logs. */
+/** What every register has applied of one citizen action, found by its correlation id. */
 export interface AppliedAction {
   transfers: number;
   /** When the last register applied its part (its transfer-log row, written in the apply transaction). */
@@ -10,27 +9,44 @@ export interface AppliedAction {
 }
 
 /**
- * Reads the transfer logs of every register instance, where each applied delivery leaves one row in the transaction
- * that applied it: so an action is applied everywhere when its rows are all there, and a row twice is a duplicate.
+ * Where a pipeline's recipients leave one row per applied delivery, written in the transaction that applied it. Both
+ * queries take the correlation-id pattern as $1: `applied` gives correlation_id, transfers and last (when the last
+ * of them committed); `duplicates` the effects applied twice.
+ */
+export interface AppliedRows {
+  applied: string;
+  duplicates: string;
+}
+
+/** regsync: every register's transfer log; a transfer logged twice for one event and recipient is a duplicate. */
+export const TRANSFER_LOG_ROWS: AppliedRows = {
+  applied: `select correlation_id, count(*)::int as transfers, max(transferred_at) as last
+            from transfer_log where correlation_id like $1 group by correlation_id`,
+  duplicates: `select count(*)::int as duplicates from (
+                 select 1 from transfer_log where correlation_id like $1
+                 group by event_id, recipient_register having count(*) > 1) twice`,
+};
+
+/**
+ * Reads the applied rows of every recipient database: an action is applied everywhere when its rows are all there
+ * (found by correlation id), and a row applied twice is a duplicate.
  */
 export class AppliedWatch {
   private readonly pools: Pool[];
 
-  constructor(serverUrl: string, instances: readonly TopologyInstance[], namespace: string) {
-    this.pools = instances.map(
-      (instance) => new Pool({ connectionString: databaseUrl(serverUrl, instanceDatabaseName(instance.app.replace('-register', ''), instance.instanceKey, namespace)), max: 1 }),
-    );
+  constructor(
+    serverUrl: string,
+    databaseNames: readonly string[],
+    private readonly rows: AppliedRows = TRANSFER_LOG_ROWS,
+  ) {
+    this.pools = databaseNames.map((name) => new Pool({ connectionString: databaseUrl(serverUrl, name), max: 1 }));
   }
 
   /** Per correlation id of the prefix: how many transfers are logged and when the last one was applied. */
   async applied(correlationPrefix: string): Promise<Map<string, AppliedAction>> {
     const perInstance = await Promise.all(
       this.pools.map((pool) =>
-        pool.query<{ correlation_id: string; transfers: number; last: Date }>(
-          `select correlation_id, count(*)::int as transfers, max(transferred_at) as last
-           from transfer_log where correlation_id like $1 group by correlation_id`,
-          [`${correlationPrefix}%`],
-        ),
+        pool.query<{ correlation_id: string; transfers: number; last: Date }>(this.rows.applied, [`${correlationPrefix}%`]),
       ),
     );
     const applied = new Map<string, AppliedAction>();
@@ -43,18 +59,9 @@ export class AppliedWatch {
     return applied;
   }
 
-  /** Transfers logged more than once for the same event and recipient register: an effect applied twice. */
+  /** Effects applied more than once. */
   async duplicates(correlationPrefix: string): Promise<number> {
-    const perInstance = await Promise.all(
-      this.pools.map((pool) =>
-        pool.query<{ duplicates: number }>(
-          `select count(*)::int as duplicates from (
-             select 1 from transfer_log where correlation_id like $1
-             group by event_id, recipient_register having count(*) > 1) twice`,
-          [`${correlationPrefix}%`],
-        ),
-      ),
-    );
+    const perInstance = await Promise.all(this.pools.map((pool) => pool.query<{ duplicates: number }>(this.rows.duplicates, [`${correlationPrefix}%`])));
     return perInstance.reduce((sum, { rows }) => sum + rows[0].duplicates, 0);
   }
 

@@ -11,6 +11,7 @@ import { latencySummary, medianAndRange } from '../latency-summary';
 import { AppliedWatch } from './applied-watch';
 import { citizenWorkload } from './citizen-workload';
 import { ProductPathRun, type ExpectedTransfers, type PhaseResult } from './product-path-run';
+import { registerDatabasesOf, regsyncSubmitter } from './regsync-agencies';
 
 const numbers = (value: string) => value.split(',').map((part) => Number(part.replace(/_/g, '')));
 
@@ -69,8 +70,8 @@ async function main(): Promise<void> {
   const started = Date.now();
   const namespace = `bench_${randomBytes(3).toString('hex')}`;
   const stack = new LocalStack({ kafkaBrokers: brokers, databaseUrl, namespace, portOffset: randomPortOffset(7000, 40), onLine: () => undefined });
-  const watch = new AppliedWatch(databaseUrl, stack.topology.instances, namespace);
-  const run = new ProductPathRun(stack, watch);
+  const watch = new AppliedWatch(databaseUrl, registerDatabasesOf(stack, namespace));
+  const run = new ProductPathRun(regsyncSubmitter(stack), watch);
   const cells: Cell[] = [];
   let expected: ExpectedTransfers | undefined;
   let sequence = 0;

@@ -9,6 +9,7 @@ import { runRegsyncProducer } from './regsync-producer';
 
 const roles: Record<BenchSpec['pipeline'], Record<BenchSpec['role'], (spec: BenchSpec) => Promise<RoleReport>>> = {
   raw: { producer: runKafkaProducer, consumer: runRawKafkaConsumer },
+  'raw-transactional': { producer: runKafkaProducer, consumer: runRawKafkaConsumer },
   naive: { producer: runKafkaProducer, consumer: runNestKafkaConsumer },
   regsync: { producer: runRegsyncProducer, consumer: runRegsyncConsumer },
 };

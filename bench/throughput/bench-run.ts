@@ -9,6 +9,7 @@ import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { benchDatabaseName } from './bench-database-name';
 import { BenchSpec, RoleReport } from './bench-spec';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { consumerGroupsReady } from '../consumer-groups-ready';
 
 export interface RunResult {
   pipeline: BenchSpec['pipeline'];
@@ -72,22 +73,12 @@ async function exitWithin(child: ChildProcess, ms: number): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Producing before the consumer owns its partitions would count the group join as pipeline time. */
-async function groupReady(admin: Admin, namespace: string, exited: Promise<never>, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+/** The run's one consumer group, whatever the pipeline names it. */
+async function groupReady(admin: Admin, namespace: string, exited: Promise<never>): Promise<void> {
   let failed: Error | undefined;
   exited.catch((error: Error) => (failed = error));
-  while (Date.now() < deadline) {
-    if (failed) throw failed;
-    const { groups } = await admin.listGroups();
-    const ids = groups.map((group) => group.groupId).filter((id) => id.startsWith(`${namespace}.`));
-    if (ids.length > 0) {
-      const described = await admin.describeGroups(ids);
-      if (described.groups.every((group) => group.state === 'Stable' && group.members.length > 0 && group.members.every((member) => member.memberAssignment.length > 0))) return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`consumer group of ${namespace} not ready after ${timeoutMs / 1000}s`);
+  const ids = async () => (await admin.listGroups()).groups.map((group) => group.groupId).filter((id) => id.startsWith(`${namespace}.`));
+  await consumerGroupsReady(admin, ids, () => failed);
 }
 
 async function cleanUp(admin: Admin, namespace: string, options: RunOptions): Promise<void> {

@@ -2,7 +2,7 @@ import { KafkaConnection } from '@regsync/service-runtime/service-config';
 
 /** What one child process of a measured run does; passed as JSON in argv[2]. */
 export interface BenchSpec {
-  pipeline: 'raw' | 'naive' | 'regsync';
+  pipeline: 'raw' | 'raw-transactional' | 'naive' | 'regsync';
   role: 'producer' | 'consumer';
   /** throughput: send `count` as fast as possible; latency: send `count` at `rate` events/s. */
   mode: 'throughput' | 'latency';

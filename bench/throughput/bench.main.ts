@@ -23,7 +23,7 @@ const options = new Command()
   .addOption(new Option('--rate <n>', 'events/s of the latency runs').default('1000'))
   .addOption(new Option('--latency-seconds <n>', 'duration of each latency run').default('10'))
   .addOption(new Option('--transaction-size <n>', 'events per outbox transaction in (c)').default('100'))
-  .addOption(new Option('--out <file>', 'where the markdown report goes').default(join(workspaceRoot(), 'bench', 'results', 'latest.md')))
+  .addOption(new Option('--out <file>', 'where the markdown report goes').default(join(workspaceRoot(), 'bench', 'results', 'messaging-latest.md')))
   .parse()
   .opts<{ sizes: string; pipelines: string; rate: string; latencySeconds: string; transactionSize: string; out: string }>();
 

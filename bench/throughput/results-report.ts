@@ -18,6 +18,7 @@ export interface BenchReport {
 
 const PIPELINE_NAMES: Record<RunResult['pipeline'], string> = {
   raw: '(a) raw kafkajs, no database (ceiling)',
+  'raw-transactional': '(a) raw kafkajs, Kafka transactions of what queued meanwhile, read_committed',
   naive: '(b) naive: NestJS ServerKafka + JSON + 1 tx/event',
   regsync: '(c) regsync: outbox → relay → Kafka → inbox → register',
 };
