@@ -6,6 +6,7 @@ import { retentionCutoff } from './retention';
 import type { RegisterWrite } from './register-write';
 import type { AdmittedTransfer } from './transfer-admission';
 import { TransferLogRecord } from './transfer-log-record.entity';
+import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 
 /** One transfer as the cockpit shows it. */
 export interface TransferView {
@@ -25,7 +26,10 @@ export interface TransferView {
 /** The transfer log of this instance (§ 9 IDNrG). Rows are written in the transaction that applies the transfer. */
 @Injectable()
 export class TransferLog {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly database: AuthorityDatabase,
+  ) {}
 
   /**
    * Logs every admitted transfer of personal data in `event`: one row per receiving register and IdNr concerned
@@ -69,7 +73,7 @@ export class TransferLog {
   }
 
   async forIdnr(idnr: string): Promise<TransferView[]> {
-    const rows = await this.dataSource.getRepository(TransferLogRecord).find({ where: { idnr }, order: { transferredAt: 'ASC', id: 'ASC' } });
+    const rows = await this.database.transaction((manager) => manager.getRepository(TransferLogRecord).find({ where: { idnr }, order: { transferredAt: 'ASC', id: 'ASC' } }));
     return rows.map(toView);
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 import { IdempotencyKeyRefusal } from './idempotency-key-refusal';
 import { RequestTransaction } from './request-transaction';
 
@@ -41,12 +42,13 @@ const DELETE_EXPIRED_KEYS = `delete from regsync_idempotency_keys where expires_
 export class IdempotentRequests {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly database: AuthorityDatabase,
     private readonly requestTransaction: RequestTransaction,
   ) {}
 
   once(request: IdempotentRequest, execute: () => Promise<unknown>): Promise<IdempotentAnswer> {
     const { agency, key, fingerprint } = request;
-    return this.dataSource.transaction(async (manager) => {
+    return this.database.transaction(async (manager) => {
       const [{ locked }] = (await manager.query(TRY_LOCK_KEY, [agency, key])) as { locked: boolean }[];
       if (!locked) throw IdempotencyKeyRefusal.inFlight();
       await manager.query(FORGET_EXPIRED_KEY, [agency, key]);
@@ -61,7 +63,10 @@ export class IdempotentRequests {
     });
   }
 
-  /** Deletes the keys past their retention (the retention job); `now` is a parameter so a test can move time on. */
+  /**
+   * Deletes the keys past their retention (the retention job), of every hosted authority: it runs as the owner, which
+   * row-level security does not restrict; `now` is a parameter so a test can move time on.
+   */
   async deleteExpired(now: Date): Promise<number> {
     const [, deleted] = (await this.dataSource.query(DELETE_EXPIRED_KEYS, [now])) as [unknown, number];
     return deleted;
