@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Programs the tests drive that npm cannot bring: Debian's headless Chromium (the ops-dashboard browser test;
-// playwright-core has no browser of its own here) and Prometheus' promtool (the alert rules' unit tests). Installs the
+// playwright-core has no browser of its own here), Prometheus' promtool (the alert rules' unit tests) and Prometheus
+// itself (`npm start -- --monitoring`, the dashboard's alert panel test), both from Debian's prometheus, and iptables
+// (the relay failover test makes a connection vanish as a dead host's would). Installs the
 // Debian package of each one that is missing, when we may (root with apt-get); `node tools/ensure-debian-tools.mjs`
 // does it from the command line.
 import { existsSync } from 'node:fs';
@@ -8,10 +10,13 @@ import { spawnSync } from 'node:child_process';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const PROMTOOL_PATH = process.env.PROMTOOL_PATH ?? '/usr/bin/promtool';
+export const PROMETHEUS_PATH = process.env.PROMETHEUS_PATH ?? '/usr/bin/prometheus';
 
 const TOOLS = [
   { path: CHROMIUM_PATH, packages: ['chromium', 'fonts-dejavu-core'] },
   { path: PROMTOOL_PATH, packages: ['prometheus'] },
+  { path: PROMETHEUS_PATH, packages: ['prometheus'] },
+  { path: '/usr/sbin/iptables', packages: ['iptables'] },
 ];
 
 function run(command, args) {
@@ -23,7 +28,7 @@ function run(command, args) {
 export function ensureDebianTools() {
   const missing = TOOLS.filter((tool) => !existsSync(tool.path));
   if (missing.length === 0) return TOOLS.map((tool) => tool.path);
-  const packages = missing.flatMap((tool) => tool.packages);
+  const packages = [...new Set(missing.flatMap((tool) => tool.packages))];
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const hasApt = spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
   if (!isRoot || !hasApt) {

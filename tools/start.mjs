@@ -2,15 +2,18 @@
 // `npm start`: Kafka and PostgreSQL (started if needed), the schema registry and every register instance of
 // deploy/local/topology.json as separate processes; then the demo scenario. The terminal shows a short summary and
 // the progress (which service is up, the demo's steps and results); every service's full log (JSON lines, with trace
-// ids) goes to .cache/logs/<service>.log, errors also to the terminal. Ctrl-C stops all.
+// ids) goes to .cache/logs/<service>.log, errors also to the terminal. Ctrl-C stops all. With --monitoring, also Debian's
+// Prometheus (installed if missing) scraping every service with deploy/prometheus/alerts.yaml; the dashboard shows its alerts.
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
+import { ensureDebianTools } from './ensure-debian-tools.mjs';
 import { DEFAULT_DATABASE_URL, adminConnection, kafkaDown, kafkaUp, postgresCheck } from './infra/infra.mjs';
 
 const require = createRequire(import.meta.url);
 const noDemo = process.argv.includes('--no-demo');
+const monitoring = process.argv.includes('--monitoring');
 const logDir = join(import.meta.dirname, '..', '.cache', 'logs');
 
 /** One log file per service, new at each start; its error lines (JSON, level error or fatal) also to the terminal. */
@@ -40,16 +43,31 @@ const kafka = await kafkaUp(1);
 
 if (spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' }).status !== 0) process.exit(1);
 const { LocalStack, localBrokerCredentials } = require('../dist/libs/local-stack/src/local-stack.js');
+const { LocalPrometheus, LOCAL_PROMETHEUS_PORT } = require('../dist/libs/local-stack/src/local-prometheus.js');
+if (monitoring) ensureDebianTools();
+const prometheusUrl = monitoring ? `http://127.0.0.1:${LOCAL_PROMETHEUS_PORT}` : undefined;
 
+const logLine = serviceLogs();
 const stack = new LocalStack({
   kafkaBrokers: kafka.bootstrap,
   // each service as its own broker principal (the local broker's generated credentials), or all as KAFKA_USERNAME
   brokerCredentials: localBrokerCredentials(adminConnection(kafka.bootstrap)),
   databaseUrl,
   schemaRegistryUrl: process.env.SCHEMA_REGISTRY_URL,
-  onLine: serviceLogs(),
+  prometheusUrl,
+  onLine: logLine,
   onReady: (name, url) => console.log(`start:   up  ${name.padEnd(20)} ${url}`),
 });
+
+const prometheus = monitoring
+  ? new LocalPrometheus({
+      port: LOCAL_PROMETHEUS_PORT,
+      dataDir: join(import.meta.dirname, '..', '.cache', 'prometheus'),
+      targets: stack.scrapeTargets,
+      alertsManifest: join(import.meta.dirname, '..', 'deploy', 'prometheus', 'alerts.yaml'),
+      onLine: (line) => logLine('prometheus', line),
+    })
+  : undefined;
 
 let stopping = false;
 async function stop(code) {
@@ -57,6 +75,7 @@ async function stop(code) {
   stopping = true;
   console.log('start: stopping services ...');
   await stack.stop();
+  await prometheus?.stop();
   if (kafka.started) await kafkaDown(1);
   process.exit(code);
 }
@@ -67,6 +86,10 @@ try {
   console.log(`start: starting ${stack.processCount} services; full logs in ${relative(process.cwd(), logDir) || '.'}/<service>.log`);
   await stack.start();
   console.log('start: all services healthy');
+  if (prometheus) {
+    await prometheus.start();
+    console.log(`start: prometheus ${prometheus.url} scrapes ${stack.scrapeTargets.length} services with deploy/prometheus/alerts.yaml (data in .cache/prometheus)`);
+  }
   console.log(`start: ops dashboard ${stack.dashboardUrl}: log in (local IdP ${stack.idpUrl}, passwords new at each start) as`);
   for (const user of stack.dashboardUsers) console.log(`start:   ${user.username.padEnd(8)} ${user.password}  ${user.roles.join(', ')}`);
   if (!noDemo) {

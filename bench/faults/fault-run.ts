@@ -35,9 +35,11 @@ export interface FaultOutcome {
   /** Valid moves written plus everything injected (poison, non-authoritative, duplicate copies). */
   sent: number;
   applied: number;
+  /** Injected bad messages found on a dead-letter topic (read_committed), each counted once by its injection id. */
   deadLettered: number;
-  /** Valid moves without effect plus bad messages neither applied nor dead-lettered. */
+  /** Valid moves without effect plus bad messages not found on a dead-letter topic. */
   lost: number;
+  /** Effects applied more than once, plus dead letters written more than once for one bad message. */
   duplicated: number;
   /** Subjects whose final row differs from the expected one (order or content). */
   wrongState: number;
@@ -71,6 +73,8 @@ type Role = 'writer' | 'router' | 'register';
 type Database = 'writer' | 'router' | 'register';
 
 const APPLIED = new Set(['applied', 'gap_applied']);
+/** Stamped on every injected bad message; its dead letter carries it on. */
+const INJECTION_ID_HEADER = 'x-faults-injection-id';
 const ROUTER_MAIN = join(__dirname, '..', '..', 'apps', 'router', 'src', 'main.js');
 
 /**
@@ -108,8 +112,8 @@ export class FaultRun {
   crashRestarts = 0;
   private readonly started = Date.now();
   private injected = 0;
-  /** Injected messages that must end on a dead-letter topic (the router's or the register's). */
-  private expectedDeadLetters = 0;
+  /** The injection ids of the messages that must end on a dead-letter topic (the router's or the register's). */
+  private readonly expectedDeadLetters = new Set<string>();
 
   constructor(readonly options: FaultRunOptions) {
     this.kafka = kafkaClient(options.kafka, { clientId: `${this.namespace}-faults`, logLevel: logLevel.NOTHING, retry: { retries: 10 } });
@@ -212,6 +216,14 @@ export class FaultRun {
 
   /** Produces records straight onto a topic as `principal`, as a faulty or foreign producer with that identity would. */
   async inject(messages: Message[], { topic, principal, mustDeadLetter }: { topic: string; principal: string; mustDeadLetter: boolean }): Promise<void> {
+    if (mustDeadLetter) {
+      // A dead letter keeps its message's headers: the id finds each bad message on the dead-letter topics by identity.
+      messages = messages.map((message) => {
+        const id = `${this.namespace}-${this.injected + this.expectedDeadLetters.size}`;
+        this.expectedDeadLetters.add(id);
+        return { ...message, headers: { ...message.headers, [INJECTION_ID_HEADER]: id } };
+      });
+    }
     const producer = kafkaClient(this.connectionOf(principal), { clientId: `${this.namespace}-inject`, logLevel: logLevel.NOTHING }).producer();
     await producer.connect();
     try {
@@ -220,7 +232,6 @@ export class FaultRun {
       await producer.disconnect();
     }
     this.injected += messages.length;
-    if (mustDeadLetter) this.expectedDeadLetters += messages.length;
   }
 
   /** The first `limit` records of a topic (for duplicate deliveries). */
@@ -254,9 +265,10 @@ export class FaultRun {
     while (Date.now() < deadline) {
       const progress = await this.progress().catch(() => undefined);
       if (progress) {
-        const key = `${progress.applied}/${progress.deadLettered}/${progress.backlog}/${progress.lag}`;
+        const key = `${progress.applied}/${progress.deadLetterOffsets}/${progress.backlog}/${progress.lag}`;
         if (key !== last) [last, stableSince] = [key, Date.now()];
-        const complete = progress.applied >= this.options.events && progress.deadLettered >= this.expectedDeadLetters && progress.backlog === 0 && progress.lag === 0;
+        // Offsets on the dead-letter topics include commit markers: an upper bound, enough to wait for; outcome() counts by id.
+        const complete = progress.applied >= this.options.events && progress.deadLetterOffsets >= this.expectedDeadLetters.size && progress.backlog === 0 && progress.lag === 0;
         if (complete && Date.now() - stableSince > 3_000) return;
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -264,7 +276,8 @@ export class FaultRun {
   }
 
   async outcome(): Promise<FaultOutcome> {
-    const { applied, deadLettered } = await this.progress();
+    const { applied } = await this.progress();
+    const deadLetters = await this.deadLettersByIdentity();
     const expected = expectedRegisterState(this.options.events);
     const rows = await this.query<{ idnr: string; checksum: string; moves: number }>(
       'register',
@@ -287,10 +300,34 @@ export class FaultRun {
       if (want.checksum !== row.checksum) wrongState++;
     }
     for (const [idnr, want] of expected) if (!seen.has(idnr)) [lost, wrongState] = [lost + want.moves, wrongState + 1];
-    lost += Math.max(0, this.expectedDeadLetters - deadLettered);
+    lost += this.expectedDeadLetters.size - deadLetters.found;
+    duplicated += deadLetters.repeated;
     const seconds = (Date.now() - this.started) / 1000;
     const lossTrail = lost > 0 ? await this.lossTrail() : undefined;
-    return { sent: this.options.events + this.injected, applied, deadLettered, lost, duplicated, wrongState, seconds, lossTrail };
+    return { sent: this.options.events + this.injected, applied, deadLettered: deadLetters.found, lost, duplicated, wrongState, seconds, lossTrail };
+  }
+
+  /**
+   * Reads the router's and the register's dead-letter topics to their end (read_committed): how many of the injected bad
+   * messages are there, and how many dead letters repeat one. A valid move dead-lettered shows as lost in the register.
+   */
+  private async deadLettersByIdentity(): Promise<{ found: number; repeated: number }> {
+    const topics = [this.routerGroup, this.consumerGroup].map(deadLetterTopicOf);
+    const ranges = await this.withAdmin((admin) => resolveLogRange(admin, { topics }));
+    const seen = new Set<string>();
+    let repeated = 0;
+    await readBoundedLog(this.kafka, ranges, {
+      groupPrefix: `${this.namespace}.faults-dead-letters`,
+      onChunk: async ({ messages }) => {
+        for (const message of messages) {
+          const id = headerText(message.headers?.[INJECTION_ID_HEADER]);
+          if (!id || !this.expectedDeadLetters.has(id)) continue;
+          if (seen.has(id)) repeated++;
+          else seen.add(id);
+        }
+      },
+    });
+    return { found: seen.size, repeated };
   }
 
   /** Follows every outbox event without an applied inbox row back along its way: outbox, outgoing topic, router, delivery topic, inbox. */
@@ -355,18 +392,18 @@ export class FaultRun {
     for (const database of ['writer', 'router', 'register'] as const) await dropDatabase(this.options.databaseUrl, this.databaseName(database)).catch(() => undefined);
   }
 
-  private async progress(): Promise<{ applied: number; deadLettered: number; backlog: number; lag: number }> {
+  private async progress(): Promise<{ applied: number; deadLetterOffsets: number; backlog: number; lag: number }> {
     const [{ applied }] = await this.query<{ applied: number }>('register', `select count(*)::int as applied from regsync_inbox where outcome in ('applied', 'gap_applied')`);
     let backlog = 0;
     for (const database of ['writer', 'router'] as const) backlog += (await this.query<{ backlog: number }>(database, 'select count(*)::int as backlog from regsync_outbox where published_at is null'))[0].backlog;
     return this.withAdmin(async (admin) => {
-      let deadLettered = 0;
+      let deadLetterOffsets = 0;
       for (const group of [this.routerGroup, this.consumerGroup]) {
         const deadLetters = await admin.fetchTopicOffsets(deadLetterTopicOf(group)).catch(() => []);
-        deadLettered += deadLetters.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);
+        deadLetterOffsets += deadLetters.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);
       }
       const lag = (await groupLag(admin, this.routerGroup, [this.outgoingTopic, this.registerOutgoingTopic])) + (await groupLag(admin, this.consumerGroup, [this.deliveryTopic]));
-      return { applied, backlog, lag, deadLettered };
+      return { applied, backlog, lag, deadLetterOffsets };
     });
   }
 

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { transferAdmission } from '@regsync/data-protection/transfer-admission';
 import { transferLogEntities, transferLogMigrations } from '@regsync/data-protection/transfer-log-schema';
 import { TransferLogModule } from '@regsync/data-protection/transfer-log.module';
+import { RetentionModule } from '@regsync/data-protection/retention/retention.module';
 import { RegsyncMessagingModule } from '@regsync/messaging/messaging.module';
 import { messagingEntities, messagingMigrations } from '@regsync/messaging/messaging-schema';
 import { ObservabilityModule } from '@regsync/observability/observability.module';
@@ -51,6 +52,7 @@ export class FederalRegisterModule {
           admit: transferAdmission(instance.level),
         }),
         TransferLogModule.forRoot(),
+        RetentionModule.forRoot(),
         BaseDataModule,
         IdnrModule,
         CockpitModule.forRoot(config.COCKPIT_PEERS),

@@ -34,6 +34,8 @@ export const opsDashboardConfigShape = {
   OIDC_SCOPES: z.string().default('openid profile roles'),
   /** The ID token claim with the person's roles, a dotted path for nested claims (Keycloak: `realm_access.roles`). */
   OIDC_ROLES_CLAIM: z.string().regex(/^[\w-]+(\.[\w-]+)*$/, 'a claim name or dotted path').default('roles'),
+  /** A Prometheus that evaluates deploy/prometheus/alerts.yaml (e.g. `http://127.0.0.1:9090`): its alerts are shown; none = no alert panel. */
+  PROMETHEUS_URL: z.string().url().optional(),
   /** How long a login lasts; then the person logs in again. */
   SESSION_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(480),
 };

@@ -23,6 +23,11 @@ import { TopicTailService } from './kafka/topic-tail.service';
 import { ConsumerLagService } from './lag/consumer-lag.service';
 import { LagController } from './lag/lag.controller';
 import { DashboardPageController } from './page/dashboard-page.controller';
+import { ChartAssetsController } from './page/chart-assets.controller';
+import { HistoryController } from './history/history.controller';
+import { AlertsController } from './alerts/alerts.controller';
+import { PrometheusAlerts } from './alerts/prometheus-alerts.service';
+import { MetricHistoryService } from './history/metric-history.service';
 import { InstanceMetricsService } from './throughput/instance-metrics.service';
 import { ThroughputController } from './throughput/throughput.controller';
 import { loadDashboardTopology } from './topology/dashboard-topology';
@@ -54,7 +59,7 @@ export class OpsDashboardModule implements OnModuleInit {
           migrations: [RedriveAuditTable1765000000000, RedriveAuditTarget1765100000000],
         }),
       ],
-      controllers: [AuthController, DashboardPageController, InstancesController, LagController, ThroughputController, DeadLettersController, DriftController, CorrelationController, RedriveAuditController],
+      controllers: [AuthController, DashboardPageController, InstancesController, LagController, ThroughputController, DeadLettersController, DriftController, CorrelationController, RedriveAuditController, HistoryController, AlertsController, ChartAssetsController],
       providers: [
         { provide: OidcLogin, useValue: new OidcLogin(config) },
         { provide: DashboardSessions, useValue: new DashboardSessions(config.SESSION_MINUTES * 60_000, new URL(config.OIDC_REDIRECT_URL).protocol === 'https:') },
@@ -67,6 +72,8 @@ export class OpsDashboardModule implements OnModuleInit {
         ConsumerLagService,
         InstanceMetricsService,
         DriftService,
+        MetricHistoryService,
+        { provide: PrometheusAlerts, useValue: new PrometheusAlerts(config.PROMETHEUS_URL) },
       ],
     };
   }

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_OF_LEVEL, ROUTER_APP, consumerGroupOf, deliveryTopicOf, outgoingTopicOf, redriveTopicOf } from '@regsync/contracts/topic-catalog';
 import { DeliveryRoutingModule } from '@regsync/data-protection/routing/delivery-routing.module';
 import { routerAdmission } from '@regsync/data-protection/routing/router-admission';
+import { RetentionModule } from '@regsync/data-protection/retention/retention.module';
 import { subjectHoldingsMigrations } from '@regsync/data-protection/routing/subject-holdings';
 import { RegsyncMessagingModule } from '@regsync/messaging/messaging.module';
 import { messagingEntities, messagingMigrations } from '@regsync/messaging/messaging-schema';
@@ -47,6 +48,7 @@ export class RouterModule {
           detectGaps: true,
         }),
         DeliveryRoutingModule.forRoot({ topology: { instances }, namespace: config.NAMESPACE }),
+        RetentionModule.forRoot(),
       ],
     };
   }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Admin, Kafka, logLevel } from 'kafkajs';
 import { brokerAclsOf } from '@regsync/contracts/broker-acls';
 import { brokerPrincipalOf } from '@regsync/contracts/broker-principals';
-import { consumerGroupOf, deliveryTopicOf, outgoingTopicOf, relayIdOf } from '@regsync/contracts/topic-catalog';
+import { consumerGroupOf, deliveryTopicOf, outboxProgressTopicOf, outgoingTopicOf, relayIdOf } from '@regsync/contracts/topic-catalog';
 import { createBrokerAcls, deleteBrokerAcls } from '@regsync/messaging/broker-acl-admin';
 import { ensureTopics } from '@regsync/messaging/ensure-topics';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
@@ -31,7 +31,8 @@ describe('broker authorisation (SASL/SCRAM principals, ACLs from the topology)',
   const instances = loadTopology().instances;
   const acls = brokerAclsOf(instances, namespace);
   const admin = kafkaClient(KAFKA_CONNECTION, { clientId: `test-${namespace}`, logLevel: logLevel.NOTHING }).admin();
-  const topics = [osnabrueck, dresden].flatMap(({ app, instanceKey }) => [outgoingTopicOf(app, instanceKey, namespace), deliveryTopicOf(app, instanceKey, namespace)]);
+  const dresdenProgress = outboxProgressTopicOf(dresden.app, dresden.instanceKey, namespace);
+  const topics = [...[osnabrueck, dresden].flatMap(({ app, instanceKey }) => [outgoingTopicOf(app, instanceKey, namespace), deliveryTopicOf(app, instanceKey, namespace)]), dresdenProgress];
   let credentials: BrokerCredentials;
   let asOsnabrueck: Kafka;
   const clientOf = (username: string, password: string) =>
@@ -102,6 +103,23 @@ describe('broker authorisation (SASL/SCRAM principals, ACLs from the topology)',
       expect(brokerAnswers).toContain('TRANSACTIONAL_ID_AUTHORIZATION_FAILED');
     } finally {
       await producer.disconnect();
+    }
+  });
+
+  it("refuses a municipality's principal another relay's progress topic, for writing and for reading", async () => {
+    const producer = asOsnabrueck.producer();
+    await producer.connect();
+    try {
+      expect(await refusal(producer.send({ topic: dresdenProgress, messages: [{ key: relayIdOf(dresden.app, dresden.instanceKey, namespace), value: '{"ids":[]}' }] }))).toMatch(/Topic authorization failed/);
+    } finally {
+      await producer.disconnect();
+    }
+    const consumer = asOsnabrueck.consumer({ groupId: `${relayIdOf(osnabrueck.app, osnabrueck.instanceKey, namespace)}.recovery.test` });
+    await consumer.connect();
+    try {
+      expect(await refusal(consumer.subscribe({ topics: [dresdenProgress], fromBeginning: true }))).toMatch(/^TOPIC_AUTHORIZATION_FAILED/);
+    } finally {
+      await consumer.disconnect();
     }
   });
 

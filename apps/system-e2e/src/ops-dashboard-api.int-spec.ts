@@ -1,7 +1,10 @@
 import { INestApplication, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Admin, KafkaMessage, logLevel } from 'kafkajs';
 import request from 'supertest';
 import { EventCodec } from '@regsync/contracts/event-codec';
@@ -22,6 +25,10 @@ import { startTestSchemaRegistry, TestSchemaRegistry } from '@regsync/schema-reg
 import { loadOpsDashboardConfig } from '@regsync/apps/ops-dashboard/src/config';
 import { startOpsDashboard } from '@regsync/apps/ops-dashboard/src/start-ops-dashboard';
 import { logInThroughIdp } from './support/log-in-through-idp';
+import { LocalPrometheus } from '@regsync/local-stack/local-prometheus';
+import { workspaceRoot } from '@regsync/local-stack/local-stack';
+import type { AlertsView } from '@regsync/apps/ops-dashboard/src/alerts/prometheus-alerts.service';
+import { PrometheusAlerts } from '@regsync/apps/ops-dashboard/src/alerts/prometheus-alerts.service';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
 import { kafkaEnvironmentOf, loadKafkaConnection } from '@regsync/service-runtime/service-config';
 
@@ -125,6 +132,9 @@ describe('ops dashboard API against the real broker, registry and databases', ()
   let routerDeadLetterOffset: string;
   let dashboard: INestApplication;
   let idp: LocalIdp;
+  /** Debian's Prometheus, scraping the instances and the dashboard every second with the shipped rules and one of this test. */
+  let prometheus: LocalPrometheus;
+  const prometheusDir = mkdtempSync(join(tmpdir(), 'regsync-prometheus-'));
   let deadLetterOffset: string;
   /** The Cookie header of each person's dashboard session, logged in through the provider's form. */
   const sessions: Record<keyof typeof users, string> = { viewer: '', dpo: '', operator: '', lead: '', guest: '' };
@@ -195,6 +205,23 @@ describe('ops dashboard API against the real broker, registry and databases', ()
       router: { name: 'Router', baseUrl: urlOf(router) },
     });
     const dashboardUrl = `http://127.0.0.1:${await freePort()}`;
+    const testRules = join(prometheusDir, 'test.rules.yaml');
+    writeFileSync(testRules, JSON.stringify({ groups: [{ name: 'test', rules: [{ alert: 'RegsyncTestAlwaysFiring', expr: 'vector(1)', labels: { severity: 'info' }, annotations: { summary: 'fires at the first evaluation' } }] }] }));
+    prometheus = new LocalPrometheus({
+      port: await freePort(),
+      dataDir: prometheusDir,
+      intervalSeconds: 1,
+      alertsManifest: join(workspaceRoot(), 'deploy', 'prometheus', 'alerts.yaml'),
+      extraRuleFiles: [testRules],
+      targets: [
+        { baseUrl: urlOf(municipal), service: 'municipal-register', instance: '03404000' },
+        { baseUrl: urlOf(state), service: 'state-register', instance: '03' },
+        { baseUrl: urlOf(router), service: ROUTER_APP, instance: ROUTER_INSTANCE_KEY },
+        { baseUrl: 'http://127.0.0.1:9', service: 'federal-register', instance: 'DE' },
+        { baseUrl: dashboardUrl, service: 'ops-dashboard', instance: 'ops' },
+      ],
+    });
+    await prometheus.start();
     const client = { clientId: 'regsync-ops-dashboard', clientSecret: randomBytes(32).toString('base64url'), redirectUris: [`${dashboardUrl}/auth/callback`], postLogoutRedirectUris: [`${dashboardUrl}/`] };
     idp = await startLocalIdp(loadLocalIdpConfig({ PORT: '0', LOCAL_IDP_USERS: JSON.stringify(Object.values(users)), LOCAL_IDP_CLIENTS: JSON.stringify([client]) }));
     Logger.overrideLogger(['error']);
@@ -209,6 +236,7 @@ describe('ops dashboard API against the real broker, registry and databases', ()
       OIDC_CLIENT_ID: client.clientId,
       OIDC_CLIENT_SECRET: client.clientSecret,
       OIDC_REDIRECT_URL: client.redirectUris[0],
+      PROMETHEUS_URL: prometheus.url,
     });
     dashboard = await startOpsDashboard(config);
     for (const who of ['viewer', 'dpo', 'operator', 'lead'] as const) sessions[who] = await logInThroughIdp(dashboardUrl, users[who].username, users[who].password);
@@ -216,7 +244,8 @@ describe('ops dashboard API against the real broker, registry and databases', ()
 
   afterAll(async () => {
     await dashboard?.close();
-    await Promise.all([municipal?.close(), state?.close(), router?.close(), registry?.app.close(), idp?.close()]);
+    await Promise.all([municipal?.close(), state?.close(), router?.close(), registry?.app.close(), idp?.close(), prometheus?.stop()]);
+    rmSync(prometheusDir, { recursive: true, force: true });
     await admin?.deleteGroups([municipalGroup, routerGroup]).catch(() => undefined);
     const topics = (await admin?.listTopics().catch(() => [] as string[])) ?? [];
     await admin?.deleteTopics({ topics: topics.filter((topic) => topic.startsWith(`${namespace}.`)) }).catch(() => undefined);
@@ -230,7 +259,7 @@ describe('ops dashboard API against the real broker, registry and databases', ()
   const api = (path: string, as: keyof typeof users = 'lead') => request(dashboard.getHttpServer()).get(path).set('cookie', sessions[as]);
   const redrive = (body: object, as: keyof typeof users) => request(dashboard.getHttpServer()).post('/api/dead-letters/redrive').set('cookie', sessions[as]).send(body);
 
-  it.each(['/api/instances', '/api/lag', '/api/throughput', '/api/outbox', '/api/dead-letters', '/api/drift', '/api/correlation', '/api/audit/redrives', '/api/session'])('answers %s without a session with 401 and the HttpError body', async (path) => {
+  it.each(['/api/instances', '/api/lag', '/api/throughput', '/api/outbox', '/api/dead-letters', '/api/drift', '/api/correlation', '/api/audit/redrives', '/api/session', '/api/history', '/api/alerts'])('answers %s without a session with 401 and the HttpError body', async (path) => {
     const response = await request(dashboard.getHttpServer()).get(path).expect(401);
     expect(response.body).toEqual({ error: expect.stringMatching(/^login required/) });
   });
@@ -407,6 +436,77 @@ describe('ops dashboard API against the real broker, registry and databases', ()
     expect(throughput.body[2]).toMatchObject({ id: 'federal-register DE', reachable: false });
     expect(outbox.body[0]).toMatchObject({ backlog: 3, oldestAgeSeconds: 0 });
   });
+  it('keeps rates, outbox backlog, lag and pending dead letters over time, per instance and group, for each window', async () => {
+    type View = { window: string; stepSeconds: number; charts: Array<{ id: string; times: number[]; series: Array<{ label: string; values: Array<number | null> }> }> };
+    const values = (view: View, chart: string, label: string) => view.charts.find((candidate) => candidate.id === chart)?.series.find((series) => series.label === label)?.values.filter((value) => value !== null) ?? [];
+    municipalMetrics.outboxBacklog.set(3);
+    municipalMetrics.eventsProduced.inc({ event_type: 'MovedOut' }, 4);
+    const view = await eventually(
+      async () => (await api('/api/history?window=15m').expect(200)).body as View,
+      (candidate) =>
+        values(candidate, 'outbox-backlog', 'municipal-register 03404000').includes(3) &&
+        values(candidate, 'produced', 'municipal-register 03404000').some((rate) => rate! > 0) &&
+        values(candidate, 'lag', 'municipal-register.03404000').some((lag) => lag! > 0) &&
+        values(candidate, 'dead-letters', 'municipal-register.03404000').length > 0,
+    );
+    expect(view).toMatchObject({ window: '15m', stepSeconds: 2 });
+    expect(view.charts.map((chart) => chart.id)).toEqual(['produced', 'applied', 'lag', 'outbox-backlog', 'outbox-age', 'dead-letters', 'latency']);
+    for (const chart of view.charts) {
+      expect(chart.times).toEqual([...chart.times].sort((a, b) => a - b));
+      for (const series of chart.series) expect(series.values).toHaveLength(chart.times.length);
+    }
+    // the unreachable federal instance has no series, not a series of zeros
+    expect(values(view, 'outbox-backlog', 'federal-register DE')).toEqual([]);
+    expect((await api('/api/history?window=24h').expect(200)).body).toMatchObject({ window: '24h', stepSeconds: 192 });
+    await api('/api/history?window=2d').expect(400, { error: 'window: must be one of 15m, 1h, 6h, 24h' });
+  });
+
+  it('serves the chart library itself, so the page loads nothing from elsewhere', async () => {
+    const script = await request(dashboard.getHttpServer()).get('/assets/uplot.min.js').expect(200);
+    expect(script.headers['content-type']).toMatch(/javascript/);
+    expect(script.text).toContain('uPlot');
+    await request(dashboard.getHttpServer()).get('/assets/uplot.min.css').expect(200).expect('content-type', /text\/css/);
+    const page = await api('/').expect(200);
+    expect(page.headers['content-security-policy']).toBe("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'");
+    expect(page.text).toContain('<script src="assets/uplot.min.js"></script>');
+  });
+
+  it("shows the alerts Prometheus evaluates over the instances' and its own metrics: shipped rules and the test's own", async () => {
+    const alert = (view: AlertsView, name: string, labels: Record<string, string> = {}) => view.alerts.find((candidate) => candidate.name === name && Object.entries(labels).every(([label, value]) => candidate.labels[label] === value));
+    const query = async (promql: string) => ((await (await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(promql)}`)).json()) as { data: { result: unknown[] } }).data.result;
+    // a dead letter counter Prometheus has seen once, then one more dead letter: RegsyncDeadLettersAppearing (no `for`)
+    municipalMetrics.deadLetters.inc({ reason_code: 'not-authoritative' });
+    await eventually(() => query('regsync_dead_letters_total{service="municipal-register",instance="03404000"}'), (result) => result.length === 1);
+    municipalMetrics.deadLetters.inc({ reason_code: 'not-authoritative' });
+    await api('/api/instances').expect(200);
+
+    const view = await eventually(
+      async () => (await api('/api/alerts', 'viewer').expect(200)).body as AlertsView,
+      (candidate) =>
+        alert(candidate, 'RegsyncTestAlwaysFiring')?.state === 'firing' &&
+        alert(candidate, 'RegsyncDeadLettersAppearing')?.state === 'firing' &&
+        // the federal instance does not answer: its readiness (the dashboard's metric) and its scrape, both with a `for`
+        alert(candidate, 'RegsyncInstanceNotReady', { app: 'federal-register', instance_key: 'DE' })?.state === 'pending' &&
+        alert(candidate, 'RegsyncScrapeDown', { instance: 'DE' })?.state === 'pending',
+      60_000,
+    );
+    expect(view.configured).toBe(true);
+    expect(alert(view, 'RegsyncDeadLettersAppearing')).toMatchObject({
+      severity: 'warning',
+      summary: 'Dead letters at municipal-register 03404000 (not-authoritative)',
+      labels: { service: 'municipal-register', instance: '03404000', reason_code: 'not-authoritative' },
+      activeAt: expect.any(String),
+    });
+    expect(alert(view, 'RegsyncInstanceNotReady')).toMatchObject({ severity: 'critical', summary: 'federal-register DE is not ready' });
+    // firing before pending
+    expect(view.alerts.findIndex((candidate) => candidate.state === 'pending')).toBeGreaterThan(view.alerts.findLastIndex((candidate) => candidate.state === 'firing'));
+  });
+
+  it('says which Prometheus does not answer instead of failing the panel', async () => {
+    await expect(new PrometheusAlerts('http://127.0.0.1:9').current()).resolves.toEqual({ configured: true, error: expect.stringMatching(/^http:\/\/127\.0\.0\.1:9: /), alerts: [] });
+    await expect(new PrometheusAlerts(undefined).current()).resolves.toEqual({ configured: false, alerts: [] });
+  });
+
   it('shows the dead letter of a person whose information block is in force without the address fields', async () => {
     const codec = await EventCodec.connect(registry.url);
     const block: InformationBlockSet = {

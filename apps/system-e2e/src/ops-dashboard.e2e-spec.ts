@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KafkaMessage, logLevel } from 'kafkajs';
 import { Client } from 'pg';
@@ -10,6 +11,9 @@ import { DeathRecorded } from '@regsync/contracts/generated/events';
 import { consumerGroupOf, deliveryTopicReader, outgoingTopicOf, outgoingTopicOwner, redriveTopicOf } from '@regsync/contracts/topic-catalog';
 import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
 import { LocalStack, localBrokerCredentials, randomPortOffset, workspaceRoot } from '@regsync/local-stack/local-stack';
+import { LOCAL_PROMETHEUS_PORT, LocalPrometheus } from '@regsync/local-stack/local-prometheus';
+import type { HistoryView } from '@regsync/apps/ops-dashboard/src/history/metric-history.service';
+import type { AlertsView } from '@regsync/apps/ops-dashboard/src/alerts/prometheus-alerts.service';
 import type { DriftView } from '@regsync/apps/ops-dashboard/src/drift/drift.service';
 import { databaseUrl as databaseUrlOf, instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
@@ -58,6 +62,8 @@ describe('ops dashboard in Chromium while the demo runs', () => {
   const admin = kafka.admin();
   const logs: string[] = [];
   let stack: LocalStack;
+  let prometheus: LocalPrometheus;
+  const prometheusDir = mkdtempSync(join(tmpdir(), 'regsync-e2e-prometheus-'));
   let browser: Browser;
   let page: Page;
   let injected: DeathRecorded;
@@ -106,13 +112,24 @@ describe('ops dashboard in Chromium while the demo runs', () => {
       runOrFail('node', ['tools/build.mjs', '--out-dir', distDir]);
     }
     await admin.connect();
-    stack = new LocalStack({ kafkaBrokers: brokers, brokerCredentials: localBrokerCredentials(connection), databaseUrl, namespace, portOffset, distDir, onLine: (name, line) => logs.push(`[${name}] ${line}`) });
+    // as `npm start -- --monitoring`: Prometheus scrapes every service with the shipped rules, the dashboard shows its alerts
+    const prometheusUrl = `http://127.0.0.1:${LOCAL_PROMETHEUS_PORT + portOffset}`;
+    stack = new LocalStack({ kafkaBrokers: brokers, brokerCredentials: localBrokerCredentials(connection), databaseUrl, namespace, portOffset, distDir, prometheusUrl, onLine: (name, line) => logs.push(`[${name}] ${line}`) });
     try {
       await stack.start();
     } catch (error) {
       const failed = /^(.+?) (exited|not healthy)/.exec((error as Error).message)?.[1] ?? '';
       throw new Error(`${(error as Error).message}\n${logs.filter((line) => line.startsWith(`[${failed}]`)).slice(-40).join('\n')}`);
     }
+    prometheus = new LocalPrometheus({
+      port: LOCAL_PROMETHEUS_PORT + portOffset,
+      dataDir: prometheusDir,
+      intervalSeconds: 2,
+      targets: stack.scrapeTargets,
+      alertsManifest: join(root, 'deploy', 'prometheus', 'alerts.yaml'),
+      onLine: (line) => logs.push(`[prometheus] ${line}`),
+    });
+    await prometheus.start();
 
     if (existsSync(demoScript)) {
       const { playDemo } = require(demoScript) as { playDemo: (stack: LocalStack, log: (line: string) => void) => Promise<unknown> };
@@ -162,6 +179,8 @@ describe('ops dashboard in Chromium while the demo runs', () => {
   afterAll(async () => {
     await browser?.close();
     await stack?.stop();
+    await prometheus?.stop();
+    rmSync(prometheusDir, { recursive: true, force: true });
     const { groups } = await admin.listGroups().catch(() => ({ groups: [] as Array<{ groupId: string }> }));
     await admin.deleteGroups(groups.map((group) => group.groupId).filter((groupId) => groupId.startsWith(`${namespace}.`))).catch(() => undefined);
     const topics = (await admin.listTopics().catch(() => [] as string[])).filter((topic) => topic.startsWith(`${namespace}.`));
@@ -193,6 +212,41 @@ describe('ops dashboard in Chromium while the demo runs', () => {
         (lag) => lag.page === String(lag.kafka),
       );
     }
+  });
+
+  it('draws the numbers over time in uPlot charts, the series /api/history holds, for the window chosen', async () => {
+    const history = async (): Promise<HistoryView> => (await page.request.get(`${stack.dashboardUrl}/api/history?window=15m`)).json() as Promise<HistoryView>;
+    // the demo's events went through the router: a rate above 0 is in its history
+    const view = await eventually('a produced rate above 0 in the history', history, (candidate) =>
+      candidate.charts.find((chart) => chart.id === 'produced')!.series.some((series) => series.values.some((value) => value !== null && value > 0)),
+    );
+    for (const chart of view.charts.filter((candidate) => candidate.series.length > 0)) {
+      await page.waitForSelector(`#history [data-chart="${chart.id}"] canvas`, { timeout: 20_000 });
+      await eventually(`chart ${chart.id} with the API's series`, () => page.locator(`#history [data-chart="${chart.id}"]`).getAttribute('data-series'), (count) => Number(count) >= chart.series.length);
+    }
+    expect(view.charts.find((chart) => chart.id === 'lag')!.series.map((series) => series.label)).toEqual(expect.arrayContaining(['router.main', 'municipal-register.14612000']));
+    // drawn: the canvas of the produced chart holds pixels in the colours of its series' lines
+    const palette = [[11, 61, 145], [207, 34, 46], [26, 127, 55], [154, 103, 0], [130, 80, 223], [9, 105, 218], [188, 76, 0], [87, 96, 106]];
+    const linePixels = await page.locator('#history [data-chart="produced"] canvas').evaluate((element, colours: number[][]) => {
+      const canvas = element as unknown as { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+      let count = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 200 && colours.some(([r, g, b]) => Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 40)) count++;
+      return count;
+    }, palette);
+    expect(linePixels).toBeGreaterThan(50);
+
+    await page.click('#history-windows button[data-window="1h"]');
+    await eventually('the 1 h window', () => page.locator('#history [data-summary]').textContent(), (text) => /^last 1h, 8 s per point/.test(text ?? ''));
+    await page.click('#history-windows button[data-window="15m"]');
+    await eventually('the 15 min window', () => page.locator('#history [data-summary]').textContent(), (text) => /^last 15m, 2 s per point/.test(text ?? ''));
+  });
+
+  it("shows Prometheus' alerts over every service of the stack: the router's pending dead letters", async () => {
+    const alerts = async (): Promise<AlertsView> => (await page.request.get(`${stack.dashboardUrl}/api/alerts`)).json() as Promise<AlertsView>;
+    const view = await eventually('RegsyncDeadLettersPending for the router', alerts, (candidate) => candidate.alerts.some((alert) => alert.name === 'RegsyncDeadLettersPending'), 90_000);
+    expect(view.configured).toBe(true);
+    await page.waitForSelector('#alerts tr[data-alert="RegsyncDeadLettersPending"][data-state="pending"]', { timeout: 20_000 });
   });
 
   it('shows the refused event as a decoded dead letter with its reason, and re-drives it', async () => {

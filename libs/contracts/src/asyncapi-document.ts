@@ -60,8 +60,8 @@ export function asyncApiDocumentOf(sources: AsyncApiSources): Json {
         'catalog, to the delivery topic of every legal recipient, which only that instance reads. Every record: key = the subject (IdNr or ' +
         'Flurstückskennzeichen), value = Avro in Confluent wire format (magic byte 0, 4-byte schema id, Avro binary) against ' +
         'the schema registry (subjects `<topic>-<record full name>`, TopicRecordNameStrategy). Records are written in Kafka ' +
-        'transactions: consume with `isolation.level=read_committed`. The relay\'s compacted progress topic ' +
-        '(regsync.outbox-progress) is internal and not described here.',
+        'transactions: consume with `isolation.level=read_committed`. Each relay\'s compacted progress topic ' +
+        '(regsync.outbox-progress.<app>.<instanceKey>) is internal and not described here.',
     },
     defaultContentType: 'application/octet-stream',
     servers: {

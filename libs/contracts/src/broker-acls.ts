@@ -1,5 +1,5 @@
 import { SERVICE_PRINCIPALS, brokerPrincipalOf } from './broker-principals';
-import { OUTBOX_PROGRESS_TOPIC, ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, namespaced, outgoingTopicOf, redriveTopicOf, relayIdOf } from './topic-catalog';
+import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, namespaced, outboxProgressTopicOf, outgoingTopicOf, redriveTopicOf, relayIdOf } from './topic-catalog';
 
 export type AclResourceType = 'TOPIC' | 'GROUP' | 'TRANSACTIONAL_ID';
 /**
@@ -49,8 +49,8 @@ function registerInstanceAcls({ app, instanceKey }: BrokerInstance, namespace: s
     ...allow('TOPIC', deliveryTopicOf(app, instanceKey, namespace), 'LITERAL', 'READ', 'DESCRIBE_CONFIGS'),
     ...allow('GROUP', group, 'LITERAL', 'READ'),
     ...allow('TOPIC', deadLetterTopicOf(group), 'LITERAL', 'WRITE', 'CREATE', 'DESCRIBE_CONFIGS'),
-    // The relay's progress markers (keyed by relay id) and the throw-away group it reads its last marker back with.
-    ...allow('TOPIC', namespaced(OUTBOX_PROGRESS_TOPIC, namespace), 'LITERAL', 'READ', 'WRITE', 'CREATE', 'DESCRIBE_CONFIGS'),
+    // The relay's own progress topic and the throw-away group it reads its last marker back with.
+    ...allow('TOPIC', outboxProgressTopicOf(app, instanceKey, namespace), 'LITERAL', 'READ', 'WRITE', 'CREATE', 'DESCRIBE_CONFIGS'),
     ...allow('GROUP', `${relayId}.recovery.`, 'PREFIXED', 'READ', 'DELETE'),
   ];
 }

@@ -87,8 +87,14 @@ function instanceOfTopic(topic: string, prefix: string): TopicOwner | undefined 
   return app && instanceKey && rest.length === 0 ? { app, instanceKey } : undefined;
 }
 
-/** Compacted: the last transaction marker of each outbox relay (see libs/messaging/src/outbox-relay.ts). */
-export const OUTBOX_PROGRESS_TOPIC = 'regsync.outbox-progress';
+/**
+ * `regsync.outbox-progress.municipal-register.03404000`: compacted, the last transaction marker of one instance's outbox
+ * relay (see libs/messaging/src/outbox-relay.ts). Its own topic, so only that instance's principal may write and read
+ * it: a shared one let every instance overwrite another's marker and so make it resend or skip outbox rows.
+ */
+export function outboxProgressTopicOf(app: string, instanceKey: string, namespace = ''): string {
+  return namespaced(`regsync.outbox-progress.${app}.${instanceKey}`, namespace);
+}
 
 /** What a topic is for; its settings (TOPIC_SETTINGS) follow from that. */
 export type TopicKind = 'outgoing' | 'delivery' | 'dead-letter' | 'outbox-progress';

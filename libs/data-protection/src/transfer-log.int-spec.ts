@@ -11,7 +11,6 @@ import { transferAdmission, admittedTransfers } from './transfer-admission';
 
 const toBasisdaten = { topic: 'regsync.deliveries.federal-register.DE', recipientRegister: 'IDNR_BASISDATEN' };
 import { TransferLog } from './transfer-log';
-import { TransferLogRetentionJob } from './transfer-log-retention.job';
 import { transferLogEntities, transferLogMigrations } from './transfer-log-schema';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -50,7 +49,7 @@ describe('the transfer log in PostgreSQL', () => {
     dataSource = await new DataSource({ type: 'postgres', url: databaseUrl(serverUrl, name), entities: transferLogEntities, migrations: transferLogMigrations, migrationsRun: true }).initialize();
     await ensureAuthorityRoles(dataSource, name, ['DE']);
     database = new AuthorityDatabase(dataSource, name);
-    log = new TransferLog(dataSource, database);
+    log = new TransferLog(database);
   });
 
   afterAll(async () => {
@@ -107,19 +106,5 @@ describe('the transfer log in PostgreSQL', () => {
     expect(byEvent(batch[0].envelope.eventId)).toEqual(byEvent(single.envelope.eventId));
     expect(byEvent(batch[1].envelope.eventId)).toEqual(byEvent(single.envelope.eventId));
     expect(byEvent(single.envelope.eventId)).toHaveLength(1);
-  }));
-
-  it('the retention job deletes entries older than two years and keeps the rest', asDE(async () => {
-    const now = new Date('2026-11-25T12:00:00Z');
-    const transfers = admittedTransfers(transferAdmission('FEDERAL')(registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e02'), toBasisdaten));
-    await database.transaction(async (manager) => {
-      await log.record(manager, registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e02'), transfers, new Date('2024-11-25T11:59:59Z'));
-      await log.record(manager, registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e03'), transfers, new Date('2024-11-25T12:00:01Z'));
-    });
-    const job = new TransferLogRetentionJob(log, 60_000);
-    expect(await job.run(now)).toBe(1);
-    const left = (await log.forIdnr('36574261809')).map((row) => row.eventId);
-    expect(left).not.toContain('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e02');
-    expect(left).toContain('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e03');
   }));
 });

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import type { RegsyncEvent } from '@regsync/contracts/generated/events';
+import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 import { idnrViolation } from '@regsync/register-domain/idnr';
-import { retentionCutoff } from './retention';
 import type { RegisterWrite } from './register-write';
 import type { AdmittedTransfer } from './transfer-admission';
 import { TransferLogRecord } from './transfer-log-record.entity';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 
 /** One transfer as the cockpit shows it. */
 export interface TransferView {
@@ -26,10 +25,7 @@ export interface TransferView {
 /** The transfer log of this instance (§ 9 IDNrG). Rows are written in the transaction that applies the transfer. */
 @Injectable()
 export class TransferLog {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly database: AuthorityDatabase,
-  ) {}
+  constructor(private readonly database: AuthorityDatabase) {}
 
   /**
    * Logs every admitted transfer of personal data in `event`: one row per receiving register and IdNr concerned
@@ -75,12 +71,6 @@ export class TransferLog {
   async forIdnr(idnr: string): Promise<TransferView[]> {
     const rows = await this.database.transaction((manager) => manager.getRepository(TransferLogRecord).find({ where: { idnr }, order: { transferredAt: 'ASC', id: 'ASC' } }));
     return rows.map(toView);
-  }
-
-  /** Deletes every entry older than the retention period at `now`; returns how many were deleted. */
-  async deleteExpired(now: Date): Promise<number> {
-    const result = await this.dataSource.createQueryBuilder().delete().from(TransferLogRecord).where('transferred_at < :cutoff', { cutoff: retentionCutoff(now) }).execute();
-    return result.affected ?? 0;
   }
 }
 

@@ -10,7 +10,9 @@ import { SERVICE_PRINCIPALS, brokerPrincipalOf } from '@regsync/contracts/broker
 import { createBrokerAcls, deleteBrokerAcls } from '@regsync/messaging/broker-acl-admin';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
 import type { KafkaConnection } from '@regsync/service-runtime/service-config';
+import { ROUTER_INSTANCE_KEY } from '@regsync/contracts/topic-catalog';
 import { isFetchBadPort } from './fetch-bad-ports';
+import type { ScrapeTarget } from './local-prometheus';
 
 export interface TopologyInstance {
   app: 'federal-register' | 'state-register' | 'municipal-register';
@@ -63,6 +65,8 @@ export interface LocalStackOptions {
   onLine?: (processName: string, line: string) => void;
   /** How long a service may take to report healthy at start (default 90 s). */
   healthTimeoutMs?: number;
+  /** A Prometheus that scrapes this stack (LocalPrometheus): the dashboard shows its alerts. */
+  prometheusUrl?: string;
   /** A process answered its health check: `url` is where it listens. */
   onReady?: (processName: string, url: string) => void;
 }
@@ -72,6 +76,8 @@ interface ManagedProcess {
   script: string;
   env: Record<string, string>;
   healthUrl: string;
+  /** The labels of its /metrics (service, instance), for a process Prometheus scrapes. */
+  metrics?: Pick<ScrapeTarget, 'service' | 'instance'>;
   child?: ChildProcess;
   exited?: Promise<number | null>;
   /** The process's last lines, to say where a start that never became ready got stuck. */
@@ -197,6 +203,7 @@ export class LocalStack {
       script: 'apps/router/src/main.js',
       env: { ...shared, ...this.principalEnvironment(SERVICE_PRINCIPALS.router), PORT: String(this.topology.router.port + offset), ROUTED_INSTANCES: [...instances, ...(options.alsoRouted ?? [])].map((instance) => `${LEVEL_OF_APP[instance.app]}:${instance.instanceKey}`).join(',') },
       healthUrl: `http://127.0.0.1:${this.topology.router.port + offset}/health`,
+      metrics: { service: 'router', instance: ROUTER_INSTANCE_KEY },
     });
     const peers = instances.filter((instance) => instance.app !== 'federal-register');
     const cockpitPeers = peers.map((instance) => ({ name: processName(instance), baseUrl: this.baseUrl(instance), apiKey: cockpitKey }));
@@ -218,6 +225,7 @@ export class LocalStack {
           ...(instance.app === 'state-register' ? { PROPERTY_TAX_ROLLS: municipalitiesOf(instances, instance.instanceKey).join(',') } : {}),
         },
         healthUrl: `http://127.0.0.1:${port}/health`,
+        metrics: { service: instance.app, instance: instance.instanceKey },
       });
     }
     // ops dashboard (issue #7): watches every instance of the topology file, with the same port offset
@@ -242,9 +250,16 @@ export class LocalStack {
         OIDC_CLIENT_ID: dashboardClient.clientId,
         OIDC_CLIENT_SECRET: dashboardClient.clientSecret,
         OIDC_REDIRECT_URL: dashboardClient.redirectUris[0],
+        ...(options.prometheusUrl ? { PROMETHEUS_URL: options.prometheusUrl } : {}),
       },
       healthUrl: `${this.dashboardUrl}/health`,
+      metrics: { service: 'ops-dashboard', instance: 'ops' },
     });
+  }
+
+  /** Every process with a /metrics endpoint (the router, the register instances, the dashboard), for Prometheus. */
+  get scrapeTargets(): ScrapeTarget[] {
+    return this.processes.filter((managed) => managed.metrics).map((managed) => ({ baseUrl: new URL(managed.healthUrl).origin, ...managed.metrics! }));
   }
 
   /** How many processes start() starts. */

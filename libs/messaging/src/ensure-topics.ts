@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Admin, ConfigResourceTypes, Kafka, ITopicConfig } from 'kafkajs';
-import { OUTBOX_PROGRESS_TOPIC, TopicKind, consumerGroupOf, deadLetterTopicOf, namespaced, outgoingTopicOf, outgoingTopicOwner, topicSettingsOf } from '@regsync/contracts/topic-catalog';
+import { TopicKind, consumerGroupOf, deadLetterTopicOf, outboxProgressTopicOf, outgoingTopicOf, outgoingTopicOwner, topicSettingsOf } from '@regsync/contracts/topic-catalog';
 import { topicSettingProblems } from '@regsync/contracts/topic-setting-problems';
 import { StartupRefusedError } from '@regsync/service-runtime/startup-phase';
 import { MessagingOptions, consumedTopics, hostedAuthorities } from './messaging-options';
@@ -52,7 +52,7 @@ async function createMissingTopics(kafka: Kafka, options: EnsureTopicsOptions): 
       ...[...hostedAuthorities(options).map((authority) => outgoingTopicOf(options.app, authority, options.namespace)), ...consumedTopics(options), ...(options.delivers ?? [])].map(
         (topic) => [topic, outgoingTopicOwner(topic, options.namespace) ? 'outgoing' : 'delivery'] as const,
       ),
-      [namespaced(OUTBOX_PROGRESS_TOPIC, options.namespace), 'outbox-progress'],
+      [outboxProgressTopicOf(options.app, options.instanceKey, options.namespace), 'outbox-progress'],
       [deadLetterTopicOf(consumerGroupOf(options.app, options.instanceKey, options.namespace)), 'dead-letter'],
     ]);
     const wanted: ITopicConfig[] = [...kinds].map(([topic, kind]) => {

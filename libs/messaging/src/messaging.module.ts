@@ -4,7 +4,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { EventCodec } from '@regsync/contracts/event-codec';
-import { OUTBOX_PROGRESS_TOPIC, namespaced, relayIdOf } from '@regsync/contracts/topic-catalog';
+import { outboxProgressTopicOf, relayIdOf } from '@regsync/contracts/topic-catalog';
 import { HealthChecks } from '@regsync/service-runtime/health-checks';
 import { HandlerFailureInterceptor } from './handler-failure.interceptor';
 import { kafkaClient } from './kafka-client';
@@ -51,7 +51,7 @@ export class RegsyncMessagingModule implements OnApplicationBootstrap, BeforeApp
           useFactory: (kafka: Kafka, dataSource: DataSource) =>
             new OutboxRelay(kafka, {
               relayId: relayIdOf(options.app, options.instanceKey, options.namespace),
-              progressTopic: namespaced(OUTBOX_PROGRESS_TOPIC, options.namespace),
+              progressTopic: outboxProgressTopicOf(options.app, options.instanceKey, options.namespace),
               database: pgConfigOf(dataSource),
               metrics: options.metrics,
             }),

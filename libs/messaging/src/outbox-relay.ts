@@ -47,6 +47,13 @@ interface ProgressMarker {
 // One relay per database: every relay of every instance uses the same lock key in its own database.
 const RELAY_LOCK_KEY = 7_216_042_001;
 const STANDBY_RETRY_MS = 2_000;
+/**
+ * How the database server notices that the active relay's host vanished (no FIN, no RST): keepalive probes after 5 s
+ * idle, 3 unanswered 2 s apart, and at most 10 s of unacknowledged data. It then ends the session, which releases the
+ * lock, and a standby takes over within about 13 s (+ STANDBY_RETRY_MS). The system defaults would keep the lock for
+ * hours (tcp_keepalives_idle 7200 s on Linux). Set per session, so no server configuration is needed.
+ */
+const DEAD_PEER_DETECTION = ['set tcp_keepalives_idle = 5', 'set tcp_keepalives_interval = 2', 'set tcp_keepalives_count = 3', 'set tcp_user_timeout = 10000'];
 // InitProducerId meets a transaction coordinator that is still loading on a new broker; past this, start over.
 const PRODUCER_INIT_TIMEOUT_MS = 60_000;
 
@@ -138,6 +145,7 @@ export class OutboxRelay {
     });
     this.client = client;
     await client.connect();
+    for (const setting of DEAD_PEER_DETECTION) await client.query(setting);
     await client.query('listen regsync_outbox');
   }
 

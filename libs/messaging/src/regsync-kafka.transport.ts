@@ -236,6 +236,7 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
 
   private countCommitted(results: RecordResult[]): void {
     const { metrics } = this.options;
+    const committedAt = Date.now();
     for (const result of results) {
       if (result.kind === 'rejected') {
         metrics.deadLetters.inc({ reason_code: result.code });
@@ -243,6 +244,7 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
       }
       if (result.kind !== 'done' || !result.eventType || result.outcome === 'filtered') continue;
       metrics.eventsApplied.inc({ event_type: result.eventType, outcome: result.outcome });
+      if ((result.outcome === 'applied' || result.outcome === 'gap_applied') && result.event) metrics.eventLatencySeconds.observe(Math.max(0, committedAt - result.event.envelope.occurredAt.getTime()) / 1000);
       if (result.outcome === 'gap_applied' && result.event) {
         metrics.versionGaps.inc({ event_type: result.eventType });
         const { subject, source, subjectVersion, eventId } = result.event.envelope;

@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { ConfigResourceTypes, logLevel } from 'kafkajs';
 import {
   DELIVERY_TOPIC_PARTITIONS,
-  OUTBOX_PROGRESS_TOPIC,
   OUTGOING_TOPIC_PARTITIONS,
   consumerGroupOf,
   deadLetterTopicOf,
   deliveryTopicOf,
-  namespaced,
+  outboxProgressTopicOf,
   outgoingTopicOf,
 } from '@regsync/contracts/topic-catalog';
 import { ensureTopics } from '../src/ensure-topics';
@@ -31,15 +30,15 @@ describe('ensureTopics', () => {
 
   it('lets several services create a new namespace’s topics (each its outgoing and delivery topic) at the same moment, each returning once they have leaders', async () => {
     const apps = ['municipal-register', 'state-register', 'federal-register'];
-    const progress = namespaced(OUTBOX_PROGRESS_TOPIC, namespace);
     const leadersSeen = await Promise.all(
       Array.from({ length: 8 }, async (_, n) => {
         await ensureTopics(kafka, { app: apps[n % apps.length], instanceKey: String(n), namespace });
         const admin = kafka.admin();
         await admin.connect();
         try {
-          const { topics } = await admin.fetchTopicMetadata({ topics: [outgoingTopicOf(apps[n % apps.length], String(n), namespace), deliveryTopicOf(apps[n % apps.length], String(n), namespace), progress] });
-          return new Map(topics.map((topic) => [topic.name.startsWith(`${namespace}.regsync.out.`) ? 'outgoing' : topic.name.startsWith(`${namespace}.regsync.deliveries.`) ? 'delivery' : topic.name, topic.partitions.filter((partition) => partition.leader >= 0).length]));
+          const { topics } = await admin.fetchTopicMetadata({ topics: [outgoingTopicOf(apps[n % apps.length], String(n), namespace), deliveryTopicOf(apps[n % apps.length], String(n), namespace), outboxProgressTopicOf(apps[n % apps.length], String(n), namespace)] });
+          const kindOf = (name: string) => (name.startsWith(`${namespace}.regsync.out.`) ? 'outgoing' : name.startsWith(`${namespace}.regsync.deliveries.`) ? 'delivery' : 'progress');
+          return new Map(topics.map((topic) => [kindOf(topic.name), topic.partitions.filter((partition) => partition.leader >= 0).length]));
         } finally {
           await admin.disconnect();
         }
@@ -48,7 +47,7 @@ describe('ensureTopics', () => {
     for (const leaders of leadersSeen) {
       expect(leaders.get('outgoing')).toBe(OUTGOING_TOPIC_PARTITIONS);
       expect(leaders.get('delivery')).toBe(DELIVERY_TOPIC_PARTITIONS);
-      expect(leaders.get(progress)).toBe(1);
+      expect(leaders.get('progress')).toBe(1);
     }
   }, 60_000);
 
@@ -57,7 +56,7 @@ describe('ensureTopics', () => {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const names = [outgoingTopicOf('state-register', '99', namespace), deliveryTopicOf('state-register', '99', namespace), deadLetterTopicOf(consumerGroupOf('state-register', '99', namespace)), namespaced(OUTBOX_PROGRESS_TOPIC, namespace)];
+      const names = [outgoingTopicOf('state-register', '99', namespace), deliveryTopicOf('state-register', '99', namespace), deadLetterTopicOf(consumerGroupOf('state-register', '99', namespace)), outboxProgressTopicOf('state-register', '99', namespace)];
       const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: names.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })) });
       const setting = (topic: string, name: string) => resources.find((resource) => resource.resourceName === topic)?.configEntries.find((entry) => entry.configName === name)?.configValue;
       expect(names.map((topic) => [setting(topic, 'cleanup.policy'), setting(topic, 'retention.ms'), setting(topic, 'unclean.leader.election.enable')])).toEqual([

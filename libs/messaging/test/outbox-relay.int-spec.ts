@@ -3,7 +3,7 @@ import { Producer, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { AuthorityDatabase } from '@regsync/persistence/authority-database';
 import { EventCodec } from '@regsync/contracts/event-codec';
-import { OUTBOX_PROGRESS_TOPIC, namespaced, outgoingTopicOf, relayIdOf } from '@regsync/contracts/topic-catalog';
+import { outboxProgressTopicOf, outgoingTopicOf, relayIdOf } from '@regsync/contracts/topic-catalog';
 import { ensureTopics } from '../src/ensure-topics';
 import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
 import { messagingMigrations } from '../src/messaging-schema';
@@ -100,7 +100,7 @@ describe('outbox relay', () => {
     };
     const relay = new OutboxRelay(kafka, {
       relayId: relayIdOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace),
-      progressTopic: namespaced(OUTBOX_PROGRESS_TOPIC, env.namespace),
+      progressTopic: outboxProgressTopicOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace),
       database: { connectionString: databaseUrl(env.databaseUrl, testDatabaseName(env.namespace)) },
       metrics: new RegsyncMetrics(),
       batchSize: 10,
@@ -134,7 +134,7 @@ describe('outbox relay', () => {
         const transaction = await begin();
         const sendBatch = transaction.sendBatch.bind(transaction);
         transaction.sendBatch = (batch) => {
-          const events = (batch.topicMessages ?? []).filter(({ topic }) => topic !== namespaced(OUTBOX_PROGRESS_TOPIC, env.namespace));
+          const events = (batch.topicMessages ?? []).filter(({ topic }) => topic !== outboxProgressTopicOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace));
           batches.push(events.flatMap(({ messages }) => messages.map((message) => (message.value as Buffer).length)));
           return sendBatch(batch);
         };
@@ -147,7 +147,7 @@ describe('outbox relay', () => {
     const [{ bytes }] = (await dataSource.query('select max(octet_length(payload))::int as bytes from regsync_outbox where published_at is null')) as { bytes: number }[];
     const relay = new OutboxRelay(kafka, {
       relayId: relayIdOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace),
-      progressTopic: namespaced(OUTBOX_PROGRESS_TOPIC, env.namespace),
+      progressTopic: outboxProgressTopicOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace),
       database: { connectionString: databaseUrl(env.databaseUrl, testDatabaseName(env.namespace)) },
       metrics: new RegsyncMetrics(),
       batchBytes: bytes * 3,
@@ -166,7 +166,7 @@ describe('outbox relay', () => {
     batches.length = 0;
     const tiny = new OutboxRelay(kafka, {
       relayId: relayIdOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace),
-      progressTopic: namespaced(OUTBOX_PROGRESS_TOPIC, env.namespace),
+      progressTopic: outboxProgressTopicOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace),
       database: { connectionString: databaseUrl(env.databaseUrl, testDatabaseName(env.namespace)) },
       metrics: new RegsyncMetrics(),
       batchBytes: 1,

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { plainRulesOf } from './alert-rules';
 
 const PROMTOOL = process.env.PROMTOOL_PATH ?? '/usr/bin/promtool';
 
@@ -9,16 +10,6 @@ function workspaceRoot(): string {
   let dir = __dirname;
   while (!existsSync(join(dir, 'nx.json'))) dir = dirname(dir);
   return dir;
-}
-
-/** The rule groups of the PrometheusRule manifest as a plain Prometheus rules file: its `spec`, one level less indented. */
-function plainRulesOf(manifest: string): string {
-  const lines = manifest.split('\n');
-  const spec = lines.findIndex((line) => line === 'spec:');
-  return lines
-    .slice(spec + 1)
-    .map((line) => line.replace(/^ {2}/, ''))
-    .join('\n');
 }
 
 function promtool(...args: string[]): { status: number | null; output: string } {

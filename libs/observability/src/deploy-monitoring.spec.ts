@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { OUTBOX_PROGRESS_TOPIC, TopicKind, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf, redriveTopicOf, topicSettingsOf } from '@regsync/contracts/topic-catalog';
+import { TopicKind, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outboxProgressTopicOf, outgoingTopicOf, redriveTopicOf, topicSettingsOf } from '@regsync/contracts/topic-catalog';
 import { RegsyncMetrics } from './regsync-metrics';
 
 function workspaceFile(...parts: string[]): string {
@@ -79,10 +79,11 @@ describe('deploy/kafka/topics.yaml', () => {
       [outgoingTopicOf(instance.app, instance.instanceKey), 'outgoing'],
       [deliveryTopicOf(instance.app, instance.instanceKey), 'delivery'],
       [deadLetterTopicOf(consumerGroupOf(instance.app, instance.instanceKey)), 'dead-letter'],
+      [outboxProgressTopicOf(instance.app, instance.instanceKey), 'outbox-progress'],
     ]),
     [deadLetterTopicOf(consumerGroupOf('router', 'main')), 'dead-letter'],
     [redriveTopicOf(consumerGroupOf('router', 'main')), 'delivery'],
-    [OUTBOX_PROGRESS_TOPIC, 'outbox-progress'],
+    [outboxProgressTopicOf('router', 'main'), 'outbox-progress'],
   ];
 
   it.each(catalogTopics)('defines %s with the settings the topic catalog gives its kind (%s) on a three-broker cluster', (name, kind) => {
@@ -95,7 +96,8 @@ describe('deploy/kafka/topics.yaml', () => {
   });
 
   it('compacts the relay progress and snapshot topics', () => {
-    for (const name of [OUTBOX_PROGRESS_TOPIC, 'regsync.person.snapshots.v1', 'regsync.parcel.snapshots.v1']) expect(setting(name, 'cleanup.policy')).toBe('compact');
+    const progressTopics = catalogTopics.filter(([, kind]) => kind === 'outbox-progress').map(([name]) => name);
+    for (const name of [...progressTopics, 'regsync.person.snapshots.v1', 'regsync.parcel.snapshots.v1']) expect(setting(name, 'cleanup.policy')).toBe('compact');
   });
 });
 

@@ -12,12 +12,20 @@ export class RegsyncMetrics {
   readonly eventsApplied = new Counter({ name: 'regsync_events_applied_total', help: 'Events processed by the inbox, by type and outcome', labelNames: ['event_type', 'outcome'], registers: [this.registry] });
   readonly eventsProduced = new Counter({ name: 'regsync_events_produced_total', help: 'Events published by the outbox relay, by type', labelNames: ['event_type'], registers: [this.registry] });
   readonly deadLetters = new Counter({ name: 'regsync_dead_letters_total', help: 'Events sent to the dead-letter topic, by reason code', labelNames: ['reason_code'], registers: [this.registry] });
+  readonly retentionDeleted = new Counter({ name: 'regsync_retention_deleted_total', help: 'Records the retention job deleted because their retention ended, by table and kind of record', labelNames: ['table', 'record_kind'], registers: [this.registry] });
   readonly versionGaps = new Counter({ name: 'regsync_version_gaps_total', help: 'Events whose subject version skipped one or more versions', labelNames: ['event_type'], registers: [this.registry] });
   readonly handlerSeconds = new Histogram({
     name: 'regsync_handler_duration_seconds',
     help: 'Time to apply one event in its handler, by type',
     labelNames: ['event_type'],
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+  /** From the sender's write (envelope.occurredAt, the outbox append) to the commit here: at a register, the whole routed path. */
+  readonly eventLatencySeconds = new Histogram({
+    name: 'regsync_event_latency_seconds',
+    help: "Time from the sender's write of an event (occurredAt) to its commit at this consumer",
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
     registers: [this.registry],
   });
   readonly batchSeconds = new Histogram({ name: 'regsync_batch_duration_seconds', help: 'Time to apply and commit one consumed batch', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [this.registry] });

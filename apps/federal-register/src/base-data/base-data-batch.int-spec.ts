@@ -34,7 +34,7 @@ describe('the IdNr base data applying a batch of registrations', () => {
       migrationsRun: true,
     }).initialize();
     const database = new AuthorityDatabase(dataSource, name);
-    const handler = new BaseDataEventsHandler(new BaseDataService(database), new AdmittedTransferHandler(new TransferLog(dataSource, database)));
+    const handler = new BaseDataEventsHandler(new BaseDataService(database), new AdmittedTransferHandler(new TransferLog(database)));
     registrations = await ResidenceRegistrations.of(dataSource, name, 'DE', handler, admit);
   });
 

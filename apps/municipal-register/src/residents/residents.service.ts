@@ -192,7 +192,9 @@ export class ResidentsService {
 
   async applyNameChange(manager: EntityManager, change: NameChanged): Promise<ChangeOutcome> {
     const existing = await this.lockByIdnr(manager, change.idnr);
-    return this.pendingWrite(existing, changeResidentName(existing, change));
+    const resident = changeResidentName(existing, change);
+    if (!resident || !existing) return 'nothing-to-apply';
+    return this.pendingWrite(existing, resident);
   }
 
   /** Every Standesamt's deaths reach every Melderegister; one that never held the person stores (and logs) nothing. */

@@ -9,6 +9,8 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
 <meta charset="utf-8">
 <title>regsync operations</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="assets/uplot.min.css">
+<script src="assets/uplot.min.js"></script>
 <style>
   :root { --ok: #1a7f37; --bad: #cf222e; --warn: #9a6700; --line: #d0d7de; --muted: #57606a; --bg: #f6f8fa; }
   * { box-sizing: border-box; }
@@ -40,12 +42,22 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
   .pill.bad { border-color: var(--bad); }
   .error { color: var(--bad); }
   a { color: #0969da; cursor: pointer; }
+  .windows { margin-left: auto; display: flex; gap: 4px; }
+  .windows button[aria-pressed=true] { background: #0b3d91; color: #fff; border-color: #0b3d91; }
+  .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 10px 18px; }
+  .chart h3 { font-size: 12px; font-weight: 600; margin: 4px 0; color: var(--muted); }
+  .chart .uplot { font-size: 11px; }
+  .chart .u-legend { text-align: left; }
 </style>
 </head>
 <body>
 <header><h1>regsync operations</h1><span class="meta" id="refreshed">loading …</span>
   <form method="post" action="auth/logout"><span id="user" data-user></span> <span class="meta" id="roles" data-roles></span> <button type="submit" id="logout">Log out</button></form></header>
 <main>
+  <section id="alerts" class="wide"><h2>Alerts from Prometheus <span class="summary" data-summary></span></h2><div data-body></div></section>
+  <section id="history" class="wide"><h2>Over time <span class="summary" data-summary></span>
+    <span class="windows" id="history-windows"><button type="button" data-window="15m" aria-pressed="true">15 min</button><button type="button" data-window="1h">1 h</button><button type="button" data-window="6h">6 h</button><button type="button" data-window="24h">24 h</button></span></h2>
+    <div class="charts" data-body></div></section>
   <section id="instances"><h2>Instance health <span class="summary" data-summary></span></h2><div data-body></div></section>
   <section id="lag"><h2>Consumer lag <span class="summary" data-summary></span></h2><div data-body></div></section>
   <section id="throughput" class="wide"><h2>Throughput and outbox <span class="summary" data-summary></span></h2><div data-body></div></section>
@@ -66,6 +78,10 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
   var correlationId = '';
   var lastDrift = 0;
   var session = { maySeePersonalData: false, mayRedrive: false };
+  var historyWindow = '15m';
+  var lastHistory = { at: 0, stepSeconds: 0 };
+  var plots = {};
+  var PALETTE = ['#0b3d91', '#cf222e', '#1a7f37', '#9a6700', '#8250df', '#0969da', '#bc4c00', '#57606a', '#1b7c83', '#bf3989', '#6e7781', '#4d2d00'];
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -102,7 +118,7 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
     var s = section(id);
     s.querySelector('[data-summary]').textContent = summary;
     var holder = s.querySelector('[data-body]');
-    holder.replaceChildren(body);
+    if (body !== holder) holder.replaceChildren(body);
   }
   function renderError(id, error) {
     var s = section(id);
@@ -166,6 +182,63 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
           td(o.deadLetters, { class: o.deadLetters > 0 ? 'bad' : '' }), td(o.versionGaps, { class: o.versionGaps > 0 ? 'warn' : '' })
         ]);
       })));
+  }
+
+  function showAlerts(view) {
+    if (!view.configured) return render('alerts', 'no Prometheus configured', el('p', { class: 'muted', text: 'Set PROMETHEUS_URL (npm start -- --monitoring starts one) to see the alerts of deploy/prometheus/alerts.yaml here.' }));
+    if (view.error) return render('alerts', 'Prometheus not reachable', el('p', { class: 'error', text: view.error }));
+    var firing = view.alerts.filter(function (a) { return a.state === 'firing'; }).length;
+    if (view.alerts.length === 0) return render('alerts', 'none firing', el('p', { class: 'ok', text: 'No alert is firing or pending.' }));
+    render('alerts', firing + ' firing, ' + (view.alerts.length - firing) + ' pending', table(['Alert', 'Severity', 'State', 'Since', 'Summary', 'Labels'], view.alerts.map(function (a) {
+      var labels = Object.keys(a.labels).map(function (name) { return el('span', { class: 'pill', text: name + '=' + a.labels[name] }); });
+      return el('tr', { 'data-alert': a.name, 'data-state': a.state }, [
+        el('td', { class: a.state === 'firing' ? 'bad' : 'warn', text: a.name }), td(a.severity), td(a.state), td(dateTime(a.activeAt)), el('td', { title: a.description || '', text: a.summary || '' }), el('td', {}, labels)
+      ]);
+    })));
+  }
+
+  function axisValue(unit) {
+    return function (u, values) { return values.map(function (v) { return v === null ? '' : (Math.abs(v) >= 1000 ? (v / 1000).toFixed(1) + 'k' : String(+v.toFixed(3))); }); };
+  }
+  function showHistory(view) {
+    var holder = section('history').querySelector('[data-body]');
+    var points = 0;
+    view.charts.forEach(function (chart) {
+      var box = holder.querySelector('[data-chart="' + chart.id + '"]');
+      if (!box) {
+        // a chart's box is new after an error replaced the section's body: its old plot is gone with it
+        if (plots[chart.id]) { plots[chart.id].uplot.destroy(); delete plots[chart.id]; }
+        box = el('div', { class: 'chart', 'data-chart': chart.id }, [el('h3', { text: chart.title + ' (' + chart.unit + ')' }), el('div', { 'data-plot': '' })]);
+        holder.appendChild(box);
+      }
+      var labels = chart.series.map(function (s) { return s.label; }).join('\n');
+      var drawn = chart.series.reduce(function (sum, s) { return sum + s.values.filter(function (v) { return v !== null; }).length; }, 0);
+      points += drawn;
+      box.setAttribute('data-series', String(chart.series.length));
+      box.setAttribute('data-points', String(drawn));
+      var plot = plots[chart.id];
+      var data = [chart.times].concat(chart.series.map(function (s) { return s.values; }));
+      if (plot && plot.labels === labels) { plot.uplot.setData(data); return; }
+      if (plot) plot.uplot.destroy();
+      var target = box.querySelector('[data-plot]');
+      target.replaceChildren();
+      if (chart.series.length === 0) { target.appendChild(el('p', { class: 'muted', text: 'no samples yet' })); delete plots[chart.id]; return; }
+      var opts = {
+        width: Math.max(300, box.clientWidth || 460), height: 170,
+        scales: { x: { time: true } },
+        legend: { live: false },
+        axes: [{}, { size: 52, values: axisValue(chart.unit) }],
+        series: [{}].concat(chart.series.map(function (s, i) { return { label: s.label, stroke: PALETTE[i % PALETTE.length], width: 1.5 }; }))
+      };
+      plots[chart.id] = { labels: labels, uplot: new uPlot(opts, data, target) };
+    });
+    render('history', 'last ' + view.window + ', ' + view.stepSeconds + ' s per point, ' + points + ' points', holder);
+  }
+  function loadHistory(force) {
+    if (typeof uPlot === 'undefined') return Promise.resolve(renderError('history', 'chart library not loaded'));
+    if (!force && Date.now() - lastHistory.at < Math.max(lastHistory.stepSeconds * 1000, POLL_MS) - 100) return Promise.resolve();
+    lastHistory.at = Date.now();
+    return getJson('api/history?window=' + encodeURIComponent(historyWindow)).then(function (view) { lastHistory.stepSeconds = view.stepSeconds; showHistory(view); }).catch(function (e) { renderError('history', e); });
   }
 
   function redrive(d, button) {
@@ -272,7 +345,9 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
       getJson('api/dead-letters').then(showDeadLetters).catch(function (e) { renderError('dead-letters', e); }),
       loadCorrelation(),
       getJson('api/correlation').then(showRecent).catch(function () { showRecent([]); }),
-      getJson('api/audit/redrives').then(showAudit).catch(function (e) { renderError('audit', e); })
+      getJson('api/audit/redrives').then(showAudit).catch(function (e) { renderError('audit', e); }),
+      getJson('api/alerts').then(showAlerts).catch(function (e) { renderError('alerts', e); }),
+      loadHistory(false)
     ];
     if (Date.now() - lastDrift >= DRIFT_POLL_MS) {
       lastDrift = Date.now();
@@ -284,6 +359,13 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
     }).finally(function () { refreshing = false; });
   }
 
+  Array.prototype.forEach.call(document.querySelectorAll('#history-windows button'), function (button) {
+    button.addEventListener('click', function () {
+      historyWindow = button.getAttribute('data-window');
+      Array.prototype.forEach.call(document.querySelectorAll('#history-windows button'), function (other) { other.setAttribute('aria-pressed', String(other === button)); });
+      loadHistory(true);
+    });
+  });
   document.getElementById('correlation-form').addEventListener('submit', function (event) { event.preventDefault(); search(document.getElementById('correlation-id').value); });
   var fromHash = /correlation=([^&]+)/.exec(location.hash);
   if (fromHash) search(decodeURIComponent(fromHash[1]));

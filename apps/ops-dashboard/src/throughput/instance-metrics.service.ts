@@ -3,7 +3,7 @@ import { PrometheusSample, parsePrometheusText, sumSamples } from '@regsync/obse
 import { WatchedInstance } from '../topology/dashboard-topology';
 import { WATCHED_INSTANCES } from '../topology/watched-instances.token';
 
-interface Totals {
+export interface Totals {
   consumed: number;
   applied: number;
   produced: number;
@@ -13,7 +13,7 @@ interface Totals {
   handlerCount: number;
 }
 
-interface Scrape {
+export interface Scrape {
   at: number;
   totals?: Totals;
   samples: PrometheusSample[];
@@ -48,7 +48,7 @@ export interface InstanceOutbox {
 const RATE_WINDOW_MS = 10_000;
 const REUSE_SCRAPE_MS = 1_000;
 
-function totalsOf(samples: PrometheusSample[]): Totals {
+export function totalsOf(samples: PrometheusSample[]): Totals {
   return {
     consumed: sumSamples(samples, 'regsync_events_consumed_total'),
     applied: sumSamples(samples, 'regsync_events_applied_total', { outcome: 'applied' }) + sumSamples(samples, 'regsync_events_applied_total', { outcome: 'gap_applied' }),
@@ -119,6 +119,12 @@ export class InstanceMetricsService {
         versionGaps: latest?.totals ? latest.totals.versionGaps : null,
       };
     });
+  }
+
+  /** Each instance's latest scrape (at most a second old), for the history of the charts. */
+  async latest(): Promise<Array<{ instance: WatchedInstance; scrape: Scrape | undefined }>> {
+    await this.refresh();
+    return this.instances.map((instance) => ({ instance, scrape: this.history.get(instance.id)?.at(-1) }));
   }
 
   /** One scrape per second at most, however many views ask. */

@@ -39,7 +39,7 @@ describe('the Landesmelderegister applying a batch of registrations', () => {
       migrationsRun: true,
     }).initialize();
     const database = new AuthorityDatabase(dataSource, name);
-    const handler = new StateResidentEventsHandler(new StateResidentsService(database), new AdmittedTransferHandler(new TransferLog(dataSource, database)));
+    const handler = new StateResidentEventsHandler(new StateResidentsService(database), new AdmittedTransferHandler(new TransferLog(database)));
     registrations = await ResidenceRegistrations.of(dataSource, name, LAND, handler, admit);
   });
 

@@ -86,6 +86,10 @@ describe('the Melderegister', () => {
     expect(recordResidentDeath(undefined, { idnr: '36574261809', dateOfDeath: day('2026-07-01'), placeOfDeath: 'Dresden' })).toBeUndefined();
   });
 
+  it('has nothing to change for a person it does not hold, e.g. a former resident deleted when the retention ended', () => {
+    expect(changeResidentName(undefined, { idnr: '36574261809', familyName: 'Köhler', givenNames: 'Anna', maritalStatus: 'MARRIED' })).toBeUndefined();
+  });
+
   it('takes over a new name and the marital status from the Standesamt', () => {
     const resident = moveIn(undefined, registration(osnabrueck, null), '03404000');
     expect(changeResidentName(resident, { idnr: '36574261809', familyName: 'Köhler', givenNames: 'Anna', maritalStatus: 'MARRIED' })).toMatchObject({ familyName: 'Köhler', maritalStatus: 'MARRIED' });

@@ -115,10 +115,14 @@ export function moveOut(existing: Resident | undefined, residence: ResidenceForR
   return { ...existing, status: 'MOVED_OUT', movedOutOn, movedOutTo: residence.address.municipalityKey };
 }
 
-export function changeResidentName(existing: Resident | undefined, change: NameChangeForResidents): Resident {
-  const resident = known(existing, change.idnr);
-  rejectIfDeceased(resident, change.idnr);
-  return { ...resident, familyName: change.familyName, givenNames: change.givenNames, maritalStatus: change.maritalStatus ?? resident.maritalStatus };
+/**
+ * Offered to every Melderegister that holds or held the person. Undefined when this register does not hold them (any
+ * more: a former resident's record is deleted when its retention ends, retention-catalog.ts), as for a death.
+ */
+export function changeResidentName(existing: Resident | undefined, change: NameChangeForResidents): Resident | undefined {
+  if (!existing) return undefined;
+  rejectIfDeceased(existing, change.idnr);
+  return { ...existing, familyName: change.familyName, givenNames: change.givenNames, maritalStatus: change.maritalStatus ?? existing.maritalStatus };
 }
 
 /**
@@ -130,9 +134,4 @@ export function recordResidentDeath(existing: Resident | undefined, death: Death
   if (!existing) return undefined;
   rejectIfDeceased(existing, death.idnr);
   return { ...existing, status: 'DECEASED', dateOfDeath: formatCalendarDate(death.dateOfDeath), placeOfDeath: death.placeOfDeath };
-}
-
-function known(resident: Resident | undefined, idnr: string): Resident {
-  if (!resident) throw new RegisterRejection('unknown-subject', `${idnr} is not in this Melderegister`);
-  return resident;
 }

@@ -1,6 +1,6 @@
 import type { Address, DeathRecorded, DwellingStatus, MaritalStatus, MovedOut, NameChanged, ResidenceRegistered, Sex } from '@regsync/contracts/generated/events';
 import { formatCalendarDate } from '../calendar-date';
-import { RegisterRejection, rejectIfDeceased } from './register-rejection';
+import { rejectIfDeceased } from './register-rejection';
 
 export type StateResidentStatus = 'RESIDENT' | 'MOVED_AWAY' | 'DECEASED';
 
@@ -115,10 +115,11 @@ function formerResident(residence: ResidenceForState, land: string): StateReside
   };
 }
 
-export function changeStateResidentName(existing: StateResident | undefined, change: NameChangeForState): StateResident {
-  const resident = known(existing, change.idnr);
-  rejectIfDeceased(resident, change.idnr);
-  return { ...resident, familyName: change.familyName, givenNames: change.givenNames, maritalStatus: change.maritalStatus ?? resident.maritalStatus };
+/** Undefined when the Land does not hold the person (any more: see `changeResidentName`), as for a death. */
+export function changeStateResidentName(existing: StateResident | undefined, change: NameChangeForState): StateResident | undefined {
+  if (!existing) return undefined;
+  rejectIfDeceased(existing, change.idnr);
+  return { ...existing, familyName: change.familyName, givenNames: change.givenNames, maritalStatus: change.maritalStatus ?? existing.maritalStatus };
 }
 
 /**
@@ -130,9 +131,4 @@ export function recordStateResidentDeath(existing: StateResident | undefined, de
   if (!existing) return undefined;
   rejectIfDeceased(existing, death.idnr);
   return { ...existing, status: 'DECEASED', dateOfDeath: formatCalendarDate(death.dateOfDeath) };
-}
-
-function known(resident: StateResident | undefined, idnr: string): StateResident {
-  if (!resident) throw new RegisterRejection('unknown-subject', `${idnr} is not in this Landesmelderegister`);
-  return resident;
 }

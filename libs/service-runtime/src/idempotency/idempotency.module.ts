@@ -1,5 +1,4 @@
 import { Global, Module } from '@nestjs/common';
-import { IdempotencyKeyRetentionJob } from './idempotency-key-retention.job';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotentRequests } from './idempotent-requests';
 import { RequestTransaction } from './request-transaction';
@@ -10,7 +9,7 @@ import { RequestTransaction } from './request-transaction';
  */
 @Global()
 @Module({
-  providers: [RequestTransaction, IdempotentRequests, IdempotencyInterceptor, IdempotencyKeyRetentionJob],
+  providers: [RequestTransaction, IdempotentRequests, IdempotencyInterceptor],
   exports: [RequestTransaction, IdempotentRequests, IdempotencyInterceptor],
 })
 export class IdempotencyModule {}

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AuthorityDatabase } from '@regsync/persistence/authority-database';
+import { IDEMPOTENCY_KEY_RETENTION_HOURS } from '@regsync/register-domain/retention-catalog';
 import { IdempotencyKeyRefusal } from './idempotency-key-refusal';
 import { RequestTransaction } from './request-transaction';
 
-/** How long a key and its answer are kept: a day covers every agency system's retry schedule (Stripe keeps 24 h too). */
-export const IDEMPOTENCY_KEY_RETENTION_HOURS = 24;
+export { IDEMPOTENCY_KEY_RETENTION_HOURS };
 
 export interface IdempotentRequest {
   /** The authenticated agency (agency-api-key.guard.ts): keys of different agencies never meet. */
@@ -31,7 +30,6 @@ const FIND_KEY = `select request_fingerprint as fingerprint, response_body as bo
 const STORE_KEY = `
   insert into regsync_idempotency_keys (agency, idempotency_key, request_fingerprint, response_body, expires_at)
   values ($1, $2, $3, $4, now() + make_interval(hours => $5))`;
-const DELETE_EXPIRED_KEYS = `delete from regsync_idempotency_keys where expires_at <= $1`;
 
 /**
  * Runs a write request at most once per agency and key: the first time in one transaction with the stored key and
@@ -41,7 +39,6 @@ const DELETE_EXPIRED_KEYS = `delete from regsync_idempotency_keys where expires_
 @Injectable()
 export class IdempotentRequests {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly database: AuthorityDatabase,
     private readonly requestTransaction: RequestTransaction,
   ) {}
@@ -61,14 +58,5 @@ export class IdempotentRequests {
       await manager.query(STORE_KEY, [agency, key, fingerprint, JSON.stringify(body ?? null), IDEMPOTENCY_KEY_RETENTION_HOURS]);
       return { body, replayed: false };
     });
-  }
-
-  /**
-   * Deletes the keys past their retention (the retention job), of every hosted authority: it runs as the owner, which
-   * row-level security does not restrict; `now` is a parameter so a test can move time on.
-   */
-  async deleteExpired(now: Date): Promise<number> {
-    const [, deleted] = (await this.dataSource.query(DELETE_EXPIRED_KEYS, [now])) as [unknown, number];
-    return deleted;
   }
 }

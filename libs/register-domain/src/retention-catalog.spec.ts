@@ -1,0 +1,129 @@
+import fc from 'fast-check';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { deletionCutoff, keptUntil, keptUntilOf, RETENTION_CATALOG, retentionRuleFor, type RetentionPeriod, type RetentionRule } from './retention-catalog';
+
+const repo = join(__dirname, '../../..');
+
+/** Services that keep no citizen's data and run no retention: their tables are listed with the reason. */
+const NOT_REGISTER_SERVICES: Record<string, string> = {
+  'libs/schema-registry': 'the schema registry keeps Avro schemas, no personal data',
+  'apps/ops-dashboard': "the dashboard's re-drive audit names operators, not citizens, and is no register",
+};
+
+/** Every table a migration creates, from the migrations themselves (the one source of truth of the schema). */
+function tablesOfMigrations(): { table: string; file: string }[] {
+  const found: { table: string; file: string }[] = [];
+  const visit = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!['node_modules', 'test', 'generated'].includes(entry.name)) visit(path);
+      } else if (entry.name.endsWith('.ts') && !/\.(spec|int-spec|e2e-spec)\.ts$/.test(entry.name)) {
+        for (const [, table] of readFileSync(path, 'utf8').matchAll(/create table (\w+)/gi)) found.push({ table, file: relative(repo, path) });
+      }
+    }
+  };
+  visit(join(repo, 'apps'));
+  visit(join(repo, 'libs'));
+  return found;
+}
+
+const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
+const ruleOf = (table: string, recordKind?: string): RetentionRule =>
+  RETENTION_CATALOG.find((rule) => rule.table === table && (recordKind === undefined || rule.recordKind === recordKind))!;
+
+describe('retention catalog', () => {
+  it('has an entry for every table of every register service, and none for a table no migration creates', () => {
+    const tables = tablesOfMigrations().filter(({ file }) => !Object.keys(NOT_REGISTER_SERVICES).some((service) => file.startsWith(service)));
+    const catalogued = new Set(RETENTION_CATALOG.map((rule) => rule.table));
+    expect(tables.filter(({ table }) => !catalogued.has(table))).toEqual([]);
+    expect([...catalogued].filter((table) => !tables.some((found) => found.table === table))).toEqual([]);
+    expect(tables.length).toBeGreaterThanOrEqual(14);
+  });
+
+  it('names a legal basis and a source for every entry, or says what is to be confirmed', () => {
+    for (const rule of RETENTION_CATALOG) {
+      expect({ table: rule.table, basis: rule.legalBasis.length > 10 }).toEqual({ table: rule.table, basis: true });
+      expect({ table: rule.table, sourced: rule.sources.every((source) => /^https:\/\//.test(source)) && (rule.sources.length > 0 || !!rule.toBeConfirmed) }).toEqual({ table: rule.table, sourced: true });
+    }
+  });
+
+  it('has one kind of record per table and name, and at most one deletion by time per table (the job applies it)', () => {
+    const keys = RETENTION_CATALOG.map((rule) => `${rule.table}/${rule.recordKind}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    const timedDeletions = RETENTION_CATALOG.filter((rule) => rule.retention.kind === 'timed' && rule.retention.disposal === 'delete').map((rule) => rule.table);
+    expect(new Set(timedDeletions).size).toBe(timedDeletions.length);
+  });
+
+  it('keeps a moved-away resident 55 years after the end of the calendar year of the move (§ 13 Abs. 2 BMG)', () => {
+    const rule = ruleOf('residents');
+    expect(keptUntilOf(rule, [{ event: 'MOVED_AWAY', on: day('2026-03-14') }])?.toISOString()).toBe('2081-12-31T23:59:59.999Z');
+    expect(keptUntilOf(rule, [])).toBeNull();
+  });
+
+  it('starts the period at the earlier of moving away and death', () => {
+    const rule = ruleOf('residents');
+    const events = [{ event: 'DECEASED' as const, on: day('2031-01-02') }, { event: 'MOVED_AWAY' as const, on: day('2026-03-14') }];
+    expect(keptUntilOf(rule, events)?.toISOString()).toBe('2081-12-31T23:59:59.999Z');
+  });
+
+  it('keeps the IdNr base data 20 years after the end of the calendar year of the death, and a living person’s for good', () => {
+    const rule = retentionRuleFor('IDNR_BASISDATEN', 'base data of an IdNr')!;
+    expect(keptUntilOf(rule, [{ event: 'DECEASED', on: day('2030-06-30') }])?.toISOString()).toBe('2050-12-31T23:59:59.999Z');
+    expect(keptUntilOf(rule, [{ event: 'MOVED_AWAY', on: day('2030-06-30') }])).toBeNull();
+  });
+
+  it('keeps a transfer log entry through the same day two years later (§ 9 Abs. 3 IDNrG, § 188 Abs. 2 BGB), a 29 February through the 28th', () => {
+    const period = (ruleOf('transfer_log').retention as { period: RetentionPeriod }).period;
+    expect(keptUntil(period, new Date('2024-11-25T11:59:59Z')).toISOString()).toBe('2026-11-25T23:59:59.999Z');
+    expect(keptUntil(period, new Date('2024-02-29T08:00:00Z')).toISOString()).toBe('2026-02-28T23:59:59.999Z');
+    expect(deletionCutoff(period, new Date('2026-11-26T00:00:00Z')).toISOString()).toBe('2024-11-26T00:00:00.000Z');
+  });
+
+  it('offers civil status entries to the archive instead of deleting them (§ 7 Abs. 3 PStG)', () => {
+    const birth = retentionRuleFor('PERSONENSTANDSREGISTER', 'birth entry (Geburtenregister)')!;
+    expect(birth.retention).toMatchObject({ kind: 'timed', disposal: 'offer-to-archive', period: { years: 110 } });
+    expect(keptUntilOf(birth, [{ event: 'BIRTH_RECORDED', on: day('2026-11-25') }])?.toISOString()).toBe('2136-11-25T23:59:59.999Z');
+  });
+
+  const periods: fc.Arbitrary<RetentionPeriod> = fc.oneof(
+    fc.record({ years: fc.integer({ min: 0, max: 120 }), from: fc.constantFrom('event-day' as const, 'end-of-calendar-year' as const) }),
+    fc.record({ hours: fc.integer({ min: 0, max: 24 * 400 }) }),
+  );
+  const instants = fc.date({ min: new Date('1890-01-01T00:00:00Z'), max: new Date('2200-12-31T23:59:59Z'), noInvalidDate: true });
+
+  it('never ends a retention before its event, and a later event never ends it earlier (property)', () => {
+    fc.assert(
+      fc.property(periods, instants, instants, (period, a, b) => {
+        const [earlier, later] = a <= b ? [a, b] : [b, a];
+        expect(keptUntil(period, earlier).getTime()).toBeGreaterThanOrEqual(earlier.getTime());
+        expect(keptUntil(period, earlier).getTime()).toBeLessThanOrEqual(keptUntil(period, later).getTime());
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("selects for deletion exactly the records whose retention ended: the job's cutoff agrees with keptUntil (property)", () => {
+    fc.assert(
+      fc.property(periods, instants, instants, (period, eventAt, now) => {
+        expect(eventAt < deletionCutoff(period, now)).toBe(keptUntil(period, eventAt) < now);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('agrees at the day boundaries around 29 February too (property)', () => {
+    const aroundLeapDays = fc.tuple(fc.constantFrom(2024, 2028, 2100, 2000), fc.integer({ min: -3, max: 3 }), fc.integer({ min: 0, max: 3 })).map(
+      ([year, days, quarter]) => new Date(Date.UTC(year, 1, 29 + days) + quarter * 6 * 60 * 60 * 1000),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 8 }), aroundLeapDays, aroundLeapDays, (years, eventAt, nowBase) => {
+        const period: RetentionPeriod = { years, from: 'event-day' };
+        const now = new Date(nowBase.getTime() + years * 365 * 24 * 60 * 60 * 1000);
+        expect(eventAt < deletionCutoff(period, now)).toBe(keptUntil(period, eventAt) < now);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});

@@ -1,0 +1,299 @@
+import { calendarDateOf } from './calendar-date';
+import type { RegisterKind } from './registers';
+
+/** What starts a retention period. A person's events as a register records them, or a technical record's. */
+export type RetentionEvent =
+  | 'MOVED_AWAY' // the person left the register's area (Melderegister: the municipality; Land mirror: the Land)
+  | 'DECEASED'
+  | 'BIRTH_RECORDED' // the Standesamt recorded the birth (Geburtenregister entry)
+  | 'NAME_CHANGE_RECORDED' // the Standesamt recorded a marriage or name change of a person born elsewhere
+  | 'TRANSFERRED' // personal data were transferred to this register (transfer log)
+  | 'PUBLISHED' // the outbox relay published the record to Kafka
+  | 'PROCESSED' // the consumer processed the event (inbox)
+  | 'REQUEST_ANSWERED'; // an agency request with an Idempotency-Key was answered
+
+/**
+ * How long after its event a record is kept.
+ * - `years` after the event day: the period ends with the end of the same day N years later (§ 188 Abs. 2 BGB; a
+ *   29 February ends on 28 February, as § 188 Abs. 3 BGB has it for months).
+ * - `years` after the end of the calendar year of the event: kept until 31 December, N years after that year.
+ * - `hours`: exact, for technical records.
+ */
+export type RetentionPeriod = { years: number; from: 'event-day' | 'end-of-calendar-year' } | { hours: number };
+
+export type Retention =
+  /** Kept for `period` after the earliest of `after`; then `disposal`. Without such an event the record is current and kept. */
+  | { kind: 'timed'; after: readonly RetentionEvent[]; period: RetentionPeriod; disposal: 'delete' | 'offer-to-archive' }
+  /** Kept while it is current; the register's own events replace or remove it, no period runs. */
+  | { kind: 'while-current'; reason: string }
+  /** Deleted together with the person's record of the register it sits beside (the IdNr's entry in that register). */
+  | { kind: 'with-person-record' };
+
+/** One kind of record a register keeps, in which table, for how long, under which legal basis. */
+export interface RetentionRule {
+  table: string;
+  /** The registers whose data the table holds; 'every instance' for the technical tables of every service. */
+  registers: readonly RegisterKind[] | 'every instance';
+  recordKind: string;
+  retention: Retention;
+  legalBasis: string;
+  /** Where the basis was read (URLs of the text of the norm); a basis no source confirms says so in `toBeConfirmed`. */
+  sources: readonly string[];
+  toBeConfirmed?: string;
+}
+
+const BMG_13 = ['https://lexmea.de/gesetz/bmg/13', 'https://lexetius.de/BMG/13,2'];
+const BMG_14 = ['https://www.buzer.de/gesetz/10628/a180968.htm', 'https://lexante.net/de/bmg/14'];
+const PSTG_5_7 = ['https://dejure.org/gesetze/PStG/5.html', 'https://ra.de/g/pstg-7'];
+const BGB_188 = 'https://lexcada.com/akn/de/act/1896-08-18/BGB/deu/!para_188';
+const IDNRG_9 = 'https://gesetze.legal/bund/idnrg/9';
+const AO_139B = ['https://bustler.de/link.aspx?lnk=1688', 'https://www.steuertipps.de/gesetze/abgabenordnung-ao/139d-verordnungsermaechtigung'];
+const DSGVO_ART_5 = 'https://eur-lex.europa.eu/eli/reg/2016/679/oj';
+/** How long an agency's Idempotency-Key and its answer are kept (service-runtime's idempotency stores it with this expiry). */
+export const IDEMPOTENCY_KEY_RETENTION_HOURS = 24;
+
+const TECHNICAL_BASIS = 'Art. 5 Abs. 1 lit. e DSGVO (Speicherbegrenzung): no statutory period; kept as long as the delivery guarantee needs it';
+
+/**
+ * The retention catalog, reviewed like code (like the routing catalog): every table a register service keeps, how long
+ * each kind of record in it is kept after which event, under which legal basis, with the sources read. The retention
+ * job (libs/data-protection/src/retention) deletes what it says; `keptUntil` tells a person until when.
+ */
+export const RETENTION_CATALOG: readonly RetentionRule[] = [
+  // Melderegister (municipal).
+  {
+    table: 'residents',
+    registers: ['MELDEREGISTER'],
+    recordKind: 'resident',
+    // § 13 Abs. 1: after the move away or death the data are still stored; Abs. 2: after five years past the end of that
+    // calendar year, kept for 50 more years, processing restricted (names, dates, addresses excepted), then deleted.
+    retention: { kind: 'timed', after: ['MOVED_AWAY', 'DECEASED'], period: { years: 55, from: 'end-of-calendar-year' }, disposal: 'delete' },
+    legalBasis: '§ 13 Abs. 1, 2 BMG (5 years, then 50 years kept with restricted processing), § 14 Abs. 1 BMG (deletion)',
+    sources: [...BMG_13, ...BMG_14],
+    toBeConfirmed:
+      'the restriction of processing in years 6–55 (§ 13 Abs. 2 Satz 2 BMG) is not enforced on reads; the offer to the archives before ' +
+      'deletion (§ 16 BMG) is not made; every column kept here is taken to be among the data of § 13 Abs. 1 BMG (§ 14 Abs. 2 Satz 4: others 30 days)',
+  },
+  {
+    table: 'information_block_audit',
+    registers: ['MELDEREGISTER'],
+    recordKind: 'decision on an information block (who set or lifted it, why)',
+    retention: { kind: 'with-person-record' },
+    legalBasis: '§ 13 Abs. 1, 2 BMG: Auskunftssperren are kept with the resident, so is the decision on them here',
+    sources: BMG_13,
+    toBeConfirmed: "whether the reasoned decision (§ 51 BMG) is rather kept as a file under the Land's Aktenordnung",
+  },
+  // Personenstandsregister (civil status, municipal): one record per person, the Geburtenregister entry with its
+  // Folgebeurkundungen; a person born elsewhere gets a record of their own from a marriage or death recorded here.
+  {
+    table: 'civil_status_records',
+    registers: ['PERSONENSTANDSREGISTER'],
+    recordKind: 'birth entry (Geburtenregister)',
+    retention: { kind: 'timed', after: ['BIRTH_RECORDED'], period: { years: 110, from: 'event-day' }, disposal: 'offer-to-archive' },
+    legalBasis: '§ 5 Abs. 5 Nr. 2 PStG (Fortführung 110 years), § 7 Abs. 2, 3 PStG (kept permanently; offered to the archive after the period, deleted only once the archive took it over)',
+    sources: PSTG_5_7,
+    toBeConfirmed: 'the day the period starts (the Beurkundung; the date of birth is used here)',
+  },
+  {
+    table: 'civil_status_records',
+    registers: ['PERSONENSTANDSREGISTER'],
+    recordKind: 'marriage or name entry (Eheregister)',
+    retention: { kind: 'timed', after: ['NAME_CHANGE_RECORDED'], period: { years: 80, from: 'event-day' }, disposal: 'offer-to-archive' },
+    legalBasis: '§ 5 Abs. 5 Nr. 1 PStG (Fortführung 80 years), § 7 Abs. 2, 3 PStG',
+    sources: PSTG_5_7,
+    toBeConfirmed: 'the day the period starts (the Beurkundung of the marriage)',
+  },
+  {
+    table: 'civil_status_records',
+    registers: ['PERSONENSTANDSREGISTER'],
+    recordKind: 'death entry (Sterberegister)',
+    retention: { kind: 'timed', after: ['DECEASED'], period: { years: 30, from: 'event-day' }, disposal: 'offer-to-archive' },
+    legalBasis: '§ 5 Abs. 5 Nr. 3 PStG (Fortführung 30 years), § 7 Abs. 2, 3 PStG',
+    sources: PSTG_5_7,
+    toBeConfirmed: 'the day the period starts (the Beurkundung of the death; the date of death is used here)',
+  },
+  // Grundsteuer (municipal property-tax roll).
+  {
+    table: 'property_tax_entries',
+    registers: ['GRUNDSTEUER'],
+    recordKind: 'parcel on the roll (owner IdNrs, area, usage)',
+    retention: { kind: 'while-current', reason: 'a change replaces the entry; a parcel that leaves the municipality is dropped at once (ParcelLeftMunicipality)' },
+    legalBasis: '§ 229 Abs. 3 BewG (the cadastre reports what the Grundsteuer needs); Art. 5 Abs. 1 lit. e DSGVO',
+    sources: [DSGVO_ART_5],
+    toBeConfirmed: 'how long the municipality keeps past assessments (the roll here holds the current state only)',
+  },
+  // Landesmelderegister (the Land's mirror).
+  {
+    table: 'state_residents',
+    registers: ['LANDESMELDEREGISTER'],
+    recordKind: 'resident of the Land',
+    retention: { kind: 'timed', after: ['MOVED_AWAY', 'DECEASED'], period: { years: 55, from: 'end-of-calendar-year' }, disposal: 'delete' },
+    legalBasis: '§ 55 BMG i. V. m. Landesrecht; the periods of § 13 Abs. 2 BMG applied to the mirror',
+    sources: BMG_13,
+    toBeConfirmed: "the Land's own Ausführungsgesetz zum BMG may set other periods for its central data set",
+  },
+  // Liegenschaftskataster (the Land's cadastre).
+  {
+    table: 'parcels',
+    registers: ['LIEGENSCHAFTSKATASTER'],
+    recordKind: 'parcel (Flurstück) with its owners',
+    retention: { kind: 'while-current', reason: 'the cadastre describes every parcel as it is now; a change replaces it' },
+    legalBasis: 'Vermessungs- und Katastergesetz of the Land',
+    sources: [],
+    toBeConfirmed: "the Land's Vermessungs- und Katastergesetz (historic owners are kept by the Grundbuch, not here)",
+  },
+  // IdNr base data (BZSt).
+  {
+    table: 'idnr_base_data',
+    registers: ['IDNR_BASISDATEN'],
+    recordKind: 'base data of an IdNr',
+    retention: { kind: 'timed', after: ['DECEASED'], period: { years: 20, from: 'end-of-calendar-year' }, disposal: 'delete' },
+    legalBasis: '§ 139b AO: deleted when no longer needed, at the latest 20 years after the end of the calendar year of the death',
+    sources: AO_139B,
+    toBeConfirmed: 'the paragraph and wording of the 20-year deletion in § 139b AO (its Abs. 1–3 and 6 were read, and § 139d Nr. 3 AO, which lets a Verordnung set deletion periods)',
+  },
+  // Beside every register that holds addresses.
+  {
+    table: 'information_blocks',
+    registers: ['MELDEREGISTER', 'LANDESMELDEREGISTER', 'IDNR_BASISDATEN'],
+    recordKind: 'information block (§§ 51, 52 BMG)',
+    retention: { kind: 'with-person-record' },
+    legalBasis: '§ 13 Abs. 1, 2 BMG (Auskunftssperren are kept with the person); § 139b Abs. 3 AO for the BZSt',
+    sources: BMG_13,
+  },
+  // Every register instance.
+  {
+    table: 'transfer_log',
+    registers: 'every instance',
+    recordKind: 'transfer log entry',
+    retention: { kind: 'timed', after: ['TRANSFERRED'], period: { years: 2, from: 'event-day' }, disposal: 'delete' },
+    legalBasis: '§ 9 Abs. 3 IDNrG (Protokolldaten two years, then deleted without delay); § 188 Abs. 2 BGB for the end of the period',
+    sources: [IDNRG_9, BGB_188],
+  },
+  {
+    table: 'regsync_idempotency_keys',
+    registers: 'every instance',
+    recordKind: "an agency's Idempotency-Key and its answer",
+    retention: { kind: 'timed', after: ['REQUEST_ANSWERED'], period: { hours: IDEMPOTENCY_KEY_RETENTION_HOURS }, disposal: 'delete' },
+    legalBasis: `${TECHNICAL_BASIS}: a day covers every agency system's retry schedule (Stripe keeps 24 h too)`,
+    sources: [DSGVO_ART_5],
+  },
+  {
+    table: 'regsync_outbox',
+    registers: 'every instance',
+    recordKind: 'outgoing event or dead letter, once published',
+    // Unpublished rows are never deleted. A dead letter itself stays on its dead-letter topic until an operator
+    // re-drives or decides it (topic catalog); the outbox row is only its way there.
+    retention: { kind: 'timed', after: ['PUBLISHED'], period: { hours: 7 * 24 }, disposal: 'delete' },
+    legalBasis: `${TECHNICAL_BASIS}: the published record is on its topic; a week keeps it for an incident's analysis`,
+    sources: [DSGVO_ART_5],
+  },
+  {
+    table: 'regsync_inbox',
+    registers: 'every instance',
+    recordKind: 'id of a processed event',
+    // Redeliveries come within minutes; an older event is still recognised by its subject version (regsync_applied_version).
+    retention: { kind: 'timed', after: ['PROCESSED'], period: { hours: 30 * 24 }, disposal: 'delete' },
+    legalBasis: `${TECHNICAL_BASIS}: redeliveries come within minutes, older events are stale by their subject version`,
+    sources: [DSGVO_ART_5],
+  },
+  {
+    table: 'regsync_applied_version',
+    registers: 'every instance',
+    recordKind: 'highest subject version applied per sender',
+    retention: { kind: 'with-person-record' },
+    legalBasis: `${TECHNICAL_BASIS}: needed as long as the register holds the person (at the router, which holds no person, kept)`,
+    sources: [DSGVO_ART_5],
+  },
+  {
+    table: 'regsync_subject_version',
+    registers: 'every instance',
+    recordKind: "version counter of a subject this instance sends events about",
+    retention: { kind: 'while-current', reason: 'a counter that started again at 1 would make every recipient ignore the next event about the subject as stale' },
+    legalBasis: `${TECHNICAL_BASIS}: holds the subject id only`,
+    sources: [DSGVO_ART_5],
+    toBeConfirmed: 'with the data-protection officer: the IdNr stays here after the person is deleted (until crypto-shredding)',
+  },
+  {
+    table: 'subject_holdings',
+    registers: 'every instance',
+    recordKind: "router: which registers hold or held a subject (afnemersindicatie)",
+    retention: { kind: 'while-current', reason: 'the router delivers a death or a name change to every former holder by it; it cannot see when a holder deleted the person' },
+    legalBasis: '§ 33 Abs. 1 BMG, § 57 PStV (the notices the holdings route); Art. 5 Abs. 1 lit. e DSGVO',
+    sources: [DSGVO_ART_5],
+    toBeConfirmed: 'ending a holding when the holder deletes the person needs an event from the holder (not built)',
+  },
+];
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+
+/**
+ * The last instant a record is kept when its period started at `eventAt` (retention ends after it). For periods in
+ * years, the end of a day (UTC): 23:59:59.999.
+ */
+export function keptUntil(period: RetentionPeriod, eventAt: Date): Date {
+  if ('hours' in period) return new Date(eventAt.getTime() + period.hours * HOUR_MS);
+  return new Date(lastDayKept(period, calendarDateOf(eventAt)).getTime() + DAY_MS - 1);
+}
+
+/**
+ * The retention job's bound: a record whose period started before it is past its retention at `now`, one that
+ * started at or after it is not. Exactly `keptUntil(period, eventAt) < now` ⇔ `eventAt < deletionCutoff(period, now)`
+ * (property-tested), so the job can select with one comparison per table.
+ */
+export function deletionCutoff(period: RetentionPeriod, now: Date): Date {
+  if ('hours' in period) return new Date(now.getTime() - period.hours * HOUR_MS);
+  const today = calendarDateOf(now);
+  // The first event day whose last day kept is today or later; lastDayKept is monotone, so an estimate and a few steps.
+  let cutoff = addYears(today, -period.years);
+  while (lastDayKept(period, addDays(cutoff, -1)) >= today) cutoff = addDays(cutoff, -1);
+  while (lastDayKept(period, cutoff) < today) cutoff = addDays(cutoff, 1);
+  return cutoff;
+}
+
+/** A person's event as the cockpit knows it from the register's record. */
+export interface RecordedEvent {
+  event: RetentionEvent;
+  on: Date;
+}
+
+/**
+ * Until when a record is kept, from the events its register recorded about the person: null while no event has started
+ * a period (the record is current, or it is kept while current or with the person's record: see the rule).
+ */
+export function keptUntilOf(rule: RetentionRule, events: readonly RecordedEvent[]): Date | null {
+  if (rule.retention.kind !== 'timed') return null;
+  const { after, period } = rule.retention;
+  const starts = events.filter(({ event }) => after.includes(event)).map(({ on }) => on.getTime());
+  if (starts.length === 0) return null;
+  return keptUntil(period, new Date(Math.min(...starts)));
+}
+
+/** The rule for a register's kind of record, for the cockpit. */
+export function retentionRuleFor(register: RegisterKind, recordKind: string): RetentionRule | undefined {
+  return RETENTION_CATALOG.find((rule) => rule.recordKind === recordKind && (rule.registers === 'every instance' || rule.registers.includes(register)));
+}
+
+function lastDayKept(period: Extract<RetentionPeriod, { years: number }>, eventDay: Date): Date {
+  if (period.from === 'end-of-calendar-year') return new Date(Date.UTC(eventDay.getUTCFullYear() + period.years, 11, 31));
+  return addYears(eventDay, period.years);
+}
+
+/** The same day `years` later; a 29 February becomes the 28th (§ 188 Abs. 3 BGB). */
+function addYears(day: Date, years: number): Date {
+  const year = day.getUTCFullYear() + years;
+  const month = day.getUTCMonth();
+  const lastOfMonth = new Date(Date.UTC(2000, month + 1, 0)).getUTCDate();
+  const date = new Date(0);
+  date.setUTCFullYear(year, month, Math.min(day.getUTCDate(), month === 1 && !isLeapYear(year) ? 28 : lastOfMonth));
+  return date;
+}
+
+function addDays(day: Date, days: number): Date {
+  return new Date(day.getTime() + days * DAY_MS);
+}
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
