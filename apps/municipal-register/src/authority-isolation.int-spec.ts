@@ -85,6 +85,16 @@ describe('authority isolation in a shared municipal database', () => {
     expect(migrations).toEqual([{ readable: false }]);
   });
 
+  it('keeps the names of the unique constraints it extends by authority_key, which the services match (409 on a birth recorded twice)', async () => {
+    const constraints = (await owner.query(`
+      select conname as name, pg_get_constraintdef(oid) as definition from pg_constraint
+      where conrelid = 'civil_status_records'::regclass and contype = 'u' order by conname`)) as { name: string; definition: string }[];
+    expect(constraints).toEqual([
+      { name: 'civil_status_records_birth_registration_id_key', definition: 'UNIQUE (authority_key, birth_registration_id)' },
+      { name: 'civil_status_records_idnr_key', definition: 'UNIQUE (authority_key, idnr)' },
+    ]);
+  });
+
   it('refuses to act outside an authority', async () => {
     await expect(database.transaction((manager) => manager.query('select 1'))).rejects.toThrow(/runAsAuthority/);
   });

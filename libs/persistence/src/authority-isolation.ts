@@ -38,7 +38,10 @@ export async function isolateByAuthority(queryRunner: { query(sql: string): Prom
         end loop;
       end $$`);
     await queryRunner.query(`alter table ${table} add primary key (authority_key, ${primaryKey.join(', ')})`);
-    for (const columns of unique) await queryRunner.query(`alter table ${table} add unique (authority_key, ${columns.join(', ')})`);
+    // Under the names they had, which callers match (a 23505 on civil_status_records_birth_registration_id_key is a 409).
+    for (const columns of unique) {
+      await queryRunner.query(`alter table ${table} add constraint ${uniqueConstraintName(table, columns)} unique (authority_key, ${columns.join(', ')})`);
+    }
     await queryRunner.query(`alter table ${table} enable row level security`);
     await queryRunner.query(`create policy authority_isolation on ${table} using (authority_key = regsync_current_authority()) with check (authority_key = regsync_current_authority())`);
   }
@@ -54,4 +57,11 @@ export async function shareByAuthority(queryRunner: { query(sql: string): Promis
     await queryRunner.query(`alter table ${table} add primary key (${primaryKey.join(', ')})`);
     for (const columns of unique) await queryRunner.query(`alter table ${table} add unique (${columns.join(', ')})`);
   }
+}
+
+/** PostgreSQL's name for a unique constraint on `columns` of `table` (without authority_key). */
+function uniqueConstraintName(table: string, columns: readonly string[]): string {
+  const name = `${table}_${columns.join('_')}_key`;
+  if (name.length > 63) throw new Error(`unique constraint ${name}: longer than PostgreSQL's 63 characters`);
+  return name;
 }
