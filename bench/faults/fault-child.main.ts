@@ -7,10 +7,12 @@ import { DataSource } from 'typeorm';
 import { MessagingStartup } from '@regsync/messaging/messaging-startup';
 import { Outbox } from '@regsync/messaging/outbox';
 import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
+import { runAsAuthority } from '@regsync/persistence/authority-context';
+import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 import { ensureDatabase } from '@regsync/persistence/ensure-database';
 import { benchDatabaseName } from '../throughput/bench-database-name';
 import { moveWorkload } from '../throughput/move-workload';
-import { regsyncBenchModule } from '../throughput/regsync-bench.module';
+import { BENCH_ROLES, regsyncBenchModule } from '../throughput/regsync-bench.module';
 import { FaultChildSpec } from './fault-child-spec';
 
 async function runWriter(spec: FaultChildSpec): Promise<void> {
@@ -31,7 +33,10 @@ async function runWriter(spec: FaultChildSpec): Promise<void> {
   for (let chunk = 0; chunk * spec.transactionSize < spec.count; chunk++) {
     const batch = Array.from({ length: Math.min(spec.transactionSize, spec.count - chunk * spec.transactionSize) }, () => moves.next().value!);
     if (chunk < next) continue;
-    await dataSource.transaction(async (manager) => {
+    // The writer's progress row as the owner (its own table), then the outbox rows as the municipality.
+    await runAsAuthority(BENCH_ROLES.producer.instanceKey, () => dataSource.transaction(async (manager) => {
+      await manager.query('insert into bench_writer_progress (chunk) values ($1)', [chunk]);
+      await app.get(AuthorityDatabase).enter(manager.queryRunner!);
       for (const move of batch) {
         await outbox.append(manager, {
           eventType: 'ResidenceRegistered',
@@ -43,8 +48,7 @@ async function runWriter(spec: FaultChildSpec): Promise<void> {
           payload: move.payload,
         });
       }
-      await manager.query('insert into bench_writer_progress (chunk) values ($1)', [chunk]);
-    });
+    }));
     const due = started + (((chunk - next + 1) * spec.transactionSize) / spec.rate) * 1000;
     if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
   }

@@ -12,7 +12,8 @@ export interface MoveFields {
 }
 
 const COLUMNS = 'idnr, family_name, given_names, sex, date_of_birth, street, house_number, postal_code, city, municipality_key, moved_in_on, moves_applied';
-const ON_CONFLICT = `on conflict (idnr) do update set family_name = excluded.family_name, given_names = excluded.given_names, street = excluded.street,
+// By the primary key's name: (idnr) in the baseline's table, (authority_key, idnr) in the regsync bench's (isolated).
+const ON_CONFLICT = `on conflict on constraint bench_resident_pkey do update set family_name = excluded.family_name, given_names = excluded.given_names, street = excluded.street,
   house_number = excluded.house_number, postal_code = excluded.postal_code, city = excluded.city,
   municipality_key = excluded.municipality_key, moved_in_on = excluded.moved_in_on, moves_applied = bench_resident.moves_applied + 1`;
 

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { isolateByAuthority, shareByAuthority } from '@regsync/persistence/authority-isolation';
 
 export class BenchResidentMigration1732500000000 implements MigrationInterface {
   name = 'BenchResidentMigration1732500000000';
@@ -12,5 +13,18 @@ export class BenchResidentMigration1732500000000 implements MigrationInterface {
 
   async down(runner: QueryRunner): Promise<void> {
     await runner.query('drop table bench_resident');
+  }
+}
+
+/** The bench's register follows the registers' rule: the handler writes it as the consuming authority. */
+export class BenchResidentAuthorityKeys1732500000001 implements MigrationInterface {
+  name = 'BenchResidentAuthorityKeys1732500000001';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await isolateByAuthority(runner, [{ table: 'bench_resident', primaryKey: ['idnr'] }]);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await shareByAuthority(runner, [{ table: 'bench_resident', primaryKey: ['idnr'] }]);
   }
 }

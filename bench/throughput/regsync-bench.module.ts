@@ -1,5 +1,4 @@
 import { Controller, DynamicModule, Module, Type } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { RegsyncEvent, ResidenceRegistered } from '@regsync/contracts/generated/events';
 import { transferAdmission } from '@regsync/data-protection/transfer-admission';
 import { Admission } from '@regsync/messaging/messaging-options';
@@ -8,11 +7,11 @@ import { messagingEntities, messagingMigrations } from '@regsync/messaging/messa
 import { EventBatchPattern } from '@regsync/messaging/event-batch-pattern';
 import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
-import { databaseUrl } from '@regsync/persistence/database-url';
+import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
 import { authorityViolation } from '@regsync/register-domain/authority';
 import { ApplyMeter } from './apply-meter';
 import { applyMoves } from './apply-move';
-import { BenchResidentMigration1732500000000 } from './bench-resident.migration';
+import { BenchResidentAuthorityKeys1732500000001, BenchResidentMigration1732500000000 } from './bench-resident.migration';
 import { BenchSpec } from './bench-spec';
 import { benchTopicOf } from './bench-topic';
 import { DESTINATION_MUNICIPALITY } from './move-workload';
@@ -61,20 +60,20 @@ export function regsyncBenchModule(
   const role = BENCH_ROLES[spec.role];
   const receiving =
     layout === 'routed'
-      ? { admit: transferAdmission(BENCH_ROLES.consumer) }
+      ? { admit: transferAdmission(BENCH_ROLES.consumer.level) }
       : { admit: directAdmission, consumes: [benchTopicOf(spec.namespace)], detectGaps: true };
   @Module({})
   class RegsyncBenchModule {}
   return {
     module: RegsyncBenchModule,
     imports: [
-      TypeOrmModule.forRoot({
-        type: 'postgres',
-        url: databaseUrl(spec.databaseUrl, databaseName),
+      ServiceDatabaseModule.forRoot({
+        service: role.app,
+        instanceKey: role.instanceKey,
+        serverUrl: spec.databaseUrl,
+        databaseName,
         entities: messagingEntities,
-        migrations: [...messagingMigrations, BenchResidentMigration1732500000000],
-        migrationsRun: true,
-        extra: { max: 10 },
+        migrations: [...messagingMigrations, BenchResidentMigration1732500000000, BenchResidentAuthorityKeys1732500000001],
       }),
       RegsyncMessagingModule.forRoot({
         ...role,

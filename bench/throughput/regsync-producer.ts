@@ -2,10 +2,12 @@ import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { MessagingStartup } from '@regsync/messaging/messaging-startup';
 import { Outbox } from '@regsync/messaging/outbox';
+import { runAsAuthority } from '@regsync/persistence/authority-context';
+import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 import { ensureDatabase } from '@regsync/persistence/ensure-database';
 import { benchDatabaseName } from './bench-database-name';
 import { BenchSpec, RoleReport } from './bench-spec';
-import { regsyncBenchModule } from './regsync-bench.module';
+import { BENCH_ROLES, regsyncBenchModule } from './regsync-bench.module';
 import { sendWorkload } from './workload-sender';
 
 /**
@@ -22,8 +24,9 @@ export async function runRegsyncProducer(spec: BenchSpec): Promise<RoleReport> {
   await app.get(MessagingStartup).ready();
   const outbox = app.get(Outbox);
   const dataSource = app.get(DataSource);
+  const database = app.get(AuthorityDatabase);
   const report = await sendWorkload(spec, spec.mode === 'latency' ? 1 : spec.transactionSize, 4, (moves) =>
-    dataSource.transaction(async (manager) => {
+    runAsAuthority(BENCH_ROLES.producer.instanceKey, () => database.transaction(async (manager) => {
       await outbox.appendMany(
         manager,
         moves.map((move) => ({
@@ -36,7 +39,7 @@ export async function runRegsyncProducer(spec: BenchSpec): Promise<RoleReport> {
           payload: move.payload,
         })),
       );
-    }),
+    })),
   );
   while (Number((await dataSource.query('select count(*) as n from regsync_outbox where published_at is null'))[0].n) > 0) {
     await new Promise((resolve) => setTimeout(resolve, 50));

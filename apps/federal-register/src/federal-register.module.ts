@@ -11,6 +11,7 @@ import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { FEDERAL_INSTANCE_KEY } from '@regsync/register-domain/registers';
 import { AgencyAuthModule } from '@regsync/service-runtime/agency-auth.module';
 import { kafkaConnectionOf } from '@regsync/service-runtime/service-config';
+import { hostedAuthoritiesOf } from '@regsync/service-runtime/hosted-authorities';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
 import { informationBlockMigrations } from '@regsync/data-protection/information-blocks/information-blocks.migration';
 import { baseDataDrift } from './base-data/base-data.drift';
@@ -19,6 +20,7 @@ import { IdnrBaseDataEntity } from './base-data/idnr-base-data.entity';
 import { IdnrBaseDataTable1760000500000 } from './base-data/idnr-base-data.migration';
 import { CockpitModule } from './cockpit/cockpit.module';
 import { FederalConfig } from './config';
+import { FederalAuthorityKeys1760000830000 } from './federal-authority-keys.migration';
 import { IdnrModule } from './idnr/idnr.module';
 
 /** The federal level: IdNr assignment and base data (BZSt), and the citizen's cockpit. */
@@ -36,9 +38,9 @@ export class FederalRegisterModule {
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('federal', FEDERAL_INSTANCE_KEY, config.NAMESPACE),
           entities: [IdnrBaseDataEntity, ...messagingEntities, ...transferLogEntities],
-          migrations: [...messagingMigrations, ...transferLogMigrations, IdnrBaseDataTable1760000500000, ...informationBlockMigrations],
+          migrations: [...messagingMigrations, ...transferLogMigrations, IdnrBaseDataTable1760000500000, ...informationBlockMigrations, FederalAuthorityKeys1760000830000],
         }),
-        AgencyAuthModule.forRoot(config.AGENCY_API_KEYS, config.READ_ONLY_AGENCIES, config.BLOCK_EXEMPT_AGENCIES),
+        AgencyAuthModule.forRoot(hostedAuthoritiesOf({ ...config, INSTANCE_KEY: FEDERAL_INSTANCE_KEY })),
         ObservabilityModule.forRoot({ metrics, opsApiKeys: config.AGENCY_API_KEYS, registers: baseDataDrift() }),
         RegsyncMessagingModule.forRoot({
           app: 'federal-register',
@@ -47,7 +49,7 @@ export class FederalRegisterModule {
           kafka: kafkaConnectionOf(config),
           schemaRegistryUrl: config.SCHEMA_REGISTRY_URL,
           metrics,
-          admit: transferAdmission(instance),
+          admit: transferAdmission(instance.level),
         }),
         TransferLogModule.forRoot(),
         RetentionModule.forRoot(),

@@ -12,6 +12,7 @@ import { AgencyAuthModule } from '@regsync/service-runtime/agency-auth.module';
 import { IdempotencyModule } from '@regsync/service-runtime/idempotency/idempotency.module';
 import { idempotencyMigrations } from '@regsync/service-runtime/idempotency/idempotency-keys.migration';
 import { kafkaConnectionOf } from '@regsync/service-runtime/service-config';
+import { hostedAuthoritiesOf } from '@regsync/service-runtime/hosted-authorities';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
 import { informationBlockMigrations } from '@regsync/data-protection/information-blocks/information-blocks.migration';
 import { CivilStatusRecordEntity } from './civil-status/civil-status-record.entity';
@@ -20,6 +21,7 @@ import { CivilStatusModule } from './civil-status/civil-status.module';
 import { CivilStatusBirthRecordIdnr1760000330000 } from './civil-status/civil-status-birth-record-idnr.migration';
 import { CivilStatusTable1760000310000 } from './civil-status/civil-status.migration';
 import { MunicipalConfig } from './config';
+import { MunicipalAuthorityKeys1760000810000 } from './municipal-authority-keys.migration';
 import { InformationBlockAuditTable1760000610000 } from './information-blocks/information-block-audit.migration';
 import { InformationBlocksModule } from './information-blocks/information-blocks.module';
 import { PropertyTaxEntryEntity } from './property-tax/property-tax-entry.entity';
@@ -32,24 +34,45 @@ import { ResidentsModule } from './residents/residents.module';
 import { ResidentsTable1760000300000 } from './residents/residents.migration';
 import { ResidentsDwellingStatus1760000700000 } from './residents/residents-dwelling-status.migration';
 
-/** One municipality: Melderegister, Personenstandsregister and Grundsteuer roll, in one database. */
+/** Every migration of a municipal database, in order. */
+export const municipalMigrations = [
+  ...messagingMigrations,
+  ...transferLogMigrations,
+  ResidentsTable1760000300000,
+  CivilStatusTable1760000310000,
+  PropertyTaxTable1760000320000,
+  CivilStatusBirthRecordIdnr1760000330000,
+  ...idempotencyMigrations,
+  ...informationBlockMigrations,
+  InformationBlockAuditTable1760000610000,
+  ResidentsDwellingStatus1760000700000,
+  MunicipalAuthorityKeys1760000810000,
+];
+
+/**
+ * One municipality, or the municipalities an IT service provider hosts in one process (AUTHORITIES): Melderegister,
+ * Personenstandsregister and Grundsteuer roll of each, in one database, isolated by row-level security.
+ */
 @Module({})
 export class MunicipalRegisterModule {
   static forRoot(config: MunicipalConfig): DynamicModule {
     const instance = { level: 'MUNICIPAL' as const, instanceKey: config.INSTANCE_KEY };
     const metrics = new RegsyncMetrics({ service: 'municipal-register', instance: config.INSTANCE_KEY });
+    const authorities = hostedAuthoritiesOf(config);
+    const authorityKeys = authorities.map((authority) => authority.key);
     return {
       module: MunicipalRegisterModule,
       imports: [
         ServiceDatabaseModule.forRoot({
           service: 'municipal-register',
           instanceKey: config.INSTANCE_KEY,
+          authorities: authorityKeys,
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('municipal', config.INSTANCE_KEY, config.NAMESPACE),
           entities: [ResidentEntity, CivilStatusRecordEntity, PropertyTaxEntryEntity, ...messagingEntities, ...transferLogEntities],
-          migrations: [...messagingMigrations, ...transferLogMigrations, ResidentsTable1760000300000, CivilStatusTable1760000310000, PropertyTaxTable1760000320000, CivilStatusBirthRecordIdnr1760000330000, ...idempotencyMigrations, ...informationBlockMigrations, InformationBlockAuditTable1760000610000, ResidentsDwellingStatus1760000700000],
+          migrations: municipalMigrations,
         }),
-        AgencyAuthModule.forRoot(config.AGENCY_API_KEYS, config.READ_ONLY_AGENCIES, config.BLOCK_EXEMPT_AGENCIES),
+        AgencyAuthModule.forRoot(authorities),
         IdempotencyModule,
         ObservabilityModule.forRoot({
           metrics,
@@ -59,11 +82,12 @@ export class MunicipalRegisterModule {
         RegsyncMessagingModule.forRoot({
           app: 'municipal-register',
           ...instance,
+          authorities: authorityKeys,
           namespace: config.NAMESPACE,
           kafka: kafkaConnectionOf(config),
           schemaRegistryUrl: config.SCHEMA_REGISTRY_URL,
           metrics,
-          admit: transferAdmission(instance),
+          admit: transferAdmission(instance.level),
         }),
         TransferLogModule.forRoot(),
         RetentionModule.forRoot(),

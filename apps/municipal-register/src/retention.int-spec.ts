@@ -1,36 +1,19 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { informationBlockMigrations } from '@regsync/data-protection/information-blocks/information-blocks.migration';
+import { DataSource, EntityManager } from 'typeorm';
 import { RetentionJob } from '@regsync/data-protection/retention/retention.job';
-import { transferLogMigrations } from '@regsync/data-protection/transfer-log-schema';
-import { messagingMigrations } from '@regsync/messaging/messaging-schema';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
+import { runAsAuthority } from '@regsync/persistence/authority-context';
+import { AuthorityDatabase } from '@regsync/persistence/authority-database';
+import { ensureAuthorityRoles } from '@regsync/persistence/authority-roles';
 import { databaseUrl } from '@regsync/persistence/database-url';
 import { dropDatabase, ensureDatabase } from '@regsync/persistence/ensure-database';
-import { idempotencyMigrations } from '@regsync/service-runtime/idempotency/idempotency-keys.migration';
-import { CivilStatusBirthRecordIdnr1760000330000 } from './civil-status/civil-status-birth-record-idnr.migration';
-import { CivilStatusTable1760000310000 } from './civil-status/civil-status.migration';
-import { InformationBlockAuditTable1760000610000 } from './information-blocks/information-block-audit.migration';
-import { PropertyTaxTable1760000320000 } from './property-tax/property-tax.migration';
-import { ResidentsDwellingStatus1760000700000 } from './residents/residents-dwelling-status.migration';
-import { ResidentsTable1760000300000 } from './residents/residents.migration';
+import { municipalMigrations } from './municipal-register.module';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const address = JSON.stringify({ street: 'Große Straße', houseNumber: '12', postalCode: '49074', city: 'Osnabrück', municipalityKey: '03404000' });
-
-/** A municipality's database as the app migrates it (municipal-register.module.ts). */
-const migrations = [
-  ...messagingMigrations,
-  ...transferLogMigrations,
-  ResidentsTable1760000300000,
-  CivilStatusTable1760000310000,
-  PropertyTaxTable1760000320000,
-  CivilStatusBirthRecordIdnr1760000330000,
-  ...idempotencyMigrations,
-  ...informationBlockMigrations,
-  InformationBlockAuditTable1760000610000,
-  ResidentsDwellingStatus1760000700000,
-];
+// The municipality the records are kept for, and a second one hosted in the same database (process).
+const OSNABRUECK = '03404000';
+const HANNOVER = '03241001';
 
 // The persons, by IdNr. Moved out or deceased in 1975: retention ended with 2030 (§ 13 Abs. 2 BMG: 5 + 50 years after
 // the end of that calendar year). In 1976: kept through 2031.
@@ -44,6 +27,7 @@ const familyNames: Record<string, string> = { [resident]: 'Aschenbrenner', [move
 describe('the retention job on a municipality’s database, with the clock moved forward', () => {
   const name = `regsync_test_retention_${randomBytes(4).toString('hex')}`;
   let dataSource: DataSource;
+  let database: AuthorityDatabase;
   let now: Date;
   let job: RetentionJob;
   const metrics = new RegsyncMetrics();
@@ -51,62 +35,84 @@ describe('the retention job on a municipality’s database, with the clock moved
 
   beforeAll(async () => {
     await ensureDatabase(serverUrl, name);
-    dataSource = await new DataSource({ type: 'postgres', url: databaseUrl(serverUrl, name), migrations, migrationsRun: true }).initialize();
+    dataSource = await new DataSource({ type: 'postgres', url: databaseUrl(serverUrl, name), migrations: municipalMigrations, migrationsRun: true }).initialize();
+    await ensureAuthorityRoles(dataSource, name, [OSNABRUECK, HANNOVER]);
+    database = new AuthorityDatabase(dataSource, name);
     // Two rows per batch, so the job goes through several batches.
     job = new RetentionJob(dataSource, { intervalMs: 60_000, batchSize: 2, clock: () => now }, metrics);
-    await seed();
-  });
+    await runAsAuthority(OSNABRUECK, () => database.transaction(seed));
+    await runAsAuthority(HANNOVER, () => database.transaction(seedHannover));
+  }, 60_000);
 
   afterAll(async () => {
     await dataSource?.destroy();
     await dropDatabase(serverUrl, name);
   });
 
-  async function seed(): Promise<void> {
+  async function seed(manager: EntityManager): Promise<void> {
     const insertResident = `insert into residents (idnr, family_name, given_names, sex, date_of_birth, address, moved_in_on, status, moved_out_on, date_of_death, dwelling_status)
       values ($1, $2, 'Anna', 'FEMALE', '1940-03-14', $3, '1960-04-01', $4, $5, $6, 'HAUPTWOHNUNG')`;
-    await dataSource.query(insertResident, [resident, familyNames[resident], address, 'RESIDENT', null, null]);
-    await dataSource.query(insertResident, [movedOut1975, familyNames[movedOut1975], address, 'MOVED_OUT', '1975-12-31', null]);
-    await dataSource.query(insertResident, [movedOut1976, familyNames[movedOut1976], address, 'MOVED_OUT', '1976-01-01', null]);
-    await dataSource.query(insertResident, [deceased1975, familyNames[deceased1975], address, 'DECEASED', null, '1975-06-01']);
-    await dataSource.query(insertResident, [movedOut1975DiedLater, familyNames[movedOut1975DiedLater], address, 'DECEASED', '1975-03-01', '1990-01-01']);
+    await manager.query(insertResident, [resident, familyNames[resident], address, 'RESIDENT', null, null]);
+    await manager.query(insertResident, [movedOut1975, familyNames[movedOut1975], address, 'MOVED_OUT', '1975-12-31', null]);
+    await manager.query(insertResident, [movedOut1976, familyNames[movedOut1976], address, 'MOVED_OUT', '1976-01-01', null]);
+    await manager.query(insertResident, [deceased1975, familyNames[deceased1975], address, 'DECEASED', null, '1975-06-01']);
+    await manager.query(insertResident, [movedOut1975DiedLater, familyNames[movedOut1975DiedLater], address, 'DECEASED', '1975-03-01', '1990-01-01']);
     for (const idnr of Object.keys(familyNames)) {
-      await dataSource.query(`insert into information_blocks (idnr, kind, valid_until, changed_at) values ($1, 'AUSKUNFTSSPERRE', null, '1970-01-01')`, [idnr]);
-      await dataSource.query(
+      await manager.query(`insert into information_blocks (idnr, kind, valid_until, changed_at) values ($1, 'AUSKUNFTSSPERRE', null, '1970-01-01')`, [idnr]);
+      await manager.query(
         `insert into information_block_audit (idnr, action, kind, agency, correlation_id, event_id) values ($1, 'SET', 'AUSKUNFTSSPERRE', 'buergeramt', 'c', $2)`,
         [idnr, randomUUID()],
       );
-      await dataSource.query(`insert into regsync_applied_version values ('PERSON', $1, '14612000', 'MELDEREGISTER', 3)`, [idnr]);
-      await dataSource.query(`insert into regsync_subject_version values ('MELDEREGISTER', 'PERSON', $1, 2)`, [idnr]);
+      await manager.query(`insert into regsync_applied_version values ('PERSON', $1, '14612000', 'MELDEREGISTER', 3)`, [idnr]);
+      await manager.query(`insert into regsync_subject_version values ('MELDEREGISTER', 'PERSON', $1, 2)`, [idnr]);
     }
     // A parcel whose id happens to look like a person's IdNr is no person record.
-    await dataSource.query(`insert into regsync_applied_version values ('PARCEL', $1, '14', 'LIEGENSCHAFTSKATASTER', 1)`, [movedOut1975]);
-    await dataSource.query(
+    await manager.query(`insert into regsync_applied_version values ('PARCEL', $1, '14', 'LIEGENSCHAFTSKATASTER', 1)`, [movedOut1975]);
+    await manager.query(
       `insert into civil_status_records (birth_registration_id, family_name, given_names, sex, date_of_birth, status) values ('03404000-G-1900-000001', 'Fink', 'Emil', 'MALE', '1900-01-02', 'ALIVE')`,
     );
     // Transfer log: kept through the same day two years later (§ 9 Abs. 3 IDNrG).
     const logRow = `insert into transfer_log (event_id, event_type, correlation_id, idnr, subject_id, sender_level, sender_instance, sender_register,
       recipient_level, recipient_instance, recipient_register, fields, legal_basis, purpose, transferred_at)
       values ($1, 'ResidenceRegistered', 'c', $2, $2, 'MUNICIPAL', '14612000', 'MELDEREGISTER', 'MUNICIPAL', '03404000', 'MELDEREGISTER', '{idnr}', '§ 33 Abs. 1 BMG', 'p', $3)`;
-    await dataSource.query(logRow, [ids.transfer.expired, resident, '2029-06-14T23:00:00Z']);
-    await dataSource.query(logRow, [ids.transfer.kept, resident, '2029-06-15T00:00:00Z']);
+    await manager.query(logRow, [ids.transfer.expired, resident, '2029-06-14T23:00:00Z']);
+    await manager.query(logRow, [ids.transfer.kept, resident, '2029-06-15T00:00:00Z']);
     // Outbox: published rows a week, unpublished ones until published.
     const outboxRow = `insert into regsync_outbox (event_id, event_type, topic, record_key, payload, headers, subject_version, created_at, published_at)
       values ($1, 'MovedOut', 'regsync.out.municipal-register.03404000', $2, '\\x00'::bytea, '{}', 1, '2020-01-01', $3)`;
-    await dataSource.query(outboxRow, [ids.outbox.expired, resident, '2031-06-08T09:59:00Z']);
-    await dataSource.query(outboxRow, [ids.outbox.kept, resident, '2031-06-08T10:01:00Z']);
-    await dataSource.query(outboxRow, [ids.outbox.unpublished, resident, null]);
+    await manager.query(outboxRow, [ids.outbox.expired, resident, '2031-06-08T09:59:00Z']);
+    await manager.query(outboxRow, [ids.outbox.kept, resident, '2031-06-08T10:01:00Z']);
+    await manager.query(outboxRow, [ids.outbox.unpublished, resident, null]);
     // Inbox: 30 days after processing.
     const inboxRow = `insert into regsync_inbox values ($1, 'MovedOut', 'regsync.deliveries.municipal-register.03404000', 0, 1, 'applied', $2)`;
-    await dataSource.query(inboxRow, [ids.inbox.expired, '2031-05-16T09:59:00Z']);
-    await dataSource.query(inboxRow, [ids.inbox.kept, '2031-05-16T10:01:00Z']);
+    await manager.query(inboxRow, [ids.inbox.expired, '2031-05-16T09:59:00Z']);
+    await manager.query(inboxRow, [ids.inbox.kept, '2031-05-16T10:01:00Z']);
     // Idempotency keys: 24 hours.
     const keyRow = `insert into regsync_idempotency_keys (agency, idempotency_key, request_fingerprint, response_body, created_at, expires_at) values ('a', $1, 'f', '{}', $2, $2::timestamptz + interval '24 hours')`;
-    await dataSource.query(keyRow, ['expired', '2031-06-14T09:59:00Z']);
-    await dataSource.query(keyRow, ['kept', '2031-06-14T10:01:00Z']);
+    await manager.query(keyRow, ['expired', '2031-06-14T09:59:00Z']);
+    await manager.query(keyRow, ['kept', '2031-06-14T10:01:00Z']);
   }
 
-  const column = async (sql: string): Promise<string[]> => ((await dataSource.query(sql)) as Record<string, string>[]).map((row) => Object.values(row)[0]).sort();
+  /** The person who moved out of Osnabrück in 1975 lives in Hannover: Hannover's records of the same IdNr stay. */
+  async function seedHannover(manager: EntityManager): Promise<void> {
+    await manager.query(
+      `insert into residents (idnr, family_name, given_names, sex, date_of_birth, address, moved_in_on, status, dwelling_status)
+       values ($1, $2, 'Anna', 'FEMALE', '1940-03-14', $3, '1976-01-01', 'RESIDENT', 'HAUPTWOHNUNG')`,
+      [movedOut1975, familyNames[movedOut1975], address],
+    );
+    await manager.query(`insert into information_blocks (idnr, kind, valid_until, changed_at) values ($1, 'AUSKUNFTSSPERRE', null, '1970-01-01')`, [movedOut1975]);
+    await manager.query(
+      `insert into information_block_audit (idnr, action, kind, agency, correlation_id, event_id) values ($1, 'SET', 'AUSKUNFTSSPERRE', 'buergeramt', 'c', $2)`,
+      [movedOut1975, randomUUID()],
+    );
+    await manager.query(`insert into regsync_applied_version values ('PERSON', $1, '14612000', 'MELDEREGISTER', 3)`, [movedOut1975]);
+  }
+
+  /** The first column of `sql`'s rows, sorted, as `authority` sees them. */
+  const column = async (sql: string, authority = OSNABRUECK): Promise<string[]> => {
+    const rows = (await runAsAuthority(authority, () => database.transaction((manager) => manager.query(sql)))) as Record<string, string>[];
+    return rows.map((row) => Object.values(row)[0]).sort();
+  };
 
   it('deletes nothing of a person while the retention runs (end of 2030 is not reached in June 2030)', async () => {
     now = new Date('2030-06-15T10:00:00Z');
@@ -132,6 +138,11 @@ describe('the retention job on a municipality’s database, with the clock moved
     expect(await column('select event_id from regsync_outbox')).toEqual([ids.outbox.kept, ids.outbox.unpublished].sort());
     expect(await column('select event_id from regsync_inbox')).toEqual([ids.inbox.kept]);
     expect(await column('select idempotency_key from regsync_idempotency_keys')).toEqual(['kept']);
+    // Another hosted municipality's records of the same IdNr are another person's records.
+    expect(await column('select idnr from residents', HANNOVER)).toEqual([movedOut1975]);
+    expect(await column('select idnr from information_blocks', HANNOVER)).toEqual([movedOut1975]);
+    expect(await column('select idnr from information_block_audit', HANNOVER)).toEqual([movedOut1975]);
+    expect(await column('select subject_id from regsync_applied_version', HANNOVER)).toEqual([movedOut1975]);
 
     const counted = Object.fromEntries(deletions.filter(({ deleted }) => deleted > 0).map(({ table, deleted }) => [table, deleted]));
     expect(counted).toEqual({ residents: 3, information_blocks: 3, information_block_audit: 3, regsync_applied_version: 3, transfer_log: 1, regsync_outbox: 1, regsync_inbox: 1, regsync_idempotency_keys: 1 });

@@ -12,9 +12,11 @@ import { AgencyAuthModule } from '@regsync/service-runtime/agency-auth.module';
 import { IdempotencyModule } from '@regsync/service-runtime/idempotency/idempotency.module';
 import { idempotencyMigrations } from '@regsync/service-runtime/idempotency/idempotency-keys.migration';
 import { kafkaConnectionOf } from '@regsync/service-runtime/service-config';
+import { hostedAuthoritiesOf } from '@regsync/service-runtime/hosted-authorities';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
 import { informationBlockMigrations } from '@regsync/data-protection/information-blocks/information-blocks.migration';
 import { propertyTaxRolls, StateConfig } from './config';
+import { StateAuthorityKeys1760000820000 } from './state-authority-keys.migration';
 import { ParcelEntity } from './parcels/parcel.entity';
 import { parcelsDrift } from './parcels/parcels.drift';
 import { ParcelsModule } from './parcels/parcels.module';
@@ -41,9 +43,9 @@ export class StateRegisterModule {
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('state', config.INSTANCE_KEY, config.NAMESPACE),
           entities: [StateResidentEntity, ParcelEntity, ...messagingEntities, ...transferLogEntities],
-          migrations: [...messagingMigrations, ...transferLogMigrations, StateResidentsTable1760000400000, ParcelsTable1760000410000, StateResidentsFormerResident1760000420000, ...idempotencyMigrations, ...informationBlockMigrations, StateResidentsDwellingStatus1760000710000],
+          migrations: [...messagingMigrations, ...transferLogMigrations, StateResidentsTable1760000400000, ParcelsTable1760000410000, StateResidentsFormerResident1760000420000, ...idempotencyMigrations, ...informationBlockMigrations, StateResidentsDwellingStatus1760000710000, StateAuthorityKeys1760000820000],
         }),
-        AgencyAuthModule.forRoot(config.AGENCY_API_KEYS, config.READ_ONLY_AGENCIES, config.BLOCK_EXEMPT_AGENCIES),
+        AgencyAuthModule.forRoot(hostedAuthoritiesOf(config)),
         IdempotencyModule,
         ObservabilityModule.forRoot({ metrics, opsApiKeys: config.AGENCY_API_KEYS, registers: [...stateResidentsDrift(config.INSTANCE_KEY), ...parcelsDrift()] }),
         RegsyncMessagingModule.forRoot({
@@ -53,7 +55,7 @@ export class StateRegisterModule {
           kafka: kafkaConnectionOf(config),
           schemaRegistryUrl: config.SCHEMA_REGISTRY_URL,
           metrics,
-          admit: transferAdmission(instance),
+          admit: transferAdmission(instance.level),
         }),
         TransferLogModule.forRoot(),
         RetentionModule.forRoot(),

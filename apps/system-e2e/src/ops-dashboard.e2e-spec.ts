@@ -118,7 +118,7 @@ describe('ops dashboard in Chromium while the demo runs', () => {
     try {
       await stack.start();
     } catch (error) {
-      const failed = /^(.+?) (exited|not healthy)/.exec((error as Error).message)?.[1] ?? '';
+      const failed = /^(.+?) (ended|not healthy)/.exec((error as Error).message)?.[1] ?? '';
       throw new Error(`${(error as Error).message}\n${logs.filter((line) => line.startsWith(`[${failed}]`)).slice(-40).join('\n')}`);
     }
     prometheus = new LocalPrometheus({

@@ -1,4 +1,6 @@
-import type { BirthRecorded, RegsyncEvent, ResidenceRegistered } from '@regsync/contracts/generated/events';
+import type { AdministrativeLevel, BirthRecorded, RegsyncEvent, ResidenceRegistered } from '@regsync/contracts/generated/events';
+import type { Admission, ReceivedRecord } from '@regsync/messaging/messaging-options';
+import { runAsAuthority } from '@regsync/persistence/authority-context';
 import { admittedTransfers, transferAdmission } from './transfer-admission';
 
 const osnabrueck = { street: 'Große Straße', houseNumber: '12', postalCode: '49074', city: 'Osnabrück', municipalityKey: '03404000' };
@@ -38,8 +40,13 @@ const toMelderegister = { topic, recipientRegister: 'MELDEREGISTER' };
 const toBasisdaten = { topic: 'regsync.deliveries.federal-register.DE', recipientRegister: 'IDNR_BASISDATEN' };
 
 describe('transferAdmission', () => {
-  const osnabrueckInstance = transferAdmission({ level: 'MUNICIPAL', instanceKey: '03404000' });
-  const federalInstance = transferAdmission({ level: 'FEDERAL', instanceKey: 'DE' });
+  // The consumer runs admit as the authority of the delivery topic.
+  const asAuthority =
+    (level: AdministrativeLevel, authority: string) =>
+    (event: RegsyncEvent, record: ReceivedRecord): Admission =>
+      runAsAuthority(authority, () => transferAdmission(level)(event, record));
+  const osnabrueckInstance = asAuthority('MUNICIPAL', '03404000');
+  const federalInstance = asAuthority('FEDERAL', 'DE');
 
   it('drops the parents’ IdNrs of a birth before the Melderegister sees it: the catalog names no basis for them', () => {
     const admission = osnabrueckInstance(birth, toMelderegister);
@@ -70,7 +77,7 @@ describe('transferAdmission', () => {
   it('refuses a Nebenwohnung delivered to the BZSt, which has no basis for it (the router never sends one), and applies it in the Land', () => {
     const nebenwohnung: ResidenceRegistered = { ...move, dwellingStatus: 'NEBENWOHNUNG' };
     expect(federalInstance(nebenwohnung, toBasisdaten)).toMatchObject({ kind: 'reject', code: 'no-legal-basis' });
-    const land = transferAdmission({ level: 'STATE', instanceKey: '14' })(nebenwohnung, { topic: 'regsync.deliveries.state-register.14', recipientRegister: 'LANDESMELDEREGISTER' });
+    const land = asAuthority('STATE', '14')(nebenwohnung, { topic: 'regsync.deliveries.state-register.14', recipientRegister: 'LANDESMELDEREGISTER' });
     if (land.kind !== 'apply') throw new Error(`expected apply, got ${land.kind}`);
     expect(land.event).toMatchObject({ dwellingStatus: 'NEBENWOHNUNG', address: dresden });
   });

@@ -1,7 +1,8 @@
-import type { RegsyncEvent } from '@regsync/contracts/generated/events';
+import type { AdministrativeLevel, RegsyncEvent } from '@regsync/contracts/generated/events';
 import type { Admission, ReceivedRecord } from '@regsync/messaging/messaging-options';
+import { currentAuthority } from '@regsync/persistence/authority-context';
 import { eventPlausibilityViolations } from '@regsync/register-domain/plausibility/event-plausibility';
-import { REGISTERS_BY_LEVEL, type RegisterAddress, type RegisterInstance, type RegisterKind } from '@regsync/register-domain/registers';
+import { REGISTERS_BY_LEVEL, type RegisterAddress, type RegisterKind } from '@regsync/register-domain/registers';
 import { projectForRecipient, type Route } from '@regsync/register-domain/routing-catalog';
 import { normalizedEventText } from '@regsync/register-domain/text/event-text';
 import type { Violation } from '@regsync/register-domain/validation-error';
@@ -40,20 +41,21 @@ export function checkedContent(received: RegsyncEvent): CheckedContent {
  * The `admit` hook of a recipient instance, for what the router delivered to it (authority and who receives were
  * decided there; only the router writes a delivery topic): the addressed register must be one this instance keeps
  * (else reject 'not-addressed'); the content rules again (defence in depth); the register needs a route in the
- * routing catalog (else reject 'no-legal-basis') and gets only the route's fields.
+ * routing catalog (else reject 'no-legal-basis') and gets only the route's fields. The recipient is the authority of
+ * the delivery topic (the consumer runs `admit` as it).
  */
-export function transferAdmission(instance: RegisterInstance): (event: RegsyncEvent, record: ReceivedRecord) => Admission {
+export function transferAdmission(level: AdministrativeLevel): (event: RegsyncEvent, record: ReceivedRecord) => Admission {
   return (received, { recipientRegister }) => {
     const register = recipientRegister as RegisterKind | undefined;
-    if (!register || !REGISTERS_BY_LEVEL[instance.level].includes(register)) {
-      return { kind: 'reject', code: 'not-addressed', reason: `regsync-recipient-register: ${register ?? 'missing'} is not a register of this ${instance.level} instance` };
+    if (!register || !REGISTERS_BY_LEVEL[level].includes(register)) {
+      return { kind: 'reject', code: 'not-addressed', reason: `regsync-recipient-register: ${register ?? 'missing'} is not a register of this ${level} instance` };
     }
     const content = checkedContent(received);
     if (content.kind === 'reject') return content;
     const { eventType } = content.event.envelope;
     const projection = projectForRecipient(register, eventType, content.event as unknown as Record<string, unknown>);
     if (!projection) return { kind: 'reject', code: 'no-legal-basis', reason: `the routing catalog names no legal basis for ${eventType} to ${register}` };
-    const context: TransferAdmissionContext = { transfers: [{ recipient: { ...instance, register }, ...projection }] };
+    const context: TransferAdmissionContext = { transfers: [{ recipient: { level, instanceKey: currentAuthority(), register }, ...projection }] };
     return { kind: 'apply', event: projection.payload as unknown as RegsyncEvent, context };
   };
 }

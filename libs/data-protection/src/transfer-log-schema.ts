@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { AuthorityTable, isolateByAuthority, shareByAuthority } from '@regsync/persistence/authority-isolation';
 import { TransferLogRecord } from './transfer-log-record.entity';
 
 export class TransferLogTable1760000200000 implements MigrationInterface {
@@ -33,6 +34,19 @@ export class TransferLogTable1760000200000 implements MigrationInterface {
   }
 }
 
+/** Each hosted authority's transfers are its own: its cockpit answers and its deletions reach no other's. */
+const transferLogAuthorityTables: AuthorityTable[] = [{ table: 'transfer_log', primaryKey: ['id'] }];
+
+export class TransferLogAuthorityKeys1760000801000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await isolateByAuthority(queryRunner, transferLogAuthorityTables);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await shareByAuthority(queryRunner, transferLogAuthorityTables);
+  }
+}
+
 /** Add to the app's ServiceDatabaseModule.forRoot({ entities, migrations }). */
 export const transferLogEntities = [TransferLogRecord];
-export const transferLogMigrations = [TransferLogTable1760000200000];
+export const transferLogMigrations = [TransferLogTable1760000200000, TransferLogAuthorityKeys1760000801000];

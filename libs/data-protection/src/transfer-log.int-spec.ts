@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { ResidenceRegistered } from '@regsync/contracts/generated/events';
+import { runAsAuthority } from '@regsync/persistence/authority-context';
+import { AuthorityDatabase } from '@regsync/persistence/authority-database';
+import { isolateByAuthority } from '@regsync/persistence/authority-isolation';
+import { ensureAuthorityRoles } from '@regsync/persistence/authority-roles';
 import { databaseUrl } from '@regsync/persistence/database-url';
 import { dropDatabase, ensureDatabase } from '@regsync/persistence/ensure-database';
 import { transferAdmission, admittedTransfers } from './transfer-admission';
@@ -30,12 +34,22 @@ function registration(eventId: string): ResidenceRegistered {
 describe('the transfer log in PostgreSQL', () => {
   const name = `regsync_test_transfers_${randomBytes(4).toString('hex')}`;
   let dataSource: DataSource;
+  let database: AuthorityDatabase;
   let log: TransferLog;
+  // The federal register's transfers: every test acts as its authority, as its consumer does.
+  const asDE = (test: () => Promise<void>) => () => runAsAuthority('DE', test);
+  // A register table as the registers' migrations make it: isolated by authority, granted to the authorities.
+  const isolatedRegisterTable = async (table: string) => {
+    await isolateByAuthority(dataSource, [{ table, primaryKey: ['idnr'] }]);
+    await ensureAuthorityRoles(dataSource, name, ['DE']);
+  };
 
   beforeAll(async () => {
     await ensureDatabase(serverUrl, name);
     dataSource = await new DataSource({ type: 'postgres', url: databaseUrl(serverUrl, name), entities: transferLogEntities, migrations: transferLogMigrations, migrationsRun: true }).initialize();
-    log = new TransferLog(dataSource);
+    await ensureAuthorityRoles(dataSource, name, ['DE']);
+    database = new AuthorityDatabase(dataSource, name);
+    log = new TransferLog(database);
   });
 
   afterAll(async () => {
@@ -43,10 +57,10 @@ describe('the transfer log in PostgreSQL', () => {
     await dropDatabase(serverUrl, name);
   });
 
-  it('records one row per admitted transfer, with sender, recipient, fields, basis and purpose', async () => {
+  it('records one row per admitted transfer, with sender, recipient, fields, basis and purpose', asDE(async () => {
     const event = registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e01');
-    const admission = transferAdmission({ level: 'FEDERAL', instanceKey: 'DE' })(event, toBasisdaten);
-    await dataSource.transaction((manager) => log.record(manager, event, admittedTransfers(admission)));
+    const admission = transferAdmission('FEDERAL')(event, toBasisdaten);
+    await database.transaction((manager) => log.record(manager, event, admittedTransfers(admission)));
     const [row] = await log.forIdnr('36574261809');
     expect(row).toMatchObject({
       eventId: event.envelope.eventId,
@@ -55,31 +69,33 @@ describe('the transfer log in PostgreSQL', () => {
       fields: ['idnr', 'familyName', 'givenNames', 'sex', 'dateOfBirth', 'address', 'movedInOn'],
       legalBasis: '§ 139b Abs. 8 AO, § 9 Abs. 1 2. BMeldDÜV',
     });
-  });
+  }));
 
-  it('writes a register change and its transfer log rows in one statement, or neither', async () => {
+  it('writes a register change and its transfer log rows in one statement, or neither', asDE(async () => {
     await dataSource.query('create table register_rows (idnr text primary key)');
+    await isolatedRegisterTable('register_rows');
     const write = { sql: 'insert into register_rows (idnr) values ($1)', parameters: ['36574261809'] };
     const logged = registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e04');
-    const transfers = admittedTransfers(transferAdmission({ level: 'FEDERAL', instanceKey: 'DE' })(logged, toBasisdaten));
-    await dataSource.transaction((manager) => log.recordWithWrite(manager, logged, transfers, write));
+    const transfers = admittedTransfers(transferAdmission('FEDERAL')(logged, toBasisdaten));
+    await database.transaction((manager) => log.recordWithWrite(manager, logged, transfers, write));
     const failed = registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e05');
-    await expect(dataSource.transaction((manager) => log.recordWithWrite(manager, failed, transfers, write))).rejects.toThrow(/duplicate key/);
+    await expect(database.transaction((manager) => log.recordWithWrite(manager, failed, transfers, write))).rejects.toThrow(/duplicate key/);
 
     expect(await dataSource.query('select idnr from register_rows')).toEqual([{ idnr: '36574261809' }]);
     const eventIds = (await log.forIdnr('36574261809')).map((row) => row.eventId);
     expect(eventIds).toContain(logged.envelope.eventId);
     expect(eventIds).not.toContain(failed.envelope.eventId);
-  });
+  }));
 
-  it('writes a batch of register changes and all their log rows in one statement, the rows being those of one event at a time', async () => {
+  it('writes a batch of register changes and all their log rows in one statement, the rows being those of one event at a time', asDE(async () => {
     await dataSource.query('create table register_batch_rows (idnr text primary key)');
+    await isolatedRegisterTable('register_batch_rows');
     const write = { sql: 'insert into register_batch_rows (idnr) select * from unnest($1::text[])', parameters: [['36574261809']] };
     const transferredAt = new Date('2026-11-25T12:00:00Z');
     const single = registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e06');
     const batch = [registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e07'), registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e08')];
-    const transfersOf = (event: ResidenceRegistered) => admittedTransfers(transferAdmission({ level: 'FEDERAL', instanceKey: 'DE' })(event, toBasisdaten));
-    await dataSource.transaction(async (manager) => {
+    const transfersOf = (event: ResidenceRegistered) => admittedTransfers(transferAdmission('FEDERAL')(event, toBasisdaten));
+    await database.transaction(async (manager) => {
       await log.record(manager, single, transfersOf(single), transferredAt);
       await log.recordAllWithWrite(manager, batch.map((event) => ({ event, transfers: transfersOf(event) })), write, transferredAt);
     });
@@ -90,5 +106,5 @@ describe('the transfer log in PostgreSQL', () => {
     expect(byEvent(batch[0].envelope.eventId)).toEqual(byEvent(single.envelope.eventId));
     expect(byEvent(batch[1].envelope.eventId)).toEqual(byEvent(single.envelope.eventId));
     expect(byEvent(single.envelope.eventId)).toHaveLength(1);
-  });
+  }));
 });

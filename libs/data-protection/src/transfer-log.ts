@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import type { RegsyncEvent } from '@regsync/contracts/generated/events';
+import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 import { idnrViolation } from '@regsync/register-domain/idnr';
 import type { RegisterWrite } from './register-write';
 import type { AdmittedTransfer } from './transfer-admission';
@@ -24,7 +25,7 @@ export interface TransferView {
 /** The transfer log of this instance (§ 9 IDNrG). Rows are written in the transaction that applies the transfer. */
 @Injectable()
 export class TransferLog {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly database: AuthorityDatabase) {}
 
   /**
    * Logs every admitted transfer of personal data in `event`: one row per receiving register and IdNr concerned
@@ -68,7 +69,7 @@ export class TransferLog {
   }
 
   async forIdnr(idnr: string): Promise<TransferView[]> {
-    const rows = await this.dataSource.getRepository(TransferLogRecord).find({ where: { idnr }, order: { transferredAt: 'ASC', id: 'ASC' } });
+    const rows = await this.database.transaction((manager) => manager.getRepository(TransferLogRecord).find({ where: { idnr }, order: { transferredAt: 'ASC', id: 'ASC' } }));
     return rows.map(toView);
   }
 }

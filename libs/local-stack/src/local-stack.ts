@@ -402,7 +402,9 @@ export class LocalStack {
     const deadline = Date.now() + timeoutMs;
     let lastProblem = 'no answer';
     while (Date.now() < deadline) {
-      if (managed.child?.exitCode !== null) throw new Error(`${managed.name} exited with code ${managed.child?.exitCode} during start-up`);
+      // A child killed by a signal (SIGKILL of the OOM killer or of someone else) has no exit code, only a signal.
+      const ended = managed.child && (managed.child.exitCode ?? managed.child.signalCode);
+      if (ended !== null) throw new Error(`${managed.name} ended (${ended ?? 'never started'}) during start-up; its last lines:\n${(managed.recentLines ?? []).join('\n')}`);
       try {
         const response = await fetch(managed.healthUrl);
         if (response.ok) {

@@ -1,9 +1,10 @@
 import { SpanKind } from '@opentelemetry/api';
 import { KafkaMessage } from 'kafkajs';
-import { DataSource, QueryRunner } from 'typeorm';
+import { QueryRunner } from 'typeorm';
 import { EventCodec, EventDecodeError, EventEncodeError } from '@regsync/contracts/event-codec';
 import { RegsyncEvent } from '@regsync/contracts/generated/events';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
+import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 import { DomainValidationError } from '@regsync/register-domain/validation-error';
 import { EventRejectedError } from './event-rejected-error';
 import { EventHandlers, EventHandlersOfType } from './event-handlers';
@@ -36,7 +37,8 @@ export type RecordResult =
   | { kind: 'failed'; eventType: string; error: unknown; infrastructure: boolean };
 
 export interface BatchApplierOptions {
-  dataSource: DataSource;
+  /** Each chunk's transaction runs as the current authority (the caller's runAsAuthority). */
+  database: AuthorityDatabase;
   codec: EventCodec;
   /** The app's `@EventPattern` and `@EventBatchPattern` handlers. */
   handlers: Pick<EventHandlers, 'of'>;
@@ -113,10 +115,11 @@ export class BatchApplier {
       return decided.get(index)!;
     };
     for (let run = 1; ; run++) {
-      const queryRunner = this.options.dataSource.createQueryRunner();
+      const queryRunner = this.options.database.createQueryRunner();
       try {
         await queryRunner.connect();
         await queryRunner.startTransaction();
+        await this.options.database.enter(queryRunner);
         await chunk.begin?.(queryRunner, records.flatMap((record) => (record.event ? [record.event] : [])));
         const results = await this.run(queryRunner, chunk, records, isolated, onFailure);
         if ((await chunk.end?.(queryRunner, results)) === 'rollback') await queryRunner.rollbackTransaction();

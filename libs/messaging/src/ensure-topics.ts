@@ -3,9 +3,9 @@ import { Admin, ConfigResourceTypes, Kafka, ITopicConfig } from 'kafkajs';
 import { TopicKind, consumerGroupOf, deadLetterTopicOf, outboxProgressTopicOf, outgoingTopicOf, outgoingTopicOwner, topicSettingsOf } from '@regsync/contracts/topic-catalog';
 import { topicSettingProblems } from '@regsync/contracts/topic-setting-problems';
 import { StartupRefusedError } from '@regsync/service-runtime/startup-phase';
-import { MessagingOptions, consumedTopics } from './messaging-options';
+import { MessagingOptions, consumedTopics, hostedAuthorities } from './messaging-options';
 
-export type EnsureTopicsOptions = Pick<MessagingOptions, 'app' | 'instanceKey' | 'namespace' | 'consumes' | 'delivers'>;
+export type EnsureTopicsOptions = Pick<MessagingOptions, 'app' | 'instanceKey' | 'authorities' | 'namespace' | 'consumes' | 'delivers'>;
 
 export interface EnsureTopicsRetry {
   attempts: number;
@@ -49,7 +49,7 @@ async function createMissingTopics(kafka: Kafka, options: EnsureTopicsOptions): 
   try {
     const { brokers } = await admin.describeCluster();
     const kinds = new Map<string, TopicKind>([
-      ...[outgoingTopicOf(options.app, options.instanceKey, options.namespace), ...consumedTopics(options), ...(options.delivers ?? [])].map(
+      ...[...hostedAuthorities(options).map((authority) => outgoingTopicOf(options.app, authority, options.namespace)), ...consumedTopics(options), ...(options.delivers ?? [])].map(
         (topic) => [topic, outgoingTopicOwner(topic, options.namespace) ? 'outgoing' : 'delivery'] as const,
       ),
       [outboxProgressTopicOf(options.app, options.instanceKey, options.namespace), 'outbox-progress'],

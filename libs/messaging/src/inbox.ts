@@ -44,7 +44,7 @@ export async function recordInInbox(manager: EntityManager, { event, topic, part
 
   const inserted = (await manager.query(
     `insert into regsync_inbox (event_id, event_type, topic, partition, "offset", outcome) values ($1, $2, $3, $4, $5, $6)
-     on conflict (event_id) do nothing returning event_id`,
+     on conflict (authority_key, event_id) do nothing returning event_id`,
     [eventId, eventType, topic, partition, offset, outcome],
   )) as unknown[];
   if (inserted.length === 0) return { outcome: 'duplicate', previousVersion };
@@ -52,7 +52,7 @@ export async function recordInInbox(manager: EntityManager, { event, topic, part
 
   await manager.query(
     `insert into regsync_applied_version as applied (subject_kind, subject_id, source_instance_key, source_register, version) values ($1, $2, $3, $4, $5)
-     on conflict (subject_kind, subject_id, source_instance_key, source_register) do update set version = greatest(applied.version, excluded.version)`,
+     on conflict (authority_key, subject_kind, subject_id, source_instance_key, source_register) do update set version = greatest(applied.version, excluded.version)`,
     [...versionKey, subjectVersion],
   );
   return { outcome, previousVersion };
@@ -106,11 +106,11 @@ export async function recordAllInInbox(manager: EntityManager, entries: readonly
     `with versions as (
        insert into regsync_applied_version as applied (subject_kind, subject_id, source_instance_key, source_register, version)
        select * from unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[])
-       on conflict (subject_kind, subject_id, source_instance_key, source_register) do update set version = greatest(applied.version, excluded.version)
+       on conflict (authority_key, subject_kind, subject_id, source_instance_key, source_register) do update set version = greatest(applied.version, excluded.version)
      )
      insert into regsync_inbox (event_id, event_type, topic, partition, "offset", outcome)
      select * from unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::text[])
-     on conflict (event_id) do nothing returning event_id::text`,
+     on conflict (authority_key, event_id) do nothing returning event_id::text`,
     [...columnsOf(inboxRows, 6), ...columnsOf(newVersions, 5)],
   )) as { event_id: string }[];
   const insertedIds = new Set(inserted.map((row) => row.event_id));

@@ -1,7 +1,7 @@
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import type { KafkaConnection } from '@regsync/service-runtime/service-config';
 import { AdministrativeLevel, RegsyncEvent } from '@regsync/contracts/generated/events';
-import { deliveryTopicOf } from '@regsync/contracts/topic-catalog';
+import { deliveryTopicOf, deliveryTopicReader } from '@regsync/contracts/topic-catalog';
 
 /** What `admit` decides for one decoded event, before the inbox sees it. */
 export type Admission =
@@ -22,8 +22,13 @@ export interface MessagingOptions {
   app: 'municipal-register' | 'state-register' | 'federal-register' | string;
   /** Absent for the router, which sends no events of its own (only deliveries of others'). */
   level?: AdministrativeLevel;
-  /** AGS, Land code or 'DE'. */
+  /**
+   * The process's own key: its consumer group, relay and dead letters. For a process of one authority its AGS, Land
+   * code or 'DE'; for a provider hosting several, the provider's key.
+   */
   instanceKey: string;
+  /** The authorities this process hosts (default: `instanceKey` alone): it reads their delivery topics. */
+  authorities?: readonly string[];
   /** '' in production; prefixes topics and the consumer group. */
   namespace: string;
   /** Brokers and this instance's own principal. */
@@ -45,9 +50,22 @@ export interface MessagingOptions {
   consume?: boolean;
 }
 
-/** The topics the instance consumes: `consumes`, or its own delivery topic. */
-export function consumedTopics(options: Pick<MessagingOptions, 'app' | 'instanceKey' | 'namespace' | 'consumes'>): readonly string[] {
-  return options.consumes ?? [deliveryTopicOf(options.app, options.instanceKey, options.namespace)];
+/** The topics the instance consumes: `consumes`, or the delivery topic of each authority it hosts. */
+export function consumedTopics(options: Pick<MessagingOptions, 'app' | 'instanceKey' | 'authorities' | 'namespace' | 'consumes'>): readonly string[] {
+  return options.consumes ?? hostedAuthorities(options).map((authority) => deliveryTopicOf(options.app, authority, options.namespace));
+}
+
+export function hostedAuthorities(options: Pick<MessagingOptions, 'instanceKey' | 'authorities'>): readonly string[] {
+  return options.authorities ?? [options.instanceKey];
+}
+
+/**
+ * The authority whose records `topic` carries: a hosted authority's delivery topic is that authority's; any other
+ * topic the process consumes (the router's outgoing topics, a test's) is the process's own.
+ */
+export function authorityOfTopic(options: Pick<MessagingOptions, 'app' | 'instanceKey' | 'authorities' | 'namespace'>, topic: string): string {
+  const reader = deliveryTopicReader(topic, options.namespace);
+  return reader?.app === options.app && hostedAuthorities(options).includes(reader.instanceKey) ? reader.instanceKey : options.instanceKey;
 }
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');

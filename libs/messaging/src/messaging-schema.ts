@@ -1,4 +1,5 @@
 import { Column, Entity, MigrationInterface, PrimaryColumn, PrimaryGeneratedColumn, QueryRunner } from 'typeorm';
+import { AuthorityTable, isolateByAuthority, shareByAuthority } from '@regsync/persistence/authority-isolation';
 
 /** One outgoing event, encoded (Confluent framing) in the transaction of the register change that caused it. */
 @Entity({ name: 'regsync_outbox' })
@@ -219,5 +220,26 @@ export class OutboxDeadLetters1760000130000 implements MigrationInterface {
   }
 }
 
+/** Outbox order, subject versions and the inbox are per authority: each hosted authority sends and receives as itself. */
+const messagingAuthorityTables: AuthorityTable[] = [
+  { table: 'regsync_outbox', primaryKey: ['id'], unique: [['event_id', 'topic']] },
+  { table: 'regsync_subject_version', primaryKey: ['register', 'subject_kind', 'subject_id'] },
+  { table: 'regsync_inbox', primaryKey: ['event_id'] },
+  { table: 'regsync_applied_version', primaryKey: ['subject_kind', 'subject_id', 'source_instance_key', 'source_register'] },
+];
+
+export class MessagingAuthorityKeys1760000800000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await isolateByAuthority(queryRunner, messagingAuthorityTables);
+    // The relay (the owner, every authority's rows) marks rows published by id alone.
+    await queryRunner.query('create unique index regsync_outbox_id on regsync_outbox (id)');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('drop index regsync_outbox_id');
+    await shareByAuthority(queryRunner, messagingAuthorityTables);
+  }
+}
+
 export const messagingEntities = [OutboxRecord, SubjectVersionCounter, InboxRecord, AppliedSubjectVersion];
-export const messagingMigrations = [MessagingTables1760000100000, OutboxVersionEncoding1760000110000, OutboxDeliveries1760000120000, OutboxDeadLetters1760000130000];
+export const messagingMigrations = [MessagingTables1760000100000, OutboxVersionEncoding1760000110000, OutboxDeliveries1760000120000, OutboxDeadLetters1760000130000, MessagingAuthorityKeys1760000800000];

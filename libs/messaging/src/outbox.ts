@@ -5,6 +5,7 @@ import { EntityManager } from 'typeorm';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { EventPayload, EventSubject, EventType, EventTypes, RegisterKind, RegsyncEvent } from '@regsync/contracts/generated/events';
 import { outgoingTopicOf } from '@regsync/contracts/topic-catalog';
+import { currentAuthority } from '@regsync/persistence/authority-context';
 import { DeadLetterRow } from './dead-letters';
 import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging-options';
@@ -26,7 +27,7 @@ export interface DeliveryRow {
 const APPEND_RECORDS = `
   insert into regsync_outbox (event_id, event_type, topic, record_key, payload, headers, subject_version)
   select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::jsonb[], $7::bigint[])
-  on conflict (event_id, topic) do nothing`;
+  on conflict (authority_key, event_id, topic) do nothing`;
 
 export interface EventDraft<T extends EventType> {
   eventType: T;
@@ -55,7 +56,7 @@ const APPEND = `
     select register, subject_kind, subject_id, count(*) from draft
     group by register, subject_kind, subject_id
     order by register, subject_kind, subject_id
-    on conflict (register, subject_kind, subject_id) do update set version = existing.version + excluded.version
+    on conflict (authority_key, register, subject_kind, subject_id) do update set version = existing.version + excluded.version
     returning register, subject_kind, subject_id, version
   ),
   numbered as (
@@ -111,7 +112,8 @@ export class Outbox {
       drafts.map((draft) => draft.subject.id),
       events.map((event) => event.envelope.eventId),
       drafts.map((draft) => draft.eventType),
-      drafts.map(() => outgoingTopicOf(this.options.app, this.options.instanceKey, this.options.namespace)),
+      // The sender is the current authority: its own outgoing topic, so the router sees it as the sender.
+      drafts.map(() => outgoingTopicOf(this.options.app, currentAuthority(), this.options.namespace)),
       payloads,
       payloads.map((payload, index) => subjectVersionOffset(drafts[index].eventType, payload)),
       events.map((event) => JSON.stringify(this.headersOf(event, trace))),
@@ -166,7 +168,7 @@ export class Outbox {
         eventId: randomUUID(),
         eventType: draft.eventType,
         occurredAt: new Date(),
-        source: { level: this.options.level, instanceKey: this.options.instanceKey, register: draft.register },
+        source: { level: this.options.level, instanceKey: currentAuthority(), register: draft.register },
         subject: draft.subject,
         subjectVersion: 0,
         correlationId: draft.correlationId,

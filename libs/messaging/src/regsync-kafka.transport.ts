@@ -3,6 +3,8 @@ import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { AuthorityDatabase } from '@regsync/persistence/authority-database';
+import { runAsAuthority } from '@regsync/persistence/authority-context';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { consumerGroupOf, deadLetterTopicOf } from '@regsync/contracts/topic-catalog';
 import { HealthChecks } from '@regsync/service-runtime/health-checks';
@@ -10,7 +12,7 @@ import { StartupPhase } from '@regsync/service-runtime/startup-phase';
 import { BatchApplier, RecordResult } from './batch-applier';
 import { DeadLetterRow, deadLetterRow } from './dead-letters';
 import { EventHandlers } from './event-handlers';
-import { KAFKA_CLIENT, MESSAGING_OPTIONS, MessagingOptions, consumedTopics } from './messaging-options';
+import { KAFKA_CLIENT, MESSAGING_OPTIONS, MessagingOptions, authorityOfTopic, consumedTopics } from './messaging-options';
 import { MessagingStartup } from './messaging-startup';
 import { Outbox } from './outbox';
 
@@ -43,6 +45,7 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
     private readonly codec: EventCodec,
     private readonly dataSource: DataSource,
+    private readonly authorityDatabase: AuthorityDatabase,
     private readonly discovery: DiscoveryService,
     private readonly metadataScanner: MetadataScanner,
     private readonly startup: MessagingStartup,
@@ -84,7 +87,7 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     // The handlers are fixed once Nest has registered them, just before listen.
     const handlers = EventHandlers.discover(this.discovery, this.metadataScanner, this);
     const { admit, detectGaps, metrics } = this.options;
-    this.applier = new BatchApplier({ dataSource: this.dataSource, codec: this.codec, handlers, admit, detectGaps: detectGaps ?? false, metrics });
+    this.applier = new BatchApplier({ database: this.authorityDatabase, codec: this.codec, handlers, admit, detectGaps: detectGaps ?? false, metrics });
     const topics = consumedTopics(this.options);
     if (handlers.eventTypes().length === 0) {
       this.logger.warn('no @EventPattern or @EventBatchPattern handler for any regsync event type; not consuming');
@@ -143,7 +146,12 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     this.consumerState = { healthy: false, detail: 'closed' };
   }
 
-  private async consumeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  /** A batch is one topic-partition, so one authority: every handler call of it runs as that authority. */
+  private consumeBatch(payload: EachBatchPayload): Promise<void> {
+    return runAsAuthority(authorityOfTopic(this.options, payload.batch.topic), () => this.consumeAuthorityBatch(payload));
+  }
+
+  private async consumeAuthorityBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const stopBatchTimer = this.options.metrics.batchSeconds.startTimer();
     // Per offset, for the whole batch: failed attempts so far, and the events that failed once (see BatchApplier).
     const attempts = new Map<string, number>();

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, QueryRunner } from 'typeorm';
 import { InboxEntry, recordAllInInbox, recordInInbox } from '../src/inbox';
 import { messagingMigrations } from '../src/messaging-schema';
+import { runAsAuthority } from '@regsync/persistence/authority-context';
+import { AuthorityDatabase } from '@regsync/persistence/authority-database';
+import { ensureAuthorityRoles } from '@regsync/persistence/authority-roles';
 import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase, ensureDatabase } from '@regsync/persistence/ensure-database';
 import { waitFor } from './support/test-environment';
@@ -12,10 +15,18 @@ const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:543
 describe('the inbox’s subject versions (real PostgreSQL)', () => {
   const databaseName = instanceDatabaseName('inbox', undefined, `msg_${randomUUID().slice(0, 8)}`);
   let dataSource: DataSource;
+  let database: AuthorityDatabase;
+  // Each transaction acts as the recipient authority, as the consumer's do.
+  const start = async (runner: QueryRunner) => {
+    await runner.startTransaction();
+    await runAsAuthority('03404000', () => database.enter(runner));
+  };
 
   beforeAll(async () => {
     await ensureDatabase(serverUrl, databaseName);
     dataSource = await new DataSource({ type: 'postgres', url: databaseUrl(serverUrl, databaseName), migrations: messagingMigrations, migrationsRun: true }).initialize();
+    await ensureAuthorityRoles(dataSource, databaseName, ['03404000']);
+    database = new AuthorityDatabase(dataSource, databaseName);
   }, 30_000);
 
   afterAll(async () => {
@@ -39,9 +50,9 @@ describe('the inbox’s subject versions (real PostgreSQL)', () => {
   async function recordConcurrently(first: (runner: QueryRunner) => Promise<unknown>, second: (runner: QueryRunner) => Promise<unknown>): Promise<void> {
     const [a, b] = [dataSource.createQueryRunner(), dataSource.createQueryRunner()];
     try {
-      await a.startTransaction();
+      await start(a);
       await first(a);
-      await b.startTransaction();
+      await start(b);
       const [{ pid }] = (await b.query('select pg_backend_pid() as pid')) as { pid: number }[];
       const secondDone = second(b);
       await waitFor('the second transaction to wait for the first one’s row', async () => {

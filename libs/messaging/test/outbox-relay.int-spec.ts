@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { Producer, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import type { AuthorityDatabase } from '@regsync/persistence/authority-database';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { outboxProgressTopicOf, outgoingTopicOf, relayIdOf } from '@regsync/contracts/topic-catalog';
 import { ensureTopics } from '../src/ensure-topics';
@@ -14,7 +15,7 @@ import { ensureDatabase } from '@regsync/persistence/ensure-database';
 import { readTopic } from './support/read-topic';
 import { TestEnvironment, startTestEnvironment, waitFor } from './support/test-environment';
 import { personDraft, subjectId } from './support/test-events';
-import { TEST_APP, TEST_INSTANCE_KEY, testDatabaseName } from './support/test-register.module';
+import { TEST_APP, TEST_INSTANCE_KEY, asTestInstance, testAuthorityDatabase, testDatabaseName } from './support/test-register.module';
 import { kafkaClient } from '../src/kafka-client';
 
 const SUBJECTS = 40;
@@ -24,12 +25,14 @@ const EVENTS_PER_TRANSACTION = 8;
 describe('outbox relay', () => {
   let env: TestEnvironment;
   let dataSource: DataSource;
+  let database: AuthorityDatabase;
   let outbox: Outbox;
 
   beforeAll(async () => {
     env = await startTestEnvironment();
     await ensureDatabase(env.databaseUrl, testDatabaseName(env.namespace));
     dataSource = await new DataSource({ type: 'postgres', url: databaseUrl(env.databaseUrl, testDatabaseName(env.namespace)), migrations: messagingMigrations, migrationsRun: true }).initialize();
+    database = await testAuthorityDatabase(dataSource, testDatabaseName(env.namespace));
     const codec = await EventCodec.connect(env.schemaRegistryUrl);
     outbox = new Outbox({ app: TEST_APP, level: 'MUNICIPAL', instanceKey: TEST_INSTANCE_KEY, namespace: env.namespace, kafka: env.connection, schemaRegistryUrl: env.schemaRegistryUrl, metrics: new RegsyncMetrics(), admit: () => ({ kind: 'ignore' }) }, codec);
     await ensureTopics(env.kafka, { app: TEST_APP, instanceKey: TEST_INSTANCE_KEY, namespace: env.namespace });
@@ -40,7 +43,7 @@ describe('outbox relay', () => {
     await env?.close();
   }, 60_000);
 
-  it('publishes every event exactly once and in subject order although the relay process is killed repeatedly', async () => {
+  it('publishes every event exactly once and in subject order although the relay process is killed repeatedly', asTestInstance(async () => {
     const appending = appendEvents();
     // Two incarnations die right after a Kafka commit (before marking the rows), two at a random moment.
     let relay = env.spawnFixture('relay-process', { RELAY_BATCH_SIZE: '40', KILL_AFTER_KAFKA_COMMIT: String(randomInt(2, 6)) });
@@ -76,9 +79,9 @@ describe('outbox relay', () => {
       versionsBySubject.set(subject, [...(versionsBySubject.get(subject) ?? []), versionOf.get(message.headers![KAFKA_HEADERS.eventId]!.toString())!]);
     }
     for (const versions of versionsBySubject.values()) expect(versions).toEqual(Array.from({ length: EVENTS_PER_SUBJECT }, (_, i) => i + 1));
-  }, 90_000);
+  }), 90_000);
 
-  it('publishes one batch at a time although commits keep notifying it while a batch is out', async () => {
+  it('publishes one batch at a time although commits keep notifying it while a batch is out', asTestInstance(async () => {
     const kafka = kafkaClient(env.connection, { clientId: `relay-${env.namespace}`, logLevel: logLevel.NOTHING });
     const transactions = { open: 0, maxOpen: 0, committed: 0 };
     const createProducer = kafka.producer.bind(kafka);
@@ -108,7 +111,7 @@ describe('outbox relay', () => {
       await Promise.all(
         [0, 1, 2, 3].map(async (writer) => {
           for (let n = 0; n < 15; n++) {
-            await dataSource.transaction((manager) => outbox.appendMany(manager, [0, 1, 2].map((k) => personDraft(subjectId(1_000 + writer), n * 3 + k))));
+            await database.transaction((manager) => outbox.appendMany(manager, [0, 1, 2].map((k) => personDraft(subjectId(1_000 + writer), n * 3 + k))));
           }
         }),
       );
@@ -118,9 +121,9 @@ describe('outbox relay', () => {
     }
     expect(transactions.maxOpen).toBe(1);
     expect(transactions.committed).toBeGreaterThanOrEqual(18);
-  }, 60_000);
+  }), 60_000);
 
-  it('keeps every Kafka transaction within the byte budget, and still sends a row larger than the budget', async () => {
+  it('keeps every Kafka transaction within the byte budget, and still sends a row larger than the budget', asTestInstance(async () => {
     const kafka = kafkaClient(env.connection, { clientId: `relay-${env.namespace}`, logLevel: logLevel.NOTHING });
     const batches: number[][] = [];
     const createProducer = kafka.producer.bind(kafka);
@@ -140,7 +143,7 @@ describe('outbox relay', () => {
       return producer;
     };
     const drafts = Array.from({ length: 30 }, (_, n) => personDraft(subjectId(2_000 + (n % 5)), n));
-    await dataSource.transaction((manager) => outbox.appendMany(manager, drafts));
+    await database.transaction((manager) => outbox.appendMany(manager, drafts));
     const [{ bytes }] = (await dataSource.query('select max(octet_length(payload))::int as bytes from regsync_outbox where published_at is null')) as { bytes: number }[];
     const relay = new OutboxRelay(kafka, {
       relayId: relayIdOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace),
@@ -168,7 +171,7 @@ describe('outbox relay', () => {
       metrics: new RegsyncMetrics(),
       batchBytes: 1,
     });
-    await dataSource.transaction((manager) => outbox.appendMany(manager, [personDraft(subjectId(2_010), 0), personDraft(subjectId(2_010), 1)]));
+    await database.transaction((manager) => outbox.appendMany(manager, [personDraft(subjectId(2_010), 0), personDraft(subjectId(2_010), 1)]));
     tiny.start();
     try {
       await waitFor('the outbox to be published', async () => (await unpublished()) === 0, 30_000);
@@ -176,13 +179,13 @@ describe('outbox relay', () => {
       await tiny.stop();
     }
     expect(batches.map((sizes) => sizes.length)).toEqual([1, 1]);
-  }, 60_000);
+  }), 60_000);
 
   async function appendEvents(): Promise<void> {
     const next = Array.from({ length: SUBJECTS }, () => 0);
     const writer = async (worker: number) => {
       for (let round = 0; round < (SUBJECTS * EVENTS_PER_SUBJECT) / EVENTS_PER_TRANSACTION / 4; round++) {
-        await dataSource.transaction(async (manager) => {
+        await database.transaction(async (manager) => {
           for (let i = 0; i < EVENTS_PER_TRANSACTION; i++) {
             // each worker owns a quarter of the subjects, so every subject gets exactly EVENTS_PER_SUBJECT events
             const subject = worker * (SUBJECTS / 4) + ((round * EVENTS_PER_TRANSACTION + i) % (SUBJECTS / 4));

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import type { AuthorityDatabase } from '@regsync/persistence/authority-database';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
 import { outgoingTopicOf } from '@regsync/contracts/topic-catalog';
@@ -12,7 +13,7 @@ import { readTopic } from './support/read-topic';
 import { blackholeTcpConnection } from './support/tcp-blackhole';
 import { FixtureProcess, TestEnvironment, startTestEnvironment, waitFor } from './support/test-environment';
 import { personDraft, subjectId } from './support/test-events';
-import { TEST_APP, TEST_INSTANCE_KEY, testDatabaseName } from './support/test-register.module';
+import { TEST_APP, TEST_INSTANCE_KEY, asTestInstance, testAuthorityDatabase, testDatabaseName } from './support/test-register.module';
 
 const SUBJECTS = 20;
 const EVENTS_PER_SUBJECT_BEFORE = 5;
@@ -26,6 +27,7 @@ const EVENTS_PER_SUBJECT_AFTER = 5;
 describe('outbox relay failover', () => {
   let env: TestEnvironment;
   let dataSource: DataSource;
+  let database: AuthorityDatabase;
   let outbox: Outbox;
   const relays: FixtureProcess[] = [];
 
@@ -33,6 +35,7 @@ describe('outbox relay failover', () => {
     env = await startTestEnvironment();
     await ensureDatabase(env.databaseUrl, testDatabaseName(env.namespace));
     dataSource = await new DataSource({ type: 'postgres', url: databaseUrl(env.databaseUrl, testDatabaseName(env.namespace)), migrations: messagingMigrations, migrationsRun: true }).initialize();
+    database = await testAuthorityDatabase(dataSource, testDatabaseName(env.namespace));
     const codec = await EventCodec.connect(env.schemaRegistryUrl);
     outbox = new Outbox({ app: TEST_APP, level: 'MUNICIPAL', instanceKey: TEST_INSTANCE_KEY, namespace: env.namespace, kafka: env.connection, schemaRegistryUrl: env.schemaRegistryUrl, metrics: new RegsyncMetrics(), admit: () => ({ kind: 'ignore' }) }, codec);
     await ensureTopics(env.kafka, { app: TEST_APP, instanceKey: TEST_INSTANCE_KEY, namespace: env.namespace });
@@ -45,7 +48,7 @@ describe('outbox relay failover', () => {
     await env?.close();
   }, 60_000);
 
-  it("lets the standby take over when the active relay's host vanishes, and publishes every event exactly once, in subject order", async () => {
+  it("lets the standby take over when the active relay's host vanishes, and publishes every event exactly once, in subject order", asTestInstance(async () => {
     await appendEvents(0, EVENTS_PER_SUBJECT_BEFORE);
     const active = spawnRelay();
     await waitFor('the first relay to publish the outbox', async () => (await unpublished()) === 0, 60_000).catch(withOutput(active));
@@ -83,7 +86,7 @@ describe('outbox relay failover', () => {
       versionsBySubject.set(subject, [...(versionsBySubject.get(subject) ?? []), versionOf.get(message.headers![KAFKA_HEADERS.eventId]!.toString())!]);
     }
     for (const versions of versionsBySubject.values()) expect(versions).toEqual(Array.from({ length: EVENTS_PER_SUBJECT_BEFORE + EVENTS_PER_SUBJECT_AFTER }, (_, i) => i + 1));
-  }, 300_000);
+  }), 300_000);
 
   function spawnRelay(): FixtureProcess {
     const relay = env.spawnFixture('relay-process', { RELAY_BATCH_SIZE: '20' });
@@ -99,7 +102,7 @@ describe('outbox relay failover', () => {
 
   async function appendEvents(fromVersion: number, count: number): Promise<void> {
     for (let version = fromVersion; version < fromVersion + count; version++) {
-      await dataSource.transaction((manager) => outbox.appendMany(manager, Array.from({ length: SUBJECTS }, (_, subject) => personDraft(subjectId(3_000 + subject), version))));
+      await database.transaction((manager) => outbox.appendMany(manager, Array.from({ length: SUBJECTS }, (_, subject) => personDraft(subjectId(3_000 + subject), version))));
     }
   }
 

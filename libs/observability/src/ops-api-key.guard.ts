@@ -1,18 +1,23 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { AgencyApiKeyGuard } from '@regsync/service-runtime/agency-api-key.guard';
+import { AgencyApiKeyGuard, type AuthenticatedRequest } from '@regsync/service-runtime/agency-api-key.guard';
 
 export const OPS_API_KEYS = Symbol('OPS_API_KEYS');
 
-/** The agency API key check of service-runtime, for the ops endpoints that name subjects (IdNr, parcels). */
+/**
+ * The agency API key check of service-runtime, for the ops endpoints that name subjects (IdNr, parcels). Their keys
+ * are the process's own, not a hosted authority's: the endpoints read as the owner, across the hosted authorities.
+ */
 @Injectable()
 export class OpsApiKeyGuard implements CanActivate {
   private readonly guard: AgencyApiKeyGuard;
 
   constructor(@Inject(OPS_API_KEYS) apiKeys: Record<string, string>) {
-    this.guard = new AgencyApiKeyGuard(apiKeys);
+    this.guard = new AgencyApiKeyGuard([{ key: 'ops', agencies: apiKeys, readOnlyAgencies: [], blockExemptAgencies: [] }]);
   }
 
   canActivate(context: ExecutionContext): boolean {
-    return this.guard.canActivate(context);
+    const allowed = this.guard.canActivate(context);
+    delete context.switchToHttp().getRequest<AuthenticatedRequest>().authority;
+    return allowed;
   }
 }

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { dropAuthorityRoles } from './authority-roles';
 import { databaseUrl, namespaceDatabasePrefix } from './database-url';
 
 const DUPLICATE_DATABASE = '42P04';
@@ -20,12 +21,13 @@ export async function ensureDatabase(serverUrl: string, databaseName: string): P
   }
 }
 
-/** Drops `databaseName` (tests and register rebuilds), closing other sessions first. */
+/** Drops `databaseName` (tests and register rebuilds), closing other sessions first, and its authorities' roles. */
 export async function dropDatabase(serverUrl: string, databaseName: string): Promise<void> {
   const client = new Client({ connectionString: databaseUrl(serverUrl, 'postgres') });
   await client.connect();
   try {
     await client.query(`drop database if exists "${databaseName}" with (force)`);
+    await dropAuthorityRoles(client, databaseName);
   } finally {
     await client.end();
   }

@@ -1,29 +1,29 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, Optional, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
+import type { HostedAuthority } from './hosted-authorities';
 
-export const AGENCY_API_KEYS = Symbol('AGENCY_API_KEYS');
-/** Agencies that may only read (e.g. the federal cockpit querying the transfer log); they get 403 on any change. */
-export const READ_ONLY_AGENCIES = Symbol('READ_ONLY_AGENCIES');
-/** Agencies that see addresses despite an information block (register-domain information-block.ts). */
-export const BLOCK_EXEMPT_AGENCIES = Symbol('BLOCK_EXEMPT_AGENCIES');
+/** The authorities this process hosts, with their agencies (hosted-authorities.ts). */
+export const HOSTED_AUTHORITIES = Symbol('HOSTED_AUTHORITIES');
 
 export interface AuthenticatedRequest {
   method?: string;
   headers: Record<string, string | string[] | undefined>;
   /** The agency the API key belongs to, for the transfer log and the access log. */
   agency?: string;
+  /** The hosted authority the agency belongs to: the request runs as it (AuthorityInterceptor). */
+  authority?: string;
 }
 
-/** Agencies authenticate with the API key configured for them on this instance (header `x-api-key`). */
+/**
+ * Agencies authenticate with the API key configured for them (header `x-api-key`). The key names one agency of one
+ * hosted authority; the request then acts for that authority only.
+ */
 @Injectable()
 export class AgencyApiKeyGuard implements CanActivate {
-  private readonly keys: Array<[agency: string, key: Buffer]>;
+  private readonly keys: Array<{ authority: HostedAuthority; agency: string; key: Buffer }>;
 
-  constructor(
-    @Inject(AGENCY_API_KEYS) apiKeys: Record<string, string>,
-    @Optional() @Inject(READ_ONLY_AGENCIES) private readonly readOnlyAgencies: readonly string[] = [],
-  ) {
-    this.keys = Object.entries(apiKeys).map(([agency, key]) => [agency, Buffer.from(key)]);
+  constructor(@Inject(HOSTED_AUTHORITIES) authorities: readonly HostedAuthority[]) {
+    this.keys = authorities.flatMap((authority) => Object.entries(authority.agencies).map(([agency, key]) => ({ authority, agency, key: Buffer.from(key) })));
   }
 
   canActivate(context: ExecutionContext): boolean {
@@ -32,20 +32,21 @@ export class AgencyApiKeyGuard implements CanActivate {
     if (typeof presented !== 'string' || presented.length === 0) {
       throw new UnauthorizedException('x-api-key: an agency API key is required');
     }
-    const agency = this.agencyFor(Buffer.from(presented));
-    if (!agency) throw new UnauthorizedException('x-api-key: unknown API key');
-    if (request.method !== 'GET' && this.readOnlyAgencies.includes(agency)) {
-      throw new ForbiddenException(`x-api-key: agency ${agency} may only read from this instance`);
+    const match = this.agencyFor(Buffer.from(presented));
+    if (!match) throw new UnauthorizedException('x-api-key: unknown API key');
+    if (request.method !== 'GET' && match.authority.readOnlyAgencies.includes(match.agency)) {
+      throw new ForbiddenException(`x-api-key: agency ${match.agency} may only read from this instance`);
     }
-    request.agency = agency;
+    request.agency = match.agency;
+    request.authority = match.authority.key;
     return true;
   }
 
-  private agencyFor(presented: Buffer): string | undefined {
-    let match: string | undefined;
-    for (const [agency, key] of this.keys) {
+  private agencyFor(presented: Buffer): { authority: HostedAuthority; agency: string } | undefined {
+    let match: { authority: HostedAuthority; agency: string } | undefined;
+    for (const candidate of this.keys) {
       // Compare against every key in constant time so the response time does not reveal a key prefix.
-      if (key.length === presented.length && timingSafeEqual(key, presented)) match = agency;
+      if (candidate.key.length === presented.length && timingSafeEqual(candidate.key, presented)) match = candidate;
     }
     return match;
   }

@@ -1,20 +1,21 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AGENCY_API_KEYS, AgencyApiKeyGuard, BLOCK_EXEMPT_AGENCIES, READ_ONLY_AGENCIES } from './agency-api-key.guard';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { AgencyApiKeyGuard, HOSTED_AUTHORITIES } from './agency-api-key.guard';
+import { AuthorityInterceptor } from './authority.interceptor';
+import type { HostedAuthority } from './hosted-authorities';
 
-/** Makes the instance's agency keys and the guard available to every controller (`@UseGuards(AgencyApiKeyGuard)`). */
+/**
+ * Makes the hosted authorities' agency keys and the guard available to every controller (`@UseGuards(AgencyApiKeyGuard)`),
+ * and runs every authenticated request as its agency's authority.
+ */
 @Module({})
 export class AgencyAuthModule {
-  static forRoot(apiKeys: Record<string, string>, readOnlyAgencies: readonly string[] = [], blockExemptAgencies: readonly string[] = []): DynamicModule {
+  static forRoot(authorities: readonly HostedAuthority[]): DynamicModule {
     return {
       module: AgencyAuthModule,
       global: true,
-      providers: [
-        { provide: AGENCY_API_KEYS, useValue: apiKeys },
-        { provide: READ_ONLY_AGENCIES, useValue: readOnlyAgencies },
-        { provide: BLOCK_EXEMPT_AGENCIES, useValue: blockExemptAgencies },
-        AgencyApiKeyGuard,
-      ],
-      exports: [AGENCY_API_KEYS, READ_ONLY_AGENCIES, BLOCK_EXEMPT_AGENCIES, AgencyApiKeyGuard],
+      providers: [{ provide: HOSTED_AUTHORITIES, useValue: authorities }, AgencyApiKeyGuard, { provide: APP_INTERCEPTOR, useClass: AuthorityInterceptor }],
+      exports: [HOSTED_AUTHORITIES, AgencyApiKeyGuard],
     };
   }
 }

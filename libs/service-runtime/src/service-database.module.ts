@@ -1,6 +1,8 @@
 import { DynamicModule, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, MixedList, EntitySchema } from 'typeorm';
+import { AuthorityDatabase } from '@regsync/persistence/authority-database';
+import { ensureAuthorityRoles } from '@regsync/persistence/authority-roles';
 import { ensureDatabase } from '@regsync/persistence/ensure-database';
 import { databaseUrl } from '@regsync/persistence/database-url';
 import { HealthChecks } from './health-checks';
@@ -9,6 +11,8 @@ import { HealthController } from './health.controller';
 export interface ServiceDatabaseOptions {
   service: string;
   instanceKey: string;
+  /** The authorities this process hosts (default: `instanceKey` alone); each gets its database role at start. */
+  authorities?: readonly string[];
   serverUrl: string;
   databaseName: string;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -18,8 +22,9 @@ export interface ServiceDatabaseOptions {
 }
 
 /**
- * The database of one service instance (created if missing, schema by migrations, never `synchronize`)
- * plus the health endpoint that checks it.
+ * The database of one service instance (created if missing, schema by migrations, never `synchronize`), the roles of
+ * the authorities it hosts (AuthorityDatabase: every unit of work of an authority runs as its role), plus the health
+ * endpoint that checks it.
  */
 @Module({})
 export class ServiceDatabaseModule implements OnModuleInit {
@@ -44,20 +49,25 @@ export class ServiceDatabaseModule implements OnModuleInit {
               migrationsRun: true,
               migrationsTransactionMode: 'each' as const,
               synchronize: false,
-              extra: { max: 10, application_name: `regsync-${options.service}-${options.instanceKey}` },
+              // regsync.instance_key: the authority that rows from before row-level security belong to (authority-isolation.ts).
+              extra: { max: 10, application_name: `regsync-${options.service}-${options.instanceKey}`, options: `-c regsync.instance_key=${options.instanceKey}` },
             };
           },
           dataSourceFactory: async (dataSourceOptions) => {
             const started = Date.now();
             const dataSource = await new DataSource(dataSourceOptions!).initialize();
-            new Logger('start-up').log(`database ${options.databaseName} connected and migrated in ${Date.now() - started} ms`);
+            await ensureAuthorityRoles(dataSource, options.databaseName, options.authorities ?? [options.instanceKey]);
+            new Logger('start-up').log(`database ${options.databaseName} connected, migrated and its authorities' roles ensured in ${Date.now() - started} ms`);
             return dataSource;
           },
         }),
       ],
       controllers: [HealthController],
-      providers: [{ provide: HealthChecks, useValue: new HealthChecks(options.service, options.instanceKey) }],
-      exports: [HealthChecks],
+      providers: [
+        { provide: HealthChecks, useValue: new HealthChecks(options.service, options.instanceKey) },
+        { provide: AuthorityDatabase, inject: [DataSource], useFactory: (dataSource: DataSource) => new AuthorityDatabase(dataSource, options.databaseName) },
+      ],
+      exports: [HealthChecks, AuthorityDatabase],
     };
   }
 

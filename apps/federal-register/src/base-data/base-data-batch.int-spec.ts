@@ -11,10 +11,12 @@ import { generateIdnr } from '@regsync/register-domain/idnr-generator';
 import { DRESDEN, HANNOVER, OSNABRUECK, ResidenceRegistrations, registration } from '@regsync/data-protection-testing/residence-registrations';
 import { BaseDataEventsHandler } from './base-data-events.handler';
 import { BaseDataService } from './base-data.service';
+import { FederalAuthorityKeys1760000830000 } from '../federal-authority-keys.migration';
 import { IdnrBaseDataTable1760000500000 } from './idnr-base-data.migration';
+import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const admitDelivery = transferAdmission({ level: 'FEDERAL', instanceKey: 'DE' });
+const admitDelivery = transferAdmission('FEDERAL');
 const admit = (event: RegsyncEvent) => admitDelivery(event, { topic: 'regsync.deliveries.federal-register.DE', recipientRegister: 'IDNR_BASISDATEN' });
 
 describe('the IdNr base data applying a batch of registrations', () => {
@@ -28,11 +30,12 @@ describe('the IdNr base data applying a batch of registrations', () => {
       type: 'postgres',
       url: databaseUrl(serverUrl, name),
       entities: transferLogEntities,
-      migrations: [...transferLogMigrations, IdnrBaseDataTable1760000500000],
+      migrations: [...transferLogMigrations, IdnrBaseDataTable1760000500000, FederalAuthorityKeys1760000830000],
       migrationsRun: true,
     }).initialize();
-    const handler = new BaseDataEventsHandler(new BaseDataService(dataSource), new AdmittedTransferHandler(new TransferLog(dataSource)));
-    registrations = new ResidenceRegistrations(dataSource, handler, admit);
+    const database = new AuthorityDatabase(dataSource, name);
+    const handler = new BaseDataEventsHandler(new BaseDataService(database), new AdmittedTransferHandler(new TransferLog(database)));
+    registrations = await ResidenceRegistrations.of(dataSource, name, 'DE', handler, admit);
   });
 
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import type { DeathRecorded, InformationBlockLifted, InformationBlockSet, NameChanged, ResidenceRegistered } from '@regsync/contracts/generated/events';
 import { applyReceivedBlock } from '@regsync/data-protection/information-blocks/information-block-store';
 import { applyBlockLift, applyBlockSet } from '@regsync/register-domain/registers/information-block';
@@ -7,11 +7,12 @@ import type { BatchChangeOutcome, ChangeOutcome } from '@regsync/data-protection
 import { assertIdnr } from '@regsync/register-domain/idnr';
 import { applyResidenceToBaseData, changeBaseDataName, recordBaseDataDeath, type IdnrBaseData } from '@regsync/register-domain/registers/idnr-base-data';
 import { IdnrBaseDataEntity } from './idnr-base-data.entity';
+import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 
 /** Keeps the IdNr base data current from the municipalities' events (§ 139b Abs. 8 AO). */
 @Injectable()
 export class BaseDataService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly database: AuthorityDatabase) {}
 
   async applyResidence(manager: EntityManager, residence: ResidenceRegistered): Promise<ChangeOutcome> {
     return this.change(manager, residence.idnr, (existing) => applyResidenceToBaseData(existing, residence));
@@ -45,7 +46,7 @@ export class BaseDataService {
 
   async get(idnr: string): Promise<IdnrBaseDataEntity> {
     assertIdnr(idnr);
-    const data = await this.dataSource.getRepository(IdnrBaseDataEntity).findOne({ where: { idnr } });
+    const data = await this.database.transaction((manager) => manager.getRepository(IdnrBaseDataEntity).findOne({ where: { idnr } }));
     if (!data) throw new NotFoundException(`no base data for IdNr ${idnr}`);
     return data;
   }
@@ -111,7 +112,7 @@ const COLUMN_TYPES = ['text', 'text', 'text', 'text', 'jsonb', 'text', 'date', '
 const UPSERT_ALL = `
   insert into idnr_base_data (${COLUMNS.join(', ')}, updated_at)
   select *, $${COLUMNS.length + 1}::timestamptz from unnest(${COLUMN_TYPES.map((type, column) => `$${column + 1}::${type}[]`).join(', ')})
-  on conflict (idnr) do update set ${COLUMNS.slice(1)
+  on conflict (authority_key, idnr) do update set ${COLUMNS.slice(1)
     .map((column) => `${column} = excluded.${column}`)
     .join(', ')}, updated_at = excluded.updated_at`;
 

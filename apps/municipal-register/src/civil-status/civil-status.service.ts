@@ -1,6 +1,6 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { MESSAGING_OPTIONS, type MessagingOptions } from '@regsync/messaging/messaging-options';
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { EntityManager, QueryFailedError } from 'typeorm';
+import { currentAuthority } from '@regsync/persistence/authority-context';
 import { Outbox } from '@regsync/messaging/outbox';
 import { idnrViolation } from '@regsync/register-domain/idnr';
 import { birthRegistrationId, birthRegistrationIdViolation, isBirthRegistrationId } from '@regsync/register-domain/registers/birth-registration-id';
@@ -12,20 +12,21 @@ import { RequestTransaction } from '@regsync/service-runtime/idempotency/request
 import { ResidentsService } from '../residents/residents.service';
 import { CivilStatusRecordEntity } from './civil-status-record.entity';
 import type { RecordBirthRequest, RecordDeathRequest, RecordNameChangeRequest } from './civil-status.requests';
+import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 
 /** The Personenstandsregister: what the Standesamt certifies (births, name changes, deaths) and publishes. */
 @Injectable()
 export class CivilStatusService {
-  private readonly municipalityKey: string;
-
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: AuthorityDatabase,
     private readonly requestTransaction: RequestTransaction,
     private readonly outbox: Outbox,
     private readonly residents: ResidentsService,
-    @Inject(MESSAGING_OPTIONS) options: MessagingOptions,
-  ) {
-    this.municipalityKey = options.instanceKey;
+  ) {}
+
+  /** The hosted authority this request or event acts for. */
+  private get municipalityKey(): string {
+    return currentAuthority();
   }
 
   /**
@@ -94,11 +95,10 @@ export class CivilStatusService {
 
   /** By birth registration id or IdNr; a newborn's birth record carries its IdNr once assigned (birth-record-idnr.ts). */
   async get(id: string): Promise<CivilStatusRecordEntity> {
-    const repository = this.dataSource.getRepository(CivilStatusRecordEntity);
-    if (isBirthRegistrationId(id)) return this.found(await repository.findOne({ where: { birthRegistrationId: id } }), id);
-    const rule = idnrViolation(id);
+    const rule = isBirthRegistrationId(id) ? undefined : idnrViolation(id);
     if (rule) throw new DomainValidationError('id', `must be an IdNr or a birth registration id (${rule})`);
-    return this.found(await repository.findOne({ where: { idnr: id } }), id);
+    const where = isBirthRegistrationId(id) ? { birthRegistrationId: id } : { idnr: id };
+    return this.found(await this.database.transaction((manager) => manager.getRepository(CivilStatusRecordEntity).findOne({ where })), id);
   }
 
   /** The Standesamt records changes for residents of its municipality; it knows them from the Melderegister. */

@@ -1,6 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
 import { AgencyApiKeyGuard, type AuthenticatedRequest } from '@regsync/service-runtime/agency-api-key.guard';
 import { CorrelationId } from '@regsync/service-runtime/correlation-id.decorator';
 import { IdempotentWrite } from '@regsync/service-runtime/idempotency/idempotent-write.decorator';
@@ -16,6 +15,7 @@ import {
   type SetInformationBlockRequest,
 } from './information-block.requests';
 import { InformationBlocksService } from './information-blocks.service';
+import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 
 const idnrParams = z.object({ idnr: idnrField });
 
@@ -30,7 +30,7 @@ const NOT_RESIDENT =
 export class InformationBlocksController {
   constructor(
     private readonly blocks: InformationBlocksService,
-    private readonly dataSource: DataSource,
+    private readonly database: AuthorityDatabase,
   ) {}
 
   @Post()
@@ -70,6 +70,6 @@ export class InformationBlocksController {
   @ApiParam({ name: 'idnr', example: '36574261809' })
   @ApiOkResponse({ description: 'the block held (null: none) and the audit record, newest first' })
   async history(@Param(new ZodBodyPipe(idnrParams)) { idnr }: z.output<typeof idnrParams>) {
-    return { idnr, ...(await this.blocks.history(this.dataSource.manager, idnr)) };
+    return { idnr, ...(await this.database.transaction((manager) => this.blocks.history(manager, idnr))) };
   }
 }

@@ -1,9 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { InformationBlockLifted, InformationBlockSet, MovedOut } from '@regsync/contracts/generated/events';
 import { applyReceivedBlock, endRueckmeldungWait, informationBlocksOf, informationBlockWrite, lockInformationBlock } from '@regsync/data-protection/information-blocks/information-block-store';
 import type { ChangeOutcome } from '@regsync/data-protection/admitted-transfer-handler';
-import { MESSAGING_OPTIONS, type MessagingOptions } from '@regsync/messaging/messaging-options';
+import { currentAuthority } from '@regsync/persistence/authority-context';
 import { Outbox } from '@regsync/messaging/outbox';
 import { applyBlockLift, applyBlockSet, type InformationBlockState } from '@regsync/register-domain/registers/information-block';
 import { RegisterRejection } from '@regsync/register-domain/registers/register-rejection';
@@ -20,14 +20,14 @@ export interface BlockChangeAnswer {
 /** Auskunftssperren and bedingte Sperrvermerke of this Meldebehörde's residents (§§ 51, 52 BMG). */
 @Injectable()
 export class InformationBlocksService {
-  private readonly municipalityKey: string;
-
   constructor(
     private readonly requestTransaction: RequestTransaction,
     private readonly outbox: Outbox,
-    @Inject(MESSAGING_OPTIONS) options: MessagingOptions,
-  ) {
-    this.municipalityKey = options.instanceKey;
+  ) {}
+
+  /** The hosted authority this request or event acts for. */
+  private get municipalityKey(): string {
+    return currentAuthority();
   }
 
   /** Only the Meldebehörde the person lives in sets a block; every register holding the person follows by events. */

@@ -1,25 +1,26 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import type { ParcelChanged, ParcelLeftMunicipality, ParcelRecorded } from '@regsync/contracts/generated/events';
 import type { ChangeOutcome } from '@regsync/data-protection/admitted-transfer-handler';
-import { MESSAGING_OPTIONS, type MessagingOptions } from '@regsync/messaging/messaging-options';
+import { currentAuthority } from '@regsync/persistence/authority-context';
 import { Outbox } from '@regsync/messaging/outbox';
 import { assertParcelId } from '@regsync/register-domain/parcel-id';
 import { applyParcelToPropertyTax, dropsParcel, type PropertyTaxEntry } from '@regsync/register-domain/registers/property-tax';
 import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-legal-basis';
 import { PropertyTaxEntryEntity } from './property-tax-entry.entity';
+import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 
 /** The Grundsteuer roll: takes over the cadastre's parcel facts and announces the new tax base. */
 @Injectable()
 export class PropertyTaxService {
-  private readonly municipalityKey: string;
-
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: AuthorityDatabase,
     private readonly outbox: Outbox,
-    @Inject(MESSAGING_OPTIONS) options: MessagingOptions,
-  ) {
-    this.municipalityKey = options.instanceKey;
+  ) {}
+
+  /** The hosted authority this request or event acts for. */
+  private get municipalityKey(): string {
+    return currentAuthority();
   }
 
   async applyParcel(manager: EntityManager, parcel: ParcelRecorded | (ParcelChanged & { changeReason?: string })): Promise<ChangeOutcome> {
@@ -49,13 +50,13 @@ export class PropertyTaxService {
 
   async get(parcelId: string): Promise<PropertyTaxEntryEntity> {
     assertParcelId(parcelId);
-    const entry = await this.dataSource.getRepository(PropertyTaxEntryEntity).findOne({ where: { parcelId } });
+    const entry = await this.database.transaction((manager) => manager.getRepository(PropertyTaxEntryEntity).findOne({ where: { parcelId } }));
     if (!entry) throw new NotFoundException(`${parcelId} is not in this property-tax roll`);
     return entry;
   }
 
   async list(): Promise<PropertyTaxEntryEntity[]> {
-    return this.dataSource.getRepository(PropertyTaxEntryEntity).find({ order: { parcelId: 'ASC' } });
+    return this.database.transaction((manager) => manager.getRepository(PropertyTaxEntryEntity).find({ order: { parcelId: 'ASC' } }));
   }
 }
 

@@ -1,8 +1,8 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import type { BirthRecorded, DeathRecorded, IdNrAssigned, NameChanged, ResidenceRegistered } from '@regsync/contracts/generated/events';
 import { TransferLog } from '@regsync/data-protection/transfer-log';
-import { MESSAGING_OPTIONS, type MessagingOptions } from '@regsync/messaging/messaging-options';
+import { currentAuthority } from '@regsync/persistence/authority-context';
 import { Outbox } from '@regsync/messaging/outbox';
 import { formatCalendarDate, parseCalendarDate } from '@regsync/register-domain/calendar-date';
 import { blockInForce, rueckmeldungToAwait } from '@regsync/register-domain/registers/information-block';
@@ -26,20 +26,21 @@ import { RequestTransaction } from '@regsync/service-runtime/idempotency/request
 import { passIdnrToBirthRecord } from '../civil-status/birth-record-idnr';
 import type { RegisterResidenceRequest } from './register-residence.request';
 import { ResidentEntity } from './resident.entity';
+import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 
 /** The Melderegister (residents register) of this municipality. */
 @Injectable()
 export class ResidentsService {
-  private readonly municipalityKey: string;
-
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: AuthorityDatabase,
     private readonly requestTransaction: RequestTransaction,
     private readonly outbox: Outbox,
     private readonly transferLog: TransferLog,
-    @Inject(MESSAGING_OPTIONS) options: MessagingOptions,
-  ) {
-    this.municipalityKey = options.instanceKey;
+  ) {}
+
+  /** The hosted authority this request or event acts for. */
+  private get municipalityKey(): string {
+    return currentAuthority();
   }
 
   /** Anmeldung: the person lives here from now on; everyone else learns it from ResidenceRegistered. */
@@ -68,17 +69,17 @@ export class ResidentsService {
   }
 
   async list(): Promise<ResidentEntity[]> {
-    return this.dataSource.getRepository(ResidentEntity).find({ order: { id: 'ASC' } });
+    return this.database.transaction((manager) => manager.getRepository(ResidentEntity).find({ order: { id: 'ASC' } }));
   }
 
   /** By IdNr, or by birth registration id for a newborn whose IdNr has not arrived yet. */
   async get(id: string): Promise<ResidentEntity> {
-    const repository = this.dataSource.getRepository(ResidentEntity);
     if (!isBirthRegistrationId(id)) {
       const rule = idnrViolation(id);
       if (rule) throw new DomainValidationError('idnr', rule);
     }
-    const resident = await repository.findOne({ where: isBirthRegistrationId(id) ? { birthRegistrationId: id } : { idnr: id } });
+    const where = isBirthRegistrationId(id) ? { birthRegistrationId: id } : { idnr: id };
+    const resident = await this.database.transaction((manager) => manager.getRepository(ResidentEntity).findOne({ where }));
     if (!resident) throw new NotFoundException(`${id} is not in the Melderegister of ${this.municipalityKey}`);
     return resident;
   }

@@ -33,7 +33,7 @@ export async function executeReplay(target: ReplayTarget, execution: ReplayExecu
   const ranges = await resolveLogRange(admin, { topics, ...execution.range }).finally(() => admin.disconnect());
 
   const applier = new ReplayApplier({
-    dataSource: target.dataSource,
+    database: target.database,
     codec: target.codec,
     handlers: target.handlers,
     admit: target.messaging.admit,

@@ -1,6 +1,5 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { MESSAGING_OPTIONS, type MessagingOptions } from '@regsync/messaging/messaging-options';
+import { currentAuthority } from '@regsync/persistence/authority-context';
 import { Outbox } from '@regsync/messaging/outbox';
 import { assertParcelId } from '@regsync/register-domain/parcel-id';
 import { recordParcel } from '@regsync/register-domain/registers/parcels';
@@ -9,6 +8,7 @@ import { RequestTransaction } from '@regsync/service-runtime/idempotency/request
 import { ParcelEntity } from './parcel.entity';
 import { PROPERTY_TAX_ROLLS } from './property-tax-rolls.token';
 import type { RecordParcelRequest } from './record-parcel.request';
+import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 
 /**
  * The Liegenschaftskataster: authoritative for parcels; every change is published for the property-tax rolls, and a
@@ -16,16 +16,16 @@ import type { RecordParcelRequest } from './record-parcel.request';
  */
 @Injectable()
 export class ParcelsService {
-  private readonly land: string;
-
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: AuthorityDatabase,
     private readonly requestTransaction: RequestTransaction,
     private readonly outbox: Outbox,
-    @Inject(MESSAGING_OPTIONS) options: MessagingOptions,
     @Inject(PROPERTY_TAX_ROLLS) private readonly rolls: ReadonlySet<string>,
-  ) {
-    this.land = options.instanceKey;
+  ) {}
+
+  /** The hosted authority this request or event acts for. */
+  private get land(): string {
+    return currentAuthority();
   }
 
   async record(input: RecordParcelRequest, correlationId: string): Promise<{ parcel: ParcelEntity; eventType: string; eventId: string }> {
@@ -53,7 +53,7 @@ export class ParcelsService {
 
   async get(parcelId: string): Promise<ParcelEntity> {
     assertParcelId(parcelId);
-    const parcel = await this.dataSource.getRepository(ParcelEntity).findOne({ where: { parcelId } });
+    const parcel = await this.database.transaction((manager) => manager.getRepository(ParcelEntity).findOne({ where: { parcelId } }));
     if (!parcel) throw new NotFoundException(`${parcelId} is not in the Liegenschaftskataster ${this.land}`);
     return parcel;
   }

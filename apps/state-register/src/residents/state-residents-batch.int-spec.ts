@@ -6,7 +6,7 @@ import { transferAdmission } from '@regsync/data-protection/transfer-admission';
 import { TransferLog } from '@regsync/data-protection/transfer-log';
 import { informationBlockMigrations } from '@regsync/data-protection/information-blocks/information-blocks.migration';
 import { transferLogEntities, transferLogMigrations } from '@regsync/data-protection/transfer-log-schema';
-import type { MessagingOptions } from '@regsync/messaging/messaging-options';
+import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 import { databaseUrl } from '@regsync/persistence/database-url';
 import { dropDatabase, ensureDatabase } from '@regsync/persistence/ensure-database';
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
@@ -15,11 +15,13 @@ import { StateResidentEventsHandler } from './state-resident-events.handler';
 import { StateResidentsDwellingStatus1760000710000 } from './state-residents-dwelling-status.migration';
 import { StateResidentsFormerResident1760000420000 } from './state-residents-former-resident.migration';
 import { StateResidentsTable1760000400000 } from './state-residents.migration';
+import { ParcelsTable1760000410000 } from '../parcels/parcels.migration';
+import { StateAuthorityKeys1760000820000 } from '../state-authority-keys.migration';
 import { StateResidentsService } from './state-residents.service';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const LAND = '03';
-const admitDelivery = transferAdmission({ level: 'STATE', instanceKey: LAND });
+const admitDelivery = transferAdmission('STATE');
 const admit = (event: RegsyncEvent) => admitDelivery(event, { topic: `regsync.deliveries.state-register.${LAND}`, recipientRegister: 'LANDESMELDEREGISTER' });
 
 describe('the Landesmelderegister applying a batch of registrations', () => {
@@ -33,12 +35,12 @@ describe('the Landesmelderegister applying a batch of registrations', () => {
       type: 'postgres',
       url: databaseUrl(serverUrl, name),
       entities: transferLogEntities,
-      migrations: [...transferLogMigrations, StateResidentsTable1760000400000, StateResidentsFormerResident1760000420000, ...informationBlockMigrations, StateResidentsDwellingStatus1760000710000],
+      migrations: [...transferLogMigrations, StateResidentsTable1760000400000, StateResidentsFormerResident1760000420000, ...informationBlockMigrations, StateResidentsDwellingStatus1760000710000, ParcelsTable1760000410000, StateAuthorityKeys1760000820000],
       migrationsRun: true,
     }).initialize();
-    const residents = new StateResidentsService(dataSource, { instanceKey: LAND } as MessagingOptions);
-    const handler = new StateResidentEventsHandler(residents, new AdmittedTransferHandler(new TransferLog(dataSource)));
-    registrations = new ResidenceRegistrations(dataSource, handler, admit);
+    const database = new AuthorityDatabase(dataSource, name);
+    const handler = new StateResidentEventsHandler(new StateResidentsService(database), new AdmittedTransferHandler(new TransferLog(database)));
+    registrations = await ResidenceRegistrations.of(dataSource, name, LAND, handler, admit);
   });
 
   afterAll(async () => {

@@ -1,10 +1,10 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import type { DeathRecorded, InformationBlockLifted, InformationBlockSet, MovedOut, NameChanged, ResidenceRegistered } from '@regsync/contracts/generated/events';
 import { applyReceivedBlock, awaitRueckmeldungOf, endRueckmeldungWait } from '@regsync/data-protection/information-blocks/information-block-store';
 import { applyBlockLift, applyBlockSet, rueckmeldungToAwait } from '@regsync/register-domain/registers/information-block';
 import type { BatchChangeOutcome, ChangeOutcome } from '@regsync/data-protection/admitted-transfer-handler';
-import { MESSAGING_OPTIONS, type MessagingOptions } from '@regsync/messaging/messaging-options';
+import { currentAuthority } from '@regsync/persistence/authority-context';
 import { assertIdnr } from '@regsync/register-domain/idnr';
 import {
   applyMovedOutToStateResident,
@@ -14,17 +14,18 @@ import {
   type StateResident,
 } from '@regsync/register-domain/registers/state-residents';
 import { StateResidentEntity } from './state-resident.entity';
+import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 
 /** The Landesmelderegister: a replica kept current by the municipalities' events only. */
 @Injectable()
 export class StateResidentsService {
-  private readonly land: string;
-
   constructor(
-    private readonly dataSource: DataSource,
-    @Inject(MESSAGING_OPTIONS) options: MessagingOptions,
-  ) {
-    this.land = options.instanceKey;
+    private readonly database: AuthorityDatabase,
+  ) {}
+
+  /** The hosted authority this request or event acts for. */
+  private get land(): string {
+    return currentAuthority();
   }
 
   async applyResidence(manager: EntityManager, residence: ResidenceRegistered): Promise<ChangeOutcome> {
@@ -89,13 +90,13 @@ export class StateResidentsService {
 
   async get(idnr: string): Promise<StateResidentEntity> {
     assertIdnr(idnr);
-    const resident = await this.dataSource.getRepository(StateResidentEntity).findOne({ where: { idnr } });
+    const resident = await this.database.transaction((manager) => manager.getRepository(StateResidentEntity).findOne({ where: { idnr } }));
     if (!resident) throw new NotFoundException(`${idnr} is not in the Landesmelderegister ${this.land}`);
     return resident;
   }
 
   async list(): Promise<StateResidentEntity[]> {
-    return this.dataSource.getRepository(StateResidentEntity).find({ order: { idnr: 'ASC' } });
+    return this.database.transaction((manager) => manager.getRepository(StateResidentEntity).find({ order: { idnr: 'ASC' } }));
   }
 
   /**
@@ -164,7 +165,7 @@ const COLUMN_TYPES = ['text', 'text', 'text', 'text', 'date', 'jsonb', 'text', '
 const UPSERT_ALL = `
   insert into state_residents (${COLUMNS.join(', ')}, updated_at)
   select *, $${COLUMNS.length + 1}::timestamptz from unnest(${COLUMN_TYPES.map((type, column) => `$${column + 1}::${type}[]`).join(', ')})
-  on conflict (idnr) do update set ${COLUMNS.slice(1)
+  on conflict (authority_key, idnr) do update set ${COLUMNS.slice(1)
     .map((column) => `${column} = excluded.${column}`)
     .join(', ')}, updated_at = excluded.updated_at`;
 

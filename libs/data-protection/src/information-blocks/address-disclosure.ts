@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { formatCalendarDate } from '@regsync/register-domain/calendar-date';
 import { disclosedView, type BlockNotice } from '@regsync/register-domain/registers/information-block';
-import { BLOCK_EXEMPT_AGENCIES } from '@regsync/service-runtime/agency-api-key.guard';
+import { HOSTED_AUTHORITIES } from '@regsync/service-runtime/agency-api-key.guard';
+import type { HostedAuthority } from '@regsync/service-runtime/hosted-authorities';
+import { currentAuthority } from '@regsync/persistence/authority-context';
 import { informationBlocksOf } from './information-block-store';
+import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 
 /**
  * Every agency read of a person goes through here: the register's record with its address fields withheld while an
@@ -12,8 +14,8 @@ import { informationBlocksOf } from './information-block-store';
 @Injectable()
 export class AddressDisclosure {
   constructor(
-    private readonly dataSource: DataSource,
-    @Inject(BLOCK_EXEMPT_AGENCIES) private readonly exemptAgencies: readonly string[],
+    private readonly database: AuthorityDatabase,
+    @Inject(HOSTED_AUTHORITIES) private readonly authorities: readonly HostedAuthority[],
   ) {}
 
   async view<T extends { idnr: string | null }>(record: T, addressFields: readonly (keyof T)[], agency: string | undefined): Promise<T & { informationBlock: BlockNotice | null }> {
@@ -22,8 +24,9 @@ export class AddressDisclosure {
   }
 
   async views<T extends { idnr: string | null }>(records: readonly T[], addressFields: readonly (keyof T)[], agency: string | undefined): Promise<(T & { informationBlock: BlockNotice | null })[]> {
-    const blocks = await informationBlocksOf(this.dataSource.manager, records.map((record) => record.idnr));
-    const caller = { agency, exemptAgencies: this.exemptAgencies, today: formatCalendarDate(new Date()) };
+    const blocks = await this.database.transaction((manager) => informationBlocksOf(manager, records.map((record) => record.idnr)));
+    const exemptAgencies = this.authorities.find((authority) => authority.key === currentAuthority())?.blockExemptAgencies ?? [];
+    const caller = { agency, exemptAgencies, today: formatCalendarDate(new Date()) };
     return records.map((record) => disclosedView(record, addressFields, record.idnr === null ? undefined : blocks.get(record.idnr), caller));
   }
 }

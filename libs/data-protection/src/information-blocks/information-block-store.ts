@@ -32,7 +32,7 @@ export function informationBlockWrite(idnr: string, state: InformationBlockState
   return {
     sql: `insert into information_blocks (idnr, kind, valid_until, changed_at, awaiting_rueckmeldung_from, updated_at)
           values ($1, $2, $3, to_timestamp($4::float8 / 1000), $5, now())
-          on conflict (idnr) do update set kind = excluded.kind, valid_until = excluded.valid_until, changed_at = excluded.changed_at,
+          on conflict (authority_key, idnr) do update set kind = excluded.kind, valid_until = excluded.valid_until, changed_at = excluded.changed_at,
             awaiting_rueckmeldung_from = excluded.awaiting_rueckmeldung_from, updated_at = now()`,
     parameters: [idnr, state.kind, state.validUntil, state.changedAt, state.awaitingRueckmeldungFrom],
   };

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { AuthorityTable, isolateByAuthority, shareByAuthority } from '@regsync/persistence/authority-isolation';
 
 /**
  * The information blocks (§§ 51, 52 BMG) a register holds, one row per IdNr, next to the register's own table: every
@@ -24,5 +25,17 @@ export class InformationBlocksTable1760000600000 implements MigrationInterface {
   }
 }
 
+const informationBlockAuthorityTables: AuthorityTable[] = [{ table: 'information_blocks', primaryKey: ['idnr'] }];
+
+export class InformationBlocksAuthorityKeys1760000803000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await isolateByAuthority(queryRunner, informationBlockAuthorityTables);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await shareByAuthority(queryRunner, informationBlockAuthorityTables);
+  }
+}
+
 /** Add to the app's ServiceDatabaseModule.forRoot({ migrations }) of every register that holds addresses. */
-export const informationBlockMigrations = [InformationBlocksTable1760000600000];
+export const informationBlockMigrations = [InformationBlocksTable1760000600000, InformationBlocksAuthorityKeys1760000803000];

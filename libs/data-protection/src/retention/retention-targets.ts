@@ -20,9 +20,14 @@ export const RETENTION_TARGETS: Readonly<Record<string, RetentionTarget>> = {
   regsync_inbox: { startedAt: 'processed_at' },
 };
 
-/** The records kept `with-person-record`: which of their rows belong to the IdNrs in `$1`. */
+/**
+ * The records kept `with-person-record`: which of their rows belong to the persons deleted, given as parallel arrays
+ * of authority keys (`$1`) and IdNrs (`$2`): the same IdNr of another hosted authority is another person's record.
+ */
+const OF_DELETED_PERSONS = (idnrColumn: string) => `(authority_key, ${idnrColumn}) in (select * from unnest($1::text[], $2::text[]))`;
+
 export const PERSON_RECORD_DEPENDENTS: Readonly<Record<string, string>> = {
-  information_blocks: 'idnr = any($1::text[])',
-  information_block_audit: 'idnr = any($1::text[])',
-  regsync_applied_version: "subject_kind = 'PERSON' and subject_id = any($1::text[])",
+  information_blocks: OF_DELETED_PERSONS('idnr'),
+  information_block_audit: OF_DELETED_PERSONS('idnr'),
+  regsync_applied_version: `subject_kind = 'PERSON' and ${OF_DELETED_PERSONS('subject_id')}`,
 };

@@ -22,6 +22,11 @@ export interface RetentionDeletion {
   deleted: number;
 }
 
+interface DeletedPerson {
+  authorityKey: string;
+  idnr: string;
+}
+
 type TimedDeletion = RetentionRule & { retention: { kind: 'timed'; period: RetentionPeriod; disposal: 'delete' } };
 
 /**
@@ -76,20 +81,27 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  /** Deletes the rule's expired rows batch by batch, each batch with the records kept with its persons, in one transaction. */
+  /**
+   * Deletes the rule's expired rows batch by batch, each batch with the records kept with its persons, in one
+   * transaction. The job runs as the owner, across every hosted authority: a person's records are those of the same
+   * IdNr and authority (a person may be in two hosted municipalities' registers).
+   */
   private async apply(rule: TimedDeletion, target: RetentionTarget, cutoff: Date, tables: Set<string>): Promise<RetentionDeletion[]> {
     const dependents = !target.personIdnr ? [] : RETENTION_CATALOG.filter((other) => other.retention.kind === 'with-person-record' && tables.has(other.table));
     const counts = new Map<RetentionRule, number>([[rule, 0], ...dependents.map((dependent) => [dependent, 0] as const)]);
     for (;;) {
       const deleted = await this.dataSource.transaction(async (manager) => {
-        const idnrs = await this.deleteBatch(manager, rule.table, target, cutoff);
-        counts.set(rule, counts.get(rule)! + idnrs.length);
-        const persons = idnrs.filter((idnr): idnr is string => idnr !== null);
+        const rows = await this.deleteBatch(manager, rule.table, target, cutoff);
+        counts.set(rule, counts.get(rule)! + rows.length);
+        const persons = rows.filter((row): row is DeletedPerson => row.idnr !== null);
         for (const dependent of persons.length > 0 ? dependents : []) {
-          const [, removed] = (await manager.query(`delete from ${dependent.table} where ${PERSON_RECORD_DEPENDENTS[dependent.table]}`, [persons])) as [unknown, number];
+          const [, removed] = (await manager.query(`delete from ${dependent.table} where ${PERSON_RECORD_DEPENDENTS[dependent.table]}`, [
+            persons.map(({ authorityKey }) => authorityKey),
+            persons.map(({ idnr }) => idnr),
+          ])) as [unknown, number];
           counts.set(dependent, counts.get(dependent)! + removed);
         }
-        return idnrs.length;
+        return rows.length;
       });
       if (deleted < this.options.batchSize) break;
     }
@@ -98,15 +110,15 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
 
   /**
    * One bounded delete, by the rows' physical position (ctid), so it needs no knowledge of the primary key; rows a
-   * handler holds locked are left for the next run. Returns the deleted rows' IdNrs (null where none).
+   * handler holds locked are left for the next run. Returns the deleted rows' authority and IdNr (null where none).
    */
-  private async deleteBatch(manager: EntityManager, table: string, target: RetentionTarget, cutoff: Date): Promise<(string | null)[]> {
+  private async deleteBatch(manager: EntityManager, table: string, target: RetentionTarget, cutoff: Date): Promise<{ authorityKey: string; idnr: string | null }[]> {
     const rows = (await manager.query(
       `delete from ${table} where ctid in (select ctid from ${table} where ${target.startedAt} < $1 limit $2 for update skip locked)
-       returning ${target.personIdnr ?? 'null'} as idnr`,
+       returning authority_key as "authorityKey", ${target.personIdnr ?? 'null'} as idnr`,
       [cutoff, this.options.batchSize],
-    )) as [{ idnr: string | null }[], number];
-    return rows[0].map(({ idnr }) => idnr);
+    )) as [{ authorityKey: string; idnr: string | null }[], number];
+    return rows[0];
   }
 
   private async existingTables(): Promise<Set<string>> {

@@ -1,4 +1,5 @@
 import { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
+import { AuthorityTable, isolateByAuthority, shareByAuthority } from '@regsync/persistence/authority-isolation';
 import type { EventSubject } from '@regsync/contracts/generated/events';
 import type { Holding } from '@regsync/register-domain/delivery-routing';
 import type { RegisterAddress } from '@regsync/register-domain/registers';
@@ -26,7 +27,20 @@ export class SubjectHoldingsTable1760000700000 implements MigrationInterface {
   }
 }
 
-export const subjectHoldingsMigrations = [SubjectHoldingsTable1760000700000];
+const subjectHoldingsAuthorityTables: AuthorityTable[] = [{ table: 'subject_holdings', primaryKey: ['subject_kind', 'subject_id', 'level', 'instance_key', 'register'] }];
+
+/** The router's database follows the same rule as every register's: its unit of work runs as its authority. */
+export class SubjectHoldingsAuthorityKeys1760000804000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await isolateByAuthority(queryRunner, subjectHoldingsAuthorityTables);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await shareByAuthority(queryRunner, subjectHoldingsAuthorityTables);
+  }
+}
+
+export const subjectHoldingsMigrations = [SubjectHoldingsTable1760000700000, SubjectHoldingsAuthorityKeys1760000804000];
 
 /**
  * The holdings of a batch's subjects: read once under their locks, then kept in memory while the batch's events are

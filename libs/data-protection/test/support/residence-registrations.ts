@@ -2,6 +2,9 @@ import { DataSource } from 'typeorm';
 import type { Address, ResidenceRegistered } from '@regsync/contracts/generated/events';
 import { sampleEvent } from '@regsync/contracts/sample-events';
 import type { Admission } from '@regsync/messaging/messaging-options';
+import { runAsAuthority } from '@regsync/persistence/authority-context';
+import { AuthorityDatabase } from '@regsync/persistence/authority-database';
+import { ensureAuthorityRoles } from '@regsync/persistence/authority-roles';
 import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
 import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
 
@@ -25,25 +28,46 @@ export interface ResidenceRegisteredHandler {
   onResidencesRegistered(events: ResidenceRegistered[], context: RegsyncBatchContext): Promise<void>;
 }
 
-/** Hands `events` to a register's handler as the consumer does: admitted, one transaction per event or one for all. */
+/**
+ * Hands `events` to a register's handler as the consumer does: admitted and applied as `authority` (the recipient),
+ * one transaction per event or one for all.
+ */
 export class ResidenceRegistrations {
-  constructor(
+  private readonly database: AuthorityDatabase;
+
+  private constructor(
     private readonly dataSource: DataSource,
+    databaseName: string,
+    private readonly authority: string,
     private readonly handler: ResidenceRegisteredHandler,
     private readonly admit: (event: ResidenceRegistered) => Admission,
-  ) {}
-
-  async applyOneAtATime(events: ResidenceRegistered[]): Promise<void> {
-    for (const { event, admission } of this.admitted(events)) {
-      await this.dataSource.transaction((manager) =>
-        this.handler.onResidenceRegistered(event, new RegsyncEventContext(manager, admission, 'person', 0, '0', {}, undefined, event.envelope.correlationId)),
-      );
-    }
+  ) {
+    this.database = new AuthorityDatabase(dataSource, databaseName);
   }
 
-  async applyAsBatch(events: ResidenceRegistered[]): Promise<void> {
+  /** For a migrated database `databaseName`: ensures the authority's role first. */
+  static async of(dataSource: DataSource, databaseName: string, authority: string, handler: ResidenceRegisteredHandler, admit: (event: ResidenceRegistered) => Admission): Promise<ResidenceRegistrations> {
+    await ensureAuthorityRoles(dataSource, databaseName, [authority]);
+    return new ResidenceRegistrations(dataSource, databaseName, authority, handler, admit);
+  }
+
+  applyOneAtATime(events: ResidenceRegistered[]): Promise<void> {
+    return runAsAuthority(this.authority, async () => {
+      for (const { event, admission } of this.admitted(events)) {
+        await this.database.transaction((manager) =>
+          this.handler.onResidenceRegistered(event, new RegsyncEventContext(manager, admission, 'person', 0, '0', {}, undefined, event.envelope.correlationId)),
+        );
+      }
+    });
+  }
+
+  applyAsBatch(events: ResidenceRegistered[]): Promise<void> {
+    return runAsAuthority(this.authority, () => this.applyBatch(events));
+  }
+
+  private async applyBatch(events: ResidenceRegistered[]): Promise<void> {
     const batch = this.admitted(events);
-    await this.dataSource.transaction((manager) =>
+    await this.database.transaction((manager) =>
       this.handler.onResidencesRegistered(
         batch.map(({ event }) => event),
         new RegsyncBatchContext(

@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { KafkaMessage } from 'kafkajs';
-import { DataSource, QueryRunner } from 'typeorm';
+import { QueryRunner } from 'typeorm';
 import { EventCodec } from '@regsync/contracts/event-codec';
+import { AuthorityDatabase } from '@regsync/persistence/authority-database';
+import { runAsAuthority } from '@regsync/persistence/authority-context';
 import { AdministrativeLevel, RegsyncEvent } from '@regsync/contracts/generated/events';
 import { BatchApplier } from '../batch-applier';
 import { InboxOutcome } from '../inbox';
@@ -25,7 +27,7 @@ export interface ChunkReport {
 }
 
 export interface ReplayApplierOptions {
-  dataSource: DataSource;
+  database: AuthorityDatabase;
   codec: EventCodec;
   handlers: ReplayHandlersServer;
   admit: (event: RegsyncEvent, record: ReceivedRecord) => Admission;
@@ -60,7 +62,7 @@ export class ReplayApplier {
   constructor(private readonly options: ReplayApplierOptions) {
     const { eventHandlers } = options.handlers;
     if (!eventHandlers) throw new Error('ReplayApplier: the handlers server is not connected to an app (bootReplayTarget)');
-    this.applier = new BatchApplier({ dataSource: options.dataSource, codec: options.codec, handlers: eventHandlers, admit: options.admit, detectGaps: false });
+    this.applier = new BatchApplier({ database: options.database, codec: options.codec, handlers: eventHandlers, admit: options.admit, detectGaps: false });
   }
 
   async applyChunk(topic: string, partition: number, messages: readonly KafkaMessage[]): Promise<ChunkReport> {
@@ -68,7 +70,8 @@ export class ReplayApplier {
     const isolated = new Set<string>();
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.tryChunk(topic, partition, messages, isolated);
+        // The replay rebuilds one instance, so it acts as that authority.
+        return await runAsAuthority(this.options.instanceKey, () => this.tryChunk(topic, partition, messages, isolated));
       } catch (error) {
         const where = `${topic}:${partition}:${messages[0]?.offset}..${messages[messages.length - 1]?.offset}`;
         if (attempt >= maxAttempts) throw new ReplayAbortedError(`${where}: failed ${attempt} times, last: ${(error as Error).message}`);
@@ -126,7 +129,7 @@ export class ReplayApplier {
     await queryRunner.query(
       `insert into regsync_subject_version (register, subject_kind, subject_id, version)
        select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
-       on conflict (register, subject_kind, subject_id) do update set version = greatest(regsync_subject_version.version, excluded.version)`,
+       on conflict (authority_key, register, subject_kind, subject_id) do update set version = greatest(regsync_subject_version.version, excluded.version)`,
       [0, 1, 2, 3].map((column) => rows.map((row) => row[column])),
     );
   }

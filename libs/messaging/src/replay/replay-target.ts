@@ -3,6 +3,7 @@ import { DiscoveryService, MetadataScanner, NestFactory } from '@nestjs/core';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventCodec } from '@regsync/contracts/event-codec';
+import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 import { EventHandlers } from '../event-handlers';
 import { KAFKA_CLIENT, MESSAGING_OPTIONS, MessagingOptions } from '../messaging-options';
 import { MessagingStartup } from '../messaging-startup';
@@ -12,6 +13,7 @@ import { ReplayHandlersServer } from './replay-handlers.server';
 export interface ReplayTarget {
   app: INestMicroservice;
   dataSource: DataSource;
+  database: AuthorityDatabase;
   codec: EventCodec;
   kafka: Kafka;
   messaging: MessagingOptions;
@@ -34,6 +36,7 @@ export async function bootReplayTarget(rootModule: DynamicModule | Type<unknown>
     app,
     handlers,
     dataSource: app.get(DataSource),
+    database: app.get(AuthorityDatabase),
     codec: app.get(EventCodec),
     kafka: app.get<Kafka>(KAFKA_CLIENT),
     messaging: app.get<MessagingOptions>(MESSAGING_OPTIONS),

@@ -1,7 +1,11 @@
 import { CallHandler, Controller, DynamicModule, ExecutionContext, Injectable, Module, NestInterceptor, UseInterceptors } from '@nestjs/common';
+import { runAsAuthority } from '@regsync/persistence/authority-context';
+import { AuthorityDatabase } from '@regsync/persistence/authority-database';
+import { isolateByAuthority, shareByAuthority } from '@regsync/persistence/authority-isolation';
+import { ensureAuthorityRoles } from '@regsync/persistence/authority-roles';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { Observable } from 'rxjs';
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { DeathRecorded, InformationBlockLifted, InformationBlockSet, MovedOut, NameChanged, RegsyncEvent, ResidenceRegistered } from '@regsync/contracts/generated/events';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
@@ -17,6 +21,17 @@ import { KafkaConnection } from '@regsync/service-runtime/service-config';
 export const TEST_APP = 'test-register';
 export const TEST_INSTANCE_KEY = '03404000';
 
+/** Runs a test body as the test register's authority, as the consumer and the API run their units of work. */
+export function asTestInstance(test: () => Promise<void>): () => Promise<void> {
+  return () => runAsAuthority(TEST_INSTANCE_KEY, test);
+}
+
+/** The authority database of a migrated test database, with the test register's role ensured. */
+export async function testAuthorityDatabase(dataSource: DataSource, databaseName: string): Promise<AuthorityDatabase> {
+  await ensureAuthorityRoles(dataSource, databaseName, [TEST_INSTANCE_KEY]);
+  return new AuthorityDatabase(dataSource, databaseName);
+}
+
 export interface TestRegisterSettings {
   namespace: string;
   connection: KafkaConnection;
@@ -28,6 +43,11 @@ export interface TestRegisterSettings {
 export function testDatabaseName(namespace: string): string {
   return instanceDatabaseName('municipal', TEST_INSTANCE_KEY, namespace);
 }
+
+const APPLIED_TABLES = [
+  { table: 'applied_events', primaryKey: ['seq'] },
+  { table: 'applied_batches', primaryKey: ['seq'] },
+];
 
 class AppliedEventsTable1760000200000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
@@ -41,8 +61,11 @@ class AppliedEventsTable1760000200000 implements MigrationInterface {
         traceparent text
       )`);
     await queryRunner.query('create table applied_batches (seq bigserial primary key, event_type text not null, size int not null)');
+    // A register's tables: written by the handlers as the authority of their delivery topic.
+    await isolateByAuthority(queryRunner, APPLIED_TABLES);
   }
   async down(queryRunner: QueryRunner): Promise<void> {
+    await shareByAuthority(queryRunner, APPLIED_TABLES);
     await queryRunner.query('drop table applied_batches');
     await queryRunner.query('drop table applied_events');
   }

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { AuthorityTable, isolateByAuthority, shareByAuthority } from '@regsync/persistence/authority-isolation';
 
 /**
  * The Idempotency-Keys of this instance's agencies with the answer to the request that used each (idempotent-requests.ts);
@@ -25,4 +26,17 @@ export class IdempotencyKeysTable1760000500000 implements MigrationInterface {
 }
 
 /** Add to the app's ServiceDatabaseModule.forRoot({ migrations }) with IdempotencyModule. */
-export const idempotencyMigrations = [IdempotencyKeysTable1760000500000];
+/** Keys are per authority and agency: two hosted authorities' agencies may choose the same key. */
+const idempotencyAuthorityTables: AuthorityTable[] = [{ table: 'regsync_idempotency_keys', primaryKey: ['agency', 'idempotency_key'] }];
+
+export class IdempotencyKeysAuthorityKeys1760000802000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await isolateByAuthority(queryRunner, idempotencyAuthorityTables);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await shareByAuthority(queryRunner, idempotencyAuthorityTables);
+  }
+}
+
+export const idempotencyMigrations = [IdempotencyKeysTable1760000500000, IdempotencyKeysAuthorityKeys1760000802000];

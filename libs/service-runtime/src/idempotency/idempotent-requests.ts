@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 import { IDEMPOTENCY_KEY_RETENTION_HOURS } from '@regsync/register-domain/retention-catalog';
 import { IdempotencyKeyRefusal } from './idempotency-key-refusal';
 import { RequestTransaction } from './request-transaction';
@@ -39,13 +39,13 @@ const STORE_KEY = `
 @Injectable()
 export class IdempotentRequests {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: AuthorityDatabase,
     private readonly requestTransaction: RequestTransaction,
   ) {}
 
   once(request: IdempotentRequest, execute: () => Promise<unknown>): Promise<IdempotentAnswer> {
     const { agency, key, fingerprint } = request;
-    return this.dataSource.transaction(async (manager) => {
+    return this.database.transaction(async (manager) => {
       const [{ locked }] = (await manager.query(TRY_LOCK_KEY, [agency, key])) as { locked: boolean }[];
       if (!locked) throw IdempotencyKeyRefusal.inFlight();
       await manager.query(FORGET_EXPIRED_KEY, [agency, key]);

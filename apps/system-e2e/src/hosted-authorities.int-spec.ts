@@ -1,0 +1,117 @@
+import { INestApplication, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { outgoingTopicOf } from '@regsync/contracts/topic-catalog';
+import { AgencyClient } from '@regsync/local-stack/agency-client';
+import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
+import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
+import { dropDatabase } from '@regsync/persistence/ensure-database';
+import { startTestSchemaRegistry } from '@regsync/schema-registry-testing/test-schema-registry';
+import { kafkaEnvironmentOf, loadKafkaConnection } from '@regsync/service-runtime/service-config';
+import { startService } from '@regsync/service-runtime/start-service';
+import { loadMunicipalConfig } from '@regsync/apps/municipal-register/src/config';
+import { MunicipalRegisterModule } from '@regsync/apps/municipal-register/src/municipal-register.module';
+
+const KAFKA = loadKafkaConnection();
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const PROVIDER = 'kdo1';
+const OSNABRUECK = '03404000';
+const HANNOVER = '03241001';
+const osnabrueckKey = `osnabrueck-${randomUUID()}`;
+const hannoverKey = `hannover-${randomUUID()}`;
+const address = (municipalityKey: string, city: string) => ({ street: 'Große Straße', houseNumber: '12', postalCode: '49074', city, municipalityKey });
+const anna = { idnr: '36574261809', familyName: 'Schmidt', givenNames: 'Anna', sex: 'FEMALE', dateOfBirth: '1990-03-14', movedInOn: '2018-04-01', previousAddress: null, dwellingStatus: 'HAUPTWOHNUNG' };
+
+jest.setTimeout(180_000);
+
+/**
+ * One municipal process of an IT service provider hosting two municipalities (AUTHORITIES): each agency's API key
+ * acts for its own municipality only, over HTTP, as main.ts starts the service.
+ */
+describe('a municipal process hosting two municipalities', () => {
+  const namespace = `t_hosted_${randomUUID().slice(0, 8)}`;
+  const database = instanceDatabaseName('municipal', PROVIDER, namespace);
+  const started: INestApplication[] = [];
+  let osnabrueck: AgencyClient;
+  let hannover: AgencyClient;
+
+  beforeAll(async () => {
+    Logger.overrideLogger(['error']);
+    const registry = await startTestSchemaRegistry({ databaseUrl: DATABASE_URL, namespace });
+    started.push(registry.app);
+    const authorities = [
+      { key: OSNABRUECK, agencies: { 'buergeramt-osnabrueck': osnabrueckKey } },
+      { key: HANNOVER, agencies: { 'buergeramt-hannover': hannoverKey } },
+    ];
+    const config = loadMunicipalConfig({
+      ...kafkaEnvironmentOf(KAFKA),
+      DATABASE_URL,
+      SCHEMA_REGISTRY_URL: registry.url,
+      NAMESPACE: namespace,
+      HOST: '127.0.0.1',
+      PORT: '1',
+      INSTANCE_KEY: PROVIDER,
+      AGENCY_API_KEYS: `operators:operators-${randomUUID()}`,
+      AUTHORITIES: JSON.stringify(authorities),
+    });
+    // As main.ts starts it: with the consumer of both municipalities' delivery topics; resolves once it consumes.
+    const app = await startService(MunicipalRegisterModule.forRoot(config), { title: `municipal-register ${PROVIDER}`, host: '127.0.0.1', port: 0, transport: RegsyncKafkaTransport });
+    started.push(app);
+    const baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    osnabrueck = new AgencyClient(baseUrl, osnabrueckKey);
+    hannover = new AgencyClient(baseUrl, hannoverKey);
+  });
+
+  afterAll(async () => {
+    for (const app of started.reverse()) await app.close();
+    const admin = kafkaClient(KAFKA, { clientId: `test-${namespace}`, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${namespace}.`));
+    if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
+    await admin.disconnect();
+    for (const name of [instanceDatabaseName('schema_registry', undefined, namespace), database]) await dropDatabase(DATABASE_URL, name);
+  });
+
+  async function outboxTopics(idnr: string): Promise<string[]> {
+    const client = new Client({ connectionString: databaseUrl(DATABASE_URL, database) });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ topic: string }>(`select topic from regsync_outbox where record_key = $1 order by topic`, [idnr]);
+      return rows.map(({ topic }) => topic);
+    } finally {
+      await client.end();
+    }
+  }
+
+  it("answers 404 to one municipality's key for the other's resident, as for any unknown person", async () => {
+    expect((await osnabrueck.registerResidence({ ...anna, address: address(OSNABRUECK, 'Osnabrück') })).status).toBe(201);
+    expect((await osnabrueck.resident(anna.idnr)).status).toBe(200);
+    expect((await hannover.resident(anna.idnr)).status).toBe(404);
+    expect((await hannover.residents()).body.residents).toEqual([]);
+    expect((await hannover.transfers(anna.idnr)).body.transfers).toEqual([]);
+  });
+
+  it("refuses a key's write into the other municipality: the address must be its own municipality's", async () => {
+    const refused = await osnabrueck.registerResidence({ ...anna, idnr: '12345678995', address: address(HANNOVER, 'Hannover') });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain(`must be this municipality (${OSNABRUECK})`);
+    expect((await hannover.resident('12345678995')).status).toBe(404);
+  });
+
+  it('keeps a person registered in both apart, and sends each registration on its own municipality’s topic', async () => {
+    const registered = await hannover.registerResidence({ ...anna, familyName: 'Köhler', address: address(HANNOVER, 'Hannover') });
+    expect(registered.status).toBe(201);
+    expect((await hannover.resident(anna.idnr)).body).toMatchObject({ familyName: 'Köhler', address: { municipalityKey: HANNOVER } });
+    expect((await osnabrueck.resident(anna.idnr)).body).toMatchObject({ familyName: 'Schmidt', address: { municipalityKey: OSNABRUECK } });
+    expect(await outboxTopics(anna.idnr)).toEqual(
+      [outgoingTopicOf('municipal-register', HANNOVER, namespace), outgoingTopicOf('municipal-register', OSNABRUECK, namespace)].sort(),
+    );
+  });
+
+  it('refuses a key of neither municipality with 401', async () => {
+    expect((await osnabrueck.withApiKey(`unknown-${randomUUID()}`).resident(anna.idnr)).status).toBe(401);
+  });
+});
