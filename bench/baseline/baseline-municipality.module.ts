@@ -9,7 +9,8 @@ import { kafkaClientConfig } from '@regsync/messaging/kafka-client';
 import { databaseUrl } from '@regsync/persistence/database-url';
 import { formatCalendarDate } from '@regsync/register-domain/calendar-date';
 import { DomainValidationError } from '@regsync/register-domain/validation-error';
-import { AGENCY_API_KEYS, AgencyApiKeyGuard } from '@regsync/service-runtime/agency-api-key.guard';
+import { AgencyApiKeyGuard, HOSTED_AUTHORITIES } from '@regsync/service-runtime/agency-api-key.guard';
+import type { HostedAuthority } from '@regsync/service-runtime/hosted-authorities';
 import { CorrelationId } from '@regsync/service-runtime/correlation-id.decorator';
 import { ZodBodyPipe } from '@regsync/service-runtime/zod-body.pipe';
 import { baselineResidenceRequest, type BaselineResidenceRequest } from './baseline-residence.request';
@@ -92,7 +93,7 @@ export function baselineMunicipalityModule(spec: BaselineProcessSpec): DynamicMo
     controllers: [BaselineResidencesController],
     providers: [
       { provide: SPEC, useValue: spec },
-      { provide: AGENCY_API_KEYS, useValue: { [`buergeramt-${spec.instanceKey}`]: spec.apiKey } },
+      { provide: HOSTED_AUTHORITIES, useValue: [{ key: spec.instanceKey, agencies: { [`buergeramt-${spec.instanceKey}`]: spec.apiKey ?? '' }, readOnlyAgencies: [], blockExemptAgencies: [] }] satisfies HostedAuthority[] },
     ],
   };
 }
