@@ -72,6 +72,23 @@ function foreignMessages(codec: EventCodec, events: number, count: number, sourc
   });
 }
 
+/** `<role>-<from>-partition`: the service cut off from the broker or PostgreSQL (packets dropped, no FIN/RST) for `ms`, then healed. */
+function partitionScenario(role: 'register' | 'router', from: 'broker' | 'postgres', ms: number, when: string): FaultScenario {
+  const peer = from === 'broker' ? 'the broker' : 'PostgreSQL';
+  return {
+    name: `${role}-${from}-partition`,
+    what: `the ${role} cut off from ${peer} (packets dropped, no FIN/RST) for ${ms / 1000} s, ${when}, then healed`,
+    brokers: 1,
+    partitionable: role,
+    inject: async (context) => {
+      await sleep(momentIn(context, 0.2, 0.5));
+      context.log(`partition ${role} | ${peer} for ${ms / 1000} s`);
+      await context.run.partition(from, ms);
+      context.log('healed');
+    },
+  };
+}
+
 /**
  * Poison on the writer's outgoing topic (written with the writer's own credentials, as a broken sender would), events
  * on it that claim another municipality as their sender (router: source-mismatch), and address events the Land writes
@@ -190,42 +207,9 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
       await context.run.freeze('router', PAST_TIMEOUTS_MS);
     },
   },
-  {
-    name: 'register-broker-partition',
-    what: 'the register cut off from the broker (packets dropped, no FIN/RST) past its session timeout, then healed',
-    brokers: 1,
-    partitionable: 'register',
-    inject: async (context) => {
-      await sleep(momentIn(context, 0.2, 0.5));
-      context.log(`partition register | broker for ${PAST_TIMEOUTS_MS / 1000} s`);
-      await context.run.partition('broker', PAST_TIMEOUTS_MS);
-      context.log('healed');
-    },
-  },
-  {
-    name: 'router-broker-partition',
-    what: 'the router cut off from the broker (packets dropped) past its session timeout, then healed',
-    brokers: 1,
-    partitionable: 'router',
-    inject: async (context) => {
-      await sleep(momentIn(context, 0.2, 0.5));
-      context.log(`partition router | broker for ${PAST_TIMEOUTS_MS / 1000} s`);
-      await context.run.partition('broker', PAST_TIMEOUTS_MS);
-      context.log('healed');
-    },
-  },
-  {
-    name: 'register-postgres-partition',
-    what: 'the register cut off from PostgreSQL (packets dropped mid-transaction) for 30 s, then healed',
-    brokers: 1,
-    partitionable: 'register',
-    inject: async (context) => {
-      await sleep(momentIn(context, 0.2, 0.5));
-      context.log('partition register | PostgreSQL for 30 s');
-      await context.run.partition('postgres', 30_000);
-      context.log('healed');
-    },
-  },
+  partitionScenario('register', 'broker', PAST_TIMEOUTS_MS, 'past its session timeout'),
+  partitionScenario('router', 'broker', PAST_TIMEOUTS_MS, 'past its session timeout'),
+  partitionScenario('register', 'postgres', 30_000, 'mid-transaction'),
   {
     name: 'registry-outage',
     what: 'the schema registry stopped for 20 s mid-run (services must pause, not dead-letter), then started again',
