@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { RegsyncEvent } from '@regsync/contracts/generated/events';
+import { isNextVersion } from './subject-version-epoch';
 
 /** applied: next version; gap_applied: versions were skipped (applied, but reported); stale / duplicate: no effect. */
 export type InboxOutcome = 'applied' | 'gap_applied' | 'stale' | 'duplicate';
@@ -18,13 +19,13 @@ export interface InboxResult {
 }
 
 /**
- * The version rule: older than or equal to the applied version = stale; the next one = applied; further ahead = a gap
- * when `detectGaps` (a consumer that sees every version of the source), else applied (a delivery stream, which holds
- * only the events routed to its instance).
+ * The version rule: older than or equal to the applied version = stale; the next one (`isNextVersion`: in the same
+ * epoch, or the first of a later one) = applied; further ahead = a gap when `detectGaps` (a consumer that sees every
+ * version of the source), else applied (a delivery stream, which holds only the events routed to its instance).
  */
 export function versionOutcome(previousVersion: number | null, subjectVersion: number, detectGaps = true): Exclude<InboxOutcome, 'duplicate'> {
   if (previousVersion !== null && subjectVersion <= previousVersion) return 'stale';
-  return !detectGaps || subjectVersion === (previousVersion ?? 0) + 1 ? 'applied' : 'gap_applied';
+  return !detectGaps || isNextVersion(previousVersion, subjectVersion) ? 'applied' : 'gap_applied';
 }
 
 /**
