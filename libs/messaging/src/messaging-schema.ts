@@ -241,5 +241,30 @@ export class MessagingAuthorityKeys1760000800000 implements MigrationInterface {
   }
 }
 
+/**
+ * One row per database: its epoch (subject-version-epoch.ts), which the outbox puts into every subject version, and
+ * the last Kafka transaction of its relay whose rows it marked published. A database restored from a backup is
+ * behind its relay's progress topic; the relay then starts a new epoch (outbox-relay.ts). Every authority reads the
+ * epoch (the outbox's statement runs as the authority); only the owner (the relay) writes.
+ */
+export class ProducerEpoch1766000000000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      create table regsync_producer_state (
+        singleton boolean primary key default true check (singleton),
+        epoch bigint not null default 0,
+        published_transaction bigint,
+        published_at timestamptz
+      )`);
+    await queryRunner.query('insert into regsync_producer_state default values');
+    await queryRunner.query('alter table regsync_producer_state enable row level security');
+    await queryRunner.query('create policy readable_by_every_authority on regsync_producer_state for select using (true)');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('drop table regsync_producer_state');
+  }
+}
+
 export const messagingEntities = [OutboxRecord, SubjectVersionCounter, InboxRecord, AppliedSubjectVersion];
-export const messagingMigrations = [MessagingTables1760000100000, OutboxVersionEncoding1760000110000, OutboxDeliveries1760000120000, OutboxDeadLetters1760000130000, MessagingAuthorityKeys1760000800000];
+export const messagingMigrations = [MessagingTables1760000100000, OutboxVersionEncoding1760000110000, OutboxDeliveries1760000120000, OutboxDeadLetters1760000130000, MessagingAuthorityKeys1760000800000, ProducerEpoch1766000000000];

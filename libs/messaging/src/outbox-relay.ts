@@ -7,6 +7,7 @@ import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import { withDeadline } from '@regsync/service-runtime/startup-phase';
 import { AcknowledgedSender } from './acknowledged-sender';
 import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
+import { restoredBehind, startEpochAfterRestore } from './producer-restore';
 import { inSpan, traceContextOf } from './trace-context';
 
 export interface OutboxRelayOptions {
@@ -27,6 +28,7 @@ export interface OutboxRelayOptions {
 /** A batch whose Kafka transaction is being committed, and the update that will mark its rows published. */
 interface InFlight {
   rows: OutboxRow[];
+  transaction: number;
   committed: Promise<void>;
 }
 
@@ -39,9 +41,14 @@ interface OutboxRow {
   headers: Record<string, string>;
 }
 
-/** The marker value on the progress topic: the outbox ids of one committed Kafka transaction, as ranges. */
+/**
+ * The marker value on the progress topic: the outbox ids of one committed Kafka transaction, as ranges; the
+ * transaction's number (counting this relay's transactions) and the database's epoch when it was sent.
+ */
 interface ProgressMarker {
   ids: [string, string][];
+  transaction?: number;
+  epoch?: number;
 }
 
 // One relay per database: every relay of every instance uses the same lock key in its own database.
@@ -82,6 +89,9 @@ export class OutboxRelay {
   private state: { healthy: boolean; detail: string } = { healthy: false, detail: 'waiting for the broker and the schema registry' };
   private metricsUpdatedAt = 0;
   private readonly sender: AcknowledgedSender;
+  /** The number of the last Kafka transaction committed (or recovered), and the database's epoch. */
+  private transaction = 0;
+  private epoch = 0;
 
   constructor(
     private readonly kafka: Kafka,
@@ -180,16 +190,48 @@ export class OutboxRelay {
     await fence.abort();
   }
 
+  /**
+   * Marks the rows of the last committed marker published (a crash between the Kafka commit and that update), and
+   * finds out whether the database was restored from a backup: then it starts a new epoch (producer-restore.ts).
+   */
   private async recover(): Promise<void> {
-    const marker = await this.lastCommittedMarker();
-    if (!marker) return;
-    const ids = marker.ids.flatMap(([from, to]) => rangeOf(from, to));
-    const { rowCount } = await this.db().query('update regsync_outbox set published_at = now() where id = any($1::bigint[]) and published_at is null', [ids]);
-    if (rowCount) this.logger.warn(`outbox relay ${this.options.relayId}: ${rowCount} rows were published before a crash; marked published, not sent again`);
+    const last = await this.lastCommittedMarker();
+    const [state] = (
+      await this.db().query<{ epoch: string; transaction: string | null; published_at: Date | null }>(
+        'select epoch::text as epoch, published_transaction::text as transaction, published_at from regsync_producer_state',
+      )
+    ).rows;
+    this.epoch = Number(state.epoch);
+    this.transaction = Math.max(last?.marker.transaction ?? 0, Number(state.transaction ?? 0));
+    if (!last) return;
+    const ids = last.marker.ids.flatMap(([from, to]) => rangeOf(from, to));
+    const { rows } = await this.db().query<{ present: number }>('select count(*)::int as present from regsync_outbox where id = any($1::bigint[])', [ids]);
+    const positions = { kafkaTransaction: last.marker.transaction, databaseTransaction: state.transaction === null ? null : Number(state.transaction), markerRowsPresent: rows[0].present === ids.length };
+    if (restoredBehind(positions)) await this.startEpochAfterRestore(last, positions.databaseTransaction, state.published_at);
+    const { rows: marked } = await this.db().query<{ count: number }>(
+      `with marked as (update regsync_outbox set published_at = now() where id = any($1::bigint[]) and published_at is null returning id),
+       state as (update regsync_producer_state set published_transaction = $2::bigint)
+       select count(*)::int as count from marked`,
+      [ids, this.transaction],
+    );
+    if (marked[0].count > 0) this.logger.warn(`outbox relay ${this.options.relayId}: rows of Kafka transaction ${this.transaction} were published before a crash; marked published, not sent again`);
   }
 
-  /** Reads the progress topic (read_committed) up to its end and returns this relay's last marker. */
-  private async lastCommittedMarker(): Promise<ProgressMarker | undefined> {
+  private async startEpochAfterRestore(last: { marker: ProgressMarker; at: Date }, databaseTransaction: number | null, databasePublishedAt: Date | null): Promise<void> {
+    const highestMarkedId = last.marker.ids[last.marker.ids.length - 1][1];
+    const { epoch, previousEpoch, sequenceWas } = await startEpochAfterRestore(this.db(), last.marker.epoch ?? 0, highestMarkedId);
+    this.epoch = epoch;
+    const behindMs = databasePublishedAt ? last.at.getTime() - databasePublishedAt.getTime() : undefined;
+    this.logger.error(
+      `outbox relay ${this.options.relayId}: THE DATABASE WAS RESTORED FROM A BACKUP. Kafka has this relay's transaction ${last.marker.transaction} (committed ${last.at.toISOString()}), ` +
+        `the database knew of ${databaseTransaction ?? 'none'} (${databasePublishedAt?.toISOString() ?? 'never'}): ${last.marker.transaction! - (databaseTransaction ?? 0)} transactions` +
+        `${behindMs === undefined ? '' : `, ${Math.round(behindMs / 1000)} s`} behind. Events sent in that time reached their recipients but are not in this database, nor are the register changes that caused them. ` +
+        `Epoch ${previousEpoch} -> ${epoch}: new events of every subject come after all sent before; outbox ids moved from ${sequenceWas} past ${highestMarkedId}.`,
+    );
+  }
+
+  /** Reads the progress topic (read_committed) up to its end and returns this relay's last marker, with its time. */
+  private async lastCommittedMarker(): Promise<{ marker: ProgressMarker; at: Date } | undefined> {
     const admin = this.kafka.admin();
     await admin.connect();
     const offsets = await admin.fetchTopicOffsets(this.options.progressTopic).finally(() => admin.disconnect());
@@ -197,7 +239,7 @@ export class OutboxRelay {
     if (!partition || partition.high === partition.low) return undefined;
 
     const consumer = this.kafka.consumer({ groupId: `${this.options.relayId}.recovery.${randomUUID()}`, readUncommitted: false });
-    let marker: ProgressMarker | undefined;
+    let marker: { marker: ProgressMarker; at: Date } | undefined;
     try {
       await consumer.connect();
       await consumer.subscribe({ topic: this.options.progressTopic, fromBeginning: true });
@@ -217,7 +259,7 @@ export class OutboxRelay {
             autoCommit: false,
             eachBatch: async ({ batch }) => {
               for (const message of batch.messages) {
-                if (message.key?.toString() === this.options.relayId && message.value) marker = JSON.parse(message.value.toString()) as ProgressMarker;
+                if (message.key?.toString() === this.options.relayId && message.value) marker = { marker: JSON.parse(message.value.toString()) as ProgressMarker, at: new Date(Number(message.timestamp)) };
               }
             },
           })
@@ -248,7 +290,7 @@ export class OutboxRelay {
             this.notified = false;
             rows = await this.readBatch(inFlight.rows);
           }
-          marked = this.markPublished(inFlight.rows);
+          marked = this.markPublished(inFlight.rows, inFlight.transaction);
           // Awaited before the next commit (or below); a failure before that must not count as unhandled.
           marked.catch(() => undefined);
           inFlight = undefined;
@@ -259,16 +301,17 @@ export class OutboxRelay {
           await this.waitForWork();
           continue;
         }
-        const committed = this.publish(rows, marked);
+        const transaction = ++this.transaction;
+        const committed = this.publish(rows, transaction, marked);
         // Awaited in the next round (or below); this only keeps an early failure from counting as unhandled.
         committed.catch(() => undefined);
-        inFlight = { rows, committed };
+        inFlight = { rows, transaction, committed };
       }
     } finally {
       // Stopping, or failing: finish what is out. After a failure the restart's recovery marks what was committed.
       if (inFlight) {
-        const { rows, committed } = inFlight;
-        marked = marked.then(() => committed).then(() => this.markPublished(rows));
+        const { rows, transaction, committed } = inFlight;
+        marked = marked.then(() => committed).then(() => this.markPublished(rows, transaction));
       }
       await marked;
     }
@@ -293,8 +336,12 @@ export class OutboxRelay {
     return rows;
   }
 
-  private async markPublished(rows: OutboxRow[]): Promise<void> {
-    await this.db().query('update regsync_outbox set published_at = now() where id = any($1::bigint[])', [rows.map((row) => row.id)]);
+  private async markPublished(rows: OutboxRow[], transaction: number): Promise<void> {
+    await this.db().query(
+      `with marked as (update regsync_outbox set published_at = now() where id = any($1::bigint[]))
+       update regsync_producer_state set published_transaction = $2, published_at = now()`,
+      [rows.map((row) => row.id), transaction],
+    );
     // Dead letters travel through the outbox too; the consumer counts them (regsync_dead_letters_total), not as events sent.
     for (const row of rows) if (row.headers[KAFKA_HEADERS.dlqReasonCode] === undefined) this.options.metrics.eventsProduced.inc({ event_type: row.event_type });
   }
@@ -304,24 +351,24 @@ export class OutboxRelay {
    * One span per transaction, linked to the rows' creation contexts: the rows keep their own `traceparent`, so each
    * event's consumers continue the trace of the write that produced it, not the relay's.
    */
-  private publish(rows: OutboxRow[], previousMarked: Promise<void>): Promise<void> {
+  private publish(rows: OutboxRow[], transaction: number, previousMarked: Promise<void>): Promise<void> {
     const spec = {
       name: 'regsync outbox publish',
       kind: SpanKind.PRODUCER,
       links: rows.map((row) => traceContextOf(row.headers)),
       attributes: { 'messaging.system': 'kafka', 'messaging.batch.message_count': rows.length, 'regsync.relay': this.options.relayId },
     };
-    return inSpan(spec, () => this.sendInTransaction(rows, previousMarked));
+    return inSpan(spec, () => this.sendInTransaction(rows, transaction, previousMarked));
   }
 
-  private async sendInTransaction(rows: OutboxRow[], previousMarked: Promise<void>): Promise<void> {
+  private async sendInTransaction(rows: OutboxRow[], transactionNumber: number, previousMarked: Promise<void>): Promise<void> {
     const byTopic = new Map<string, TopicMessages>();
     for (const row of rows) {
       let topicMessages = byTopic.get(row.topic);
       if (!topicMessages) byTopic.set(row.topic, (topicMessages = { topic: row.topic, messages: [] }));
       topicMessages.messages.push({ key: row.record_key, value: row.payload, headers: row.headers });
     }
-    const marker: ProgressMarker = { ids: rangesOf(rows.map((row) => row.id)) };
+    const marker: ProgressMarker = { ids: rangesOf(rows.map((row) => row.id)), transaction: transactionNumber, epoch: this.epoch };
     const transaction = await this.requireProducer().transaction();
     try {
       await this.sender.sendBatch(transaction, [

@@ -9,6 +9,7 @@ import { currentAuthority } from '@regsync/persistence/authority-context';
 import { DeadLetterRow } from './dead-letters';
 import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging-options';
+import { EPOCH_SPAN } from './subject-version-epoch';
 import { subjectVersionOffset } from './subject-version-slot';
 import { inSpan, traceHeaders } from './trace-context';
 
@@ -44,19 +45,22 @@ export interface EventDraft<T extends EventType> {
 /**
  * One statement for any number of drafts: counts the drafts per subject, adds that to each subject's counter (rows
  * locked in key order until commit, so a subject's events get their outbox ids in version order), numbers the drafts
- * of a subject consecutively in draft order and stores each with its version written into its encoded bytes.
+ * of a subject consecutively in draft order and stores each with its version written into its encoded bytes. A
+ * counter from an earlier epoch than the database's ($10 = first version of that epoch) continues at that version.
  */
 const APPEND = `
   with draft as (
     select * from unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::bytea[], $8::int[], $9::jsonb[])
       with ordinality as draft (register, subject_kind, subject_id, event_id, event_type, topic, payload, version_offset, headers, position)
   ),
+  epoch as (select $10::bigint * epoch as floor from regsync_producer_state),
   counter as (
     insert into regsync_subject_version as existing (register, subject_kind, subject_id, version)
-    select register, subject_kind, subject_id, count(*) from draft
-    group by register, subject_kind, subject_id
+    select register, subject_kind, subject_id, epoch.floor + count(*) from draft, epoch
+    group by register, subject_kind, subject_id, epoch.floor
     order by register, subject_kind, subject_id
-    on conflict (authority_key, register, subject_kind, subject_id) do update set version = existing.version + excluded.version
+    on conflict (authority_key, register, subject_kind, subject_id)
+      do update set version = greatest(existing.version, (select floor from epoch)) + excluded.version - (select floor from epoch)
     returning register, subject_kind, subject_id, version
   ),
   numbered as (
@@ -117,6 +121,7 @@ export class Outbox {
       payloads,
       payloads.map((payload, index) => subjectVersionOffset(drafts[index].eventType, payload)),
       events.map((event) => JSON.stringify(this.headersOf(event, trace))),
+      EPOCH_SPAN,
     ])) as { event_id: string; subject_version: string }[];
     const versions = new Map(rows.map((row) => [row.event_id, Number(row.subject_version)]));
     for (const event of events) event.envelope.subjectVersion = versions.get(event.envelope.eventId)!;

@@ -215,6 +215,14 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
     toBeConfirmed: 'with the data-protection officer: the IdNr stays here after the person is deleted (until crypto-shredding)',
   },
   {
+    table: 'regsync_producer_state',
+    registers: 'every instance',
+    recordKind: "the database's subject-version epoch and its relay's last published Kafka transaction",
+    retention: { kind: 'while-current', reason: 'one row; it tells the relay whether the database was restored from a backup' },
+    legalBasis: `${TECHNICAL_BASIS}: holds no personal data`,
+    sources: [DSGVO_ART_5],
+  },
+  {
     table: 'subject_holdings',
     registers: 'every instance',
     recordKind: "router: which registers hold or held a subject (afnemersindicatie)",
