@@ -6,7 +6,7 @@ import { EventCodec } from '@regsync/contracts/event-codec';
 import { RegsyncKafkaTransport } from '../../src/regsync-kafka.transport';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import { TestEnvironment, startTestEnvironment } from './test-environment';
-import { TestRegisterModule } from './test-register.module';
+import { TestRegisterModule, TestRegisterSettings } from './test-register.module';
 
 /** The test register running as a service (HTTP app plus its Kafka consumer), and a producer for the test's records. */
 export interface RunningTestRegister {
@@ -17,8 +17,16 @@ export interface RunningTestRegister {
   close(): Promise<void>;
 }
 
-/** `beforeStart` prepares the environment (e.g. a topic that already exists) before the service starts in it. */
-export async function startTestRegister(options: { metrics?: RegsyncMetrics; logger?: LogLevel[]; beforeStart?: (env: TestEnvironment) => Promise<void> } = {}): Promise<RunningTestRegister> {
+type StartOptions = {
+  metrics?: RegsyncMetrics;
+  logger?: LogLevel[];
+  /** Prepares the environment (e.g. a topic that already exists) before the service starts in it. */
+  beforeStart?: (env: TestEnvironment) => Promise<void>;
+  /** What it consumes, in the environment's namespace (default: its delivery topic). */
+  consuming?: (env: TestEnvironment) => Pick<TestRegisterSettings, 'consumes' | 'detectGaps'>;
+};
+
+export async function startTestRegister(options: StartOptions = {}): Promise<RunningTestRegister> {
   const env = await startTestEnvironment();
   const app = await (async () => {
     await options.beforeStart?.(env);
@@ -42,9 +50,9 @@ export async function startTestRegister(options: { metrics?: RegsyncMetrics; log
   };
 }
 
-async function startApp(env: TestEnvironment, options: { metrics?: RegsyncMetrics; logger?: LogLevel[] }): Promise<INestApplication> {
+async function startApp(env: TestEnvironment, options: StartOptions): Promise<INestApplication> {
   const app = await NestFactory.create(
-    TestRegisterModule.forRoot({ namespace: env.namespace, connection: env.connection, databaseUrl: env.databaseUrl, schemaRegistryUrl: env.schemaRegistryUrl, metrics: options.metrics }),
+    TestRegisterModule.forRoot({ namespace: env.namespace, connection: env.connection, databaseUrl: env.databaseUrl, schemaRegistryUrl: env.schemaRegistryUrl, metrics: options.metrics, ...options.consuming?.(env) }),
     options.logger ? { logger: options.logger } : undefined,
   );
   app.connectMicroservice({ strategy: app.get(RegsyncKafkaTransport) }, { inheritAppConfig: true });

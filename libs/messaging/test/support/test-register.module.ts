@@ -38,6 +38,9 @@ export interface TestRegisterSettings {
   databaseUrl: string;
   schemaRegistryUrl: string;
   metrics?: RegsyncMetrics;
+  /** The topics it consumes (default: its delivery topic) and whether skipped versions are gaps there (default: no). */
+  consumes?: readonly string[];
+  detectGaps?: boolean;
 }
 
 export function testDatabaseName(namespace: string): string {
@@ -169,6 +172,8 @@ export class TestRegisterModule {
           kafka: settings.connection,
           schemaRegistryUrl: settings.schemaRegistryUrl,
           metrics: settings.metrics ?? new RegsyncMetrics(),
+          consumes: settings.consumes,
+          detectGaps: settings.detectGaps,
           admit: (event) =>
             'familyName' in event && event.familyName === 'NOT-FOR-US'
               ? { kind: 'ignore' }
