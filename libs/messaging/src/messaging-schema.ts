@@ -242,10 +242,12 @@ export class MessagingAuthorityKeys1760000800000 implements MigrationInterface {
 }
 
 /**
- * One row per database: its epoch (subject-version-epoch.ts), which the outbox puts into every subject version, and
- * the last Kafka transaction of its relay whose rows it marked published. A database restored from a backup is
- * behind its relay's progress topic; the relay then starts a new epoch (outbox-relay.ts). Every authority reads the
- * epoch (the outbox's statement runs as the authority); only the owner (the relay) writes.
+ * One row per database: its epoch (subject-version-epoch.ts), which the outbox puts into every subject version; the
+ * last Kafka transaction of its relay whose rows it marked published; and the database (its oid) the relay last
+ * checked against its progress topic. A database restored from a backup is behind that topic: the relay then starts a
+ * new epoch (outbox-relay.ts). A database restored by pg_restore is a new one: the outbox refuses to number events in
+ * it (SQLSTATE 57P03, retried like a database that is starting) until the relay has checked it, so none gets a version
+ * of the old epoch. Every authority reads the row (the outbox's statement runs as the authority); only the owner writes.
  */
 export class ProducerEpoch1766000000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
@@ -254,14 +256,28 @@ export class ProducerEpoch1766000000000 implements MigrationInterface {
         singleton boolean primary key default true check (singleton),
         epoch bigint not null default 0,
         published_transaction bigint,
-        published_at timestamptz
+        published_at timestamptz,
+        checked_database oid
       )`);
-    await queryRunner.query('insert into regsync_producer_state default values');
+    await queryRunner.query(`insert into regsync_producer_state (checked_database) select oid from pg_database where datname = current_database()`);
     await queryRunner.query('alter table regsync_producer_state enable row level security');
     await queryRunner.query('create policy readable_by_every_authority on regsync_producer_state for select using (true)');
+    await queryRunner.query(`
+      create function regsync_epoch_floor(span bigint) returns bigint language plpgsql stable as $$
+      declare
+        state record;
+      begin
+        select epoch, checked_database into state from regsync_producer_state;
+        if state.checked_database is distinct from (select oid from pg_database where datname = current_database()) then
+          raise exception 'outbox: this database has not been checked against Kafka by its relay yet (restored from a backup?); retry shortly'
+            using errcode = '57P03';
+        end if;
+        return state.epoch * span;
+      end $$`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('drop function regsync_epoch_floor');
     await queryRunner.query('drop table regsync_producer_state');
   }
 }

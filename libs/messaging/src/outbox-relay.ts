@@ -193,6 +193,7 @@ export class OutboxRelay {
   /**
    * Marks the rows of the last committed marker published (a crash between the Kafka commit and that update), and
    * finds out whether the database was restored from a backup: then it starts a new epoch (producer-restore.ts).
+   * Records the database as checked, which lets the outbox number events in a database new to it.
    */
   private async recover(): Promise<void> {
     const last = await this.lastCommittedMarker();
@@ -203,14 +204,15 @@ export class OutboxRelay {
     ).rows;
     this.epoch = Number(state.epoch);
     this.transaction = Math.max(last?.marker.transaction ?? 0, Number(state.transaction ?? 0));
-    if (!last) return;
-    const ids = last.marker.ids.flatMap(([from, to]) => rangeOf(from, to));
-    const { rows } = await this.db().query<{ present: number }>('select count(*)::int as present from regsync_outbox where id = any($1::bigint[])', [ids]);
-    const positions = { kafkaTransaction: last.marker.transaction, databaseTransaction: state.transaction === null ? null : Number(state.transaction), markerRowsPresent: rows[0].present === ids.length };
-    if (restoredBehind(positions)) await this.startEpochAfterRestore(last, positions.databaseTransaction, state.published_at);
+    const ids = last?.marker.ids.flatMap(([from, to]) => rangeOf(from, to)) ?? [];
+    if (last) {
+      const { rows } = await this.db().query<{ present: number }>('select count(*)::int as present from regsync_outbox where id = any($1::bigint[])', [ids]);
+      const positions = { kafkaTransaction: last.marker.transaction, databaseTransaction: state.transaction === null ? null : Number(state.transaction), markerRowsPresent: rows[0].present === ids.length };
+      if (restoredBehind(positions)) await this.startEpochAfterRestore(last, positions.databaseTransaction, state.published_at);
+    }
     const { rows: marked } = await this.db().query<{ count: number }>(
       `with marked as (update regsync_outbox set published_at = now() where id = any($1::bigint[]) and published_at is null returning id),
-       state as (update regsync_producer_state set published_transaction = $2::bigint)
+       state as (update regsync_producer_state set published_transaction = $2::bigint, checked_database = (select oid from pg_database where datname = current_database()))
        select count(*)::int as count from marked`,
       [ids, this.transaction],
     );

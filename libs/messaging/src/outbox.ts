@@ -46,14 +46,15 @@ export interface EventDraft<T extends EventType> {
  * One statement for any number of drafts: counts the drafts per subject, adds that to each subject's counter (rows
  * locked in key order until commit, so a subject's events get their outbox ids in version order), numbers the drafts
  * of a subject consecutively in draft order and stores each with its version written into its encoded bytes. A
- * counter from an earlier epoch than the database's ($10 = first version of that epoch) continues at that version.
+ * counter from an earlier epoch than the database's continues at that epoch's first version (floor + 1; $10 is
+ * EPOCH_SPAN), which fails while the relay has not checked a restored database yet (messaging-schema.ts).
  */
 const APPEND = `
   with draft as (
     select * from unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::bytea[], $8::int[], $9::jsonb[])
       with ordinality as draft (register, subject_kind, subject_id, event_id, event_type, topic, payload, version_offset, headers, position)
   ),
-  epoch as (select $10::bigint * epoch as floor from regsync_producer_state),
+  epoch as (select regsync_epoch_floor($10) as floor),
   counter as (
     insert into regsync_subject_version as existing (register, subject_kind, subject_id, version)
     select register, subject_kind, subject_id, epoch.floor + count(*) from draft, epoch
