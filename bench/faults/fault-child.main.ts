@@ -33,8 +33,10 @@ async function runWriter(spec: FaultChildSpec): Promise<void> {
   for (let chunk = 0; chunk * spec.transactionSize < spec.count; chunk++) {
     const batch = Array.from({ length: Math.min(spec.transactionSize, spec.count - chunk * spec.transactionSize) }, () => moves.next().value!);
     if (chunk < next) continue;
-    // The writer's progress row as the owner (its own table), then the outbox rows as the municipality.
-    await runAsAuthority(BENCH_ROLES.producer.instanceKey, () => dataSource.transaction(async (manager) => {
+    // The writer's progress row as the owner (its own table), then the outbox rows as the municipality. Retried while
+    // the relay has not checked a restored database yet (57P03), as a client retries a 503; other faults end the
+    // process, which is started again.
+    await retriedWhileNotChecked(() => runAsAuthority(BENCH_ROLES.producer.instanceKey, () => dataSource.transaction(async (manager) => {
       await manager.query('insert into bench_writer_progress (chunk) values ($1)', [chunk]);
       await app.get(AuthorityDatabase).enter(manager.queryRunner!);
       for (const move of batch) {
@@ -48,9 +50,20 @@ async function runWriter(spec: FaultChildSpec): Promise<void> {
           payload: move.payload,
         });
       }
-    }));
+    })));
     const due = started + (((chunk - next + 1) * spec.transactionSize) / spec.rate) * 1000;
     if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+  }
+}
+
+async function retriedWhileNotChecked(work: () => Promise<void>): Promise<void> {
+  for (;;) {
+    try {
+      return await work();
+    } catch (error) {
+      if ((error as { code?: string }).code !== '57P03') throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
   }
 }
 

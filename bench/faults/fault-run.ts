@@ -283,6 +283,11 @@ export class FaultRun {
     return records;
   }
 
+  /** The writer's database (a scenario dumps and restores it). */
+  writerDatabaseUrl(): string {
+    return databaseUrl(this.options.databaseUrl, this.databaseName('writer'));
+  }
+
   /** Replay: the register's group starts again at the beginning of its delivery topic (the service must be stopped). */
   async rewindRegister(): Promise<void> {
     await this.withAdmin((admin) => admin.resetOffsets({ groupId: this.consumerGroup, topic: this.deliveryTopic, earliest: true }));

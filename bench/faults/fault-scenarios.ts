@@ -1,9 +1,15 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Message } from 'kafkajs';
+import { Client } from 'pg';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { ResidenceRegistered } from '@regsync/contracts/generated/events';
 import { moveEvent, moveWorkload } from '../throughput/move-workload';
 import { ClusterControl } from './cluster-control';
 import { FaultRun, Role } from './fault-run';
+import { databaseUrl } from '@regsync/persistence/database-url';
 import { PrivatePostgres } from './private-postgres';
 import { SchemaRegistryProcess } from '../throughput/schema-registry-process';
 
@@ -100,6 +106,81 @@ async function injectBadTraffic(run: FaultRun, codec: EventCodec, count: number)
   await run.inject(foreignMessages(codec, run.options.events, count / 2, { level: 'MUNICIPAL', instanceKey: '03241001', register: 'MELDEREGISTER' }), asWriter);
   const land = { level: 'STATE', instanceKey: '14', register: 'LANDESMELDEREGISTER' } as const;
   await run.inject(foreignMessages(codec, run.options.events, count / 2, land), { topic: run.registerOutgoingTopic, principal: run.principals.register, mustDeadLetter: true });
+}
+
+/**
+ * The writer's database dumped (pg_dump) early in the run; later the writer stopped, its database dropped and restored
+ * from the dump, and the writer started again on it. Its client does not repeat the chunks that reached Kafka (entered
+ * as written again), only the ones the restore lost before they were sent, so every move is sent once: those written
+ * after the dump reached the register before the restore, the ones after it come from the restored database, with
+ * counters rolled back. They must apply (a new epoch), none as stale.
+ */
+async function restoreWriterFromDump(context: FaultScenarioContext): Promise<void> {
+  const { run, log } = context;
+  const writer = run.writerDatabaseUrl();
+  const directory = mkdtempSync(join(tmpdir(), 'regsync-faults-restore-'));
+  const dump = join(directory, 'writer.dump');
+  try {
+    await sleep(momentIn(context, 0.1, 0.2));
+    const sentBeforeDump = await chunksSentWhen(writer, run.options.transactionSize, (sent) => sent >= 2);
+    execFileSync('pg_dump', ['--format=custom', `--file=${dump}`, writer]);
+    log(`writer database dumped after ${sentBeforeDump} chunks sent`);
+    await sleep(momentIn(context, 0.1, 0.2));
+    await chunksSentWhen(writer, run.options.transactionSize, (sent) => sent >= sentBeforeDump + 4);
+    // Stopped as an operator stops a service to restore its database: the relay's last transaction completes.
+    await run.kill('writer', 'SIGTERM');
+    const sent = await sentChunks(writer, run.options.transactionSize);
+    const database = new URL(writer).pathname.slice(1);
+    const server = databaseUrl(writer, 'postgres');
+    execFileSync('psql', [server, '--quiet', '--command', `drop database "${database}" with (force)`]);
+    execFileSync('pg_restore', ['--create', `--dbname=${server}`, dump]);
+    const restored = await writtenChunks(writer);
+    await enterChunksAsWritten(writer, sent);
+    log(`writer stopped, database restored from the dump: ${sent - restored} chunks of ${run.options.transactionSize} moves sent since are gone from it`);
+    await run.spawn('writer', false);
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+/** How many chunks the writer has written (its progress table, bench_writer_progress; 0 before the writer made it). */
+async function writtenChunks(url: string): Promise<number> {
+  return withClient(url, async (client) => {
+    const [{ exists }] = (await client.query<{ exists: boolean }>(`select to_regclass('bench_writer_progress') is not null as exists`)).rows;
+    return exists ? (await client.query<{ count: number }>('select count(*)::int as count from bench_writer_progress')).rows[0].count : 0;
+  });
+}
+
+/** Waits (up to 2 minutes) until the number of chunks sent satisfies `enough`, and returns it. */
+async function chunksSentWhen(url: string, transactionSize: number, enough: (sent: number) => boolean): Promise<number> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const sent = await sentChunks(url, transactionSize).catch(() => 0);
+    if (enough(sent)) return sent;
+    if (Date.now() > deadline) throw new Error(`producer-restore: the writer sent only ${sent} chunks in 2 minutes`);
+    await sleep(250);
+  }
+}
+
+/** How many of the chunks written were sent: the relay publishes in outbox id order, whole transactions at this rate. */
+async function sentChunks(url: string, transactionSize: number): Promise<number> {
+  const [{ unpublished }] = await withClient(url, async (client) => (await client.query<{ unpublished: number }>('select count(*)::int as unpublished from regsync_outbox where published_at is null')).rows);
+  return (await writtenChunks(url)) - Math.ceil(unpublished / transactionSize);
+}
+
+/** Records the first `count` chunks as written: the answers the writer's client got before the restore. */
+async function enterChunksAsWritten(url: string, count: number): Promise<void> {
+  await withClient(url, (client) => client.query('insert into bench_writer_progress (chunk) select generate_series(0, $1::int - 1) on conflict do nothing', [count]));
+}
+
+async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
 }
 
 /** The scripted fault runs of `npm run faults`, in the order they run. */
@@ -210,6 +291,12 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
   partitionScenario('register', 'broker', PAST_TIMEOUTS_MS, 'past its session timeout'),
   partitionScenario('router', 'broker', PAST_TIMEOUTS_MS, 'past its session timeout'),
   partitionScenario('register', 'postgres', 30_000, 'mid-transaction'),
+  {
+    name: 'producer-restore',
+    what: "the writer's database restored from a pg_dump taken earlier in the run (counters and outbox ids roll back), the writer started again on it",
+    brokers: 1,
+    inject: restoreWriterFromDump,
+  },
   {
     name: 'registry-outage',
     what: 'the schema registry stopped for 20 s mid-run (services must pause, not dead-letter), then started again',
