@@ -1,4 +1,5 @@
 import { UnauthorizedException } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
 import { z } from 'zod';
 import { RegisterRejection } from '@regsync/register-domain/registers/register-rejection';
 import { DomainValidationError, ValidationErrors } from '@regsync/register-domain/validation-error';
@@ -29,5 +30,10 @@ describe('httpErrorOf', () => {
     expect(httpErrorOf(Object.assign(new Error('too large'), { type: 'entity.too.large', limit: 65536 })).status).toBe(413);
     expect(httpErrorOf(new UnauthorizedException('x-api-key: unknown API key'))).toEqual({ status: 401, body: { error: 'x-api-key: unknown API key' } });
     expect(httpErrorOf(new Error('database password is hunter2'))).toEqual({ status: 500, body: { error: 'internal error' } });
+  });
+
+  it('answers a write the database does not take yet (57P03: starting, or restored and not yet checked by the relay) with 503 not-ready', () => {
+    const refused = new QueryFailedError('with draft as (...)', [], Object.assign(new Error('outbox: this database has not been checked against Kafka by its relay yet'), { code: '57P03' }));
+    expect(httpErrorOf(refused)).toEqual({ status: 503, body: { error: 'not ready: the database does not take writes yet; retry shortly', code: 'not-ready' } });
   });
 });

@@ -5,6 +5,9 @@ import { RegisterRejection } from '@regsync/register-domain/registers/register-r
 import { DomainValidationError, Violation } from '@regsync/register-domain/validation-error';
 import { IdempotencyKeyRefusal } from './idempotency/idempotency-key-refusal';
 
+// PostgreSQL's cannot_connect_now: the server starts, or the outbox refuses a restored database its relay has not checked.
+const DATABASE_NOT_READY = '57P03';
+
 export interface HttpErrorBody {
   error: string;
   code?: string;
@@ -14,7 +17,8 @@ export interface HttpErrorBody {
 /**
  * The one mapping of errors to HTTP answers: broken rules are 400 with every field and rule, a refused register
  * change 409 with its code, an Idempotency-Key in flight 409 or reused 422 with its code, an oversize body 413, a
- * write while the service still starts 503; anything unknown is 500 without internals.
+ * write while the service still starts 503 (also while its database is not taking work yet, SQLSTATE 57P03: starting,
+ * or restored and not yet checked by the outbox relay); anything unknown is 500 without internals.
  */
 export function httpErrorOf(error: unknown): { status: number; body: HttpErrorBody } {
   if (error instanceof DomainValidationError) {
@@ -35,6 +39,9 @@ export function httpErrorOf(error: unknown): { status: number; body: HttpErrorBo
   }
   if (error instanceof EventCodecNotReadyError) {
     return { status: HttpStatus.SERVICE_UNAVAILABLE, body: { error: `not ready: ${error.message}; retry shortly`, code: 'not-ready' } };
+  }
+  if ((error as { code?: unknown } | null)?.code === DATABASE_NOT_READY) {
+    return { status: HttpStatus.SERVICE_UNAVAILABLE, body: { error: 'not ready: the database does not take writes yet; retry shortly', code: 'not-ready' } };
   }
   const bodyParserType = (error as { type?: string } | null)?.type;
   if (bodyParserType === 'entity.too.large') {

@@ -51,7 +51,7 @@ function addErrorResponses(method: string, operation: OperationObject): void {
     addAnswer(operation, 400, `${IDEMPOTENCY_KEY_HEADER} empty, too long or not printable ASCII`);
     addAnswer(operation, 409, `code idempotency-key-in-flight: a request with this ${IDEMPOTENCY_KEY_HEADER} is still being processed; retry later`);
     addAnswer(operation, 422, `code idempotency-key-reused: the ${IDEMPOTENCY_KEY_HEADER} was used for a different request`);
-    addAnswer(operation, 503, 'code not-ready: the service is still starting (schema registry or broker not reached yet); retry after the Retry-After seconds; nothing is written');
+    addAnswer(operation, 503, 'code not-ready: the service is still starting (schema registry or broker not reached yet), or its database does not take writes yet (restored from a backup and not yet checked); retry after the Retry-After seconds; nothing is written');
   }
   for (const [status, response] of Object.entries(operation.responses)) {
     if (Number(status) >= 400 && response && !('$ref' in response) && !response.content) response.content = { 'application/json': { schema: HTTP_ERROR_REF } };
