@@ -7,7 +7,7 @@ import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import { withDeadline } from '@regsync/service-runtime/startup-phase';
 import { AcknowledgedSender } from './acknowledged-sender';
 import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
-import { restoredBehind, startEpochAfterRestore } from './producer-restore';
+import { RestoreFinding, restoredBehind, startEpochAfterRestore } from './producer-restore';
 import { inSpan, traceContextOf } from './trace-context';
 
 export interface OutboxRelayOptions {
@@ -207,8 +207,9 @@ export class OutboxRelay {
     const ids = last?.marker.ids.flatMap(([from, to]) => rangeOf(from, to)) ?? [];
     if (last) {
       const { rows } = await this.db().query<{ present: number }>('select count(*)::int as present from regsync_outbox where id = any($1::bigint[])', [ids]);
-      const positions = { kafkaTransaction: last.marker.transaction, databaseTransaction: state.transaction === null ? null : Number(state.transaction), markerRowsPresent: rows[0].present === ids.length };
-      if (restoredBehind(positions)) await this.startEpochAfterRestore(last, positions.databaseTransaction, state.published_at);
+      const database = { transaction: state.transaction === null ? null : Number(state.transaction), publishedAt: state.published_at };
+      const positions = { kafkaTransaction: last.marker.transaction, databaseTransaction: database.transaction, markerRowsPresent: rows[0].present === ids.length };
+      if (restoredBehind(positions)) await this.startEpochAfterRestore(last, database);
     }
     const { rows: marked } = await this.db().query<{ count: number }>(
       `with marked as (update regsync_outbox set published_at = now() where id = any($1::bigint[]) and published_at is null returning id),
@@ -219,17 +220,12 @@ export class OutboxRelay {
     if (marked[0].count > 0) this.logger.warn(`outbox relay ${this.options.relayId}: rows of Kafka transaction ${this.transaction} were published before a crash; marked published, not sent again`);
   }
 
-  private async startEpochAfterRestore(last: { marker: ProgressMarker; at: Date }, databaseTransaction: number | null, databasePublishedAt: Date | null): Promise<void> {
-    const highestMarkedId = last.marker.ids[last.marker.ids.length - 1][1];
-    const { epoch, previousEpoch, sequenceWas } = await startEpochAfterRestore(this.db(), last.marker.epoch ?? 0, highestMarkedId);
+  private async startEpochAfterRestore(last: { marker: ProgressMarker; at: Date }, database: RestoreFinding['database']): Promise<void> {
+    const { marker, at } = last;
+    const kafka = { transaction: marker.transaction!, epoch: marker.epoch ?? 0, highestId: marker.ids[marker.ids.length - 1][1], committedAt: at };
+    const { epoch, report } = await startEpochAfterRestore(this.db(), { relayId: this.options.relayId, kafka, database });
     this.epoch = epoch;
-    const behindMs = databasePublishedAt ? last.at.getTime() - databasePublishedAt.getTime() : undefined;
-    this.logger.error(
-      `outbox relay ${this.options.relayId}: THE DATABASE WAS RESTORED FROM A BACKUP. Kafka has this relay's transaction ${last.marker.transaction} (committed ${last.at.toISOString()}), ` +
-        `the database knew of ${databaseTransaction ?? 'none'} (${databasePublishedAt?.toISOString() ?? 'never'}): ${last.marker.transaction! - (databaseTransaction ?? 0)} transactions` +
-        `${behindMs === undefined ? '' : `, ${Math.round(behindMs / 1000)} s`} behind. Events sent in that time reached their recipients but are not in this database, nor are the register changes that caused them. ` +
-        `Epoch ${previousEpoch} -> ${epoch}: new events of every subject come after all sent before; outbox ids moved from ${sequenceWas} past ${highestMarkedId}.`,
-    );
+    this.logger.error(report);
   }
 
   /** Reads the progress topic (read_committed) up to its end and returns this relay's last marker, with its time. */
