@@ -79,6 +79,8 @@ describe('outbox relay', () => {
       versionsBySubject.set(subject, [...(versionsBySubject.get(subject) ?? []), versionOf.get(message.headers![KAFKA_HEADERS.eventId]!.toString())!]);
     }
     for (const versions of versionsBySubject.values()) expect(versions).toEqual(Array.from({ length: EVENTS_PER_SUBJECT }, (_, i) => i + 1));
+    // A relay killed, even between its Kafka commit and marking the rows, is no restore: the epoch stays.
+    expect(await dataSource.query('select epoch::int as epoch from regsync_producer_state')).toEqual([{ epoch: 0 }]);
   }), 90_000);
 
   it('publishes one batch at a time although commits keep notifying it while a batch is out', asTestInstance(async () => {
