@@ -87,6 +87,7 @@ export class MunicipalRegisterModule {
           kafka: kafkaConnectionOf(config),
           schemaRegistryUrl: config.SCHEMA_REGISTRY_URL,
           metrics,
+          opsApiKeys: config.AGENCY_API_KEYS,
           admit: transferAdmission(instance.level),
         }),
         TransferLogModule.forRoot(),

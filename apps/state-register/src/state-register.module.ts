@@ -55,6 +55,7 @@ export class StateRegisterModule {
           kafka: kafkaConnectionOf(config),
           schemaRegistryUrl: config.SCHEMA_REGISTRY_URL,
           metrics,
+          opsApiKeys: config.AGENCY_API_KEYS,
           admit: transferAdmission(instance.level),
         }),
         TransferLogModule.forRoot(),

@@ -48,6 +48,8 @@ export interface MessagingOptions {
   detectGaps?: boolean;
   /** Default true; false = produce only (e.g. tools). */
   consume?: boolean;
+  /** agency → API key allowed to list and release held subjects (/ops/held-subjects); none = the endpoint is not served. */
+  opsApiKeys?: Record<string, string>;
 }
 
 /** The topics the instance consumes: `consumes`, or the delivery topic of each authority it hosts. */
