@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { RegsyncKafkaTransport } from '../../src/regsync-kafka.transport';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
+import { HttpErrorFilter } from '@regsync/service-runtime/http-error.filter';
 import { TestEnvironment, startTestEnvironment } from './test-environment';
 import { TestRegisterModule } from './test-register.module';
 
@@ -14,11 +15,12 @@ export interface RunningTestRegister {
   dataSource: DataSource;
   codec: EventCodec;
   producer: Producer;
+  app: INestApplication;
   close(): Promise<void>;
 }
 
 /** `beforeStart` prepares the environment (e.g. a topic that already exists) before the service starts in it. */
-export async function startTestRegister(options: { metrics?: RegsyncMetrics; logger?: LogLevel[]; beforeStart?: (env: TestEnvironment) => Promise<void> } = {}): Promise<RunningTestRegister> {
+export async function startTestRegister(options: StartOptions & { beforeStart?: (env: TestEnvironment) => Promise<void> } = {}): Promise<RunningTestRegister> {
   const env = await startTestEnvironment();
   const app = await (async () => {
     await options.beforeStart?.(env);
@@ -34,6 +36,7 @@ export async function startTestRegister(options: { metrics?: RegsyncMetrics; log
     dataSource: app.get(DataSource),
     codec: app.get(EventCodec),
     producer,
+    app,
     close: async () => {
       await producer.disconnect();
       await app.close();
@@ -42,11 +45,19 @@ export async function startTestRegister(options: { metrics?: RegsyncMetrics; log
   };
 }
 
-async function startApp(env: TestEnvironment, options: { metrics?: RegsyncMetrics; logger?: LogLevel[] }): Promise<INestApplication> {
+interface StartOptions {
+  metrics?: RegsyncMetrics;
+  logger?: LogLevel[];
+  opsApiKeys?: Record<string, string>;
+}
+
+async function startApp(env: TestEnvironment, options: StartOptions): Promise<INestApplication> {
   const app = await NestFactory.create(
-    TestRegisterModule.forRoot({ namespace: env.namespace, connection: env.connection, databaseUrl: env.databaseUrl, schemaRegistryUrl: env.schemaRegistryUrl, metrics: options.metrics }),
+    TestRegisterModule.forRoot({ namespace: env.namespace, connection: env.connection, databaseUrl: env.databaseUrl, schemaRegistryUrl: env.schemaRegistryUrl, metrics: options.metrics, opsApiKeys: options.opsApiKeys }),
     options.logger ? { logger: options.logger } : undefined,
   );
+  // Errors answer as in every service (startService): a bad request body is a 400 naming the field.
+  app.useGlobalFilters(new HttpErrorFilter());
   app.connectMicroservice({ strategy: app.get(RegsyncKafkaTransport) }, { inheritAppConfig: true });
   try {
     await app.startAllMicroservices();

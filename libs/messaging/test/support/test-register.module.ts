@@ -38,6 +38,8 @@ export interface TestRegisterSettings {
   databaseUrl: string;
   schemaRegistryUrl: string;
   metrics?: RegsyncMetrics;
+  /** agency → API key for /ops/held-subjects. */
+  opsApiKeys?: Record<string, string>;
 }
 
 export function testDatabaseName(namespace: string): string {
@@ -47,6 +49,7 @@ export function testDatabaseName(namespace: string): string {
 const APPLIED_TABLES = [
   { table: 'applied_events', primaryKey: ['seq'] },
   { table: 'applied_batches', primaryKey: ['seq'] },
+  { table: 'register_repairs', primaryKey: ['family_name'] },
 ];
 
 class AppliedEventsTable1760000200000 implements MigrationInterface {
@@ -61,11 +64,14 @@ class AppliedEventsTable1760000200000 implements MigrationInterface {
         traceparent text
       )`);
     await queryRunner.query('create table applied_batches (seq bigserial primary key, event_type text not null, size int not null)');
+    // A family name listed here is no longer refused (the test's fix of a register, before it re-drives).
+    await queryRunner.query('create table register_repairs (family_name text primary key)');
     // A register's tables: written by the handlers as the authority of their delivery topic.
     await isolateByAuthority(queryRunner, APPLIED_TABLES);
   }
   async down(queryRunner: QueryRunner): Promise<void> {
     await shareByAuthority(queryRunner, APPLIED_TABLES);
+    await queryRunner.query('drop table register_repairs');
     await queryRunner.query('drop table applied_batches');
     await queryRunner.query('drop table applied_events');
   }
@@ -88,6 +94,7 @@ class AppliedEventsController {
   async onNameChanged(@Payload() event: NameChanged, @Ctx() context: RegsyncEventContext) {
     if (event.familyName === 'REJECTED') throw new EventRejectedError('not-authoritative', 'test: names come from the Standesamt only');
     if (event.familyName === 'FLAKY') throw new Error('test: a fault that never goes away');
+    if (event.familyName.startsWith('REFUSED-UNTIL-REPAIRED') && !(await repaired(event.familyName, context))) throw new EventRejectedError('invalid', 'test: refused until the register is repaired');
     await record(event, context);
   }
 
@@ -136,6 +143,10 @@ class ResidencesBatchController {
   }
 }
 
+async function repaired(familyName: string, context: RegsyncEventContext): Promise<boolean> {
+  return ((await context.manager.query('select 1 from register_repairs where family_name = $1', [familyName])) as unknown[]).length > 0;
+}
+
 async function record(event: RegsyncEvent, context: RegsyncEventContext): Promise<void> {
   const { eventId, eventType, subject, subjectVersion } = event.envelope;
   await context.manager.query('insert into applied_events (event_id, event_type, subject_id, subject_version, traceparent) values ($1, $2, $3, $4, $5)', [
@@ -169,6 +180,7 @@ export class TestRegisterModule {
           kafka: settings.connection,
           schemaRegistryUrl: settings.schemaRegistryUrl,
           metrics: settings.metrics ?? new RegsyncMetrics(),
+          opsApiKeys: settings.opsApiKeys,
           admit: (event) =>
             'familyName' in event && event.familyName === 'NOT-FOR-US'
               ? { kind: 'ignore' }
