@@ -47,6 +47,7 @@ export class RouterModule {
           delivers: topicsOf(deliveryTopicOf),
           // The router sees every version a sender writes, so a skipped one is a gap: its successors are held.
           detectGaps: true,
+          opsApiKeys: config.OPS_API_KEYS,
         }),
         DeliveryRoutingModule.forRoot({ topology: { instances }, namespace: config.NAMESPACE }),
         RetentionModule.forRoot(),

@@ -113,7 +113,7 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     }
 
     if (!(await this.startup.ready())) return;
-    this.heldSweep = setInterval(() => void this.sweepHeld(), HELD_SWEEP_MS);
+    this.heldSweep = setInterval(() => void this.sweepHeld(), HELD_SWEEP_MS).unref();
     this.consumerState = { healthy: false, detail: 'joining the consumer group' };
     await this.joinPhase.run((abandoned) => this.connect(topics, abandoned), () => this.closing);
   }
