@@ -1,5 +1,4 @@
 import { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { KafkaMessage, Partitioners, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventCodec } from '@regsync/contracts/event-codec';
@@ -7,14 +6,11 @@ import { EventType, RegsyncEvent } from '@regsync/contracts/generated/events';
 import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
 import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
 import { deadLetterRecord, redrive } from '@regsync/messaging/dead-letters';
-import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
-import { kafkaEnvironmentOf } from '@regsync/service-runtime/service-config';
 import { TestEnvironment, startTestEnvironment, waitFor } from '@regsync/messaging-testing/test-environment';
+import { startTestRouter } from './support/start-test-router';
 import { eventOf, residenceDraft, subjectId } from '@regsync/messaging-testing/test-events';
-import { loadRouterConfig } from '../src/config';
-import { RouterModule } from '../src/router.module';
 
 describe("router: hold at a gap on a sender's outgoing stream", () => {
   let env: TestEnvironment;
@@ -25,18 +21,7 @@ describe("router: hold at a gap on a sender's outgoing stream", () => {
 
   beforeAll(async () => {
     env = await startTestEnvironment();
-    const config = loadRouterConfig({
-      PORT: '3999',
-      ROUTED_INSTANCES: 'MUNICIPAL:03404000,STATE:03,FEDERAL:DE',
-      NAMESPACE: env.namespace,
-      DATABASE_URL: env.databaseUrl,
-      SCHEMA_REGISTRY_URL: env.schemaRegistryUrl,
-      ...kafkaEnvironmentOf(env.connection),
-    });
-    app = await NestFactory.create(RouterModule.forRoot(config), { logger: ['error'] });
-    app.connectMicroservice({ strategy: app.get(RegsyncKafkaTransport) }, { inheritAppConfig: true });
-    await app.startAllMicroservices();
-    await app.init();
+    app = await startTestRouter(env, 'MUNICIPAL:03404000,STATE:03,FEDERAL:DE');
     codec = app.get(EventCodec);
     producer = env.kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
