@@ -6,8 +6,6 @@ import { EventType, RegsyncEvent } from '@regsync/contracts/generated/events';
 import { outgoingTopicOf } from '@regsync/contracts/topic-catalog';
 import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
-import { instanceDatabaseName } from '@regsync/persistence/database-url';
-import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { TestEnvironment, startTestEnvironment, waitFor } from '@regsync/messaging-testing/test-environment';
 import { startTestRouter } from './support/start-test-router';
 import { deathDraft, eventOf, residenceDraft, subjectId } from '@regsync/messaging-testing/test-events';
@@ -15,19 +13,19 @@ import { deathDraft, eventOf, residenceDraft, subjectId } from '@regsync/messagi
 describe('router: a chunk of events routed in one call', () => {
   let env: TestEnvironment;
   let app: INestApplication;
+  let closeRouter: (() => Promise<void>) | undefined;
   let producer: Producer;
 
   beforeAll(async () => {
     env = await startTestEnvironment();
-    app = await startTestRouter(env, 'MUNICIPAL:03404000,MUNICIPAL:14612000,STATE:03,STATE:14,FEDERAL:DE');
+    ({ app, close: closeRouter } = await startTestRouter(env, 'MUNICIPAL:03404000,MUNICIPAL:14612000,STATE:03,STATE:14,FEDERAL:DE'));
     producer = env.kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
   }, 90_000);
 
   afterAll(async () => {
     await producer?.disconnect();
-    await app?.close();
-    await dropDatabase(env.databaseUrl, instanceDatabaseName('router', 'main', env.namespace));
+    await closeRouter?.();
     await env?.close();
   }, 60_000);
 

@@ -6,8 +6,6 @@ import { EventType, RegsyncEvent } from '@regsync/contracts/generated/events';
 import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
 import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
 import { deadLetterRecord, redrive } from '@regsync/messaging/dead-letters';
-import { instanceDatabaseName } from '@regsync/persistence/database-url';
-import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { TestEnvironment, startTestEnvironment, waitFor } from '@regsync/messaging-testing/test-environment';
 import { startTestRouter } from './support/start-test-router';
 import { eventOf, residenceDraft, subjectId } from '@regsync/messaging-testing/test-events';
@@ -15,13 +13,14 @@ import { eventOf, residenceDraft, subjectId } from '@regsync/messaging-testing/t
 describe("router: hold at a gap on a sender's outgoing stream", () => {
   let env: TestEnvironment;
   let app: INestApplication;
+  let closeRouter: (() => Promise<void>) | undefined;
   let producer: Producer;
   let codec: EventCodec;
   const osnabrueckOutgoing = () => outgoingTopicOf('municipal-register', '03404000', env.namespace);
 
   beforeAll(async () => {
     env = await startTestEnvironment();
-    app = await startTestRouter(env, 'MUNICIPAL:03404000,STATE:03,FEDERAL:DE');
+    ({ app, close: closeRouter } = await startTestRouter(env, 'MUNICIPAL:03404000,STATE:03,FEDERAL:DE'));
     codec = app.get(EventCodec);
     producer = env.kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
@@ -29,8 +28,7 @@ describe("router: hold at a gap on a sender's outgoing stream", () => {
 
   afterAll(async () => {
     await producer?.disconnect();
-    await app?.close();
-    await dropDatabase(env.databaseUrl, instanceDatabaseName('router', 'main', env.namespace));
+    await closeRouter?.();
     await env?.close();
   }, 60_000);
 
