@@ -16,6 +16,8 @@ const releaseRequest = z
     subjectId: z.string().min(1),
     sourceInstanceKey: z.string().min(1),
     sourceRegister: z.string().min(1),
+    /** The person who decided, where the caller acts for one (the ops dashboard): logged with the agency. */
+    onBehalfOf: z.string().min(1).max(200).optional(),
   })
   .strict();
 
@@ -42,7 +44,7 @@ export class HeldSubjectsController {
   @HttpCode(200)
   @ApiBody({ schema: openApiSchemaOf(releaseRequest, { authority: '03404000', subjectKind: 'PERSON', subjectId: '36574261809', sourceInstanceKey: '03404000', sourceRegister: 'MELDEREGISTER' }) })
   async releaseOverGap(@Body(new ZodBodyPipe(releaseRequest)) body: ReleaseRequest, @Req() request: AuthenticatedRequest) {
-    const { authority, ...subject } = body;
+    const { authority, onBehalfOf, ...subject } = body;
     const held = (await this.release().heldSubjects()).find(
       (candidate) =>
         candidate.authority === authority &&
@@ -52,7 +54,8 @@ export class HeldSubjectsController {
         candidate.sourceRegister === subject.sourceRegister,
     );
     if (!held) throw new NotFoundException('subject: no held events of this subject and sender in this authority');
-    const released = await this.release().releaseOverGap(authority, subject, `agency ${request.agency ?? 'unknown'}`);
+    const decidedBy = `agency ${request.agency ?? 'unknown'}${onBehalfOf ? ` for ${onBehalfOf}` : ''}`;
+    const released = await this.release().releaseOverGap(authority, subject, decidedBy);
     return { decidedBy: request.agency, released };
   }
 
