@@ -6,6 +6,8 @@ import { EventType, RegsyncEvent } from '@regsync/contracts/generated/events';
 import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
 import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
 import { deadLetterRecord, redrive } from '@regsync/messaging/dead-letters';
+import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
+import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import { TestEnvironment, startTestEnvironment, waitFor } from '@regsync/messaging-testing/test-environment';
 import { startTestRouter } from './support/start-test-router';
 import { eventOf, residenceDraft, subjectId } from '@regsync/messaging-testing/test-events';
@@ -69,6 +71,10 @@ describe("router: hold at a gap on a sender's outgoing stream", () => {
     await waitFor('versions 2 and 3 held', async () => (await heldVersions(idnr)).length === 2, 60_000);
     await waitFor('the other subject routed', async () => (await deliveriesToLand(other)).length === 1, 60_000);
     expect(await deliveriesToLand(idnr)).toEqual([]);
+    const held = (await app.get(RegsyncKafkaTransport).held!.heldSubjects()).filter((subject) => subject.subjectId === idnr);
+    expect(held).toEqual([expect.objectContaining({ sourceInstanceKey: '03404000', sourceRegister: 'MELDEREGISTER', waitingFor: 1, appliedVersion: null, held: 2 })]);
+    const heldMetric = (await app.get(RegsyncMetrics).heldSubjects.get()).values.find((value) => value.labels.group === consumerGroupOf(ROUTER_APP, ROUTER_INSTANCE_KEY, env.namespace));
+    expect(heldMetric?.value).toBe(1);
 
     // Version 1 comes back as a re-driven dead letter of the router: through its re-drive topic, not the sender's.
     const deadLetter = deadLetterRecord({ ...recordOf(first), offset: '0', timestamp: String(Date.now()), attributes: 0 } as KafkaMessage, {

@@ -27,7 +27,10 @@ export interface HeldEvent extends SubjectSource, HeldVersion {
 /** One held subject as an operator sees it (GET /ops/held-subjects). */
 export interface HeldSubject extends SubjectSource {
   authority: string;
-  /** The version that must be applied before the first held event can be. */
+  /**
+   * The version the subject waits for: where every version passes (the router) the next after the applied one; on a
+   * delivery stream the one the router delivered before the first held event (its stamp).
+   */
   waitingFor: number;
   appliedVersion: number | null;
   held: number;
@@ -163,13 +166,12 @@ export async function unholdEvents(manager: EntityManager, eventIds: readonly st
 
 /**
  * Every held subject of every hosted authority, oldest first: read as the owner (the ops endpoint and the metrics
- * speak for the process). `waitingFor` is the predecessor of the subject's first held event.
+ * speak for the process).
  */
 export async function heldSubjects(query: (sql: string) => Promise<unknown>): Promise<HeldSubject[]> {
   const rows = (await query(
     `select held.authority_key, held.subject_kind, held.subject_id, held.source_instance_key, held.source_register,
             count(*)::int as held, min(held.held_since) as held_since, applied.version::text as applied_version,
-            (array_agg(held.subject_version::text order by held.subject_version))[1] as first_version,
             (array_agg(held.delivered_after::text order by held.subject_version))[1] as first_delivered_after
      from regsync_held_event held
      left join regsync_applied_version applied using (authority_key, subject_kind, subject_id, source_instance_key, source_register)
@@ -184,7 +186,6 @@ export async function heldSubjects(query: (sql: string) => Promise<unknown>): Pr
     held: number;
     held_since: Date;
     applied_version: string | null;
-    first_version: string;
     first_delivered_after: string | null;
   }[];
   return rows.map((row) => ({
@@ -193,7 +194,7 @@ export async function heldSubjects(query: (sql: string) => Promise<unknown>): Pr
     subjectId: row.subject_id,
     sourceInstanceKey: row.source_instance_key,
     sourceRegister: row.source_register,
-    waitingFor: row.first_delivered_after === null ? Number(row.first_version) - 1 : Number(row.first_delivered_after),
+    waitingFor: row.first_delivered_after === null ? Number(row.applied_version ?? 0) + 1 : Number(row.first_delivered_after),
     appliedVersion: row.applied_version === null ? null : Number(row.applied_version),
     held: row.held,
     heldSince: new Date(row.held_since).toISOString(),

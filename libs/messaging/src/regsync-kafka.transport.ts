@@ -186,7 +186,6 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     let stalls = 0;
     while (next < batch.messages.length && isRunning() && !isStale() && !this.closing) {
       const result = await this.applyChunk(batch, batch.messages.slice(next, next + MESSAGES_PER_TRANSACTION), attempts, isolated);
-      await this.releaseFollowers(result.touched);
       if (result.committed > 0) {
         stalls = 0;
         next += result.committed;
@@ -196,6 +195,7 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
         resolveOffset(last);
         await this.commitOffset(batch.topic, batch.partition, last);
       }
+      await this.releaseFollowers(result.touched);
       if (result.retry) await this.backoff(++stalls, heartbeat);
       else await heartbeat();
     }
