@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuthorityDatabase } from '@regsync/persistence/authority-database';
-import { runAsAuthority } from '@regsync/persistence/authority-context';
+import { currentAuthority, runAsAuthority } from '@regsync/persistence/authority-context';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import type { RecordResult } from './batch-applier';
 import { HeldEvent, HeldSubject, SubjectSource, heldEventsOf, heldSubjects, subjectSourceKey } from './held-events';
@@ -23,15 +23,29 @@ export interface HeldEventReleaseOptions {
 /**
  * The second half of hold at a gap: once a subject's missing version is applied, its held successors are applied in
  * version order, each in a transaction that also removes it from the parking table. Run after every chunk for the
- * subjects it touched and, as a safety net (a crash between a chunk's commit and its release), by a periodic sweep.
+ * subjects it touched and, as a safety net (a crash between a chunk's commit and its release, another replica's held
+ * events), by a periodic sweep.
  */
 export class HeldEventRelease {
   private readonly logger = new Logger(HeldEventRelease.name);
+  /**
+   * The authorities with held events at the last sweep or held here since: only their chunks look for held
+   * successors, so a consumer with nothing held pays no look-up. What another replica held meanwhile, the sweep finds.
+   */
+  private readonly holding = new Set<string>();
+  private readonly heldDuringSweep = new Set<string>();
 
   constructor(private readonly options: HeldEventReleaseOptions) {}
 
+  /** The current authority held an event. */
+  noteHeld(): void {
+    this.holding.add(currentAuthority());
+    this.heldDuringSweep.add(currentAuthority());
+  }
+
   /** For the current authority: applies the held events of `subjects` that follow their applied versions now. */
   async releaseFollowers(subjects: readonly SubjectSource[]): Promise<void> {
+    if (!this.holding.has(currentAuthority())) return;
     const unique = new Map(subjects.map((subject) => [subjectSourceKey(subject), subject]));
     const held = await this.options.database.transaction((manager) => heldEventsOf(manager, [...unique.values()]));
     for (const { appliedVersion, events } of held) {
@@ -76,8 +90,11 @@ export class HeldEventRelease {
 
   /** The sweep: refreshes the metrics, then releases what follows its applied version in every hosted authority. */
   async sweep(): Promise<void> {
+    this.heldDuringSweep.clear();
     const byAuthority = new Map<string, HeldSubject[]>();
     for (const subject of await this.heldSubjects()) byAuthority.set(subject.authority, [...(byAuthority.get(subject.authority) ?? []), subject]);
+    for (const authority of this.holding) if (!byAuthority.has(authority) && !this.heldDuringSweep.has(authority)) this.holding.delete(authority);
+    for (const authority of byAuthority.keys()) this.holding.add(authority);
     for (const [authority, subjects] of byAuthority) await runAsAuthority(authority, () => this.releaseFollowers(subjects));
   }
 }

@@ -113,6 +113,8 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     }
 
     if (!(await this.startup.ready())) return;
+    // The first sweep learns what is held from before; its start is no reason to fail.
+    await this.sweepHeld();
     this.heldSweep = setInterval(() => void this.sweepHeld(), HELD_SWEEP_MS).unref();
     this.consumerState = { healthy: false, detail: 'joining the consumer group' };
     await this.joinPhase.run((abandoned) => this.connect(topics, abandoned), () => this.closing);
@@ -311,6 +313,7 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
       metrics.eventsApplied.inc({ event_type: result.eventType, outcome: result.outcome });
       if ((result.outcome === 'applied' || result.outcome === 'gap_applied') && result.event) metrics.eventLatencySeconds.observe(Math.max(0, committedAt - result.event.envelope.occurredAt.getTime()) / 1000);
       if (result.outcome === 'held' && result.event) {
+        this.heldRelease?.noteHeld();
         const { subject, source, subjectVersion, eventId } = result.event.envelope;
         this.logger.warn(`held at a gap: ${subject.kind} ${subject.id} from ${source.instanceKey}/${source.register} v${subjectVersion} (${result.eventType} ${eventId}), applied so far: ${result.previousVersion ?? 'none'}`);
       }

@@ -116,6 +116,20 @@ describe('hold at a gap on a delivery stream (the router stamps each delivery wi
     await request(app.getHttpServer()).post('/ops/held-subjects/release').set('x-api-key', OPS_KEY).send(release).expect(404);
   }, 90_000);
 
+  it('releases a held event whose predecessor another replica applied, by its sweep, with no later event of the subject', async () => {
+    const subject = subjectId(401);
+    await produceEvents(producer, codec, env.namespace, subject, [{ event: eventOf(personDraft(subject, 2), 3), deliveredAfter: 2 }]);
+    await waitFor('version 3 held', async () => (await heldVersions(subject)).length === 1);
+    // as if another replica applied version 2 and died before releasing its successor
+    await dataSource.query(
+      `insert into regsync_applied_version (authority_key, subject_kind, subject_id, source_instance_key, source_register, version) values ($1, 'PERSON', $2, $3, 'PERSONENSTANDSREGISTER', 2)`,
+      [TEST_INSTANCE_KEY, subject, TEST_SOURCE.instanceKey],
+    );
+    await waitFor('the sweep to apply version 3', async () => (await appliedVersions(subject)).length === 1, 40_000);
+    expect(await appliedVersions(subject)).toEqual([3]);
+    expect(await heldVersions(subject)).toEqual([]);
+  }, 60_000);
+
   it('applies deliveries without the stamp as before (records from before it)', async () => {
     const subject = subjectId(301);
     await produceEvents(producer, codec, env.namespace, subject, [eventOf(personDraft(subject, 1), 1), eventOf(personDraft(subject, 2), 5)]);
