@@ -11,7 +11,7 @@ import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { FEDERAL_INSTANCE_KEY } from '@regsync/register-domain/registers';
 import { AgencyAuthModule } from '@regsync/service-runtime/agency-auth.module';
 import { kafkaConnectionOf } from '@regsync/service-runtime/service-config';
-import { hostedAuthoritiesOf } from '@regsync/service-runtime/hosted-authorities';
+import { actingAgencyKeysOf, hostedAuthoritiesOf } from '@regsync/service-runtime/hosted-authorities';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
 import { informationBlockMigrations } from '@regsync/data-protection/information-blocks/information-blocks.migration';
 import { baseDataDrift } from './base-data/base-data.drift';
@@ -49,6 +49,7 @@ export class FederalRegisterModule {
           kafka: kafkaConnectionOf(config),
           schemaRegistryUrl: config.SCHEMA_REGISTRY_URL,
           metrics,
+          opsApiKeys: actingAgencyKeysOf(config),
           admit: transferAdmission(instance.level),
         }),
         TransferLogModule.forRoot(),

@@ -12,7 +12,7 @@ import { AgencyAuthModule } from '@regsync/service-runtime/agency-auth.module';
 import { IdempotencyModule } from '@regsync/service-runtime/idempotency/idempotency.module';
 import { idempotencyMigrations } from '@regsync/service-runtime/idempotency/idempotency-keys.migration';
 import { kafkaConnectionOf } from '@regsync/service-runtime/service-config';
-import { hostedAuthoritiesOf } from '@regsync/service-runtime/hosted-authorities';
+import { actingAgencyKeysOf, hostedAuthoritiesOf } from '@regsync/service-runtime/hosted-authorities';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
 import { informationBlockMigrations } from '@regsync/data-protection/information-blocks/information-blocks.migration';
 import { CivilStatusRecordEntity } from './civil-status/civil-status-record.entity';
@@ -87,6 +87,7 @@ export class MunicipalRegisterModule {
           kafka: kafkaConnectionOf(config),
           schemaRegistryUrl: config.SCHEMA_REGISTRY_URL,
           metrics,
+          opsApiKeys: actingAgencyKeysOf(config),
           admit: transferAdmission(instance.level),
         }),
         TransferLogModule.forRoot(),

@@ -17,6 +17,8 @@ import { PathsController } from './paths/paths.controller';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { DriftController } from './drift/drift.controller';
 import { DriftService } from './drift/drift.service';
+import { HeldSubjectsController } from './held/held-subjects.controller';
+import { HeldSubjectsService } from './held/held-subjects.service';
 import { InstanceHealthService } from './instances/instance-health.service';
 import { InstancesController } from './instances/instances.controller';
 import { KafkaConnection } from './kafka/kafka-connection';
@@ -60,7 +62,7 @@ export class OpsDashboardModule implements OnModuleInit {
           migrations: [RedriveAuditTable1765000000000, RedriveAuditTarget1765100000000],
         }),
       ],
-      controllers: [AuthController, DashboardPageController, InstancesController, LagController, ThroughputController, DeadLettersController, DriftController, CorrelationController, PathsController, RedriveAuditController, HistoryController, AlertsController, ChartAssetsController],
+      controllers: [AuthController, DashboardPageController, InstancesController, LagController, ThroughputController, DeadLettersController, DriftController, HeldSubjectsController, CorrelationController, PathsController, RedriveAuditController, HistoryController, AlertsController, ChartAssetsController],
       providers: [
         { provide: OidcLogin, useValue: new OidcLogin(config) },
         { provide: DashboardSessions, useValue: new DashboardSessions(config.SESSION_MINUTES * 60_000, new URL(config.OIDC_REDIRECT_URL).protocol === 'https:') },
@@ -73,6 +75,7 @@ export class OpsDashboardModule implements OnModuleInit {
         ConsumerLagService,
         InstanceMetricsService,
         DriftService,
+        HeldSubjectsService,
         MetricHistoryService,
         { provide: PrometheusAlerts, useValue: new PrometheusAlerts(config.PROMETHEUS_URL) },
       ],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ROUTER_INSTANCE_KEY } from '@regsync/contracts/topic-catalog';
 import { instanceKeyViolation, type AdministrativeLevel, type RegisterInstance } from '@regsync/register-domain/registers';
-import { loadConfig, serviceConfigShape } from '@regsync/service-runtime/service-config';
+import { agencyApiKeys, loadConfig, serviceConfigShape } from '@regsync/service-runtime/service-config';
 
 /** `MUNICIPAL:03404000,STATE:03,FEDERAL:DE`: the register instances the router reads from and delivers to. */
 const routedInstances = z
@@ -26,6 +26,8 @@ export const routerConfigShape = {
   /** Names this router (its consumer group and database); one per deployment today, one per provider process later. */
   INSTANCE_KEY: z.string().regex(/^[a-z0-9-]+$/, 'only lower-case letters, digits and -').default(ROUTER_INSTANCE_KEY),
   ROUTED_INSTANCES: routedInstances,
+  /** `agency:key,...`: the operators' keys for /ops/held-subjects (events held at a gap); absent: not served. */
+  OPS_API_KEYS: agencyApiKeys.optional(),
 };
 
 export type RouterConfig = ReturnType<typeof loadRouterConfig>;

@@ -3,6 +3,7 @@ import { APP_OF_LEVEL, ROUTER_APP, consumerGroupOf, deliveryTopicOf, outgoingTop
 import { DeliveryRoutingModule } from '@regsync/data-protection/routing/delivery-routing.module';
 import { routerAdmission } from '@regsync/data-protection/routing/router-admission';
 import { RetentionModule } from '@regsync/data-protection/retention/retention.module';
+import { deliveredVersionsMigrations } from '@regsync/data-protection/routing/delivered-versions';
 import { subjectHoldingsMigrations } from '@regsync/data-protection/routing/subject-holdings';
 import { RegsyncMessagingModule } from '@regsync/messaging/messaging.module';
 import { messagingEntities, messagingMigrations } from '@regsync/messaging/messaging-schema';
@@ -31,7 +32,7 @@ export class RouterModule {
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('router', config.INSTANCE_KEY, config.NAMESPACE),
           entities: [...messagingEntities],
-          migrations: [...messagingMigrations, ...subjectHoldingsMigrations],
+          migrations: [...messagingMigrations, ...subjectHoldingsMigrations, ...deliveredVersionsMigrations],
         }),
         ObservabilityModule.forRoot({ metrics }),
         RegsyncMessagingModule.forRoot({
@@ -44,8 +45,9 @@ export class RouterModule {
           admit: routerAdmission(config.NAMESPACE, redriveTopic),
           consumes: [...topicsOf(outgoingTopicOf), redriveTopic],
           delivers: topicsOf(deliveryTopicOf),
-          // The router sees every version a sender writes, so a skipped one is a gap.
+          // The router sees every version a sender writes, so a skipped one is a gap: its successors are held.
           detectGaps: true,
+          opsApiKeys: config.OPS_API_KEYS,
         }),
         DeliveryRoutingModule.forRoot({ topology: { instances }, namespace: config.NAMESPACE }),
         RetentionModule.forRoot(),

@@ -1,48 +1,31 @@
 import { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { Partitioners, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { EventType, RegsyncEvent } from '@regsync/contracts/generated/events';
 import { outgoingTopicOf } from '@regsync/contracts/topic-catalog';
 import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
-import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
-import { instanceDatabaseName } from '@regsync/persistence/database-url';
-import { dropDatabase } from '@regsync/persistence/ensure-database';
-import { kafkaEnvironmentOf } from '@regsync/service-runtime/service-config';
 import { TestEnvironment, startTestEnvironment, waitFor } from '@regsync/messaging-testing/test-environment';
+import { startTestRouter } from './support/start-test-router';
 import { deathDraft, eventOf, residenceDraft, subjectId } from '@regsync/messaging-testing/test-events';
-import { loadRouterConfig } from '../src/config';
-import { RouterModule } from '../src/router.module';
 
 describe('router: a chunk of events routed in one call', () => {
   let env: TestEnvironment;
   let app: INestApplication;
+  let closeRouter: (() => Promise<void>) | undefined;
   let producer: Producer;
 
   beforeAll(async () => {
     env = await startTestEnvironment();
-    const config = loadRouterConfig({
-      PORT: '3999',
-      ROUTED_INSTANCES: 'MUNICIPAL:03404000,MUNICIPAL:14612000,STATE:03,STATE:14,FEDERAL:DE',
-      NAMESPACE: env.namespace,
-      DATABASE_URL: env.databaseUrl,
-      SCHEMA_REGISTRY_URL: env.schemaRegistryUrl,
-      ...kafkaEnvironmentOf(env.connection),
-    });
-    app = await NestFactory.create(RouterModule.forRoot(config), { logger: ['error'] });
-    app.connectMicroservice({ strategy: app.get(RegsyncKafkaTransport) }, { inheritAppConfig: true });
-    await app.startAllMicroservices();
-    await app.init();
+    ({ app, close: closeRouter } = await startTestRouter(env, 'MUNICIPAL:03404000,MUNICIPAL:14612000,STATE:03,STATE:14,FEDERAL:DE'));
     producer = env.kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
   }, 90_000);
 
   afterAll(async () => {
     await producer?.disconnect();
-    await app?.close();
-    await dropDatabase(env.databaseUrl, instanceDatabaseName('router', 'main', env.namespace));
+    await closeRouter?.();
     await env?.close();
   }, 60_000);
 

@@ -2,7 +2,7 @@ import { INestApplication, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { AddressInfo, createServer } from 'node:net';
+import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Admin, KafkaMessage, logLevel } from 'kafkajs';
@@ -24,6 +24,7 @@ import { LocalIdp, startLocalIdp } from '@regsync/apps/local-idp/src/local-idp';
 import { startTestSchemaRegistry, TestSchemaRegistry } from '@regsync/schema-registry-testing/test-schema-registry';
 import { loadOpsDashboardConfig } from '@regsync/apps/ops-dashboard/src/config';
 import { startOpsDashboard } from '@regsync/apps/ops-dashboard/src/start-ops-dashboard';
+import { freePort } from './support/free-port';
 import { logInThroughIdp } from './support/log-in-through-idp';
 import { LocalPrometheus } from '@regsync/local-stack/local-prometheus';
 import { workspaceRoot } from '@regsync/local-stack/local-stack';
@@ -78,15 +79,6 @@ async function startInstance(app: string, instanceKey: string, metrics: RegsyncM
   const instance = await NestFactory.create(InstanceModule, { logger: false });
   await instance.listen(0, '127.0.0.1');
   return instance;
-}
-
-/** A port nobody listens on now, for the dashboard whose callback URL the provider must know before it starts. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 function urlOf(app: INestApplication): string {

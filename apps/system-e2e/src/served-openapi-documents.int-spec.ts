@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { logLevel } from 'kafkajs';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
+import { IDEMPOTENCY_KEY_HEADER } from '@regsync/service-runtime/idempotency/idempotency-key';
 import { startService } from '@regsync/service-runtime/start-service';
 import { loadFederalConfig } from '@regsync/apps/federal-register/src/config';
 import { FederalRegisterModule } from '@regsync/apps/federal-register/src/federal-register.module';
@@ -25,6 +26,7 @@ jest.setTimeout(180_000);
 
 interface OpenApiOperation {
   security?: Record<string, string[]>[];
+  parameters?: { name: string }[];
   requestBody?: { content: Record<string, { schema: { example?: unknown } }> };
   responses: Record<string, unknown>;
 }
@@ -92,8 +94,13 @@ describe('the OpenAPI document every service serves', () => {
       expect([path, Object.keys(operation.responses)]).toEqual([path, expect.arrayContaining(['401'])]);
       expect([path, Object.keys(operation.responses).some((status) => status.startsWith('2'))]).toEqual([path, true]);
     }
+    expect(agencyOperations.map(({ path }) => path)).toEqual(expect.arrayContaining(['post /ops/held-subjects/release']));
     for (const { path, operation } of agencyOperations.filter(({ operation }) => operation.requestBody)) {
-      expect([path, Object.keys(operation.responses)]).toEqual([path, expect.arrayContaining(['400', '401', '403', '409', '413', '422', '503'])]);
+      // Every agency write takes an Idempotency-Key and answers 409 / 422 (the key) and 503 (not ready yet); an
+      // operator's decision on an ops endpoint does not (released held subjects are gone: a retry finds nothing, 404).
+      const idempotent = operation.parameters?.some((parameter) => parameter.name === IDEMPOTENCY_KEY_HEADER) ?? false;
+      expect([path, idempotent]).toEqual([path, !path.startsWith('post /ops/')]);
+      expect([path, Object.keys(operation.responses)]).toEqual([path, expect.arrayContaining(['400', '401', '403', '413', ...(idempotent ? ['409', '422', '503'] : [])])]);
       expect([path, operation.responses['400']]).toEqual([path, expect.objectContaining({ content: { 'application/json': { schema: { $ref: '#/components/schemas/HttpError' } } } })]);
       expect([path, operation.requestBody?.content['application/json'].schema.example]).toEqual([path, expect.any(Object)]);
     }

@@ -9,6 +9,7 @@ export interface EventHeaderNames {
   correlationId: string;
   traceparent: string;
   recipientRegister: string;
+  previousDeliveredVersion: string;
   sentOnTopic: string;
   dlqReason: string;
   dlqReasonCode: string;
@@ -191,6 +192,11 @@ function eventHeaders(headers: EventHeaderNames, eventType?: EventType): Json {
       [headers.correlationId]: { type: 'string', format: 'uuid', description: 'envelope.correlationId' },
       [headers.traceparent]: { type: 'string', pattern: '^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$', description: 'W3C Trace Context of the write that produced the event' },
       [headers.recipientRegister]: { type: 'string', description: 'on a delivery topic only: the register of the receiving instance the router addressed (e.g. MELDEREGISTER)' },
+      [headers.previousDeliveredVersion]: {
+        type: 'string',
+        pattern: '^[1-9][0-9]*$',
+        description: 'on a delivery topic only: the subject version of the event of the same subject and sender delivered to this topic before (absent: none); hold the event until that version is applied',
+      },
       [headers.sentOnTopic]: { type: 'string', description: "on the router's re-drive topic only: the outgoing topic the event was first sent on, which names its sender" },
     },
   };

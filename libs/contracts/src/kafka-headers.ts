@@ -6,6 +6,12 @@ export const KAFKA_HEADERS = {
   traceparent: 'traceparent',
   /** On a delivery topic: the register of the receiving instance the router addressed. */
   recipientRegister: 'regsync-recipient-register',
+  /**
+   * On a delivery topic: the subject version of the event of the same subject and sender the router delivered to this
+   * topic before this one (absent: none, or a record from before the stamp). The recipient holds the event until it
+   * has applied that version (hold at a gap).
+   */
+  previousDeliveredVersion: 'regsync-previous-delivered-version',
   /** On the router's re-drive topic: the outgoing topic the event was first sent on, which proves its sender. */
   sentOnTopic: 'regsync-sent-on-topic',
   dlqReason: 'regsync-dlq-reason',

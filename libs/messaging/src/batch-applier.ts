@@ -9,7 +9,8 @@ import { DomainValidationError } from '@regsync/register-domain/validation-error
 import { EventRejectedError } from './event-rejected-error';
 import { EventHandlers, EventHandlersOfType } from './event-handlers';
 import { isInfrastructureFault } from './infrastructure-fault';
-import { InboxEntry, InboxOutcome, InboxResult, recordAllInInbox, recordInInbox } from './inbox';
+import { deliveredAfterOf, holdEvents } from './held-events';
+import { GapRule, InboxEntry, InboxOutcome, InboxResult, recordAllInInbox, recordInInbox } from './inbox';
 import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
 import { Admission, ReceivedRecord } from './messaging-options';
 import { RegsyncBatchContext } from './regsync-batch-context';
@@ -45,6 +46,8 @@ export interface BatchApplierOptions {
   admit: (event: RegsyncEvent, record: ReceivedRecord) => Admission;
   /** See MessagingOptions.detectGaps. */
   detectGaps: boolean;
+  /** Hold an event at a gap (the live consumer) instead of applying it over the gap (the replay): see GapRule. */
+  holdAtGaps?: boolean;
   metrics?: RegsyncMetrics;
 }
 
@@ -66,6 +69,8 @@ export interface ChunkOptions {
   begin?: (queryRunner: QueryRunner, events: RegsyncEvent[]) => Promise<void>;
   /** Last statements before the commit; 'rollback' ends the transaction without effects (dry run). */
   end?: (queryRunner: QueryRunner, results: RecordResult[]) => Promise<'commit' | 'rollback'>;
+  /** 'apply': apply over a gap what would be held (an operator's release of held events). */
+  atGap?: 'apply';
 }
 
 interface PreparedRecord {
@@ -76,6 +81,8 @@ interface PreparedRecord {
   eventType?: string;
   admission?: Extract<Admission, { kind: 'apply' }>;
   handlers?: EventHandlersOfType;
+  /** The delivery's stamp (KAFKA_HEADERS.previousDeliveredVersion), read where the applier holds at gaps. */
+  deliveredAfter?: number;
 }
 
 /** The optimistic run of records [indices] failed; they are run again, each in a savepoint of its own. */
@@ -90,7 +97,8 @@ const MAX_OPTIMISTIC_RUNS = 3;
 
 /**
  * The apply path of every event a register consumes, live (RegsyncKafkaTransport) and replayed (ReplayApplier):
- * decode, `admit`, inbox (duplicates and stale versions are no-ops, gaps are applied and returned), then the app's
+ * decode, `admit`, inbox (duplicates and stale versions are no-ops; at a gap an event is held, parked in the
+ * transaction, or applied and returned where the applier does not hold), then the app's
  * handler with the chunk's transaction, one transaction per chunk.
  *
  * Optimistic: a run of events is recorded in the inbox in two round trips and their handlers run without savepoints;
@@ -172,12 +180,17 @@ export class BatchApplier {
     const toApply = records.slice(from, to).flatMap((record, offset) => (record.settled ? [] : [from + offset]));
     let inbox: InboxResult[] | undefined;
     try {
-      inbox = toApply.length > 0 ? await recordAllInInbox(queryRunner.manager, toApply.map((index) => this.inboxEntry(chunk, records[index])), this.detectGaps) : [];
+      inbox = toApply.length > 0 ? await recordAllInInbox(queryRunner.manager, toApply.map((index) => this.inboxEntry(chunk, records[index])), this.gapRule(chunk)) : [];
     } catch {
       // e.g. an eventId that is no uuid: one at a time, the bad event fails alone.
       inbox = undefined;
     }
     if (!inbox) throw new FastPathFailed(toApply);
+    const decided = inbox;
+    await holdEvents(
+      queryRunner.manager,
+      toApply.flatMap((index, position) => (decided[position].outcome === 'held' ? [this.heldEntry(chunk, records[index])] : [])),
+    );
 
     const results: RecordResult[] = records.slice(from, to).map((record) => record.settled ?? { kind: 'done', outcome: 'duplicate' });
     // New events waiting for their batch handler; stale and duplicate ones run nothing, so they do not end a batch,
@@ -240,7 +253,9 @@ export class BatchApplier {
   private async applyIsolated(queryRunner: QueryRunner, chunk: ChunkOptions, record: PreparedRecord): Promise<RecordResult> {
     await queryRunner.query('savepoint regsync_event');
     try {
-      const result = await this.handle(queryRunner, chunk, record, await recordInInbox(queryRunner.manager, this.inboxEntry(chunk, record), this.detectGaps));
+      const inbox = await recordInInbox(queryRunner.manager, this.inboxEntry(chunk, record), this.gapRule(chunk));
+      if (inbox.outcome === 'held') await holdEvents(queryRunner.manager, [this.heldEntry(chunk, record)]);
+      const result = await this.handle(queryRunner, chunk, record, inbox);
       await queryRunner.query('release savepoint regsync_event');
       return result;
     } catch (error) {
@@ -274,12 +289,21 @@ export class BatchApplier {
     return new RegsyncEventContext(queryRunner.manager, admission, chunk.topic, chunk.partition, message.offset, message.headers ?? {}, traceparent, event.envelope.correlationId);
   }
 
-  private inboxEntry(chunk: ChunkOptions, { event, message }: PreparedRecord): InboxEntry {
-    return { event: event!, topic: chunk.topic, partition: chunk.partition, offset: message.offset };
+  private inboxEntry(chunk: ChunkOptions, { event, message, deliveredAfter }: PreparedRecord): InboxEntry {
+    return { event: event!, topic: chunk.topic, partition: chunk.partition, offset: message.offset, deliveredAfter };
   }
 
-  private get detectGaps(): boolean {
-    return this.options.detectGaps;
+  private heldEntry(chunk: ChunkOptions, { event, message, deliveredAfter }: PreparedRecord) {
+    return { event: event!, topic: chunk.topic, partition: chunk.partition, message, deliveredAfter };
+  }
+
+  /** Only a delivery stream carries the router's stamp; a sender's own stream (read by the router) cannot claim one. */
+  private get readsStamps(): boolean {
+    return Boolean(this.options.holdAtGaps) && !this.options.detectGaps;
+  }
+
+  private gapRule(chunk: ChunkOptions): GapRule {
+    return { detectGaps: this.options.detectGaps, atGap: chunk.atGap ?? (this.options.holdAtGaps ? 'hold' : 'apply') };
   }
 
   /** Decode and `admit`, outside the transaction. */
@@ -308,7 +332,7 @@ export class BatchApplier {
     const handlers = this.options.handlers.of(eventType);
     // Nothing is written about an event this instance does not apply: no inbox row, no version.
     if (admission.kind === 'ignore' || !handlers) return { message, event, eventType, settled: { kind: 'done', outcome: 'irrelevant', eventType, event } };
-    return { message, event, eventType, admission, handlers };
+    return { message, event, eventType, admission, handlers, deliveredAfter: this.readsStamps ? deliveredAfterOf(message) : undefined };
   }
 }
 

@@ -126,7 +126,7 @@ function withoutDeadLetterHeaders(headers: IHeaders | undefined): IHeaders {
   return Object.fromEntries(Object.entries(headers ?? {}).filter(([name, value]) => !name.startsWith(DLQ_HEADER_PREFIX) && value !== undefined));
 }
 
-function textHeaders(headers: IHeaders): Record<string, string> {
+export function textHeaders(headers: IHeaders): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).flatMap(([name, value]) => {
     const text = headerText(value);
     return text === undefined ? [] : [[name, text]];

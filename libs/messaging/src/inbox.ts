@@ -2,14 +2,29 @@ import { EntityManager } from 'typeorm';
 import { RegsyncEvent } from '@regsync/contracts/generated/events';
 import { isNextVersion } from './subject-version-epoch';
 
-/** applied: next version; gap_applied: versions were skipped (applied, but reported); stale / duplicate: no effect. */
-export type InboxOutcome = 'applied' | 'gap_applied' | 'stale' | 'duplicate';
+/**
+ * applied: next version; held: waits for a missing predecessor (parked, see held-events.ts); gap_applied: applied over
+ * a gap (a consumer that does not hold, or an operator's release); stale / duplicate: no effect.
+ */
+export type InboxOutcome = 'applied' | 'gap_applied' | 'held' | 'stale' | 'duplicate';
 
 export interface InboxEntry {
   event: RegsyncEvent;
   topic: string;
   partition: number;
   offset: string;
+  /** On a delivery stream: the version of the subject the router delivered here before this event (its stamp). */
+  deliveredAfter?: number;
+}
+
+/**
+ * How a consumer meets a missing predecessor. `detectGaps`: it sees every version of a source (the router), so the
+ * predecessor is the version before; else only a delivery's stamp names one. `atGap`: hold the event until the
+ * predecessor is applied, or apply it over the gap (the replay, which rebuilds from any point; an operator's release).
+ */
+export interface GapRule {
+  detectGaps: boolean;
+  atGap: 'hold' | 'apply';
 }
 
 export interface InboxResult {
@@ -29,11 +44,45 @@ export function versionOutcome(previousVersion: number | null, subjectVersion: n
 }
 
 /**
+ * Hold at a gap, beside the version rule: an event versionOutcome finds new is held while its predecessor (the version
+ * before it where every version passes, else the version its delivery stamp names) is ahead of the applied version.
+ */
+export function arrivalOutcome(previousVersion: number | null, subjectVersion: number, deliveredAfter: number | undefined, rule: GapRule): Exclude<InboxOutcome, 'duplicate'> {
+  const outcome = versionOutcome(previousVersion, subjectVersion, rule.detectGaps);
+  if (outcome === 'stale') return outcome;
+  const predecessorMissing = outcome === 'gap_applied' || (deliveredAfter !== undefined && versionOutcome(previousVersion, deliveredAfter) !== 'stale');
+  if (!predecessorMissing) return outcome;
+  return rule.atGap === 'hold' ? 'held' : 'gap_applied';
+}
+
+/** A held event of one subject and source, as its release needs it. */
+export interface HeldVersion {
+  subjectVersion: number;
+  deliveredAfter?: number;
+}
+
+/**
+ * The held events that follow, one after the other, once `appliedVersion` is applied: in version order up to the
+ * first that still waits (stale ones on the way are included, to be dropped as stale).
+ */
+export function releasableAfter<T extends HeldVersion>(appliedVersion: number | null, held: readonly T[], detectGaps: boolean): T[] {
+  const released: T[] = [];
+  let applied = appliedVersion;
+  for (const event of [...held].sort((a, b) => a.subjectVersion - b.subjectVersion)) {
+    const outcome = arrivalOutcome(applied, event.subjectVersion, event.deliveredAfter, { detectGaps, atGap: 'hold' });
+    if (outcome === 'held') break;
+    if (outcome !== 'stale') applied = event.subjectVersion;
+    released.push(event);
+  }
+  return released;
+}
+
+/**
  * Records an event in the inbox of the transaction of `manager` and checks its subject version against the last
  * one seen from the same source register. Only `applied` and `gap_applied` events reach the handler; the
  * inbox row makes every later delivery of the same eventId a `duplicate`.
  */
-export async function recordInInbox(manager: EntityManager, { event, topic, partition, offset }: InboxEntry, detectGaps = true): Promise<InboxResult> {
+export async function recordInInbox(manager: EntityManager, { event, topic, partition, offset, deliveredAfter }: InboxEntry, rule: GapRule): Promise<InboxResult> {
   const { eventId, eventType, subject, source, subjectVersion } = event.envelope;
   const versionKey = [subject.kind, subject.id, source.instanceKey, source.register];
   const current = (await manager.query(
@@ -41,7 +90,9 @@ export async function recordInInbox(manager: EntityManager, { event, topic, part
     versionKey,
   )) as { version: string }[];
   const previousVersion = current.length > 0 ? Number(current[0].version) : null;
-  const outcome = versionOutcome(previousVersion, subjectVersion, detectGaps);
+  const outcome = arrivalOutcome(previousVersion, subjectVersion, deliveredAfter, rule);
+  // A held event leaves no trace here: it is parked (held-events.ts) and recorded when it is applied.
+  if (outcome === 'held') return { outcome, previousVersion };
 
   const inserted = (await manager.query(
     `insert into regsync_inbox (event_id, event_type, topic, partition, "offset", outcome) values ($1, $2, $3, $4, $5, $6)
@@ -67,7 +118,7 @@ export async function recordInInbox(manager: EntityManager, { event, topic, part
  * (its subject's version is behind it, or another transaction recorded it meanwhile); `recordInInbox` one by one then
  * decides.
  */
-export async function recordAllInInbox(manager: EntityManager, entries: readonly InboxEntry[], detectGaps = true): Promise<InboxResult[] | undefined> {
+export async function recordAllInInbox(manager: EntityManager, entries: readonly InboxEntry[], rule: GapRule): Promise<InboxResult[] | undefined> {
   const keys = new Map<string, string[]>();
   for (const { event } of entries) keys.set(versionKeyOf(event).join('\u0000'), versionKeyOf(event));
   const rows = (await manager.query(
@@ -83,7 +134,7 @@ export async function recordAllInInbox(manager: EntityManager, entries: readonly
   const results: InboxResult[] = [];
   const inboxRows: string[][] = [];
   const changedKeys = new Set<string>();
-  for (const { event, topic, partition, offset } of entries) {
+  for (const { event, topic, partition, offset, deliveredAfter } of entries) {
     const { eventType, subjectVersion } = event.envelope;
     const eventId = event.envelope.eventId.toLowerCase();
     const key = versionKeyOf(event).join('\u0000');
@@ -92,13 +143,14 @@ export async function recordAllInInbox(manager: EntityManager, entries: readonly
       results.push({ outcome: 'duplicate', previousVersion });
       continue;
     }
-    const outcome = versionOutcome(previousVersion, subjectVersion, detectGaps);
+    const outcome = arrivalOutcome(previousVersion, subjectVersion, deliveredAfter, rule);
+    results.push({ outcome, previousVersion });
+    seen.add(eventId);
+    if (outcome === 'held') continue;
     if (outcome !== 'stale') {
       versions.set(key, subjectVersion);
       changedKeys.add(key);
     }
-    results.push({ outcome, previousVersion });
-    seen.add(eventId);
     inboxRows.push([eventId, eventType, topic, String(partition), offset, outcome]);
   }
 
@@ -118,7 +170,7 @@ export async function recordAllInInbox(manager: EntityManager, entries: readonly
 
   let row = 0;
   for (const result of results) {
-    if (result.outcome === 'duplicate') continue;
+    if (result.outcome === 'duplicate' || result.outcome === 'held') continue;
     const eventId = inboxRows[row++][0];
     if (insertedIds.has(eventId)) continue;
     if (result.outcome !== 'stale') return undefined;

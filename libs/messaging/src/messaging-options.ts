@@ -43,11 +43,14 @@ export interface MessagingOptions {
   delivers?: readonly string[];
   /**
    * Whether a subject version that skips versions of its source is a gap: true where every version of a source
-   * passes (the router); default false: a recipient's delivery stream holds only the events routed to it.
+   * passes (the router); default false: a recipient's delivery stream holds only the events routed to it, and a gap
+   * there is what the router's stamp says (`regsync-previous-delivered-version`). Either way the event is held.
    */
   detectGaps?: boolean;
   /** Default true; false = produce only (e.g. tools). */
   consume?: boolean;
+  /** agency → API key allowed to list and release held subjects (/ops/held-subjects); none = the endpoint is not served. */
+  opsApiKeys?: Record<string, string>;
 }
 
 /** The topics the instance consumes: `consumes`, or the delivery topic of each authority it hosts. */

@@ -6,7 +6,9 @@ import { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConne
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { outboxProgressTopicOf, relayIdOf } from '@regsync/contracts/topic-catalog';
 import { HealthChecks } from '@regsync/service-runtime/health-checks';
+import { OPS_API_KEYS, OpsApiKeyGuard } from '@regsync/observability/ops-api-key.guard';
 import { HandlerFailureInterceptor } from './handler-failure.interceptor';
+import { HeldSubjectsController } from './held-subjects.controller';
 import { kafkaClient } from './kafka-client';
 import { kafkajsLogCreator } from './kafkajs-log';
 import { KAFKA_CLIENT, MESSAGING_OPTIONS, MessagingOptions } from './messaging-options';
@@ -33,10 +35,12 @@ export class RegsyncMessagingModule implements OnApplicationBootstrap, BeforeApp
   ) {}
 
   static forRoot(options: MessagingOptions): DynamicModule {
+    const opsEndpoint = Object.keys(options.opsApiKeys ?? {}).length > 0;
     return {
       module: RegsyncMessagingModule,
       global: true,
       imports: [DiscoveryModule],
+      controllers: opsEndpoint ? [HeldSubjectsController] : [],
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: options },
         {
@@ -60,6 +64,7 @@ export class RegsyncMessagingModule implements OnApplicationBootstrap, BeforeApp
         RegsyncKafkaTransport,
         // Only for handlers that Nest's pipeline still calls (see EventHandlers); the others are called directly.
         { provide: APP_INTERCEPTOR, useClass: HandlerFailureInterceptor },
+        ...(opsEndpoint ? [{ provide: OPS_API_KEYS, useValue: options.opsApiKeys }, OpsApiKeyGuard] : []),
       ],
       exports: [Outbox, RegsyncKafkaTransport, EventCodec, MessagingStartup, KAFKA_CLIENT, MESSAGING_OPTIONS],
     };

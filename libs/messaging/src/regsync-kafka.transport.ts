@@ -12,6 +12,8 @@ import { StartupPhase } from '@regsync/service-runtime/startup-phase';
 import { BatchApplier, RecordResult } from './batch-applier';
 import { DeadLetterRow, deadLetterRow } from './dead-letters';
 import { EventHandlers } from './event-handlers';
+import { HeldEventRelease } from './held-event-release';
+import { HeldEvent, SubjectSource, subjectSourceOf, unholdEvents } from './held-events';
 import { KAFKA_CLIENT, MESSAGING_OPTIONS, MessagingOptions, authorityOfTopic, consumedTopics } from './messaging-options';
 import { MessagingStartup } from './messaging-startup';
 import { Outbox } from './outbox';
@@ -23,6 +25,8 @@ const MAX_BACKOFF_MS = 5_000;
 const MESSAGES_PER_TRANSACTION = 500;
 // A group join on a new broker waits for __consumer_offsets to be created and loaded; past this, start over.
 const CONSUMER_JOIN_TIMEOUT_MS = 60_000;
+// How often held events are counted (metrics) and those whose predecessor is applied released (a safety net).
+const HELD_SWEEP_MS = 10_000;
 
 /**
  * NestJS transport for regsync events: decodes Confluent-framed Avro, applies each event exactly once through the
@@ -38,6 +42,11 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
   private closed?: Promise<void>;
   private consumerState: { healthy: boolean; detail: string } = { healthy: false, detail: 'not started' };
   private applier?: BatchApplier;
+  private heldRelease?: HeldEventRelease;
+  private heldSweep?: NodeJS.Timeout;
+  private sweeping?: Promise<void>;
+  // Failed attempts per held event being released, across sweeps (its record's offset in a map of its own).
+  private readonly heldAttempts = new Map<string, Map<string, number>>();
   private readonly joinPhase = new StartupPhase('consumer join', this.logger, { attemptTimeoutMs: CONSUMER_JOIN_TIMEOUT_MS });
 
   constructor(
@@ -87,7 +96,15 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     // The handlers are fixed once Nest has registered them, just before listen.
     const handlers = EventHandlers.discover(this.discovery, this.metadataScanner, this);
     const { admit, detectGaps, metrics } = this.options;
-    this.applier = new BatchApplier({ database: this.authorityDatabase, codec: this.codec, handlers, admit, detectGaps: detectGaps ?? false, metrics });
+    this.applier = new BatchApplier({ database: this.authorityDatabase, codec: this.codec, handlers, admit, detectGaps: detectGaps ?? false, holdAtGaps: true, metrics });
+    this.heldRelease = new HeldEventRelease({
+      database: this.authorityDatabase,
+      dataSource: this.dataSource,
+      detectGaps: detectGaps ?? false,
+      consumerGroup: this.consumerGroup,
+      metrics,
+      apply: (event, atGap) => this.applyHeld(event, atGap),
+    });
     const topics = consumedTopics(this.options);
     if (handlers.eventTypes().length === 0) {
       this.logger.warn('no @EventPattern or @EventBatchPattern handler for any regsync event type; not consuming');
@@ -96,6 +113,9 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     }
 
     if (!(await this.startup.ready())) return;
+    // The first sweep learns what is held from before; its start is no reason to fail.
+    await this.sweepHeld();
+    this.heldSweep = setInterval(() => void this.sweepHeld(), HELD_SWEEP_MS).unref();
     this.consumerState = { healthy: false, detail: 'joining the consumer group' };
     await this.joinPhase.run((abandoned) => this.connect(topics, abandoned), () => this.closing);
   }
@@ -138,8 +158,15 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     }
   }
 
+  /** Held events (hold at a gap) of this consumer: listed and released by an operator through /ops/held-subjects. */
+  get held(): HeldEventRelease | undefined {
+    return this.heldRelease;
+  }
+
   private async shutdown(): Promise<void> {
     this.closing = true;
+    clearInterval(this.heldSweep);
+    await this.sweeping;
     // kafkajs' stop waits for the running eachBatch, which ends after committing its current chunk.
     await this.consumer?.stop();
     await this.consumer?.disconnect();
@@ -170,6 +197,7 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
         resolveOffset(last);
         await this.commitOffset(batch.topic, batch.partition, last);
       }
+      await this.releaseFollowers(result.touched);
       if (result.retry) await this.backoff(++stalls, heartbeat);
       else await heartbeat();
     }
@@ -181,15 +209,25 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
 
   /**
    * Applies a chunk in one transaction, its dead letters too (outbox rows); offsets after the commit. `committed` counts
-   * the messages whose effects (or dead letters) are committed; `retry`: the message after them failed transiently.
+   * the messages whose effects (or dead letters) are committed; `retry`: the message after them failed transiently;
+   * `touched`: the subjects of the events applied or held, whose held successors may follow now.
+   * `held`: the chunk is one held event being released (`atGap` 'apply': over its gap); it leaves the parking table
+   * in the same transaction unless it is held again.
    */
-  private async applyChunk(batch: Batch, messages: KafkaMessage[], attempts: Map<string, number>, isolated: Set<string>): Promise<{ committed: number; retry: boolean }> {
+  private async applyChunk(
+    batch: Pick<Batch, 'topic' | 'partition'>,
+    messages: KafkaMessage[],
+    attempts: Map<string, number>,
+    isolated: Set<string>,
+    held?: { event: HeldEvent; atGap?: 'apply' },
+  ): Promise<{ committed: number; retry: boolean; touched: SubjectSource[]; results: RecordResult[] }> {
     try {
       const results = await this.applier!.applyChunk({
         topic: batch.topic,
         partition: batch.partition,
         messages,
         isolated,
+        atGap: held?.atGap,
         onFailure: async (index, { eventType, error, infrastructure }) => {
           const { offset } = messages[index];
           if (infrastructure) {
@@ -222,16 +260,45 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
             );
           }
           await this.outbox.appendDeadLetters(queryRunner.manager, deadLetters);
+          if (held && !results.every((result) => result.kind === 'done' && result.outcome === 'held')) await unholdEvents(queryRunner.manager, [held.event.eventId]);
           return 'commit';
         },
       });
       this.countCommitted(results);
-      return { committed: results.length, retry: results.length < messages.length };
+      const touched = results.flatMap((result) => (result.kind === 'done' && result.event && ['applied', 'gap_applied', 'held'].includes(result.outcome) ? [subjectSourceOf(result.event)] : []));
+      return { committed: results.length, retry: results.length < messages.length, touched, results };
     } catch (error) {
       // Infrastructure failed (connection, commit): nothing of this chunk counts; retry it whole.
       this.logger.error(`${batch.topic}[${batch.partition}]: transaction of offsets ${messages[0].offset}.. failed, retrying: ${messageOf(error)}`);
-      return { committed: 0, retry: true };
+      return { committed: 0, retry: true, touched: [], results: [] };
     }
+  }
+
+  /** One held event through the chunk path, as if read again where it was read first. */
+  private async applyHeld(event: HeldEvent, atGap?: 'apply'): Promise<RecordResult | undefined> {
+    const attempts = this.heldAttempts.get(event.eventId) ?? new Map<string, number>();
+    this.heldAttempts.set(event.eventId, attempts);
+    const { results } = await this.applyChunk(event, [event.message], attempts, new Set([event.message.offset]), { event, atGap });
+    if (results.length > 0) this.heldAttempts.delete(event.eventId);
+    return results[0];
+  }
+
+  /** After a chunk: the held successors of the subjects it applied or held (a failure is retried by the sweep). */
+  private async releaseFollowers(subjects: SubjectSource[]): Promise<void> {
+    if (subjects.length === 0) return;
+    try {
+      await this.heldRelease!.releaseFollowers(subjects);
+    } catch (error) {
+      this.logger.warn(`release of held events failed, the sweep retries: ${messageOf(error)}`);
+    }
+  }
+
+  private async sweepHeld(): Promise<void> {
+    if (this.sweeping || this.closing) return;
+    this.sweeping = this.heldRelease!.sweep()
+      .catch((error: unknown) => this.logger.warn(`sweep of held events failed: ${messageOf(error)}`))
+      .finally(() => (this.sweeping = undefined));
+    await this.sweeping;
   }
 
   private countCommitted(results: RecordResult[]): void {
@@ -245,6 +312,11 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
       if (result.kind !== 'done' || !result.eventType || result.outcome === 'filtered') continue;
       metrics.eventsApplied.inc({ event_type: result.eventType, outcome: result.outcome });
       if ((result.outcome === 'applied' || result.outcome === 'gap_applied') && result.event) metrics.eventLatencySeconds.observe(Math.max(0, committedAt - result.event.envelope.occurredAt.getTime()) / 1000);
+      if (result.outcome === 'held' && result.event) {
+        this.heldRelease?.noteHeld();
+        const { subject, source, subjectVersion, eventId } = result.event.envelope;
+        this.logger.warn(`held at a gap: ${subject.kind} ${subject.id} from ${source.instanceKey}/${source.register} v${subjectVersion} (${result.eventType} ${eventId}), applied so far: ${result.previousVersion ?? 'none'}`);
+      }
       if (result.outcome === 'gap_applied' && result.event) {
         metrics.versionGaps.inc({ event_type: result.eventType });
         const { subject, source, subjectVersion, eventId } = result.event.envelope;

@@ -70,8 +70,8 @@ describe('the inbox’s subject versions (real PostgreSQL)', () => {
   it('never lowers a subject’s version when an older event is recorded concurrently with a newer one (one at a time first)', async () => {
     const subject = subjectId(1);
     await recordConcurrently(
-      (runner) => recordInInbox(runner.manager, entry(subject, 5), false),
-      (runner) => recordAllInInbox(runner.manager, [entry(subject, 3)], false),
+      (runner) => recordInInbox(runner.manager, entry(subject, 5), { detectGaps: false, atGap: 'apply' }),
+      (runner) => recordAllInInbox(runner.manager, [entry(subject, 3)], { detectGaps: false, atGap: 'apply' }),
     );
     expect(await versionOf(subject)).toBe(5);
   });
@@ -79,8 +79,8 @@ describe('the inbox’s subject versions (real PostgreSQL)', () => {
   it('never lowers a subject’s version when an older event is recorded concurrently with a newer one (a chunk first)', async () => {
     const subject = subjectId(2);
     await recordConcurrently(
-      (runner) => recordAllInInbox(runner.manager, [entry(subject, 7)], false),
-      (runner) => recordInInbox(runner.manager, entry(subject, 4), false),
+      (runner) => recordAllInInbox(runner.manager, [entry(subject, 7)], { detectGaps: false, atGap: 'apply' }),
+      (runner) => recordInInbox(runner.manager, entry(subject, 4), { detectGaps: false, atGap: 'apply' }),
     );
     expect(await versionOf(subject)).toBe(7);
   });

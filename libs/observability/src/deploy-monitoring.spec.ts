@@ -30,9 +30,9 @@ describe('deploy/prometheus/alerts.yaml', () => {
     .slice(1)
     .map((block) => ({ name: yamlValues(block, 'alert')[0], expr: yamlValues(block, 'expr')[0], block }));
 
-  it('alerts on lag growing, dead letters, a stuck outbox, version gaps, drift and instances down', () => {
+  it('alerts on lag growing, dead letters, a stuck outbox, version gaps, held subjects, drift and instances down', () => {
     const expressions = alerts.map((alert) => alert.expr).join('\n');
-    for (const metric of ['regsync_consumer_lag', 'regsync_dead_letters_total', 'regsync_outbox_oldest_age_seconds', 'regsync_version_gaps_total', 'regsync_register_drift_subjects', 'regsync_instance_up']) {
+    for (const metric of ['regsync_consumer_lag', 'regsync_dead_letters_total', 'regsync_outbox_oldest_age_seconds', 'regsync_version_gaps_total', 'regsync_held_oldest_age_seconds', 'regsync_register_drift_subjects', 'regsync_instance_up']) {
       expect(expressions).toContain(metric);
     }
   });

@@ -8,7 +8,7 @@ export class RegsyncMetrics {
   readonly registry = new Registry();
 
   readonly eventsConsumed = new Counter({ name: 'regsync_events_consumed_total', help: 'Events read from Kafka, by type and topic', labelNames: ['event_type', 'topic'], registers: [this.registry] });
-  /** outcome: applied | duplicate | stale | gap_applied | irrelevant */
+  /** outcome: applied | held | duplicate | stale | gap_applied | irrelevant (a held event counts again when applied) */
   readonly eventsApplied = new Counter({ name: 'regsync_events_applied_total', help: 'Events processed by the inbox, by type and outcome', labelNames: ['event_type', 'outcome'], registers: [this.registry] });
   readonly eventsProduced = new Counter({ name: 'regsync_events_produced_total', help: 'Events published by the outbox relay, by type', labelNames: ['event_type'], registers: [this.registry] });
   readonly deadLetters = new Counter({ name: 'regsync_dead_letters_total', help: 'Events sent to the dead-letter topic, by reason code', labelNames: ['reason_code'], registers: [this.registry] });
@@ -31,6 +31,8 @@ export class RegsyncMetrics {
   readonly batchSeconds = new Histogram({ name: 'regsync_batch_duration_seconds', help: 'Time to apply and commit one consumed batch', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [this.registry] });
   readonly outboxBacklog = new Gauge({ name: 'regsync_outbox_backlog', help: 'Outbox rows not yet published', registers: [this.registry] });
   readonly outboxOldestAgeSeconds = new Gauge({ name: 'regsync_outbox_oldest_age_seconds', help: 'Age of the oldest unpublished outbox row (0 when empty)', registers: [this.registry] });
+  readonly heldSubjects = new Gauge({ name: 'regsync_held_subjects', help: 'Subjects whose later events are held at a gap, waiting for a missing version or an operator', labelNames: ['group'], registers: [this.registry] });
+  readonly heldOldestAgeSeconds = new Gauge({ name: 'regsync_held_oldest_age_seconds', help: 'Age of the oldest held event of the consumer group (0 when none is held)', labelNames: ['group'], registers: [this.registry] });
   readonly consumerLag = new Gauge({ name: 'regsync_consumer_lag', help: 'Messages behind the end of each partition for this instance', labelNames: ['group', 'topic', 'partition'], registers: [this.registry] });
   // The following are set by the ops dashboard, the one process that sees every instance and every topic.
   readonly deadLettersPending = new Gauge({ name: 'regsync_dead_letters_pending', help: 'Dead letters on a dead-letter topic that were not re-driven yet', labelNames: ['topic'], registers: [this.registry] });

@@ -206,6 +206,17 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
     sources: [DSGVO_ART_5],
   },
   {
+    table: 'regsync_held_event',
+    registers: 'every instance',
+    recordKind: 'event held at a gap (hold at a gap): waits for a missing earlier version of its subject',
+    retention: {
+      kind: 'while-current',
+      reason: 'leaves the table only when it is applied, found stale or dead-lettered, or an operator releases it; never dropped silently (regsync_held_subjects, alert RegsyncSubjectHeld)',
+    },
+    legalBasis: `${TECHNICAL_BASIS}: the delivery guarantee (each event applied exactly once, in order) needs it until then`,
+    sources: [DSGVO_ART_5],
+  },
+  {
     table: 'regsync_subject_version',
     registers: 'every instance',
     recordKind: "version counter of a subject this instance sends events about",
@@ -230,6 +241,15 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
     legalBasis: '§ 33 Abs. 1 BMG, § 57 PStV (the notices the holdings route); Art. 5 Abs. 1 lit. e DSGVO',
     sources: [DSGVO_ART_5],
     toBeConfirmed: 'ending a holding when the holder deletes the person needs an event from the holder (not built)',
+  },
+  {
+    table: 'delivered_versions',
+    registers: 'every instance',
+    recordKind: 'router: the version of a subject last delivered to each recipient (stamped on the next delivery for hold at a gap)',
+    retention: { kind: 'while-current', reason: 'without it the next delivery carries no stamp and a recipient cannot hold at a gap; like subject_holdings, the router cannot see when a recipient deleted the person' },
+    legalBasis: `${TECHNICAL_BASIS}: holds the subject id and a version number only`,
+    sources: [DSGVO_ART_5],
+    toBeConfirmed: 'with the data-protection officer, together with subject_holdings',
   },
 ];
 

@@ -67,3 +67,8 @@ export function hostedAuthoritiesOf(config: HostingSettings): HostedAuthority[] 
     config.AUTHORITIES ?? [{ key: config.INSTANCE_KEY, agencies: config.AGENCY_API_KEYS, readOnlyAgencies: config.READ_ONLY_AGENCIES, blockExemptAgencies: config.BLOCK_EXEMPT_AGENCIES }]
   );
 }
+
+/** The process's agencies that may act, not only read (READ_ONLY_AGENCIES left out): who may decide on its ops endpoints. */
+export function actingAgencyKeysOf(config: Pick<HostingSettings, 'AGENCY_API_KEYS' | 'READ_ONLY_AGENCIES'>): Record<string, string> {
+  return Object.fromEntries(Object.entries(config.AGENCY_API_KEYS).filter(([agency]) => !config.READ_ONLY_AGENCIES.includes(agency)));
+}

@@ -1,4 +1,5 @@
 import type { DriftView } from '../drift/drift.service';
+import type { HeldSubjectsView } from '../held/held-subjects.service';
 import type { TracedEvent } from '../kafka/topic-tail.service';
 import type { EventPath, PathDeadLetter } from '../paths/event-path';
 
@@ -45,6 +46,10 @@ export function driftWithoutPersonalData(view: DriftView): DriftView {
       conflicting: report.conflicting.map(maskSubjectId),
     })),
   };
+}
+
+export function heldSubjectsWithoutPersonalData(view: HeldSubjectsView): HeldSubjectsView {
+  return { ...view, subjects: view.subjects.map((subject) => ({ ...subject, subjectId: maskSubjectId(subject.subjectId) })) };
 }
 
 /** A path names registers, fields and legal bases, no personal data but the subject id and what a dead-letter reason quotes. */

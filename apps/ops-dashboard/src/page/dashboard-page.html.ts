@@ -71,6 +71,7 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
   <section id="throughput" class="wide"><h2>Throughput and outbox <span class="summary" data-summary></span></h2><div data-body></div></section>
   <section id="dead-letters" class="wide"><h2>Dead letters <span class="summary" data-summary></span></h2><div data-body></div></section>
   <section id="drift" class="wide"><h2>Drift between authoritative registers and replicas <span class="summary" data-summary></span></h2><div data-body></div></section>
+  <section id="held" class="wide"><h2>Held at a gap <span class="summary" data-summary></span></h2><div data-body></div></section>
   <section id="audit" class="wide"><h2>Re-drives <span class="summary" data-summary></span></h2><div data-body></div></section>
   <section id="correlation" class="wide"><h2>Correlation search <span class="summary" data-summary></span></h2>
     <form id="correlation-form"><input type="search" id="correlation-id" placeholder="correlation id (uuid)" autocomplete="off"> <button type="submit">Search</button></form>
@@ -412,6 +413,30 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
     return getJson('api/correlation/' + encodeURIComponent(correlationId)).then(showCorrelation).catch(function (e) { renderError('correlation', e); });
   }
 
+  function releaseHeld(h, button) {
+    if (!confirm('Apply the ' + h.held + ' held event(s) of ' + h.subjectKind + ' ' + h.subjectId + ' over the missing version ' + h.waitingFor + '? The missing event, re-driven later, will be dropped as stale.')) return;
+    button.disabled = true;
+    button.textContent = 'Releasing …';
+    fetch('api/held-subjects/release', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ref: h.ref }) })
+      .then(function (response) { return response.json().then(function (body) { if (!response.ok) throw new Error(body.error || ('HTTP ' + response.status)); return body; }); })
+      .then(function () { button.textContent = 'Released'; refresh(); })
+      .catch(function (error) { button.disabled = false; button.textContent = 'Release over the gap'; alert('Release failed: ' + error.message); });
+  }
+  function showHeld(view) {
+    var notes = view.unavailable.length ? [el('p', { class: 'error', text: 'incomplete, not readable: ' + view.unavailable.map(function (u) { return u.instance + ' (' + u.reason + ')'; }).join(', ') })] : [];
+    var body = view.subjects.length === 0 ? el('p', { class: 'muted', text: 'no subject held' }) : table(['Instance', 'Subject', 'Sender', 'Waiting for', 'Applied', '#Held', 'Held since', 'Age', ''], view.subjects.map(function (h) {
+      var button = session.mayRedrive ? el('button', { type: 'button', 'data-release': h.ref, text: 'Release over the gap' }) : el('span', { class: 'muted', text: '' });
+      if (session.mayRedrive) button.addEventListener('click', function () { releaseHeld(h, button); });
+      var age = Math.round((Date.now() - Date.parse(h.heldSince)) / 1000);
+      return el('tr', { 'data-held': h.ref }, [
+        td(h.instance), el('td', {}, [el('code', { text: h.subjectKind + ' ' + h.subjectId })]), td(h.sourceInstanceKey + ' / ' + h.sourceRegister),
+        td('version ' + h.waitingFor), td(h.appliedVersion === null ? 'none' : h.appliedVersion), td(h.held), td(dateTime(h.heldSince)),
+        el('td', { class: age > 300 ? 'bad' : '', text: age + ' s' }), el('td', {}, [button])
+      ]);
+    }));
+    render('held', view.subjects.length + ' held · checked ' + time(view.checkedAt), el('div', {}, notes.concat([body])));
+  }
+
   var refreshing = false;
   function refresh() {
     if (refreshing) return;
@@ -421,6 +446,7 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
       getJson('api/lag').then(showLag).catch(function (e) { renderError('lag', e); }),
       Promise.all([getJson('api/throughput'), getJson('api/outbox')]).then(function (r) { showThroughput(r[0], r[1]); }).catch(function (e) { renderError('throughput', e); }),
       getJson('api/dead-letters').then(showDeadLetters).catch(function (e) { renderError('dead-letters', e); }),
+      getJson('api/held-subjects').then(showHeld).catch(function (e) { renderError('held', e); }),
       loadCorrelation(),
       loadPaths(),
       getJson('api/correlation').then(showRecent).catch(function () { showRecent([]); }),

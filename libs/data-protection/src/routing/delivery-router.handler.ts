@@ -9,6 +9,7 @@ import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
 import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
 import { deliveriesOf, holdingsAfter, type Delivery, type RoutingTopology } from '@regsync/register-domain/delivery-routing';
 import { describeRegisterAddress } from '@regsync/register-domain/registers';
+import { DeliveredVersions } from './delivered-versions';
 import { SubjectHoldings } from './subject-holdings';
 
 export const ROUTING_OPTIONS = Symbol('ROUTING_OPTIONS');
@@ -21,7 +22,8 @@ export interface RoutingOptions {
 /**
  * The router's one handler: for the admitted events of a chunk, in log order, who receives each (the event itself
  * plus the subject's holders), one outbox row per delivery, cut to the recipient's route, on the recipient's delivery
- * topic, and the holdings the event creates; all in the inbox transaction, so each event is routed exactly once.
+ * topic, stamped with the version delivered there before (hold at a gap), and the holdings the event creates; all in
+ * the inbox transaction, so each event is routed exactly once.
  * The chunk's holdings are read once and written once, its deliveries appended in one statement.
  */
 @Controller()
@@ -38,26 +40,36 @@ export class DeliveryRouterHandler {
       context.manager,
       events.map((event) => event.envelope.subject),
     );
+    const delivered = await DeliveredVersions.read(
+      context.manager,
+      events.map((event) => event.envelope),
+    );
     const rows: DeliveryRow[] = [];
     for (const [index, event] of events.entries()) {
       const { envelope, ...payload } = event as RegsyncEvent & Record<string, unknown>;
       const deliveries = deliveriesOf(envelope.eventType, payload, envelope.source, this.options.topology, holdings.holdersOf(envelope.subject));
       const headers = sourceHeadersOf(context.events[index]);
-      const eventRows = await Promise.all(deliveries.map((delivery) => this.deliveryRow(event, delivery, headers)));
+      const eventRows = await Promise.all(deliveries.map((delivery) => this.deliveryRow(event, delivery, headers, delivered.deliver(delivery.recipient, envelope))));
       assertOneDeliveryPerTopic(eventRows, deliveries);
       rows.push(...eventRows);
       holdings.add(envelope.subject.kind, holdingsAfter(envelope.eventType, payload, envelope.source, envelope.subject.id, deliveries));
     }
     await this.outbox.appendDeliveries(context.manager, rows);
     await holdings.record(context.manager);
+    await delivered.record(context.manager);
   }
 
-  private async deliveryRow(event: RegsyncEvent, { recipient, route }: Delivery, headers: Record<string, string>): Promise<DeliveryRow> {
+  /** `deliveredBefore`: the version of the subject and sender delivered to the recipient before, stamped for its hold at a gap. */
+  private async deliveryRow(event: RegsyncEvent, { recipient, route }: Delivery, headers: Record<string, string>, deliveredBefore: number | undefined): Promise<DeliveryRow> {
+    const deliveryHeaders: Record<string, string> = { ...headers, [KAFKA_HEADERS.recipientRegister]: recipient.register };
+    // The router alone stamps: whatever a sender put there is not passed on.
+    if (deliveredBefore === undefined) delete deliveryHeaders[KAFKA_HEADERS.previousDeliveredVersion];
+    else deliveryHeaders[KAFKA_HEADERS.previousDeliveredVersion] = String(deliveredBefore);
     return {
       topic: deliveryTopicOf(APP_OF_LEVEL[recipient.level], recipient.instanceKey, this.options.namespace),
       event,
       payload: await this.codec.encodeDelivery(event, recipient.register, route.fields),
-      headers: { ...headers, [KAFKA_HEADERS.recipientRegister]: recipient.register },
+      headers: deliveryHeaders,
     };
   }
 }

@@ -11,8 +11,8 @@ import { Admission, ReceivedRecord } from '../messaging-options';
 import { ReplayHandlersServer } from './replay-handlers.server';
 import { RecordFilter, recordPassesHeaderFilter, eventPassesFilter } from './record-filter';
 
-/** What happened to one replayed record; `filtered` = not selected by --event-type / --subject. */
-export type ReplayOutcome = InboxOutcome | 'irrelevant' | 'rejected' | 'filtered';
+/** What happened to one replayed record; `filtered` = not selected by --event-type / --subject. The replay never holds at a gap. */
+export type ReplayOutcome = Exclude<InboxOutcome, 'held'> | 'irrelevant' | 'rejected' | 'filtered';
 
 export interface ReplayRejection {
   ref: string;
@@ -106,7 +106,7 @@ export class ReplayApplier {
     });
     const report: ChunkReport = { outcomes: { applied: 0, gap_applied: 0, duplicate: 0, stale: 0, irrelevant: 0, rejected: 0, filtered: 0 }, rejections: [] };
     for (const [index, result] of results.entries()) {
-      if (result.kind === 'done') report.outcomes[result.outcome]++;
+      if (result.kind === 'done' && result.outcome !== 'held') report.outcomes[result.outcome]++;
       else if (result.kind === 'rejected') {
         report.outcomes.rejected++;
         report.rejections.push({ ref: `${topic}:${partition}:${messages[index].offset}`, eventType: result.eventType, code: result.code, reason: result.reason });

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { RegsyncKafkaTransport } from '../../src/regsync-kafka.transport';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
+import { HttpErrorFilter } from '@regsync/service-runtime/http-error.filter';
 import { TestEnvironment, startTestEnvironment } from './test-environment';
 import { TestRegisterModule, TestRegisterSettings } from './test-register.module';
 
@@ -14,6 +15,7 @@ export interface RunningTestRegister {
   dataSource: DataSource;
   codec: EventCodec;
   producer: Producer;
+  app: INestApplication;
   close(): Promise<void>;
 }
 
@@ -24,6 +26,7 @@ type StartOptions = {
   beforeStart?: (env: TestEnvironment) => Promise<void>;
   /** What it consumes, in the environment's namespace (default: its delivery topic). */
   consuming?: (env: TestEnvironment) => Pick<TestRegisterSettings, 'consumes' | 'detectGaps'>;
+  opsApiKeys?: Record<string, string>;
 };
 
 export async function startTestRegister(options: StartOptions = {}): Promise<RunningTestRegister> {
@@ -42,6 +45,7 @@ export async function startTestRegister(options: StartOptions = {}): Promise<Run
     dataSource: app.get(DataSource),
     codec: app.get(EventCodec),
     producer,
+    app,
     close: async () => {
       await producer.disconnect();
       await app.close();
@@ -52,9 +56,11 @@ export async function startTestRegister(options: StartOptions = {}): Promise<Run
 
 async function startApp(env: TestEnvironment, options: StartOptions): Promise<INestApplication> {
   const app = await NestFactory.create(
-    TestRegisterModule.forRoot({ namespace: env.namespace, connection: env.connection, databaseUrl: env.databaseUrl, schemaRegistryUrl: env.schemaRegistryUrl, metrics: options.metrics, ...options.consuming?.(env) }),
+    TestRegisterModule.forRoot({ namespace: env.namespace, connection: env.connection, databaseUrl: env.databaseUrl, schemaRegistryUrl: env.schemaRegistryUrl, metrics: options.metrics, opsApiKeys: options.opsApiKeys, ...options.consuming?.(env) }),
     options.logger ? { logger: options.logger } : undefined,
   );
+  // Errors answer as in every service (startService): a bad request body is a 400 naming the field.
+  app.useGlobalFilters(new HttpErrorFilter());
   app.connectMicroservice({ strategy: app.get(RegsyncKafkaTransport) }, { inheritAppConfig: true });
   try {
     await app.startAllMicroservices();

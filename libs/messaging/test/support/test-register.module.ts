@@ -41,6 +41,8 @@ export interface TestRegisterSettings {
   /** The topics it consumes (default: its delivery topic) and whether skipped versions are gaps there (default: no). */
   consumes?: readonly string[];
   detectGaps?: boolean;
+  /** agency → API key for /ops/held-subjects. */
+  opsApiKeys?: Record<string, string>;
 }
 
 export function testDatabaseName(namespace: string): string {
@@ -50,6 +52,7 @@ export function testDatabaseName(namespace: string): string {
 const APPLIED_TABLES = [
   { table: 'applied_events', primaryKey: ['seq'] },
   { table: 'applied_batches', primaryKey: ['seq'] },
+  { table: 'register_repairs', primaryKey: ['family_name'] },
 ];
 
 class AppliedEventsTable1760000200000 implements MigrationInterface {
@@ -64,11 +67,14 @@ class AppliedEventsTable1760000200000 implements MigrationInterface {
         traceparent text
       )`);
     await queryRunner.query('create table applied_batches (seq bigserial primary key, event_type text not null, size int not null)');
+    // A family name listed here is no longer refused (the test's fix of a register, before it re-drives).
+    await queryRunner.query('create table register_repairs (family_name text primary key)');
     // A register's tables: written by the handlers as the authority of their delivery topic.
     await isolateByAuthority(queryRunner, APPLIED_TABLES);
   }
   async down(queryRunner: QueryRunner): Promise<void> {
     await shareByAuthority(queryRunner, APPLIED_TABLES);
+    await queryRunner.query('drop table register_repairs');
     await queryRunner.query('drop table applied_batches');
     await queryRunner.query('drop table applied_events');
   }
@@ -91,6 +97,7 @@ class AppliedEventsController {
   async onNameChanged(@Payload() event: NameChanged, @Ctx() context: RegsyncEventContext) {
     if (event.familyName === 'REJECTED') throw new EventRejectedError('not-authoritative', 'test: names come from the Standesamt only');
     if (event.familyName === 'FLAKY') throw new Error('test: a fault that never goes away');
+    if (event.familyName.startsWith('REFUSED-UNTIL-REPAIRED') && !(await repaired(event.familyName, context))) throw new EventRejectedError('invalid', 'test: refused until the register is repaired');
     await record(event, context);
   }
 
@@ -139,6 +146,10 @@ class ResidencesBatchController {
   }
 }
 
+async function repaired(familyName: string, context: RegsyncEventContext): Promise<boolean> {
+  return ((await context.manager.query('select 1 from register_repairs where family_name = $1', [familyName])) as unknown[]).length > 0;
+}
+
 async function record(event: RegsyncEvent, context: RegsyncEventContext): Promise<void> {
   const { eventId, eventType, subject, subjectVersion } = event.envelope;
   await context.manager.query('insert into applied_events (event_id, event_type, subject_id, subject_version, traceparent) values ($1, $2, $3, $4, $5)', [
@@ -174,6 +185,7 @@ export class TestRegisterModule {
           metrics: settings.metrics ?? new RegsyncMetrics(),
           consumes: settings.consumes,
           detectGaps: settings.detectGaps,
+          opsApiKeys: settings.opsApiKeys,
           admit: (event) =>
             'familyName' in event && event.familyName === 'NOT-FOR-US'
               ? { kind: 'ignore' }
