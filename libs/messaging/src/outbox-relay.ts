@@ -7,6 +7,7 @@ import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import { withDeadline } from '@regsync/service-runtime/startup-phase';
 import { AcknowledgedSender } from './acknowledged-sender';
 import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
+import { REDRIVE_OUTCOME_RECORD_TYPE } from './redrive-outcome';
 import { inSpan, traceContextOf } from './trace-context';
 
 export interface OutboxRelayOptions {
@@ -295,8 +296,8 @@ export class OutboxRelay {
 
   private async markPublished(rows: OutboxRow[]): Promise<void> {
     await this.db().query('update regsync_outbox set published_at = now() where id = any($1::bigint[])', [rows.map((row) => row.id)]);
-    // Dead letters travel through the outbox too; the consumer counts them (regsync_dead_letters_total), not as events sent.
-    for (const row of rows) if (row.headers[KAFKA_HEADERS.dlqReasonCode] === undefined) this.options.metrics.eventsProduced.inc({ event_type: row.event_type });
+    // Dead letters and re-drive outcomes travel through the outbox too; they are no events sent (the consumer counts dead letters).
+    for (const row of rows) if (row.headers[KAFKA_HEADERS.dlqReasonCode] === undefined && row.event_type !== REDRIVE_OUTCOME_RECORD_TYPE) this.options.metrics.eventsProduced.inc({ event_type: row.event_type });
   }
 
   /**
