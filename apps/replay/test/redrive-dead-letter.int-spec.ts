@@ -1,13 +1,17 @@
 import { INestApplication } from '@nestjs/common';
 import { Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
-import { deliveryTopicOf } from '@regsync/contracts/topic-catalog';
+import { KafkaMessage } from 'kafkajs';
+import { consumerGroupOf, deliveryTopicOf, redriveTopicOf } from '@regsync/contracts/topic-catalog';
+import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
 import { DeadLetterStore } from '@regsync/messaging/replay/dead-letter-store';
+import { readBoundedLog } from '@regsync/messaging/replay/bounded-log-reader';
+import { resolveLogRange } from '@regsync/messaging/replay/log-range';
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
 import { waitUntil } from '@regsync/local-stack/wait-until';
 import { loadReplayConfig } from '../src/replay-config';
 import { TargetInstance, targetInstance } from '../src/target-apps';
-import { FlowEvents } from './support/register-flow-events';
+import { DRESDEN, FlowEvents } from './support/register-flow-events';
 import { startStateRegister, stateEnv, waitForNoLag } from './support/live-register-service';
 import { ReplayTestEnvironment, startReplayTestEnvironment } from './support/replay-test-environment';
 
@@ -38,12 +42,28 @@ describe('re-driving dead letters', () => {
     await env?.close();
   });
 
-  it('applies a dead letter exactly once after its cause is fixed, and a second re-drive changes nothing', async () => {
-    const idnr = generateIdnr();
-    // the fault: a broken database rule that rejects this citizen's row, so every attempt fails
-    await db.query(`create function refuse_citizen() returns trigger language plpgsql as $$ begin
+  /** Every record of `topic` as a reader of its own (a group other than the register's) sees it, from the beginning. */
+  async function readAll(topic: string): Promise<KafkaMessage[]> {
+    const admin = env.kafka.admin();
+    await admin.connect();
+    const ranges = await resolveLogRange(admin, { topics: [topic] }).finally(() => admin.disconnect());
+    const messages: KafkaMessage[] = [];
+    await readBoundedLog(env.kafka, ranges, { groupPrefix: `${env.namespace}.regsync.other-reader`, onChunk: async (chunk) => void messages.push(...chunk.messages) });
+    return messages;
+  }
+  const withEventId = (messages: KafkaMessage[], eventId: string) => messages.filter((message) => headerText(message.headers?.[KAFKA_HEADERS.eventId]) === eventId);
+
+  /** A refusal of every insert of this citizen's row: every attempt to apply their registration fails until dropped. */
+  async function refuseCitizen(name: string, idnr: string): Promise<() => Promise<void>> {
+    await db.query(`create or replace function ${name}() returns trigger language plpgsql as $$ begin
       if new.idnr = '${idnr}' then raise exception 'test fault: row refused'; end if; return new; end $$`);
-    await db.query('create trigger refuse_citizen before insert on state_residents for each row execute function refuse_citizen()');
+    await db.query(`create trigger ${name} before insert on state_residents for each row execute function ${name}()`);
+    return async () => void (await db.query(`drop trigger ${name} on state_residents`));
+  }
+
+  it("applies a dead letter once its cause is fixed, re-driven onto the group's retry topic only, and reports a second re-drive as duplicate", async () => {
+    const idnr = generateIdnr();
+    const fixed = await refuseCitizen('refuse_citizen', idnr);
     const flows = new FlowEvents();
     flows.moveToDresden(idnr);
     const [registered] = flows.events;
@@ -61,20 +81,58 @@ describe('re-driving dead letters', () => {
     expect(letter.info.reason).toMatch(/row refused/);
     expect(await store.show(letter.ref)).toMatchObject({ ref: letter.ref, eventId: registered.envelope.eventId });
 
-    await db.query('drop trigger refuse_citizen on state_residents');
-    const [report] = await store.redrive(producer, [letter], 30_000);
-    expect(report.outcome.kind).toBe('processed');
+    await fixed();
+    const retryTopic = redriveTopicOf(instance.consumerGroup);
+    const [report] = await store.redrive(producer, [letter], 60_000);
+    expect(report.redriven.topic).toBe(retryTopic);
+    expect(report.outcome).toMatchObject({ kind: 'applied', eventId: registered.envelope.eventId, subjectVersion: 1, previousVersion: null });
     const rows = async () => (await db.query('select status from state_residents where idnr = $1', [idnr])).rows;
     const inboxRows = async () => Number((await db.query('select count(*) as n from regsync_inbox where event_id = $1', [registered.envelope.eventId])).rows[0].n);
     expect(await rows()).toEqual([{ status: 'RESIDENT' }]);
     expect(await inboxRows()).toBe(1);
 
-    const [second] = await store.redrive(producer, [letter], 30_000);
-    expect(second.outcome.kind).toBe('processed');
+    // Another group reading the delivery topic never sees the re-drive: it is on the register group's retry topic only.
+    expect(withEventId(await readAll(topic), registered.envelope.eventId)).toHaveLength(1);
+    const [offered] = withEventId(await readAll(retryTopic), registered.envelope.eventId);
+    expect(headerText(offered.headers?.[KAFKA_HEADERS.sentOnTopic])).toBe(topic);
+
+    const [second] = await store.redrive(producer, [letter], 60_000);
+    expect(second.outcome).toMatchObject({ kind: 'duplicate', eventId: registered.envelope.eventId });
     expect(await rows()).toEqual([{ status: 'RESIDENT' }]);
     expect(await inboxRows()).toBe(1);
     expect(await store.list(instance.consumerGroup)).toHaveLength(1);
-  }, 120_000);
+  }, 180_000);
+
+  it('reports a dead letter whose subject moved past it meanwhile as dropped as stale, and leaves the newer state', async () => {
+    const idnr = generateIdnr();
+    const fixed = await refuseCitizen('refuse_first', idnr);
+    const flows = new FlowEvents();
+    flows.moveToDresden(idnr);
+    const [first] = flows.events;
+    const topic = deliveryTopicOf('state-register', '14', env.namespace);
+    await env.produce(topic, [first], 'LANDESMELDEREGISTER');
+    await waitForNoLag(env.kafka, instance.consumerGroup, [topic]);
+    const letter = await waitUntil('the dead letter', async () => (await store.list(instance.consumerGroup)).find((candidate) => candidate.eventId === first.envelope.eventId));
+    await fixed();
+    // Meanwhile Dresden registers a later move of the same person (version 2 of its Melderegister), which applies.
+    const { envelope: _envelope, ...registration } = first as unknown as Record<string, unknown>;
+    const newer = flows.emit('ResidenceRegistered', '14612000', 'MELDEREGISTER', idnr, {
+      ...registration,
+      address: { ...DRESDEN, street: 'Bautzner Straße', houseNumber: '7' },
+      movedInOn: new Date('2026-11-20T00:00:00.000Z'),
+      previousAddress: DRESDEN,
+    } as never);
+    expect(newer.envelope.subjectVersion).toBe(2);
+    await env.produce(topic, [newer], 'LANDESMELDEREGISTER');
+    await waitForNoLag(env.kafka, instance.consumerGroup, [topic]);
+    const street = async () => (await db.query(`select address->>'street' as street from state_residents where idnr = $1`, [idnr])).rows;
+    expect(await street()).toEqual([{ street: 'Bautzner Straße' }]);
+
+    const [report] = await store.redrive(producer, [letter], 60_000);
+
+    expect(report.outcome).toMatchObject({ kind: 'dropped-as-stale', eventId: first.envelope.eventId, subjectVersion: 1, previousVersion: 2 });
+    expect(await street()).toEqual([{ street: 'Bautzner Straße' }]);
+  }, 180_000);
 
   it('reports a re-driven event that fails again with its new reason', async () => {
     const idnr = generateIdnr();
@@ -86,12 +144,17 @@ describe('re-driving dead letters', () => {
     const topic = deliveryTopicOf('state-register', '14', env.namespace);
     await env.produce(topic, [flows.events[0]], 'LANDESMELDEREGISTER');
     await waitForNoLag(env.kafka, instance.consumerGroup, [topic]);
-    const letter = (await store.list(instance.consumerGroup)).find((candidate) => candidate.subjectId === idnr)!;
+    const letter = await waitUntil('the dead letter', async () => (await store.list(instance.consumerGroup)).find((candidate) => candidate.subjectId === idnr));
 
-    const [report] = await store.redrive(producer, [letter], 30_000);
+    const [report] = await store.redrive(producer, [letter], 60_000);
 
     expect(report.outcome).toMatchObject({ kind: 'dead-lettered-again', reasonCode: 'retries-exhausted' });
     expect(report.outcome.kind === 'dead-lettered-again' && report.outcome.reason).toMatch(/still broken/);
+    // the new dead letter names the retry topic as where it failed, and can be re-driven in its turn
+    const again = await waitUntil('the new dead letter', async () => (await store.list(instance.consumerGroup)).find((candidate) => candidate.subjectId === idnr && candidate.ref !== letter.ref));
+    expect(again.info).toMatchObject({ sourceTopic: redriveTopicOf(consumerGroupOf('state-register', '14', env.namespace)), consumerGroup: instance.consumerGroup });
     await db.query('drop trigger refuse_again on state_residents');
-  }, 120_000);
+    const [retried] = await store.redrive(producer, [again], 60_000);
+    expect(retried.outcome).toMatchObject({ kind: 'applied' });
+  }, 180_000);
 });
