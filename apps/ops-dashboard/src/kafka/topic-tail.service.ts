@@ -44,6 +44,8 @@ export interface TracedEvent {
   redrivenFrom?: string;
   /** On a delivery topic: the register the router addressed (header regsync-recipient-register). */
   recipientRegister?: string;
+  /** On a consumer group's retry topic: the topic the record was first read from (header regsync-sent-on-topic). */
+  sentOnTopic?: string;
 }
 
 export interface DeadLetter {
@@ -75,6 +77,7 @@ export interface DeadLetter {
 const DEAD_LETTERS_PER_TOPIC = 5_000;
 /** A group's dead letters, its retry topic (re-driven records: events of the correlation path) and its re-drive outcomes. */
 const OPERATIONS_TOPIC = /\.(dlq|redrive|redrive-outcomes)$/;
+const RETRY_TOPIC_SUFFIX = '.redrive';
 const TOPIC_CHECK_MS = 3_000;
 
 export function recordId(topic: string, partition: number, offset: string): string {
@@ -286,6 +289,8 @@ export class TopicTailService implements OnApplicationBootstrap, OnApplicationSh
       decodeError: decoded.error,
       redrivenFrom,
       recipientRegister: headerText(headers[KAFKA_HEADERS.recipientRegister]),
+      // the header counts on a retry topic only (elsewhere anybody upstream could have set it)
+      sentOnTopic: topic.endsWith(RETRY_TOPIC_SUFFIX) ? headerText(headers[KAFKA_HEADERS.sentOnTopic]) : undefined,
     });
     addTo(this.byCorrelation, correlationId, id);
     if (decoded.summary) addTo(this.byEventId, decoded.summary.eventId, id);
