@@ -53,30 +53,30 @@ describe('re-driving dead letters', () => {
   }
   const withEventId = (messages: KafkaMessage[], eventId: string) => messages.filter((message) => headerText(message.headers?.[KAFKA_HEADERS.eventId]) === eventId);
 
-  /** A refusal of every insert of this citizen's row: every attempt to apply their registration fails until dropped. */
-  async function refuseCitizen(name: string, idnr: string): Promise<() => Promise<void>> {
-    await db.query(`create or replace function ${name}() returns trigger language plpgsql as $$ begin
-      if new.idnr = '${idnr}' then raise exception 'test fault: row refused'; end if; return new; end $$`);
-    await db.query(`create trigger ${name} before insert on state_residents for each row execute function ${name}()`);
-    return async () => void (await db.query(`drop trigger ${name} on state_residents`));
-  }
-
-  it("applies a dead letter once its cause is fixed, re-driven onto the group's retry topic only, and reports a second re-drive as duplicate", async () => {
+  /**
+   * A registration in Dresden that the live register dead-letters: a database rule refuses every insert of the
+   * citizen's row (with `fault` as the message) until `fixed` drops it.
+   */
+  async function deadLetteredRegistration(rule: string, fault: string) {
     const idnr = generateIdnr();
-    const fixed = await refuseCitizen('refuse_citizen', idnr);
+    await db.query(`create or replace function ${rule}() returns trigger language plpgsql as $$ begin
+      if new.idnr = '${idnr}' then raise exception 'test fault: ${fault}'; end if; return new; end $$`);
+    await db.query(`create trigger ${rule} before insert on state_residents for each row execute function ${rule}()`);
     const flows = new FlowEvents();
     flows.moveToDresden(idnr);
     const [registered] = flows.events;
     const topic = deliveryTopicOf('state-register', '14', env.namespace);
     await env.produce(topic, [registered], 'LANDESMELDEREGISTER');
     await waitForNoLag(env.kafka, instance.consumerGroup, [topic]);
-
     // The relay publishes the dead letter a moment after the consumer's commit (it is an outbox row of that transaction).
-    const [letter, ...others] = await waitUntil('the dead letter', async () => {
-      const letters = await store.list(instance.consumerGroup);
-      return letters.length > 0 ? letters : undefined;
-    });
-    expect(others).toEqual([]);
+    const letter = await waitUntil('the dead letter', async () => (await store.list(instance.consumerGroup)).find((candidate) => candidate.eventId === registered.envelope.eventId));
+    const fixed = async () => void (await db.query(`drop trigger ${rule} on state_residents`));
+    return { idnr, flows, registered, topic, letter, fixed };
+  }
+
+  it("applies a dead letter once its cause is fixed, re-driven onto the group's retry topic only, and reports a second re-drive as duplicate", async () => {
+    const before = await store.list(instance.consumerGroup);
+    const { idnr, registered, topic, letter, fixed } = await deadLetteredRegistration('refuse_citizen', 'row refused');
     expect(letter).toMatchObject({ eventType: 'ResidenceRegistered', eventId: registered.envelope.eventId, subjectId: idnr, info: { reasonCode: 'retries-exhausted', sourceTopic: topic } });
     expect(letter.info.reason).toMatch(/row refused/);
     expect(await store.show(letter.ref)).toMatchObject({ ref: letter.ref, eventId: registered.envelope.eventId });
@@ -100,22 +100,14 @@ describe('re-driving dead letters', () => {
     expect(second.outcome).toMatchObject({ kind: 'duplicate', eventId: registered.envelope.eventId });
     expect(await rows()).toEqual([{ status: 'RESIDENT' }]);
     expect(await inboxRows()).toBe(1);
-    expect(await store.list(instance.consumerGroup)).toHaveLength(1);
+    expect(await store.list(instance.consumerGroup)).toHaveLength(before.length + 1);
   }, 180_000);
 
   it('reports a dead letter whose subject moved past it meanwhile as dropped as stale, and leaves the newer state', async () => {
-    const idnr = generateIdnr();
-    const fixed = await refuseCitizen('refuse_first', idnr);
-    const flows = new FlowEvents();
-    flows.moveToDresden(idnr);
-    const [first] = flows.events;
-    const topic = deliveryTopicOf('state-register', '14', env.namespace);
-    await env.produce(topic, [first], 'LANDESMELDEREGISTER');
-    await waitForNoLag(env.kafka, instance.consumerGroup, [topic]);
-    const letter = await waitUntil('the dead letter', async () => (await store.list(instance.consumerGroup)).find((candidate) => candidate.eventId === first.envelope.eventId));
+    const { idnr, flows, registered, topic, letter, fixed } = await deadLetteredRegistration('refuse_first', 'row refused');
     await fixed();
     // Meanwhile Dresden registers a later move of the same person (version 2 of its Melderegister), which applies.
-    const { envelope: _envelope, ...registration } = first as unknown as Record<string, unknown>;
+    const { envelope: _envelope, ...registration } = registered as unknown as Record<string, unknown>;
     const newer = flows.emit('ResidenceRegistered', '14612000', 'MELDEREGISTER', idnr, {
       ...registration,
       address: { ...DRESDEN, street: 'Bautzner Straße', houseNumber: '7' },
@@ -130,21 +122,12 @@ describe('re-driving dead letters', () => {
 
     const [report] = await store.redrive(producer, [letter], 60_000);
 
-    expect(report.outcome).toMatchObject({ kind: 'dropped-as-stale', eventId: first.envelope.eventId, subjectVersion: 1, previousVersion: 2 });
+    expect(report.outcome).toMatchObject({ kind: 'dropped-as-stale', eventId: registered.envelope.eventId, subjectVersion: 1, previousVersion: 2 });
     expect(await street()).toEqual([{ street: 'Bautzner Straße' }]);
   }, 180_000);
 
   it('reports a re-driven event that fails again with its new reason', async () => {
-    const idnr = generateIdnr();
-    await db.query(`create or replace function refuse_again() returns trigger language plpgsql as $$ begin
-      if new.idnr = '${idnr}' then raise exception 'test fault: still broken'; end if; return new; end $$`);
-    await db.query('create trigger refuse_again before insert on state_residents for each row execute function refuse_again()');
-    const flows = new FlowEvents();
-    flows.moveToDresden(idnr);
-    const topic = deliveryTopicOf('state-register', '14', env.namespace);
-    await env.produce(topic, [flows.events[0]], 'LANDESMELDEREGISTER');
-    await waitForNoLag(env.kafka, instance.consumerGroup, [topic]);
-    const letter = await waitUntil('the dead letter', async () => (await store.list(instance.consumerGroup)).find((candidate) => candidate.subjectId === idnr));
+    const { idnr, letter, fixed } = await deadLetteredRegistration('refuse_again', 'still broken');
 
     const [report] = await store.redrive(producer, [letter], 60_000);
 
@@ -153,7 +136,7 @@ describe('re-driving dead letters', () => {
     // the new dead letter names the retry topic as where it failed, and can be re-driven in its turn
     const again = await waitUntil('the new dead letter', async () => (await store.list(instance.consumerGroup)).find((candidate) => candidate.subjectId === idnr && candidate.ref !== letter.ref));
     expect(again.info).toMatchObject({ sourceTopic: redriveTopicOf(consumerGroupOf('state-register', '14', env.namespace)), consumerGroup: instance.consumerGroup });
-    await db.query('drop trigger refuse_again on state_residents');
+    await fixed();
     const [retried] = await store.redrive(producer, [again], 60_000);
     expect(retried.outcome).toMatchObject({ kind: 'applied' });
   }, 180_000);

@@ -110,6 +110,18 @@ describe('router: re-driven dead letters come back through its own retry topic',
     for (const name of [instanceDatabaseName('router', ROUTER_INSTANCE_KEY, namespace), instanceDatabaseName('schema_registry', undefined, namespace)]) await dropDatabase(databaseUrl, name);
   });
 
+  /** A record on the router's retry topic as the dashboard's principal writes it, claiming to come from `sentOnTopic`. */
+  async function offerOnRetryTopic(event: ResidenceRegistered, sentOnTopic: string): Promise<void> {
+    const producer = dashboard.producer();
+    await producer.connect();
+    try {
+      const headers = { [KAFKA_HEADERS.eventType]: 'ResidenceRegistered', [KAFKA_HEADERS.eventId]: event.envelope.eventId, [KAFKA_HEADERS.sentOnTopic]: sentOnTopic };
+      await producer.send({ topic: redriveTopicOf(routerGroup), acks: -1, messages: [{ key: '36574261809', value: codec.encode(event), headers }] });
+    } finally {
+      await producer.disconnect();
+    }
+  }
+
   it("delivers a router's dead letter re-driven by the dashboard's principal, without a record on the sender's outgoing topic, and reports it applied", async () => {
     const event = registrationFrom({ level: 'MUNICIPAL', instanceKey: '14612000', register: 'MELDEREGISTER' });
     const headers = { [KAFKA_HEADERS.eventType]: 'ResidenceRegistered', [KAFKA_HEADERS.eventId]: event.envelope.eventId, [KAFKA_HEADERS.correlationId]: event.envelope.correlationId };
@@ -139,14 +151,7 @@ describe('router: re-driven dead letters come back through its own retry topic',
 
   it('dead-letters a record on the retry topic whose envelope names another sender than the topic it claims (source-mismatch)', async () => {
     const forged = registrationFrom({ level: 'MUNICIPAL', instanceKey: '03241001', register: 'MELDEREGISTER' });
-    const producer = dashboard.producer();
-    await producer.connect();
-    try {
-      const headers = { [KAFKA_HEADERS.eventType]: 'ResidenceRegistered', [KAFKA_HEADERS.eventId]: forged.envelope.eventId, [KAFKA_HEADERS.sentOnTopic]: dresdenOutgoing };
-      await producer.send({ topic: redriveTopicOf(routerGroup), acks: -1, messages: [{ key: '36574261809', value: codec.encode(forged), headers }] });
-    } finally {
-      await producer.disconnect();
-    }
+    await offerOnRetryTopic(forged, dresdenOutgoing);
     const deadLetter = await recordWithEventId(kafka, deadLetterTopicOf(routerGroup), forged.envelope.eventId);
     expect(headerText(deadLetter.headers?.[KAFKA_HEADERS.dlqReasonCode])).toBe('source-mismatch');
     expect(headerText(deadLetter.headers?.[KAFKA_HEADERS.dlqReason])).toContain(`is not the owner of ${dresdenOutgoing}`);
@@ -154,14 +159,7 @@ describe('router: re-driven dead letters come back through its own retry topic',
 
   it('dead-letters a record on the retry topic that names no topic the router reads', async () => {
     const event = registrationFrom({ level: 'MUNICIPAL', instanceKey: '14612000', register: 'MELDEREGISTER' });
-    const producer = dashboard.producer();
-    await producer.connect();
-    try {
-      const headers = { [KAFKA_HEADERS.eventType]: 'ResidenceRegistered', [KAFKA_HEADERS.eventId]: event.envelope.eventId, [KAFKA_HEADERS.sentOnTopic]: sachsenDeliveries };
-      await producer.send({ topic: redriveTopicOf(routerGroup), acks: -1, messages: [{ key: '36574261809', value: codec.encode(event), headers }] });
-    } finally {
-      await producer.disconnect();
-    }
+    await offerOnRetryTopic(event, sachsenDeliveries);
     const deadLetter = await recordWithEventId(kafka, deadLetterTopicOf(routerGroup), event.envelope.eventId);
     expect(headerText(deadLetter.headers?.[KAFKA_HEADERS.dlqReasonCode])).toBe('source-mismatch');
     expect(headerText(deadLetter.headers?.[KAFKA_HEADERS.dlqReason])).toBe(`regsync-sent-on-topic: ${sachsenDeliveries} is no topic this consumer group reads`);
