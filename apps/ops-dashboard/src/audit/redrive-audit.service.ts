@@ -3,6 +3,7 @@ import { DataSource, IsNull, Repository } from 'typeorm';
 import { RedrivenRecord } from '@regsync/messaging/dead-letters';
 import { RedriveOutcome, describeRedriveOutcome } from '@regsync/messaging/redrive-outcome';
 import { DashboardUser } from '../auth/dashboard-user';
+import { maskIdNrsIn } from '../auth/personal-data';
 import { DeadLetter, TopicTailService } from '../kafka/topic-tail.service';
 import { RedriveAuditRecord } from './redrive-audit.entity';
 
@@ -60,7 +61,8 @@ export class RedriveAudit implements OnModuleInit {
   /** Completes the row of the re-drive the outcome names, once (read again after a restart, it changes nothing). */
   async recordOutcome(outcome: RedriveOutcome): Promise<void> {
     const { topic, partition, offset } = outcome.redriven;
-    const completed = { outcome: outcome.kind, outcomeDetail: describeRedriveOutcome(outcome), outcomeAt: new Date(outcome.decidedAt) };
+    // every role reads the audit: a new reason may quote an IdNr (the new dead letter keeps it unmasked for data-viewers)
+    const completed = { outcome: outcome.kind, outcomeDetail: maskIdNrsIn(describeRedriveOutcome(outcome)), outcomeAt: new Date(outcome.decidedAt) };
     const { affected } = await this.records.update({ redrivenTo: topic, redrivenPartition: partition, redrivenOffset: offset, outcome: IsNull() }, completed);
     if (affected) this.logger.log(JSON.stringify({ audit: 'dead-letter-redrive-outcome', redrivenTo: topic, redrivenPartition: partition, redrivenOffset: offset, deadLetterId: outcome.deadLetterId, ...completed }));
   }
