@@ -10,6 +10,7 @@ import { resolveLogRange } from '@regsync/messaging/replay/log-range';
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
 import { waitUntil } from '@regsync/local-stack/wait-until';
 import { loadReplayConfig } from '../src/replay-config';
+import { replayProgram } from '../src/replay-program';
 import { TargetInstance, targetInstance } from '../src/target-apps';
 import { DRESDEN, FlowEvents } from './support/register-flow-events';
 import { startStateRegister, stateEnv, waitForNoLag } from './support/live-register-service';
@@ -74,6 +75,25 @@ describe('re-driving dead letters', () => {
     return { idnr, flows, registered, topic, letter, fixed };
   }
 
+  /** The replay tool in this process, with the environment the live register has: what it printed, its audit line, its exit status. */
+  async function replayCli(...args: string[]): Promise<{ printed: string; audit: unknown; exitCode: number | undefined }> {
+    const printed: string[] = [];
+    const logged: string[] = [];
+    const saved = { env: process.env, exitCode: process.exitCode };
+    process.env = { ...saved.env, ...stateEnv(env, '14') };
+    const log = jest.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
+    const error = jest.spyOn(console, 'error').mockImplementation((line: string) => void logged.push(line));
+    try {
+      await replayProgram().exitOverride().parseAsync(['node', 'regsync-replay', ...args]);
+      return { printed: printed.join('\n'), audit: JSON.parse(logged.find((line) => line.includes('"audit"')) ?? 'null'), exitCode: process.exitCode as number | undefined };
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+      process.env = saved.env;
+      process.exitCode = saved.exitCode;
+    }
+  }
+
   it("applies a dead letter once its cause is fixed, re-driven onto the group's retry topic only, and reports a second re-drive as duplicate", async () => {
     const before = await store.list(instance.consumerGroup);
     const { idnr, registered, topic, letter, fixed } = await deadLetteredRegistration('refuse_citizen', 'row refused');
@@ -120,9 +140,12 @@ describe('re-driving dead letters', () => {
     const street = async () => (await db.query(`select address->>'street' as street from state_residents where idnr = $1`, [idnr])).rows;
     expect(await street()).toEqual([{ street: 'Bautzner Straße' }]);
 
-    const [report] = await store.redrive(producer, [letter], 60_000);
+    // as an operator does it: with the replay tool
+    const { printed, audit, exitCode } = await replayCli('dead-letters', 'redrive', letter.ref, '--execute', '--wait', '60');
 
-    expect(report.outcome).toMatchObject({ kind: 'dropped-as-stale', eventId: registered.envelope.eventId, subjectVersion: 1, previousVersion: 2 });
+    expect(printed).toMatch(new RegExp(`^${letter.ref} → ${redriveTopicOf(instance.consumerGroup)}:\\d+:\\d+: DROPPED AS STALE: its subject had moved past it \\(version 1, applied before: 2\\), not applied$`));
+    expect(exitCode).toBe(1);
+    expect(audit).toMatchObject({ audit: 'dead-letter-redriven', tool: 'replay', operator: expect.any(String), deadLetter: letter.ref, outcome: { kind: 'dropped-as-stale', eventId: registered.envelope.eventId, subjectVersion: 1, previousVersion: 2 } });
     expect(await street()).toEqual([{ street: 'Bautzner Straße' }]);
   }, 180_000);
 
