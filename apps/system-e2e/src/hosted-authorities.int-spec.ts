@@ -120,7 +120,7 @@ describe('a municipal process hosting two municipalities', () => {
     );
   });
 
-  it("applies records re-driven onto the provider's retry topic each as the municipality whose delivery topic it names", async () => {
+  it("applies records re-driven onto the provider's retry topic each as the municipality whose delivery topic it names, and dead-letters one naming neither", async () => {
     const codec = await EventCodec.connect(schemaRegistryUrl);
     const kafka = kafkaClient(KAFKA, { clientId: `test-${namespace}-operator`, logLevel: logLevel.NOTHING });
     const group = consumerGroupOf('municipal-register', PROVIDER, namespace);
@@ -134,8 +134,9 @@ describe('a municipal process hosting two municipalities', () => {
       maritalStatus: 'MARRIED',
       effectiveOn: new Date(Date.UTC(2026, 5, 2)),
     });
-    // as an operator's tool re-drives them: one from each municipality's delivery topic, in one batch of the retry topic
-    const redriven = [marriageIn(HANNOVER, 'Weber'), marriageIn(OSNABRUECK, 'Meyer')];
+    // as an operator's tool re-drives them: one from each municipality's delivery topic, in one batch of the retry topic,
+    // and one that names the delivery topic of a municipality the process does not host
+    const redriven = [marriageIn(HANNOVER, 'Weber'), marriageIn('09162000', 'Huber'), marriageIn(OSNABRUECK, 'Meyer')];
     const producer = kafka.producer();
     await producer.connect();
     await producer.send({
@@ -164,9 +165,13 @@ describe('a municipal process hosting two municipalities', () => {
       const ranges = await resolveLogRange(admin, { topics: [redriveOutcomeTopicOf(group)] }).finally(() => admin.disconnect());
       const values: ReturnType<typeof parseRedriveOutcome>[] = [];
       await readBoundedLog(kafka, ranges, { groupPrefix: `${namespace}.regsync.test-reader`, onChunk: async (chunk) => void values.push(...chunk.messages.map((message) => parseRedriveOutcome(message.value))) });
-      return values.length === 2 ? values : undefined;
+      return values.length === 3 ? values : undefined;
     });
-    expect(outcomes.map((outcome) => [outcome?.eventId, outcome?.kind])).toEqual(redriven.map((event) => [event.envelope.eventId, 'applied']));
+    expect(outcomes.map((outcome) => [outcome?.eventId, outcome?.kind, outcome?.reasonCode])).toEqual([
+      [redriven[0].envelope.eventId, 'applied', undefined],
+      [redriven[1].envelope.eventId, 'dead-lettered-again', 'source-mismatch'],
+      [redriven[2].envelope.eventId, 'applied', undefined],
+    ]);
   });
 
   it('refuses a key of neither municipality with 401', async () => {

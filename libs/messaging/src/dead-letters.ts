@@ -121,7 +121,7 @@ export async function redrive(producer: Producer, record: Pick<KafkaMessage, 'ke
  * record names the topic it was first read from in `regsync-sent-on-topic` (one that failed on the retry topic keeps
  * the one it names), so the group judges it as if read from there, and the dead letter's id in `regsync-redrive-of`.
  */
-export function redriveTargetOf(info: Omit<DeadLetterInfo, 'reasonCode' | 'reason' | 'failedAt' | 'attempts'>, headers: IHeaders | undefined): { topic: string; headers: IHeaders } {
+export function redriveTargetOf(info: Pick<DeadLetterInfo, 'consumerGroup' | 'sourceTopic' | 'sourcePartition' | 'sourceOffset'>, headers: IHeaders | undefined): { topic: string; headers: IHeaders } {
   if (!info.consumerGroup) throw new Error(`dead letter from ${info.sourceTopic}: no ${KAFKA_HEADERS.dlqConsumerGroup}, so no retry topic to re-drive it to`);
   const kept = withoutDeadLetterHeaders(headers);
   const topic = redriveTopicOf(info.consumerGroup);

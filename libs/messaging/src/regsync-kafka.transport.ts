@@ -185,11 +185,12 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
 
   /**
    * The next chunk of a batch from `next`: up to MESSAGES_PER_TRANSACTION records of one authority. A topic-partition
-   * is one authority's, except a retry topic, whose records each belong to the topic they were first read from.
+   * is one authority's, except a retry topic, whose records each belong to the topic they were first read from; one
+   * that names none of the group's topics is only dead-lettered, as the authority of the group's first one.
    */
   private nextChunk(batch: Batch, next: number): { authority: string; messages: KafkaMessage[] } {
-    const authorityAt = (index: number) =>
-      authorityOfTopic(this.options, originalTopicOf(this.retry, batch.topic, headerText(batch.messages[index].headers?.[KAFKA_HEADERS.sentOnTopic])) ?? batch.topic);
+    const topicAt = (index: number) => originalTopicOf(this.retry, batch.topic, headerText(batch.messages[index].headers?.[KAFKA_HEADERS.sentOnTopic]));
+    const authorityAt = (index: number) => authorityOfTopic(this.options, topicAt(index) ?? this.retry.sourceTopics[0] ?? batch.topic);
     const authority = authorityAt(next);
     let end = next + 1;
     const limit = Math.min(batch.messages.length, next + MESSAGES_PER_TRANSACTION);
