@@ -149,7 +149,8 @@ describe('broker authorisation (SASL/SCRAM principals, ACLs from the topology)',
 
   it("lets only the operators' principals write a group's retry topic, and only the group read it", async () => {
     for (const operator of [SERVICE_PRINCIPALS.opsDashboard, SERVICE_PRINCIPALS.replay]) {
-      const producer = clientOf(operator, credentials.passwords[operator]).producer();
+      // idempotent, as the dashboard's and the replay tool's re-drive producers are
+      const producer = clientOf(operator, credentials.passwords[operator]).producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 3 } });
       await producer.connect();
       try {
         await producer.send({ topic: osnabrueckRetry, messages: [{ key: 'k', value: `re-driven by ${operator}` }] });
