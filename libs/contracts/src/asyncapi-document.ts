@@ -162,7 +162,7 @@ function retryChannel(eventTypes: readonly EventType[]): Json {
       "replay tool write it, only the group reads it; it is part of what the group's register is rebuilt from.",
     parameters: CONSUMER_PARAMETERS,
     messages: Object.fromEntries(eventTypes.map((eventType) => [eventType, { $ref: `#/components/messages/${eventType}` }])),
-    bindings: { kafka: { partitions: DELIVERY_TOPIC_PARTITIONS, replicas: CLUSTER_REPLICAS, topicConfiguration: { 'cleanup.policy': ['delete'] }, bindingVersion: KAFKA_BINDING_VERSION } },
+    bindings: { kafka: { partitions: 1, replicas: CLUSTER_REPLICAS, topicConfiguration: { 'cleanup.policy': ['delete'] }, bindingVersion: KAFKA_BINDING_VERSION } },
   };
 }
 

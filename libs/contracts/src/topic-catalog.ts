@@ -120,8 +120,9 @@ const KEPT_FOREVER = { 'cleanup.policy': 'delete', 'retention.ms': '-1', 'retent
 export const TOPIC_SETTINGS = {
   outgoing: { partitions: OUTGOING_TOPIC_PARTITIONS, replicationFactor: 3, config: { ...KEPT_FOREVER, 'message.timestamp.type': 'CreateTime' } },
   delivery: { partitions: DELIVERY_TOPIC_PARTITIONS, replicationFactor: 3, config: { ...KEPT_FOREVER, 'message.timestamp.type': 'CreateTime' } },
-  // Keyed by subject like a delivery topic, and part of what the group's register is rebuilt from.
-  retry: { partitions: DELIVERY_TOPIC_PARTITIONS, replicationFactor: 3, config: { ...KEPT_FOREVER, 'message.timestamp.type': 'CreateTime' } },
+  // Part of what the group's register is rebuilt from. Few records (re-drives only): one partition, which keeps every
+  // subject's re-drives in the order they were made and adds one partition per group, not one per delivery partition.
+  retry: { partitions: 1, replicationFactor: 3, config: { ...KEPT_FOREVER, 'message.timestamp.type': 'CreateTime' } },
   // What became of each re-drive, the operator's record of it: few, kept like the dead letters themselves.
   'redrive-outcome': { partitions: 1, replicationFactor: 3, config: KEPT_FOREVER },
   'dead-letter': { partitions: 1, replicationFactor: 3, config: KEPT_FOREVER },
