@@ -5,7 +5,7 @@ import { HealthChecks } from '@regsync/service-runtime/health-checks';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { RedriveAuditController } from './audit/redrive-audit.controller';
-import { RedriveAuditRecord, RedriveAuditTable1765000000000, RedriveAuditTarget1765100000000 } from './audit/redrive-audit.entity';
+import { RedriveAuditOutcome1765200000000, RedriveAuditRecord, RedriveAuditTable1765000000000, RedriveAuditTarget1765100000000 } from './audit/redrive-audit.entity';
 import { RedriveAudit } from './audit/redrive-audit.service';
 import { AuthController } from './auth/auth.controller';
 import { DashboardSessionGuard } from './auth/dashboard-session.guard';
@@ -59,7 +59,7 @@ export class OpsDashboardModule implements OnModuleInit {
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('ops_dashboard', undefined, config.NAMESPACE),
           entities: [RedriveAuditRecord],
-          migrations: [RedriveAuditTable1765000000000, RedriveAuditTarget1765100000000],
+          migrations: [RedriveAuditTable1765000000000, RedriveAuditTarget1765100000000, RedriveAuditOutcome1765200000000],
         }),
       ],
       controllers: [AuthController, DashboardPageController, InstancesController, LagController, ThroughputController, DeadLettersController, DriftController, HeldSubjectsController, CorrelationController, PathsController, RedriveAuditController, HistoryController, AlertsController, ChartAssetsController],

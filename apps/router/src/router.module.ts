@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_OF_LEVEL, ROUTER_APP, consumerGroupOf, deliveryTopicOf, outgoingTopicOf, redriveTopicOf } from '@regsync/contracts/topic-catalog';
+import { APP_OF_LEVEL, ROUTER_APP, deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
 import { DeliveryRoutingModule } from '@regsync/data-protection/routing/delivery-routing.module';
 import { routerAdmission } from '@regsync/data-protection/routing/router-admission';
 import { RetentionModule } from '@regsync/data-protection/retention/retention.module';
@@ -21,8 +21,6 @@ export class RouterModule {
     const metrics = new RegsyncMetrics({ service: 'router', instance: config.INSTANCE_KEY });
     const instances = config.ROUTED_INSTANCES;
     const topicsOf = (topicOf: typeof outgoingTopicOf) => instances.map((instance) => topicOf(APP_OF_LEVEL[instance.level], instance.instanceKey, config.NAMESPACE));
-    // Its own dead letters come back here when an operator re-drives them (libs/messaging/src/dead-letters.ts).
-    const redriveTopic = redriveTopicOf(consumerGroupOf(ROUTER_APP, config.INSTANCE_KEY, config.NAMESPACE));
     return {
       module: RouterModule,
       imports: [
@@ -42,8 +40,9 @@ export class RouterModule {
           kafka: kafkaConnectionOf(config),
           schemaRegistryUrl: config.SCHEMA_REGISTRY_URL,
           metrics,
-          admit: routerAdmission(config.NAMESPACE, redriveTopic),
-          consumes: [...topicsOf(outgoingTopicOf), redriveTopic],
+          admit: routerAdmission(config.NAMESPACE),
+          // Its retry topic comes on top: its dead letters, re-driven by an operator (libs/messaging/src/dead-letters.ts).
+          consumes: topicsOf(outgoingTopicOf),
           delivers: topicsOf(deliveryTopicOf),
           // The router sees every version a sender writes, so a skipped one is a gap: its successors are held.
           detectGaps: true,

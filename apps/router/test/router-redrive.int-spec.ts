@@ -5,11 +5,12 @@ import { brokerAclsOf } from '@regsync/contracts/broker-acls';
 import { SERVICE_PRINCIPALS } from '@regsync/contracts/broker-principals';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { ResidenceRegistered } from '@regsync/contracts/generated/events';
-import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf, redriveTopicOf } from '@regsync/contracts/topic-catalog';
+import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf, redriveOutcomeTopicOf, redriveTopicOf } from '@regsync/contracts/topic-catalog';
 import { localBrokerCredentials } from '@regsync/local-stack/local-stack';
 import { createBrokerAcls, deleteBrokerAcls } from '@regsync/messaging/broker-acl-admin';
-import { deadLetterRecord, redrive } from '@regsync/messaging/dead-letters';
+import { RedrivenRecord, deadLetterRecord, redrive } from '@regsync/messaging/dead-letters';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { parseRedriveOutcome } from '@regsync/messaging/redrive-outcome';
 import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
 import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
@@ -56,7 +57,12 @@ function registrationFrom(source: ResidenceRegistered['envelope']['source']): Re
 }
 
 /** The first record on `topic` whose event id header is `eventId`, read as the admin. */
-async function recordWithEventId(kafka: Kafka, topic: string, eventId: string): Promise<KafkaMessage> {
+function recordWithEventId(kafka: Kafka, topic: string, eventId: string): Promise<KafkaMessage> {
+  return firstRecord(kafka, topic, (message) => headerText(message.headers?.[KAFKA_HEADERS.eventId]) === eventId);
+}
+
+/** The first record on `topic` that `matches`, read as the admin. */
+async function firstRecord(kafka: Kafka, topic: string, matches: (message: KafkaMessage) => boolean): Promise<KafkaMessage> {
   const consumer = kafka.consumer({ groupId: `${namespace}.test-reader.${randomUUID()}` });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -64,7 +70,7 @@ async function recordWithEventId(kafka: Kafka, topic: string, eventId: string): 
     return await new Promise<KafkaMessage>((resolve) => {
       void consumer.run({
         eachMessage: async ({ message }) => {
-          if (headerText(message.headers?.[KAFKA_HEADERS.eventId]) === eventId) resolve(message);
+          if (matches(message)) resolve(message);
         },
       });
     });
@@ -73,7 +79,7 @@ async function recordWithEventId(kafka: Kafka, topic: string, eventId: string): 
   }
 }
 
-describe('router: re-driven dead letters come back through its own re-drive topic', () => {
+describe('router: re-driven dead letters come back through its own retry topic', () => {
   const kafka = kafkaClient(adminConnection, { clientId: 'router-redrive-test', logLevel: logLevel.NOTHING });
   const dashboard = kafkaClient(connectionAs(SERVICE_PRINCIPALS.opsDashboard), { clientId: 'router-redrive-test-dashboard', logLevel: logLevel.NOTHING, retry: { retries: 0 } });
   let admin: Admin;
@@ -104,7 +110,19 @@ describe('router: re-driven dead letters come back through its own re-drive topi
     for (const name of [instanceDatabaseName('router', ROUTER_INSTANCE_KEY, namespace), instanceDatabaseName('schema_registry', undefined, namespace)]) await dropDatabase(databaseUrl, name);
   });
 
-  it("delivers a router's dead letter re-driven by the dashboard's principal, without a record on the sender's outgoing topic", async () => {
+  /** A record on the router's retry topic as the dashboard's principal writes it, claiming to come from `sentOnTopic`. */
+  async function offerOnRetryTopic(event: ResidenceRegistered, sentOnTopic: string): Promise<void> {
+    const producer = dashboard.producer();
+    await producer.connect();
+    try {
+      const headers = { [KAFKA_HEADERS.eventType]: 'ResidenceRegistered', [KAFKA_HEADERS.eventId]: event.envelope.eventId, [KAFKA_HEADERS.sentOnTopic]: sentOnTopic };
+      await producer.send({ topic: redriveTopicOf(routerGroup), acks: -1, messages: [{ key: '36574261809', value: codec.encode(event), headers }] });
+    } finally {
+      await producer.disconnect();
+    }
+  }
+
+  it("delivers a router's dead letter re-driven by the dashboard's principal, without a record on the sender's outgoing topic, and reports it applied", async () => {
     const event = registrationFrom({ level: 'MUNICIPAL', instanceKey: '14612000', register: 'MELDEREGISTER' });
     const headers = { [KAFKA_HEADERS.eventType]: 'ResidenceRegistered', [KAFKA_HEADERS.eventId]: event.envelope.eventId, [KAFKA_HEADERS.correlationId]: event.envelope.correlationId };
     const original: KafkaMessage = { key: Buffer.from('36574261809'), value: codec.encode(event), headers, offset: '0', timestamp: String(Date.now()), attributes: 0 };
@@ -112,8 +130,10 @@ describe('router: re-driven dead letters come back through its own re-drive topi
 
     const producer = dashboard.producer();
     await producer.connect();
+    let redriven: RedrivenRecord | undefined;
     try {
-      await expect(redrive(producer, { key: original.key, value: original.value, headers: deadLetter.headers })).resolves.toBe(redriveTopicOf(routerGroup));
+      redriven = await redrive(producer, { key: original.key, value: original.value, headers: deadLetter.headers });
+      expect(redriven.topic).toBe(redriveTopicOf(routerGroup));
       // the sender's stream proves the sender: the dashboard may not write it
       await expect(producer.send({ topic: dresdenOutgoing, acks: -1, messages: [{ key: original.key, value: original.value, headers }] })).rejects.toThrow(/not authorized/i);
     } finally {
@@ -125,20 +145,23 @@ describe('router: re-driven dead letters come back through its own re-drive topi
     expect((await codec.decode(delivered.value)).event).toMatchObject({ idnr: '36574261809', envelope: { eventId: event.envelope.eventId, source: { instanceKey: '14612000' } } });
     const outgoing = await admin.fetchTopicOffsets(dresdenOutgoing);
     expect(outgoing.reduce((sum, partition) => sum + Number(partition.high), 0)).toBe(0);
+    const outcome = await firstRecord(kafka, redriveOutcomeTopicOf(routerGroup), (message) => message.key?.toString() === redriven?.deadLetterId);
+    expect(parseRedriveOutcome(outcome.value)).toMatchObject({ kind: 'applied', eventId: event.envelope.eventId, redriven: { topic: redriven?.topic, partition: redriven?.partition, offset: redriven?.offset } });
   });
 
-  it('dead-letters a record on the re-drive topic whose envelope names another sender than the topic it claims (source-mismatch)', async () => {
+  it('dead-letters a record on the retry topic whose envelope names another sender than the topic it claims (source-mismatch)', async () => {
     const forged = registrationFrom({ level: 'MUNICIPAL', instanceKey: '03241001', register: 'MELDEREGISTER' });
-    const producer = dashboard.producer();
-    await producer.connect();
-    try {
-      const headers = { [KAFKA_HEADERS.eventType]: 'ResidenceRegistered', [KAFKA_HEADERS.eventId]: forged.envelope.eventId, [KAFKA_HEADERS.sentOnTopic]: dresdenOutgoing };
-      await producer.send({ topic: redriveTopicOf(routerGroup), acks: -1, messages: [{ key: '36574261809', value: codec.encode(forged), headers }] });
-    } finally {
-      await producer.disconnect();
-    }
+    await offerOnRetryTopic(forged, dresdenOutgoing);
     const deadLetter = await recordWithEventId(kafka, deadLetterTopicOf(routerGroup), forged.envelope.eventId);
     expect(headerText(deadLetter.headers?.[KAFKA_HEADERS.dlqReasonCode])).toBe('source-mismatch');
     expect(headerText(deadLetter.headers?.[KAFKA_HEADERS.dlqReason])).toContain(`is not the owner of ${dresdenOutgoing}`);
+  });
+
+  it('dead-letters a record on the retry topic that names no topic the router reads', async () => {
+    const event = registrationFrom({ level: 'MUNICIPAL', instanceKey: '14612000', register: 'MELDEREGISTER' });
+    await offerOnRetryTopic(event, sachsenDeliveries);
+    const deadLetter = await recordWithEventId(kafka, deadLetterTopicOf(routerGroup), event.envelope.eventId);
+    expect(headerText(deadLetter.headers?.[KAFKA_HEADERS.dlqReasonCode])).toBe('source-mismatch');
+    expect(headerText(deadLetter.headers?.[KAFKA_HEADERS.dlqReason])).toBe(`regsync-sent-on-topic: ${sachsenDeliveries} is no topic this consumer group reads`);
   });
 });

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Admin, Kafka, logLevel } from 'kafkajs';
 import { brokerAclsOf } from '@regsync/contracts/broker-acls';
-import { brokerPrincipalOf } from '@regsync/contracts/broker-principals';
-import { consumerGroupOf, deliveryTopicOf, outboxProgressTopicOf, outgoingTopicOf, relayIdOf } from '@regsync/contracts/topic-catalog';
+import { SERVICE_PRINCIPALS, brokerPrincipalOf } from '@regsync/contracts/broker-principals';
+import { consumerGroupOf, deliveryTopicOf, outboxProgressTopicOf, outgoingTopicOf, redriveTopicOf, relayIdOf } from '@regsync/contracts/topic-catalog';
 import { createBrokerAcls, deleteBrokerAcls } from '@regsync/messaging/broker-acl-admin';
 import { ensureTopics } from '@regsync/messaging/ensure-topics';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
@@ -32,7 +32,8 @@ describe('broker authorisation (SASL/SCRAM principals, ACLs from the topology)',
   const acls = brokerAclsOf(instances, namespace);
   const admin = kafkaClient(KAFKA_CONNECTION, { clientId: `test-${namespace}`, logLevel: logLevel.NOTHING }).admin();
   const dresdenProgress = outboxProgressTopicOf(dresden.app, dresden.instanceKey, namespace);
-  const topics = [...[osnabrueck, dresden].flatMap(({ app, instanceKey }) => [outgoingTopicOf(app, instanceKey, namespace), deliveryTopicOf(app, instanceKey, namespace)]), dresdenProgress];
+  const osnabrueckRetry = redriveTopicOf(consumerGroupOf(osnabrueck.app, osnabrueck.instanceKey, namespace));
+  const topics = [...[osnabrueck, dresden].flatMap(({ app, instanceKey }) => [outgoingTopicOf(app, instanceKey, namespace), deliveryTopicOf(app, instanceKey, namespace)]), dresdenProgress, osnabrueckRetry];
   let credentials: BrokerCredentials;
   let asOsnabrueck: Kafka;
   const clientOf = (username: string, password: string) =>
@@ -143,6 +144,43 @@ describe('broker authorisation (SASL/SCRAM principals, ACLs from the topology)',
       }
     } finally {
       await consumer.disconnect();
+    }
+  });
+
+  it("lets only the operators' principals write a group's retry topic, and only the group read it", async () => {
+    for (const operator of [SERVICE_PRINCIPALS.opsDashboard, SERVICE_PRINCIPALS.replay]) {
+      // idempotent, as the dashboard's and the replay tool's re-drive producers are
+      const producer = clientOf(operator, credentials.passwords[operator]).producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 3 } });
+      await producer.connect();
+      try {
+        await producer.send({ topic: osnabrueckRetry, messages: [{ key: 'k', value: `re-driven by ${operator}` }] });
+      } finally {
+        await producer.disconnect();
+      }
+    }
+    const producer = asOsnabrueck.producer();
+    await producer.connect();
+    try {
+      expect(await refusal(producer.send({ topic: osnabrueckRetry, messages: [{ key: 'k', value: 'offered to itself' }] }))).toMatch(/Topic authorization failed/);
+    } finally {
+      await producer.disconnect();
+    }
+    const dresdenPrincipal = brokerPrincipalOf(dresden.app, dresden.instanceKey);
+    const asDresden = clientOf(dresdenPrincipal, credentials.passwords[dresdenPrincipal]).consumer({ groupId: consumerGroupOf(dresden.app, dresden.instanceKey, namespace) });
+    await asDresden.connect();
+    try {
+      expect(await refusal(asDresden.subscribe({ topics: [osnabrueckRetry], fromBeginning: true }))).toMatch(/^TOPIC_AUTHORIZATION_FAILED/);
+    } finally {
+      await asDresden.disconnect();
+    }
+    const own = asOsnabrueck.consumer({ groupId: consumerGroupOf(osnabrueck.app, osnabrueck.instanceKey, namespace), maxWaitTimeInMs: 500 });
+    await own.connect();
+    try {
+      await own.subscribe({ topics: [osnabrueckRetry], fromBeginning: true });
+      const read = new Promise<string>((resolve) => void own.run({ eachMessage: async ({ message }) => resolve(String(message.value)) }));
+      expect(await read).toBe(`re-driven by ${SERVICE_PRINCIPALS.opsDashboard}`);
+    } finally {
+      await own.disconnect();
     }
   });
 

@@ -3,9 +3,16 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { outgoingTopicOf } from '@regsync/contracts/topic-catalog';
+import { EventCodec } from '@regsync/contracts/event-codec';
+import { NameChanged } from '@regsync/contracts/generated/events';
+import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
+import { consumerGroupOf, deliveryTopicOf, outgoingTopicOf, redriveOutcomeTopicOf, redriveTopicOf } from '@regsync/contracts/topic-catalog';
 import { AgencyClient } from '@regsync/local-stack/agency-client';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { parseRedriveOutcome } from '@regsync/messaging/redrive-outcome';
+import { readBoundedLog } from '@regsync/messaging/replay/bounded-log-reader';
+import { resolveLogRange } from '@regsync/messaging/replay/log-range';
+import { waitUntil } from '@regsync/local-stack/wait-until';
 import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
 import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
@@ -37,11 +44,13 @@ describe('a municipal process hosting two municipalities', () => {
   const started: INestApplication[] = [];
   let osnabrueck: AgencyClient;
   let hannover: AgencyClient;
+  let schemaRegistryUrl: string;
 
   beforeAll(async () => {
     Logger.overrideLogger(['error']);
     const registry = await startTestSchemaRegistry({ databaseUrl: DATABASE_URL, namespace });
     started.push(registry.app);
+    schemaRegistryUrl = registry.url;
     const authorities = [
       { key: OSNABRUECK, agencies: { 'buergeramt-osnabrueck': osnabrueckKey } },
       { key: HANNOVER, agencies: { 'buergeramt-hannover': hannoverKey } },
@@ -109,6 +118,60 @@ describe('a municipal process hosting two municipalities', () => {
     expect(await outboxTopics(anna.idnr)).toEqual(
       [outgoingTopicOf('municipal-register', HANNOVER, namespace), outgoingTopicOf('municipal-register', OSNABRUECK, namespace)].sort(),
     );
+  });
+
+  it("applies records re-driven onto the provider's retry topic each as the municipality whose delivery topic it names, and dead-letters one naming neither", async () => {
+    const codec = await EventCodec.connect(schemaRegistryUrl);
+    const kafka = kafkaClient(KAFKA, { clientId: `test-${namespace}-operator`, logLevel: logLevel.NOTHING });
+    const group = consumerGroupOf('municipal-register', PROVIDER, namespace);
+    const marriageIn = (municipality: string, familyName: string): NameChanged => ({
+      envelope: { eventId: randomUUID(), eventType: 'NameChanged', occurredAt: new Date(), source: { level: 'MUNICIPAL', instanceKey: municipality, register: 'PERSONENSTANDSREGISTER' }, subject: { kind: 'PERSON', id: anna.idnr }, subjectVersion: 1, correlationId: randomUUID(), causationId: null, legalBasis: '§ 17 Abs. 4 BMG' },
+      idnr: anna.idnr,
+      familyName,
+      givenNames: 'Anna',
+      previousFamilyName: 'Schmidt',
+      reason: 'MARRIAGE',
+      maritalStatus: 'MARRIED',
+      effectiveOn: new Date(Date.UTC(2026, 5, 2)),
+    });
+    // as an operator's tool re-drives them: one from each municipality's delivery topic, in one batch of the retry topic,
+    // and one that names the delivery topic of a municipality the process does not host
+    const redriven = [marriageIn(HANNOVER, 'Weber'), marriageIn('09162000', 'Huber'), marriageIn(OSNABRUECK, 'Meyer')];
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: redriveTopicOf(group),
+      acks: -1,
+      messages: redriven.map((event) => ({
+        key: anna.idnr,
+        value: codec.encode(event),
+        headers: {
+          [KAFKA_HEADERS.eventType]: 'NameChanged',
+          [KAFKA_HEADERS.eventId]: event.envelope.eventId,
+          [KAFKA_HEADERS.recipientRegister]: 'MELDEREGISTER',
+          [KAFKA_HEADERS.sentOnTopic]: deliveryTopicOf('municipal-register', event.envelope.source.instanceKey, namespace),
+          [KAFKA_HEADERS.redriveOf]: randomUUID(),
+        },
+      })),
+    });
+    await producer.disconnect();
+
+    await waitUntil("Hannover's resident married", async () => ((await hannover.resident(anna.idnr)).body.familyName === 'Weber' ? true : undefined));
+    expect((await osnabrueck.resident(anna.idnr)).body).toMatchObject({ familyName: 'Meyer', address: { municipalityKey: OSNABRUECK } });
+    expect((await hannover.resident(anna.idnr)).body).toMatchObject({ familyName: 'Weber', address: { municipalityKey: HANNOVER } });
+    const outcomes = await waitUntil('both outcomes reported', async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      const ranges = await resolveLogRange(admin, { topics: [redriveOutcomeTopicOf(group)] }).finally(() => admin.disconnect());
+      const values: ReturnType<typeof parseRedriveOutcome>[] = [];
+      await readBoundedLog(kafka, ranges, { groupPrefix: `${namespace}.regsync.test-reader`, onChunk: async (chunk) => void values.push(...chunk.messages.map((message) => parseRedriveOutcome(message.value))) });
+      return values.length === 3 ? values : undefined;
+    });
+    expect(outcomes.map((outcome) => [outcome?.eventId, outcome?.kind, outcome?.reasonCode])).toEqual([
+      [redriven[0].envelope.eventId, 'applied', undefined],
+      [redriven[1].envelope.eventId, 'dead-lettered-again', 'source-mismatch'],
+      [redriven[2].envelope.eventId, 'applied', undefined],
+    ]);
   });
 
   it('refuses a key of neither municipality with 401', async () => {

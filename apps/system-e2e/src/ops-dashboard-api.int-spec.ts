@@ -9,8 +9,9 @@ import { Admin, KafkaMessage, logLevel } from 'kafkajs';
 import request from 'supertest';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { InformationBlockSet, MovedOut } from '@regsync/contracts/generated/events';
-import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf, redriveTopicOf } from '@regsync/contracts/topic-catalog';
+import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf, redriveOutcomeTopicOf, redriveTopicOf } from '@regsync/contracts/topic-catalog';
 import { deadLetterRecord } from '@regsync/messaging/dead-letters';
+import { redriveOutcomeOf, redriveOutcomeRow } from '@regsync/messaging/redrive-outcome';
 import { ensureTopics } from '@regsync/messaging/ensure-topics';
 import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
 import { ObservabilityModule } from '@regsync/observability/observability.module';
@@ -48,6 +49,9 @@ const namespace = `t_dash_${randomUUID().slice(0, 8)}`;
 const personTopic = deliveryTopicOf('municipal-register', '03404000', namespace);
 const municipalGroup = consumerGroupOf('municipal-register', '03404000', namespace);
 const dlqTopic = deadLetterTopicOf(municipalGroup);
+/** Where the municipal group's dead letters are re-driven, and where it reports what it made of each. */
+const municipalRetryTopic = redriveTopicOf(municipalGroup);
+const municipalOutcomeTopic = redriveOutcomeTopicOf(municipalGroup);
 /** What Osnabrück sends, which only the router reads; the router's group, dead letters and re-drive topic. */
 const osnabrueckOutgoing = outgoingTopicOf('municipal-register', '03404000', namespace);
 const routerGroup = consumerGroupOf(ROUTER_APP, ROUTER_INSTANCE_KEY, namespace);
@@ -149,7 +153,7 @@ describe('ops dashboard API against the real broker, registry and databases', ()
     ]);
     router = await startInstance(ROUTER_APP, ROUTER_INSTANCE_KEY, routerMetrics, []);
     await ensureTopics(kafka, { app: 'municipal-register', instanceKey: '03404000', namespace });
-    await ensureTopics(kafka, { app: ROUTER_APP, instanceKey: ROUTER_INSTANCE_KEY, namespace, consumes: [osnabrueckOutgoing, routerRedriveTopic] });
+    await ensureTopics(kafka, { app: ROUTER_APP, instanceKey: ROUTER_INSTANCE_KEY, namespace, consumes: [osnabrueckOutgoing] });
     admin = kafka.admin();
     await admin.connect();
 
@@ -335,37 +339,79 @@ describe('ops dashboard API against the real broker, registry and databases', ()
     expect(undecodable.payload).toBeUndefined();
   });
 
-  it('re-drives a dead letter to its source topic once, with its original bytes', async () => {
+  it("re-drives a dead letter once onto its group's retry topic, never its delivery topic, and shows the outcome the group reports", async () => {
     const before = await admin.fetchTopicOffsets(personTopic);
     const body = { topic: dlqTopic, partition: 0, offset: deadLetterOffset };
     const refused = await redrive(body, 'dpo').expect(403);
     expect(refused.body).toEqual({ error: 'role operator required; Dana Datenschutz has viewer, data-viewer' });
     const logged = jest.spyOn(Logger.prototype, 'log');
-    await redrive(body, 'operator').expect(200, { redriven: `${dlqTopic}/0/${deadLetterOffset}`, to: personTopic });
+    const redriven = await redrive(body, 'operator').expect(200);
+    expect(redriven.body).toEqual({ redriven: `${dlqTopic}/0/${deadLetterOffset}`, to: municipalRetryTopic, partition: expect.any(Number), offset: expect.any(String) });
     await redrive(body, 'operator').expect(409);
-    const after = await admin.fetchTopicOffsets(personTopic);
-    const added = after.reduce((sum, partition) => sum + Number(partition.high), 0) - before.reduce((sum, partition) => sum + Number(partition.high), 0);
-    expect(added).toBe(1);
+    // other groups reading the delivery topic never see it
+    expect(await admin.fetchTopicOffsets(personTopic)).toEqual(before);
+    const [offered] = await readTopic(municipalRetryTopic, 1);
+    expect(headerText(offered.headers?.[KAFKA_HEADERS.sentOnTopic])).toBe(personTopic);
     const list = await api('/api/dead-letters').expect(200);
-    expect(list.body.find((deadLetter: { id: string }) => deadLetter.id === `${dlqTopic}/0/${deadLetterOffset}`).redriven).toBe(true);
+    const listed = list.body.find((deadLetter: { id: string }) => deadLetter.id === `${dlqTopic}/0/${deadLetterOffset}`);
+    expect(listed).toMatchObject({ redriven: true });
+    expect(listed.redriveOutcome).toBeUndefined();
 
     // who did it, when and what: a structured log line and a persisted record every role can read
     const auditLines = logged.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('"audit":"dead-letter-redriven"'));
-    logged.mockRestore();
     expect(auditLines.map((line) => JSON.parse(line))).toEqual([expect.objectContaining({ userSubject: 'operator', userName: 'Otto Operator', deadLetter: `${dlqTopic}/0/${deadLetterOffset}`, eventType: 'MovedOut', correlationId })]);
     const audit = await api('/api/audit/redrives', 'viewer').expect(200);
-    expect(audit.body).toEqual([
-      { redrivenAt: expect.any(String), userSubject: 'operator', userName: 'Otto Operator', deadLetter: `${dlqTopic}/0/${deadLetterOffset}`, sourceTopic: personTopic, redrivenTo: personTopic, reasonCode: 'not-authoritative', eventType: 'MovedOut', correlationId },
-    ]);
+    const entry = {
+      redrivenAt: expect.any(String),
+      userSubject: 'operator',
+      userName: 'Otto Operator',
+      deadLetter: `${dlqTopic}/0/${deadLetterOffset}`,
+      sourceTopic: personTopic,
+      redrivenTo: municipalRetryTopic,
+      redrivenPartition: redriven.body.partition,
+      redrivenOffset: redriven.body.offset,
+      reasonCode: 'not-authoritative',
+      eventType: 'MovedOut',
+      correlationId,
+    };
+    expect(audit.body).toEqual([{ ...entry, outcome: null, outcomeDetail: null, outcomeAt: null }]);
     expect(Date.now() - Date.parse(audit.body[0].redrivenAt)).toBeLessThan(10 * 60_000);
+
+    // The group reports what it made of the re-driven record on its outcome topic (written here as its consumer
+    // writes it: the consumer's side is tested in apps/replay/test/redrive-dead-letter.int-spec.ts): dropped as stale.
+    const producer = kafka.producer();
+    await producer.connect();
+    const outcome = redriveOutcomeOf(municipalGroup, municipalRetryTopic, redriven.body.partition, { ...offered, offset: redriven.body.offset }, {
+      kind: 'done',
+      outcome: 'stale',
+      eventType: 'MovedOut',
+      previousVersion: 6,
+    });
+    const row = redriveOutcomeRow(municipalOutcomeTopic, outcome);
+    await producer.send({ topic: municipalOutcomeTopic, acks: -1, messages: [{ key: row.key, value: row.value }] });
+    await producer.disconnect();
+    const reported = await eventually(
+      () => api('/api/dead-letters'),
+      (candidate) => candidate.body.find((deadLetter: { id: string }) => deadLetter.id === `${dlqTopic}/0/${deadLetterOffset}`)?.redriveOutcome !== undefined,
+    );
+    expect(reported.body.find((deadLetter: { id: string }) => deadLetter.id === `${dlqTopic}/0/${deadLetterOffset}`).redriveOutcome).toMatchObject({ kind: 'dropped-as-stale', previousVersion: 6 });
+    const completed = await eventually(
+      () => api('/api/audit/redrives', 'viewer'),
+      (candidate) => candidate.body[0]?.outcome !== null,
+    );
+    expect(completed.body).toEqual([{ ...entry, outcome: 'dropped-as-stale', outcomeDetail: expect.stringMatching(/^DROPPED AS STALE/), outcomeAt: expect.any(String) }]);
+    const outcomeLines = logged.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('"audit":"dead-letter-redrive-outcome"'));
+    logged.mockRestore();
+    expect(outcomeLines.map((line) => JSON.parse(line))).toEqual([expect.objectContaining({ redrivenTo: municipalRetryTopic, outcome: 'dropped-as-stale' })]);
   });
 
-  it("lists the router's dead letter and re-drives it to the router's re-drive topic, never onto the sender's outgoing topic", async () => {
+  it("lists the router's dead letter and re-drives it to the router's retry topic, never onto the sender's outgoing topic", async () => {
     const list = await api('/api/dead-letters').expect(200);
     const id = `${routerDlqTopic}/0/${routerDeadLetterOffset}`;
     expect(list.body.find((deadLetter: { id: string }) => deadLetter.id === id)).toMatchObject({ consumerGroup: routerGroup, sourceTopic: osnabrueckOutgoing, reasonCode: 'retries-exhausted', eventType: 'MovedOut', correlationId: routerCorrelationId });
     const sent = await admin.fetchTopicOffsets(osnabrueckOutgoing);
-    await redrive({ topic: routerDlqTopic, partition: 0, offset: routerDeadLetterOffset }, 'operator').expect(200, { redriven: id, to: routerRedriveTopic });
+    const redriven = await redrive({ topic: routerDlqTopic, partition: 0, offset: routerDeadLetterOffset }, 'operator').expect(200);
+    expect(redriven.body).toMatchObject({ redriven: id, to: routerRedriveTopic });
     expect(await admin.fetchTopicOffsets(osnabrueckOutgoing)).toEqual(sent);
     const [offered] = await readTopic(routerRedriveTopic, 1);
     expect(headerText(offered.headers?.[KAFKA_HEADERS.sentOnTopic])).toBe(osnabrueckOutgoing);

@@ -17,7 +17,7 @@ describe('the AsyncAPI document of the topic catalog', () => {
     expect(diagnostics.filter((diagnostic) => diagnostic.severity === DiagnosticSeverity.Error)).toEqual([]);
     expect(parsed?.version()).toBe('3.0.0');
     const addresses = parsed?.channels().all().map((channel) => channel.address());
-    expect(addresses).toEqual(expect.arrayContaining(['regsync.out.{app}.{instanceKey}', 'regsync.deliveries.{app}.{instanceKey}', 'regsync.{app}.{instanceKey}.dlq', 'regsync.router.{routerKey}.redrive']));
+    expect(addresses).toEqual(expect.arrayContaining(['regsync.out.{app}.{instanceKey}', 'regsync.deliveries.{app}.{instanceKey}', 'regsync.{app}.{instanceKey}.dlq', 'regsync.{app}.{instanceKey}.redrive', 'regsync.{app}.{instanceKey}.redrive-outcomes']));
     // The Avro parser turned every payload into a schema with the record's fields: it read each one.
     for (const [eventType, written] of schemas) {
       const payload = parsed?.components().messages().get(eventType)?.payload();
@@ -35,10 +35,10 @@ describe('the AsyncAPI document of the topic catalog', () => {
       for (const eventType of eventTypes) {
         expect(messages[eventType].payload).toEqual({ schemaFormat: AVRO_SCHEMA_FORMAT, schema: schemas.get(eventType)?.schema });
         expect(messages[eventType].bindings.kafka).toMatchObject({ key: { type: 'string' }, schemaIdLocation: 'payload', schemaIdPayloadEncoding: 'confluent' });
-        expect(Object.keys(messages[eventType].headers.properties)).toEqual([KAFKA_HEADERS.eventType, KAFKA_HEADERS.eventId, KAFKA_HEADERS.correlationId, KAFKA_HEADERS.traceparent, KAFKA_HEADERS.recipientRegister, KAFKA_HEADERS.previousDeliveredVersion, KAFKA_HEADERS.sentOnTopic]);
+        expect(Object.keys(messages[eventType].headers.properties)).toEqual([KAFKA_HEADERS.eventType, KAFKA_HEADERS.eventId, KAFKA_HEADERS.correlationId, KAFKA_HEADERS.traceparent, KAFKA_HEADERS.recipientRegister, KAFKA_HEADERS.previousDeliveredVersion, KAFKA_HEADERS.sentOnTopic, KAFKA_HEADERS.redriveOf]);
       }
     }
-    expect(Object.keys(messages).sort()).toEqual([...eventTypes, 'DeadLetter'].sort());
+    expect(Object.keys(messages).sort()).toEqual([...eventTypes, 'DeadLetter', 'RedriveOutcome'].sort());
   });
 
   it('names every header regsync writes, the regsync-dlq-* ones on the dead-letter message', () => {

@@ -1,6 +1,6 @@
 import type { EventSchemaVersion } from './event-schemas';
 import type { EventType } from './generated/events';
-import { DELIVERY_TOPIC_PARTITIONS, EVENT_TOPICS, OUTGOING_TOPIC_PARTITIONS, ROUTER_APP, TopicDefinition, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf, redriveTopicOf, registrySubjectOf } from './topic-catalog';
+import { DELIVERY_TOPIC_PARTITIONS, EVENT_TOPICS, OUTGOING_TOPIC_PARTITIONS, TopicDefinition, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf, redriveOutcomeTopicOf, redriveTopicOf, registrySubjectOf } from './topic-catalog';
 
 /** The Kafka header names regsync writes (libs/messaging's KAFKA_HEADERS): passed in, contracts does not import messaging. */
 export interface EventHeaderNames {
@@ -11,6 +11,7 @@ export interface EventHeaderNames {
   recipientRegister: string;
   previousDeliveredVersion: string;
   sentOnTopic: string;
+  redriveOf: string;
   dlqReason: string;
   dlqReasonCode: string;
   dlqSourceTopic: string;
@@ -80,7 +81,7 @@ export function asyncApiDocumentOf(sources: AsyncApiSources): Json {
         security: [{ $ref: '#/components/securitySchemes/scramSha512' }],
       },
     },
-    channels: { ...eventChannels, deadLetters: deadLetterChannel(), routerRedrive: routerRedriveChannel(eventTypes) },
+    channels: { ...eventChannels, deadLetters: deadLetterChannel(), retry: retryChannel(eventTypes), redriveOutcomes: redriveOutcomeChannel() },
     operations: {
       sendEvents: {
         action: 'send',
@@ -104,7 +105,7 @@ export function asyncApiDocumentOf(sources: AsyncApiSources): Json {
       },
     },
     components: {
-      messages: { ...messages, DeadLetter: deadLetterMessage(sources.headers) },
+      messages: { ...messages, DeadLetter: deadLetterMessage(sources.headers), RedriveOutcome: REDRIVE_OUTCOME_MESSAGE },
       correlationIds: {
         correlationId: { description: 'One citizen action (a move, a birth) → every resulting event in every register.', location: `$message.header#/${sources.headers.correlationId}` },
       },
@@ -146,18 +147,62 @@ function deliveryChannel(eventTypes: readonly EventType[]): Json {
   };
 }
 
-function routerRedriveChannel(eventTypes: readonly EventType[]): Json {
+const CONSUMER_PARAMETERS = {
+  app: { enum: CONSUMER_APPS, description: 'the consuming app' },
+  instanceKey: { description: "the instance: AGS (municipal), Land code (state), DE (federal) or the router's key", examples: ['03404000', '14', 'DE', 'main'] },
+};
+
+function retryChannel(eventTypes: readonly EventType[]): Json {
   return {
-    address: redriveTopicOf(consumerGroupOf(ROUTER_APP, '{routerKey}')),
-    title: "the router's dead letters offered again",
+    address: redriveTopicOf('regsync.{app}.{instanceKey}'),
+    title: "a consumer group's retry topic",
     description:
-      "A dead letter of the router re-driven by an operator: the original key, bytes and headers plus regsync-sent-on-topic, the outgoing topic it " +
-      "came from, by which the router judges its sender (never written onto the sender's own outgoing topic). Only the ops dashboard writes it, only the router reads it.",
-    parameters: { routerKey: { description: "the router's instance key", examples: ['main'] } },
+      'Dead letters of one consumer group re-driven by an operator: the original key, bytes and headers plus regsync-sent-on-topic, the topic it was ' +
+      'first read from, by which the group judges it (authority of its delivery topic; for the router, the sender of the outgoing topic), and ' +
+      "regsync-redrive-of. Never written onto a delivery topic other groups read, nor onto a sender's outgoing topic. Only the ops dashboard and the " +
+      "replay tool write it, only the group reads it; it is part of what the group's register is rebuilt from.",
+    parameters: CONSUMER_PARAMETERS,
     messages: Object.fromEntries(eventTypes.map((eventType) => [eventType, { $ref: `#/components/messages/${eventType}` }])),
-    bindings: { kafka: { partitions: DELIVERY_TOPIC_PARTITIONS, replicas: CLUSTER_REPLICAS, topicConfiguration: { 'cleanup.policy': ['delete'] }, bindingVersion: KAFKA_BINDING_VERSION } },
+    bindings: { kafka: { partitions: 1, replicas: CLUSTER_REPLICAS, topicConfiguration: { 'cleanup.policy': ['delete'] }, bindingVersion: KAFKA_BINDING_VERSION } },
   };
 }
+
+function redriveOutcomeChannel(): Json {
+  return {
+    address: redriveOutcomeTopicOf('regsync.{app}.{instanceKey}'),
+    title: "what a consumer group made of each re-drive",
+    description: 'One record per record the group read from its retry topic, written in the transaction of its inbox: applied, duplicate, dropped as stale, held, ignored or dead-lettered again. Only the group writes it; the ops dashboard and the replay tool read it.',
+    parameters: CONSUMER_PARAMETERS,
+    messages: { RedriveOutcome: { $ref: '#/components/messages/RedriveOutcome' } },
+    bindings: { kafka: { partitions: 1, replicas: CLUSTER_REPLICAS, topicConfiguration: { 'cleanup.policy': ['delete'] }, bindingVersion: KAFKA_BINDING_VERSION } },
+  };
+}
+
+/** libs/messaging's RedriveOutcome as JSON. */
+const REDRIVE_OUTCOME_MESSAGE: Json = {
+  name: 'RedriveOutcome',
+  title: 'RedriveOutcome',
+  summary: 'What a consumer group made of one re-driven dead letter.',
+  contentType: 'application/json',
+  payload: {
+    type: 'object',
+    required: ['deadLetterId', 'consumerGroup', 'redriven', 'eventId', 'kind', 'decidedAt'],
+    properties: {
+      deadLetterId: { type: 'string', format: 'uuid', description: 'the dead letter re-driven (regsync-redrive-of)' },
+      consumerGroup: { type: 'string' },
+      redriven: { type: 'object', description: 'the re-driven record on the retry topic', properties: { topic: { type: 'string' }, partition: { type: 'integer' }, offset: { type: 'string' } } },
+      eventId: { type: ['string', 'null'] },
+      kind: { type: 'string', enum: ['applied', 'duplicate', 'dropped-as-stale', 'held', 'ignored', 'dead-lettered-again'], description: 'dropped-as-stale: its subject had moved past its version; it was not applied' },
+      previousVersion: { type: ['integer', 'null'], description: "the subject's version applied before" },
+      subjectVersion: { type: 'integer' },
+      reasonCode: { type: 'string', description: 'dead-lettered-again: the new reason code' },
+      reason: { type: 'string' },
+      newDeadLetterId: { type: 'string', format: 'uuid' },
+      decidedAt: { type: 'string', format: 'date-time' },
+    },
+  },
+  bindings: { kafka: { key: { type: 'string', description: "the dead letter's id" }, bindingVersion: KAFKA_BINDING_VERSION } },
+};
 
 function eventMessage(topic: TopicDefinition, eventType: EventType, { schemas, headers }: AsyncApiSources): Json {
   const written = schemas.get(eventType);
@@ -197,7 +242,8 @@ function eventHeaders(headers: EventHeaderNames, eventType?: EventType): Json {
         pattern: '^[1-9][0-9]*$',
         description: 'on a delivery topic only: the subject version of the event of the same subject and sender delivered to this topic before (absent: none); hold the event until that version is applied',
       },
-      [headers.sentOnTopic]: { type: 'string', description: "on the router's re-drive topic only: the outgoing topic the event was first sent on, which names its sender" },
+      [headers.sentOnTopic]: { type: 'string', description: "on a consumer group's retry topic only: the topic the event was first read from (a delivery topic, or for the router the outgoing topic that names its sender); the group judges it as if read from there" },
+      [headers.redriveOf]: { type: 'string', format: 'uuid', description: "on a consumer group's retry topic only: the id of the dead letter re-driven, the key of the group's outcome record" },
     },
   };
 }
@@ -206,11 +252,8 @@ function deadLetterChannel(): Json {
   return {
     address: deadLetterTopicOf('regsync.{app}.{instanceKey}'),
     title: 'dead letters of one consumer instance',
-    description: "Records a consumer instance (a register instance, or the router) could not apply, with the original key, bytes and headers and the reason; re-driven by the replay tool or the ops dashboard: a register's to its delivery topic, the router's to the router's re-drive topic.",
-    parameters: {
-      app: { enum: CONSUMER_APPS, description: 'the consuming app' },
-      instanceKey: { description: "the instance: AGS (municipal), Land code (state), DE (federal) or the router's key", examples: ['03404000', '14', 'DE', 'main'] },
-    },
+    description: "Records a consumer instance (a register instance, or the router) could not apply, with the original key, bytes and headers and the reason; re-driven by the replay tool or the ops dashboard onto the instance's retry topic.",
+    parameters: CONSUMER_PARAMETERS,
     messages: { DeadLetter: { $ref: '#/components/messages/DeadLetter' } },
     bindings: { kafka: { partitions: 1, replicas: CLUSTER_REPLICAS, bindingVersion: KAFKA_BINDING_VERSION } },
   };

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AclOperation, AclResourceType, BrokerAcl, brokerAclsOf } from './broker-acls';
-import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf, redriveTopicOf, relayIdOf } from './topic-catalog';
+import { brokerPrincipalOf } from './broker-principals';
+import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf, redriveOutcomeTopicOf, redriveTopicOf, relayIdOf } from './topic-catalog';
 
 const osnabrueck = { app: 'municipal-register', instanceKey: '03404000' };
 const dresden = { app: 'municipal-register', instanceKey: '14612000' };
@@ -56,22 +57,34 @@ describe('brokerAclsOf', () => {
     }
   });
 
-  it('lets the ops dashboard and the replay tool read every regsync topic; only the dashboard writes, to re-drive', () => {
+  it('lets the ops dashboard and the replay tool read every regsync topic, and write only the retry topics, to re-drive', () => {
     for (const reader of ['ops-dashboard', 'replay']) {
       expect(allowed(acls, reader, 'TOPIC', deliveryTopicOf(dresden.app, dresden.instanceKey), 'READ')).toBe(true);
       expect(allowed(acls, reader, 'TOPIC', outgoingTopicOf(sachsen.app, sachsen.instanceKey), 'READ')).toBe(true);
       expect(allowed(acls, reader, 'GROUP', consumerGroupOf(dresden.app, dresden.instanceKey), 'DESCRIBE')).toBe(true);
       expect(allowed(acls, reader, 'GROUP', consumerGroupOf(dresden.app, dresden.instanceKey), 'READ')).toBe(false);
+      // every dead letter goes to the retry topic of the group that failed it: never onto a delivery topic, which
+      // other groups may read too, nor onto a sender's outgoing topic (only the sender writes that: it proves the sender)
+      expect(allowed(acls, reader, 'TOPIC', redriveTopicOf(consumerGroupOf(dresden.app, dresden.instanceKey)), 'WRITE')).toBe(true);
+      expect(allowed(acls, reader, 'TOPIC', redriveTopicOf(consumerGroupOf(ROUTER_APP, ROUTER_INSTANCE_KEY)), 'WRITE')).toBe(true);
+      expect(allowed(acls, reader, 'TOPIC', deliveryTopicOf(dresden.app, dresden.instanceKey), 'WRITE')).toBe(false);
+      expect(allowed(acls, reader, 'TOPIC', outgoingTopicOf(sachsen.app, sachsen.instanceKey), 'WRITE')).toBe(false);
+      expect(allowed(acls, reader, 'TOPIC', redriveOutcomeTopicOf(consumerGroupOf(dresden.app, dresden.instanceKey)), 'WRITE')).toBe(false);
     }
-    // a register's dead letter goes back to its delivery topic, the router's to the router's re-drive topic, never
-    // onto a sender's outgoing topic (only the sender writes that: it proves the sender)
-    expect(allowed(acls, 'ops-dashboard', 'TOPIC', deliveryTopicOf(dresden.app, dresden.instanceKey), 'WRITE')).toBe(true);
-    expect(allowed(acls, 'ops-dashboard', 'TOPIC', redriveTopicOf(consumerGroupOf(ROUTER_APP, ROUTER_INSTANCE_KEY)), 'WRITE')).toBe(true);
-    expect(allowed(acls, 'ops-dashboard', 'TOPIC', outgoingTopicOf(sachsen.app, sachsen.instanceKey), 'WRITE')).toBe(false);
+  });
+
+  it("lets a group's principal read its own retry topic and write its re-drive outcomes, never write its retry topic or read another's", () => {
+    const dresdenUser = brokerPrincipalOf(dresden.app, dresden.instanceKey);
+    const dresdenGroup = consumerGroupOf(dresden.app, dresden.instanceKey);
+    const osnabrueckGroup = consumerGroupOf(osnabrueck.app, osnabrueck.instanceKey);
+    expect(allowed(acls, dresdenUser, 'TOPIC', redriveTopicOf(dresdenGroup), 'READ')).toBe(true);
+    expect(allowed(acls, dresdenUser, 'TOPIC', redriveTopicOf(dresdenGroup), 'WRITE')).toBe(false);
+    expect(allowed(acls, dresdenUser, 'TOPIC', redriveOutcomeTopicOf(dresdenGroup), 'WRITE')).toBe(true);
+    expect(allowed(acls, dresdenUser, 'TOPIC', redriveTopicOf(osnabrueckGroup), 'READ')).toBe(false);
+    expect(allowed(acls, dresdenUser, 'TOPIC', redriveOutcomeTopicOf(osnabrueckGroup), 'WRITE')).toBe(false);
     expect(allowed(acls, 'router', 'TOPIC', redriveTopicOf(consumerGroupOf(ROUTER_APP, ROUTER_INSTANCE_KEY)), 'READ')).toBe(true);
+    expect(allowed(acls, 'router', 'TOPIC', redriveTopicOf(dresdenGroup), 'READ')).toBe(false);
     expect(allowed(acls, osnabrueckUser, 'TOPIC', redriveTopicOf(consumerGroupOf(ROUTER_APP, ROUTER_INSTANCE_KEY)), 'WRITE')).toBe(false);
-    expect(allowed(acls, 'replay', 'TOPIC', outgoingTopicOf(sachsen.app, sachsen.instanceKey), 'WRITE')).toBe(false);
-    expect(allowed(acls, 'replay', 'TOPIC', deliveryTopicOf(dresden.app, dresden.instanceKey), 'WRITE')).toBe(false);
   });
 
   it('lets the router run as a service of its own: its group, relay id and dead letters, no register instance its', () => {

@@ -1,5 +1,5 @@
 import { SERVICE_PRINCIPALS, brokerPrincipalOf } from './broker-principals';
-import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, namespaced, outboxProgressTopicOf, outgoingTopicOf, redriveTopicOf, relayIdOf } from './topic-catalog';
+import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, namespaced, outboxProgressTopicOf, outgoingTopicOf, redriveOutcomeTopicOf, redriveTopicOf, relayIdOf } from './topic-catalog';
 
 export type AclResourceType = 'TOPIC' | 'GROUP' | 'TRANSACTIONAL_ID';
 /**
@@ -25,9 +25,10 @@ export interface BrokerInstance {
 
 /**
  * The ACLs of a topology's broker principals in one namespace ('' in production): each register instance writes only
- * its own outgoing topic under its own transactional id, reads only its own deliveries with its own consumer group
- * and writes its own dead letters; the router reads every outgoing topic and writes every delivery topic; the ops
- * dashboard and the replay tool read. The admin principal is a super user and needs none.
+ * its own outgoing topic under its own transactional id, reads only its own deliveries and retry topic with its own
+ * consumer group and writes its own dead letters and re-drive outcomes; the router reads every outgoing topic and
+ * writes every delivery topic; the ops dashboard and the replay tool read, and write the retry topics (re-drive). The
+ * admin principal is a super user and needs none.
  */
 export function brokerAclsOf(instances: readonly BrokerInstance[], namespace = ''): BrokerAcl[] {
   return [
@@ -35,7 +36,7 @@ export function brokerAclsOf(instances: readonly BrokerInstance[], namespace = '
     ...routerAcls(instances, namespace),
     ...readerAcls(SERVICE_PRINCIPALS.opsDashboard, namespaced('regsync.ops-dashboard.', namespace), namespace),
     ...readerAcls(SERVICE_PRINCIPALS.replay, namespaced('regsync-replay', namespace), namespace),
-    ...redriveAcls(instances, namespace),
+    ...[SERVICE_PRINCIPALS.opsDashboard, SERVICE_PRINCIPALS.replay].flatMap((principal) => redriveAcls(principal, instances, namespace)),
   ];
 }
 
@@ -49,6 +50,9 @@ function registerInstanceAcls({ app, instanceKey }: BrokerInstance, namespace: s
     ...allow('TOPIC', deliveryTopicOf(app, instanceKey, namespace), 'LITERAL', 'READ', 'DESCRIBE_CONFIGS'),
     ...allow('GROUP', group, 'LITERAL', 'READ'),
     ...allow('TOPIC', deadLetterTopicOf(group), 'LITERAL', 'WRITE', 'CREATE', 'DESCRIBE_CONFIGS'),
+    // Its retry topic it only reads (operators write it); what it made of each re-driven record it writes.
+    ...allow('TOPIC', redriveTopicOf(group), 'LITERAL', 'READ', 'CREATE', 'DESCRIBE_CONFIGS'),
+    ...allow('TOPIC', redriveOutcomeTopicOf(group), 'LITERAL', 'WRITE', 'CREATE', 'DESCRIBE_CONFIGS'),
     // The relay's own progress topic and the throw-away group it reads its last marker back with.
     ...allow('TOPIC', outboxProgressTopicOf(app, instanceKey, namespace), 'LITERAL', 'READ', 'WRITE', 'CREATE', 'DESCRIBE_CONFIGS'),
     ...allow('GROUP', `${relayId}.recovery.`, 'PREFIXED', 'READ', 'DELETE'),
@@ -63,7 +67,6 @@ function routerAcls(instances: readonly BrokerInstance[], namespace: string): Br
   const allow = allowFor(SERVICE_PRINCIPALS.router);
   return [
     ...registerInstanceAcls({ app: ROUTER_APP, instanceKey: ROUTER_INSTANCE_KEY }, namespace, SERVICE_PRINCIPALS.router),
-    ...allow('TOPIC', routerRedriveTopic(namespace), 'LITERAL', 'READ', 'CREATE', 'DESCRIBE_CONFIGS'),
     // CREATE: the router starts first and creates the topics it reads; only an instance's own principal may write them.
     ...instances.flatMap(({ app, instanceKey }) => allow('TOPIC', outgoingTopicOf(app, instanceKey, namespace), 'LITERAL', 'READ', 'CREATE', 'DESCRIBE_CONFIGS')),
     ...instances.flatMap(({ app, instanceKey }) => allow('TOPIC', deliveryTopicOf(app, instanceKey, namespace), 'LITERAL', 'WRITE', 'CREATE', 'DESCRIBE_CONFIGS')),
@@ -81,17 +84,13 @@ function readerAcls(principal: string, ownGroupPrefix: string, namespace: string
 }
 
 /**
- * A re-drive offers a dead letter again: a register's goes back to its delivery topic, the router's to the router's
- * re-drive topic (never to a sender's outgoing topic, which proves the sender). Only the operators' dashboard may do
- * that, and it logs who did (redrive_audit).
+ * A re-drive offers a dead letter again on the retry topic of the group that failed it (never on a delivery topic,
+ * which every group reading it shares, nor on a sender's outgoing topic, which proves the sender). Only the operators'
+ * tools may do that, and they log who did (the dashboard's redrive_audit, the replay tool's audit line).
  */
-function redriveAcls(instances: readonly BrokerInstance[], namespace: string): BrokerAcl[] {
-  const allow = allowFor(SERVICE_PRINCIPALS.opsDashboard);
-  return [...instances.flatMap(({ app, instanceKey }) => allow('TOPIC', deliveryTopicOf(app, instanceKey, namespace), 'LITERAL', 'WRITE')), ...allow('TOPIC', routerRedriveTopic(namespace), 'LITERAL', 'WRITE')];
-}
-
-function routerRedriveTopic(namespace: string): string {
-  return redriveTopicOf(consumerGroupOf(ROUTER_APP, ROUTER_INSTANCE_KEY, namespace));
+function redriveAcls(principal: string, instances: readonly BrokerInstance[], namespace: string): BrokerAcl[] {
+  const allow = allowFor(principal);
+  return [...instances, { app: ROUTER_APP, instanceKey: ROUTER_INSTANCE_KEY }].flatMap(({ app, instanceKey }) => allow('TOPIC', redriveTopicOf(consumerGroupOf(app, instanceKey, namespace)), 'LITERAL', 'WRITE'));
 }
 
 function allowFor(name: string) {

@@ -12,8 +12,10 @@ export const KAFKA_HEADERS = {
    * has applied that version (hold at a gap).
    */
   previousDeliveredVersion: 'regsync-previous-delivered-version',
-  /** On the router's re-drive topic: the outgoing topic the event was first sent on, which proves its sender. */
+  /** On a consumer group's retry topic: the topic the event was first read from (its delivery topic, or an outgoing topic that proves its sender). */
   sentOnTopic: 'regsync-sent-on-topic',
+  /** On a consumer group's retry topic: the id of the dead letter re-driven; it keys the re-drive's outcome record. */
+  redriveOf: 'regsync-redrive-of',
   dlqReason: 'regsync-dlq-reason',
   dlqReasonCode: 'regsync-dlq-reason-code',
   dlqSourceTopic: 'regsync-dlq-source-topic',

@@ -1,6 +1,6 @@
 import { EVENT_TYPES } from './generated/events';
 import { latestSchemas } from './event-schemas';
-import { consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, EVENT_TOPICS, isOutgoingTopic, namespaced, outgoingTopicOf, outgoingTopicOwner, redriveTopicOf, registrySubjectOf, topicOf } from './topic-catalog';
+import { consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, EVENT_TOPICS, namespaced, outgoingTopicOf, outgoingTopicOwner, redriveOutcomeTopicOf, redriveTopicOf, registrySubjectOf, topicOf } from './topic-catalog';
 
 describe('topic catalog', () => {
   it('puts every event type on exactly one topic', () => {
@@ -37,12 +37,9 @@ describe('topic catalog', () => {
     expect(outgoingTopicOwner('regsync.out.municipal-register.03404000.extra')).toBeUndefined();
   });
 
-  it("names the router's re-drive topic after its group, and tells an outgoing topic of any namespace from every other topic", () => {
+  it("names a group's retry and re-drive outcome topics after it", () => {
     expect(redriveTopicOf(consumerGroupOf('router', 'main', 'e2e1'))).toBe('e2e1.regsync.router.main.redrive');
-    expect(isOutgoingTopic('regsync.out.municipal-register.03404000')).toBe(true);
-    expect(isOutgoingTopic('e2e1.regsync.out.state-register.14')).toBe(true);
-    expect(isOutgoingTopic('e2e1.regsync.deliveries.state-register.14')).toBe(false);
-    expect(isOutgoingTopic('e2e1.regsync.router.main.redrive')).toBe(false);
-    expect(isOutgoingTopic('e2e1.regsync.out.state-register.14.dlq')).toBe(false);
+    expect(redriveTopicOf(consumerGroupOf('state-register', '14'))).toBe('regsync.state-register.14.redrive');
+    expect(redriveOutcomeTopicOf(consumerGroupOf('state-register', '14'))).toBe('regsync.state-register.14.redrive-outcomes');
   });
 });

@@ -97,7 +97,7 @@ export function outboxProgressTopicOf(app: string, instanceKey: string, namespac
 }
 
 /** What a topic is for; its settings (TOPIC_SETTINGS) follow from that. */
-export type TopicKind = 'outgoing' | 'delivery' | 'dead-letter' | 'outbox-progress';
+export type TopicKind = 'outgoing' | 'delivery' | 'retry' | 'redrive-outcome' | 'dead-letter' | 'outbox-progress';
 
 export interface TopicSettings {
   partitions: number;
@@ -120,6 +120,11 @@ const KEPT_FOREVER = { 'cleanup.policy': 'delete', 'retention.ms': '-1', 'retent
 export const TOPIC_SETTINGS = {
   outgoing: { partitions: OUTGOING_TOPIC_PARTITIONS, replicationFactor: 3, config: { ...KEPT_FOREVER, 'message.timestamp.type': 'CreateTime' } },
   delivery: { partitions: DELIVERY_TOPIC_PARTITIONS, replicationFactor: 3, config: { ...KEPT_FOREVER, 'message.timestamp.type': 'CreateTime' } },
+  // Part of what the group's register is rebuilt from. Few records (re-drives only): one partition, which keeps every
+  // subject's re-drives in the order they were made and adds one partition per group, not one per delivery partition.
+  retry: { partitions: 1, replicationFactor: 3, config: { ...KEPT_FOREVER, 'message.timestamp.type': 'CreateTime' } },
+  // What became of each re-drive, the operator's record of it: few, kept like the dead letters themselves.
+  'redrive-outcome': { partitions: 1, replicationFactor: 3, config: KEPT_FOREVER },
   'dead-letter': { partitions: 1, replicationFactor: 3, config: KEPT_FOREVER },
   // Only each relay's latest marker matters: compacted, and compacted soon (small segments, no lag).
   'outbox-progress': { partitions: 1, replicationFactor: 3, config: { 'cleanup.policy': 'compact', 'min.insync.replicas': '2', 'min.compaction.lag.ms': '0', 'segment.ms': '3600000' } },
@@ -167,17 +172,22 @@ export function deadLetterTopicOf(consumerGroup: string): string {
 }
 
 /**
- * `regsync.router.main.redrive`: the router's dead letters offered to it again. An operator may write it, never a
- * sender's outgoing topic, whose records only that sender writes (its stream and subject versions stay its own).
+ * `regsync.state-register.14.redrive`: the retry topic of a consumer group, where an operator re-drives the group's
+ * dead letters (with `regsync-sent-on-topic` naming the topic each was first read from). Only operators write it, only
+ * the group reads it: a re-drive never reaches another group reading the same topic, and nobody writes a shared
+ * delivery topic or a sender's outgoing topic, whose records only the router or that sender writes.
  */
 export function redriveTopicOf(consumerGroup: string): string {
   return `${consumerGroup}.redrive`;
 }
 
-/** Whether a topic is some register instance's outgoing topic (of any namespace). */
-export function isOutgoingTopic(topic: string): boolean {
-  const namespaceEnd = topic.startsWith(OUTGOING_PREFIX) ? -1 : topic.indexOf('.');
-  return outgoingTopicOwner(topic.slice(namespaceEnd + 1)) !== undefined;
+/**
+ * `regsync.state-register.14.redrive-outcomes`: what the group made of each record of its retry topic (applied,
+ * duplicate, dropped as stale, dead-lettered again, held), written in the transaction of its inbox, keyed by the
+ * dead letter's id; only the group writes it, operators read it.
+ */
+export function redriveOutcomeTopicOf(consumerGroup: string): string {
+  return `${consumerGroup}.redrive-outcomes`;
 }
 
 /** Registry subject (TopicRecordNameStrategy, un-namespaced topic): one subject per event type. */

@@ -15,6 +15,7 @@ import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
 import { Admission, ReceivedRecord } from './messaging-options';
 import { RegsyncBatchContext } from './regsync-batch-context';
 import { RegsyncEventContext } from './regsync-event-context';
+import { RetryRoute, originalTopicOf } from './retry-topic';
 import { inSpan, traceContextOf } from './trace-context';
 
 /** `irrelevant`: admit ignored it or no handler; `filtered`: not selected by the caller (replay --event-type / --subject). */
@@ -48,6 +49,8 @@ export interface BatchApplierOptions {
   detectGaps: boolean;
   /** Hold an event at a gap (the live consumer) instead of applying it over the gap (the replay): see GapRule. */
   holdAtGaps?: boolean;
+  /** The consumer group's retry topic: its records are judged as read from the topic they were first read from. */
+  retry?: RetryRoute;
   metrics?: RegsyncMetrics;
 }
 
@@ -321,10 +324,15 @@ export class BatchApplier {
     // Kept with its event: `begin` sees every selected record's event (the replay restores version counters from them).
     if (chunk.selectEvent && !chunk.selectEvent(event)) return { message, event, settled: { kind: 'done', outcome: 'filtered', eventType } };
 
+    const header = (name: string) => headerText(message.headers?.[name]);
+    const sentOnTopic = header(KAFKA_HEADERS.sentOnTopic);
+    const receivedFrom = originalTopicOf(this.options.retry, chunk.topic, sentOnTopic);
+    if (receivedFrom === undefined) {
+      return { message, event, eventType, settled: { kind: 'rejected', eventType, code: 'source-mismatch', reason: `${KAFKA_HEADERS.sentOnTopic}: ${sentOnTopic ?? 'missing'} is no topic this consumer group reads` } };
+    }
     let admission: Admission;
     try {
-      const header = (name: string) => headerText(message.headers?.[name]);
-      admission = this.options.admit(event, { topic: chunk.topic, recipientRegister: header(KAFKA_HEADERS.recipientRegister), sentOnTopic: header(KAFKA_HEADERS.sentOnTopic) });
+      admission = this.options.admit(event, { topic: receivedFrom, recipientRegister: header(KAFKA_HEADERS.recipientRegister) });
     } catch (error) {
       return { message, event, eventType, settled: failureOf(eventType, error) };
     }

@@ -1,5 +1,5 @@
 import { KafkaMessage } from 'kafkajs';
-import { deadLetterIdOf, deadLetterInfo, deadLetterRow } from './dead-letters';
+import { deadLetterIdOf, deadLetterInfo, deadLetterRow, redriveTargetOf } from './dead-letters';
 
 const failure = { reasonCode: 'undecodable', reason: 'not in Confluent wire format', sourceTopic: 'regsync.deliveries.state-register.14', sourcePartition: 3, consumerGroup: 'regsync.state-register.14', attempts: 1 };
 
@@ -31,5 +31,30 @@ describe('dead letters as outbox rows', () => {
     expect({ key: row.key, value: row.value?.toString(), eventId: row.headers['regsync-event-id'] }).toEqual({ key: '36574261809', value: 'garbage', eventId: 'e1' });
     expect(deadLetterInfo({ headers: row.headers })).toMatchObject({ reasonCode: 'undecodable', sourceTopic: failure.sourceTopic, sourcePartition: 3, sourceOffset: '41', consumerGroup: failure.consumerGroup, attempts: 1 });
     expect(deadLetterRow('t', message('1', null), '?', failure).key).toBeNull();
+  });
+});
+
+describe('re-drive target', () => {
+  const failedOnDelivery = { ...failure, sourceOffset: '41' };
+
+  it("sends every dead letter to its group's retry topic, naming the topic it was first read from and the dead letter", () => {
+    const { topic, headers } = redriveTargetOf(failedOnDelivery, message('41').headers);
+    expect(topic).toBe('regsync.state-register.14.redrive');
+    expect(headers).toEqual({
+      'regsync-event-id': Buffer.from('e1'),
+      'regsync-sent-on-topic': 'regsync.deliveries.state-register.14',
+      'regsync-redrive-of': deadLetterIdOf(failure.consumerGroup, failure.sourceTopic, 3, '41'),
+    });
+  });
+
+  it('keeps the topic a record that failed on the retry topic names, and names the new dead letter', () => {
+    const retried = { ...failedOnDelivery, sourceTopic: 'regsync.state-register.14.redrive', sourcePartition: 0, sourceOffset: '7' };
+    const { topic, headers } = redriveTargetOf(retried, { 'regsync-sent-on-topic': Buffer.from('regsync.deliveries.state-register.14'), 'regsync-redrive-of': Buffer.from('the first dead letter') });
+    expect(topic).toBe('regsync.state-register.14.redrive');
+    expect(headers).toEqual({ 'regsync-sent-on-topic': 'regsync.deliveries.state-register.14', 'regsync-redrive-of': deadLetterIdOf(failure.consumerGroup, retried.sourceTopic, 0, '7') });
+  });
+
+  it('refuses a dead letter that names no consumer group', () => {
+    expect(() => redriveTargetOf({ ...failedOnDelivery, consumerGroup: '' }, {})).toThrow(/no regsync-dlq-consumer-group/);
   });
 });

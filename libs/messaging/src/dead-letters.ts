@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { IHeaders, KafkaMessage, Message, Producer } from 'kafkajs';
-import { isOutgoingTopic, redriveTopicOf } from '@regsync/contracts/topic-catalog';
+import { redriveTopicOf } from '@regsync/contracts/topic-catalog';
 import { DLQ_HEADER_PREFIX, KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
+import type { OutboxRecord } from './outbox';
 
 /** Why and where a message failed, read from the `regsync-dlq-*` headers of a dead-letter record. */
 export interface DeadLetterInfo {
@@ -22,17 +23,6 @@ export interface DeadLetterFailure {
   sourcePartition: number;
   consumerGroup: string;
   attempts: number;
-}
-
-/** A dead letter as the outbox stores it: the relay publishes it in a Kafka transaction like any outgoing record. */
-export interface DeadLetterRow {
-  /** Derived from where the message failed, so the same failure recorded twice is one row (one dead letter). */
-  id: string;
-  topic: string;
-  eventType: string;
-  key: string | null;
-  value: Buffer | null;
-  headers: Record<string, string>;
 }
 
 /** The dead-letter record of a failed message: its original key, bytes and headers, plus why and where it failed. */
@@ -59,7 +49,7 @@ export function deadLetterRecord(message: KafkaMessage, failure: DeadLetterFailu
  * crash before the offset commit makes the consumer fail the message again; its id (where it failed) then makes that
  * a no-op, so no reader sees the dead letter twice.
  */
-export function deadLetterRow(topic: string, message: KafkaMessage, eventType: string, failure: DeadLetterFailure): DeadLetterRow {
+export function deadLetterRow(topic: string, message: KafkaMessage, eventType: string, failure: DeadLetterFailure): OutboxRecord {
   const record = deadLetterRecord(message, failure);
   return {
     id: deadLetterIdOf(failure.consumerGroup, failure.sourceTopic, failure.sourcePartition, message.offset),
@@ -73,7 +63,12 @@ export function deadLetterRow(topic: string, message: KafkaMessage, eventType: s
 
 /** A name-based UUID (RFC 9562 version 5 layout, SHA-1) of the consumer group and the failed record's position. */
 export function deadLetterIdOf(consumerGroup: string, topic: string, partition: number, offset: string): string {
-  const hash = createHash('sha1').update(`regsync-dead-letter\u0000${consumerGroup}\u0000${topic}\u0000${partition}\u0000${offset}`).digest();
+  return positionIdOf('regsync-dead-letter', consumerGroup, topic, partition, offset);
+}
+
+/** A name-based UUID of what `purpose` derives from one record a consumer group read (RFC 9562 version 5 layout). */
+export function positionIdOf(purpose: string, consumerGroup: string, topic: string, partition: number, offset: string): string {
+  const hash = createHash('sha1').update(`${purpose}\u0000${consumerGroup}\u0000${topic}\u0000${partition}\u0000${offset}`).digest();
   hash[6] = (hash[6] & 0x0f) | 0x50;
   hash[8] = (hash[8] & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');
@@ -99,27 +94,44 @@ export function deadLetterInfo(message: Pick<KafkaMessage, 'headers'>): DeadLett
   };
 }
 
-/**
- * Produces a dead letter back to where its consumer reads it again: the original key, bytes and headers (without
- * `regsync-dlq-*`). The record keeps its key, so it lands on its subject's partition; the inbox makes a re-drive of an
- * event that was applied meanwhile a no-op. Returns the topic it was written to.
- */
-export async function redrive(producer: Producer, record: Pick<KafkaMessage, 'key' | 'value' | 'headers'>): Promise<string> {
-  const { topic, headers } = redriveTargetOf(deadLetterInfo(record), record.headers);
-  await producer.send({ topic, acks: -1, messages: [{ key: record.key, value: record.value, headers }] });
-  return topic;
+/** Where a re-drive wrote a dead letter: its group's retry topic, at this position. */
+export interface RedrivenRecord {
+  deadLetterId: string;
+  consumerGroup: string;
+  topic: string;
+  partition: number;
+  offset: string;
 }
 
 /**
- * A dead letter of the router (it came from a sender's outgoing topic) goes to the router's re-drive topic with the
- * outgoing topic in `regsync-sent-on-topic`, so the router judges the sender as before without anybody writing the
- * sender's own stream; any other dead letter goes back to its source topic (a delivery topic, or the re-drive topic
- * itself, whose record still names where it was sent).
+ * Offers a dead letter to its consumer group again: the original key (so its subject's partition), bytes and headers
+ * (without `regsync-dlq-*`) on the group's retry topic (redriveTargetOf). The group's inbox makes a re-drive of an event
+ * applied meanwhile a no-op, and it reports what it made of the record on its re-drive outcome topic.
  */
-export function redriveTargetOf(info: Pick<DeadLetterInfo, 'sourceTopic' | 'consumerGroup'>, headers: IHeaders | undefined): { topic: string; headers: IHeaders } {
+export async function redrive(producer: Producer, record: Pick<KafkaMessage, 'key' | 'value' | 'headers'>): Promise<RedrivenRecord> {
+  const info = deadLetterInfo(record);
+  const { topic, headers } = redriveTargetOf(info, record.headers);
+  const [written] = await producer.send({ topic, acks: -1, messages: [{ key: record.key, value: record.value, headers }] });
+  return { deadLetterId: deadLetterIdOfInfo(info), consumerGroup: info.consumerGroup, topic, partition: written.partition, offset: written.baseOffset ?? written.offset ?? '' };
+}
+
+/**
+ * Every dead letter goes to the retry topic of the consumer group that failed it, never back to a shared delivery topic
+ * (every group reading it would see it again) or a sender's outgoing topic (which only that sender writes). The
+ * record names the topic it was first read from in `regsync-sent-on-topic` (one that failed on the retry topic keeps
+ * the one it names), so the group judges it as if read from there, and the dead letter's id in `regsync-redrive-of`.
+ */
+export function redriveTargetOf(info: Pick<DeadLetterInfo, 'consumerGroup' | 'sourceTopic' | 'sourcePartition' | 'sourceOffset'>, headers: IHeaders | undefined): { topic: string; headers: IHeaders } {
+  if (!info.consumerGroup) throw new Error(`dead letter from ${info.sourceTopic}: no ${KAFKA_HEADERS.dlqConsumerGroup}, so no retry topic to re-drive it to`);
   const kept = withoutDeadLetterHeaders(headers);
-  if (!isOutgoingTopic(info.sourceTopic)) return { topic: info.sourceTopic, headers: kept };
-  return { topic: redriveTopicOf(info.consumerGroup), headers: { ...kept, [KAFKA_HEADERS.sentOnTopic]: info.sourceTopic } };
+  const topic = redriveTopicOf(info.consumerGroup);
+  const sentOn = info.sourceTopic === topic ? headerText(kept[KAFKA_HEADERS.sentOnTopic]) : info.sourceTopic;
+  return { topic, headers: { ...kept, ...(sentOn ? { [KAFKA_HEADERS.sentOnTopic]: sentOn } : {}), [KAFKA_HEADERS.redriveOf]: deadLetterIdOfInfo(info) } };
+}
+
+/** The id of a dead letter, from where it failed (as its outbox row got it). */
+export function deadLetterIdOfInfo(info: Pick<DeadLetterInfo, 'consumerGroup' | 'sourceTopic' | 'sourcePartition' | 'sourceOffset'>): string {
+  return deadLetterIdOf(info.consumerGroup, info.sourceTopic, info.sourcePartition, info.sourceOffset);
 }
 
 function withoutDeadLetterHeaders(headers: IHeaders | undefined): IHeaders {

@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { Admin, ConfigResourceTypes, Kafka, ITopicConfig } from 'kafkajs';
-import { TopicKind, consumerGroupOf, deadLetterTopicOf, outboxProgressTopicOf, outgoingTopicOf, outgoingTopicOwner, topicSettingsOf } from '@regsync/contracts/topic-catalog';
+import { TopicKind, consumerGroupOf, deadLetterTopicOf, outboxProgressTopicOf, outgoingTopicOf, outgoingTopicOwner, redriveOutcomeTopicOf, redriveTopicOf, topicSettingsOf } from '@regsync/contracts/topic-catalog';
 import { topicSettingProblems } from '@regsync/contracts/topic-setting-problems';
 import { StartupRefusedError } from '@regsync/service-runtime/startup-phase';
-import { MessagingOptions, consumedTopics, hostedAuthorities } from './messaging-options';
+import { MessagingOptions, hostedAuthorities, sourceTopics } from './messaging-options';
 
 export type EnsureTopicsOptions = Pick<MessagingOptions, 'app' | 'instanceKey' | 'authorities' | 'namespace' | 'consumes' | 'delivers'>;
 
@@ -24,7 +24,7 @@ const logger = new Logger('ensureTopics');
 
 /**
  * Creates the instance's outgoing topic, the topics it consumes (its delivery topic) or delivers to, the compacted relay
- * progress topic and this instance's dead-letter topic unless they exist (auto-creation is off on regsync brokers),
+ * progress topic and this instance's dead-letter, retry and re-drive outcome topics unless they exist (auto-creation is off on regsync brokers),
  * with the catalog's settings for the cluster's size (topicSettingsOf), and verifies that each of them, created now or
  * long ago, keeps what the catalog says: a topic under which records would be lost refuses the start
  * (StartupRefusedError naming topic and setting). When several services create a new namespace's topics at once, the
@@ -48,12 +48,15 @@ async function createMissingTopics(kafka: Kafka, options: EnsureTopicsOptions): 
   await admin.connect();
   try {
     const { brokers } = await admin.describeCluster();
+    const group = consumerGroupOf(options.app, options.instanceKey, options.namespace);
     const kinds = new Map<string, TopicKind>([
-      ...[...hostedAuthorities(options).map((authority) => outgoingTopicOf(options.app, authority, options.namespace)), ...consumedTopics(options), ...(options.delivers ?? [])].map(
+      ...[...hostedAuthorities(options).map((authority) => outgoingTopicOf(options.app, authority, options.namespace)), ...sourceTopics(options), ...(options.delivers ?? [])].map(
         (topic) => [topic, outgoingTopicOwner(topic, options.namespace) ? 'outgoing' : 'delivery'] as const,
       ),
       [outboxProgressTopicOf(options.app, options.instanceKey, options.namespace), 'outbox-progress'],
-      [deadLetterTopicOf(consumerGroupOf(options.app, options.instanceKey, options.namespace)), 'dead-letter'],
+      [deadLetterTopicOf(group), 'dead-letter'],
+      [redriveTopicOf(group), 'retry'],
+      [redriveOutcomeTopicOf(group), 'redrive-outcome'],
     ]);
     const wanted: ITopicConfig[] = [...kinds].map(([topic, kind]) => {
       const { partitions, replicationFactor, config } = topicSettingsOf(kind, brokers.length);

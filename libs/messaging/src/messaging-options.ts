@@ -1,7 +1,7 @@
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import type { KafkaConnection } from '@regsync/service-runtime/service-config';
 import { AdministrativeLevel, RegsyncEvent } from '@regsync/contracts/generated/events';
-import { deliveryTopicOf, deliveryTopicReader } from '@regsync/contracts/topic-catalog';
+import { consumerGroupOf, deliveryTopicOf, deliveryTopicReader, redriveTopicOf } from '@regsync/contracts/topic-catalog';
 
 /** What `admit` decides for one decoded event, before the inbox sees it. */
 export type Admission =
@@ -9,13 +9,14 @@ export type Admission =
   | { kind: 'reject'; code: string; reason: string }
   | { kind: 'apply'; event: RegsyncEvent; context?: unknown };
 
-/** Where a record came from: its topic proves who wrote it; on a delivery topic, the register the router addressed. */
+/**
+ * Where a record came from: its topic proves who wrote it (for a re-driven record, the topic it was first read from,
+ * see retry-topic.ts); on a delivery topic, the register the router addressed.
+ */
 export interface ReceivedRecord {
   topic: string;
   /** The `regsync-recipient-register` header. */
   recipientRegister?: string;
-  /** The `regsync-sent-on-topic` header: on the router's re-drive topic, the outgoing topic the event came from. */
-  sentOnTopic?: string;
 }
 
 export interface MessagingOptions {
@@ -37,7 +38,7 @@ export interface MessagingOptions {
   metrics: RegsyncMetrics;
   /** Decides per decoded event whether this instance applies it. Runs before the inbox. */
   admit: (event: RegsyncEvent, record: ReceivedRecord) => Admission;
-  /** The topics this instance consumes (namespaced); default: its own delivery topic. */
+  /** The topics this instance reads events from (namespaced); default: its own delivery topic. Its retry topic comes on top. */
   consumes?: readonly string[];
   /** The delivery topics this instance writes besides its outgoing topic (the router). */
   delivers?: readonly string[];
@@ -53,9 +54,21 @@ export interface MessagingOptions {
   opsApiKeys?: Record<string, string>;
 }
 
-/** The topics the instance consumes: `consumes`, or the delivery topic of each authority it hosts. */
-export function consumedTopics(options: Pick<MessagingOptions, 'app' | 'instanceKey' | 'authorities' | 'namespace' | 'consumes'>): readonly string[] {
+type ConsumerOptions = Pick<MessagingOptions, 'app' | 'instanceKey' | 'authorities' | 'namespace' | 'consumes'>;
+
+/** The topics the instance reads events from: `consumes`, or the delivery topic of each authority it hosts. */
+export function sourceTopics(options: ConsumerOptions): readonly string[] {
   return options.consumes ?? hostedAuthorities(options).map((authority) => deliveryTopicOf(options.app, authority, options.namespace));
+}
+
+/** Everything the instance's consumer reads: its source topics and its group's retry topic (re-driven dead letters). */
+export function consumedTopics(options: ConsumerOptions): readonly string[] {
+  return [...sourceTopics(options), retryTopicOf(options)];
+}
+
+/** The retry topic of the instance's consumer group (`<group>.redrive`), where operators re-drive its dead letters. */
+export function retryTopicOf(options: Pick<MessagingOptions, 'app' | 'instanceKey' | 'namespace'>): string {
+  return redriveTopicOf(consumerGroupOf(options.app, options.instanceKey, options.namespace));
 }
 
 export function hostedAuthorities(options: Pick<MessagingOptions, 'instanceKey' | 'authorities'>): readonly string[] {

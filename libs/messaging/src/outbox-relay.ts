@@ -8,6 +8,7 @@ import { withDeadline } from '@regsync/service-runtime/startup-phase';
 import { AcknowledgedSender } from './acknowledged-sender';
 import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
 import { RestoreFinding, restoredBehind, startEpochAfterRestore } from './producer-restore';
+import { REDRIVE_OUTCOME_RECORD_TYPE } from './redrive-outcome';
 import { inSpan, traceContextOf } from './trace-context';
 
 export interface OutboxRelayOptions {
@@ -340,8 +341,8 @@ export class OutboxRelay {
        update regsync_producer_state set published_transaction = $2, published_at = now()`,
       [rows.map((row) => row.id), transaction],
     );
-    // Dead letters travel through the outbox too; the consumer counts them (regsync_dead_letters_total), not as events sent.
-    for (const row of rows) if (row.headers[KAFKA_HEADERS.dlqReasonCode] === undefined) this.options.metrics.eventsProduced.inc({ event_type: row.event_type });
+    // Dead letters and re-drive outcomes travel through the outbox too; they are no events sent (the consumer counts dead letters).
+    for (const row of rows) if (row.headers[KAFKA_HEADERS.dlqReasonCode] === undefined && row.event_type !== REDRIVE_OUTCOME_RECORD_TYPE) this.options.metrics.eventsProduced.inc({ event_type: row.event_type });
   }
 
   /**

@@ -6,7 +6,6 @@ import { EventCodec } from '@regsync/contracts/event-codec';
 import { EventPayload, EventSubject, EventType, EventTypes, RegisterKind, RegsyncEvent } from '@regsync/contracts/generated/events';
 import { outgoingTopicOf } from '@regsync/contracts/topic-catalog';
 import { currentAuthority } from '@regsync/persistence/authority-context';
-import { DeadLetterRow } from './dead-letters';
 import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging-options';
 import { EPOCH_SPAN } from './subject-version-epoch';
@@ -24,7 +23,18 @@ export interface DeliveryRow {
   headers: Record<string, string>;
 }
 
-/** Records published unchanged (deliveries, dead letters): a record already stored (same id and topic) is not stored again. */
+/** A record the relay publishes as it is (a dead letter, a re-drive outcome), written in the transaction of its cause. */
+export interface OutboxRecord {
+  /** Derived from what caused it, so the same cause recorded twice (redelivered after a crash) is one row. */
+  id: string;
+  topic: string;
+  eventType: string;
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+}
+
+/** Records published unchanged (deliveries, dead letters, re-drive outcomes): a record already stored (same id and topic) is not stored again. */
 const APPEND_RECORDS = `
   insert into regsync_outbox (event_id, event_type, topic, record_key, payload, headers, subject_version)
   select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::jsonb[], $7::bigint[])
@@ -148,11 +158,12 @@ export class Outbox {
   }
 
   /**
-   * Stores dead letters in the transaction of `manager` (the one that commits their chunk), in one statement; the
-   * relay publishes them. A row whose id is stored already (the same failure, redelivered after a crash) is skipped.
+   * Stores dead letters and re-drive outcomes in the transaction of `manager` (the one that commits their chunk), in one
+   * statement; the relay publishes them. A row whose id is stored already (the same cause, redelivered after a crash)
+   * is skipped.
    */
-  async appendDeadLetters(manager: EntityManager, rows: readonly DeadLetterRow[]): Promise<void> {
-    if (!manager.queryRunner?.isTransactionActive) throw new Error('outbox: appendDeadLetters needs the EntityManager of an open transaction');
+  async appendRecords(manager: EntityManager, rows: readonly OutboxRecord[]): Promise<void> {
+    if (!manager.queryRunner?.isTransactionActive) throw new Error('outbox: appendRecords needs the EntityManager of an open transaction');
     if (rows.length === 0) return;
     await manager.query(APPEND_RECORDS, [
       rows.map((row) => row.id),

@@ -6,17 +6,20 @@ import { DataSource } from 'typeorm';
 import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 import { runAsAuthority } from '@regsync/persistence/authority-context';
 import { EventCodec } from '@regsync/contracts/event-codec';
-import { consumerGroupOf, deadLetterTopicOf } from '@regsync/contracts/topic-catalog';
+import { consumerGroupOf, deadLetterTopicOf, redriveOutcomeTopicOf } from '@regsync/contracts/topic-catalog';
+import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
 import { HealthChecks } from '@regsync/service-runtime/health-checks';
 import { StartupPhase } from '@regsync/service-runtime/startup-phase';
 import { BatchApplier, RecordResult } from './batch-applier';
-import { DeadLetterRow, deadLetterRow } from './dead-letters';
+import { deadLetterRow } from './dead-letters';
 import { EventHandlers } from './event-handlers';
 import { HeldEventRelease } from './held-event-release';
 import { HeldEvent, SubjectSource, subjectSourceOf, unholdEvents } from './held-events';
 import { KAFKA_CLIENT, MESSAGING_OPTIONS, MessagingOptions, authorityOfTopic, consumedTopics } from './messaging-options';
 import { MessagingStartup } from './messaging-startup';
-import { Outbox } from './outbox';
+import { Outbox, OutboxRecord } from './outbox';
+import { redriveOutcomeOf, redriveOutcomeRow } from './redrive-outcome';
+import { RetryRoute, originalTopicOf, retryRouteOf } from './retry-topic';
 
 const MAX_ATTEMPTS = 5;
 const FIRST_BACKOFF_MS = 200;
@@ -37,6 +40,8 @@ const HELD_SWEEP_MS = 10_000;
 export class RegsyncKafkaTransport extends Server implements CustomTransportStrategy {
   private readonly consumerGroup: string;
   private readonly deadLetterTopic: string;
+  private readonly retry: RetryRoute;
+  private readonly redriveOutcomeTopic: string;
   private consumer?: Consumer;
   private closing = false;
   private closed?: Promise<void>;
@@ -64,6 +69,8 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     super();
     this.consumerGroup = consumerGroupOf(options.app, options.instanceKey, options.namespace);
     this.deadLetterTopic = deadLetterTopicOf(this.consumerGroup);
+    this.retry = retryRouteOf(options);
+    this.redriveOutcomeTopic = redriveOutcomeTopicOf(this.consumerGroup);
     if (options.consume !== false) healthChecks?.register('kafka-consumer', async () => this.consumerState);
   }
 
@@ -96,7 +103,7 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     // The handlers are fixed once Nest has registered them, just before listen.
     const handlers = EventHandlers.discover(this.discovery, this.metadataScanner, this);
     const { admit, detectGaps, metrics } = this.options;
-    this.applier = new BatchApplier({ database: this.authorityDatabase, codec: this.codec, handlers, admit, detectGaps: detectGaps ?? false, holdAtGaps: true, metrics });
+    this.applier = new BatchApplier({ database: this.authorityDatabase, codec: this.codec, handlers, admit, detectGaps: detectGaps ?? false, holdAtGaps: true, retry: this.retry, metrics });
     this.heldRelease = new HeldEventRelease({
       database: this.authorityDatabase,
       dataSource: this.dataSource,
@@ -173,12 +180,7 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     this.consumerState = { healthy: false, detail: 'closed' };
   }
 
-  /** A batch is one topic-partition, so one authority: every handler call of it runs as that authority. */
-  private consumeBatch(payload: EachBatchPayload): Promise<void> {
-    return runAsAuthority(authorityOfTopic(this.options, payload.batch.topic), () => this.consumeAuthorityBatch(payload));
-  }
-
-  private async consumeAuthorityBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async consumeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const stopBatchTimer = this.options.metrics.batchSeconds.startTimer();
     // Per offset, for the whole batch: failed attempts so far, and the events that failed once (see BatchApplier).
     const attempts = new Map<string, number>();
@@ -187,7 +189,9 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     // Rounds in a row without progress: the backoff grows with them, whatever the cause.
     let stalls = 0;
     while (next < batch.messages.length && isRunning() && !isStale() && !this.closing) {
-      const result = await this.applyChunk(batch, batch.messages.slice(next, next + MESSAGES_PER_TRANSACTION), attempts, isolated);
+      const { authority, messages } = this.nextChunk(batch, next);
+      // Every handler call of a chunk runs as the authority whose topic its records were (first) read from.
+      const result = await runAsAuthority(authority, () => this.applyChunk(batch, messages, attempts, isolated));
       if (result.committed > 0) {
         stalls = 0;
         next += result.committed;
@@ -205,6 +209,21 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
       next === batch.messages.length ? BigInt(batch.lastOffset()) + 1n : next > 0 ? BigInt(batch.messages[next - 1].offset) + 1n : BigInt(batch.firstOffset() ?? batch.highWatermark);
     this.options.metrics.consumerLag.set({ group: this.consumerGroup, topic: batch.topic, partition: String(batch.partition) }, Number(BigInt(batch.highWatermark) - lastDone));
     stopBatchTimer();
+  }
+
+  /**
+   * The next chunk of a batch from `next`: up to MESSAGES_PER_TRANSACTION records of one authority. A topic-partition
+   * is one authority's, except a retry topic, whose records each belong to the topic they were first read from; one
+   * that names none of the group's topics is only dead-lettered, as the authority of the group's first one.
+   */
+  private nextChunk(batch: Batch, next: number): { authority: string; messages: KafkaMessage[] } {
+    const topicAt = (index: number) => originalTopicOf(this.retry, batch.topic, headerText(batch.messages[index].headers?.[KAFKA_HEADERS.sentOnTopic]));
+    const authorityAt = (index: number) => authorityOfTopic(this.options, topicAt(index) ?? this.retry.sourceTopics[0] ?? batch.topic);
+    const authority = authorityAt(next);
+    let end = next + 1;
+    const limit = Math.min(batch.messages.length, next + MESSAGES_PER_TRANSACTION);
+    while (end < limit && (batch.topic !== this.retry.retryTopic || authorityAt(end) === authority)) end++;
+    return { authority, messages: batch.messages.slice(next, end) };
   }
 
   /**
@@ -243,12 +262,12 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
           return { kind: 'rejected', eventType, code: 'retries-exhausted', reason: `failed ${attempt} times, last: ${messageOf(error)}` };
         },
         end: async (queryRunner, results) => {
-          const deadLetters: DeadLetterRow[] = [];
+          const records: OutboxRecord[] = [];
           for (const [index, result] of results.entries()) {
             if (result.kind !== 'rejected') continue;
             const message = messages[index];
             this.logger.warn(`${batch.topic}[${batch.partition}]@${message.offset} → ${this.deadLetterTopic}: ${result.code}: ${result.reason}`);
-            deadLetters.push(
+            records.push(
               deadLetterRow(this.deadLetterTopic, message, result.eventType, {
                 reasonCode: result.code,
                 reason: result.reason,
@@ -259,7 +278,13 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
               }),
             );
           }
-          await this.outbox.appendDeadLetters(queryRunner.manager, deadLetters);
+          // What became of each re-driven record, committed with its effect (or its new dead letter) or not at all.
+          if (batch.topic === this.retry.retryTopic) {
+            for (const [index, result] of results.entries()) {
+              records.push(redriveOutcomeRow(this.redriveOutcomeTopic, redriveOutcomeOf(this.consumerGroup, batch.topic, batch.partition, messages[index], result)));
+            }
+          }
+          await this.outbox.appendRecords(queryRunner.manager, records);
           if (held && !results.every((result) => result.kind === 'done' && result.outcome === 'held')) await unholdEvents(queryRunner.manager, [held.event.eventId]);
           return 'commit';
         },

@@ -8,6 +8,8 @@ import {
   deliveryTopicOf,
   outboxProgressTopicOf,
   outgoingTopicOf,
+  redriveOutcomeTopicOf,
+  redriveTopicOf,
 } from '@regsync/contracts/topic-catalog';
 import { ensureTopics } from '../src/ensure-topics';
 import { StartupRefusedError } from '@regsync/service-runtime/startup-phase';
@@ -51,15 +53,18 @@ describe('ensureTopics', () => {
     }
   }, 60_000);
 
-  it('creates every topic with the catalog’s settings: outgoing, delivery and dead-letter topics kept forever, the progress topic compacted', async () => {
+  it('creates every topic with the catalog’s settings: outgoing, delivery, dead-letter, retry and re-drive outcome topics kept forever, the progress topic compacted', async () => {
     await ensureTopics(kafka, { app: 'state-register', instanceKey: '99', namespace });
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const names = [outgoingTopicOf('state-register', '99', namespace), deliveryTopicOf('state-register', '99', namespace), deadLetterTopicOf(consumerGroupOf('state-register', '99', namespace)), outboxProgressTopicOf('state-register', '99', namespace)];
+      const group = consumerGroupOf('state-register', '99', namespace);
+      const names = [outgoingTopicOf('state-register', '99', namespace), deliveryTopicOf('state-register', '99', namespace), deadLetterTopicOf(group), redriveTopicOf(group), redriveOutcomeTopicOf(group), outboxProgressTopicOf('state-register', '99', namespace)];
       const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: names.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })) });
       const setting = (topic: string, name: string) => resources.find((resource) => resource.resourceName === topic)?.configEntries.find((entry) => entry.configName === name)?.configValue;
       expect(names.map((topic) => [setting(topic, 'cleanup.policy'), setting(topic, 'retention.ms'), setting(topic, 'unclean.leader.election.enable')])).toEqual([
+        ['delete', '-1', 'false'],
+        ['delete', '-1', 'false'],
         ['delete', '-1', 'false'],
         ['delete', '-1', 'false'],
         ['delete', '-1', 'false'],

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { TopicKind, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outboxProgressTopicOf, outgoingTopicOf, redriveTopicOf, topicSettingsOf } from '@regsync/contracts/topic-catalog';
+import { TopicKind, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outboxProgressTopicOf, outgoingTopicOf, redriveOutcomeTopicOf, redriveTopicOf, topicSettingsOf } from '@regsync/contracts/topic-catalog';
 import { RegsyncMetrics } from './regsync-metrics';
 
 function workspaceFile(...parts: string[]): string {
@@ -79,10 +79,13 @@ describe('deploy/kafka/topics.yaml', () => {
       [outgoingTopicOf(instance.app, instance.instanceKey), 'outgoing'],
       [deliveryTopicOf(instance.app, instance.instanceKey), 'delivery'],
       [deadLetterTopicOf(consumerGroupOf(instance.app, instance.instanceKey)), 'dead-letter'],
+      [redriveTopicOf(consumerGroupOf(instance.app, instance.instanceKey)), 'retry'],
+      [redriveOutcomeTopicOf(consumerGroupOf(instance.app, instance.instanceKey)), 'redrive-outcome'],
       [outboxProgressTopicOf(instance.app, instance.instanceKey), 'outbox-progress'],
     ]),
     [deadLetterTopicOf(consumerGroupOf('router', 'main')), 'dead-letter'],
-    [redriveTopicOf(consumerGroupOf('router', 'main')), 'delivery'],
+    [redriveTopicOf(consumerGroupOf('router', 'main')), 'retry'],
+    [redriveOutcomeTopicOf(consumerGroupOf('router', 'main')), 'redrive-outcome'],
     [outboxProgressTopicOf('router', 'main'), 'outbox-progress'],
   ];
 
@@ -91,7 +94,7 @@ describe('deploy/kafka/topics.yaml', () => {
     expect({ name, partitions: setting(name, 'partitions'), replicas: setting(name, 'replicas'), config: configOf(name) }).toEqual({ name, partitions: String(partitions), replicas: String(replicationFactor), config });
   });
 
-  it('keeps every outgoing, delivery and dead-letter topic forever', () => {
+  it('keeps every outgoing, delivery, retry, re-drive outcome and dead-letter topic forever', () => {
     for (const [name, kind] of catalogTopics) if (kind !== 'outbox-progress') expect([name, setting(name, 'retention.ms'), setting(name, 'cleanup.policy')]).toEqual([name, '-1', 'delete']);
   });
 

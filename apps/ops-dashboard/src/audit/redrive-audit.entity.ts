@@ -22,9 +22,26 @@ export class RedriveAuditRecord {
   @Column({ name: 'source_topic', type: 'text' })
   sourceTopic!: string;
 
-  /** The topic the record was written to: the source topic, or for the router's dead letters its re-drive topic (null before this was recorded). */
+  /** The topic the record was written to: its group's retry topic (before: the source topic, or the router's re-drive topic; null before this was recorded). */
   @Column({ name: 'redriven_to', type: 'text', nullable: true })
   redrivenTo!: string | null;
+
+  /** Where on `redriven_to` (null before this was recorded): what the group's outcome record names. */
+  @Column({ name: 'redriven_partition', type: 'int', nullable: true })
+  redrivenPartition!: number | null;
+
+  @Column({ name: 'redriven_offset', type: 'text', nullable: true })
+  redrivenOffset!: string | null;
+
+  /** What the consumer group made of it (RedriveOutcomeKind), and in words; null until it reported. */
+  @Column({ type: 'text', nullable: true })
+  outcome!: string | null;
+
+  @Column({ name: 'outcome_detail', type: 'text', nullable: true })
+  outcomeDetail!: string | null;
+
+  @Column({ name: 'outcome_at', type: 'timestamptz', nullable: true })
+  outcomeAt!: Date | null;
 
   @Column({ name: 'reason_code', type: 'text' })
   reasonCode!: string;
@@ -66,5 +83,18 @@ export class RedriveAuditTarget1765100000000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('alter table redrive_audit drop column redriven_to');
+  }
+}
+
+/** Where each re-drive landed on its retry topic, and what the consumer group reported it made of it. */
+export class RedriveAuditOutcome1765200000000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(
+      'alter table redrive_audit add column redriven_partition int, add column redriven_offset text, add column outcome text, add column outcome_detail text, add column outcome_at timestamptz',
+    );
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('alter table redrive_audit drop column redriven_partition, drop column redriven_offset, drop column outcome, drop column outcome_detail, drop column outcome_at');
   }
 }

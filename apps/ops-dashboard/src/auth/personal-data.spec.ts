@@ -14,4 +14,9 @@ describe('personal data withheld from a viewer', () => {
     expect(withheld).toEqual({ key: '36•••••••09', reason: 'idnr 36•••••••09: not authoritative', reasonCode: 'not-authoritative', personalDataWithheld: true });
     expect(JSON.stringify(withheld)).not.toMatch(/36574261809|Müller/);
   });
+
+  it('masks the IdNrs the reason of a re-drive dead-lettered again quotes', () => {
+    const withheld = deadLetterWithoutPersonalData({ key: null, reason: 'retries-exhausted', redriveOutcome: { kind: 'dead-lettered-again', reason: 'implausible: 36574261809 died before' } });
+    expect(withheld.redriveOutcome).toEqual({ kind: 'dead-lettered-again', reason: 'implausible: 36•••••••09 died before' });
+  });
 });

@@ -8,6 +8,7 @@ interface DeadLetterLike {
   key: string | null;
   reason: string;
   payload?: unknown;
+  redriveOutcome?: { reason?: string };
 }
 
 const MASK = '•';
@@ -24,7 +25,8 @@ export function maskIdNrsIn(text: string): string {
 
 export function deadLetterWithoutPersonalData<View extends DeadLetterLike>(deadLetter: View): Omit<View, 'payload'> & { personalDataWithheld: true } {
   const { payload: _payload, ...rest } = deadLetter;
-  return { ...rest, key: rest.key === null ? null : maskSubjectId(rest.key), reason: maskIdNrsIn(rest.reason), personalDataWithheld: true };
+  const outcome = rest.redriveOutcome?.reason === undefined ? {} : { redriveOutcome: { ...rest.redriveOutcome, reason: maskIdNrsIn(rest.redriveOutcome.reason) } };
+  return { ...rest, ...outcome, key: rest.key === null ? null : maskSubjectId(rest.key), reason: maskIdNrsIn(rest.reason), personalDataWithheld: true };
 }
 
 export function tracedEventWithoutPersonalData<Event extends TracedEvent>(event: Event): Event {

@@ -41,13 +41,14 @@ export class DeadLettersController {
   }
 
   /**
-   * Offers the original record to its consumer again: a register's on its delivery topic, the router's on the router's
-   * re-drive topic (libs/messaging `redrive`); the consumer's inbox keeps this exactly-once.
+   * Offers the original record to the consumer group that failed it again, on the group's retry topic (libs/messaging
+   * `redrive`); the group's inbox keeps this exactly-once, and it reports the outcome, which the dead letter list
+   * and the audit show once it arrives.
    */
   @Post('redrive')
   @HttpCode(200)
   @RequiresRole('operator')
-  @ApiOperation({ summary: "Re-drives one dead letter (by its topic, partition and offset): a register's to its delivery topic, the router's to the router's re-drive topic; operator role; audited with the person" })
+  @ApiOperation({ summary: "Re-drives one dead letter (by its topic, partition and offset) onto its consumer group's retry topic; operator role; audited with the person and, once the group reports it, the outcome" })
   @ApiBody({
     schema: {
       type: 'object',
@@ -58,19 +59,19 @@ export class DeadLettersController {
   })
   @ApiForbiddenResponse({ description: 'the person lacks the operator role' })
   @ApiNotFoundResponse({ description: 'no such dead letter' })
-  @ApiOkResponse({ description: 're-driven: `to` names the topic the record was written to' })
+  @ApiOkResponse({ description: 're-driven: `to` names the retry topic the record was written to, `partition` and `offset` where; the outcome follows in the dead letter list (`redriveOutcome`) and the audit' })
   @ApiConflictResponse({ description: 'the dead letter was already re-driven' })
-  @ApiUnprocessableEntityResponse({ description: 'the dead letter has no source topic header' })
-  async redrive(@Body() request: RedriveRequest, @CurrentUser() user: DashboardUser): Promise<{ redriven: string; to: string }> {
+  @ApiUnprocessableEntityResponse({ description: 'the dead letter has no source topic or consumer group header' })
+  async redrive(@Body() request: RedriveRequest, @CurrentUser() user: DashboardUser): Promise<{ redriven: string; to: string; partition: number; offset: string }> {
     const id = recordId(String(request?.topic), Number(request?.partition), String(request?.offset));
     const deadLetter = this.tail.deadLetter(id);
     if (!deadLetter) throw new NotFoundException(`dead letter ${id}: not found`);
     if (deadLetter.redriven) throw new ConflictException(`dead letter ${id}: already re-driven`);
-    if (!deadLetter.sourceTopic) throw new UnprocessableEntityException(`dead letter ${id}: no source topic header, cannot re-drive`);
+    if (!deadLetter.sourceTopic || !deadLetter.consumerGroup) throw new UnprocessableEntityException(`dead letter ${id}: no source topic or consumer group header, cannot re-drive`);
     const producer = await this.connection.producerClient();
-    const to = await redrive(producer, { ...deadLetter.record, headers: { ...deadLetter.record.headers, [REDRIVEN_FROM_HEADER]: id } });
+    const written = await redrive(producer, { ...deadLetter.record, headers: { ...deadLetter.record.headers, [REDRIVEN_FROM_HEADER]: id } });
     this.tail.markRedriven(id);
-    await this.audit.record(user, deadLetter, to);
-    return { redriven: id, to };
+    await this.audit.record(user, deadLetter, written);
+    return { redriven: id, to: written.topic, partition: written.partition, offset: written.offset };
   }
 }

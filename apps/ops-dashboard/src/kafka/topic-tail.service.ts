@@ -4,7 +4,8 @@ import { Consumer, IHeaders, KafkaMessage } from 'kafkajs';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { deliveryTopicReader, outgoingTopicOwner } from '@regsync/contracts/topic-catalog';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
-import { DeadLetterInfo, deadLetterInfo } from '@regsync/messaging/dead-letters';
+import { DeadLetterInfo, deadLetterIdOfInfo, deadLetterInfo } from '@regsync/messaging/dead-letters';
+import { RedriveOutcome, parseRedriveOutcome } from '@regsync/messaging/redrive-outcome';
 import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
 import { formatCalendarDate } from '@regsync/register-domain/calendar-date';
 import {
@@ -43,6 +44,8 @@ export interface TracedEvent {
   redrivenFrom?: string;
   /** On a delivery topic: the register the router addressed (header regsync-recipient-register). */
   recipientRegister?: string;
+  /** On a consumer group's retry topic: the topic the record was first read from (header regsync-sent-on-topic). */
+  sentOnTopic?: string;
 }
 
 export interface DeadLetter {
@@ -66,10 +69,15 @@ export interface DeadLetter {
   payload?: unknown;
   decodeError?: string;
   redriven: boolean;
+  /** What the consumer group made of the latest re-drive of this dead letter, once it reported it. */
+  redriveOutcome?: RedriveOutcome;
   record: Pick<KafkaMessage, 'key' | 'value' | 'headers'>;
 }
 
 const DEAD_LETTERS_PER_TOPIC = 5_000;
+/** A group's dead letters, its retry topic (re-driven records: events of the correlation path) and its re-drive outcomes. */
+const OPERATIONS_TOPIC = /\.(dlq|redrive|redrive-outcomes)$/;
+const RETRY_TOPIC_SUFFIX = '.redrive';
 const TOPIC_CHECK_MS = 3_000;
 
 export function recordId(topic: string, partition: number, offset: string): string {
@@ -94,8 +102,8 @@ function plain(value: unknown): unknown {
 }
 
 /**
- * Reads every event topic and every dead-letter topic of the namespace from the beginning and keeps following them:
- * dead letters (all, decoded) and a bounded correlation index of events. A consumer group of its own that never
+ * Reads every event topic, every dead-letter, retry and re-drive outcome topic of the namespace from the beginning and
+ * keeps following them: dead letters (all, decoded) with the outcome of their re-drive, and a bounded correlation index of events. A consumer group of its own that never
  * commits, restarted when dead-letter topics appear.
  */
 @Injectable()
@@ -106,6 +114,9 @@ export class TopicTailService implements OnApplicationBootstrap, OnApplicationSh
   private readonly byEventId = new Map<string, Set<string>>();
   private readonly deadLetters = new Map<string, DeadLetter>();
   private readonly redriven = new Set<string>();
+  /** The latest re-drive outcome per dead letter (by its id, deadLetterIdOf). */
+  private readonly outcomes = new Map<string, RedriveOutcome>();
+  private readonly outcomeListeners: ((outcome: RedriveOutcome) => void)[] = [];
   private readonly blocks = new Map<string, InformationBlockState>();
   private consumer?: Consumer;
   private subscribed = '';
@@ -142,7 +153,17 @@ export class TopicTailService implements OnApplicationBootstrap, OnApplicationSh
       ...deadLetter,
       payload: this.withBlock(deadLetter, today),
       redriven: this.redriven.has(deadLetter.id),
+      redriveOutcome: this.outcomeOf(deadLetter),
     }));
+  }
+
+  /** Calls `listener` with every re-drive outcome read, also those read again after a restart. */
+  onRedriveOutcome(listener: (outcome: RedriveOutcome) => void): void {
+    this.outcomeListeners.push(listener);
+  }
+
+  private outcomeOf(deadLetter: DeadLetter): RedriveOutcome | undefined {
+    return deadLetter.consumerGroup ? this.outcomes.get(deadLetterIdOfInfo(deadLetter)) : undefined;
   }
 
   private withBlock(deadLetter: DeadLetter, today: string): unknown {
@@ -169,7 +190,7 @@ export class TopicTailService implements OnApplicationBootstrap, OnApplicationSh
 
   deadLetter(id: string): DeadLetter | undefined {
     const found = this.deadLetters.get(id);
-    return found && { ...found, redriven: this.redriven.has(id) };
+    return found && { ...found, redriven: this.redriven.has(id), redriveOutcome: this.outcomeOf(found) };
   }
 
   markRedriven(id: string): void {
@@ -216,7 +237,7 @@ export class TopicTailService implements OnApplicationBootstrap, OnApplicationSh
       // The path of a correlation id: each event as sent (outgoing topics) and as delivered to each recipient.
       const { namespace, prefix } = this.connection;
       const wanted = [...existing]
-        .filter((topic) => outgoingTopicOwner(topic, namespace) || deliveryTopicReader(topic, namespace) || (topic.startsWith(prefix) && topic.endsWith('.dlq')))
+        .filter((topic) => outgoingTopicOwner(topic, namespace) || deliveryTopicReader(topic, namespace) || (topic.startsWith(prefix) && OPERATIONS_TOPIC.test(topic)))
         .sort();
       const key = wanted.join(',');
       if (key !== this.subscribed && wanted.length > 0) await this.follow(wanted, key);
@@ -247,6 +268,7 @@ export class TopicTailService implements OnApplicationBootstrap, OnApplicationSh
       if (!this.deadLetters.has(id)) await this.takeDeadLetter(id, topic, partition, message);
       return;
     }
+    if (topic.endsWith('.redrive-outcomes')) return this.takeOutcome(message);
     if (this.events.has(id)) return;
     const headers = message.headers ?? {};
     const redrivenFrom = headerText(headers[REDRIVEN_FROM_HEADER]);
@@ -267,10 +289,19 @@ export class TopicTailService implements OnApplicationBootstrap, OnApplicationSh
       decodeError: decoded.error,
       redrivenFrom,
       recipientRegister: headerText(headers[KAFKA_HEADERS.recipientRegister]),
+      // the header counts on a retry topic only (elsewhere anybody upstream could have set it)
+      sentOnTopic: topic.endsWith(RETRY_TOPIC_SUFFIX) ? headerText(headers[KAFKA_HEADERS.sentOnTopic]) : undefined,
     });
     addTo(this.byCorrelation, correlationId, id);
     if (decoded.summary) addTo(this.byEventId, decoded.summary.eventId, id);
     this.evictOldest();
+  }
+
+  private takeOutcome(message: KafkaMessage): void {
+    const outcome = parseRedriveOutcome(message.value);
+    if (!outcome) return;
+    this.outcomes.set(outcome.deadLetterId, outcome);
+    for (const listener of this.outcomeListeners) listener(outcome);
   }
 
   private async takeDeadLetter(id: string, topic: string, partition: number, message: KafkaMessage): Promise<void> {

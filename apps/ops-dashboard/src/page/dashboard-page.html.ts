@@ -267,7 +267,7 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
   function showDeadLetters(deadLetters) {
     var pending = deadLetters.filter(function (d) { return !d.redriven; }).length;
     if (deadLetters.length === 0) return render('dead-letters', 'none', el('p', { class: 'muted', text: 'no dead letters' }));
-    render('dead-letters', pending + ' pending, ' + (deadLetters.length - pending) + ' re-driven', table(['Failed at', 'Consumer group', 'Reason', 'Event', 'Correlation id', 'Source', '#Attempts', 'Payload', ''], deadLetters.map(function (d) {
+    render('dead-letters', pending + ' pending, ' + (deadLetters.length - pending) + ' re-driven', table(['Failed at', 'Consumer group', 'Reason', 'Event', 'Correlation id', 'Source', '#Attempts', 'Payload', '', 'Re-drive outcome'], deadLetters.map(function (d) {
       var button = session.mayRedrive ? el('button', { type: 'button', 'data-redrive': d.id, disabled: d.redriven || !d.sourceTopic, text: d.redriven ? 'Re-driven' : 'Re-drive' }) : el('span', { class: 'muted', text: d.redriven ? 're-driven' : '' });
       if (session.mayRedrive) button.addEventListener('click', function () { redrive(d, button); });
       var payload = d.payload !== undefined ? el('pre', { text: JSON.stringify(d.payload, null, 2) }) : el('pre', { class: d.personalDataWithheld ? 'muted' : 'error', text: d.personalDataWithheld ? 'personal data: role data-viewer only' : (d.decodeError || 'no payload') });
@@ -276,16 +276,25 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
         el('td', {}, [el('span', { class: 'pill bad', text: d.reasonCode }), ' ', el('span', { 'data-reason': '', text: d.reason })]),
         td(d.eventType), el('td', {}, [d.correlationId ? el('a', { 'data-correlation-link': d.correlationId, text: d.correlationId, onclick: function () { search(d.correlationId); } }) : '–']),
         td(d.sourceTopic + ' / ' + d.sourcePartition + ' / ' + d.sourceOffset), td(d.attempts),
-        el('td', {}, [details('dl:' + d.id, d.payload !== undefined ? 'decoded' : (d.personalDataWithheld ? 'withheld' : 'undecodable'), payload)]), el('td', {}, [button])
+        el('td', {}, [details('dl:' + d.id, d.payload !== undefined ? 'decoded' : (d.personalDataWithheld ? 'withheld' : 'undecodable'), payload)]), el('td', {}, [button]),
+        el('td', {}, [outcomePill(d.redriveOutcome ? d.redriveOutcome.kind : (d.redriven ? 'pending' : ''), d.redriveOutcome && d.redriveOutcome.reason)])
       ]);
     })));
   }
 
+  // dropped as stale and dead-lettered again are no success: shown as such, never as processed
+  var OUTCOME_CLASS = { applied: 'ok', duplicate: 'ok', ignored: 'warn', held: 'warn', pending: 'muted', 'dropped-as-stale': 'bad', 'dead-lettered-again': 'bad' };
+  function outcomePill(kind, reason) {
+    if (!kind) return '';
+    return el('span', { class: 'pill ' + (OUTCOME_CLASS[kind] || 'warn'), 'data-redrive-outcome': kind, title: reason || '', text: kind.replace(/-/g, ' ') });
+  }
+
   function showAudit(entries) {
     if (entries.length === 0) return render('audit', 'none', el('p', { class: 'muted', text: 'no dead letter re-driven yet' }));
-    render('audit', entries.length + ' latest', table(['Re-driven at', 'By', 'Dead letter', 'Event', 'Reason', 'Correlation id', 'From', 'To'], entries.map(function (a) {
+    render('audit', entries.length + ' latest', table(['Re-driven at', 'By', 'Dead letter', 'Event', 'Reason', 'Correlation id', 'From', 'To', 'Outcome'], entries.map(function (a) {
       return el('tr', { 'data-audit': a.deadLetter, 'data-user-subject': a.userSubject }, [
-        td(dateTime(a.redrivenAt)), el('td', { title: a.userSubject, text: a.userName }), td(a.deadLetter), td(a.eventType), td(a.reasonCode), td(a.correlationId), td(a.sourceTopic), td(a.redrivenTo || '')
+        td(dateTime(a.redrivenAt)), el('td', { title: a.userSubject, text: a.userName }), td(a.deadLetter), td(a.eventType), td(a.reasonCode), td(a.correlationId), td(a.sourceTopic), td(a.redrivenTo || ''),
+        el('td', { title: a.outcomeDetail || '' }, [outcomePill(a.outcome || (a.redrivenPartition !== null ? 'pending' : ''), a.outcomeDetail)])
       ]);
     })));
   }

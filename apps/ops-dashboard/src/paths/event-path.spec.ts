@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { consumerGroupOf, deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
+import { consumerGroupOf, deliveryTopicOf, outgoingTopicOf, redriveTopicOf } from '@regsync/contracts/topic-catalog';
 import type { TracedEvent } from '../kafka/topic-tail.service';
 import { eventPathWithoutPersonalData } from '../auth/personal-data';
 import { DeadLetterFact, GroupOffsets, PathFacts, eventPathsOf } from './event-path';
@@ -82,6 +82,23 @@ describe('eventPathsOf', () => {
       groups: [committed(consumerGroupOf('federal-register', 'DE', namespace), bzst, 10)],
     };
     expect(eventPathsOf(facts)[0].recipients).toEqual([expect.objectContaining({ state: 'applied', records: 2, delivery: expect.objectContaining({ offset: '9' }) })]);
+  });
+
+  it("follows the re-driven copy on the recipient group's retry topic, as a delivery to the topic it names", () => {
+    const bzstGroup = consumerGroupOf('federal-register', 'DE', namespace);
+    const retryTopic = redriveTopicOf(bzstGroup);
+    const redriven = record(retryTopic, 0, { recipientRegister: 'IDNR_BASISDATEN', sentOnTopic: bzst, timestamp: '2026-01-05T09:40:00.000Z' });
+    const facts: PathFacts = {
+      namespace,
+      records: [record(sentTopic, 7), record(bzst, 5, { recipientRegister: 'IDNR_BASISDATEN' }), redriven],
+      deadLetters: [{ ...deadLetter(bzst, 5, bzstGroup), redriven: true }],
+      groups: [{ group: bzstGroup, partitions: [{ topic: bzst, partition: 2, committedOffset: 6 }] }],
+    };
+    expect(eventPathsOf(facts)[0].recipients).toEqual([expect.objectContaining({ app: 'federal-register', instanceKey: 'DE', state: 'delivered', records: 2, delivery: expect.objectContaining({ topic: retryTopic, offset: '0' }) })]);
+    const applied = { ...facts, groups: [{ group: bzstGroup, partitions: [...facts.groups[0].partitions, { topic: retryTopic, partition: 2, committedOffset: 1 }] }] };
+    expect(eventPathsOf(applied)[0].recipients).toEqual([expect.objectContaining({ state: 'applied', records: 2 })]);
+    const again = { ...applied, deadLetters: [...applied.deadLetters, deadLetter(retryTopic, 0, bzstGroup, 'implausible')] };
+    expect(eventPathsOf(again)[0].recipients).toEqual([expect.objectContaining({ state: 'dead-lettered', deadLetter: expect.objectContaining({ reasonCode: 'implausible' }) })]);
   });
 
   it('gives one path per event, in the order the events occurred, whatever the order the records were indexed in', () => {

@@ -45,7 +45,7 @@ export interface RecipientStep {
   instanceKey: string;
   register: string;
   state: DeliveryState;
-  /** The latest delivery record (after a re-drive, the re-driven copy). */
+  /** The latest delivery record (after a re-drive, the re-driven copy on the recipient group's retry topic). */
   delivery: RecordPosition;
   /** Delivery records of this event to this recipient: more than 1 after a re-drive. */
   records: number;
@@ -78,7 +78,7 @@ export interface GroupOffsets {
 }
 
 export interface PathFacts {
-  /** Every indexed record of the events asked for, on outgoing and delivery topics. */
+  /** Every indexed record of the events asked for, on outgoing, delivery and retry topics. */
   records: readonly TracedEvent[];
   deadLetters: readonly DeadLetterFact[];
   groups: readonly GroupOffsets[];
@@ -102,7 +102,7 @@ export function eventPathsOf(facts: PathFacts): EventPath[] {
 function pathOf(records: TracedEvent[], facts: PathFacts): EventPath {
   const summary = records[0].summary!;
   const sent = records.find((record) => outgoingTopicOwner(record.topic, facts.namespace));
-  const deliveries = records.filter((record) => deliveryTopicReader(record.topic, facts.namespace));
+  const deliveries = records.filter((record) => deliveryTopicReader(deliveredOn(record), facts.namespace));
   const recipients = recipientsOf(deliveries, summary.eventType, facts);
   return {
     eventId: summary.eventId,
@@ -129,13 +129,13 @@ function routerStepOf(sent: TracedEvent | undefined, delivered: boolean, facts: 
 function recipientsOf(deliveries: TracedEvent[], eventType: string, facts: PathFacts): RecipientStep[] {
   const byRecipient = new Map<string, TracedEvent[]>();
   for (const record of deliveries) {
-    const key = `${record.topic} ${record.recipientRegister ?? ''}`;
+    const key = `${deliveredOn(record)} ${record.recipientRegister ?? ''}`;
     byRecipient.set(key, [...(byRecipient.get(key) ?? []), record]);
   }
   return [...byRecipient.values()]
     .map((records) => {
       const latest = records.reduce(later);
-      const { app, instanceKey } = deliveryTopicReader(latest.topic, facts.namespace)!;
+      const { app, instanceKey } = deliveryTopicReader(deliveredOn(latest), facts.namespace)!;
       const consumerGroup = consumerGroupOf(app, instanceKey, facts.namespace);
       const register = latest.recipientRegister ?? 'unknown';
       const route = routeFor(register as RegisterKind, eventType);
@@ -157,9 +157,14 @@ function recipientsOf(deliveries: TracedEvent[], eventType: string, facts: PathF
     .sort((a, b) => LEVEL_ORDER.indexOf(a.app) - LEVEL_ORDER.indexOf(b.app) || a.instanceKey.localeCompare(b.instanceKey) || a.register.localeCompare(b.register));
 }
 
-/** Of two records on one topic, the one the broker appended later (offsets order a partition, time the rest). */
+/** The delivery topic a record stands for: its own, or for a re-driven copy on a retry topic the one it names. */
+function deliveredOn(record: TracedEvent): string {
+  return record.sentOnTopic ?? record.topic;
+}
+
+/** Of two records of one delivery, the one the broker appended later (offsets order a partition, time the rest). */
 function later(a: TracedEvent, b: TracedEvent): TracedEvent {
-  if (a.partition === b.partition) return BigInt(b.offset) > BigInt(a.offset) ? b : a;
+  if (a.topic === b.topic && a.partition === b.partition) return BigInt(b.offset) > BigInt(a.offset) ? b : a;
   return b.timestamp > a.timestamp ? b : a;
 }
 

@@ -1,8 +1,10 @@
 import { Command, Option } from 'commander';
 import { Partitioners } from 'kafkajs';
+import { hostname, userInfo } from 'node:os';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { schemaRegistryConnectionOf } from '@regsync/contracts/schema-registry-connection';
 import { DeadLetterStore, DeadLetterView, RedriveReport } from '@regsync/messaging/replay/dead-letter-store';
+import { describeRedriveOutcome } from '@regsync/messaging/redrive-outcome';
 import { collect, consumerGroupFrom, kafkaOf, parseCount, readerGroupPrefix } from '../cli-options';
 import { ReplayConfig, loadReplayConfig } from '../replay-config';
 import { TARGET_APP_NAMES } from '../target-apps';
@@ -37,14 +39,14 @@ function asJson(letter: DeadLetterView, withEvent: boolean) {
 
 function outcomeLine(report: RedriveReport): string {
   const { outcome } = report;
-  switch (outcome.kind) {
-    case 'processed':
-      return `${report.ref} → ${report.sourceTopic}: processed (${outcome.detail})`;
-    case 'dead-lettered-again':
-      return `${report.ref} → ${report.sourceTopic}: DEAD-LETTERED AGAIN as ${outcome.ref}: ${outcome.reasonCode}: ${outcome.reason}`;
-    case 'pending':
-      return `${report.ref} → ${report.sourceTopic}: re-driven, outcome pending: ${outcome.detail}`;
-  }
+  const to = `${report.ref} → ${report.redriven.topic}:${report.redriven.partition}:${report.redriven.offset}`;
+  return outcome.kind === 'pending' ? `${to}: re-driven, outcome pending: ${outcome.detail}` : `${to}: ${describeRedriveOutcome(outcome)}`;
+}
+
+/** Who re-drove what, and the outcome: one structured line per dead letter on stderr, for the operator's log. */
+function auditLine(config: ReplayConfig, report: RedriveReport): string {
+  const operator = `${userInfo().username}@${hostname()}`;
+  return JSON.stringify({ audit: 'dead-letter-redriven', tool: 'replay', operator, principal: config.KAFKA_USERNAME ?? null, deadLetter: report.ref, redrivenTo: report.redriven, outcome: report.outcome });
 }
 
 async function openStore(config: ReplayConfig): Promise<DeadLetterStore> {
@@ -81,7 +83,7 @@ export function deadLettersCommand(): Command {
     });
 
   const redrive = groupOptions(new Command('redrive'))
-    .summary('send dead letters back to their source topic (dry run unless --execute)')
+    .summary("re-drive dead letters onto their consumer group's retry topic (dry run unless --execute)")
     .argument('[refs...]', 'dead letters to re-drive (<dead-letter topic>:<partition>:<offset>)')
     .option('--all', 'every dead letter of --group / --app --instance (narrow with --reason-code)')
     .option('--execute', 're-drive (without it the selection is only printed)')
@@ -89,10 +91,13 @@ export function deadLettersCommand(): Command {
     .addHelpText(
       'after',
       `
-Fix the cause first (deploy the fix, bring the database back, …), then re-drive. Each dead letter goes back
-to its source topic with its original key (so its subject's partition), bytes and headers. The consuming
-service must be running; the tool then reports per dead letter whether it was processed or dead-lettered
-again (with the new reason). Re-driving an event that was applied meanwhile is a no-op (the inbox skips it).`,
+Fix the cause first (deploy the fix, bring the database back, …), then re-drive. Each dead letter goes to the
+retry topic of the consumer group that failed it (<group>.redrive; no other group sees it) with its original key
+(so its subject's partition), bytes and headers, and the topic it was first read from, by which the group judges
+it. The consuming service must be running; it reports per dead letter on <group>.redrive-outcomes, and the tool
+prints that: applied; duplicate (applied before, no effect); DROPPED AS STALE (its subject had moved past it: not
+applied); held (waits for a missing earlier version); ignored; DEAD-LETTERED AGAIN (with the new reason). Exit
+status 1 when any was dropped as stale or dead-lettered again. Each re-drive is logged on stderr as an audit line.`,
     )
     .action(async (refs: string[], options: GroupOptions & { all?: boolean; execute?: boolean; wait: number }) => {
       if (options.all === (refs.length > 0)) throw new Error('give dead-letter refs or --all (with --group or --app/--instance), not both');
@@ -109,9 +114,10 @@ again (with the new reason). Re-driving an event that was applied meanwhile is a
       await producer.connect();
       try {
         const reports = await store.redrive(producer, letters, options.wait * 1000);
+        for (const report of reports) console.error(auditLine(config, report));
+        if (reports.some((report) => report.outcome.kind === 'dead-lettered-again' || report.outcome.kind === 'dropped-as-stale')) process.exitCode = 1;
         if (options.json) return console.log(JSON.stringify(reports, null, 2));
         for (const report of reports) console.log(outcomeLine(report));
-        if (reports.some((report) => report.outcome.kind === 'dead-lettered-again')) process.exitCode = 1;
       } finally {
         await producer.disconnect();
       }

@@ -5,13 +5,14 @@ import { LogRangeSelection, resolveLogRange } from '@regsync/messaging/replay/lo
 import { ReplayApplier } from '@regsync/messaging/replay/replay-applier';
 import { ReplaySummary, runReplay } from '@regsync/messaging/replay/replay-run';
 import { ReplayTarget } from '@regsync/messaging/replay/replay-target';
+import { retryRouteOf } from '@regsync/messaging/retry-topic';
 import { ProgressReporter } from '../progress-reporter';
 
 export interface ReplayExecution {
   label: string;
   namespace: string;
   groupPrefix: string;
-  /** Topics given with --topic; by default the target's delivery topic and its own outgoing topic. */
+  /** Topics given with --topic; by default the target's delivery and retry topics and its own outgoing topic. */
   topics?: string[];
   range: Omit<LogRangeSelection, 'topics'>;
   filter: RecordFilter;
@@ -25,7 +26,7 @@ export interface ReplayExecution {
  * (SIGINT/SIGTERM: the chunk in progress commits, nothing half-applied stays), a second Ctrl-C exits at once.
  */
 export async function executeReplay(target: ReplayTarget, execution: ReplayExecution): Promise<ReplaySummary> {
-  // What was delivered to the instance rebuilds it; its own events restore its subject version counters.
+  // What was delivered (or re-driven) to the instance rebuilds it; its own events restore its subject version counters.
   const outgoingTopic = outgoingTopicOf(target.messaging.app, target.messaging.instanceKey, target.messaging.namespace);
   const topics = execution.topics ?? [...consumedTopics(target.messaging), outgoingTopic];
   const admin = target.kafka.admin();
@@ -40,6 +41,7 @@ export async function executeReplay(target: ReplayTarget, execution: ReplayExecu
     level: target.messaging.level,
     instanceKey: target.messaging.instanceKey,
     outgoingTopic,
+    retry: retryRouteOf(target.messaging),
     filter: execution.filter,
     dryRun: execution.dryRun,
   });

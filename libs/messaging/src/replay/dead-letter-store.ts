@@ -1,8 +1,9 @@
 import { Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { RegsyncEvent } from '@regsync/contracts/generated/events';
-import { deadLetterTopicOf } from '@regsync/contracts/topic-catalog';
-import { DeadLetterInfo, deadLetterInfo, redrive, redriveTargetOf } from '../dead-letters';
+import { deadLetterTopicOf, redriveOutcomeTopicOf } from '@regsync/contracts/topic-catalog';
+import { DeadLetterInfo, RedrivenRecord, deadLetterInfo, redrive } from '../dead-letters';
+import { RedriveOutcome, parseRedriveOutcome } from '../redrive-outcome';
 import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
 import { readBoundedLog } from './bounded-log-reader';
 import { PartitionRange, resolveLogRange } from './log-range';
@@ -20,17 +21,18 @@ export interface DeadLetterView {
   record: KafkaMessage;
 }
 
-export type RedriveOutcome =
-  | { kind: 'processed'; detail: string }
-  | { kind: 'dead-lettered-again'; ref: string; reasonCode: string; reason: string }
-  | { kind: 'pending'; detail: string };
+/** What the consumer group reported, or `pending`: no report within the time watched. */
+export type RedriveReportOutcome = RedriveOutcome | { kind: 'pending'; detail: string };
 
 export interface RedriveReport {
   ref: string;
   eventId: string | null;
   sourceTopic: string;
-  outcome: RedriveOutcome;
+  redriven: RedrivenRecord;
+  outcome: RedriveReportOutcome;
 }
+
+const OUTCOME_POLL_MS = 500;
 
 export function parseDeadLetterRef(ref: string): { topic: string; partition: number; offset: string } {
   const match = /^(.+):(\d+):(\d+)$/.exec(ref);
@@ -68,75 +70,63 @@ export class DeadLetterStore {
   }
 
   /**
-   * Produces each dead letter back to where its group reads it again (libs/messaging's `redrive`), then, when `waitMs` > 0,
-   * watches the consumer group that dead-lettered it: once the group's committed offsets pass the re-driven
-   * records, each is either dead-lettered again (with the new reason) or was processed (applied, or a no-op if
-   * it had been applied meanwhile: the inbox decides).
+   * Re-drives each dead letter onto its group's retry topic (libs/messaging's `redrive`), then, when `waitMs` > 0,
+   * reads the group's re-drive outcome topic for what it made of each re-driven record: applied, duplicate, dropped as
+   * stale, held, ignored or dead-lettered again (the group writes that in the transaction of its inbox).
    */
   async redrive(producer: Producer, letters: readonly DeadLetterView[], waitMs: number): Promise<RedriveReport[]> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const groups = [...new Set(letters.map((letter) => letter.info.consumerGroup))];
-      const deadLetterEnds = new Map<string, PartitionRange[]>();
-      for (const group of groups) {
-        const topic = deadLetterTopicOf(group);
-        deadLetterEnds.set(group, (await admin.listTopics()).includes(topic) ? await resolveLogRange(admin, { topics: [topic] }) : []);
-      }
-      const sourceTopics = [...new Set(letters.map((letter) => redriveTargetOf(letter.info, letter.record.headers).topic))];
-      const before = new Map(await Promise.all(sourceTopics.map(async (topic) => [topic, await admin.fetchTopicOffsets(topic)] as const)));
-      for (const letter of letters) await redrive(producer, letter.record);
-      const after = new Map(await Promise.all(sourceTopics.map(async (topic) => [topic, await admin.fetchTopicOffsets(topic)] as const)));
+      const outcomeTopics = [...new Set(letters.map((letter) => redriveOutcomeTopicOf(letter.info.consumerGroup)))];
+      // Outcomes of these re-drives come after the present end of each outcome topic.
+      let read = await this.outcomeRanges(admin, outcomeTopics, []);
+      const redriven: RedrivenRecord[] = [];
+      for (const letter of letters) redriven.push(await redrive(producer, letter.record));
 
-      const reached = new Map<string, boolean>();
+      const positionOf = ({ topic, partition, offset }: { topic: string; partition: number; offset: string }) => `${topic}:${partition}:${offset}`;
+      const awaited = new Set(redriven.map(positionOf));
+      const outcomes = new Map<string, RedriveOutcome>();
       const deadline = Date.now() + waitMs;
-      for (const group of groups) {
-        for (;;) {
-          reached.set(group, await this.groupPassed(admin, group, sourceTopics, before, after));
-          if (reached.get(group) || Date.now() >= deadline) break;
-          await new Promise((resolve) => setTimeout(resolve, 500));
+      while (waitMs > 0 && outcomes.size < awaited.size) {
+        const ranges = await this.outcomeRanges(admin, outcomeTopics, read);
+        for (const { message } of await this.records(ranges.filter((range) => range.start !== range.end))) {
+          const outcome = parseRedriveOutcome(message.value);
+          if (outcome && awaited.has(positionOf(outcome.redriven))) outcomes.set(positionOf(outcome.redriven), outcome);
         }
+        read = ranges.map((range) => ({ ...range, start: range.end }));
+        if (outcomes.size === awaited.size || Date.now() >= deadline) break;
+        await new Promise((resolve) => setTimeout(resolve, OUTCOME_POLL_MS));
       }
-      const again = new Map<string, DeadLetterView>();
-      for (const group of groups) {
-        if (!reached.get(group)) continue;
-        const newLetters = await this.read((await resolveAfter(admin, deadLetterTopicOf(group), deadLetterEnds.get(group) ?? [])));
-        for (const view of newLetters) if (view.eventId) again.set(view.eventId, view);
-      }
-      return letters.map((letter) => {
-        const redriven = letter.eventId ? again.get(letter.eventId) : undefined;
-        const outcome: RedriveOutcome = redriven
-          ? { kind: 'dead-lettered-again', ref: redriven.ref, reasonCode: redriven.info.reasonCode, reason: redriven.info.reason }
-          : reached.get(letter.info.consumerGroup)
-            ? { kind: 'processed', detail: `${letter.info.consumerGroup} consumed it without dead-lettering it` }
-            : { kind: 'pending', detail: waitMs > 0 ? `${letter.info.consumerGroup} has not reached it within ${waitMs / 1000}s (is the service running?)` : 'not watched (--wait 0)' };
-        return { ref: letter.ref, eventId: letter.eventId, sourceTopic: letter.info.sourceTopic, outcome };
-      });
+      return letters.map((letter, index) => ({
+        ref: letter.ref,
+        eventId: letter.eventId,
+        sourceTopic: letter.info.sourceTopic,
+        redriven: redriven[index],
+        outcome: outcomes.get(positionOf(redriven[index])) ?? {
+          kind: 'pending',
+          detail: waitMs > 0 ? `${letter.info.consumerGroup} has reported no outcome within ${waitMs / 1000}s (is the service running?)` : 'not watched (--wait 0)',
+        },
+      }));
     } finally {
       await admin.disconnect();
     }
   }
 
-  private async groupPassed(
-    admin: ReturnType<Kafka['admin']>,
-    group: string,
-    topics: readonly string[],
-    before: Map<string, { partition: number; high: string }[]>,
-    after: Map<string, { partition: number; high: string }[]>,
-  ): Promise<boolean> {
-    const committed = await admin.fetchOffsets({ groupId: group, topics: [...topics] });
-    for (const topic of topics) {
-      for (const { partition, high } of after.get(topic) ?? []) {
-        const old = before.get(topic)?.find((p) => p.partition === partition)?.high;
-        if (old === high) continue;
-        const offset = committed.find((t) => t.topic === topic)?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
-        if (BigInt(offset) < BigInt(high)) return false;
-      }
-    }
-    return true;
+  /** The part of each existing outcome topic after `previous` (ranges read before; a topic not read yet: from its start). */
+  private async outcomeRanges(admin: ReturnType<Kafka['admin']>, topics: readonly string[], previous: readonly PartitionRange[]): Promise<PartitionRange[]> {
+    const existing = new Set(await admin.listTopics());
+    const ranges: PartitionRange[] = [];
+    for (const topic of topics.filter((name) => existing.has(name))) ranges.push(...(await resolveAfter(admin, topic, previous.filter((range) => range.topic === topic))));
+    return ranges;
   }
 
   private async read(ranges: readonly PartitionRange[]): Promise<DeadLetterView[]> {
+    const records = await this.records(ranges);
+    return Promise.all(records.map(({ topic, partition, message }) => this.view(`${topic}:${partition}:${message.offset}`, message)));
+  }
+
+  private async records(ranges: readonly PartitionRange[]): Promise<{ topic: string; partition: number; message: KafkaMessage }[]> {
     const records: { topic: string; partition: number; message: KafkaMessage }[] = [];
     await readBoundedLog(this.kafka, ranges, {
       groupPrefix: this.groupPrefix,
@@ -145,7 +135,7 @@ export class DeadLetterStore {
         records.push(...messages.map((message) => ({ topic, partition, message })));
       },
     });
-    return Promise.all(records.map(({ topic, partition, message }) => this.view(`${topic}:${partition}:${message.offset}`, message)));
+    return records;
   }
 
   private async view(ref: string, record: KafkaMessage): Promise<DeadLetterView> {

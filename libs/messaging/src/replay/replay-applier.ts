@@ -8,6 +8,7 @@ import { AdministrativeLevel, RegsyncEvent } from '@regsync/contracts/generated/
 import { BatchApplier } from '../batch-applier';
 import { InboxOutcome } from '../inbox';
 import { Admission, ReceivedRecord } from '../messaging-options';
+import { RetryRoute } from '../retry-topic';
 import { ReplayHandlersServer } from './replay-handlers.server';
 import { RecordFilter, recordPassesHeaderFilter, eventPassesFilter } from './record-filter';
 
@@ -37,6 +38,8 @@ export interface ReplayApplierOptions {
   /** The target's outgoing topic: its records only restore the version counters, they are not applied. */
   outgoingTopic?: string;
   filter?: RecordFilter;
+  /** The target's retry topic: re-driven records are judged as read from the topic they were first read from. */
+  retry?: RetryRoute;
   /** Run everything in a transaction that is rolled back: the report says what a real run would do. */
   dryRun?: boolean;
   maxAttempts?: number;
@@ -62,7 +65,7 @@ export class ReplayApplier {
   constructor(private readonly options: ReplayApplierOptions) {
     const { eventHandlers } = options.handlers;
     if (!eventHandlers) throw new Error('ReplayApplier: the handlers server is not connected to an app (bootReplayTarget)');
-    this.applier = new BatchApplier({ database: options.database, codec: options.codec, handlers: eventHandlers, admit: options.admit, detectGaps: false });
+    this.applier = new BatchApplier({ database: options.database, codec: options.codec, handlers: eventHandlers, admit: options.admit, detectGaps: false, retry: options.retry });
   }
 
   async applyChunk(topic: string, partition: number, messages: readonly KafkaMessage[]): Promise<ChunkReport> {
