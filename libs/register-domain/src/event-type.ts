@@ -13,6 +13,8 @@ export const EVENT_TYPES = [
   'ParcelChanged',
   'ParcelLeftMunicipality',
   'PropertyTaxBaseChanged',
+  'ResidenceRestated',
+  'NamesRestated',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
