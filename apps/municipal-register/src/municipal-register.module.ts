@@ -17,6 +17,7 @@ import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database
 import { informationBlockMigrations } from '@regsync/data-protection/information-blocks/information-blocks.migration';
 import { CivilStatusRecordEntity } from './civil-status/civil-status-record.entity';
 import { civilStatusDrift } from './civil-status/civil-status.drift';
+import { NamesRestatement } from './civil-status/names.restatement';
 import { CivilStatusModule } from './civil-status/civil-status.module';
 import { CivilStatusBirthRecordIdnr1760000330000 } from './civil-status/civil-status-birth-record-idnr.migration';
 import { CivilStatusTable1760000310000 } from './civil-status/civil-status.migration';
@@ -30,6 +31,7 @@ import { PropertyTaxModule } from './property-tax/property-tax.module';
 import { PropertyTaxTable1760000320000 } from './property-tax/property-tax.migration';
 import { ResidentEntity } from './residents/resident.entity';
 import { residentsDrift } from './residents/residents.drift';
+import { ResidenceRestatement } from './residents/residence.restatement';
 import { ResidentsModule } from './residents/residents.module';
 import { ResidentsTable1760000300000 } from './residents/residents.migration';
 import { ResidentsDwellingStatus1760000700000 } from './residents/residents-dwelling-status.migration';
@@ -78,6 +80,7 @@ export class MunicipalRegisterModule {
           metrics,
           opsApiKeys: config.AGENCY_API_KEYS,
           registers: [...residentsDrift(config.INSTANCE_KEY), ...civilStatusDrift(), ...propertyTaxDrift(config.INSTANCE_KEY)],
+          restatements: [ResidenceRestatement, NamesRestatement],
         }),
         RegsyncMessagingModule.forRoot({
           app: 'municipal-register',

@@ -1,0 +1,38 @@
+import { Body, Controller, HttpCode, Inject, Logger, NotFoundException, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { OpsApiKeyGuard } from './ops-api-key.guard';
+import { REGISTER_RESTATEMENTS, RegisterRestatement, restatementRequestOf } from './register-restatement';
+
+export interface RestatementResponse {
+  dataset: string;
+  correlationId: string;
+  /** Subjects whose current state went out (through the outbox, so it is delivered once the relay sent it). */
+  restated: string[];
+  /** Subjects this instance holds no current state of (it is not their authority, or they are unknown here). */
+  notHeldHere: string[];
+}
+
+/** Drift repair: the authoritative register restates given subjects of a data set through the normal routed path. */
+@ApiTags('ops')
+@ApiSecurity('agency-api-key')
+@Controller('ops/registers')
+@UseGuards(OpsApiKeyGuard)
+export class RegisterRestatementController {
+  private readonly logger = new Logger('RegisterRestatement');
+
+  constructor(@Inject(REGISTER_RESTATEMENTS) private readonly restatements: RegisterRestatement[]) {}
+
+  @Post(':dataset/restatements')
+  @HttpCode(200)
+  async restate(@Param('dataset') dataset: string, @Body() body: unknown): Promise<RestatementResponse> {
+    const restatement = this.restatements.find((candidate) => candidate.dataset === dataset);
+    if (!restatement) {
+      throw new NotFoundException(`dataset: this instance restates ${this.restatements.map((candidate) => candidate.dataset).join(', ') || 'no data set'}, not ${dataset}`);
+    }
+    const request = restatementRequestOf(body, randomUUID);
+    const restated = new Set(await restatement.restate(request));
+    this.logger.log(JSON.stringify({ audit: 'register-restated', dataset, correlationId: request.correlationId, requestedBy: request.requestedBy, restated: restated.size, requested: request.subjects.length }));
+    return { dataset, correlationId: request.correlationId, restated: [...restated], notHeldHere: request.subjects.filter((subject) => !restated.has(subject)) };
+  }
+}
