@@ -3,7 +3,7 @@ import { maskSubjectId } from '@regsync/apps/ops-dashboard/src/auth/personal-dat
 import type { DriftView } from '@regsync/apps/ops-dashboard/src/drift/drift.service';
 import type { RepairJobView } from '@regsync/apps/ops-dashboard/src/repair/drift-repair.service';
 import type { RepairAuditEntry } from '@regsync/apps/ops-dashboard/src/audit/repair-audit.service';
-import type { RestatementResponse } from '@regsync/observability/register-restatement.controller';
+import type { RestatementResponse } from '@regsync/data-protection/restatement/register-restatement.controller';
 import { AgencyClient, type AgencyResponse, type Transfer } from '@regsync/local-stack/agency-client';
 import { randomPortOffset } from '@regsync/local-stack/local-stack';
 import { waitUntil } from '@regsync/local-stack/wait-until';

@@ -2,8 +2,6 @@ import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
 import { MetricsController } from './metrics.controller';
 import { OPS_API_KEYS, OpsApiKeyGuard } from './ops-api-key.guard';
 import { REGISTER_SNAPSHOT_SOURCES, RegisterSnapshotSource } from './register-snapshot-source';
-import { REGISTER_RESTATEMENTS, RegisterRestatement } from './register-restatement';
-import { RegisterRestatementController } from './register-restatement.controller';
 import { RegisterSnapshotController } from './register-snapshot.controller';
 import { RegsyncMetrics } from './regsync-metrics';
 
@@ -12,16 +10,11 @@ export interface ObservabilityOptions {
   metrics: RegsyncMetrics;
   /** Data sets the ops dashboard compares (GET /ops/registers); none = the endpoint is not served. */
   registers?: RegisterSnapshotSource[];
-  /** Data sets this instance is authoritative for and restates on request (POST /ops/registers/:dataset/restatements). */
-  restatements?: Type<RegisterRestatement>[];
   /** agency → API key allowed to read /ops/registers (it names subjects); required with `registers`. */
   opsApiKeys?: Record<string, string>;
 }
 
-/**
- * GET /metrics for Prometheus and, where the app has registers, GET /ops/registers for drift checks and
- * POST /ops/registers/:dataset/restatements for drift repairs.
- */
+/** GET /metrics for Prometheus and, where the app has registers, GET /ops/registers for drift checks. */
 @Module({})
 export class ObservabilityModule {
   static forRoot(options: ObservabilityOptions): DynamicModule {
@@ -34,12 +27,6 @@ export class ObservabilityModule {
     if (registers.length > 0) {
       controllers.push(RegisterSnapshotController);
       providers.push({ provide: REGISTER_SNAPSHOT_SOURCES, useValue: registers }, { provide: OPS_API_KEYS, useValue: options.opsApiKeys }, OpsApiKeyGuard);
-    }
-    const restatements = options.restatements ?? [];
-    if (restatements.length > 0) {
-      if (registers.length === 0) throw new Error('observability: restatements need the registers they repair (and their opsApiKeys)');
-      controllers.push(RegisterRestatementController);
-      providers.push(...restatements, { provide: REGISTER_RESTATEMENTS, useFactory: (...instances: RegisterRestatement[]) => instances, inject: restatements });
     }
     return { module: ObservabilityModule, global: true, controllers, providers, exports: [RegsyncMetrics] };
   }

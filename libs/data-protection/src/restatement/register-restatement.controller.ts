@@ -1,8 +1,8 @@
 import { Body, Controller, HttpCode, Inject, Logger, NotFoundException, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import { OpsApiKeyGuard } from './ops-api-key.guard';
-import { REGISTER_RESTATEMENTS, RegisterRestatement, restatementRequestOf } from './register-restatement';
+import { OpsApiKeyGuard } from '@regsync/observability/ops-api-key.guard';
+import { REGISTER_RESTATEMENTS, RegisterRestatement, RegisterRestatements, restatementRequestOf } from './register-restatement';
 
 export interface RestatementResponse {
   dataset: string;
@@ -21,7 +21,10 @@ export interface RestatementResponse {
 export class RegisterRestatementController {
   private readonly logger = new Logger('RegisterRestatement');
 
-  constructor(@Inject(REGISTER_RESTATEMENTS) private readonly restatements: RegisterRestatement[]) {}
+  constructor(
+    @Inject(REGISTER_RESTATEMENTS) private readonly restatements: RegisterRestatement[],
+    private readonly registers: RegisterRestatements,
+  ) {}
 
   @Post(':dataset/restatements')
   @HttpCode(200)
@@ -31,7 +34,7 @@ export class RegisterRestatementController {
       throw new NotFoundException(`dataset: this instance restates ${this.restatements.map((candidate) => candidate.dataset).join(', ') || 'no data set'}, not ${dataset}`);
     }
     const request = restatementRequestOf(body, randomUUID);
-    const restated = new Set(await restatement.restate(request));
+    const restated = new Set(await this.registers.restate(restatement, request));
     this.logger.log(JSON.stringify({ audit: 'register-restated', dataset, correlationId: request.correlationId, requestedBy: request.requestedBy, restated: restated.size, requested: request.subjects.length }));
     return { dataset, correlationId: request.correlationId, restated: [...restated], notHeldHere: request.subjects.filter((subject) => !restated.has(subject)) };
   }

@@ -1,4 +1,7 @@
-import { DataSource, EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { EventType } from '@regsync/contracts/generated/events';
+import { type EventDraft, Outbox } from '@regsync/messaging/outbox';
 import { runAsAuthority } from '@regsync/persistence/authority-context';
 import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 import { DomainValidationError } from '@regsync/register-domain/validation-error';
@@ -6,13 +9,18 @@ import { DomainValidationError } from '@regsync/register-domain/validation-error
 /**
  * A data set this instance is authoritative for, which it can restate for a drift repair: the current state of given
  * subjects goes out through the outbox as ordinary events (e.g. ResidenceRestated), so the router delivers them like
- * every other event and each recipient applies them with its inbox and versions.
+ * every other event and each recipient applies them with its inbox and versions. Data: two queries and a draft.
  */
-export interface RegisterRestatement {
+export interface RegisterRestatement<Row = Record<string, unknown>> {
   /** The drift check's name of the data set, e.g. `person.residence` (register-snapshot-source.ts). */
   dataset: string;
-  /** Appends one restating event per subject held here; answers the subject ids it restated. */
-  restate(request: RestatementRequest): Promise<string[]>;
+  /** Run as the owner: which hosted authority holds which of the subject ids `$1`, as `authority_key, subject_id`. */
+  heldSql: string;
+  /** Run as the authority: the current state of the subject ids `$1` it holds, one row each, locked if it may change. */
+  currentSql: string;
+  subjectOf(row: Row): string;
+  /** The event that restates one row, without its envelope's sender and version (the outbox adds them). */
+  draftOf(row: Row, request: RestatementRequest): EventDraft<EventType>;
 }
 
 export interface RestatementRequest {
@@ -46,23 +54,33 @@ export function restatementRequestOf(body: unknown, newCorrelationId: () => stri
 }
 
 /**
- * Runs `restate` once per hosted authority that holds some of `subjects` (found by the owner's `heldSql`, which takes
- * the ids as `$1` and returns `authority_key`), with that authority's subjects, in a transaction as that authority:
- * its events go out on its own outgoing topic, in its name. Answers every subject restated.
+ * Restates the subjects of `request` that this instance holds: per hosted authority that holds some (the owner's
+ * `heldSql`), in one transaction as that authority, their current rows as events appended to the outbox, so they go
+ * out on that authority's outgoing topic, in its name. Answers every subject restated.
  */
-export async function restateByAuthority(
-  owner: DataSource,
-  database: AuthorityDatabase,
-  heldSql: string,
-  subjects: string[],
-  restate: (manager: EntityManager, subjects: string[]) => Promise<string[]>,
-): Promise<string[]> {
-  const held = (await owner.query(heldSql, [subjects])) as { authority_key: string; subject_id: string }[];
-  const byAuthority = new Map<string, string[]>();
-  for (const row of held) byAuthority.set(row.authority_key, [...(byAuthority.get(row.authority_key) ?? []), row.subject_id]);
-  const restated: string[] = [];
-  for (const [authority, ids] of byAuthority) {
-    restated.push(...(await runAsAuthority(authority, () => database.transaction((manager) => restate(manager, ids)))));
+@Injectable()
+export class RegisterRestatements {
+  constructor(
+    private readonly owner: DataSource,
+    private readonly database: AuthorityDatabase,
+    private readonly outbox: Outbox,
+  ) {}
+
+  async restate<Row>(restatement: RegisterRestatement<Row>, request: RestatementRequest): Promise<string[]> {
+    const held = (await this.owner.query(restatement.heldSql, [request.subjects])) as { authority_key: string; subject_id: string }[];
+    const byAuthority = new Map<string, string[]>();
+    for (const row of held) byAuthority.set(row.authority_key, [...(byAuthority.get(row.authority_key) ?? []), row.subject_id]);
+    const restated: string[] = [];
+    for (const [authority, subjects] of byAuthority) {
+      const rows = await runAsAuthority(authority, () =>
+        this.database.transaction(async (manager) => {
+          const current = (await manager.query(restatement.currentSql, [subjects])) as Row[];
+          await this.outbox.appendMany(manager, current.map((row) => restatement.draftOf(row, request)));
+          return current;
+        }),
+      );
+      restated.push(...rows.map((row) => restatement.subjectOf(row)));
+    }
+    return restated;
   }
-  return restated;
 }
