@@ -11,6 +11,8 @@ import { logInThroughIdp } from './support/log-in-through-idp';
 import { E2eStack } from './support/e2e-stack';
 
 const OSNABRUECK = '03404000';
+const DRESDEN = '14612000';
+const PARCEL = '14612300100012______';
 const ANNA = '36574261809';
 const BEN = '12345678995';
 const address = { street: 'Große Straße', houseNumber: '12', postalCode: '49074', city: 'Osnabrück', municipalityKey: OSNABRUECK };
@@ -29,6 +31,7 @@ describe('drift repair from the dashboard, end to end: the authoritative registe
   let osnabrueck: AgencyClient;
   let dresden: AgencyClient;
   let niedersachsen: AgencyClient;
+  let sachsen: AgencyClient;
   let federal: AgencyClient;
   const sessions = { viewer: '', operator: '' };
 
@@ -47,8 +50,9 @@ describe('drift repair from the dashboard, end to end: the authoritative registe
   beforeAll(async () => {
     e2e = await E2eStack.start(namespace, { portOffset: randomPortOffset(1000, 20) });
     osnabrueck = AgencyClient.of(e2e.stack, 'municipal-register', OSNABRUECK);
-    dresden = AgencyClient.of(e2e.stack, 'municipal-register', '14612000');
+    dresden = AgencyClient.of(e2e.stack, 'municipal-register', DRESDEN);
     niedersachsen = AgencyClient.of(e2e.stack, 'state-register', '03');
+    sachsen = AgencyClient.of(e2e.stack, 'state-register', '14');
     federal = AgencyClient.of(e2e.stack, 'federal-register', 'DE');
     for (const who of ['viewer', 'operator'] as const) {
       const user = e2e.stack.dashboardUsers.find((candidate) => candidate.username === who)!;
@@ -56,6 +60,7 @@ describe('drift repair from the dashboard, end to end: the authoritative registe
     }
     expect((await osnabrueck.registerResidence(anna)).status).toBe(201);
     expect((await osnabrueck.registerResidence(ben)).status).toBe(201);
+    expect((await sachsen.recordParcel({ parcelId: PARCEL, municipalityKey: DRESDEN, areaSquareMetres: 612, usage: 'Wohnbaufläche', ownerIdnrs: [BEN], changeReason: null })).status).toBe(201);
     await waitUntil('Niedersachsen and the BZSt hold Anna and Ben', async () =>
       (await Promise.all([ANNA, BEN].flatMap((idnr) => [bodyIf(niedersachsen.resident(idnr)), bodyIf(federal.person(idnr))]))).every(Boolean) || undefined, 60_000);
   }, 360_000);
@@ -126,5 +131,18 @@ describe('drift repair from the dashboard, end to end: the authoritative registe
     // nothing else drifts: the restated names reached the Melderegister and the Land unchanged
     expect((await dashboard<DriftView>('operator', 'GET', '/api/drift')).body.reports.filter((candidate) => !candidate.inSync)).toEqual([]);
     expect((await dashboard('operator', 'POST', '/api/repairs', { dataset: 'person.names', replica: 'federal-register DE' })).status).toBe(409);
+  });
+
+  it("repairs a property-tax roll from the cadastre: ParcelRestated to the parcel's municipality, logged per owner", async () => {
+    await waitUntil("Dresden's roll has the parcel", async () => ((await e2e.query('municipal', DRESDEN, 'select 1 from property_tax_entries where parcel_id = $1', [PARCEL])).length ? true : undefined), 60_000);
+    await e2e.query('municipal', DRESDEN, "update property_tax_entries set usage = 'Ödland', area_square_metres = 1 where parcel_id = $1", [PARCEL]);
+    await waitUntil('the altered tax base reported', async () => ((await report('parcel.tax-base', `municipal-register ${DRESDEN}`))?.inSync === false ? true : undefined));
+
+    const started = await dashboard<RepairJobView>('operator', 'POST', '/api/repairs', { dataset: 'parcel.tax-base', replica: `municipal-register ${DRESDEN}` });
+    expect(started.status).toBe(202);
+    expect(await finished(started.body.id)).toMatchObject({ state: 'done', total: 1, restated: 1 });
+    await waitUntil('the tax base drift closed', async () => ((await report('parcel.tax-base', `municipal-register ${DRESDEN}`))?.inSync ? true : undefined), 60_000);
+    expect(await e2e.query('municipal', DRESDEN, 'select usage, area_square_metres::int as area from property_tax_entries where parcel_id = $1', [PARCEL])).toEqual([{ usage: 'Wohnbaufläche', area: 612 }]);
+    expect(await e2e.query('municipal', DRESDEN, "select idnr, requested_by from transfer_log where subject_id = $1 and event_type = 'ParcelRestated'", [PARCEL])).toEqual([{ idnr: BEN, requested_by: started.body.requestedBy }]);
   });
 });

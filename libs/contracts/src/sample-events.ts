@@ -23,6 +23,7 @@ export const SAMPLE_PAYLOADS: { [T in EventType]: EventPayload<T> } = {
   PropertyTaxBaseChanged: { ...parcel, areaSquareMetres: 598 },
   ResidenceRestated: { idnr: '36574261809', familyName: 'Schmidt', givenNames: 'Anna Maria', sex: 'FEMALE', dateOfBirth: day('1990-04-01'), address: dresden, movedInOn: day('2026-11-01'), dwellingStatus: 'HAUPTWOHNUNG', requestedBy: 'Olga Operator (operator)' },
   NamesRestated: { idnr: '36574261809', familyName: 'Weber', givenNames: 'Anna Maria', requestedBy: 'Olga Operator (operator)' },
+  ParcelRestated: { ...parcel, requestedBy: 'Olga Operator (operator)' },
 };
 
 const SUBJECT_OF: { [T in EventType]: (payload: EventPayload<T>) => EventEnvelope['subject'] } = {
@@ -41,6 +42,7 @@ const SUBJECT_OF: { [T in EventType]: (payload: EventPayload<T>) => EventEnvelop
   PropertyTaxBaseChanged: (p) => ({ kind: 'PARCEL', id: p.parcelId }),
   ResidenceRestated: (p) => ({ kind: 'PERSON', id: p.idnr }),
   NamesRestated: (p) => ({ kind: 'PERSON', id: p.idnr }),
+  ParcelRestated: (p) => ({ kind: 'PARCEL', id: p.parcelId }),
 };
 
 /** A complete sample event of the given type, with a fresh eventId; the subject follows the (overridden) payload. */

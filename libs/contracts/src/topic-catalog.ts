@@ -27,7 +27,7 @@ export const EVENT_TOPICS = {
     partitions: 6,
     key: 'envelope.subject.id: the Flurstückskennzeichen',
     schemaNamespace: 'de.regsync.parcel',
-    eventTypes: ['ParcelRecorded', 'ParcelChanged', 'ParcelLeftMunicipality', 'PropertyTaxBaseChanged'],
+    eventTypes: ['ParcelRecorded', 'ParcelChanged', 'ParcelLeftMunicipality', 'PropertyTaxBaseChanged', 'ParcelRestated'],
   },
 } as const satisfies Record<string, TopicDefinition>;
 

@@ -95,6 +95,11 @@ export const AUTHORITY: Readonly<Record<EventType, Authority>> = {
     why: 'civil status is authoritative for names',
     instance: { kind: 'any' },
   },
+  ParcelRestated: {
+    register: 'LIEGENSCHAFTSKATASTER',
+    why: 'the cadastre is authoritative for parcels',
+    instance: { kind: 'land-of-parcel' },
+  },
   PropertyTaxBaseChanged: {
     register: 'GRUNDSTEUER',
     why: "the property-tax roll of the parcel's municipality is authoritative for its tax base",

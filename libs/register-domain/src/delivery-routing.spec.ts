@@ -58,6 +58,11 @@ describe('deliveriesOf', () => {
     expect(names(deliveriesOf('NamesRestated', restated, standesamt, demo, []))).toEqual(['FEDERAL DE IDNR_BASISDATEN', 'MUNICIPAL 14612000 MELDEREGISTER', 'STATE 14 LANDESMELDEREGISTER']);
   });
 
+  it("sends a restated parcel (drift repair) to the property-tax roll of its municipality only", () => {
+    const restated = { parcelId: '14612300100012______', municipalityKey: '14612000', areaSquareMetres: 612, usage: 'Wohnbaufläche', ownerIdnrs: [move.idnr], requestedBy: 'Otto Operator (operator)' };
+    expect(names(deliveriesOf('ParcelRestated', restated, at(sachsen, 'LIEGENSCHAFTSKATASTER'), crowded, []))).toEqual(['MUNICIPAL 14612000 GRUNDSTEUER']);
+  });
+
   it('does not grow with the number of municipalities the topology runs', () => {
     expect(names(deliveriesOf('ResidenceRegistered', move, moveSource, crowded, []))).toEqual(names(deliveriesOf('ResidenceRegistered', move, moveSource, demo, [])));
   });

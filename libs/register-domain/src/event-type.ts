@@ -15,6 +15,7 @@ export const EVENT_TYPES = [
   'PropertyTaxBaseChanged',
   'ResidenceRestated',
   'NamesRestated',
+  'ParcelRestated',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

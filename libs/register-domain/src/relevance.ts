@@ -74,6 +74,7 @@ function municipalRecipients(
       return source.level === 'MUNICIPAL' && source.register === 'MELDEREGISTER' && source.instanceKey !== ags ? ['MELDEREGISTER'] : [];
     case 'ParcelRecorded':
     case 'ParcelChanged':
+    case 'ParcelRestated':
       return payload.municipalityKey === ags ? ['GRUNDSTEUER'] : [];
     case 'ParcelLeftMunicipality':
       return payload.fromMunicipalityKey === ags ? ['GRUNDSTEUER'] : [];

@@ -253,6 +253,13 @@ export const ROUTING_CATALOG: readonly Route[] = [
     legalBasis: '§ 139b Abs. 8 AO, § 9 Abs. 1 2. BMeldDÜV',
     purpose: "repair of the names of the IdNr base data with the Standesamt's current record (§ 4 Abs. 2 IDNrG)",
   },
+  {
+    recipient: 'GRUNDSTEUER',
+    eventType: 'ParcelRestated',
+    fields: ['parcelId', 'municipalityKey', 'areaSquareMetres', 'usage', 'ownerIdnrs', 'requestedBy'],
+    legalBasis: '§ 229 Abs. 3 BewG',
+    purpose: "repair of the property-tax roll with the cadastre's current parcel facts, so no owner has to declare them",
+  },
 
   // Grundsteuer: the municipal property-tax roll; owner IdNrs but no names.
   {

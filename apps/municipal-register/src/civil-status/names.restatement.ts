@@ -1,5 +1,4 @@
 import type { RegisterRestatement } from '@regsync/data-protection/restatement/register-restatement';
-import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-legal-basis';
 import { CERTIFIED_NAMES, CERTIFIED_PERSONS } from './civil-status.drift';
 
 type CertifiedNames = {
@@ -9,18 +8,13 @@ type CertifiedNames = {
 };
 
 /** Drift repair of `person.names`: the Standesamt restates the current names of the persons it certifies. */
-export const namesRestatement: RegisterRestatement<CertifiedNames> = {
+export const namesRestatement: RegisterRestatement<CertifiedNames, 'NamesRestated'> = {
   dataset: 'person.names',
+  eventType: 'NamesRestated',
+  register: 'PERSONENSTANDSREGISTER',
+  subjectKind: 'PERSON',
   heldSql: `select r.authority_key, r.idnr as subject_id from residents r where r.idnr = any($1::text[]) and ${CERTIFIED_PERSONS}`,
   currentSql: `select * from (${CERTIFIED_NAMES}) certified where subject_id = any($1::text[]) order by subject_id`,
   subjectOf: (names) => names.subject_id,
-  draftOf: (names, { requestedBy, correlationId }) => ({
-    eventType: 'NamesRestated',
-    register: 'PERSONENSTANDSREGISTER',
-    subject: { kind: 'PERSON', id: names.subject_id },
-    correlationId,
-    causationId: null,
-    legalBasis: SENDER_LEGAL_BASIS.NamesRestated,
-    payload: { idnr: names.subject_id, familyName: names.family_name, givenNames: names.given_names, requestedBy },
-  }),
+  payloadOf: (names) => ({ idnr: names.subject_id, familyName: names.family_name, givenNames: names.given_names }),
 };

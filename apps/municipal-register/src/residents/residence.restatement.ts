@@ -1,7 +1,6 @@
 import type { Address, DwellingStatus, Sex } from '@regsync/contracts/generated/events';
 import type { RegisterRestatement } from '@regsync/data-protection/restatement/register-restatement';
 import { parseCalendarDate } from '@regsync/register-domain/calendar-date';
-import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-legal-basis';
 import { CURRENT_RESIDENTS } from './residents.drift';
 
 type CurrentResidence = {
@@ -16,8 +15,11 @@ type CurrentResidence = {
 };
 
 /** Drift repair of `person.residence`: the Melderegister restates the current registration of its residents. */
-export const residenceRestatement: RegisterRestatement<CurrentResidence> = {
+export const residenceRestatement: RegisterRestatement<CurrentResidence, 'ResidenceRestated'> = {
   dataset: 'person.residence',
+  eventType: 'ResidenceRestated',
+  register: 'MELDEREGISTER',
+  subjectKind: 'PERSON',
   heldSql: `select authority_key, idnr as subject_id from residents where idnr = any($1::text[]) and ${CURRENT_RESIDENTS}`,
   // Locked, so a registration committing meanwhile goes out after the restatement, with the next subject version.
   currentSql: `
@@ -28,13 +30,5 @@ export const residenceRestatement: RegisterRestatement<CurrentResidence> = {
      order by idnr
        for update`,
   subjectOf: (residence) => residence.idnr,
-  draftOf: (residence, { requestedBy, correlationId }) => ({
-    eventType: 'ResidenceRestated',
-    register: 'MELDEREGISTER',
-    subject: { kind: 'PERSON', id: residence.idnr },
-    correlationId,
-    causationId: null,
-    legalBasis: SENDER_LEGAL_BASIS.ResidenceRestated,
-    payload: { ...residence, dateOfBirth: parseCalendarDate(residence.dateOfBirth), movedInOn: parseCalendarDate(residence.movedInOn), requestedBy },
-  }),
+  payloadOf: (residence) => ({ ...residence, dateOfBirth: parseCalendarDate(residence.dateOfBirth), movedInOn: parseCalendarDate(residence.movedInOn) }),
 };

@@ -1,26 +1,35 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { EventType } from '@regsync/contracts/generated/events';
+import type { EventPayload, EventSubject } from '@regsync/contracts/generated/events';
 import { type EventDraft, Outbox } from '@regsync/messaging/outbox';
 import { runAsAuthority } from '@regsync/persistence/authority-context';
 import { AuthorityDatabase } from '@regsync/persistence/authority-database';
+import type { RegisterKind } from '@regsync/register-domain/registers';
+import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-legal-basis';
 import { DomainValidationError } from '@regsync/register-domain/validation-error';
+
+/** The events that restate a subject's current state (drift repair); each carries who asked for it. */
+export type RestatingEventType = 'ResidenceRestated' | 'NamesRestated' | 'ParcelRestated';
 
 /**
  * A data set this instance is authoritative for, which it can restate for a drift repair: the current state of given
  * subjects goes out through the outbox as ordinary events (e.g. ResidenceRestated), so the router delivers them like
- * every other event and each recipient applies them with its inbox and versions. Data: two queries and a draft.
+ * every other event and each recipient applies them with its inbox and versions. Data: two queries and a payload.
  */
-export interface RegisterRestatement<Row = Record<string, unknown>> {
+export interface RegisterRestatement<Row = Record<string, unknown>, T extends RestatingEventType = RestatingEventType> {
   /** The drift check's name of the data set, e.g. `person.residence` (register-snapshot-source.ts). */
   dataset: string;
+  eventType: T;
+  /** The register of this instance that sends it (authoritative for the data set). */
+  register: RegisterKind;
+  subjectKind: EventSubject['kind'];
   /** Run as the owner: which hosted authority holds which of the subject ids `$1`, as `authority_key, subject_id`. */
   heldSql: string;
   /** Run as the authority: the current state of the subject ids `$1` it holds, one row each, locked if it may change. */
   currentSql: string;
   subjectOf(row: Row): string;
-  /** The event that restates one row, without its envelope's sender and version (the outbox adds them). */
-  draftOf(row: Row, request: RestatementRequest): EventDraft<EventType>;
+  /** The event's payload for one row, but who asked (the request adds it). */
+  payloadOf(row: Row): Omit<EventPayload<T>, 'requestedBy'>;
 }
 
 export interface RestatementRequest {
@@ -66,7 +75,7 @@ export class RegisterRestatements {
     private readonly outbox: Outbox,
   ) {}
 
-  async restate<Row>(restatement: RegisterRestatement<Row>, request: RestatementRequest): Promise<string[]> {
+  async restate<Row, T extends RestatingEventType>(restatement: RegisterRestatement<Row, T>, request: RestatementRequest): Promise<string[]> {
     const held = (await this.owner.query(restatement.heldSql, [request.subjects])) as { authority_key: string; subject_id: string }[];
     const byAuthority = new Map<string, string[]>();
     for (const row of held) byAuthority.set(row.authority_key, [...(byAuthority.get(row.authority_key) ?? []), row.subject_id]);
@@ -75,7 +84,7 @@ export class RegisterRestatements {
       const rows = await runAsAuthority(authority, () =>
         this.database.transaction(async (manager) => {
           const current = (await manager.query(restatement.currentSql, [subjects])) as Row[];
-          await this.outbox.appendMany(manager, current.map((row) => restatement.draftOf(row, request)));
+          await this.outbox.appendMany(manager, current.map((row) => draftOf(restatement, row, request)));
           return current;
         }),
       );
@@ -83,4 +92,16 @@ export class RegisterRestatements {
     }
     return restated;
   }
+}
+
+function draftOf<Row, T extends RestatingEventType>(restatement: RegisterRestatement<Row, T>, row: Row, { requestedBy, correlationId }: RestatementRequest): EventDraft<T> {
+  return {
+    eventType: restatement.eventType,
+    register: restatement.register,
+    subject: { kind: restatement.subjectKind, id: restatement.subjectOf(row) },
+    correlationId,
+    causationId: null,
+    legalBasis: SENDER_LEGAL_BASIS[restatement.eventType],
+    payload: { ...restatement.payloadOf(row), requestedBy } as EventPayload<T>,
+  };
 }
