@@ -1,16 +1,12 @@
-import { DomainValidationError } from '@regsync/register-domain/validation-error';
-import { MAX_SUBJECTS_PER_RESTATEMENT, restatementRequestOf } from './register-restatement';
+import { MAX_SUBJECTS_PER_RESTATEMENT, restatementRequest } from './register-restatement';
 
-const newId = () => 'generated';
-
-describe('restatementRequestOf', () => {
-  it('takes the subjects once each, who asked, and a correlation id (a new one when none is given)', () => {
-    expect(restatementRequestOf({ subjects: ['36574261809', '36574261809'], requestedBy: ' Otto Operator (operator) ' }, newId)).toEqual({
+describe('restatementRequest', () => {
+  it('takes the subjects once each, who asked, and an optional correlation id', () => {
+    expect(restatementRequest.parse({ subjects: ['36574261809', '36574261809'], requestedBy: ' Otto Operator (operator) ' })).toEqual({
       subjects: ['36574261809'],
       requestedBy: 'Otto Operator (operator)',
-      correlationId: 'generated',
     });
-    expect(restatementRequestOf({ subjects: ['x'], requestedBy: 'o', correlationId: 'c-1' }, newId).correlationId).toBe('c-1');
+    expect(restatementRequest.parse({ subjects: ['x'], requestedBy: 'o', correlationId: 'c-1' }).correlationId).toBe('c-1');
   });
 
   it.each([
@@ -21,13 +17,9 @@ describe('restatementRequestOf', () => {
     [{ subjects: ['x'] }, 'requestedBy'],
     [{ subjects: ['x'], requestedBy: '  ' }, 'requestedBy'],
     [{ subjects: ['x'], requestedBy: 'o', correlationId: 7 }, 'correlationId'],
-    [null, 'subjects'],
   ])('refuses %j naming the field %s', (body, field) => {
-    expect(() => restatementRequestOf(body, newId)).toThrow(DomainValidationError);
-    try {
-      restatementRequestOf(body, newId);
-    } catch (error) {
-      expect((error as DomainValidationError).field).toBe(field);
-    }
+    const result = restatementRequest.safeParse(body);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => issue.path[0])).toContain(field);
   });
 });

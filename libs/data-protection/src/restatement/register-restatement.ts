@@ -6,7 +6,7 @@ import { runAsAuthority } from '@regsync/persistence/authority-context';
 import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 import type { RegisterKind } from '@regsync/register-domain/registers';
 import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-legal-basis';
-import { DomainValidationError } from '@regsync/register-domain/validation-error';
+import { z } from 'zod';
 
 /** The events that restate a subject's current state (drift repair); each carries who asked for it. */
 export type RestatingEventType = 'ResidenceRestated' | 'NamesRestated' | 'ParcelRestated';
@@ -44,23 +44,22 @@ export const REGISTER_RESTATEMENTS = Symbol('REGISTER_RESTATEMENTS');
 
 export const MAX_SUBJECTS_PER_RESTATEMENT = 500;
 
-/** The body of POST /ops/registers/:dataset/restatements, checked field by field. */
-export function restatementRequestOf(body: unknown, newCorrelationId: () => string): RestatementRequest {
-  const input = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-  const { subjects, requestedBy, correlationId } = input;
-  if (!Array.isArray(subjects) || subjects.length === 0) throw new DomainValidationError('subjects', 'must be a non-empty array of subject ids');
-  if (subjects.length > MAX_SUBJECTS_PER_RESTATEMENT) throw new DomainValidationError('subjects', `at most ${MAX_SUBJECTS_PER_RESTATEMENT} per request`);
-  if (!subjects.every((subject) => typeof subject === 'string' && subject.length > 0 && subject.length <= 64)) {
-    throw new DomainValidationError('subjects', 'every subject id must be a string of 1 to 64 characters');
-  }
-  if (typeof requestedBy !== 'string' || requestedBy.trim().length === 0 || requestedBy.length > 200) {
-    throw new DomainValidationError('requestedBy', 'must name who asked for the repair (1 to 200 characters)');
-  }
-  if (correlationId !== undefined && (typeof correlationId !== 'string' || correlationId.length === 0 || correlationId.length > 100)) {
-    throw new DomainValidationError('correlationId', 'must be a string of 1 to 100 characters when given');
-  }
-  return { subjects: [...new Set(subjects as string[])], requestedBy: requestedBy.trim(), correlationId: correlationId ?? newCorrelationId() };
-}
+/** The body of POST /ops/registers/:dataset/restatements; without a correlation id the register makes one. */
+export const restatementRequest = z.object({
+  subjects: z
+    .array(z.string().min(1).max(64, 'a subject id has at most 64 characters'))
+    .min(1, 'name at least one subject')
+    .max(MAX_SUBJECTS_PER_RESTATEMENT, `at most ${MAX_SUBJECTS_PER_RESTATEMENT} per request`)
+    .transform((subjects) => [...new Set(subjects)]),
+  requestedBy: z.string().trim().min(1, 'must name who asked for the repair').max(200),
+  correlationId: z.string().min(1).max(100).optional(),
+});
+
+export const restatementRequestExample: z.input<typeof restatementRequest> = {
+  subjects: ['36574261809'],
+  requestedBy: 'Otto Operator (operator)',
+  correlationId: '5f0c6a1e-7d3b-4c51-9a57-2d1f0e8b6c42',
+};
 
 /**
  * Restates the subjects of `request` that this instance holds: per hosted authority that holds some (the owner's
