@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBody, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOperation, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBody, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOperation, ApiServiceUnavailableResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { RepairAudit, RepairAuditEntry } from '../audit/repair-audit.service';
 import { CurrentUser, DashboardSessionGuard, RequiresRole } from '../auth/dashboard-session.guard';
 import { DashboardUser } from '../auth/dashboard-user';
@@ -36,6 +36,7 @@ export class DriftRepairController {
   @ApiForbiddenResponse({ description: 'the person lacks the operator role' })
   @ApiNotFoundResponse({ description: 'no such comparison' })
   @ApiConflictResponse({ description: 'nothing (of the given subjects) drifts' })
+  @ApiServiceUnavailableResponse({ description: "the dashboard's audit log is not available: no repair started" })
   start(@Body() body: unknown, @CurrentUser() user: DashboardUser): Promise<RepairJobView> {
     return this.repairs.start(user, body);
   }

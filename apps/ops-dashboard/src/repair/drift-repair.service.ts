@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { RestatementResponse } from '@regsync/data-protection/restatement/register-restatement.controller';
 import { RepairAudit } from '../audit/repair-audit.service';
@@ -86,8 +86,13 @@ export class DriftRepairService {
       cancelRequested: false,
       errors: [],
     };
+    // on record with its person before anything is restated: without the audit, no repair
+    try {
+      await this.audit.started(user, this.viewOf(job));
+    } catch (error) {
+      throw new ServiceUnavailableException(`repair not started: the audit log is not available (${(error as Error).message})`);
+    }
     this.keep(job);
-    await this.audit.started(user, this.viewOf(job));
     void this.run(job, plan);
     return this.viewOf(job);
   }
