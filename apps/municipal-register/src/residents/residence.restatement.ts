@@ -1,18 +1,10 @@
-import type { Address, DwellingStatus, Sex } from '@regsync/contracts/generated/events';
 import type { RegisterRestatement } from '@regsync/data-protection/restatement/register-restatement';
 import { parseCalendarDate } from '@regsync/register-domain/calendar-date';
+import type { Resident } from '@regsync/register-domain/registers/residents';
 import { CURRENT_RESIDENTS } from './residents.drift';
 
-type CurrentResidence = {
-  idnr: string;
-  familyName: string;
-  givenNames: string;
-  sex: Sex;
-  dateOfBirth: string;
-  address: Address;
-  movedInOn: string;
-  dwellingStatus: DwellingStatus;
-};
+/** A current resident's registration, as the Melderegister keeps it (dates YYYY-MM-DD). */
+type CurrentResidence = Pick<Resident, 'familyName' | 'givenNames' | 'sex' | 'dateOfBirth' | 'address' | 'movedInOn' | 'dwellingStatus'> & { idnr: string };
 
 /** Drift repair of `person.residence`: the Melderegister restates the current registration of its residents. */
 export const residenceRestatement: RegisterRestatement<CurrentResidence, 'ResidenceRestated'> = {
