@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { transferAdmission } from '@regsync/data-protection/transfer-admission';
 import { transferLogEntities, transferLogMigrations } from '@regsync/data-protection/transfer-log-schema';
 import { TransferLogModule } from '@regsync/data-protection/transfer-log.module';
+import { RegisterRestatementModule } from '@regsync/data-protection/restatement/register-restatement.module';
 import { RetentionModule } from '@regsync/data-protection/retention/retention.module';
 import { RegsyncMessagingModule } from '@regsync/messaging/messaging.module';
 import { messagingEntities, messagingMigrations } from '@regsync/messaging/messaging-schema';
@@ -17,6 +18,7 @@ import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database
 import { informationBlockMigrations } from '@regsync/data-protection/information-blocks/information-blocks.migration';
 import { CivilStatusRecordEntity } from './civil-status/civil-status-record.entity';
 import { civilStatusDrift } from './civil-status/civil-status.drift';
+import { namesRestatement } from './civil-status/names.restatement';
 import { CivilStatusModule } from './civil-status/civil-status.module';
 import { CivilStatusBirthRecordIdnr1760000330000 } from './civil-status/civil-status-birth-record-idnr.migration';
 import { CivilStatusTable1760000310000 } from './civil-status/civil-status.migration';
@@ -30,6 +32,7 @@ import { PropertyTaxModule } from './property-tax/property-tax.module';
 import { PropertyTaxTable1760000320000 } from './property-tax/property-tax.migration';
 import { ResidentEntity } from './residents/resident.entity';
 import { residentsDrift } from './residents/residents.drift';
+import { residenceRestatement } from './residents/residence.restatement';
 import { ResidentsModule } from './residents/residents.module';
 import { ResidentsTable1760000300000 } from './residents/residents.migration';
 import { ResidentsDwellingStatus1760000700000 } from './residents/residents-dwelling-status.migration';
@@ -91,6 +94,7 @@ export class MunicipalRegisterModule {
           admit: transferAdmission(instance.level),
         }),
         TransferLogModule.forRoot(),
+        RegisterRestatementModule.forRoot({ restatements: [residenceRestatement, namesRestatement], opsApiKeys: config.AGENCY_API_KEYS }),
         RetentionModule.forRoot(),
         ResidentsModule,
         InformationBlocksModule,

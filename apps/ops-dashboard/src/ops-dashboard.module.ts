@@ -7,6 +7,10 @@ import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { RedriveAuditController } from './audit/redrive-audit.controller';
 import { RedriveAuditOutcome1765200000000, RedriveAuditRecord, RedriveAuditTable1765000000000, RedriveAuditTarget1765100000000 } from './audit/redrive-audit.entity';
 import { RedriveAudit } from './audit/redrive-audit.service';
+import { RepairAuditRecord, RepairAuditTable1765300000000 } from './audit/repair-audit.entity';
+import { RepairAudit } from './audit/repair-audit.service';
+import { DriftRepairController } from './repair/drift-repair.controller';
+import { DriftRepairService } from './repair/drift-repair.service';
 import { AuthController } from './auth/auth.controller';
 import { DashboardSessionGuard } from './auth/dashboard-session.guard';
 import { DashboardSessions } from './auth/dashboard-sessions';
@@ -52,22 +56,24 @@ export class OpsDashboardModule implements OnModuleInit {
       module: OpsDashboardModule,
       imports: [
         ObservabilityModule.forRoot({ metrics }),
-        // the audit of re-drives (who, when, what); its health check joins /health
+        // the audit of re-drives and repairs (who, when, what); its health check joins /health
         ServiceDatabaseModule.forRoot({
           service: 'ops-dashboard',
           instanceKey: 'ops',
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('ops_dashboard', undefined, config.NAMESPACE),
-          entities: [RedriveAuditRecord],
-          migrations: [RedriveAuditTable1765000000000, RedriveAuditTarget1765100000000, RedriveAuditOutcome1765200000000],
+          entities: [RedriveAuditRecord, RepairAuditRecord],
+          migrations: [RedriveAuditTable1765000000000, RedriveAuditTarget1765100000000, RedriveAuditOutcome1765200000000, RepairAuditTable1765300000000],
         }),
       ],
-      controllers: [AuthController, DashboardPageController, InstancesController, LagController, ThroughputController, DeadLettersController, DriftController, HeldSubjectsController, CorrelationController, PathsController, RedriveAuditController, HistoryController, AlertsController, ChartAssetsController],
+      controllers: [AuthController, DashboardPageController, InstancesController, LagController, ThroughputController, DeadLettersController, DriftController, HeldSubjectsController, CorrelationController, PathsController, RedriveAuditController, DriftRepairController, HistoryController, AlertsController, ChartAssetsController],
       providers: [
         { provide: OidcLogin, useValue: new OidcLogin(config) },
         { provide: DashboardSessions, useValue: new DashboardSessions(config.SESSION_MINUTES * 60_000, new URL(config.OIDC_REDIRECT_URL).protocol === 'https:') },
         DashboardSessionGuard,
         RedriveAudit,
+        RepairAudit,
+        DriftRepairService,
         { provide: WATCHED_INSTANCES, useValue: loadDashboardTopology(config.TOPOLOGY, config.TOPOLOGY_PORT_OFFSET, config.NAMESPACE) },
         { provide: KafkaConnection, useValue: connection },
         { provide: TopicTailService, useFactory: () => new TopicTailService(connection, config.SCHEMA_REGISTRY_URL, config.CORRELATION_INDEX_LIMIT, metrics) },

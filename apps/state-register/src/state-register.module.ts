@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { transferAdmission } from '@regsync/data-protection/transfer-admission';
 import { transferLogEntities, transferLogMigrations } from '@regsync/data-protection/transfer-log-schema';
 import { TransferLogModule } from '@regsync/data-protection/transfer-log.module';
+import { RegisterRestatementModule } from '@regsync/data-protection/restatement/register-restatement.module';
 import { RetentionModule } from '@regsync/data-protection/retention/retention.module';
 import { RegsyncMessagingModule } from '@regsync/messaging/messaging.module';
 import { messagingEntities, messagingMigrations } from '@regsync/messaging/messaging-schema';
@@ -18,6 +19,7 @@ import { informationBlockMigrations } from '@regsync/data-protection/information
 import { propertyTaxRolls, StateConfig } from './config';
 import { StateAuthorityKeys1760000820000 } from './state-authority-keys.migration';
 import { ParcelEntity } from './parcels/parcel.entity';
+import { parcelRestatement } from './parcels/parcel.restatement';
 import { parcelsDrift } from './parcels/parcels.drift';
 import { ParcelsModule } from './parcels/parcels.module';
 import { ParcelsTable1760000410000 } from './parcels/parcels.migration';
@@ -59,6 +61,7 @@ export class StateRegisterModule {
           admit: transferAdmission(instance.level),
         }),
         TransferLogModule.forRoot(),
+        RegisterRestatementModule.forRoot({ restatements: [parcelRestatement], opsApiKeys: config.AGENCY_API_KEYS }),
         RetentionModule.forRoot(),
         StateResidentsModule,
         ParcelsModule.forRoot(propertyTaxRolls(config)),

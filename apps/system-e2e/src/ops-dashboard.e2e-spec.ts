@@ -374,4 +374,49 @@ describe('ops dashboard in Chromium while the demo runs', () => {
     // the names of the same row still match the Standesamt's
     await expect(driftRow('person.names', 'state-register 14').getAttribute('data-in-sync')).resolves.toBe('true');
   });
+
+  it("shows a viewer the drift without any Repair button", async () => {
+    const context = await browser.newContext();
+    const viewerPage = await context.newPage();
+    try {
+      const viewer = stack.dashboardUsers.find((user) => user.username === 'viewer')!;
+      await viewerPage.goto(stack.dashboardUrl);
+      await viewerPage.waitForSelector('form#login', { timeout: 30_000 });
+      await viewerPage.fill('#username', viewer.username);
+      await viewerPage.fill('#password', viewer.password);
+      await Promise.all([viewerPage.waitForURL(`${stack.dashboardUrl}/`, { timeout: 30_000 }), viewerPage.click('form#login button[type=submit]')]);
+      await viewerPage.waitForSelector('#drift tr[data-dataset="person.residence"][data-replica="state-register 14"][data-in-sync="false"]', { timeout: 60_000 });
+      await expect(viewerPage.locator('#drift button.repair').count()).resolves.toBe(0);
+      await expect(viewerPage.locator('#repairs').textContent()).resolves.toContain('repairs need the operator role');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("repairs that subject from the page: Dresden's Melderegister restates Anna through the router and the drift closes", async () => {
+    // the lead's page shows the buttons the viewer's does not
+    await driftRow('person.residence', 'state-register 14').locator('button[data-repair-all]').waitFor({ timeout: 20_000 });
+    // the lead is an operator: a Repair button beside each drifting subject
+    await driftRow('person.residence', 'state-register 14').locator(`button[data-repair-subject="${ANNA}"]`).click();
+    const repair = page.locator('#repairs tr[data-repair][data-dataset="person.residence"][data-replica="state-register 14"]');
+    await repair.waitFor({ timeout: 20_000 });
+    await eventually('the repair done', () => repair.getAttribute('data-state'), (state) => state === 'done', 60_000);
+    await expect(repair.getAttribute('data-done')).resolves.toBe('1');
+    await expect(repair.textContent()).resolves.toContain('Lena Lead');
+    // the page compares again and shows the replica in sync
+    await page.waitForSelector(`#drift tr[data-dataset="person.residence"][data-replica="state-register 14"][data-in-sync="true"]`, { timeout: 60_000 });
+    await expect(page.locator('#drift tr[data-in-sync="false"]').count()).resolves.toBe(0);
+
+    const state = new Client({ connectionString: databaseUrlOf(databaseUrl, instanceDatabaseName('state', '14', namespace)) });
+    await state.connect();
+    try {
+      const { rows } = await state.query(`select address->>'houseNumber' as "houseNumber" from state_residents where idnr = $1`, [ANNA]);
+      expect(rows).toEqual([{ houseNumber: '5a' }]);
+      // the Land logs the transfer as the repair it was, with the person who asked for it
+      const logged = await state.query(`select requested_by from transfer_log where idnr = $1 and event_type = 'ResidenceRestated'`, [ANNA]);
+      expect(logged.rows).toEqual([{ requested_by: 'Lena Lead (lead)' }]);
+    } finally {
+      await state.end();
+    }
+  });
 });

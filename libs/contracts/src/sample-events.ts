@@ -21,6 +21,9 @@ export const SAMPLE_PAYLOADS: { [T in EventType]: EventPayload<T> } = {
   ParcelChanged: { ...parcel, areaSquareMetres: 598, changeReason: 'Zerlegung (parcel split)' },
   ParcelLeftMunicipality: { parcelId: parcel.parcelId, fromMunicipalityKey: '14612000', toMunicipalityKey: '14713000', changeReason: 'Gemeindegebietsänderung' },
   PropertyTaxBaseChanged: { ...parcel, areaSquareMetres: 598 },
+  ResidenceRestated: { idnr: '36574261809', familyName: 'Schmidt', givenNames: 'Anna Maria', sex: 'FEMALE', dateOfBirth: day('1990-04-01'), address: dresden, movedInOn: day('2026-11-01'), dwellingStatus: 'HAUPTWOHNUNG', requestedBy: 'Olga Operator (operator)' },
+  NamesRestated: { idnr: '36574261809', familyName: 'Weber', givenNames: 'Anna Maria', requestedBy: 'Olga Operator (operator)' },
+  ParcelRestated: { ...parcel, requestedBy: 'Olga Operator (operator)' },
 };
 
 const SUBJECT_OF: { [T in EventType]: (payload: EventPayload<T>) => EventEnvelope['subject'] } = {
@@ -37,6 +40,9 @@ const SUBJECT_OF: { [T in EventType]: (payload: EventPayload<T>) => EventEnvelop
   ParcelChanged: (p) => ({ kind: 'PARCEL', id: p.parcelId }),
   ParcelLeftMunicipality: (p) => ({ kind: 'PARCEL', id: p.parcelId }),
   PropertyTaxBaseChanged: (p) => ({ kind: 'PARCEL', id: p.parcelId }),
+  ResidenceRestated: (p) => ({ kind: 'PERSON', id: p.idnr }),
+  NamesRestated: (p) => ({ kind: 'PERSON', id: p.idnr }),
+  ParcelRestated: (p) => ({ kind: 'PARCEL', id: p.parcelId }),
 };
 
 /** A complete sample event of the given type, with a fresh eventId; the subject follows the (overridden) payload. */

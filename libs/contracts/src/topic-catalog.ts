@@ -20,14 +20,14 @@ export const EVENT_TOPICS = {
     partitions: 6,
     key: 'envelope.subject.id: the IdNr (the birth registration id before one is assigned)',
     schemaNamespace: 'de.regsync.person',
-    eventTypes: ['BirthRecorded', 'IdNrRequested', 'IdNrAssigned', 'ResidenceRegistered', 'MovedOut', 'NameChanged', 'DeathRecorded', 'InformationBlockSet', 'InformationBlockLifted'],
+    eventTypes: ['BirthRecorded', 'IdNrRequested', 'IdNrAssigned', 'ResidenceRegistered', 'MovedOut', 'NameChanged', 'DeathRecorded', 'InformationBlockSet', 'InformationBlockLifted', 'ResidenceRestated', 'NamesRestated'],
   },
   parcel: {
     name: 'regsync.parcel.events.v1',
     partitions: 6,
     key: 'envelope.subject.id: the Flurstückskennzeichen',
     schemaNamespace: 'de.regsync.parcel',
-    eventTypes: ['ParcelRecorded', 'ParcelChanged', 'ParcelLeftMunicipality', 'PropertyTaxBaseChanged'],
+    eventTypes: ['ParcelRecorded', 'ParcelChanged', 'ParcelLeftMunicipality', 'PropertyTaxBaseChanged', 'ParcelRestated'],
   },
 } as const satisfies Record<string, TopicDefinition>;
 

@@ -49,6 +49,10 @@ export class TransferLogRecord {
   @Column({ type: 'text' })
   purpose!: string;
 
+  /** Who had the sender restate its data (a drift repair); null for every other transfer. */
+  @Column({ name: 'requested_by', type: 'text', nullable: true })
+  requestedBy!: string | null;
+
   @Column({ name: 'transferred_at', type: 'timestamptz' })
   transferredAt!: Date;
 }

@@ -47,6 +47,17 @@ export class TransferLogAuthorityKeys1760000801000 implements MigrationInterface
   }
 }
 
+/** A drift repair names who asked for it with each transfer it causes (NamesRestated, ResidenceRestated). */
+export class TransferLogRequestedBy1760000900000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('alter table transfer_log add column requested_by text');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('alter table transfer_log drop column requested_by');
+  }
+}
+
 /** Add to the app's ServiceDatabaseModule.forRoot({ entities, migrations }). */
 export const transferLogEntities = [TransferLogRecord];
-export const transferLogMigrations = [TransferLogTable1760000200000, TransferLogAuthorityKeys1760000801000];
+export const transferLogMigrations = [TransferLogTable1760000200000, TransferLogAuthorityKeys1760000801000, TransferLogRequestedBy1760000900000];

@@ -19,6 +19,8 @@ export interface TransferView {
   fields: string[];
   legalBasis: string;
   purpose: string;
+  /** Who asked for the transfer: the operator of a drift repair; null for the registers' own flows. */
+  requestedBy: string | null;
   transferredAt: string;
 }
 
@@ -89,6 +91,7 @@ const TRANSFER_LOG_COLUMNS = [
   { name: 'fields', type: 'text[]' },
   { name: 'legal_basis', type: 'text' },
   { name: 'purpose', type: 'text' },
+  { name: 'requested_by', type: 'text' },
   { name: 'transferred_at', type: 'timestamptz' },
 ];
 const COLUMN_NAMES = TRANSFER_LOG_COLUMNS.map(({ name }) => name).join(', ');
@@ -121,6 +124,7 @@ function textArrayLiteral(values: string[]): string {
  */
 function logRows(event: RegsyncEvent, transfers: AdmittedTransfer[], transferredAt: Date): unknown[][] {
   const { envelope } = event;
+  const requestedBy = 'requestedBy' in event && typeof event.requestedBy === 'string' ? event.requestedBy : null;
   const rows: unknown[][] = [];
   for (const transfer of transfers) {
     const fields = Object.keys(transfer.payload).filter((field) => field !== 'envelope');
@@ -140,6 +144,7 @@ function logRows(event: RegsyncEvent, transfers: AdmittedTransfer[], transferred
         fields,
         transfer.route.legalBasis,
         transfer.route.purpose,
+        requestedBy,
         transferredAt,
       ]);
     }
@@ -168,6 +173,7 @@ function toView(row: TransferLogRecord): TransferView {
     fields: row.fields,
     legalBasis: row.legalBasis,
     purpose: row.purpose,
+    requestedBy: row.requestedBy,
     transferredAt: row.transferredAt.toISOString(),
   };
 }

@@ -46,6 +46,32 @@ export function inReplicaScope(scope: string | null, replicaScope: string | null
   return replicaScope === null || (scope !== null && scope.startsWith(replicaScope));
 }
 
+export interface AuthoritativeSubjects {
+  /** Every subject an authority holds (in any scope), with its digest and the instance that holds it. */
+  authoritative: Map<string, { hash: string; scope: string | null; source: string }>;
+  /** Subjects that two authoritative sources both claim. */
+  conflicting: Set<string>;
+  /** `instance register` of every authoritative source of the data set. */
+  sources: string[];
+}
+
+/** The union of the authoritative data sets named `dataset`: what the replicas are compared with, and who restates what. */
+export function authoritativeSubjects(instances: readonly InstanceRegisters[], dataset: string): AuthoritativeSubjects {
+  const authoritative: AuthoritativeSubjects['authoritative'] = new Map();
+  const conflicting = new Set<string>();
+  const sources: string[] = [];
+  for (const instance of instances) {
+    for (const digests of instance.datasets.filter((candidate) => candidate.dataset === dataset && candidate.authoritative)) {
+      sources.push(`${instance.instance} ${digests.register}`);
+      for (const [subjectId, digest] of Object.entries(digests.subjects)) {
+        if (authoritative.has(subjectId)) conflicting.add(subjectId);
+        authoritative.set(subjectId, { ...digest, source: instance.instance });
+      }
+    }
+  }
+  return { authoritative, conflicting, sources };
+}
+
 /**
  * Compares every replica data set with the union of the authoritative data sets of the same name, restricted to
  * the replica's scope. Counts and set checksums give the verdict; the per-subject hashes name the subjects.
@@ -54,18 +80,7 @@ export function compareRegisters(instances: readonly InstanceRegisters[]): Drift
   const reports: DriftReport[] = [];
   const datasetNames = [...new Set(instances.flatMap((instance) => instance.datasets.map((dataset) => dataset.dataset)))].sort();
   for (const name of datasetNames) {
-    const authoritative = new Map<string, { hash: string; scope: string | null; source: string }>();
-    const conflicting = new Set<string>();
-    const sources: string[] = [];
-    for (const instance of instances) {
-      for (const dataset of instance.datasets.filter((candidate) => candidate.dataset === name && candidate.authoritative)) {
-        sources.push(`${instance.instance} ${dataset.register}`);
-        for (const [subjectId, digest] of Object.entries(dataset.subjects)) {
-          if (authoritative.has(subjectId)) conflicting.add(subjectId);
-          authoritative.set(subjectId, { ...digest, source: instance.instance });
-        }
-      }
-    }
+    const { authoritative, conflicting, sources } = authoritativeSubjects(instances, name);
     if (sources.length === 0) continue;
     for (const instance of instances) {
       for (const replica of instance.datasets.filter((candidate) => candidate.dataset === name && !candidate.authoritative)) {

@@ -85,6 +85,21 @@ export const AUTHORITY: Readonly<Record<EventType, Authority>> = {
     why: 'the cadastre is authoritative for parcels',
     instance: { kind: 'land-of-parcel' },
   },
+  ResidenceRestated: {
+    register: 'MELDEREGISTER',
+    why: 'the Melderegister is authoritative for addresses',
+    instance: { kind: 'payload-municipality', path: ['address', 'municipalityKey'], describes: 'the address' },
+  },
+  NamesRestated: {
+    register: 'PERSONENSTANDSREGISTER',
+    why: 'civil status is authoritative for names',
+    instance: { kind: 'any' },
+  },
+  ParcelRestated: {
+    register: 'LIEGENSCHAFTSKATASTER',
+    why: 'the cadastre is authoritative for parcels',
+    instance: { kind: 'land-of-parcel' },
+  },
   PropertyTaxBaseChanged: {
     register: 'GRUNDSTEUER',
     why: "the property-tax roll of the parcel's municipality is authoritative for its tax base",

@@ -44,6 +44,25 @@ describe('deliveriesOf', () => {
     expect(names(deliveriesOf('ResidenceRegistered', secondary, moveSource, demo, []))).toEqual(['MUNICIPAL 03404000 MELDEREGISTER', 'STATE 03 LANDESMELDEREGISTER', 'STATE 14 LANDESMELDEREGISTER']);
   });
 
+  it("sends a restated residence (drift repair) to the address's Land, a Land holding the person and the BZSt; no Rückmeldung", () => {
+    const restated = { idnr: move.idnr, address: move.address, dwellingStatus: 'HAUPTWOHNUNG', requestedBy: 'Otto Operator (operator)' };
+    const holders = [at(osnabrueck, 'MELDEREGISTER'), at(niedersachsen, 'LANDESMELDEREGISTER'), at(sachsen, 'LANDESMELDEREGISTER')];
+    expect(names(deliveriesOf('ResidenceRestated', restated, moveSource, crowded, holders))).toEqual(['FEDERAL DE IDNR_BASISDATEN', 'STATE 03 LANDESMELDEREGISTER', 'STATE 14 LANDESMELDEREGISTER']);
+    expect(names(deliveriesOf('ResidenceRestated', { ...restated, dwellingStatus: 'NEBENWOHNUNG' }, moveSource, demo, []))).toEqual(['STATE 14 LANDESMELDEREGISTER']);
+  });
+
+  it("sends restated names (drift repair) where a name change goes: the own Melderegister, its Land and the BZSt", () => {
+    const restated = { idnr: move.idnr, familyName: 'Weber', givenNames: 'Anna', requestedBy: 'Otto Operator (operator)' };
+    const standesamt = at(dresden, 'PERSONENSTANDSREGISTER');
+    expect(names(deliveriesOf('NamesRestated', restated, standesamt, demo, []))).toEqual(names(deliveriesOf('NameChanged', restated, standesamt, demo, [])));
+    expect(names(deliveriesOf('NamesRestated', restated, standesamt, demo, []))).toEqual(['FEDERAL DE IDNR_BASISDATEN', 'MUNICIPAL 14612000 MELDEREGISTER', 'STATE 14 LANDESMELDEREGISTER']);
+  });
+
+  it("sends a restated parcel (drift repair) to the property-tax roll of its municipality only", () => {
+    const restated = { parcelId: '14612300100012______', municipalityKey: '14612000', areaSquareMetres: 612, usage: 'Wohnbaufläche', ownerIdnrs: [move.idnr], requestedBy: 'Otto Operator (operator)' };
+    expect(names(deliveriesOf('ParcelRestated', restated, at(sachsen, 'LIEGENSCHAFTSKATASTER'), crowded, []))).toEqual(['MUNICIPAL 14612000 GRUNDSTEUER']);
+  });
+
   it('does not grow with the number of municipalities the topology runs', () => {
     expect(names(deliveriesOf('ResidenceRegistered', move, moveSource, crowded, []))).toEqual(names(deliveriesOf('ResidenceRegistered', move, moveSource, demo, [])));
   });

@@ -13,6 +13,9 @@ export const EVENT_TYPES = [
   'ParcelChanged',
   'ParcelLeftMunicipality',
   'PropertyTaxBaseChanged',
+  'ResidenceRestated',
+  'NamesRestated',
+  'ParcelRestated',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -34,7 +34,16 @@ export function recipientsOf(
   }
 }
 
-const FEDERAL_EVENT_TYPES: readonly string[] = ['IdNrRequested', 'ResidenceRegistered', 'NameChanged', 'DeathRecorded', 'InformationBlockSet', 'InformationBlockLifted'];
+const FEDERAL_EVENT_TYPES: readonly string[] = [
+  'IdNrRequested',
+  'ResidenceRegistered',
+  'NameChanged',
+  'DeathRecorded',
+  'InformationBlockSet',
+  'InformationBlockLifted',
+  'ResidenceRestated',
+  'NamesRestated',
+];
 
 function municipalRecipients(
   ags: string,
@@ -56,6 +65,7 @@ function municipalRecipients(
       // The previous residence's answer to the Rückmeldung, to the municipality moved to.
       return payload.toMunicipalityKey === ags && source.instanceKey !== ags ? ['MELDEREGISTER'] : [];
     case 'NameChanged':
+    case 'NamesRestated':
       return ownStandesamt ? ['MELDEREGISTER'] : [];
     case 'DeathRecorded':
       return anyStandesamt ? ['MELDEREGISTER'] : [];
@@ -64,6 +74,7 @@ function municipalRecipients(
       return source.level === 'MUNICIPAL' && source.register === 'MELDEREGISTER' && source.instanceKey !== ags ? ['MELDEREGISTER'] : [];
     case 'ParcelRecorded':
     case 'ParcelChanged':
+    case 'ParcelRestated':
       return payload.municipalityKey === ags ? ['GRUNDSTEUER'] : [];
     case 'ParcelLeftMunicipality':
       return payload.fromMunicipalityKey === ags ? ['GRUNDSTEUER'] : [];
@@ -91,7 +102,12 @@ function stateRecipients(
     case 'InformationBlockLifted':
       return source.level === 'MUNICIPAL' ? ['LANDESMELDEREGISTER'] : [];
     case 'NameChanged':
+    case 'NamesRestated':
       return source.level === 'MUNICIPAL' && concerns(source.instanceKey) ? ['LANDESMELDEREGISTER'] : [];
+    case 'ResidenceRestated':
+      // The Land of the address, and a Land that holds the person as a former resident (the router asks the holders),
+      // so a mirror that missed the move away learns it from the repair.
+      return source.level === 'MUNICIPAL' ? ['LANDESMELDEREGISTER'] : [];
     default:
       // The Liegenschaftskataster is the authority for parcels and consumes nothing.
       return [];

@@ -138,3 +138,21 @@ describe('routing catalog', () => {
     expect(projection?.droppedFields).toEqual(['ownerNames']);
   });
 });
+
+describe('the restating events of a drift repair', () => {
+  const repairedFlow = { ResidenceRestated: 'ResidenceRegistered', NamesRestated: 'NameChanged', ParcelRestated: 'ParcelChanged' } as const;
+
+  it.each(Object.entries(repairedFlow))('%s goes only where %s goes, under its legal basis, with no field it does not give', (restating, flow) => {
+    const routes = ROUTING_CATALOG.filter((route) => route.eventType === restating);
+    expect(routes.length).toBeGreaterThan(0);
+    for (const route of routes) {
+      const flowRoute = routeFor(route.recipient, flow);
+      expect(flowRoute).toBeDefined();
+      expect(route.legalBasis).toBe(flowRoute!.legalBasis);
+      expect(route.onlyWhen).toEqual(flowRoute!.onlyWhen);
+      expect(route.fields.filter((field) => field !== 'requestedBy' && !flowRoute!.fields.includes(field))).toEqual([]);
+      // who asked for the repair is logged with every transfer it causes
+      expect(route.fields).toContain('requestedBy');
+    }
+  });
+});

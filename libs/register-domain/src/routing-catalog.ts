@@ -215,6 +215,52 @@ export const ROUTING_CATALOG: readonly Route[] = [
     purpose: 'keep the Auskunftssperren of the IdNr base data current',
   },
 
+  // Drift repair (Berichtigung): an authoritative register restates its current data of a subject on an operator's
+  // request. The same recipients, fields and legal basis as the flow that keeps the replica current, plus who asked.
+  {
+    recipient: 'LANDESMELDEREGISTER',
+    eventType: 'ResidenceRestated',
+    fields: ['idnr', 'familyName', 'givenNames', 'sex', 'dateOfBirth', 'address', 'movedInOn', 'dwellingStatus', 'requestedBy'],
+    legalBasis: LANDESMELDEREGISTER_BASIS,
+    purpose: `${LANDESMELDEREGISTER_PURPOSE}: repair of the mirror with the Melderegister's current registration`,
+  },
+  {
+    recipient: 'IDNR_BASISDATEN',
+    eventType: 'ResidenceRestated',
+    onlyWhen: { field: 'dwellingStatus', oneOf: ['HAUPTWOHNUNG'] },
+    fields: ['idnr', 'familyName', 'givenNames', 'sex', 'dateOfBirth', 'address', 'movedInOn', 'requestedBy'],
+    legalBasis: '§ 139b Abs. 8 AO, § 9 Abs. 1 2. BMeldDÜV',
+    purpose: "repair of the IdNr base data with the Melderegister's current registration (§ 4 Abs. 2 IDNrG)",
+  },
+  {
+    recipient: 'MELDEREGISTER',
+    eventType: 'NamesRestated',
+    fields: ['idnr', 'familyName', 'givenNames', 'requestedBy'],
+    legalBasis: '§ 57 PStV',
+    purpose: "Mitteilung des Standesamts an die Meldebehörde: repair of the resident's names with the Standesamt's current record",
+  },
+  {
+    recipient: 'LANDESMELDEREGISTER',
+    eventType: 'NamesRestated',
+    fields: ['idnr', 'familyName', 'givenNames', 'requestedBy'],
+    legalBasis: LANDESMELDEREGISTER_BASIS,
+    purpose: `${LANDESMELDEREGISTER_PURPOSE}: repair of the names with the Standesamt's current record`,
+  },
+  {
+    recipient: 'IDNR_BASISDATEN',
+    eventType: 'NamesRestated',
+    fields: ['idnr', 'familyName', 'givenNames', 'requestedBy'],
+    legalBasis: '§ 139b Abs. 8 AO, § 9 Abs. 1 2. BMeldDÜV',
+    purpose: "repair of the names of the IdNr base data with the Standesamt's current record (§ 4 Abs. 2 IDNrG)",
+  },
+  {
+    recipient: 'GRUNDSTEUER',
+    eventType: 'ParcelRestated',
+    fields: ['parcelId', 'municipalityKey', 'areaSquareMetres', 'usage', 'ownerIdnrs', 'requestedBy'],
+    legalBasis: '§ 229 Abs. 3 BewG',
+    purpose: "repair of the property-tax roll with the cadastre's current parcel facts, so no owner has to declare them",
+  },
+
   // Grundsteuer: the municipal property-tax roll; owner IdNrs but no names.
   {
     recipient: 'GRUNDSTEUER',

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import type { DeathRecorded, InformationBlockLifted, InformationBlockSet, NameChanged, ResidenceRegistered } from '@regsync/contracts/generated/events';
+import type { DeathRecorded, InformationBlockLifted, InformationBlockSet, NameChanged, NamesRestated, ResidenceRegistered, ResidenceRestated } from '@regsync/contracts/generated/events';
 import { AdmittedTransferHandler } from '@regsync/data-protection/admitted-transfer-handler';
 import { EventBatchPattern } from '@regsync/messaging/event-batch-pattern';
 import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
@@ -29,6 +29,16 @@ export class BaseDataEventsHandler {
   @EventPattern('NameChanged')
   async onNameChanged(@Payload() event: NameChanged, @Ctx() context: RegsyncEventContext): Promise<void> {
     await this.transfers.apply(event, context, (manager) => this.baseData.applyNameChange(manager, event));
+  }
+
+  @EventPattern('ResidenceRestated')
+  async onResidenceRestated(@Payload() event: ResidenceRestated, @Ctx() context: RegsyncEventContext): Promise<void> {
+    await this.transfers.apply(event, context, (manager) => this.baseData.applyResidence(manager, event));
+  }
+
+  @EventPattern('NamesRestated')
+  async onNamesRestated(@Payload() event: NamesRestated, @Ctx() context: RegsyncEventContext): Promise<void> {
+    await this.transfers.apply(event, context, (manager) => this.baseData.applyNamesRestated(manager, event));
   }
 
   @EventPattern('InformationBlockSet')

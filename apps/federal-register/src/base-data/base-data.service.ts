@@ -1,11 +1,12 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import type { DeathRecorded, InformationBlockLifted, InformationBlockSet, NameChanged, ResidenceRegistered } from '@regsync/contracts/generated/events';
+import type { DeathRecorded, InformationBlockLifted, InformationBlockSet, NameChanged, NamesRestated } from '@regsync/contracts/generated/events';
 import { applyReceivedBlock } from '@regsync/data-protection/information-blocks/information-block-store';
 import { applyBlockLift, applyBlockSet } from '@regsync/register-domain/registers/information-block';
 import type { BatchChangeOutcome, ChangeOutcome } from '@regsync/data-protection/admitted-transfer-handler';
 import { assertIdnr } from '@regsync/register-domain/idnr';
-import { applyResidenceToBaseData, changeBaseDataName, recordBaseDataDeath, type IdnrBaseData } from '@regsync/register-domain/registers/idnr-base-data';
+import { applyResidenceToBaseData, changeBaseDataName, recordBaseDataDeath, type IdnrBaseData, type ResidenceForBaseData } from '@regsync/register-domain/registers/idnr-base-data';
+import { restateNames } from '@regsync/register-domain/registers/restated-names';
 import { IdnrBaseDataEntity } from './idnr-base-data.entity';
 import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 
@@ -14,17 +15,23 @@ import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 export class BaseDataService {
   constructor(private readonly database: AuthorityDatabase) {}
 
-  async applyResidence(manager: EntityManager, residence: ResidenceRegistered): Promise<ChangeOutcome> {
+  /** A registration, or a Melderegister's restated current registration (a drift repair): the same rule by move-in date. */
+  async applyResidence(manager: EntityManager, residence: ResidenceForBaseData): Promise<ChangeOutcome> {
     return this.change(manager, residence.idnr, (existing) => applyResidenceToBaseData(existing, residence));
   }
 
   /** `applyResidence` for a batch, in order: one locking read and one write for all of them. */
-  async applyResidences(manager: EntityManager, residences: ResidenceRegistered[]): Promise<BatchChangeOutcome> {
+  async applyResidences(manager: EntityManager, residences: ResidenceForBaseData[]): Promise<BatchChangeOutcome> {
     return this.changeAll(manager, residences, applyResidenceToBaseData);
   }
 
   async applyNameChange(manager: EntityManager, change: NameChanged): Promise<ChangeOutcome> {
     return this.change(manager, change.idnr, (existing) => changeBaseDataName(existing, change));
+  }
+
+  /** A drift repair of the names (NamesRestated): no former name is added, the record is corrected. */
+  async applyNamesRestated(manager: EntityManager, names: NamesRestated): Promise<ChangeOutcome> {
+    return this.change(manager, names.idnr, (existing) => restateNames(existing, names));
   }
 
   async applyDeath(manager: EntityManager, death: DeathRecorded): Promise<ChangeOutcome> {
@@ -51,12 +58,12 @@ export class BaseDataService {
     return data;
   }
 
-  private async change(manager: EntityManager, idnr: string, apply: (existing: IdnrBaseData | undefined) => IdnrBaseData): Promise<ChangeOutcome> {
+  private async change(manager: EntityManager, idnr: string, apply: (existing: IdnrBaseData | undefined) => IdnrBaseData | undefined): Promise<ChangeOutcome> {
     // One locking read here and one plain write, which the transfer handler sends with the transfer log rows
     // (`save` would select the row a second time).
     const [existing] = (await manager.query(SELECT_FOR_UPDATE, [idnr])) as IdnrBaseData[];
     const next = apply(existing);
-    if (next === existing) return 'nothing-to-apply';
+    if (!next || next === existing) return 'nothing-to-apply';
     return { sql: existing ? UPDATE : INSERT, parameters: [...columnValues(next), new Date()] };
   }
 

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import type { BirthRecorded, DeathRecorded, IdNrAssigned, NameChanged, ResidenceRegistered } from '@regsync/contracts/generated/events';
+import type { BirthRecorded, DeathRecorded, IdNrAssigned, NameChanged, NamesRestated, ResidenceRegistered } from '@regsync/contracts/generated/events';
 import { AdmittedTransferHandler } from '@regsync/data-protection/admitted-transfer-handler';
 import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
 import { ResidentsService } from './residents.service';
@@ -31,6 +31,11 @@ export class ResidentEventsHandler {
   @EventPattern('NameChanged')
   async onNameChanged(@Payload() event: NameChanged, @Ctx() context: RegsyncEventContext): Promise<void> {
     await this.transfers.apply(event, context, (manager) => this.residents.applyNameChange(manager, event));
+  }
+
+  @EventPattern('NamesRestated')
+  async onNamesRestated(@Payload() event: NamesRestated, @Ctx() context: RegsyncEventContext): Promise<void> {
+    await this.transfers.apply(event, context, (manager) => this.residents.applyNamesRestated(manager, event));
   }
 
   @EventPattern('DeathRecorded')

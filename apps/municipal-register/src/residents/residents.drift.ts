@@ -1,5 +1,8 @@
 import type { RegisterSnapshotSource } from '@regsync/observability/register-snapshot-source';
 
+/** The residents whose current address this Melderegister is authoritative for (also what it restates in a repair). */
+export const CURRENT_RESIDENTS = "status = 'RESIDENT' and idnr is not null";
+
 /**
  * The Melderegister in the ops dashboard's drift check: authoritative for the current address of its registered
  * residents (a person who moved away is returned by the new municipality only), and a replica of the names its own
@@ -17,7 +20,7 @@ export function residentsDrift(municipalityKey: string): RegisterSnapshotSource[
                address->>'street' as street, address->>'houseNumber' as house_number, address->>'postalCode' as postal_code,
                address->>'city' as city, address->>'municipalityKey' as municipality_key, moved_in_on::text as moved_in_on
         from residents
-        where status = 'RESIDENT' and idnr is not null`,
+        where ${CURRENT_RESIDENTS}`,
     },
     {
       dataset: 'person.names',

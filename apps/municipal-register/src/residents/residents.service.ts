@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import type { BirthRecorded, DeathRecorded, IdNrAssigned, NameChanged, ResidenceRegistered } from '@regsync/contracts/generated/events';
+import type { BirthRecorded, DeathRecorded, IdNrAssigned, NameChanged, NamesRestated, ResidenceRegistered } from '@regsync/contracts/generated/events';
 import { TransferLog } from '@regsync/data-protection/transfer-log';
 import { currentAuthority } from '@regsync/persistence/authority-context';
 import { Outbox } from '@regsync/messaging/outbox';
@@ -17,6 +17,7 @@ import {
   residentFromBirth,
   type Resident,
 } from '@regsync/register-domain/registers/residents';
+import { restateNames } from '@regsync/register-domain/registers/restated-names';
 import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-legal-basis';
 import { DomainValidationError } from '@regsync/register-domain/validation-error';
 import { idnrViolation } from '@regsync/register-domain/idnr';
@@ -193,6 +194,14 @@ export class ResidentsService {
   async applyNameChange(manager: EntityManager, change: NameChanged): Promise<ChangeOutcome> {
     const existing = await this.lockByIdnr(manager, change.idnr);
     const resident = changeResidentName(existing, change);
+    if (!resident || !existing) return 'nothing-to-apply';
+    return this.pendingWrite(existing, resident);
+  }
+
+  /** A drift repair of the names from the own Standesamt (NamesRestated). */
+  async applyNamesRestated(manager: EntityManager, names: NamesRestated): Promise<ChangeOutcome> {
+    const existing = await this.lockByIdnr(manager, names.idnr);
+    const resident = restateNames(existing, names);
     if (!resident || !existing) return 'nothing-to-apply';
     return this.pendingWrite(existing, resident);
   }

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DriftReport, InstanceRegisters, compareRegisters } from '@regsync/observability/register-drift';
+import { DriftReport, InstanceRegisters, authoritativeSubjects, compareRegisters } from '@regsync/observability/register-drift';
 import { RegisterSnapshotResponse } from '@regsync/observability/register-snapshot.controller';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
+import { RepairPlan, planRepair } from '../repair/repair-plan';
 import { WatchedInstance } from '../topology/dashboard-topology';
 import { WATCHED_INSTANCES } from '../topology/watched-instances.token';
 
@@ -25,6 +26,32 @@ export class DriftService {
   ) {}
 
   async drift(): Promise<DriftView> {
+    const { snapshots, unavailable, notCompared } = await this.readRegisters();
+    const reports = compareRegisters(snapshots);
+    for (const report of reports) {
+      this.metrics.driftSubjects.set({ dataset: report.dataset, replica: report.replica }, report.missing.length + report.unexpected.length + report.different.length);
+    }
+    const shown = (subjects: string[]) => subjects.slice(0, SUBJECTS_SHOWN);
+    return {
+      checkedAt: new Date().toISOString(),
+      reports: reports.map((report) => ({ ...report, driftedSubjects: report.missing.length + report.unexpected.length + report.different.length, missing: shown(report.missing), unexpected: shown(report.unexpected), different: shown(report.different), conflicting: shown(report.conflicting) })),
+      unavailable,
+      notCompared: notCompared.sort(),
+    };
+  }
+
+  /**
+   * The repair of one comparison, from the registers as they are now: its drifting subjects (or those of them `wanted`
+   * names) by the authoritative instance that holds each. Undefined when there is no such comparison.
+   */
+  async repairPlan(dataset: string, replica: string, wanted?: readonly string[]): Promise<RepairPlan | undefined> {
+    const { snapshots } = await this.readRegisters();
+    const report = compareRegisters(snapshots).find((candidate) => candidate.dataset === dataset && candidate.replica === replica);
+    return report && planRepair(report, authoritativeSubjects(snapshots, dataset).authoritative, wanted);
+  }
+
+  /** Every register instance's GET /ops/registers, in topology order. */
+  private async readRegisters(): Promise<{ snapshots: InstanceRegisters[]; unavailable: DriftView['unavailable']; notCompared: string[] }> {
     const unavailable: DriftView['unavailable'] = [];
     const notCompared: string[] = [];
     const snapshots: InstanceRegisters[] = [];
@@ -43,16 +70,6 @@ export class DriftService {
     );
     const order = this.instances.map((instance) => instance.id);
     snapshots.sort((a, b) => order.indexOf(a.instance) - order.indexOf(b.instance));
-    const reports = compareRegisters(snapshots);
-    for (const report of reports) {
-      this.metrics.driftSubjects.set({ dataset: report.dataset, replica: report.replica }, report.missing.length + report.unexpected.length + report.different.length);
-    }
-    const shown = (subjects: string[]) => subjects.slice(0, SUBJECTS_SHOWN);
-    return {
-      checkedAt: new Date().toISOString(),
-      reports: reports.map((report) => ({ ...report, driftedSubjects: report.missing.length + report.unexpected.length + report.different.length, missing: shown(report.missing), unexpected: shown(report.unexpected), different: shown(report.different), conflicting: shown(report.conflicting) })),
-      unavailable,
-      notCompared: notCompared.sort(),
-    };
+    return { snapshots, unavailable, notCompared };
   }
 }

@@ -48,6 +48,8 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
   .chart h3 { font-size: 12px; font-weight: 600; margin: 4px 0; color: var(--muted); }
   .chart .uplot { font-size: 11px; }
   .chart .u-legend { text-align: left; }
+  progress { width: 140px; vertical-align: middle; }
+  button.repair { padding: 0 6px; font-size: 11px; }
   .path { margin: 6px 0 14px; }
   .path svg { display: block; max-width: 100%; }
   .path svg text { font: 11px system-ui, sans-serif; }
@@ -71,6 +73,7 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
   <section id="throughput" class="wide"><h2>Throughput and outbox <span class="summary" data-summary></span></h2><div data-body></div></section>
   <section id="dead-letters" class="wide"><h2>Dead letters <span class="summary" data-summary></span></h2><div data-body></div></section>
   <section id="drift" class="wide"><h2>Drift between authoritative registers and replicas <span class="summary" data-summary></span></h2><div data-body></div></section>
+  <section id="repairs" class="wide"><h2>Drift repairs <span class="summary" data-summary></span></h2><div data-body></div></section>
   <section id="held" class="wide"><h2>Held at a gap <span class="summary" data-summary></span></h2><div data-body></div></section>
   <section id="audit" class="wide"><h2>Re-drives <span class="summary" data-summary></span></h2><div data-body></div></section>
   <section id="correlation" class="wide"><h2>Correlation search <span class="summary" data-summary></span></h2>
@@ -299,8 +302,25 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
     })));
   }
 
-  function subjects(label, list) {
-    return list.length ? el('div', {}, [el('span', { class: 'muted', text: label + ': ' })].concat(list.map(function (s) { return el('code', { class: 'pill', text: s }); }))) : null;
+  function mayRepair() { return session.roles && session.roles.indexOf('operator') >= 0; }
+  // an operator's repair of one comparison (all its drifting subjects, or the one given); progress shows under Drift repairs
+  function repair(report, subject, button) {
+    button.disabled = true;
+    var body = { dataset: report.dataset, replica: report.replica };
+    if (subject) body.subjects = [subject];
+    fetch('api/repairs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      .then(function (response) { return response.json().then(function (answer) { if (!response.ok) throw new Error(answer.error || ('HTTP ' + response.status)); return answer; }); })
+      .then(function () { loadRepairs(); })
+      .catch(function (e) { button.disabled = false; button.title = String(e.message || e); button.classList.add('error'); });
+  }
+  function subjects(label, list, report) {
+    return list.length ? el('div', {}, [el('span', { class: 'muted', text: label + ': ' })].concat(list.map(function (s) {
+      var pill = el('code', { class: 'pill', text: s });
+      if (!mayRepair() || label === 'claimed twice') return pill;
+      var button = el('button', { type: 'button', class: 'repair', 'data-repair-subject': s, title: 'the authoritative register restates this subject', text: 'Repair' });
+      button.addEventListener('click', function () { repair(report, s, button); });
+      return el('span', {}, [pill, button, ' ']);
+    }))) : null;
   }
   function showDrift(view) {
     var drifting = view.reports.filter(function (r) { return !r.inSync; }).length;
@@ -311,12 +331,37 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
       return el('tr', { 'data-dataset': r.dataset, 'data-replica': r.replica, 'data-in-sync': r.inSync ? 'true' : 'false' }, [
         td(r.dataset), el('td', { title: 'authoritative: ' + r.authoritativeSources.join(', '), text: r.replica + ' ' + r.register }), td(r.replicaScope || 'all'),
         td(r.expectedCount), td(r.replicaCount), el('td', {}, [el('code', { text: r.expectedChecksum.slice(0, 12) })]), el('td', {}, [el('code', { text: r.replicaChecksum.slice(0, 12) })]),
-        el('td', { class: r.inSync ? 'ok' : 'bad', text: r.inSync ? 'in sync' : r.driftedSubjects + ' drifted' }),
-        el('td', {}, [subjects('missing', r.missing), subjects('unexpected', r.unexpected), subjects('different', r.different), subjects('claimed twice', r.conflicting)])
+        el('td', { class: r.inSync ? 'ok' : 'bad' }, [r.inSync ? 'in sync' : r.driftedSubjects + ' drifted', r.inSync || !mayRepair() ? null : repairAllButton(r)]),
+        el('td', {}, [subjects('missing', r.missing, r), subjects('unexpected', r.unexpected, r), subjects('different', r.different, r), subjects('claimed twice', r.conflicting, r)])
       ]);
     }));
     render('drift', view.reports.length + ' comparisons, ' + drifting + ' drifting · checked ' + time(view.checkedAt), el('div', {}, notes.concat([body])));
   }
+
+  function repairAllButton(report) {
+    var button = el('button', { type: 'button', class: 'repair', 'data-repair-all': report.dataset + ' ' + report.replica, title: 'the authoritative registers restate every drifting subject of this comparison', text: 'Repair all' });
+    button.addEventListener('click', function () { repair(report, null, button); });
+    return el('div', {}, [button]);
+  }
+  var runningRepairs = 0;
+  function showRepairs(jobs) {
+    var running = jobs.filter(function (j) { return j.state === 'running'; }).length;
+    // a repair just finished: compare again now, so the drift closing shows without waiting for the next check
+    if (running < runningRepairs) lastDrift = 0;
+    runningRepairs = running;
+    if (jobs.length === 0) return render('repairs', 'none', el('p', { class: 'muted', text: mayRepair() ? 'no repair yet: Repair buttons are in the drift table' : 'no repair yet (repairs need the operator role)' }));
+    render('repairs', running + ' running, ' + jobs.length + ' latest', table(['Started', 'By', 'Data set', 'Replica', 'State', 'Progress', '#Done', '#Total', '#Restated', '#Not held', '#Failed', '#Subjects/s', 'Correlation id', ''], jobs.map(function (j) {
+      var cancel = mayRepair() && j.state === 'running' ? el('button', { type: 'button', 'data-cancel-repair': j.id, text: 'Cancel' }) : null;
+      if (cancel) cancel.addEventListener('click', function () { cancel.disabled = true; fetch('api/repairs/' + encodeURIComponent(j.id) + '/cancel', { method: 'POST' }).then(loadRepairs); });
+      return el('tr', { 'data-repair': j.id, 'data-dataset': j.dataset, 'data-replica': j.replica, 'data-state': j.state, 'data-done': j.done, 'data-total': j.total }, [
+        td(time(j.startedAt)), td(j.requestedBy), td(j.dataset), td(j.replica),
+        el('td', { class: j.state === 'done' ? 'ok' : j.state === 'running' ? 'warn' : 'bad', title: j.errors.join('\n'), text: j.state }),
+        el('td', {}, [el('progress', { max: j.total, value: j.done })]), td(j.done), td(j.total), td(j.restated), td(j.notHeldHere), td(j.failed, { class: j.failed > 0 ? 'bad' : '' }),
+        td(fixed(j.subjectsPerSecond, 1), { class: 'num' }), el('td', {}, [el('a', { text: j.correlationId.slice(0, 8) + '…', title: j.correlationId, onclick: function () { search(j.correlationId); } })]), el('td', {}, [cancel])
+      ]);
+    })));
+  }
+  function loadRepairs() { return getJson('api/repairs').then(showRepairs).catch(function (e) { renderError('repairs', e); }); }
 
   function showCorrelation(trace) {
     if (!trace) return render('correlation', 'enter a correlation id', el('p', { class: 'muted', text: 'Shows every event of one citizen action, in time order, with the registers that sent and read it.' }));
@@ -460,6 +505,7 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
       loadPaths(),
       getJson('api/correlation').then(showRecent).catch(function () { showRecent([]); }),
       getJson('api/audit/redrives').then(showAudit).catch(function (e) { renderError('audit', e); }),
+      loadRepairs(),
       getJson('api/alerts').then(showAlerts).catch(function (e) { renderError('alerts', e); }),
       loadHistory(false)
     ];

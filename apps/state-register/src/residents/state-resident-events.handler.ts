@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import type { DeathRecorded, InformationBlockLifted, InformationBlockSet, MovedOut, NameChanged, ResidenceRegistered } from '@regsync/contracts/generated/events';
+import type { DeathRecorded, InformationBlockLifted, InformationBlockSet, MovedOut, NameChanged, NamesRestated, ResidenceRegistered, ResidenceRestated } from '@regsync/contracts/generated/events';
 import { AdmittedTransferHandler } from '@regsync/data-protection/admitted-transfer-handler';
 import { EventBatchPattern } from '@regsync/messaging/event-batch-pattern';
 import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
@@ -34,6 +34,16 @@ export class StateResidentEventsHandler {
   @EventPattern('NameChanged')
   async onNameChanged(@Payload() event: NameChanged, @Ctx() context: RegsyncEventContext): Promise<void> {
     await this.transfers.apply(event, context, (manager) => this.residents.applyNameChange(manager, event));
+  }
+
+  @EventPattern('ResidenceRestated')
+  async onResidenceRestated(@Payload() event: ResidenceRestated, @Ctx() context: RegsyncEventContext): Promise<void> {
+    await this.transfers.apply(event, context, (manager) => this.residents.applyResidenceRestated(manager, event));
+  }
+
+  @EventPattern('NamesRestated')
+  async onNamesRestated(@Payload() event: NamesRestated, @Ctx() context: RegsyncEventContext): Promise<void> {
+    await this.transfers.apply(event, context, (manager) => this.residents.applyNamesRestated(manager, event));
   }
 
   @EventPattern('InformationBlockSet')

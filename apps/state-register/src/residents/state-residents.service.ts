@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import type { DeathRecorded, InformationBlockLifted, InformationBlockSet, MovedOut, NameChanged, ResidenceRegistered } from '@regsync/contracts/generated/events';
+import type { DeathRecorded, InformationBlockLifted, InformationBlockSet, MovedOut, NameChanged, NamesRestated, ResidenceRegistered, ResidenceRestated } from '@regsync/contracts/generated/events';
 import { applyReceivedBlock, awaitRueckmeldungOf, endRueckmeldungWait } from '@regsync/data-protection/information-blocks/information-block-store';
 import { applyBlockLift, applyBlockSet, rueckmeldungToAwait } from '@regsync/register-domain/registers/information-block';
 import type { BatchChangeOutcome, ChangeOutcome } from '@regsync/data-protection/admitted-transfer-handler';
@@ -13,6 +13,7 @@ import {
   recordStateResidentDeath,
   type StateResident,
 } from '@regsync/register-domain/registers/state-residents';
+import { restateNames } from '@regsync/register-domain/registers/restated-names';
 import { StateResidentEntity } from './state-resident.entity';
 import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 
@@ -59,6 +60,18 @@ export class StateResidentsService {
     }
     const awaited = rueckmeldungToAwait(residence.previousAddress?.municipalityKey, { land: this.land });
     if (awaited) await awaitRueckmeldungOf(manager, residence.idnr, awaited);
+  }
+
+  /**
+   * A drift repair: the Melderegister's current registration, applied like a registration of its move-in date (so a
+   * newer move held wins), but no Anmeldung: no previous address, no Rückmeldung to await.
+   */
+  async applyResidenceRestated(manager: EntityManager, residence: ResidenceRestated): Promise<ChangeOutcome> {
+    return this.change(manager, residence.idnr, (existing) => applyResidenceToStateResident(existing, { ...residence, previousAddress: null }, this.land));
+  }
+
+  async applyNamesRestated(manager: EntityManager, names: NamesRestated): Promise<ChangeOutcome> {
+    return this.change(manager, names.idnr, (existing) => restateNames(existing, names));
   }
 
   async applyMovedOut(manager: EntityManager, movedOut: MovedOut): Promise<ChangeOutcome> {

@@ -15,4 +15,7 @@ export const SENDER_LEGAL_BASIS: Readonly<Record<EventType, string>> = {
   ParcelChanged: '§ 229 Abs. 3 BewG',
   ParcelLeftMunicipality: '§ 229 Abs. 3 BewG',
   PropertyTaxBaseChanged: '§ 229 Abs. 3 BewG, GrStG',
+  ResidenceRestated: '§ 33 BMG, § 55 Abs. 3 BMG, § 139b Abs. 8 AO (Berichtigung: the current registration, restated on request)',
+  ParcelRestated: '§ 229 Abs. 3 BewG (Berichtigung: the current tax base, restated on request)',
+  NamesRestated: '§ 57 PStV (Mitteilung an die Meldebehörde; Berichtigung: the current names, restated on request)',
 };
