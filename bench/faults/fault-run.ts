@@ -18,6 +18,7 @@ import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { benchDatabaseName } from '../throughput/bench-database-name';
 import { BENCH_ROLES } from '../throughput/regsync-bench.module';
 import { expectedRegisterState } from './expected-register-state';
+import { checkByIdentity } from './identity-check';
 import { FaultChildSpec } from './fault-child-spec';
 import { PARTITIONED_USER, partitionFrom } from './network-partition';
 import { KafkaConnection, kafkaEnvironmentOf } from '@regsync/service-runtime/service-config';
@@ -40,12 +41,18 @@ export interface FaultOutcome {
   applied: number;
   /** Injected bad messages found on a dead-letter topic (read_committed), each counted once by its injection id. */
   deadLettered: number;
-  /** Valid moves without effect plus bad messages not found on a dead-letter topic. */
+  /** Events the writer committed that the register never applied, plus bad messages not found on a dead-letter topic (by identity). */
   lost: number;
-  /** Effects applied more than once, plus dead letters written more than once for one bad message. */
+  /** Events applied more than once, plus dead letters written more than once for one bad message (by identity). */
   duplicated: number;
-  /** Subjects whose final row differs from the expected one (order or content). */
+  /** Events applied that the writer never sent (a forged or corrupted event took effect). */
+  notSent: number;
+  /** Events applied after a later version of their subject. */
+  reordered: number;
+  /** Subjects whose final row differs from the expected one (content or number of moves). */
   wrongState: number;
+  /** From the end of the scenario's last fault to the register holding everything sent (0: it never fell behind). */
+  recoverySeconds: number;
   seconds: number;
   /** Only when something was lost: where each valid event without effect stopped on its way. */
   lossTrail?: LossTrail;
@@ -117,6 +124,8 @@ export class FaultRun {
   private injected = 0;
   /** The injection ids of the messages that must end on a dead-letter topic (the router's or the register's). */
   private readonly expectedDeadLetters = new Set<string>();
+  private faultEndedAt?: number;
+  private caughtUpAt?: number;
 
   constructor(readonly options: FaultRunOptions) {
     this.kafka = kafkaClient(options.kafka, { clientId: `${this.namespace}-faults`, logLevel: logLevel.NOTHING, retry: { retries: 10 } });
@@ -288,11 +297,17 @@ export class FaultRun {
     await this.withAdmin((admin) => admin.resetOffsets({ groupId: this.consumerGroup, topic: this.deliveryTopic, earliest: true }));
   }
 
+  /** The scenario's faults are over (the recovery time runs from here). */
+  faultsEnded(): void {
+    this.faultEndedAt = Date.now();
+  }
+
   /** Waits until every valid move is applied and every bad message dead-lettered, and nothing moves any more. */
   async settle(timeoutMs = 600_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let last = '';
     let stableSince = Date.now();
+    let completeSince: number | undefined;
     while (Date.now() < deadline) {
       const progress = await this.progress().catch(() => undefined);
       if (progress) {
@@ -300,42 +315,48 @@ export class FaultRun {
         if (key !== last) [last, stableSince] = [key, Date.now()];
         // Offsets on the dead-letter topics include commit markers: an upper bound, enough to wait for; outcome() counts by id.
         const complete = progress.applied >= this.options.events && progress.deadLetterOffsets >= this.expectedDeadLetters.size && progress.backlog === 0 && progress.lag === 0;
-        if (complete && Date.now() - stableSince > 3_000) return;
+        completeSince = complete ? (completeSince ?? Date.now()) : undefined;
+        if (complete && Date.now() - stableSince > 3_000) {
+          this.caughtUpAt = completeSince;
+          return;
+        }
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
 
   async outcome(): Promise<FaultOutcome> {
-    const { applied } = await this.progress();
     const deadLetters = await this.deadLettersByIdentity();
+    const sent = await this.query<{ eventId: string; subject: string; version: string }>(
+      'writer',
+      `select event_id::text as "eventId", record_key as subject, subject_version::text as version from regsync_outbox where event_type = 'ResidenceRegistered'`,
+    );
+    const applied = await this.query<{ eventId: string; subject: string; version: string }>('register', 'select event_id::text as "eventId", idnr as subject, subject_version::text as version from bench_apply_log order by seq');
+    const numbered = (events: { eventId: string; subject: string; version: string }[]) => events.map((event) => ({ ...event, version: Number(event.version) }));
+    const identity = checkByIdentity(numbered(sent), numbered(applied));
     const expected = expectedRegisterState(this.options.events);
     const rows = await this.query<{ idnr: string; checksum: string; moves: number }>(
       'register',
       `select idnr, moves_applied as moves, md5(concat_ws('|', family_name, given_names, sex, date_of_birth::text, street, house_number, postal_code, city, municipality_key, moved_in_on::text)) as checksum from bench_resident`,
     );
-    let lost = 0;
-    let duplicated = 0;
-    let wrongState = 0;
-    const seen = new Set<string>();
-    for (const row of rows) {
-      seen.add(row.idnr);
-      const want = expected.get(row.idnr);
-      if (!want) {
-        duplicated += row.moves;
-        wrongState++;
-        continue;
-      }
-      lost += Math.max(0, want.moves - row.moves);
-      duplicated += Math.max(0, row.moves - want.moves);
-      if (want.checksum !== row.checksum) wrongState++;
-    }
-    for (const [idnr, want] of expected) if (!seen.has(idnr)) [lost, wrongState] = [lost + want.moves, wrongState + 1];
-    lost += this.expectedDeadLetters.size - deadLetters.found;
-    duplicated += deadLetters.repeated;
-    const seconds = (Date.now() - this.started) / 1000;
+    const seen = new Set(rows.map((row) => row.idnr));
+    const wrongState =
+      rows.filter((row) => expected.get(row.idnr)?.checksum !== row.checksum || expected.get(row.idnr)?.moves !== row.moves).length + [...expected.keys()].filter((idnr) => !seen.has(idnr)).length;
+    const lost = identity.lost + this.expectedDeadLetters.size - deadLetters.found;
     const lossTrail = lost > 0 ? await this.lossTrail() : undefined;
-    return { sent: this.options.events + this.injected, applied, deadLettered: deadLetters.found, lost, duplicated, wrongState, seconds, lossTrail };
+    return {
+      sent: sent.length + this.injected,
+      applied: new Set(applied.map(({ eventId }) => eventId)).size,
+      deadLettered: deadLetters.found,
+      lost,
+      duplicated: identity.duplicated + deadLetters.repeated,
+      notSent: identity.notSent,
+      reordered: identity.reordered,
+      wrongState,
+      recoverySeconds: Math.max(0, ((this.caughtUpAt ?? Date.now()) - (this.faultEndedAt ?? this.started)) / 1000),
+      seconds: (Date.now() - this.started) / 1000,
+      lossTrail,
+    };
   }
 
   /**
