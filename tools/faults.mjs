@@ -9,6 +9,7 @@ import { randomInt } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureDebianTools } from './ensure-debian-tools.mjs';
 import * as infra from './infra/infra.mjs';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
@@ -24,6 +25,8 @@ const require = createRequire(import.meta.url);
 const { runFaultSuite, DEFAULT_FAULT_REPORT } = require(join(root, dist, 'bench', 'faults', 'fault-suite.js'));
 const { FAULT_SCENARIOS } = require(join(root, dist, 'bench', 'faults', 'fault-scenarios.js'));
 
+// iptables for the network partitions, libfaketime for the clock skew.
+ensureDebianTools();
 const databaseUrl = process.env.DATABASE_URL ?? infra.DEFAULT_DATABASE_URL;
 await infra.postgresCheck(databaseUrl);
 const kafka = await infra.kafkaUp(1);

@@ -33,6 +33,10 @@ export interface FaultRunOptions {
   schemaRegistryUrl: string;
   /** The service that runs as a user of its own, so a scenario can cut its network (network-partition.ts). */
   partitionable?: Role;
+  /** A second register process in the same consumer group (deploy/k8s runs two replicas per register). */
+  registerReplica?: boolean;
+  /** Services whose wall clock is off by a libfaketime offset, e.g. `{ writer: '+2h' }` (monotonic time stays true). */
+  clockSkew?: Partial<Record<Role, string>>;
 }
 
 export interface FaultOutcome {
@@ -80,12 +84,17 @@ export interface LossTrail {
 }
 
 export type Role = 'writer' | 'router' | 'register';
+/** A running service process: one per role, and the register's second replica. */
+export type ServiceProcess = Role | 'register-replica';
+const roleOf = (process: ServiceProcess): Role => (process === 'register-replica' ? 'register' : process);
 type Database = 'writer' | 'router' | 'register';
 
 const APPLIED = new Set(['applied', 'gap_applied']);
 /** Stamped on every injected bad message; its dead letter carries it on. */
 const INJECTION_ID_HEADER = 'x-faults-injection-id';
 const ROUTER_MAIN = join(__dirname, '..', '..', 'apps', 'router', 'src', 'main.js');
+/** Debian's faketime package (tools/ensure-debian-tools.mjs installs it). */
+const FAKETIME_LIBRARY = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 
 /**
  * One fault scenario's world on the routed layout, with authentication on: a writer service (a municipality's outbox
@@ -114,7 +123,7 @@ export class FaultRun {
   readonly kafka: Kafka;
   private readonly credentials: BrokerCredentials;
   private readonly acls: BrokerAcl[];
-  private readonly children = new Map<Role, ChildProcess>();
+  private readonly children = new Map<ServiceProcess, ChildProcess>();
   private readonly killedOnPurpose = new WeakSet<ChildProcess>();
   private routerPort = 0;
   private stopping = false;
@@ -146,6 +155,7 @@ export class FaultRun {
     this.routerPort = await freePort();
     await this.spawn('router');
     await this.spawn('register');
+    if (this.options.registerReplica) await this.spawn('register-replica');
     await this.spawn('writer', false);
   }
 
@@ -160,29 +170,30 @@ export class FaultRun {
    * Starts a service; with `waitReady`, until it reports ready, trying again when it dies while starting (a freshly
    * started or just restarted cluster can refuse the first metadata requests).
    */
-  async spawn(role: Role, waitReady = true, attempts = 4): Promise<void> {
+  async spawn(service: ServiceProcess, waitReady = true, attempts = 4): Promise<void> {
+    const role = roleOf(service);
     const child = role === 'router' ? this.forkRouter() : this.forkChild(role);
-    this.children.set(role, child);
+    this.children.set(service, child);
     let starting = waitReady;
     child.once('exit', () => {
       if (starting || this.stopping || this.killedOnPurpose.has(child)) return;
       this.crashRestarts++;
-      setTimeout(() => void this.spawn(role, false), 1_000);
+      setTimeout(() => void this.spawn(service, false), 1_000);
     });
     if (!waitReady) return;
     const ready = await (role === 'router' ? this.routerReady(child) : reportsReady(child));
     starting = false;
     if (ready) return;
-    if (attempts <= 1) throw new Error(`${role} exited ${child.exitCode ?? child.signalCode} while starting, giving up`);
+    if (attempts <= 1) throw new Error(`${service} exited ${child.exitCode ?? child.signalCode} while starting, giving up`);
     this.crashRestarts++;
-    if (child.exitCode === null && child.signalCode === null) await this.kill(role);
+    if (child.exitCode === null && child.signalCode === null) await this.kill(service);
     await new Promise((resolve) => setTimeout(resolve, 2_000));
-    await this.spawn(role, true, attempts - 1);
+    await this.spawn(service, true, attempts - 1);
   }
 
   private forkChild(role: 'writer' | 'register'): ChildProcess {
     const spec: FaultChildSpec = { role, namespace: this.namespace, kafka: this.connectionOf(this.principals[role]), databaseUrl: this.options.databaseUrl, schemaRegistryUrl: this.options.schemaRegistryUrl, count: this.options.events, transactionSize: this.options.transactionSize, rate: this.options.rate };
-    return fork(join(__dirname, 'fault-child.main.js'), [JSON.stringify(spec)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], ...this.userOf(role) });
+    return fork(join(__dirname, 'fault-child.main.js'), [JSON.stringify(spec)], { env: { ...process.env, ...this.clockOf(role) }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], ...this.userOf(role) });
   }
 
   /** The real router, configured as a deployment configures it, routing the writer's and the register's instances. */
@@ -196,8 +207,15 @@ export class FaultRun {
       SCHEMA_REGISTRY_URL: this.options.schemaRegistryUrl,
       NAMESPACE: this.namespace,
       ROUTED_INSTANCES: [BENCH_ROLES.producer, BENCH_ROLES.consumer].map((instance) => `${instance.level}:${instance.instanceKey}`).join(','),
+      ...this.clockOf('router'),
     };
     return fork(ROUTER_MAIN, [], { env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], ...this.userOf('router') });
+  }
+
+  /** libfaketime shifts the process's wall clock (Date, timestamps it sends); timers run on the true monotonic clock. */
+  private clockOf(role: Role): Record<string, string> {
+    const offset = this.options.clockSkew?.[role];
+    return offset ? { LD_PRELOAD: FAKETIME_LIBRARY, FAKETIME: offset, FAKETIME_DONT_FAKE_MONOTONIC: '1' } : {};
   }
 
   private userOf(role: Role): { uid?: number; gid?: number } {
@@ -227,8 +245,8 @@ export class FaultRun {
     return false;
   }
 
-  async kill(role: Role, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    const child = this.children.get(role);
+  async kill(service: ServiceProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.children.get(service);
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     this.killedOnPurpose.add(child);
@@ -248,10 +266,10 @@ export class FaultRun {
     }
   }
 
-  async restart(role: Role): Promise<void> {
-    await this.kill(role, 'SIGKILL');
-    // The writer resumes writing in the background; router and register must be consuming before the scenario goes on.
-    await this.spawn(role, role !== 'writer');
+  async restart(service: ServiceProcess): Promise<void> {
+    await this.kill(service, 'SIGKILL');
+    // The writer resumes writing in the background; router and registers must be consuming before the scenario goes on.
+    await this.spawn(service, service !== 'writer');
   }
 
   /** Produces records straight onto a topic as `principal`, as a faulty or foreign producer with that identity would. */
@@ -433,7 +451,7 @@ export class FaultRun {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    await Promise.all([this.kill('writer', 'SIGTERM'), this.kill('router', 'SIGTERM'), this.kill('register', 'SIGTERM')]);
+    await Promise.all([...this.children.keys()].map((service) => this.kill(service, 'SIGTERM')));
     await this.withAdmin(async (admin) => {
       const topics = (await admin.listTopics().catch(() => [] as string[])).filter((name) => name.startsWith(`${this.namespace}.`));
       if (topics.length) await admin.deleteTopics({ topics }).catch(() => undefined);

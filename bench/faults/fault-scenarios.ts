@@ -3,7 +3,7 @@ import { EventCodec } from '@regsync/contracts/event-codec';
 import { ResidenceRegistered } from '@regsync/contracts/generated/events';
 import { moveEvent, moveWorkload } from '../throughput/move-workload';
 import { ClusterControl } from './cluster-control';
-import { FaultRun, Role } from './fault-run';
+import { FaultRun, Role, ServiceProcess } from './fault-run';
 import { PrivatePostgres } from './private-postgres';
 import { SchemaRegistryProcess } from '../throughput/schema-registry-process';
 
@@ -26,6 +26,10 @@ export interface FaultScenario {
   privatePostgres?: boolean;
   /** The service that runs as a user of its own, whose network the scenario cuts (FaultRun.partition). */
   partitionable?: Role;
+  /** Runs the register as two replicas in one consumer group. */
+  registerReplica?: boolean;
+  /** Wall-clock offsets of services for the whole run (libfaketime). */
+  clockSkew?: Partial<Record<Role, string>>;
   /** Happens while the valid traffic flows; the run then settles and is checked. */
   inject(context: FaultScenarioContext): Promise<void>;
 }
@@ -36,7 +40,7 @@ const momentIn = ({ run, random }: FaultScenarioContext, from: number, to: numbe
 /** Past the relay's Kafka transaction timeout (30 s, outbox-relay.ts) and the consumers' session timeout (30 s, kafkajs). */
 const PAST_TIMEOUTS_MS = 40_000;
 
-async function killRepeatedly(context: FaultScenarioContext, roles: ('writer' | 'router' | 'register')[], times: number): Promise<void> {
+async function killRepeatedly(context: FaultScenarioContext, roles: ServiceProcess[], times: number): Promise<void> {
   let elapsed = 0;
   for (let kill = 0; kill < times; kill++) {
     const at = momentIn(context, kill / times, (kill + 1) / times);
@@ -127,6 +131,21 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
     what: 'kill -9 of a randomly chosen service (writer, router or register) 6× at random moments',
     brokers: 1,
     inject: (context) => killRepeatedly(context, ['writer', 'router', 'register'], 6),
+  },
+  {
+    name: 'register-replica-kill',
+    what: 'the register as two replicas in one consumer group (as deploy/k8s runs it): kill -9 of a random replica 4× at random moments, the other taking over its partitions',
+    brokers: 1,
+    registerReplica: true,
+    inject: (context) => killRepeatedly(context, ['register', 'register-replica'], 4),
+  },
+  {
+    name: 'clock-skew',
+    what: "the writer's wall clock 2 h ahead, the router's 90 min behind and the register's 7 min ahead (libfaketime) for the whole run",
+    brokers: 1,
+    clockSkew: { writer: '+2h', router: '-90m', register: '+7m' },
+    // The skew is there from the start; nothing to do while the traffic flows.
+    inject: async () => undefined,
   },
   {
     name: 'broker-restart',

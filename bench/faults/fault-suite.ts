@@ -70,6 +70,8 @@ export async function runFaultSuite(options: FaultSuiteOptions, cluster: Cluster
           databaseUrl: scenario.privatePostgres ? postgres!.url : options.databaseUrl,
           schemaRegistryUrl: registry.url,
           partitionable: scenario.partitionable,
+          registerReplica: scenario.registerReplica,
+          clockSkew: scenario.clockSkew,
         });
         await run.start();
         await scenario.inject({ run, cluster, postgres, registry, random: seededRandom(options.seed + index), log });
