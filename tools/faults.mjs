@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run faults [-- --events 2000 --rate 200 --scenarios writer-kill,router-kill,poison-burst --seed 42]`: builds, checks
+// `npm run faults [-- --events 2000 --rate 200 --persons 60 --scenarios writer-kill,router-kill,poison-burst --seed 42]`: builds, checks
 // PostgreSQL, starts the single broker unless it runs (and the 3-broker cluster for broker faults), runs every fault
 // scenario of bench/faults/fault-scenarios.ts on the routed layout (writer, router, register, each its own broker
 // principal) and exits non-zero if any lost or duplicated an effect. `--dist <dir>`: prebuilt. The default size keeps
@@ -37,6 +37,7 @@ try {
       events: Number(flag('events', '2000')),
       rate: Number(flag('rate', '200')),
       transactionSize: Number(flag('transaction-size', '50')),
+      persons: Number(flag('persons', '60')),
       scenarios: flag('scenarios', FAULT_SCENARIOS.map((scenario) => scenario.name).join(',')).split(','),
       seed: Number(flag('seed', String(randomInt(1, 2 ** 31)))),
       out: flag('out', DEFAULT_FAULT_REPORT),

@@ -504,7 +504,7 @@ export class FaultRun {
 }
 
 /** Records a group has not consumed yet on `topics`. */
-async function groupLag(admin: Admin, groupId: string, topics: string[]): Promise<number> {
+export async function groupLag(admin: Admin, groupId: string, topics: string[]): Promise<number> {
   let lag = 0;
   const committed = await admin.fetchOffsets({ groupId, topics });
   for (const topic of topics) {

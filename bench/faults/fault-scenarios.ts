@@ -4,6 +4,7 @@ import { ResidenceRegistered } from '@regsync/contracts/generated/events';
 import { moveEvent, moveWorkload } from '../throughput/move-workload';
 import { ClusterControl } from './cluster-control';
 import { FaultRun, Role, ServiceProcess } from './fault-run';
+import { FlowsRun } from './flows-run';
 import { PrivatePostgres } from './private-postgres';
 import { SchemaRegistryProcess } from '../throughput/schema-registry-process';
 
@@ -17,7 +18,20 @@ export interface FaultScenarioContext {
   log: (line: string) => void;
 }
 
-export interface FaultScenario {
+/** A scenario on the bench world (FaultRun: writer, router, register) or on the real services (FlowsRun). */
+export type FaultScenario = BenchFaultScenario | FlowsFaultScenario;
+
+export interface FlowsFaultScenario {
+  world: 'flows';
+  name: string;
+  what: string;
+  brokers: 1;
+  /** Drives the workload and injects the faults; returns when both are done. */
+  drive(context: { flows: FlowsRun; random: (maxExclusive: number) => number; log: (line: string) => void }): Promise<void>;
+}
+
+export interface BenchFaultScenario {
+  world?: 'bench';
   name: string;
   what: string;
   /** Broker faults run on the 3-broker cluster (acks=all, min.insync.replicas=2), never on the shared broker. */
@@ -271,6 +285,25 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
       await run.rewindRegister();
       await run.spawn('register');
       log('register replaying from offset 0');
+    },
+  },
+  {
+    world: 'flows',
+    name: 'flows-kill',
+    what:
+      'the real services (two Melderegister with Standesamt and Grundsteuer, two Länder, the BZSt, the router) driven by agency calls through every flow ' +
+      '(registration, move with Rückmeldung, marriage, death, birth with IdNr, parcels), retried with their Idempotency-Key; kill -9 of a random service 5× meanwhile',
+    brokers: 1,
+    drive: async ({ flows, random, log }) => {
+      const driving = flows.drive();
+      const services = flows.services;
+      for (let kill = 0; kill < 5; kill++) {
+        await sleep(5_000 + random(15_000));
+        const service = services[random(services.length)];
+        log(`kill -9 ${service}`);
+        await flows.killAndRestart(service);
+      }
+      await driving;
     },
   },
 ];

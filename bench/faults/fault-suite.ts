@@ -1,13 +1,14 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { workspaceRoot } from '@regsync/local-stack/local-stack';
+import { localBrokerCredentials, workspaceRoot } from '@regsync/local-stack/local-stack';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { SchemaRegistryProcess } from '../throughput/schema-registry-process';
 import { ClusterControl } from './cluster-control';
 import { FaultOutcome, FaultRun, LossTrail } from './fault-run';
 import { FAULT_SCENARIOS, FaultScenario } from './fault-scenarios';
+import { FlowsRun } from './flows-run';
 import { PrivatePostgres } from './private-postgres';
 import { seededRandom } from '../seeded-random';
 import { KafkaConnection } from '@regsync/service-runtime/service-config';
@@ -22,6 +23,8 @@ export interface FaultSuiteOptions {
   out: string;
   kafka: KafkaConnection;
   databaseUrl: string;
+  /** Citizens of the flows world (each registers, moves, marries; every third dies). */
+  persons: number;
 }
 
 interface ScenarioRow {
@@ -52,29 +55,38 @@ export async function runFaultSuite(options: FaultSuiteOptions, cluster: Cluster
       if (!options.scenarios.includes(scenario.name)) continue;
       const log = (line: string) => console.log(`faults: ${scenario.name}: ${line}`);
       log(scenario.what);
-      let run: FaultRun | undefined;
+      let run: FaultRun | FlowsRun | undefined;
+      const random = seededRandom(options.seed + index);
       try {
-        if (scenario.brokers === 3 && !clusterOf3) {
-          const up = await cluster.kafkaUp(3);
-          [clusterOf3, startedCluster] = [cluster.adminConnection(up.bootstrap), up.started];
+        if (scenario.world === 'flows') {
+          const credentials = localBrokerCredentials(options.kafka);
+          if (!credentials) throw new Error('the flows world runs every service as its own principal: it needs the local brokers and their credentials');
+          const flows = (run = new FlowsRun({ persons: options.persons, kafka: options.kafka, brokerCredentials: credentials, databaseUrl: options.databaseUrl, random }));
+          await flows.start();
+          await scenario.drive({ flows, random, log });
+        } else {
+          if (scenario.brokers === 3 && !clusterOf3) {
+            const up = await cluster.kafkaUp(3);
+            [clusterOf3, startedCluster] = [cluster.adminConnection(up.bootstrap), up.started];
+          }
+          if (scenario.privatePostgres && !postgres) {
+            postgres = new PrivatePostgres();
+            await postgres.start();
+          }
+          const bench = (run = new FaultRun({
+            events: options.events,
+            rate: options.rate,
+            transactionSize: options.transactionSize,
+            kafka: scenario.brokers === 3 ? clusterOf3! : options.kafka,
+            databaseUrl: scenario.privatePostgres ? postgres!.url : options.databaseUrl,
+            schemaRegistryUrl: registry.url,
+            partitionable: scenario.partitionable,
+            registerReplica: scenario.registerReplica,
+            clockSkew: scenario.clockSkew,
+          }));
+          await bench.start();
+          await scenario.inject({ run: bench, cluster, postgres, registry, random, log });
         }
-        if (scenario.privatePostgres && !postgres) {
-          postgres = new PrivatePostgres();
-          await postgres.start();
-        }
-        run = new FaultRun({
-          events: options.events,
-          rate: options.rate,
-          transactionSize: options.transactionSize,
-          kafka: scenario.brokers === 3 ? clusterOf3! : options.kafka,
-          databaseUrl: scenario.privatePostgres ? postgres!.url : options.databaseUrl,
-          schemaRegistryUrl: registry.url,
-          partitionable: scenario.partitionable,
-          registerReplica: scenario.registerReplica,
-          clockSkew: scenario.clockSkew,
-        });
-        await run.start();
-        await scenario.inject({ run, cluster, postgres, registry, random: seededRandom(options.seed + index), log });
         run.faultsEnded();
         await run.settle();
         const outcome = await run.outcome();
@@ -113,7 +125,12 @@ function faultReport(rows: ScenarioRow[], options: FaultSuiteOptions, startedAt:
       "by the register (its apply log, written in the handler's transaction), none applied that was not sent, none after a later version of its subject; every " +
       'injected bad message on a dead-letter topic exactly once (by its injection id); and the register holds one row per person with the expected final address ' +
       '(md5 per subject) and number of moves. Recovery: from the end of the last fault to the register holding everything sent. lost, duplicated, not sent, ' +
-      'reordered and wrong final state must all be 0.',
+      'reordered and wrong final state must all be 0. ' +
+      `The flows scenario runs the real services instead (${options.persons} citizens, births and parcels through every event type, each agency call retried with its ` +
+      'Idempotency-Key until answered) and checks by identity over all of them: every event a sender committed (its outbox) taken by the router, every delivery ' +
+      "the router committed applied by its recipient (inbox) exactly once (transfer log per event, register and IdNr) and never after a later version of its subject " +
+      "(transfer log order); 'wrong final state' counts drift between authoritative registers and replicas, citizens whose record in Dresden is not what their flows imply, " +
+      'and agency calls not accepted.',
     '',
     '| scenario | seed | fault | sent | applied | dead-lettered | lost | duplicated | applied, not sent | reordered | wrong final state | crash restarts | recovery s | s | result |',
     '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
