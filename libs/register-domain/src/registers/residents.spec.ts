@@ -79,7 +79,15 @@ describe('the Melderegister', () => {
     const dead = recordResidentDeath(movedAway, { idnr: '36574261809', dateOfDeath: day('2026-07-01'), placeOfDeath: 'Dresden' });
     expect(dead).toMatchObject({ status: 'DECEASED', dateOfDeath: '2026-07-01', placeOfDeath: 'Dresden', movedOutTo: '14612000', address: osnabrueck });
     expect(() => moveIn(dead, registration(osnabrueck, dresden), '03404000')).toThrow(expect.objectContaining({ code: 'subject-deceased' }));
-    expect(() => moveOut(dead, registration(dresden, osnabrueck))).toThrow(expect.objectContaining({ code: 'subject-deceased' }));
+    expect(() => moveOut(dead, { ...registration(dresden, osnabrueck), movedInOn: day('2026-07-02') })).toThrow(expect.objectContaining({ code: 'subject-deceased' }));
+  });
+
+  it("takes another sender's late event that changes nothing it holds (the Rückmeldung of the move it knows) as no error", () => {
+    const movedAway = moveOut(moveIn(undefined, registration(osnabrueck, null), '03404000'), registration(dresden, osnabrueck))!;
+    const dead = recordResidentDeath(movedAway, { idnr: '36574261809', dateOfDeath: day('2026-07-01'), placeOfDeath: 'Dresden' });
+    expect(moveOut(dead, registration(dresden, osnabrueck))).toBeUndefined();
+    expect(changeResidentName(dead, { idnr: '36574261809', familyName: 'Schmidt', givenNames: 'Anna', maritalStatus: null })).toBeUndefined();
+    expect(() => changeResidentName(dead, { idnr: '36574261809', familyName: 'Köhler', givenNames: 'Anna', maritalStatus: null })).toThrow(expect.objectContaining({ code: 'subject-deceased' }));
   });
 
   it('has nothing to mark for a death of a person it never held', () => {

@@ -59,6 +59,16 @@ describe('the Landesmelderegister', () => {
     expect(() => applyResidenceToStateResident(dead, registration(hannover, osnabrueck), '03')).toThrow(expect.objectContaining({ code: 'subject-deceased' }));
   });
 
+  it("takes another sender's late event about a deceased person as no error when it changes nothing the Land holds, and refuses one that would", () => {
+    const settled = { ...registration(osnabrueck, null), movedInOn: day('2018-04-01') };
+    const movedAway = applyResidenceToStateResident(applyResidenceToStateResident(undefined, settled, '03'), registration(dresden, osnabrueck), '03');
+    const dead = recordStateResidentDeath(movedAway, { idnr: '36574261809', dateOfDeath: day('2026-07-01') });
+    // The Rückmeldung of the move the Land knows, and the first registration in the Land, arriving after the death.
+    expect(applyMovedOutToStateResident(dead, movedOut('14612000'), '03')).toBeUndefined();
+    expect(applyResidenceToStateResident(dead, settled, '03')).toBeUndefined();
+    expect(() => applyResidenceToStateResident(dead, registration(hannover, dresden), '03')).toThrow(expect.objectContaining({ code: 'subject-deceased' }));
+  });
+
   it('marks a former resident who died in another Land deceased, so a later registration in the Land cannot resurrect them', () => {
     const movedAway = applyResidenceToStateResident(niedersachsen, registration(dresden, osnabrueck), '03');
     const dead = recordStateResidentDeath(movedAway, { idnr: '36574261809', dateOfDeath: day('2026-07-01') });
