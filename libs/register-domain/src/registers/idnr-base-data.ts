@@ -23,7 +23,7 @@ export interface IdnrBaseData {
 
 export type IdnrRequestForBaseData = Pick<IdNrRequested, 'birthRegistrationId' | 'familyName' | 'givenNames' | 'sex' | 'dateOfBirth' | 'placeOfBirth' | 'address'>;
 export type ResidenceForBaseData = Pick<ResidenceRegistered, 'idnr' | 'familyName' | 'givenNames' | 'sex' | 'dateOfBirth' | 'address' | 'movedInOn'>;
-export type NameChangeForBaseData = Pick<NameChanged, 'idnr' | 'familyName' | 'givenNames' | 'previousFamilyName'>;
+export type NameChangeForBaseData = Pick<NameChanged, 'idnr' | 'familyName' | 'givenNames' | 'previousFamilyName' | 'effectiveOn'>;
 export type DeathForBaseData = Pick<DeathRecorded, 'idnr' | 'dateOfDeath'>;
 
 /** The base data of a newborn at the moment the IdNr is assigned. */
@@ -66,13 +66,13 @@ export function applyResidenceToBaseData(existing: IdnrBaseData | undefined, res
     status: 'ALIVE',
     dateOfDeath: null,
   };
-  return (existing && unlessDeceased(existing, residence.idnr, next)) ?? existing ?? next;
+  return (existing && unlessDeceased(existing, residence.idnr, next, residence.movedInOn)) ?? existing ?? next;
 }
 
 export function changeBaseDataName(existing: IdnrBaseData | undefined, change: NameChangeForBaseData): IdnrBaseData {
   const data = known(existing, change.idnr);
   const previous = data.familyName === change.familyName ? data.previousFamilyNames : [...data.previousFamilyNames, data.familyName];
-  return unlessDeceased(data, change.idnr, { ...data, familyName: change.familyName, givenNames: change.givenNames, previousFamilyNames: previous }) ?? data;
+  return unlessDeceased(data, change.idnr, { ...data, familyName: change.familyName, givenNames: change.givenNames, previousFamilyNames: previous }, change.effectiveOn) ?? data;
 }
 
 export function recordBaseDataDeath(existing: IdnrBaseData | undefined, death: DeathForBaseData): IdnrBaseData {

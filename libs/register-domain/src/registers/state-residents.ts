@@ -27,7 +27,7 @@ export interface StateResident {
 
 export type ResidenceForState = Pick<ResidenceRegistered, 'idnr' | 'familyName' | 'givenNames' | 'sex' | 'dateOfBirth' | 'address' | 'movedInOn' | 'previousAddress' | 'dwellingStatus'>;
 export type MovedOutForState = Pick<MovedOut, 'idnr' | 'movedOutOn' | 'fromMunicipalityKey' | 'toMunicipalityKey'>;
-export type NameChangeForState = Pick<NameChanged, 'idnr' | 'familyName' | 'givenNames' | 'maritalStatus'>;
+export type NameChangeForState = Pick<NameChanged, 'idnr' | 'familyName' | 'givenNames' | 'maritalStatus' | 'effectiveOn'>;
 export type DeathForState = Pick<DeathRecorded, 'idnr' | 'dateOfDeath'>;
 
 function landOf(ags: string): string {
@@ -44,9 +44,9 @@ function landOf(ags: string): string {
  */
 export function applyResidenceToStateResident(existing: StateResident | undefined, residence: ResidenceForState, land: string): StateResident | undefined {
   const on = formatCalendarDate(residence.movedInOn);
-  if (landOf(residence.address.municipalityKey) === land) return unlessDeceased(existing, residence.idnr, residenceInLand(existing, residence, on));
+  if (landOf(residence.address.municipalityKey) === land) return unlessDeceased(existing, residence.idnr, residenceInLand(existing, residence, on), residence.movedInOn);
   const former = existing ?? formerResident(residence, land);
-  return unlessDeceased(existing, residence.idnr, former && departure(former, residence.address.municipalityKey, on));
+  return unlessDeceased(existing, residence.idnr, former && departure(former, residence.address.municipalityKey, on), residence.movedInOn);
 }
 
 /**
@@ -56,8 +56,8 @@ export function applyResidenceToStateResident(existing: StateResident | undefine
  */
 export function applyMovedOutToStateResident(existing: StateResident | undefined, movedOut: MovedOutForState, land: string): StateResident | undefined {
   if (!existing) return undefined;
-  if (landOf(movedOut.toMunicipalityKey) === land) return unlessDeceased(existing, movedOut.idnr, existing);
-  return unlessDeceased(existing, movedOut.idnr, departure(existing, movedOut.toMunicipalityKey, formatCalendarDate(movedOut.movedOutOn)));
+  if (landOf(movedOut.toMunicipalityKey) === land) return unlessDeceased(existing, movedOut.idnr, existing, movedOut.movedOutOn);
+  return unlessDeceased(existing, movedOut.idnr, departure(existing, movedOut.toMunicipalityKey, formatCalendarDate(movedOut.movedOutOn)), movedOut.movedOutOn);
 }
 
 function residenceInLand(existing: StateResident | undefined, residence: ResidenceForState, on: string): StateResident {
@@ -116,7 +116,7 @@ function formerResident(residence: ResidenceForState, land: string): StateReside
 /** Undefined when the Land does not hold the person (any more: see `changeResidentName`), as for a death. */
 export function changeStateResidentName(existing: StateResident | undefined, change: NameChangeForState): StateResident | undefined {
   if (!existing) return undefined;
-  return unlessDeceased(existing, change.idnr, { ...existing, familyName: change.familyName, givenNames: change.givenNames, maritalStatus: change.maritalStatus ?? existing.maritalStatus });
+  return unlessDeceased(existing, change.idnr, { ...existing, familyName: change.familyName, givenNames: change.givenNames, maritalStatus: change.maritalStatus ?? existing.maritalStatus }, change.effectiveOn);
 }
 
 /**
