@@ -292,7 +292,7 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
     name: 'flows-kill',
     what:
       'the real services (two Melderegister with Standesamt and Grundsteuer, two Länder, the BZSt, the router) driven by agency calls through every flow ' +
-      '(registration, move with Rückmeldung, marriage, death, birth with IdNr, parcels), retried with their Idempotency-Key; kill -9 of a random service 5× meanwhile',
+      '(registration, information block, move with Rückmeldung, marriage, death, birth with IdNr, parcels), retried with their Idempotency-Key; kill -9 of a random service 5× meanwhile',
     brokers: 1,
     drive: async ({ flows, random, log }) => {
       const driving = flows.drive();

@@ -19,7 +19,7 @@ import { groupLag, type FaultOutcome } from './fault-run';
 import { checkByIdentity } from './identity-check';
 
 export interface FlowsRunOptions {
-  /** Citizens who each register in Osnabrück, move to Dresden and marry there; every third dies there. */
+  /** Citizens who each register in Osnabrück, move to Dresden and marry there; every third dies there, every fifth has an information block. */
   persons: number;
   kafka: KafkaConnection;
   brokerCredentials: BrokerCredentials;
@@ -46,13 +46,14 @@ interface Person {
   familyName: string;
   marriedName: string;
   dies: boolean;
+  blocked: boolean;
 }
 
 /**
  * The fault suite's second world: the real services (Osnabrück's and Dresden's Melderegister, Standesamt and
  * Grundsteuer, Niedersachsen's and Sachsen's mirrors and cadastre, the BZSt, the router), each its own process and
- * broker principal, driven by agency calls through every flow (registration, move with Rückmeldung, marriage, death,
- * birth with IdNr assignment, parcels), as agency systems do: each call retried with its Idempotency-Key until it is
+ * broker principal, driven by agency calls through every flow (registration, information block, move with Rückmeldung,
+ * marriage, death, birth with IdNr assignment, parcels), as agency systems do: each call retried with its Idempotency-Key until it is
  * answered. The check is by identity over every sender, the router and every recipient.
  */
 export class FlowsRun {
@@ -85,6 +86,7 @@ export class FlowsRun {
       familyName: `${surnames[index % surnames.length]}-${lettersOf(index)}`,
       marriedName: `Köhler-${lettersOf(index)}`,
       dies: index % 3 === 2,
+      blocked: index % 5 === 1,
     }));
   }
 
@@ -125,6 +127,8 @@ export class FlowsRun {
   private async livesOf(person: Person): Promise<void> {
     const born = { idnr: person.idnr, familyName: person.familyName, givenNames: 'Anna', sex: 'FEMALE', dateOfBirth: '1990-03-14' };
     await this.call(OSNABRUECK, `settle-${person.idnr}`, (client) => client.registerResidence({ ...born, address: osnabrueckAddress, movedInOn: '2018-04-01', previousAddress: null }));
+    // A block in force passes on with the Rückmeldung to the new municipality and its Land.
+    if (person.blocked) await this.call(OSNABRUECK, `block-${person.idnr}`, (client) => client.send('POST', '/information-blocks', { idnr: person.idnr, kind: 'AUSKUNFTSSPERRE', reasonCategory: 'DANGER_TO_LIFE_OR_HEALTH' }));
     await this.call(DRESDEN, `move-${person.idnr}`, (client) => client.registerResidence({ ...born, address: dresdenAddress, movedInOn: today(), previousAddress: osnabrueckAddress }));
     await this.call(DRESDEN, `marry-${person.idnr}`, (client) =>
       client.recordNameChange({ idnr: person.idnr, familyName: person.marriedName, givenNames: 'Anna', reason: 'MARRIAGE', maritalStatus: 'MARRIED', effectiveOn: today() }),
