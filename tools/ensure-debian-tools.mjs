@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Programs the tests drive that npm cannot bring: Debian's headless Chromium (the ops-dashboard browser test;
 // playwright-core has no browser of its own here), Prometheus' promtool (the alert rules' unit tests) and Prometheus
-// itself (`npm start -- --monitoring`, the dashboard's alert panel test), both from Debian's prometheus, and iptables
-// (the relay failover test makes a connection vanish as a dead host's would). Installs the
+// itself (`npm start -- --monitoring`, the dashboard's alert panel test), both from Debian's prometheus, iptables
+// (the relay failover test and the fault suite's partitions make a connection vanish as a dead host's would) and
+// libfaketime (the fault suite's clock skew). Installs the
 // Debian package of each one that is missing, when we may (root with apt-get); `node tools/ensure-debian-tools.mjs`
 // does it from the command line.
 import { existsSync } from 'node:fs';
@@ -17,6 +18,7 @@ const TOOLS = [
   { path: PROMTOOL_PATH, packages: ['prometheus'] },
   { path: PROMETHEUS_PATH, packages: ['prometheus'] },
   { path: '/usr/sbin/iptables', packages: ['iptables'] },
+  { path: '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1', packages: ['faketime'] },
 ];
 
 function run(command, args) {

@@ -18,6 +18,7 @@ import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { benchDatabaseName } from '../throughput/bench-database-name';
 import { BENCH_ROLES } from '../throughput/regsync-bench.module';
 import { expectedRegisterState } from './expected-register-state';
+import { checkByIdentity } from './identity-check';
 import { FaultChildSpec } from './fault-child-spec';
 import { PARTITIONED_USER, partitionFrom } from './network-partition';
 import { KafkaConnection, kafkaEnvironmentOf } from '@regsync/service-runtime/service-config';
@@ -32,6 +33,10 @@ export interface FaultRunOptions {
   schemaRegistryUrl: string;
   /** The service that runs as a user of its own, so a scenario can cut its network (network-partition.ts). */
   partitionable?: Role;
+  /** A second register process in the same consumer group (deploy/k8s runs two replicas per register). */
+  registerReplica?: boolean;
+  /** Services whose wall clock is off by a libfaketime offset, e.g. `{ writer: '+2h' }` (monotonic time stays true). */
+  clockSkew?: Partial<Record<Role, string>>;
 }
 
 export interface FaultOutcome {
@@ -40,12 +45,18 @@ export interface FaultOutcome {
   applied: number;
   /** Injected bad messages found on a dead-letter topic (read_committed), each counted once by its injection id. */
   deadLettered: number;
-  /** Valid moves without effect plus bad messages not found on a dead-letter topic. */
+  /** Events the writer committed that the register never applied, plus bad messages not found on a dead-letter topic (by identity). */
   lost: number;
-  /** Effects applied more than once, plus dead letters written more than once for one bad message. */
+  /** Events applied more than once, plus dead letters written more than once for one bad message (by identity). */
   duplicated: number;
-  /** Subjects whose final row differs from the expected one (order or content). */
+  /** Events applied that the writer never sent (a forged or corrupted event took effect). */
+  notSent: number;
+  /** Events applied after a later version of their subject. */
+  reordered: number;
+  /** Subjects whose final row differs from the expected one (content or number of moves). */
   wrongState: number;
+  /** From the end of the scenario's last fault to the register holding everything sent (0: it never fell behind). */
+  recoverySeconds: number;
   seconds: number;
   /** Only when something was lost: where each valid event without effect stopped on its way. */
   lossTrail?: LossTrail;
@@ -73,12 +84,17 @@ export interface LossTrail {
 }
 
 export type Role = 'writer' | 'router' | 'register';
+/** A running service process: one per role, and the register's second replica. */
+export type ServiceProcess = Role | 'register-replica';
+const roleOf = (process: ServiceProcess): Role => (process === 'register-replica' ? 'register' : process);
 type Database = 'writer' | 'router' | 'register';
 
 const APPLIED = new Set(['applied', 'gap_applied']);
 /** Stamped on every injected bad message; its dead letter carries it on. */
 const INJECTION_ID_HEADER = 'x-faults-injection-id';
 const ROUTER_MAIN = join(__dirname, '..', '..', 'apps', 'router', 'src', 'main.js');
+/** Debian's faketime package (tools/ensure-debian-tools.mjs installs it). */
+const FAKETIME_LIBRARY = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 
 /**
  * One fault scenario's world on the routed layout, with authentication on: a writer service (a municipality's outbox
@@ -107,7 +123,7 @@ export class FaultRun {
   readonly kafka: Kafka;
   private readonly credentials: BrokerCredentials;
   private readonly acls: BrokerAcl[];
-  private readonly children = new Map<Role, ChildProcess>();
+  private readonly children = new Map<ServiceProcess, ChildProcess>();
   private readonly killedOnPurpose = new WeakSet<ChildProcess>();
   private routerPort = 0;
   private stopping = false;
@@ -117,6 +133,8 @@ export class FaultRun {
   private injected = 0;
   /** The injection ids of the messages that must end on a dead-letter topic (the router's or the register's). */
   private readonly expectedDeadLetters = new Set<string>();
+  private faultEndedAt?: number;
+  private caughtUpAt?: number;
 
   constructor(readonly options: FaultRunOptions) {
     this.kafka = kafkaClient(options.kafka, { clientId: `${this.namespace}-faults`, logLevel: logLevel.NOTHING, retry: { retries: 10 } });
@@ -137,6 +155,7 @@ export class FaultRun {
     this.routerPort = await freePort();
     await this.spawn('router');
     await this.spawn('register');
+    if (this.options.registerReplica) await this.spawn('register-replica');
     await this.spawn('writer', false);
   }
 
@@ -151,29 +170,30 @@ export class FaultRun {
    * Starts a service; with `waitReady`, until it reports ready, trying again when it dies while starting (a freshly
    * started or just restarted cluster can refuse the first metadata requests).
    */
-  async spawn(role: Role, waitReady = true, attempts = 4): Promise<void> {
+  async spawn(service: ServiceProcess, waitReady = true, attempts = 4): Promise<void> {
+    const role = roleOf(service);
     const child = role === 'router' ? this.forkRouter() : this.forkChild(role);
-    this.children.set(role, child);
+    this.children.set(service, child);
     let starting = waitReady;
     child.once('exit', () => {
       if (starting || this.stopping || this.killedOnPurpose.has(child)) return;
       this.crashRestarts++;
-      setTimeout(() => void this.spawn(role, false), 1_000);
+      setTimeout(() => void this.spawn(service, false), 1_000);
     });
     if (!waitReady) return;
     const ready = await (role === 'router' ? this.routerReady(child) : reportsReady(child));
     starting = false;
     if (ready) return;
-    if (attempts <= 1) throw new Error(`${role} exited ${child.exitCode ?? child.signalCode} while starting, giving up`);
+    if (attempts <= 1) throw new Error(`${service} exited ${child.exitCode ?? child.signalCode} while starting, giving up`);
     this.crashRestarts++;
-    if (child.exitCode === null && child.signalCode === null) await this.kill(role);
+    if (child.exitCode === null && child.signalCode === null) await this.kill(service);
     await new Promise((resolve) => setTimeout(resolve, 2_000));
-    await this.spawn(role, true, attempts - 1);
+    await this.spawn(service, true, attempts - 1);
   }
 
   private forkChild(role: 'writer' | 'register'): ChildProcess {
     const spec: FaultChildSpec = { role, namespace: this.namespace, kafka: this.connectionOf(this.principals[role]), databaseUrl: this.options.databaseUrl, schemaRegistryUrl: this.options.schemaRegistryUrl, count: this.options.events, transactionSize: this.options.transactionSize, rate: this.options.rate };
-    return fork(join(__dirname, 'fault-child.main.js'), [JSON.stringify(spec)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], ...this.userOf(role) });
+    return fork(join(__dirname, 'fault-child.main.js'), [JSON.stringify(spec)], { env: { ...process.env, ...this.clockOf(role) }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], ...this.userOf(role) });
   }
 
   /** The real router, configured as a deployment configures it, routing the writer's and the register's instances. */
@@ -187,8 +207,15 @@ export class FaultRun {
       SCHEMA_REGISTRY_URL: this.options.schemaRegistryUrl,
       NAMESPACE: this.namespace,
       ROUTED_INSTANCES: [BENCH_ROLES.producer, BENCH_ROLES.consumer].map((instance) => `${instance.level}:${instance.instanceKey}`).join(','),
+      ...this.clockOf('router'),
     };
     return fork(ROUTER_MAIN, [], { env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], ...this.userOf('router') });
+  }
+
+  /** libfaketime shifts the process's wall clock (Date, timestamps it sends); timers run on the true monotonic clock. */
+  private clockOf(role: Role): Record<string, string> {
+    const offset = this.options.clockSkew?.[role];
+    return offset ? { LD_PRELOAD: FAKETIME_LIBRARY, FAKETIME: offset, FAKETIME_DONT_FAKE_MONOTONIC: '1' } : {};
   }
 
   private userOf(role: Role): { uid?: number; gid?: number } {
@@ -218,8 +245,8 @@ export class FaultRun {
     return false;
   }
 
-  async kill(role: Role, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    const child = this.children.get(role);
+  async kill(service: ServiceProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.children.get(service);
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     this.killedOnPurpose.add(child);
@@ -239,10 +266,10 @@ export class FaultRun {
     }
   }
 
-  async restart(role: Role): Promise<void> {
-    await this.kill(role, 'SIGKILL');
-    // The writer resumes writing in the background; router and register must be consuming before the scenario goes on.
-    await this.spawn(role, role !== 'writer');
+  async restart(service: ServiceProcess): Promise<void> {
+    await this.kill(service, 'SIGKILL');
+    // The writer resumes writing in the background; router and registers must be consuming before the scenario goes on.
+    await this.spawn(service, service !== 'writer');
   }
 
   /** Produces records straight onto a topic as `principal`, as a faulty or foreign producer with that identity would. */
@@ -293,11 +320,17 @@ export class FaultRun {
     await this.withAdmin((admin) => admin.resetOffsets({ groupId: this.consumerGroup, topic: this.deliveryTopic, earliest: true }));
   }
 
+  /** The scenario's faults are over (the recovery time runs from here). */
+  faultsEnded(): void {
+    this.faultEndedAt = Date.now();
+  }
+
   /** Waits until every valid move is applied and every bad message dead-lettered, and nothing moves any more. */
   async settle(timeoutMs = 600_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let last = '';
     let stableSince = Date.now();
+    let completeSince: number | undefined;
     while (Date.now() < deadline) {
       const progress = await this.progress().catch(() => undefined);
       if (progress) {
@@ -305,42 +338,48 @@ export class FaultRun {
         if (key !== last) [last, stableSince] = [key, Date.now()];
         // Offsets on the dead-letter topics include commit markers: an upper bound, enough to wait for; outcome() counts by id.
         const complete = progress.applied >= this.options.events && progress.deadLetterOffsets >= this.expectedDeadLetters.size && progress.backlog === 0 && progress.lag === 0;
-        if (complete && Date.now() - stableSince > 3_000) return;
+        completeSince = complete ? (completeSince ?? Date.now()) : undefined;
+        if (complete && Date.now() - stableSince > 3_000) {
+          this.caughtUpAt = completeSince;
+          return;
+        }
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
 
   async outcome(): Promise<FaultOutcome> {
-    const { applied } = await this.progress();
     const deadLetters = await this.deadLettersByIdentity();
+    const sent = await this.query<{ eventId: string; subject: string; version: string }>(
+      'writer',
+      `select event_id::text as "eventId", record_key as subject, subject_version::text as version from regsync_outbox where event_type = 'ResidenceRegistered'`,
+    );
+    const applied = await this.query<{ eventId: string; subject: string; version: string }>('register', 'select event_id::text as "eventId", idnr as subject, subject_version::text as version from bench_apply_log order by seq');
+    const numbered = (events: { eventId: string; subject: string; version: string }[]) => events.map((event) => ({ ...event, version: Number(event.version) }));
+    const identity = checkByIdentity(numbered(sent), numbered(applied));
     const expected = expectedRegisterState(this.options.events);
     const rows = await this.query<{ idnr: string; checksum: string; moves: number }>(
       'register',
       `select idnr, moves_applied as moves, md5(concat_ws('|', family_name, given_names, sex, date_of_birth::text, street, house_number, postal_code, city, municipality_key, moved_in_on::text)) as checksum from bench_resident`,
     );
-    let lost = 0;
-    let duplicated = 0;
-    let wrongState = 0;
-    const seen = new Set<string>();
-    for (const row of rows) {
-      seen.add(row.idnr);
-      const want = expected.get(row.idnr);
-      if (!want) {
-        duplicated += row.moves;
-        wrongState++;
-        continue;
-      }
-      lost += Math.max(0, want.moves - row.moves);
-      duplicated += Math.max(0, row.moves - want.moves);
-      if (want.checksum !== row.checksum) wrongState++;
-    }
-    for (const [idnr, want] of expected) if (!seen.has(idnr)) [lost, wrongState] = [lost + want.moves, wrongState + 1];
-    lost += this.expectedDeadLetters.size - deadLetters.found;
-    duplicated += deadLetters.repeated;
-    const seconds = (Date.now() - this.started) / 1000;
+    const seen = new Set(rows.map((row) => row.idnr));
+    const wrongState =
+      rows.filter((row) => expected.get(row.idnr)?.checksum !== row.checksum || expected.get(row.idnr)?.moves !== row.moves).length + [...expected.keys()].filter((idnr) => !seen.has(idnr)).length;
+    const lost = identity.lost + this.expectedDeadLetters.size - deadLetters.found;
     const lossTrail = lost > 0 ? await this.lossTrail() : undefined;
-    return { sent: this.options.events + this.injected, applied, deadLettered: deadLetters.found, lost, duplicated, wrongState, seconds, lossTrail };
+    return {
+      sent: sent.length + this.injected,
+      applied: new Set(applied.map(({ eventId }) => eventId)).size,
+      deadLettered: deadLetters.found,
+      lost,
+      duplicated: identity.duplicated + deadLetters.repeated,
+      notSent: identity.notSent,
+      reordered: identity.reordered,
+      wrongState,
+      recoverySeconds: Math.max(0, ((this.caughtUpAt ?? Date.now()) - (this.faultEndedAt ?? this.started)) / 1000),
+      seconds: (Date.now() - this.started) / 1000,
+      lossTrail,
+    };
   }
 
   /**
@@ -417,7 +456,7 @@ export class FaultRun {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    await Promise.all([this.kill('writer', 'SIGTERM'), this.kill('router', 'SIGTERM'), this.kill('register', 'SIGTERM')]);
+    await Promise.all([...this.children.keys()].map((service) => this.kill(service, 'SIGTERM')));
     await this.withAdmin(async (admin) => {
       const topics = (await admin.listTopics().catch(() => [] as string[])).filter((name) => name.startsWith(`${this.namespace}.`));
       if (topics.length) await admin.deleteTopics({ topics }).catch(() => undefined);
@@ -470,7 +509,7 @@ export class FaultRun {
 }
 
 /** Records a group has not consumed yet on `topics`. */
-async function groupLag(admin: Admin, groupId: string, topics: string[]): Promise<number> {
+export async function groupLag(admin: Admin, groupId: string, topics: string[]): Promise<number> {
   let lag = 0;
   const committed = await admin.fetchOffsets({ groupId, topics });
   for (const topic of topics) {

@@ -8,7 +8,8 @@ import { EventCodec } from '@regsync/contracts/event-codec';
 import { ResidenceRegistered } from '@regsync/contracts/generated/events';
 import { moveEvent, moveWorkload } from '../throughput/move-workload';
 import { ClusterControl } from './cluster-control';
-import { FaultRun, Role } from './fault-run';
+import { FaultRun, Role, ServiceProcess } from './fault-run';
+import { FlowsRun } from './flows-run';
 import { databaseUrl } from '@regsync/persistence/database-url';
 import { PrivatePostgres } from './private-postgres';
 import { SchemaRegistryProcess } from '../throughput/schema-registry-process';
@@ -23,7 +24,20 @@ export interface FaultScenarioContext {
   log: (line: string) => void;
 }
 
-export interface FaultScenario {
+/** A scenario on the bench world (FaultRun: writer, router, register) or on the real services (FlowsRun). */
+export type FaultScenario = BenchFaultScenario | FlowsFaultScenario;
+
+export interface FlowsFaultScenario {
+  world: 'flows';
+  name: string;
+  what: string;
+  brokers: 1;
+  /** Drives the workload and injects the faults; returns when both are done. */
+  drive(context: { flows: FlowsRun; random: (maxExclusive: number) => number; log: (line: string) => void }): Promise<void>;
+}
+
+export interface BenchFaultScenario {
+  world?: 'bench';
   name: string;
   what: string;
   /** Broker faults run on the 3-broker cluster (acks=all, min.insync.replicas=2), never on the shared broker. */
@@ -32,6 +46,10 @@ export interface FaultScenario {
   privatePostgres?: boolean;
   /** The service that runs as a user of its own, whose network the scenario cuts (FaultRun.partition). */
   partitionable?: Role;
+  /** Runs the register as two replicas in one consumer group. */
+  registerReplica?: boolean;
+  /** Wall-clock offsets of services for the whole run (libfaketime). */
+  clockSkew?: Partial<Record<Role, string>>;
   /** Happens while the valid traffic flows; the run then settles and is checked. */
   inject(context: FaultScenarioContext): Promise<void>;
 }
@@ -42,7 +60,7 @@ const momentIn = ({ run, random }: FaultScenarioContext, from: number, to: numbe
 /** Past the relay's Kafka transaction timeout (30 s, outbox-relay.ts) and the consumers' session timeout (30 s, kafkajs). */
 const PAST_TIMEOUTS_MS = 40_000;
 
-async function killRepeatedly(context: FaultScenarioContext, roles: ('writer' | 'router' | 'register')[], times: number): Promise<void> {
+async function killRepeatedly(context: FaultScenarioContext, roles: ServiceProcess[], times: number): Promise<void> {
   let elapsed = 0;
   for (let kill = 0; kill < times; kill++) {
     const at = momentIn(context, kill / times, (kill + 1) / times);
@@ -210,6 +228,21 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
     inject: (context) => killRepeatedly(context, ['writer', 'router', 'register'], 6),
   },
   {
+    name: 'register-replica-kill',
+    what: 'the register as two replicas in one consumer group (as deploy/k8s runs it): kill -9 of a random replica 4× at random moments, the other taking over its partitions',
+    brokers: 1,
+    registerReplica: true,
+    inject: (context) => killRepeatedly(context, ['register', 'register-replica'], 4),
+  },
+  {
+    name: 'clock-skew',
+    what: "the writer's wall clock 2 h ahead, the router's 90 min behind and the register's 7 min ahead (libfaketime) for the whole run",
+    brokers: 1,
+    clockSkew: { writer: '+2h', router: '-90m', register: '+7m' },
+    // The skew is there from the start; nothing to do while the traffic flows.
+    inject: async () => undefined,
+  },
+  {
     name: 'broker-restart',
     what: 'every broker of the cluster stopped and started again mid-run',
     brokers: 3,
@@ -339,6 +372,25 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
       await run.rewindRegister();
       await run.spawn('register');
       log('register replaying from offset 0');
+    },
+  },
+  {
+    world: 'flows',
+    name: 'flows-kill',
+    what:
+      'the real services (two Melderegister with Standesamt and Grundsteuer, two Länder, the BZSt, the router) driven by agency calls through every flow ' +
+      '(registration, information block, move with Rückmeldung, marriage, death, birth with IdNr, parcels), retried with their Idempotency-Key; kill -9 of a random service 5× meanwhile',
+    brokers: 1,
+    drive: async ({ flows, random, log }) => {
+      const driving = flows.drive();
+      const services = flows.services;
+      for (let kill = 0; kill < 5; kill++) {
+        await sleep(5_000 + random(15_000));
+        const service = services[random(services.length)];
+        log(`kill -9 ${service}`);
+        await flows.killAndRestart(service);
+      }
+      await driving;
     },
   },
 ];

@@ -1,13 +1,14 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { workspaceRoot } from '@regsync/local-stack/local-stack';
+import { localBrokerCredentials, workspaceRoot } from '@regsync/local-stack/local-stack';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { SchemaRegistryProcess } from '../throughput/schema-registry-process';
 import { ClusterControl } from './cluster-control';
 import { FaultOutcome, FaultRun, LossTrail } from './fault-run';
 import { FAULT_SCENARIOS, FaultScenario } from './fault-scenarios';
+import { FlowsRun } from './flows-run';
 import { PrivatePostgres } from './private-postgres';
 import { seededRandom } from '../seeded-random';
 import { KafkaConnection } from '@regsync/service-runtime/service-config';
@@ -22,16 +23,21 @@ export interface FaultSuiteOptions {
   out: string;
   kafka: KafkaConnection;
   databaseUrl: string;
+  /** Citizens of the flows world (each registers, moves, marries; every third dies). */
+  persons: number;
 }
 
 interface ScenarioRow {
   scenario: FaultScenario;
+  /** The scenario's own seed (the run's seed + its index): `--seed` with the run's seed replays it. */
+  seed: number;
   outcome?: FaultOutcome;
   crashRestarts: number;
   error?: string;
 }
 
-const passed = (row: ScenarioRow) => !!row.outcome && row.outcome.lost === 0 && row.outcome.duplicated === 0 && row.outcome.wrongState === 0;
+const passed = ({ outcome }: Pick<ScenarioRow, 'outcome'>) =>
+  !!outcome && outcome.lost === 0 && outcome.duplicated === 0 && outcome.notSent === 0 && outcome.reordered === 0 && outcome.wrongState === 0;
 
 /** `npm run faults`: every scenario on fresh topics and databases, then one table; returns whether all passed. */
 export async function runFaultSuite(options: FaultSuiteOptions, cluster: ClusterControl): Promise<boolean> {
@@ -49,34 +55,46 @@ export async function runFaultSuite(options: FaultSuiteOptions, cluster: Cluster
       if (!options.scenarios.includes(scenario.name)) continue;
       const log = (line: string) => console.log(`faults: ${scenario.name}: ${line}`);
       log(scenario.what);
-      let run: FaultRun | undefined;
+      let run: FaultRun | FlowsRun | undefined;
+      const random = seededRandom(options.seed + index);
       try {
-        if (scenario.brokers === 3 && !clusterOf3) {
-          const up = await cluster.kafkaUp(3);
-          [clusterOf3, startedCluster] = [cluster.adminConnection(up.bootstrap), up.started];
+        if (scenario.world === 'flows') {
+          const credentials = localBrokerCredentials(options.kafka);
+          if (!credentials) throw new Error('the flows world runs every service as its own principal: it needs the local brokers and their credentials');
+          const flows = (run = new FlowsRun({ persons: options.persons, kafka: options.kafka, brokerCredentials: credentials, databaseUrl: options.databaseUrl, random }));
+          await flows.start();
+          await scenario.drive({ flows, random, log });
+        } else {
+          if (scenario.brokers === 3 && !clusterOf3) {
+            const up = await cluster.kafkaUp(3);
+            [clusterOf3, startedCluster] = [cluster.adminConnection(up.bootstrap), up.started];
+          }
+          if (scenario.privatePostgres && !postgres) {
+            postgres = new PrivatePostgres();
+            await postgres.start();
+          }
+          const bench = (run = new FaultRun({
+            events: options.events,
+            rate: options.rate,
+            transactionSize: options.transactionSize,
+            kafka: scenario.brokers === 3 ? clusterOf3! : options.kafka,
+            databaseUrl: scenario.privatePostgres ? postgres!.url : options.databaseUrl,
+            schemaRegistryUrl: registry.url,
+            partitionable: scenario.partitionable,
+            registerReplica: scenario.registerReplica,
+            clockSkew: scenario.clockSkew,
+          }));
+          await bench.start();
+          await scenario.inject({ run: bench, cluster, postgres, registry, random, log });
         }
-        if (scenario.privatePostgres && !postgres) {
-          postgres = new PrivatePostgres();
-          await postgres.start();
-        }
-        run = new FaultRun({
-          events: options.events,
-          rate: options.rate,
-          transactionSize: options.transactionSize,
-          kafka: scenario.brokers === 3 ? clusterOf3! : options.kafka,
-          databaseUrl: scenario.privatePostgres ? postgres!.url : options.databaseUrl,
-          schemaRegistryUrl: registry.url,
-          partitionable: scenario.partitionable,
-        });
-        await run.start();
-        await scenario.inject({ run, cluster, postgres, registry, random: seededRandom(options.seed + index), log });
+        run.faultsEnded();
         await run.settle();
         const outcome = await run.outcome();
-        rows.push({ scenario, outcome, crashRestarts: run.crashRestarts });
-        log(`sent ${outcome.sent}, applied ${outcome.applied}, dead-lettered ${outcome.deadLettered}, lost ${outcome.lost}, duplicated ${outcome.duplicated}, wrong state ${outcome.wrongState}`);
+        rows.push({ scenario, seed: options.seed + index, outcome, crashRestarts: run.crashRestarts });
+        log(`sent ${outcome.sent}, applied ${outcome.applied}, dead-lettered ${outcome.deadLettered}, lost ${outcome.lost}, duplicated ${outcome.duplicated}, not sent ${outcome.notSent}, reordered ${outcome.reordered}, wrong state ${outcome.wrongState}, recovered in ${outcome.recoverySeconds.toFixed(1)} s`);
         if (outcome.lossTrail) log(`where the lost events stopped: ${describeTrail(outcome.lossTrail)}`);
       } catch (error) {
-        rows.push({ scenario, crashRestarts: run?.crashRestarts ?? 0, error: (error as Error).message });
+        rows.push({ scenario, seed: options.seed + index, crashRestarts: run?.crashRestarts ?? 0, error: (error as Error).message });
         log(`failed: ${(error as Error).message}`);
       } finally {
         await run?.stop().catch(() => undefined);
@@ -103,15 +121,23 @@ function faultReport(rows: ScenarioRow[], options: FaultSuiteOptions, startedAt:
     `${options.events.toLocaleString('en-US')} valid moves per scenario, written at ${options.rate} events/s in outbox transactions of ${options.transactionSize}; ` +
       `whole run ${minutes.toFixed(1)} min, seed ${options.seed} (\`npm run faults -- --seed ${options.seed}\` replays the fault schedule). Routed layout with authentication on: the writer (Dresden's Melderegister) writes its outgoing topic, ` +
       "the router (apps/router) delivers to Sachsen's delivery topic, the register (Sachsen's mirror) reads only that; each service connects as its own " +
-      'SCRAM principal under the ACLs of brokerAclsOf. Check after each scenario: the register holds exactly one row per person with the expected final ' +
-      'address (md5 per subject) and move count. lost and duplicated effects must be 0.',
+      'SCRAM principal under the ACLs of brokerAclsOf. Check after each scenario, by identity: every event the writer committed (its outbox) applied exactly once ' +
+      "by the register (its apply log, written in the handler's transaction), none applied that was not sent, none after a later version of its subject; every " +
+      'injected bad message on a dead-letter topic exactly once (by its injection id); and the register holds one row per person with the expected final address ' +
+      '(md5 per subject) and number of moves. Recovery: from the end of the last fault to the register holding everything sent. lost, duplicated, not sent, ' +
+      'reordered and wrong final state must all be 0. ' +
+      `The flows scenario runs the real services instead (${options.persons} citizens, births and parcels through every event type, each agency call retried with its ` +
+      'Idempotency-Key until answered) and checks by identity over all of them: every event a sender committed (its outbox) taken by the router, every delivery ' +
+      "the router committed applied by its recipient (inbox) exactly once (transfer log per event, register and IdNr) and never after a later version of its subject " +
+      "(transfer log order); 'wrong final state' counts drift between authoritative registers and replicas, citizens whose record in Dresden is not what their flows imply, " +
+      'and agency calls not accepted.',
     '',
-    '| scenario | fault | sent | applied | dead-lettered | lost | duplicated effects | wrong final state | crash restarts | s | result |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
-    ...rows.map(({ scenario, outcome, crashRestarts, error }) =>
+    '| scenario | seed | fault | sent | applied | dead-lettered | lost | duplicated | applied, not sent | reordered | wrong final state | crash restarts | recovery s | s | result |',
+    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    ...rows.map(({ scenario, seed, outcome, crashRestarts, error }) =>
       outcome
-        ? `| ${scenario.name} | ${scenario.what} | ${outcome.sent} | ${outcome.applied} | ${outcome.deadLettered} | ${outcome.lost} | ${outcome.duplicated} | ${outcome.wrongState} | ${crashRestarts} | ${Math.round(outcome.seconds)} | ${passed({ scenario, outcome, crashRestarts }) ? 'pass' : '**FAIL**'} |`
-        : `| ${scenario.name} | ${scenario.what} | | | | | | | ${crashRestarts} | | **error**: ${error} |`,
+        ? `| ${scenario.name} | ${seed} | ${scenario.what} | ${outcome.sent} | ${outcome.applied} | ${outcome.deadLettered} | ${outcome.lost} | ${outcome.duplicated} | ${outcome.notSent} | ${outcome.reordered} | ${outcome.wrongState} | ${crashRestarts} | ${outcome.recoverySeconds.toFixed(1)} | ${Math.round(outcome.seconds)} | ${passed({ outcome }) ? 'pass' : '**FAIL**'} |`
+        : `| ${scenario.name} | ${seed} | ${scenario.what} | | | | | | | | | ${crashRestarts} | | | **error**: ${error} |`,
     ),
     '',
     ...rows.filter(({ outcome }) => outcome?.lossTrail).map(({ scenario, outcome }) => `${scenario.name}, where the lost events stopped: ${describeTrail(outcome!.lossTrail!)}.`),

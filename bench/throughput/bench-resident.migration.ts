@@ -28,3 +28,20 @@ export class BenchResidentAuthorityKeys1732500000001 implements MigrationInterfa
     await shareByAuthority(runner, [{ table: 'bench_resident', primaryKey: ['idnr'] }]);
   }
 }
+
+/**
+ * The fault suite's independent record of what the register applied, in the order it applied it (`seq`): the check
+ * compares it with what the writer sent, event by event.
+ */
+export class BenchApplyLog1732500000002 implements MigrationInterface {
+  name = 'BenchApplyLog1732500000002';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(`create table bench_apply_log (seq bigserial primary key, event_id uuid not null, idnr varchar(11) not null, subject_version bigint not null)`);
+    await isolateByAuthority(runner, [{ table: 'bench_apply_log', primaryKey: ['seq'] }]);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query('drop table bench_apply_log');
+  }
+}

@@ -11,7 +11,7 @@ import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database
 import { authorityViolation } from '@regsync/register-domain/authority';
 import { ApplyMeter } from './apply-meter';
 import { applyMoves } from './apply-move';
-import { BenchResidentAuthorityKeys1732500000001, BenchResidentMigration1732500000000 } from './bench-resident.migration';
+import { BenchApplyLog1732500000002, BenchResidentAuthorityKeys1732500000001, BenchResidentMigration1732500000000 } from './bench-resident.migration';
 import { BenchSpec } from './bench-spec';
 import { benchTopicOf } from './bench-topic';
 import { DESTINATION_MUNICIPALITY } from './move-workload';
@@ -33,13 +33,21 @@ function directAdmission(event: RegsyncEvent): Admission {
   return violation ? { kind: 'reject', code: 'not-authoritative', reason: violation } : { kind: 'apply', event };
 }
 
-function moveController(meter?: ApplyMeter): Type<unknown> {
+/** `logApplications`: also record each applied event in bench_apply_log (the fault suite's check by identity). */
+function moveController(meter: ApplyMeter | undefined, logApplications: boolean): Type<unknown> {
   @Controller()
   class RegsyncMoveController {
     // Every new move of a chunk's run at once: the same row effect as (b)'s applyMove, in one statement.
     @EventBatchPattern('ResidenceRegistered')
     async onResidencesRegistered(events: ResidenceRegistered[], context: RegsyncBatchContext): Promise<void> {
       await applyMoves(context.manager, events);
+      if (logApplications) {
+        await context.manager.query('insert into bench_apply_log (event_id, idnr, subject_version) select * from unnest($1::uuid[], $2::varchar[], $3::bigint[])', [
+          events.map((event) => event.envelope.eventId),
+          events.map((event) => event.idnr),
+          events.map((event) => event.envelope.subjectVersion),
+        ]);
+      }
       // Counted when the handler returns; the chunk's commit follows within the same batch.
       for (const event of events) meter?.record(event.envelope.occurredAt.getTime());
     }
@@ -73,7 +81,7 @@ export function regsyncBenchModule(
         serverUrl: spec.databaseUrl,
         databaseName,
         entities: messagingEntities,
-        migrations: [...messagingMigrations, BenchResidentMigration1732500000000, BenchResidentAuthorityKeys1732500000001],
+        migrations: [...messagingMigrations, BenchResidentMigration1732500000000, BenchResidentAuthorityKeys1732500000001, BenchApplyLog1732500000002],
       }),
       RegsyncMessagingModule.forRoot({
         ...role,
@@ -85,6 +93,6 @@ export function regsyncBenchModule(
         consume: spec.role === 'consumer',
       }),
     ],
-    controllers: spec.role === 'consumer' ? [moveController(meter)] : [],
+    controllers: spec.role === 'consumer' ? [moveController(meter, layout === 'routed')] : [],
   };
 }

@@ -301,6 +301,27 @@ describe('regsync end to end: broker, database and every service as separate pro
       }
     });
 
+    it('the cockpit tells the citizen which register keeps her data until when: the deceased resident 55 years after the year of death, the transfer log 2 years', async () => {
+      const { body } = await federal.cockpit(CITIZEN);
+      const kept = body.kept.map(({ instanceKey, register, recordKind, keptUntil }) => `${register} ${instanceKey} ${recordKind}: ${keptUntil ?? 'while current'}`);
+      const endOfYear = (years: number) => `${new Date().getUTCFullYear() + years}-12-31`;
+      expect(kept).toEqual(
+        expect.arrayContaining([
+          `MELDEREGISTER ${DRESDEN} resident: ${endOfYear(55)}`,
+          `LANDESMELDEREGISTER 14 resident of the Land: ${endOfYear(55)}`,
+          `IDNR_BASISDATEN DE base data of an IdNr: ${endOfYear(20)}`,
+          `GRUNDSTEUER ${DRESDEN} parcel on the roll (owner IdNrs, area, usage): while current`,
+        ]),
+      );
+      expect(body.kept.filter(({ recordKind }) => recordKind === 'transfer log entry').map(({ register, instanceKey }) => `${register} ${instanceKey}`).sort()).toEqual(
+        [...new Set(body.transfers.map(({ recipient }) => `${recipient.register} ${recipient.instanceKey}`))].sort(),
+      );
+      for (const record of body.kept) {
+        expect(record.legalBasis.length).toBeGreaterThan(10);
+        expect(record.rule).toMatch(/^kept /);
+      }
+    });
+
     it("each instance's GET /transfers holds exactly its own share of the cockpit view", async () => {
       const cockpit = (await federal.cockpit(CITIZEN)).body.transfers;
       for (const [client, instanceKey] of [[osnabrueck, OSNABRUECK], [dresden, DRESDEN], [niedersachsen, '03'], [sachsen, '14'], [hannover, HANNOVER]] as const) {

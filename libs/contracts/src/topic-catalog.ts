@@ -107,8 +107,13 @@ export interface TopicSettings {
   config: Readonly<Record<string, string>>;
 }
 
+// The broker stamps every record with its own clock: a producer whose wall clock runs ahead is not refused (Kafka 4
+// refuses CreateTime stamps more than an hour ahead, log.message.timestamp.after.max.ms: a writer 2 h ahead published
+// nothing in the fault suite's clock-skew scenario), and replay by time follows one clock. An event's own time is its
+// envelope's occurredAt.
+const BROKER_TIME = { 'message.timestamp.type': 'LogAppendTime' } as const;
 // Kept until deleted on purpose: erasure works by crypto-shredding, never by the broker expiring records.
-const KEPT_FOREVER = { 'cleanup.policy': 'delete', 'retention.ms': '-1', 'retention.bytes': '-1', 'min.insync.replicas': '2', 'unclean.leader.election.enable': 'false' } as const;
+const KEPT_FOREVER = { 'cleanup.policy': 'delete', 'retention.ms': '-1', 'retention.bytes': '-1', 'min.insync.replicas': '2', 'unclean.leader.election.enable': 'false', ...BROKER_TIME } as const;
 
 /**
  * The settings of every topic regsync creates, applied at creation (ensure-topics.ts) and by deploy/kafka/topics.yaml,
@@ -118,16 +123,16 @@ const KEPT_FOREVER = { 'cleanup.policy': 'delete', 'retention.ms': '-1', 'retent
  * (only wrong events), and hold nothing their source topic does not hold already.
  */
 export const TOPIC_SETTINGS = {
-  outgoing: { partitions: OUTGOING_TOPIC_PARTITIONS, replicationFactor: 3, config: { ...KEPT_FOREVER, 'message.timestamp.type': 'CreateTime' } },
-  delivery: { partitions: DELIVERY_TOPIC_PARTITIONS, replicationFactor: 3, config: { ...KEPT_FOREVER, 'message.timestamp.type': 'CreateTime' } },
+  outgoing: { partitions: OUTGOING_TOPIC_PARTITIONS, replicationFactor: 3, config: KEPT_FOREVER },
+  delivery: { partitions: DELIVERY_TOPIC_PARTITIONS, replicationFactor: 3, config: KEPT_FOREVER },
   // Part of what the group's register is rebuilt from. Few records (re-drives only): one partition, which keeps every
   // subject's re-drives in the order they were made and adds one partition per group, not one per delivery partition.
-  retry: { partitions: 1, replicationFactor: 3, config: { ...KEPT_FOREVER, 'message.timestamp.type': 'CreateTime' } },
+  retry: { partitions: 1, replicationFactor: 3, config: KEPT_FOREVER },
   // What became of each re-drive, the operator's record of it: few, kept like the dead letters themselves.
   'redrive-outcome': { partitions: 1, replicationFactor: 3, config: KEPT_FOREVER },
   'dead-letter': { partitions: 1, replicationFactor: 3, config: KEPT_FOREVER },
   // Only each relay's latest marker matters: compacted, and compacted soon (small segments, no lag).
-  'outbox-progress': { partitions: 1, replicationFactor: 3, config: { 'cleanup.policy': 'compact', 'min.insync.replicas': '2', 'min.compaction.lag.ms': '0', 'segment.ms': '3600000' } },
+  'outbox-progress': { partitions: 1, replicationFactor: 3, config: { 'cleanup.policy': 'compact', 'min.insync.replicas': '2', 'min.compaction.lag.ms': '0', 'segment.ms': '3600000', ...BROKER_TIME } },
 } as const satisfies Record<TopicKind, TopicSettings>;
 
 /**

@@ -1,4 +1,5 @@
 import type { LocalStack, TopologyInstance } from './local-stack';
+import type { KeptRecord } from '@regsync/data-protection/retention/kept-records';
 import type { TransferView } from '@regsync/data-protection/transfer-log';
 
 export interface AgencyResponse<T = Record<string, unknown>> {
@@ -89,7 +90,7 @@ export class AgencyClient {
   }
 
   cockpit(idnr: string) {
-    return this.send<{ idnr: string; transfers: Transfer[]; unreachable: { name: string; problem: string }[] }>('GET', `/cockpit/${encodeURIComponent(idnr)}`);
+    return this.send<{ idnr: string; transfers: Transfer[]; kept: KeptRecord[]; unreachable: { name: string; problem: string }[] }>('GET', `/cockpit/${encodeURIComponent(idnr)}`);
   }
 
   /** Any call, e.g. a raw (oversize, malformed, not UTF-8) body for the validation tests. */

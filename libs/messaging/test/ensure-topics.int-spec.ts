@@ -75,6 +75,37 @@ describe('ensureTopics', () => {
     }
   }, 60_000);
 
+  it('takes records from a producer whose clock runs two hours ahead and stamps them with the broker’s time', async () => {
+    await ensureTopics(kafka, { app: 'state-register', instanceKey: '97', namespace });
+    const topics = [outgoingTopicOf('state-register', '97', namespace), deliveryTopicOf('state-register', '97', namespace), deadLetterTopicOf(consumerGroupOf('state-register', '97', namespace)), outboxProgressTopicOf('state-register', '97', namespace)];
+    const producer = kafka.producer();
+    await producer.connect();
+    const sentAt = Date.now();
+    try {
+      // Kafka 4 refuses a CreateTime stamp more than an hour ahead (log.message.timestamp.after.max.ms) with INVALID_TIMESTAMP.
+      for (const topic of topics) await producer.send({ topic, acks: -1, messages: [{ key: 'k', value: 'v', timestamp: String(sentAt + 2 * 60 * 60 * 1000) }] });
+    } finally {
+      await producer.disconnect();
+    }
+    const consumer = kafka.consumer({ groupId: `${namespace}.clock-reader` });
+    await consumer.connect();
+    const stamps: number[] = [];
+    try {
+      await consumer.subscribe({ topics, fromBeginning: true });
+      await new Promise<void>((resolve) => {
+        void consumer.run({
+          eachMessage: async ({ message }) => {
+            stamps.push(Number(message.timestamp));
+            if (stamps.length === topics.length) resolve();
+          },
+        });
+      });
+    } finally {
+      await consumer.disconnect();
+    }
+    for (const stamp of stamps) expect(Math.abs(stamp - sentAt)).toBeLessThan(10 * 60 * 1000);
+  }, 90_000);
+
   it('refuses, naming topic and setting, a dead-letter topic that already exists and expires its records', async () => {
     const instanceKey = '98';
     const deadLetterTopic = deadLetterTopicOf(consumerGroupOf('state-register', instanceKey, namespace));

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { deletionCutoff, keptUntil, keptUntilOf, RETENTION_CATALOG, retentionRuleFor, type RetentionPeriod, type RetentionRule } from './retention-catalog';
+import { deletionCutoff, keptRecordStatement, keptUntil, RETENTION_CATALOG, retentionRuleFor, type RetentionPeriod, type RetentionRule } from './retention-catalog';
 
 const repo = join(__dirname, '../../..');
 
@@ -56,22 +56,33 @@ describe('retention catalog', () => {
     expect(new Set(timedDeletions).size).toBe(timedDeletions.length);
   });
 
-  it('keeps a moved-away resident 55 years after the end of the calendar year of the move (§ 13 Abs. 2 BMG)', () => {
+  it('keeps a moved-away resident 55 years after the end of the calendar year of the move (§ 13 Abs. 2 BMG), a current one while current', () => {
     const rule = ruleOf('residents');
-    expect(keptUntilOf(rule, [{ event: 'MOVED_AWAY', on: day('2026-03-14') }])?.toISOString()).toBe('2081-12-31T23:59:59.999Z');
-    expect(keptUntilOf(rule, [])).toBeNull();
+    expect(keptRecordStatement(rule, [day('2026-03-14')])).toEqual({
+      recordKind: 'resident',
+      legalBasis: rule.legalBasis,
+      keptUntil: '2081-12-31',
+      rule: 'kept 55 years after the end of the calendar year of moving away or death, then deleted',
+    });
+    expect(keptRecordStatement(rule, [null]).keptUntil).toBeNull();
+    expect(keptRecordStatement(rule, []).keptUntil).toBeNull();
   });
 
-  it('starts the period at the earlier of moving away and death', () => {
-    const rule = ruleOf('residents');
-    const events = [{ event: 'DECEASED' as const, on: day('2031-01-02') }, { event: 'MOVED_AWAY' as const, on: day('2026-03-14') }];
-    expect(keptUntilOf(rule, events)?.toISOString()).toBe('2081-12-31T23:59:59.999Z');
-  });
-
-  it('keeps the IdNr base data 20 years after the end of the calendar year of the death, and a living person’s for good', () => {
+  it('keeps the IdNr base data 20 years after the end of the calendar year of the death', () => {
     const rule = retentionRuleFor('IDNR_BASISDATEN', 'base data of an IdNr')!;
-    expect(keptUntilOf(rule, [{ event: 'DECEASED', on: day('2030-06-30') }])?.toISOString()).toBe('2050-12-31T23:59:59.999Z');
-    expect(keptUntilOf(rule, [{ event: 'MOVED_AWAY', on: day('2030-06-30') }])).toBeNull();
+    expect(keptRecordStatement(rule, [day('2030-06-30')]).keptUntil).toBe('2050-12-31');
+  });
+
+  it('states the latest end of several records of a kind, and none while one of them is current', () => {
+    const rule = ruleOf('transfer_log');
+    expect(keptRecordStatement(rule, [new Date('2025-01-10T10:00:00Z'), new Date('2026-03-01T23:30:00Z')]).keptUntil).toBe('2028-03-01');
+    expect(keptRecordStatement(ruleOf('residents'), [day('2026-03-14'), null]).keptUntil).toBeNull();
+  });
+
+  it('says a record kept while current has no end date, and why', () => {
+    const statement = keptRecordStatement(ruleOf('property_tax_entries'), [new Date('2026-01-01T00:00:00Z')]);
+    expect(statement.keptUntil).toBeNull();
+    expect(statement.rule).toMatch(/^kept while current: a change replaces the entry/);
   });
 
   it('keeps a transfer log entry through the same day two years later (§ 9 Abs. 3 IDNrG, § 188 Abs. 2 BGB), a 29 February through the 28th', () => {
@@ -84,7 +95,7 @@ describe('retention catalog', () => {
   it('offers civil status entries to the archive instead of deleting them (§ 7 Abs. 3 PStG)', () => {
     const birth = retentionRuleFor('PERSONENSTANDSREGISTER', 'birth entry (Geburtenregister)')!;
     expect(birth.retention).toMatchObject({ kind: 'timed', disposal: 'offer-to-archive', period: { years: 110 } });
-    expect(keptUntilOf(birth, [{ event: 'BIRTH_RECORDED', on: day('2026-11-25') }])?.toISOString()).toBe('2136-11-25T23:59:59.999Z');
+    expect(keptRecordStatement(birth, [day('2026-11-25')])).toMatchObject({ keptUntil: '2136-11-25', rule: 'kept 110 years after the birth was recorded, then offered to the archive' });
   });
 
   const periods: fc.Arbitrary<RetentionPeriod> = fc.oneof(

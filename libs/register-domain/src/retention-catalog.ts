@@ -1,4 +1,4 @@
-import { calendarDateOf } from './calendar-date';
+import { calendarDateOf, formatCalendarDate } from './calendar-date';
 import type { RegisterKind } from './registers';
 
 /** What starts a retention period. A person's events as a register records them, or a technical record's. */
@@ -280,22 +280,51 @@ export function deletionCutoff(period: RetentionPeriod, now: Date): Date {
   return cutoff;
 }
 
-/** A person's event as the cockpit knows it from the register's record. */
-export interface RecordedEvent {
-  event: RetentionEvent;
-  on: Date;
+/** What the cockpit tells a person about the records of one kind a register keeps about them. */
+export interface KeptRecordStatement {
+  recordKind: string;
+  legalBasis: string;
+  /** The last day kept (YYYY-MM-DD, the latest of the records); null while a record is current and no period runs. */
+  keptUntil: string | null;
+  /** The rule in words: how long after what, and what then. */
+  rule: string;
 }
 
 /**
- * Until when a record is kept, from the events its register recorded about the person: null while no event has started
- * a period (the record is current, or it is kept while current or with the person's record: see the rule).
+ * The statement for a person's records under `rule`, given when each record's period started (null: it has not, the
+ * record is current). The latest end counts; one current record keeps the kind current.
  */
-export function keptUntilOf(rule: RetentionRule, events: readonly RecordedEvent[]): Date | null {
-  if (rule.retention.kind !== 'timed') return null;
-  const { after, period } = rule.retention;
-  const starts = events.filter(({ event }) => after.includes(event)).map(({ on }) => on.getTime());
-  if (starts.length === 0) return null;
-  return keptUntil(period, new Date(Math.min(...starts)));
+export function keptRecordStatement(rule: RetentionRule, periodStarts: readonly (Date | null)[]): KeptRecordStatement {
+  const { retention } = rule;
+  const current = retention.kind !== 'timed' || periodStarts.length === 0 || periodStarts.some((start) => start === null);
+  const ends = current || retention.kind !== 'timed' ? [] : periodStarts.map((start) => keptUntil(retention.period, start!).getTime());
+  return {
+    recordKind: rule.recordKind,
+    legalBasis: rule.legalBasis,
+    keptUntil: ends.length > 0 ? formatCalendarDate(new Date(Math.max(...ends))) : null,
+    rule: retentionInWords(retention),
+  };
+}
+
+const EVENT_WORDS: Record<RetentionEvent, string> = {
+  MOVED_AWAY: 'moving away',
+  DECEASED: 'death',
+  BIRTH_RECORDED: 'the birth was recorded',
+  NAME_CHANGE_RECORDED: 'the marriage or name change was recorded',
+  TRANSFERRED: 'the transfer',
+  PUBLISHED: 'publication',
+  PROCESSED: 'processing',
+  REQUEST_ANSWERED: 'the answer',
+};
+
+function retentionInWords(retention: Retention): string {
+  if (retention.kind === 'while-current') return `kept while current: ${retention.reason}`;
+  if (retention.kind === 'with-person-record') return "kept and deleted with the person's record";
+  const { period } = retention;
+  const span = 'hours' in period ? `${period.hours} hours` : `${period.years} years`;
+  const from = 'hours' in period || period.from === 'event-day' ? 'after' : 'after the end of the calendar year of';
+  const then = retention.disposal === 'delete' ? 'then deleted' : 'then offered to the archive';
+  return `kept ${span} ${from} ${retention.after.map((event) => EVENT_WORDS[event]).join(' or ')}, ${then}`;
 }
 
 /** The rule for a register's kind of record, for the cockpit. */

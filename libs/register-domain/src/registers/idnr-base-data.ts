@@ -1,6 +1,6 @@
 import type { Address, DeathRecorded, IdNrRequested, NameChanged, ResidenceRegistered, Sex } from '@regsync/contracts/generated/events';
 import { formatCalendarDate } from '../calendar-date';
-import { RegisterRejection, rejectIfDeceased } from './register-rejection';
+import { RegisterRejection, rejectIfDeceased, unlessDeceased } from './register-rejection';
 
 export type BaseDataStatus = 'ALIVE' | 'DECEASED';
 
@@ -23,7 +23,7 @@ export interface IdnrBaseData {
 
 export type IdnrRequestForBaseData = Pick<IdNrRequested, 'birthRegistrationId' | 'familyName' | 'givenNames' | 'sex' | 'dateOfBirth' | 'placeOfBirth' | 'address'>;
 export type ResidenceForBaseData = Pick<ResidenceRegistered, 'idnr' | 'familyName' | 'givenNames' | 'sex' | 'dateOfBirth' | 'address' | 'movedInOn'>;
-export type NameChangeForBaseData = Pick<NameChanged, 'idnr' | 'familyName' | 'givenNames' | 'previousFamilyName'>;
+export type NameChangeForBaseData = Pick<NameChanged, 'idnr' | 'familyName' | 'givenNames' | 'previousFamilyName' | 'effectiveOn'>;
 export type DeathForBaseData = Pick<DeathRecorded, 'idnr' | 'dateOfDeath'>;
 
 /** The base data of a newborn at the moment the IdNr is assigned. */
@@ -50,10 +50,9 @@ export function baseDataForNewborn(request: IdnrRequestForBaseData, idnr: string
  * with its own subject versions): an older one returns the base data unchanged. Same day: arrival order.
  */
 export function applyResidenceToBaseData(existing: IdnrBaseData | undefined, residence: ResidenceForBaseData): IdnrBaseData {
-  rejectIfDeceased(existing, residence.idnr);
   const movedInOn = formatCalendarDate(residence.movedInOn);
   if (existing?.movedInOn != null && movedInOn < existing.movedInOn) return existing;
-  return {
+  const next: IdnrBaseData = {
     idnr: residence.idnr,
     birthRegistrationId: existing?.birthRegistrationId ?? null,
     familyName: residence.familyName,
@@ -67,13 +66,13 @@ export function applyResidenceToBaseData(existing: IdnrBaseData | undefined, res
     status: 'ALIVE',
     dateOfDeath: null,
   };
+  return (existing && unlessDeceased(existing, residence.idnr, next, residence.movedInOn)) ?? existing ?? next;
 }
 
 export function changeBaseDataName(existing: IdnrBaseData | undefined, change: NameChangeForBaseData): IdnrBaseData {
   const data = known(existing, change.idnr);
-  rejectIfDeceased(data, change.idnr);
   const previous = data.familyName === change.familyName ? data.previousFamilyNames : [...data.previousFamilyNames, data.familyName];
-  return { ...data, familyName: change.familyName, givenNames: change.givenNames, previousFamilyNames: previous };
+  return unlessDeceased(data, change.idnr, { ...data, familyName: change.familyName, givenNames: change.givenNames, previousFamilyNames: previous }, change.effectiveOn) ?? data;
 }
 
 export function recordBaseDataDeath(existing: IdnrBaseData | undefined, death: DeathForBaseData): IdnrBaseData {

@@ -67,8 +67,8 @@ describe('the Melderegister', () => {
     expect(dead.status).toBe('DECEASED');
     const attempts = [
       () => moveIn(dead, registration(osnabrueck, null), '03404000'),
-      () => moveOut(dead, registration(dresden, osnabrueck)),
-      () => changeResidentName(dead, { idnr: '36574261809', familyName: 'Neu', givenNames: 'Anna', maritalStatus: null }),
+      () => moveOut(dead, { ...registration(dresden, osnabrueck), movedInOn: day('2026-07-02') }),
+      () => changeResidentName(dead, { idnr: '36574261809', familyName: 'Neu', givenNames: 'Anna', maritalStatus: null, effectiveOn: day('2026-07-02') }),
       () => recordResidentDeath(dead, { idnr: '36574261809', dateOfDeath: day('2026-07-02'), placeOfDeath: 'Osnabrück' }),
     ];
     for (const attempt of attempts) expect(attempt).toThrow(expect.objectContaining({ code: 'subject-deceased' }));
@@ -79,7 +79,15 @@ describe('the Melderegister', () => {
     const dead = recordResidentDeath(movedAway, { idnr: '36574261809', dateOfDeath: day('2026-07-01'), placeOfDeath: 'Dresden' });
     expect(dead).toMatchObject({ status: 'DECEASED', dateOfDeath: '2026-07-01', placeOfDeath: 'Dresden', movedOutTo: '14612000', address: osnabrueck });
     expect(() => moveIn(dead, registration(osnabrueck, dresden), '03404000')).toThrow(expect.objectContaining({ code: 'subject-deceased' }));
-    expect(() => moveOut(dead, registration(dresden, osnabrueck))).toThrow(expect.objectContaining({ code: 'subject-deceased' }));
+    expect(() => moveOut(dead, { ...registration(dresden, osnabrueck), movedInOn: day('2026-07-02') })).toThrow(expect.objectContaining({ code: 'subject-deceased' }));
+  });
+
+  it("takes another sender's late event that changes nothing it holds (the Rückmeldung of the move it knows) as no error", () => {
+    const movedAway = moveOut(moveIn(undefined, registration(osnabrueck, null), '03404000'), registration(dresden, osnabrueck))!;
+    const dead = recordResidentDeath(movedAway, { idnr: '36574261809', dateOfDeath: day('2026-07-01'), placeOfDeath: 'Dresden' });
+    expect(moveOut(dead, registration(dresden, osnabrueck))).toBeUndefined();
+    expect(changeResidentName(dead, { idnr: '36574261809', familyName: 'Schmidt', givenNames: 'Anna', maritalStatus: null, effectiveOn: day('2026-07-01') })).toBeUndefined();
+    expect(() => changeResidentName(dead, { idnr: '36574261809', familyName: 'Köhler', givenNames: 'Anna', maritalStatus: null, effectiveOn: day('2026-07-01') })).toThrow(expect.objectContaining({ code: 'subject-deceased' }));
   });
 
   it('has nothing to mark for a death of a person it never held', () => {
@@ -87,11 +95,11 @@ describe('the Melderegister', () => {
   });
 
   it('has nothing to change for a person it does not hold, e.g. a former resident deleted when the retention ended', () => {
-    expect(changeResidentName(undefined, { idnr: '36574261809', familyName: 'Köhler', givenNames: 'Anna', maritalStatus: 'MARRIED' })).toBeUndefined();
+    expect(changeResidentName(undefined, { idnr: '36574261809', familyName: 'Köhler', givenNames: 'Anna', maritalStatus: 'MARRIED', effectiveOn: day('2026-06-15') })).toBeUndefined();
   });
 
   it('takes over a new name and the marital status from the Standesamt', () => {
     const resident = moveIn(undefined, registration(osnabrueck, null), '03404000');
-    expect(changeResidentName(resident, { idnr: '36574261809', familyName: 'Köhler', givenNames: 'Anna', maritalStatus: 'MARRIED' })).toMatchObject({ familyName: 'Köhler', maritalStatus: 'MARRIED' });
+    expect(changeResidentName(resident, { idnr: '36574261809', familyName: 'Köhler', givenNames: 'Anna', maritalStatus: 'MARRIED', effectiveOn: day('2026-06-15') })).toMatchObject({ familyName: 'Köhler', maritalStatus: 'MARRIED' });
   });
 });

@@ -1,6 +1,6 @@
 import type { Address, BirthRecorded, DeathRecorded, DwellingStatus, MaritalStatus, NameChanged, ResidenceRegistered, Sex } from '@regsync/contracts/generated/events';
 import { formatCalendarDate } from '../calendar-date';
-import { RegisterRejection, rejectIfDeceased } from './register-rejection';
+import { RegisterRejection, rejectIfDeceased, unlessDeceased } from './register-rejection';
 
 export type ResidentStatus = 'RESIDENT' | 'MOVED_OUT' | 'DECEASED';
 
@@ -33,7 +33,7 @@ export type BirthForResidents = Pick<BirthRecorded, 'birthRegistrationId' | 'fam
 export type ResidenceForResidents = Pick<ResidenceRegistered, 'idnr' | 'familyName' | 'givenNames' | 'sex' | 'dateOfBirth' | 'address' | 'movedInOn' | 'previousAddress'>;
 /** The Anmeldung here: the registration with the status of the new dwelling. */
 export type AnmeldungForResidents = ResidenceForResidents & Pick<ResidenceRegistered, 'dwellingStatus'>;
-export type NameChangeForResidents = Pick<NameChanged, 'idnr' | 'familyName' | 'givenNames' | 'maritalStatus'>;
+export type NameChangeForResidents = Pick<NameChanged, 'idnr' | 'familyName' | 'givenNames' | 'maritalStatus' | 'effectiveOn'>;
 export type DeathForResidents = Pick<DeathRecorded, 'idnr' | 'dateOfDeath' | 'placeOfDeath'>;
 
 /** A newborn is registered at the parents' residence from the Standesamt's notice, before it has an IdNr. */
@@ -108,11 +108,10 @@ export function moveIn(existing: Resident | undefined, residence: AnmeldungForRe
  */
 export function moveOut(existing: Resident | undefined, residence: ResidenceForResidents): Resident | undefined {
   if (!existing) return undefined;
-  rejectIfDeceased(existing, residence.idnr);
   const movedOutOn = formatCalendarDate(residence.movedInOn);
   if (movedOutOn < existing.movedInOn) return undefined;
   if (existing.movedOutOn !== null && movedOutOn <= existing.movedOutOn) return undefined;
-  return { ...existing, status: 'MOVED_OUT', movedOutOn, movedOutTo: residence.address.municipalityKey };
+  return unlessDeceased(existing, residence.idnr, { ...existing, status: 'MOVED_OUT', movedOutOn, movedOutTo: residence.address.municipalityKey }, residence.movedInOn);
 }
 
 /**
@@ -121,8 +120,7 @@ export function moveOut(existing: Resident | undefined, residence: ResidenceForR
  */
 export function changeResidentName(existing: Resident | undefined, change: NameChangeForResidents): Resident | undefined {
   if (!existing) return undefined;
-  rejectIfDeceased(existing, change.idnr);
-  return { ...existing, familyName: change.familyName, givenNames: change.givenNames, maritalStatus: change.maritalStatus ?? existing.maritalStatus };
+  return unlessDeceased(existing, change.idnr, { ...existing, familyName: change.familyName, givenNames: change.givenNames, maritalStatus: change.maritalStatus ?? existing.maritalStatus }, change.effectiveOn);
 }
 
 /**

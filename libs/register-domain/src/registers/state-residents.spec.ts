@@ -56,14 +56,32 @@ describe('the Landesmelderegister', () => {
 
   it('rejects a registration after the death with subject-deceased', () => {
     const dead = recordStateResidentDeath(niedersachsen, { idnr: '36574261809', dateOfDeath: day('2026-07-01') });
-    expect(() => applyResidenceToStateResident(dead, registration(hannover, osnabrueck), '03')).toThrow(expect.objectContaining({ code: 'subject-deceased' }));
+    expect(() => applyResidenceToStateResident(dead, { ...registration(hannover, osnabrueck), movedInOn: day('2026-07-01') }, '03')).toThrow(expect.objectContaining({ code: 'subject-deceased' }));
+  });
+
+  it("takes another sender's late event about a deceased person as no error when it changes nothing the Land holds, and refuses one that would", () => {
+    const settled = { ...registration(osnabrueck, null), movedInOn: day('2018-04-01') };
+    const movedAway = applyResidenceToStateResident(applyResidenceToStateResident(undefined, settled, '03'), registration(dresden, osnabrueck), '03');
+    const dead = recordStateResidentDeath(movedAway, { idnr: '36574261809', dateOfDeath: day('2026-07-01') });
+    // The Rückmeldung of the move the Land knows, and the first registration in the Land, arriving after the death.
+    expect(applyMovedOutToStateResident(dead, movedOut('14612000'), '03')).toBeUndefined();
+    expect(applyResidenceToStateResident(dead, settled, '03')).toBeUndefined();
+    expect(() => applyResidenceToStateResident(dead, { ...registration(hannover, dresden), movedInOn: day('2026-07-01') }, '03')).toThrow(expect.objectContaining({ code: 'subject-deceased' }));
+  });
+
+  it('completes a deceased former resident from a late registration about the time before the death, who stays deceased', () => {
+    // Known only from the registration elsewhere (the previous address), then the death; the first registration comes last.
+    const former = applyResidenceToStateResident(undefined, registration(dresden, osnabrueck), '03');
+    const dead = recordStateResidentDeath(former, { idnr: '36574261809', dateOfDeath: day('2026-07-01') });
+    const completed = applyResidenceToStateResident(dead, { ...registration(osnabrueck, null), movedInOn: day('2018-04-01') }, '03');
+    expect(completed).toMatchObject({ status: 'DECEASED', dateOfDeath: '2026-07-01', movedInOn: '2018-04-01', movedAwayTo: '14612000', address: osnabrueck });
   });
 
   it('marks a former resident who died in another Land deceased, so a later registration in the Land cannot resurrect them', () => {
     const movedAway = applyResidenceToStateResident(niedersachsen, registration(dresden, osnabrueck), '03');
     const dead = recordStateResidentDeath(movedAway, { idnr: '36574261809', dateOfDeath: day('2026-07-01') });
     expect(dead).toMatchObject({ status: 'DECEASED', dateOfDeath: '2026-07-01', movedAwayTo: '14612000', address: osnabrueck });
-    expect(() => applyResidenceToStateResident(dead, registration(hannover, dresden), '03')).toThrow(expect.objectContaining({ code: 'subject-deceased' }));
+    expect(() => applyResidenceToStateResident(dead, { ...registration(hannover, dresden), movedInOn: day('2026-07-01') }, '03')).toThrow(expect.objectContaining({ code: 'subject-deceased' }));
   });
 
   it('stores nothing for the death of a person it never held', () => {

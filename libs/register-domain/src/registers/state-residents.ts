@@ -1,6 +1,6 @@
 import type { Address, DeathRecorded, DwellingStatus, MaritalStatus, MovedOut, NameChanged, ResidenceRegistered, Sex } from '@regsync/contracts/generated/events';
 import { formatCalendarDate } from '../calendar-date';
-import { rejectIfDeceased } from './register-rejection';
+import { rejectIfDeceased, unlessDeceased } from './register-rejection';
 
 export type StateResidentStatus = 'RESIDENT' | 'MOVED_AWAY' | 'DECEASED';
 
@@ -27,7 +27,7 @@ export interface StateResident {
 
 export type ResidenceForState = Pick<ResidenceRegistered, 'idnr' | 'familyName' | 'givenNames' | 'sex' | 'dateOfBirth' | 'address' | 'movedInOn' | 'previousAddress' | 'dwellingStatus'>;
 export type MovedOutForState = Pick<MovedOut, 'idnr' | 'movedOutOn' | 'fromMunicipalityKey' | 'toMunicipalityKey'>;
-export type NameChangeForState = Pick<NameChanged, 'idnr' | 'familyName' | 'givenNames' | 'maritalStatus'>;
+export type NameChangeForState = Pick<NameChanged, 'idnr' | 'familyName' | 'givenNames' | 'maritalStatus' | 'effectiveOn'>;
 export type DeathForState = Pick<DeathRecorded, 'idnr' | 'dateOfDeath'>;
 
 function landOf(ags: string): string {
@@ -43,11 +43,10 @@ function landOf(ags: string): string {
  * record.
  */
 export function applyResidenceToStateResident(existing: StateResident | undefined, residence: ResidenceForState, land: string): StateResident | undefined {
-  rejectIfDeceased(existing, residence.idnr);
   const on = formatCalendarDate(residence.movedInOn);
-  if (landOf(residence.address.municipalityKey) === land) return residenceInLand(existing, residence, on);
+  if (landOf(residence.address.municipalityKey) === land) return unlessDeceased(existing, residence.idnr, residenceInLand(existing, residence, on), residence.movedInOn);
   const former = existing ?? formerResident(residence, land);
-  return former && departure(former, residence.address.municipalityKey, on);
+  return unlessDeceased(existing, residence.idnr, former && departure(former, residence.address.municipalityKey, on), residence.movedInOn);
 }
 
 /**
@@ -57,9 +56,8 @@ export function applyResidenceToStateResident(existing: StateResident | undefine
  */
 export function applyMovedOutToStateResident(existing: StateResident | undefined, movedOut: MovedOutForState, land: string): StateResident | undefined {
   if (!existing) return undefined;
-  rejectIfDeceased(existing, movedOut.idnr);
-  if (landOf(movedOut.toMunicipalityKey) === land) return existing;
-  return departure(existing, movedOut.toMunicipalityKey, formatCalendarDate(movedOut.movedOutOn));
+  if (landOf(movedOut.toMunicipalityKey) === land) return unlessDeceased(existing, movedOut.idnr, existing, movedOut.movedOutOn);
+  return unlessDeceased(existing, movedOut.idnr, departure(existing, movedOut.toMunicipalityKey, formatCalendarDate(movedOut.movedOutOn)), movedOut.movedOutOn);
 }
 
 function residenceInLand(existing: StateResident | undefined, residence: ResidenceForState, on: string): StateResident {
@@ -118,8 +116,7 @@ function formerResident(residence: ResidenceForState, land: string): StateReside
 /** Undefined when the Land does not hold the person (any more: see `changeResidentName`), as for a death. */
 export function changeStateResidentName(existing: StateResident | undefined, change: NameChangeForState): StateResident | undefined {
   if (!existing) return undefined;
-  rejectIfDeceased(existing, change.idnr);
-  return { ...existing, familyName: change.familyName, givenNames: change.givenNames, maritalStatus: change.maritalStatus ?? existing.maritalStatus };
+  return unlessDeceased(existing, change.idnr, { ...existing, familyName: change.familyName, givenNames: change.givenNames, maritalStatus: change.maritalStatus ?? existing.maritalStatus }, change.effectiveOn);
 }
 
 /**

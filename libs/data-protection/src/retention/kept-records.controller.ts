@@ -1,0 +1,26 @@
+import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { AgencyApiKeyGuard } from '@regsync/service-runtime/agency-api-key.guard';
+import { idnrField } from '@regsync/service-runtime/request-fields';
+import { ZodBodyPipe } from '@regsync/service-runtime/zod-body.pipe';
+import { KeptRecord, KeptRecords } from './kept-records';
+
+const keptQuery = z.object({ idnr: idnrField });
+
+@ApiTags('transfer log')
+@ApiSecurity('agency-api-key')
+@UseGuards(AgencyApiKeyGuard)
+@Controller('retention')
+export class KeptRecordsController {
+  constructor(private readonly keptRecords: KeptRecords) {}
+
+  @Get()
+  @ApiOperation({ summary: 'What the registers of this instance keep about one IdNr, until when and under which legal basis (retention catalog)' })
+  @ApiQuery({ name: 'idnr', required: true, example: '36574261809' })
+  @ApiOkResponse({ description: 'per register and kind of record: how many, kept until (null while current), the rule and its basis' })
+  @ApiBadRequestResponse({ description: 'idnr missing or no valid IdNr (violations name the rule)' })
+  async kept(@Query(new ZodBodyPipe(keptQuery)) query: z.output<typeof keptQuery>): Promise<{ idnr: string; kept: KeptRecord[] }> {
+    return { idnr: query.idnr, kept: await this.keptRecords.forIdnr(query.idnr) };
+  }
+}
