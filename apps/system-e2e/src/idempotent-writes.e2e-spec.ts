@@ -248,11 +248,12 @@ describe('idempotent agency writes, end to end: every service a process on the r
     });
   });
 
-  it('documents the Idempotency-Key header and the 422 answer on every write endpoint of the OpenAPI documents', async () => {
+  it("documents the Idempotency-Key header and the 422 answer on every agency write endpoint of the OpenAPI documents (an operator's /ops decision is none)", async () => {
     const writes: string[] = [];
     for (const client of [osnabrueck, sachsen]) {
       const document = (await (await fetch(`${client.baseUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, { parameters?: Body[]; responses: Body }>> };
       for (const [path, operations] of Object.entries(document.paths)) {
+        if (path.startsWith('/ops/')) continue;
         for (const [method, operation] of Object.entries(operations).filter(([method]) => ['post', 'put', 'patch', 'delete'].includes(method))) {
           writes.push(`${method.toUpperCase()} ${path}`);
           expect(operation.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false })]));

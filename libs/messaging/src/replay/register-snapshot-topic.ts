@@ -94,6 +94,9 @@ export async function loadSnapshot(kafka: Kafka, options: { topic: string; datab
   try {
     await client.query('begin');
     const records = [...latest].filter(([key]) => key !== OFFSETS_KEY).map(([, value]) => value as SnapshotRow);
+    // The producer's epoch row: a new database's migration wrote its own, the snapshot's replaces it (the epoch carries
+    // over; the outbox numbers nothing until the relay has checked this database against Kafka).
+    await client.query('delete from regsync_producer_state');
     for (const table of new Set(records.map((record) => record.table))) {
       if ((await client.query(`select 1 from "${table}" limit 1`)).rowCount) throw new Error(`table ${table} is not empty: load a snapshot only into a new register database`);
     }
