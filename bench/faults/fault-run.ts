@@ -45,6 +45,8 @@ export interface FaultOutcome {
   applied: number;
   /** Injected bad messages found on a dead-letter topic (read_committed), each counted once by its injection id. */
   deadLettered: number;
+  /** Events still held at a gap when the run settled (waiting for a version that never came: lost unless released). */
+  held: number;
   /** Events the writer committed that the register never applied, plus bad messages not found on a dead-letter topic (by identity). */
   lost: number;
   /** Events applied more than once, plus dead letters written more than once for one bad message (by identity). */
@@ -366,11 +368,14 @@ export class FaultRun {
     const wrongState =
       rows.filter((row) => expected.get(row.idnr)?.checksum !== row.checksum || expected.get(row.idnr)?.moves !== row.moves).length + [...expected.keys()].filter((idnr) => !seen.has(idnr)).length;
     const lost = identity.lost + this.expectedDeadLetters.size - deadLetters.found;
+    let held = 0;
+    for (const database of ['writer', 'router', 'register'] as const) held += (await this.query<{ n: number }>(database, 'select count(*)::int as n from regsync_held_event'))[0].n;
     const lossTrail = lost > 0 ? await this.lossTrail() : undefined;
     return {
       sent: sent.length + this.injected,
       applied: new Set(applied.map(({ eventId }) => eventId)).size,
       deadLettered: deadLetters.found,
+      held,
       lost,
       duplicated: identity.duplicated + deadLetters.repeated,
       notSent: identity.notSent,

@@ -378,8 +378,9 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
     world: 'flows',
     name: 'flows-kill',
     what:
-      'the real services (two Melderegister with Standesamt and Grundsteuer, two Länder, the BZSt, the router) driven by agency calls through every flow ' +
-      '(registration, information block, move with Rückmeldung, marriage, death, birth with IdNr, parcels), retried with their Idempotency-Key; kill -9 of a random service 5× meanwhile',
+      'the real services (three Melderegister with Standesamt and Grundsteuer, two Länder, the BZSt, the router) driven by agency calls through every event type ' +
+      '(registration, information block set and lifted, move with Rückmeldung, marriage, death, birth with IdNr, parcels recorded, changed and moved to another roll), ' +
+      'retried with their Idempotency-Key; kill -9 of a random service 5× meanwhile',
     brokers: 1,
     drive: async ({ flows, random, log }) => {
       const driving = flows.drive();

@@ -19,7 +19,7 @@ import { groupLag, type FaultOutcome } from './fault-run';
 import { checkByIdentity } from './identity-check';
 
 export interface FlowsRunOptions {
-  /** Citizens who each register in Osnabrück, move to Dresden and marry there; every third dies there, every fifth has an information block. */
+  /** Citizens who each register in Osnabrück, move to Dresden and marry there; every third dies there; every fifth has an information block, lifted in Dresden if they live. */
   persons: number;
   kafka: KafkaConnection;
   brokerCredentials: BrokerCredentials;
@@ -29,10 +29,12 @@ export interface FlowsRunOptions {
 
 const OSNABRUECK = '03404000';
 const DRESDEN = '14612000';
+const LEIPZIG = '14713000';
 const LEVEL_DATABASE = { 'municipal-register': 'municipal', 'state-register': 'state', 'federal-register': 'federal' } as const;
 const INSTANCES: Pick<TopologyInstance, 'app' | 'instanceKey'>[] = [
   { app: 'municipal-register', instanceKey: OSNABRUECK },
   { app: 'municipal-register', instanceKey: DRESDEN },
+  { app: 'municipal-register', instanceKey: LEIPZIG },
   { app: 'state-register', instanceKey: '03' },
   { app: 'state-register', instanceKey: '14' },
   { app: 'federal-register', instanceKey: 'DE' },
@@ -50,10 +52,11 @@ interface Person {
 }
 
 /**
- * The fault suite's second world: the real services (Osnabrück's and Dresden's Melderegister, Standesamt and
- * Grundsteuer, Niedersachsen's and Sachsen's mirrors and cadastre, the BZSt, the router), each its own process and
- * broker principal, driven by agency calls through every flow (registration, information block, move with Rückmeldung,
- * marriage, death, birth with IdNr assignment, parcels), as agency systems do: each call retried with its Idempotency-Key until it is
+ * The fault suite's second world: the real services (Osnabrück's, Dresden's and Leipzig's Melderegister, Standesamt
+ * and Grundsteuer, Niedersachsen's and Sachsen's mirrors and cadastre, the BZSt, the router), each its own process and
+ * broker principal, driven by agency calls through every flow and event type (registration, information block set and
+ * lifted, move with Rückmeldung, marriage, death, birth with IdNr assignment, parcels recorded, changed and moved to
+ * another municipality's tax roll), as agency systems do: each call retried with its Idempotency-Key until it is
  * answered. The check is by identity over every sender, the router and every recipient.
  */
 export class FlowsRun {
@@ -121,6 +124,12 @@ export class FlowsRun {
       await this.call('14', `parcel-change-${index}`, (client) =>
         client.recordParcel({ parcelId, municipalityKey: DRESDEN, areaSquareMetres: 580 + index, usage: 'Wohnbaufläche mit Garten', ownerIdnrs: [parent.idnr], changeReason: 'Zerlegung' }),
       );
+      // The first parcel leaves Dresden's tax roll for Leipzig's.
+      if (index === 0) {
+        await this.call('14', `parcel-moves-${index}`, (client) =>
+          client.recordParcel({ parcelId, municipalityKey: LEIPZIG, areaSquareMetres: 580, usage: 'Wohnbaufläche mit Garten', ownerIdnrs: [parent.idnr], changeReason: 'Gemeindegebietsänderung' }),
+        );
+      }
     }
   }
 
@@ -134,6 +143,8 @@ export class FlowsRun {
       client.recordNameChange({ idnr: person.idnr, familyName: person.marriedName, givenNames: 'Anna', reason: 'MARRIAGE', maritalStatus: 'MARRIED', effectiveOn: today() }),
     );
     if (person.dies) await this.call(DRESDEN, `death-${person.idnr}`, (client) => client.recordDeath({ idnr: person.idnr, dateOfDeath: today(), placeOfDeath: 'Dresden' }));
+    // Lifted where the person lives now, once the block passed on with the Rückmeldung has arrived (409 until then).
+    else if (person.blocked) await this.call(DRESDEN, `lift-${person.idnr}`, (client) => client.send('POST', `/information-blocks/${person.idnr}/lift`, { kind: 'AUSKUNFTSSPERRE' }));
   }
 
   /** An agency system's call: the same Idempotency-Key until the instance answers (a restarting service refuses or fails). */
@@ -231,12 +242,15 @@ export class FlowsRun {
     for (const [where, count] of losses) console.error(`faults: flows: not applied ${count}× at ${where}`);
     const lost = [...losses.values()].reduce((sum, count) => sum + count, 0);
     const deadLettered = await this.deadLetters();
+    let held = 0;
+    for (const database of this.databases()) held += (await this.query<{ n: number }>(database, 'select count(*)::int as n from regsync_held_event'))[0].n;
     const wrongState = (await this.drift()) + (await this.wrongInDresden()) + this.workloadErrors.length;
     for (const error of this.workloadErrors.slice(0, 10)) console.error(`faults: flows: agency call not accepted: ${error}`);
     return {
       sent: sent.size,
       applied,
       deadLettered,
+      held,
       lost,
       duplicated,
       notSent,

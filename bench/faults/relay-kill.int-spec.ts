@@ -46,6 +46,6 @@ describe('fault run on the routed layout: relay and router killed, deliveries du
     await run.settle(60_000);
 
     const outcome = await run.outcome();
-    expect(outcome).toMatchObject({ applied: 1_000, lost: 0, duplicated: 0, notSent: 0, reordered: 0, wrongState: 0, deadLettered: 0 });
+    expect(outcome).toMatchObject({ applied: 1_000, held: 0, lost: 0, duplicated: 0, notSent: 0, reordered: 0, wrongState: 0, deadLettered: 0 });
   }, 240_000);
 });
