@@ -379,7 +379,8 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
     name: 'flows-kill',
     what:
       'the real services (three Melderegister with Standesamt and Grundsteuer, two Länder, the BZSt, the router) driven by agency calls through every event type ' +
-      '(registration, information block set and lifted, move with Rückmeldung, marriage, death, birth with IdNr, parcels recorded, changed and moved to another roll), ' +
+      '(registration, information block set and lifted, move with Rückmeldung, marriage, death, birth with IdNr, parcels recorded, changed and moved to another roll, ' +
+      'restatements for drift repair), ' +
       'retried with their Idempotency-Key; kill -9 of a random service 5× meanwhile',
     brokers: 1,
     drive: async ({ flows, random, log }) => {
