@@ -94,8 +94,10 @@ export async function playDemo(stack: LocalStack, print: (line: string) => void)
 
   for (const [name, idnr] of [['Anna', CITIZEN_IDNR], ['Mia', childIdnr]] as const) {
     const cockpit = await federal.cockpit(idnr);
-    step(`cockpit: every transfer of ${name}'s data (IdNr ${idnr}), across all registers, by time`);
+    step(`cockpit: every transfer of ${name}'s data (IdNr ${idnr}), across all registers, by time, and what each register keeps until when`);
     for (const transfer of cockpit.body.transfers) print(`  ${transferLine(transfer)}`);
+    print(`  kept until:`);
+    for (const kept of cockpit.body.kept) print(`  ${`${kept.register} ${kept.instanceKey}`.padEnd(32)} ${String(kept.records).padStart(3)} × ${kept.recordKind}: ${kept.keptUntil ?? 'while current'} (${kept.rule})`);
     for (const missing of cockpit.body.unreachable) print(`  (incomplete: ${missing.name} ${missing.problem})`);
   }
   print('');
