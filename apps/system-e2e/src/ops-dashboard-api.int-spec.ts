@@ -475,7 +475,12 @@ describe('ops dashboard API against the real broker, registry and databases', ()
     await api('/api/throughput').expect(200);
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     municipalMetrics.eventsProduced.inc({ event_type: 'MovedOut' }, 5);
-    const throughput = await api('/api/throughput').expect(200);
+    // The dashboard reads the instances' /metrics on its own schedule too: wait for a reading that has the 5 more.
+    let throughput = await api('/api/throughput').expect(200);
+    for (const deadline = Date.now() + 30_000; throughput.body[0]?.totals?.produced !== 7 && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      throughput = await api('/api/throughput').expect(200);
+    }
     const outbox = await api('/api/outbox').expect(200);
     expect(throughput.body[0]).toMatchObject({ id: 'municipal-register 03404000', reachable: true, totals: { produced: 7 }, producedByEventType: { MovedOut: 7 } });
     expect(throughput.body[0].producedPerSecond).toBeGreaterThan(0);
