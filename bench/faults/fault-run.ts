@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Admin, Kafka, logLevel, Message } from 'kafkajs';
-import { Client } from 'pg';
+import { queryDatabase, withAdmin } from './world-io';
 import { BrokerAcl, brokerAclsOf } from '@regsync/contracts/broker-acls';
 import { SERVICE_PRINCIPALS, brokerPrincipalOf } from '@regsync/contracts/broker-principals';
 import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
@@ -153,7 +153,7 @@ export class FaultRun {
 
   /** The ACLs of the namespace first; the router then creates the topics it reads and writes, before the others start. */
   async start(): Promise<void> {
-    await this.withAdmin((admin) => createBrokerAcls(admin, this.acls));
+    await withAdmin(this.kafka, (admin) => createBrokerAcls(admin, this.acls));
     this.routerPort = await freePort();
     await this.spawn('router');
     await this.spawn('register');
@@ -319,7 +319,7 @@ export class FaultRun {
 
   /** Replay: the register's group starts again at the beginning of its delivery topic (the service must be stopped). */
   async rewindRegister(): Promise<void> {
-    await this.withAdmin((admin) => admin.resetOffsets({ groupId: this.consumerGroup, topic: this.deliveryTopic, earliest: true }));
+    await withAdmin(this.kafka, (admin) => admin.resetOffsets({ groupId: this.consumerGroup, topic: this.deliveryTopic, earliest: true }));
   }
 
   /** The scenario's faults are over (the recovery time runs from here). */
@@ -397,7 +397,7 @@ export class FaultRun {
    */
   private async deadLettersByIdentity(): Promise<{ found: number; repeated: number }> {
     const topics = [this.routerGroup, this.consumerGroup].map(deadLetterTopicOf);
-    const ranges = await this.withAdmin((admin) => resolveLogRange(admin, { topics }));
+    const ranges = await withAdmin(this.kafka, (admin) => resolveLogRange(admin, { topics }));
     const seen = new Set<string>();
     let repeated = 0;
     await readBoundedLog(this.kafka, ranges, {
@@ -450,7 +450,7 @@ export class FaultRun {
   private async eventIdsOn(topic: string, wanted: Set<string>): Promise<Set<string>> {
     const found = new Set<string>();
     if (wanted.size === 0) return found;
-    const ranges = await this.withAdmin((admin) => resolveLogRange(admin, { topics: [topic] }));
+    const ranges = await withAdmin(this.kafka, (admin) => resolveLogRange(admin, { topics: [topic] }));
     await readBoundedLog(this.kafka, ranges, {
       groupPrefix: `${this.namespace}.faults-trail`,
       onChunk: async ({ messages }) => {
@@ -466,7 +466,7 @@ export class FaultRun {
   async stop(): Promise<void> {
     this.stopping = true;
     await Promise.all([...this.children.keys()].map((service) => this.kill(service, 'SIGTERM')));
-    await this.withAdmin(async (admin) => {
+    await withAdmin(this.kafka, async (admin) => {
       const topics = (await admin.listTopics().catch(() => [] as string[])).filter((name) => name.startsWith(`${this.namespace}.`));
       if (topics.length) await admin.deleteTopics({ topics }).catch(() => undefined);
       const groups = ((await admin.listGroups().catch(() => ({ groups: [] }))).groups as { groupId: string }[]).map((group) => group.groupId).filter((id) => id.startsWith(`${this.namespace}.`));
@@ -480,7 +480,7 @@ export class FaultRun {
     const [{ applied }] = await this.query<{ applied: number }>('register', `select count(*)::int as applied from regsync_inbox where outcome in ('applied', 'gap_applied')`);
     let backlog = 0;
     for (const database of ['writer', 'router'] as const) backlog += (await this.query<{ backlog: number }>(database, 'select count(*)::int as backlog from regsync_outbox where published_at is null'))[0].backlog;
-    return this.withAdmin(async (admin) => {
+    return withAdmin(this.kafka, async (admin) => {
       let deadLetterOffsets = 0;
       for (const group of [this.routerGroup, this.consumerGroup]) {
         const deadLetters = await admin.fetchTopicOffsets(deadLetterTopicOf(group)).catch(() => []);
@@ -491,29 +491,13 @@ export class FaultRun {
     });
   }
 
-  private async withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      return await work(admin);
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
   private databaseName(database: Database): string {
     if (database === 'router') return instanceDatabaseName('router', ROUTER_INSTANCE_KEY, this.namespace);
     return benchDatabaseName({ namespace: this.namespace, pipeline: 'regsync' }, database === 'writer' ? 'producer' : 'consumer');
   }
 
-  private async query<T>(database: Database, sql: string): Promise<T[]> {
-    const client = new Client({ connectionString: databaseUrl(this.options.databaseUrl, this.databaseName(database)) });
-    await client.connect();
-    try {
-      return (await client.query(sql)).rows as T[];
-    } finally {
-      await client.end();
-    }
+  private query<T>(database: Database, sql: string): Promise<T[]> {
+    return queryDatabase<T>(databaseUrl(this.options.databaseUrl, this.databaseName(database)), sql);
   }
 }
 

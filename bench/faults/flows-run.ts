@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Admin, Kafka, logLevel } from 'kafkajs';
-import { Client } from 'pg';
+import { Kafka, logLevel } from 'kafkajs';
+import { queryDatabase, withAdmin } from './world-io';
 import { EVENT_TYPES, type EventType } from '@regsync/contracts/generated/events';
 import { AUTHORITY } from '@regsync/register-domain/authority';
 import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
@@ -198,7 +198,7 @@ export class FlowsRun {
   private async backlog(): Promise<number> {
     let backlog = 0;
     for (const database of this.databases()) backlog += (await this.query<{ n: number }>(database, 'select count(*)::int as n from regsync_outbox where published_at is null'))[0].n;
-    return backlog + (await this.withAdmin(async (admin) => {
+    return backlog + (await withAdmin(this.kafka, async (admin) => {
       let lag = await groupLag(admin, consumerGroupOf(ROUTER_APP, ROUTER_INSTANCE_KEY, this.namespace), INSTANCES.map(({ app, instanceKey }) => outgoingTopicOf(app, instanceKey, this.namespace)));
       for (const { app, instanceKey } of INSTANCES) lag += await groupLag(admin, consumerGroupOf(app, instanceKey, this.namespace), [deliveryTopicOf(app, instanceKey, this.namespace)]);
       return lag;
@@ -300,7 +300,7 @@ export class FlowsRun {
   /** Records on any dead-letter topic of the run (valid traffic only: each is an event a register did not apply), with why, logged. */
   private async deadLetters(): Promise<number> {
     const topics = [consumerGroupOf(ROUTER_APP, ROUTER_INSTANCE_KEY, this.namespace), ...INSTANCES.map(({ app, instanceKey }) => consumerGroupOf(app, instanceKey, this.namespace))].map(deadLetterTopicOf);
-    const ranges = await this.withAdmin((admin) => resolveLogRange(admin, { topics }));
+    const ranges = await withAdmin(this.kafka, (admin) => resolveLogRange(admin, { topics }));
     const reasons = new Map<string, number>();
     await readBoundedLog(this.kafka, ranges, {
       groupPrefix: `${this.namespace}.faults-dead-letters`,
@@ -318,7 +318,7 @@ export class FlowsRun {
 
   async stop(): Promise<void> {
     await this.stack.stop().catch(() => undefined);
-    await this.withAdmin(async (admin) => {
+    await withAdmin(this.kafka, async (admin) => {
       const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${this.namespace}.`));
       if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
     }).catch(() => undefined);
@@ -333,24 +333,8 @@ export class FlowsRun {
     return instanceDatabaseName(LEVEL_DATABASE[app as keyof typeof LEVEL_DATABASE], instanceKey, this.namespace);
   }
 
-  private async query<T>(database: string, sql: string, parameters: unknown[] = []): Promise<T[]> {
-    const client = new Client({ connectionString: databaseUrl(this.options.databaseUrl, database) });
-    await client.connect();
-    try {
-      return (await client.query(sql, parameters)).rows as T[];
-    } finally {
-      await client.end();
-    }
-  }
-
-  private async withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      return await work(admin);
-    } finally {
-      await admin.disconnect();
-    }
+  private query<T>(database: string, sql: string, parameters: unknown[] = []): Promise<T[]> {
+    return queryDatabase<T>(databaseUrl(this.options.databaseUrl, database), sql, parameters);
   }
 }
 
