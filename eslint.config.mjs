@@ -30,6 +30,8 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-require-imports': 'off',
+      // Let the framework do what it does: its public entries only, never its internals (constants, injector, enums).
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@nestjs/*/*'], message: "NestJS internals: import from the package's public entry" }] }],
     },
   },
   { files: ['**/*.ts'], plugins: { '@nx': nx }, rules: boundaries(LAYERS) },

@@ -17,6 +17,7 @@ const probes = {
   appImportsTooling: { dir: 'apps/router/src', code: "import { waitUntil } from '@regsync/local-stack/wait-until';\nexport const x = waitUntil;\n" },
   appTestImportsTooling: { dir: 'apps/router/test', code: "import { waitUntil } from '@regsync/local-stack/wait-until';\nexport const x = waitUntil;\n" },
   appImportsAdapter: { dir: 'apps/router/src', code: "import { Outbox } from '@regsync/messaging/outbox';\nexport const x = Outbox;\n" },
+  adapterImportsNestInternals: { dir: 'libs/messaging/src', code: "import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';\nexport const x = ROUTE_ARGS_METADATA;\n" },
   domainImportsContract: { dir: 'libs/register-domain/src', code: "import type { Address } from '@regsync/contracts/generated/events';\nexport type X = Address;\n" },
 };
 type Probe = keyof typeof probes;
@@ -37,7 +38,7 @@ beforeAll(() => {
       names.map((probe) => [
         probe,
         (results.find((result) => result.filePath === fileOf(probe))?.messages ?? [])
-          .filter((message) => message.ruleId === '@nx/enforce-module-boundaries')
+          .filter((message) => message.ruleId === '@nx/enforce-module-boundaries' || message.ruleId === 'no-restricted-imports')
           .map((message) => message.message),
       ]),
     ) as Record<Probe, string[]>;
@@ -65,6 +66,10 @@ describe('module boundaries', () => {
   it("keeps the local tooling out of an app, though not out of its tests", () => {
     expect(boundaryErrors.appImportsTooling).toEqual([expect.stringContaining('can only depend on libs tagged with')]);
     expect(boundaryErrors.appTestImportsTooling).toEqual([]);
+  });
+
+  it("keeps NestJS's internals out: its public entries only", () => {
+    expect(boundaryErrors.adapterImportsNestInternals).toEqual([expect.stringContaining("NestJS internals: import from the package's public entry")]);
   });
 
   it('accepts the imports the layers allow', () => {

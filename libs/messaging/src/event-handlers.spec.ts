@@ -1,11 +1,11 @@
-import { CallHandler, Controller, ExecutionContext, Injectable, Module, NestInterceptor, UseInterceptors } from '@nestjs/common';
-import { DiscoveryModule, DiscoveryService, MetadataScanner, NestFactory } from '@nestjs/core';
-import { Ctx, EventPattern, MessageHandler, Payload } from '@nestjs/microservices';
-import { Observable, of } from 'rxjs';
+import { INestMicroservice, CallHandler, Controller, ExecutionContext, Injectable, Module, NestInterceptor, UseInterceptors } from '@nestjs/common';
+import { APP_INTERCEPTOR, DiscoveryModule, DiscoveryService, MetadataScanner, NestFactory } from '@nestjs/core';
+import { Ctx, CustomTransportStrategy, EventPattern, Payload, Server } from '@nestjs/microservices';
+import { Observable, tap } from 'rxjs';
 import { RegsyncEvent } from '@regsync/contracts/generated/events';
 import { EventBatchPattern } from './event-batch-pattern';
 import { EventHandlers } from './event-handlers';
-import { HandlerFailure } from './handler-failure.interceptor';
+import { HandlerFailureInterceptor } from './handler-failure.interceptor';
 import { RegsyncBatchContext } from './regsync-batch-context';
 import { RegsyncEventContext } from './regsync-event-context';
 
@@ -14,7 +14,8 @@ const calls: unknown[][] = [];
 @Injectable()
 class PassThrough implements NestInterceptor {
   intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    return next.handle();
+    calls.push(['before']);
+    return next.handle().pipe(tap(() => calls.push(['after'])));
   }
 }
 
@@ -33,7 +34,15 @@ class Handlers {
   @EventPattern('DeathRecorded')
   @UseInterceptors(PassThrough)
   onDeathRecorded() {
-    calls.push(['DeathRecorded through Nest']);
+    calls.push(['DeathRecorded']);
+  }
+}
+
+@Controller()
+class MoreHandlers {
+  @EventPattern('NameChanged')
+  alsoOnNameChanged(@Payload() event: RegsyncEvent) {
+    calls.push(['NameChanged again', event]);
   }
 }
 
@@ -53,48 +62,63 @@ class ParcelBatches {
   }
 }
 
-@Module({ imports: [DiscoveryModule], controllers: [Handlers], providers: [ResidenceBatches, ParcelBatches, PassThrough] })
+@Module({
+  imports: [DiscoveryModule],
+  controllers: [Handlers, MoreHandlers],
+  providers: [ResidenceBatches, ParcelBatches, PassThrough, { provide: APP_INTERCEPTOR, useClass: HandlerFailureInterceptor }],
+})
 class HandlersModule {}
 
-/** Stands in for the Nest server: it knows only the handler that needs Nest's pipeline. */
-function nestServer(): { getHandlerByPattern: (pattern: string) => MessageHandler | null; transformToObservable: <T>(value: T) => Observable<T> } {
-  return {
-    getHandlerByPattern: (pattern) => {
-      if (pattern !== 'DeathRecorded') throw new Error(`${pattern} was not to go through Nest`);
-      return (async () => {
-        calls.push(['DeathRecorded through Nest']);
-        return new HandlerFailure(new Error('wrapped'));
-      }) as unknown as MessageHandler;
-    },
-    transformToObservable: (value) => of(value),
-  };
+/** A transport that only collects the handlers Nest registers, as the replay's does. */
+class CollectingServer extends Server implements CustomTransportStrategy {
+  listen(callback: (error?: unknown) => void): void {
+    callback();
+  }
+
+  close(): void {}
+
+  on(): never {
+    throw new Error('not used');
+  }
+
+  unwrap<T>(): T {
+    throw new Error('not used');
+  }
 }
 
 describe('EventHandlers', () => {
+  let app: INestMicroservice;
   let handlers: EventHandlers;
   const event = { envelope: { eventId: 'e-1' } } as RegsyncEvent;
-  const context = {} as RegsyncEventContext;
+  // HandlerFailureInterceptor hands back the errors of regsync's contexts only.
+  const context = Object.create(RegsyncEventContext.prototype) as RegsyncEventContext;
 
   beforeAll(async () => {
-    const app = await NestFactory.createApplicationContext(HandlersModule, { logger: false });
-    handlers = EventHandlers.discover(app.get(DiscoveryService), app.get(MetadataScanner), nestServer());
-    await app.close();
+    const server = new CollectingServer();
+    app = await NestFactory.createMicroservice(HandlersModule, { strategy: server, logger: false });
+    await app.init();
+    handlers = EventHandlers.discover(app.get(DiscoveryService), app.get(MetadataScanner), server);
   });
+
+  afterAll(() => app.close());
 
   beforeEach(() => (calls.length = 0));
 
-  it('calls a plain @EventPattern method directly, with payload and context in the places its decorators give', async () => {
+  it("runs an @EventPattern method through Nest's pipeline, with payload and context in the places its decorators give, and every method of the type", async () => {
     await handlers.of('NameChanged')!.each!(event, context);
-    expect(calls).toEqual([['NameChanged', event, context]]);
+    expect(calls).toEqual([
+      ['NameChanged', event, context],
+      ['NameChanged again', event],
+    ]);
   });
 
-  it('lets the error of a directly called handler arrive as thrown', async () => {
+  it('lets the error of a handler arrive as thrown, not as Nest\'s RPC error', async () => {
     await expect(handlers.of('MovedOut')!.each!(event, context)).rejects.toThrow('bad e-1');
   });
 
-  it('calls a handler with an interceptor of its own through Nest, and unwraps the error the interceptor hands back', async () => {
-    await expect(handlers.of('DeathRecorded')!.each!(event, context)).rejects.toThrow('wrapped');
-    expect(calls).toEqual([['DeathRecorded through Nest']]);
+  it('runs the interceptor of a handler around it', async () => {
+    await handlers.of('DeathRecorded')!.each!(event, context);
+    expect(calls).toEqual([['before'], ['DeathRecorded'], ['after']]);
   });
 
   it('finds an @EventBatchPattern method of a provider, and lists every handled event type', async () => {

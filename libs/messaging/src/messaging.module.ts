@@ -62,7 +62,7 @@ export class RegsyncMessagingModule implements OnApplicationBootstrap, BeforeApp
         },
         Outbox,
         RegsyncKafkaTransport,
-        // Only for handlers that Nest's pipeline still calls (see EventHandlers); the others are called directly.
+        // Every @EventPattern handler runs through Nest's pipeline; this hands its original error back (see EventHandlers).
         { provide: APP_INTERCEPTOR, useClass: HandlerFailureInterceptor },
         ...(opsEndpoint ? [{ provide: OPS_API_KEYS, useValue: options.opsApiKeys }, OpsApiKeyGuard] : []),
       ],

@@ -10,7 +10,7 @@ import { TestEnvironment, waitFor } from './support/test-environment';
 import { deathDraft, eventOf, personDraft, residenceDraft, subjectId } from './support/test-events';
 import { CountingInterceptor, TEST_APP, TEST_INSTANCE_KEY } from './support/test-register.module';
 
-describe('@EventBatchPattern handlers and directly called @EventPattern handlers', () => {
+describe('@EventBatchPattern handlers beside @EventPattern handlers', () => {
   let env: TestEnvironment;
   let running: RunningTestRegister;
   let dataSource: DataSource;
@@ -74,7 +74,7 @@ describe('@EventBatchPattern handlers and directly called @EventPattern handlers
     expect(deadLetters.map(({ message }) => message.headers?.['regsync-event-id']?.toString())).toEqual([events[2].envelope.eventId, events[4].envelope.eventId]);
   }, 40_000);
 
-  it('still runs a handler with an interceptor of its own through Nest, with its parameters in their places', async () => {
+  it('runs a handler with an interceptor of its own through Nest, with its parameters in their places', async () => {
     const subject = subjectId(104);
     const callsBefore = CountingInterceptor.calls;
     await produceEvents(producer, codec, env.namespace, subject, [eventOf(personDraft(subject, 1), 1), eventOf(deathDraft(subject), 2)]);

@@ -116,7 +116,7 @@ class AppliedEventsController {
     return record(event, context);
   }
 
-  // Parameters in the other order: the direct call places them as Nest would.
+  // Parameters in the other order: Nest places them by their decorators.
   @EventPattern('DeathRecorded')
   @UseInterceptors(CountingInterceptor)
   onDeathRecorded(@Ctx() context: RegsyncEventContext, @Payload() event: DeathRecorded) {
