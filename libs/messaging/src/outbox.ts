@@ -127,8 +127,8 @@ export class Outbox {
       drafts.map((draft) => draft.subject.id),
       events.map((event) => event.envelope.eventId),
       drafts.map((draft) => draft.eventType),
-      // The sender is the current authority: its own outgoing topic, so the router sees it as the sender.
-      drafts.map(() => outgoingTopicOf(this.options.app, currentAuthority(), this.options.namespace)),
+      // The provider's one outgoing topic, whichever hosted authority sends (the envelope's source, from currentAuthority).
+      drafts.map(() => outgoingTopicOf(this.options.app, this.options.instanceKey, this.options.namespace)),
       payloads,
       payloads.map((payload, index) => subjectVersionOffset(drafts[index].eventType, payload)),
       events.map((event) => JSON.stringify(this.headersOf(event, trace))),
