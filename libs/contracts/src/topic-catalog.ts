@@ -222,6 +222,22 @@ export function redriveOutcomeTopicOf(consumerGroup: string): string {
   return `${consumerGroup}.redrive-outcomes`;
 }
 
+/**
+ * Every topic of one register process (an authority's own, or a provider's for all it hosts), with its kind: what a
+ * process costs the broker, whatever the number of authorities it hosts.
+ */
+export function registerProcessTopics(app: string, providerId: string, namespace = ''): [string, TopicKind][] {
+  const group = consumerGroupOf(app, providerId, namespace);
+  return [
+    [outgoingTopicOf(app, providerId, namespace), 'outgoing'],
+    [deliveryTopicOf(app, providerId, namespace), 'delivery'],
+    [deadLetterTopicOf(group), 'dead-letter'],
+    [redriveTopicOf(group), 'retry'],
+    [redriveOutcomeTopicOf(group), 'redrive-outcome'],
+    [outboxProgressTopicOf(app, providerId, namespace), 'outbox-progress'],
+  ];
+}
+
 /** Registry subject (TopicRecordNameStrategy, un-namespaced topic): one subject per event type. */
 export function registrySubjectOf(eventType: EventType, fullName: string): string {
   return `${topicOf(eventType).name}-${fullName}`;
