@@ -27,7 +27,7 @@ const wanted = [
   ['SCHEMA_REGISTRY_PASSWORD', randomBytes(24).toString('hex')],
   ['OIDC_CLIENT_SECRET', secret(32)],
   ...['viewer', 'dpo', 'operator', 'lead'].map((user) => [`DASHBOARD_PASSWORD_${variableOf(user)}`, secret(12)]),
-  ...instances.map((instance) => [`AGENCY_API_KEY_${variableOf(`${instance.app.replace('-register', '')}_${instance.instanceKey}`)}`, secret(18)]),
+  ...topology.instances.map((instance) => [`AGENCY_API_KEY_${variableOf(`${instance.app.replace('-register', '')}_${instance.instanceKey}`)}`, secret(18)]),
   // read-only keys: the federal cockpit asks every other instance for its transfer log, the dashboard every instance for its registers
   ['COCKPIT_API_KEY', secret(18)],
   ['OPS_DASHBOARD_API_KEY', secret(18)],

@@ -16,7 +16,6 @@ import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
 import { LocalStack, LocalStackOptions, localBrokerCredentials, workspaceRoot } from '@regsync/local-stack/local-stack';
 
 const LEVEL_OF = { municipal: 'MUNICIPAL', state: 'STATE', federal: 'FEDERAL' } as const;
-const LEVEL_OF_APP_NAME = { 'municipal-register': 'MUNICIPAL', 'state-register': 'STATE', 'federal-register': 'FEDERAL' } as const;
 
 /** The broker as the tests' admin (npm test and Jest's global setup export the local admin's credentials). */
 export const KAFKA_CONNECTION = loadKafkaConnection();
@@ -77,7 +76,7 @@ export class E2eStack {
   }
 
   /** Every record the router delivered to one instance: on its provider's delivery topic, those addressed to it. */
-  async deliveriesTo(app: keyof typeof LEVEL_OF_APP_NAME, instanceKey: string): Promise<KafkaMessage[]> {
+  async deliveriesTo(app: (typeof APP_OF_LEVEL)[keyof typeof APP_OF_LEVEL], instanceKey: string): Promise<KafkaMessage[]> {
     const providerId = this.stack.processKeyOf(app, instanceKey);
     const records = await this.readWholeTopic(deliveryTopicOf(app, providerId, this.namespace));
     return records.filter((record) => (record.headers?.[KAFKA_HEADERS.recipientAuthority]?.toString() ?? providerId) === instanceKey);
