@@ -14,20 +14,20 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { ADMIN_PRINCIPAL, brokerPrincipalsOf } = requireTypeScript(join(root, 'libs', 'contracts', 'src', 'broker-principals.ts'));
 const outFlag = process.argv.indexOf('--out');
 const out = outFlag >= 0 ? process.argv[outFlag + 1] : join(root, '.env');
-const { instances } = JSON.parse(readFileSync(join(root, 'deploy', 'local', 'topology.json'), 'utf8'));
+const topology = JSON.parse(readFileSync(join(root, 'deploy', 'local', 'topology.json'), 'utf8'));
 
 /** `municipal-register.03404000` → KAFKA_PASSWORD_MUNICIPAL_REGISTER_03404000; the admin's is KAFKA_ADMIN_PASSWORD. */
 const variableOf = (name) => name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 const secret = (bytes) => randomBytes(bytes).toString('base64url');
 
 const wanted = [
-  ...brokerPrincipalsOf(instances).map((principal) => [principal === ADMIN_PRINCIPAL ? 'KAFKA_ADMIN_PASSWORD' : `KAFKA_PASSWORD_${variableOf(principal)}`, secret(24)]),
+  ...brokerPrincipalsOf(topology).map((principal) => [principal === ADMIN_PRINCIPAL ? 'KAFKA_ADMIN_PASSWORD' : `KAFKA_PASSWORD_${variableOf(principal)}`, secret(24)]),
   // hex: both go into URLs (DATABASE_URL, SCHEMA_REGISTRY_URL) unescaped
   ['POSTGRES_PASSWORD', randomBytes(24).toString('hex')],
   ['SCHEMA_REGISTRY_PASSWORD', randomBytes(24).toString('hex')],
   ['OIDC_CLIENT_SECRET', secret(32)],
   ...['viewer', 'dpo', 'operator', 'lead'].map((user) => [`DASHBOARD_PASSWORD_${variableOf(user)}`, secret(12)]),
-  ...instances.map((instance) => [`AGENCY_API_KEY_${variableOf(`${instance.app.replace('-register', '')}_${instance.instanceKey}`)}`, secret(18)]),
+  ...topology.instances.map((instance) => [`AGENCY_API_KEY_${variableOf(`${instance.app.replace('-register', '')}_${instance.instanceKey}`)}`, secret(18)]),
   // read-only keys: the federal cockpit asks every other instance for its transfer log, the dashboard every instance for its registers
   ['COCKPIT_API_KEY', secret(18)],
   ['OPS_DASHBOARD_API_KEY', secret(18)],

@@ -9,13 +9,15 @@ import { requireTypeScript } from './infra/typescript-module.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { brokerAclsOf } = requireTypeScript(join(root, 'libs', 'contracts', 'src', 'broker-acls.ts'));
-const { instances } = JSON.parse(readFileSync(join(root, 'deploy', 'local', 'topology.json'), 'utf8'));
+const { registerProcessesOf } = requireTypeScript(join(root, 'libs', 'contracts', 'src', 'broker-principals.ts'));
+// One principal per register process: a provider hosting several authorities has one.
+const processes = registerProcessesOf(JSON.parse(readFileSync(join(root, 'deploy', 'local', 'topology.json'), 'utf8')));
 const strimziType = { TOPIC: 'topic', GROUP: 'group', TRANSACTIONAL_ID: 'transactionalId' };
 // DESCRIBE_CONFIGS → DescribeConfigs, as Strimzi names the operations.
 const operationName = (operation) => operation.split('_').map((word) => word[0] + word.slice(1).toLowerCase()).join('');
 
 const byUser = new Map();
-for (const acl of brokerAclsOf(instances)) {
+for (const acl of brokerAclsOf(processes)) {
   const user = acl.principal.replace(/^User:/, '');
   const resources = byUser.get(user) ?? new Map();
   const key = `{ type: ${strimziType[acl.resourceType]}, name: "${acl.resourceName}", patternType: ${acl.patternType.toLowerCase()} }`;

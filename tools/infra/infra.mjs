@@ -47,8 +47,8 @@ export function clusterLayout(brokerCount, { name = String(brokerCount), basePor
  */
 export function localBrokerCredentials() {
   if (!existsSync(credentialsFile)) {
-    const { instances } = JSON.parse(readFileSync(join(workspaceRoot, 'deploy', 'local', 'topology.json'), 'utf8'));
-    const passwords = Object.fromEntries(brokerPrincipalsOf(instances).map((principal) => [principal, randomBytes(24).toString('base64url')]));
+    const topology = JSON.parse(readFileSync(join(workspaceRoot, 'deploy', 'local', 'topology.json'), 'utf8'));
+    const passwords = Object.fromEntries(brokerPrincipalsOf(topology).map((principal) => [principal, randomBytes(24).toString('base64url')]));
     mkdirSync(cacheDir, { recursive: true });
     writeFileSync(credentialsFile, `${JSON.stringify({ mechanism: 'scram-sha-512', admin: ADMIN_PRINCIPAL, passwords }, null, 2)}\n`, { mode: 0o600 });
   }

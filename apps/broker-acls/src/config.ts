@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { registerProcessesOf } from '@regsync/contracts/broker-principals';
 import type { BrokerInstance } from '@regsync/contracts/broker-acls';
 import { loadConfig, serviceConfigShape } from '@regsync/service-runtime/service-config';
 
@@ -20,8 +21,13 @@ export function loadBrokerAclsConfig(env: NodeJS.ProcessEnv = process.env) {
   return loadConfig(brokerAclsConfigShape, env);
 }
 
-const topologyFile = z.object({ instances: z.array(z.object({ app: z.enum(['federal-register', 'state-register', 'municipal-register']), instanceKey: z.string().min(1) })).min(1) });
+const app = z.enum(['federal-register', 'state-register', 'municipal-register']);
+const topologyFile = z.object({
+  instances: z.array(z.object({ app, instanceKey: z.string().min(1) })).min(1),
+  providers: z.array(z.object({ id: z.string().min(1), app, authorities: z.array(z.string()).min(1) })).optional(),
+});
 
+/** The register processes of the topology file (a provider hosting several instances is one): one principal each. */
 export function topologyInstances(file: string): BrokerInstance[] {
-  return topologyFile.parse(JSON.parse(readFileSync(file, 'utf8'))).instances;
+  return registerProcessesOf(topologyFile.parse(JSON.parse(readFileSync(file, 'utf8')))).map(({ app, instanceKey }) => ({ app, instanceKey }));
 }

@@ -4,11 +4,22 @@ describe('router config', () => {
   it('reads the routed instances of the topology, each with its level and instance key', () => {
     const config = loadRouterConfig({ PORT: '3010', ROUTED_INSTANCES: 'FEDERAL:DE, STATE:03,MUNICIPAL:03404000' });
     expect(config.ROUTED_INSTANCES).toEqual([
-      { level: 'FEDERAL', instanceKey: 'DE' },
-      { level: 'STATE', instanceKey: '03' },
-      { level: 'MUNICIPAL', instanceKey: '03404000' },
+      { level: 'FEDERAL', instanceKey: 'DE', provider: 'DE' },
+      { level: 'STATE', instanceKey: '03', provider: '03' },
+      { level: 'MUNICIPAL', instanceKey: '03404000', provider: '03404000' },
     ]);
     expect(config.INSTANCE_KEY).toBe('main');
+  });
+
+  it('reads the provider process that hosts an instance after its "@"', () => {
+    const config = loadRouterConfig({ PORT: '3010', ROUTED_INSTANCES: 'MUNICIPAL:14612000@sachsen1,MUNICIPAL:14713000@sachsen1,STATE:14' });
+    expect(config.ROUTED_INSTANCES).toEqual([
+      { level: 'MUNICIPAL', instanceKey: '14612000', provider: 'sachsen1' },
+      { level: 'MUNICIPAL', instanceKey: '14713000', provider: 'sachsen1' },
+      { level: 'STATE', instanceKey: '14', provider: '14' },
+    ]);
+    expect(() => loadRouterConfig({ PORT: '3010', ROUTED_INSTANCES: 'MUNICIPAL:14612000@sachsen.1' })).toThrow('"MUNICIPAL:14612000@sachsen.1": provider "sachsen.1": only letters and digits, at most 14');
+    expect(() => loadRouterConfig({ PORT: '3010', ROUTED_INSTANCES: 'MUNICIPAL:14612000@a@b' })).toThrow('has more than one "@"');
   });
 
   it('refuses an instance key that does not fit its level, naming the entry and the rule', () => {

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_OF_LEVEL, ROUTER_APP, deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
+import { APP_OF_LEVEL, ROUTER_APP, deliveryTopicOf, outgoingTopicOf, providerIndexOf } from '@regsync/contracts/topic-catalog';
 import { DeliveryRoutingModule } from '@regsync/data-protection/routing/delivery-routing.module';
 import { routerAdmission } from '@regsync/data-protection/routing/router-admission';
 import { RetentionModule } from '@regsync/data-protection/retention/retention.module';
@@ -20,7 +20,9 @@ export class RouterModule {
   static forRoot(config: RouterConfig): DynamicModule {
     const metrics = new RegsyncMetrics({ service: 'router', instance: config.INSTANCE_KEY });
     const instances = config.ROUTED_INSTANCES;
-    const topicsOf = (topicOf: typeof outgoingTopicOf) => instances.map((instance) => topicOf(APP_OF_LEVEL[instance.level], instance.instanceKey, config.NAMESPACE));
+    const hostings = instances.map(({ level, instanceKey, provider }) => ({ app: APP_OF_LEVEL[level], authority: instanceKey, provider }));
+    // One outgoing and one delivery topic per provider process, whatever the number of authorities it hosts.
+    const topicsOf = (topicOf: typeof outgoingTopicOf) => [...new Set(hostings.map(({ app, provider }) => topicOf(app, provider, config.NAMESPACE)))];
     return {
       module: RouterModule,
       imports: [
@@ -40,7 +42,7 @@ export class RouterModule {
           kafka: kafkaConnectionOf(config),
           schemaRegistryUrl: config.SCHEMA_REGISTRY_URL,
           metrics,
-          admit: routerAdmission(config.NAMESPACE),
+          admit: routerAdmission(config.NAMESPACE, providerIndexOf(hostings)),
           // Its retry topic comes on top: its dead letters, re-driven by an operator (libs/messaging/src/dead-letters.ts).
           consumes: topicsOf(outgoingTopicOf),
           delivers: topicsOf(deliveryTopicOf),
@@ -48,7 +50,7 @@ export class RouterModule {
           detectGaps: true,
           opsApiKeys: config.OPS_API_KEYS,
         }),
-        DeliveryRoutingModule.forRoot({ topology: { instances }, namespace: config.NAMESPACE }),
+        DeliveryRoutingModule.forRoot({ topology: { instances: instances.map(({ level, instanceKey }) => ({ level, instanceKey })) }, providerOf: providerIndexOf(hostings), namespace: config.NAMESPACE }),
         RetentionModule.forRoot(),
       ],
     };

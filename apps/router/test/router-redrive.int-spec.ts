@@ -154,7 +154,7 @@ describe('router: re-driven dead letters come back through its own retry topic',
     await offerOnRetryTopic(forged, dresdenOutgoing);
     const deadLetter = await recordWithEventId(kafka, deadLetterTopicOf(routerGroup), forged.envelope.eventId);
     expect(headerText(deadLetter.headers?.[KAFKA_HEADERS.dlqReasonCode])).toBe('source-mismatch');
-    expect(headerText(deadLetter.headers?.[KAFKA_HEADERS.dlqReason])).toContain(`is not the owner of ${dresdenOutgoing}`);
+    expect(headerText(deadLetter.headers?.[KAFKA_HEADERS.dlqReason])).toContain(`is not hosted by the writer of ${dresdenOutgoing}`);
   });
 
   it('dead-letters a record on the retry topic that names no topic the router reads', async () => {

@@ -23,7 +23,7 @@ import { loadTopology, workspaceRoot } from '@regsync/local-stack/local-stack';
 type Env = Record<string, string>;
 const root = workspaceRoot();
 const topology = loadTopology();
-const principals = brokerPrincipalsOf(topology.instances);
+const principals = brokerPrincipalsOf(topology);
 const registerApps = new Set(['federal-register', 'state-register', 'municipal-register']);
 
 /** Every app's config loader, by the app its command starts (`node dist/apps/<app>/src/main.js`). */

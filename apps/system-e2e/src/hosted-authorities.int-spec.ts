@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { NameChanged } from '@regsync/contracts/generated/events';
 import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
-import { consumerGroupOf, deliveryTopicOf, outgoingTopicOf, redriveOutcomeTopicOf, redriveTopicOf } from '@regsync/contracts/topic-catalog';
+import { consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf, redriveOutcomeTopicOf, redriveTopicOf } from '@regsync/contracts/topic-catalog';
 import { AgencyClient } from '@regsync/local-stack/agency-client';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
 import { parseRedriveOutcome } from '@regsync/messaging/redrive-outcome';
@@ -27,6 +27,7 @@ const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:
 const PROVIDER = 'kdo1';
 const OSNABRUECK = '03404000';
 const HANNOVER = '03241001';
+const DRESDEN = '14612000';
 const osnabrueckKey = `osnabrueck-${randomUUID()}`;
 const hannoverKey = `hannover-${randomUUID()}`;
 const address = (municipalityKey: string, city: string) => ({ street: 'Große Straße', houseNumber: '12', postalCode: '49074', city, municipalityKey });
@@ -84,16 +85,32 @@ describe('a municipal process hosting two municipalities', () => {
     for (const name of [instanceDatabaseName('schema_registry', undefined, namespace), database]) await dropDatabase(DATABASE_URL, name);
   });
 
-  async function outboxTopics(idnr: string): Promise<string[]> {
+  async function query(sql: string, parameters: unknown[]): Promise<Record<string, unknown>[]> {
     const client = new Client({ connectionString: databaseUrl(DATABASE_URL, database) });
     await client.connect();
     try {
-      const { rows } = await client.query<{ topic: string }>(`select topic from regsync_outbox where record_key = $1 order by topic`, [idnr]);
-      return rows.map(({ topic }) => topic);
+      return (await client.query(sql, parameters)).rows as Record<string, unknown>[];
     } finally {
       await client.end();
     }
   }
+
+  async function outboxTopics(idnr: string): Promise<string[]> {
+    const rows = await query(`select topic from regsync_outbox where record_key = $1 and topic not like '%.dlq' order by topic`, [idnr]);
+    return rows.map(({ topic }) => topic as string);
+  }
+
+  // A marriage recorded by the Standesamt of `standesamt`, addressed (on the delivery topic) to `municipality`.
+  const marriage = (municipality: string, familyName: string, standesamt = municipality): NameChanged => ({
+    envelope: { eventId: randomUUID(), eventType: 'NameChanged', occurredAt: new Date(), source: { level: 'MUNICIPAL', instanceKey: standesamt, register: 'PERSONENSTANDSREGISTER' }, subject: { kind: 'PERSON', id: anna.idnr }, subjectVersion: 1, correlationId: randomUUID(), causationId: null, legalBasis: '§ 17 Abs. 4 BMG' },
+    idnr: anna.idnr,
+    familyName,
+    givenNames: 'Anna',
+    previousFamilyName: 'Schmidt',
+    reason: 'MARRIAGE',
+    maritalStatus: 'MARRIED',
+    effectiveOn: new Date(Date.UTC(2026, 5, 2)),
+  });
 
   it("answers 404 to one municipality's key for the other's resident, as for any unknown person", async () => {
     expect((await osnabrueck.registerResidence({ ...anna, address: address(OSNABRUECK, 'Osnabrück') })).status).toBe(201);
@@ -110,33 +127,57 @@ describe('a municipal process hosting two municipalities', () => {
     expect((await hannover.resident('12345678995')).status).toBe(404);
   });
 
-  it('keeps a person registered in both apart, and sends each registration on its own municipality’s topic', async () => {
+  it('keeps a person registered in both apart, and sends both registrations on the provider’s one outgoing topic', async () => {
     const registered = await hannover.registerResidence({ ...anna, familyName: 'Köhler', address: address(HANNOVER, 'Hannover') });
     expect(registered.status).toBe(201);
     expect((await hannover.resident(anna.idnr)).body).toMatchObject({ familyName: 'Köhler', address: { municipalityKey: HANNOVER } });
     expect((await osnabrueck.resident(anna.idnr)).body).toMatchObject({ familyName: 'Schmidt', address: { municipalityKey: OSNABRUECK } });
-    expect(await outboxTopics(anna.idnr)).toEqual(
-      [outgoingTopicOf('municipal-register', HANNOVER, namespace), outgoingTopicOf('municipal-register', OSNABRUECK, namespace)].sort(),
-    );
+    expect(await outboxTopics(anna.idnr)).toEqual([outgoingTopicOf('municipal-register', PROVIDER, namespace), outgoingTopicOf('municipal-register', PROVIDER, namespace)]);
   });
 
-  it("applies records re-driven onto the provider's retry topic each as the municipality whose delivery topic it names, and dead-letters one naming neither", async () => {
+  it("applies a record of the provider's shared delivery topic as the authority it is addressed to only, and dead-letters one addressed to an authority it does not host", async () => {
+    const codec = await EventCodec.connect(schemaRegistryUrl);
+    const kafka = kafkaClient(KAFKA, { clientId: `test-${namespace}-router`, logLevel: logLevel.NOTHING });
+    const deliveries = deliveryTopicOf('municipal-register', PROVIDER, namespace);
+    // As the router delivers: the same person is in both registers; each record names the one authority it is for.
+    const toHannover = marriage(HANNOVER, 'Lange', DRESDEN);
+    const toNuremberg = marriage('09564000', 'Huber', DRESDEN);
+    const toOsnabrueck = marriage(OSNABRUECK, 'Krause', DRESDEN);
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: deliveries,
+      acks: -1,
+      messages: [
+        [toHannover, HANNOVER],
+        [toNuremberg, '09564000'],
+        [toOsnabrueck, OSNABRUECK],
+      ].map(([event, addressee]) => ({
+        key: anna.idnr,
+        value: codec.encode(event as NameChanged),
+        headers: { [KAFKA_HEADERS.eventType]: 'NameChanged', [KAFKA_HEADERS.eventId]: (event as NameChanged).envelope.eventId, [KAFKA_HEADERS.recipientRegister]: 'MELDEREGISTER', [KAFKA_HEADERS.recipientAuthority]: addressee as string },
+      })),
+    });
+    await producer.disconnect();
+
+    await waitUntil("Osnabrück's record, last of the three, applied", async () => ((await osnabrueck.resident(anna.idnr)).body.familyName === 'Krause' ? true : undefined));
+    expect((await hannover.resident(anna.idnr)).body).toMatchObject({ familyName: 'Lange', address: { municipalityKey: HANNOVER } });
+    const inbox = await query(`select authority_key, event_id from regsync_inbox where event_id = any($1) order by authority_key`, [[toHannover, toNuremberg, toOsnabrueck].map((event) => event.envelope.eventId)]);
+    expect(inbox).toEqual([
+      { authority_key: HANNOVER, event_id: toHannover.envelope.eventId },
+      { authority_key: OSNABRUECK, event_id: toOsnabrueck.envelope.eventId },
+    ]);
+    const deadLetters = await query(`select headers from regsync_outbox where topic = $1 and record_key = $2`, [deadLetterTopicOf(consumerGroupOf('municipal-register', PROVIDER, namespace)), anna.idnr]);
+    expect(deadLetters.map((row) => (row.headers as Record<string, string>)[KAFKA_HEADERS.dlqReasonCode])).toEqual(['not-addressed']);
+  });
+
+  it("applies records re-driven onto the provider's retry topic each as the municipality it is addressed to, and dead-letters one naming another process's topic", async () => {
     const codec = await EventCodec.connect(schemaRegistryUrl);
     const kafka = kafkaClient(KAFKA, { clientId: `test-${namespace}-operator`, logLevel: logLevel.NOTHING });
     const group = consumerGroupOf('municipal-register', PROVIDER, namespace);
-    const marriageIn = (municipality: string, familyName: string): NameChanged => ({
-      envelope: { eventId: randomUUID(), eventType: 'NameChanged', occurredAt: new Date(), source: { level: 'MUNICIPAL', instanceKey: municipality, register: 'PERSONENSTANDSREGISTER' }, subject: { kind: 'PERSON', id: anna.idnr }, subjectVersion: 1, correlationId: randomUUID(), causationId: null, legalBasis: '§ 17 Abs. 4 BMG' },
-      idnr: anna.idnr,
-      familyName,
-      givenNames: 'Anna',
-      previousFamilyName: 'Schmidt',
-      reason: 'MARRIAGE',
-      maritalStatus: 'MARRIED',
-      effectiveOn: new Date(Date.UTC(2026, 5, 2)),
-    });
-    // as an operator's tool re-drives them: one from each municipality's delivery topic, in one batch of the retry topic,
-    // and one that names the delivery topic of a municipality the process does not host
-    const redriven = [marriageIn(HANNOVER, 'Weber'), marriageIn('09162000', 'Huber'), marriageIn(OSNABRUECK, 'Meyer')];
+    // as an operator's tool re-drives them: one for each municipality from the provider's delivery topic, in one batch
+    // of the retry topic, and one that names the delivery topic of another process
+    const redriven = [marriage(HANNOVER, 'Weber'), marriage('09162000', 'Huber'), marriage(OSNABRUECK, 'Meyer')];
     const producer = kafka.producer();
     await producer.connect();
     await producer.send({
@@ -149,7 +190,8 @@ describe('a municipal process hosting two municipalities', () => {
           [KAFKA_HEADERS.eventType]: 'NameChanged',
           [KAFKA_HEADERS.eventId]: event.envelope.eventId,
           [KAFKA_HEADERS.recipientRegister]: 'MELDEREGISTER',
-          [KAFKA_HEADERS.sentOnTopic]: deliveryTopicOf('municipal-register', event.envelope.source.instanceKey, namespace),
+          [KAFKA_HEADERS.recipientAuthority]: event.envelope.source.instanceKey,
+          [KAFKA_HEADERS.sentOnTopic]: deliveryTopicOf('municipal-register', event === redriven[1] ? event.envelope.source.instanceKey : PROVIDER, namespace),
           [KAFKA_HEADERS.redriveOf]: randomUUID(),
         },
       })),

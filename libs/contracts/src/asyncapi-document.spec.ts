@@ -35,7 +35,7 @@ describe('the AsyncAPI document of the topic catalog', () => {
       for (const eventType of eventTypes) {
         expect(messages[eventType].payload).toEqual({ schemaFormat: AVRO_SCHEMA_FORMAT, schema: schemas.get(eventType)?.schema });
         expect(messages[eventType].bindings.kafka).toMatchObject({ key: { type: 'string' }, schemaIdLocation: 'payload', schemaIdPayloadEncoding: 'confluent' });
-        expect(Object.keys(messages[eventType].headers.properties)).toEqual([KAFKA_HEADERS.eventType, KAFKA_HEADERS.eventId, KAFKA_HEADERS.correlationId, KAFKA_HEADERS.traceparent, KAFKA_HEADERS.recipientRegister, KAFKA_HEADERS.previousDeliveredVersion, KAFKA_HEADERS.sentOnTopic, KAFKA_HEADERS.redriveOf]);
+        expect(Object.keys(messages[eventType].headers.properties)).toEqual([KAFKA_HEADERS.eventType, KAFKA_HEADERS.eventId, KAFKA_HEADERS.correlationId, KAFKA_HEADERS.traceparent, KAFKA_HEADERS.recipientRegister, KAFKA_HEADERS.recipientAuthority, KAFKA_HEADERS.previousDeliveredVersion, KAFKA_HEADERS.sentOnTopic, KAFKA_HEADERS.redriveOf]);
       }
     }
     expect(Object.keys(messages).sort()).toEqual([...eventTypes, 'DeadLetter', 'RedriveOutcome'].sort());

@@ -9,6 +9,7 @@ export interface EventHeaderNames {
   correlationId: string;
   traceparent: string;
   recipientRegister: string;
+  recipientAuthority: string;
   previousDeliveredVersion: string;
   sentOnTopic: string;
   redriveOf: string;
@@ -115,16 +116,16 @@ export function asyncApiDocumentOf(sources: AsyncApiSources): Json {
 }
 
 const INSTANCE_PARAMETERS = {
-  app: { enum: REGISTER_APPS, description: 'the app of the register instance' },
-  instanceKey: { description: 'the instance: AGS (municipal), Land code (state) or DE (federal)', examples: ['03404000', '14', 'DE'] },
+  app: { enum: REGISTER_APPS, description: 'the app of the register process' },
+  instanceKey: { description: 'the provider id of the process: for a process of one authority its AGS (municipal), Land code (state) or DE (federal); for a provider hosting several, its own key', examples: ['03404000', '14', 'DE', 'kommunal1'] },
 };
 
 function outgoingChannel(eventTypes: readonly EventType[]): Json {
   const address = outgoingTopicOf('{app}', '{instanceKey}');
   return {
     address,
-    title: 'outgoing events of one register instance',
-    description: 'Every event the instance sends, whatever its type, with the full released schema; only the instance\'s principal may write it, only the router reads it. Key: envelope.subject.id, so one subject\'s events stay in order.',
+    title: 'outgoing events of one register process',
+    description: 'Every event the process sends for the authorities it hosts (the sender in envelope.source), whatever its type, with the full released schema; only the process\'s principal may write it, only the router reads it. Key: envelope.subject.id, so one subject\'s events stay in order.',
     parameters: INSTANCE_PARAMETERS,
     messages: Object.fromEntries(eventTypes.map((eventType) => [eventType, { $ref: `#/components/messages/${eventType}` }])),
     bindings: { kafka: { partitions: OUTGOING_TOPIC_PARTITIONS, replicas: CLUSTER_REPLICAS, topicConfiguration: { 'cleanup.policy': ['delete'] }, bindingVersion: KAFKA_BINDING_VERSION } },
@@ -135,11 +136,11 @@ function deliveryChannel(eventTypes: readonly EventType[]): Json {
   const address = deliveryTopicOf('{app}', '{instanceKey}');
   return {
     address,
-    title: 'deliveries to one register instance',
+    title: 'deliveries to one register process',
     description:
       'What the router delivers to the instance: the events it has a legal basis for, each cut to the fields of its route (a delivery ' +
       'schema `de.regsync.delivery.<register>.<EventType>`, registry subject `regsync.deliveries-<full name>`, read with the writer\'s ' +
-      'schema), the source envelope unchanged, and the header regsync-recipient-register. Only the router writes it, only the instance reads it. ' +
+      'schema), the source envelope unchanged, and the headers regsync-recipient-register and regsync-recipient-authority. Only the router writes it, only the process reads it. ' +
       'Key: envelope.subject.id.',
     parameters: INSTANCE_PARAMETERS,
     messages: Object.fromEntries(eventTypes.map((eventType) => [eventType, { $ref: `#/components/messages/${eventType}` }])),
@@ -237,6 +238,10 @@ function eventHeaders(headers: EventHeaderNames, eventType?: EventType): Json {
       [headers.correlationId]: { type: 'string', format: 'uuid', description: 'envelope.correlationId' },
       [headers.traceparent]: { type: 'string', pattern: '^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$', description: 'W3C Trace Context of the write that produced the event' },
       [headers.recipientRegister]: { type: 'string', description: 'on a delivery topic only: the register of the receiving instance the router addressed (e.g. MELDEREGISTER)' },
+      [headers.recipientAuthority]: {
+        type: 'string',
+        description: "on a delivery topic only: the authority the router addressed (AGS, Land code or DE); a provider's delivery topic carries every authority it hosts, and each record is applied as this one only",
+      },
       [headers.previousDeliveredVersion]: {
         type: 'string',
         pattern: '^[1-9][0-9]*$',

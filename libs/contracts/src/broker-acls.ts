@@ -18,15 +18,17 @@ export interface BrokerAcl {
   operation: AclOperation;
 }
 
+/** A register process: one authority's, or a provider's hosting several (`instanceKey` = its provider id). */
 export interface BrokerInstance {
   app: string;
   instanceKey: string;
 }
 
 /**
- * The ACLs of a topology's broker principals in one namespace ('' in production): each register instance writes only
- * its own outgoing topic under its own transactional id, reads only its own deliveries and retry topic with its own
- * consumer group and writes its own dead letters and re-drive outcomes; the router reads every outgoing topic and
+ * The ACLs of a topology's broker principals in one namespace ('' in production), one per register process
+ * (`registerProcessesOf`): each writes only its own outgoing topic under its own transactional id, reads only its own
+ * deliveries and retry topic with its own consumer group and writes its own dead letters and re-drive outcomes (a
+ * provider's topics carry every authority it hosts, so its ACLs are what those authorities need); the router reads every outgoing topic and
  * writes every delivery topic; the ops dashboard and the replay tool read, and write the retry topics (re-drive). The
  * admin principal is a super user and needs none.
  */

@@ -7,6 +7,11 @@ export const KAFKA_HEADERS = {
   /** On a delivery topic: the register of the receiving instance the router addressed. */
   recipientRegister: 'regsync-recipient-register',
   /**
+   * On a delivery topic: the authority (AGS, Land code, 'DE') the router addressed; a provider's delivery topic carries
+   * the deliveries of every authority it hosts, and its consumer applies each record as this authority only.
+   */
+  recipientAuthority: 'regsync-recipient-authority',
+  /**
    * On a delivery topic: the subject version of the event of the same subject and sender the router delivered to this
    * topic before this one (absent: none, or a record from before the stamp). The recipient holds the event until it
    * has applied that version (hold at a gap).

@@ -1,6 +1,7 @@
 import { EVENT_TYPES } from './generated/events';
 import { latestSchemas } from './event-schemas';
-import { consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, EVENT_TOPICS, namespaced, outgoingTopicOf, outgoingTopicOwner, redriveOutcomeTopicOf, redriveTopicOf, registrySubjectOf, topicOf } from './topic-catalog';
+import fc from 'fast-check';
+import { consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, deliveryTopicReader, EVENT_TOPICS, namespaced, outgoingTopicOf, outgoingTopicOwner, providerIndexOf, redriveOutcomeTopicOf, redriveTopicOf, registerProcessTopics, registrySubjectOf, topicOf } from './topic-catalog';
 
 describe('topic catalog', () => {
   it('puts every event type on exactly one topic', () => {
@@ -41,5 +42,45 @@ describe('topic catalog', () => {
     expect(redriveTopicOf(consumerGroupOf('router', 'main', 'e2e1'))).toBe('e2e1.regsync.router.main.redrive');
     expect(redriveTopicOf(consumerGroupOf('state-register', '14'))).toBe('regsync.state-register.14.redrive');
     expect(redriveOutcomeTopicOf(consumerGroupOf('state-register', '14'))).toBe('regsync.state-register.14.redrive-outcomes');
+  });
+});
+
+describe('topics per provider process', () => {
+  it('names one outgoing and one delivery topic per provider, whatever the number of authorities it hosts', () => {
+    const kinds = registerProcessTopics('municipal-register', 'kommunal1', 'e2e1');
+    expect(kinds).toEqual([
+      ['e2e1.regsync.out.municipal-register.kommunal1', 'outgoing'],
+      ['e2e1.regsync.deliveries.municipal-register.kommunal1', 'delivery'],
+      ['e2e1.regsync.municipal-register.kommunal1.dlq', 'dead-letter'],
+      ['e2e1.regsync.municipal-register.kommunal1.redrive', 'retry'],
+      ['e2e1.regsync.municipal-register.kommunal1.redrive-outcomes', 'redrive-outcome'],
+      ['e2e1.regsync.outbox-progress.municipal-register.kommunal1', 'outbox-progress'],
+    ]);
+    expect(deliveryTopicReader(kinds[1][0], 'e2e1')).toEqual({ app: 'municipal-register', instanceKey: 'kommunal1' });
+  });
+
+  it('finds the provider of each listed authority, and none for an authority not listed', () => {
+    const providerOf = providerIndexOf([
+      { app: 'municipal-register', authority: '14612000', provider: 'kommunal1' },
+      { app: 'municipal-register', authority: '14713000', provider: 'kommunal1' },
+      { app: 'state-register', authority: '14', provider: '14' },
+    ]);
+    expect(providerOf('municipal-register', '14713000')).toBe('kommunal1');
+    expect(providerOf('state-register', '14')).toBe('14');
+    expect(providerOf('state-register', '14612000')).toBeUndefined();
+    expect(() => providerIndexOf([
+      { app: 'municipal-register', authority: '14612000', provider: 'kommunal1' },
+      { app: 'municipal-register', authority: '14612000', provider: 'kommunal2' },
+    ])).toThrow('municipal-register 14612000 is hosted by both kommunal1 and kommunal2');
+  });
+
+  it('keeps the topic of a process of one authority: its provider id is its key (property)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('municipal-register', 'state-register', 'federal-register'), fc.stringMatching(/^[A-Za-z0-9]{1,14}$/), (app, key) => {
+        const providerOf = providerIndexOf([{ app, authority: key, provider: key }]);
+        expect(outgoingTopicOf(app, providerOf(app, key)!)).toBe(`regsync.out.${app}.${key}`);
+        expect(deliveryTopicReader(deliveryTopicOf(app, providerOf(app, key)!))).toEqual({ app, instanceKey: key });
+      }),
+    );
   });
 });

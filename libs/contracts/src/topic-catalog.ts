@@ -49,36 +49,63 @@ export const APP_OF_LEVEL = {
   FEDERAL: 'federal-register',
 } as const satisfies Record<AdministrativeLevel, string>;
 
-/** The register instance that alone may write a topic (`regsync.out.<app>.<instanceKey>`). */
+/**
+ * The provider process that alone may write a topic (`regsync.out.<app>.<instanceKey>`) or reads it: `instanceKey` is
+ * the provider id, the process's INSTANCE_KEY (for a process of one authority, that authority's key).
+ */
 export interface TopicOwner {
   app: string;
   instanceKey: string;
 }
 
 /**
- * `regsync.out.municipal-register.03404000`: every event a register instance sends, whatever its type; only that
- * instance's principal may write it, so the topic proves the sender. Only the router reads it.
+ * `regsync.out.municipal-register.03404000`: every event a provider process sends, for every authority it hosts (the
+ * sending authority in the envelope's `source.instanceKey`); only that process's principal may write it, so the topic
+ * proves that the sender is one of the authorities it hosts. Only the router reads it.
  */
-export function outgoingTopicOf(app: string, instanceKey: string, namespace = ''): string {
-  return namespaced(`${OUTGOING_PREFIX}${app}.${instanceKey}`, namespace);
+export function outgoingTopicOf(app: string, providerId: string, namespace = ''): string {
+  return namespaced(`${OUTGOING_PREFIX}${app}.${providerId}`, namespace);
 }
 
 /**
- * `regsync.deliveries.municipal-register.03404000`: what the router delivers to one register instance (each event cut
- * to the fields of that recipient's routes); only the router writes it, only that instance reads it.
+ * `regsync.deliveries.municipal-register.03404000`: what the router delivers to the authorities one provider process
+ * hosts (each event cut to the fields of that recipient's routes, the addressed authority in
+ * `regsync-recipient-authority`); only the router writes it, only that process reads it.
  */
-export function deliveryTopicOf(app: string, instanceKey: string, namespace = ''): string {
-  return namespaced(`${DELIVERY_PREFIX}${app}.${instanceKey}`, namespace);
+export function deliveryTopicOf(app: string, providerId: string, namespace = ''): string {
+  return namespaced(`${DELIVERY_PREFIX}${app}.${providerId}`, namespace);
 }
 
-/** The instance whose outgoing topic this is, or undefined for any other topic (of the namespace). */
+/** The provider process whose outgoing topic this is, or undefined for any other topic (of the namespace). */
 export function outgoingTopicOwner(topic: string, namespace = ''): TopicOwner | undefined {
   return instanceOfTopic(topic, namespaced(OUTGOING_PREFIX, namespace));
 }
 
-/** The instance whose delivery topic this is, or undefined for any other topic (of the namespace). */
+/** The provider process whose delivery topic this is, or undefined for any other topic (of the namespace). */
 export function deliveryTopicReader(topic: string, namespace = ''): TopicOwner | undefined {
   return instanceOfTopic(topic, namespaced(DELIVERY_PREFIX, namespace));
+}
+
+/** One authority and the provider process that hosts it (the provider id is its INSTANCE_KEY). */
+export interface AuthorityHosting {
+  app: string;
+  authority: string;
+  provider: string;
+}
+
+/**
+ * The provider of each listed authority, `undefined` for one not listed. Every authority has one provider: its
+ * outgoing events and its deliveries go by that provider's topics.
+ */
+export function providerIndexOf(hostings: readonly AuthorityHosting[]): (app: string, authority: string) => string | undefined {
+  const providers = new Map<string, string>();
+  for (const { app, authority, provider } of hostings) {
+    const key = `${app}.${authority}`;
+    const known = providers.get(key);
+    if (known !== undefined && known !== provider) throw new Error(`topic catalog: ${app} ${authority} is hosted by both ${known} and ${provider}`);
+    providers.set(key, provider);
+  }
+  return (app, authority) => providers.get(`${app}.${authority}`);
 }
 
 function instanceOfTopic(topic: string, prefix: string): TopicOwner | undefined {
@@ -193,6 +220,22 @@ export function redriveTopicOf(consumerGroup: string): string {
  */
 export function redriveOutcomeTopicOf(consumerGroup: string): string {
   return `${consumerGroup}.redrive-outcomes`;
+}
+
+/**
+ * Every topic of one register process (an authority's own, or a provider's for all it hosts), with its kind: what a
+ * process costs the broker, whatever the number of authorities it hosts.
+ */
+export function registerProcessTopics(app: string, providerId: string, namespace = ''): [string, TopicKind][] {
+  const group = consumerGroupOf(app, providerId, namespace);
+  return [
+    [outgoingTopicOf(app, providerId, namespace), 'outgoing'],
+    [deliveryTopicOf(app, providerId, namespace), 'delivery'],
+    [deadLetterTopicOf(group), 'dead-letter'],
+    [redriveTopicOf(group), 'retry'],
+    [redriveOutcomeTopicOf(group), 'redrive-outcome'],
+    [outboxProgressTopicOf(app, providerId, namespace), 'outbox-progress'],
+  ];
 }
 
 /** Registry subject (TopicRecordNameStrategy, un-namespaced topic): one subject per event type. */

@@ -23,7 +23,7 @@ export class AgencyClient {
   /** A client for one instance of the topology, authenticated with its first configured agency key. */
   static of(stack: LocalStack, app: TopologyInstance['app'], instanceKey: string): AgencyClient {
     const instance = stack.instance(app, instanceKey);
-    return new AgencyClient(stack.baseUrl(instance), Object.values(instance.agencyApiKeys)[0]);
+    return new AgencyClient(stack.baseUrlOf(app, instanceKey), Object.values(instance.agencyApiKeys)[0]);
   }
 
   withApiKey(apiKey: string | undefined): AgencyClient {

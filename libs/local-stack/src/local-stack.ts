@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { basicAuthUsersOf, newRegistryCredential, registryUrlWithCredential } from '@regsync/contracts/schema-registry-connection';
 import { Admin, logLevel } from 'kafkajs';
 import { BrokerAcl, brokerAclsOf } from '@regsync/contracts/broker-acls';
-import { SERVICE_PRINCIPALS, brokerPrincipalOf } from '@regsync/contracts/broker-principals';
+import { type RegisterProcess, SERVICE_PRINCIPALS, brokerPrincipalOf, registerProcessesOf } from '@regsync/contracts/broker-principals';
 import { createBrokerAcls, deleteBrokerAcls } from '@regsync/messaging/broker-acl-admin';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
 import type { KafkaConnection } from '@regsync/service-runtime/service-config';
@@ -24,12 +24,26 @@ export interface TopologyInstance {
   blockExemptAgencies?: string[];
 }
 
+/**
+ * A provider process: one municipal-register process hosting several instances of the topology (AUTHORITIES) on its
+ * port, with one broker principal, one outgoing and one delivery topic and one consumer group, all named by `id`.
+ */
+export interface TopologyProvider {
+  id: string;
+  app: 'municipal-register';
+  port: number;
+  /** The instance keys (of `instances`) it hosts; they are served on the provider's port, not their own. */
+  authorities: string[];
+}
+
 export interface Topology {
   schemaRegistry: { port: number };
   opsDashboard: { port: number };
   /** Routes every instance's outgoing events to the delivery topics of their legal recipients. */
   router: { port: number };
   instances: TopologyInstance[];
+  /** Processes hosting several instances; an instance no provider hosts runs as a process of its own. */
+  providers?: TopologyProvider[];
 }
 
 /** What tools/infra/infra.mjs generated for the local brokers: the admin and every principal's SCRAM password. */
@@ -57,6 +71,11 @@ export interface LocalStackOptions {
   distDir?: string;
   /** Only these register instances of the topology (default: all of them, and the ops dashboard with them). */
   instances?: (instance: TopologyInstance) => boolean;
+  /**
+   * Another topology than deploy/local/topology.json (e.g. with providers); the ops dashboard, which reads that file
+   * itself, is then not started.
+   */
+  topology?: Topology;
   /**
    * Register instances the router also delivers to, though this stack does not run them (the fan-out bench: what
    * their delivery topics hold is what they would read).
@@ -156,7 +175,9 @@ export function randomPortOffset(base: number, slots: number, step = 10): number
 }
 
 function portsOf(topology: Topology, offset: number): number[] {
-  return [topology.schemaRegistry.port, topology.opsDashboard.port, topology.router.port, LOCAL_IDP_PORT, ...topology.instances.map((instance) => instance.port)].map((port) => port + offset);
+  return [topology.schemaRegistry.port, topology.opsDashboard.port, topology.router.port, LOCAL_IDP_PORT, ...topology.instances.map((instance) => instance.port), ...(topology.providers ?? []).map((provider) => provider.port)].map(
+    (port) => port + offset,
+  );
 }
 
 /**
@@ -164,16 +185,20 @@ function portsOf(topology: Topology, offset: number): number[] {
  * (from dist/, built by `npm run build`), waits until each reports healthy, and stops them cleanly.
  */
 export class LocalStack {
-  readonly topology = loadTopology();
+  readonly topology: Topology;
+  /** Each provider, and each instance no provider hosts, as the process that serves it. */
+  readonly processes: RegisterProcess<TopologyInstance>[];
   /** The registry with the writer credential every service gets (for the project's own registry: made new for each stack). */
   readonly schemaRegistryUrl: string;
   /** The read-only key (agency COCKPIT_AGENCY) every non-federal instance accepts, new for each stack. */
   readonly cockpitKey = `cockpit-${randomBytes(12).toString('hex')}`;
   /** Who may log in to this stack's dashboard (through the local IdP), with passwords made for this stack. */
   readonly dashboardUsers: LocalDashboardUser[] = LOCAL_DASHBOARD_USERS.map((user) => ({ ...user, password: randomBytes(12).toString('base64url') }));
-  private readonly processes: ManagedProcess[] = [];
+  private readonly managed: ManagedProcess[] = [];
 
   constructor(private readonly options: LocalStackOptions) {
+    this.topology = options.topology ?? loadTopology();
+    this.processes = registerProcessesOf(this.topology);
     const offset = options.portOffset ?? 0;
     const refused = portsOf(this.topology, offset).filter(isFetchBadPort);
     if (refused.length > 0) throw new Error(`port offset ${offset} puts a service on ${refused.join(', ')}, which fetch clients refuse to connect to (the Fetch standard's bad ports): choose another offset`);
@@ -187,7 +212,7 @@ export class LocalStack {
       NAMESPACE: options.namespace ?? '',
     };
     if (!options.schemaRegistryUrl) {
-      this.processes.push({
+      this.managed.push({
         name: 'schema-registry',
         script: 'apps/schema-registry/src/main.js',
         env: { ...shared, PORT: String(this.topology.schemaRegistry.port + offset), BASIC_AUTH_USERS: basicAuthUsersOf(registryWriter) },
@@ -197,21 +222,51 @@ export class LocalStack {
     // The federal cockpit reads every other instance's transfer log with a key that may only read there.
     const cockpitKey = this.cockpitKey;
     const instances = this.topology.instances.filter(options.instances ?? (() => true));
+    const routed = [...instances, ...(options.alsoRouted ?? [])].map((instance) => {
+      const provider = this.providerOf(instance.app, instance.instanceKey);
+      return `${LEVEL_OF_APP[instance.app]}:${instance.instanceKey}${provider ? `@${provider.id}` : ''}`;
+    });
     // First, so it creates the namespace's outgoing and delivery topics before the instances start.
-    this.processes.push({
+    this.managed.push({
       name: 'router',
       script: 'apps/router/src/main.js',
-      env: { ...shared, ...this.principalEnvironment(SERVICE_PRINCIPALS.router), PORT: String(this.topology.router.port + offset), ROUTED_INSTANCES: [...instances, ...(options.alsoRouted ?? [])].map((instance) => `${LEVEL_OF_APP[instance.app]}:${instance.instanceKey}`).join(',') },
+      env: { ...shared, ...this.principalEnvironment(SERVICE_PRINCIPALS.router), PORT: String(this.topology.router.port + offset), ROUTED_INSTANCES: routed.join(',') },
       healthUrl: `http://127.0.0.1:${this.topology.router.port + offset}/health`,
       metrics: { service: 'router', instance: ROUTER_INSTANCE_KEY },
     });
     const peers = instances.filter((instance) => instance.app !== 'federal-register');
-    const cockpitPeers = peers.map((instance) => ({ name: processName(instance), baseUrl: this.baseUrl(instance), apiKey: cockpitKey }));
-    for (const instance of instances) {
+    const cockpitPeers = peers.map((instance) => ({ name: processName(instance), baseUrl: this.baseUrlOf(instance.app, instance.instanceKey), apiKey: this.cockpitKeyOf(instance.instanceKey) }));
+    for (const provider of this.topology.providers ?? []) {
+      const hosted = instances.filter((instance) => instance.app === provider.app && provider.authorities.includes(instance.instanceKey));
+      if (hosted.length === 0) continue;
+      const port = provider.port + offset;
+      // API keys are unique across a provider's authorities, so each gets a cockpit key of its own.
+      const authorities = hosted.map((instance) => ({
+        key: instance.instanceKey,
+        agencies: { ...instance.agencyApiKeys, [COCKPIT_AGENCY]: this.cockpitKeyOf(instance.instanceKey) },
+        readOnlyAgencies: [COCKPIT_AGENCY],
+        blockExemptAgencies: instance.blockExemptAgencies ?? [],
+      }));
+      this.managed.push({
+        name: processName({ app: provider.app, instanceKey: provider.id }),
+        script: `apps/${provider.app}/src/main.js`,
+        env: {
+          ...shared,
+          ...this.principalEnvironment(brokerPrincipalOf(provider.app, provider.id)),
+          PORT: String(port),
+          INSTANCE_KEY: provider.id,
+          AUTHORITIES: JSON.stringify(authorities),
+          AGENCY_API_KEYS: `operators-${provider.id}:${randomBytes(12).toString('hex')}`,
+        },
+        healthUrl: `http://127.0.0.1:${port}/health`,
+        metrics: { service: provider.app, instance: provider.id },
+      });
+    }
+    for (const instance of instances.filter((candidate) => !this.providerOf(candidate.app, candidate.instanceKey))) {
       const port = instance.port + offset;
       const isFederal = instance.app === 'federal-register';
       const agencyApiKeys = isFederal ? instance.agencyApiKeys : { ...instance.agencyApiKeys, [COCKPIT_AGENCY]: cockpitKey };
-      this.processes.push({
+      this.managed.push({
         name: processName(instance),
         script: `apps/${instance.app}/src/main.js`,
         env: {
@@ -229,16 +284,16 @@ export class LocalStack {
       });
     }
     // ops dashboard (issue #7): watches every instance of the topology file, with the same port offset
-    if (options.instances) return;
+    if (options.instances || options.topology) return;
     // people log in to the dashboard through the local IdP, with a client secret made for this stack
     const dashboardClient = { clientId: 'regsync-ops-dashboard', clientSecret: randomBytes(32).toString('base64url'), redirectUris: [`${this.dashboardUrl}/auth/callback`], postLogoutRedirectUris: [`${this.dashboardUrl}/`] };
-    this.processes.push({
+    this.managed.push({
       name: 'local-idp',
       script: 'apps/local-idp/src/main.js',
       env: { PORT: String(LOCAL_IDP_PORT + offset), LOCAL_IDP_USERS: JSON.stringify(this.dashboardUsers), LOCAL_IDP_CLIENTS: JSON.stringify([dashboardClient]) },
       healthUrl: `${this.idpUrl}/.well-known/openid-configuration`,
     });
-    this.processes.push({
+    this.managed.push({
       name: 'ops-dashboard',
       script: 'apps/ops-dashboard/src/main.js',
       env: {
@@ -259,12 +314,12 @@ export class LocalStack {
 
   /** Every process with a /metrics endpoint (the router, the register instances, the dashboard), for Prometheus. */
   get scrapeTargets(): ScrapeTarget[] {
-    return this.processes.filter((managed) => managed.metrics).map((managed) => ({ baseUrl: new URL(managed.healthUrl).origin, ...managed.metrics! }));
+    return this.managed.filter((managed) => managed.metrics).map((managed) => ({ baseUrl: new URL(managed.healthUrl).origin, ...managed.metrics! }));
   }
 
   /** How many processes start() starts. */
   get processCount(): number {
-    return this.processes.length;
+    return this.managed.length;
   }
 
   /** The ops dashboard's page (and its JSON API under /api). */
@@ -281,16 +336,36 @@ export class LocalStack {
     return `http://127.0.0.1:${instance.port + (this.options.portOffset ?? 0)}`;
   }
 
+  /** Where an instance is served: its own process's port, or its provider's. */
+  baseUrlOf(app: TopologyInstance['app'], instanceKey: string): string {
+    return this.baseUrl(this.providerOf(app, instanceKey) ?? this.instance(app, instanceKey));
+  }
+
+  /** The provider that hosts an instance, or undefined for an instance that is a process of its own. */
+  providerOf(app: string, instanceKey: string): TopologyProvider | undefined {
+    return (this.topology.providers ?? []).find((provider) => provider.app === app && provider.authorities.includes(instanceKey));
+  }
+
+  /** The provider id of an instance: its topics, consumer group, database and principal are named by it. */
+  processKeyOf(app: string, instanceKey: string): string {
+    return this.providerOf(app, instanceKey)?.id ?? instanceKey;
+  }
+
+  /** The read-only key of the cockpit agency at an instance (one per authority of a provider: API keys are unique there). */
+  cockpitKeyOf(instanceKey: string): string {
+    return (this.topology.providers ?? []).some((provider) => provider.authorities.includes(instanceKey)) ? `${this.cockpitKey}-${instanceKey}` : this.cockpitKey;
+  }
+
   instance(app: TopologyInstance['app'], instanceKey: string): TopologyInstance {
     const found = this.topology.instances.find((candidate) => candidate.app === app && candidate.instanceKey === instanceKey);
-    if (!found) throw new Error(`no ${app} ${instanceKey} in deploy/local/topology.json`);
+    if (!found) throw new Error(`no ${app} ${instanceKey} in the topology`);
     return found;
   }
 
   /** Starts the registry first (services register their schemas at start-up), then the router, then all register instances. */
   async start(): Promise<void> {
     await this.changeBrokerAcls(createBrokerAcls);
-    const [registry, ...services] = this.options.schemaRegistryUrl ? [undefined, ...this.processes] : this.processes;
+    const [registry, ...services] = this.options.schemaRegistryUrl ? [undefined, ...this.managed] : this.managed;
     if (registry) {
       this.spawn(registry);
       await this.waitHealthy(registry);
@@ -325,7 +400,7 @@ export class LocalStack {
     if (isFetchBadPort(port)) throw new Error(`port ${port} is one fetch clients refuse to connect to (the Fetch standard's bad ports): choose another`);
     const original = this.find(name);
     const replica: ManagedProcess = { name: `${name} replica`, script: original.script, env: { ...original.env, PORT: String(port) }, healthUrl: `http://127.0.0.1:${port}/health` };
-    this.processes.push(replica);
+    this.managed.push(replica);
     this.spawn(replica);
     await this.waitHealthy(replica);
     return `http://127.0.0.1:${port}`;
@@ -333,8 +408,8 @@ export class LocalStack {
 
   /** SIGTERM to the services (they drain and close), then to the registry; SIGKILL after 20 s. */
   async stop(): Promise<void> {
-    const [first, ...rest] = this.processes;
-    const services = this.options.schemaRegistryUrl ? this.processes : rest;
+    const [first, ...rest] = this.managed;
+    const services = this.options.schemaRegistryUrl ? this.managed : rest;
     await Promise.all(services.map((managed) => this.terminate(managed)));
     if (!this.options.schemaRegistryUrl && first) await this.terminate(first);
     await this.changeBrokerAcls(deleteBrokerAcls);
@@ -359,14 +434,14 @@ export class LocalStack {
     const admin = kafkaClient(connection, { clientId: 'regsync-local-stack', logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     try {
-      await change(admin, brokerAclsOf(this.topology.instances, this.options.namespace ?? ''));
+      await change(admin, brokerAclsOf(this.processes, this.options.namespace ?? ''));
     } finally {
       await admin.disconnect();
     }
   }
 
   private find(name: string): ManagedProcess {
-    const managed = this.processes.find((candidate) => candidate.name === name);
+    const managed = this.managed.find((candidate) => candidate.name === name);
     if (!managed) throw new Error(`no process named ${name}`);
     return managed;
   }

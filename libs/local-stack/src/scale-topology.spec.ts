@@ -1,5 +1,6 @@
 import { agsFormatViolation } from '@regsync/register-domain/ags';
 import { LAND_CODES } from '@regsync/register-domain/land-code';
+import { AUTHORITY_KEY_PATTERN } from '@regsync/persistence/authority-context';
 import { scaleTopology } from './scale-topology';
 
 describe('scaleTopology', () => {
@@ -27,6 +28,11 @@ describe('scaleTopology', () => {
       expect(provider.authorities.reduce((sum, authority) => sum + authority.population, 0)).toBe(provider.population);
     }
     expect(topology.providers.find((provider) => provider.app === 'federal-register')?.population).toBe(83_019_213);
+  });
+
+  it('names every provider with a key its process can take as INSTANCE_KEY (its topics, group and principal)', () => {
+    expect(topology.providers.map((provider) => provider.id).filter((id) => !AUTHORITY_KEY_PATTERN.test(id))).toEqual([]);
+    expect(topology.providers.map((provider) => provider.id)).toEqual(['kommunal1', 'kommunal2', 'kommunal3', 'kommunal4', 'land1', 'bzst']);
   });
 
   it('carries the attribution of the Kreis data (CC BY 4.0) and the options it was made with', () => {

@@ -4,6 +4,7 @@ import { QueryRunner } from 'typeorm';
 import { EventCodec, EventDecodeError, EventEncodeError } from '@regsync/contracts/event-codec';
 import { RegsyncEvent } from '@regsync/contracts/generated/events';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
+import { currentAuthority } from '@regsync/persistence/authority-context';
 import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 import { DomainValidationError } from '@regsync/register-domain/validation-error';
 import { EventRejectedError } from './event-rejected-error';
@@ -51,6 +52,12 @@ export interface BatchApplierOptions {
   holdAtGaps?: boolean;
   /** The consumer group's retry topic: its records are judged as read from the topic they were first read from. */
   retry?: RetryRoute;
+  /**
+   * The authority a record read from `topic` is addressed to (messaging-options.ts `addresseeOf`); one addressed to
+   * another authority than the chunk runs as is dead-lettered ('not-addressed'), never applied. Absent: the replay,
+   * which runs every record as its target.
+   */
+  addresseeOf?: (topic: string, recipientAuthority: string | undefined) => string;
   metrics?: RegsyncMetrics;
 }
 
@@ -329,6 +336,10 @@ export class BatchApplier {
     const receivedFrom = originalTopicOf(this.options.retry, chunk.topic, sentOnTopic);
     if (receivedFrom === undefined) {
       return { message, event, eventType, settled: { kind: 'rejected', eventType, code: 'source-mismatch', reason: `${KAFKA_HEADERS.sentOnTopic}: ${sentOnTopic ?? 'missing'} is no topic this consumer group reads` } };
+    }
+    const addressee = this.options.addresseeOf?.(receivedFrom, header(KAFKA_HEADERS.recipientAuthority));
+    if (addressee !== undefined && addressee !== currentAuthority()) {
+      return { message, event, eventType, settled: { kind: 'rejected', eventType, code: 'not-addressed', reason: `${KAFKA_HEADERS.recipientAuthority}: ${addressee} is no authority this process hosts` } };
     }
     let admission: Admission;
     try {

@@ -3,7 +3,7 @@ import { Admin, ConfigResourceTypes, Kafka, ITopicConfig } from 'kafkajs';
 import { TopicKind, consumerGroupOf, deadLetterTopicOf, outboxProgressTopicOf, outgoingTopicOf, outgoingTopicOwner, redriveOutcomeTopicOf, redriveTopicOf, topicSettingsOf } from '@regsync/contracts/topic-catalog';
 import { topicSettingProblems } from '@regsync/contracts/topic-setting-problems';
 import { StartupRefusedError } from '@regsync/service-runtime/startup-phase';
-import { MessagingOptions, hostedAuthorities, sourceTopics } from './messaging-options';
+import { MessagingOptions, sourceTopics } from './messaging-options';
 
 export type EnsureTopicsOptions = Pick<MessagingOptions, 'app' | 'instanceKey' | 'authorities' | 'namespace' | 'consumes' | 'delivers'>;
 
@@ -50,7 +50,7 @@ async function createMissingTopics(kafka: Kafka, options: EnsureTopicsOptions): 
     const { brokers } = await admin.describeCluster();
     const group = consumerGroupOf(options.app, options.instanceKey, options.namespace);
     const kinds = new Map<string, TopicKind>([
-      ...[...hostedAuthorities(options).map((authority) => outgoingTopicOf(options.app, authority, options.namespace)), ...sourceTopics(options), ...(options.delivers ?? [])].map(
+      ...[outgoingTopicOf(options.app, options.instanceKey, options.namespace), ...sourceTopics(options), ...(options.delivers ?? [])].map(
         (topic) => [topic, outgoingTopicOwner(topic, options.namespace) ? 'outgoing' : 'delivery'] as const,
       ),
       [outboxProgressTopicOf(options.app, options.instanceKey, options.namespace), 'outbox-progress'],

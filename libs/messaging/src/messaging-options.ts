@@ -24,11 +24,11 @@ export interface MessagingOptions {
   /** Absent for the router, which sends no events of its own (only deliveries of others'). */
   level?: AdministrativeLevel;
   /**
-   * The process's own key: its consumer group, relay and dead letters. For a process of one authority its AGS, Land
-   * code or 'DE'; for a provider hosting several, the provider's key.
+   * The process's own key, its provider id: its outgoing and delivery topic, consumer group, relay and dead letters.
+   * For a process of one authority its AGS, Land code or 'DE'; for a provider hosting several, the provider's key.
    */
   instanceKey: string;
-  /** The authorities this process hosts (default: `instanceKey` alone): it reads their delivery topics. */
+  /** The authorities this process hosts (default: `instanceKey` alone): their deliveries come on its delivery topic. */
   authorities?: readonly string[];
   /** '' in production; prefixes topics and the consumer group. */
   namespace: string;
@@ -56,9 +56,9 @@ export interface MessagingOptions {
 
 type ConsumerOptions = Pick<MessagingOptions, 'app' | 'instanceKey' | 'authorities' | 'namespace' | 'consumes'>;
 
-/** The topics the instance reads events from: `consumes`, or the delivery topic of each authority it hosts. */
+/** The topics the instance reads events from: `consumes`, or the delivery topic of its provider process. */
 export function sourceTopics(options: ConsumerOptions): readonly string[] {
-  return options.consumes ?? hostedAuthorities(options).map((authority) => deliveryTopicOf(options.app, authority, options.namespace));
+  return options.consumes ?? [deliveryTopicOf(options.app, options.instanceKey, options.namespace)];
 }
 
 /** Everything the instance's consumer reads: its source topics and its group's retry topic (re-driven dead letters). */
@@ -76,12 +76,24 @@ export function hostedAuthorities(options: Pick<MessagingOptions, 'instanceKey' 
 }
 
 /**
- * The authority whose records `topic` carries: a hosted authority's delivery topic is that authority's; any other
- * topic the process consumes (the router's outgoing topics, a test's) is the process's own.
+ * The authority a record is addressed to. On the process's own delivery topic: the `regsync-recipient-authority`
+ * header (a record from before that header: the provider whose topic it is, a process of that one authority). Any
+ * other topic the process consumes (the router's outgoing topics, a test's) is the process's own.
  */
-export function authorityOfTopic(options: Pick<MessagingOptions, 'app' | 'instanceKey' | 'authorities' | 'namespace'>, topic: string): string {
+export function addresseeOf(options: Pick<MessagingOptions, 'app' | 'instanceKey' | 'namespace'>, topic: string, recipientAuthority: string | undefined): string {
   const reader = deliveryTopicReader(topic, options.namespace);
-  return reader?.app === options.app && hostedAuthorities(options).includes(reader.instanceKey) ? reader.instanceKey : options.instanceKey;
+  if (reader?.app !== options.app || reader.instanceKey !== options.instanceKey) return options.instanceKey;
+  return recipientAuthority ?? reader.instanceKey;
+}
+
+/**
+ * The authority a record is run as: its addressee if the process hosts it; else the first hosted one, under which
+ * the record is only dead-lettered ('not-addressed', BatchApplier).
+ */
+export function authorityToRunAs(options: Pick<MessagingOptions, 'app' | 'instanceKey' | 'authorities' | 'namespace'>, topic: string, recipientAuthority: string | undefined): string {
+  const addressee = addresseeOf(options, topic, recipientAuthority);
+  const hosted = hostedAuthorities(options);
+  return hosted.includes(addressee) ? addressee : hosted[0];
 }
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');

@@ -1,3 +1,4 @@
+import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
 import { Column, Entity, MigrationInterface, PrimaryColumn, PrimaryGeneratedColumn, QueryRunner } from 'typeorm';
 import { AuthorityTable, isolateByAuthority, shareByAuthority } from '@regsync/persistence/authority-isolation';
 import { HeldEventsTable1760000900000 } from './held-events';
@@ -284,4 +285,32 @@ export class ProducerEpoch1766000000000 implements MigrationInterface {
 }
 
 export const messagingEntities = [OutboxRecord, SubjectVersionCounter, InboxRecord, AppliedSubjectVersion];
-export const messagingMigrations = [MessagingTables1760000100000, OutboxVersionEncoding1760000110000, OutboxDeliveries1760000120000, OutboxDeadLetters1760000130000, MessagingAuthorityKeys1760000800000, HeldEventsTable1760000900000, ProducerEpoch1766000000000];
+/**
+ * A provider's delivery topic carries one record per addressed authority: the router writes an event twice to one topic
+ * when two authorities it hosts receive it (a death held by both), so a row is unique per event, topic and addressee.
+ */
+export class OutboxDeliveryAddressee1766500000000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('alter table regsync_outbox drop constraint regsync_outbox_event_id_topic_key');
+    await queryRunner.query(`create unique index regsync_outbox_event_topic_addressee on regsync_outbox (authority_key, event_id, topic, ${OUTBOX_ADDRESSEE})`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('drop index regsync_outbox_event_topic_addressee');
+    await queryRunner.query('alter table regsync_outbox add constraint regsync_outbox_event_id_topic_key unique (authority_key, event_id, topic)');
+  }
+}
+
+/** The authority a delivery row is addressed to ('' for any other row): part of an outbox row's identity. */
+export const OUTBOX_ADDRESSEE = `(coalesce(headers->>'${KAFKA_HEADERS.recipientAuthority}', ''))`;
+
+export const messagingMigrations = [
+  MessagingTables1760000100000,
+  OutboxVersionEncoding1760000110000,
+  OutboxDeliveries1760000120000,
+  OutboxDeadLetters1760000130000,
+  MessagingAuthorityKeys1760000800000,
+  HeldEventsTable1760000900000,
+  ProducerEpoch1766000000000,
+  OutboxDeliveryAddressee1766500000000,
+];

@@ -8,6 +8,7 @@ import { outgoingTopicOf } from '@regsync/contracts/topic-catalog';
 import { currentAuthority } from '@regsync/persistence/authority-context';
 import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging-options';
+import { OUTBOX_ADDRESSEE } from './messaging-schema';
 import { EPOCH_SPAN } from './subject-version-epoch';
 import { subjectVersionOffset } from './subject-version-slot';
 import { inSpan, traceHeaders } from './trace-context';
@@ -34,11 +35,14 @@ export interface OutboxRecord {
   headers: Record<string, string>;
 }
 
-/** Records published unchanged (deliveries, dead letters, re-drive outcomes): a record already stored (same id and topic) is not stored again. */
+/**
+ * Records published unchanged (deliveries, dead letters, re-drive outcomes): a record already stored (same id, topic
+ * and, for a delivery, addressed authority) is not stored again.
+ */
 const APPEND_RECORDS = `
   insert into regsync_outbox (event_id, event_type, topic, record_key, payload, headers, subject_version)
   select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::jsonb[], $7::bigint[])
-  on conflict (authority_key, event_id, topic) do nothing`;
+  on conflict (authority_key, event_id, topic, ${OUTBOX_ADDRESSEE}) do nothing`;
 
 export interface EventDraft<T extends EventType> {
   eventType: T;
@@ -127,8 +131,8 @@ export class Outbox {
       drafts.map((draft) => draft.subject.id),
       events.map((event) => event.envelope.eventId),
       drafts.map((draft) => draft.eventType),
-      // The sender is the current authority: its own outgoing topic, so the router sees it as the sender.
-      drafts.map(() => outgoingTopicOf(this.options.app, currentAuthority(), this.options.namespace)),
+      // The provider's one outgoing topic, whichever hosted authority sends (the envelope's source, from currentAuthority).
+      drafts.map(() => outgoingTopicOf(this.options.app, this.options.instanceKey, this.options.namespace)),
       payloads,
       payloads.map((payload, index) => subjectVersionOffset(drafts[index].eventType, payload)),
       events.map((event) => JSON.stringify(this.headersOf(event, trace))),

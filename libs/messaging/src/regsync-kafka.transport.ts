@@ -15,7 +15,7 @@ import { deadLetterRow } from './dead-letters';
 import { EventHandlers } from './event-handlers';
 import { HeldEventRelease } from './held-event-release';
 import { HeldEvent, SubjectSource, subjectSourceOf, unholdEvents } from './held-events';
-import { KAFKA_CLIENT, MESSAGING_OPTIONS, MessagingOptions, authorityOfTopic, consumedTopics } from './messaging-options';
+import { KAFKA_CLIENT, MESSAGING_OPTIONS, MessagingOptions, addresseeOf, authorityToRunAs, consumedTopics } from './messaging-options';
 import { MessagingStartup } from './messaging-startup';
 import { Outbox, OutboxRecord } from './outbox';
 import { redriveOutcomeOf, redriveOutcomeRow } from './redrive-outcome';
@@ -103,7 +103,17 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     // The handlers are fixed once Nest has registered them, just before listen.
     const handlers = EventHandlers.discover(this.discovery, this.metadataScanner, this);
     const { admit, detectGaps, metrics } = this.options;
-    this.applier = new BatchApplier({ database: this.authorityDatabase, codec: this.codec, handlers, admit, detectGaps: detectGaps ?? false, holdAtGaps: true, retry: this.retry, metrics });
+    this.applier = new BatchApplier({
+      database: this.authorityDatabase,
+      codec: this.codec,
+      handlers,
+      admit,
+      detectGaps: detectGaps ?? false,
+      holdAtGaps: true,
+      retry: this.retry,
+      addresseeOf: (topic, recipientAuthority) => addresseeOf(this.options, topic, recipientAuthority),
+      metrics,
+    });
     this.heldRelease = new HeldEventRelease({
       database: this.authorityDatabase,
       dataSource: this.dataSource,
@@ -190,7 +200,7 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     let stalls = 0;
     while (next < batch.messages.length && isRunning() && !isStale() && !this.closing) {
       const { authority, messages } = this.nextChunk(batch, next);
-      // Every handler call of a chunk runs as the authority whose topic its records were (first) read from.
+      // Every handler call of a chunk runs as the authority its records are addressed to.
       const result = await runAsAuthority(authority, () => this.applyChunk(batch, messages, attempts, isolated));
       if (result.committed > 0) {
         stalls = 0;
@@ -212,17 +222,19 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
   }
 
   /**
-   * The next chunk of a batch from `next`: up to MESSAGES_PER_TRANSACTION records of one authority. A topic-partition
-   * is one authority's, except a retry topic, whose records each belong to the topic they were first read from; one
-   * that names none of the group's topics is only dead-lettered, as the authority of the group's first one.
+   * The next chunk of a batch from `next`: up to MESSAGES_PER_TRANSACTION consecutive records addressed to one
+   * authority. A provider's delivery topic carries the deliveries of every authority it hosts, each record naming its
+   * addressee (`authorityToRunAs`); a record of the retry topic counts as read from the topic it was first read from,
+   * and one that names none of the group's topics is only dead-lettered, as the group's first authority.
    */
   private nextChunk(batch: Batch, next: number): { authority: string; messages: KafkaMessage[] } {
-    const topicAt = (index: number) => originalTopicOf(this.retry, batch.topic, headerText(batch.messages[index].headers?.[KAFKA_HEADERS.sentOnTopic]));
-    const authorityAt = (index: number) => authorityOfTopic(this.options, topicAt(index) ?? this.retry.sourceTopics[0] ?? batch.topic);
+    const header = (index: number, name: string) => headerText(batch.messages[index].headers?.[name]);
+    const topicAt = (index: number) => originalTopicOf(this.retry, batch.topic, header(index, KAFKA_HEADERS.sentOnTopic));
+    const authorityAt = (index: number) => authorityToRunAs(this.options, topicAt(index) ?? this.retry.sourceTopics[0] ?? batch.topic, header(index, KAFKA_HEADERS.recipientAuthority));
     const authority = authorityAt(next);
     let end = next + 1;
     const limit = Math.min(batch.messages.length, next + MESSAGES_PER_TRANSACTION);
-    while (end < limit && (batch.topic !== this.retry.retryTopic || authorityAt(end) === authority)) end++;
+    while (end < limit && authorityAt(end) === authority) end++;
     return { authority, messages: batch.messages.slice(next, end) };
   }
 

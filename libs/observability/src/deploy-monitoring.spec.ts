@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { TopicKind, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outboxProgressTopicOf, outgoingTopicOf, redriveOutcomeTopicOf, redriveTopicOf, topicSettingsOf } from '@regsync/contracts/topic-catalog';
+import { registerProcessesOf } from '@regsync/contracts/broker-principals';
+import { TopicKind, registerProcessTopics, topicSettingsOf } from '@regsync/contracts/topic-catalog';
 import { RegsyncMetrics } from './regsync-metrics';
 
 function workspaceFile(...parts: string[]): string {
@@ -75,18 +76,9 @@ describe('deploy/kafka/topics.yaml', () => {
     Object.fromEntries([...(topics.get(topic) ?? '').split(/^\s*config:\s*$/m)[1]?.matchAll(/^\s{4}([a-z.]+):\s*"?([^"\n]*)"?$/gm) ?? []].map((match) => [match[1], match[2]]));
 
   const catalogTopics: [string, TopicKind][] = [
-    ...topology.instances.flatMap((instance): [string, TopicKind][] => [
-      [outgoingTopicOf(instance.app, instance.instanceKey), 'outgoing'],
-      [deliveryTopicOf(instance.app, instance.instanceKey), 'delivery'],
-      [deadLetterTopicOf(consumerGroupOf(instance.app, instance.instanceKey)), 'dead-letter'],
-      [redriveTopicOf(consumerGroupOf(instance.app, instance.instanceKey)), 'retry'],
-      [redriveOutcomeTopicOf(consumerGroupOf(instance.app, instance.instanceKey)), 'redrive-outcome'],
-      [outboxProgressTopicOf(instance.app, instance.instanceKey), 'outbox-progress'],
-    ]),
-    [deadLetterTopicOf(consumerGroupOf('router', 'main')), 'dead-letter'],
-    [redriveTopicOf(consumerGroupOf('router', 'main')), 'retry'],
-    [redriveOutcomeTopicOf(consumerGroupOf('router', 'main')), 'redrive-outcome'],
-    [outboxProgressTopicOf('router', 'main'), 'outbox-progress'],
+    ...registerProcessesOf(topology).flatMap((process) => registerProcessTopics(process.app, process.instanceKey)),
+    // The router's own group; it sends no events of its own and reads no delivery topic.
+    ...registerProcessTopics('router', 'main').filter(([, kind]) => kind !== 'outgoing' && kind !== 'delivery'),
   ];
 
   it.each(catalogTopics)('defines %s with the settings the topic catalog gives its kind (%s) on a three-broker cluster', (name, kind) => {

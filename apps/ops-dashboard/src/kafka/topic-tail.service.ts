@@ -44,6 +44,8 @@ export interface TracedEvent {
   redrivenFrom?: string;
   /** On a delivery topic: the register the router addressed (header regsync-recipient-register). */
   recipientRegister?: string;
+  /** On a provider's delivery topic: the authority the router addressed (header regsync-recipient-authority). */
+  recipientAuthority?: string;
   /** On a consumer group's retry topic: the topic the record was first read from (header regsync-sent-on-topic). */
   sentOnTopic?: string;
 }
@@ -289,6 +291,7 @@ export class TopicTailService implements OnApplicationBootstrap, OnApplicationSh
       decodeError: decoded.error,
       redrivenFrom,
       recipientRegister: headerText(headers[KAFKA_HEADERS.recipientRegister]),
+      recipientAuthority: headerText(headers[KAFKA_HEADERS.recipientAuthority]),
       // the header counts on a retry topic only (elsewhere anybody upstream could have set it)
       sentOnTopic: topic.endsWith(RETRY_TOPIC_SUFFIX) ? headerText(headers[KAFKA_HEADERS.sentOnTopic]) : undefined,
     });

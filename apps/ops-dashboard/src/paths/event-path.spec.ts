@@ -67,6 +67,20 @@ describe('eventPathsOf', () => {
     expect(path.recipients[2]).toMatchObject({ deadLetter: { reasonCode: 'implausible' }, delivery: { at: '2026-01-05T09:30:05.000Z' } });
   });
 
+  it("names each authority a provider's shared delivery topic carries a record for, with the provider's consumer group", () => {
+    const provider = deliveryTopicOf('municipal-register', 'kommunal1', namespace);
+    const [path] = eventPathsOf({
+      namespace,
+      records: [record(sentTopic, 7), record(provider, 3, { recipientRegister: 'MELDEREGISTER', recipientAuthority: '14713000' }), record(provider, 4, { recipientRegister: 'MELDEREGISTER', recipientAuthority: '14612000' })],
+      deadLetters: [],
+      groups: [committed(routerGroup, sentTopic, 8), committed(consumerGroupOf('municipal-register', 'kommunal1', namespace), provider, 4)],
+    });
+    expect(path.recipients.map((recipient) => [recipient.instanceKey, recipient.register, recipient.state])).toEqual([
+      ['14612000', 'MELDEREGISTER', 'delivered'],
+      ['14713000', 'MELDEREGISTER', 'applied'],
+    ]);
+  });
+
   it('says pending while no router has read past the sent record, and dead-lettered with the reason when the router refused it', () => {
     const sent = record(sentTopic, 7);
     expect(eventPathsOf({ namespace, records: [sent], deadLetters: [], groups: [committed(routerGroup, sentTopic, 7)] })[0]).toMatchObject({ router: { state: 'pending', readBy: [] }, recipients: [] });

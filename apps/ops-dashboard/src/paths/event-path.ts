@@ -129,14 +129,16 @@ function routerStepOf(sent: TracedEvent | undefined, delivered: boolean, facts: 
 function recipientsOf(deliveries: TracedEvent[], eventType: string, facts: PathFacts): RecipientStep[] {
   const byRecipient = new Map<string, TracedEvent[]>();
   for (const record of deliveries) {
-    const key = `${deliveredOn(record)} ${record.recipientRegister ?? ''}`;
+    const key = `${deliveredOn(record)} ${record.recipientAuthority ?? ''} ${record.recipientRegister ?? ''}`;
     byRecipient.set(key, [...(byRecipient.get(key) ?? []), record]);
   }
   return [...byRecipient.values()]
     .map((records) => {
       const latest = records.reduce(later);
-      const { app, instanceKey } = deliveryTopicReader(deliveredOn(latest), facts.namespace)!;
-      const consumerGroup = consumerGroupOf(app, instanceKey, facts.namespace);
+      // The topic names the process (its provider id, its consumer group); the record names the authority.
+      const { app, instanceKey: provider } = deliveryTopicReader(deliveredOn(latest), facts.namespace)!;
+      const instanceKey = latest.recipientAuthority ?? provider;
+      const consumerGroup = consumerGroupOf(app, provider, facts.namespace);
       const register = latest.recipientRegister ?? 'unknown';
       const route = routeFor(register as RegisterKind, eventType);
       const deadLetter = deadLetterOf(latest, facts.deadLetters);

@@ -1,5 +1,5 @@
 import { outgoingTopicOf } from '@regsync/contracts/topic-catalog';
-import { consumedTopics } from '@regsync/messaging/messaging-options';
+import { consumedTopics, hostedAuthorities } from '@regsync/messaging/messaging-options';
 import { RecordFilter } from '@regsync/messaging/replay/record-filter';
 import { LogRangeSelection, resolveLogRange } from '@regsync/messaging/replay/log-range';
 import { ReplayApplier } from '@regsync/messaging/replay/replay-applier';
@@ -26,6 +26,11 @@ export interface ReplayExecution {
  * (SIGINT/SIGTERM: the chunk in progress commits, nothing half-applied stays), a second Ctrl-C exits at once.
  */
 export async function executeReplay(target: ReplayTarget, execution: ReplayExecution): Promise<ReplaySummary> {
+  const hosted = hostedAuthorities(target.messaging);
+  if (hosted.length !== 1 || hosted[0] !== target.messaging.instanceKey) {
+    // Its delivery topic carries every hosted authority's records, and its outgoing topic their versions: not built yet.
+    throw new Error(`replay: ${execution.label} hosts ${hosted.join(', ')}; a replay rebuilds a process of one authority, not yet a provider hosting several`);
+  }
   // What was delivered (or re-driven) to the instance rebuilds it; its own events restore its subject version counters.
   const outgoingTopic = outgoingTopicOf(target.messaging.app, target.messaging.instanceKey, target.messaging.namespace);
   const topics = execution.topics ?? [...consumedTopics(target.messaging), outgoingTopic];

@@ -6,12 +6,16 @@ import { Kafka, KafkaMessage, Producer, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import type { RegsyncEvent } from '@regsync/contracts/generated/events';
-import { APP_OF_LEVEL, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
+import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
+import { APP_OF_LEVEL, deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
+import { authorityRoleOf, quotedIdentifier } from '@regsync/persistence/authority-roles';
 import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropNamespaceDatabases } from '@regsync/persistence/ensure-database';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
 import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
 import { LocalStack, LocalStackOptions, localBrokerCredentials, workspaceRoot } from '@regsync/local-stack/local-stack';
+
+const LEVEL_OF = { municipal: 'MUNICIPAL', state: 'STATE', federal: 'FEDERAL' } as const;
 
 /** The broker as the tests' admin (npm test and Jest's global setup export the local admin's credentials). */
 export const KAFKA_CONNECTION = loadKafkaConnection();
@@ -34,7 +38,7 @@ export class E2eStack {
   }
 
   /** Starts the stack; a service that does not come up fails the start with the stack's own lines. */
-  static async start(namespace: string, options: Pick<LocalStackOptions, 'portOffset' | 'instances'>): Promise<E2eStack> {
+  static async start(namespace: string, options: Pick<LocalStackOptions, 'portOffset' | 'instances' | 'topology'>): Promise<E2eStack> {
     const distDir = process.env.REGSYNC_BUILT === '1' ? 'dist' : join('tmp', `dist-${namespace}`);
     if (distDir !== 'dist') execFileSync(process.execPath, ['tools/build.mjs', '--out-dir', distDir], { cwd: workspaceRoot(), stdio: 'pipe' });
     const output: string[] = [];
@@ -50,15 +54,32 @@ export class E2eStack {
     return new E2eStack(namespace, stack, distDir);
   }
 
-  /** The rows of one query in the database of one instance of this stack. */
+  /**
+   * The rows of one query in the database of one instance of this stack; for an instance a provider hosts, in the
+   * provider's database as that instance's role, so row-level security shows its rows only.
+   */
   async query(level: 'municipal' | 'state' | 'federal', instanceKey: string, sql: string, parameters: unknown[] = []): Promise<Record<string, unknown>[]> {
-    const client = new Client({ connectionString: databaseUrl(DATABASE_URL, instanceDatabaseName(level, instanceKey, this.namespace)) });
+    const provider = this.stack.providerOf(APP_OF_LEVEL[LEVEL_OF[level]], instanceKey);
+    const databaseName = instanceDatabaseName(level, provider?.id ?? instanceKey, this.namespace);
+    const client = new Client({ connectionString: databaseUrl(DATABASE_URL, databaseName) });
     await client.connect();
     try {
-      return (await client.query(sql, parameters)).rows as Record<string, unknown>[];
+      if (!provider) return (await client.query(sql, parameters)).rows as Record<string, unknown>[];
+      await client.query('begin');
+      await client.query(`set local role ${quotedIdentifier(authorityRoleOf(databaseName, instanceKey))}`);
+      const { rows } = await client.query(sql, parameters);
+      await client.query('commit');
+      return rows as Record<string, unknown>[];
     } finally {
       await client.end();
     }
+  }
+
+  /** Every record the router delivered to one instance: on its provider's delivery topic, those addressed to it. */
+  async deliveriesTo(app: (typeof APP_OF_LEVEL)[keyof typeof APP_OF_LEVEL], instanceKey: string): Promise<KafkaMessage[]> {
+    const providerId = this.stack.processKeyOf(app, instanceKey);
+    const records = await this.readWholeTopic(deliveryTopicOf(app, providerId, this.namespace));
+    return records.filter((record) => (record.headers?.[KAFKA_HEADERS.recipientAuthority]?.toString() ?? providerId) === instanceKey);
   }
 
   /**
@@ -67,8 +88,9 @@ export class E2eStack {
    */
   async send(producer: Producer, codec: EventCodec, event: RegsyncEvent, writer: { level: keyof typeof APP_OF_LEVEL; instanceKey: string } = event.envelope.source): Promise<void> {
     const { eventType, eventId, correlationId, subject } = event.envelope;
+    const app = APP_OF_LEVEL[writer.level];
     await producer.send({
-      topic: outgoingTopicOf(APP_OF_LEVEL[writer.level], writer.instanceKey, this.namespace),
+      topic: outgoingTopicOf(app, this.stack.processKeyOf(app, writer.instanceKey), this.namespace),
       messages: [{ key: subject.id, value: codec.encode(event), headers: { 'regsync-event-type': eventType, 'regsync-event-id': eventId, 'regsync-correlation-id': correlationId } }],
     });
   }

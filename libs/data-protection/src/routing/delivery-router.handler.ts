@@ -16,6 +16,8 @@ export const ROUTING_OPTIONS = Symbol('ROUTING_OPTIONS');
 
 export interface RoutingOptions {
   topology: RoutingTopology;
+  /** The provider process hosting each instance of the topology: its delivery topic carries the instance's deliveries. */
+  providerOf: (app: string, authority: string) => string | undefined;
   namespace: string;
 }
 
@@ -50,7 +52,7 @@ export class DeliveryRouterHandler {
       const deliveries = deliveriesOf(envelope.eventType, payload, envelope.source, this.options.topology, holdings.holdersOf(envelope.subject));
       const headers = sourceHeadersOf(context.events[index]);
       const eventRows = await Promise.all(deliveries.map((delivery) => this.deliveryRow(event, delivery, headers, delivered.deliver(delivery.recipient, envelope))));
-      assertOneDeliveryPerTopic(eventRows, deliveries);
+      assertOneDeliveryPerAuthority(eventRows, deliveries);
       rows.push(...eventRows);
       holdings.add(envelope.subject.kind, holdingsAfter(envelope.eventType, payload, envelope.source, envelope.subject.id, deliveries));
     }
@@ -61,12 +63,16 @@ export class DeliveryRouterHandler {
 
   /** `deliveredBefore`: the version of the subject and sender delivered to the recipient before, stamped for its hold at a gap. */
   private async deliveryRow(event: RegsyncEvent, { recipient, route }: Delivery, headers: Record<string, string>, deliveredBefore: number | undefined): Promise<DeliveryRow> {
-    const deliveryHeaders: Record<string, string> = { ...headers, [KAFKA_HEADERS.recipientRegister]: recipient.register };
+    const deliveryHeaders: Record<string, string> = { ...headers, [KAFKA_HEADERS.recipientRegister]: recipient.register, [KAFKA_HEADERS.recipientAuthority]: recipient.instanceKey };
     // The router alone stamps: whatever a sender put there is not passed on.
     if (deliveredBefore === undefined) delete deliveryHeaders[KAFKA_HEADERS.previousDeliveredVersion];
     else deliveryHeaders[KAFKA_HEADERS.previousDeliveredVersion] = String(deliveredBefore);
+    const app = APP_OF_LEVEL[recipient.level];
+    const provider = this.options.providerOf(app, recipient.instanceKey);
+    // deliveriesOf names only instances of the topology, and each of them has a provider.
+    if (provider === undefined) throw new Error(`routing: no provider hosts ${describeRegisterAddress(recipient)}`);
     return {
-      topic: deliveryTopicOf(APP_OF_LEVEL[recipient.level], recipient.instanceKey, this.options.namespace),
+      topic: deliveryTopicOf(app, provider, this.options.namespace),
       event,
       payload: await this.codec.encodeDelivery(event, recipient.register, route.fields),
       headers: deliveryHeaders,
@@ -83,11 +89,15 @@ function sourceHeadersOf(context: RegsyncEventContext): Record<string, string> {
   return headers;
 }
 
-/** A delivery stream holds an event once (the recipient's inbox keys it by eventId): two registers of one instance cannot both get it. */
-function assertOneDeliveryPerTopic(rows: readonly DeliveryRow[], deliveries: readonly Delivery[]): void {
-  const topics = new Set<string>();
+/**
+ * An authority gets an event once (its inbox keys it by eventId): two registers of one instance cannot both get it.
+ * Two authorities of one provider each get their own record on the shared topic.
+ */
+function assertOneDeliveryPerAuthority(rows: readonly DeliveryRow[], deliveries: readonly Delivery[]): void {
+  const addressees = new Set<string>();
   for (const [index, row] of rows.entries()) {
-    if (topics.has(row.topic)) throw new Error(`routing: ${row.event.envelope.eventType} would reach ${describeRegisterAddress(deliveries[index].recipient)} a second time on ${row.topic}`);
-    topics.add(row.topic);
+    const addressee = `${row.topic} ${deliveries[index].recipient.instanceKey}`;
+    if (addressees.has(addressee)) throw new Error(`routing: ${row.event.envelope.eventType} would reach ${describeRegisterAddress(deliveries[index].recipient)} a second time on ${row.topic}`);
+    addressees.add(addressee);
   }
 }

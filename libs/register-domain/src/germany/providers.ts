@@ -26,11 +26,11 @@ export function providersOf(laender: readonly Land[], kreise: readonly Kreis[], 
   const municipal = municipalGroups.map((group, index) => {
     const keys = new Set(group.map((kreis) => kreis.key));
     const hosted = municipalities.filter((municipality) => keys.has(municipality.kreisKey));
-    return provider(`municipal-provider-${ordinal(index, municipalGroups.length)}`, 'municipal-register', hosted.map((municipality) => municipality.ags), group);
+    return provider(`kommunal${ordinal(index, municipalGroups.length)}`, 'municipal-register', hosted.map((municipality) => municipality.ags), group);
   });
   const stateGroups = contiguousBalanced(laender, counts.stateProviders, (land) => land.population);
   const state = stateGroups.map((group, index) =>
-    provider(`state-provider-${ordinal(index, stateGroups.length)}`, 'state-register', group.map((land) => land.code), group),
+    provider(`land${ordinal(index, stateGroups.length)}`, 'state-register', group.map((land) => land.code), group),
   );
   return [...municipal, ...state, provider('bzst', 'federal-register', ['DE'], laender)];
 }
