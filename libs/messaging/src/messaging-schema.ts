@@ -21,8 +21,9 @@ export class OutboxRecord {
   @Column({ name: 'record_key', type: 'text', nullable: true })
   recordKey!: string | null;
 
-  @Column({ type: 'bytea' })
-  payload!: Buffer;
+  /** Null only for a tombstone (a subject gone from a compacted state topic). */
+  @Column({ type: 'bytea', nullable: true })
+  payload!: Buffer | null;
 
   /** Kafka headers (regsync-event-type, regsync-event-id, regsync-correlation-id, traceparent). */
   @Column({ type: 'jsonb' })
@@ -221,6 +222,18 @@ export class OutboxDeadLetters1760000130000 implements MigrationInterface {
   }
 }
 
+/** The router writes tombstones (a record without a value) on compacted state topics through the outbox. */
+export class OutboxTombstones1767000000000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('alter table regsync_outbox alter column payload drop not null');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('delete from regsync_outbox where payload is null');
+    await queryRunner.query('alter table regsync_outbox alter column payload set not null');
+  }
+}
+
 /** Outbox order, subject versions and the inbox are per authority: each hosted authority sends and receives as itself. */
 const messagingAuthorityTables: AuthorityTable[] = [
   { table: 'regsync_outbox', primaryKey: ['id'], unique: [['event_id', 'topic']] },
@@ -284,4 +297,4 @@ export class ProducerEpoch1766000000000 implements MigrationInterface {
 }
 
 export const messagingEntities = [OutboxRecord, SubjectVersionCounter, InboxRecord, AppliedSubjectVersion];
-export const messagingMigrations = [MessagingTables1760000100000, OutboxVersionEncoding1760000110000, OutboxDeliveries1760000120000, OutboxDeadLetters1760000130000, MessagingAuthorityKeys1760000800000, HeldEventsTable1760000900000, ProducerEpoch1766000000000];
+export const messagingMigrations = [MessagingTables1760000100000, OutboxVersionEncoding1760000110000, OutboxDeliveries1760000120000, OutboxDeadLetters1760000130000, MessagingAuthorityKeys1760000800000, HeldEventsTable1760000900000, ProducerEpoch1766000000000, OutboxTombstones1767000000000];

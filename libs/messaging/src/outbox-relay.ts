@@ -38,7 +38,8 @@ interface OutboxRow {
   event_type: string;
   topic: string;
   record_key: string | null;
-  payload: Buffer;
+  /** Null: a tombstone. */
+  payload: Buffer | null;
   headers: Record<string, string>;
 }
 
@@ -321,14 +322,14 @@ export class OutboxRelay {
     const ranges = rangesOf(exclude.map((row) => row.id));
     const { rows } = await this.db().query<OutboxRow>(
       `select id, event_type, topic, record_key, payload, headers from (
-         select *, sum(octet_length(payload)) over (order by id rows unbounded preceding) as bytes_through
+         select *, sum(coalesce(octet_length(payload), 0)) over (order by id rows unbounded preceding) as bytes_through
          from regsync_outbox
          where published_at is null
            and not exists (select from unnest($3::bigint[], $4::bigint[]) as sent (first, last) where id between sent.first and sent.last)
          order by id
          limit $1
        ) as batch
-       where bytes_through - octet_length(payload) < $2
+       where bytes_through - coalesce(octet_length(payload), 0) < $2
        order by id`,
       [this.batchSize, this.batchBytes, ranges.map(([first]) => first), ranges.map(([, last]) => last)],
     );
