@@ -4,7 +4,7 @@ import { encodeStateRecord, type StateRecord } from '@regsync/contracts/state-re
 import { APP_OF_LEVEL, stateTopicOf } from '@regsync/contracts/topic-catalog';
 import type { OutboxRecord } from '@regsync/messaging/outbox';
 import { AuthorityTable, isolateByAuthority } from '@regsync/persistence/authority-isolation';
-import { endsRecipientState } from '@regsync/register-domain/recipient-state';
+import { stateChangesOf } from '@regsync/register-domain/recipient-state';
 import type { RegisterAddress, RegisterInstance } from '@regsync/register-domain/registers';
 
 /**
@@ -70,10 +70,9 @@ export class RecipientState {
   /** Stores the chunk's deliveries and returns the state records (and tombstones) for the outbox. */
   async recordsAfter(manager: EntityManager, deliveries: readonly RoutedDelivery[]): Promise<OutboxRecord[]> {
     if (deliveries.length === 0) return [];
-    const ended = deliveries.filter((delivery) => endsRecipientState(delivery.eventType, delivery.recipient.register));
-    // What the chunk delivered after a subject's last end there starts the recipient's state anew.
-    const lastEnd = new Map(deliveries.map((delivery, index) => [stateKeyOf(delivery.recipient, delivery.subject), endsRecipientState(delivery.eventType, delivery.recipient.register) ? index : -1] as const).filter(([, index]) => index >= 0));
-    const kept = deliveries.filter((delivery, index) => index > (lastEnd.get(stateKeyOf(delivery.recipient, delivery.subject)) ?? -1));
+    const { ended, kept } = stateChangesOf(deliveries.map((delivery) => ({ ...delivery, state: stateKeyOf(delivery.recipient, delivery.subject), register: delivery.recipient.register })));
+    // Ends first: what the chunk delivers after a state's end starts it anew.
+    const tombstones = await this.forget(manager, ended);
     await manager.query(
       `insert into recipient_state_deliveries (recipient_level, recipient_instance_key, subject_kind, subject_id, event_id, payload, headers)
        select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::bytea[], $7::jsonb[])
@@ -88,7 +87,6 @@ export class RecipientState {
         kept.map((d) => JSON.stringify(d.headers)),
       ],
     );
-    const tombstones = await this.forget(manager, unique(ended));
     const rows = (await manager.query(
       `select recipient_level, recipient_instance_key, subject_kind, subject_id, headers, payload from recipient_state_deliveries
        where (recipient_level, recipient_instance_key, subject_kind, subject_id) in (select * from unnest($1::text[], $2::text[], $3::text[], $4::text[]))
