@@ -56,6 +56,8 @@ interface ProgressMarker {
 // One relay per database: every relay of every instance uses the same lock key in its own database.
 const RELAY_LOCK_KEY = 7_216_042_001;
 const STANDBY_RETRY_MS = 2_000;
+/** The most rows one relay transaction publishes (the default batch; the bootstrap from a state topic relies on it). */
+export const RELAY_MAX_BATCH_ROWS = 2_000;
 /**
  * How the database server notices that the active relay's host vanished (no FIN, no RST): keepalive probes after 5 s
  * idle, 3 unanswered 2 s apart, and at most 10 s of unacknowledged data. It then ends the session, which releases the
@@ -99,7 +101,7 @@ export class OutboxRelay {
     private readonly kafka: Kafka,
     private readonly options: OutboxRelayOptions,
   ) {
-    this.batchSize = options.batchSize ?? 2_000;
+    this.batchSize = options.batchSize ?? RELAY_MAX_BATCH_ROWS;
     this.batchBytes = options.batchBytes ?? 512 * 1024;
     this.pollMs = options.pollMs ?? 1_000;
     this.sender = new AcknowledgedSender(kafka);

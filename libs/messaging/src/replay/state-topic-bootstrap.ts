@@ -1,6 +1,7 @@
 import { Admin, KafkaMessage } from 'kafkajs';
 import { decodeStateRecord, type StateRecord } from '@regsync/contracts/state-record';
 import { consumerGroupOf, deliveryTopicOf, redriveTopicOf, stateTopicOf } from '@regsync/contracts/topic-catalog';
+import { RELAY_MAX_BATCH_ROWS } from '../outbox-relay';
 import { retryRouteOf } from '../retry-topic';
 import { readBoundedLog } from './bounded-log-reader';
 import { resolveLogRange } from './log-range';
@@ -19,14 +20,24 @@ export interface BootstrapResult {
 }
 
 const CHUNK = 500;
+/**
+ * The router's last relay transaction may be committed on a delivery partition while its commit marker is not yet
+ * written on a state partition (markers are written per partition after the commit), so a delivery below the delivery
+ * topic's stable end can miss from the state read. Only the last transaction can (the relay's next one waits for every
+ * marker of the previous), and it holds at most RELAY_MAX_BATCH_ROWS records (+ its marker): the group starts that far
+ * before the end and finds the rest of it as duplicates.
+ */
+const LAST_TRANSACTION = BigInt(RELAY_MAX_BATCH_ROWS + 1);
+const maxOf = (a: bigint, b: bigint) => (a > b ? a : b);
 
 /**
  * Starts a new, empty database of a register instance from its state topic instead of its delivery history: takes
  * the delivery and retry topics' ends (last stable offsets: every transaction below them committed), reads the state
  * topic to its end (read_committed, the latest record per subject; tombstones remove it), applies each subject's
  * deliveries in order through the live apply path (inbox, applied versions, handlers, transfer log), and sets the
- * instance's consumer group to those ends. The router writes a subject's state record before the deliveries it
- * covers, so every delivery below the ends is in what was read; one read again after them is a duplicate.
+ * instance's consumer group to those ends, less the router's last relay transaction (LAST_TRANSACTION). The router
+ * writes a subject's state record in the transaction of the deliveries it covers, so every delivery below that point
+ * is in what was read; one read again after it is a duplicate for the inbox.
  * Runs with the instance's own credentials (it reads its state topic and sets its own group) or an operator's.
  */
 export async function bootstrapFromStateTopic(target: ReplayTarget): Promise<BootstrapResult> {
@@ -39,7 +50,7 @@ export async function bootstrapFromStateTopic(target: ReplayTarget): Promise<Boo
     await refuseUnlessNew(target, admin, group);
     const offsets: GroupOffsets = {};
     for (const topic of [deliveryTopicOf(app, instanceKey, namespace), redriveTopicOf(group)]) {
-      offsets[topic] = (await admin.fetchTopicOffsets(topic)).map(({ partition, offset }) => ({ partition, offset }));
+      offsets[topic] = (await admin.fetchTopicOffsets(topic)).map(({ partition, offset, low }) => ({ partition, offset: String(maxOf(BigInt(low), BigInt(offset) - LAST_TRANSACTION)) }));
     }
     const states = await latestStates(target, admin, stateTopic);
     const applied = await applyStates(target, [...states.values()]);
