@@ -95,21 +95,27 @@ async function applyStates(target: ReplayTarget, states: readonly { partition: n
   const outcomes: Record<ReplayOutcome, number> = { applied: 0, gap_applied: 0, duplicate: 0, stale: 0, irrelevant: 0, rejected: 0, filtered: 0 };
   let deliveries = 0;
   const byPartition = new Map<number, StateRecord[]>();
-  for (const { partition, state } of states) byPartition.set(partition, [...(byPartition.get(partition) ?? []), state]);
-  for (const [partition, ofPartition] of byPartition) {
-    let chunk: KafkaMessage[] = [];
-    const flush = async () => {
-      if (chunk.length === 0) return;
-      const report = await applier.applyChunk(deliveryTopic, partition, chunk);
-      for (const [outcome, count] of Object.entries(report.outcomes)) outcomes[outcome as ReplayOutcome] += count;
-      chunk = [];
-    };
-    for (const state of ofPartition) {
-      if (chunk.length > 0 && chunk.length + state.deliveries.length > CHUNK) await flush();
-      // Offsets only tell the chunk's records apart: these records come from the state topic, not the delivery topic.
-      chunk.push(...state.deliveries.map(({ headers, value }) => ({ key: Buffer.from(state.subject.id), value, headers, offset: String(deliveries++), timestamp: '0', attributes: 0 }) as KafkaMessage));
-    }
-    await flush();
+  for (const { partition, state } of states) {
+    if (!byPartition.has(partition)) byPartition.set(partition, []);
+    byPartition.get(partition)!.push(state);
   }
+  // Partitions at once, as the replay reads them: a subject's records are all on one partition.
+  await Promise.all(
+    [...byPartition].map(async ([partition, ofPartition]) => {
+      let chunk: KafkaMessage[] = [];
+      const flush = async () => {
+        if (chunk.length === 0) return;
+        const report = await applier.applyChunk(deliveryTopic, partition, chunk);
+        for (const [outcome, count] of Object.entries(report.outcomes)) outcomes[outcome as ReplayOutcome] += count;
+        chunk = [];
+      };
+      for (const state of ofPartition) {
+        if (chunk.length > 0 && chunk.length + state.deliveries.length > CHUNK) await flush();
+        // Offsets only tell the chunk's records apart: these records come from the state topic, not the delivery topic.
+        chunk.push(...state.deliveries.map(({ headers, value }) => ({ key: Buffer.from(state.subject.id), value, headers, offset: String(deliveries++), timestamp: '0', attributes: 0 }) as KafkaMessage));
+      }
+      await flush();
+    }),
+  );
   return { deliveries, outcomes };
 }
