@@ -22,7 +22,7 @@ describe('regsync-replay command line', () => {
   it('lists every command with what it does', async () => {
     const { output, exitCode } = await run(['--help']);
     expect(exitCode).toBe(0);
-    for (const command of ['replay', 'rebuild', 'checksum', 'offsets', 'dead-letters', 'snapshot']) expect(output).toMatch(new RegExp(`\\n  ${command} `));
+    for (const command of ['replay', 'rebuild', 'checksum', 'offsets', 'dead-letters', 'snapshot', 'bootstrap']) expect(output).toMatch(new RegExp(`\\n  ${command} `));
     expect(output).toMatch(/KAFKA_BROKERS/);
   });
 

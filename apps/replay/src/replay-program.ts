@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { bootstrapCommand } from './bootstrap/bootstrap.command';
 import { deadLettersCommand } from './dead-letters/dead-letters.command';
 import { offsetsCommand } from './offsets/offsets.command';
 import { checksumCommand } from './replay/checksum.command';
@@ -12,7 +13,7 @@ export function replayProgram(): Command {
     .description(
       'Operator tool for regsync\'s event log: replay events into a register instance, rebuild one from scratch, ' +
         'compare register checksums, inspect and move consumer-group offsets, inspect and re-drive dead letters, ' +
-        'and bootstrap a new register from a snapshot topic.',
+        "and start a new register database from its state topic (or from an instance's snapshot topic).",
     )
     .addHelpText(
       'after',
@@ -33,5 +34,6 @@ Run "regsync-replay <command> --help" for a command's options and examples.`,
     .addCommand(checksumCommand())
     .addCommand(offsetsCommand())
     .addCommand(deadLettersCommand())
-    .addCommand(snapshotCommand());
+    .addCommand(snapshotCommand())
+    .addCommand(bootstrapCommand());
 }

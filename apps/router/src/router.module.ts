@@ -1,9 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_OF_LEVEL, ROUTER_APP, deliveryTopicOf, outgoingTopicOf, providerIndexOf } from '@regsync/contracts/topic-catalog';
+import { APP_OF_LEVEL, ROUTER_APP, deliveryTopicOf, outgoingTopicOf, providerIndexOf, stateTopicOf } from '@regsync/contracts/topic-catalog';
 import { DeliveryRoutingModule } from '@regsync/data-protection/routing/delivery-routing.module';
 import { routerAdmission } from '@regsync/data-protection/routing/router-admission';
 import { RetentionModule } from '@regsync/data-protection/retention/retention.module';
 import { deliveredVersionsMigrations } from '@regsync/data-protection/routing/delivered-versions';
+import { recipientStateMigrations } from '@regsync/data-protection/routing/recipient-state';
 import { subjectHoldingsMigrations } from '@regsync/data-protection/routing/subject-holdings';
 import { RegsyncMessagingModule } from '@regsync/messaging/messaging.module';
 import { messagingEntities, messagingMigrations } from '@regsync/messaging/messaging-schema';
@@ -32,7 +33,7 @@ export class RouterModule {
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('router', config.INSTANCE_KEY, config.NAMESPACE),
           entities: [...messagingEntities],
-          migrations: [...messagingMigrations, ...subjectHoldingsMigrations, ...deliveredVersionsMigrations],
+          migrations: [...messagingMigrations, ...subjectHoldingsMigrations, ...deliveredVersionsMigrations, ...recipientStateMigrations],
         }),
         ObservabilityModule.forRoot({ metrics }),
         RegsyncMessagingModule.forRoot({
@@ -45,7 +46,7 @@ export class RouterModule {
           admit: routerAdmission(config.NAMESPACE, providerIndexOf(hostings)),
           // Its retry topic comes on top: its dead letters, re-driven by an operator (libs/messaging/src/dead-letters.ts).
           consumes: topicsOf(outgoingTopicOf),
-          delivers: topicsOf(deliveryTopicOf),
+          delivers: [...topicsOf(deliveryTopicOf), ...topicsOf(stateTopicOf)],
           // The router sees every version a sender writes, so a skipped one is a gap: its successors are held.
           detectGaps: true,
           opsApiKeys: config.OPS_API_KEYS,

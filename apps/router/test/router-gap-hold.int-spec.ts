@@ -3,7 +3,7 @@ import { KafkaMessage, Partitioners, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { EventType, RegsyncEvent } from '@regsync/contracts/generated/events';
-import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
+import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
 import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
 import { deadLetterRecord, redrive } from '@regsync/messaging/dead-letters';
 import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
@@ -50,8 +50,8 @@ describe("router: hold at a gap on a sender's outgoing stream", () => {
   /** The deliveries to Niedersachsen of `idnr`, in outbox order: version and stamp. */
   async function deliveriesToLand(idnr: string): Promise<{ version: number; stamp: string | null }[]> {
     const rows = await query<{ subject_version: string; stamp: string | null }>(
-      `select subject_version, headers ->> $2 as stamp from regsync_outbox where record_key = $1 and topic like '%state-register.03' order by id`,
-      [idnr, KAFKA_HEADERS.previousDeliveredVersion],
+      `select subject_version, headers ->> $2 as stamp from regsync_outbox where record_key = $1 and topic = $3 order by id`,
+      [idnr, KAFKA_HEADERS.previousDeliveredVersion, deliveryTopicOf('state-register', '03', env.namespace)],
     );
     return rows.map((row) => ({ version: Number(row.subject_version), stamp: row.stamp }));
   }

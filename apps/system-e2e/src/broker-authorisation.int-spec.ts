@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Admin, Kafka, logLevel } from 'kafkajs';
 import { brokerAclsOf } from '@regsync/contracts/broker-acls';
 import { SERVICE_PRINCIPALS, brokerPrincipalOf } from '@regsync/contracts/broker-principals';
-import { consumerGroupOf, deliveryTopicOf, outboxProgressTopicOf, outgoingTopicOf, redriveTopicOf, relayIdOf } from '@regsync/contracts/topic-catalog';
+import { consumerGroupOf, deliveryTopicOf, outboxProgressTopicOf, outgoingTopicOf, redriveTopicOf, relayIdOf, stateTopicOf } from '@regsync/contracts/topic-catalog';
 import { createBrokerAcls, deleteBrokerAcls } from '@regsync/messaging/broker-acl-admin';
 import { ensureTopics } from '@regsync/messaging/ensure-topics';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
@@ -33,7 +33,11 @@ describe('broker authorisation (SASL/SCRAM principals, ACLs from the topology)',
   const admin = kafkaClient(KAFKA_CONNECTION, { clientId: `test-${namespace}`, logLevel: logLevel.NOTHING }).admin();
   const dresdenProgress = outboxProgressTopicOf(dresden.app, dresden.instanceKey, namespace);
   const osnabrueckRetry = redriveTopicOf(consumerGroupOf(osnabrueck.app, osnabrueck.instanceKey, namespace));
-  const topics = [...[osnabrueck, dresden].flatMap(({ app, instanceKey }) => [outgoingTopicOf(app, instanceKey, namespace), deliveryTopicOf(app, instanceKey, namespace)]), dresdenProgress, osnabrueckRetry];
+  const topics = [
+    ...[osnabrueck, dresden].flatMap(({ app, instanceKey }) => [outgoingTopicOf(app, instanceKey, namespace), deliveryTopicOf(app, instanceKey, namespace), stateTopicOf(app, instanceKey, namespace)]),
+    dresdenProgress,
+    osnabrueckRetry,
+  ];
   let credentials: BrokerCredentials;
   let asOsnabrueck: Kafka;
   const clientOf = (username: string, password: string) =>
@@ -142,6 +146,35 @@ describe('broker authorisation (SASL/SCRAM principals, ACLs from the topology)',
       for (const foreign of [deliveryTopicOf(dresden.app, dresden.instanceKey, namespace), outgoingTopicOf(dresden.app, dresden.instanceKey, namespace)]) {
         expect(await refusal(consumer.subscribe({ topics: [foreign], fromBeginning: true }))).toMatch(/^TOPIC_AUTHORIZATION_FAILED/);
       }
+    } finally {
+      await consumer.disconnect();
+    }
+  });
+
+  it("lets only the router write a state topic, and only its instance read it (with its bootstrap group)", async () => {
+    const ownState = stateTopicOf(osnabrueck.app, osnabrueck.instanceKey, namespace);
+    const asRouter = clientOf(SERVICE_PRINCIPALS.router, credentials.passwords[SERVICE_PRINCIPALS.router]).producer();
+    await asRouter.connect();
+    try {
+      await asRouter.send({ topic: ownState, messages: [{ key: 'k', value: 'state of k' }] });
+    } finally {
+      await asRouter.disconnect();
+    }
+    const producer = asOsnabrueck.producer();
+    await producer.connect();
+    try {
+      expect(await refusal(producer.send({ topic: ownState, messages: [{ key: 'k', value: 'forged state' }] }))).toMatch(/Topic authorization failed/);
+    } finally {
+      await producer.disconnect();
+    }
+    const consumer = asOsnabrueck.consumer({ groupId: `${ownState}.bootstrap.test`, maxWaitTimeInMs: 500 });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics: [ownState], fromBeginning: true });
+      const read = new Promise<string>((resolve) => void consumer.run({ eachMessage: async ({ message }) => resolve(String(message.value)) }));
+      expect(await read).toBe('state of k');
+      await consumer.stop();
+      expect(await refusal(consumer.subscribe({ topics: [stateTopicOf(dresden.app, dresden.instanceKey, namespace)], fromBeginning: true }))).toMatch(/^TOPIC_AUTHORIZATION_FAILED/);
     } finally {
       await consumer.disconnect();
     }

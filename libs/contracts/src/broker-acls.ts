@@ -1,5 +1,5 @@
 import { SERVICE_PRINCIPALS, brokerPrincipalOf } from './broker-principals';
-import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, namespaced, outboxProgressTopicOf, outgoingTopicOf, redriveOutcomeTopicOf, redriveTopicOf, relayIdOf } from './topic-catalog';
+import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, namespaced, outboxProgressTopicOf, outgoingTopicOf, redriveOutcomeTopicOf, redriveTopicOf, relayIdOf, stateTopicOf } from './topic-catalog';
 
 export type AclResourceType = 'TOPIC' | 'GROUP' | 'TRANSACTIONAL_ID';
 /**
@@ -50,6 +50,9 @@ function registerInstanceAcls({ app, instanceKey }: BrokerInstance, namespace: s
     ...allow('TOPIC', outgoingTopicOf(app, instanceKey, namespace), 'LITERAL', 'WRITE', 'CREATE', 'DESCRIBE_CONFIGS'),
     ...allow('TRANSACTIONAL_ID', relayId, 'LITERAL', 'WRITE'),
     ...allow('TOPIC', deliveryTopicOf(app, instanceKey, namespace), 'LITERAL', 'READ', 'DESCRIBE_CONFIGS'),
+    // Its state topic, read once to bootstrap a new database (with a throw-away group of its own).
+    ...allow('TOPIC', stateTopicOf(app, instanceKey, namespace), 'LITERAL', 'READ', 'DESCRIBE_CONFIGS'),
+    ...allow('GROUP', `${stateTopicOf(app, instanceKey, namespace)}.bootstrap.`, 'PREFIXED', 'READ', 'DELETE'),
     ...allow('GROUP', group, 'LITERAL', 'READ'),
     ...allow('TOPIC', deadLetterTopicOf(group), 'LITERAL', 'WRITE', 'CREATE', 'DESCRIBE_CONFIGS'),
     // Its retry topic it only reads (operators write it); what it made of each re-driven record it writes.
@@ -63,7 +66,7 @@ function registerInstanceAcls({ app, instanceKey }: BrokerInstance, namespace: s
 
 /**
  * The router is a service instance of its own (`regsync.router.<key>`: outbox, relay, consumer group, dead letters) that
- * reads every outgoing topic and writes every delivery topic.
+ * reads every outgoing topic and writes every delivery and state topic.
  */
 function routerAcls(instances: readonly BrokerInstance[], namespace: string): BrokerAcl[] {
   const allow = allowFor(SERVICE_PRINCIPALS.router);
@@ -72,6 +75,7 @@ function routerAcls(instances: readonly BrokerInstance[], namespace: string): Br
     // CREATE: the router starts first and creates the topics it reads; only an instance's own principal may write them.
     ...instances.flatMap(({ app, instanceKey }) => allow('TOPIC', outgoingTopicOf(app, instanceKey, namespace), 'LITERAL', 'READ', 'CREATE', 'DESCRIBE_CONFIGS')),
     ...instances.flatMap(({ app, instanceKey }) => allow('TOPIC', deliveryTopicOf(app, instanceKey, namespace), 'LITERAL', 'WRITE', 'CREATE', 'DESCRIBE_CONFIGS')),
+    ...instances.flatMap(({ app, instanceKey }) => allow('TOPIC', stateTopicOf(app, instanceKey, namespace), 'LITERAL', 'WRITE', 'CREATE', 'DESCRIBE_CONFIGS')),
   ];
 }
 

@@ -37,6 +37,7 @@ export const DELIVERY_TOPIC_PARTITIONS = 6;
 
 const OUTGOING_PREFIX = 'regsync.out.';
 const DELIVERY_PREFIX = 'regsync.deliveries.';
+const STATE_PREFIX = 'regsync.state.';
 
 /** The router (apps/router) is a service of its own: its consumer group, outbox relay and dead letters go by these. */
 export const ROUTER_APP = 'router';
@@ -74,6 +75,30 @@ export function outgoingTopicOf(app: string, providerId: string, namespace = '')
  */
 export function deliveryTopicOf(app: string, providerId: string, namespace = ''): string {
   return namespaced(`${DELIVERY_PREFIX}${app}.${providerId}`, namespace);
+}
+
+/**
+ * `regsync.state.state-register.03`: compacted, keyed by subject; per subject the deliveries the router made to one
+ * register instance (each cut to that recipient's routes), in one record, so a new database of the instance starts
+ * from it instead of the whole delivery history; a subject erased or gone from the recipient is a tombstone. Only the
+ * router writes it, only that instance reads it.
+ */
+export function stateTopicOf(app: string, instanceKey: string, namespace = ''): string {
+  return namespaced(`${STATE_PREFIX}${app}.${instanceKey}`, namespace);
+}
+
+/**
+ * The key of a subject's record on a state topic: the subject id; on a provider's topic, for an authority other than the
+ * one whose key names the process, `<authority>/<subject id>`, so two hosted authorities holding one subject keep a
+ * record each through compaction.
+ */
+export function stateRecordKeyOf(providerId: string, authority: string, subjectId: string): string {
+  return authority === providerId ? subjectId : `${authority}/${subjectId}`;
+}
+
+/** The instance whose state topic this is, or undefined for any other topic (of the namespace). */
+export function stateTopicReader(topic: string, namespace = ''): TopicOwner | undefined {
+  return instanceOfTopic(topic, namespaced(STATE_PREFIX, namespace));
 }
 
 /** The provider process whose outgoing topic this is, or undefined for any other topic (of the namespace). */
@@ -124,7 +149,7 @@ export function outboxProgressTopicOf(app: string, instanceKey: string, namespac
 }
 
 /** What a topic is for; its settings (TOPIC_SETTINGS) follow from that. */
-export type TopicKind = 'outgoing' | 'delivery' | 'retry' | 'redrive-outcome' | 'dead-letter' | 'outbox-progress';
+export type TopicKind = 'outgoing' | 'delivery' | 'state' | 'retry' | 'redrive-outcome' | 'dead-letter' | 'outbox-progress';
 
 export interface TopicSettings {
   partitions: number;
@@ -152,6 +177,12 @@ const KEPT_FOREVER = { 'cleanup.policy': 'delete', 'retention.ms': '-1', 'retent
 export const TOPIC_SETTINGS = {
   outgoing: { partitions: OUTGOING_TOPIC_PARTITIONS, replicationFactor: 3, config: KEPT_FOREVER },
   delivery: { partitions: DELIVERY_TOPIC_PARTITIONS, replicationFactor: 3, config: KEPT_FOREVER },
+  // Only each subject's latest record is state: compacted (tombstones of erased subjects removed after a day), kept forever.
+  state: {
+    partitions: DELIVERY_TOPIC_PARTITIONS,
+    replicationFactor: 3,
+    config: { 'cleanup.policy': 'compact', 'retention.ms': '-1', 'retention.bytes': '-1', 'delete.retention.ms': '86400000', 'min.insync.replicas': '2', 'unclean.leader.election.enable': 'false', ...BROKER_TIME },
+  },
   // Part of what the group's register is rebuilt from. Few records (re-drives only): one partition, which keeps every
   // subject's re-drives in the order they were made and adds one partition per group, not one per delivery partition.
   retry: { partitions: 1, replicationFactor: 3, config: KEPT_FOREVER },
@@ -231,6 +262,7 @@ export function registerProcessTopics(app: string, providerId: string, namespace
   return [
     [outgoingTopicOf(app, providerId, namespace), 'outgoing'],
     [deliveryTopicOf(app, providerId, namespace), 'delivery'],
+    [stateTopicOf(app, providerId, namespace), 'state'],
     [deadLetterTopicOf(group), 'dead-letter'],
     [redriveTopicOf(group), 'retry'],
     [redriveOutcomeTopicOf(group), 'redrive-outcome'],

@@ -56,7 +56,8 @@ export function deadLetterRow(topic: string, message: KafkaMessage, eventType: s
     topic,
     eventType,
     key: message.key?.toString() ?? null,
-    value: message.value,
+    // A record without a value (a tombstone) cannot be an event; its dead letter keeps the failure, with empty bytes.
+    value: message.value ?? Buffer.alloc(0),
     headers: textHeaders(record.headers ?? {}),
   };
 }

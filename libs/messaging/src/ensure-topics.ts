@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Admin, ConfigResourceTypes, Kafka, ITopicConfig } from 'kafkajs';
-import { TopicKind, consumerGroupOf, deadLetterTopicOf, outboxProgressTopicOf, outgoingTopicOf, outgoingTopicOwner, redriveOutcomeTopicOf, redriveTopicOf, topicSettingsOf } from '@regsync/contracts/topic-catalog';
+import { TopicKind, consumerGroupOf, deadLetterTopicOf, outboxProgressTopicOf, outgoingTopicOf, outgoingTopicOwner, redriveOutcomeTopicOf, redriveTopicOf, stateTopicReader, topicSettingsOf } from '@regsync/contracts/topic-catalog';
 import { topicSettingProblems } from '@regsync/contracts/topic-setting-problems';
 import { StartupRefusedError } from '@regsync/service-runtime/startup-phase';
 import { MessagingOptions, sourceTopics } from './messaging-options';
@@ -23,7 +23,7 @@ const RETRIABLE_NAMES = new Set(['KafkaJSConnectionError', 'KafkaJSConnectionClo
 const logger = new Logger('ensureTopics');
 
 /**
- * Creates the instance's outgoing topic, the topics it consumes (its delivery topic) or delivers to, the compacted relay
+ * Creates the instance's outgoing topic, the topics it consumes (its delivery topic) or delivers to (the router: delivery and state topics), the compacted relay
  * progress topic and this instance's dead-letter, retry and re-drive outcome topics unless they exist (auto-creation is off on regsync brokers),
  * with the catalog's settings for the cluster's size (topicSettingsOf), and verifies that each of them, created now or
  * long ago, keeps what the catalog says: a topic under which records would be lost refuses the start
@@ -51,7 +51,7 @@ async function createMissingTopics(kafka: Kafka, options: EnsureTopicsOptions): 
     const group = consumerGroupOf(options.app, options.instanceKey, options.namespace);
     const kinds = new Map<string, TopicKind>([
       ...[outgoingTopicOf(options.app, options.instanceKey, options.namespace), ...sourceTopics(options), ...(options.delivers ?? [])].map(
-        (topic) => [topic, outgoingTopicOwner(topic, options.namespace) ? 'outgoing' : 'delivery'] as const,
+        (topic) => [topic, topicKindOf(topic, options.namespace)] as const,
       ),
       [outboxProgressTopicOf(options.app, options.instanceKey, options.namespace), 'outbox-progress'],
       [deadLetterTopicOf(group), 'dead-letter'],
@@ -84,6 +84,12 @@ async function createMissingTopics(kafka: Kafka, options: EnsureTopicsOptions): 
   } finally {
     await admin.disconnect();
   }
+}
+
+/** What a topic the instance reads or delivers to is (the router delivers to delivery and state topics). */
+function topicKindOf(topic: string, namespace: string): TopicKind {
+  if (outgoingTopicOwner(topic, namespace)) return 'outgoing';
+  return stateTopicReader(topic, namespace) ? 'state' : 'delivery';
 }
 
 /** The effective configs of `topics` (broker defaults included), in one request. */

@@ -22,8 +22,9 @@ export class OutboxRecord {
   @Column({ name: 'record_key', type: 'text', nullable: true })
   recordKey!: string | null;
 
-  @Column({ type: 'bytea' })
-  payload!: Buffer;
+  /** Null only for a tombstone (a subject gone from a compacted state topic). */
+  @Column({ type: 'bytea', nullable: true })
+  payload!: Buffer | null;
 
   /** Kafka headers (regsync-event-type, regsync-event-id, regsync-correlation-id, traceparent). */
   @Column({ type: 'jsonb' })
@@ -222,6 +223,18 @@ export class OutboxDeadLetters1760000130000 implements MigrationInterface {
   }
 }
 
+/** The router writes tombstones (a record without a value) on compacted state topics through the outbox. */
+export class OutboxTombstones1767000000000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('alter table regsync_outbox alter column payload drop not null');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('delete from regsync_outbox where payload is null');
+    await queryRunner.query('alter table regsync_outbox alter column payload set not null');
+  }
+}
+
 /** Outbox order, subject versions and the inbox are per authority: each hosted authority sends and receives as itself. */
 const messagingAuthorityTables: AuthorityTable[] = [
   { table: 'regsync_outbox', primaryKey: ['id'], unique: [['event_id', 'topic']] },
@@ -313,4 +326,5 @@ export const messagingMigrations = [
   HeldEventsTable1760000900000,
   ProducerEpoch1766000000000,
   OutboxDeliveryAddressee1766500000000,
+  OutboxTombstones1767000000000,
 ];

@@ -38,7 +38,8 @@ interface OutboxRow {
   event_type: string;
   topic: string;
   record_key: string | null;
-  payload: Buffer;
+  /** Null: a tombstone. */
+  payload: Buffer | null;
   headers: Record<string, string>;
 }
 
@@ -55,6 +56,8 @@ interface ProgressMarker {
 // One relay per database: every relay of every instance uses the same lock key in its own database.
 const RELAY_LOCK_KEY = 7_216_042_001;
 const STANDBY_RETRY_MS = 2_000;
+/** The most rows one relay transaction publishes (the default batch; the bootstrap from a state topic relies on it). */
+export const RELAY_MAX_BATCH_ROWS = 2_000;
 /**
  * How the database server notices that the active relay's host vanished (no FIN, no RST): keepalive probes after 5 s
  * idle, 3 unanswered 2 s apart, and at most 10 s of unacknowledged data. It then ends the session, which releases the
@@ -98,7 +101,7 @@ export class OutboxRelay {
     private readonly kafka: Kafka,
     private readonly options: OutboxRelayOptions,
   ) {
-    this.batchSize = options.batchSize ?? 2_000;
+    this.batchSize = options.batchSize ?? RELAY_MAX_BATCH_ROWS;
     this.batchBytes = options.batchBytes ?? 512 * 1024;
     this.pollMs = options.pollMs ?? 1_000;
     this.sender = new AcknowledgedSender(kafka);
@@ -321,14 +324,14 @@ export class OutboxRelay {
     const ranges = rangesOf(exclude.map((row) => row.id));
     const { rows } = await this.db().query<OutboxRow>(
       `select id, event_type, topic, record_key, payload, headers from (
-         select *, sum(octet_length(payload)) over (order by id rows unbounded preceding) as bytes_through
+         select *, sum(coalesce(octet_length(payload), 0)) over (order by id rows unbounded preceding) as bytes_through
          from regsync_outbox
          where published_at is null
            and not exists (select from unnest($3::bigint[], $4::bigint[]) as sent (first, last) where id between sent.first and sent.last)
          order by id
          limit $1
        ) as batch
-       where bytes_through - octet_length(payload) < $2
+       where bytes_through - coalesce(octet_length(payload), 0) < $2
        order by id`,
       [this.batchSize, this.batchBytes, ranges.map(([first]) => first), ranges.map(([, last]) => last)],
     );

@@ -24,13 +24,14 @@ export interface DeliveryRow {
   headers: Record<string, string>;
 }
 
-/** A record the relay publishes as it is (a dead letter, a re-drive outcome), written in the transaction of its cause. */
+/** A record the relay publishes as it is (a dead letter, a re-drive outcome, a state record or its tombstone), written in the transaction of its cause. */
 export interface OutboxRecord {
   /** Derived from what caused it, so the same cause recorded twice (redelivered after a crash) is one row. */
   id: string;
   topic: string;
   eventType: string;
   key: string | null;
+  /** Null: a tombstone. */
   value: Buffer | null;
   headers: Record<string, string>;
 }
@@ -162,7 +163,7 @@ export class Outbox {
   }
 
   /**
-   * Stores dead letters and re-drive outcomes in the transaction of `manager` (the one that commits their chunk), in one
+   * Stores dead letters, re-drive outcomes and state records in the transaction of `manager` (the one that commits their chunk), in one
    * statement; the relay publishes them. A row whose id is stored already (the same cause, redelivered after a crash)
    * is skipped.
    */
@@ -174,8 +175,7 @@ export class Outbox {
       rows.map((row) => row.eventType),
       rows.map((row) => row.topic),
       rows.map((row) => row.key),
-      // A record without a value (a tombstone) cannot be an event; its dead letter keeps the failure, with empty bytes.
-      rows.map((row) => row.value ?? Buffer.alloc(0)),
+      rows.map((row) => row.value),
       rows.map((row) => JSON.stringify(row.headers)),
       rows.map(() => '0'),
     ]);

@@ -251,6 +251,15 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
     sources: [DSGVO_ART_5],
     toBeConfirmed: 'with the data-protection officer, together with subject_holdings',
   },
+  {
+    table: 'recipient_state_deliveries',
+    registers: 'every instance',
+    recordKind: "router: a recipient's deliveries of a subject it still holds (its compacted state topic's record)",
+    retention: { kind: 'while-current', reason: 'a new database of the recipient starts from them; deleted with a tombstone when the subject leaves the recipient or is erased' },
+    legalBasis: 'the legal basis of each delivery (routing catalog), which it repeats for the same recipient and fields only; Art. 5 Abs. 1 lit. e DSGVO',
+    sources: [DSGVO_ART_5],
+    toBeConfirmed: 'with the data-protection officer: ending it when the recipient deletes the person by retention needs an event from the recipient (not built), as for subject_holdings',
+  },
 ];
 
 const DAY_MS = 24 * 60 * 60 * 1000;

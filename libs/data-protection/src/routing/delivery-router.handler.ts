@@ -10,6 +10,7 @@ import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
 import { deliveriesOf, holdingsAfter, type Delivery, type RoutingTopology } from '@regsync/register-domain/delivery-routing';
 import { describeRegisterAddress } from '@regsync/register-domain/registers';
 import { DeliveredVersions } from './delivered-versions';
+import { RecipientState, RoutedDelivery } from './recipient-state';
 import { SubjectHoldings } from './subject-holdings';
 
 export const ROUTING_OPTIONS = Symbol('ROUTING_OPTIONS');
@@ -26,15 +27,20 @@ export interface RoutingOptions {
  * plus the subject's holders), one outbox row per delivery, cut to the recipient's route, on the recipient's delivery
  * topic, stamped with the version delivered there before (hold at a gap), and the holdings the event creates; all in
  * the inbox transaction, so each event is routed exactly once.
- * The chunk's holdings are read once and written once, its deliveries appended in one statement.
+ * The chunk's holdings are read once and written once, its deliveries appended in one statement, after the state
+ * records they change (recipient-state.ts).
  */
 @Controller()
 export class DeliveryRouterHandler {
+  private readonly recipientState: RecipientState;
+
   constructor(
     @Inject(ROUTING_OPTIONS) private readonly options: RoutingOptions,
     private readonly outbox: Outbox,
     private readonly codec: EventCodec,
-  ) {}
+  ) {
+    this.recipientState = new RecipientState(options.namespace, options.providerOf);
+  }
 
   @EventBatchPattern(...EVENT_TYPES)
   async route(events: RegsyncEvent[], context: RegsyncBatchContext): Promise<void> {
@@ -47,6 +53,7 @@ export class DeliveryRouterHandler {
       events.map((event) => event.envelope),
     );
     const rows: DeliveryRow[] = [];
+    const routed: RoutedDelivery[] = [];
     for (const [index, event] of events.entries()) {
       const { envelope, ...payload } = event as RegsyncEvent & Record<string, unknown>;
       const deliveries = deliveriesOf(envelope.eventType, payload, envelope.source, this.options.topology, holdings.holdersOf(envelope.subject));
@@ -54,11 +61,14 @@ export class DeliveryRouterHandler {
       const eventRows = await Promise.all(deliveries.map((delivery) => this.deliveryRow(event, delivery, headers, delivered.deliver(delivery.recipient, envelope))));
       assertOneDeliveryPerAuthority(eventRows, deliveries);
       rows.push(...eventRows);
+      routed.push(...eventRows.map((row, at) => ({ recipient: deliveries[at].recipient, subject: envelope.subject, eventId: envelope.eventId, eventType: envelope.eventType, payload: row.payload, headers: row.headers })));
       holdings.add(envelope.subject.kind, holdingsAfter(envelope.eventType, payload, envelope.source, envelope.subject.id, deliveries));
     }
-    await this.outbox.appendDeliveries(context.manager, rows);
     await holdings.record(context.manager);
     await delivered.record(context.manager);
+    // Each recipient's state records go first: a delivery on Kafka never precedes its subject's state (bootstrap).
+    await this.outbox.appendRecords(context.manager, await this.recipientState.recordsAfter(context.manager, routed));
+    await this.outbox.appendDeliveries(context.manager, rows);
   }
 
   /** `deliveredBefore`: the version of the subject and sender delivered to the recipient before, stamped for its hold at a gap. */
