@@ -1,7 +1,7 @@
 import { EVENT_TYPES } from './generated/events';
 import { latestSchemas } from './event-schemas';
 import fc from 'fast-check';
-import { consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, deliveryTopicReader, EVENT_TOPICS, namespaced, outgoingTopicOf, outgoingTopicOwner, providerIndexOf, redriveOutcomeTopicOf, redriveTopicOf, registerProcessTopics, registrySubjectOf, topicOf } from './topic-catalog';
+import { consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, deliveryTopicReader, EVENT_TOPICS, namespaced, outgoingTopicOf, outgoingTopicOwner, providerIndexOf, redriveOutcomeTopicOf, redriveTopicOf, registerProcessTopics, registrySubjectOf, stateRecordKeyOf, topicOf } from './topic-catalog';
 
 describe('topic catalog', () => {
   it('puts every event type on exactly one topic', () => {
@@ -46,11 +46,12 @@ describe('topic catalog', () => {
 });
 
 describe('topics per provider process', () => {
-  it('names one outgoing and one delivery topic per provider, whatever the number of authorities it hosts', () => {
+  it('names one outgoing, one delivery and one state topic per provider, whatever the number of authorities it hosts', () => {
     const kinds = registerProcessTopics('municipal-register', 'kommunal1', 'e2e1');
     expect(kinds).toEqual([
       ['e2e1.regsync.out.municipal-register.kommunal1', 'outgoing'],
       ['e2e1.regsync.deliveries.municipal-register.kommunal1', 'delivery'],
+      ['e2e1.regsync.state.municipal-register.kommunal1', 'state'],
       ['e2e1.regsync.municipal-register.kommunal1.dlq', 'dead-letter'],
       ['e2e1.regsync.municipal-register.kommunal1.redrive', 'retry'],
       ['e2e1.regsync.municipal-register.kommunal1.redrive-outcomes', 'redrive-outcome'],
@@ -82,5 +83,13 @@ describe('topics per provider process', () => {
         expect(deliveryTopicReader(deliveryTopicOf(app, providerOf(app, key)!))).toEqual({ app, instanceKey: key });
       }),
     );
+  });
+});
+
+describe('state record keys', () => {
+  it('keys a record by the subject on the topic of its own authority, by authority and subject for another authority the provider hosts', () => {
+    expect(stateRecordKeyOf('14612000', '14612000', '36574261809')).toBe('36574261809');
+    expect(stateRecordKeyOf('kommunal1', '14713000', '36574261809')).toBe('14713000/36574261809');
+    expect(stateRecordKeyOf('kommunal1', '14612000', '36574261809')).not.toBe(stateRecordKeyOf('kommunal1', '14713000', '36574261809'));
   });
 });
