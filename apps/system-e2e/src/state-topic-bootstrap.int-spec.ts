@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { ConfigResourceTypes } from 'kafkajs';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { RegsyncEvent } from '@regsync/contracts/generated/events';
@@ -233,5 +234,38 @@ describe('compacted state topics: a new register database starts from current st
     expect(result.subjects).toBe(people.length - 1);
     const residents = await query<{ idnr: string }>(target.databaseUrl, 'select idnr from state_residents order by idnr');
     expect(residents.map((row) => row.idnr)).toEqual(people.filter((idnr) => idnr !== erased).sort());
+  });
+
+  it("leaves nothing of the parcel that left and of the erased person on the state topic once the broker compacted it", async () => {
+    const topic = stateTopicOf('municipal-register', '14612000', env.namespace);
+    const gone = [PARCEL_LEFT, people[1]];
+    const before = new Set((await recordsOf(env, topic)).map((record) => record.key));
+    expect(gone.filter((key) => before.has(key))).toEqual(gone);
+    const admin = env.kafka.admin();
+    await admin.connect();
+    const producer = env.kafka.producer();
+    await producer.connect();
+    try {
+      // Compaction soon: small segments, no lag, tombstones dropped at the next cleaning (the catalog keeps them a day).
+      await admin.alterConfigs({
+        validateOnly: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: Object.entries({ 'cleanup.policy': 'compact', 'segment.ms': '200', 'min.cleanable.dirty.ratio': '0.01', 'min.compaction.lag.ms': '0', 'delete.retention.ms': '0' }).map(([name, value]) => ({ name, value })) }],
+      });
+      // A segment rolls only when a record arrives after segment.ms: the probe appends one each time it looks.
+      const compacted = await waitUntil(
+        'the broker compacted the state topic',
+        async () => {
+          await producer.send({ topic, messages: Array.from({ length: 6 }, (_, partition) => ({ key: 'segment-roll', value: null, partition })) });
+          const keys = new Set((await recordsOf(env, topic)).map((record) => record.key));
+          return gone.some((key) => keys.has(key)) ? undefined : keys;
+        },
+        240_000,
+        1_000,
+      );
+      expect(compacted.has(PARCEL_KEPT)).toBe(true);
+    } finally {
+      await producer.disconnect();
+      await admin.disconnect();
+    }
   });
 });
