@@ -3,8 +3,9 @@
 // measures the product path (see bench/README.md), stops what it started. `npm run bench -- --messaging [--sizes ...]`
 // runs the messaging-only micro-benchmark instead, `npm run bench -- --fan-out [--municipalities 6,60]` the reads,
 // decodes and writes per event with 6 and 60 municipalities configured, `npm run bench -- --baseline [--clients 1,32]`
-// the product path beside the fair NestJS baseline and the raw ceiling, `npm run bench -- --state-topic [--persons 5000]`
-// a Land mirror started from its state topic beside one rebuilt from its history. `--dist <dir>` runs a build made elsewhere.
+// the product path beside the fair NestJS baseline and the raw ceiling, `npm run bench -- --hops [--actions 40]` where one
+// client's end-to-end time goes, hop by hop, `npm run bench -- --state-topic [--persons 5000]` a Land mirror started from
+// its state topic beside one rebuilt from its history. `--dist <dir>` runs a build made elsewhere.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,7 @@ const modes = {
   '--fan-out': join('bench', 'fan-out', 'fan-out.main.js'),
   '--baseline': join('bench', 'baseline', 'side-by-side.main.js'),
   '--state-topic': join('bench', 'state-topic', 'state-topic.main.js'),
+  '--hops': join('bench', 'product-path', 'hop-timing.main.js'),
 };
 const mode = Object.keys(modes).find((flag) => args.includes(flag));
 if (mode) args.splice(args.indexOf(mode), 1);

@@ -317,6 +317,11 @@ export class LocalStack {
     return this.managed.filter((managed) => managed.metrics).map((managed) => ({ baseUrl: new URL(managed.healthUrl).origin, ...managed.metrics! }));
   }
 
+  /** The operating-system process of each running service, by name (a benchmark reads their CPU time). */
+  get runningProcesses(): { name: string; pid: number }[] {
+    return this.managed.flatMap((managed) => (managed.child?.pid !== undefined && managed.child.exitCode === null ? [{ name: managed.name, pid: managed.child.pid }] : []));
+  }
+
   /** How many processes start() starts. */
   get processCount(): number {
     return this.managed.length;

@@ -135,9 +135,7 @@ export class BatchApplier {
     for (let run = 1; ; run++) {
       const queryRunner = this.options.database.createQueryRunner();
       try {
-        await queryRunner.connect();
-        await queryRunner.startTransaction();
-        await this.options.database.enter(queryRunner);
+        await this.options.database.begin(queryRunner);
         await chunk.begin?.(queryRunner, records.flatMap((record) => (record.event ? [record.event] : [])));
         const results = await this.run(queryRunner, chunk, records, isolated, onFailure);
         if ((await chunk.end?.(queryRunner, results)) === 'rollback') await queryRunner.rollbackTransaction();

@@ -33,7 +33,7 @@ export class ResidentsController {
   })
   async registerResidence(@Body(new ZodBodyPipe(registerResidenceRequest)) body: RegisterResidenceRequest, @CorrelationId() correlationId: string) {
     const { resident, eventId } = await this.residents.registerResidence(body, correlationId);
-    return { correlationId, eventId, resident: withoutRowId(resident) };
+    return { correlationId, eventId, resident };
   }
 
   @Get('residents')

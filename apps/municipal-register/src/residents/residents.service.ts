@@ -45,14 +45,14 @@ export class ResidentsService {
   }
 
   /** Anmeldung: the person lives here from now on; everyone else learns it from ResidenceRegistered. */
-  async registerResidence(input: RegisterResidenceRequest, correlationId: string): Promise<{ resident: ResidentEntity; eventId: string }> {
+  async registerResidence(input: RegisterResidenceRequest, correlationId: string): Promise<{ resident: Resident; eventId: string }> {
     if (input.address.municipalityKey !== this.municipalityKey) {
       throw new DomainValidationError('address.municipalityKey', `must be this municipality (${this.municipalityKey})`);
     }
     return this.requestTransaction.run(async (manager) => {
-      const existing = await this.byIdnr(manager, input.idnr, true);
-      const resident = moveIn(existing ?? undefined, input, this.municipalityKey);
-      const saved = await this.save(manager, existing, resident);
+      const existing = await this.lockByIdnr(manager, input.idnr);
+      const resident = moveIn(existing, input, this.municipalityKey);
+      await this.write(manager, existing, resident);
       const awaited = rueckmeldungToAwait(input.previousAddress?.municipalityKey, { municipality: this.municipalityKey });
       // A late Anmeldung (the person has moved on since) leaves the address a former one: nothing to await.
       if (awaited && resident.status === 'RESIDENT') await awaitRueckmeldungOf(manager, input.idnr, awaited);
@@ -65,7 +65,7 @@ export class ResidentsService {
         legalBasis: SENDER_LEGAL_BASIS.ResidenceRegistered,
         payload: { ...input, previousAddress: input.previousAddress },
       });
-      return { resident: saved, eventId: event.envelope.eventId };
+      return { resident, eventId: event.envelope.eventId };
     });
   }
 
@@ -87,7 +87,7 @@ export class ResidentsService {
 
   /** For the Standesamt of the same municipality, which records name changes and deaths of its residents. */
   async currentResident(manager: EntityManager, idnr: string): Promise<ResidentEntity | null> {
-    return this.byIdnr(manager, idnr, false);
+    return this.byIdnr(manager, idnr);
   }
 
   /** The Standesamt's notice of a birth: register the newborn and request its IdNr from the BZSt. */
@@ -214,17 +214,17 @@ export class ResidentsService {
     return this.pendingWrite(existing, resident);
   }
 
-  private byIdnr(manager: EntityManager, idnr: string, forUpdate: boolean): Promise<ResidentEntity | null> {
-    return manager.findOne(ResidentEntity, { where: { idnr }, ...(forUpdate ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+  private byIdnr(manager: EntityManager, idnr: string): Promise<ResidentEntity | null> {
+    return manager.findOne(ResidentEntity, { where: { idnr } });
   }
 
-  /** The event handlers' read: one locking select, without the entity machinery. */
+  /** The hot paths' read (agency writes, event handlers): one locking select, without the entity machinery. */
   private async lockByIdnr(manager: EntityManager, idnr: string): Promise<StoredResident | undefined> {
     const [existing] = (await manager.query(`${SELECT_RESIDENT} where idnr = $1 for update`, [idnr])) as StoredResident[];
     return existing;
   }
 
-  /** The event handlers' write: one plain update of the locked row, or one insert (`save` would select it again). */
+  /** The hot paths' write: one plain update of the locked row, or one insert (`save` would select it again). */
   private async write(manager: EntityManager, existing: StoredResident | undefined, resident: Resident): Promise<void> {
     const { sql, parameters } = this.pendingWrite(existing, resident);
     await manager.query(sql, parameters);
@@ -234,10 +234,6 @@ export class ResidentsService {
   private pendingWrite(existing: StoredResident | undefined, resident: Resident): RegisterWrite {
     const values = columnValues(resident);
     return existing ? { sql: UPDATE_RESIDENT, parameters: [...values, existing.id] } : { sql: INSERT_RESIDENT, parameters: values };
-  }
-
-  private async save(manager: EntityManager, existing: ResidentEntity | null, resident: Resident): Promise<ResidentEntity> {
-    return manager.save(ResidentEntity, { ...resident, ...(existing ? { id: existing.id } : {}), updatedAt: new Date() });
   }
 }
 

@@ -51,14 +51,18 @@ describe('the Landesmelderegister applying a batch of registrations', () => {
   /**
    * Registrations in and out of the Land, several of one person (the last one a late registration of an older move),
    * and the move away of someone whose registration in the Land has not arrived. Hannover is the mover's Nebenwohnung.
+   * Two arrive from Sachsen, so the mirror awaits Dresden's Rückmeldung; one of them moves back, which ends the wait.
    */
-  function moves(mover: string, stayer: string, leaver: string): ResidenceRegistered[] {
+  function moves([mover, stayer, leaver, arriver, returner]: string[]): ResidenceRegistered[] {
     return [
       registration(mover, OSNABRUECK, '2018-04-01'),
       registration(stayer, OSNABRUECK, '2019-01-01'),
+      registration(arriver, OSNABRUECK, '2025-05-01', DRESDEN),
+      registration(returner, HANNOVER, '2025-06-01', DRESDEN),
       { ...registration(mover, HANNOVER, '2024-02-01', OSNABRUECK), dwellingStatus: 'NEBENWOHNUNG' },
       registration(leaver, DRESDEN, '2024-03-01', HANNOVER),
       registration(mover, DRESDEN, '2026-11-01', HANNOVER),
+      registration(returner, DRESDEN, '2026-02-01', HANNOVER),
       registration(mover, OSNABRUECK, '2020-01-01'),
     ];
   }
@@ -69,23 +73,31 @@ describe('the Landesmelderegister applying a batch of registrations', () => {
          from state_residents where idnr = any($1) order by array_position($1, idnr)`,
       [idnrs],
     )) as unknown[];
-    return { rows, log: await registrations.transferLogOf(idnrs) };
+    const waits = (await dataSource.query(
+      'select awaiting_rueckmeldung_from from information_blocks where idnr = any($1) order by array_position($1, idnr)',
+      [idnrs],
+    )) as unknown[];
+    return { rows, waits, log: await registrations.transferLogOf(idnrs) };
   }
 
   it('stores and logs the same as one event at a time, each event of a person applied to the result of the one before', async () => {
-    const single = [generateIdnr(), generateIdnr(), generateIdnr()];
-    const batched = [generateIdnr(), generateIdnr(), generateIdnr()];
-    await registrations.applyOneAtATime(moves(single[0], single[1], single[2]));
-    await registrations.applyAsBatch(moves(batched[0], batched[1], batched[2]));
+    const single = Array.from({ length: 5 }, () => generateIdnr());
+    const batched = Array.from({ length: 5 }, () => generateIdnr());
+    await registrations.applyOneAtATime(moves(single));
+    await registrations.applyAsBatch(moves(batched));
 
     const expected = await stateOf(single);
     expect(expected.rows).toEqual([
       expect.objectContaining({ status: 'MOVED_AWAY', address: HANNOVER, dwelling_status: 'NEBENWOHNUNG', moved_away_to: '14612000', moved_away_on: '2026-11-01' }),
       expect.objectContaining({ status: 'RESIDENT', address: OSNABRUECK, dwelling_status: 'HAUPTWOHNUNG' }),
       expect.objectContaining({ status: 'MOVED_AWAY', address: HANNOVER, dwelling_status: null, moved_in_on: null, moved_away_to: '14612000', moved_away_on: '2024-03-01' }),
+      expect.objectContaining({ status: 'RESIDENT', address: OSNABRUECK }),
+      expect.objectContaining({ status: 'MOVED_AWAY', address: HANNOVER, moved_away_to: '14612000' }),
     ]);
-    // Five stored transfers: none for the late registration of the older move, which changes nothing.
-    expect(expected.log).toHaveLength(5);
+    // The arriver's address is withheld until Dresden answers; the returner's wait ended with the move back.
+    expect(expected.waits).toEqual([{ awaiting_rueckmeldung_from: '14612000' }, { awaiting_rueckmeldung_from: null }]);
+    // Eight stored transfers: none for the late registration of the older move, which changes nothing.
+    expect(expected.log).toHaveLength(8);
     expect(await stateOf(batched)).toEqual(expected);
   });
 

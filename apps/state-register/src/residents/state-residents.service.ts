@@ -1,8 +1,8 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { DeathRecorded, InformationBlockLifted, InformationBlockSet, MovedOut, NameChanged, NamesRestated, ResidenceRegistered, ResidenceRestated } from '@regsync/contracts/generated/events';
-import { applyReceivedBlock, awaitRueckmeldungOf, endRueckmeldungWait } from '@regsync/data-protection/information-blocks/information-block-store';
-import { applyBlockLift, applyBlockSet, rueckmeldungToAwait } from '@regsync/register-domain/registers/information-block';
+import { applyReceivedBlock, changeInformationBlocks, endRueckmeldungWait } from '@regsync/data-protection/information-blocks/information-block-store';
+import { applyBlockLift, applyBlockSet, awaitRueckmeldung, rueckmeldungSuperseded, rueckmeldungToAwait, type InformationBlockState } from '@regsync/register-domain/registers/information-block';
 import type { BatchChangeOutcome, ChangeOutcome } from '@regsync/data-protection/admitted-transfer-handler';
 import { currentAuthority } from '@regsync/persistence/authority-context';
 import { assertIdnr } from '@regsync/register-domain/idnr';
@@ -16,6 +16,8 @@ import {
 import { restateNames } from '@regsync/register-domain/registers/restated-names';
 import { StateResidentEntity } from './state-resident.entity';
 import { AuthorityDatabase } from '@regsync/persistence/authority-database';
+
+type BlockChange = { idnr: string; change: (existing: InformationBlockState | undefined) => InformationBlockState | undefined };
 
 /** The Landesmelderegister: a replica kept current by the municipalities' events only. */
 @Injectable()
@@ -32,7 +34,7 @@ export class StateResidentsService {
   async applyResidence(manager: EntityManager, residence: ResidenceRegistered): Promise<ChangeOutcome> {
     let registered: StateResident | undefined;
     const outcome = await this.change(manager, residence.idnr, (existing) => (registered = applyResidenceToStateResident(existing, residence, this.land)));
-    if (outcome !== 'nothing-to-apply') await this.followRueckmeldung(manager, residence, registered);
+    if (outcome !== 'nothing-to-apply') await changeInformationBlocks(manager, this.followRueckmeldung(residence, registered));
     return outcome;
   }
 
@@ -44,7 +46,8 @@ export class StateResidentsService {
       registered.push(next);
       return next;
     });
-    for (const [index, residence] of residences.entries()) if (outcome.stored[index]) await this.followRueckmeldung(manager, residence, registered[index]);
+    // The Rückmeldung waits of the whole batch in one read and one write of the blocks.
+    await changeInformationBlocks(manager, residences.flatMap((residence, index) => (outcome.stored[index] ? this.followRueckmeldung(residence, registered[index]) : [])));
     return outcome;
   }
 
@@ -53,13 +56,11 @@ export class StateResidentsService {
    * answered the Rückmeldung (its MovedOut follows any block it passes on). A move out of the Land ends any wait; a
    * registration older than a move away already held (late) starts none.
    */
-  private async followRueckmeldung(manager: EntityManager, residence: ResidenceRegistered, registered: StateResident | undefined): Promise<void> {
-    if (registered?.status !== 'RESIDENT') {
-      await endRueckmeldungWait(manager, residence.idnr);
-      return;
-    }
+  private followRueckmeldung(residence: ResidenceRegistered, registered: StateResident | undefined): BlockChange[] {
+    const { idnr } = residence;
+    if (registered?.status !== 'RESIDENT') return [{ idnr, change: rueckmeldungSuperseded }];
     const awaited = rueckmeldungToAwait(residence.previousAddress?.municipalityKey, { land: this.land });
-    if (awaited) await awaitRueckmeldungOf(manager, residence.idnr, awaited);
+    return awaited ? [{ idnr, change: (existing) => awaitRueckmeldung(existing, awaited) }] : [];
   }
 
   /**

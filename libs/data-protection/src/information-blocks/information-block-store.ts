@@ -28,6 +28,44 @@ function stateOf({ idnr: _idnr, changedAt, ...row }: StoredBlock): InformationBl
   return { ...row, changedAt: Number(changedAt) };
 }
 
+/**
+ * Changes the blocks of many IdNrs with one locking read (in IdNr order, so two transactions cannot deadlock) and one
+ * write: each change in turn gets the state the one before it left for its IdNr; a change answering undefined leaves
+ * that state as it is.
+ */
+export async function changeInformationBlocks(
+  manager: EntityManager,
+  changes: readonly { idnr: string; change: (existing: InformationBlockState | undefined) => InformationBlockState | undefined }[],
+): Promise<void> {
+  if (changes.length === 0) return;
+  const idnrs = [...new Set(changes.map(({ idnr }) => idnr))].sort();
+  const rows = (await manager.query(`${SELECTED} where idnr = any($1::text[]) order by idnr for update`, [idnrs])) as StoredBlock[];
+  const current = new Map(rows.map((row) => [row.idnr, stateOf(row)]));
+  const changed = new Map<string, InformationBlockState>();
+  for (const { idnr, change } of changes) {
+    const next = change(current.get(idnr));
+    if (!next) continue;
+    current.set(idnr, next);
+    changed.set(idnr, next);
+  }
+  if (changed.size === 0) return;
+  const written = [...changed];
+  await manager.query(
+    `insert into information_blocks (idnr, kind, valid_until, changed_at, awaiting_rueckmeldung_from, updated_at)
+     select idnr, kind, valid_until, to_timestamp(changed_at / 1000), awaiting_rueckmeldung_from, now()
+       from unnest($1::text[], $2::text[], $3::date[], $4::float8[], $5::text[]) as block (idnr, kind, valid_until, changed_at, awaiting_rueckmeldung_from)
+     on conflict (authority_key, idnr) do update set kind = excluded.kind, valid_until = excluded.valid_until, changed_at = excluded.changed_at,
+       awaiting_rueckmeldung_from = excluded.awaiting_rueckmeldung_from, updated_at = now()`,
+    [
+      written.map(([idnr]) => idnr),
+      written.map(([, state]) => state.kind),
+      written.map(([, state]) => state.validUntil),
+      written.map(([, state]) => state.changedAt),
+      written.map(([, state]) => state.awaitingRueckmeldungFrom),
+    ],
+  );
+}
+
 export function informationBlockWrite(idnr: string, state: InformationBlockState): RegisterWrite {
   return {
     sql: `insert into information_blocks (idnr, kind, valid_until, changed_at, awaiting_rueckmeldung_from, updated_at)
