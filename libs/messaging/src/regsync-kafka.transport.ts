@@ -211,7 +211,7 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
         resolveOffset(last);
         await this.commitOffset(batch.topic, batch.partition, last);
       }
-      await this.releaseFollowers(result.touched);
+      await runAsAuthority(authority, () => this.releaseFollowers(result.touched));
       if (result.retry) await this.backoff(++stalls, heartbeat);
       else await heartbeat();
     }

@@ -1,4 +1,4 @@
-import { INestApplication, LogLevel } from '@nestjs/common';
+import { INestApplication, LogLevel, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Partitioners, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
@@ -21,7 +21,7 @@ export interface RunningTestRegister {
 
 type StartOptions = {
   metrics?: RegsyncMetrics;
-  logger?: LogLevel[];
+  logger?: LogLevel[] | LoggerService;
   /** Prepares the environment (e.g. a topic that already exists) before the service starts in it. */
   beforeStart?: (env: TestEnvironment) => Promise<void>;
   /** What it consumes, in the environment's namespace (default: its delivery topic). */
