@@ -48,6 +48,7 @@ export class FederalRegisterModule {
           namespace: config.NAMESPACE,
           kafka: kafkaConnectionOf(config),
           schemaRegistryUrl: config.SCHEMA_REGISTRY_URL,
+          subjectKeySecret: config.SUBJECT_KEY_SECRET,
           metrics,
           opsApiKeys: actingAgencyKeysOf(config),
           admit: transferAdmission(instance.level),

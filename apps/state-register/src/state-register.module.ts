@@ -56,6 +56,7 @@ export class StateRegisterModule {
           namespace: config.NAMESPACE,
           kafka: kafkaConnectionOf(config),
           schemaRegistryUrl: config.SCHEMA_REGISTRY_URL,
+          subjectKeySecret: config.SUBJECT_KEY_SECRET,
           metrics,
           opsApiKeys: actingAgencyKeysOf(config),
           admit: transferAdmission(instance.level),

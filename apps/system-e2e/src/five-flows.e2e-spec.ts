@@ -160,10 +160,13 @@ describe('regsync end to end: broker, database and every service as separate pro
       }
       const codec = await EventCodec.connect(stack.schemaRegistryUrl);
       const toDresden = await e2e.readWholeTopic(deliveryTopicOf('municipal-register', DRESDEN, namespace));
+      const dresdensKeys = await e2e.subjectKeysOf(deliveryTopicOf('municipal-register', DRESDEN, namespace));
       expect(toDresden.some((record) => record.key?.toString() === CITIZEN)).toBe(true);
       for (const record of toDresden) {
+        // Sealed: without the subject's key the bytes say nothing but the envelope.
+        expect(record.value!.includes('Schmidt')).toBe(false);
         const register = record.headers?.['regsync-recipient-register']?.toString() as RegisterKind;
-        const { event } = await codec.decode(record.value);
+        const { event } = await codec.decode(record.value, dresdensKeys);
         const route = routeFor(register, event.envelope.eventType);
         expect(route).toBeDefined();
         expect(Object.keys(event).filter((field) => field !== 'envelope' && !route!.fields.includes(field))).toEqual([]);

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Admin, ConfigResourceTypes, Kafka, ITopicConfig } from 'kafkajs';
-import { TopicKind, consumerGroupOf, deadLetterTopicOf, outboxProgressTopicOf, outgoingTopicOf, outgoingTopicOwner, redriveOutcomeTopicOf, redriveTopicOf, topicSettingsOf } from '@regsync/contracts/topic-catalog';
+import { TopicKind, consumerGroupOf, deadLetterTopicOf, outboxProgressTopicOf, outgoingTopicOf, outgoingTopicOwner, redriveOutcomeTopicOf, redriveTopicOf, subjectKeyTopicOf, topicSettingsOf } from '@regsync/contracts/topic-catalog';
 import { topicSettingProblems } from '@regsync/contracts/topic-setting-problems';
 import { StartupRefusedError } from '@regsync/service-runtime/startup-phase';
 import { MessagingOptions, hostedAuthorities, sourceTopics } from './messaging-options';
@@ -49,10 +49,10 @@ async function createMissingTopics(kafka: Kafka, options: EnsureTopicsOptions): 
   try {
     const { brokers } = await admin.describeCluster();
     const group = consumerGroupOf(options.app, options.instanceKey, options.namespace);
+    const dataTopics = [...hostedAuthorities(options).map((authority) => outgoingTopicOf(options.app, authority, options.namespace)), ...sourceTopics(options), ...(options.delivers ?? [])];
     const kinds = new Map<string, TopicKind>([
-      ...[...hostedAuthorities(options).map((authority) => outgoingTopicOf(options.app, authority, options.namespace)), ...sourceTopics(options), ...(options.delivers ?? [])].map(
-        (topic) => [topic, outgoingTopicOwner(topic, options.namespace) ? 'outgoing' : 'delivery'] as const,
-      ),
+      ...dataTopics.map((topic) => [topic, outgoingTopicOwner(topic, options.namespace) ? 'outgoing' : 'delivery'] as const),
+      ...dataTopics.map((topic) => [subjectKeyTopicOf(topic), 'subject-keys'] as const),
       [outboxProgressTopicOf(options.app, options.instanceKey, options.namespace), 'outbox-progress'],
       [deadLetterTopicOf(group), 'dead-letter'],
       [redriveTopicOf(group), 'retry'],

@@ -1,6 +1,7 @@
 import { Column, Entity, MigrationInterface, PrimaryColumn, PrimaryGeneratedColumn, QueryRunner } from 'typeorm';
 import { AuthorityTable, isolateByAuthority, shareByAuthority } from '@regsync/persistence/authority-isolation';
 import { HeldEventsTable1760000900000 } from './held-events';
+import { SubjectKeysTable1767000000000 } from './subject-keys';
 
 /** One outgoing event, encoded (Confluent framing) in the transaction of the register change that caused it. */
 @Entity({ name: 'regsync_outbox' })
@@ -284,4 +285,4 @@ export class ProducerEpoch1766000000000 implements MigrationInterface {
 }
 
 export const messagingEntities = [OutboxRecord, SubjectVersionCounter, InboxRecord, AppliedSubjectVersion];
-export const messagingMigrations = [MessagingTables1760000100000, OutboxVersionEncoding1760000110000, OutboxDeliveries1760000120000, OutboxDeadLetters1760000130000, MessagingAuthorityKeys1760000800000, HeldEventsTable1760000900000, ProducerEpoch1766000000000];
+export const messagingMigrations = [MessagingTables1760000100000, OutboxVersionEncoding1760000110000, OutboxDeliveries1760000120000, OutboxDeadLetters1760000130000, MessagingAuthorityKeys1760000800000, HeldEventsTable1760000900000, ProducerEpoch1766000000000, SubjectKeysTable1767000000000];

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { TopicKind, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outboxProgressTopicOf, outgoingTopicOf, redriveOutcomeTopicOf, redriveTopicOf, topicSettingsOf } from '@regsync/contracts/topic-catalog';
+import { TopicKind, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outboxProgressTopicOf, outgoingTopicOf, redriveOutcomeTopicOf, redriveTopicOf, subjectKeyTopicOf, topicSettingsOf } from '@regsync/contracts/topic-catalog';
 import { RegsyncMetrics } from './regsync-metrics';
 
 function workspaceFile(...parts: string[]): string {
@@ -78,6 +78,8 @@ describe('deploy/kafka/topics.yaml', () => {
     ...topology.instances.flatMap((instance): [string, TopicKind][] => [
       [outgoingTopicOf(instance.app, instance.instanceKey), 'outgoing'],
       [deliveryTopicOf(instance.app, instance.instanceKey), 'delivery'],
+      [subjectKeyTopicOf(outgoingTopicOf(instance.app, instance.instanceKey)), 'subject-keys'],
+      [subjectKeyTopicOf(deliveryTopicOf(instance.app, instance.instanceKey)), 'subject-keys'],
       [deadLetterTopicOf(consumerGroupOf(instance.app, instance.instanceKey)), 'dead-letter'],
       [redriveTopicOf(consumerGroupOf(instance.app, instance.instanceKey)), 'retry'],
       [redriveOutcomeTopicOf(consumerGroupOf(instance.app, instance.instanceKey)), 'redrive-outcome'],
@@ -95,11 +97,11 @@ describe('deploy/kafka/topics.yaml', () => {
   });
 
   it('keeps every outgoing, delivery, retry, re-drive outcome and dead-letter topic forever', () => {
-    for (const [name, kind] of catalogTopics) if (kind !== 'outbox-progress') expect([name, setting(name, 'retention.ms'), setting(name, 'cleanup.policy')]).toEqual([name, '-1', 'delete']);
+    for (const [name, kind] of catalogTopics) if (kind !== 'outbox-progress' && kind !== 'subject-keys') expect([name, setting(name, 'retention.ms'), setting(name, 'cleanup.policy')]).toEqual([name, '-1', 'delete']);
   });
 
-  it('compacts the relay progress and snapshot topics', () => {
-    const progressTopics = catalogTopics.filter(([, kind]) => kind === 'outbox-progress').map(([name]) => name);
+  it('compacts the relay progress, subject key and snapshot topics', () => {
+    const progressTopics = catalogTopics.filter(([, kind]) => kind === 'outbox-progress' || kind === 'subject-keys').map(([name]) => name);
     for (const name of [...progressTopics, 'regsync.person.snapshots.v1', 'regsync.parcel.snapshots.v1']) expect(setting(name, 'cleanup.policy')).toBe('compact');
   });
 });

@@ -4,9 +4,9 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, KafkaMessage, Producer, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { EventCodec } from '@regsync/contracts/event-codec';
+import { EventCodec, SubjectKeySource } from '@regsync/contracts/event-codec';
 import type { RegsyncEvent } from '@regsync/contracts/generated/events';
-import { APP_OF_LEVEL, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
+import { APP_OF_LEVEL, outgoingTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
 import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropNamespaceDatabases } from '@regsync/persistence/ensure-database';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
@@ -74,6 +74,20 @@ export class E2eStack {
   }
 
   /** Every record of a topic up to its end now (committed transactions only), read as its one reader would. */
+  /**
+   * The subject keys the readers of `dataTopic` hold (its key topic read whole, a tombstone removing a key), to open its
+   * sealed records as its reader would.
+   */
+  async subjectKeysOf(dataTopic: string): Promise<SubjectKeySource> {
+    const keys = new Map<string, Buffer>();
+    for (const record of await this.readWholeTopic(subjectKeyTopicOf(dataTopic))) {
+      const keyId = record.key!.toString();
+      if (record.value && record.value.length > 0) keys.set(keyId, record.value);
+      else keys.delete(keyId);
+    }
+    return async (keyId) => keys.get(keyId);
+  }
+
   async readWholeTopic(topic: string): Promise<KafkaMessage[]> {
     const admin = this.kafka.admin();
     await admin.connect();

@@ -1,5 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { EventCodec } from '@regsync/contracts/event-codec';
+import type { SubjectKey } from '@regsync/contracts/sealed-event';
 import { EVENT_TYPES, type RegsyncEvent } from '@regsync/contracts/generated/events';
 import { APP_OF_LEVEL, deliveryTopicOf } from '@regsync/contracts/topic-catalog';
 import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
@@ -49,7 +50,8 @@ export class DeliveryRouterHandler {
       const { envelope, ...payload } = event as RegsyncEvent & Record<string, unknown>;
       const deliveries = deliveriesOf(envelope.eventType, payload, envelope.source, this.options.topology, holdings.holdersOf(envelope.subject));
       const headers = sourceHeadersOf(context.events[index]);
-      const eventRows = await Promise.all(deliveries.map((delivery) => this.deliveryRow(event, delivery, headers, delivered.deliver(delivery.recipient, envelope))));
+      const subjectKey = context.events[index].subjectKey;
+      const eventRows = await Promise.all(deliveries.map((delivery) => this.deliveryRow(event, delivery, headers, delivered.deliver(delivery.recipient, envelope), subjectKey)));
       assertOneDeliveryPerTopic(eventRows, deliveries);
       rows.push(...eventRows);
       holdings.add(envelope.subject.kind, holdingsAfter(envelope.eventType, payload, envelope.source, envelope.subject.id, deliveries));
@@ -59,8 +61,12 @@ export class DeliveryRouterHandler {
     await delivered.record(context.manager);
   }
 
-  /** `deliveredBefore`: the version of the subject and sender delivered to the recipient before, stamped for its hold at a gap. */
-  private async deliveryRow(event: RegsyncEvent, { recipient, route }: Delivery, headers: Record<string, string>, deliveredBefore: number | undefined): Promise<DeliveryRow> {
+  /**
+   * `deliveredBefore`: the version of the subject and sender delivered to the recipient before, stamped for its hold at
+   * a gap. A sealed event's delivery is sealed again with the same subject key, which the recipient gets with it (only
+   * with a delivery its route allows).
+   */
+  private async deliveryRow(event: RegsyncEvent, { recipient, route }: Delivery, headers: Record<string, string>, deliveredBefore: number | undefined, subjectKey?: SubjectKey): Promise<DeliveryRow> {
     const deliveryHeaders: Record<string, string> = { ...headers, [KAFKA_HEADERS.recipientRegister]: recipient.register };
     // The router alone stamps: whatever a sender put there is not passed on.
     if (deliveredBefore === undefined) delete deliveryHeaders[KAFKA_HEADERS.previousDeliveredVersion];
@@ -68,8 +74,9 @@ export class DeliveryRouterHandler {
     return {
       topic: deliveryTopicOf(APP_OF_LEVEL[recipient.level], recipient.instanceKey, this.options.namespace),
       event,
-      payload: await this.codec.encodeDelivery(event, recipient.register, route.fields),
+      payload: subjectKey ? await this.codec.encodeSealedDelivery(event, recipient.register, route.fields, subjectKey) : await this.codec.encodeDelivery(event, recipient.register, route.fields),
       headers: deliveryHeaders,
+      subjectKey,
     };
   }
 }
