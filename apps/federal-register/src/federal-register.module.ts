@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { transferAdmission } from '@regsync/data-protection/transfer-admission';
 import { transferLogEntities, transferLogMigrations } from '@regsync/data-protection/transfer-log-schema';
 import { TransferLogModule } from '@regsync/data-protection/transfer-log.module';
+import { PersonErasureModule } from '@regsync/data-protection/erasure/person-erasure.module';
 import { RetentionModule } from '@regsync/data-protection/retention/retention.module';
 import { RegsyncMessagingModule } from '@regsync/messaging/messaging.module';
 import { messagingEntities, messagingMigrations } from '@regsync/messaging/messaging-schema';
@@ -55,6 +56,7 @@ export class FederalRegisterModule {
         }),
         TransferLogModule.forRoot(),
         RetentionModule.forRoot(),
+        PersonErasureModule.forRoot(),
         BaseDataModule,
         IdnrModule,
         CockpitModule.forRoot(config.COCKPIT_PEERS),

@@ -5,6 +5,7 @@ import { routerAdmission } from '@regsync/data-protection/routing/router-admissi
 import { RetentionModule } from '@regsync/data-protection/retention/retention.module';
 import { deliveredVersionsMigrations } from '@regsync/data-protection/routing/delivered-versions';
 import { subjectHoldingsMigrations } from '@regsync/data-protection/routing/subject-holdings';
+import { subjectKeyGrantsMigrations } from '@regsync/data-protection/routing/subject-key-grants';
 import { RegsyncMessagingModule } from '@regsync/messaging/messaging.module';
 import { messagingEntities, messagingMigrations } from '@regsync/messaging/messaging-schema';
 import { ObservabilityModule } from '@regsync/observability/observability.module';
@@ -30,7 +31,7 @@ export class RouterModule {
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('router', config.INSTANCE_KEY, config.NAMESPACE),
           entities: [...messagingEntities],
-          migrations: [...messagingMigrations, ...subjectHoldingsMigrations, ...deliveredVersionsMigrations],
+          migrations: [...messagingMigrations, ...subjectHoldingsMigrations, ...deliveredVersionsMigrations, ...subjectKeyGrantsMigrations],
         }),
         ObservabilityModule.forRoot({ metrics }),
         RegsyncMessagingModule.forRoot({

@@ -3,6 +3,7 @@ import { transferAdmission } from '@regsync/data-protection/transfer-admission';
 import { transferLogEntities, transferLogMigrations } from '@regsync/data-protection/transfer-log-schema';
 import { TransferLogModule } from '@regsync/data-protection/transfer-log.module';
 import { RegisterRestatementModule } from '@regsync/data-protection/restatement/register-restatement.module';
+import { PersonErasureModule } from '@regsync/data-protection/erasure/person-erasure.module';
 import { RetentionModule } from '@regsync/data-protection/retention/retention.module';
 import { RegsyncMessagingModule } from '@regsync/messaging/messaging.module';
 import { messagingEntities, messagingMigrations } from '@regsync/messaging/messaging-schema';
@@ -64,6 +65,7 @@ export class StateRegisterModule {
         TransferLogModule.forRoot(),
         RegisterRestatementModule.forRoot({ restatements: [parcelRestatement], opsApiKeys: config.AGENCY_API_KEYS }),
         RetentionModule.forRoot(),
+        PersonErasureModule.forRoot(),
         StateResidentsModule,
         ParcelsModule.forRoot(propertyTaxRolls(config)),
       ],

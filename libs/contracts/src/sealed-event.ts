@@ -8,6 +8,12 @@ export const SEALED_EVENT_NAME = 'de.regsync.SealedEvent';
 /** Registry subject of the sealed form (one schema for every event type: the type is in the clear envelope). */
 export const SEALED_EVENT_SUBJECT = `regsync.sealed.v1-${SEALED_EVENT_NAME}`;
 
+/**
+ * Events sent in the clear although the sender seals: PersonErased must reach every holder after the person's keys are
+ * gone, and carries nothing personal beyond its envelope (the subject's id).
+ */
+export const SENT_IN_THE_CLEAR: ReadonlySet<string> = new Set(['PersonErased']);
+
 /** A subject's data key (AES-256) and its id, which the sealed records name. */
 export interface SubjectKey {
   id: string;

@@ -20,7 +20,7 @@ export const EVENT_TOPICS = {
     partitions: 6,
     key: 'envelope.subject.id: the IdNr (the birth registration id before one is assigned)',
     schemaNamespace: 'de.regsync.person',
-    eventTypes: ['BirthRecorded', 'IdNrRequested', 'IdNrAssigned', 'ResidenceRegistered', 'MovedOut', 'NameChanged', 'DeathRecorded', 'InformationBlockSet', 'InformationBlockLifted', 'ResidenceRestated', 'NamesRestated'],
+    eventTypes: ['BirthRecorded', 'IdNrRequested', 'IdNrAssigned', 'ResidenceRegistered', 'MovedOut', 'NameChanged', 'DeathRecorded', 'InformationBlockSet', 'InformationBlockLifted', 'ResidenceRestated', 'NamesRestated', 'PersonErased'],
   },
   parcel: {
     name: 'regsync.parcel.events.v1',

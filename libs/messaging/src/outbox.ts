@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { EventPayload, EventSubject, EventType, EventTypes, RegisterKind, RegsyncEvent } from '@regsync/contracts/generated/events';
-import type { SubjectKey } from '@regsync/contracts/sealed-event';
+import { SENT_IN_THE_CLEAR, type SubjectKey } from '@regsync/contracts/sealed-event';
 import { outgoingTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
 import { currentAuthority } from '@regsync/persistence/authority-context';
 import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
@@ -163,10 +163,11 @@ export class Outbox {
    * `topic` on its key topic in rows before the events', so the relay never publishes an event ahead of its key.
    */
   private async encodedForOutbox(manager: EntityManager, events: RegsyncEvent[], topic: string): Promise<Buffer[]> {
-    if (!this.subjectKeys) return events.map((event) => this.codec.encode(event));
-    const { keys, issued } = await this.subjectKeys.keysOf(manager, events.map((event) => event.envelope.subject));
+    const sealed = events.filter((event) => !SENT_IN_THE_CLEAR.has(event.envelope.eventType));
+    if (!this.subjectKeys || sealed.length === 0) return events.map((event) => this.codec.encode(event));
+    const { keys, issued } = await this.subjectKeys.keysOf(manager, sealed.map((event) => event.envelope.subject));
     await this.appendRecords(manager, issued.map((key) => subjectKeyRecordOf(topic, key)));
-    return events.map((event) => this.codec.encodeSealed(event, subjectKeyOf(keys, event.envelope.subject)));
+    return events.map((event) => (SENT_IN_THE_CLEAR.has(event.envelope.eventType) ? this.codec.encode(event) : this.codec.encodeSealed(event, subjectKeyOf(keys, event.envelope.subject))));
   }
 
   /**
@@ -211,11 +212,11 @@ export class Outbox {
   }
 
   /**
-   * Erasure of a subject on the key topic of `dataTopic`: a tombstone (no value) for the key, which a compacted key
-   * topic then drops with the key; every reader forgets the key when it reads it.
+   * Erasure of subject keys on the key topic of each `dataTopic`: a tombstone (no value) for the key, which a compacted
+   * key topic then drops with the key; every reader forgets the key when it reads it.
    */
-  async appendKeyErasure(manager: EntityManager, dataTopic: string, keyId: string): Promise<void> {
-    await this.appendRecords(manager, [{ id: randomUUID(), topic: subjectKeyTopicOf(dataTopic), eventType: SUBJECT_KEY_RECORD, key: keyId, value: null, headers: {} }]);
+  async appendKeyErasures(manager: EntityManager, erasures: readonly { dataTopic: string; keyId: string }[]): Promise<void> {
+    await this.appendRecords(manager, erasures.map(({ dataTopic, keyId }) => ({ id: randomUUID(), topic: subjectKeyTopicOf(dataTopic), eventType: SUBJECT_KEY_RECORD, key: keyId, value: null, headers: {} })));
   }
 
   private eventOf<T extends EventType>(draft: EventDraft<T>): EventTypes[T] {

@@ -52,7 +52,8 @@ export class SubjectKeys {
 
   /** Deletes the subject's key (the current authority's): from then on nothing sealed with it opens. Its id, if any. */
   async erase(manager: EntityManager, subject: EventSubject): Promise<string | undefined> {
-    const rows = (await manager.query('delete from regsync_subject_key where subject_kind = $1 and subject_id = $2 returning key_id::text', [subject.kind, subject.id])) as { key_id: string }[];
+    // A delete's result is [rows, count].
+    const [rows] = (await manager.query('delete from regsync_subject_key where subject_kind = $1 and subject_id = $2 returning key_id::text', [subject.kind, subject.id])) as [{ key_id: string }[], number];
     return rows[0]?.key_id;
   }
 

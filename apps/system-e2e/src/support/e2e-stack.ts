@@ -114,6 +114,17 @@ export class E2eStack {
     return records;
   }
 
+  /** Every topic of this stack's namespace. */
+  async topicsOfNamespace(): Promise<string[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      return (await admin.listTopics()).filter((topic) => topic.startsWith(`${this.namespace}.`));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   /** Stops every service, then deletes the namespace's topics and databases (and the private build). */
   async stop(): Promise<void> {
     await this.stack.stop();

@@ -12,6 +12,8 @@ import { deliveriesOf, holdingsAfter, type Delivery, type RoutingTopology } from
 import { describeRegisterAddress } from '@regsync/register-domain/registers';
 import { DeliveredVersions } from './delivered-versions';
 import { SubjectHoldings } from './subject-holdings';
+import { SubjectKeyGrants } from './subject-key-grants';
+import { PersonErasure } from '../erasure/person-erasure';
 
 export const ROUTING_OPTIONS = Symbol('ROUTING_OPTIONS');
 
@@ -33,6 +35,7 @@ export class DeliveryRouterHandler {
     @Inject(ROUTING_OPTIONS) private readonly options: RoutingOptions,
     private readonly outbox: Outbox,
     private readonly codec: EventCodec,
+    private readonly erasure: PersonErasure,
   ) {}
 
   @EventBatchPattern(...EVENT_TYPES)
@@ -57,8 +60,23 @@ export class DeliveryRouterHandler {
       holdings.add(envelope.subject.kind, holdingsAfter(envelope.eventType, payload, envelope.source, envelope.subject.id, deliveries));
     }
     await this.outbox.appendDeliveries(context.manager, rows);
+    await SubjectKeyGrants.record(context.manager, rows);
     await holdings.record(context.manager);
     await delivered.record(context.manager);
+    await this.forgetErased(events, context);
+  }
+
+  /**
+   * An erased person: every key of theirs given to a recipient gets a tombstone on that recipient's key topic (a key of
+   * each sender that sealed events about them), and the router forgets them (holdings, delivered versions, what it
+   * published). The erasure itself went out above.
+   */
+  private async forgetErased(events: RegsyncEvent[], context: RegsyncBatchContext): Promise<void> {
+    const erased = events.filter((event) => event.envelope.eventType === 'PersonErased').map((event) => event.envelope.subject);
+    if (erased.length === 0) return;
+    const revoked = await SubjectKeyGrants.revoke(context.manager, erased);
+    await this.outbox.appendKeyErasures(context.manager, revoked.map(({ deliveryTopic, keyId }) => ({ dataTopic: deliveryTopic, keyId })));
+    for (const subject of erased) await this.erasure.erase(context.manager, subject.id);
   }
 
   /**
