@@ -3,7 +3,8 @@
 // measures the product path (see bench/README.md), stops what it started. `npm run bench -- --messaging [--sizes ...]`
 // runs the messaging-only micro-benchmark instead, `npm run bench -- --fan-out [--municipalities 6,60]` the reads,
 // decodes and writes per event with 6 and 60 municipalities configured, `npm run bench -- --baseline [--clients 1,32]`
-// the product path beside the fair NestJS baseline and the raw ceiling. `--dist <dir>` runs a build made elsewhere.
+// the product path beside the fair NestJS baseline and the raw ceiling, `npm run bench -- --crypto [--log-sizes 20,200]`
+// the cost of sealing per event and of an erasure. `--dist <dir>` runs a build made elsewhere.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,7 @@ const modes = {
   '--messaging': join('bench', 'throughput', 'bench.main.js'),
   '--fan-out': join('bench', 'fan-out', 'fan-out.main.js'),
   '--baseline': join('bench', 'baseline', 'side-by-side.main.js'),
+  '--crypto': join('bench', 'crypto', 'crypto.main.js'),
 };
 const mode = Object.keys(modes).find((flag) => args.includes(flag));
 if (mode) args.splice(args.indexOf(mode), 1);
