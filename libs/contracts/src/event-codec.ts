@@ -5,7 +5,7 @@ import { deliverySchemaOf, isDeliverySchema } from './delivery-schema';
 import { EventSchemaVersion, latestSchemas } from './event-schemas';
 import { EVENT_TYPES, EventType, RegsyncEvent } from './generated/events';
 import { basicAuthorization, SchemaRegistryConnection, schemaRegistryConnectionOf } from './schema-registry-connection';
-import { open, seal, SEALED_EVENT_NAME, SEALED_EVENT_SUBJECT, SealedEvent, sealedEventSchemaOf, SubjectKey } from './sealed-event';
+import { innerEventOf, open, seal, SEALED_EVENT_NAME, SEALED_EVENT_SUBJECT, SealedEvent, sealedEventSchemaOf, SubjectKey } from './sealed-event';
 import { deliveryRegistrySubjectOf, registrySubjectOf } from './topic-catalog';
 
 const MAGIC_BYTE = 0;
@@ -170,12 +170,12 @@ export class EventCodec {
 
   /** `encode`, sealed with the subject's key: the envelope stays readable, the rest only with the key. */
   encodeSealed(event: RegsyncEvent, subjectKey: SubjectKey): Buffer {
-    return this.sealed(event, this.encode(event), subjectKey);
+    return this.sealed(event, this.encode(innerEventOf(event)), subjectKey);
   }
 
   /** `encodeDelivery`, sealed with the subject's key. */
   async encodeSealedDelivery(event: RegsyncEvent, recipientRegister: string, fields: readonly string[], subjectKey: SubjectKey): Promise<Buffer> {
-    return this.sealed(event, await this.encodeDelivery(event, recipientRegister, fields), subjectKey);
+    return this.sealed(event, await this.encodeDelivery(innerEventOf(event), recipientRegister, fields), subjectKey);
   }
 
   private sealed(event: RegsyncEvent, framedEvent: Buffer, subjectKey: SubjectKey): Buffer {

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { AvroRecordSchema } from './event-schemas';
-import type { EventEnvelope } from './generated/events';
+import type { EventEnvelope, RegsyncEvent } from './generated/events';
 
 /** Full name of the sealed form of every event and delivery (`SEALED_EVENT_SCHEMA`). */
 export const SEALED_EVENT_NAME = 'de.regsync.SealedEvent';
@@ -65,6 +65,17 @@ export function seal(framedEvent: Buffer, envelope: EventEnvelope, subjectKey: S
   cipher.setAAD(associatedDataOf(envelope, subjectKey.id));
   const ciphertext = Buffer.concat([cipher.update(framedEvent), cipher.final(), cipher.getAuthTag()]);
   return { keyId: subjectKey.id, nonce, ciphertext };
+}
+
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * The event as it is encoded inside its sealed form: the envelope's texts emptied (a reader takes the clear envelope),
+ * so the sealed form does not carry them twice; kinds, time and version keep the record valid.
+ */
+export function innerEventOf(event: RegsyncEvent): RegsyncEvent {
+  const { envelope } = event;
+  return { ...event, envelope: { ...envelope, eventId: NIL_UUID, source: { ...envelope.source, instanceKey: '' }, subject: { ...envelope.subject, id: '' }, correlationId: '', causationId: null, legalBasis: '' } } as RegsyncEvent;
 }
 
 /** The framed event of a sealed record; throws when the key is not the one it was sealed with or the bytes were changed. */
