@@ -104,7 +104,7 @@ async function erasureRun(persons: number): Promise<ErasureRun> {
     for (let from = 0; from < idnrs.length; from += 8) {
       await Promise.all(
         idnrs.slice(from, from + 8).map(async (idnr, index) => {
-          const response = await osnabrueck.registerResidence({ idnr, familyName: `Bench${from + index}`, givenNames: 'Erika', sex: 'FEMALE', dateOfBirth: '1980-01-01', address: osnabrueckAddress, movedInOn: '2020-01-01', previousAddress: null });
+          const response = await osnabrueck.registerResidence({ idnr, familyName: `Bench${lettersOf(from + index)}`, givenNames: 'Erika', sex: 'FEMALE', dateOfBirth: '1980-01-01', address: osnabrueckAddress, movedInOn: '2020-01-01', previousAddress: null });
           if (response.status !== 201) throw new Error(`registration answered ${response.status}: ${JSON.stringify(response.body)}`);
         }),
       );
@@ -129,6 +129,11 @@ async function erasureRun(persons: number): Promise<ErasureRun> {
     await admin.disconnect();
     await dropNamespaceDatabases(databaseServer, namespace);
   }
+}
+
+/** A name part for number `n` (names carry letters only, DIN 91379): 0 → a, 26 → ba. */
+function lettersOf(n: number): string {
+  return n.toString(26).replace(/./g, (digit) => String.fromCharCode(97 + parseInt(digit, 26)));
 }
 
 async function recordsInNamespace(kafka: ReturnType<typeof kafkaClient>, namespace: string): Promise<number> {

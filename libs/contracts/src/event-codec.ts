@@ -53,6 +53,13 @@ export class SubjectKeyErasedError extends Error {
   }
 }
 
+/** A sealed event read without subject keys: its envelope (readable without them) is all there is. */
+export class SealedEventError extends EventDecodeError {
+  constructor(readonly envelope: RegsyncEvent['envelope']) {
+    super(`${envelope.eventType} ${envelope.eventId} is sealed and this reader holds no subject keys`);
+  }
+}
+
 export interface DecodedEvent {
   eventType: EventType;
   event: RegsyncEvent;
@@ -193,7 +200,7 @@ export class EventCodec {
     const { schemaId, writer, payload } = await this.writerOfBytes(bytes);
     if ('eventType' in writer) return { eventType: writer.eventType, event: readWith(schemaId, () => writer.read(payload)), schemaId };
     const sealed = readWith(schemaId, () => writer.sealed(payload));
-    if (!keys) throw new EventDecodeError(`${sealed.envelope.eventType} ${sealed.envelope.eventId} is sealed and this reader holds no subject keys`);
+    if (!keys) throw new SealedEventError(sealed.envelope);
     const key = await keys(sealed.keyId);
     if (!key) throw new SubjectKeyErasedError(sealed.envelope);
     let framedEvent: Buffer;
