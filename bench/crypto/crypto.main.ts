@@ -21,11 +21,12 @@ import { generateIdnr } from '@regsync/register-domain/idnr-generator';
 import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
 
 const options = new Command()
-  .addOption(new Option('--log-sizes <list>', 'persons registered before the erasure, one run each').default('20,200'))
+  .addOption(new Option('--log-sizes <list>', 'persons registered before the erasures, one run each').default('20,1000'))
+  .addOption(new Option('--erasures <n>', 'persons erased one after the other in each run (medians reported)').default('3'))
   .addOption(new Option('--iterations <n>', 'events sealed and opened per event type').default('20000'))
   .addOption(new Option('--out <file>', 'where the markdown report goes').default(join(workspaceRoot(), 'bench', 'results', 'crypto-latest.md')))
   .parse()
-  .opts<{ logSizes: string; iterations: string; out: string }>();
+  .opts<{ logSizes: string; erasures: string; iterations: string; out: string }>();
 
 const databaseServer = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const connection = loadKafkaConnection();
@@ -77,12 +78,13 @@ function sealingCosts(iterations: number): SealingCost[] {
 interface ErasureRun {
   persons: number;
   logRecords: number;
-  requestMs: number;
-  propagatedMs: number;
+  /** Per erasure, in the order made. */
+  requestMs: number[];
+  propagatedMs: number[];
 }
 
-/** Registers `persons` people in Osnabrück, then erases the first and times the request and its arrival at the Land and the BZSt. */
-async function erasureRun(persons: number): Promise<ErasureRun> {
+/** Registers `persons` people in Osnabrück, then erases `erasures` of them one after the other, timing each request and its arrival at the Land and the BZSt. */
+async function erasureRun(persons: number, erasures: number): Promise<ErasureRun> {
   const namespace = `crypto_${randomBytes(3).toString('hex')}`;
   const stack = new LocalStack({
     kafkaBrokers: connection.brokers.join(','),
@@ -113,13 +115,16 @@ async function erasureRun(persons: number): Promise<ErasureRun> {
     await waitUntil('the BZSt holds the last person', async () => ((await federal.person(last)).status === 200 ? true : undefined), 300_000);
     await waitUntil('Niedersachsen holds the last person', async () => ((await niedersachsen.resident(last)).status === 200 ? true : undefined), 300_000);
     const logRecords = await recordsInNamespace(kafka, namespace);
-    const erased = idnrs[0];
-    const started = performance.now();
-    const response = await osnabrueck.send('POST', '/ops/persons/erasures', { idnr: erased, reason: 'REGISTRATION_IN_ERROR' });
-    const requestMs = performance.now() - started;
-    if (response.status !== 200) throw new Error(`erasure answered ${response.status}: ${JSON.stringify(response.body)}`);
-    await waitUntil('Niedersachsen and the BZSt erased the person', async () => ((await niedersachsen.resident(erased)).status === 404 && (await federal.person(erased)).status === 404 ? true : undefined), 120_000, 20);
-    return { persons, logRecords, requestMs, propagatedMs: performance.now() - started };
+    const run: ErasureRun = { persons, logRecords, requestMs: [], propagatedMs: [] };
+    for (const erased of idnrs.slice(0, erasures)) {
+      const started = performance.now();
+      const response = await osnabrueck.send('POST', '/ops/persons/erasures', { idnr: erased, reason: 'REGISTRATION_IN_ERROR' });
+      run.requestMs.push(performance.now() - started);
+      if (response.status !== 200) throw new Error(`erasure answered ${response.status}: ${JSON.stringify(response.body)}`);
+      await waitUntil('Niedersachsen and the BZSt erased the person', async () => ((await niedersachsen.resident(erased)).status === 404 && (await federal.person(erased)).status === 404 ? true : undefined), 120_000, 20);
+      run.propagatedMs.push(performance.now() - started);
+    }
+    return run;
   } finally {
     await stack.stop();
     const admin = kafka.admin();
@@ -129,6 +134,15 @@ async function erasureRun(persons: number): Promise<ErasureRun> {
     await admin.disconnect();
     await dropNamespaceDatabases(databaseServer, namespace);
   }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function milliseconds(values: number[]): string {
+  return values.map((value) => value.toFixed(0)).join(', ');
 }
 
 /** A name part for number `n` (names carry letters only, DIN 91379): 0 → a, 26 → ba. */
@@ -156,15 +170,15 @@ async function main(): Promise<void> {
   for (const cost of costs) console.log(`${cost.eventType}: ${cost.clearBytes} → ${cost.sealedBytes} bytes, seal ${cost.sealMicros.toFixed(1)} µs, open ${cost.openMicros.toFixed(1)} µs`);
   const runs: ErasureRun[] = [];
   for (const persons of options.logSizes.split(',').filter(Boolean).map(Number)) {
-    const run = await erasureRun(persons);
-    console.log(`erasure after ${persons} persons (${run.logRecords} records in the log): request ${run.requestMs.toFixed(0)} ms, at the Land and the BZSt ${run.propagatedMs.toFixed(0)} ms`);
+    const run = await erasureRun(persons, Number(options.erasures));
+    console.log(`erasures after ${persons} persons (${run.logRecords} records in the log): request ${milliseconds(run.requestMs)} ms, at the Land and the BZSt ${milliseconds(run.propagatedMs)} ms`);
     runs.push(run);
   }
   const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
   const lines = [
     '# Crypto-shredding: cost of sealing and of an erasure',
     '',
-    `Run ${new Date().toISOString()} on ${cpus().length} cores, load ${loadavg().map((load) => load.toFixed(1)).join(' / ')}; \`npm run bench -- --crypto --log-sizes ${options.logSizes} --iterations ${iterations}\`.`,
+    `Run ${new Date().toISOString()} on ${cpus().length} cores, load ${loadavg().map((load) => load.toFixed(1)).join(' / ')}; \`npm run bench -- --crypto --log-sizes ${options.logSizes} --erasures ${options.erasures} --iterations ${iterations}\`.`,
     '',
     '## Sealing per event (AES-256-GCM of the encoded event, envelope in the clear)',
     '',
@@ -178,13 +192,13 @@ async function main(): Promise<void> {
     '',
     '## Erasure with two sizes of log',
     '',
-    'Osnabrück, Niedersachsen, the BZSt and the router as processes; N persons registered in Osnabrück, then the first erased.',
+    `Osnabrück, Niedersachsen, the BZSt and the router as processes; N persons registered in Osnabrück, then ${options.erasures} of them erased one after the other (median, and each).`,
     'Request: POST /ops/persons/erasures until its answer (rows, key, tombstone, PersonErased in one transaction). Propagated:',
     'until Niedersachsen and the BZSt answer 404 for the person. Nothing in the log is read or rewritten.',
     '',
-    '| persons | records in the log | request ms | propagated ms |',
+    '| persons | records in the log | request ms, median (each) | propagated ms, median (each) |',
     '|---:|---:|---:|---:|',
-    ...runs.map((run) => `| ${run.persons} | ${run.logRecords} | ${run.requestMs.toFixed(0)} | ${run.propagatedMs.toFixed(0)} |`),
+    ...runs.map((run) => `| ${run.persons} | ${run.logRecords} | ${median(run.requestMs).toFixed(0)} (${milliseconds(run.requestMs)}) | ${median(run.propagatedMs).toFixed(0)} (${milliseconds(run.propagatedMs)}) |`),
     '',
   ];
   mkdirSync(dirname(options.out), { recursive: true });
