@@ -210,6 +210,7 @@ export class EventCodec {
       throw new EventDecodeError(`${sealed.envelope.eventType} ${sealed.envelope.eventId} does not open with the key it names (${sealed.keyId})`);
     }
     const inner = await this.decode(framedEvent);
+    if (inner.eventType !== sealed.envelope.eventType) throw new EventDecodeError(`${sealed.envelope.eventType} ${sealed.envelope.eventId} holds a sealed ${inner.eventType}`);
     return { ...inner, event: { ...inner.event, envelope: sealed.envelope } as RegsyncEvent, subjectKey: { id: sealed.keyId, key } };
   }
 
