@@ -5,7 +5,8 @@
 // decodes and writes per event with 6 and 60 municipalities configured, `npm run bench -- --baseline [--clients 1,32]`
 // the product path beside the fair NestJS baseline and the raw ceiling, `npm run bench -- --hops [--actions 40]` where one
 // client's end-to-end time goes, hop by hop, `npm run bench -- --state-topic [--persons 5000]` a Land mirror started from
-// its state topic beside one rebuilt from its history. `--dist <dir>` runs a build made elsewhere.
+// its state topic beside one rebuilt from its history, `npm run bench -- --crypto [--log-sizes 20,200]` the cost of
+// sealing per event and of an erasure. `--dist <dir>` runs a build made elsewhere.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,7 @@ const modes = {
   '--baseline': join('bench', 'baseline', 'side-by-side.main.js'),
   '--state-topic': join('bench', 'state-topic', 'state-topic.main.js'),
   '--hops': join('bench', 'product-path', 'hop-timing.main.js'),
+  '--crypto': join('bench', 'crypto', 'crypto.main.js'),
 };
 const mode = Object.keys(modes).find((flag) => args.includes(flag));
 if (mode) args.splice(args.indexOf(mode), 1);

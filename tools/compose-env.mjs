@@ -2,7 +2,7 @@
 // `npm run compose:env [-- --out <file>]`: writes the secrets docker-compose.yml reads into .env (git-ignored, mode
 // 600): the broker's admin and every principal's SCRAM password (deploy/local/topology.json's register instances,
 // router, ops-dashboard, replay), the PostgreSQL password, the schema registry's writer password, the dashboard's OIDC client secret and its four
-// local users' passwords, and the agencies' API keys. A value already in the file is kept: the broker's volume was
+// local users' passwords, the agencies' API keys and each register's SUBJECT_KEY_SECRET. A value already in the file is kept: the broker's volume was
 // formatted with the SCRAM passwords of its first start, so new ones would lock every service out.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -28,6 +28,8 @@ const wanted = [
   ['OIDC_CLIENT_SECRET', secret(32)],
   ...['viewer', 'dpo', 'operator', 'lead'].map((user) => [`DASHBOARD_PASSWORD_${variableOf(user)}`, secret(12)]),
   ...topology.instances.map((instance) => [`AGENCY_API_KEY_${variableOf(`${instance.app.replace('-register', '')}_${instance.instanceKey}`)}`, secret(18)]),
+  // each register's SUBJECT_KEY_SECRET (the subject keys that seal its events are stored wrapped by keys derived from it)
+  ...topology.instances.map((instance) => [`SUBJECT_KEY_SECRET_${variableOf(`${instance.app.replace('-register', '')}_${instance.instanceKey}`)}`, randomBytes(32).toString('base64')]),
   // read-only keys: the federal cockpit asks every other instance for its transfer log, the dashboard every instance for its registers
   ['COCKPIT_API_KEY', secret(18)],
   ['OPS_DASHBOARD_API_KEY', secret(18)],

@@ -221,7 +221,8 @@ export class FlowsRun {
     }
     // The workload is meant to send every event type; one it did not is a gap in the test, reported as a workload error.
     const sentTypes = new Set([...sent.values()].map((row) => row.eventType));
-    for (const eventType of EVENT_TYPES.filter((type) => !sentTypes.has(type))) this.workloadErrors.push(`no ${eventType} was sent`);
+    // An erasure is not driven here (the citizens' checks do not model an erased person yet): erasure.e2e-spec.ts covers it.
+    for (const eventType of EVENT_TYPES.filter((type) => !sentTypes.has(type) && type !== 'PersonErased')) this.workloadErrors.push(`no ${eventType} was sent`);
     // What the router decided: every event it took, and its deliveries per recipient.
     const routerDatabase = instanceDatabaseName('router', ROUTER_INSTANCE_KEY, this.namespace);
     const routed = new Map((await this.query<{ eventId: string; outcome: string }>(routerDatabase, 'select event_id::text as "eventId", outcome from regsync_inbox')).map((row) => [row.eventId, row.outcome]));

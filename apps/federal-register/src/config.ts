@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { agencyApiKeys, loadConfig, serviceConfigShape } from '@regsync/service-runtime/service-config';
+import { agencyApiKeys, loadConfig, serviceConfigShape, subjectKeySecret } from '@regsync/service-runtime/service-config';
 
 /** `[{"name":"municipal 03404000","baseUrl":"http://127.0.0.1:3301","apiKey":"..."}]`: the instances the cockpit asks. */
 const cockpitPeers = z
@@ -17,6 +17,7 @@ const cockpitPeers = z
 
 export const federalConfigShape = {
   ...serviceConfigShape,
+  SUBJECT_KEY_SECRET: subjectKeySecret,
   AGENCY_API_KEYS: agencyApiKeys,
   COCKPIT_PEERS: cockpitPeers,
 };

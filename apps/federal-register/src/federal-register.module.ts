@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { transferAdmission } from '@regsync/data-protection/transfer-admission';
 import { transferLogEntities, transferLogMigrations } from '@regsync/data-protection/transfer-log-schema';
 import { TransferLogModule } from '@regsync/data-protection/transfer-log.module';
+import { PersonErasureModule } from '@regsync/data-protection/erasure/person-erasure.module';
 import { RetentionModule } from '@regsync/data-protection/retention/retention.module';
 import { RegsyncMessagingModule } from '@regsync/messaging/messaging.module';
 import { messagingEntities, messagingMigrations } from '@regsync/messaging/messaging-schema';
@@ -48,12 +49,14 @@ export class FederalRegisterModule {
           namespace: config.NAMESPACE,
           kafka: kafkaConnectionOf(config),
           schemaRegistryUrl: config.SCHEMA_REGISTRY_URL,
+          subjectKeySecret: config.SUBJECT_KEY_SECRET,
           metrics,
           opsApiKeys: actingAgencyKeysOf(config),
           admit: transferAdmission(instance.level),
         }),
         TransferLogModule.forRoot(),
         RetentionModule.forRoot(),
+        PersonErasureModule.forRoot(),
         BaseDataModule,
         IdnrModule,
         CockpitModule.forRoot(config.COCKPIT_PEERS),

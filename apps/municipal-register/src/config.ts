@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { AUTHORITY_KEY_PATTERN } from '@regsync/persistence/authority-context';
 import { hostedAuthoritiesJson, hostedAuthoritiesOf } from '@regsync/service-runtime/hosted-authorities';
-import { ConfigError, agencyApiKeys, loadConfig, serviceConfigShape } from '@regsync/service-runtime/service-config';
+import { ConfigError, agencyApiKeys, loadConfig, serviceConfigShape, subjectKeySecret } from '@regsync/service-runtime/service-config';
 
 const AGS = /^\d{8}$/;
 
 export const municipalConfigShape = {
   ...serviceConfigShape,
+  SUBJECT_KEY_SECRET: subjectKeySecret,
   /**
    * The process's own key (consumer group, relay, dead letters, principal): the Amtlicher Gemeindeschlüssel (official
    * municipality key) of the municipality it serves, or, with AUTHORITIES, the key of the IT service provider's process.

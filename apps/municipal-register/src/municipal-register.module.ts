@@ -3,6 +3,7 @@ import { transferAdmission } from '@regsync/data-protection/transfer-admission';
 import { transferLogEntities, transferLogMigrations } from '@regsync/data-protection/transfer-log-schema';
 import { TransferLogModule } from '@regsync/data-protection/transfer-log.module';
 import { RegisterRestatementModule } from '@regsync/data-protection/restatement/register-restatement.module';
+import { PersonErasureModule } from '@regsync/data-protection/erasure/person-erasure.module';
 import { RetentionModule } from '@regsync/data-protection/retention/retention.module';
 import { RegsyncMessagingModule } from '@regsync/messaging/messaging.module';
 import { messagingEntities, messagingMigrations } from '@regsync/messaging/messaging-schema';
@@ -89,6 +90,7 @@ export class MunicipalRegisterModule {
           namespace: config.NAMESPACE,
           kafka: kafkaConnectionOf(config),
           schemaRegistryUrl: config.SCHEMA_REGISTRY_URL,
+          subjectKeySecret: config.SUBJECT_KEY_SECRET,
           metrics,
           opsApiKeys: actingAgencyKeysOf(config),
           admit: transferAdmission(instance.level),
@@ -96,6 +98,7 @@ export class MunicipalRegisterModule {
         TransferLogModule.forRoot(),
         RegisterRestatementModule.forRoot({ restatements: [residenceRestatement, namesRestatement], opsApiKeys: config.AGENCY_API_KEYS }),
         RetentionModule.forRoot(),
+        PersonErasureModule.forRoot({ erasingAgencyKeys: actingAgencyKeysOf(config) }),
         ResidentsModule,
         InformationBlocksModule,
         CivilStatusModule,

@@ -23,14 +23,14 @@ export class ProgressReporter {
       this.bar = new SingleBar(
         {
           stream: this.stream,
-          format: `${this.label} {bar} {percentage}% | {value}/{total} records | {rate} events/s | ETA {eta_formatted} | applied {applied}, duplicate {duplicate}, stale {stale}, rejected {rejected}`,
+          format: `${this.label} {bar} {percentage}% | {value}/{total} records | {rate} events/s | ETA {eta_formatted} | applied {applied}, duplicate {duplicate}, stale {stale}, rejected {rejected}, erased {erased}`,
           etaBuffer: 50,
           fps: 5,
           hideCursor: true,
         },
         Presets.shades_classic,
       );
-      this.bar.start(total, 0, { rate: 0, applied: 0, duplicate: 0, stale: 0, rejected: 0 });
+      this.bar.start(total, 0, { rate: 0, applied: 0, duplicate: 0, stale: 0, rejected: 0, erased: 0 });
     } else {
       this.stream.write(`${this.label}: ${total} records to read\n`);
     }
@@ -39,9 +39,9 @@ export class ProgressReporter {
   update(progress: ReplayProgress): void {
     this.latest = progress;
     const rate = Math.round(progress.done / Math.max((Date.now() - this.started) / 1000, 0.001));
-    const { applied, gap_applied, duplicate, stale, rejected } = progress.outcomes;
+    const { applied, gap_applied, duplicate, stale, rejected, erased } = progress.outcomes;
     if (this.bar) {
-      this.bar.update(progress.done, { rate, applied: applied + gap_applied, duplicate, stale, rejected });
+      this.bar.update(progress.done, { rate, applied: applied + gap_applied, duplicate, stale, rejected, erased });
       return;
     }
     if (Date.now() - this.lastLine < PLAIN_INTERVAL_MS && progress.done < progress.total) return;
@@ -49,7 +49,7 @@ export class ProgressReporter {
     const eta = rate > 0 ? Math.ceil((progress.total - progress.done) / rate) : undefined;
     const percent = progress.total > 0 ? Math.floor((progress.done / progress.total) * 100) : 100;
     this.stream.write(
-      `${this.label}: ${progress.done}/${progress.total} (${percent}%), ${rate} records/s, ETA ${eta === undefined ? '?' : `${eta}s`}, applied ${applied + gap_applied}, duplicate ${duplicate}, stale ${stale}, rejected ${rejected}\n`,
+      `${this.label}: ${progress.done}/${progress.total} (${percent}%), ${rate} records/s, ETA ${eta === undefined ? '?' : `${eta}s`}, applied ${applied + gap_applied}, duplicate ${duplicate}, stale ${stale}, rejected ${rejected}, skipped (subject erased) ${erased}\n`,
     );
   }
 

@@ -6,6 +6,7 @@ import { RetentionModule } from '@regsync/data-protection/retention/retention.mo
 import { deliveredVersionsMigrations } from '@regsync/data-protection/routing/delivered-versions';
 import { recipientStateMigrations } from '@regsync/data-protection/routing/recipient-state';
 import { subjectHoldingsMigrations } from '@regsync/data-protection/routing/subject-holdings';
+import { subjectKeyGrantsMigrations } from '@regsync/data-protection/routing/subject-key-grants';
 import { RegsyncMessagingModule } from '@regsync/messaging/messaging.module';
 import { messagingEntities, messagingMigrations } from '@regsync/messaging/messaging-schema';
 import { ObservabilityModule } from '@regsync/observability/observability.module';
@@ -33,7 +34,7 @@ export class RouterModule {
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('router', config.INSTANCE_KEY, config.NAMESPACE),
           entities: [...messagingEntities],
-          migrations: [...messagingMigrations, ...subjectHoldingsMigrations, ...deliveredVersionsMigrations, ...recipientStateMigrations],
+          migrations: [...messagingMigrations, ...subjectHoldingsMigrations, ...deliveredVersionsMigrations, ...recipientStateMigrations, ...subjectKeyGrantsMigrations],
         }),
         ObservabilityModule.forRoot({ metrics }),
         RegsyncMessagingModule.forRoot({

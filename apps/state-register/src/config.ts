@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { KNOWN_MUNICIPALITIES } from '@regsync/register-domain/known-municipalities';
-import { agencyApiKeys, loadConfig, serviceConfigShape } from '@regsync/service-runtime/service-config';
+import { agencyApiKeys, loadConfig, serviceConfigShape, subjectKeySecret } from '@regsync/service-runtime/service-config';
 
 export const stateConfigShape = {
   ...serviceConfigShape,
+  SUBJECT_KEY_SECRET: subjectKeySecret,
   /** Two-digit Land code (01 Schleswig-Holstein … 16 Thüringen) of the Land this instance serves. */
   INSTANCE_KEY: z.string().regex(/^(0[1-9]|1[0-6])$/, 'must be a Land code from 01 to 16'),
   AGENCY_API_KEYS: agencyApiKeys,

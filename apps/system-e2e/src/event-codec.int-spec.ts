@@ -1,10 +1,10 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { INestApplication } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { startTestSchemaRegistry } from '@regsync/schema-registry-testing/test-schema-registry';
-import { EventCodec, EventDecodeError, EventEncodeError, SchemaRegistryUnavailableError, UnknownEventTypeError } from '@regsync/contracts/event-codec';
+import { EventCodec, EventDecodeError, EventEncodeError, SchemaRegistryUnavailableError, SealedEventError, SubjectKeyErasedError, UnknownEventTypeError } from '@regsync/contracts/event-codec';
 import { schemaRegistryConnectionOf } from '@regsync/contracts/schema-registry-connection';
 import { ROUTING_CATALOG } from '@regsync/register-domain/routing-catalog';
 import { EVENT_TYPES, RegsyncEvent } from '@regsync/contracts/generated/events';
@@ -47,6 +47,21 @@ describe('EventCodec with the schema registry', () => {
     expect(bytes.readUInt32BE(1)).toBe(codec.schemaIdOf(eventType));
     expect(await new SchemaRegistry({ host: new URL(registryUrl).origin }).decode(bytes)).toEqual(asPlainAvro(event));
     expect(await codec.decode(bytes)).toEqual({ eventType, event, schemaId: codec.schemaIdOf(eventType) });
+  });
+
+  it.each(EVENT_TYPES)('seals %s so that the Confluent client reads the clear envelope, and a reader with the key the whole event', async (eventType) => {
+    const event = sampleEvent(eventType);
+    const subjectKey = { id: randomUUID(), key: randomBytes(32) };
+    const bytes = codec.encodeSealed(event, subjectKey);
+
+    const seen = (await new SchemaRegistry({ host: new URL(registryUrl).origin }).decode(bytes)) as { envelope: unknown; keyId: string };
+    expect(seen.envelope).toEqual(asPlainAvro(event.envelope));
+    expect(seen.keyId).toBe(subjectKey.id);
+    const reader = await EventCodec.connect(registryUrl);
+    expect(await reader.decode(bytes, async (keyId) => (keyId === subjectKey.id ? subjectKey.key : undefined))).toEqual({ eventType, event, schemaId: codec.schemaIdOf(eventType), subjectKey });
+    await expect(reader.decode(bytes)).rejects.toThrow(SealedEventError);
+    await expect(reader.decode(bytes, async () => undefined)).rejects.toThrow(SubjectKeyErasedError);
+    await expect(reader.decode(bytes, async () => randomBytes(32))).rejects.toThrow(EventDecodeError);
   });
 
   it.each(ROUTING_CATALOG.map((route) => [route.eventType, route.recipient, route] as const))(

@@ -1,5 +1,5 @@
 import { SERVICE_PRINCIPALS, brokerPrincipalOf } from './broker-principals';
-import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, namespaced, outboxProgressTopicOf, outgoingTopicOf, redriveOutcomeTopicOf, redriveTopicOf, relayIdOf, stateTopicOf } from './topic-catalog';
+import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, namespaced, outboxProgressTopicOf, outgoingTopicOf, redriveOutcomeTopicOf, redriveTopicOf, relayIdOf, stateTopicOf, subjectKeyTopicOf } from './topic-catalog';
 
 export type AclResourceType = 'TOPIC' | 'GROUP' | 'TRANSACTIONAL_ID';
 /**
@@ -48,12 +48,17 @@ function registerInstanceAcls({ app, instanceKey }: BrokerInstance, namespace: s
   const relayId = relayIdOf(app, instanceKey, namespace);
   return [
     ...allow('TOPIC', outgoingTopicOf(app, instanceKey, namespace), 'LITERAL', 'WRITE', 'CREATE', 'DESCRIBE_CONFIGS'),
+    // The keys of the subjects it sends, for the router only; the keys of what it receives, from the router only.
+    ...allow('TOPIC', subjectKeyTopicOf(outgoingTopicOf(app, instanceKey, namespace)), 'LITERAL', 'WRITE', 'CREATE', 'DESCRIBE_CONFIGS'),
     ...allow('TRANSACTIONAL_ID', relayId, 'LITERAL', 'WRITE'),
     ...allow('TOPIC', deliveryTopicOf(app, instanceKey, namespace), 'LITERAL', 'READ', 'DESCRIBE_CONFIGS'),
     // Its state topic, read once to bootstrap a new database (with a throw-away group of its own).
     ...allow('TOPIC', stateTopicOf(app, instanceKey, namespace), 'LITERAL', 'READ', 'DESCRIBE_CONFIGS'),
     ...allow('GROUP', `${stateTopicOf(app, instanceKey, namespace)}.bootstrap.`, 'PREFIXED', 'READ', 'DELETE'),
+    ...allow('TOPIC', subjectKeyTopicOf(deliveryTopicOf(app, instanceKey, namespace)), 'LITERAL', 'READ', 'CREATE', 'DESCRIBE_CONFIGS'),
     ...allow('GROUP', group, 'LITERAL', 'READ'),
+    // The throw-away groups it reads its key topic with, from the start at every start (subject-key-ring.ts).
+    ...allow('GROUP', `${group}.keys.`, 'PREFIXED', 'READ', 'DELETE'),
     ...allow('TOPIC', deadLetterTopicOf(group), 'LITERAL', 'WRITE', 'CREATE', 'DESCRIBE_CONFIGS'),
     // Its retry topic it only reads (operators write it); what it made of each re-driven record it writes.
     ...allow('TOPIC', redriveTopicOf(group), 'LITERAL', 'READ', 'CREATE', 'DESCRIBE_CONFIGS'),
@@ -74,8 +79,10 @@ function routerAcls(instances: readonly BrokerInstance[], namespace: string): Br
     ...registerInstanceAcls({ app: ROUTER_APP, instanceKey: ROUTER_INSTANCE_KEY }, namespace, SERVICE_PRINCIPALS.router),
     // CREATE: the router starts first and creates the topics it reads; only an instance's own principal may write them.
     ...instances.flatMap(({ app, instanceKey }) => allow('TOPIC', outgoingTopicOf(app, instanceKey, namespace), 'LITERAL', 'READ', 'CREATE', 'DESCRIBE_CONFIGS')),
+    ...instances.flatMap(({ app, instanceKey }) => allow('TOPIC', subjectKeyTopicOf(outgoingTopicOf(app, instanceKey, namespace)), 'LITERAL', 'READ', 'CREATE', 'DESCRIBE_CONFIGS')),
     ...instances.flatMap(({ app, instanceKey }) => allow('TOPIC', deliveryTopicOf(app, instanceKey, namespace), 'LITERAL', 'WRITE', 'CREATE', 'DESCRIBE_CONFIGS')),
     ...instances.flatMap(({ app, instanceKey }) => allow('TOPIC', stateTopicOf(app, instanceKey, namespace), 'LITERAL', 'WRITE', 'CREATE', 'DESCRIBE_CONFIGS')),
+    ...instances.flatMap(({ app, instanceKey }) => allow('TOPIC', subjectKeyTopicOf(deliveryTopicOf(app, instanceKey, namespace)), 'LITERAL', 'WRITE', 'CREATE', 'DESCRIBE_CONFIGS')),
   ];
 }
 

@@ -5,6 +5,7 @@ import { deliverySchemaOf, isDeliverySchema } from './delivery-schema';
 import { EventSchemaVersion, latestSchemas } from './event-schemas';
 import { EVENT_TYPES, EventType, RegsyncEvent } from './generated/events';
 import { basicAuthorization, SchemaRegistryConnection, schemaRegistryConnectionOf } from './schema-registry-connection';
+import { innerEventOf, open, seal, SEALED_EVENT_NAME, SEALED_EVENT_SUBJECT, SealedEvent, sealedEventSchemaOf, SubjectKey } from './sealed-event';
 import { deliveryRegistrySubjectOf, registrySubjectOf } from './topic-catalog';
 
 const MAGIC_BYTE = 0;
@@ -42,11 +43,33 @@ export class EventEncodeError extends Error {
   }
 }
 
+/**
+ * A sealed event whose subject key is gone: its subject was erased (crypto-shredding). Not a fault: the event is
+ * skipped and counted, never dead-lettered or applied.
+ */
+export class SubjectKeyErasedError extends Error {
+  constructor(readonly envelope: RegsyncEvent['envelope']) {
+    super(`${envelope.eventType} ${envelope.eventId}: the key of its subject is erased`);
+  }
+}
+
+/** A sealed event read without subject keys: its envelope (readable without them) is all there is. */
+export class SealedEventError extends EventDecodeError {
+  constructor(readonly envelope: RegsyncEvent['envelope']) {
+    super(`${envelope.eventType} ${envelope.eventId} is sealed and this reader holds no subject keys`);
+  }
+}
+
 export interface DecodedEvent {
   eventType: EventType;
   event: RegsyncEvent;
   schemaId: number;
+  /** The key a sealed event was opened with (the router seals its deliveries with it again). */
+  subjectKey?: SubjectKey;
 }
+
+/** Where a reader finds the data key a sealed event names; undefined: there is none (erased). */
+export type SubjectKeySource = (keyId: string) => Promise<Buffer | undefined>;
 
 interface LocalSchema {
   version: EventSchemaVersion;
@@ -59,9 +82,11 @@ interface DeliveryWriter {
   schemaId: number;
 }
 
-interface WriterSchema {
-  eventType: EventType;
-  read: (payload: Buffer) => RegsyncEvent;
+type WriterSchema = { eventType: EventType; read: (payload: Buffer) => RegsyncEvent } | { sealed: (payload: Buffer) => SealedEvent };
+
+interface SealedWriter {
+  type: avro.Type;
+  schemaId: number;
 }
 
 /**
@@ -74,6 +99,7 @@ export class EventCodec {
   private readonly deliveryWriters = new Map<string, Promise<DeliveryWriter>>();
   private registryClient?: SchemaRegistry;
   private local?: Map<EventType, LocalSchema>;
+  private sealedWriter?: SealedWriter;
   private markConnected!: () => void;
   private readonly connected = new Promise<void>((resolve) => (this.markConnected = resolve));
 
@@ -111,6 +137,9 @@ export class EventCodec {
       const id = await registeredIdOf(registry, { type: SchemaType.AVRO, schema: JSON.stringify(version.schema) }, registrySubjectOf(version.eventType, version.fullName));
       local.set(version.eventType, { version, type: avroType(version.schema), schemaId: id });
     }
+    const sealedSchema = sealedEventSchemaOf([...latestSchemas(this.schemasDir).values()][0].schema);
+    const sealedId = await registeredIdOf(registry, { type: SchemaType.AVRO, schema: JSON.stringify(sealedSchema) }, SEALED_EVENT_SUBJECT);
+    this.sealedWriter = { type: avroType(sealedSchema), schemaId: sealedId };
     this.registryClient = registry;
     this.local = local;
     this.markConnected();
@@ -146,17 +175,51 @@ export class EventCodec {
     return framed(schemaId, type.toBuffer(projected));
   }
 
-  async decode(bytes: Buffer | null): Promise<DecodedEvent> {
+  /** `encode`, sealed with the subject's key: the envelope stays readable, the rest only with the key. */
+  encodeSealed(event: RegsyncEvent, subjectKey: SubjectKey): Buffer {
+    return this.sealed(event, this.encode(innerEventOf(event)), subjectKey);
+  }
+
+  /** `encodeDelivery`, sealed with the subject's key. */
+  async encodeSealedDelivery(event: RegsyncEvent, recipientRegister: string, fields: readonly string[], subjectKey: SubjectKey): Promise<Buffer> {
+    return this.sealed(event, await this.encodeDelivery(innerEventOf(event), recipientRegister, fields), subjectKey);
+  }
+
+  private sealed(event: RegsyncEvent, framedEvent: Buffer, subjectKey: SubjectKey): Buffer {
+    if (!this.sealedWriter) throw new EventCodecNotReadyError(this.registry.url);
+    const { type, schemaId } = this.sealedWriter;
+    return framed(schemaId, type.toBuffer({ envelope: event.envelope, ...seal(framedEvent, event.envelope, subjectKey) }));
+  }
+
+  /**
+   * The event in `bytes`; a sealed one is opened with the key `keys` finds for it (its clear envelope, which carries the
+   * subject version, replaces the sealed one). Throws SubjectKeyErasedError when there is no key, EventDecodeError when
+   * it is sealed and this reader has no keys at all or the key does not open it.
+   */
+  async decode(bytes: Buffer | null, keys?: SubjectKeySource): Promise<DecodedEvent> {
+    const { schemaId, writer, payload } = await this.writerOfBytes(bytes);
+    if ('eventType' in writer) return { eventType: writer.eventType, event: readWith(schemaId, () => writer.read(payload)), schemaId };
+    const sealed = readWith(schemaId, () => writer.sealed(payload));
+    if (!keys) throw new SealedEventError(sealed.envelope);
+    const key = await keys(sealed.keyId);
+    if (!key) throw new SubjectKeyErasedError(sealed.envelope);
+    let framedEvent: Buffer;
+    try {
+      framedEvent = open(sealed, key);
+    } catch {
+      throw new EventDecodeError(`${sealed.envelope.eventType} ${sealed.envelope.eventId} does not open with the key it names (${sealed.keyId})`);
+    }
+    const inner = await this.decode(framedEvent);
+    if (inner.eventType !== sealed.envelope.eventType) throw new EventDecodeError(`${sealed.envelope.eventType} ${sealed.envelope.eventId} holds a sealed ${inner.eventType}`);
+    return { ...inner, event: { ...inner.event, envelope: sealed.envelope } as RegsyncEvent, subjectKey: { id: sealed.keyId, key } };
+  }
+
+  private async writerOfBytes(bytes: Buffer | null): Promise<{ schemaId: number; writer: WriterSchema; payload: Buffer }> {
     if (!bytes || bytes.length < HEADER_LENGTH) throw new EventDecodeError(`not in Confluent wire format: ${bytes?.length ?? 0} bytes`);
     if (bytes.readUInt8(0) !== MAGIC_BYTE) throw new EventDecodeError(`not in Confluent wire format: magic byte ${bytes.readUInt8(0)}`);
     const schemaId = bytes.readUInt32BE(1);
     await this.connected;
-    const writer = await this.writerOf(schemaId);
-    try {
-      return { eventType: writer.eventType, event: writer.read(bytes.subarray(HEADER_LENGTH)), schemaId };
-    } catch (error) {
-      throw new EventDecodeError(`Avro payload does not match schema ${schemaId}: ${(error as Error).message}`);
-    }
+    return { schemaId, writer: await this.writerOf(schemaId), payload: bytes.subarray(HEADER_LENGTH) };
   }
 
   private localOf(eventType: EventType): LocalSchema {
@@ -213,6 +276,10 @@ export class EventCodec {
     if (!response.ok) throw new Error(`schema registry answered ${response.status} for schema ${schemaId}`);
     const { schema } = (await response.json()) as { schema: string };
     const writerSchema = JSON.parse(schema) as { name?: string; namespace?: string };
+    if (`${writerSchema.namespace}.${writerSchema.name}` === SEALED_EVENT_NAME) {
+      const sealedType = avroType(writerSchema);
+      return { sealed: (payload) => sealedType.fromBuffer(payload) as SealedEvent };
+    }
     const eventType = writerSchema.name as EventType;
     if (!EVENT_TYPES.includes(eventType)) {
       const fullName = writerSchema.name?.includes('.') ? writerSchema.name : `${writerSchema.namespace ?? ''}.${writerSchema.name}`;
@@ -258,6 +325,14 @@ async function unavailableAsSuch<T>(registryUrl: string, what: string, call: () 
 function causeOf(error: unknown): string {
   const { message, cause } = error as { message?: string; cause?: { message?: string; code?: string } };
   return [message, cause?.code ?? cause?.message].filter(Boolean).join(': ');
+}
+
+function readWith<T>(schemaId: number, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw new EventDecodeError(`Avro payload does not match schema ${schemaId}: ${(error as Error).message}`);
+  }
 }
 
 function framed(schemaId: number, payload: Buffer): Buffer {

@@ -46,11 +46,13 @@ describe('topic catalog', () => {
 });
 
 describe('topics per provider process', () => {
-  it('names one outgoing, one delivery and one state topic per provider, whatever the number of authorities it hosts', () => {
+  it('names one outgoing, one delivery, their key topics and one state topic per provider, whatever the number of authorities it hosts', () => {
     const kinds = registerProcessTopics('municipal-register', 'kommunal1', 'e2e1');
     expect(kinds).toEqual([
       ['e2e1.regsync.out.municipal-register.kommunal1', 'outgoing'],
       ['e2e1.regsync.deliveries.municipal-register.kommunal1', 'delivery'],
+      ['e2e1.regsync.out.municipal-register.kommunal1.keys', 'subject-keys'],
+      ['e2e1.regsync.deliveries.municipal-register.kommunal1.keys', 'subject-keys'],
       ['e2e1.regsync.state.municipal-register.kommunal1', 'state'],
       ['e2e1.regsync.municipal-register.kommunal1.dlq', 'dead-letter'],
       ['e2e1.regsync.municipal-register.kommunal1.redrive', 'retry'],

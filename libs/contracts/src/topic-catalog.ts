@@ -20,7 +20,7 @@ export const EVENT_TOPICS = {
     partitions: 6,
     key: 'envelope.subject.id: the IdNr (the birth registration id before one is assigned)',
     schemaNamespace: 'de.regsync.person',
-    eventTypes: ['BirthRecorded', 'IdNrRequested', 'IdNrAssigned', 'ResidenceRegistered', 'MovedOut', 'NameChanged', 'DeathRecorded', 'InformationBlockSet', 'InformationBlockLifted', 'ResidenceRestated', 'NamesRestated'],
+    eventTypes: ['BirthRecorded', 'IdNrRequested', 'IdNrAssigned', 'ResidenceRegistered', 'MovedOut', 'NameChanged', 'DeathRecorded', 'InformationBlockSet', 'InformationBlockLifted', 'ResidenceRestated', 'NamesRestated', 'PersonErased'],
   },
   parcel: {
     name: 'regsync.parcel.events.v1',
@@ -148,8 +148,16 @@ export function outboxProgressTopicOf(app: string, instanceKey: string, namespac
   return namespaced(`regsync.outbox-progress.${app}.${instanceKey}`, namespace);
 }
 
+/**
+ * The data keys of the subjects whose sealed events `dataTopic` (an outgoing or delivery topic) carries, keyed by key
+ * id, a tombstone once the subject is erased: written by whoever writes `dataTopic`, read only by whoever reads it.
+ */
+export function subjectKeyTopicOf(dataTopic: string): string {
+  return `${dataTopic}.keys`;
+}
+
 /** What a topic is for; its settings (TOPIC_SETTINGS) follow from that. */
-export type TopicKind = 'outgoing' | 'delivery' | 'state' | 'retry' | 'redrive-outcome' | 'dead-letter' | 'outbox-progress';
+export type TopicKind = 'outgoing' | 'delivery' | 'state' | 'retry' | 'redrive-outcome' | 'dead-letter' | 'outbox-progress' | 'subject-keys';
 
 export interface TopicSettings {
   partitions: number;
@@ -191,6 +199,13 @@ export const TOPIC_SETTINGS = {
   'dead-letter': { partitions: 1, replicationFactor: 3, config: KEPT_FOREVER },
   // Only each relay's latest marker matters: compacted, and compacted soon (small segments, no lag).
   'outbox-progress': { partitions: 1, replicationFactor: 3, config: { 'cleanup.policy': 'compact', 'min.insync.replicas': '2', 'min.compaction.lag.ms': '0', 'segment.ms': '3600000', ...BROKER_TIME } },
+  // Only a key's latest record matters, and an erased key (its tombstone) must leave the log: compacted, an hour's
+  // segments, and every record compacted within a day (max.compaction.lag.ms), so an erasure is physical within a day.
+  'subject-keys': {
+    partitions: 1,
+    replicationFactor: 3,
+    config: { 'cleanup.policy': 'compact', 'min.insync.replicas': '2', 'min.compaction.lag.ms': '0', 'max.compaction.lag.ms': '86400000', 'segment.ms': '3600000', ...BROKER_TIME },
+  },
 } as const satisfies Record<TopicKind, TopicSettings>;
 
 /**
@@ -262,6 +277,8 @@ export function registerProcessTopics(app: string, providerId: string, namespace
   return [
     [outgoingTopicOf(app, providerId, namespace), 'outgoing'],
     [deliveryTopicOf(app, providerId, namespace), 'delivery'],
+    [subjectKeyTopicOf(outgoingTopicOf(app, providerId, namespace)), 'subject-keys'],
+    [subjectKeyTopicOf(deliveryTopicOf(app, providerId, namespace)), 'subject-keys'],
     [stateTopicOf(app, providerId, namespace), 'state'],
     [deadLetterTopicOf(group), 'dead-letter'],
     [redriveTopicOf(group), 'retry'],

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { basicAuthUsersOf, newRegistryCredential, registryUrlWithCredential } from '@regsync/contracts/schema-registry-connection';
@@ -150,6 +150,22 @@ export function localBrokerCredentials(admin: KafkaConnection): BrokerCredential
   return admin.sasl?.username === credentials.admin && admin.sasl.password === credentials.passwords[credentials.admin] ? credentials : undefined;
 }
 
+/**
+ * The SUBJECT_KEY_SECRET of a local register instance, generated on first use into .cache/regsync/subject-key-secrets.json
+ * (mode 600) and kept, so subject keys stored wrapped in a kept database still open after a restart. Never in the repository.
+ */
+export function localSubjectKeySecret(instance: Pick<TopologyInstance, 'app' | 'instanceKey'>): string {
+  const file = join(workspaceRoot(), '.cache', 'regsync', 'subject-key-secrets.json');
+  const name = brokerPrincipalOf(instance.app, instance.instanceKey);
+  const secrets = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+  if (!secrets[name]) {
+    secrets[name] = randomBytes(32).toString('base64');
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  }
+  return secrets[name];
+}
+
 export function loadTopology(): Topology {
   return JSON.parse(readFileSync(join(workspaceRoot(), 'deploy', 'local', 'topology.json'), 'utf8')) as Topology;
 }
@@ -274,6 +290,7 @@ export class LocalStack {
           ...this.principalEnvironment(brokerPrincipalOf(instance.app, instance.instanceKey)),
           PORT: String(port),
           INSTANCE_KEY: instance.instanceKey,
+          SUBJECT_KEY_SECRET: localSubjectKeySecret(instance),
           AGENCY_API_KEYS: Object.entries(agencyApiKeys).map(([agency, key]) => `${agency}:${key}`).join(','),
           ...(isFederal ? { COCKPIT_PEERS: JSON.stringify(cockpitPeers) } : { READ_ONLY_AGENCIES: COCKPIT_AGENCY }),
           BLOCK_EXEMPT_AGENCIES: (instance.blockExemptAgencies ?? []).join(','),

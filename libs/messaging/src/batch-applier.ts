@@ -1,7 +1,8 @@
 import { SpanKind } from '@opentelemetry/api';
 import { KafkaMessage } from 'kafkajs';
 import { QueryRunner } from 'typeorm';
-import { EventCodec, EventDecodeError, EventEncodeError } from '@regsync/contracts/event-codec';
+import { EventCodec, EventDecodeError, EventEncodeError, SubjectKeyErasedError, SubjectKeySource } from '@regsync/contracts/event-codec';
+import type { SubjectKey } from '@regsync/contracts/sealed-event';
 import { RegsyncEvent } from '@regsync/contracts/generated/events';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import { currentAuthority } from '@regsync/persistence/authority-context';
@@ -20,7 +21,8 @@ import { RetryRoute, originalTopicOf } from './retry-topic';
 import { inSpan, traceContextOf } from './trace-context';
 
 /** `irrelevant`: admit ignored it or no handler; `filtered`: not selected by the caller (replay --event-type / --subject). */
-export type AppliedOutcome = InboxOutcome | 'irrelevant' | 'filtered';
+/** `erased`: sealed with the key of a subject that has been erased since: skipped, counted, never dead-lettered. */
+export type AppliedOutcome = InboxOutcome | 'irrelevant' | 'filtered' | 'erased';
 
 /** What became of one record of a chunk. */
 export type RecordResult =
@@ -43,6 +45,8 @@ export interface BatchApplierOptions {
   /** Each chunk's transaction runs as the current authority (the caller's runAsAuthority). */
   database: AuthorityDatabase;
   codec: EventCodec;
+  /** Where sealed events' subject keys are found (the key topics of the topics read, SubjectKeyRing). */
+  subjectKeys?: SubjectKeySource;
   /** The app's `@EventPattern` and `@EventBatchPattern` handlers. */
   handlers: Pick<EventHandlers, 'of'>;
   admit: (event: RegsyncEvent, record: ReceivedRecord) => Admission;
@@ -89,6 +93,7 @@ interface PreparedRecord {
   settled?: RecordResult;
   event?: RegsyncEvent;
   eventType?: string;
+  subjectKey?: SubjectKey;
   admission?: Extract<Admission, { kind: 'apply' }>;
   handlers?: EventHandlersOfType;
   /** The delivery's stamp (KAFKA_HEADERS.previousDeliveredVersion), read where the applier holds at gaps. */
@@ -292,9 +297,9 @@ export class BatchApplier {
   }
 
   private eventContext(queryRunner: QueryRunner, chunk: ChunkOptions, record: PreparedRecord): RegsyncEventContext {
-    const { message, event, admission } = record as Required<PreparedRecord>;
+    const { message, event, admission, subjectKey } = record as Required<PreparedRecord>;
     const traceparent = headerText(message.headers?.[KAFKA_HEADERS.traceparent]);
-    return new RegsyncEventContext(queryRunner.manager, admission, chunk.topic, chunk.partition, message.offset, message.headers ?? {}, traceparent, event.envelope.correlationId);
+    return new RegsyncEventContext(queryRunner.manager, admission, chunk.topic, chunk.partition, message.offset, message.headers ?? {}, traceparent, event.envelope.correlationId, subjectKey);
   }
 
   private inboxEntry(chunk: ChunkOptions, { event, message, deliveredAfter }: PreparedRecord): InboxEntry {
@@ -320,11 +325,12 @@ export class BatchApplier {
     const headerType = headerText(message.headers?.[KAFKA_HEADERS.eventType]) ?? '?';
     let decoded;
     try {
-      decoded = await this.options.codec.decode(message.value);
+      decoded = await this.options.codec.decode(message.value, this.options.subjectKeys);
     } catch (error) {
+      if (error instanceof SubjectKeyErasedError) return { message, settled: { kind: 'done', outcome: 'erased', eventType: error.envelope.eventType } };
       return { message, settled: error instanceof EventDecodeError ? { kind: 'rejected', eventType: headerType, code: 'undecodable', reason: error.message } : failureOf(headerType, error) };
     }
-    const { eventType, event } = decoded;
+    const { eventType, event, subjectKey } = decoded;
     this.options.metrics?.eventsConsumed.inc({ event_type: eventType, topic: chunk.topic });
     // Kept with its event: `begin` sees every selected record's event (the replay restores version counters from them).
     if (chunk.selectEvent && !chunk.selectEvent(event)) return { message, event, settled: { kind: 'done', outcome: 'filtered', eventType } };
@@ -349,7 +355,7 @@ export class BatchApplier {
     const handlers = this.options.handlers.of(eventType);
     // Nothing is written about an event this instance does not apply: no inbox row, no version.
     if (admission.kind === 'ignore' || !handlers) return { message, event, eventType, settled: { kind: 'done', outcome: 'irrelevant', eventType, event } };
-    return { message, event, eventType, admission, handlers, deliveredAfter: this.readsStamps ? deliveredAfterOf(message) : undefined };
+    return { message, event, eventType, subjectKey, admission, handlers, deliveredAfter: this.readsStamps ? deliveredAfterOf(message) : undefined };
   }
 }
 

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Admin, ConfigResourceTypes, Kafka, ITopicConfig } from 'kafkajs';
-import { TopicKind, consumerGroupOf, deadLetterTopicOf, outboxProgressTopicOf, outgoingTopicOf, outgoingTopicOwner, redriveOutcomeTopicOf, redriveTopicOf, stateTopicReader, topicSettingsOf } from '@regsync/contracts/topic-catalog';
+import { TopicKind, consumerGroupOf, deadLetterTopicOf, outboxProgressTopicOf, outgoingTopicOf, outgoingTopicOwner, redriveOutcomeTopicOf, redriveTopicOf, stateTopicReader, subjectKeyTopicOf, topicSettingsOf } from '@regsync/contracts/topic-catalog';
 import { topicSettingProblems } from '@regsync/contracts/topic-setting-problems';
 import { StartupRefusedError } from '@regsync/service-runtime/startup-phase';
 import { MessagingOptions, sourceTopics } from './messaging-options';
@@ -49,10 +49,11 @@ async function createMissingTopics(kafka: Kafka, options: EnsureTopicsOptions): 
   try {
     const { brokers } = await admin.describeCluster();
     const group = consumerGroupOf(options.app, options.instanceKey, options.namespace);
+    const dataTopics = [outgoingTopicOf(options.app, options.instanceKey, options.namespace), ...sourceTopics(options), ...(options.delivers ?? [])];
     const kinds = new Map<string, TopicKind>([
-      ...[outgoingTopicOf(options.app, options.instanceKey, options.namespace), ...sourceTopics(options), ...(options.delivers ?? [])].map(
-        (topic) => [topic, topicKindOf(topic, options.namespace)] as const,
-      ),
+      ...dataTopics.map((topic) => [topic, topicKindOf(topic, options.namespace)] as const),
+      // A state topic's records are deliveries sealed with the keys of the delivery topic's key topic.
+      ...dataTopics.filter((topic) => !stateTopicReader(topic, options.namespace)).map((topic) => [subjectKeyTopicOf(topic), 'subject-keys'] as const),
       [outboxProgressTopicOf(options.app, options.instanceKey, options.namespace), 'outbox-progress'],
       [deadLetterTopicOf(group), 'dead-letter'],
       [redriveTopicOf(group), 'retry'],

@@ -1,4 +1,5 @@
 import { EventCodecNotReadyError, SchemaRegistryUnavailableError, UnknownEventTypeError } from '@regsync/contracts/event-codec';
+import { SubjectKeysUnavailableError } from './subject-key-ring';
 
 // PostgreSQL SQLSTATEs of a server that is gone or not taking work: connection exceptions (class 08), shutdowns,
 // "cannot connect now" while it starts, too many connections.
@@ -12,7 +13,7 @@ const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 
  */
 export function isInfrastructureFault(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== 'object' || depth > 5) return false;
-  if (error instanceof SchemaRegistryUnavailableError || error instanceof UnknownEventTypeError || error instanceof EventCodecNotReadyError) return true;
+  if (error instanceof SchemaRegistryUnavailableError || error instanceof UnknownEventTypeError || error instanceof EventCodecNotReadyError || error instanceof SubjectKeysUnavailableError) return true;
   const { code, name, retriable, message, cause, driverError } = error as { code?: unknown; name?: string; retriable?: boolean; message?: string; cause?: unknown; driverError?: unknown };
   if (typeof code === 'string' && (code.startsWith('08') || DATABASE_UNAVAILABLE_STATES.has(code) || NETWORK_ERROR_CODES.has(code))) return true;
   // node-postgres ends a lost connection with plain errors that carry no code.

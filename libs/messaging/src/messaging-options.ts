@@ -48,6 +48,11 @@ export interface MessagingOptions {
    * there is what the router's stamp says (`regsync-previous-delivered-version`). Either way the event is held.
    */
   detectGaps?: boolean;
+  /**
+   * The secret the authorities' key-wrapping keys are derived from (at least 32 bytes): with it the service seals each
+   * event it sends with the data key of its subject (subject-keys.ts); without it, it sends events in the clear.
+   */
+  subjectKeySecret?: Buffer;
   /** Default true; false = produce only (e.g. tools). */
   consume?: boolean;
   /** agency → API key allowed to list and release held subjects (/ops/held-subjects); none = the endpoint is not served. */

@@ -2,6 +2,7 @@ import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
 import { Column, Entity, MigrationInterface, PrimaryColumn, PrimaryGeneratedColumn, QueryRunner } from 'typeorm';
 import { AuthorityTable, isolateByAuthority, shareByAuthority } from '@regsync/persistence/authority-isolation';
 import { HeldEventsTable1760000900000 } from './held-events';
+import { SubjectKeysTable1767000050000 } from './subject-keys';
 
 /** One outgoing event, encoded (Confluent framing) in the transaction of the register change that caused it. */
 @Entity({ name: 'regsync_outbox' })
@@ -327,4 +328,5 @@ export const messagingMigrations = [
   ProducerEpoch1766000000000,
   OutboxDeliveryAddressee1766500000000,
   OutboxTombstones1767000000000,
+  SubjectKeysTable1767000050000,
 ];

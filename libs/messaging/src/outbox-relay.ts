@@ -368,7 +368,8 @@ export class OutboxRelay {
     for (const row of rows) {
       let topicMessages = byTopic.get(row.topic);
       if (!topicMessages) byTopic.set(row.topic, (topicMessages = { topic: row.topic, messages: [] }));
-      topicMessages.messages.push({ key: row.record_key, value: row.payload, headers: row.headers });
+      // A null or empty payload is a tombstone (a subject gone from a state topic, an erased subject key, a dead letter of a record that had no value).
+      topicMessages.messages.push({ key: row.record_key, value: row.payload && row.payload.length > 0 ? row.payload : null, headers: row.headers });
     }
     const marker: ProgressMarker = { ids: rangesOf(rows.map((row) => row.id)), transaction: transactionNumber, epoch: this.epoch };
     const transaction = await this.requireProducer().transaction();

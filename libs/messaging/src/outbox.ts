@@ -4,12 +4,14 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { EventPayload, EventSubject, EventType, EventTypes, RegisterKind, RegsyncEvent } from '@regsync/contracts/generated/events';
-import { outgoingTopicOf } from '@regsync/contracts/topic-catalog';
+import { SENT_IN_THE_CLEAR, type SubjectKey } from '@regsync/contracts/sealed-event';
+import { outgoingTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
 import { currentAuthority } from '@regsync/persistence/authority-context';
 import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging-options';
 import { OUTBOX_ADDRESSEE } from './messaging-schema';
 import { EPOCH_SPAN } from './subject-version-epoch';
+import { SubjectKeys, subjectKeyOf } from './subject-keys';
 import { subjectVersionOffset } from './subject-version-slot';
 import { inSpan, traceHeaders } from './trace-context';
 
@@ -22,6 +24,8 @@ export interface DeliveryRow {
   payload: Buffer;
   /** The source record's headers plus `regsync-recipient-register`. */
   headers: Record<string, string>;
+  /** The subject key `payload` is sealed with: the recipient gets it on its key topic with the delivery. */
+  subjectKey?: SubjectKey;
 }
 
 /** A record the relay publishes as it is (a dead letter, a re-drive outcome, a state record or its tombstone), written in the transaction of its cause. */
@@ -34,6 +38,14 @@ export interface OutboxRecord {
   /** Null: a tombstone. */
   value: Buffer | null;
   headers: Record<string, string>;
+}
+
+/** Event type column of subject key records and their tombstones in the outbox. */
+export const SUBJECT_KEY_RECORD = 'SubjectKey';
+
+/** A subject key for the readers of `dataTopic`, on its key topic, keyed (and stored once) by the key's id. */
+function subjectKeyRecordOf(dataTopic: string, { id, key }: SubjectKey): OutboxRecord {
+  return { id, topic: subjectKeyTopicOf(dataTopic), eventType: SUBJECT_KEY_RECORD, key: id, value: key, headers: {} };
 }
 
 /**
@@ -93,10 +105,15 @@ const APPEND = `
 /** Writes outgoing events in the caller's transaction; the outbox relay publishes them after commit. */
 @Injectable()
 export class Outbox {
+  /** Present where the service seals what it sends (subjectKeySecret); the router seals with the sender's keys. */
+  readonly subjectKeys?: SubjectKeys;
+
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
     private readonly codec: EventCodec,
-  ) {}
+  ) {
+    if (options.subjectKeySecret) this.subjectKeys = new SubjectKeys(options.subjectKeySecret);
+  }
 
   /**
    * Assigns eventId, occurredAt and the next subject version, encodes the event and stores it, all in the
@@ -124,16 +141,18 @@ export class Outbox {
   private async insertDrafts<T extends EventType>(manager: EntityManager, drafts: readonly EventDraft<T>[]): Promise<EventTypes[T][]> {
     const events = drafts.map((draft) => this.eventOf(draft));
     const trace = traceHeaders();
-    // Encoded once, with version 0; the statement writes the assigned version into the bytes.
-    const payloads = events.map((event) => this.codec.encode(event as RegsyncEvent));
+    // The provider's one outgoing topic, whichever hosted authority sends (the envelope's source, from currentAuthority).
+    const topic = outgoingTopicOf(this.options.app, this.options.instanceKey, this.options.namespace);
+    // Encoded once, with version 0; the statement writes the assigned version into the bytes (also of a sealed form,
+    // whose clear envelope comes first like an event's).
+    const payloads = await this.encodedForOutbox(manager, events as RegsyncEvent[], topic);
     const rows = (await manager.query(APPEND, [
       drafts.map((draft) => draft.register),
       drafts.map((draft) => draft.subject.kind),
       drafts.map((draft) => draft.subject.id),
       events.map((event) => event.envelope.eventId),
       drafts.map((draft) => draft.eventType),
-      // The provider's one outgoing topic, whichever hosted authority sends (the envelope's source, from currentAuthority).
-      drafts.map(() => outgoingTopicOf(this.options.app, this.options.instanceKey, this.options.namespace)),
+      drafts.map(() => topic),
       payloads,
       payloads.map((payload, index) => subjectVersionOffset(drafts[index].eventType, payload)),
       events.map((event) => JSON.stringify(this.headersOf(event, trace))),
@@ -145,12 +164,27 @@ export class Outbox {
   }
 
   /**
+   * Each event encoded, sealed with its subject's key where this service seals. A key made now goes to the readers of
+   * `topic` on its key topic in rows before the events', so the relay never publishes an event ahead of its key.
+   */
+  private async encodedForOutbox(manager: EntityManager, events: RegsyncEvent[], topic: string): Promise<Buffer[]> {
+    const sealed = events.filter((event) => !SENT_IN_THE_CLEAR.has(event.envelope.eventType));
+    if (!this.subjectKeys || sealed.length === 0) return events.map((event) => this.codec.encode(event));
+    const { keys, issued } = await this.subjectKeys.keysOf(manager, sealed.map((event) => event.envelope.subject));
+    await this.appendRecords(manager, issued.map((key) => subjectKeyRecordOf(topic, key)));
+    return events.map((event) => (SENT_IN_THE_CLEAR.has(event.envelope.eventType) ? this.codec.encode(event) : this.codec.encodeSealed(event, subjectKeyOf(keys, event.envelope.subject))));
+  }
+
+  /**
    * Stores pre-encoded deliveries of events that keep their source envelope (no new id or version), in the
    * transaction of `manager`, in one statement; a delivery already stored (same event and topic) is not stored again.
    */
   async appendDeliveries(manager: EntityManager, rows: readonly DeliveryRow[]): Promise<void> {
     if (!manager.queryRunner?.isTransactionActive) throw new Error('outbox: appendDeliveries needs the EntityManager of an open transaction');
     if (rows.length === 0) return;
+    // A recipient gets a subject's key with its first delivery sealed with it; the row's id (the key's) keeps it to one.
+    const keyRecords = new Map(rows.filter((row) => row.subjectKey).map((row) => [`${row.topic} ${row.subjectKey!.id}`, subjectKeyRecordOf(row.topic, row.subjectKey!)]));
+    await this.appendRecords(manager, [...keyRecords.values()]);
     await manager.query(APPEND_RECORDS, [
       rows.map((row) => row.event.envelope.eventId),
       rows.map((row) => row.event.envelope.eventType),
@@ -179,6 +213,14 @@ export class Outbox {
       rows.map((row) => JSON.stringify(row.headers)),
       rows.map(() => '0'),
     ]);
+  }
+
+  /**
+   * Erasure of subject keys on the key topic of each `dataTopic`: a tombstone (no value) for the key, which a compacted
+   * key topic then drops with the key; every reader forgets the key when it reads it.
+   */
+  async appendKeyErasures(manager: EntityManager, erasures: readonly { dataTopic: string; keyId: string }[]): Promise<void> {
+    await this.appendRecords(manager, erasures.map(({ dataTopic, keyId }) => ({ id: randomUUID(), topic: subjectKeyTopicOf(dataTopic), eventType: SUBJECT_KEY_RECORD, key: keyId, value: null, headers: {} })));
   }
 
   private eventOf<T extends EventType>(draft: EventDraft<T>): EventTypes[T] {

@@ -20,6 +20,8 @@ const OUTCOME_OF_INBOX: Record<AppliedOutcome, RedriveOutcomeKind> = {
   held: 'held',
   irrelevant: 'ignored',
   filtered: 'ignored',
+  // its subject was erased since: nothing of it can be applied any more
+  erased: 'ignored',
 };
 
 /** The value (JSON) of a record on `<group>.redrive-outcomes`, keyed by the dead letter's id. */

@@ -1,5 +1,6 @@
 import { IHeaders } from 'kafkajs';
 import { EntityManager } from 'typeorm';
+import type { SubjectKey } from '@regsync/contracts/sealed-event';
 import { Admission } from './messaging-options';
 
 /** The second argument of every `@EventPattern` handler (`@Ctx()`): where the event came from and the inbox transaction. */
@@ -14,5 +15,7 @@ export class RegsyncEventContext {
     readonly headers: IHeaders,
     readonly traceparent: string | undefined,
     readonly correlationId: string,
+    /** The key the event was sealed with, if it was (the router seals its deliveries with it). */
+    readonly subjectKey?: SubjectKey,
   ) {}
 }

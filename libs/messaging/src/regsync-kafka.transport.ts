@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 import { runAsAuthority } from '@regsync/persistence/authority-context';
 import { EventCodec } from '@regsync/contracts/event-codec';
-import { consumerGroupOf, deadLetterTopicOf, redriveOutcomeTopicOf } from '@regsync/contracts/topic-catalog';
+import { consumerGroupOf, deadLetterTopicOf, redriveOutcomeTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
 import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
 import { HealthChecks } from '@regsync/service-runtime/health-checks';
 import { StartupPhase } from '@regsync/service-runtime/startup-phase';
@@ -15,11 +15,12 @@ import { deadLetterRow } from './dead-letters';
 import { EventHandlers } from './event-handlers';
 import { HeldEventRelease } from './held-event-release';
 import { HeldEvent, SubjectSource, subjectSourceOf, unholdEvents } from './held-events';
-import { KAFKA_CLIENT, MESSAGING_OPTIONS, MessagingOptions, addresseeOf, authorityToRunAs, consumedTopics } from './messaging-options';
+import { KAFKA_CLIENT, MESSAGING_OPTIONS, MessagingOptions, addresseeOf, authorityToRunAs, consumedTopics, sourceTopics } from './messaging-options';
 import { MessagingStartup } from './messaging-startup';
 import { Outbox, OutboxRecord } from './outbox';
 import { redriveOutcomeOf, redriveOutcomeRow } from './redrive-outcome';
 import { RetryRoute, originalTopicOf, retryRouteOf } from './retry-topic';
+import { SubjectKeyRing } from './subject-key-ring';
 
 const MAX_ATTEMPTS = 5;
 const FIRST_BACKOFF_MS = 200;
@@ -48,6 +49,7 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
   private consumerState: { healthy: boolean; detail: string } = { healthy: false, detail: 'not started' };
   private applier?: BatchApplier;
   private heldRelease?: HeldEventRelease;
+  private keyRing?: SubjectKeyRing;
   private heldSweep?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
   // Failed attempts per held event being released, across sweeps (its record's offset in a map of its own).
@@ -103,9 +105,11 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     // The handlers are fixed once Nest has registered them, just before listen.
     const handlers = EventHandlers.discover(this.discovery, this.metadataScanner, this);
     const { admit, detectGaps, metrics } = this.options;
+    this.keyRing = new SubjectKeyRing(this.kafka, sourceTopics(this.options).map(subjectKeyTopicOf), `${this.consumerGroup}.keys.`);
     this.applier = new BatchApplier({
       database: this.authorityDatabase,
       codec: this.codec,
+      subjectKeys: this.keyRing.source,
       handlers,
       admit,
       detectGaps: detectGaps ?? false,
@@ -130,6 +134,7 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     }
 
     if (!(await this.startup.ready())) return;
+    await this.keyRing.start();
     // The first sweep learns what is held from before; its start is no reason to fail.
     await this.sweepHeld();
     this.heldSweep = setInterval(() => void this.sweepHeld(), HELD_SWEEP_MS).unref();
@@ -187,6 +192,7 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     // kafkajs' stop waits for the running eachBatch, which ends after committing its current chunk.
     await this.consumer?.stop();
     await this.consumer?.disconnect();
+    await this.keyRing?.stop();
     this.consumerState = { healthy: false, detail: 'closed' };
   }
 

@@ -78,7 +78,7 @@ describe('deploy/kafka/topics.yaml', () => {
   const catalogTopics: [string, TopicKind][] = [
     ...registerProcessesOf(topology).flatMap((process) => registerProcessTopics(process.app, process.instanceKey)),
     // The router's own group; it sends no events of its own and reads no delivery or state topic.
-    ...registerProcessTopics('router', 'main').filter(([, kind]) => kind !== 'outgoing' && kind !== 'delivery' && kind !== 'state'),
+    ...registerProcessTopics('router', 'main').filter(([, kind]) => kind !== 'outgoing' && kind !== 'delivery' && kind !== 'state' && kind !== 'subject-keys'),
   ];
 
   it.each(catalogTopics)('defines %s with the settings the topic catalog gives its kind (%s) on a three-broker cluster', (name, kind) => {
@@ -87,11 +87,11 @@ describe('deploy/kafka/topics.yaml', () => {
   });
 
   it('keeps every outgoing, delivery, retry, re-drive outcome and dead-letter topic forever', () => {
-    for (const [name, kind] of catalogTopics) if (kind !== 'outbox-progress' && kind !== 'state') expect([name, setting(name, 'retention.ms'), setting(name, 'cleanup.policy')]).toEqual([name, '-1', 'delete']);
+    for (const [name, kind] of catalogTopics) if (kind !== 'outbox-progress' && kind !== 'state' && kind !== 'subject-keys') expect([name, setting(name, 'retention.ms'), setting(name, 'cleanup.policy')]).toEqual([name, '-1', 'delete']);
   });
 
-  it('compacts the relay progress, state and snapshot topics', () => {
-    const progressTopics = catalogTopics.filter(([, kind]) => kind === 'outbox-progress' || kind === 'state').map(([name]) => name);
+  it('compacts the relay progress, state, subject key and snapshot topics', () => {
+    const progressTopics = catalogTopics.filter(([, kind]) => kind === 'outbox-progress' || kind === 'state' || kind === 'subject-keys').map(([name]) => name);
     for (const name of [...progressTopics, 'regsync.person.snapshots.v1', 'regsync.parcel.snapshots.v1']) expect(setting(name, 'cleanup.policy')).toBe('compact');
   });
 });

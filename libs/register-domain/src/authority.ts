@@ -35,6 +35,11 @@ export const AUTHORITY: Readonly<Record<EventType, Authority>> = {
     why: 'civil status is authoritative for names',
     instance: { kind: 'any' },
   },
+  PersonErased: {
+    register: 'MELDEREGISTER',
+    why: 'the Meldebehörde erases a person from the registers (§ 14 BMG, Art. 17 DSGVO)',
+    instance: { kind: 'any' },
+  },
   DeathRecorded: {
     register: 'PERSONENSTANDSREGISTER',
     why: 'civil status is authoritative for deaths',

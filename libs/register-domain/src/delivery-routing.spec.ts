@@ -83,6 +83,16 @@ describe('deliveriesOf', () => {
     expect(names(deliveriesOf('DeathRecorded', { idnr: move.idnr }, at(leipzig, 'PERSONENSTANDSREGISTER'), crowded, []))).toEqual(['FEDERAL DE IDNR_BASISDATEN']);
   });
 
+  it('sends an erasure to the other registers that hold the person and the BZSt, never back to the Meldebehörde that erased', () => {
+    const holders = [at(osnabrueck, 'MELDEREGISTER'), at(dresden, 'MELDEREGISTER'), at(niedersachsen, 'LANDESMELDEREGISTER'), at(sachsen, 'LANDESMELDEREGISTER')];
+    const erasure = { reason: 'REGISTRATION_IN_ERROR', requestedBy: 'buergeramt-dresden' };
+    const deliveries = deliveriesOf('PersonErased', erasure, at(dresden, 'MELDEREGISTER'), crowded, holders);
+    expect(names(deliveries)).toEqual(['FEDERAL DE IDNR_BASISDATEN', 'MUNICIPAL 03404000 MELDEREGISTER', 'STATE 03 LANDESMELDEREGISTER', 'STATE 14 LANDESMELDEREGISTER']);
+    expect(deliveries.every((delivery) => delivery.route.fields.join() === 'reason,requestedBy')).toBe(true);
+    // and nobody holds the person afterwards
+    expect(holdingsAfter('PersonErased', erasure, at(dresden, 'MELDEREGISTER'), move.idnr, deliveries)).toEqual([]);
+  });
+
   it('sends an information block to the other holders, never back to the Meldebehörde that set it', () => {
     const holders = [at(osnabrueck, 'MELDEREGISTER'), at(dresden, 'MELDEREGISTER'), at(sachsen, 'LANDESMELDEREGISTER')];
     const block = { idnr: move.idnr, blockKind: 'AUSKUNFTSSPERRE', validUntil: null };

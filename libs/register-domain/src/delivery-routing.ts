@@ -31,6 +31,7 @@ const HOLDER_ROUTED: Readonly<Partial<Record<string, readonly RegisterKind[]>>> 
   DeathRecorded: ['MELDEREGISTER', 'LANDESMELDEREGISTER'],
   InformationBlockSet: ['MELDEREGISTER', 'LANDESMELDEREGISTER'],
   InformationBlockLifted: ['MELDEREGISTER', 'LANDESMELDEREGISTER'],
+  PersonErased: ['MELDEREGISTER', 'LANDESMELDEREGISTER'],
 };
 
 /** Register kinds that keep a person's data once they have received it, and so hold the person afterwards. */
@@ -77,6 +78,8 @@ export function holdingsAfter(
   subjectId: string,
   deliveries: readonly Delivery[],
 ): Holding[] {
+  // An erased person is held by no one any more (the router forgets its holders).
+  if (eventType === 'PersonErased') return [];
   const holders = deliveries.map((delivery) => delivery.recipient).filter((recipient) => PERSON_HOLDING_REGISTERS.includes(recipient.register));
   if (source.register === 'MELDEREGISTER') holders.push(source);
   const subjectIds = eventType === 'IdNrAssigned' && typeof payload.idnr === 'string' ? [subjectId, payload.idnr] : [subjectId];

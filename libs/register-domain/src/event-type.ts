@@ -16,6 +16,7 @@ export const EVENT_TYPES = [
   'ResidenceRestated',
   'NamesRestated',
   'ParcelRestated',
+  'PersonErased',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -43,6 +43,7 @@ const FEDERAL_EVENT_TYPES: readonly string[] = [
   'InformationBlockLifted',
   'ResidenceRestated',
   'NamesRestated',
+  'PersonErased',
 ];
 
 function municipalRecipients(
@@ -71,6 +72,7 @@ function municipalRecipients(
       return anyStandesamt ? ['MELDEREGISTER'] : [];
     case 'InformationBlockSet':
     case 'InformationBlockLifted':
+    case 'PersonErased':
       return source.level === 'MUNICIPAL' && source.register === 'MELDEREGISTER' && source.instanceKey !== ags ? ['MELDEREGISTER'] : [];
     case 'ParcelRecorded':
     case 'ParcelChanged':
@@ -100,6 +102,7 @@ function stateRecipients(
     case 'DeathRecorded':
     case 'InformationBlockSet':
     case 'InformationBlockLifted':
+    case 'PersonErased':
       return source.level === 'MUNICIPAL' ? ['LANDESMELDEREGISTER'] : [];
     case 'NameChanged':
     case 'NamesRestated':

@@ -226,6 +226,14 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
     toBeConfirmed: 'with the data-protection officer: the IdNr stays here after the person is deleted (until crypto-shredding)',
   },
   {
+    table: 'regsync_subject_key',
+    registers: 'every instance',
+    recordKind: 'data key of a subject this instance sends events about, wrapped by the authority key (crypto-shredding)',
+    retention: { kind: 'while-current', reason: "deleted when the subject is erased: from then on no copy of the subject's events opens, in any topic or backup" },
+    legalBasis: `${TECHNICAL_BASIS}: the key that makes the events readable; holds the subject id only`,
+    sources: [DSGVO_ART_5],
+  },
+  {
     table: 'regsync_producer_state',
     registers: 'every instance',
     recordKind: "the database's subject-version epoch and its relay's last published Kafka transaction",
@@ -240,7 +248,7 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
     retention: { kind: 'while-current', reason: 'the router delivers a death or a name change to every former holder by it; it cannot see when a holder deleted the person' },
     legalBasis: '§ 33 Abs. 1 BMG, § 57 PStV (the notices the holdings route); Art. 5 Abs. 1 lit. e DSGVO',
     sources: [DSGVO_ART_5],
-    toBeConfirmed: 'ending a holding when the holder deletes the person needs an event from the holder (not built)',
+    toBeConfirmed: 'an erasure (PersonErased) ends the holdings of the person; ending one when a holder deletes the person at the end of its retention needs an event from the holder (not built)',
   },
   {
     table: 'delivered_versions',
@@ -259,6 +267,14 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
     legalBasis: 'the legal basis of each delivery (routing catalog), which it repeats for the same recipient and fields only; Art. 5 Abs. 1 lit. e DSGVO',
     sources: [DSGVO_ART_5],
     toBeConfirmed: 'with the data-protection officer: ending it when the recipient deletes the person by retention needs an event from the recipient (not built), as for subject_holdings',
+  },
+  {
+    table: 'subject_key_grants',
+    registers: 'every instance',
+    recordKind: "router: which subject keys it gave to which recipient's key topic",
+    retention: { kind: 'while-current', reason: 'deleted when the person is erased: each grant then becomes a tombstone on its key topic, so no recipient keeps a key' },
+    legalBasis: `${TECHNICAL_BASIS}: holds the subject id and key ids only`,
+    sources: [DSGVO_ART_5],
   },
 ];
 

@@ -23,7 +23,21 @@ const LANDESMELDEREGISTER_PURPOSE = "keep the Land's central residents data (zen
  * The routing catalog, reviewed like code. A transfer not listed here has no legal basis and does not
  * happen; a field not listed for its route is dropped before it reaches the recipient's store.
  */
+const ERASURE_FIELDS = ['reason', 'requestedBy'];
+const ERASURE_BASIS = 'Art. 17 Abs. 1, Art. 19 DSGVO (Mitteilungspflicht an die Empfänger), § 14 Abs. 1 BMG';
+
 export const ROUTING_CATALOG: readonly Route[] = [
+  // An erasure reaches every register that holds the person (delivery-routing.ts), and the BZSt, which holds every IdNr:
+  // each deletes its rows and the keys of the person's events. Why and who erased (the IdNr is the subject), nothing else.
+  ...(['MELDEREGISTER', 'LANDESMELDEREGISTER', 'IDNR_BASISDATEN'] as const).map(
+    (recipient): Route => ({
+      recipient,
+      eventType: 'PersonErased',
+      fields: ERASURE_FIELDS,
+      legalBasis: ERASURE_BASIS,
+      purpose: 'the Meldebehörde erased the person: delete every row and key of theirs (crypto-shredding)',
+    }),
+  ),
   // Melderegister (residents register) of a municipality.
   {
     recipient: 'MELDEREGISTER',

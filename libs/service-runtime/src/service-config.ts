@@ -42,6 +42,18 @@ export const serviceConfigShape = {
     .transform((value) => value.split(',').map((agency) => agency.trim()).filter(Boolean)),
 };
 
+/**
+ * SUBJECT_KEY_SECRET of a register that sends events: base64 of at least 32 random bytes, from which each hosted
+ * authority's key-wrapping key is derived (the subject keys that seal its events are stored wrapped by it). Locally
+ * generated once per instance under .cache/regsync/; in a cluster a Secret. Without it the register sends its events
+ * in the clear (its readers open sealed and clear events alike).
+ */
+export const subjectKeySecret = z
+  .string()
+  .transform((value) => Buffer.from(value, 'base64'))
+  .refine((secret) => secret.length >= 32, 'must be base64 of at least 32 bytes')
+  .optional();
+
 export class ConfigError extends Error {}
 
 /** How to reach the broker and who to be there; kafkaClient (libs/messaging) builds every kafkajs client from it. */

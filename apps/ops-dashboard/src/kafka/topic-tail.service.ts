@@ -1,7 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Consumer, IHeaders, KafkaMessage } from 'kafkajs';
-import { EventCodec } from '@regsync/contracts/event-codec';
+import { EventCodec, SealedEventError } from '@regsync/contracts/event-codec';
+import type { EventEnvelope } from '@regsync/contracts/generated/events';
 import { deliveryTopicReader, outgoingTopicOwner } from '@regsync/contracts/topic-catalog';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import { DeadLetterInfo, deadLetterIdOfInfo, deadLetterInfo } from '@regsync/messaging/dead-letters';
@@ -347,19 +348,10 @@ export class TopicTailService implements OnApplicationBootstrap, OnApplicationSh
   private async decode(value: Buffer | null): Promise<{ summary?: EventSummary; payload?: unknown; error?: string }> {
     try {
       const { event } = await (await this.codecOf()).decode(value);
-      const envelope = event.envelope;
-      const summary: EventSummary = {
-        eventType: envelope.eventType,
-        eventId: envelope.eventId,
-        correlationId: envelope.correlationId,
-        causationId: envelope.causationId,
-        occurredAt: envelope.occurredAt.toISOString(),
-        source: { ...envelope.source },
-        subject: { ...envelope.subject },
-        subjectVersion: Number(envelope.subjectVersion),
-      };
-      return { summary, payload: plain(event) };
+      return { summary: summaryOf(event.envelope), payload: plain(event) };
     } catch (error) {
+      // The dashboard holds no subject keys: of a sealed event it shows the envelope, never the content.
+      if (error instanceof SealedEventError) return { summary: summaryOf(error.envelope), error: 'sealed: its content opens only with the subject key (crypto-shredding)' };
       const preview = value ? `${value.length} bytes: ${value.subarray(0, 48).toString('hex')}` : 'no value';
       return { error: `${(error as Error).message} (${preview})` };
     }
@@ -390,4 +382,17 @@ export class TopicTailService implements OnApplicationBootstrap, OnApplicationSh
     }
     for (const [topic, count] of pending) this.metrics.deadLettersPending.set({ topic }, count);
   }
+}
+
+function summaryOf(envelope: EventEnvelope): EventSummary {
+  return {
+    eventType: envelope.eventType,
+    eventId: envelope.eventId,
+    correlationId: envelope.correlationId,
+    causationId: envelope.causationId,
+    occurredAt: envelope.occurredAt.toISOString(),
+    source: { ...envelope.source },
+    subject: { ...envelope.subject },
+    subjectVersion: Number(envelope.subjectVersion),
+  };
 }

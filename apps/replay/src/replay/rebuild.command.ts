@@ -14,6 +14,8 @@ export interface RebuildResult {
   before: DatabaseChecksum | null;
   after: DatabaseChecksum;
   appliedEvents: number;
+  /** Events skipped because their subject was erased since (its key is gone). */
+  erasedEvents: number;
   seconds: number;
 }
 
@@ -76,7 +78,7 @@ export async function rebuildInstance(config: ReplayConfig, instance: TargetInst
     if (summary.stopped) throw new Error('rebuild interrupted: run it again (it starts over from an empty database)');
     const after = await registerDatabaseChecksum(instance.databaseUrl);
     log(formatChecksum(after));
-    return { before, after, appliedEvents: summary.outcomes.applied + summary.outcomes.gap_applied, seconds: summary.seconds };
+    return { before, after, appliedEvents: summary.outcomes.applied + summary.outcomes.gap_applied, erasedEvents: summary.outcomes.erased, seconds: summary.seconds };
   } finally {
     await target.close();
   }

@@ -1,4 +1,4 @@
-import { outgoingTopicOf } from '@regsync/contracts/topic-catalog';
+import { deliveryTopicReader, outgoingTopicOf, outgoingTopicOwner, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
 import { consumedTopics, hostedAuthorities } from '@regsync/messaging/messaging-options';
 import { RecordFilter } from '@regsync/messaging/replay/record-filter';
 import { LogRangeSelection, resolveLogRange } from '@regsync/messaging/replay/log-range';
@@ -6,6 +6,7 @@ import { ReplayApplier } from '@regsync/messaging/replay/replay-applier';
 import { ReplaySummary, runReplay } from '@regsync/messaging/replay/replay-run';
 import { ReplayTarget } from '@regsync/messaging/replay/replay-target';
 import { retryRouteOf } from '@regsync/messaging/retry-topic';
+import { SubjectKeyRing } from '@regsync/messaging/subject-key-ring';
 import { ProgressReporter } from '../progress-reporter';
 
 export interface ReplayExecution {
@@ -38,9 +39,14 @@ export async function executeReplay(target: ReplayTarget, execution: ReplayExecu
   await admin.connect();
   const ranges = await resolveLogRange(admin, { topics, ...execution.range }).finally(() => admin.disconnect());
 
+  // The keys as the topics' readers hold them now: an event of a subject erased since is skipped and counted.
+  const namespace = target.messaging.namespace;
+  const keyRing = new SubjectKeyRing(target.kafka, topics.filter((topic) => deliveryTopicReader(topic, namespace) || outgoingTopicOwner(topic, namespace)).map(subjectKeyTopicOf), `${execution.groupPrefix}.keys.`);
+  await keyRing.start();
   const applier = new ReplayApplier({
     database: target.database,
     codec: target.codec,
+    subjectKeys: keyRing.source,
     handlers: target.handlers,
     admit: target.messaging.admit,
     level: target.messaging.level,
@@ -69,6 +75,7 @@ export async function executeReplay(target: ReplayTarget, execution: ReplayExecu
       onProgress: (progress) => reporter.update(progress),
     });
   } finally {
+    await keyRing.stop();
     reporter.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -76,13 +83,13 @@ export async function executeReplay(target: ReplayTarget, execution: ReplayExecu
 }
 
 export function formatSummary(summary: ReplaySummary, dryRun: boolean): string {
-  const { applied, gap_applied, duplicate, stale, irrelevant, rejected, filtered } = summary.outcomes;
+  const { applied, gap_applied, duplicate, stale, irrelevant, rejected, filtered, erased } = summary.outcomes;
   const appliedTotal = applied + gap_applied;
   const lines = [
     `${dryRun ? 'dry run: would apply' : 'applied'} ${appliedTotal} event(s) of ${summary.done} record(s) read in ${summary.seconds.toFixed(1)} s` +
       ` (${Math.round(appliedTotal / Math.max(summary.seconds, 0.001))} events/s applied, ${Math.round(summary.done / Math.max(summary.seconds, 0.001))} records/s read)`,
     `  applied ${applied}, applied after a version gap ${gap_applied}, duplicate (already applied) ${duplicate}, stale version ${stale},` +
-      ` not for this instance ${irrelevant}, not selected ${filtered}, rejected ${rejected}`,
+      ` not for this instance ${irrelevant}, not selected ${filtered}, rejected ${rejected}, skipped (subject erased) ${erased}`,
   ];
   if (summary.rejections.length > 0) {
     lines.push(`  rejected (not applied; the live consumer dead-letters these too):`);

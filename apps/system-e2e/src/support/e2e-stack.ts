@@ -4,10 +4,10 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, KafkaMessage, Producer, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { EventCodec } from '@regsync/contracts/event-codec';
+import { EventCodec, SubjectKeySource } from '@regsync/contracts/event-codec';
 import type { RegsyncEvent } from '@regsync/contracts/generated/events';
 import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
-import { APP_OF_LEVEL, deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
+import { APP_OF_LEVEL, deliveryTopicOf, outgoingTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
 import { authorityRoleOf, quotedIdentifier } from '@regsync/persistence/authority-roles';
 import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropNamespaceDatabases } from '@regsync/persistence/ensure-database';
@@ -96,6 +96,20 @@ export class E2eStack {
   }
 
   /** Every record of a topic up to its end now (committed transactions only), read as its one reader would. */
+  /**
+   * The subject keys the readers of `dataTopic` hold (its key topic read whole, a tombstone removing a key), to open its
+   * sealed records as its reader would.
+   */
+  async subjectKeysOf(dataTopic: string): Promise<SubjectKeySource> {
+    const keys = new Map<string, Buffer>();
+    for (const record of await this.readWholeTopic(subjectKeyTopicOf(dataTopic))) {
+      const keyId = record.key!.toString();
+      if (record.value && record.value.length > 0) keys.set(keyId, record.value);
+      else keys.delete(keyId);
+    }
+    return async (keyId) => keys.get(keyId);
+  }
+
   async readWholeTopic(topic: string): Promise<KafkaMessage[]> {
     const admin = this.kafka.admin();
     await admin.connect();
@@ -120,6 +134,17 @@ export class E2eStack {
     await done;
     await consumer.disconnect();
     return records;
+  }
+
+  /** Every topic of this stack's namespace. */
+  async topicsOfNamespace(): Promise<string[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      return (await admin.listTopics()).filter((topic) => topic.startsWith(`${this.namespace}.`));
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   /** Stops every service, then deletes the namespace's topics and databases (and the private build). */

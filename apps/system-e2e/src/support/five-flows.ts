@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Kafka, Producer } from 'kafkajs';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import type { EventType, RegsyncEvent } from '@regsync/contracts/generated/events';
-import { consumerGroupOf, deadLetterTopicOf } from '@regsync/contracts/topic-catalog';
+import { consumerGroupOf, deadLetterTopicOf, deliveryTopicOf } from '@regsync/contracts/topic-catalog';
 import { routeFor } from '@regsync/register-domain/routing-catalog';
 import type { RegisterKind } from '@regsync/register-domain/registers';
 import { idnrViolation } from '@regsync/register-domain/idnr';
@@ -163,10 +163,13 @@ describe(title, () => {
       }
       const codec = await EventCodec.connect(stack.schemaRegistryUrl);
       const toDresden = await e2e.deliveriesTo('municipal-register', DRESDEN);
+      const dresdensKeys = await e2e.subjectKeysOf(deliveryTopicOf('municipal-register', stack.processKeyOf('municipal-register', DRESDEN), namespace));
       expect(toDresden.some((record) => record.key?.toString() === CITIZEN)).toBe(true);
       for (const record of toDresden) {
+        // Sealed: without the subject's key the bytes say nothing but the envelope.
+        expect(record.value!.includes('Schmidt')).toBe(false);
         const register = record.headers?.['regsync-recipient-register']?.toString() as RegisterKind;
-        const { event } = await codec.decode(record.value);
+        const { event } = await codec.decode(record.value, dresdensKeys);
         const route = routeFor(register, event.envelope.eventType);
         expect(route).toBeDefined();
         expect(Object.keys(event).filter((field) => field !== 'envelope' && !route!.fields.includes(field))).toEqual([]);

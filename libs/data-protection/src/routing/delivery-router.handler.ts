@@ -1,5 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { EventCodec } from '@regsync/contracts/event-codec';
+import type { SubjectKey } from '@regsync/contracts/sealed-event';
 import { EVENT_TYPES, type RegsyncEvent } from '@regsync/contracts/generated/events';
 import { APP_OF_LEVEL, deliveryTopicOf } from '@regsync/contracts/topic-catalog';
 import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
@@ -12,6 +13,8 @@ import { describeRegisterAddress } from '@regsync/register-domain/registers';
 import { DeliveredVersions } from './delivered-versions';
 import { RecipientState, RoutedDelivery } from './recipient-state';
 import { SubjectHoldings } from './subject-holdings';
+import { SubjectKeyGrants } from './subject-key-grants';
+import { PersonErasure } from '../erasure/person-erasure';
 
 export const ROUTING_OPTIONS = Symbol('ROUTING_OPTIONS');
 
@@ -38,6 +41,7 @@ export class DeliveryRouterHandler {
     @Inject(ROUTING_OPTIONS) private readonly options: RoutingOptions,
     private readonly outbox: Outbox,
     private readonly codec: EventCodec,
+    private readonly erasure: PersonErasure,
   ) {
     this.recipientState = new RecipientState(options.namespace, options.providerOf);
   }
@@ -58,7 +62,8 @@ export class DeliveryRouterHandler {
       const { envelope, ...payload } = event as RegsyncEvent & Record<string, unknown>;
       const deliveries = deliveriesOf(envelope.eventType, payload, envelope.source, this.options.topology, holdings.holdersOf(envelope.subject));
       const headers = sourceHeadersOf(context.events[index]);
-      const eventRows = await Promise.all(deliveries.map((delivery) => this.deliveryRow(event, delivery, headers, delivered.deliver(delivery.recipient, envelope))));
+      const subjectKey = context.events[index].subjectKey;
+      const eventRows = await Promise.all(deliveries.map((delivery) => this.deliveryRow(event, delivery, headers, delivered.deliver(delivery.recipient, envelope), subjectKey)));
       assertOneDeliveryPerAuthority(eventRows, deliveries);
       rows.push(...eventRows);
       routed.push(...eventRows.map((row, at) => ({ recipient: deliveries[at].recipient, subject: envelope.subject, eventId: envelope.eventId, eventType: envelope.eventType, payload: row.payload, headers: row.headers })));
@@ -69,10 +74,32 @@ export class DeliveryRouterHandler {
     // Each recipient's state records go first: a delivery on Kafka never precedes its subject's state (bootstrap).
     await this.outbox.appendRecords(context.manager, await this.recipientState.recordsAfter(context.manager, routed));
     await this.outbox.appendDeliveries(context.manager, rows);
+    await SubjectKeyGrants.record(context.manager, rows);
+    await this.forgetErased(events, context);
   }
 
-  /** `deliveredBefore`: the version of the subject and sender delivered to the recipient before, stamped for its hold at a gap. */
-  private async deliveryRow(event: RegsyncEvent, { recipient, route }: Delivery, headers: Record<string, string>, deliveredBefore: number | undefined): Promise<DeliveryRow> {
+  /**
+   * An erased person: every key of theirs given to a recipient gets a tombstone on that recipient's key topic (a key of
+   * each sender that sealed events about them), every state topic holding them a tombstone, and the router forgets them
+   * (holdings, delivered versions, what it published). The erasure itself went out above.
+   */
+  private async forgetErased(events: RegsyncEvent[], context: RegsyncBatchContext): Promise<void> {
+    const erasures = events.filter((event) => event.envelope.eventType === 'PersonErased').map((event) => event.envelope);
+    if (erasures.length === 0) return;
+    const revoked = await SubjectKeyGrants.revoke(context.manager, erasures.map(({ subject }) => subject));
+    await this.outbox.appendKeyErasures(context.manager, revoked.map(({ deliveryTopic, keyId }) => ({ dataTopic: deliveryTopic, keyId })));
+    for (const { subject, eventId } of erasures) {
+      await this.outbox.appendRecords(context.manager, await this.recipientState.erase(context.manager, subject, eventId));
+      await this.erasure.erase(context.manager, subject.id);
+    }
+  }
+
+  /**
+   * `deliveredBefore`: the version of the subject and sender delivered to the recipient before, stamped for its hold at
+   * a gap. A sealed event's delivery is sealed again with the same subject key, which the recipient gets with it (only
+   * with a delivery its route allows).
+   */
+  private async deliveryRow(event: RegsyncEvent, { recipient, route }: Delivery, headers: Record<string, string>, deliveredBefore: number | undefined, subjectKey?: SubjectKey): Promise<DeliveryRow> {
     const deliveryHeaders: Record<string, string> = { ...headers, [KAFKA_HEADERS.recipientRegister]: recipient.register, [KAFKA_HEADERS.recipientAuthority]: recipient.instanceKey };
     // The router alone stamps: whatever a sender put there is not passed on.
     if (deliveredBefore === undefined) delete deliveryHeaders[KAFKA_HEADERS.previousDeliveredVersion];
@@ -84,8 +111,9 @@ export class DeliveryRouterHandler {
     return {
       topic: deliveryTopicOf(app, provider, this.options.namespace),
       event,
-      payload: await this.codec.encodeDelivery(event, recipient.register, route.fields),
+      payload: subjectKey ? await this.codec.encodeSealedDelivery(event, recipient.register, route.fields, subjectKey) : await this.codec.encodeDelivery(event, recipient.register, route.fields),
       headers: deliveryHeaders,
+      subjectKey,
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { KafkaMessage } from 'kafkajs';
 import { QueryRunner } from 'typeorm';
-import { EventCodec } from '@regsync/contracts/event-codec';
+import { EventCodec, SubjectKeySource } from '@regsync/contracts/event-codec';
 import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 import { runAsAuthority } from '@regsync/persistence/authority-context';
 import { AdministrativeLevel, RegsyncEvent } from '@regsync/contracts/generated/events';
@@ -12,8 +12,11 @@ import { RetryRoute } from '../retry-topic';
 import { ReplayHandlersServer } from './replay-handlers.server';
 import { RecordFilter, recordPassesHeaderFilter, eventPassesFilter } from './record-filter';
 
-/** What happened to one replayed record; `filtered` = not selected by --event-type / --subject. The replay never holds at a gap. */
-export type ReplayOutcome = Exclude<InboxOutcome, 'held'> | 'irrelevant' | 'rejected' | 'filtered';
+/**
+ * What happened to one replayed record; `filtered` = not selected by --event-type / --subject; `erased` = sealed with
+ * the key of a subject erased since, skipped. The replay never holds at a gap.
+ */
+export type ReplayOutcome = Exclude<InboxOutcome, 'held'> | 'irrelevant' | 'rejected' | 'filtered' | 'erased';
 
 export interface ReplayRejection {
   ref: string;
@@ -30,6 +33,8 @@ export interface ChunkReport {
 export interface ReplayApplierOptions {
   database: AuthorityDatabase;
   codec: EventCodec;
+  /** The subject keys of the replayed topics (their key topics): an event whose subject was erased since is skipped. */
+  subjectKeys?: SubjectKeySource;
   handlers: ReplayHandlersServer;
   admit: (event: RegsyncEvent, record: ReceivedRecord) => Admission;
   /** The target instance: its own events restore its subject version counters. */
@@ -65,7 +70,7 @@ export class ReplayApplier {
   constructor(private readonly options: ReplayApplierOptions) {
     const { eventHandlers } = options.handlers;
     if (!eventHandlers) throw new Error('ReplayApplier: the handlers server is not connected to an app (bootReplayTarget)');
-    this.applier = new BatchApplier({ database: options.database, codec: options.codec, handlers: eventHandlers, admit: options.admit, detectGaps: false, retry: options.retry });
+    this.applier = new BatchApplier({ database: options.database, codec: options.codec, subjectKeys: options.subjectKeys, handlers: eventHandlers, admit: options.admit, detectGaps: false, retry: options.retry });
   }
 
   async applyChunk(topic: string, partition: number, messages: readonly KafkaMessage[]): Promise<ChunkReport> {
@@ -107,7 +112,7 @@ export class ReplayApplier {
         return this.options.dryRun ? 'rollback' : 'commit';
       },
     });
-    const report: ChunkReport = { outcomes: { applied: 0, gap_applied: 0, duplicate: 0, stale: 0, irrelevant: 0, rejected: 0, filtered: 0 }, rejections: [] };
+    const report: ChunkReport = { outcomes: { applied: 0, gap_applied: 0, duplicate: 0, stale: 0, irrelevant: 0, rejected: 0, filtered: 0, erased: 0 }, rejections: [] };
     for (const [index, result] of results.entries()) {
       if (result.kind === 'done' && result.outcome !== 'held') report.outcomes[result.outcome]++;
       else if (result.kind === 'rejected') {

@@ -34,7 +34,7 @@ export async function runReplay(kafka: Kafka, ranges: readonly PartitionRange[],
   const started = Date.now();
   const limiter = new RateLimiter(options.maxRate);
   const positions = new Map(ranges.map((range) => [`${range.topic}:${range.partition}`, BigInt(range.start)]));
-  const progress: ReplayProgress = { done: 0, total: recordsIn(ranges), outcomes: { applied: 0, gap_applied: 0, duplicate: 0, stale: 0, irrelevant: 0, rejected: 0, filtered: 0 } };
+  const progress: ReplayProgress = { done: 0, total: recordsIn(ranges), outcomes: { applied: 0, gap_applied: 0, duplicate: 0, stale: 0, irrelevant: 0, rejected: 0, filtered: 0, erased: 0 } };
   const rejections: ReplayRejection[] = [];
   const add = (report: ChunkReport) => {
     for (const [outcome, count] of Object.entries(report.outcomes)) progress.outcomes[outcome as ReplayOutcome] += count;

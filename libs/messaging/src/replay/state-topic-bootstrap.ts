@@ -1,7 +1,8 @@
 import { Admin, KafkaMessage } from 'kafkajs';
 import { decodeStateRecord, type StateRecord } from '@regsync/contracts/state-record';
-import { consumerGroupOf, deliveryTopicOf, redriveTopicOf, stateTopicOf } from '@regsync/contracts/topic-catalog';
+import { consumerGroupOf, deliveryTopicOf, redriveTopicOf, stateTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
 import { RELAY_MAX_BATCH_ROWS } from '../outbox-relay';
+import { SubjectKeyRing } from '../subject-key-ring';
 import { retryRouteOf } from '../retry-topic';
 import { readBoundedLog } from './bounded-log-reader';
 import { resolveLogRange } from './log-range';
@@ -53,7 +54,10 @@ export async function bootstrapFromStateTopic(target: ReplayTarget): Promise<Boo
       offsets[topic] = (await admin.fetchTopicOffsets(topic)).map(({ partition, offset, low }) => ({ partition, offset: String(maxOf(BigInt(low), BigInt(offset) - LAST_TRANSACTION)) }));
     }
     const states = await latestStates(target, admin, stateTopic);
-    const applied = await applyStates(target, [...states.values()]);
+    // The deliveries in a state record are sealed as delivered: their keys are on the delivery topic's key topic.
+    const keyRing = new SubjectKeyRing(target.kafka, [subjectKeyTopicOf(deliveryTopicOf(app, instanceKey, namespace))], `${group}.keys.`);
+    await keyRing.start();
+    const applied = await applyStates(target, [...states.values()], keyRing).finally(() => keyRing.stop());
     for (const [topic, partitions] of Object.entries(offsets)) await admin.setOffsets({ groupId: group, topic, partitions });
     return { stateTopic, subjects: states.size, ...applied, offsets };
   } finally {
@@ -88,11 +92,11 @@ async function latestStates(target: ReplayTarget, admin: Admin, stateTopic: stri
 }
 
 /** Each subject's deliveries as records of the delivery topic, in chunks of whole subjects, one transaction each. */
-async function applyStates(target: ReplayTarget, states: readonly { partition: number; state: StateRecord }[]): Promise<Pick<BootstrapResult, 'deliveries' | 'outcomes'>> {
+async function applyStates(target: ReplayTarget, states: readonly { partition: number; state: StateRecord }[], keyRing: SubjectKeyRing): Promise<Pick<BootstrapResult, 'deliveries' | 'outcomes'>> {
   const { app, instanceKey, namespace, level, admit } = target.messaging;
   const deliveryTopic = deliveryTopicOf(app, instanceKey, namespace);
-  const applier = new ReplayApplier({ database: target.database, codec: target.codec, handlers: target.handlers, admit, level, instanceKey, retry: retryRouteOf(target.messaging) });
-  const outcomes: Record<ReplayOutcome, number> = { applied: 0, gap_applied: 0, duplicate: 0, stale: 0, irrelevant: 0, rejected: 0, filtered: 0 };
+  const applier = new ReplayApplier({ database: target.database, codec: target.codec, subjectKeys: keyRing.source, handlers: target.handlers, admit, level, instanceKey, retry: retryRouteOf(target.messaging) });
+  const outcomes: Record<ReplayOutcome, number> = { applied: 0, gap_applied: 0, duplicate: 0, stale: 0, irrelevant: 0, rejected: 0, filtered: 0, erased: 0 };
   let deliveries = 0;
   const byPartition = new Map<number, StateRecord[]>();
   for (const { partition, state } of states) {

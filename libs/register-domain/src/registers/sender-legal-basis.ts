@@ -17,5 +17,6 @@ export const SENDER_LEGAL_BASIS: Readonly<Record<EventType, string>> = {
   PropertyTaxBaseChanged: '§ 229 Abs. 3 BewG, GrStG',
   ResidenceRestated: '§ 33 BMG, § 55 Abs. 3 BMG, § 139b Abs. 8 AO (Berichtigung: the current registration, restated on request)',
   ParcelRestated: '§ 229 Abs. 3 BewG (Berichtigung: the current tax base, restated on request)',
+  PersonErased: 'Art. 17 Abs. 1 DSGVO, § 14 BMG (Löschung), Art. 19 DSGVO (Mitteilung an die Empfänger)',
   NamesRestated: '§ 57 PStV (Mitteilung an die Meldebehörde; Berichtigung: the current names, restated on request)',
 };

@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { EventCodec, SubjectKeyErasedError } from '@regsync/contracts/event-codec';
+import { generateIdnr } from '@regsync/register-domain/idnr-generator';
+import { AgencyClient } from '@regsync/local-stack/agency-client';
+import { type LocalStack, randomPortOffset } from '@regsync/local-stack/local-stack';
+import { waitUntil } from '@regsync/local-stack/wait-until';
+import { kafkaEnvironmentOf } from '@regsync/service-runtime/service-config';
+import { rebuildInstance } from '@regsync/apps/replay/src/replay/rebuild.command';
+import { loadReplayConfig } from '@regsync/apps/replay/src/replay-config';
+import { targetInstance } from '@regsync/apps/replay/src/target-apps';
+import { DATABASE_URL, E2eStack, KAFKA_CONNECTION } from './support/e2e-stack';
+
+const OSNABRUECK = '03404000';
+const DRESDEN = '14612000';
+// Names no other record of the run carries, so a byte scan finds only this person.
+const FAMILY_NAME = 'Zwetschgenbaum';
+const GIVEN_NAMES = 'Erwine';
+const MARRIED_NAME = 'Quittenstrauch';
+
+const osnabrueckAddress = { street: 'Große Straße', houseNumber: '12', postalCode: '49074', city: 'Osnabrück', municipalityKey: OSNABRUECK };
+const dresdenAddress = { street: 'Königsbrücker Straße', houseNumber: '5a', postalCode: '01099', city: 'Dresden', municipalityKey: DRESDEN };
+
+jest.setTimeout(120_000);
+
+describe('erasure of a person in the immutable log (crypto-shredding)', () => {
+  const namespace = `e2e${randomBytes(3).toString('hex')}`;
+  const idnr = generateIdnr();
+  const neighbour = generateIdnr();
+  let e2e: E2eStack;
+  let stack: LocalStack;
+  let osnabrueck: AgencyClient;
+  let dresden: AgencyClient;
+  let niedersachsen: AgencyClient;
+  let sachsen: AgencyClient;
+  let federal: AgencyClient;
+
+  beforeAll(async () => {
+    e2e = await E2eStack.start(namespace, { portOffset: randomPortOffset(1000, 20), instances: (instance) => [OSNABRUECK, DRESDEN, '03', '14', 'DE'].includes(instance.instanceKey) });
+    stack = e2e.stack;
+    osnabrueck = AgencyClient.of(stack, 'municipal-register', OSNABRUECK);
+    dresden = AgencyClient.of(stack, 'municipal-register', DRESDEN);
+    niedersachsen = AgencyClient.of(stack, 'state-register', '03');
+    sachsen = AgencyClient.of(stack, 'state-register', '14');
+    federal = AgencyClient.of(stack, 'federal-register', 'DE');
+
+    // The person lives in Osnabrück, moves to Dresden and marries there: five registers hold them, three senders sealed events.
+    const person = { idnr, familyName: FAMILY_NAME, givenNames: GIVEN_NAMES, sex: 'FEMALE', dateOfBirth: '1984-07-02' };
+    expect((await osnabrueck.registerResidence({ ...person, address: osnabrueckAddress, movedInOn: '2019-05-01', previousAddress: null })).status).toBe(201);
+    expect((await osnabrueck.registerResidence({ idnr: neighbour, familyName: 'Bleibtreu', givenNames: 'Hanna', sex: 'FEMALE', dateOfBirth: '1979-01-09', address: osnabrueckAddress, movedInOn: '2019-05-01', previousAddress: null })).status).toBe(201);
+    await waitUntil('the BZSt holds the person', () => bodyIf(federal.person(idnr)));
+    expect((await dresden.registerResidence({ ...person, address: dresdenAddress, movedInOn: '2024-02-01', previousAddress: osnabrueckAddress })).status).toBe(201);
+    await waitUntil('Osnabrück marked the person moved out', () => bodyIf(osnabrueck.resident(idnr), (body) => body.status === 'MOVED_OUT'));
+    expect((await dresden.recordNameChange({ idnr, familyName: MARRIED_NAME, givenNames: GIVEN_NAMES, reason: 'MARRIAGE', maritalStatus: 'MARRIED', effectiveOn: '2024-06-01' })).status).toBe(201);
+    await waitUntil('Sachsen has the married name', () => bodyIf(sachsen.resident(idnr), (body) => body.familyName === MARRIED_NAME));
+    await waitUntil('the BZSt has the married name', () => bodyIf(federal.person(idnr), (body) => body.familyName === MARRIED_NAME));
+    await waitUntil('Niedersachsen holds the person', () => bodyIf(niedersachsen.resident(idnr)));
+    await waitUntil('Niedersachsen holds the neighbour', () => bodyIf(niedersachsen.resident(neighbour)));
+  }, 360_000);
+
+  afterAll(async () => {
+    await e2e?.stop();
+  }, 120_000);
+
+  it('refuses a bad request naming the field and rule, a read-only agency, and a person the register does not hold', async () => {
+    const erase = (body: unknown, client = dresden) => client.send('POST', '/ops/persons/erasures', body);
+    const bad = await erase({ idnr: '12345678990', reason: 'BECAUSE' });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toMatch(/idnr/);
+    expect(JSON.stringify(bad.body)).toMatch(/reason/);
+    expect((await erase({ idnr, reason: 'REGISTRATION_IN_ERROR' }, dresden.withApiKey(stack.cockpitKey))).status).toBe(401);
+    expect((await erase({ idnr, reason: 'REGISTRATION_IN_ERROR' }, dresden.withApiKey(undefined))).status).toBe(401);
+    expect((await erase({ idnr: generateIdnr(), reason: 'REGISTRATION_IN_ERROR' })).status).toBe(404);
+    expect((await dresden.resident(idnr)).status).toBe(200);
+  });
+
+  it('erases the person at the Melderegister and in every register that holds them; the neighbour stays', async () => {
+    const erased = await dresden.send<{ correlationId: string; deleted: Record<string, number>; keyErased: boolean }>('POST', '/ops/persons/erasures', { idnr, reason: 'REGISTRATION_IN_ERROR' });
+    expect(erased.status).toBe(200);
+    expect(erased.body.keyErased).toBe(true);
+    expect(erased.body.deleted).toMatchObject({ residents: 1 });
+    expect((await dresden.resident(idnr)).status).toBe(404);
+    for (const [name, read] of [
+      ['Osnabrück', () => osnabrueck.resident(idnr)],
+      ['Niedersachsen', () => niedersachsen.resident(idnr)],
+      ['Sachsen', () => sachsen.resident(idnr)],
+      ['the BZSt', () => federal.person(idnr)],
+    ] as const) {
+      await waitUntil(`${name} no longer holds the person`, async () => ((await read()).status === 404 ? true : undefined));
+    }
+    expect((await niedersachsen.resident(neighbour)).status).toBe(200);
+    expect((await osnabrueck.resident(neighbour)).status).toBe(200);
+  });
+
+  it('leaves no copy of the person readable: no name in the raw bytes of any topic, and no record about them opens with the keys left', async () => {
+    const codec = await EventCodec.connect(stack.schemaRegistryUrl);
+    const topics = await e2e.topicsOfNamespace();
+    const dataTopics = topics.filter((topic) => /\.regsync\.(out|deliveries)\.[^.]+\.[^.]+$/.test(topic));
+    expect(dataTopics.length).toBeGreaterThanOrEqual(10);
+    // Tombstones follow the erasure through the relays; wait until no record of the person opens any more.
+    await waitUntil('every key of the person is withdrawn', async () => {
+      for (const topic of dataTopics) {
+        const keys = await e2e.subjectKeysOf(topic);
+        for (const record of (await e2e.readWholeTopic(topic)).filter((candidate) => candidate.key?.toString() === idnr)) {
+          const opened = await codec.decode(record.value, keys).catch((error: unknown) => error);
+          if (!(opened instanceof SubjectKeyErasedError) && (opened as { eventType?: string }).eventType !== 'PersonErased') return undefined;
+        }
+      }
+      return true;
+    }, 60_000);
+    // Every topic the person's events passed (outgoing, deliveries, dead letters, retry, key topics), from offset 0.
+    for (const topic of topics) {
+      for (const record of await e2e.readWholeTopic(topic)) {
+        const bytes = Buffer.concat([record.key ?? Buffer.alloc(0), record.value ?? Buffer.alloc(0), ...Object.values(record.headers ?? {}).map((value) => Buffer.from(String(value)))]);
+        for (const name of [FAMILY_NAME, MARRIED_NAME, GIVEN_NAMES]) expect([topic, bytes.includes(name)]).toEqual([topic, false]);
+      }
+    }
+  });
+
+  it('leaves neither name nor IdNr in any register table, outbox or held event of any service; only the transfer log and the erasure itself name the IdNr', async () => {
+    const client = new Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    try {
+      const { rows: databases } = await client.query<{ datname: string }>('select datname from pg_database where datname like $1', [`%${namespace}%`]);
+      expect(databases.length).toBeGreaterThanOrEqual(6);
+      const holding: string[] = [];
+      for (const { datname } of databases) {
+        const database = new Client({ connectionString: DATABASE_URL.replace(/\/[^/]*$/, `/${datname}`) });
+        await database.connect();
+        try {
+          const { rows: tables } = await database.query<{ tablename: string }>("select tablename from pg_tables where schemaname = 'public'");
+          for (const { tablename } of tables) {
+            const { rows } = await database.query<{ text: string }>(`select t::text as text from ${tablename} t`);
+            const text = rows.map((row) => row.text).join('\n');
+            for (const name of [FAMILY_NAME, MARRIED_NAME]) expect([datname, tablename, text.includes(name)]).toEqual([datname, tablename, false]);
+            if (text.includes(idnr)) holding.push(tablename);
+          }
+        } finally {
+          await database.end();
+        }
+      }
+      // The transfer log is kept by law (2 years, § 9 IDNrG: that and what was transferred, no values); the outbox keeps
+      // the erasure itself and record keys of sealed records, which no key opens any more.
+      expect(holding.filter((table) => !['transfer_log', 'regsync_outbox'].includes(table))).toEqual([]);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('rebuilds Niedersachsen from its log after the erasure without the person, skipping their events, to the checksum of the register as it is now', async () => {
+    await stack.kill('state 03', 'SIGTERM');
+    const config = loadReplayConfig({ ...kafkaEnvironmentOf(KAFKA_CONNECTION), DATABASE_URL, SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl, NAMESPACE: namespace });
+    const rebuilt = await rebuildInstance(config, targetInstance(config, 'state-register', '03'));
+    expect(rebuilt.erasedEvents).toBeGreaterThanOrEqual(2);
+    expect(rebuilt.appliedEvents).toBeGreaterThanOrEqual(2);
+    expect(rebuilt.after.tables.find((table) => table.table === 'state_residents')?.rows).toBe(1);
+    expect(rebuilt.after.sha256).toBe(rebuilt.before?.sha256);
+  });
+});
+
+async function bodyIf(response: Promise<{ status: number; body: Record<string, unknown> }>, accept: (body: Record<string, unknown>) => boolean = () => true): Promise<Record<string, unknown> | undefined> {
+  const { status, body } = await response;
+  return status === 200 && accept(body) ? body : undefined;
+}

@@ -1,0 +1,107 @@
+import { Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Admin, Consumer, Kafka } from 'kafkajs';
+import type { SubjectKeySource } from '@regsync/contracts/event-codec';
+
+/** The key topics cannot be read (the reader crashed or stopped): wait and retry, as for any infrastructure fault. */
+export class SubjectKeysUnavailableError extends Error {}
+
+/**
+ * The subject keys a reader may use: every record of the key topics of the topics it reads (subjectKeyTopicOf), kept in
+ * memory by key id, a tombstone removing the key. A key is written to its key topic in the same Kafka transaction as
+ * the first event sealed with it, or an earlier one, so once this reader has read a key topic up to the end it had when
+ * an event arrived, a key still missing is erased (or compacted away after its tombstone): the event is skipped.
+ * Reads with a consumer group of its own (`<groupPrefix><random>`, never committed, deleted at stop), from the start
+ * at every start.
+ */
+export class SubjectKeyRing {
+  private readonly logger = new Logger(SubjectKeyRing.name);
+  private readonly keys = new Map<string, Buffer>();
+  /** Next offset to read per `topic:partition`. */
+  private readonly positions = new Map<string, bigint>();
+  private readonly waiters = new Set<() => void>();
+  private consumer?: Consumer;
+  private admin?: Admin;
+  private groupId?: string;
+  private failure?: Error;
+  private markStarted!: () => void;
+  private readonly started = new Promise<void>((resolve) => (this.markStarted = resolve));
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly topics: readonly string[],
+    private readonly groupPrefix: string,
+  ) {}
+
+  async start(): Promise<void> {
+    this.groupId = `${this.groupPrefix}${randomUUID()}`;
+    const consumer = this.kafka.consumer({ groupId: this.groupId, readUncommitted: false, allowAutoTopicCreation: false });
+    this.consumer = consumer;
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => this.advance(payload.topic, payload.partition, payload.lastOffset));
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.failure = payload.error;
+      this.logger.error(`subject key topics: reader crashed: ${payload.error.message}`);
+      this.notify();
+    });
+    this.admin = this.kafka.admin();
+    await this.admin.connect();
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...this.topics], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      partitionsConsumedConcurrently: 4,
+      eachBatch: async ({ batch }) => {
+        for (const message of batch.messages) {
+          const keyId = message.key?.toString();
+          if (!keyId) continue;
+          if (message.value && message.value.length > 0) this.keys.set(keyId, message.value);
+          else this.keys.delete(keyId);
+        }
+        this.advance(batch.topic, batch.partition, batch.lastOffset());
+      },
+    });
+    this.markStarted();
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect().catch(() => undefined);
+    // an empty group without offsets expires on its own, should this fail
+    if (this.groupId) await this.admin?.deleteGroups([this.groupId]).catch(() => undefined);
+    await this.admin?.disconnect().catch(() => undefined);
+    this.failure = new Error('subject key topics: reader stopped');
+    this.notify();
+  }
+
+  /** For EventCodec.decode: the key, read up to the key topics' current end when it is not known yet. */
+  readonly source: SubjectKeySource = async (keyId) => {
+    const known = this.keys.get(keyId);
+    if (known) return known;
+    await this.readToEnd();
+    return this.keys.get(keyId);
+  };
+
+  /** Waits until every partition of the key topics has been read up to the end it has now. */
+  private async readToEnd(): Promise<void> {
+    await this.started;
+    const admin = this.admin!;
+    const ends = (await Promise.all(this.topics.map(async (topic) => (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => ({ key: `${topic}:${partition}`, end: BigInt(high) }))))).flat();
+    const caughtUp = () => ends.every(({ key, end }) => end === 0n || (this.positions.get(key) ?? 0n) >= end);
+    while (!caughtUp()) {
+      if (this.failure) throw new SubjectKeysUnavailableError(this.failure.message);
+      await new Promise<void>((resolve) => this.waiters.add(resolve));
+    }
+  }
+
+  private advance(topic: string, partition: number, lastOffset: string): void {
+    const key = `${topic}:${partition}`;
+    const next = BigInt(lastOffset) + 1n;
+    if (next > (this.positions.get(key) ?? 0n)) this.positions.set(key, next);
+    this.notify();
+  }
+
+  private notify(): void {
+    const waiters = [...this.waiters];
+    this.waiters.clear();
+    for (const resolve of waiters) resolve();
+  }
+}

@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { AuthorityDatabase } from '@regsync/persistence/authority-database';
+import { EventCodec, SubjectKeyErasedError } from '@regsync/contracts/event-codec';
+import { outgoingTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
+import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
+import { databaseUrl } from '@regsync/persistence/database-url';
+import { ensureDatabase } from '@regsync/persistence/ensure-database';
+import { messagingMigrations } from '../src/messaging-schema';
+import { Outbox, SUBJECT_KEY_RECORD } from '../src/outbox';
+import { TestEnvironment, startTestEnvironment } from './support/test-environment';
+import { personDraft, subjectId } from './support/test-events';
+import { TEST_APP, TEST_INSTANCE_KEY, asTestInstance, testAuthorityDatabase, testDatabaseName } from './support/test-register.module';
+
+interface Row {
+  id: string;
+  event_type: string;
+  topic: string;
+  record_key: string;
+  payload: Buffer;
+}
+
+describe('Outbox of a register that seals (crypto-shredding)', () => {
+  let env: TestEnvironment;
+  let dataSource: DataSource;
+  let database: AuthorityDatabase;
+  let codec: EventCodec;
+  let outbox: Outbox;
+  let outgoing: string;
+
+  beforeAll(async () => {
+    env = await startTestEnvironment();
+    await ensureDatabase(env.databaseUrl, testDatabaseName(env.namespace));
+    dataSource = await new DataSource({ type: 'postgres', url: databaseUrl(env.databaseUrl, testDatabaseName(env.namespace)), migrations: messagingMigrations, migrationsRun: true }).initialize();
+    database = await testAuthorityDatabase(dataSource, testDatabaseName(env.namespace));
+    codec = await EventCodec.connect(env.schemaRegistryUrl);
+    const options = { app: TEST_APP, level: 'MUNICIPAL' as const, instanceKey: TEST_INSTANCE_KEY, namespace: env.namespace, kafka: env.connection, schemaRegistryUrl: env.schemaRegistryUrl, metrics: new RegsyncMetrics(), admit: () => ({ kind: 'ignore' as const }) };
+    outbox = new Outbox({ ...options, subjectKeySecret: randomBytes(32) }, codec);
+    outgoing = outgoingTopicOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace);
+  }, 60_000);
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await env?.close();
+  }, 60_000);
+
+  const rowsSince = (id: string): Promise<Row[]> => dataSource.query('select id::text, event_type, topic, record_key, payload from regsync_outbox where id > $1 order by id', [id]);
+  const lastId = async (): Promise<string> => (await dataSource.query('select coalesce(max(id), 0)::text as id from regsync_outbox'))[0].id;
+  const keysOf = (rows: Row[]) => async (keyId: string) => rows.find((row) => row.event_type === SUBJECT_KEY_RECORD && row.record_key === keyId && row.payload.length > 0)?.payload;
+
+  it('seals each event with its subject key, stored wrapped, and puts a new key on the key topic before the first event sealed with it', asTestInstance(async () => {
+    const subject = subjectId(301);
+    const before = await lastId();
+    await database.transaction((manager) => outbox.appendMany(manager, [personDraft(subject, 0), personDraft(subject, 1)]));
+    await database.transaction((manager) => outbox.append(manager, personDraft(subject, 2)));
+    const rows = await rowsSince(before);
+
+    expect(rows.map((row) => [row.event_type === SUBJECT_KEY_RECORD ? 'key' : 'event', row.topic])).toEqual([
+      ['key', subjectKeyTopicOf(outgoing)],
+      ['event', outgoing],
+      ['event', outgoing],
+      ['event', outgoing],
+    ]);
+    const events = rows.filter((row) => row.event_type !== SUBJECT_KEY_RECORD);
+    // the subject id is in the clear envelope (routing, order), the rest is sealed
+    for (const row of events) expect(row.payload.includes(subject)).toBe(true);
+    const opened = await Promise.all(events.map(async (row) => (await codec.decode(row.payload, keysOf(rows))).event.envelope.subjectVersion));
+    expect(opened).toEqual([1, 2, 3]);
+    const [stored] = (await dataSource.query('select key_id::text, wrapped_key from regsync_subject_key where subject_id = $1', [subject])) as { key_id: string; wrapped_key: Buffer }[];
+    expect(stored.key_id).toBe(rows[0].record_key);
+    expect(stored.wrapped_key.includes(rows[0].payload)).toBe(false);
+  }));
+
+  it('erases a subject key: a tombstone follows on the key topic, and the events sealed with it no longer open', asTestInstance(async () => {
+    const subject = subjectId(302);
+    const before = await lastId();
+    await database.transaction((manager) => outbox.append(manager, personDraft(subject, 0)));
+    const keyId = await database.transaction(async (manager) => {
+      const erased = await outbox.subjectKeys!.erase(manager, { kind: 'PERSON', id: subject });
+      await outbox.appendKeyErasures(manager, [{ dataTopic: outgoing, keyId: erased! }]);
+      return erased;
+    });
+    const rows = await rowsSince(before);
+    expect(rows.filter((row) => row.event_type === SUBJECT_KEY_RECORD).map((row) => [row.record_key, row.payload.length > 0])).toEqual([
+      [keyId, true],
+      [keyId, false],
+    ]);
+    // What a reader holds after the tombstone: no key.
+    await expect(codec.decode(rows.find((row) => row.event_type !== SUBJECT_KEY_RECORD)!.payload, async () => undefined)).rejects.toThrow(SubjectKeyErasedError);
+    expect(await dataSource.query('select 1 from regsync_subject_key where subject_id = $1', [subject])).toEqual([]);
+    // A later event about the subject gets a new key: nothing sealed before opens with it.
+    await database.transaction((manager) => outbox.append(manager, personDraft(subject, 1)));
+    const [newKey] = (await dataSource.query('select key_id::text from regsync_subject_key where subject_id = $1', [subject])) as { key_id: string }[];
+    expect(newKey.key_id).not.toBe(keyId);
+  }));
+});
