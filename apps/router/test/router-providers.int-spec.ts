@@ -51,7 +51,8 @@ describe('router: authorities hosted by a provider process', () => {
 
   /** The router's outbox rows for an event (a dead letter's row has an id of its own; its header names the event). */
   async function outboxRows(event: RegsyncEvent): Promise<string[]> {
-    const rows = (await app.get(DataSource).query(`select topic, headers from regsync_outbox where event_id = $1 or headers->>'${KAFKA_HEADERS.eventId}' = $1::text`, [event.envelope.eventId])) as {
+    // Deliveries and dead letters: a state record of the subject shares the event's id, on its state topic.
+    const rows = (await app.get(DataSource).query(`select topic, headers from regsync_outbox where (event_id = $1 or headers->>'${KAFKA_HEADERS.eventId}' = $1::text) and event_type not in ('state', 'tombstone')`, [event.envelope.eventId])) as {
       topic: string;
       headers: Record<string, string>;
     }[];
@@ -80,6 +81,12 @@ describe('router: authorities hosted by a provider process', () => {
       `${deliveries} ${OSNABRUECK} MELDEREGISTER`,
       'regsync.deliveries.state-register.03 03 LANDESMELDEREGISTER',
     ]);
+    // Each co-hosted authority keeps its own record of the subject on the provider's one state topic (compaction keeps both).
+    const stateRecords = (await app.get(DataSource).query(`select record_key, headers from regsync_outbox where topic = $1 and event_type = 'state' and record_key like $2`, [
+      `${env.namespace}.regsync.state.municipal-register.${PROVIDER}`,
+      `%${idnr}`,
+    ])) as { record_key: string; headers: Record<string, string> }[];
+    expect(new Set(stateRecords.map((row) => `${row.record_key} ${row.headers[KAFKA_HEADERS.recipientAuthority]}`))).toEqual(new Set([`${HANNOVER}/${idnr} ${HANNOVER}`, `${OSNABRUECK}/${idnr} ${OSNABRUECK}`]));
   }, 60_000);
 
   it("refuses an event on the provider's topic from an authority it does not host (source-mismatch), and delivers nothing", async () => {
