@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { SpanKind } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
@@ -8,6 +8,7 @@ import { outgoingTopicOf } from '@regsync/contracts/topic-catalog';
 import { currentAuthority } from '@regsync/persistence/authority-context';
 import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging-options';
+import { notifyRelays, OutboxWakeUp } from './outbox-wake-up';
 import { EPOCH_SPAN } from './subject-version-epoch';
 import { subjectVersionOffset } from './subject-version-slot';
 import { inSpan, traceHeaders } from './trace-context';
@@ -91,6 +92,8 @@ export class Outbox {
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
     private readonly codec: EventCodec,
+    // Absent outside a service's messaging module (tests, tools): then every append sends the relays' NOTIFY.
+    @Optional() private readonly wakeUp?: OutboxWakeUp,
   ) {}
 
   /**
@@ -136,7 +139,14 @@ export class Outbox {
     ])) as { event_id: string; subject_version: string }[];
     const versions = new Map(rows.map((row) => [row.event_id, Number(row.subject_version)]));
     for (const event of events) event.envelope.subjectVersion = versions.get(event.envelope.eventId)!;
+    await this.wakeRelay(manager);
     return events;
+  }
+
+  /** After an append: the relay reads once the transaction has committed. */
+  private async wakeRelay(manager: EntityManager): Promise<void> {
+    if (this.wakeUp) await this.wakeUp.appended(manager);
+    else await notifyRelays(manager);
   }
 
   /**
@@ -155,6 +165,7 @@ export class Outbox {
       rows.map((row) => JSON.stringify(row.headers)),
       rows.map((row) => String(row.event.envelope.subjectVersion)),
     ]);
+    await this.wakeRelay(manager);
   }
 
   /**
@@ -175,6 +186,7 @@ export class Outbox {
       rows.map((row) => JSON.stringify(row.headers)),
       rows.map(() => '0'),
     ]);
+    await this.wakeRelay(manager);
   }
 
   private eventOf<T extends EventType>(draft: EventDraft<T>): EventTypes[T] {
