@@ -298,6 +298,29 @@ export class ProducerEpoch1766000000000 implements MigrationInterface {
   }
 }
 
+/**
+ * The writer wakes the relay (outbox-wake-up.ts), not a trigger: a NOTIFY in every writing transaction serialised the
+ * commits of the whole database.
+ */
+export class OutboxWakeUpByWriter1766000100000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('drop trigger regsync_outbox_notify on regsync_outbox');
+    await queryRunner.query('drop function regsync_outbox_notify');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      create function regsync_outbox_notify() returns trigger language plpgsql as $$
+      begin
+        perform pg_notify('regsync_outbox', '');
+        return null;
+      end $$`);
+    await queryRunner.query(`
+      create trigger regsync_outbox_notify after insert on regsync_outbox
+      for each statement execute function regsync_outbox_notify()`);
+  }
+}
+
 export const messagingEntities = [OutboxRecord, SubjectVersionCounter, InboxRecord, AppliedSubjectVersion];
 /**
  * A provider's delivery topic carries one record per addressed authority: the router writes an event twice to one topic
@@ -326,6 +349,7 @@ export const messagingMigrations = [
   MessagingAuthorityKeys1760000800000,
   HeldEventsTable1760000900000,
   ProducerEpoch1766000000000,
+  OutboxWakeUpByWriter1766000100000,
   OutboxDeliveryAddressee1766500000000,
   OutboxTombstones1767000000000,
   SubjectKeysTable1767000050000,

@@ -15,6 +15,7 @@ import { KAFKA_CLIENT, MESSAGING_OPTIONS, MessagingOptions } from './messaging-o
 import { MessagingStartup } from './messaging-startup';
 import { Outbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
+import { OutboxWakeUp } from './outbox-wake-up';
 import { RegsyncKafkaTransport } from './regsync-kafka.transport';
 
 /**
@@ -60,6 +61,7 @@ export class RegsyncMessagingModule implements OnApplicationBootstrap, BeforeApp
               metrics: options.metrics,
             }),
         },
+        { provide: OutboxWakeUp, inject: [DataSource, OutboxRelay], useFactory: (dataSource: DataSource, relay: OutboxRelay) => new OutboxWakeUp(dataSource, relay) },
         Outbox,
         RegsyncKafkaTransport,
         // Every @EventPattern handler runs through Nest's pipeline; this hands its original error back (see EventHandlers).

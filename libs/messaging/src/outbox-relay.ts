@@ -123,6 +123,17 @@ export class OutboxRelay {
     return this.state;
   }
 
+  /** This relay holds the database's relay lock and publishes: writers of this process wake it directly (OutboxWakeUp). */
+  get publishing(): boolean {
+    return this.state.detail === 'publishing';
+  }
+
+  /** New rows are committed: read again now instead of sleeping until the next poll. */
+  wake(): void {
+    this.notified = true;
+    this.wakeUp?.();
+  }
+
   private async run(): Promise<void> {
     let backoff = 500;
     while (!this.stopping) {
@@ -153,10 +164,7 @@ export class OutboxRelay {
   private async connect(): Promise<void> {
     const client = new Client(this.options.database);
     client.on('error', (error) => this.logger.warn(`outbox relay database connection: ${error.message}`));
-    client.on('notification', () => {
-      this.notified = true;
-      this.wakeUp?.();
-    });
+    client.on('notification', () => this.wake());
     this.client = client;
     await client.connect();
     for (const setting of DEAD_PEER_DETECTION) await client.query(setting);

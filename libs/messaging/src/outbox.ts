@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { SpanKind } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
@@ -10,6 +10,7 @@ import { currentAuthority } from '@regsync/persistence/authority-context';
 import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging-options';
 import { OUTBOX_ADDRESSEE } from './messaging-schema';
+import { notifyRelays, OutboxWakeUp } from './outbox-wake-up';
 import { EPOCH_SPAN } from './subject-version-epoch';
 import { SubjectKeys, subjectKeyOf } from './subject-keys';
 import { subjectVersionOffset } from './subject-version-slot';
@@ -111,6 +112,8 @@ export class Outbox {
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
     private readonly codec: EventCodec,
+    // Absent outside a service's messaging module (tests, tools): then every append sends the relays' NOTIFY.
+    @Optional() private readonly wakeUp?: OutboxWakeUp,
   ) {
     if (options.subjectKeySecret) this.subjectKeys = new SubjectKeys(options.subjectKeySecret);
   }
@@ -160,7 +163,14 @@ export class Outbox {
     ])) as { event_id: string; subject_version: string }[];
     const versions = new Map(rows.map((row) => [row.event_id, Number(row.subject_version)]));
     for (const event of events) event.envelope.subjectVersion = versions.get(event.envelope.eventId)!;
+    await this.wakeRelay(manager);
     return events;
+  }
+
+  /** After an append: the relay reads once the transaction has committed. */
+  private async wakeRelay(manager: EntityManager): Promise<void> {
+    if (this.wakeUp) await this.wakeUp.appended(manager);
+    else await notifyRelays(manager);
   }
 
   /**
@@ -194,6 +204,7 @@ export class Outbox {
       rows.map((row) => JSON.stringify(row.headers)),
       rows.map((row) => String(row.event.envelope.subjectVersion)),
     ]);
+    await this.wakeRelay(manager);
   }
 
   /**
@@ -213,6 +224,7 @@ export class Outbox {
       rows.map((row) => JSON.stringify(row.headers)),
       rows.map(() => '0'),
     ]);
+    await this.wakeRelay(manager);
   }
 
   /**
