@@ -17,7 +17,8 @@ interface Row {
   event_type: string;
   topic: string;
   record_key: string;
-  payload: Buffer;
+  /** Null: a tombstone. */
+  payload: Buffer | null;
 }
 
 describe('Outbox of a register that seals (crypto-shredding)', () => {
@@ -46,7 +47,7 @@ describe('Outbox of a register that seals (crypto-shredding)', () => {
 
   const rowsSince = (id: string): Promise<Row[]> => dataSource.query('select id::text, event_type, topic, record_key, payload from regsync_outbox where id > $1 order by id', [id]);
   const lastId = async (): Promise<string> => (await dataSource.query('select coalesce(max(id), 0)::text as id from regsync_outbox'))[0].id;
-  const keysOf = (rows: Row[]) => async (keyId: string) => rows.find((row) => row.event_type === SUBJECT_KEY_RECORD && row.record_key === keyId && row.payload.length > 0)?.payload;
+  const keysOf = (rows: Row[]) => async (keyId: string) => rows.find((row) => row.event_type === SUBJECT_KEY_RECORD && row.record_key === keyId && row.payload !== null)?.payload ?? undefined;
 
   it('seals each event with its subject key, stored wrapped, and puts a new key on the key topic before the first event sealed with it', asTestInstance(async () => {
     const subject = subjectId(301);
@@ -63,12 +64,12 @@ describe('Outbox of a register that seals (crypto-shredding)', () => {
     ]);
     const events = rows.filter((row) => row.event_type !== SUBJECT_KEY_RECORD);
     // the subject id is in the clear envelope (routing, order), the rest is sealed
-    for (const row of events) expect(row.payload.includes(subject)).toBe(true);
-    const opened = await Promise.all(events.map(async (row) => (await codec.decode(row.payload, keysOf(rows))).event.envelope.subjectVersion));
+    for (const row of events) expect(row.payload!.includes(subject)).toBe(true);
+    const opened = await Promise.all(events.map(async (row) => (await codec.decode(row.payload!, keysOf(rows))).event.envelope.subjectVersion));
     expect(opened).toEqual([1, 2, 3]);
     const [stored] = (await dataSource.query('select key_id::text, wrapped_key from regsync_subject_key where subject_id = $1', [subject])) as { key_id: string; wrapped_key: Buffer }[];
     expect(stored.key_id).toBe(rows[0].record_key);
-    expect(stored.wrapped_key.includes(rows[0].payload)).toBe(false);
+    expect(stored.wrapped_key.includes(rows[0].payload!)).toBe(false);
   }));
 
   it('erases a subject key: a tombstone follows on the key topic, and the events sealed with it no longer open', asTestInstance(async () => {
@@ -81,12 +82,12 @@ describe('Outbox of a register that seals (crypto-shredding)', () => {
       return erased;
     });
     const rows = await rowsSince(before);
-    expect(rows.filter((row) => row.event_type === SUBJECT_KEY_RECORD).map((row) => [row.record_key, row.payload.length > 0])).toEqual([
+    expect(rows.filter((row) => row.event_type === SUBJECT_KEY_RECORD).map((row) => [row.record_key, row.payload !== null])).toEqual([
       [keyId, true],
       [keyId, false],
     ]);
     // What a reader holds after the tombstone: no key.
-    await expect(codec.decode(rows.find((row) => row.event_type !== SUBJECT_KEY_RECORD)!.payload, async () => undefined)).rejects.toThrow(SubjectKeyErasedError);
+    await expect(codec.decode(rows.find((row) => row.event_type !== SUBJECT_KEY_RECORD)!.payload!, async () => undefined)).rejects.toThrow(SubjectKeyErasedError);
     expect(await dataSource.query('select 1 from regsync_subject_key where subject_id = $1', [subject])).toEqual([]);
     // A later event about the subject gets a new key: nothing sealed before opens with it.
     await database.transaction((manager) => outbox.append(manager, personDraft(subject, 1)));

@@ -277,7 +277,8 @@ export class TopicTailService implements OnApplicationBootstrap, OnApplicationSh
     const redrivenFrom = headerText(headers[REDRIVEN_FROM_HEADER]);
     if (redrivenFrom) this.markRedriven(redrivenFrom);
     const decoded = await this.decode(message.value);
-    this.followBlock(decoded.payload);
+    // A sealed event has no payload here (the dashboard holds no subject keys).
+    if (decoded.payload) this.followBlock(decoded.payload);
     const correlationId = decoded.summary?.correlationId ?? headerText(headers[KAFKA_HEADERS.correlationId]);
     if (!correlationId) return;
     this.events.set(id, {
