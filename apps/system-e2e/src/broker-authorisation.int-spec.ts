@@ -63,7 +63,9 @@ describe('broker authorisation (SASL/SCRAM principals, ACLs from the topology)',
     const principal = brokerPrincipalOf(osnabrueck.app, osnabrueck.instanceKey);
     asOsnabrueck = clientOf(principal, credentials.passwords[principal]);
     await admin.connect();
-    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 1 })), waitForLeaders: true });
+    // kafkajs' waitForLeaders gives up on "does not host this topic-partition" while the new topics' metadata spreads
+    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 1 })) });
+    await waitUntil('every test topic has its leader', async () => ((await admin.fetchTopicMetadata({ topics })).topics.every(({ partitions }) => partitions.every(({ leader }) => leader >= 0)) ? true : undefined));
     await createBrokerAcls(admin, acls);
     // ACLs reach the broker's authorizer through the metadata log a moment after the controller accepted them
     await waitUntil('Osnabrück may write its own outgoing topic', async () => {

@@ -53,7 +53,9 @@ describe('broker authorisation of provider processes', () => {
     if (!found) throw new Error('this test needs the credentials npm run infra:up generated for the broker at KAFKA_BROKERS (.cache/kafka/credentials.json)');
     credentials = found;
     await admin.connect();
-    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 1 })), waitForLeaders: true });
+    // kafkajs' waitForLeaders gives up on "does not host this topic-partition" while the new topics' metadata spreads
+    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 1 })) });
+    await waitUntil('every test topic has its leader', async () => ((await admin.fetchTopicMetadata({ topics })).topics.every(({ partitions }) => partitions.every(({ leader }) => leader >= 0)) ? true : undefined));
     await createBrokerAcls(admin, acls);
     // As the router delivers: Hannover's and Leipzig's deliveries on their providers' topics.
     const router = kafkaClient(KAFKA_CONNECTION, { clientId: `test-${namespace}-router`, logLevel: logLevel.NOTHING }).producer();

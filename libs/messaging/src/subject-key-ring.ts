@@ -39,6 +39,12 @@ export class SubjectKeyRing {
     this.consumer = consumer;
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => this.advance(payload.topic, payload.partition, payload.lastOffset));
     consumer.on(consumer.events.CRASH, ({ payload }) => {
+      // After a retriable error kafkajs starts the consumer again: readers wait for it. Only a crash it does not
+      // recover from fails them (before, any crash did, for good, so every unknown key was "unavailable" from then on).
+      if (payload.restart) {
+        this.logger.warn(`subject key topics: reader restarting after: ${payload.error.message}`);
+        return;
+      }
       this.failure = payload.error;
       this.logger.error(`subject key topics: reader crashed: ${payload.error.message}`);
       this.notify();
