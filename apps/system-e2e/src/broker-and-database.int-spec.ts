@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { logLevel } from 'kafkajs';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { createTopicsWithLeaders } from '@regsync/messaging/topic-leaders';
 import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
 import { Client } from 'pg';
 import { databaseUrl } from '@regsync/persistence/database-url';
@@ -31,7 +32,7 @@ describe('local infrastructure', () => {
 
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await createTopicsWithLeaders(admin, [{ topic, numPartitions: 1 }]);
     await admin.disconnect();
 
     const producer = kafka.producer({ idempotent: true });

@@ -6,24 +6,16 @@ import { consumerGroupOf, deliveryTopicOf, outboxProgressTopicOf, outgoingTopicO
 import { createBrokerAcls, deleteBrokerAcls } from '@regsync/messaging/broker-acl-admin';
 import { ensureTopics } from '@regsync/messaging/ensure-topics';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { createTopicsWithLeaders } from '@regsync/messaging/topic-leaders';
 import { BrokerCredentials, loadTopology, localBrokerCredentials } from '@regsync/local-stack/local-stack';
 import { waitUntil } from '@regsync/local-stack/wait-until';
+import { refusal } from './support/broker-refusal';
 import { KAFKA_CONNECTION } from './support/e2e-stack';
 
 jest.setTimeout(120_000);
 
 const osnabrueck = { app: 'municipal-register', instanceKey: '03404000' };
 const dresden = { app: 'municipal-register', instanceKey: '14612000' };
-
-/** A refusal by the broker: kafkajs' protocol error type (e.g. TOPIC_AUTHORIZATION_FAILED) and message. */
-async function refusal(attempt: Promise<unknown>): Promise<string> {
-  try {
-    await attempt;
-  } catch (error) {
-    return `${(error as { type?: string }).type ?? ''} ${(error as Error).message}`;
-  }
-  throw new Error('the broker allowed it');
-}
 
 /** The ACLs generated from the local topology, enforced by the real broker with SASL/SCRAM principals. */
 describe('broker authorisation (SASL/SCRAM principals, ACLs from the topology)', () => {
@@ -63,9 +55,7 @@ describe('broker authorisation (SASL/SCRAM principals, ACLs from the topology)',
     const principal = brokerPrincipalOf(osnabrueck.app, osnabrueck.instanceKey);
     asOsnabrueck = clientOf(principal, credentials.passwords[principal]);
     await admin.connect();
-    // kafkajs' waitForLeaders gives up on "does not host this topic-partition" while the new topics' metadata spreads
-    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 1 })) });
-    await waitUntil('every test topic has its leader', async () => ((await admin.fetchTopicMetadata({ topics })).topics.every(({ partitions }) => partitions.every(({ leader }) => leader >= 0)) ? true : undefined));
+    await createTopicsWithLeaders(admin, topics.map((topic) => ({ topic, numPartitions: 1 })));
     await createBrokerAcls(admin, acls);
     // ACLs reach the broker's authorizer through the metadata log a moment after the controller accepted them
     await waitUntil('Osnabrück may write its own outgoing topic', async () => {

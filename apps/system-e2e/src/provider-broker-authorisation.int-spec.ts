@@ -5,8 +5,10 @@ import { brokerPrincipalOf, registerProcessesOf } from '@regsync/contracts/broke
 import { consumerGroupOf, deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
 import { createBrokerAcls, deleteBrokerAcls } from '@regsync/messaging/broker-acl-admin';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { createTopicsWithLeaders } from '@regsync/messaging/topic-leaders';
 import { BrokerCredentials, loadTopology, localBrokerCredentials } from '@regsync/local-stack/local-stack';
 import { waitUntil } from '@regsync/local-stack/wait-until';
+import { refusal } from './support/broker-refusal';
 import { KAFKA_CONNECTION } from './support/e2e-stack';
 
 jest.setTimeout(120_000);
@@ -17,15 +19,6 @@ const APP = 'municipal-register';
 const SACHSEN_PROVIDER = '14612000';
 const NIEDERSACHSEN_PROVIDER = '03404000';
 const LEIPZIG = '14713000';
-
-async function refusal(attempt: Promise<unknown>): Promise<string> {
-  try {
-    await attempt;
-  } catch (error) {
-    return `${(error as { type?: string }).type ?? ''} ${(error as Error).message}`;
-  }
-  throw new Error('the broker allowed it');
-}
 
 /** The ACLs of a topology with provider processes, enforced by the real broker: one principal per process. */
 describe('broker authorisation of provider processes', () => {
@@ -53,9 +46,7 @@ describe('broker authorisation of provider processes', () => {
     if (!found) throw new Error('this test needs the credentials npm run infra:up generated for the broker at KAFKA_BROKERS (.cache/kafka/credentials.json)');
     credentials = found;
     await admin.connect();
-    // kafkajs' waitForLeaders gives up on "does not host this topic-partition" while the new topics' metadata spreads
-    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 1 })) });
-    await waitUntil('every test topic has its leader', async () => ((await admin.fetchTopicMetadata({ topics })).topics.every(({ partitions }) => partitions.every(({ leader }) => leader >= 0)) ? true : undefined));
+    await createTopicsWithLeaders(admin, topics.map((topic) => ({ topic, numPartitions: 1 })));
     await createBrokerAcls(admin, acls);
     // As the router delivers: Hannover's and Leipzig's deliveries on their providers' topics.
     const router = kafkaClient(KAFKA_CONNECTION, { clientId: `test-${namespace}-router`, logLevel: logLevel.NOTHING }).producer();

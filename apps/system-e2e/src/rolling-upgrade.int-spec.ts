@@ -4,6 +4,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { createTopicsWithLeaders } from '@regsync/messaging/topic-leaders';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
@@ -66,7 +67,7 @@ describe('rolling upgrade: ResidenceRegistered v1 and v2 services on one topic, 
     v2Codec = await EventCodec.connect(registry.url);
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await createTopicsWithLeaders(admin, [{ topic, numPartitions: 1 }]);
     await admin.disconnect();
   });
 

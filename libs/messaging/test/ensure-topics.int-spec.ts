@@ -12,6 +12,7 @@ import {
   redriveTopicOf,
 } from '@regsync/contracts/topic-catalog';
 import { ensureTopics } from '../src/ensure-topics';
+import { createTopicsWithLeaders } from '../src/topic-leaders';
 import { StartupRefusedError } from '@regsync/service-runtime/startup-phase';
 import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
 import { kafkaClient } from '../src/kafka-client';
@@ -112,7 +113,7 @@ describe('ensureTopics', () => {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      await admin.createTopics({ topics: [{ topic: deadLetterTopic, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '86400000' }] }], waitForLeaders: true });
+      await createTopicsWithLeaders(admin, [{ topic: deadLetterTopic, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '86400000' }] }]);
     } finally {
       await admin.disconnect();
     }
@@ -131,7 +132,7 @@ describe('a service started against a topic that would lose records', () => {
         const admin = env.kafka.admin();
         await admin.connect();
         try {
-          await admin.createTopics({ topics: [{ topic: deliveryTopic, numPartitions: DELIVERY_TOPIC_PARTITIONS, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }], waitForLeaders: true });
+          await createTopicsWithLeaders(admin, [{ topic: deliveryTopic, numPartitions: DELIVERY_TOPIC_PARTITIONS, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }]);
         } finally {
           await admin.disconnect();
         }

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { WriteStream, createWriteStream, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, KafkaMessage, Producer, logLevel } from 'kafkajs';
 import { Client } from 'pg';
@@ -22,6 +22,11 @@ export const KAFKA_CONNECTION = loadKafkaConnection();
 export const KAFKA_BROKERS = KAFKA_CONNECTION.brokers.join(',');
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
+/** Where each stack writes its services' lines, so a test that failed or stalled can be read afterwards. */
+export const E2E_LOG_DIR = join(workspaceRoot(), 'tmp', 'e2e-logs');
+const KEPT_LOG_FILES = 40;
+const START_FAILURE_LINES = 60;
+
 /**
  * One end-to-end test's own system: every service a process (from the dist/ `npm test` built, or a private build when
  * the test runs alone), in a namespace of its own (databases, topics, consumer groups) and on ports of its own.
@@ -33,25 +38,38 @@ export class E2eStack {
     readonly namespace: string,
     readonly stack: LocalStack,
     private readonly distDir: string,
+    private readonly log: WriteStream,
   ) {
     this.kafka = kafkaClient(KAFKA_CONNECTION, { clientId: `regsync-${namespace}-test`, logLevel: logLevel.NOTHING });
   }
 
-  /** Starts the stack; a service that does not come up fails the start with the stack's own lines. */
+  /**
+   * Starts the stack; a service that does not come up fails the start with the stack's own lines. Every line of every
+   * service goes to `tmp/e2e-logs/<namespace>.log` (the newest files are kept) for a test that fails later.
+   */
   static async start(namespace: string, options: Pick<LocalStackOptions, 'portOffset' | 'instances' | 'topology'>): Promise<E2eStack> {
     const distDir = process.env.REGSYNC_BUILT === '1' ? 'dist' : join('tmp', `dist-${namespace}`);
     if (distDir !== 'dist') execFileSync(process.execPath, ['tools/build.mjs', '--out-dir', distDir], { cwd: workspaceRoot(), stdio: 'pipe' });
-    const output: string[] = [];
-    const stack = new LocalStack({ kafkaBrokers: KAFKA_BROKERS, brokerCredentials: localBrokerCredentials(KAFKA_CONNECTION), databaseUrl: DATABASE_URL, namespace, distDir, ...options, onLine: (name, line) => output.push(`[${name}] ${line}`) });
+    const logFile = join(E2E_LOG_DIR, `${namespace}.log`);
+    const log = openServiceLog(logFile);
+    const lastLines: string[] = [];
+    const onLine = (name: string, line: string) => {
+      log.write(`[${name}] ${line}\n`);
+      if (line.includes('"level":"log"')) return;
+      lastLines.push(`[${name}] ${line}`);
+      if (lastLines.length > START_FAILURE_LINES) lastLines.shift();
+    };
+    const stack = new LocalStack({ kafkaBrokers: KAFKA_BROKERS, brokerCredentials: localBrokerCredentials(KAFKA_CONNECTION), databaseUrl: DATABASE_URL, namespace, distDir, ...options, onLine });
     try {
       await stack.start();
     } catch (error) {
       // Else the processes that did come up outlive the test run.
       await stack.stop().catch(() => undefined);
+      log.end();
       // The services' own words are the quickest way to see why one did not come up.
-      throw new Error(`${(error as Error).message}\n${output.filter((line) => !line.includes('"level":"log"')).slice(-60).join('\n')}`);
+      throw new Error(`${(error as Error).message}\n${lastLines.join('\n')}\n(every line: ${logFile})`);
     }
-    return new E2eStack(namespace, stack, distDir);
+    return new E2eStack(namespace, stack, distDir, log);
   }
 
   /**
@@ -95,7 +113,6 @@ export class E2eStack {
     });
   }
 
-  /** Every record of a topic up to its end now (committed transactions only), read as its one reader would. */
   /**
    * The subject keys the readers of `dataTopic` hold (its key topic read whole, a tombstone removing a key), to open its
    * sealed records as its reader would.
@@ -110,6 +127,7 @@ export class E2eStack {
     return async (keyId) => keys.get(keyId);
   }
 
+  /** Every record of a topic up to its end now (committed transactions only), read as its one reader would. */
   async readWholeTopic(topic: string): Promise<KafkaMessage[]> {
     const admin = this.kafka.admin();
     await admin.connect();
@@ -150,6 +168,7 @@ export class E2eStack {
   /** Stops every service, then deletes the namespace's topics and databases (and the private build). */
   async stop(): Promise<void> {
     await this.stack.stop();
+    await new Promise<void>((resolve) => this.log.end(resolve));
     const admin = this.kafka.admin();
     await admin.connect();
     const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${this.namespace}.`));
@@ -158,4 +177,17 @@ export class E2eStack {
     await dropNamespaceDatabases(DATABASE_URL, this.namespace);
     if (this.distDir !== 'dist') rmSync(join(workspaceRoot(), this.distDir), { recursive: true, force: true });
   }
+}
+
+/** Opens a stack's log file and removes all but the newest log files of earlier stacks. */
+function openServiceLog(file: string): WriteStream {
+  mkdirSync(E2E_LOG_DIR, { recursive: true });
+  // Another Jest worker may remove a file between the listing and its stat.
+  const modified = (path: string) => statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  const older = readdirSync(E2E_LOG_DIR)
+    .map((name) => join(E2E_LOG_DIR, name))
+    .sort((a, b) => modified(b) - modified(a))
+    .slice(KEPT_LOG_FILES - 1);
+  for (const stale of older) rmSync(stale, { force: true });
+  return createWriteStream(file, { flags: 'a' });
 }
