@@ -1,10 +1,10 @@
-import { InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { Kafka, logLevel } from 'kafkajs';
 import { namespaced } from '@regsync/contracts/topic-catalog';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
 import { kafkaConnectionOf } from '@regsync/service-runtime/service-config';
 import { ReplayConfig } from './replay-config';
-import { targetInstance } from './target-apps';
+import { TARGET_APP_NAMES, targetInstance } from './target-apps';
 
 /** Parsers and helpers the commands share (commander calls the parsers with each option value). */
 export function parseDateTime(value: string): Date {
@@ -38,6 +38,23 @@ export function kafkaOf(config: ReplayConfig): Kafka {
 }
 
 /** `--group`, or the live group of `--app`/`--instance`. */
+/** What names a consumer group on the command line (`consumerGroupFrom` reads it), and `--json`. */
+export interface GroupSelection {
+  group?: string;
+  app?: string;
+  instance?: string;
+  json?: boolean;
+}
+
+/** Adds the options of a `GroupSelection`; `groupWhat` says what the group is read for. */
+export function withGroupSelection(command: Command, groupWhat: string): Command {
+  return command
+    .option('--group <group>', `${groupWhat}, e.g. regsync.state-register.14 (namespaced like topics)`)
+    .addOption(new Option('--app <app>', 'or: the live group of this app …').choices(TARGET_APP_NAMES))
+    .option('--instance <key>', '… and instance')
+    .option('--json', 'print JSON');
+}
+
 export function consumerGroupFrom(config: ReplayConfig, options: { group?: string; app?: string; instance?: string }): string {
   if (options.group) return options.group;
   if (options.app) return targetInstance(config, options.app, options.instance).consumerGroup;

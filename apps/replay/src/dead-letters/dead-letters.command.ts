@@ -1,29 +1,19 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { Partitioners } from 'kafkajs';
 import { hostname, userInfo } from 'node:os';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { schemaRegistryConnectionOf } from '@regsync/contracts/schema-registry-connection';
 import { DeadLetterStore, DeadLetterView, RedriveReport } from '@regsync/messaging/replay/dead-letter-store';
 import { describeRedriveOutcome } from '@regsync/messaging/redrive-outcome';
-import { collect, consumerGroupFrom, kafkaOf, parseCount, readerGroupPrefix } from '../cli-options';
+import { GroupSelection, collect, consumerGroupFrom, kafkaOf, parseCount, readerGroupPrefix, withGroupSelection } from '../cli-options';
 import { ReplayConfig, loadReplayConfig } from '../replay-config';
-import { TARGET_APP_NAMES } from '../target-apps';
 
-interface GroupOptions {
-  group?: string;
-  app?: string;
-  instance?: string;
+interface GroupOptions extends GroupSelection {
   reasonCode?: string[];
-  json?: boolean;
 }
 
 const groupOptions = (command: Command) =>
-  command
-    .option('--group <group>', 'consumer group whose dead letters to read, e.g. regsync.state-register.14')
-    .addOption(new Option('--app <app>', 'or: the live group of this app …').choices(TARGET_APP_NAMES))
-    .option('--instance <key>', '… and instance')
-    .option('--reason-code <code>', 'only dead letters with this reason code, e.g. retries-exhausted; repeatable', collect)
-    .option('--json', 'print JSON');
+  withGroupSelection(command, 'consumer group whose dead letters to read').option('--reason-code <code>', 'only dead letters with this reason code, e.g. retries-exhausted; repeatable', collect);
 
 function describe(letter: DeadLetterView): string {
   const { info } = letter;

@@ -1,24 +1,18 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { OffsetTarget, executeOffsetReset, groupLag, planOffsetReset } from '@regsync/messaging/replay/consumer-group-offsets';
-import { collect, consumerGroupFrom, kafkaOf, parseDateTime, parseOffset, resolveTopic } from '../cli-options';
+import { GroupSelection, collect, consumerGroupFrom, kafkaOf, parseDateTime, parseOffset, resolveTopic, withGroupSelection } from '../cli-options';
 import { loadReplayConfig } from '../replay-config';
-import { TARGET_APP_NAMES } from '../target-apps';
 
-interface GroupOptions {
-  group?: string;
-  app?: string;
-  instance?: string;
+interface GroupOptions extends GroupSelection {
   topic?: string[];
-  json?: boolean;
 }
 
 const groupOptions = (command: Command) =>
-  command
-    .option('--group <group>', 'consumer group, e.g. regsync.state-register.14 (namespaced like topics)')
-    .addOption(new Option('--app <app>', 'or: the live group of this app …').choices(TARGET_APP_NAMES))
-    .option('--instance <key>', '… and instance')
-    .option('--topic <topic>', 'a topic name, e.g. regsync.deliveries.state-register.03 (namespaced by NAMESPACE); repeatable (default: every topic the group has offsets on)', collect)
-    .option('--json', 'print JSON');
+  withGroupSelection(command, 'consumer group').option(
+    '--topic <topic>',
+    'a topic name, e.g. regsync.deliveries.state-register.03 (namespaced by NAMESPACE); repeatable (default: every topic the group has offsets on)',
+    collect,
+  );
 
 export function offsetsCommand(): Command {
   const offsets = new Command('offsets').summary('consumer-group offsets: lag, reset').description('Inspect and move the committed offsets of a consumer group.');
