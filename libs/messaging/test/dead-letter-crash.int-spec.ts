@@ -1,14 +1,12 @@
-import { Partitioners } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { EventCodec } from '@regsync/contracts/event-codec';
-import { consumerGroupOf, deadLetterTopicOf, deliveryTopicOf } from '@regsync/contracts/topic-catalog';
+import { consumerGroupOf, deadLetterTopicOf } from '@regsync/contracts/topic-catalog';
 import { deadLetterInfo } from '../src/dead-letters';
-import { databaseUrl } from '@regsync/persistence/database-url';
+import { committedDeliveryOffsets, countOf, startConsumerKilledAtOffsetCommit, testRegisterDatabase } from './support/crashing-consumer';
 import { produceEvents } from './support/produce-events';
 import { readTopic } from './support/read-topic';
 import { TestEnvironment, startTestEnvironment, waitFor } from './support/test-environment';
 import { eventOf, personDraft, subjectId } from './support/test-events';
-import { TEST_APP, TEST_INSTANCE_KEY, testDatabaseName } from './support/test-register.module';
+import { TEST_APP, TEST_INSTANCE_KEY } from './support/test-register.module';
 
 describe('a consumer killed after dead-lettering a message, before its offset commit', () => {
   let env: TestEnvironment;
@@ -24,11 +22,7 @@ describe('a consumer killed after dead-lettering a message, before its offset co
   }, 60_000);
 
   it('leaves exactly one dead letter once its restart has failed the message again', async () => {
-    const doomed = env.spawnFixture('consumer-process', { KILL_AT_OFFSET_COMMIT: '1' });
-    await waitFor('the consumer to start', async () => doomed.output().includes('consumer started') || doomed.child.exitCode !== null, 40_000);
-    const codec = await EventCodec.connect(env.schemaRegistryUrl);
-    const producer = env.kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
+    const { doomed, codec, producer } = await startConsumerKilledAtOffsetCommit(env);
     const subject = subjectId(1);
     // The poison comes first, so the chunk the consumer dies after holds it.
     const poison = Buffer.from('not avro at all');
@@ -36,15 +30,11 @@ describe('a consumer killed after dead-lettering a message, before its offset co
     await producer.disconnect();
     expect((await doomed.exited).signal).toBe('SIGKILL');
 
-    dataSource = await new DataSource({ type: 'postgres', url: databaseUrl(env.databaseUrl, testDatabaseName(env.namespace)) }).initialize();
+    dataSource = await testRegisterDatabase(env);
     const dlqTopic = deadLetterTopicOf(consumerGroupOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace));
     // The dead letter was committed with the chunk; Kafka never learnt that the chunk was consumed.
     expect(await deadLetterRows(dlqTopic)).toBe(1);
-    const admin = env.kafka.admin();
-    await admin.connect();
-    const [committed] = await admin.fetchOffsets({ groupId: consumerGroupOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace), topics: [deliveryTopicOf(TEST_APP, TEST_INSTANCE_KEY, env.namespace)] });
-    await admin.disconnect();
-    expect(committed.partitions.every(({ offset }) => Number(offset) <= 0)).toBe(true);
+    expect((await committedDeliveryOffsets(env)).every((offset) => offset <= 0)).toBe(true);
 
     const survivor = env.spawnFixture('consumer-process');
     await waitFor('the events after the poison', async () => (await appliedCount()) === 2, 40_000);
@@ -57,18 +47,7 @@ describe('a consumer killed after dead-lettering a message, before its offset co
     expect(await deadLetterRows(dlqTopic)).toBe(1);
   }, 120_000);
 
-  async function deadLetterRows(topic: string): Promise<number> {
-    const [{ count }] = (await dataSource!.query('select count(*)::int as count from regsync_outbox where topic = $1', [topic])) as { count: number }[];
-    return count;
-  }
-
-  async function unpublishedRows(): Promise<number> {
-    const [{ count }] = (await dataSource!.query('select count(*)::int as count from regsync_outbox where published_at is null')) as { count: number }[];
-    return count;
-  }
-
-  async function appliedCount(): Promise<number> {
-    const [{ count }] = (await dataSource!.query('select count(*)::int as count from applied_events')) as { count: number }[];
-    return count;
-  }
+  const deadLetterRows = (topic: string) => countOf(dataSource!, 'select count(*)::int as count from regsync_outbox where topic = $1', [topic]);
+  const unpublishedRows = () => countOf(dataSource!, 'select count(*)::int as count from regsync_outbox where published_at is null');
+  const appliedCount = () => countOf(dataSource!, 'select count(*)::int as count from applied_events');
 });
