@@ -183,6 +183,8 @@ export class BatchApplier {
         if (decision === 'stop') return results;
         result = decision;
       }
+      // A handler's refusal of a sealed event (or its last failure) quotes none of its content in the dead letter.
+      if (result.kind === 'rejected' && !record.settled && record.subjectKey && record.event) result = { ...result, reason: reasonWithoutContent(result.reason, record.event) };
       results.push(result);
       index++;
     }
