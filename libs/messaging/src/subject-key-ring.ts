@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Admin, Consumer, Kafka } from 'kafkajs';
 import type { SubjectKeySource } from '@regsync/contracts/event-codec';
+import { isSnapshotKeyId } from './replay/snapshot-sealing';
 
 /** The consumer groups of the key ring of `group`'s reader start with this; each start adds a random UUID. */
 export function keyRingGroupPrefixOf(group: string): string {
@@ -71,7 +72,8 @@ export class SubjectKeyRing {
       eachBatch: async ({ batch }) => {
         for (const message of batch.messages) {
           const keyId = message.key?.toString();
-          if (!keyId) continue;
+          // A register's snapshot keys share its outgoing key topic; only a snapshot load uses them.
+          if (!keyId || isSnapshotKeyId(keyId)) continue;
           if (message.value && message.value.length > 0) this.keys.set(keyId, message.value);
           else this.keys.delete(keyId);
         }

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { outgoingTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
-import { isSealedSnapshotRow, openSnapshotRow, personOfRow, sealSnapshotRow, snapshotKeyIdOf, snapshotKeyTopicOf } from './snapshot-sealing';
+import { isSealedSnapshotRow, isSnapshotKeyId, openSnapshotRow, personOfRow, sealSnapshotRow, snapshotKeyIdOf, snapshotKeyTopicOf } from './snapshot-sealing';
 
 const idnr = fc.stringMatching(/^[1-9]\d{10}$/);
 const authority = fc.oneof(fc.stringMatching(/^\d{2}$/), fc.stringMatching(/^\d{8}$/), fc.constant('DE'));
@@ -41,6 +41,11 @@ describe('snapshot keys', () => {
         expect(snapshotKeyIdOf(a1, p1) === snapshotKeyIdOf(a2, p2)).toBe(a1 === a2 && p1 === p2);
       }),
     );
+  });
+
+  it('are told apart from event keys (random UUIDs) on the key topic they share, so key rings leave them out', () => {
+    fc.assert(fc.property(authority, idnr, (at, person) => expect(isSnapshotKeyId(snapshotKeyIdOf(at, person))).toBe(true)));
+    for (let index = 0; index < 1_000; index++) expect(isSnapshotKeyId(randomUUID())).toBe(false);
   });
 
   it('live on the key topic of the instance outgoing topic, which the erasure writes its key tombstones to', () => {

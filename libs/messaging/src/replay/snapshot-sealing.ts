@@ -43,6 +43,11 @@ export function snapshotKeyIdOf(authority: string, idnr: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** Whether a key id on a key topic is a snapshot key's (snapshotKeyIdOf: UUID version 8; event keys are random, version 4). */
+export function isSnapshotKeyId(keyId: string): boolean {
+  return keyId.length === 36 && keyId[14] === '8';
+}
+
 /** Where an instance's snapshot keys are: the key topic of its outgoing topic, which its principal writes and operators read. */
 export function snapshotKeyTopicOf(app: string, instanceKey: string, namespace = ''): string {
   return subjectKeyTopicOf(outgoingTopicOf(app, instanceKey, namespace));
