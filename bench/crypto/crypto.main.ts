@@ -1,6 +1,6 @@
 // `npm run bench -- --crypto [--log-sizes 20,200] [--iterations 20000]` (tools/bench.mjs builds and starts the
 // infrastructure, then runs this): what sealing costs per event (CPU µs, bytes) for every event type, and how long an
-// erasure takes with two sizes of log behind it. See bench/README.md.
+// erasure takes with two sizes of log behind it, and what sealing costs per row of a register snapshot. See bench/README.md.
 import { Command, Option } from 'commander';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { AgencyClient } from '@regsync/local-stack/agency-client';
 import { LocalStack, localBrokerCredentials, randomPortOffset, workspaceRoot } from '@regsync/local-stack/local-stack';
 import { waitUntil } from '@regsync/local-stack/wait-until';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { openSnapshotRow, sealSnapshotRow, snapshotKeyIdOf, type SnapshotRow } from '@regsync/messaging/replay/snapshot-sealing';
 import { dropNamespaceDatabases } from '@regsync/persistence/ensure-database';
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
 import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
@@ -73,6 +74,32 @@ function sealingCosts(iterations: number): SealingCost[] {
     }) - cpuMicrosPerCall(iterations, () => type.fromBuffer(encode().subarray(5)));
     return { eventType, clearBytes: encode().length, sealedBytes: bytes.length, sealMicros, openMicros };
   });
+}
+
+interface SnapshotRowCost {
+  clearBytes: number;
+  sealedBytes: number;
+  sealMicros: number;
+  openMicros: number;
+}
+
+/** A resident's row of a Land's register as `snapshot publish` carries it, sealed with the person's snapshot key and opened again. */
+function snapshotRowCost(iterations: number): SnapshotRowCost {
+  const row: SnapshotRow = {
+    table: 'state_residents',
+    row: { idnr: '36574261809', family_name: 'Zwetschgenbaum', given_names: 'Erwine', sex: 'FEMALE', date_of_birth: '1984-07-02', address: osnabrueckAddress, moved_in_on: '2019-05-01', status: 'RESIDENT', moved_away_to: null, moved_away_on: null, marital_status: null, date_of_death: null, updated_at: '2026-12-07T12:00:00.123456+00:00', authority_key: '03' },
+  };
+  const recordKey = 'state_residents/03/36574261809';
+  const key = { id: snapshotKeyIdOf('03', '36574261809'), key: randomBytes(32) };
+  const clear = () => JSON.stringify(row);
+  const sealed = sealSnapshotRow(recordKey, row, key);
+  const clearMicros = cpuMicrosPerCall(iterations, clear);
+  return {
+    clearBytes: clear().length,
+    sealedBytes: JSON.stringify(sealed).length,
+    sealMicros: cpuMicrosPerCall(iterations, () => JSON.stringify(sealSnapshotRow(recordKey, row, key))) - clearMicros,
+    openMicros: cpuMicrosPerCall(iterations, () => openSnapshotRow(recordKey, JSON.parse(JSON.stringify(sealed)), key.key)) - cpuMicrosPerCall(iterations, () => JSON.parse(clear())),
+  };
 }
 
 interface ErasureRun {
@@ -168,6 +195,8 @@ async function main(): Promise<void> {
   const iterations = Number(options.iterations);
   const costs = sealingCosts(iterations);
   for (const cost of costs) console.log(`${cost.eventType}: ${cost.clearBytes} → ${cost.sealedBytes} bytes, seal ${cost.sealMicros.toFixed(1)} µs, open ${cost.openMicros.toFixed(1)} µs`);
+  const snapshotRow = snapshotRowCost(iterations);
+  console.log(`snapshot row: ${snapshotRow.clearBytes} → ${snapshotRow.sealedBytes} bytes, seal ${snapshotRow.sealMicros.toFixed(1)} µs, open ${snapshotRow.openMicros.toFixed(1)} µs`);
   const runs: ErasureRun[] = [];
   for (const persons of options.logSizes.split(',').filter(Boolean).map(Number)) {
     const run = await erasureRun(persons, Number(options.erasures));
@@ -189,6 +218,14 @@ async function main(): Promise<void> {
     '|---|---:|---:|---:|---:|---:|',
     ...costs.map((cost) => `| ${cost.eventType} | ${cost.clearBytes} | ${cost.sealedBytes} | ${cost.sealedBytes - cost.clearBytes} | ${cost.sealMicros.toFixed(1)} | ${cost.openMicros.toFixed(1)} |`),
     `| mean | ${mean(costs.map((c) => c.clearBytes)).toFixed(0)} | ${mean(costs.map((c) => c.sealedBytes)).toFixed(0)} | ${mean(costs.map((c) => c.sealedBytes - c.clearBytes)).toFixed(0)} | ${mean(costs.map((c) => c.sealMicros)).toFixed(1)} | ${mean(costs.map((c) => c.openMicros)).toFixed(1)} |`,
+    '',
+    '## Sealing per snapshot row (`snapshot publish`: AES-256-GCM of the row JSON, base64)',
+    '',
+    "A resident's row of a Land's register; CPU µs beyond writing the row as JSON (seal) and beyond parsing it (open); bytes of the record value.",
+    '',
+    '| clear bytes | sealed bytes | + bytes | seal µs | open µs |',
+    '|---:|---:|---:|---:|---:|',
+    `| ${snapshotRow.clearBytes} | ${snapshotRow.sealedBytes} | ${snapshotRow.sealedBytes - snapshotRow.clearBytes} | ${snapshotRow.sealMicros.toFixed(1)} | ${snapshotRow.openMicros.toFixed(1)} |`,
     '',
     '## Erasure with two sizes of log',
     '',

@@ -1,12 +1,19 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { EventCodec, SubjectKeyErasedError } from '@regsync/contracts/event-codec';
+import { EventCodec, SubjectKeyErasedError, SubjectKeySource } from '@regsync/contracts/event-codec';
+import type { ResidenceRegistered } from '@regsync/contracts/generated/events';
+import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
+import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
+import { type SnapshotPublishResult, loadSnapshot, publishSnapshot, snapshotOf } from '@regsync/messaging/replay/register-snapshot-topic';
+import { bootReplayTarget } from '@regsync/messaging/replay/replay-target';
+import { snapshotKeyIdOf } from '@regsync/messaging/replay/snapshot-sealing';
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
 import { AgencyClient } from '@regsync/local-stack/agency-client';
 import { type LocalStack, randomPortOffset } from '@regsync/local-stack/local-stack';
 import { waitUntil } from '@regsync/local-stack/wait-until';
 import { kafkaEnvironmentOf } from '@regsync/service-runtime/service-config';
 import { rebuildInstance } from '@regsync/apps/replay/src/replay/rebuild.command';
+import { kafkaOf } from '@regsync/apps/replay/src/cli-options';
 import { loadReplayConfig } from '@regsync/apps/replay/src/replay-config';
 import { targetInstance } from '@regsync/apps/replay/src/target-apps';
 import { DATABASE_URL, E2eStack, KAFKA_CONNECTION } from './support/e2e-stack';
@@ -17,6 +24,7 @@ const DRESDEN = '14612000';
 const FAMILY_NAME = 'Zwetschgenbaum';
 const GIVEN_NAMES = 'Erwine';
 const MARRIED_NAME = 'Quittenstrauch';
+const DATE_OF_BIRTH = '1984-07-02';
 
 const osnabrueckAddress = { street: 'Große Straße', houseNumber: '12', postalCode: '49074', city: 'Osnabrück', municipalityKey: OSNABRUECK };
 const dresdenAddress = { street: 'Königsbrücker Straße', houseNumber: '5a', postalCode: '01099', city: 'Dresden', municipalityKey: DRESDEN };
@@ -34,6 +42,11 @@ describe('erasure of a person in the immutable log (crypto-shredding)', () => {
   let niedersachsen: AgencyClient;
   let sachsen: AgencyClient;
   let federal: AgencyClient;
+  let codec: EventCodec;
+  let deadLetterId: string;
+  let snapshot: SnapshotPublishResult;
+  const replayConfig = () => loadReplayConfig({ ...kafkaEnvironmentOf(KAFKA_CONNECTION), DATABASE_URL, SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl, NAMESPACE: namespace });
+  const routerDeadLetters = () => deadLetterTopicOf(consumerGroupOf(ROUTER_APP, ROUTER_INSTANCE_KEY, namespace));
 
   beforeAll(async () => {
     e2e = await E2eStack.start(namespace, { portOffset: randomPortOffset(1000, 20), instances: (instance) => [OSNABRUECK, DRESDEN, '03', '14', 'DE'].includes(instance.instanceKey) });
@@ -45,7 +58,7 @@ describe('erasure of a person in the immutable log (crypto-shredding)', () => {
     federal = AgencyClient.of(stack, 'federal-register', 'DE');
 
     // The person lives in Osnabrück, moves to Dresden and marries there: five registers hold them, three senders sealed events.
-    const person = { idnr, familyName: FAMILY_NAME, givenNames: GIVEN_NAMES, sex: 'FEMALE', dateOfBirth: '1984-07-02' };
+    const person = { idnr, familyName: FAMILY_NAME, givenNames: GIVEN_NAMES, sex: 'FEMALE', dateOfBirth: DATE_OF_BIRTH };
     expect((await osnabrueck.registerResidence({ ...person, address: osnabrueckAddress, movedInOn: '2019-05-01', previousAddress: null })).status).toBe(201);
     expect((await osnabrueck.registerResidence({ idnr: neighbour, familyName: 'Bleibtreu', givenNames: 'Hanna', sex: 'FEMALE', dateOfBirth: '1979-01-09', address: osnabrueckAddress, movedInOn: '2019-05-01', previousAddress: null })).status).toBe(201);
     await waitUntil('the BZSt holds the person', () => bodyIf(federal.person(idnr)));
@@ -56,6 +69,34 @@ describe('erasure of a person in the immutable log (crypto-shredding)', () => {
     await waitUntil('the BZSt has the married name', () => bodyIf(federal.person(idnr), (body) => body.familyName === MARRIED_NAME));
     await waitUntil('Niedersachsen holds the person', () => bodyIf(niedersachsen.resident(idnr)));
     await waitUntil('Niedersachsen holds the neighbour', () => bodyIf(niedersachsen.resident(neighbour)));
+
+    // A dead letter about the person: Osnabrück's software sends a registration of theirs with a move-in before the
+    // birth, sealed with its key of the person as its relay does, and the router refuses it as implausible.
+    codec = await EventCodec.connect(stack.schemaRegistryUrl);
+    const osnabrueckTopic = outgoingTopicOf('municipal-register', stack.processKeyOf('municipal-register', OSNABRUECK), namespace);
+    const sent = (await e2e.readWholeTopic(osnabrueckTopic)).find((record) => record.key?.toString() === idnr && headerText(record.headers?.[KAFKA_HEADERS.eventType]) === 'ResidenceRegistered')!;
+    const { event, subjectKey } = await codec.decode(sent.value, await e2e.subjectKeysOf(osnabrueckTopic));
+    const registered = event as ResidenceRegistered;
+    const implausible: ResidenceRegistered = { ...registered, movedInOn: new Date(Date.UTC(1970, 0, 1)), envelope: { ...registered.envelope, eventId: randomUUID(), correlationId: randomUUID() } };
+    const producer = e2e.kafka.producer();
+    await producer.connect();
+    await e2e.send(producer, codec, implausible, implausible.envelope.source, subjectKey);
+    await producer.disconnect();
+    const deadLetter = await waitUntil('the router dead-letters it', async () =>
+      (await e2e.readWholeTopic(routerDeadLetters())).find((record) => headerText(record.headers?.[KAFKA_HEADERS.eventId]) === implausible.envelope.eventId),
+    );
+    expect(headerText(deadLetter.headers?.[KAFKA_HEADERS.dlqReasonCode])).toBe('implausible');
+    // the reason (in the clear) names field and rule, not the sealed event's dates
+    expect(headerText(deadLetter.headers?.[KAFKA_HEADERS.dlqReason])).toBe('movedInOn: … is before the date of birth …');
+    deadLetterId = implausible.envelope.eventId;
+    // readable before the erasure: the person's key opens it
+    expect((await codec.decode(deadLetter.value, async () => subjectKey!.key)).event).toMatchObject({ familyName: FAMILY_NAME });
+
+    // A snapshot of Niedersachsen published before the erasure.
+    const config = replayConfig();
+    const instance = targetInstance(config, 'state-register', '03');
+    snapshot = await publishSnapshot(kafkaOf(config), { ...snapshotOf('state-register', '03', namespace), databaseUrl: instance.databaseUrl, consumerGroup: instance.consumerGroup });
+    expect(snapshot.sealedRows).toBeGreaterThanOrEqual(4);
   }, 360_000);
 
   afterAll(async () => {
@@ -93,10 +134,11 @@ describe('erasure of a person in the immutable log (crypto-shredding)', () => {
   });
 
   it('leaves no copy of the person readable: no name in the raw bytes of any topic, and no record about them opens with the keys left', async () => {
-    const codec = await EventCodec.connect(stack.schemaRegistryUrl);
     const topics = await e2e.topicsOfNamespace();
     const dataTopics = topics.filter((topic) => /\.regsync\.(out|deliveries)\.[^.]+\.[^.]+$/.test(topic));
     expect(dataTopics.length).toBeGreaterThanOrEqual(10);
+    const deadLetterTopics = topics.filter((topic) => topic.endsWith('.dlq'));
+    expect(deadLetterTopics).toContain(routerDeadLetters());
     // Tombstones follow the erasure through the relays; wait until no record of the person opens any more.
     await waitUntil('every key of the person is withdrawn', async () => {
       for (const topic of dataTopics) {
@@ -108,11 +150,17 @@ describe('erasure of a person in the immutable log (crypto-shredding)', () => {
       }
       return true;
     }, 60_000);
+    // The dead letters about the person (the router's refusal among them) open with no key left on any key topic.
+    const keysLeft = await Promise.all(dataTopics.map((topic) => e2e.subjectKeysOf(topic)));
+    const anyKeyLeft: SubjectKeySource = async (keyId) => (await Promise.all(keysLeft.map((keys) => keys(keyId)))).find(Boolean);
+    const deadLetters = (await Promise.all(deadLetterTopics.map((topic) => e2e.readWholeTopic(topic)))).flat().filter((record) => record.key?.toString() === idnr);
+    expect(deadLetters.map((record) => headerText(record.headers?.[KAFKA_HEADERS.eventId]))).toContain(deadLetterId);
+    for (const record of deadLetters) expect(await codec.decode(record.value, anyKeyLeft).catch((error: unknown) => error)).toBeInstanceOf(SubjectKeyErasedError);
     // Every topic the person's events passed (outgoing, deliveries, dead letters, retry, key topics), from offset 0.
     for (const topic of topics) {
       for (const record of await e2e.readWholeTopic(topic)) {
         const bytes = Buffer.concat([record.key ?? Buffer.alloc(0), record.value ?? Buffer.alloc(0), ...Object.values(record.headers ?? {}).map((value) => Buffer.from(String(value)))]);
-        for (const name of [FAMILY_NAME, MARRIED_NAME, GIVEN_NAMES]) expect([topic, bytes.includes(name)]).toEqual([topic, false]);
+        for (const name of [FAMILY_NAME, MARRIED_NAME, GIVEN_NAMES, DATE_OF_BIRTH]) expect([topic, name, bytes.includes(name)]).toEqual([topic, name, false]);
       }
     }
   });
@@ -147,9 +195,29 @@ describe('erasure of a person in the immutable log (crypto-shredding)', () => {
     }
   });
 
+  it('restores Niedersachsen from the snapshot published before the erasure without the person, their rows skipped and counted', async () => {
+    const config = replayConfig();
+    const source = snapshotOf('state-register', '03', namespace);
+    const keysOfNiedersachsen = () => e2e.subjectKeysOf(outgoingTopicOf('state-register', '03', namespace));
+    await waitUntil("Niedersachsen's erasure withdrew the person's snapshot key", async () => ((await (await keysOfNiedersachsen())(snapshotKeyIdOf('03', idnr))) ? undefined : true));
+    expect(await (await keysOfNiedersachsen())(snapshotKeyIdOf('03', neighbour))).toBeDefined();
+    const restored = targetInstance(config, 'state-register', '05');
+    await (await bootReplayTarget(restored.module())).close();
+    const loaded = await loadSnapshot(kafkaOf(config), { ...source, databaseUrl: restored.databaseUrl });
+    expect(loaded.erased).toBeGreaterThanOrEqual(2);
+    expect(loaded.rows).toBe(snapshot.rows - loaded.erased);
+    const client = new Client({ connectionString: restored.databaseUrl });
+    await client.connect();
+    try {
+      expect((await client.query('select idnr from state_residents')).rows).toEqual([{ idnr: neighbour }]);
+    } finally {
+      await client.end();
+    }
+  });
+
   it('rebuilds Niedersachsen from its log after the erasure without the person, skipping their events, to the checksum of the register as it is now', async () => {
     await stack.kill('state 03', 'SIGTERM');
-    const config = loadReplayConfig({ ...kafkaEnvironmentOf(KAFKA_CONNECTION), DATABASE_URL, SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl, NAMESPACE: namespace });
+    const config = replayConfig();
     const rebuilt = await rebuildInstance(config, targetInstance(config, 'state-register', '03'));
     expect(rebuilt.erasedEvents).toBeGreaterThanOrEqual(2);
     expect(rebuilt.appliedEvents).toBeGreaterThanOrEqual(2);

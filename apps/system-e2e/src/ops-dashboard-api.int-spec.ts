@@ -13,6 +13,7 @@ import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, de
 import { deadLetterRecord } from '@regsync/messaging/dead-letters';
 import { redriveOutcomeOf, redriveOutcomeRow } from '@regsync/messaging/redrive-outcome';
 import { ensureTopics } from '@regsync/messaging/ensure-topics';
+import { keyRingGroupPrefixOf } from '@regsync/messaging/subject-key-ring';
 import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
 import { ObservabilityModule } from '@regsync/observability/observability.module';
 import { RegisterSnapshotSource } from '@regsync/observability/register-snapshot-source';
@@ -55,6 +56,7 @@ const municipalOutcomeTopic = redriveOutcomeTopicOf(municipalGroup);
 /** What Osnabrück sends, which only the router reads; the router's group, dead letters and re-drive topic. */
 const osnabrueckOutgoing = outgoingTopicOf('municipal-register', '03404000', namespace);
 const routerGroup = consumerGroupOf(ROUTER_APP, ROUTER_INSTANCE_KEY, namespace);
+const keyRingGroup = `${keyRingGroupPrefixOf(municipalGroup)}${randomUUID()}`;
 const routerDlqTopic = deadLetterTopicOf(routerGroup);
 const routerRedriveTopic = redriveTopicOf(routerGroup);
 const apiKey = 'local-ops-test-key';
@@ -199,6 +201,8 @@ describe('ops dashboard API against the real broker, registry and databases', ()
 
     // the municipal group read nothing yet: everything on the person topic is its lag
     await admin.setOffsets({ groupId: municipalGroup, topic: personTopic, partitions: Array.from({ length: 6 }, (_, partition) => ({ partition, offset: '0' })) });
+    // a key ring's group (one per service start), here with an offset so it would have lag to show
+    await admin.setOffsets({ groupId: keyRingGroup, topic: personTopic, partitions: Array.from({ length: 6 }, (_, partition) => ({ partition, offset: '0' })) });
 
     const topology = JSON.stringify({
       instances: [
@@ -250,7 +254,7 @@ describe('ops dashboard API against the real broker, registry and databases', ()
     await dashboard?.close();
     await Promise.all([municipal?.close(), state?.close(), router?.close(), registry?.app.close(), idp?.close(), prometheus?.stop()]);
     rmSync(prometheusDir, { recursive: true, force: true });
-    await admin?.deleteGroups([municipalGroup, routerGroup]).catch(() => undefined);
+    await admin?.deleteGroups([municipalGroup, routerGroup, keyRingGroup]).catch(() => undefined);
     const topics = (await admin?.listTopics().catch(() => [] as string[])) ?? [];
     await admin?.deleteTopics({ topics: topics.filter((topic) => topic.startsWith(`${namespace}.`)) }).catch(() => undefined);
     await admin?.disconnect();
@@ -324,6 +328,9 @@ describe('ops dashboard API against the real broker, registry and databases', ()
     const router = response.body.find((candidate: { group: string }) => candidate.group === routerGroup);
     expect(router).toMatchObject({ totalLag: 1 });
     expect(router.partitions.every((partition: { topic: string }) => partition.topic === osnabrueckOutgoing)).toBe(true);
+    // the key ring's group is there, with lag, but is no row of the table
+    expect((await admin.listGroups()).groups.map((candidate) => candidate.groupId)).toContain(keyRingGroup);
+    expect(response.body.map((candidate: { group: string }) => candidate.group)).not.toContain(keyRingGroup);
   });
 
   it('lists dead letters with reason and decoded payload, and undecodable ones with the reason they do not decode', async () => {

@@ -60,11 +60,23 @@ export function sealedEventSchemaOf(eventSchema: AvroRecordSchema): AvroRecordSc
  * it into the clear envelope after sealing.
  */
 export function seal(framedEvent: Buffer, envelope: EventEnvelope, subjectKey: SubjectKey): Omit<SealedEvent, 'envelope'> {
+  return { keyId: subjectKey.id, ...sealBytes(framedEvent, subjectKey.key, associatedDataOf(envelope, subjectKey.id)) };
+}
+
+/** AES-256-GCM of `plain` with a fresh nonce, bound to `associatedData`; the 16-byte tag is appended to the ciphertext. */
+export function sealBytes(plain: Buffer, key: Buffer, associatedData: Buffer): { nonce: Buffer; ciphertext: Buffer } {
   const nonce = randomBytes(NONCE_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', subjectKey.key, nonce);
-  cipher.setAAD(associatedDataOf(envelope, subjectKey.id));
-  const ciphertext = Buffer.concat([cipher.update(framedEvent), cipher.final(), cipher.getAuthTag()]);
-  return { keyId: subjectKey.id, nonce, ciphertext };
+  const cipher = createCipheriv('aes-256-gcm', key, nonce);
+  cipher.setAAD(associatedData);
+  return { nonce, ciphertext: Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]) };
+}
+
+/** The plain bytes of `sealBytes`; throws when the key or the associated data differ or the bytes were changed. */
+export function openBytes({ nonce, ciphertext }: { nonce: Buffer; ciphertext: Buffer }, key: Buffer, associatedData: Buffer): Buffer {
+  const decipher = createDecipheriv('aes-256-gcm', key, nonce);
+  decipher.setAAD(associatedData);
+  decipher.setAuthTag(ciphertext.subarray(ciphertext.length - TAG_BYTES));
+  return Buffer.concat([decipher.update(ciphertext.subarray(0, ciphertext.length - TAG_BYTES)), decipher.final()]);
 }
 
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
@@ -80,10 +92,7 @@ export function innerEventOf(event: RegsyncEvent): RegsyncEvent {
 
 /** The framed event of a sealed record; throws when the key is not the one it was sealed with or the bytes were changed. */
 export function open(sealed: SealedEvent, key: Buffer): Buffer {
-  const decipher = createDecipheriv('aes-256-gcm', key, sealed.nonce);
-  decipher.setAAD(associatedDataOf(sealed.envelope, sealed.keyId));
-  decipher.setAuthTag(sealed.ciphertext.subarray(sealed.ciphertext.length - TAG_BYTES));
-  return Buffer.concat([decipher.update(sealed.ciphertext.subarray(0, sealed.ciphertext.length - TAG_BYTES)), decipher.final()]);
+  return openBytes(sealed, key, associatedDataOf(sealed.envelope, sealed.keyId));
 }
 
 function associatedDataOf(envelope: EventEnvelope, keyId: string): Buffer {

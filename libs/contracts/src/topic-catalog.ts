@@ -199,12 +199,14 @@ export const TOPIC_SETTINGS = {
   'dead-letter': { partitions: 1, replicationFactor: 3, config: KEPT_FOREVER },
   // Only each relay's latest marker matters: compacted, and compacted soon (small segments, no lag).
   'outbox-progress': { partitions: 1, replicationFactor: 3, config: { 'cleanup.policy': 'compact', 'min.insync.replicas': '2', 'min.compaction.lag.ms': '0', 'segment.ms': '3600000', ...BROKER_TIME } },
-  // Only a key's latest record matters, and an erased key (its tombstone) must leave the log: compacted, an hour's
-  // segments, and every record compacted within a day (max.compaction.lag.ms), so an erasure is physical within a day.
+  // Only a key's latest record matters, and an erased key must leave the log (a broker backup taken later holds no
+  // copy): compacted, a segment rolled at the first record after 10 minutes, and every segment compacted at the latest an
+  // hour after its records (max.compaction.lag.ms), earlier once a tenth of the log is new; so an erased key's record is
+  // gone within about an hour of its tombstone once the key topic has taken one more record (README: data protection).
   'subject-keys': {
     partitions: 1,
     replicationFactor: 3,
-    config: { 'cleanup.policy': 'compact', 'min.insync.replicas': '2', 'min.compaction.lag.ms': '0', 'max.compaction.lag.ms': '86400000', 'segment.ms': '3600000', ...BROKER_TIME },
+    config: { 'cleanup.policy': 'compact', 'min.insync.replicas': '2', 'min.compaction.lag.ms': '0', 'max.compaction.lag.ms': '3600000', 'segment.ms': '600000', 'min.cleanable.dirty.ratio': '0.1', ...BROKER_TIME },
   },
 } as const satisfies Record<TopicKind, TopicSettings>;
 

@@ -1,5 +1,5 @@
 import { topicSettingsOf } from './topic-catalog';
-import { topicSettingProblems } from './topic-setting-problems';
+import { erasureBoundProblems, topicSettingProblems } from './topic-setting-problems';
 
 const delivery = topicSettingsOf('delivery', 3);
 const safe = { 'cleanup.policy': 'delete', 'retention.ms': '-1', 'retention.bytes': '-1', 'min.insync.replicas': '2', 'unclean.leader.election.enable': 'false' };
@@ -39,5 +39,24 @@ describe('topicSettingProblems', () => {
       [3, '2'],
     ]);
     expect(topicSettingProblems('t', topicSettingsOf('delivery', 1), { replicationFactor: 1, config: { ...safe, 'min.insync.replicas': '1' } })).toEqual([]);
+  });
+});
+
+describe('erasureBoundProblems', () => {
+  const keys = topicSettingsOf('subject-keys', 3);
+
+  it('finds nothing on a key topic with the catalog settings or tighter ones, and nothing to bound on other kinds', () => {
+    expect(erasureBoundProblems('t.keys', keys, { replicationFactor: 3, config: keys.config })).toEqual([]);
+    expect(erasureBoundProblems('t.keys', keys, { replicationFactor: 3, config: { ...keys.config, 'segment.ms': '60000', 'min.cleanable.dirty.ratio': '0.01' } })).toEqual([]);
+    expect(erasureBoundProblems('t', topicSettingsOf('outgoing', 3), { replicationFactor: 3, config: { 'segment.ms': '604800000' } })).toEqual([]);
+  });
+
+  it('names each setting under which an erased key stays longer: a key topic made with the day-long lag of before, or the broker defaults', () => {
+    expect(erasureBoundProblems('t.keys', keys, { replicationFactor: 3, config: { ...keys.config, 'max.compaction.lag.ms': '86400000', 'segment.ms': '3600000' } })).toEqual([
+      'topic t.keys: segment.ms is 3600000, the catalog says 600000 (an erased key stays on the log longer)',
+      'topic t.keys: max.compaction.lag.ms is 86400000, the catalog says 3600000 (an erased key stays on the log longer)',
+    ]);
+    expect(erasureBoundProblems('t.keys', keys, { replicationFactor: 3, config: { 'cleanup.policy': 'compact', 'max.compaction.lag.ms': '9223372036854775807', 'segment.ms': '604800000', 'min.cleanable.dirty.ratio': '0.5' } })).toHaveLength(3);
+    expect(erasureBoundProblems('t.keys', keys, { replicationFactor: 3, config: {} })).toHaveLength(3);
   });
 });

@@ -54,3 +54,17 @@ function keepsAtLeast(actual: string | undefined, wanted: string): boolean {
   if (unlimited(Number(actual))) return true;
   return !unlimited(Number(wanted)) && Number(actual) >= Number(wanted);
 }
+
+/** The settings that bound how long an erased subject's key stays on a key topic (TOPIC_SETTINGS['subject-keys']). */
+const ERASURE_BOUND_SETTINGS = ['segment.ms', 'max.compaction.lag.ms', 'min.cleanable.dirty.ratio'] as const;
+
+/**
+ * Every setting of an existing topic under which a record the catalog has the cleaner remove soon (an erased key)
+ * stays longer than the catalog says: a larger value than the catalog's, or none. Nothing is lost, so a start is not
+ * refused, but the erasure's bound (README, data protection) does not hold until the topic is changed.
+ */
+export function erasureBoundProblems(topic: string, wanted: TopicSettings, existing: ExistingTopicSettings): string[] {
+  return ERASURE_BOUND_SETTINGS.filter((setting) => wanted.config[setting] !== undefined && !(Number(existing.config[setting]) <= Number(wanted.config[setting]))).map(
+    (setting) => `topic ${topic}: ${setting} is ${existing.config[setting] ?? 'not set'}, the catalog says ${wanted.config[setting]} (an erased key stays on the log longer)`,
+  );
+}

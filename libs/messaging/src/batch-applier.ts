@@ -14,6 +14,7 @@ import { isInfrastructureFault } from './infrastructure-fault';
 import { deliveredAfterOf, holdEvents } from './held-events';
 import { GapRule, InboxEntry, InboxOutcome, InboxResult, recordAllInInbox, recordInInbox } from './inbox';
 import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
+import { reasonWithoutContent } from './dead-letters';
 import { Admission, ReceivedRecord } from './messaging-options';
 import { RegsyncBatchContext } from './regsync-batch-context';
 import { RegsyncEventContext } from './regsync-event-context';
@@ -182,6 +183,8 @@ export class BatchApplier {
         if (decision === 'stop') return results;
         result = decision;
       }
+      // A handler's refusal of a sealed event (or its last failure) quotes none of its content in the dead letter.
+      if (result.kind === 'rejected' && !record.settled && record.subjectKey && record.event) result = { ...result, reason: reasonWithoutContent(result.reason, record.event) };
       results.push(result);
       index++;
     }
@@ -351,7 +354,11 @@ export class BatchApplier {
     } catch (error) {
       return { message, event, eventType, settled: failureOf(eventType, error) };
     }
-    if (admission.kind === 'reject') return { message, event, eventType, settled: { kind: 'rejected', eventType, code: admission.code, reason: admission.reason } };
+    if (admission.kind === 'reject') {
+      // A sealed event's content stays sealed: its dead letter's reason (in the clear) quotes none of it.
+      const reason = subjectKey ? reasonWithoutContent(admission.reason, event) : admission.reason;
+      return { message, event, eventType, settled: { kind: 'rejected', eventType, code: admission.code, reason } };
+    }
     const handlers = this.options.handlers.of(eventType);
     // Nothing is written about an event this instance does not apply: no inbox row, no version.
     if (admission.kind === 'ignore' || !handlers) return { message, event, eventType, settled: { kind: 'done', outcome: 'irrelevant', eventType, event } };

@@ -1,5 +1,6 @@
 import { KafkaMessage } from 'kafkajs';
-import { deadLetterIdOf, deadLetterInfo, deadLetterRow, redriveTargetOf } from './dead-letters';
+import { sampleEvent } from '@regsync/contracts/sample-events';
+import { deadLetterIdOf, deadLetterInfo, deadLetterRow, reasonWithoutContent, redriveTargetOf } from './dead-letters';
 
 const failure = { reasonCode: 'undecodable', reason: 'not in Confluent wire format', sourceTopic: 'regsync.deliveries.state-register.14', sourcePartition: 3, consumerGroup: 'regsync.state-register.14', attempts: 1 };
 
@@ -56,5 +57,14 @@ describe('re-drive target', () => {
 
   it('refuses a dead letter that names no consumer group', () => {
     expect(() => redriveTargetOf({ ...failedOnDelivery, consumerGroup: '' }, {})).toThrow(/no regsync-dlq-consumer-group/);
+  });
+});
+
+describe('the reason a sealed event is dead-lettered for', () => {
+  it("names field and rule, none of the event's values: dates, names, numbers", () => {
+    const event = sampleEvent('ResidenceRegistered', {}, { familyName: 'Zwetschgenbaum', dateOfBirth: new Date(Date.UTC(1984, 6, 2)), movedInOn: new Date(Date.UTC(1970, 0, 1)) });
+    // the consumers' plausibility rule (transfer-admission.ts) for this event
+    expect(reasonWithoutContent('movedInOn: 1970-01-01 is before the date of birth 1984-07-02', event)).toBe('movedInOn: … is before the date of birth …');
+    expect(reasonWithoutContent('familyName: Zwetschgenbaum, 49074 Osnabrück, position 3', { ...event, address: { ...event.address, postalCode: '49074' } })).toBe('familyName: …, … …, position 3');
   });
 });

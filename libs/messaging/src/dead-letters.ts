@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { IHeaders, KafkaMessage, Message, Producer } from 'kafkajs';
 import { redriveTopicOf } from '@regsync/contracts/topic-catalog';
 import { DLQ_HEADER_PREFIX, KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
+import type { RegsyncEvent } from '@regsync/contracts/generated/events';
 import type { OutboxRecord } from './outbox';
 
 /** Why and where a message failed, read from the `regsync-dlq-*` headers of a dead-letter record. */
@@ -23,6 +24,27 @@ export interface DeadLetterFailure {
   sourcePartition: number;
   consumerGroup: string;
   attempts: number;
+}
+
+/**
+ * The reason a sealed event is refused for, without any of its content: every value of its payload (texts, numbers
+ * of three digits or more, dates as the rules write them) replaced by `…`. A dead letter's headers are in the clear
+ * and outlive the erasure of its subject, whose sealed bytes no key opens any more; "movedInOn: 1970-01-01 is before
+ * the date of birth 1984-07-02" keeps the field and the rule, not the dates.
+ */
+export function reasonWithoutContent(reason: string, event: RegsyncEvent): string {
+  const { envelope: _envelope, ...payload } = event as RegsyncEvent & Record<string, unknown>;
+  const values = [...new Set(leafTexts(payload))].filter((value) => value.length >= 3).sort((a, b) => b.length - a.length);
+  return values.reduce((text, value) => text.split(value).join('…'), reason);
+}
+
+function leafTexts(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (typeof value === 'number' || typeof value === 'bigint') return [String(value)];
+  if (value instanceof Date) return [value.toISOString(), value.toISOString().slice(0, 10)];
+  if (Array.isArray(value)) return value.flatMap(leafTexts);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(leafTexts);
+  return [];
 }
 
 /** The dead-letter record of a failed message: its original key, bytes and headers, plus why and where it failed. */

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Admin, ConfigResourceTypes, Kafka, ITopicConfig } from 'kafkajs';
 import { TopicKind, consumerGroupOf, deadLetterTopicOf, outboxProgressTopicOf, outgoingTopicOf, outgoingTopicOwner, redriveOutcomeTopicOf, redriveTopicOf, stateTopicReader, subjectKeyTopicOf, topicSettingsOf } from '@regsync/contracts/topic-catalog';
-import { topicSettingProblems } from '@regsync/contracts/topic-setting-problems';
+import { erasureBoundProblems, topicSettingProblems } from '@regsync/contracts/topic-setting-problems';
 import { StartupRefusedError } from '@regsync/service-runtime/startup-phase';
 import { MessagingOptions, sourceTopics } from './messaging-options';
 
@@ -78,10 +78,11 @@ async function createMissingTopics(kafka: Kafka, options: EnsureTopicsOptions): 
     if (leaderless.length > 0) throw Object.assign(new Error(`no leader yet for ${leaderless.join(', ')}`), { type: 'LEADER_NOT_AVAILABLE' });
     const replicas = new Map(topics.map((topic) => [topic.name, Math.min(...topic.partitions.map((partition) => partition.replicas.length))]));
     const configs = await configsOf(admin, [...kinds.keys()]);
-    const problems = [...kinds].flatMap(([topic, kind]) =>
-      topicSettingProblems(topic, topicSettingsOf(kind, brokers.length), { replicationFactor: replicas.get(topic) ?? 0, config: configs.get(topic) ?? {} }),
-    );
+    const existingOf = (topic: string) => ({ replicationFactor: replicas.get(topic) ?? 0, config: configs.get(topic) ?? {} });
+    const problems = [...kinds].flatMap(([topic, kind]) => topicSettingProblems(topic, topicSettingsOf(kind, brokers.length), existingOf(topic)));
     if (problems.length > 0) throw new StartupRefusedError(`refusing to start on topics that would lose records: ${problems.join('; ')}. Change the topics (kafka-configs.sh --alter, or deploy/kafka/topics.yaml) or delete them if they hold nothing yet.`);
+    const lingering = [...kinds].flatMap(([topic, kind]) => erasureBoundProblems(topic, topicSettingsOf(kind, brokers.length), existingOf(topic)));
+    if (lingering.length > 0) logger.warn(`topics that keep erased keys longer than the catalog says: ${lingering.join('; ')}. Change them (kafka-configs.sh --alter, or deploy/kafka/topics.yaml).`);
   } finally {
     await admin.disconnect();
   }

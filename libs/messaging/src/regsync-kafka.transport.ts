@@ -20,7 +20,7 @@ import { MessagingStartup } from './messaging-startup';
 import { Outbox, OutboxRecord } from './outbox';
 import { redriveOutcomeOf, redriveOutcomeRow } from './redrive-outcome';
 import { RetryRoute, originalTopicOf, retryRouteOf } from './retry-topic';
-import { SubjectKeyRing } from './subject-key-ring';
+import { SubjectKeyRing, keyRingGroupPrefixOf } from './subject-key-ring';
 
 const MAX_ATTEMPTS = 5;
 const FIRST_BACKOFF_MS = 200;
@@ -105,7 +105,7 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     // The handlers are fixed once Nest has registered them, just before listen.
     const handlers = EventHandlers.discover(this.discovery, this.metadataScanner, this);
     const { admit, detectGaps, metrics } = this.options;
-    this.keyRing = new SubjectKeyRing(this.kafka, sourceTopics(this.options).map(subjectKeyTopicOf), `${this.consumerGroup}.keys.`);
+    this.keyRing = new SubjectKeyRing(this.kafka, sourceTopics(this.options).map(subjectKeyTopicOf), keyRingGroupPrefixOf(this.consumerGroup));
     this.applier = new BatchApplier({
       database: this.authorityDatabase,
       codec: this.codec,

@@ -2,6 +2,19 @@ import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Admin, Consumer, Kafka } from 'kafkajs';
 import type { SubjectKeySource } from '@regsync/contracts/event-codec';
+import { isSnapshotKeyId } from './replay/snapshot-sealing';
+
+/** The consumer groups of the key ring of `group`'s reader start with this; each start adds a random UUID. */
+export function keyRingGroupPrefixOf(group: string): string {
+  return `${group}.keys.`;
+}
+
+const KEY_RING_GROUP = /\.keys\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Whether `groupId` is a key ring's own group (keyRingGroupPrefixOf + UUID): it commits nothing and has no lag to show. */
+export function isKeyRingGroup(groupId: string): boolean {
+  return KEY_RING_GROUP.test(groupId);
+}
 
 /** The key topics cannot be read (the reader crashed or stopped): wait and retry, as for any infrastructure fault. */
 export class SubjectKeysUnavailableError extends Error {}
@@ -11,7 +24,7 @@ export class SubjectKeysUnavailableError extends Error {}
  * memory by key id, a tombstone removing the key. A key is written to its key topic in the same Kafka transaction as
  * the first event sealed with it, or an earlier one, so once this reader has read a key topic up to the end it had when
  * an event arrived, a key still missing is erased (or compacted away after its tombstone): the event is skipped.
- * Reads with a consumer group of its own (`<groupPrefix><random>`, never committed, deleted at stop), from the start
+ * Reads with a consumer group of its own (`<groupPrefix><random UUID>`, groupPrefix from keyRingGroupPrefixOf, never committed, deleted at stop), from the start
  * at every start.
  */
 export class SubjectKeyRing {
@@ -59,7 +72,8 @@ export class SubjectKeyRing {
       eachBatch: async ({ batch }) => {
         for (const message of batch.messages) {
           const keyId = message.key?.toString();
-          if (!keyId) continue;
+          // A register's snapshot keys share its outgoing key topic; only a snapshot load uses them.
+          if (!keyId || isSnapshotKeyId(keyId)) continue;
           if (message.value && message.value.length > 0) this.keys.set(keyId, message.value);
           else this.keys.delete(keyId);
         }

@@ -10,6 +10,7 @@ import {
   outgoingTopicOf,
   redriveOutcomeTopicOf,
   redriveTopicOf,
+  subjectKeyTopicOf,
 } from '@regsync/contracts/topic-catalog';
 import { ensureTopics } from '../src/ensure-topics';
 import { createTopicsWithLeaders } from '../src/topic-leaders';
@@ -71,6 +72,13 @@ describe('ensureTopics', () => {
         ['delete', '-1', 'false'],
         ['compact', expect.any(String), expect.any(String)],
       ]);
+      // the key topics: an erased key compacted away within the bound the README states
+      const keyTopics = [subjectKeyTopicOf(outgoingTopicOf('state-register', '99', namespace)), subjectKeyTopicOf(deliveryTopicOf('state-register', '99', namespace))];
+      const keyConfigs = await admin.describeConfigs({ includeSynonyms: false, resources: keyTopics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })) });
+      for (const topic of keyTopics) {
+        const entries = Object.fromEntries(keyConfigs.resources.find((resource) => resource.resourceName === topic)!.configEntries.map((entry) => [entry.configName, entry.configValue]));
+        expect([topic, entries['cleanup.policy'], entries['segment.ms'], entries['max.compaction.lag.ms'], entries['min.cleanable.dirty.ratio'], entries['min.compaction.lag.ms']]).toEqual([topic, 'compact', '600000', '3600000', '0.1', '0']);
+      }
     } finally {
       await admin.disconnect();
     }

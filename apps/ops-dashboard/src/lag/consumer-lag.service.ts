@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isKeyRingGroup } from '@regsync/messaging/subject-key-ring';
 import { KafkaConnection } from '../kafka/kafka-connection';
 
 export interface PartitionLag {
@@ -19,6 +20,14 @@ export interface GroupLag {
   partitions: PartitionLag[];
 }
 
+/**
+ * The groups whose lag the dashboard shows: the namespace's, without the readers that commit nothing and would only
+ * clutter the view (the dashboard's own, and the key ring of every service, one group per start).
+ */
+export function lagGroupsOf(groupIds: readonly string[], prefix: string): string[] {
+  return groupIds.filter((groupId) => groupId.startsWith(prefix) && !groupId.startsWith(`${prefix}ops-dashboard.`) && !isKeyRingGroup(groupId)).sort();
+}
+
 /** Lag of every regsync consumer group, straight from Kafka: committed offsets against partition ends. */
 @Injectable()
 export class ConsumerLagService {
@@ -28,8 +37,10 @@ export class ConsumerLagService {
     const admin = await this.connection.adminClient();
     const prefix = this.connection.prefix;
     const { groups } = await admin.listGroups();
-    // the dashboard's own readers commit nothing and would only clutter the view
-    const groupIds = groups.map((group) => group.groupId).filter((groupId) => groupId.startsWith(prefix) && !groupId.startsWith(`${prefix}ops-dashboard.`)).sort();
+    const groupIds = lagGroupsOf(
+      groups.map((group) => group.groupId),
+      prefix,
+    );
     if (groupIds.length === 0) return [];
     const described = new Map((await admin.describeGroups(groupIds)).groups.map((group) => [group.groupId, group]));
     const ends = new Map<string, Promise<Array<{ partition: number; high: string; low: string }>>>();

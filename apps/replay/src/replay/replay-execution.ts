@@ -6,7 +6,7 @@ import { ReplayApplier } from '@regsync/messaging/replay/replay-applier';
 import { ReplaySummary, runReplay } from '@regsync/messaging/replay/replay-run';
 import { ReplayTarget } from '@regsync/messaging/replay/replay-target';
 import { retryRouteOf } from '@regsync/messaging/retry-topic';
-import { SubjectKeyRing } from '@regsync/messaging/subject-key-ring';
+import { SubjectKeyRing, keyRingGroupPrefixOf } from '@regsync/messaging/subject-key-ring';
 import { ProgressReporter } from '../progress-reporter';
 
 export interface ReplayExecution {
@@ -41,7 +41,7 @@ export async function executeReplay(target: ReplayTarget, execution: ReplayExecu
 
   // The keys as the topics' readers hold them now: an event of a subject erased since is skipped and counted.
   const namespace = target.messaging.namespace;
-  const keyRing = new SubjectKeyRing(target.kafka, topics.filter((topic) => deliveryTopicReader(topic, namespace) || outgoingTopicOwner(topic, namespace)).map(subjectKeyTopicOf), `${execution.groupPrefix}.keys.`);
+  const keyRing = new SubjectKeyRing(target.kafka, topics.filter((topic) => deliveryTopicReader(topic, namespace) || outgoingTopicOwner(topic, namespace)).map(subjectKeyTopicOf), keyRingGroupPrefixOf(execution.groupPrefix));
   await keyRing.start();
   const applier = new ReplayApplier({
     database: target.database,

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { loadSnapshot, publishSnapshot, snapshotTopicOf } from '@regsync/messaging/replay/register-snapshot-topic';
+import { loadSnapshot, publishSnapshot, snapshotOf } from '@regsync/messaging/replay/register-snapshot-topic';
 import { bootReplayTarget } from '@regsync/messaging/replay/replay-target';
 import { kafkaOf } from '../cli-options';
 import { loadReplayConfig } from '../replay-config';
@@ -20,11 +20,13 @@ export function snapshotCommand(): Command {
       const config = loadReplayConfig();
       const instance = targetInstance(config, options.app, options.instance);
       const result = await publishSnapshot(kafkaOf(config), {
-        topic: snapshotTopicOf(instance.app, instance.instanceKey, config.NAMESPACE),
+        ...snapshotOf(instance.app, instance.instanceKey, config.NAMESPACE),
         databaseUrl: instance.databaseUrl,
         consumerGroup: instance.consumerGroup,
       });
-      console.log(`published ${result.rows} row(s) and ${result.tombstones} tombstone(s) to ${result.topic}; the log continues from ${JSON.stringify(result.offsets)}`);
+      console.log(
+        `published ${result.rows} row(s) (${result.sealedRows} sealed with their person's snapshot key; keys made ${result.keysIssued}, withdrawn ${result.keysWithdrawn}) and ${result.tombstones} tombstone(s) to ${result.topic}; the log continues from ${JSON.stringify(result.offsets)}`,
+      );
     });
 
   const load = instanceOptions(new Command('load'))
@@ -37,7 +39,7 @@ export function snapshotCommand(): Command {
       const kafka = kafkaOf(config);
       // booting creates and migrates the database, exactly as the service would
       await (await bootReplayTarget(instance.module())).close();
-      const result = await loadSnapshot(kafka, { topic: snapshotTopicOf(source.app, source.instanceKey, config.NAMESPACE), databaseUrl: instance.databaseUrl });
+      const result = await loadSnapshot(kafka, { ...snapshotOf(source.app, source.instanceKey, config.NAMESPACE), databaseUrl: instance.databaseUrl });
       const admin = kafka.admin();
       await admin.connect();
       try {
@@ -49,7 +51,7 @@ export function snapshotCommand(): Command {
       } finally {
         await admin.disconnect();
       }
-      console.log(`loaded ${result.rows} row(s) into ${instance.databaseName}; consumer group ${instance.consumerGroup} continues from ${JSON.stringify(result.offsets)}`);
+      console.log(`loaded ${result.rows} row(s) into ${instance.databaseName}, skipped ${result.erased} row(s) of erased persons; consumer group ${instance.consumerGroup} continues from ${JSON.stringify(result.offsets)}`);
     });
 
   return new Command('snapshot')
@@ -58,8 +60,9 @@ export function snapshotCommand(): Command {
       'publish: writes every register row (and the messaging version tables) of an instance to the compacted topic ' +
         '<namespace.>regsync.snapshot.<app>.<instance>.v1: key <table>/<primary key>, value JSON {"table","row"} (row as ' +
         "PostgreSQL's row_to_json), null value for a row that is gone (tombstone); last, the record __log-offsets__ with " +
-        "the instance's committed consumer-group offsets. load: creates and migrates the new instance's database, inserts " +
-        'the rows, and sets its consumer group to those offsets, so it reads only the log after the snapshot.',
+        "the instance's committed consumer-group offsets. A person's rows are sealed (AES-256-GCM) with the person's snapshot " +
+        "key, kept on the key topic of the instance's outgoing topic and withdrawn by the person's erasure. load: creates and migrates the new instance's database, inserts " +
+        'the rows (skipping, counted, those of erased persons), and sets its consumer group to those offsets, so it reads only the log after the snapshot.',
     )
     .addCommand(publish)
     .addCommand(load);

@@ -6,6 +6,7 @@ import { Kafka, KafkaMessage, Producer, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { EventCodec, SubjectKeySource } from '@regsync/contracts/event-codec';
 import type { RegsyncEvent } from '@regsync/contracts/generated/events';
+import type { SubjectKey } from '@regsync/contracts/sealed-event';
 import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
 import { APP_OF_LEVEL, deliveryTopicOf, outgoingTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
 import { authorityRoleOf, quotedIdentifier } from '@regsync/persistence/authority-roles';
@@ -102,14 +103,15 @@ export class E2eStack {
 
   /**
    * Puts an event a test made (a forged or a late one) on an instance's outgoing topic as its relay would: keyed by
-   * subject, with the regsync headers. The topic is the one of `envelope.source` unless `writer` names another.
+   * subject, with the regsync headers. The topic is the one of `envelope.source` unless `writer` names another; sealed
+   * with `subjectKey` when given.
    */
-  async send(producer: Producer, codec: EventCodec, event: RegsyncEvent, writer: { level: keyof typeof APP_OF_LEVEL; instanceKey: string } = event.envelope.source): Promise<void> {
+  async send(producer: Producer, codec: EventCodec, event: RegsyncEvent, writer: { level: keyof typeof APP_OF_LEVEL; instanceKey: string } = event.envelope.source, subjectKey?: SubjectKey): Promise<void> {
     const { eventType, eventId, correlationId, subject } = event.envelope;
     const app = APP_OF_LEVEL[writer.level];
     await producer.send({
       topic: outgoingTopicOf(app, this.stack.processKeyOf(app, writer.instanceKey), this.namespace),
-      messages: [{ key: subject.id, value: codec.encode(event), headers: { 'regsync-event-type': eventType, 'regsync-event-id': eventId, 'regsync-correlation-id': correlationId } }],
+      messages: [{ key: subject.id, value: subjectKey ? codec.encodeSealed(event, subjectKey) : codec.encode(event), headers: { 'regsync-event-type': eventType, 'regsync-event-id': eventId, 'regsync-correlation-id': correlationId } }],
     });
   }
 

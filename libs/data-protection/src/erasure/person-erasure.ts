@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { outgoingTopicOf } from '@regsync/contracts/topic-catalog';
 import { MESSAGING_OPTIONS, MessagingOptions } from '@regsync/messaging/messaging-options';
 import { Outbox } from '@regsync/messaging/outbox';
+import { snapshotKeyIdOf } from '@regsync/messaging/replay/snapshot-sealing';
 import { currentAuthority } from '@regsync/persistence/authority-context';
 
 /**
@@ -38,8 +39,9 @@ export interface PersonErasureResult {
 
 /**
  * Erases a person from this register as the current authority, in the caller's transaction: deletes their rows and
- * the data key of their subject, and sends its tombstone to the readers of the authority's outgoing topic (the router),
- * so no copy of an event this register sent about the person opens any more.
+ * the data key of their subject, and sends its tombstone to the readers of the process's outgoing topic (the router),
+ * so no copy of an event this register sent about the person opens any more; and the tombstone of the person's
+ * snapshot key (snapshot-sealing.ts), so no snapshot of this register published before opens their rows any more.
  */
 @Injectable()
 export class PersonErasure {
@@ -56,7 +58,13 @@ export class PersonErasure {
       deleted[tablename] = count;
     }
     const keyId = await this.outbox.subjectKeys?.erase(manager, { kind: 'PERSON', id: idnr });
-    if (keyId) await this.outbox.appendKeyErasures(manager, [{ dataTopic: outgoingTopicOf(this.options.app, currentAuthority(), this.options.namespace), keyId }]);
+    // The process's one outgoing topic, whichever hosted authority erases (as the outbox sends on it).
+    const outgoingTopic = outgoingTopicOf(this.options.app, this.options.instanceKey, this.options.namespace);
+    await this.outbox.appendKeyErasures(manager, [
+      ...(keyId ? [{ dataTopic: outgoingTopic, keyId }] : []),
+      // A register's (the router has no snapshot), whether or not one was ever published: a tombstone of a key that is not there costs a record.
+      ...(this.options.level ? [{ dataTopic: outgoingTopic, keyId: snapshotKeyIdOf(currentAuthority(), idnr) }] : []),
+    ]);
     return { deleted, keyErased: keyId !== undefined };
   }
 }

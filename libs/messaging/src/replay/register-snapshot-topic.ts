@@ -1,8 +1,10 @@
-import { Kafka, KafkaMessage, Partitioners } from 'kafkajs';
+import { randomBytes } from 'node:crypto';
+import { Kafka, KafkaMessage, Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { AcknowledgedSender } from '../acknowledged-sender';
 import { readBoundedLog } from './bounded-log-reader';
 import { resolveLogRange } from './log-range';
+import { SealedSnapshotRow, SnapshotRow, isSealedSnapshotRow, openSnapshotRow, personOfRow, sealSnapshotRow, snapshotKeyIdOf, snapshotKeyTopicOf } from './snapshot-sealing';
 
 /**
  * A compacted topic holding the latest state of one register instance, so a new consumer starts from it instead
@@ -11,23 +13,36 @@ import { resolveLogRange } from './log-range';
  * messaging version tables travel along, so the new instance ignores older events and continues its own
  * numbering; the inbox, outbox and transfer log do not (they are history, not state). The last record, key
  * `__log-offsets__`, holds the consumer-group offsets from which the log continues after the snapshot.
+ * A person's rows are sealed with the person's snapshot key (snapshot-sealing.ts), which the person's erasure withdraws:
+ * from then on no snapshot published before opens them, and a load skips them, counted.
  */
 export interface SnapshotPublishResult {
   topic: string;
   rows: number;
+  /** Rows sealed with their person's snapshot key. */
+  sealedRows: number;
   tombstones: number;
+  /** Snapshot keys made now (persons in no earlier snapshot) and withdrawn now (persons gone, or erased meanwhile). */
+  keysIssued: number;
+  keysWithdrawn: number;
   offsets: SnapshotOffsets;
 }
 
 export interface SnapshotLoadResult {
   rows: number;
+  /** Rows of persons whose snapshot key is withdrawn (erased): skipped. */
+  erased: number;
   offsets: SnapshotOffsets;
 }
 
-interface SnapshotRow {
-  table: string;
-  /** row_to_json of the row: PostgreSQL's own JSON form, which json_populate_record reads back exactly. */
-  row: Record<string, unknown>;
+export interface SnapshotPublishOptions {
+  topic: string;
+  /** snapshotKeyTopicOf the instance: where its persons' snapshot keys are. */
+  keyTopic: string;
+  /** The instance's authority: the authority of rows of a table that is not isolated by authority. */
+  authority: string;
+  databaseUrl: string;
+  consumerGroup: string;
 }
 
 /** topic → partition → next offset to read. */
@@ -40,7 +55,12 @@ export function snapshotTopicOf(app: string, instanceKey: string, namespace = ''
   return [namespace, 'regsync', 'snapshot', app, instanceKey, 'v1'].filter(Boolean).join('.');
 }
 
-export async function publishSnapshot(kafka: Kafka, options: { topic: string; databaseUrl: string; consumerGroup: string }): Promise<SnapshotPublishResult> {
+/** The snapshot topic of an instance, where its persons' snapshot keys are, and its authority. */
+export function snapshotOf(app: string, instanceKey: string, namespace = ''): Pick<SnapshotPublishOptions, 'topic' | 'keyTopic' | 'authority'> {
+  return { topic: snapshotTopicOf(app, instanceKey, namespace), keyTopic: snapshotKeyTopicOf(app, instanceKey, namespace), authority: instanceKey };
+}
+
+export async function publishSnapshot(kafka: Kafka, options: SnapshotPublishOptions): Promise<SnapshotPublishResult> {
   const admin = kafka.admin();
   await admin.connect();
   let offsets: SnapshotOffsets;
@@ -61,39 +81,77 @@ export async function publishSnapshot(kafka: Kafka, options: { topic: string; da
   } finally {
     await admin.disconnect();
   }
-  const previous = await readSnapshot(kafka, options.topic);
+  const previous = await readLatest(kafka, options.topic);
+  const keys = await readLatest(kafka, options.keyTopic);
   const current = await readState(options.databaseUrl);
   const tombstones = [...previous.keys()].filter((key) => key !== OFFSETS_KEY && !current.has(key));
+  const issued = new Map<string, Buffer>();
+  const used = new Set<string>();
+  let sealedRows = 0;
+  const records = [...current].map(([recordKey, row]) => {
+    const keyId = snapshotKeyIdOfRow(row, options.authority);
+    if (!keyId) return { key: recordKey, value: JSON.stringify(row) };
+    let key = keys.get(keyId) ?? issued.get(keyId);
+    if (!key) issued.set(keyId, (key = randomBytes(32)));
+    used.add(keyId);
+    sealedRows++;
+    return { key: recordKey, value: JSON.stringify(sealSnapshotRow(recordKey, row, { id: keyId, key })) };
+  });
+  // The keys of the persons of the last snapshot who are gone now (moved away, deleted, erased): their rows get tombstones.
+  const earlier = [...previous].filter(([key]) => key !== OFFSETS_KEY).map(([, value]) => JSON.parse(value.toString()) as SnapshotRow | SealedSnapshotRow);
+  const unused = [...new Set(earlier.filter(isSealedSnapshotRow).map((row) => row.keyId))].filter((keyId) => !used.has(keyId));
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const sender = new AcknowledgedSender(kafka);
+  const send = (topic: string, messages: { key: string; value: Buffer | string | null }[]) => sendInBatches(sender, producer, topic, messages);
   await producer.connect();
+  let withdrawn: string[];
   try {
-    const messages = [
-      ...[...current].map(([key, value]) => ({ key, value: JSON.stringify(value) })),
-      ...tombstones.map((key) => ({ key, value: null })),
-      { key: OFFSETS_KEY, value: JSON.stringify(offsets) },
-    ];
-    const sender = new AcknowledgedSender(kafka);
-    for (let from = 0; from < messages.length; from += 1_000) await sender.sendBatch(producer, [{ topic: options.topic, messages: messages.slice(from, from + 1_000) }]);
+    // the keys before the rows they open
+    await send(options.keyTopic, [...issued].map(([keyId, key]) => ({ key: keyId, value: key })));
+    await send(options.topic, [...records, ...tombstones.map((key) => ({ key, value: null })), { key: OFFSETS_KEY, value: JSON.stringify(offsets) }]);
+    // A person erased after the state was read may have had their key's tombstone written before the key made now:
+    // read again, and withdraw the new keys of persons no longer there (an erasure after this read writes its own).
+    const still = issued.size > 0 ? new Set([...(await readState(options.databaseUrl)).values()].map((row) => snapshotKeyIdOfRow(row, options.authority))) : new Set<string | undefined>();
+    withdrawn = [...unused, ...[...issued.keys()].filter((keyId) => !still.has(keyId))];
+    await send(options.keyTopic, withdrawn.map((keyId) => ({ key: keyId, value: null })));
   } finally {
     await producer.disconnect();
   }
-  return { topic: options.topic, rows: current.size, tombstones: tombstones.length, offsets };
+  return { topic: options.topic, rows: current.size, sealedRows, tombstones: tombstones.length, keysIssued: issued.size, keysWithdrawn: withdrawn.length, offsets };
+}
+
+function snapshotKeyIdOfRow({ row }: SnapshotRow, authority: string): string | undefined {
+  const person = personOfRow(row);
+  return person === undefined ? undefined : snapshotKeyIdOf(typeof row.authority_key === 'string' ? row.authority_key : authority, person);
+}
+
+async function sendInBatches(sender: AcknowledgedSender, producer: Producer, topic: string, messages: { key: string; value: Buffer | string | null }[]): Promise<void> {
+  for (let from = 0; from < messages.length; from += 1_000) await sender.sendBatch(producer, [{ topic, messages: messages.slice(from, from + 1_000) }]);
 }
 
 /**
  * Fills an empty, migrated register database from the snapshot and returns the offsets the instance's consumer
  * group continues from. Refuses a database that already holds register rows.
  */
-export async function loadSnapshot(kafka: Kafka, options: { topic: string; databaseUrl: string }): Promise<SnapshotLoadResult> {
-  const latest = await readSnapshot(kafka, options.topic);
+export async function loadSnapshot(kafka: Kafka, options: Pick<SnapshotPublishOptions, 'topic' | 'keyTopic' | 'databaseUrl'>): Promise<SnapshotLoadResult> {
+  const latest = await readLatest(kafka, options.topic);
+  const keys = await readLatest(kafka, options.keyTopic);
   const offsetsRecord = latest.get(OFFSETS_KEY);
   if (!offsetsRecord) throw new Error(`snapshot topic ${options.topic} holds no complete snapshot (no ${OFFSETS_KEY} record)`);
   const client = new Client({ connectionString: options.databaseUrl, application_name: 'regsync-replay-snapshot' });
   await client.connect();
   let rows = 0;
+  let erased = 0;
   try {
     await client.query('begin');
-    const records = [...latest].filter(([key]) => key !== OFFSETS_KEY).map(([, value]) => value as SnapshotRow);
+    const records: SnapshotRow[] = [];
+    for (const [recordKey, value] of latest) {
+      if (recordKey === OFFSETS_KEY) continue;
+      const record = JSON.parse(value.toString()) as SnapshotRow | SealedSnapshotRow;
+      if (!isSealedSnapshotRow(record)) records.push(record);
+      else if (keys.has(record.keyId)) records.push(openSnapshotRow(recordKey, record, keys.get(record.keyId)!));
+      else erased++;
+    }
     // The producer's epoch row: a new database's migration wrote its own, the snapshot's replaces it (the epoch carries
     // over; the outbox numbers nothing until the relay has checked this database against Kafka).
     await client.query('delete from regsync_producer_state');
@@ -118,16 +176,16 @@ export async function loadSnapshot(kafka: Kafka, options: { topic: string; datab
   } finally {
     await client.end();
   }
-  return { rows, offsets: offsetsRecord as SnapshotOffsets };
+  return { rows, erased, offsets: JSON.parse(offsetsRecord.toString()) as SnapshotOffsets };
 }
 
-/** The latest value per key (tombstones remove the key), as compaction will eventually leave it. */
-async function readSnapshot(kafka: Kafka, topic: string): Promise<Map<string, unknown>> {
+/** The latest value per key (tombstones remove the key), as compaction will eventually leave it; none for a topic not there. */
+async function readLatest(kafka: Kafka, topic: string): Promise<Map<string, Buffer>> {
   const admin = kafka.admin();
   await admin.connect();
   const ranges = (await admin.listTopics()).includes(topic) ? await resolveLogRange(admin, { topics: [topic] }) : [];
   await admin.disconnect();
-  const latest = new Map<string, unknown>();
+  const latest = new Map<string, Buffer>();
   await readBoundedLog(kafka, ranges, {
     groupPrefix: `${topic}.reader`,
     partitionsConcurrently: 1,
@@ -136,11 +194,11 @@ async function readSnapshot(kafka: Kafka, topic: string): Promise<Map<string, un
   return latest;
 }
 
-function apply(latest: Map<string, unknown>, message: KafkaMessage): void {
+function apply(latest: Map<string, Buffer>, message: KafkaMessage): void {
   const key = message.key?.toString();
   if (!key) return;
-  if (message.value === null) latest.delete(key);
-  else latest.set(key, JSON.parse(message.value.toString()));
+  if (message.value === null || message.value.length === 0) latest.delete(key);
+  else latest.set(key, message.value);
 }
 
 async function readState(databaseUrl: string): Promise<Map<string, SnapshotRow>> {

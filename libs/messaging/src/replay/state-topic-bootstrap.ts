@@ -2,7 +2,7 @@ import { Admin, KafkaMessage } from 'kafkajs';
 import { decodeStateRecord, type StateRecord } from '@regsync/contracts/state-record';
 import { consumerGroupOf, deliveryTopicOf, redriveTopicOf, stateTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
 import { RELAY_MAX_BATCH_ROWS } from '../outbox-relay';
-import { SubjectKeyRing } from '../subject-key-ring';
+import { SubjectKeyRing, keyRingGroupPrefixOf } from '../subject-key-ring';
 import { retryRouteOf } from '../retry-topic';
 import { readBoundedLog } from './bounded-log-reader';
 import { resolveLogRange } from './log-range';
@@ -55,7 +55,7 @@ export async function bootstrapFromStateTopic(target: ReplayTarget): Promise<Boo
     }
     const states = await latestStates(target, admin, stateTopic);
     // The deliveries in a state record are sealed as delivered: their keys are on the delivery topic's key topic.
-    const keyRing = new SubjectKeyRing(target.kafka, [subjectKeyTopicOf(deliveryTopicOf(app, instanceKey, namespace))], `${group}.keys.`);
+    const keyRing = new SubjectKeyRing(target.kafka, [subjectKeyTopicOf(deliveryTopicOf(app, instanceKey, namespace))], keyRingGroupPrefixOf(group));
     await keyRing.start();
     const applied = await applyStates(target, [...states.values()], keyRing).finally(() => keyRing.stop());
     for (const [topic, partitions] of Object.entries(offsets)) await admin.setOffsets({ groupId: group, topic, partitions });

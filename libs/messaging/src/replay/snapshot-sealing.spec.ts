@@ -1,0 +1,63 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { outgoingTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
+import { isSealedSnapshotRow, isSnapshotKeyId, openSnapshotRow, personOfRow, sealSnapshotRow, snapshotKeyIdOf, snapshotKeyTopicOf } from './snapshot-sealing';
+
+const idnr = fc.stringMatching(/^[1-9]\d{10}$/);
+const authority = fc.oneof(fc.stringMatching(/^\d{2}$/), fc.stringMatching(/^\d{8}$/), fc.constant('DE'));
+const row = fc.dictionary(fc.stringMatching(/^[a-z_]{1,12}$/), fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null)));
+
+describe('sealed snapshot rows', () => {
+  it('open with their key to the row they were sealed from, and carry none of its text', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z_]{1,20}$/), row, idnr, authority, (table, columns, person, at) => {
+        const key = { id: snapshotKeyIdOf(at, person), key: randomBytes(32) };
+        const recordKey = `${table}/${at}/${person}`;
+        const sealed = sealSnapshotRow(recordKey, { table, row: { ...columns, family_name: 'Zwetschgenbaum' } }, key);
+        expect(isSealedSnapshotRow(sealed)).toBe(true);
+        expect(JSON.stringify(sealed)).not.toContain('Zwetschgenbaum');
+        expect(openSnapshotRow(recordKey, sealed, key.key)).toEqual({ table, row: { ...columns, family_name: 'Zwetschgenbaum' } });
+      }),
+    );
+  });
+
+  it('refuse another key, another record key or table, and changed bytes', () => {
+    const key = { id: snapshotKeyIdOf('03', '36574261809'), key: randomBytes(32) };
+    const sealed = sealSnapshotRow('state_residents/03/36574261809', { table: 'state_residents', row: { idnr: '36574261809' } }, key);
+    expect(() => openSnapshotRow('state_residents/03/36574261809', sealed, randomBytes(32))).toThrow();
+    expect(() => openSnapshotRow('state_residents/03/11111111111', sealed, key.key)).toThrow();
+    expect(() => openSnapshotRow('state_residents/03/36574261809', { ...sealed, table: 'residents' }, key.key)).toThrow();
+    const changed = Buffer.from(sealed.ciphertext, 'base64');
+    changed[0] ^= 1;
+    expect(() => openSnapshotRow('state_residents/03/36574261809', { ...sealed, ciphertext: changed.toString('base64') }, key.key)).toThrow();
+  });
+});
+
+describe('snapshot keys', () => {
+  it('have one id per authority and person, a UUID (version 8), which the erasure derives without a look-up', () => {
+    fc.assert(
+      fc.property(authority, idnr, authority, idnr, (a1, p1, a2, p2) => {
+        expect(snapshotKeyIdOf(a1, p1)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+        expect(snapshotKeyIdOf(a1, p1) === snapshotKeyIdOf(a2, p2)).toBe(a1 === a2 && p1 === p2);
+      }),
+    );
+  });
+
+  it('are told apart from event keys (random UUIDs) on the key topic they share, so key rings leave them out', () => {
+    fc.assert(fc.property(authority, idnr, (at, person) => expect(isSnapshotKeyId(snapshotKeyIdOf(at, person))).toBe(true)));
+    for (let index = 0; index < 1_000; index++) expect(isSnapshotKeyId(randomUUID())).toBe(false);
+  });
+
+  it('live on the key topic of the instance outgoing topic, which the erasure writes its key tombstones to', () => {
+    expect(snapshotKeyTopicOf('state-register', '03', 'e2e1')).toBe(subjectKeyTopicOf(outgoingTopicOf('state-register', '03', 'e2e1')));
+  });
+});
+
+describe('the person a snapshot row is about', () => {
+  it('is its IdNr, or its subject where that is a person; other rows are no person’s', () => {
+    expect(personOfRow({ idnr: '36574261809', family_name: 'x' })).toBe('36574261809');
+    expect(personOfRow({ subject_kind: 'PERSON', subject_id: '36574261809', version: 3 })).toBe('36574261809');
+    expect(personOfRow({ subject_kind: 'PARCEL', subject_id: '03-1234' })).toBeUndefined();
+    expect(personOfRow({ parcel_id: '03-1234', owner_idnrs: ['36574261809'] })).toBeUndefined();
+  });
+});
