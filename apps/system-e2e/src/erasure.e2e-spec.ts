@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { EventCodec, SubjectKeyErasedError, SubjectKeySource } from '@regsync/contracts/event-codec';
 import type { ResidenceRegistered } from '@regsync/contracts/generated/events';
 import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
-import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
+import { APP_OF_LEVEL, ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
 import { type SnapshotPublishResult, loadSnapshot, publishSnapshot, snapshotOf } from '@regsync/messaging/replay/register-snapshot-topic';
 import { bootReplayTarget } from '@regsync/messaging/replay/replay-target';
 import { snapshotKeyIdOf } from '@regsync/messaging/replay/snapshot-sealing';
@@ -102,6 +102,19 @@ describe('erasure of a person in the immutable log (crypto-shredding)', () => {
   afterAll(async () => {
     await e2e?.stop();
   }, 120_000);
+
+  it("gives a recipient a person's key only with a delivery its route allows: the neighbour's reaches Niedersachsen and the BZSt, not Sachsen nor Dresden", async () => {
+    const osnabrueckTopic = outgoingTopicOf('municipal-register', stack.processKeyOf('municipal-register', OSNABRUECK), namespace);
+    const sent = (await e2e.readWholeTopic(osnabrueckTopic)).find((record) => record.key?.toString() === neighbour)!;
+    const { subjectKey } = await codec.decode(sent.value, await e2e.subjectKeysOf(osnabrueckTopic));
+    const keyIdsGivenTo = async (app: (typeof APP_OF_LEVEL)[keyof typeof APP_OF_LEVEL], instanceKey: string) =>
+      (await e2e.readWholeTopic(subjectKeyTopicOf(deliveryTopicOf(app, stack.processKeyOf(app, instanceKey), namespace)))).map((record) => record.key?.toString());
+    expect(subjectKey?.id).toEqual(expect.any(String));
+    expect(await keyIdsGivenTo('state-register', '03')).toContain(subjectKey!.id);
+    expect(await keyIdsGivenTo('federal-register', 'DE')).toContain(subjectKey!.id);
+    expect(await keyIdsGivenTo('state-register', '14')).not.toContain(subjectKey!.id);
+    expect(await keyIdsGivenTo('municipal-register', DRESDEN)).not.toContain(subjectKey!.id);
+  });
 
   it('refuses a bad request naming the field and rule, a read-only agency, and a person the register does not hold', async () => {
     const erase = (body: unknown, client = dresden) => client.send('POST', '/ops/persons/erasures', body);
