@@ -57,7 +57,9 @@ export class RegisterStore<Row, Stamps extends string = never> {
     return this.decodeAll(await db.query(readSql(this.descriptor), this.keyArrays(keys)));
   }
 
-  async find(db: Queryable, key: KeyOf<Row>): Promise<StoredRow<Row, Stamps> | undefined> {
+  /** The row of `key`; with `lock`, locked until the transaction ends (for a change that follows). */
+  async find(db: Queryable, key: KeyOf<Row>, options: { lock?: boolean } = {}): Promise<StoredRow<Row, Stamps> | undefined> {
+    if (options.lock) return (await this.lock(db, [key])).get(this.keyString(key));
     return (await this.read(db, [key]))[0];
   }
 

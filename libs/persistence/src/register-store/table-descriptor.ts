@@ -26,6 +26,10 @@ export interface TableDescriptor<Row, Stamps extends string = never> {
   stamps: { readonly [K in Stamps]: Stamp };
 }
 
+/** Any table's descriptor, where tables of different row types are listed together. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyTableDescriptor = TableDescriptor<any, string>;
+
 /** A row as read: the domain fields and the table's timestamps. */
 export type StoredRow<Row, Stamps extends string> = Row & { [K in Stamps]: Date };
 
@@ -45,8 +49,8 @@ export function columnOf<Row>(descriptor: TableDescriptor<Row, string>, field: F
   return descriptor.columns[field] as Column<unknown>;
 }
 
-function stampsOf(descriptor: TableDescriptor<unknown, string>): [string, Stamp][] {
-  return Object.entries(descriptor.stamps);
+function stampsOf<Row>(descriptor: TableDescriptor<Row, string>): [string, Stamp][] {
+  return Object.entries<Stamp>(descriptor.stamps);
 }
 
 /** `create table` as the descriptor says, before `isolateByAuthority` (which adds authority_key to key and uniques). */

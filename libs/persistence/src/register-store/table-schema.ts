@@ -1,4 +1,8 @@
-import { columnOf, fieldsOf, type FieldOf, type TableDescriptor } from './table-descriptor';
+import { randomBytes } from 'node:crypto';
+import { DataSource, type MixedList } from 'typeorm';
+import { databaseUrl } from '../database-url';
+import { dropDatabase, ensureDatabase } from '../ensure-database';
+import { columnOf, fieldsOf, type AnyTableDescriptor, type FieldOf, type TableDescriptor } from './table-descriptor';
 import type { Queryable } from './register-store';
 
 /** A table as PostgreSQL's catalog shows it: what the migrations made. */
@@ -86,4 +90,24 @@ export function schemaDifferences(table: string, expected: TableSchema, actual: 
     if (want !== have) differences.push(`${table} ${part}: the descriptor says ${want}, the table has ${have}`);
   }
   return differences;
+}
+
+/**
+ * Runs `migrations` on a new database of the server at `serverUrl` and compares each of `tables` with what they
+ * made; the database is dropped afterwards. For each app's test that its descriptors and migrations agree.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export async function migratedSchemaMismatches(serverUrl: string, migrations: MixedList<Function>, tables: readonly AnyTableDescriptor[]): Promise<string[]> {
+  const name = `regsync_schema_check_${randomBytes(4).toString('hex')}`;
+  await ensureDatabase(serverUrl, name);
+  const dataSource = new DataSource({ type: 'postgres', url: databaseUrl(serverUrl, name), migrations, migrationsRun: true, extra: { max: 1, options: '-c regsync.instance_key=schemacheck' } });
+  try {
+    await dataSource.initialize();
+    const mismatches: string[] = [];
+    for (const table of tables) mismatches.push(...(await schemaMismatches(dataSource.manager, table)));
+    return mismatches;
+  } finally {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await dropDatabase(serverUrl, name);
+  }
 }
