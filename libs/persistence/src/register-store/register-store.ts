@@ -4,7 +4,9 @@ import {
   columnOf,
   deleteSql,
   fieldsOf,
+  insertNewSql,
   listSql,
+  readBySql,
   lockSql,
   readSql,
   upsertSql,
@@ -61,6 +63,17 @@ export class RegisterStore<Row, Stamps extends string = never> {
   async find(db: Queryable, key: KeyOf<Row>, options: { lock?: boolean } = {}): Promise<StoredRow<Row, Stamps> | undefined> {
     if (options.lock) return (await this.lock(db, [key])).get(this.keyString(key));
     return (await this.read(db, [key]))[0];
+  }
+
+  /** The rows whose `field` (e.g. a unique one) has `value`. */
+  async readBy<F extends keyof Row & string>(db: Queryable, field: F, value: Row[F]): Promise<StoredRow<Row, Stamps>[]> {
+    return this.decodeAll(await db.query(readBySql(this.descriptor, field), [columnOf(this.descriptor, field).encode(value)]));
+  }
+
+  /** Inserts each row that conflicts with none held (key or unique); returns the keys of those inserted. */
+  async insertNew(db: Queryable, rows: readonly Row[]): Promise<KeyOf<Row>[]> {
+    if (rows.length === 0) return [];
+    return (await db.query(insertNewSql(this.descriptor), this.rowArrays(rows))) as KeyOf<Row>[];
   }
 
   /** Every row the current authority holds, in key order. */

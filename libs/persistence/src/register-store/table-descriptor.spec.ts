@@ -1,5 +1,5 @@
 import { bigintNumber, date, jsonb, nullable, stringSet, text } from './columns';
-import { appendParameters, appendSql, createTableSql, defineTable, deleteSql, driftSql, lockSql, upsertSql } from './table-descriptor';
+import { appendParameters, appendSql, createTableSql, defineTable, deleteSql, driftSql, insertNewSql, lockSql, readBySql, upsertSql } from './table-descriptor';
 import { expectedSchema, schemaDifferences } from './table-schema';
 
 interface Entry {
@@ -103,5 +103,15 @@ describe('SQL from a table descriptor', () => {
 
   it('refuses a table without a key', () => {
     expect(() => defineTable<{ id: string }>({ table: 'keyless', key: [], columns: { id: text('id') } })).toThrow(/needs a key/);
+  });
+});
+
+describe('SQL from a table descriptor: inserts and reads by a field', () => {
+  it('inserts only rows that conflict with nothing, returning their keys', () => {
+    expect(insertNewSql(pairs)).toBe('insert into pairs (a, b, value) select a, b, value from unnest($1::text[], $2::bigint[], $3::text[]) as incoming (a, b, value) on conflict do nothing returning a as "a", b as "b"');
+  });
+
+  it('reads by one field', () => {
+    expect(readBySql(pairs, 'value')).toBe('select a as "a", b as "b", value as "value" from pairs where value = $1');
   });
 });

@@ -122,6 +122,17 @@ export function upsertSql<Row>(descriptor: TableDescriptor<Row, string>, offset 
   );
 }
 
+/** Inserts rows given as `upsertSql` takes them, skipping every row that conflicts with one held; returns the keys inserted. */
+export function insertNewSql<Row>(descriptor: TableDescriptor<Row, string>): string {
+  const upsert = upsertSql(descriptor);
+  return `${upsert.slice(0, upsert.indexOf(' on conflict '))} on conflict do nothing returning ${descriptor.key.map((field) => `${columnOf(descriptor, field).name} as "${field}"`).join(', ')}`;
+}
+
+/** Reads the rows whose `field` equals `$1`. */
+export function readBySql<Row>(descriptor: TableDescriptor<Row, string>, field: FieldOf<Row>): string {
+  return `select ${selectedColumns(descriptor)} from ${descriptor.table} where ${columnOf(descriptor, field).name} = $1`;
+}
+
 /** Deletes the rows of the keys given as one array per key field from `$offset + 1`. */
 export function deleteSql<Row>(descriptor: TableDescriptor<Row, string>, offset = 0): string {
   return `delete from ${descriptor.table} where ${keyCondition(descriptor, offset)}`;
