@@ -29,6 +29,7 @@ import { MunicipalAuthorityKeys1760000810000 } from './municipal-authority-keys.
 import { InformationBlockAuditTable1760000610000 } from './information-blocks/information-block-audit.migration';
 import { InformationBlocksModule } from './information-blocks/information-blocks.module';
 import { propertyTaxCapability } from './property-tax/property-tax.module';
+import { secondaryResidencesCapability } from './secondary-residences/secondary-residences.module';
 import { ResidentEntity } from './residents/resident.entity';
 import { residentsDrift } from './residents/residents.drift';
 import { residenceRestatement } from './residents/residence.restatement';
@@ -37,7 +38,7 @@ import { ResidentsTable1760000300000 } from './residents/residents.migration';
 import { ResidentsDwellingStatus1760000700000 } from './residents/residents-dwelling-status.migration';
 
 /** The capabilities that wire themselves (register-capability.ts): module, tables, migrations, drift sources. */
-export const municipalCapabilities = wiringOf([propertyTaxCapability]);
+export const municipalCapabilities = wiringOf([propertyTaxCapability, secondaryResidencesCapability]);
 
 /** Every migration of a municipal database, in order. */
 export const municipalMigrations = [
