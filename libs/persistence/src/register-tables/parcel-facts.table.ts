@@ -7,8 +7,8 @@ import { defineTable, type TableDescriptor } from '../register-store/table-descr
  * A parcel's facts as the cadastre keeps them and as each property-tax roll takes them over: the same columns in the
  * Liegenschaftskataster (`parcels`, state register) and the Grundsteuer roll (`property_tax_entries`, municipal).
  */
-function parcelFactsTable(table: string): TableDescriptor<Parcel & PropertyTaxEntry, 'updatedAt'> {
-  return defineTable<Parcel & PropertyTaxEntry, 'updatedAt'>({
+function parcelFactsTable(table: string): TableDescriptor<Parcel, 'updatedAt'> {
+  return defineTable<Parcel, 'updatedAt'>({
     table,
     key: ['parcelId'],
     columns: {
