@@ -18,12 +18,7 @@ import { actingAgencyKeysOf, hostedAuthoritiesOf } from '@regsync/service-runtim
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
 import { wiringOf } from '@regsync/data-protection/register-capability';
 import { informationBlockMigrations } from '@regsync/data-protection/information-blocks/information-blocks.migration';
-import { CivilStatusRecordEntity } from './civil-status/civil-status-record.entity';
-import { civilStatusDrift } from './civil-status/civil-status.drift';
-import { namesRestatement } from './civil-status/names.restatement';
-import { CivilStatusModule } from './civil-status/civil-status.module';
-import { CivilStatusBirthRecordIdnr1760000330000 } from './civil-status/civil-status-birth-record-idnr.migration';
-import { CivilStatusTable1760000310000 } from './civil-status/civil-status.migration';
+import { civilStatusCapability } from './civil-status/civil-status.module';
 import { MunicipalConfig } from './config';
 import { MunicipalAuthorityKeys1760000810000 } from './municipal-authority-keys.migration';
 import { InformationBlockAuditTable1760000610000 } from './information-blocks/information-block-audit.migration';
@@ -38,16 +33,14 @@ import { ResidentsTable1760000300000 } from './residents/residents.migration';
 import { ResidentsDwellingStatus1760000700000 } from './residents/residents-dwelling-status.migration';
 
 /** The capabilities that wire themselves (register-capability.ts): module, tables, migrations, drift sources. */
-export const municipalCapabilities = wiringOf([propertyTaxCapability, secondaryResidencesCapability]);
+export const municipalCapabilities = wiringOf([civilStatusCapability, propertyTaxCapability, secondaryResidencesCapability]);
 
-/** Every migration of a municipal database, in order. */
+/** Every migration of a municipal database; TypeORM runs them in timestamp order (the authority-keys step is listed last: a test runs all but it). */
 export const municipalMigrations = [
   ...messagingMigrations,
   ...transferLogMigrations,
   ResidentsTable1760000300000,
-  CivilStatusTable1760000310000,
   ...municipalCapabilities.migrations,
-  CivilStatusBirthRecordIdnr1760000330000,
   ...idempotencyMigrations,
   ...informationBlockMigrations,
   InformationBlockAuditTable1760000610000,
@@ -75,7 +68,7 @@ export class MunicipalRegisterModule {
           authorities: authorityKeys,
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('municipal', config.INSTANCE_KEY, config.NAMESPACE),
-          entities: [ResidentEntity, CivilStatusRecordEntity, ...municipalCapabilities.entities, ...messagingEntities, ...transferLogEntities],
+          entities: [ResidentEntity, ...municipalCapabilities.entities, ...messagingEntities, ...transferLogEntities],
           migrations: municipalMigrations,
         }),
         AgencyAuthModule.forRoot(authorities),
@@ -83,7 +76,7 @@ export class MunicipalRegisterModule {
         ObservabilityModule.forRoot({
           metrics,
           opsApiKeys: config.AGENCY_API_KEYS,
-          registers: [...residentsDrift(config.INSTANCE_KEY), ...civilStatusDrift(), ...municipalCapabilities.drift(config.INSTANCE_KEY)],
+          registers: [...residentsDrift(config.INSTANCE_KEY), ...municipalCapabilities.drift(config.INSTANCE_KEY)],
         }),
         RegsyncMessagingModule.forRoot({
           app: 'municipal-register',
@@ -98,12 +91,11 @@ export class MunicipalRegisterModule {
           admit: transferAdmission(instance.level),
         }),
         TransferLogModule.forRoot(),
-        RegisterRestatementModule.forRoot({ restatements: [residenceRestatement, namesRestatement], opsApiKeys: config.AGENCY_API_KEYS }),
+        RegisterRestatementModule.forRoot({ restatements: [residenceRestatement, ...municipalCapabilities.restatements], opsApiKeys: config.AGENCY_API_KEYS }),
         RetentionModule.forRoot(),
         PersonErasureModule.forRoot({ erasingAgencyKeys: actingAgencyKeysOf(config) }),
         ResidentsModule,
         InformationBlocksModule,
-        CivilStatusModule,
         ...municipalCapabilities.modules,
       ],
     };
