@@ -14,15 +14,19 @@ import { AgencyAuthModule } from '@regsync/service-runtime/agency-auth.module';
 import { kafkaConnectionOf } from '@regsync/service-runtime/service-config';
 import { actingAgencyKeysOf, hostedAuthoritiesOf } from '@regsync/service-runtime/hosted-authorities';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
+import { wiringOf } from '@regsync/data-protection/register-capability';
 import { informationBlockMigrations } from '@regsync/data-protection/information-blocks/information-blocks.migration';
-import { baseDataDrift } from './base-data/base-data.drift';
-import { BaseDataModule } from './base-data/base-data.module';
-import { IdnrBaseDataEntity } from './base-data/idnr-base-data.entity';
-import { IdnrBaseDataTable1760000500000 } from './base-data/idnr-base-data.migration';
+import { baseDataCapability } from './base-data/base-data.module';
 import { CockpitModule } from './cockpit/cockpit.module';
 import { FederalConfig } from './config';
 import { FederalAuthorityKeys1760000830000 } from './federal-authority-keys.migration';
 import { IdnrModule } from './idnr/idnr.module';
+
+/** The capabilities that wire themselves (register-capability.ts): module, tables, migrations, drift sources. */
+export const federalCapabilities = wiringOf([baseDataCapability]);
+
+/** Every migration of the federal database. */
+export const federalMigrations = [...messagingMigrations, ...transferLogMigrations, ...federalCapabilities.migrations, ...informationBlockMigrations, FederalAuthorityKeys1760000830000];
 
 /** The federal level: IdNr assignment and base data (BZSt), and the citizen's cockpit. */
 @Module({})
@@ -38,11 +42,11 @@ export class FederalRegisterModule {
           instanceKey: FEDERAL_INSTANCE_KEY,
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('federal', FEDERAL_INSTANCE_KEY, config.NAMESPACE),
-          entities: [IdnrBaseDataEntity, ...messagingEntities, ...transferLogEntities],
-          migrations: [...messagingMigrations, ...transferLogMigrations, IdnrBaseDataTable1760000500000, ...informationBlockMigrations, FederalAuthorityKeys1760000830000],
+          entities: [...federalCapabilities.entities, ...messagingEntities, ...transferLogEntities],
+          migrations: federalMigrations,
         }),
         AgencyAuthModule.forRoot(hostedAuthoritiesOf({ ...config, INSTANCE_KEY: FEDERAL_INSTANCE_KEY })),
-        ObservabilityModule.forRoot({ metrics, opsApiKeys: config.AGENCY_API_KEYS, registers: baseDataDrift() }),
+        ObservabilityModule.forRoot({ metrics, opsApiKeys: config.AGENCY_API_KEYS, registers: federalCapabilities.drift(FEDERAL_INSTANCE_KEY) }),
         RegsyncMessagingModule.forRoot({
           app: 'federal-register',
           ...instance,
@@ -57,7 +61,7 @@ export class FederalRegisterModule {
         TransferLogModule.forRoot(),
         RetentionModule.forRoot(),
         PersonErasureModule.forRoot(),
-        BaseDataModule,
+        ...federalCapabilities.modules,
         IdnrModule,
         CockpitModule.forRoot(config.COCKPIT_PEERS),
       ],

@@ -16,21 +16,15 @@ import { idempotencyMigrations } from '@regsync/service-runtime/idempotency/idem
 import { kafkaConnectionOf } from '@regsync/service-runtime/service-config';
 import { actingAgencyKeysOf, hostedAuthoritiesOf } from '@regsync/service-runtime/hosted-authorities';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
+import { wiringOf } from '@regsync/data-protection/register-capability';
 import { informationBlockMigrations } from '@regsync/data-protection/information-blocks/information-blocks.migration';
-import { CivilStatusRecordEntity } from './civil-status/civil-status-record.entity';
-import { civilStatusDrift } from './civil-status/civil-status.drift';
-import { namesRestatement } from './civil-status/names.restatement';
-import { CivilStatusModule } from './civil-status/civil-status.module';
-import { CivilStatusBirthRecordIdnr1760000330000 } from './civil-status/civil-status-birth-record-idnr.migration';
-import { CivilStatusTable1760000310000 } from './civil-status/civil-status.migration';
+import { civilStatusCapability } from './civil-status/civil-status.module';
 import { MunicipalConfig } from './config';
 import { MunicipalAuthorityKeys1760000810000 } from './municipal-authority-keys.migration';
 import { InformationBlockAuditTable1760000610000 } from './information-blocks/information-block-audit.migration';
 import { InformationBlocksModule } from './information-blocks/information-blocks.module';
-import { PropertyTaxEntryEntity } from './property-tax/property-tax-entry.entity';
-import { propertyTaxDrift } from './property-tax/property-tax.drift';
-import { PropertyTaxModule } from './property-tax/property-tax.module';
-import { PropertyTaxTable1760000320000 } from './property-tax/property-tax.migration';
+import { propertyTaxCapability } from './property-tax/property-tax.module';
+import { secondaryResidencesCapability } from './secondary-residences/secondary-residences.module';
 import { ResidentEntity } from './residents/resident.entity';
 import { residentsDrift } from './residents/residents.drift';
 import { residenceRestatement } from './residents/residence.restatement';
@@ -38,14 +32,15 @@ import { ResidentsModule } from './residents/residents.module';
 import { ResidentsTable1760000300000 } from './residents/residents.migration';
 import { ResidentsDwellingStatus1760000700000 } from './residents/residents-dwelling-status.migration';
 
-/** Every migration of a municipal database, in order. */
+/** The capabilities that wire themselves (register-capability.ts): module, tables, migrations, drift sources. */
+export const municipalCapabilities = wiringOf([civilStatusCapability, propertyTaxCapability, secondaryResidencesCapability]);
+
+/** Every migration of a municipal database; TypeORM runs them in timestamp order (the authority-keys step is listed last: a test runs all but it). */
 export const municipalMigrations = [
   ...messagingMigrations,
   ...transferLogMigrations,
   ResidentsTable1760000300000,
-  CivilStatusTable1760000310000,
-  PropertyTaxTable1760000320000,
-  CivilStatusBirthRecordIdnr1760000330000,
+  ...municipalCapabilities.migrations,
   ...idempotencyMigrations,
   ...informationBlockMigrations,
   InformationBlockAuditTable1760000610000,
@@ -73,7 +68,7 @@ export class MunicipalRegisterModule {
           authorities: authorityKeys,
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('municipal', config.INSTANCE_KEY, config.NAMESPACE),
-          entities: [ResidentEntity, CivilStatusRecordEntity, PropertyTaxEntryEntity, ...messagingEntities, ...transferLogEntities],
+          entities: [ResidentEntity, ...municipalCapabilities.entities, ...messagingEntities, ...transferLogEntities],
           migrations: municipalMigrations,
         }),
         AgencyAuthModule.forRoot(authorities),
@@ -81,7 +76,7 @@ export class MunicipalRegisterModule {
         ObservabilityModule.forRoot({
           metrics,
           opsApiKeys: config.AGENCY_API_KEYS,
-          registers: [...residentsDrift(config.INSTANCE_KEY), ...civilStatusDrift(), ...propertyTaxDrift(config.INSTANCE_KEY)],
+          registers: [...residentsDrift(config.INSTANCE_KEY), ...municipalCapabilities.drift(config.INSTANCE_KEY)],
         }),
         RegsyncMessagingModule.forRoot({
           app: 'municipal-register',
@@ -96,13 +91,12 @@ export class MunicipalRegisterModule {
           admit: transferAdmission(instance.level),
         }),
         TransferLogModule.forRoot(),
-        RegisterRestatementModule.forRoot({ restatements: [residenceRestatement, namesRestatement], opsApiKeys: config.AGENCY_API_KEYS }),
+        RegisterRestatementModule.forRoot({ restatements: [residenceRestatement, ...municipalCapabilities.restatements], opsApiKeys: config.AGENCY_API_KEYS }),
         RetentionModule.forRoot(),
         PersonErasureModule.forRoot({ erasingAgencyKeys: actingAgencyKeysOf(config) }),
         ResidentsModule,
         InformationBlocksModule,
-        CivilStatusModule,
-        PropertyTaxModule,
+        ...municipalCapabilities.modules,
       ],
     };
   }

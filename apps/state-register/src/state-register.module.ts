@@ -16,14 +16,11 @@ import { idempotencyMigrations } from '@regsync/service-runtime/idempotency/idem
 import { kafkaConnectionOf } from '@regsync/service-runtime/service-config';
 import { actingAgencyKeysOf, hostedAuthoritiesOf } from '@regsync/service-runtime/hosted-authorities';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
+import { wiringOf } from '@regsync/data-protection/register-capability';
 import { informationBlockMigrations } from '@regsync/data-protection/information-blocks/information-blocks.migration';
 import { propertyTaxRolls, StateConfig } from './config';
 import { StateAuthorityKeys1760000820000 } from './state-authority-keys.migration';
-import { ParcelEntity } from './parcels/parcel.entity';
-import { parcelRestatement } from './parcels/parcel.restatement';
-import { parcelsDrift } from './parcels/parcels.drift';
-import { ParcelsModule } from './parcels/parcels.module';
-import { ParcelsTable1760000410000 } from './parcels/parcels.migration';
+import { parcelsCapability } from './parcels/parcels.module';
 import { StateResidentEntity } from './residents/state-resident.entity';
 import { stateResidentsDrift } from './residents/state-residents.drift';
 import { StateResidentsModule } from './residents/state-residents.module';
@@ -31,12 +28,31 @@ import { StateResidentsFormerResident1760000420000 } from './residents/state-res
 import { StateResidentsDwellingStatus1760000710000 } from './residents/state-residents-dwelling-status.migration';
 import { StateResidentsTable1760000400000 } from './residents/state-residents.migration';
 
+/** The capabilities that wire themselves (register-capability.ts); `rolls`: the municipalities with a property-tax roll. */
+export const stateCapabilities = (rolls: ReadonlySet<string>) => wiringOf([parcelsCapability(rolls)]);
+
+/** Every migration of a state database; `capabilities` brings its own. */
+export function stateMigrations(capabilities: ReturnType<typeof stateCapabilities>) {
+  return [
+    ...messagingMigrations,
+    ...transferLogMigrations,
+    StateResidentsTable1760000400000,
+    ...capabilities.migrations,
+    StateResidentsFormerResident1760000420000,
+    ...idempotencyMigrations,
+    ...informationBlockMigrations,
+    StateResidentsDwellingStatus1760000710000,
+    StateAuthorityKeys1760000820000,
+  ];
+}
+
 /** One Land: Landesmelderegister (residents mirror) and Liegenschaftskataster (cadastre), in one database. */
 @Module({})
 export class StateRegisterModule {
   static forRoot(config: StateConfig): DynamicModule {
     const instance = { level: 'STATE' as const, instanceKey: config.INSTANCE_KEY };
     const metrics = new RegsyncMetrics({ service: 'state-register', instance: config.INSTANCE_KEY });
+    const capabilities = stateCapabilities(propertyTaxRolls(config));
     return {
       module: StateRegisterModule,
       imports: [
@@ -45,12 +61,12 @@ export class StateRegisterModule {
           instanceKey: config.INSTANCE_KEY,
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('state', config.INSTANCE_KEY, config.NAMESPACE),
-          entities: [StateResidentEntity, ParcelEntity, ...messagingEntities, ...transferLogEntities],
-          migrations: [...messagingMigrations, ...transferLogMigrations, StateResidentsTable1760000400000, ParcelsTable1760000410000, StateResidentsFormerResident1760000420000, ...idempotencyMigrations, ...informationBlockMigrations, StateResidentsDwellingStatus1760000710000, StateAuthorityKeys1760000820000],
+          entities: [StateResidentEntity, ...capabilities.entities, ...messagingEntities, ...transferLogEntities],
+          migrations: stateMigrations(capabilities),
         }),
         AgencyAuthModule.forRoot(hostedAuthoritiesOf(config)),
         IdempotencyModule,
-        ObservabilityModule.forRoot({ metrics, opsApiKeys: config.AGENCY_API_KEYS, registers: [...stateResidentsDrift(config.INSTANCE_KEY), ...parcelsDrift()] }),
+        ObservabilityModule.forRoot({ metrics, opsApiKeys: config.AGENCY_API_KEYS, registers: [...stateResidentsDrift(config.INSTANCE_KEY), ...capabilities.drift(config.INSTANCE_KEY)] }),
         RegsyncMessagingModule.forRoot({
           app: 'state-register',
           ...instance,
@@ -63,11 +79,11 @@ export class StateRegisterModule {
           admit: transferAdmission(instance.level),
         }),
         TransferLogModule.forRoot(),
-        RegisterRestatementModule.forRoot({ restatements: [parcelRestatement], opsApiKeys: config.AGENCY_API_KEYS }),
+        RegisterRestatementModule.forRoot({ restatements: capabilities.restatements, opsApiKeys: config.AGENCY_API_KEYS }),
         RetentionModule.forRoot(),
         PersonErasureModule.forRoot(),
         StateResidentsModule,
-        ParcelsModule.forRoot(propertyTaxRolls(config)),
+        ...capabilities.modules,
       ],
     };
   }

@@ -4,6 +4,7 @@ import type { RegsyncEvent } from '@regsync/contracts/generated/events';
 import { EventRejectedError } from '@regsync/messaging/event-rejected-error';
 import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
 import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
+import type { AppliedEvents, KeyOf, Reduce, RegisterStore } from '@regsync/persistence/register-store/register-store';
 import { RegisterRejection } from '@regsync/register-domain/registers/register-rejection';
 import { admittedTransfers, type AdmittedTransfer } from './transfer-admission';
 import type { RegisterWrite } from './register-write';
@@ -32,15 +33,26 @@ export interface BatchChangeOutcome {
 export class AdmittedTransferHandler {
   constructor(private readonly transferLog: TransferLog) {}
 
+  /**
+   * The apply path of a register kept by a RegisterStore, for the events of an `@EventBatchPattern` call (one event
+   * when the applier runs it alone): each event reduced in order onto its subject's row, then the changed rows and the
+   * log rows of the events that changed something written in one statement. A RegisterRejection fails the call, so
+   * that the applier runs each event alone and dead-letters that one.
+   */
+  async applyEvents<Row, Stamps extends string, E extends RegsyncEvent>(
+    events: readonly E[],
+    context: RegsyncBatchContext,
+    store: RegisterStore<Row, Stamps>,
+    how: { subjectOf: (event: E) => KeyOf<Row>; reduce: Reduce<Row, E> },
+  ): Promise<AppliedEvents<Row>> {
+    const logged = (applied: AppliedEvents<Row>) =>
+      this.transferLog.rowsOf(events.flatMap((event, index) => (applied.changed[index] ? [{ event, transfers: admittedTransfers(context.events[index].admission) }] : [])));
+    return rejectionsAsDeadLetters(() => store.applyEvents(context.manager, events, { ...how, also: logged }));
+  }
+
   async apply(event: RegsyncEvent, context: RegsyncEventContext, change: (manager: EntityManager, transfers: AdmittedTransfer[]) => Promise<ChangeOutcome>): Promise<'applied' | 'nothing-to-apply'> {
     const transfers = admittedTransfers(context.admission);
-    let outcome: ChangeOutcome;
-    try {
-      outcome = await change(context.manager, transfers);
-    } catch (error) {
-      if (error instanceof RegisterRejection) throw new EventRejectedError(error.code, error.reason);
-      throw error;
-    }
+    const outcome = await rejectionsAsDeadLetters(() => change(context.manager, transfers));
     if (outcome === 'nothing-to-apply') return outcome;
     if (outcome === 'applied') await this.transferLog.record(context.manager, event, transfers);
     else await this.transferLog.recordWithWrite(context.manager, event, transfers, outcome);
@@ -52,15 +64,19 @@ export class AdmittedTransferHandler {
    * A RegisterRejection of any event fails the whole batch, so that the per-event fallback dead-letters that one alone.
    */
   async applyAll(events: RegsyncEvent[], context: RegsyncBatchContext, change: (manager: EntityManager) => Promise<BatchChangeOutcome>): Promise<void> {
-    let outcome: BatchChangeOutcome;
-    try {
-      outcome = await change(context.manager);
-    } catch (error) {
-      if (error instanceof RegisterRejection) throw new EventRejectedError(error.code, error.reason);
-      throw error;
-    }
+    const outcome = await rejectionsAsDeadLetters(() => change(context.manager));
     if (!outcome.write) return;
     const applied = events.flatMap((event, index) => (outcome.stored[index] ? [{ event, transfers: admittedTransfers(context.events[index].admission) }] : []));
     await this.transferLog.recordAllWithWrite(context.manager, applied, outcome.write);
+  }
+}
+
+/** A register's refusal of an event (e.g. 'subject-deceased') is permanent: a dead letter with its code. */
+async function rejectionsAsDeadLetters<T>(change: () => Promise<T>): Promise<T> {
+  try {
+    return await change();
+  } catch (error) {
+    if (error instanceof RegisterRejection) throw new EventRejectedError(error.code, error.reason);
+    throw error;
   }
 }

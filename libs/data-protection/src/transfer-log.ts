@@ -3,6 +3,8 @@ import { EntityManager } from 'typeorm';
 import type { RegsyncEvent } from '@regsync/contracts/generated/events';
 import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 import { idnrViolation } from '@regsync/register-domain/idnr';
+import type { AppendedRows } from '@regsync/persistence/register-store/register-store';
+import { appendParameters, appendSql, type AppendTable } from '@regsync/persistence/register-store/table-descriptor';
 import type { RegisterWrite } from './register-write';
 import type { AdmittedTransfer } from './transfer-admission';
 import { TransferLogRecord } from './transfer-log-record.entity';
@@ -35,8 +37,13 @@ export class TransferLog {
    */
   async record(manager: EntityManager, event: RegsyncEvent, transfers: AdmittedTransfer[], transferredAt = new Date()): Promise<void> {
     const rows = logRows(event, transfers, transferredAt);
-    // A plain multi-row insert: nothing is read back (the entity insert would return the generated ids).
-    if (rows.length > 0) await manager.query(insertRows(rows.length, 0), rows.flat());
+    // A plain insert: nothing is read back (the entity insert would return the generated ids).
+    if (rows.length > 0) await manager.query(appendSql(TRANSFER_LOG), appendParameters(TRANSFER_LOG, rows));
+  }
+
+  /** The log rows of the `applied` events, written by the register store with the change that applies them. */
+  rowsOf(applied: readonly { event: RegsyncEvent; transfers: AdmittedTransfer[] }[], transferredAt = new Date()): AppendedRows {
+    return { into: TRANSFER_LOG, rows: applied.flatMap(({ event, transfers }) => logRows(event, transfers, transferredAt)) };
   }
 
   /** Like `record`, in one statement with the register write that applies the transfers (one round trip for both). */
@@ -47,8 +54,8 @@ export class TransferLog {
       return;
     }
     // A data-modifying WITH runs exactly once, whether or not the insert reads it.
-    const sql = `with register_write as (${write.sql}) ${insertRows(rows.length, write.parameters.length)}`;
-    await manager.query(sql, [...write.parameters, ...rows.flat()]);
+    const sql = `with register_write as (${write.sql}) ${appendSql(TRANSFER_LOG, write.parameters.length)}`;
+    await manager.query(sql, [...write.parameters, ...appendParameters(TRANSFER_LOG, rows)]);
   }
 
   /**
@@ -61,8 +68,7 @@ export class TransferLog {
       await manager.query(write.sql, write.parameters);
       return;
     }
-    const columns = TRANSFER_LOG_COLUMNS.map(({ name }, column) => rows.map((row) => (name === 'fields' ? textArrayLiteral(row[column] as string[]) : row[column])));
-    await manager.query(`with register_write as (${write.sql}) ${insertUnnested(write.parameters.length)}`, [...write.parameters, ...columns]);
+    await manager.query(`with register_write as (${write.sql}) ${appendSql(TRANSFER_LOG, write.parameters.length)}`, [...write.parameters, ...appendParameters(TRANSFER_LOG, rows)]);
   }
 
   /** A newborn's transfers were logged under the birth registration id; once the IdNr exists, they belong to it. */
@@ -76,50 +82,31 @@ export class TransferLog {
   }
 }
 
-const TRANSFER_LOG_COLUMNS = [
-  { name: 'event_id', type: 'uuid' },
-  { name: 'event_type', type: 'text' },
-  { name: 'correlation_id', type: 'text' },
-  { name: 'idnr', type: 'text' },
-  { name: 'subject_id', type: 'text' },
-  { name: 'sender_level', type: 'text' },
-  { name: 'sender_instance', type: 'text' },
-  { name: 'sender_register', type: 'text' },
-  { name: 'recipient_level', type: 'text' },
-  { name: 'recipient_instance', type: 'text' },
-  { name: 'recipient_register', type: 'text' },
-  { name: 'fields', type: 'text[]' },
-  { name: 'legal_basis', type: 'text' },
-  { name: 'purpose', type: 'text' },
-  { name: 'requested_by', type: 'text' },
-  { name: 'transferred_at', type: 'timestamptz' },
-];
-const COLUMN_NAMES = TRANSFER_LOG_COLUMNS.map(({ name }) => name).join(', ');
-
-/** The insert of `rows` log rows whose parameters follow the first `offset` ones. */
-function insertRows(rows: number, offset: number): string {
-  const width = TRANSFER_LOG_COLUMNS.length;
-  const tuples = Array.from({ length: rows }, (_, row) => `(${TRANSFER_LOG_COLUMNS.map((_column, column) => `$${offset + row * width + column + 1}`).join(', ')})`);
-  return `insert into transfer_log (${COLUMN_NAMES}) values ${tuples.join(', ')}`;
-}
+/** The log's columns in the order of `logRows`' values; written through the register store's appended rows. */
+const TRANSFER_LOG: AppendTable = {
+  table: 'transfer_log',
+  columns: [
+    { name: 'event_id', sqlType: 'uuid' },
+    { name: 'event_type', sqlType: 'text' },
+    { name: 'correlation_id', sqlType: 'text' },
+    { name: 'idnr', sqlType: 'text' },
+    { name: 'subject_id', sqlType: 'text' },
+    { name: 'sender_level', sqlType: 'text' },
+    { name: 'sender_instance', sqlType: 'text' },
+    { name: 'sender_register', sqlType: 'text' },
+    { name: 'recipient_level', sqlType: 'text' },
+    { name: 'recipient_instance', sqlType: 'text' },
+    { name: 'recipient_register', sqlType: 'text' },
+    { name: 'fields', sqlType: 'text[]' },
+    { name: 'legal_basis', sqlType: 'text' },
+    { name: 'purpose', sqlType: 'text' },
+    { name: 'requested_by', sqlType: 'text' },
+    { name: 'transferred_at', sqlType: 'timestamptz' },
+  ],
+};
 
 /**
- * The insert of log rows given as one array parameter per column after the first `offset` parameters. unnest would
- * flatten a text[][], so `fields` comes as the text of each row's array and is cast back.
- */
-function insertUnnested(offset: number): string {
-  const arrays = TRANSFER_LOG_COLUMNS.map(({ type }, column) => `$${offset + column + 1}::${type === 'text[]' ? 'text' : type}[]`);
-  const selected = TRANSFER_LOG_COLUMNS.map(({ name, type }) => (type === 'text[]' ? `${name}::text[]` : name));
-  return `insert into transfer_log (${COLUMN_NAMES}) select ${selected.join(', ')} from unnest(${arrays.join(', ')}) as log_row (${COLUMN_NAMES})`;
-}
-
-/** PostgreSQL's text form of a text[]: every element quoted, `"` and `\` escaped. */
-function textArrayLiteral(values: string[]): string {
-  return `{${values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
-}
-
-/**
- * The log rows, each its parameters in TRANSFER_LOG_COLUMNS order: one row per receiving register and IdNr concerned
+ * The log rows, each its values in TRANSFER_LOG's column order: one row per receiving register and IdNr concerned
  * (a parcel's owners, or the person). A parcel without owners carries no personal data and is not logged.
  */
 function logRows(event: RegsyncEvent, transfers: AdmittedTransfer[], transferredAt: Date): unknown[][] {

@@ -75,6 +75,16 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
       'deletion (§ 16 BMG) is not made; every column kept here is taken to be among the data of § 13 Abs. 1 BMG (§ 14 Abs. 2 Satz 4: others 30 days)',
   },
   {
+    table: 'secondary_residences',
+    registers: ['MELDEREGISTER'],
+    recordKind: 'Nebenwohnung',
+    // The address of a dwelling is among the data of § 3 Abs. 1 Nr. 12 BMG: kept like the resident's record after the move out.
+    retention: { kind: 'timed', after: ['MOVED_AWAY', 'DECEASED'], period: { years: 55, from: 'end-of-calendar-year' }, disposal: 'delete' },
+    legalBasis: '§ 13 Abs. 1, 2 BMG (5 years, then 50 years kept with restricted processing), § 14 Abs. 1 BMG (deletion)',
+    sources: [...BMG_13, ...BMG_14],
+    toBeConfirmed: 'no API ends a Nebenwohnung yet and a death does not set moved_out_on, so no period starts: the rows are kept until erased',
+  },
+  {
     table: 'information_block_audit',
     registers: ['MELDEREGISTER'],
     recordKind: 'decision on an information block (who set or lifted it, why)',

@@ -34,8 +34,9 @@ describe('the IdNr base data applying a batch of registrations', () => {
       migrationsRun: true,
     }).initialize();
     const database = new AuthorityDatabase(dataSource, name);
-    const handler = new BaseDataEventsHandler(new BaseDataService(database), new AdmittedTransferHandler(new TransferLog(database)));
-    registrations = await ResidenceRegistrations.of(dataSource, name, 'DE', handler, admit);
+    const transfers = new AdmittedTransferHandler(new TransferLog(database));
+    const handler = new BaseDataEventsHandler(new BaseDataService(database, transfers), transfers);
+    registrations = await ResidenceRegistrations.of(dataSource, name, 'DE', { onResidencesRegistered: (events, context) => handler.onBaseDataEvents(events, context) }, admit);
   });
 
   afterAll(async () => {
@@ -62,7 +63,7 @@ describe('the IdNr base data applying a batch of registrations', () => {
     return { rows, log: await registrations.transferLogOf(idnrs) };
   }
 
-  it('stores and logs the same as one event at a time, each event of a person applied to the result of the one before', async () => {
+  it('stores and logs the same as one event at a time (a batch of one), each event of a person applied to the result of the one before', async () => {
     const single = [generateIdnr(), generateIdnr()];
     const batched = [generateIdnr(), generateIdnr()];
     await registrations.applyOneAtATime(moves(single[0], single[1]));

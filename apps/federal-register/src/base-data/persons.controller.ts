@@ -25,7 +25,7 @@ export class PersonsController {
   @ApiNotFoundResponse({ description: 'no base data for this IdNr' })
   @ApiOkResponse({ description: 'the base data' })
   async get(@Param('idnr') idnr: string, @Req() request: AuthenticatedRequest) {
-    const { updatedAt: _updatedAt, ...data } = await this.baseData.get(idnr);
+    const { updatedAt: _updatedAt, assignedAt: _assignedAt, ...data } = await this.baseData.get(idnr);
     return this.disclosure.view(data, ['address'], request.agency);
   }
 }

@@ -5,18 +5,21 @@ import { Outbox } from '@regsync/messaging/outbox';
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
 import { baseDataForNewborn } from '@regsync/register-domain/registers/idnr-base-data';
 import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-legal-basis';
-import { IdnrBaseDataEntity } from '../base-data/idnr-base-data.entity';
+import { RegisterStore } from '@regsync/persistence/register-store/register-store';
+import { idnrBaseDataTable } from '@regsync/persistence/register-tables/idnr-base-data.table';
 
 const MAX_ATTEMPTS = 10;
 
 /** § 139b AO: the BZSt assigns every IdNr once, to one person, and tells the requesting Meldebehörde. */
 @Injectable()
 export class IdnrAssignmentService {
+  private readonly baseData = new RegisterStore(idnrBaseDataTable);
+
   constructor(private readonly outbox: Outbox) {}
 
   /** Returns the IdNr of the newborn; a repeated request for the same birth gets the same IdNr again, never a second. */
   async assign(manager: EntityManager, request: IdNrRequested): Promise<string> {
-    const known = await manager.findOne(IdnrBaseDataEntity, { where: { birthRegistrationId: request.birthRegistrationId } });
+    const [known] = await this.baseData.readBy(manager, 'birthRegistrationId', request.birthRegistrationId);
     const idnr = known?.idnr ?? (await this.insertWithFreshIdnr(manager, request));
     await this.outbox.append(manager, {
       eventType: 'IdNrAssigned',
@@ -34,8 +37,7 @@ export class IdnrAssignmentService {
   private async insertWithFreshIdnr(manager: EntityManager, request: IdNrRequested): Promise<string> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const record = baseDataForNewborn(request, generateIdnr());
-      const result = await manager.createQueryBuilder().insert().into(IdnrBaseDataEntity).values(record).orIgnore().returning(['idnr']).execute();
-      if ((result.raw as unknown[]).length === 1) return record.idnr;
+      if ((await this.baseData.insertNew(manager, [record])).length === 1) return record.idnr;
     }
     throw new Error(`no free IdNr found in ${MAX_ATTEMPTS} draws`);
   }

@@ -1,4 +1,10 @@
 import { Module } from '@nestjs/common';
+import { defineRegisterCapability } from '@regsync/data-protection/register-capability';
+import { CivilStatusBirthRecordIdnr1760000330000 } from './civil-status-birth-record-idnr.migration';
+import { CivilStatusRecordEntity } from './civil-status-record.entity';
+import { civilStatusDrift } from './civil-status.drift';
+import { CivilStatusTable1760000310000 } from './civil-status.migration';
+import { namesRestatement } from './names.restatement';
 import { ResidentsModule } from '../residents/residents.module';
 import { CivilStatusController } from './civil-status.controller';
 import { CivilStatusService } from './civil-status.service';
@@ -10,3 +16,12 @@ import { CivilStatusService } from './civil-status.service';
   providers: [CivilStatusService],
 })
 export class CivilStatusModule {}
+
+/** Its table is isolated by authority in MunicipalAuthorityKeys1760000810000, the app's migration of that step. */
+export const civilStatusCapability = defineRegisterCapability({
+  module: CivilStatusModule,
+  entities: [CivilStatusRecordEntity],
+  migrations: [CivilStatusTable1760000310000, CivilStatusBirthRecordIdnr1760000330000],
+  drift: civilStatusDrift,
+  restatements: [namesRestatement],
+});

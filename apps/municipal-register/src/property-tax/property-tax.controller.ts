@@ -1,7 +1,8 @@
 import { Controller, Get, Param, UseGuards } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AgencyApiKeyGuard } from '@regsync/service-runtime/agency-api-key.guard';
-import { PropertyTaxEntryEntity } from './property-tax-entry.entity';
+import type { StoredRow } from '@regsync/persistence/register-store/table-descriptor';
+import type { PropertyTaxEntry } from '@regsync/register-domain/registers/property-tax';
 import { PropertyTaxService } from './property-tax.service';
 
 @ApiTags('Grundsteuer')
@@ -27,6 +28,6 @@ export class PropertyTaxController {
   }
 }
 
-function view({ updatedAt, ...entry }: PropertyTaxEntryEntity) {
+function view({ updatedAt, ...entry }: StoredRow<PropertyTaxEntry, 'updatedAt'>) {
   return { ...entry, updatedAt: updatedAt.toISOString() };
 }

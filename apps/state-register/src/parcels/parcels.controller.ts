@@ -4,7 +4,7 @@ import { AgencyApiKeyGuard } from '@regsync/service-runtime/agency-api-key.guard
 import { CorrelationId } from '@regsync/service-runtime/correlation-id.decorator';
 import { IdempotentWrite } from '@regsync/service-runtime/idempotency/idempotent-write.decorator';
 import { openApiSchemaOf, ZodBodyPipe } from '@regsync/service-runtime/zod-body.pipe';
-import { ParcelEntity } from './parcel.entity';
+import type { Parcel } from '@regsync/register-domain/registers/parcels';
 import { ParcelsService } from './parcels.service';
 import { recordParcelExample, recordParcelRequest, type RecordParcelRequest } from './record-parcel.request';
 
@@ -36,6 +36,7 @@ export class ParcelsController {
   }
 }
 
-function view({ updatedAt: _updatedAt, ...parcel }: ParcelEntity) {
-  return parcel;
+function view(parcel: Parcel & { updatedAt?: Date }) {
+  const { updatedAt: _updatedAt, ...facts } = parcel;
+  return facts;
 }

@@ -1,4 +1,6 @@
 import type { RegisterSnapshotSource } from '@regsync/observability/register-snapshot-source';
+import { driftSql } from '@regsync/persistence/register-store/table-descriptor';
+import { parcelsTable } from '@regsync/persistence/register-tables/parcel-facts.table';
 
 /**
  * The Liegenschaftskataster in the ops dashboard's drift check: authoritative for the tax base of every parcel of
@@ -10,10 +12,7 @@ export function parcelsDrift(): RegisterSnapshotSource[] {
       dataset: 'parcel.tax-base',
       register: 'LIEGENSCHAFTSKATASTER',
       authoritative: true,
-      sql: `
-        select parcel_id as subject_id, municipality_key as scope, area_square_metres::text as area_square_metres, usage,
-               array(select owner from jsonb_array_elements_text(owner_idnrs) as owner order by owner) as owner_idnrs
-        from parcels`,
+      sql: driftSql(parcelsTable, { compared: ['areaSquareMetres', 'usage', 'ownerIdnrs'], scope: 'municipalityKey' }),
     },
   ];
 }

@@ -1,5 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { parcelsTable } from '@regsync/persistence/register-tables/parcel-facts.table';
+import { defineRegisterCapability } from '@regsync/data-protection/register-capability';
+import { parcelRestatement } from './parcel.restatement';
 import { ParcelsController } from './parcels.controller';
+import { parcelsDrift } from './parcels.drift';
+import { ParcelsTable1760000410000 } from './parcels.migration';
 import { PROPERTY_TAX_ROLLS } from './property-tax-rolls.token';
 import { ParcelsService } from './parcels.service';
 
@@ -15,3 +20,13 @@ export class ParcelsModule {
     };
   }
 }
+
+/** The cadastre's table is isolated by authority in StateAuthorityKeys1760000820000, the app's migration of that step. */
+export const parcelsCapability = (rolls: ReadonlySet<string>) =>
+  defineRegisterCapability({
+    module: ParcelsModule.forRoot(rolls),
+    tables: [parcelsTable],
+    migrations: [ParcelsTable1760000410000],
+    drift: parcelsDrift,
+    restatements: [parcelRestatement],
+  });

@@ -2,10 +2,11 @@ import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { currentAuthority } from '@regsync/persistence/authority-context';
 import { Outbox } from '@regsync/messaging/outbox';
 import { assertParcelId } from '@regsync/register-domain/parcel-id';
-import { recordParcel } from '@regsync/register-domain/registers/parcels';
+import { recordParcel, type Parcel } from '@regsync/register-domain/registers/parcels';
+import { RegisterStore } from '@regsync/persistence/register-store/register-store';
+import { parcelsTable } from '@regsync/persistence/register-tables/parcel-facts.table';
 import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-legal-basis';
 import { RequestTransaction } from '@regsync/service-runtime/idempotency/request-transaction';
-import { ParcelEntity } from './parcel.entity';
 import { PROPERTY_TAX_ROLLS } from './property-tax-rolls.token';
 import type { RecordParcelRequest } from './record-parcel.request';
 import { AuthorityDatabase } from '@regsync/persistence/authority-database';
@@ -16,6 +17,8 @@ import { AuthorityDatabase } from '@regsync/persistence/authority-database';
  */
 @Injectable()
 export class ParcelsService {
+  private readonly parcels = new RegisterStore(parcelsTable);
+
   constructor(
     private readonly database: AuthorityDatabase,
     private readonly requestTransaction: RequestTransaction,
@@ -28,11 +31,11 @@ export class ParcelsService {
     return currentAuthority();
   }
 
-  async record(input: RecordParcelRequest, correlationId: string): Promise<{ parcel: ParcelEntity; eventType: string; eventId: string }> {
+  async record(input: RecordParcelRequest, correlationId: string): Promise<{ parcel: Parcel; eventType: string; eventId: string }> {
     return this.requestTransaction.run(async (manager) => {
-      const existing = await manager.findOne(ParcelEntity, { where: { parcelId: input.parcelId }, lock: { mode: 'pessimistic_write' } });
-      const { parcel, eventType, leftMunicipality } = recordParcel(existing ?? undefined, input, this.land, this.rolls);
-      const saved = await manager.save(ParcelEntity, { ...parcel, updatedAt: new Date() });
+      const existing = await this.parcels.find(manager, { parcelId: input.parcelId }, { lock: true });
+      const { parcel, eventType, leftMunicipality } = recordParcel(existing, input, this.land, this.rolls);
+      await this.parcels.write(manager, [parcel]);
       const facts = { parcelId: parcel.parcelId, municipalityKey: parcel.municipalityKey, areaSquareMetres: parcel.areaSquareMetres, usage: parcel.usage, ownerIdnrs: parcel.ownerIdnrs };
       const common = { register: 'LIEGENSCHAFTSKATASTER' as const, subject: { kind: 'PARCEL' as const, id: parcel.parcelId }, correlationId, causationId: null };
       const event =
@@ -47,13 +50,13 @@ export class ParcelsService {
           payload: { parcelId: parcel.parcelId, fromMunicipalityKey: leftMunicipality, toMunicipalityKey: parcel.municipalityKey, changeReason: input.changeReason ?? '' },
         });
       }
-      return { parcel: saved, eventType, eventId: event.envelope.eventId };
+      return { parcel, eventType, eventId: event.envelope.eventId };
     });
   }
 
-  async get(parcelId: string): Promise<ParcelEntity> {
+  async get(parcelId: string): Promise<Parcel> {
     assertParcelId(parcelId);
-    const parcel = await this.database.transaction((manager) => manager.getRepository(ParcelEntity).findOne({ where: { parcelId } }));
+    const parcel = await this.database.transaction((manager) => this.parcels.find(manager, { parcelId }));
     if (!parcel) throw new NotFoundException(`${parcelId} is not in the Liegenschaftskataster ${this.land}`);
     return parcel;
   }

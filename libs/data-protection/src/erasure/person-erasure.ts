@@ -14,6 +14,7 @@ import { currentAuthority } from '@regsync/persistence/authority-context';
 export const PERSON_ERASURE_TARGETS: Readonly<Record<string, string>> = {
   residents: 'idnr = $1',
   civil_status_records: 'idnr = $1',
+  secondary_residences: 'idnr = $1',
   state_residents: 'idnr = $1',
   idnr_base_data: 'idnr = $1',
   information_blocks: 'idnr = $1',
@@ -28,7 +29,7 @@ export const PERSON_ERASURE_TARGETS: Readonly<Record<string, string>> = {
 };
 
 /** The register tables among the targets: a person is held here when one of them has a row of theirs. */
-const REGISTER_TABLES = ['residents', 'civil_status_records', 'state_residents', 'idnr_base_data'];
+const REGISTER_TABLES = ['residents', 'civil_status_records', 'secondary_residences', 'state_residents', 'idnr_base_data'];
 
 export interface PersonErasureResult {
   /** Rows deleted per table (counts only: nothing about the person). */

@@ -18,7 +18,7 @@ describe('retention targets', () => {
     const catalogKeys = new Set(RETENTION_CATALOG.map(({ table, recordKind }) => `${table}/${recordKind}`));
     expect(keys.filter((key) => !catalogKeys.has(key))).toEqual([]);
     // The person's own records; technical and dependent records (kept with the person's record) are not listed.
-    const personTables = ['residents', 'state_residents', 'idnr_base_data', 'civil_status_records', 'property_tax_entries', 'parcels', 'transfer_log'];
+    const personTables = ['residents', 'secondary_residences', 'state_residents', 'idnr_base_data', 'civil_status_records', 'property_tax_entries', 'parcels', 'transfer_log'];
     const ofPersons = RETENTION_CATALOG.filter(({ table }) => personTables.includes(table)).map(({ table, recordKind }) => `${table}/${recordKind}`);
     expect([...keys].sort()).toEqual(ofPersons.sort());
   });

@@ -12,6 +12,7 @@ const utcDay = (date: string) => `(${date})::timestamp at time zone 'UTC'`;
 
 export const RETENTION_TARGETS: Readonly<Record<string, RetentionTarget>> = {
   residents: { startedAt: `case when status in ('MOVED_OUT', 'DECEASED') then ${utcDay('least(moved_out_on, date_of_death)')} end`, personIdnr: 'idnr' },
+  secondary_residences: { startedAt: `case when moved_out_on is not null then ${utcDay('moved_out_on')} end`, personIdnr: 'idnr' },
   state_residents: { startedAt: `case when status in ('MOVED_AWAY', 'DECEASED') then ${utcDay('least(moved_away_on, date_of_death)')} end`, personIdnr: 'idnr' },
   idnr_base_data: { startedAt: `case when status = 'DECEASED' then ${utcDay('date_of_death')} end`, personIdnr: 'idnr' },
   transfer_log: { startedAt: 'transferred_at' },
@@ -48,6 +49,7 @@ const ofPerson = (table: string, register: string, startedAt: string, where = 'i
 
 export const PERSON_RECORD_LOOKUPS: readonly PersonRecordLookup[] = [
   { table: 'residents', recordKind: 'resident', sql: ofPerson('residents', 'MELDEREGISTER', RETENTION_TARGETS.residents.startedAt) },
+  { table: 'secondary_residences', recordKind: 'Nebenwohnung', sql: ofPerson('secondary_residences', 'MELDEREGISTER', RETENTION_TARGETS.secondary_residences.startedAt) },
   { table: 'state_residents', recordKind: 'resident of the Land', sql: ofPerson('state_residents', 'LANDESMELDEREGISTER', RETENTION_TARGETS.state_residents.startedAt) },
   { table: 'idnr_base_data', recordKind: 'base data of an IdNr', sql: ofPerson('idnr_base_data', 'IDNR_BASISDATEN', RETENTION_TARGETS.idnr_base_data.startedAt) },
   {

@@ -23,8 +23,9 @@ export function registration(idnr: string, address: Address, movedInOn: string, 
   );
 }
 
+/** A register's handlers: its batch handler, and a per-event one where it has one. */
 export interface ResidenceRegisteredHandler {
-  onResidenceRegistered(event: ResidenceRegistered, context: RegsyncEventContext): Promise<void>;
+  onResidenceRegistered?(event: ResidenceRegistered, context: RegsyncEventContext): Promise<void>;
   onResidencesRegistered(events: ResidenceRegistered[], context: RegsyncBatchContext): Promise<void>;
 }
 
@@ -51,12 +52,13 @@ export class ResidenceRegistrations {
     return new ResidenceRegistrations(dataSource, databaseName, authority, handler, admit);
   }
 
+  /** Through the per-event handler, or (a register without one) the batch handler with one event, as the consumer runs it. */
   applyOneAtATime(events: ResidenceRegistered[]): Promise<void> {
     return runAsAuthority(this.authority, async () => {
       for (const { event, admission } of this.admitted(events)) {
-        await this.database.transaction((manager) =>
-          this.handler.onResidenceRegistered(event, new RegsyncEventContext(manager, admission, 'person', 0, '0', {}, undefined, event.envelope.correlationId)),
-        );
+        const { onResidenceRegistered } = this.handler;
+        if (!onResidenceRegistered) await this.applyBatch([event]);
+        else await this.database.transaction((manager) => onResidenceRegistered.call(this.handler, event, new RegsyncEventContext(manager, admission, 'person', 0, '0', {}, undefined, event.envelope.correlationId)));
       }
     });
   }

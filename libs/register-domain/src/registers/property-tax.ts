@@ -1,14 +1,8 @@
 import type { ParcelChanged, ParcelLeftMunicipality } from '@regsync/contracts/generated/events';
+import type { Parcel } from './parcels';
 
-/** One parcel in a municipality's Grundsteuer (property-tax) roll: the tax base the cadastre reports. */
-export interface PropertyTaxEntry {
-  parcelId: string;
-  municipalityKey: string;
-  areaSquareMetres: number;
-  usage: string;
-  ownerIdnrs: string[];
-  lastChangeReason: string | null;
-}
+/** One parcel in a municipality's Grundsteuer (property-tax) roll: the tax base the cadastre reports, its facts as the cadastre keeps them. */
+export type PropertyTaxEntry = Parcel;
 
 /** What the roll receives of ParcelRecorded / ParcelChanged (changeReason only with a change). */
 export type ParcelForPropertyTax = Pick<ParcelChanged, 'parcelId' | 'municipalityKey' | 'areaSquareMetres' | 'usage' | 'ownerIdnrs'> & { changeReason?: string };

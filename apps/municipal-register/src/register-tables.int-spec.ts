@@ -1,0 +1,11 @@
+import { migratedSchemaMismatches } from '@regsync/persistence/register-store/table-schema';
+import { municipalCapabilities, municipalMigrations } from './municipal-register.module';
+
+const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+describe('the municipal register tables', () => {
+  it('are what their descriptors say, once every migration has run', async () => {
+    expect(municipalCapabilities.tables.map(({ table }) => table)).toContain('property_tax_entries');
+    await expect(migratedSchemaMismatches(serverUrl, municipalMigrations, municipalCapabilities.tables)).resolves.toEqual([]);
+  }, 60_000);
+});

@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { runAsAuthority } from '@regsync/persistence/authority-context';
+import { AuthorityDatabase } from '@regsync/persistence/authority-database';
+import { ensureAuthorityRoles } from '@regsync/persistence/authority-roles';
+import { databaseUrl } from '@regsync/persistence/database-url';
+import { dropDatabase, ensureDatabase } from '@regsync/persistence/ensure-database';
+import { generateIdnr } from '@regsync/register-domain/idnr-generator';
+import { httpErrorOf } from '@regsync/service-runtime/http-error';
+import { RequestTransaction } from '@regsync/service-runtime/idempotency/request-transaction';
+import { ZodBodyPipe } from '@regsync/service-runtime/zod-body.pipe';
+import { municipalMigrations } from '../municipal-register.module';
+import { registerSecondaryResidenceRequest } from './register-secondary-residence.request';
+import { SecondaryResidencesService } from './secondary-residences.service';
+
+const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const OSNABRUECK = '03404000';
+const HANNOVER = '03241001';
+const dwelling = { street: 'Große Straße', houseNumber: '12', postalCode: '49074', city: 'Osnabrück', municipalityKey: OSNABRUECK };
+
+describe('Nebenwohnungen of the municipal register (real PostgreSQL)', () => {
+  const name = `regsync_test_secondary_${randomBytes(4).toString('hex')}`;
+  const pipe = new ZodBodyPipe(registerSecondaryResidenceRequest);
+  let dataSource: DataSource;
+  let service: SecondaryResidencesService;
+  /** The request as the API runs it: body through the pipe, as the hosted authority of the agency's key; errors as the HTTP answer. */
+  const post = (authority: string, body: unknown) =>
+    runAsAuthority(authority, async () => service.register(pipe.transform(body), 'buergeramt')).then(
+      (residence) => ({ status: 201, body: residence as unknown }),
+      (error: unknown) => httpErrorOf(error),
+    );
+
+  beforeAll(async () => {
+    await ensureDatabase(serverUrl, name);
+    dataSource = await new DataSource({ type: 'postgres', url: databaseUrl(serverUrl, name), migrations: municipalMigrations, migrationsRun: true, extra: { max: 2, options: `-c regsync.instance_key=${OSNABRUECK}` } }).initialize();
+    await ensureAuthorityRoles(dataSource, name, [OSNABRUECK, HANNOVER]);
+    const database = new AuthorityDatabase(dataSource, name);
+    service = new SecondaryResidencesService(database, new RequestTransaction(database));
+  }, 60_000);
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await dropDatabase(serverUrl, name);
+  });
+
+  it('registers a Nebenwohnung and lists it for the municipality that holds it, by IdNr', async () => {
+    const idnr = generateIdnr();
+    await expect(post(OSNABRUECK, { idnr, address: dwelling, movedInOn: '2026-11-01' })).resolves.toMatchObject({ status: 201, body: { idnr, movedInOn: '2026-11-01', movedOutOn: null, registeredBy: 'buergeramt' } });
+    await expect(post(OSNABRUECK, { idnr, address: { ...dwelling, street: 'Große  Straße', houseNumber: '14' }, movedInOn: '2026-11-02' })).resolves.toMatchObject({ status: 201 });
+    const listed = await runAsAuthority(OSNABRUECK, () => service.of(idnr));
+    expect(listed.map(({ address }) => address.houseNumber).sort()).toEqual(['12', '14']);
+    await expect(runAsAuthority(HANNOVER, () => service.of(idnr))).resolves.toEqual([]);
+    expect(await dataSource.query('select authority_key, count(*)::int as count from secondary_residences where idnr = $1 group by authority_key', [idnr])).toEqual([{ authority_key: OSNABRUECK, count: 2 }]);
+  });
+
+  it('refuses bad input with 400 naming field and rule, and writes nothing', async () => {
+    const idnr = generateIdnr();
+    await expect(post(OSNABRUECK, { idnr: '12345678901', address: dwelling, movedInOn: '2026-11-01' })).resolves.toMatchObject({ status: 400, body: { violations: [{ field: 'idnr', rule: expect.stringMatching(/digit repetition/) }] } });
+    await expect(post(OSNABRUECK, { idnr, address: dwelling, movedInOn: '2999-01-01' })).resolves.toMatchObject({ status: 400, body: { violations: [{ field: 'movedInOn', rule: expect.stringMatching(/future/) }] } });
+    await expect(post(OSNABRUECK, { idnr, address: { ...dwelling, postalCode: '4907' } })).resolves.toMatchObject({ status: 400, body: { violations: expect.arrayContaining([{ field: 'movedInOn', rule: 'is required' }]) } });
+    await expect(post(HANNOVER, { idnr, address: dwelling, movedInOn: '2026-11-01' })).resolves.toEqual({
+      status: 400,
+      body: { error: 'invalid request', violations: [{ field: 'address.municipalityKey', rule: 'must be this municipality (03241001): a Nebenwohnung is registered where it lies' }] },
+    });
+    await post(OSNABRUECK, { idnr, address: dwelling, movedInOn: '2026-11-01' });
+    await expect(post(OSNABRUECK, { idnr, address: { ...dwelling, street: 'GROSSE STRASSE' }, movedInOn: '2026-11-03' })).resolves.toMatchObject({ status: 201 });
+    await expect(post(OSNABRUECK, { idnr, address: { ...dwelling, street: 'große straße' }, movedInOn: '2026-11-03' })).resolves.toMatchObject({
+      status: 400,
+      body: { violations: [{ field: 'address', rule: 'is a Nebenwohnung of this person since 2026-11-01 already' }] },
+    });
+    expect(await dataSource.query('select count(*)::int as count from secondary_residences where idnr = $1', [idnr])).toEqual([{ count: 2 }]);
+  });
+});

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { AddressDisclosure } from '@regsync/data-protection/information-blocks/address-disclosure';
+import { defineRegisterCapability } from '@regsync/data-protection/register-capability';
+import { secondaryResidencesTable } from '@regsync/persistence/register-tables/secondary-residences.table';
+import { SecondaryResidencesController } from './secondary-residences.controller';
+import { SecondaryResidencesTable1767000200000 } from './secondary-residences.migration';
+import { SecondaryResidencesService } from './secondary-residences.service';
+
+/** Nebenwohnungen of the Melderegister (§ 21 BMG): agency API only; nothing is sent (no route in the catalog). */
+@Module({
+  controllers: [SecondaryResidencesController],
+  providers: [SecondaryResidencesService, AddressDisclosure],
+})
+export class SecondaryResidencesModule {}
+
+export const secondaryResidencesCapability = defineRegisterCapability({
+  module: SecondaryResidencesModule,
+  tables: [secondaryResidencesTable],
+  migrations: [SecondaryResidencesTable1767000200000],
+});

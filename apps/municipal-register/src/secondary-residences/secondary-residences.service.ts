@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { currentAuthority } from '@regsync/persistence/authority-context';
+import { AuthorityDatabase } from '@regsync/persistence/authority-database';
+import { RegisterStore } from '@regsync/persistence/register-store/register-store';
+import { secondaryResidencesTable } from '@regsync/persistence/register-tables/secondary-residences.table';
+import { assertIdnr } from '@regsync/register-domain/idnr';
+import { dwellingOf, registerSecondaryResidence, type SecondaryResidence } from '@regsync/register-domain/registers/secondary-residences';
+import { RequestTransaction } from '@regsync/service-runtime/idempotency/request-transaction';
+import type { RegisterSecondaryResidenceRequest } from './register-secondary-residence.request';
+
+/** The Nebenwohnungen of the Melderegister: registered by the Bürgeramt, read by agencies of this municipality. */
+@Injectable()
+export class SecondaryResidencesService {
+  private readonly residences = new RegisterStore(secondaryResidencesTable);
+
+  constructor(
+    private readonly database: AuthorityDatabase,
+    private readonly requestTransaction: RequestTransaction,
+  ) {}
+
+  async register(input: RegisterSecondaryResidenceRequest, agency: string): Promise<SecondaryResidence> {
+    return this.requestTransaction.run(async (manager) => {
+      const existing = await this.residences.find(manager, { idnr: input.idnr, dwelling: dwellingOf(input.address) }, { lock: true });
+      const residence = registerSecondaryResidence(existing, input, currentAuthority(), agency);
+      await this.residences.write(manager, [residence]);
+      return residence;
+    });
+  }
+
+  /** The person's Nebenwohnungen here, current and past. */
+  async of(idnr: string): Promise<SecondaryResidence[]> {
+    assertIdnr(idnr);
+    return this.database.transaction((manager) => this.residences.readBy(manager, 'idnr', idnr));
+  }
+}

@@ -1,0 +1,12 @@
+import { migratedSchemaMismatches } from '@regsync/persistence/register-store/table-schema';
+import { stateCapabilities, stateMigrations } from './state-register.module';
+
+const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+describe('the state register tables', () => {
+  it('are what their descriptors say, once every migration has run', async () => {
+    const capabilities = stateCapabilities(new Set(['14612000']));
+    expect(capabilities.tables.map(({ table }) => table)).toContain('parcels');
+    await expect(migratedSchemaMismatches(serverUrl, stateMigrations(capabilities), capabilities.tables)).resolves.toEqual([]);
+  }, 60_000);
+});

@@ -1,0 +1,183 @@
+import type { Column } from './columns';
+
+/** The domain fields of `Row` (the properties a descriptor maps to columns). */
+export type FieldOf<Row> = keyof Row & string;
+
+/** A timestamp the store keeps itself (`timestamptz not null default now()`): set at every write or only at insert. */
+export interface Stamp {
+  name: string;
+  on: 'write' | 'insert';
+}
+
+/**
+ * A register table described once, as data: its name, its key, one typed column per field of the register-domain
+ * type `Row`, its unique constraints and indexes, and the timestamps it keeps (`Stamps`: their field names when read).
+ * Every register table is isolated by authority (authority-isolation.ts): `authority_key` leads its primary key and
+ * unique constraints, which the descriptor leaves out, as `isolateByAuthority` adds it. From it come the DDL, the
+ * locking read, the many-row upsert, the delete and the drift query (below), and the check that what the migrations
+ * made is what it says (table-schema.ts).
+ */
+export interface TableDescriptor<Row, Stamps extends string = never> {
+  table: string;
+  key: readonly FieldOf<Row>[];
+  columns: { readonly [K in FieldOf<Row>]-?: Column<Row[K]> };
+  unique: readonly (readonly FieldOf<Row>[])[];
+  indexes: readonly { name: string; fields: readonly FieldOf<Row>[] }[];
+  stamps: { readonly [K in Stamps]: Stamp };
+}
+
+/** Any table's descriptor, where tables of different row types are listed together. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyTableDescriptor = TableDescriptor<any, string>;
+
+/** A row as read: the domain fields and the table's timestamps. */
+export type StoredRow<Row, Stamps extends string> = Row & { [K in Stamps]: Date };
+
+export function defineTable<Row, Stamps extends string = never>(
+  descriptor: Pick<TableDescriptor<Row, Stamps>, 'table' | 'key' | 'columns'> & Partial<TableDescriptor<Row, Stamps>>,
+): TableDescriptor<Row, Stamps> {
+  const described = { unique: [], indexes: [], stamps: {} as TableDescriptor<Row, Stamps>['stamps'], ...descriptor };
+  if (described.key.length === 0) throw new Error(`table ${described.table}: a register table needs a key`);
+  return described;
+}
+
+export function fieldsOf<Row>(descriptor: TableDescriptor<Row, string>): FieldOf<Row>[] {
+  return Object.keys(descriptor.columns) as FieldOf<Row>[];
+}
+
+export function columnOf<Row>(descriptor: TableDescriptor<Row, string>, field: FieldOf<Row>): Column<unknown> {
+  return descriptor.columns[field] as Column<unknown>;
+}
+
+function stampsOf<Row>(descriptor: TableDescriptor<Row, string>): [string, Stamp][] {
+  return Object.entries<Stamp>(descriptor.stamps);
+}
+
+/** `create table` as the descriptor says, before `isolateByAuthority` (which adds authority_key to key and uniques). */
+export function createTableSql<Row>(descriptor: TableDescriptor<Row, string>): string {
+  const definitions = fieldsOf(descriptor).map((field) => {
+    const column = columnOf(descriptor, field);
+    const parts = [column.name, column.sqlType];
+    if (!column.nullable) parts.push('not null');
+    if (column.defaultSql !== undefined) parts.push(`default ${column.defaultSql}`);
+    if (column.allowed) parts.push(`check (${column.name} in (${column.allowed.map((value) => `'${value.replace(/'/g, "''")}'`).join(', ')}))`);
+    return parts.join(' ');
+  });
+  for (const [, stamp] of stampsOf(descriptor)) definitions.push(`${stamp.name} timestamptz not null default now()`);
+  definitions.push(`primary key (${columnNames(descriptor, descriptor.key)})`);
+  for (const fields of descriptor.unique) definitions.push(`unique (${columnNames(descriptor, fields)})`);
+  const indexes = descriptor.indexes.map(({ name, fields }) => `;\ncreate index ${name} on ${descriptor.table} (${columnNames(descriptor, fields)})`);
+  return `create table ${descriptor.table} (\n  ${definitions.join(',\n  ')}\n)${indexes.join('')}`;
+}
+
+export function columnNames<Row>(descriptor: TableDescriptor<Row, string>, fields: readonly FieldOf<Row>[]): string {
+  return fields.map((field) => columnOf(descriptor, field).name).join(', ');
+}
+
+/** Every field and timestamp, each selected under its field name. */
+function selectedColumns<Row>(descriptor: TableDescriptor<Row, string>): string {
+  const fields = fieldsOf(descriptor).map((field) => `${columnOf(descriptor, field).selected} as "${field}"`);
+  const stamps = stampsOf(descriptor).map(([field, stamp]) => `${stamp.name} as "${field}"`);
+  return [...fields, ...stamps].join(', ');
+}
+
+/** The rows with these keys: one array parameter per key field from `$offset + 1`. */
+function keyCondition<Row>(descriptor: TableDescriptor<Row, string>, offset = 0): string {
+  const arrays = descriptor.key.map((field, index) => `$${offset + index + 1}::${columnOf(descriptor, field).sqlType}[]`);
+  if (descriptor.key.length === 1) return `${columnNames(descriptor, descriptor.key)} = any(${arrays[0]})`;
+  return `(${columnNames(descriptor, descriptor.key)}) in (select * from unnest(${arrays.join(', ')}))`;
+}
+
+/** Reads every row (in key order). */
+export function listSql<Row>(descriptor: TableDescriptor<Row, string>): string {
+  return `select ${selectedColumns(descriptor)} from ${descriptor.table} order by ${columnNames(descriptor, descriptor.key)}`;
+}
+
+/** Reads the rows of the keys given as one array per key field. */
+export function readSql<Row>(descriptor: TableDescriptor<Row, string>): string {
+  return `select ${selectedColumns(descriptor)} from ${descriptor.table} where ${keyCondition(descriptor)}`;
+}
+
+/** `readSql`, locked until the transaction ends, in key order (so two transactions locking rows cannot deadlock). */
+export function lockSql<Row>(descriptor: TableDescriptor<Row, string>): string {
+  return `${readSql(descriptor)} order by ${columnNames(descriptor, descriptor.key)} for update`;
+}
+
+/**
+ * Inserts or updates rows given as one array parameter per field (in `fieldsOf` order, from `$offset + 1`), each key
+ * at most once: one statement for any number of rows. Write timestamps become the transaction's `now()`.
+ */
+export function upsertSql<Row>(descriptor: TableDescriptor<Row, string>, offset = 0): string {
+  const fields = fieldsOf(descriptor);
+  const names = fields.map((field) => columnOf(descriptor, field).name);
+  const arrays = fields.map((field, index) => `$${offset + index + 1}::${columnOf(descriptor, field).sqlType}[]`);
+  const written = stampsOf(descriptor).filter(([, stamp]) => stamp.on === 'write').map(([, stamp]) => stamp.name);
+  const keyNames = new Set(descriptor.key.map((field) => columnOf(descriptor, field).name));
+  const updated = [...names.filter((name) => !keyNames.has(name)), ...written].map((name) => `${name} = excluded.${name}`);
+  return (
+    `insert into ${descriptor.table} (${[...names, ...written].join(', ')}) ` +
+    `select ${[...names, ...written.map(() => 'now()')].join(', ')} from unnest(${arrays.join(', ')}) as incoming (${names.join(', ')}) ` +
+    `on conflict (authority_key, ${columnNames(descriptor, descriptor.key)}) ` +
+    (updated.length > 0 ? `do update set ${updated.join(', ')}` : 'do nothing')
+  );
+}
+
+/** Inserts rows given as `upsertSql` takes them, skipping every row that conflicts with one held; returns the keys inserted. */
+export function insertNewSql<Row>(descriptor: TableDescriptor<Row, string>): string {
+  const upsert = upsertSql(descriptor);
+  return `${upsert.slice(0, upsert.indexOf(' on conflict '))} on conflict do nothing returning ${descriptor.key.map((field) => `${columnOf(descriptor, field).name} as "${field}"`).join(', ')}`;
+}
+
+/** Reads the rows whose `field` equals `$1`. */
+export function readBySql<Row>(descriptor: TableDescriptor<Row, string>, field: FieldOf<Row>): string {
+  return `select ${selectedColumns(descriptor)} from ${descriptor.table} where ${columnOf(descriptor, field).name} = $1`;
+}
+
+/** Deletes the rows of the keys given as one array per key field from `$offset + 1`. */
+export function deleteSql<Row>(descriptor: TableDescriptor<Row, string>, offset = 0): string {
+  return `delete from ${descriptor.table} where ${keyCondition(descriptor, offset)}`;
+}
+
+/**
+ * The drift check's query (observability's RegisterSnapshotSource.sql): `subject_id` from the one-field key, `scope`
+ * from a field if given, and the compared fields under their column names, each as text (a set of strings as a
+ * sorted array), so both sides of a comparison format them alike.
+ */
+export function driftSql<Row>(descriptor: TableDescriptor<Row, string>, options: { compared: readonly FieldOf<Row>[]; scope?: FieldOf<Row> }): string {
+  if (descriptor.key.length !== 1) throw new Error(`table ${descriptor.table}: the drift check names a subject by a key of one field`);
+  const selected = [`${columnNames(descriptor, descriptor.key)} as subject_id`];
+  if (options.scope) selected.push(`${columnOf(descriptor, options.scope).name} as scope`);
+  for (const field of options.compared) {
+    const { name, compareAs } = columnOf(descriptor, field);
+    selected.push(compareAs === 'sorted-set' ? `array(select element from jsonb_array_elements_text(${name}) as element order by element) as ${name}` : `${name}::text as ${name}`);
+  }
+  return `select ${selected.join(', ')} from ${descriptor.table}`;
+}
+
+/** An append-only table written with register changes (the transfer log): its name and columns, in parameter order. */
+export interface AppendTable {
+  table: string;
+  columns: readonly { name: string; sqlType: string }[];
+}
+
+/**
+ * Inserts rows given as one array parameter per column (from `$offset + 1`). unnest would flatten a two-dimensional
+ * array, so an array column (`text[]`) comes as each row's array in PostgreSQL's text form and is cast back.
+ */
+export function appendSql(into: AppendTable, offset = 0): string {
+  const isArray = (sqlType: string) => sqlType.endsWith('[]');
+  const names = into.columns.map(({ name }) => name).join(', ');
+  const arrays = into.columns.map(({ sqlType }, index) => `$${offset + index + 1}::${isArray(sqlType) ? 'text' : sqlType}[]`);
+  const selected = into.columns.map(({ name, sqlType }) => (isArray(sqlType) ? `${name}::${sqlType}` : name));
+  return `insert into ${into.table} (${names}) select ${selected.join(', ')} from unnest(${arrays.join(', ')}) as appended (${names})`;
+}
+
+/** The parameters of `appendSql` for `rows` (each its values in column order). */
+export function appendParameters(into: AppendTable, rows: readonly (readonly unknown[])[]): unknown[][] {
+  return into.columns.map(({ sqlType }, column) => rows.map((row) => (sqlType.endsWith('[]') ? textArrayLiteral(row[column] as string[]) : row[column])));
+}
+
+/** PostgreSQL's text form of a text[]: every element quoted, `"` and `\` escaped. */
+function textArrayLiteral(values: readonly string[]): string {
+  return `{${values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+}

@@ -1,0 +1,41 @@
+import type { Address } from '@regsync/contracts/generated/events';
+import { formatCalendarDate } from '../calendar-date';
+import { DomainValidationError } from '../validation-error';
+
+/**
+ * A Nebenwohnung of a person in this municipality (§ 21 BMG: besides the one Hauptwohnung a person may have further
+ * dwellings; § 3 Abs. 1 Nr. 12 BMG: the Melderegister keeps each current address marked as Haupt- or Nebenwohnung).
+ * One entry per person and dwelling, kept after the move out (`movedOutOn`) like every past address.
+ */
+export interface SecondaryResidence {
+  idnr: string;
+  /** The dwelling's identity within the person's entries: postal code, street and house number, normalised. */
+  dwelling: string;
+  address: Address;
+  movedInOn: string;
+  movedOutOn: string | null;
+  /** The agency that registered it (who did what). */
+  registeredBy: string;
+}
+
+export interface SecondaryResidenceInput {
+  idnr: string;
+  address: Address;
+  movedInOn: Date;
+}
+
+/** The same dwelling whatever the case and spacing of street and house number. */
+export function dwellingOf(address: Address): string {
+  const normalised = (text: string) => text.normalize('NFC').toLocaleLowerCase('de-DE').replace(/\s+/g, ' ').trim();
+  return [address.postalCode, normalised(address.street), normalised(address.houseNumber)].join('|');
+}
+
+/**
+ * The Anmeldung of a Nebenwohnung here: the address must lie in this municipality, and the person must not be
+ * registered at that dwelling already (one entry per dwelling; a dwelling moved out of may be registered again).
+ */
+export function registerSecondaryResidence(existing: SecondaryResidence | undefined, input: SecondaryResidenceInput, municipalityKey: string, agency: string): SecondaryResidence {
+  if (input.address.municipalityKey !== municipalityKey) throw new DomainValidationError('address.municipalityKey', `must be this municipality (${municipalityKey}): a Nebenwohnung is registered where it lies`);
+  if (existing && existing.movedOutOn === null) throw new DomainValidationError('address', `is a Nebenwohnung of this person since ${existing.movedInOn} already`);
+  return { idnr: input.idnr, dwelling: dwellingOf(input.address), address: input.address, movedInOn: formatCalendarDate(input.movedInOn), movedOutOn: null, registeredBy: agency };
+}
