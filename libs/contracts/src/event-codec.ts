@@ -68,8 +68,11 @@ export interface DecodedEvent {
   subjectKey?: SubjectKey;
 }
 
-/** Where a reader finds the data key a sealed event names; undefined: there is none (erased). */
-export type SubjectKeySource = (keyId: string) => Promise<Buffer | undefined>;
+/**
+ * Where a reader finds the data key a sealed event names; undefined: there is none (erased). `sentAt` (ms since the
+ * epoch): when the record naming the key was written, for a source that can only be sure of an absence some time after.
+ */
+export type SubjectKeySource = (keyId: string, sentAt?: number) => Promise<Buffer | undefined>;
 
 interface LocalSchema {
   version: EventSchemaVersion;

@@ -328,7 +328,9 @@ export class BatchApplier {
     const headerType = headerText(message.headers?.[KAFKA_HEADERS.eventType]) ?? '?';
     let decoded;
     try {
-      decoded = await this.options.codec.decode(message.value, this.options.subjectKeys);
+      const keys = this.options.subjectKeys;
+      const sentAt = Number(message.timestamp);
+      decoded = await this.options.codec.decode(message.value, keys && ((keyId) => keys(keyId, sentAt)));
     } catch (error) {
       if (error instanceof SubjectKeyErasedError) return { message, settled: { kind: 'done', outcome: 'erased', eventType: error.envelope.eventType } };
       return { message, settled: error instanceof EventDecodeError ? { kind: 'rejected', eventType: headerType, code: 'undecodable', reason: error.message } : failureOf(headerType, error) };

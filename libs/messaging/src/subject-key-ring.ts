@@ -16,20 +16,35 @@ export function isKeyRingGroup(groupId: string): boolean {
   return KEY_RING_GROUP.test(groupId);
 }
 
-/** The key topics cannot be read (the reader crashed or stopped): wait and retry, as for any infrastructure fault. */
+/**
+ * The key topics cannot be read (the reader crashed or stopped), or a key is not visible on them yet: wait and retry, as
+ * for any infrastructure fault.
+ */
 export class SubjectKeysUnavailableError extends Error {}
+
+/**
+ * How long after a record was written a key it names may still be invisible to a read_committed reader: a key travels
+ * in the transaction of the event, whose commit markers reach the partitions one by one, so the event's partition can
+ * be committed while the key's still ends before the key (its last stable offset). Markers take milliseconds; a
+ * partition without a leader holds them back until it has one again.
+ */
+export const KEY_VISIBILITY_GRACE_MS = 60_000;
 
 /**
  * The subject keys a reader may use: every record of the key topics of the topics it reads (subjectKeyTopicOf), kept in
  * memory by key id, a tombstone removing the key. A key is written to its key topic in the same Kafka transaction as
- * the first event sealed with it, or an earlier one, so once this reader has read a key topic up to the end it had when
- * an event arrived, a key still missing is erased (or compacted away after its tombstone): the event is skipped.
+ * the first event sealed with it, or an earlier one. A key missing once this reader has read the key topics to their
+ * end is erased when its tombstone was read, or when the end was fetched KEY_VISIBILITY_GRACE_MS after the record
+ * naming it was written (its tombstone may be compacted away); before that it is unavailable, not erased: the record
+ * waits instead of being skipped.
  * Reads with a consumer group of its own (`<groupPrefix><random UUID>`, groupPrefix from keyRingGroupPrefixOf, never committed, deleted at stop), from the start
  * at every start.
  */
 export class SubjectKeyRing {
   private readonly logger = new Logger(SubjectKeyRing.name);
   private readonly keys = new Map<string, Buffer>();
+  /** Key ids whose tombstone this reader read: erased for sure, however recent the record naming them. */
+  private readonly tombstoned = new Set<string>();
   /** Next offset to read per `topic:partition`. */
   private readonly positions = new Map<string, bigint>();
   private readonly waiters = new Set<() => void>();
@@ -74,8 +89,13 @@ export class SubjectKeyRing {
           const keyId = message.key?.toString();
           // A register's snapshot keys share its outgoing key topic; only a snapshot load uses them.
           if (!keyId || isSnapshotKeyId(keyId)) continue;
-          if (message.value && message.value.length > 0) this.keys.set(keyId, message.value);
-          else this.keys.delete(keyId);
+          if (message.value && message.value.length > 0) {
+            this.keys.set(keyId, message.value);
+            this.tombstoned.delete(keyId);
+          } else {
+            this.keys.delete(keyId);
+            this.tombstoned.add(keyId);
+          }
         }
         this.advance(batch.topic, batch.partition, batch.lastOffset());
       },
@@ -92,12 +112,18 @@ export class SubjectKeyRing {
     this.notify();
   }
 
-  /** For EventCodec.decode: the key, read up to the key topics' current end when it is not known yet. */
-  readonly source: SubjectKeySource = async (keyId) => {
+  /**
+   * For EventCodec.decode: the key, read up to the key topics' current end when it is not known yet; undefined when
+   * erased. Throws SubjectKeysUnavailableError for a key of a record written (`sentAt`) too recently to be sure.
+   */
+  readonly source: SubjectKeySource = async (keyId, sentAt) => {
     const known = this.keys.get(keyId);
     if (known) return known;
+    const endsFetchedAt = Date.now();
     await this.readToEnd();
-    return this.keys.get(keyId);
+    const key = this.keys.get(keyId);
+    if (key || this.tombstoned.has(keyId) || sentAt === undefined || endsFetchedAt >= sentAt + KEY_VISIBILITY_GRACE_MS) return key;
+    throw new SubjectKeysUnavailableError(`subject key ${keyId} is not visible on its key topic yet (the commit marker of its transaction may still be on its way)`);
   };
 
   /** Waits until every partition of the key topics has been read up to the end it has now. */
