@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { serveMunicipalities } from '@regsync/register-domain/known-municipalities';
 import { transferAdmission } from '@regsync/data-protection/transfer-admission';
 import { transferLogEntities, transferLogMigrations } from '@regsync/data-protection/transfer-log-schema';
 import { TransferLogModule } from '@regsync/data-protection/transfer-log.module';
@@ -31,29 +32,38 @@ import { StateResidentsFormerResident1760000420000 } from './residents/state-res
 import { StateResidentsDwellingStatus1760000710000 } from './residents/state-residents-dwelling-status.migration';
 import { StateResidentsTable1760000400000 } from './residents/state-residents.migration';
 
-/** One Land: Landesmelderegister (residents mirror) and Liegenschaftskataster (cadastre), in one database. */
+/**
+ * One Land, or the Länder a provider hosts in one process (AUTHORITIES): Landesmelderegister (residents mirror) and
+ * Liegenschaftskataster (cadastre) of each, in one database, isolated by row-level security.
+ */
 @Module({})
 export class StateRegisterModule {
   static forRoot(config: StateConfig): DynamicModule {
     const instance = { level: 'STATE' as const, instanceKey: config.INSTANCE_KEY };
     const metrics = new RegsyncMetrics({ service: 'state-register', instance: config.INSTANCE_KEY });
+    const authorities = hostedAuthoritiesOf(config);
+    serveMunicipalities(config.SERVED_MUNICIPALITIES ?? []);
+    const authorityKeys = authorities.map((authority) => authority.key);
     return {
       module: StateRegisterModule,
       imports: [
         ServiceDatabaseModule.forRoot({
           service: 'state-register',
+          poolSize: config.DATABASE_POOL_SIZE,
           instanceKey: config.INSTANCE_KEY,
+          authorities: authorityKeys,
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('state', config.INSTANCE_KEY, config.NAMESPACE),
           entities: [StateResidentEntity, ParcelEntity, ...messagingEntities, ...transferLogEntities],
           migrations: [...messagingMigrations, ...transferLogMigrations, StateResidentsTable1760000400000, ParcelsTable1760000410000, StateResidentsFormerResident1760000420000, ...idempotencyMigrations, ...informationBlockMigrations, StateResidentsDwellingStatus1760000710000, StateAuthorityKeys1760000820000],
         }),
-        AgencyAuthModule.forRoot(hostedAuthoritiesOf(config)),
+        AgencyAuthModule.forRoot(authorities),
         IdempotencyModule,
         ObservabilityModule.forRoot({ metrics, opsApiKeys: config.AGENCY_API_KEYS, registers: [...stateResidentsDrift(config.INSTANCE_KEY), ...parcelsDrift()] }),
         RegsyncMessagingModule.forRoot({
           app: 'state-register',
           ...instance,
+          authorities: authorityKeys,
           namespace: config.NAMESPACE,
           kafka: kafkaConnectionOf(config),
           schemaRegistryUrl: config.SCHEMA_REGISTRY_URL,

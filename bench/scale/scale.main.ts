@@ -1,0 +1,313 @@
+// `npm run scale [-- --persons 20000 --concurrency 32 --municipal-providers 4 --pool 3]` (tools/scale/scale.mjs builds and
+// checks the infrastructure, then runs this): the Germany-shaped topology of issue 14 on this machine — a few municipal
+// provider processes hosting every synthesised municipality, one state provider hosting the 16 Länder, the BZSt and
+// the router — loads a population sample placed by population through the agency API, checks by identity that every
+// register holds what it must, and reports to bench/results/scale-latest.md. A benchmark, not a test.
+import { SingleBar, Presets } from 'cli-progress';
+import { Command, Option } from 'commander';
+import postalCodes from 'german-postal-codes';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { AgencyClient } from '@regsync/local-stack/agency-client';
+import { LocalStack, processName, workspaceRoot } from '@regsync/local-stack/local-stack';
+import { localStackTopologyOf, scaleTopology, type ScaleTopology } from '@regsync/local-stack/scale-topology';
+import { waitUntil } from '@regsync/local-stack/wait-until';
+import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { databaseUrl, instanceDatabaseName, namespaceDatabasePrefix } from '@regsync/persistence/database-url';
+import { dropNamespaceDatabases } from '@regsync/persistence/ensure-database';
+import { populationSampler } from '@regsync/register-domain/germany/population-sampler';
+import { generateIdnr } from '@regsync/register-domain/idnr-generator';
+import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
+import { seededRandom } from '../seeded-random';
+
+const options = new Command()
+  .addOption(new Option('--persons <n>', 'persons of the population sample, placed by population').default('1000000'))
+  .addOption(new Option('--concurrency <n>', 'agency calls in flight at once during the load').default('32'))
+  .addOption(new Option('--municipal-providers <n>', 'municipal provider processes').default('4'))
+  .addOption(new Option('--pool <n>', 'DATABASE_POOL_SIZE of every service (the server has 100 connections, shared)').default('3'))
+  .addOption(new Option('--seed <n>', 'seed of the topology and the sample').default('14'))
+  .addOption(new Option('--out <file>', 'where the markdown report goes').default(join(workspaceRoot(), 'bench', 'results', 'scale-latest.md')))
+  .parse()
+  .opts<{ persons: string; concurrency: string; municipalProviders: string; pool: string; seed: string; out: string }>();
+
+const databaseServer = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const connection = loadKafkaConnection();
+const namespace = `scale_${randomBytes(3).toString('hex')}`;
+const logFile = join(workspaceRoot(), '.cache', 'scale', `${namespace}.log`);
+
+/** Real Postleitzahlen (the API refuses others); the synthesised municipalities have none of their own. */
+const POSTAL_CODES = postalCodes as string[];
+
+interface Person {
+  idnr: string;
+  ags: string;
+  land: string;
+}
+
+interface ProcessSample {
+  name: string;
+  authorities: number;
+  rssMiB: number;
+}
+
+async function main(): Promise<void> {
+  const persons = Number(options.persons);
+  const seed = Number(options.seed);
+  const scale = scaleTopology({ municipalProviders: Number(options.municipalProviders), seed });
+  const topology = localStackTopologyOf(scale);
+  mkdirSync(dirname(logFile), { recursive: true });
+  const log = createWriteStream(logFile);
+  const stack = new LocalStack({
+    kafkaBrokers: connection.brokers.join(','),
+    databaseUrl: databaseServer,
+    namespace,
+    topology,
+    databasePoolSize: Number(options.pool),
+    healthTimeoutMs: 900_000,
+    onLine: (name, line) => log.write(`${name}: ${line}\n`),
+  });
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= tearDown(stack));
+  process.once('SIGINT', () => void stop().then(() => process.exit(130)));
+  process.once('SIGTERM', () => void stop().then(() => process.exit(143)));
+  const municipalities = scale.providers.filter((provider) => provider.app === 'municipal-register').reduce((sum, provider) => sum + provider.authorities.length, 0);
+  console.log(`scale: namespace ${namespace}, ${municipalities.toLocaleString('en')} municipalities on ${options.municipalProviders} municipal providers, 16 Länder on one state provider, the BZSt, the router; logs in ${logFile}`);
+  try {
+    const startedAt = Date.now();
+    await stack.start();
+    const startSeconds = (Date.now() - startedAt) / 1000;
+    console.log(`scale: ${stack.processCount} processes healthy in ${startSeconds.toFixed(0)} s`);
+    const idle = await sampleProcesses(stack, scale);
+    const load = await loadPopulation(stack, scale, persons, Number(options.concurrency), seed);
+    const after = await sampleProcesses(stack, scale);
+    const connections = await connectionsByApplication();
+    const broker = await brokerFootprint();
+    const drift = await identityCheck(scale, load.persons);
+    writeReport({ scale, municipalities, startSeconds, idle, after, connections, broker, load, drift });
+    console.log(`scale: report in ${options.out}`);
+  } finally {
+    await stop();
+    log.end();
+  }
+}
+
+/** Stops every process the run started, then drops its databases and topics. */
+async function tearDown(stack: LocalStack): Promise<void> {
+  console.log('scale: stopping the stack, dropping its databases and topics ...');
+  await stack.stop();
+  await dropNamespaceDatabases(databaseServer, namespace);
+  const admin = kafkaClient(connection, { clientId: 'regsync-scale', logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${namespace}.`));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+    const groups = (await admin.listGroups()).groups.map((group) => group.groupId).filter((group) => group.startsWith(`${namespace}.`));
+    if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Resident set size of each running process (from /proc), with the authorities it hosts. */
+async function sampleProcesses(stack: LocalStack, scale: ScaleTopology): Promise<ProcessSample[]> {
+  const hostedBy = new Map(scale.providers.map((provider) => [processName({ app: provider.app, instanceKey: provider.app === 'federal-register' ? 'DE' : provider.id }), provider.authorities.length]));
+  return stack.runningProcesses.map(({ name, pid }) => {
+    const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    return { name, authorities: hostedBy.get(name) ?? 0, rssMiB: rssKiB / 1024 };
+  });
+}
+
+/** `persons` Anmeldungen (no previous address), each in a municipality drawn by population, `concurrency` at a time. */
+async function loadPopulation(stack: LocalStack, scale: ScaleTopology, persons: number, concurrency: number, seed: number) {
+  const municipalities = scale.providers.filter((provider) => provider.app === 'municipal-register').flatMap((provider) => provider.authorities);
+  const sample = populationSampler(
+    municipalities.map((authority) => ({ ags: authority.instanceKey, name: authority.name, kreisKey: authority.instanceKey.slice(0, 5), landCode: authority.instanceKey.slice(0, 2) as never, population: authority.population })),
+    seed,
+  );
+  const random = seededRandom(seed);
+  const clients = new Map<string, AgencyClient>();
+  const clientOf = (ags: string) => clients.get(ags) ?? clients.set(ags, AgencyClient.of(stack, 'municipal-register', ags)).get(ags)!;
+  const loaded: Person[] = [];
+  const refused: string[] = [];
+  const bar = new SingleBar({ format: 'load [{bar}] {value}/{total} persons | {rate}/s answered | eta {eta}s', etaBuffer: 2000 }, Presets.shades_classic);
+  const started = Date.now();
+  bar.start(persons, 0, { rate: 0 });
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < persons) {
+        next++;
+        const municipality = sample();
+        const person = { idnr: generateIdnr(random), ags: municipality.ags, land: municipality.ags.slice(0, 2) };
+        const answer = await clientOf(person.ags).registerResidence({
+          idnr: person.idnr,
+          familyName: 'Muster',
+          givenNames: 'Erika',
+          sex: 'FEMALE',
+          dateOfBirth: '1984-08-12',
+          address: { street: 'Hauptstraße', houseNumber: String(1 + random(200)), postalCode: POSTAL_CODES[random(POSTAL_CODES.length)], city: municipality.name, municipalityKey: municipality.ags },
+          movedInOn: '2026-01-01',
+          previousAddress: null,
+        });
+        if (answer.status === 201) loaded.push(person);
+        else refused.push(`${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`);
+        bar.update(loaded.length + refused.length, { rate: Math.round(((loaded.length + refused.length) * 1000) / (Date.now() - started)) });
+      }
+    }),
+  );
+  bar.stop();
+  const answeredSeconds = (Date.now() - started) / 1000;
+  if (refused.length > 0) console.log(`scale: ${refused.length} refused, e.g. ${refused[0]}`);
+  console.log(`scale: ${loaded.length} answered in ${answeredSeconds.toFixed(0)} s; waiting until the Länder and the BZSt hold every one ...`);
+  await waitUntil(
+    'every loaded person in their Land and the BZSt',
+    async () =>
+      (await countRows(instanceDatabaseName('federal', 'DE', namespace), 'select count(*)::int as n from idnr_base_data')) >= loaded.length &&
+      (await countRows(stateDatabase(scale), 'select count(*)::int as n from state_residents')) >= loaded.length
+        ? true
+        : undefined,
+    Math.max(600_000, persons * 50),
+    2_000,
+  );
+  const appliedSeconds = (Date.now() - started) / 1000;
+  return { persons: loaded, refused: refused.length, answeredSeconds, appliedSeconds, concurrency };
+}
+
+function stateDatabase(scale: ScaleTopology): string {
+  return instanceDatabaseName('state', scale.providers.find((provider) => provider.app === 'state-register')!.id, namespace);
+}
+
+async function withDatabase<T>(name: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: databaseUrl(databaseServer, name), application_name: 'regsync-scale-bench' });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function countRows(database: string, sql: string): Promise<number> {
+  return withDatabase(database, async (client) => (await client.query<{ n: number }>(sql)).rows[0].n);
+}
+
+/** PostgreSQL connections of this run, by application name (each process's pool and relay listener). */
+async function connectionsByApplication(): Promise<{ application: string; connections: number }[]> {
+  return withDatabase('postgres', async (client) => {
+    const { rows } = await client.query<{ application: string; connections: number }>(
+      `select application_name as application, count(*)::int as connections from pg_stat_activity where datname like $1 group by 1 order by 1`,
+      [`${namespaceDatabasePrefix(namespace)}%`],
+    );
+    return rows;
+  });
+}
+
+/** Topics, partitions and consumer groups of this run on the broker. */
+async function brokerFootprint(): Promise<{ topics: number; partitions: number; groups: string[] }> {
+  const admin = kafkaClient(connection, { clientId: 'regsync-scale', logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${namespace}.`));
+    const metadata = await admin.fetchTopicMetadata({ topics });
+    const partitions = metadata.topics.reduce((sum, topic) => sum + topic.partitions.length, 0);
+    const groups = (await admin.listGroups()).groups.map((group) => group.groupId).filter((group) => group.startsWith(`${namespace}.`) && !group.includes('.keys.'));
+    return { topics: topics.length, partitions, groups };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Every register holds exactly the loaded persons, by identity: each municipality its own residents, each Land the
+ * residents of its municipalities, the BZSt every IdNr — missing, unexpected and doubled rows counted apart.
+ */
+async function identityCheck(scale: ScaleTopology, persons: readonly Person[]) {
+  const municipal = (
+    await Promise.all(
+      scale.providers
+        .filter((provider) => provider.app === 'municipal-register')
+        .map((provider) => withDatabase(instanceDatabaseName('municipal', provider.id, namespace), async (client) => (await client.query<{ key: string }>(`select authority_key || '/' || idnr as key from residents`)).rows)),
+    )
+  ).flat();
+  const state = await withDatabase(stateDatabase(scale), async (client) => (await client.query<{ key: string }>(`select authority_key || '/' || idnr as key from state_residents`)).rows);
+  const federal = await withDatabase(instanceDatabaseName('federal', 'DE', namespace), async (client) => (await client.query<{ key: string }>(`select idnr as key from idnr_base_data`)).rows);
+  const compare = (register: string, held: { key: string }[], expected: string[]) => {
+    const want = new Set(expected);
+    const seen = new Map<string, number>();
+    for (const { key } of held) seen.set(key, (seen.get(key) ?? 0) + 1);
+    return {
+      register,
+      expected: want.size,
+      held: held.length,
+      missing: [...want].filter((key) => !seen.has(key)).length,
+      unexpected: [...seen.keys()].filter((key) => !want.has(key)).length,
+      doubled: [...seen.values()].filter((count) => count > 1).length,
+    };
+  };
+  return [
+    compare('Melderegister (every municipality)', municipal, persons.map((person) => `${person.ags}/${person.idnr}`)),
+    compare('Landesmelderegister (16 Länder)', state, persons.map((person) => `${person.land}/${person.idnr}`)),
+    compare('BZSt IdNr-Basisdaten', federal, persons.map((person) => person.idnr)),
+  ];
+}
+
+function writeReport(run: {
+  scale: ScaleTopology;
+  municipalities: number;
+  startSeconds: number;
+  idle: ProcessSample[];
+  after: ProcessSample[];
+  connections: { application: string; connections: number }[];
+  broker: { topics: number; partitions: number; groups: string[] };
+  load: Awaited<ReturnType<typeof loadPopulation>>;
+  drift: Awaited<ReturnType<typeof identityCheck>>;
+}): void {
+  const municipalRss = (samples: ProcessSample[]) => samples.filter((sample) => sample.name.startsWith('municipal ')).reduce((sum, sample) => sum + sample.rssMiB, 0);
+  const rssRows = run.after.map((sample) => {
+    const idle = run.idle.find((candidate) => candidate.name === sample.name);
+    return `| ${sample.name} | ${sample.authorities.toLocaleString('en')} | ${idle ? idle.rssMiB.toFixed(0) : '–'} | ${sample.rssMiB.toFixed(0)} |`;
+  });
+  const drift = run.drift.reduce((sum, row) => sum + row.missing + row.unexpected + row.doubled, 0);
+  const lines = [
+    '# Scale run: the Germany-shaped topology on one machine (issue 14)',
+    '',
+    `Command: \`npm run scale -- --persons ${options.persons} --concurrency ${options.concurrency} --municipal-providers ${options.municipalProviders} --pool ${options.pool}\` — ${new Date().toISOString()}, ${cpus().length} cores, load average at the end ${loadavg().map((value) => value.toFixed(1)).join(' / ')}.`,
+    `Kreis data: ${run.scale.attribution}`,
+    '',
+    '## Topology',
+    `- ${run.municipalities.toLocaleString('en')} municipalities on ${options.municipalProviders} municipal provider processes, the 16 Länder on one state provider, the BZSt, the router, the schema registry: ${run.after.length} processes, healthy ${run.startSeconds.toFixed(0)} s after start.`,
+    `- Broker: ${run.broker.topics} topics, ${run.broker.partitions} partitions, ${run.broker.groups.length} consumer groups (${run.broker.groups.map((group) => group.slice(namespace.length + 1)).join(', ')}).`,
+    '',
+    '## Memory (RSS, MiB, from /proc)',
+    '| process | authorities | after start | after the load |',
+    '|---|---:|---:|---:|',
+    ...rssRows,
+    `| **municipal processes together** | ${run.municipalities.toLocaleString('en')} | ${municipalRss(run.idle).toFixed(0)} | ${municipalRss(run.after).toFixed(0)} |`,
+    '',
+    '## PostgreSQL connections of the run (pg_stat_activity, by application)',
+    '| application | connections |',
+    '|---|---:|',
+    ...run.connections.map((row) => `| ${row.application || '(none)'} | ${row.connections} |`),
+    `| **together** | ${run.connections.reduce((sum, row) => sum + row.connections, 0)} |`,
+    '',
+    '## Load (Anmeldungen through the agency API, placed by population)',
+    `- ${run.load.persons.length.toLocaleString('en')} persons loaded (${run.load.refused} refused), ${run.load.concurrency} calls in flight: answered in ${run.load.answeredSeconds.toFixed(0)} s, in every register that must hold them (municipality, Land, BZSt) after ${run.load.appliedSeconds.toFixed(0)} s: **${(run.load.persons.length / run.load.appliedSeconds).toFixed(0)} persons/s** to every register.`,
+    '',
+    `## End check by identity (drift ${drift})`,
+    '| register | expected | rows | missing | unexpected | doubled |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...run.drift.map((row) => `| ${row.register} | ${row.expected} | ${row.held} | ${row.missing} | ${row.unexpected} | ${row.doubled} |`),
+    '',
+  ];
+  mkdirSync(dirname(options.out), { recursive: true });
+  writeFileSync(options.out, lines.join('\n'));
+}
+
+main().catch((error: Error) => {
+  console.error(`scale: ${error.stack ?? error.message}`);
+  process.exit(1);
+});
