@@ -21,12 +21,13 @@ import { databaseUrl, instanceDatabaseName, namespaceDatabasePrefix } from '@reg
 import { dropNamespaceDatabases } from '@regsync/persistence/ensure-database';
 import { populationSampler } from '@regsync/register-domain/germany/population-sampler';
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
+import { INITIAL_LOAD_MAX_BATCH } from '@regsync/apps/municipal-register/src/residents/initial-load.request';
 import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
 import { seededRandom } from '../seeded-random';
 
 const options = new Command()
   .addOption(new Option('--persons <n>', 'persons of the population sample, placed by population').default('1000000'))
-  .addOption(new Option('--concurrency <n>', 'agency calls in flight at once during the load').default('32'))
+  .addOption(new Option('--concurrency <n>', 'initial-load batches in flight at once').default('4'))
   .addOption(new Option('--municipal-providers <n>', 'municipal provider processes').default('4'))
   .addOption(new Option('--pool <n>', 'DATABASE_POOL_SIZE of every service (the server has 100 connections, shared)').default('3'))
   .addOption(new Option('--seed <n>', 'seed of the topology and the sample').default('14'))
@@ -121,7 +122,11 @@ async function sampleProcesses(stack: LocalStack, scale: ScaleTopology): Promise
   });
 }
 
-/** `persons` Anmeldungen (no previous address), each in a municipality drawn by population, `concurrency` at a time. */
+/**
+ * `persons` persons placed by population, loaded as the municipalities' initial loads (POST /residences/initial-load,
+ * batches of up to INITIAL_LOAD_MAX_BATCH persons of one municipality), `concurrency` batches in flight; done when the
+ * Länder and the BZSt hold every one.
+ */
 async function loadPopulation(stack: LocalStack, scale: ScaleTopology, persons: number, concurrency: number, seed: number) {
   const municipalities = scale.providers.filter((provider) => provider.app === 'municipal-register').flatMap((provider) => provider.authorities);
   const sample = populationSampler(
@@ -129,53 +134,75 @@ async function loadPopulation(stack: LocalStack, scale: ScaleTopology, persons: 
     seed,
   );
   const random = seededRandom(seed);
-  const clients = new Map<string, AgencyClient>();
-  const clientOf = (ags: string) => clients.get(ags) ?? clients.set(ags, AgencyClient.of(stack, 'municipal-register', ags)).get(ags)!;
+  const byMunicipality = new Map<string, { name: string; persons: Person[] }>();
+  const idnrs = new Set<string>();
+  while (idnrs.size < persons) {
+    const municipality = sample();
+    const idnr = generateIdnr(random);
+    if (idnrs.has(idnr)) continue;
+    idnrs.add(idnr);
+    const held = byMunicipality.get(municipality.ags) ?? byMunicipality.set(municipality.ags, { name: municipality.name, persons: [] }).get(municipality.ags)!;
+    held.persons.push({ idnr, ags: municipality.ags, land: municipality.ags.slice(0, 2) });
+  }
+  const batches = [...byMunicipality.values()].flatMap(({ name, persons: here }) =>
+    Array.from({ length: Math.ceil(here.length / INITIAL_LOAD_MAX_BATCH) }, (_, index) => ({ name, persons: here.slice(index * INITIAL_LOAD_MAX_BATCH, (index + 1) * INITIAL_LOAD_MAX_BATCH) })),
+  );
   const loaded: Person[] = [];
   const refused: string[] = [];
-  const bar = new SingleBar({ format: 'load [{bar}] {value}/{total} persons | {rate}/s answered | eta {eta}s', etaBuffer: 2000 }, Presets.shades_classic);
+  const bar = new SingleBar({ format: 'load [{bar}] {value}/{total} persons answered | {rate}/s | eta {eta}s', etaBuffer: 50 }, Presets.shades_classic);
   const started = Date.now();
   bar.start(persons, 0, { rate: 0 });
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (next < persons) {
-        next++;
-        const municipality = sample();
-        const person = { idnr: generateIdnr(random), ags: municipality.ags, land: municipality.ags.slice(0, 2) };
-        const answer = await clientOf(person.ags).registerResidence({
-          idnr: person.idnr,
-          familyName: 'Muster',
-          givenNames: 'Erika',
-          sex: 'FEMALE',
-          dateOfBirth: '1984-08-12',
-          address: { street: 'Hauptstraße', houseNumber: String(1 + random(200)), postalCode: POSTAL_CODES[random(POSTAL_CODES.length)], city: municipality.name, municipalityKey: municipality.ags },
-          movedInOn: '2026-01-01',
-          previousAddress: null,
-        });
-        if (answer.status === 201) loaded.push(person);
-        else refused.push(`${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`);
-        bar.update(loaded.length + refused.length, { rate: Math.round(((loaded.length + refused.length) * 1000) / (Date.now() - started)) });
+      for (let batch = batches[next++]; batch; batch = batches[next++]) {
+        const answer = await AgencyClient.of(stack, 'municipal-register', batch.persons[0].ags).loadInitially({ residents: batch.persons.map((person) => residenceOf(person, batch.name, random)) });
+        if (answer.status === 201) loaded.push(...batch.persons);
+        else refused.push(`${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
+        const answered = loaded.length + (refused.length > 0 ? persons - loaded.length : 0);
+        bar.update(Math.min(answered, persons), { rate: Math.round((loaded.length * 1000) / (Date.now() - started)) });
       }
     }),
   );
   bar.stop();
   const answeredSeconds = (Date.now() - started) / 1000;
-  if (refused.length > 0) console.log(`scale: ${refused.length} refused, e.g. ${refused[0]}`);
-  console.log(`scale: ${loaded.length} answered in ${answeredSeconds.toFixed(0)} s; waiting until the Länder and the BZSt hold every one ...`);
+  if (refused.length > 0) console.log(`scale: ${refused.length} batches refused, e.g. ${refused[0]}`);
+  console.log(`scale: ${loaded.length} persons registered in their municipalities in ${answeredSeconds.toFixed(0)} s; waiting until the Länder and the BZSt hold every one ...`);
+  const federalDatabase = instanceDatabaseName('federal', 'DE', namespace);
+  const progress = new SingleBar({ format: 'apply [{bar}] {value}/{total} in the Land and the BZSt (the slower of both) | eta {eta}s', etaBuffer: 50 }, Presets.shades_classic);
+  progress.start(loaded.length, 0);
   await waitUntil(
     'every loaded person in their Land and the BZSt',
-    async () =>
-      (await countRows(instanceDatabaseName('federal', 'DE', namespace), 'select count(*)::int as n from idnr_base_data')) >= loaded.length &&
-      (await countRows(stateDatabase(scale), 'select count(*)::int as n from state_residents')) >= loaded.length
-        ? true
-        : undefined,
+    async () => {
+      const applied = Math.min(await countRows(federalDatabase, 'select count(*)::int as n from idnr_base_data'), await countRows(stateDatabase(scale), 'select count(*)::int as n from state_residents'));
+      progress.update(applied);
+      return applied >= loaded.length ? true : undefined;
+    },
     Math.max(600_000, persons * 50),
-    2_000,
+    1_000,
   );
+  progress.stop();
   const appliedSeconds = (Date.now() - started) / 1000;
-  return { persons: loaded, refused: refused.length, answeredSeconds, appliedSeconds, concurrency };
+  return { persons: loaded, refused: refused.length, batches: batches.length, answeredSeconds, appliedSeconds, concurrency };
 }
+
+/** A person of the sample as the municipality's existing register holds them. */
+function residenceOf(person: Person, city: string, random: (maxExclusive: number) => number) {
+  return {
+    idnr: person.idnr,
+    familyName: FAMILY_NAMES[random(FAMILY_NAMES.length)],
+    givenNames: GIVEN_NAMES[random(GIVEN_NAMES.length)],
+    sex: random(2) === 0 ? 'FEMALE' : 'MALE',
+    dateOfBirth: `${1930 + random(90)}-${String(1 + random(12)).padStart(2, '0')}-${String(1 + random(28)).padStart(2, '0')}`,
+    address: { street: STREETS[random(STREETS.length)], houseNumber: String(1 + random(200)), postalCode: POSTAL_CODES[random(POSTAL_CODES.length)], city, municipalityKey: person.ags },
+    movedInOn: `${2000 + random(25)}-${String(1 + random(12)).padStart(2, '0')}-01`,
+    previousAddress: null,
+  };
+}
+
+const FAMILY_NAMES = ['Müller', 'Schmidt', 'Schneider', 'Fischer', 'Weber', 'Meyer', 'Wagner', 'Becker', 'Schulz', 'Hoffmann', 'Çelik', 'Nowak'];
+const GIVEN_NAMES = ['Anna', 'Lukas', 'Mia', 'Leon', 'Emma', 'Paul', 'Sophie', 'Jonas', 'Zoë', 'Noah', 'José', 'Renée'];
+const STREETS = ['Hauptstraße', 'Schulstraße', 'Gartenstraße', 'Bahnhofstraße', 'Dorfstraße', 'Bergstraße', 'Lindenstraße', 'Kirchweg'];
 
 function stateDatabase(scale: ScaleTopology): string {
   return instanceDatabaseName('state', scale.providers.find((provider) => provider.app === 'state-register')!.id, namespace);
@@ -294,8 +321,8 @@ function writeReport(run: {
     ...run.connections.map((row) => `| ${row.application || '(none)'} | ${row.connections} |`),
     `| **together** | ${run.connections.reduce((sum, row) => sum + row.connections, 0)} |`,
     '',
-    '## Load (Anmeldungen through the agency API, placed by population)',
-    `- ${run.load.persons.length.toLocaleString('en')} persons loaded (${run.load.refused} refused), ${run.load.concurrency} calls in flight: answered in ${run.load.answeredSeconds.toFixed(0)} s, in every register that must hold them (municipality, Land, BZSt) after ${run.load.appliedSeconds.toFixed(0)} s: **${(run.load.persons.length / run.load.appliedSeconds).toFixed(0)} persons/s** to every register.`,
+    '## Initial load (POST /residences/initial-load of each municipality, persons placed by population)',
+    `- ${run.load.persons.length.toLocaleString('en')} persons loaded in ${run.load.batches.toLocaleString('en')} batches (${run.load.refused} batches refused), ${run.load.concurrency} batches in flight: all registered in their municipalities after ${run.load.answeredSeconds.toFixed(0)} s, in every register that must hold them (municipality, Land, BZSt) after ${run.load.appliedSeconds.toFixed(0)} s: **${(run.load.persons.length / run.load.appliedSeconds).toFixed(0)} persons/s** to every register.`,
     '',
     `## End check by identity (drift ${drift})`,
     '| register | expected | rows | missing | unexpected | doubled |',
