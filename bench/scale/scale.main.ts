@@ -1,4 +1,4 @@
-// `npm run scale [-- --persons 20000 --concurrency 32 --municipal-providers 4 --pool 3]` (tools/scale/scale.mjs builds and
+// `npm run scale [-- --persons 20000 --concurrency 8 --municipal-providers 4 --pool 2]` (tools/bench.mjs --scale builds and
 // checks the infrastructure, then runs this): the Germany-shaped topology of issue 14 on this machine — a few municipal
 // provider processes hosting every synthesised municipality, one state provider hosting the 16 Länder, the BZSt and
 // the router — loads a population sample placed by population through the agency API, checks by identity that every
@@ -32,9 +32,9 @@ import { regsyncSubmitter } from '../product-path/regsync-agencies';
 
 const options = new Command()
   .addOption(new Option('--persons <n>', 'persons of the population sample, placed by population').default('1000000'))
-  .addOption(new Option('--concurrency <n>', 'initial-load batches in flight at once').default('4'))
+  .addOption(new Option('--concurrency <n>', 'initial-load batches in flight at once').default('8'))
   .addOption(new Option('--municipal-providers <n>', 'municipal provider processes').default('4'))
-  .addOption(new Option('--pool <n>', 'DATABASE_POOL_SIZE of every service (the server has 100 connections, shared)').default('3'))
+  .addOption(new Option('--pool <n>', 'DATABASE_POOL_SIZE of every service (the server has 100 connections, shared)').default('2'))
   .addOption(new Option('--moves <n>', 'moves of the workload after the load (a third each within a Kreis, across Kreise, across Länder)').default('300'))
   .addOption(new Option('--rate <n>', 'workload agency calls started per second (open loop)').default('10'))
   .addOption(new Option('--seed <n>', 'seed of the topology and the sample').default('14'))
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     namespace,
     topology,
     databasePoolSize: Number(options.pool),
-    // The services of the same build as this bench (dist/, or the --dist of tools/scale/scale.mjs).
+    // The services of the same build as this bench (dist/, or the --dist of tools/bench.mjs).
     distDir: relative(workspaceRoot(), join(__dirname, '..', '..')),
     healthTimeoutMs: 900_000,
     onLine: (name, line) => log.write(`${name}: ${line}\n`),
