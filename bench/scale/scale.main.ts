@@ -25,7 +25,7 @@ import { INITIAL_LOAD_MAX_BATCH } from '@regsync/apps/municipal-register/src/res
 import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
 import { seededRandom } from '../seeded-random';
 import { latencySummary } from '../latency-summary';
-import { AppliedWatch } from '../product-path/applied-watch';
+import { AppliedWatch, TRANSFER_LOG_ROWS, type AppliedRows } from '../product-path/applied-watch';
 import type { CitizenAction } from '../product-path/citizen-workload';
 import { ProductPathRun } from '../product-path/product-path-run';
 import { regsyncSubmitter } from '../product-path/regsync-agencies';
@@ -265,7 +265,7 @@ async function runWorkload(stack: LocalStack, scale: ScaleTopology, persons: Per
     });
   }
   const databases = [...scale.providers.map((provider) => instanceDatabaseName(provider.app.replace('-register', ''), provider.app === 'federal-register' ? 'DE' : provider.id, namespace))];
-  const watch = new AppliedWatch(databaseServer, databases);
+  const watch = new AppliedWatch(databaseServer, databases, HOSTED_TRANSFER_LOG_ROWS);
   try {
     const run = new ProductPathRun(regsyncSubmitter(stack), watch);
     const samples = [actions.find((action) => action.kind === 'move within a Land')!, actions.find((action) => action.kind === 'move across Länder')!];
@@ -288,6 +288,17 @@ async function runWorkload(stack: LocalStack, scale: ScaleTopology, persons: Per
 }
 
 const today = () => new Date().toISOString().slice(0, 10);
+
+/**
+ * A provider's database holds the transfer logs of all its authorities: one event delivered to two Länder of the state
+ * provider is two transfers, one per recipient instance, not one applied twice.
+ */
+const HOSTED_TRANSFER_LOG_ROWS: AppliedRows = {
+  applied: TRANSFER_LOG_ROWS.applied,
+  duplicates: `select count(*)::int as duplicates from (
+                 select 1 from transfer_log where correlation_id like $1
+                 group by event_id, recipient_instance, recipient_register having count(*) > 1) twice`,
+};
 
 function stateDatabase(scale: ScaleTopology): string {
   return instanceDatabaseName('state', scale.providers.find((provider) => provider.app === 'state-register')!.id, namespace);
