@@ -14,8 +14,6 @@ async function main(): Promise<void> {
     host: config.HOST,
     port: config.PORT,
     transport: RegsyncKafkaTransport,
-    // An initial-load batch (residences/initial-load) of up to 500 persons; every other body is far smaller.
-    bodyLimit: '256kb',
   });
 }
 

@@ -3,6 +3,7 @@ import { AgencyClient } from '@regsync/local-stack/agency-client';
 import { loadTopology, randomPortOffset, type Topology } from '@regsync/local-stack/local-stack';
 import { waitUntil } from '@regsync/local-stack/wait-until';
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
+import { INITIAL_LOAD_MAX_BATCH } from '@regsync/apps/municipal-register/src/residents/initial-load.request';
 import { E2eStack } from './support/e2e-stack';
 
 jest.setTimeout(180_000);
@@ -45,8 +46,8 @@ describe('initial load of a Melderegister (POST /residences/initial-load), end t
 
   const outboxRowsOf = (correlationId: string) => e2e.query('municipal', OSNABRUECK, 'select event_id from regsync_outbox where headers::text like $1', [`%${correlationId}%`]);
 
-  it('registers a batch in one call, and every person reaches the Land and the BZSt exactly once, each transfer logged once', async () => {
-    const idnrs = [...new Set(Array.from({ length: 120 }, () => generateIdnr()))];
+  it('registers a full batch in one call, and every person reaches the Land and the BZSt exactly once, each transfer logged once', async () => {
+    const idnrs = [...new Set(Array.from({ length: INITIAL_LOAD_MAX_BATCH }, () => generateIdnr()))];
     const correlationId = `initial-load-${randomUUID()}`;
 
     const answer = await osnabrueck.loadInitially({ residents: idnrs.map((idnr) => residentOf(idnr)) }, correlationId);

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { registerResidenceExample, registerResidenceRequest } from './register-residence.request';
 
-/** The most persons of one initial-load batch: one transaction, and a body within the register's limit (256 KiB). */
-export const INITIAL_LOAD_MAX_BATCH = 500;
+/**
+ * The most persons of one initial-load batch: one transaction, and a body within every service's 64 KiB (a person is
+ * 300–450 bytes of JSON).
+ */
+export const INITIAL_LOAD_MAX_BATCH = 100;
 
 /**
  * An agency migrating its existing Melderegister into regsync: a batch of persons who live here today, each an
