@@ -6,7 +6,8 @@
 // the product path beside the fair NestJS baseline and the raw ceiling, `npm run bench -- --hops [--actions 40]` where one
 // client's end-to-end time goes, hop by hop, `npm run bench -- --state-topic [--persons 5000]` a Land mirror started from
 // its state topic beside one rebuilt from its history, `npm run bench -- --crypto [--log-sizes 20,200]` the cost of
-// sealing per event and of an erasure. `--dist <dir>` runs a build made elsewhere.
+// sealing per event and of an erasure, `npm run scale` (`--scale`) the Germany-shaped topology (bench/scale/scale.main.ts).
+// `--dist <dir>` runs a build made elsewhere.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +24,7 @@ const modes = {
   '--state-topic': join('bench', 'state-topic', 'state-topic.main.js'),
   '--hops': join('bench', 'product-path', 'hop-timing.main.js'),
   '--crypto': join('bench', 'crypto', 'crypto.main.js'),
+  '--scale': join('bench', 'scale', 'scale.main.js'),
 };
 const mode = Object.keys(modes).find((flag) => args.includes(flag));
 if (mode) args.splice(args.indexOf(mode), 1);

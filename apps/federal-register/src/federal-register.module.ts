@@ -39,6 +39,7 @@ export class FederalRegisterModule {
       imports: [
         ServiceDatabaseModule.forRoot({
           service: 'federal-register',
+          poolSize: config.DATABASE_POOL_SIZE,
           instanceKey: FEDERAL_INSTANCE_KEY,
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('federal', FEDERAL_INSTANCE_KEY, config.NAMESPACE),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AUTHORITY_KEY_PATTERN } from '@regsync/persistence/authority-context';
 import { hostedAuthoritiesJson, hostedAuthoritiesOf } from '@regsync/service-runtime/hosted-authorities';
-import { ConfigError, agencyApiKeys, loadConfig, serviceConfigShape, subjectKeySecret } from '@regsync/service-runtime/service-config';
+import { ConfigError, agencyApiKeys, loadConfig, servedMunicipalities, serviceConfigShape, subjectKeySecret } from '@regsync/service-runtime/service-config';
 
 const AGS = /^\d{8}$/;
 
@@ -20,6 +20,8 @@ export const municipalConfigShape = {
    * INSTANCE_KEY alone, with AGENCY_API_KEYS, READ_ONLY_AGENCIES and BLOCK_EXEMPT_AGENCIES.
    */
   AUTHORITIES: hostedAuthoritiesJson.optional(),
+  /** The topology's municipalities beyond KNOWN_MUNICIPALITIES, whose addresses the API accepts (SERVED_MUNICIPALITIES_FILE for a file). */
+  SERVED_MUNICIPALITIES: servedMunicipalities,
 };
 
 export type MunicipalConfig = ReturnType<typeof loadMunicipalConfig>;

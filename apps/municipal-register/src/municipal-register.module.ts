@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { serveMunicipalities } from '@regsync/register-domain/known-municipalities';
 import { transferAdmission } from '@regsync/data-protection/transfer-admission';
 import { transferLogEntities, transferLogMigrations } from '@regsync/data-protection/transfer-log-schema';
 import { TransferLogModule } from '@regsync/data-protection/transfer-log.module';
@@ -58,12 +59,14 @@ export class MunicipalRegisterModule {
     const instance = { level: 'MUNICIPAL' as const, instanceKey: config.INSTANCE_KEY };
     const metrics = new RegsyncMetrics({ service: 'municipal-register', instance: config.INSTANCE_KEY });
     const authorities = hostedAuthoritiesOf(config);
+    serveMunicipalities(config.SERVED_MUNICIPALITIES ?? []);
     const authorityKeys = authorities.map((authority) => authority.key);
     return {
       module: MunicipalRegisterModule,
       imports: [
         ServiceDatabaseModule.forRoot({
           service: 'municipal-register',
+          poolSize: config.DATABASE_POOL_SIZE,
           instanceKey: config.INSTANCE_KEY,
           authorities: authorityKeys,
           serverUrl: config.DATABASE_URL,

@@ -30,6 +30,7 @@ export class RouterModule {
       imports: [
         ServiceDatabaseModule.forRoot({
           service: 'router',
+          poolSize: config.DATABASE_POOL_SIZE,
           instanceKey: config.INSTANCE_KEY,
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('router', config.INSTANCE_KEY, config.NAMESPACE),

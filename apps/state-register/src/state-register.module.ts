@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { serveMunicipalities } from '@regsync/register-domain/known-municipalities';
 import { transferAdmission } from '@regsync/data-protection/transfer-admission';
 import { transferLogEntities, transferLogMigrations } from '@regsync/data-protection/transfer-log-schema';
 import { TransferLogModule } from '@regsync/data-protection/transfer-log.module';
@@ -46,30 +47,39 @@ export function stateMigrations(capabilities: ReturnType<typeof stateCapabilitie
   ];
 }
 
-/** One Land: Landesmelderegister (residents mirror) and Liegenschaftskataster (cadastre), in one database. */
+/**
+ * One Land, or the Länder a provider hosts in one process (AUTHORITIES): Landesmelderegister (residents mirror) and
+ * Liegenschaftskataster (cadastre) of each, in one database, isolated by row-level security.
+ */
 @Module({})
 export class StateRegisterModule {
   static forRoot(config: StateConfig): DynamicModule {
     const instance = { level: 'STATE' as const, instanceKey: config.INSTANCE_KEY };
     const metrics = new RegsyncMetrics({ service: 'state-register', instance: config.INSTANCE_KEY });
     const capabilities = stateCapabilities(propertyTaxRolls(config));
+    const authorities = hostedAuthoritiesOf(config);
+    serveMunicipalities(config.SERVED_MUNICIPALITIES ?? []);
+    const authorityKeys = authorities.map((authority) => authority.key);
     return {
       module: StateRegisterModule,
       imports: [
         ServiceDatabaseModule.forRoot({
           service: 'state-register',
+          poolSize: config.DATABASE_POOL_SIZE,
           instanceKey: config.INSTANCE_KEY,
+          authorities: authorityKeys,
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('state', config.INSTANCE_KEY, config.NAMESPACE),
           entities: [StateResidentEntity, ...capabilities.entities, ...messagingEntities, ...transferLogEntities],
           migrations: stateMigrations(capabilities),
         }),
-        AgencyAuthModule.forRoot(hostedAuthoritiesOf(config)),
+        AgencyAuthModule.forRoot(authorities),
         IdempotencyModule,
         ObservabilityModule.forRoot({ metrics, opsApiKeys: config.AGENCY_API_KEYS, registers: [...stateResidentsDrift(config.INSTANCE_KEY), ...capabilities.drift(config.INSTANCE_KEY)] }),
         RegsyncMessagingModule.forRoot({
           app: 'state-register',
           ...instance,
+          authorities: authorityKeys,
           namespace: config.NAMESPACE,
           kafka: kafkaConnectionOf(config),
           schemaRegistryUrl: config.SCHEMA_REGISTRY_URL,

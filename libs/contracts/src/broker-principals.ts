@@ -36,11 +36,12 @@ export interface RegisterProcess<Instance> {
  */
 export function registerProcessesOf<Instance extends { app: string; instanceKey: string }>(topology: ProcessTopology<Instance>): RegisterProcess<Instance>[] {
   const hostedBy = new Map<string, string>();
+  const instanceByName = new Map(topology.instances.map((instance) => [`${instance.app}.${instance.instanceKey}`, instance]));
   const providers = (topology.providers ?? []).map(({ id, app, authorities }) => ({
     app,
     instanceKey: id,
     hosts: authorities.map((key) => {
-      const instance = topology.instances.find((candidate) => candidate.app === app && candidate.instanceKey === key);
+      const instance = instanceByName.get(`${app}.${key}`);
       if (!instance) throw new Error(`topology: provider ${id} hosts ${app} ${key}, which is no instance of the topology`);
       if (hostedBy.has(`${app}.${key}`)) throw new Error(`topology: ${app} ${key} is hosted by both ${hostedBy.get(`${app}.${key}`)} and ${id}`);
       hostedBy.set(`${app}.${key}`, id);

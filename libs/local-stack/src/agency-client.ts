@@ -40,6 +40,11 @@ export class AgencyClient {
     return new AgencyClient(baseUrl, this.apiKey, this.idempotencyKey);
   }
 
+  /** A batch of an initial load (a Melderegister migrating into regsync): `{ residents: [...] }`. */
+  loadInitially(body: unknown, correlationId?: string) {
+    return this.send<{ correlationId?: string; loaded?: number; violations?: { field: string; rule: string }[] }>('POST', '/residences/initial-load', body, correlationId);
+  }
+
   recordBirth(body: unknown, correlationId?: string) {
     return this.send('POST', '/births', body, correlationId);
   }

@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { basicAuthUsersOf, newRegistryCredential, registryUrlWithCredential } from '@regsync/contracts/schema-registry-connection';
@@ -11,7 +12,9 @@ import { createBrokerAcls, deleteBrokerAcls } from '@regsync/messaging/broker-ac
 import { kafkaClient } from '@regsync/messaging/kafka-client';
 import type { KafkaConnection } from '@regsync/service-runtime/service-config';
 import { ROUTER_INSTANCE_KEY } from '@regsync/contracts/topic-catalog';
+import { isServedMunicipality } from '@regsync/register-domain/known-municipalities';
 import { isFetchBadPort } from './fetch-bad-ports';
+import { settingsInFiles } from './setting-files';
 import type { ScrapeTarget } from './local-prometheus';
 
 export interface TopologyInstance {
@@ -25,12 +28,13 @@ export interface TopologyInstance {
 }
 
 /**
- * A provider process: one municipal-register process hosting several instances of the topology (AUTHORITIES) on its
- * port, with one broker principal, one outgoing and one delivery topic and one consumer group, all named by `id`.
+ * A provider process: one municipal- or state-register process hosting several instances of the topology
+ * (AUTHORITIES) on its port, with one broker principal, one outgoing and one delivery topic and one consumer group,
+ * all named by `id`.
  */
 export interface TopologyProvider {
   id: string;
-  app: 'municipal-register';
+  app: 'municipal-register' | 'state-register';
   port: number;
   /** The instance keys (of `instances`) it hosts; they are served on the provider's port, not their own. */
   authorities: string[];
@@ -88,6 +92,8 @@ export interface LocalStackOptions {
   prometheusUrl?: string;
   /** A process answered its health check: `url` is where it listens. */
   onReady?: (processName: string, url: string) => void;
+  /** DATABASE_POOL_SIZE of every service (default: theirs, 10): the server's max_connections is shared. */
+  databasePoolSize?: number;
 }
 
 interface ManagedProcess {
@@ -211,10 +217,17 @@ export class LocalStack {
   /** Who may log in to this stack's dashboard (through the local IdP), with passwords made for this stack. */
   readonly dashboardUsers: LocalDashboardUser[] = LOCAL_DASHBOARD_USERS.map((user) => ({ ...user, password: randomBytes(12).toString('base64url') }));
   private readonly managed: ManagedProcess[] = [];
+  private readonly providerByInstance: Map<string, TopologyProvider>;
+  /** The instance keys some provider hosts. */
+  private readonly providerHosted: Set<string>;
+  /** Where settings too long for one environment string go (X_FILE), mode 700; removed at stop. */
+  private readonly settingsDir = mkdtempSync(join(tmpdir(), 'regsync-stack-settings-'));
 
   constructor(private readonly options: LocalStackOptions) {
     this.topology = options.topology ?? loadTopology();
     this.processes = registerProcessesOf(this.topology);
+    this.providerByInstance = new Map((this.topology.providers ?? []).flatMap((provider) => provider.authorities.map((key) => [`${provider.app}.${key}`, provider] as const)));
+    this.providerHosted = new Set((this.topology.providers ?? []).flatMap((provider) => provider.authorities));
     const offset = options.portOffset ?? 0;
     const refused = portsOf(this.topology, offset).filter(isFetchBadPort);
     if (refused.length > 0) throw new Error(`port offset ${offset} puts a service on ${refused.join(', ')}, which fetch clients refuse to connect to (the Fetch standard's bad ports): choose another offset`);
@@ -226,6 +239,7 @@ export class LocalStack {
       DATABASE_URL: options.databaseUrl,
       SCHEMA_REGISTRY_URL: this.schemaRegistryUrl,
       NAMESPACE: options.namespace ?? '',
+      ...(options.databasePoolSize ? { DATABASE_POOL_SIZE: String(options.databasePoolSize) } : {}),
     };
     if (!options.schemaRegistryUrl) {
       this.managed.push({
@@ -246,11 +260,14 @@ export class LocalStack {
     this.managed.push({
       name: 'router',
       script: 'apps/router/src/main.js',
-      env: { ...shared, ...this.principalEnvironment(SERVICE_PRINCIPALS.router), PORT: String(this.topology.router.port + offset), ROUTED_INSTANCES: routed.join(',') },
+      env: { ...shared, ...this.principalEnvironment(SERVICE_PRINCIPALS.router), PORT: String(this.topology.router.port + offset), ...this.inFiles('router', { ROUTED_INSTANCES: routed.join(',') }) },
       healthUrl: `http://127.0.0.1:${this.topology.router.port + offset}/health`,
       metrics: { service: 'router', instance: ROUTER_INSTANCE_KEY },
     });
     const peers = instances.filter((instance) => instance.app !== 'federal-register');
+    // Municipalities of this topology beyond the table of served ones (the scale run's): their addresses are accepted too.
+    const deployedMunicipalities = instances.filter((instance) => instance.app === 'municipal-register' && !isServedMunicipality(instance.instanceKey)).map((instance) => instance.instanceKey);
+    const served: Record<string, string> = deployedMunicipalities.length > 0 ? { SERVED_MUNICIPALITIES: deployedMunicipalities.join(',') } : {};
     const cockpitPeers = peers.map((instance) => ({ name: processName(instance), baseUrl: this.baseUrlOf(instance.app, instance.instanceKey), apiKey: this.cockpitKeyOf(instance.instanceKey) }));
     for (const provider of this.topology.providers ?? []) {
       const hosted = instances.filter((instance) => instance.app === provider.app && provider.authorities.includes(instance.instanceKey));
@@ -271,8 +288,12 @@ export class LocalStack {
           ...this.principalEnvironment(brokerPrincipalOf(provider.app, provider.id)),
           PORT: String(port),
           INSTANCE_KEY: provider.id,
-          AUTHORITIES: JSON.stringify(authorities),
           AGENCY_API_KEYS: `operators-${provider.id}:${randomBytes(12).toString('hex')}`,
+          ...this.inFiles(provider.id, {
+            AUTHORITIES: JSON.stringify(authorities),
+            ...served,
+            ...(provider.app === 'state-register' ? { PROPERTY_TAX_ROLLS: hosted.flatMap((land) => municipalitiesOf(instances, land.instanceKey)).join(',') } : {}),
+          }),
         },
         healthUrl: `http://127.0.0.1:${port}/health`,
         metrics: { service: provider.app, instance: provider.id },
@@ -292,9 +313,10 @@ export class LocalStack {
           INSTANCE_KEY: instance.instanceKey,
           SUBJECT_KEY_SECRET: localSubjectKeySecret(instance),
           AGENCY_API_KEYS: Object.entries(agencyApiKeys).map(([agency, key]) => `${agency}:${key}`).join(','),
-          ...(isFederal ? { COCKPIT_PEERS: JSON.stringify(cockpitPeers) } : { READ_ONLY_AGENCIES: COCKPIT_AGENCY }),
+          ...(isFederal ? this.inFiles(instance.instanceKey, { COCKPIT_PEERS: JSON.stringify(cockpitPeers) }) : { READ_ONLY_AGENCIES: COCKPIT_AGENCY }),
           BLOCK_EXEMPT_AGENCIES: (instance.blockExemptAgencies ?? []).join(','),
-          ...(instance.app === 'state-register' ? { PROPERTY_TAX_ROLLS: municipalitiesOf(instances, instance.instanceKey).join(',') } : {}),
+          ...(isFederal ? {} : this.inFiles(instance.instanceKey, served)),
+          ...(instance.app === 'state-register' ? this.inFiles(instance.instanceKey, { PROPERTY_TAX_ROLLS: municipalitiesOf(instances, instance.instanceKey).join(',') }) : {}),
         },
         healthUrl: `http://127.0.0.1:${port}/health`,
         metrics: { service: instance.app, instance: instance.instanceKey },
@@ -365,7 +387,7 @@ export class LocalStack {
 
   /** The provider that hosts an instance, or undefined for an instance that is a process of its own. */
   providerOf(app: string, instanceKey: string): TopologyProvider | undefined {
-    return (this.topology.providers ?? []).find((provider) => provider.app === app && provider.authorities.includes(instanceKey));
+    return this.providerByInstance.get(`${app}.${instanceKey}`);
   }
 
   /** The provider id of an instance: its topics, consumer group, database and principal are named by it. */
@@ -375,7 +397,7 @@ export class LocalStack {
 
   /** The read-only key of the cockpit agency at an instance (one per authority of a provider: API keys are unique there). */
   cockpitKeyOf(instanceKey: string): string {
-    return (this.topology.providers ?? []).some((provider) => provider.authorities.includes(instanceKey)) ? `${this.cockpitKey}-${instanceKey}` : this.cockpitKey;
+    return this.providerHosted.has(instanceKey) ? `${this.cockpitKey}-${instanceKey}` : this.cockpitKey;
   }
 
   instance(app: TopologyInstance['app'], instanceKey: string): TopologyInstance {
@@ -435,6 +457,12 @@ export class LocalStack {
     await Promise.all(services.map((managed) => this.terminate(managed)));
     if (!this.options.schemaRegistryUrl && first) await this.terminate(first);
     await this.changeBrokerAcls(deleteBrokerAcls);
+    rmSync(this.settingsDir, { recursive: true, force: true });
+  }
+
+  /** Settings of one process, each too long for an environment string written to a file of its own (X_FILE). */
+  private inFiles(processKey: string, settings: Record<string, string>): Record<string, string> {
+    return settingsInFiles(settings, join(this.settingsDir, processKey));
   }
 
   private principalEnvironment(principal: string): Record<string, string> {

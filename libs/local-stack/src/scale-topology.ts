@@ -1,6 +1,8 @@
 import { germanyTopology, type GermanyTopologyOptions } from '@regsync/register-domain/germany/germany-topology';
 import { KREISE_ATTRIBUTION } from '@regsync/register-domain/germany/kreise';
 import type { Provider } from '@regsync/register-domain/germany/providers';
+import { randomBytes } from 'node:crypto';
+import type { Topology, TopologyInstance } from './local-stack';
 
 /** One authority a provider process hosts; its API key is generated when the scale run starts, never written here. */
 export interface ScaleAuthority {
@@ -56,4 +58,29 @@ function agencyOf(app: Provider['app'], instanceKey: string): string {
   if (app === 'municipal-register') return `meldebehoerde-${instanceKey}`;
   if (app === 'state-register') return `vermessungsverwaltung-${instanceKey}`;
   return 'bzst';
+}
+
+/** Where the scale run's services listen, apart from the providers (apart from the demo's and test stacks' ports). */
+const SCALE_SERVICE_PORTS = { schemaRegistry: 4090, opsDashboard: 4091, router: 4092 };
+
+/**
+ * The scale topology as LocalStack starts it: the municipal and state providers as provider processes, the BZSt as a
+ * process of its own (the federal register hosts one authority). Each authority's agency gets an API key made now,
+ * for this start only: the keys live in the run's memory and the services' private setting files, never in the repository.
+ */
+export function localStackTopologyOf(scale: ScaleTopology): Topology {
+  const instances: TopologyInstance[] = scale.providers.flatMap((provider) =>
+    provider.authorities.map((authority) => ({
+      app: provider.app,
+      instanceKey: authority.instanceKey,
+      name: authority.name,
+      port: provider.port,
+      agencyApiKeys: { [authority.agency]: randomBytes(18).toString('base64url') },
+      ...(provider.app === 'municipal-register' ? { blockExemptAgencies: [authority.agency] } : {}),
+    })),
+  );
+  const providers = scale.providers.flatMap((provider) =>
+    provider.app === 'federal-register' ? [] : [{ id: provider.id, app: provider.app, port: provider.port, authorities: provider.authorities.map((authority) => authority.instanceKey) }],
+  );
+  return { schemaRegistry: { port: SCALE_SERVICE_PORTS.schemaRegistry }, opsDashboard: { port: SCALE_SERVICE_PORTS.opsDashboard }, router: { port: SCALE_SERVICE_PORTS.router }, instances, providers };
 }

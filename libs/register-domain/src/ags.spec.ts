@@ -1,5 +1,5 @@
 import { agsFormatViolation, agsViolation, assertAgs, landOfAgs } from './ags';
-import { KNOWN_MUNICIPALITIES, municipalityName } from './known-municipalities';
+import { KNOWN_MUNICIPALITIES, municipalityName, serveMunicipalities } from './known-municipalities';
 import { LAND_NAMES } from './land-code';
 import { DomainValidationError } from './validation-error';
 
@@ -24,6 +24,14 @@ describe('ags', () => {
     expect(() => assertAgs('14511000', 'address.municipalityKey')).toThrow(
       new DomainValidationError('address.municipalityKey', 'unknown municipality'),
     );
+  });
+
+  it("accepts a municipality the deployment serves beyond the table once served, and no other", () => {
+    // 09780139: well-formed, in no table; only this test serves it.
+    expect(agsViolation('09780139')).toBe('unknown municipality');
+    serveMunicipalities(['09780139']);
+    expect(agsViolation('09780139')).toBeUndefined();
+    expect(agsViolation('09780140')).toBe('unknown municipality');
   });
 
   it('derives the Land from the first two digits', () => {

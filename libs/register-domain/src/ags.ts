@@ -1,5 +1,5 @@
 import { DomainValidationError } from './validation-error';
-import { KNOWN_MUNICIPALITIES } from './known-municipalities';
+import { isServedMunicipality } from './known-municipalities';
 import { isLandCode, type LandCode } from './land-code';
 
 /**
@@ -12,11 +12,11 @@ export function agsFormatViolation(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Well-formed and one of the municipalities regsync serves (KNOWN_MUNICIPALITIES). */
+/** Well-formed and one of the municipalities regsync serves (KNOWN_MUNICIPALITIES and the deployment's). */
 export function agsViolation(value: unknown): string | undefined {
   const format = agsFormatViolation(value);
   if (format) return format;
-  if (!Object.hasOwn(KNOWN_MUNICIPALITIES, value as string)) return 'unknown municipality';
+  if (!isServedMunicipality(value as string)) return 'unknown municipality';
   return undefined;
 }
 

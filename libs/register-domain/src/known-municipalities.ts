@@ -13,6 +13,21 @@ export const KNOWN_MUNICIPALITIES: Readonly<Record<string, string>> = {
   '14713000': 'Leipzig',
 };
 
+/**
+ * The municipalities a deployment serves beyond the table: its topology's (SERVED_MUNICIPALITIES, set once at a
+ * register's start), e.g. the synthesised municipalities of the Germany-shaped scale run.
+ */
+const deployedMunicipalities = new Set<string>();
+
+export function serveMunicipalities(agsList: Iterable<string>): void {
+  for (const ags of agsList) deployedMunicipalities.add(ags);
+}
+
+/** One of the municipalities regsync serves: in the table, or served by this deployment. */
+export function isServedMunicipality(ags: string): boolean {
+  return Object.hasOwn(KNOWN_MUNICIPALITIES, ags) || deployedMunicipalities.has(ags);
+}
+
 export function municipalityName(ags: string): string | undefined {
   return Object.hasOwn(KNOWN_MUNICIPALITIES, ags) ? KNOWN_MUNICIPALITIES[ags] : undefined;
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, kafkaConnectionOf, kafkaEnvironmentOf, loadConfig, loadKafkaConnection, serviceConfigShape } from './service-config';
 
@@ -18,6 +21,31 @@ describe('loadConfig', () => {
     const shape = { ...serviceConfigShape, INSTANCE_KEY: z.string().regex(/^\d{8}$/, 'must be an 8-digit AGS') };
     expect(() => loadConfig(shape, { PORT: 'eighty', INSTANCE_KEY: '123' })).toThrow(ConfigError);
     expect(() => loadConfig(shape, { PORT: 'eighty', INSTANCE_KEY: '123' })).toThrow(/PORT: .*\n.*INSTANCE_KEY: must be an 8-digit AGS/);
+  });
+});
+
+describe('loadConfig with X_FILE', () => {
+  const shape = { PORT: serviceConfigShape.PORT, ROUTED: z.string().min(1, 'required') };
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'regsync-config-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads a setting past the 128 KiB of one environment string from its file, without the trailing newline', () => {
+    const long = Array.from({ length: 20_000 }, (_, index) => `MUNICIPAL:${String(index).padStart(8, '0')}@kommunal1`).join(',');
+    writeFileSync(join(dir, 'routed'), `${long}\n`);
+    expect(long.length).toBeGreaterThan(128 * 1024);
+    expect(loadConfig(shape, { PORT: '3000', ROUTED_FILE: join(dir, 'routed') }).ROUTED).toBe(long);
+  });
+
+  it('validates the file\'s value like the variable\'s', () => {
+    writeFileSync(join(dir, 'routed'), '\n');
+    expect(() => loadConfig(shape, { PORT: '3000', ROUTED_FILE: join(dir, 'routed') })).toThrow(/ROUTED: required/);
+  });
+
+  it('refuses both the variable and its file, and names a file it cannot read', () => {
+    writeFileSync(join(dir, 'routed'), 'x');
+    expect(() => loadConfig(shape, { PORT: '3000', ROUTED: 'x', ROUTED_FILE: join(dir, 'routed') })).toThrow(/ROUTED, ROUTED_FILE: give one of them, not both/);
+    expect(() => loadConfig(shape, { PORT: '3000', ROUTED_FILE: join(dir, 'missing') })).toThrow(new RegExp(`ROUTED_FILE: cannot read ${join(dir, 'missing')}: ENOENT`));
   });
 });
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { schemaRegistryUrlProblem } from '@regsync/contracts/schema-registry-connection';
 
@@ -14,6 +15,8 @@ export const serviceConfigShape = {
   KAFKA_USERNAME: z.string().min(1).optional(),
   KAFKA_PASSWORD: z.string().min(1).optional(),
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/postgres'),
+  /** The most connections the process's pool opens (the server's max_connections is shared by every process on it). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(100).default(10),
   /** The registry, with the writer's credentials as user info when it needs them: `http://user:password@host:8081`. */
   SCHEMA_REGISTRY_URL: z
     .string()
@@ -54,6 +57,16 @@ export const subjectKeySecret = z
   .refine((secret) => secret.length >= 32, 'must be base64 of at least 32 bytes')
   .optional();
 
+/**
+ * SERVED_MUNICIPALITIES: AGS, comma-separated, of the deployment's municipalities beyond KNOWN_MUNICIPALITIES
+ * (libs/register-domain): addresses there are accepted once the register serves them at start.
+ */
+export const servedMunicipalities = z
+  .string()
+  .regex(/^\d{8}(,\d{8})*$/, 'must be AGS (8 digits) separated by commas')
+  .transform((value) => value.split(','))
+  .optional();
+
 export class ConfigError extends Error {}
 
 /** How to reach the broker and who to be there; kafkaClient (libs/messaging) builds every kafkajs client from it. */
@@ -90,12 +103,35 @@ export function loadKafkaConnection(env: NodeJS.ProcessEnv = process.env): Kafka
 
 /** Reads and validates the environment once, at start-up; reports every problem at once. */
 export function loadConfig<Shape extends z.ZodRawShape>(shape: Shape, env: NodeJS.ProcessEnv = process.env): z.output<z.ZodObject<Shape>> {
-  const result = z.object(shape).safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
-  }
+  const { values, problems: fileProblems } = withSettingFiles(Object.keys(shape), env);
+  const result = z.object(shape).safeParse(values);
+  const problems = [...fileProblems, ...(result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`))];
+  if (problems.length > 0 || !result.success) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   return result.data;
+}
+
+/**
+ * Any setting X may instead be given as the path of a file holding it, X_FILE (one trailing newline dropped): for
+ * values past the 128 KiB Linux allows one environment string (a provider hosting thousands of authorities) and for
+ * secrets mounted as files. Giving both is refused.
+ */
+function withSettingFiles(names: readonly string[], env: NodeJS.ProcessEnv): { values: NodeJS.ProcessEnv; problems: string[] } {
+  const values: NodeJS.ProcessEnv = { ...env };
+  const problems: string[] = [];
+  for (const name of names) {
+    const file = env[`${name}_FILE`];
+    if (file === undefined) continue;
+    if (env[name] !== undefined) {
+      problems.push(`${name}, ${name}_FILE: give one of them, not both`);
+      continue;
+    }
+    try {
+      values[name] = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      problems.push(`${name}_FILE: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  }
+  return { values, problems };
 }
 
 /** `agency:key,agency2:key2` → { agency: 'key', agency2: 'key2' }: the agencies allowed to call this instance. */

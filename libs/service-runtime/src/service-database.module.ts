@@ -15,6 +15,8 @@ export interface ServiceDatabaseOptions {
   authorities?: readonly string[];
   serverUrl: string;
   databaseName: string;
+  /** The most connections of its pool (DATABASE_POOL_SIZE); default 10. */
+  poolSize?: number;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   entities: MixedList<Function | string | EntitySchema>;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -50,7 +52,7 @@ export class ServiceDatabaseModule implements OnModuleInit {
               migrationsTransactionMode: 'each' as const,
               synchronize: false,
               // regsync.instance_key: the authority that rows from before row-level security belong to (authority-isolation.ts).
-              extra: { max: 10, application_name: `regsync-${options.service}-${options.instanceKey}`, options: `-c regsync.instance_key=${options.instanceKey}` },
+              extra: { max: options.poolSize ?? 10, application_name: `regsync-${options.service}-${options.instanceKey}`, options: `-c regsync.instance_key=${options.instanceKey}` },
             };
           },
           dataSourceFactory: async (dataSourceOptions) => {

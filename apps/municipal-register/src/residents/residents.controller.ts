@@ -5,6 +5,8 @@ import { AgencyApiKeyGuard, type AuthenticatedRequest } from '@regsync/service-r
 import { CorrelationId } from '@regsync/service-runtime/correlation-id.decorator';
 import { IdempotentWrite } from '@regsync/service-runtime/idempotency/idempotent-write.decorator';
 import { openApiSchemaOf, ZodBodyPipe } from '@regsync/service-runtime/zod-body.pipe';
+import { initialLoadExample, initialLoadRequest, INITIAL_LOAD_MAX_BATCH, type InitialLoadRequest } from './initial-load.request';
+import { InitialLoadService } from './initial-load.service';
 import { registerResidenceExample, registerResidenceRequest, type RegisterResidenceRequest } from './register-residence.request';
 import { ResidentEntity } from './resident.entity';
 import { ResidentsService } from './residents.service';
@@ -17,6 +19,7 @@ export class ResidentsController {
   constructor(
     private readonly residents: ResidentsService,
     private readonly disclosure: AddressDisclosure,
+    private readonly initialLoad: InitialLoadService,
   ) {}
 
   @Post('residences')
@@ -34,6 +37,21 @@ export class ResidentsController {
   async registerResidence(@Body(new ZodBodyPipe(registerResidenceRequest)) body: RegisterResidenceRequest, @CorrelationId() correlationId: string) {
     const { resident, eventId } = await this.residents.registerResidence(body, correlationId);
     return { correlationId, eventId, resident };
+  }
+
+  @Post('residences/initial-load')
+  @HttpCode(201)
+  @IdempotentWrite()
+  @ApiOperation({
+    summary:
+      `initialLoad: a municipality migrating its existing Melderegister into regsync registers up to ${INITIAL_LOAD_MAX_BATCH} persons who live here ` +
+      'in one transaction (each checked like an Anmeldung, no previous address); the Land and the BZSt follow by events. A batch with ' +
+      'any refused person (400 naming residents.<index>.<field> and the rule) writes nothing',
+  })
+  @ApiBody({ schema: openApiSchemaOf(initialLoadRequest, initialLoadExample) })
+  @ApiCreatedResponse({ description: 'every person of the batch registered; correlationId follows their events' })
+  async loadInitially(@Body(new ZodBodyPipe(initialLoadRequest)) body: InitialLoadRequest, @CorrelationId() correlationId: string, @Req() request: AuthenticatedRequest) {
+    return { correlationId, ...(await this.initialLoad.load(body, correlationId, request.agency ?? 'unknown agency')) };
   }
 
   @Get('residents')

@@ -261,7 +261,7 @@ const UPDATE_RESIDENT = `
    where id = $18`;
 
 /** The parameters of INSERT_RESIDENT and UPDATE_RESIDENT, in their column order (updated_at last). */
-function columnValues(resident: Resident): unknown[] {
+export function columnValues(resident: Resident): unknown[] {
   return [
     resident.idnr,
     resident.birthRegistrationId,
