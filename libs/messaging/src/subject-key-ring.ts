@@ -36,7 +36,8 @@ export const KEY_VISIBILITY_GRACE_MS = 60_000;
  * the first event sealed with it, or an earlier one. A key missing once this reader has read the key topics to their
  * end is erased when its tombstone was read, or when the end was fetched KEY_VISIBILITY_GRACE_MS after the record
  * naming it was written (its tombstone may be compacted away); before that it is unavailable, not erased: the record
- * waits instead of being skipped.
+ * waits instead of being skipped. (The end read is not exact either: kafkajs reports a batch a read_committed fetch
+ * returned empty, e.g. before an open transaction, as ending at the high watermark.)
  * Reads with a consumer group of its own (`<groupPrefix><random UUID>`, groupPrefix from keyRingGroupPrefixOf, never committed, deleted at stop), from the start
  * at every start.
  */
