@@ -49,8 +49,7 @@ export class ResidentsService {
     if (input.address.municipalityKey !== this.municipalityKey) {
       throw new DomainValidationError('address.municipalityKey', `must be this municipality (${this.municipalityKey})`);
     }
-    // Concurrent Anmeldungen share a transaction (group commit); a refused one is run again alone and fails alone.
-    return this.requestTransaction.runGrouped(async (manager) => {
+    return this.requestTransaction.run(async (manager) => {
       const existing = await this.lockByIdnr(manager, input.idnr);
       const resident = moveIn(existing, input, this.municipalityKey);
       await this.write(manager, existing, resident);

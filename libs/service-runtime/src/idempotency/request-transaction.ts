@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { EntityManager } from 'typeorm';
 import { AuthorityDatabase } from '@regsync/persistence/authority-database';
-import { GroupCommit } from '@regsync/persistence/group-commit';
 
 /**
  * The database transaction of one write request. A request with an Idempotency-Key runs in the transaction that also
@@ -12,25 +11,13 @@ import { GroupCommit } from '@regsync/persistence/group-commit';
 @Injectable()
 export class RequestTransaction {
   private readonly open = new AsyncLocalStorage<EntityManager>();
-  private readonly groups: GroupCommit;
 
-  constructor(private readonly database: AuthorityDatabase) {
-    this.groups = new GroupCommit(database);
-  }
+  constructor(private readonly database: AuthorityDatabase) {}
 
   /** Runs `work` in the request's open transaction, or in a new one. */
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const manager = this.open.getStore();
     return manager ? work(manager) : this.database.transaction(work);
-  }
-
-  /**
-   * As `run`, but without an open transaction `work` may share a new one with concurrent requests of the authority
-   * (GroupCommit: it must only write to the database through the manager it is given).
-   */
-  runGrouped<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const manager = this.open.getStore();
-    return manager ? work(manager) : this.groups.run(work);
   }
 
   /** Makes `manager`'s transaction the one every `run` inside `request` uses. */
