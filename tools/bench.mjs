@@ -7,7 +7,8 @@
 // client's end-to-end time goes, hop by hop, `npm run bench -- --state-topic [--persons 5000]` a Land mirror started from
 // its state topic beside one rebuilt from its history, `npm run bench -- --crypto [--log-sizes 20,200]` the cost of
 // sealing per event and of an erasure, `npm run scale` (`--scale`) the Germany-shaped topology (bench/scale/scale.main.ts).
-// `--dist <dir>` runs a build made elsewhere.
+// `--dist <dir>` runs a build made elsewhere; `--brokers 3` runs on the 3-broker cluster (127.0.0.1:29092..; replication 3,
+// min.insync.replicas 2), started and stopped like the single broker.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,12 @@ const root = join(fileURLToPath(import.meta.url), '..', '..');
 const args = process.argv.slice(2);
 const distFlag = args.indexOf('--dist');
 const dist = distFlag >= 0 ? args.splice(distFlag, 2)[1] : 'dist';
+const brokersFlag = args.indexOf('--brokers');
+const brokers = brokersFlag >= 0 ? Number(args.splice(brokersFlag, 2)[1]) : 1;
+if (![1, 3].includes(brokers)) {
+  console.error('bench: --brokers takes 1 or 3');
+  process.exit(1);
+}
 const modes = {
   '--messaging': join('bench', 'throughput', 'bench.main.js'),
   '--fan-out': join('bench', 'fan-out', 'fan-out.main.js'),
@@ -32,7 +39,7 @@ const main = mode ? modes[mode] : join('bench', 'product-path', 'product-path.ma
 if (distFlag < 0 && spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit', cwd: root }).status !== 0) process.exit(1);
 
 await postgresCheck();
-const kafka = await kafkaUp(1);
+const kafka = await kafkaUp(brokers);
 let status = 1;
 try {
   status = spawnSync(process.execPath, [join(root, dist, main), ...args], {
@@ -40,6 +47,6 @@ try {
     env: { ...process.env, ...adminEnvironment(), KAFKA_BROKERS: kafka.bootstrap },
   }).status ?? 1;
 } finally {
-  if (kafka.started) await kafkaDown(1);
+  if (kafka.started) await kafkaDown(brokers);
 }
 process.exit(status);

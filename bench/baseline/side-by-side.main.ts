@@ -27,10 +27,11 @@ const options = new Command()
   .addOption(new Option('--rate-seconds <n>', 'duration of each fixed-rate run').default('10'))
   .addOption(new Option('--raw-records <n>', 'records per raw throughput run').default('20000'))
   .addOption(new Option('--runs <n>', 'repetitions of every cell').default('3'))
+  .addOption(new Option('--lost-after-seconds <n>', 'an action not applied everywhere this long after the last answer counts as lost').default('120'))
   .addOption(new Option('--pipelines <list>', 'regsync, baseline, raw').default('regsync,baseline,raw'))
   .addOption(new Option('--out <file>', 'where the markdown report goes').default(join(workspaceRoot(), 'bench', 'results', 'latest.md')))
   .parse()
-  .opts<{ persons: string; clients: string; rates: string; rateSeconds: string; rawRecords: string; runs: string; pipelines: string; out: string }>();
+  .opts<{ persons: string; clients: string; rates: string; rateSeconds: string; rawRecords: string; runs: string; lostAfterSeconds: string; pipelines: string; out: string }>();
 
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const kafka = loadKafkaConnection();
@@ -86,7 +87,7 @@ async function measureRegsync(): Promise<void> {
   try {
     console.log(`bench: starting regsync's local topology (namespace ${namespace}) ...`);
     await stack.start();
-    await measureProductPath('regsync', namespace, new ProductPathRun(regsyncSubmitter(stack), watch));
+    await measureProductPath('regsync', namespace, new ProductPathRun(regsyncSubmitter(stack), watch, Number(options.lostAfterSeconds) * 1000));
   } finally {
     await watch.close();
     await stack.stop();
@@ -101,7 +102,7 @@ async function measureBaseline(): Promise<void> {
   try {
     console.log(`bench: starting the NestJS baseline (namespace ${namespace}) ...`);
     await stack.start();
-    await measureProductPath('baseline', namespace, new ProductPathRun(stack.submitter(), watch));
+    await measureProductPath('baseline', namespace, new ProductPathRun(stack.submitter(), watch, Number(options.lostAfterSeconds) * 1000));
   } finally {
     await watch.close();
     await stack.stop();

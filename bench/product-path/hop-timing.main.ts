@@ -2,6 +2,7 @@
 // time (the next only after the previous one reached every register), and each hop is read from the timestamps the
 // databases keep by identity: the sender's and the router's outbox rows (written, published), the router's and the
 // recipients' inbox rows (their apply transaction's start) and the recipients' transfer-log rows.
+import { appendFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
@@ -50,7 +51,7 @@ const HOPS: [keyof Hops, string][] = [
 
 async function main(): Promise<void> {
   const namespace = `hops_${randomBytes(3).toString('hex')}`;
-  const stack = new LocalStack({ kafkaBrokers: brokers, databaseUrl: serverUrl, namespace, portOffset: randomPortOffset(7000, 40), onLine: () => undefined });
+  const stack = new LocalStack({ kafkaBrokers: brokers, databaseUrl: serverUrl, namespace, portOffset: randomPortOffset(7000, 40), onLine: (name, line) => (process.env.BENCH_STACK_LOG ? appendFileSync(process.env.BENCH_STACK_LOG, `[${name}] ${line}\n`) : undefined) });
   const recipients = registerDatabasesOf(stack, namespace);
   const watch = new AppliedWatch(serverUrl, recipients);
   const submit = regsyncSubmitter(stack);

@@ -35,6 +35,8 @@ export class ProductPathRun {
   constructor(
     private readonly submit: SubmitAction,
     private readonly watch: AppliedWatch,
+    /** How long after the last answer an action not applied everywhere yet still counts as late, not lost. */
+    private readonly lostAfterMs = 120_000,
   ) {}
 
   /** `clients` agency systems, each sending its next action as soon as the previous one is answered. */
@@ -97,13 +99,13 @@ export class ProductPathRun {
     return { action, startedAt, answeredAt: Date.now(), status };
   }
 
-  /** Waits until every accepted action is applied in every register it reaches (or 120 s pass), then checks by identity. */
+  /** Waits until every accepted action is applied in every register it reaches (or `lostAfterMs` pass), then checks by identity. */
   private async settle(outcomes: ActionOutcome[], expected: ExpectedTransfers, correlationPrefix: string): Promise<PhaseResult> {
     const accepted = outcomes.filter((outcome) => outcome.status === 201);
     const complete = (applied: Map<string, { transfers: number }>) =>
       accepted.every((outcome) => (applied.get(outcome.action.correlationId)?.transfers ?? 0) >= expected[outcome.action.kind]);
     let applied = await this.watch.applied(correlationPrefix);
-    const deadline = Date.now() + 120_000;
+    const deadline = Date.now() + this.lostAfterMs;
     while (!complete(applied) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 200));
       applied = await this.watch.applied(correlationPrefix);

@@ -17,6 +17,7 @@ import { HeldEventRelease } from './held-event-release';
 import { HeldEvent, SubjectSource, subjectSourceOf, unholdEvents } from './held-events';
 import { KAFKA_CLIENT, MESSAGING_OPTIONS, MessagingOptions, addresseeOf, authorityToRunAs, consumedTopics, sourceTopics } from './messaging-options';
 import { MessagingStartup } from './messaging-startup';
+import { OffsetCommits, PartitionOffset } from './offset-commits';
 import { Outbox, OutboxRecord } from './outbox';
 import { redriveOutcomeOf, redriveOutcomeRow } from './redrive-outcome';
 import { RetryRoute, originalTopicOf, retryRouteOf } from './retry-topic';
@@ -55,6 +56,11 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
   // Failed attempts per held event being released, across sweeps (its record's offset in a map of its own).
   private readonly heldAttempts = new Map<string, Map<string, number>>();
   private readonly joinPhase = new StartupPhase('consumer join', this.logger, { attemptTimeoutMs: CONSUMER_JOIN_TIMEOUT_MS });
+  private readonly offsetCommits = new OffsetCommits(
+    (offsets) => this.consumer?.commitOffsets(offsets) ?? Promise.resolve(),
+    // The database already holds the effects; a redelivery after a rebalance is a duplicate for the inbox.
+    (error, offsets) => this.logger.warn(`offset commit of ${offsets.map(({ topic, partition }) => `${topic}[${partition}]`).join(', ')} failed: ${messageOf(error)}`),
+  );
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
@@ -161,7 +167,7 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     // A fetch that holds only records the consumer skips (transaction markers, aborted records) never reaches
     // eachBatch; kafkajs moves its position past them but, without autoCommit, commits nothing. Commit that too.
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      if (payload.batchSize === 0 && payload.firstOffset !== null) void this.commitSkipped(payload.topic, payload.partition, payload.lastOffset, payload.highWatermark);
+      if (payload.batchSize === 0 && payload.firstOffset !== null) this.commitSkipped(payload.topic, payload.partition, payload.lastOffset, payload.highWatermark);
     });
     try {
       await consumer.connect();
@@ -189,7 +195,9 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     this.closing = true;
     clearInterval(this.heldSweep);
     await this.sweeping;
-    // kafkajs' stop waits for the running eachBatch, which ends after committing its current chunk.
+    // kafkajs' stop waits for the running eachBatch, which ends after committing its current chunk (database, then
+    // offsets: consumeBatch waits for them when closing); offsets requested before are committed first.
+    await this.offsetCommits.settled();
     await this.consumer?.stop();
     await this.consumer?.disconnect();
     await this.keyRing?.stop();
@@ -215,7 +223,7 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
         // least the commit marker. Committing past them lets the group's lag reach 0 at rest.
         const last = next === batch.messages.length ? batch.lastOffset() : batch.messages[next - 1].offset;
         resolveOffset(last);
-        await this.commitOffset(batch.topic, batch.partition, last);
+        this.commitOffset(batch.topic, batch.partition, last);
       }
       await runAsAuthority(authority, () => this.releaseFollowers(result.touched));
       if (result.retry) await this.backoff(++stalls, heartbeat);
@@ -224,6 +232,8 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     const lastDone =
       next === batch.messages.length ? BigInt(batch.lastOffset()) + 1n : next > 0 ? BigInt(batch.messages[next - 1].offset) + 1n : BigInt(batch.firstOffset() ?? batch.highWatermark);
     this.options.metrics.consumerLag.set({ group: this.consumerGroup, topic: batch.topic, partition: String(batch.partition) }, Number(BigInt(batch.highWatermark) - lastDone));
+    // kafkajs' stop leaves the group once the running eachBatch has returned; a commit after that would fail.
+    if (this.closing) await this.offsetCommits.settled();
     stopBatchTimer();
   }
 
@@ -370,13 +380,10 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     }
   }
 
-  private async commitOffset(topic: string, partition: number, offset: string): Promise<void> {
-    try {
-      await this.consumer?.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
-    } catch (error) {
-      // The database already holds the effects; a redelivery after a rebalance is a duplicate for the inbox.
-      this.logger.warn(`${topic}[${partition}]: offset commit failed: ${(error as Error).message}`);
-    }
+  /** After the database commit of everything up to `offset`; sent off the apply path (OffsetCommits). */
+  private commitOffset(topic: string, partition: number, offset: string): void {
+    const next: PartitionOffset = { topic, partition, offset: (BigInt(offset) + 1n).toString() };
+    this.offsetCommits.request(next);
   }
 
   /**
@@ -384,9 +391,9 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
    * next fetch only after the previous batch was handled, and with read_committed a fetch ends at the last stable
    * offset, so nothing before `lastOffset` is left to apply and no open transaction's record is passed over.
    */
-  private async commitSkipped(topic: string, partition: number, lastOffset: string, highWatermark: string): Promise<void> {
+  private commitSkipped(topic: string, partition: number, lastOffset: string, highWatermark: string): void {
     if (this.closing) return;
-    await this.commitOffset(topic, partition, lastOffset);
+    this.commitOffset(topic, partition, lastOffset);
     this.options.metrics.consumerLag.set({ group: this.consumerGroup, topic, partition: String(partition) }, Number(BigInt(highWatermark) - BigInt(lastOffset) - 1n));
   }
 
