@@ -16,7 +16,7 @@ import { AgencyClient } from '@regsync/local-stack/agency-client';
 import { LocalStack, localBrokerCredentials, randomPortOffset, workspaceRoot } from '@regsync/local-stack/local-stack';
 import { waitUntil } from '@regsync/local-stack/wait-until';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
-import { openSnapshotRow, sealSnapshotRow, snapshotKeyIdOf, type SnapshotRow } from '@regsync/messaging/replay/snapshot-sealing';
+import { openSnapshotRow, sealSnapshotRow, snapshotKeyIdOf, type SnapshotRow } from '@regsync/messaging/snapshot-sealing';
 import { dropNamespaceDatabases } from '@regsync/persistence/ensure-database';
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
 import { loadKafkaConnection } from '@regsync/service-runtime/service-config';

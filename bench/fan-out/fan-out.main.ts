@@ -14,8 +14,8 @@ import { LocalStack, loadTopology, processName, randomPortOffset, workspaceRoot 
 import { waitUntil } from '@regsync/local-stack/wait-until';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
 import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
-import { readBoundedLog } from '@regsync/messaging/replay/bounded-log-reader';
-import { resolveLogRange } from '@regsync/messaging/replay/log-range';
+import { readBoundedLog } from '@regsync/event-replay/bounded-log-reader';
+import { resolveLogRange } from '@regsync/event-replay/log-range';
 import { parsePrometheusText } from '@regsync/observability/prometheus-text';
 import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
 import { dropNamespaceDatabases } from '@regsync/persistence/ensure-database';

@@ -9,8 +9,8 @@ import { LocalStack, processName, randomPortOffset, type BrokerCredentials, type
 import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
 import { deadLetterInfo } from '@regsync/messaging/dead-letters';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
-import { readBoundedLog } from '@regsync/messaging/replay/bounded-log-reader';
-import { resolveLogRange } from '@regsync/messaging/replay/log-range';
+import { readBoundedLog } from '@regsync/event-replay/bounded-log-reader';
+import { resolveLogRange } from '@regsync/event-replay/log-range';
 import { compareRegisters, type InstanceRegisters } from '@regsync/observability/register-drift';
 import type { RegisterSnapshotResponse } from '@regsync/observability/register-snapshot.controller';
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';

@@ -1,5 +1,5 @@
 import { Presets, SingleBar } from 'cli-progress';
-import { ReplayProgress } from '@regsync/messaging/replay/replay-run';
+import { ReplayProgress } from '@regsync/event-replay/replay-run';
 
 const PLAIN_INTERVAL_MS = 5_000;
 

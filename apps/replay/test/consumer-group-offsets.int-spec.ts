@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { deliveryTopicOf, namespaced } from '@regsync/contracts/topic-catalog';
 import { sampleEvent } from '@regsync/contracts/sample-events';
 import { ensureTopics } from '@regsync/messaging/ensure-topics';
-import { GroupActiveError, executeOffsetReset, groupLag, planOffsetReset } from '@regsync/messaging/replay/consumer-group-offsets';
+import { GroupActiveError, executeOffsetReset, groupLag, planOffsetReset } from '@regsync/event-replay/consumer-group-offsets';
 import { ReplayTestEnvironment, startReplayTestEnvironment } from './support/replay-test-environment';
 
 describe('consumer-group offset tools', () => {

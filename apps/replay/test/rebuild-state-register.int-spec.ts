@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { deliveryTopicOf } from '@regsync/contracts/topic-catalog';
-import { registerDatabaseChecksum } from '@regsync/messaging/replay/register-database-checksum';
-import { bootReplayTarget } from '@regsync/messaging/replay/replay-target';
+import { registerDatabaseChecksum } from '@regsync/event-replay/register-database-checksum';
+import { bootReplayTarget } from '@regsync/event-replay/replay-target';
 import { rebuildInstance } from '../src/replay/rebuild.command';
 import { executeReplay } from '../src/replay/replay-execution';
 import { loadReplayConfig } from '../src/replay-config';

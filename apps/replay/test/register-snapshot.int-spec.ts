@@ -1,12 +1,12 @@
 import { Client } from 'pg';
 import { deliveryTopicOf } from '@regsync/contracts/topic-catalog';
-import { registerDatabaseChecksum } from '@regsync/messaging/replay/register-database-checksum';
+import { registerDatabaseChecksum } from '@regsync/event-replay/register-database-checksum';
 import { Kafka, KafkaMessage } from 'kafkajs';
-import { readBoundedLog } from '@regsync/messaging/replay/bounded-log-reader';
-import { resolveLogRange } from '@regsync/messaging/replay/log-range';
-import { loadSnapshot, publishSnapshot, snapshotOf } from '@regsync/messaging/replay/register-snapshot-topic';
-import { snapshotKeyIdOf } from '@regsync/messaging/replay/snapshot-sealing';
-import { bootReplayTarget } from '@regsync/messaging/replay/replay-target';
+import { readBoundedLog } from '@regsync/event-replay/bounded-log-reader';
+import { resolveLogRange } from '@regsync/event-replay/log-range';
+import { loadSnapshot, publishSnapshot, snapshotOf } from '@regsync/event-replay/register-snapshot-topic';
+import { snapshotKeyIdOf } from '@regsync/messaging/snapshot-sealing';
+import { bootReplayTarget } from '@regsync/event-replay/replay-target';
 import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { executeReplay } from '../src/replay/replay-execution';
 import { loadReplayConfig } from '../src/replay-config';

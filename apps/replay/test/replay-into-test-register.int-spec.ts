@@ -1,8 +1,8 @@
 import { deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
-import { resolveLogRange } from '@regsync/messaging/replay/log-range';
-import { ReplayAbortedError, ReplayApplier } from '@regsync/messaging/replay/replay-applier';
-import { runReplay } from '@regsync/messaging/replay/replay-run';
-import { ReplayTarget, bootReplayTarget } from '@regsync/messaging/replay/replay-target';
+import { resolveLogRange } from '@regsync/event-replay/log-range';
+import { ReplayAbortedError, ReplayApplier } from '@regsync/event-replay/replay-applier';
+import { runReplay } from '@regsync/event-replay/replay-run';
+import { ReplayTarget, bootReplayTarget } from '@regsync/event-replay/replay-target';
 import { TEST_APP, TEST_INSTANCE_KEY, TestRegisterModule, testDatabaseName } from '@regsync/messaging-testing/test-register.module';
 import { eventOf, personDraft, subjectId } from '@regsync/messaging-testing/test-events';
 import { ReplayTestEnvironment, startReplayTestEnvironment } from './support/replay-test-environment';

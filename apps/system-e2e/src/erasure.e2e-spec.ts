@@ -4,9 +4,9 @@ import { EventCodec, SubjectKeyErasedError, SubjectKeySource } from '@regsync/co
 import type { ResidenceRegistered } from '@regsync/contracts/generated/events';
 import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
 import { APP_OF_LEVEL, ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
-import { type SnapshotPublishResult, loadSnapshot, publishSnapshot, snapshotOf } from '@regsync/messaging/replay/register-snapshot-topic';
-import { bootReplayTarget } from '@regsync/messaging/replay/replay-target';
-import { snapshotKeyIdOf } from '@regsync/messaging/replay/snapshot-sealing';
+import { type SnapshotPublishResult, loadSnapshot, publishSnapshot, snapshotOf } from '@regsync/event-replay/register-snapshot-topic';
+import { bootReplayTarget } from '@regsync/event-replay/replay-target';
+import { snapshotKeyIdOf } from '@regsync/messaging/snapshot-sealing';
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
 import { AgencyClient } from '@regsync/local-stack/agency-client';
 import { type LocalStack, randomPortOffset } from '@regsync/local-stack/local-stack';

@@ -10,8 +10,8 @@ import { consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf, r
 import { AgencyClient } from '@regsync/local-stack/agency-client';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
 import { parseRedriveOutcome } from '@regsync/messaging/redrive-outcome';
-import { readBoundedLog } from '@regsync/messaging/replay/bounded-log-reader';
-import { resolveLogRange } from '@regsync/messaging/replay/log-range';
+import { readBoundedLog } from '@regsync/event-replay/bounded-log-reader';
+import { resolveLogRange } from '@regsync/event-replay/log-range';
 import { waitUntil } from '@regsync/local-stack/wait-until';
 import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
 import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
-import { BootstrapResult, bootstrapFromStateTopic } from '@regsync/messaging/replay/state-topic-bootstrap';
-import { bootReplayTarget } from '@regsync/messaging/replay/replay-target';
+import { BootstrapResult, bootstrapFromStateTopic } from '@regsync/event-replay/state-topic-bootstrap';
+import { bootReplayTarget } from '@regsync/event-replay/replay-target';
 import { loadReplayConfig } from '../replay-config';
 import { TARGET_APP_NAMES, TargetInstance, targetInstance } from '../target-apps';
 

@@ -3,7 +3,7 @@ import { Partitioners } from 'kafkajs';
 import { hostname, userInfo } from 'node:os';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { schemaRegistryConnectionOf } from '@regsync/contracts/schema-registry-connection';
-import { DeadLetterStore, DeadLetterView, RedriveReport } from '@regsync/messaging/replay/dead-letter-store';
+import { DeadLetterStore, DeadLetterView, RedriveReport } from '@regsync/event-replay/dead-letter-store';
 import { describeRedriveOutcome } from '@regsync/messaging/redrive-outcome';
 import { GroupSelection, collect, consumerGroupFrom, kafkaOf, parseCount, readerGroupPrefix, withGroupSelection } from '../cli-options';
 import { ReplayConfig, loadReplayConfig } from '../replay-config';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { OffsetTarget, executeOffsetReset, groupLag, planOffsetReset } from '@regsync/messaging/replay/consumer-group-offsets';
+import { OffsetTarget, executeOffsetReset, groupLag, planOffsetReset } from '@regsync/event-replay/consumer-group-offsets';
 import { GroupSelection, collect, consumerGroupFrom, kafkaOf, parseDateTime, parseOffset, resolveTopic, withGroupSelection } from '../cli-options';
 import { loadReplayConfig } from '../replay-config';
 

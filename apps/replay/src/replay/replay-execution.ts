@@ -1,10 +1,10 @@
 import { deliveryTopicReader, outgoingTopicOf, outgoingTopicOwner, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
 import { consumedTopics, hostedAuthorities } from '@regsync/messaging/messaging-options';
-import { RecordFilter } from '@regsync/messaging/replay/record-filter';
-import { LogRangeSelection, resolveLogRange } from '@regsync/messaging/replay/log-range';
-import { ReplayApplier } from '@regsync/messaging/replay/replay-applier';
-import { ReplaySummary, runReplay } from '@regsync/messaging/replay/replay-run';
-import { ReplayTarget } from '@regsync/messaging/replay/replay-target';
+import { RecordFilter } from '@regsync/event-replay/record-filter';
+import { LogRangeSelection, resolveLogRange } from '@regsync/event-replay/log-range';
+import { ReplayApplier } from '@regsync/event-replay/replay-applier';
+import { ReplaySummary, runReplay } from '@regsync/event-replay/replay-run';
+import { ReplayTarget } from '@regsync/event-replay/replay-target';
 import { retryRouteOf } from '@regsync/messaging/retry-topic';
 import { SubjectKeyRing, keyRingGroupPrefixOf } from '@regsync/messaging/subject-key-ring';
 import { ProgressReporter } from '../progress-reporter';

@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
-import { groupLag } from '@regsync/messaging/replay/consumer-group-offsets';
+import { groupLag } from '@regsync/event-replay/consumer-group-offsets';
 import { kafkaEnvironmentOf } from '@regsync/service-runtime/service-config';
 import { startService } from '@regsync/service-runtime/start-service';
 import { loadStateConfig } from '@regsync/apps/state-register/src/config';

@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { outgoingTopicOf } from '@regsync/contracts/topic-catalog';
 import { MESSAGING_OPTIONS, MessagingOptions } from '@regsync/messaging/messaging-options';
 import { Outbox } from '@regsync/messaging/outbox';
-import { snapshotKeyIdOf } from '@regsync/messaging/replay/snapshot-sealing';
+import { snapshotKeyIdOf } from '@regsync/messaging/snapshot-sealing';
 import { currentAuthority } from '@regsync/persistence/authority-context';
 
 /**

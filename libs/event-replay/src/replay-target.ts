@@ -4,9 +4,9 @@ import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import { AuthorityDatabase } from '@regsync/persistence/authority-database';
-import { EventHandlers } from '../event-handlers';
-import { KAFKA_CLIENT, MESSAGING_OPTIONS, MessagingOptions } from '../messaging-options';
-import { MessagingStartup } from '../messaging-startup';
+import { EventHandlers } from '@regsync/messaging/event-handlers';
+import { KAFKA_CLIENT, MESSAGING_OPTIONS, MessagingOptions } from '@regsync/messaging/messaging-options';
+import { MessagingStartup } from '@regsync/messaging/messaging-startup';
 import { ReplayHandlersServer } from './replay-handlers.server';
 
 /** A register instance booted inside the replay tool: its database (migrated), codec, Kafka client, admit and handlers. */

@@ -5,10 +5,10 @@ import { EventCodec, SubjectKeySource } from '@regsync/contracts/event-codec';
 import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 import { runAsAuthority } from '@regsync/persistence/authority-context';
 import { AdministrativeLevel, RegsyncEvent } from '@regsync/contracts/generated/events';
-import { BatchApplier } from '../batch-applier';
-import { InboxOutcome } from '../inbox';
-import { Admission, ReceivedRecord } from '../messaging-options';
-import { RetryRoute } from '../retry-topic';
+import { BatchApplier } from '@regsync/messaging/batch-applier';
+import { InboxOutcome } from '@regsync/messaging/inbox';
+import { Admission, ReceivedRecord } from '@regsync/messaging/messaging-options';
+import { RetryRoute } from '@regsync/messaging/retry-topic';
 import { ReplayHandlersServer } from './replay-handlers.server';
 import { RecordFilter, recordPassesHeaderFilter, eventPassesFilter } from './record-filter';
 
