@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { logLevel, type Admin } from 'kafkajs';
 import { OUTGOING_TOPIC_PARTITIONS } from '@regsync/contracts/topic-catalog';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { createTopicsWithLeaders } from '@regsync/messaging/topic-leaders';
 import { dropNamespaceDatabases } from '@regsync/persistence/ensure-database';
 import { waitUntil } from '@regsync/local-stack/wait-until';
 import type { KafkaConnection } from '@regsync/service-runtime/service-config';
@@ -39,10 +40,7 @@ export class BaselineStack {
 
   async start(): Promise<void> {
     await this.admin.connect();
-    await this.admin.createTopics({
-      topics: [{ topic: this.topic, numPartitions: OUTGOING_TOPIC_PARTITIONS, replicationFactor: this.options.replicationFactor }],
-      waitForLeaders: true,
-    });
+    await createTopicsWithLeaders(this.admin, [{ topic: this.topic, numPartitions: OUTGOING_TOPIC_PARTITIONS, replicationFactor: this.options.replicationFactor }]);
     for (const service of this.services) this.spawn(service);
     const groups = this.recipients().map((service) => baselineConsumerGroupOf(service, this.options.namespace));
     await consumerGroupsReady(this.admin, async () => groups, () => this.failed);

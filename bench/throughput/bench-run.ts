@@ -9,6 +9,7 @@ import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { benchDatabaseName } from './bench-database-name';
 import { BenchSpec, RoleReport } from './bench-spec';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { createTopicsWithLeaders } from '@regsync/messaging/topic-leaders';
 import { consumerGroupsReady } from '../consumer-groups-ready';
 
 export interface RunResult {
@@ -39,7 +40,7 @@ export async function benchRun(options: RunOptions): Promise<RunResult> {
   const loadAverage = loadavg()[0];
   const children: ChildProcess[] = [];
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: OUTGOING_TOPIC_PARTITIONS }], waitForLeaders: true });
+    await createTopicsWithLeaders(admin, [{ topic, numPartitions: OUTGOING_TOPIC_PARTITIONS }]);
     const consumer = spawnRole({ ...base, role: 'consumer' }, children);
     await groupReady(admin, namespace, consumer.exited);
     const producer = spawnRole({ ...base, role: 'producer' }, children);
