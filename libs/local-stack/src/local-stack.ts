@@ -288,6 +288,7 @@ export class LocalStack {
           ...this.principalEnvironment(brokerPrincipalOf(provider.app, provider.id)),
           PORT: String(port),
           INSTANCE_KEY: provider.id,
+          SUBJECT_KEY_SECRET: localSubjectKeySecret({ app: provider.app, instanceKey: provider.id }),
           AGENCY_API_KEYS: `operators-${provider.id}:${randomBytes(12).toString('hex')}`,
           ...this.inFiles(provider.id, {
             AUTHORITIES: JSON.stringify(authorities),
