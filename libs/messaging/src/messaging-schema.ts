@@ -27,6 +27,10 @@ export class OutboxRecord {
   @Column({ type: 'bytea', nullable: true })
   payload!: Buffer | null;
 
+  /** Where the relay writes the subject version into `payload` (null: published as stored). */
+  @Column({ name: 'version_offset', type: 'int', nullable: true })
+  versionOffset!: number | null;
+
   /** Kafka headers (regsync-event-type, regsync-event-id, regsync-correlation-id, traceparent). */
   @Column({ type: 'jsonb' })
   headers!: Record<string, string>;
@@ -321,6 +325,28 @@ export class OutboxWakeUpByWriter1766000100000 implements MigrationInterface {
   }
 }
 
+/**
+ * Avro is encoded in TypeScript only: the relay writes an event's subject version into its bytes
+ * (subject-version-slot.ts), no longer the outbox statement with `regsync_avro_long`. The outbox stores where the slot
+ * is; a row without it (any other record, or an event stored before this migration with its version written in) is
+ * published as stored.
+ */
+export class OutboxVersionSlot1767100000000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('alter table regsync_outbox add column version_offset int');
+    // drop function regsync_avro_long (and in `down`, create it again)
+    await new OutboxVersionEncoding1760000110000().down(queryRunner);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await new OutboxVersionEncoding1760000110000().up(queryRunner);
+    await queryRunner.query(`
+      update regsync_outbox set payload = overlay(payload placing regsync_avro_long(subject_version) from version_offset + 1 for 1)
+      where version_offset is not null and published_at is null`);
+    await queryRunner.query('alter table regsync_outbox drop column version_offset');
+  }
+}
+
 export const messagingEntities = [OutboxRecord, SubjectVersionCounter, InboxRecord, AppliedSubjectVersion];
 /**
  * A provider's delivery topic carries one record per addressed authority: the router writes an event twice to one topic
@@ -353,4 +379,5 @@ export const messagingMigrations = [
   OutboxDeliveryAddressee1766500000000,
   OutboxTombstones1767000000000,
   SubjectKeysTable1767000050000,
+  OutboxVersionSlot1767100000000,
 ];

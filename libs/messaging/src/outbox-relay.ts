@@ -9,6 +9,7 @@ import { AcknowledgedSender } from './acknowledged-sender';
 import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
 import { RestoreFinding, restoredBehind, startEpochAfterRestore } from './producer-restore';
 import { REDRIVE_OUTCOME_RECORD_TYPE } from './redrive-outcome';
+import { publishedPayload, StoredPayload } from './subject-version-slot';
 import { inSpan, traceContextOf } from './trace-context';
 
 export interface OutboxRelayOptions {
@@ -20,7 +21,10 @@ export interface OutboxRelayOptions {
   metrics: RegsyncMetrics;
   /** Rows per Kafka transaction at most (default 2,000). */
   batchSize?: number;
-  /** Payload bytes per Kafka transaction at most (default 512 KiB); a batch holds at least one row. */
+  /**
+   * Payload bytes per Kafka transaction at most (default 512 KiB), as stored (an event's version adds up to 7 bytes when
+   * published); a batch holds at least one row.
+   */
   batchBytes?: number;
   /** Fallback poll interval when no NOTIFY arrives. */
   pollMs?: number;
@@ -327,11 +331,14 @@ export class OutboxRelay {
     }
   }
 
-  /** The oldest unpublished rows up to the batch limits, without the rows of `exclude` (sent, not yet marked). */
+  /**
+   * The oldest unpublished rows up to the batch limits, without the rows of `exclude` (sent, not yet marked), each
+   * event with its subject version written into its bytes (read with the row: no second round trip).
+   */
   private async readBatch(exclude: OutboxRow[]): Promise<OutboxRow[]> {
     const ranges = rangesOf(exclude.map((row) => row.id));
-    const { rows } = await this.db().query<OutboxRow>(
-      `select id, event_type, topic, record_key, payload, headers from (
+    const { rows } = await this.db().query<OutboxRow & StoredPayload>(
+      `select id, event_type, topic, record_key, payload, headers, version_offset, subject_version from (
          select *, sum(coalesce(octet_length(payload), 0)) over (order by id rows unbounded preceding) as bytes_through
          from regsync_outbox
          where published_at is null
@@ -343,7 +350,7 @@ export class OutboxRelay {
        order by id`,
       [this.batchSize, this.batchBytes, ranges.map(([first]) => first), ranges.map(([, last]) => last)],
     );
-    return rows;
+    return rows.map(({ version_offset, subject_version, ...row }) => ({ ...row, payload: publishedPayload({ payload: row.payload, version_offset, subject_version }) }));
   }
 
   private async markPublished(rows: OutboxRow[], transaction: number): Promise<void> {

@@ -73,7 +73,8 @@ export interface EventDraft<T extends EventType> {
 /**
  * One statement for any number of drafts: counts the drafts per subject, adds that to each subject's counter (rows
  * locked in key order until commit, so a subject's events get their outbox ids in version order), numbers the drafts
- * of a subject consecutively in draft order and stores each with its version written into its encoded bytes. A
+ * of a subject consecutively in draft order and stores each with its version and the offset of its version slot in
+ * its encoded bytes (version 0 there; the relay writes the version in, subject-version-slot.ts). A
  * counter from an earlier epoch than the database's continues at that epoch's first version (floor + 1; $10 is
  * EPOCH_SPAN), which fails while the relay has not checked a restored database yet (messaging-schema.ts).
  */
@@ -97,8 +98,8 @@ const APPEND = `
     from draft join counter using (register, subject_kind, subject_id)
     window subject as (partition by register, subject_kind, subject_id)
   )
-  insert into regsync_outbox (event_id, event_type, topic, record_key, payload, headers, subject_version)
-  select event_id, event_type, topic, subject_id, overlay(payload placing regsync_avro_long(version) from version_offset + 1 for 1), headers, version
+  insert into regsync_outbox (event_id, event_type, topic, record_key, payload, version_offset, headers, subject_version)
+  select event_id, event_type, topic, subject_id, payload, version_offset, headers, version
   from numbered
   order by position
   returning event_id::text, subject_version::text`;
@@ -146,7 +147,7 @@ export class Outbox {
     const trace = traceHeaders();
     // The provider's one outgoing topic, whichever hosted authority sends (the envelope's source, from currentAuthority).
     const topic = outgoingTopicOf(this.options.app, this.options.instanceKey, this.options.namespace);
-    // Encoded once, with version 0; the statement writes the assigned version into the bytes (also of a sealed form,
+    // Encoded once, with version 0; the relay writes the assigned version into the bytes (also of a sealed form,
     // whose clear envelope comes first like an event's).
     const payloads = await this.encodedForOutbox(manager, events as RegsyncEvent[], topic);
     const rows = (await manager.query(APPEND, [

@@ -26,6 +26,7 @@ describe('outbox relay', () => {
   let env: TestEnvironment;
   let dataSource: DataSource;
   let database: AuthorityDatabase;
+  let codec: EventCodec;
   let outbox: Outbox;
 
   beforeAll(async () => {
@@ -33,7 +34,7 @@ describe('outbox relay', () => {
     await ensureDatabase(env.databaseUrl, testDatabaseName(env.namespace));
     dataSource = await new DataSource({ type: 'postgres', url: databaseUrl(env.databaseUrl, testDatabaseName(env.namespace)), migrations: messagingMigrations, migrationsRun: true }).initialize();
     database = await testAuthorityDatabase(dataSource, testDatabaseName(env.namespace));
-    const codec = await EventCodec.connect(env.schemaRegistryUrl);
+    codec = await EventCodec.connect(env.schemaRegistryUrl);
     outbox = new Outbox({ app: TEST_APP, level: 'MUNICIPAL', instanceKey: TEST_INSTANCE_KEY, namespace: env.namespace, kafka: env.connection, schemaRegistryUrl: env.schemaRegistryUrl, metrics: new RegsyncMetrics(), admit: () => ({ kind: 'ignore' }) }, codec);
     await ensureTopics(env.kafka, { app: TEST_APP, instanceKey: TEST_INSTANCE_KEY, namespace: env.namespace });
   }, 60_000);
@@ -79,6 +80,8 @@ describe('outbox relay', () => {
       versionsBySubject.set(subject, [...(versionsBySubject.get(subject) ?? []), versionOf.get(message.headers![KAFKA_HEADERS.eventId]!.toString())!]);
     }
     for (const versions of versionsBySubject.values()) expect(versions).toEqual(Array.from({ length: EVENTS_PER_SUBJECT }, (_, i) => i + 1));
+    // The relay writes each event's version into its bytes.
+    for (const { message } of records) expect((await codec.decode(message.value!)).event.envelope.subjectVersion).toBe(versionOf.get(message.headers![KAFKA_HEADERS.eventId]!.toString()));
     // A relay killed, even between its Kafka commit and marking the rows, is no restore: the epoch stays.
     expect(await dataSource.query('select epoch::int as epoch from regsync_producer_state')).toEqual([{ epoch: 0 }]);
   }), 90_000);

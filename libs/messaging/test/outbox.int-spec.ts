@@ -5,6 +5,7 @@ import { EventType } from '@regsync/contracts/generated/events';
 import { outgoingTopicOf } from '@regsync/contracts/topic-catalog';
 import { messagingMigrations } from '../src/messaging-schema';
 import { EventDraft, Outbox } from '../src/outbox';
+import { publishedPayload, StoredPayload } from '../src/subject-version-slot';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import { databaseUrl } from '@regsync/persistence/database-url';
 import { ensureDatabase } from '@regsync/persistence/ensure-database';
@@ -17,6 +18,7 @@ interface StoredRow {
   event_id: string;
   record_key: string;
   subject_version: string;
+  /** With its subject version written in, as the relay publishes it. */
   payload: Buffer;
 }
 
@@ -42,7 +44,10 @@ describe('Outbox', () => {
   }, 60_000);
 
   async function storedOf(subjects: string[]): Promise<StoredRow[]> {
-    return dataSource.query('select id::text, event_id::text, record_key, subject_version::text, payload from regsync_outbox where record_key = any($1) order by regsync_outbox.id', [subjects]);
+    const rows = (await dataSource.query('select id::text, event_id::text, record_key, subject_version::text, payload, version_offset from regsync_outbox where record_key = any($1) order by regsync_outbox.id', [
+      subjects,
+    ])) as (StoredRow & StoredPayload)[];
+    return rows.map((row) => ({ ...row, payload: publishedPayload(row)! }));
   }
 
   it('appends many drafts in one go, numbering each subject’s drafts consecutively in draft order, after its earlier events', asTestInstance(async () => {
@@ -86,7 +91,7 @@ describe('Outbox', () => {
     expect(stored[1].headers).toEqual({ 'regsync-recipient-register': 'MELDEREGISTER' });
   }));
 
-  it('writes versions of every size into the encoded bytes', asTestInstance(async () => {
+  it('stores each event with the slot its version of any size is written into', asTestInstance(async () => {
     const subject = subjectId(103);
     // Avro longs take one byte up to 63, two up to 8191, three beyond.
     for (const [from, count] of [

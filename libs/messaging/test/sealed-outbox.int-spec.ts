@@ -8,6 +8,7 @@ import { databaseUrl } from '@regsync/persistence/database-url';
 import { ensureDatabase } from '@regsync/persistence/ensure-database';
 import { messagingMigrations } from '../src/messaging-schema';
 import { Outbox, SUBJECT_KEY_RECORD } from '../src/outbox';
+import { publishedPayload, StoredPayload } from '../src/subject-version-slot';
 import { TestEnvironment, startTestEnvironment } from './support/test-environment';
 import { personDraft, subjectId } from './support/test-events';
 import { TEST_APP, TEST_INSTANCE_KEY, asTestInstance, testAuthorityDatabase, testDatabaseName } from './support/test-register.module';
@@ -17,7 +18,7 @@ interface Row {
   event_type: string;
   topic: string;
   record_key: string;
-  /** Null: a tombstone. */
+  /** Null: a tombstone. An event's with its subject version written in, as the relay publishes it. */
   payload: Buffer | null;
 }
 
@@ -45,7 +46,10 @@ describe('Outbox of a register that seals (crypto-shredding)', () => {
     await env?.close();
   }, 60_000);
 
-  const rowsSince = (id: string): Promise<Row[]> => dataSource.query('select id::text, event_type, topic, record_key, payload from regsync_outbox where id > $1 order by id', [id]);
+  const rowsSince = async (id: string): Promise<Row[]> => {
+    const rows = (await dataSource.query('select id::text, event_type, topic, record_key, payload, version_offset, subject_version::text from regsync_outbox where id > $1 order by id', [id])) as (Row & StoredPayload)[];
+    return rows.map((row) => ({ ...row, payload: publishedPayload(row) }));
+  };
   const lastId = async (): Promise<string> => (await dataSource.query('select coalesce(max(id), 0)::text as id from regsync_outbox'))[0].id;
   const keysOf = (rows: Row[]) => async (keyId: string) => rows.find((row) => row.event_type === SUBJECT_KEY_RECORD && row.record_key === keyId && row.payload !== null)?.payload ?? undefined;
 
