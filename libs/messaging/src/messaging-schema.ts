@@ -329,7 +329,7 @@ export class OutboxWakeUpByWriter1766000100000 implements MigrationInterface {
  * Avro is encoded in TypeScript only: the relay writes an event's subject version into its bytes
  * (subject-version-slot.ts), no longer the outbox statement with `regsync_avro_long`. The outbox stores where the slot
  * is; a row without it (any other record, or an event stored before this migration with its version written in) is
- * published as stored.
+ * published as stored. Not for a rolling upgrade: a relay of an older release would publish the new rows with version 0.
  */
 export class OutboxVersionSlot1767100000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
