@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
+import { publicApiPatterns } from './tools/public-api.mjs';
 
 // The layers of the project graph (tags in each project.json; docs/architecture.md explains them).
 const INFRASTRUCTURE_PACKAGES = ['@nestjs/*', 'typeorm', 'kafkajs', 'pg', 'express'];
@@ -30,8 +31,17 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-require-imports': 'off',
-      // Let the framework do what it does: its public entries only, never its internals (constants, injector, enums).
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@nestjs/*/*'], message: "NestJS internals: import from the package's public entry" }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            // Let the framework do what it does: its public entries only, never its internals (constants, injector, enums).
+            { group: ['@nestjs/*/*'], message: "NestJS internals: import from the package's public entry" },
+            // Our libs likewise: the modules each lists in its public-api.json (tools/public-api.mjs).
+            ...publicApiPatterns(import.meta.dirname),
+          ],
+        },
+      ],
     },
   },
   { files: ['**/*.ts'], plugins: { '@nx': nx }, rules: boundaries(LAYERS) },

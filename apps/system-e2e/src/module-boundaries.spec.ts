@@ -19,6 +19,9 @@ const probes = {
   appImportsAdapter: { dir: 'apps/router/src', code: "import { Outbox } from '@regsync/messaging/outbox';\nexport const x = Outbox;\n" },
   adapterImportsNestInternals: { dir: 'libs/messaging/src', code: "import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';\nexport const x = ROUTE_ARGS_METADATA;\n" },
   domainImportsContract: { dir: 'libs/register-domain/src', code: "import type { Address } from '@regsync/contracts/generated/events';\nexport type X = Address;\n" },
+  appImportsInternalModule: { dir: 'apps/router/src', code: "import { withSubjectVersion } from '@regsync/messaging/subject-version-slot';\nexport const x = withSubjectVersion;\n" },
+  appTestImportsInternalTestSupport: { dir: 'apps/router/test', code: "import { readTopic } from '@regsync/messaging-testing/read-topic';\nexport const x = readTopic;\n" },
+  libTestImportsOwnInternal: { dir: 'libs/messaging/test', code: "import { withSubjectVersion } from '../src/subject-version-slot';\nexport const x = withSubjectVersion;\n" },
 };
 type Probe = keyof typeof probes;
 const fileOf = (probe: Probe) => join(workspaceRoot, probes[probe].dir, `${probeName}-${probe}.ts`);
@@ -70,6 +73,13 @@ describe('module boundaries', () => {
 
   it("keeps NestJS's internals out: its public entries only", () => {
     expect(boundaryErrors.adapterImportsNestInternals).toEqual([expect.stringContaining("NestJS internals: import from the package's public entry")]);
+  });
+
+  it("lets no other project import a lib's module that the lib's public-api.json does not list; the lib's own tests may", () => {
+    const notPublic = (lib: string) => expect.stringContaining(`not a public module of libs/${lib}: import one that libs/${lib}/public-api.json lists`);
+    expect(boundaryErrors.appImportsInternalModule).toEqual([notPublic('messaging')]);
+    expect(boundaryErrors.appTestImportsInternalTestSupport).toEqual([notPublic('messaging')]);
+    expect(boundaryErrors.libTestImportsOwnInternal).toEqual([]);
   });
 
   it('accepts the imports the layers allow', () => {

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { HistogramBucket, bucketIncrease, histogramQuantile } from '@regsync/observability/histogram-quantile';
+import { HistogramBucket, bucketIncrease, histogramQuantile } from './histogram-quantile';
 import { PrometheusSample, sumSamples } from '@regsync/observability/prometheus-text';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import { KafkaConnection } from '../kafka/kafka-connection';
