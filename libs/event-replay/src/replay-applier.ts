@@ -5,8 +5,7 @@ import { EventCodec, SubjectKeySource } from '@regsync/contracts/event-codec';
 import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 import { runAsAuthority } from '@regsync/persistence/authority-context';
 import { AdministrativeLevel, RegsyncEvent } from '@regsync/contracts/generated/events';
-import { BatchApplier } from '@regsync/messaging/batch-applier';
-import { InboxOutcome } from '@regsync/messaging/inbox';
+import { AppliedOutcome, BatchApplier } from '@regsync/messaging/batch-applier';
 import { Admission, ReceivedRecord } from '@regsync/messaging/messaging-options';
 import { RetryRoute } from '@regsync/messaging/retry-topic';
 import { ReplayHandlersServer } from './replay-handlers.server';
@@ -16,7 +15,7 @@ import { RecordFilter, recordPassesHeaderFilter, eventPassesFilter } from './rec
  * What happened to one replayed record; `filtered` = not selected by --event-type / --subject; `erased` = sealed with
  * the key of a subject erased since, skipped. The replay never holds at a gap.
  */
-export type ReplayOutcome = Exclude<InboxOutcome, 'held'> | 'irrelevant' | 'rejected' | 'filtered' | 'erased';
+export type ReplayOutcome = Exclude<AppliedOutcome, 'held'> | 'rejected';
 
 export interface ReplayRejection {
   ref: string;
