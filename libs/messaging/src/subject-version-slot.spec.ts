@@ -16,7 +16,8 @@ describe('the subject version slot', () => {
         // Fields before the slot, of any length, move it.
         fc.string({ unit: 'grapheme', maxLength: 200 }),
         fc.string({ maxLength: 20 }),
-        fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+        // avsc writes a long up to 2^53 - 2 (its zigzag form must stay exact)
+        fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER - 1 }),
         (eventType, subjectId, instanceKey, version) => {
           const type = types.get(eventType)!;
           const event = sampleEvent(eventType, { subjectVersion: 0, subject: { kind: 'PERSON', id: subjectId } });
