@@ -21,14 +21,17 @@ import { DATABASE_URL, E2eStack, KAFKA_CONNECTION } from './support/e2e-stack';
 
 const OSNABRUECK = '03404000';
 const DRESDEN = '14612000';
+// Holds the person only as an owner of a parcel.
+const LEIPZIG = '14713000';
 // Names no other record of the run carries, so a byte scan finds only this person.
 const FAMILY_NAME = 'Zwetschgenbaum';
 const GIVEN_NAMES = 'Erwine';
 const MARRIED_NAME = 'Quittenstrauch';
 const DATE_OF_BIRTH = '1984-07-02';
-// A Flurstück in Dresden the person owns with the neighbour.
+// Flurstücke in Dresden and Leipzig the person owns with the neighbour.
 const PARCEL = '14612300100077______';
-const INSTANCES = [OSNABRUECK, DRESDEN, '03', '14', 'DE'];
+const LEIPZIG_PARCEL = '14713300100078______';
+const INSTANCES = [OSNABRUECK, DRESDEN, LEIPZIG, '03', '14', 'DE'];
 
 const osnabrueckAddress = { street: 'Große Straße', houseNumber: '12', postalCode: '49074', city: 'Osnabrück', municipalityKey: OSNABRUECK };
 const dresdenAddress = { street: 'Königsbrücker Straße', houseNumber: '5a', postalCode: '01099', city: 'Dresden', municipalityKey: DRESDEN };
@@ -45,6 +48,7 @@ describe('erasure of a person in the immutable log (crypto-shredding)', () => {
   let stack: LocalStack;
   let osnabrueck: AgencyClient;
   let dresden: AgencyClient;
+  let leipzig: AgencyClient;
   let niedersachsen: AgencyClient;
   let sachsen: AgencyClient;
   let federal: AgencyClient;
@@ -57,7 +61,7 @@ describe('erasure of a person in the immutable log (crypto-shredding)', () => {
   beforeAll(async () => {
     e2e = await E2eStack.start(namespace, { portOffset: randomPortOffset(1000, 20), instances: (instance) => INSTANCES.includes(instance.instanceKey) });
     stack = e2e.stack;
-    ({ osnabrueck, dresden, niedersachsen, sachsen, federal } = agenciesOf(stack));
+    ({ osnabrueck, dresden, leipzig, niedersachsen, sachsen, federal } = agenciesOf(stack));
     await makeAgencyCalls(agenciesOf(stack), { idnr, neighbour });
 
     // A dead letter about the person: Osnabrück's software sends a registration of theirs with a move-in before the
@@ -151,8 +155,10 @@ describe('erasure of a person in the immutable log (crypto-shredding)', () => {
     expect((await osnabrueck.resident(neighbour)).status).toBe(200);
   });
 
-  it("takes the person off the parcel they own: Dresden's roll keeps the co-owner, the cadastre keeps the person by law without transferring them, also with a later change", async () => {
+  it("takes the person off the parcels they own: the rolls keep the co-owner (Leipzig, which holds them only as an owner, too), the cadastre keeps the person by law without transferring them, also with a later change", async () => {
     expect((await dresden.propertyTax(PARCEL)).body).toMatchObject({ ownerIdnrs: [neighbour] });
+    await waitUntil("Leipzig's roll no longer lists the person", () => bodyIf(leipzig.propertyTax(LEIPZIG_PARCEL), (body) => (body.ownerIdnrs as string[]).length === 1));
+    expect((await leipzig.propertyTax(LEIPZIG_PARCEL)).body).toMatchObject({ ownerIdnrs: [neighbour] });
     // Art. 17 Abs. 3 lit. b DSGVO: the cadastre must keep the owners (retention catalog, `parcels`).
     const kept = await waitUntil('Sachsen keeps the person as an owner it no longer transfers', () => bodyIf(sachsen.parcel(PARCEL), (body) => (body.erasedOwnerIdnrs as string[]).length > 0));
     expect(kept).toMatchObject({ ownerIdnrs: [neighbour], erasedOwnerIdnrs: [idnr] });
@@ -267,6 +273,7 @@ function agenciesOf(stack: LocalStack) {
   return {
     osnabrueck: AgencyClient.of(stack, 'municipal-register', OSNABRUECK),
     dresden: AgencyClient.of(stack, 'municipal-register', DRESDEN),
+    leipzig: AgencyClient.of(stack, 'municipal-register', LEIPZIG),
     niedersachsen: AgencyClient.of(stack, 'state-register', '03'),
     sachsen: AgencyClient.of(stack, 'state-register', '14'),
     federal: AgencyClient.of(stack, 'federal-register', 'DE'),
@@ -278,7 +285,7 @@ function agenciesOf(stack: LocalStack) {
  * The person lives in Osnabrück, moves to Dresden and marries there: five registers hold them, three senders sealed
  * events; they own a parcel in Dresden with the neighbour.
  */
-async function makeAgencyCalls({ osnabrueck, dresden, niedersachsen, sachsen, federal }: Agencies, { idnr, neighbour }: { idnr?: string; neighbour: string }): Promise<void> {
+async function makeAgencyCalls({ osnabrueck, dresden, leipzig, niedersachsen, sachsen, federal }: Agencies, { idnr, neighbour }: { idnr?: string; neighbour: string }): Promise<void> {
   const person = idnr && { idnr, familyName: FAMILY_NAME, givenNames: GIVEN_NAMES, sex: 'FEMALE', dateOfBirth: DATE_OF_BIRTH };
   if (person) expect((await osnabrueck.registerResidence({ ...person, address: osnabrueckAddress, movedInOn: '2019-05-01', previousAddress: null })).status).toBe(201);
   expect((await osnabrueck.registerResidence({ idnr: neighbour, familyName: 'Bleibtreu', givenNames: 'Hanna', sex: 'FEMALE', dateOfBirth: '1979-01-09', address: osnabrueckAddress, movedInOn: '2019-05-01', previousAddress: null })).status).toBe(201);
@@ -293,8 +300,10 @@ async function makeAgencyCalls({ osnabrueck, dresden, niedersachsen, sachsen, fe
   }
   await waitUntil('Niedersachsen holds the neighbour', () => bodyIf(niedersachsen.resident(neighbour)));
   const owners = [...(idnr ? [idnr] : []), neighbour];
-  expect((await sachsen.recordParcel({ parcelId: PARCEL, municipalityKey: DRESDEN, areaSquareMetres: 612, usage: 'Wohnbaufläche', ownerIdnrs: owners })).status).toBe(201);
-  await waitUntil("Dresden's property-tax roll has the parcel", () => bodyIf(dresden.propertyTax(PARCEL), (body) => (body.ownerIdnrs as string[]).length === owners.length));
+  for (const [parcelId, municipalityKey, roll] of [[PARCEL, DRESDEN, dresden], [LEIPZIG_PARCEL, LEIPZIG, leipzig]] as const) {
+    expect((await sachsen.recordParcel({ parcelId, municipalityKey, areaSquareMetres: 612, usage: 'Wohnbaufläche', ownerIdnrs: owners })).status).toBe(201);
+    await waitUntil(`the property-tax roll of ${municipalityKey} has the parcel`, () => bodyIf(roll.propertyTax(parcelId), (body) => (body.ownerIdnrs as string[]).length === owners.length));
+  }
 }
 
 /** A checksum without the database's name, which differs between namespaces. */
