@@ -285,7 +285,7 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
     table: 'subject_holdings',
     registers: 'every instance',
     recordKind: "router: which registers hold or held a subject (afnemersindicatie)",
-    retention: { kind: 'while-current', reason: 'the router delivers a death or a name change to every former holder by it; it cannot see when a holder deleted the person' },
+    retention: { kind: 'while-current', reason: 'the router delivers a death or a name change to every former holder by it, and an erasure also to the cadastre and rolls that listed the person as an owner; it cannot see when a holder deleted the person' },
     legalBasis: '§ 33 Abs. 1 BMG, § 57 PStV (the notices the holdings route); Art. 5 Abs. 1 lit. e DSGVO',
     sources: [DSGVO_ART_5],
     toBeConfirmed: 'an erasure (PersonErased) ends the holdings of the person; ending one when a holder deletes the person at the end of its retention needs an event from the holder (not built)',
