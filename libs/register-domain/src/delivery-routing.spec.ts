@@ -93,6 +93,26 @@ describe('deliveriesOf', () => {
     expect(holdingsAfter('PersonErased', erasure, at(dresden, 'MELDEREGISTER'), move.idnr, deliveries)).toEqual([]);
   });
 
+  it("sends an owner's erasure to the cadastre and the property-tax roll a parcel event named them to, once per instance", () => {
+    const parcel = { parcelId: '14612300100012______', municipalityKey: '14713000', areaSquareMetres: 612, usage: 'Wohnbaufläche', ownerIdnrs: [move.idnr, '12345678995'] };
+    const cadastre = at(sachsen, 'LIEGENSCHAFTSKATASTER');
+    const recorded = deliveriesOf('ParcelRecorded', parcel, cadastre, crowded, []);
+    const owned = holdingsAfter('ParcelRecorded', parcel, cadastre, parcel.parcelId, recorded);
+    expect(owned.filter((holding) => holding.subjectId === move.idnr)).toEqual([
+      { subjectKind: 'PERSON', subjectId: move.idnr, holder: cadastre },
+      { subjectKind: 'PERSON', subjectId: move.idnr, holder: at(leipzig, 'GRUNDSTEUER') },
+    ]);
+    // The person lives in Dresden, so Sachsen holds them twice (mirror and cadastre): it learns of the erasure once.
+    const holders = [...owned.filter((holding) => holding.subjectId === move.idnr).map((holding) => holding.holder), at(dresden, 'MELDEREGISTER'), at(sachsen, 'LANDESMELDEREGISTER')];
+    const erasure = { reason: 'REGISTRATION_IN_ERROR', requestedBy: 'buergeramt-dresden' };
+    expect(names(deliveriesOf('PersonErased', erasure, at(dresden, 'MELDEREGISTER'), crowded, holders))).toEqual(['FEDERAL DE IDNR_BASISDATEN', 'MUNICIPAL 14713000 GRUNDSTEUER', 'STATE 14 LANDESMELDEREGISTER']);
+    expect(names(deliveriesOf('PersonErased', erasure, at(dresden, 'MELDEREGISTER'), crowded, holders.filter((holder) => holder.register !== 'LANDESMELDEREGISTER')))).toEqual([
+      'FEDERAL DE IDNR_BASISDATEN',
+      'MUNICIPAL 14713000 GRUNDSTEUER',
+      'STATE 14 LIEGENSCHAFTSKATASTER',
+    ]);
+  });
+
   it('sends an information block to the other holders, never back to the Meldebehörde that set it', () => {
     const holders = [at(osnabrueck, 'MELDEREGISTER'), at(dresden, 'MELDEREGISTER'), at(sachsen, 'LANDESMELDEREGISTER')];
     const block = { idnr: move.idnr, blockKind: 'AUSKUNFTSSPERRE', validUntil: null };

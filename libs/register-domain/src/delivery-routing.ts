@@ -21,6 +21,8 @@ export interface Delivery {
 export interface Holding {
   subjectId: string;
   holder: RegisterAddress;
+  /** Given when the held subject is not the event's: the owners a parcel event names are persons. */
+  subjectKind?: 'PERSON';
 }
 
 /**
@@ -31,8 +33,12 @@ const HOLDER_ROUTED: Readonly<Partial<Record<string, readonly RegisterKind[]>>> 
   DeathRecorded: ['MELDEREGISTER', 'LANDESMELDEREGISTER'],
   InformationBlockSet: ['MELDEREGISTER', 'LANDESMELDEREGISTER'],
   InformationBlockLifted: ['MELDEREGISTER', 'LANDESMELDEREGISTER'],
-  PersonErased: ['MELDEREGISTER', 'LANDESMELDEREGISTER'],
+  // and the cadastre and property-tax rolls that list the person as an owner (holdingsAfter)
+  PersonErased: ['MELDEREGISTER', 'LANDESMELDEREGISTER', 'GRUNDSTEUER', 'LIEGENSCHAFTSKATASTER'],
 };
+
+/** Events that name a parcel's owners by IdNr (`ownerIdnrs`). */
+const OWNER_NAMING_EVENTS: readonly string[] = ['ParcelRecorded', 'ParcelChanged', 'ParcelRestated'];
 
 /** Register kinds that keep a person's data once they have received it, and so hold the person afterwards. */
 const PERSON_HOLDING_REGISTERS: readonly RegisterKind[] = ['MELDEREGISTER', 'LANDESMELDEREGISTER'];
@@ -59,6 +65,8 @@ export function deliveriesOf(
     for (const register of recipientsOf(instance, eventType, payload, source)) {
       const recipient: RegisterAddress = { ...instance, register };
       if (holderRouted.includes(register) && !holders.some((holder) => sameRegister(holder, recipient))) continue;
+      // An instance gets an event once (its inbox keys it by event id): the first of its registers the event concerns.
+      if (deliveries.some((delivery) => sameInstance(delivery.recipient, recipient))) continue;
       const route = routeFor(register, eventType);
       if (route && routeCovers(route, payload)) deliveries.push({ recipient, route });
     }
@@ -69,7 +77,9 @@ export function deliveriesOf(
 /**
  * The holdings this event creates: every Melderegister and Landesmelderegister it is delivered to keeps the person's
  * data from then on, and so does the Melderegister that sent it. An IdNr assignment makes the requesting Melderegister
- * a holder under the new IdNr as well as under the birth registration id the birth's events are keyed by.
+ * a holder under the new IdNr as well as under the birth registration id the birth's events are keyed by. A parcel
+ * event makes the cadastre that sent it and the roll it reaches holders of each owner it names, so an owner's erasure
+ * reaches them.
  */
 export function holdingsAfter(
   eventType: string,
@@ -80,6 +90,11 @@ export function holdingsAfter(
 ): Holding[] {
   // An erased person is held by no one any more (the router forgets its holders).
   if (eventType === 'PersonErased') return [];
+  if (OWNER_NAMING_EVENTS.includes(eventType)) {
+    const owners = Array.isArray(payload.ownerIdnrs) ? (payload.ownerIdnrs as string[]) : [];
+    const holders = [source, ...deliveries.map((delivery) => delivery.recipient)];
+    return owners.flatMap((owner) => holders.map((holder): Holding => ({ subjectKind: 'PERSON', subjectId: owner, holder })));
+  }
   const holders = deliveries.map((delivery) => delivery.recipient).filter((recipient) => PERSON_HOLDING_REGISTERS.includes(recipient.register));
   if (source.register === 'MELDEREGISTER') holders.push(source);
   const subjectIds = eventType === 'IdNrAssigned' && typeof payload.idnr === 'string' ? [subjectId, payload.idnr] : [subjectId];
@@ -133,5 +148,9 @@ function instanceId(instance: RegisterInstance): string {
 }
 
 function sameRegister(a: RegisterAddress, b: RegisterAddress): boolean {
-  return a.level === b.level && a.instanceKey === b.instanceKey && a.register === b.register;
+  return sameInstance(a, b) && a.register === b.register;
+}
+
+function sameInstance(a: RegisterInstance, b: RegisterInstance): boolean {
+  return a.level === b.level && a.instanceKey === b.instanceKey;
 }

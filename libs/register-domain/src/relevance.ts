@@ -72,8 +72,10 @@ function municipalRecipients(
       return anyStandesamt ? ['MELDEREGISTER'] : [];
     case 'InformationBlockSet':
     case 'InformationBlockLifted':
-    case 'PersonErased':
       return source.level === 'MUNICIPAL' && source.register === 'MELDEREGISTER' && source.instanceKey !== ags ? ['MELDEREGISTER'] : [];
+    case 'PersonErased':
+      // The erasing Meldebehörde's own roll was cleared in its transaction; a roll elsewhere may list the person as owner.
+      return source.level === 'MUNICIPAL' && source.register === 'MELDEREGISTER' && source.instanceKey !== ags ? ['MELDEREGISTER', 'GRUNDSTEUER'] : [];
     case 'ParcelRecorded':
     case 'ParcelChanged':
     case 'ParcelRestated':
@@ -102,8 +104,10 @@ function stateRecipients(
     case 'DeathRecorded':
     case 'InformationBlockSet':
     case 'InformationBlockLifted':
-    case 'PersonErased':
       return source.level === 'MUNICIPAL' ? ['LANDESMELDEREGISTER'] : [];
+    case 'PersonErased':
+      // The cadastre, too, where it lists the person as an owner: it keeps them by law but transfers them no more.
+      return source.level === 'MUNICIPAL' ? ['LANDESMELDEREGISTER', 'LIEGENSCHAFTSKATASTER'] : [];
     case 'NameChanged':
     case 'NamesRestated':
       return source.level === 'MUNICIPAL' && concerns(source.instanceKey) ? ['LANDESMELDEREGISTER'] : [];
@@ -112,7 +116,7 @@ function stateRecipients(
       // so a mirror that missed the move away learns it from the repair.
       return source.level === 'MUNICIPAL' ? ['LANDESMELDEREGISTER'] : [];
     default:
-      // The Liegenschaftskataster is the authority for parcels and consumes nothing.
+      // The Liegenschaftskataster is the authority for parcels and consumes nothing but an owner's erasure.
       return [];
   }
 }

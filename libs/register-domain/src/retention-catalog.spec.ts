@@ -49,6 +49,21 @@ describe('retention catalog', () => {
     }
   });
 
+  it('keeps a person an erasure names only where a legal obligation requires it (Art. 17 Abs. 3 lit. b DSGVO), and then transfers them no more', () => {
+    const erasures = RETENTION_CATALOG.flatMap((rule) => (rule.erasure ? [{ table: rule.table, ...rule.erasure }] : []));
+    expect(erasures).toEqual(
+      expect.arrayContaining([
+        { table: 'property_tax_entries', kind: 'removed-from-list', column: 'owner_idnrs' },
+        expect.objectContaining({ table: 'parcels', kind: 'kept-not-transferred', column: 'owner_idnrs', keptIn: 'erased_owner_idnrs' }),
+      ]),
+    );
+    for (const erasure of erasures) {
+      if (erasure.kind !== 'kept-not-transferred') continue;
+      expect({ table: erasure.table, basis: erasure.legalBasis }).toEqual({ table: erasure.table, basis: expect.stringMatching(/^Art\. 17 Abs\. 3 lit\. b DSGVO/) });
+      expect(erasure.sources.length > 0 && erasure.sources.every((source) => /^https:\/\//.test(source))).toBe(true);
+    }
+  });
+
   it('has one kind of record per table and name, and at most one deletion by time per table (the job applies it)', () => {
     const keys = RETENTION_CATALOG.map((rule) => `${rule.table}/${rule.recordKind}`);
     expect(new Set(keys).size).toBe(keys.length);

@@ -29,6 +29,18 @@ export type Retention =
   /** Deleted together with the person's record of the register it sits beside (the IdNr's entry in that register). */
   | { kind: 'with-person-record' };
 
+/**
+ * What an erasure of a person (PersonErased) does where the person is one of a row's list of persons (the owners of a
+ * parcel) rather than the row's subject; rows of the person's own are deleted (erasure/person-erasure.ts).
+ * - `removed-from-list`: the IdNr leaves `column`; the row stays for the others it names.
+ * - `kept-not-transferred`: a law obliges the register to keep the person (Art. 17 Abs. 3 lit. b DSGVO: no erasure
+ *   where processing is required by a legal obligation), so the IdNr moves from `column` to `keptIn` and is no longer
+ *   transferred to anyone; `legalBasis` says which obligation.
+ */
+export type ErasureOfListedPerson =
+  | { kind: 'removed-from-list'; column: string }
+  | { kind: 'kept-not-transferred'; column: string; keptIn: string; legalBasis: string; sources: readonly string[] };
+
 /** One kind of record a register keeps, in which table, for how long, under which legal basis. */
 export interface RetentionRule {
   table: string;
@@ -40,6 +52,8 @@ export interface RetentionRule {
   /** Where the basis was read (URLs of the text of the norm); a basis no source confirms says so in `toBeConfirmed`. */
   sources: readonly string[];
   toBeConfirmed?: string;
+  /** Where the table lists persons besides its subject: what their erasure does to the list. */
+  erasure?: ErasureOfListedPerson;
 }
 
 const BMG_13 = ['https://lexmea.de/gesetz/bmg/13', 'https://lexetius.de/BMG/13,2'];
@@ -49,6 +63,7 @@ const BGB_188 = 'https://lexcada.com/akn/de/act/1896-08-18/BGB/deu/!para_188';
 const IDNRG_9 = 'https://gesetze.legal/bund/idnrg/9';
 const AO_139B = ['https://bustler.de/link.aspx?lnk=1688', 'https://www.steuertipps.de/gesetze/abgabenordnung-ao/139d-verordnungsermaechtigung'];
 const DSGVO_ART_5 = 'https://eur-lex.europa.eu/eli/reg/2016/679/oj';
+const GBO_2 = 'https://www.gesetze-im-internet.de/gbo/__2.html';
 /** How long an agency's Idempotency-Key and its answer are kept (service-runtime's idempotency stores it with this expiry). */
 export const IDEMPOTENCY_KEY_RETENTION_HOURS = 24;
 
@@ -131,6 +146,8 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
     legalBasis: '§ 229 Abs. 3 BewG (the cadastre reports what the Grundsteuer needs); Art. 5 Abs. 1 lit. e DSGVO',
     sources: [DSGVO_ART_5],
     toBeConfirmed: 'how long the municipality keeps past assessments (the roll here holds the current state only)',
+    // A copy of the cadastre's facts: the erased owner's IdNr leaves the roll (the parcel stays, with its other owners).
+    erasure: { kind: 'removed-from-list', column: 'owner_idnrs' },
   },
   // Landesmelderegister (the Land's mirror).
   {
@@ -150,7 +167,20 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
     retention: { kind: 'while-current', reason: 'the cadastre describes every parcel as it is now; a change replaces it' },
     legalBasis: 'Vermessungs- und Katastergesetz of the Land',
     sources: [],
-    toBeConfirmed: "the Land's Vermessungs- und Katastergesetz (historic owners are kept by the Grundbuch, not here)",
+    toBeConfirmed:
+      "the Land's Vermessungs- und Katastergesetz (historic owners are kept by the Grundbuch, not here), and its paragraph that obliges the " +
+      'cadastre to keep the owners (the basis for keeping an erased owner below)',
+    erasure: {
+      kind: 'kept-not-transferred',
+      column: 'owner_idnrs',
+      keptIn: 'erased_owner_idnrs',
+      legalBasis:
+        'Art. 17 Abs. 3 lit. b DSGVO: the cadastre must describe every parcel with its owners as the Grundbuch names them ' +
+        '(Vermessungs- und Katastergesetz of the Land; § 2 Abs. 2 GBO: the Grundbuch names parcels by the cadastre), and an ' +
+        "erasure at the Meldebehörde does not change who owns land; the exception covers keeping, not transferring, so the " +
+        'IdNr goes to no property-tax roll any more (Art. 18 Abs. 2 DSGVO)',
+      sources: [DSGVO_ART_5, GBO_2],
+    },
   },
   // IdNr base data (BZSt).
   {
@@ -255,7 +285,7 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
     table: 'subject_holdings',
     registers: 'every instance',
     recordKind: "router: which registers hold or held a subject (afnemersindicatie)",
-    retention: { kind: 'while-current', reason: 'the router delivers a death or a name change to every former holder by it; it cannot see when a holder deleted the person' },
+    retention: { kind: 'while-current', reason: 'the router delivers a death or a name change to every former holder by it, and an erasure also to the cadastre and rolls that listed the person as an owner; it cannot see when a holder deleted the person' },
     legalBasis: '§ 33 Abs. 1 BMG, § 57 PStV (the notices the holdings route); Art. 5 Abs. 1 lit. e DSGVO',
     sources: [DSGVO_ART_5],
     toBeConfirmed: 'an erasure (PersonErased) ends the holdings of the person; ending one when a holder deletes the person at the end of its retention needs an event from the holder (not built)',

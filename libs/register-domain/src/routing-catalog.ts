@@ -38,6 +38,17 @@ export const ROUTING_CATALOG: readonly Route[] = [
       purpose: 'the Meldebehörde erased the person: delete every row and key of theirs (crypto-shredding)',
     }),
   ),
+  // A register listing the person as a parcel's owner: the roll removes them, the cadastre keeps them by law but no
+  // longer transfers them (retention catalog: what an erasure does to a list of persons).
+  ...(['GRUNDSTEUER', 'LIEGENSCHAFTSKATASTER'] as const).map(
+    (recipient): Route => ({
+      recipient,
+      eventType: 'PersonErased',
+      fields: ERASURE_FIELDS,
+      legalBasis: ERASURE_BASIS,
+      purpose: 'the Meldebehörde erased an owner of a parcel: remove their IdNr from the list of owners, or keep it untransferred where the law requires',
+    }),
+  ),
   // Melderegister (residents register) of a municipality.
   {
     recipient: 'MELDEREGISTER',

@@ -4,6 +4,7 @@ import { defineRegisterCapability } from '@regsync/data-protection/register-capa
 import { parcelRestatement } from './parcel.restatement';
 import { ParcelsController } from './parcels.controller';
 import { parcelsDrift } from './parcels.drift';
+import { ParcelsErasedOwners1767000310000 } from './parcels-erased-owners.migration';
 import { ParcelsTable1760000410000 } from './parcels.migration';
 import { PROPERTY_TAX_ROLLS } from './property-tax-rolls.token';
 import { ParcelsService } from './parcels.service';
@@ -26,7 +27,7 @@ export const parcelsCapability = (rolls: ReadonlySet<string>) =>
   defineRegisterCapability({
     module: ParcelsModule.forRoot(rolls),
     tables: [parcelsTable],
-    migrations: [ParcelsTable1760000410000],
+    migrations: [ParcelsTable1760000410000, ParcelsErasedOwners1767000310000],
     drift: parcelsDrift,
     restatements: [parcelRestatement],
   });

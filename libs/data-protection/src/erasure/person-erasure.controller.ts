@@ -27,6 +27,7 @@ export interface ErasureResponse {
   correlationId: string;
   eventId: string;
   deleted: PersonErasureResult['deleted'];
+  unlisted: PersonErasureResult['unlisted'];
   keyErased: boolean;
 }
 
@@ -78,7 +79,7 @@ export class PersonErasureController {
         return { correlationId, eventId: event.envelope.eventId, ...result };
       }),
     );
-    this.logger.log(JSON.stringify({ audit: 'person-erased', authority, requestedBy, reason: body.reason, correlationId, eventId: response.eventId, deleted: response.deleted, keyErased: response.keyErased }));
+    this.logger.log(JSON.stringify({ audit: 'person-erased', authority, requestedBy, reason: body.reason, correlationId, eventId: response.eventId, deleted: response.deleted, unlisted: response.unlisted, keyErased: response.keyErased }));
     return response;
   }
 }

@@ -5,6 +5,7 @@ import { MESSAGING_OPTIONS, MessagingOptions } from '@regsync/messaging/messagin
 import { Outbox } from '@regsync/messaging/outbox';
 import { snapshotKeyIdOf } from '@regsync/messaging/snapshot-sealing';
 import { currentAuthority } from '@regsync/persistence/authority-context';
+import { RETENTION_CATALOG, type ErasureOfListedPerson } from '@regsync/register-domain/retention-catalog';
 
 /**
  * Where a register keeps a person's rows, per table (`$1`: the IdNr); a table this register does not have is skipped.
@@ -28,12 +29,27 @@ export const PERSON_ERASURE_TARGETS: Readonly<Record<string, string>> = {
   delivered_versions: "subject_kind = 'PERSON' and subject_id = $1",
 };
 
+/**
+ * Rows that list the person among others (a parcel's owners): the retention catalog says what their erasure does there,
+ * one statement per kind (`$1`: the IdNr; the lists are jsonb arrays of IdNrs).
+ */
+const LISTED_PERSON_ERASURES = RETENTION_CATALOG.flatMap(({ table, erasure }) => (erasure ? [{ table, statement: listedPersonErasure(table, erasure) }] : []));
+
+function listedPersonErasure(table: string, erasure: ErasureOfListedPerson): string {
+  const listed = `${erasure.column} @> jsonb_build_array($1::text)`;
+  return erasure.kind === 'removed-from-list'
+    ? `update ${table} set ${erasure.column} = ${erasure.column} - $1::text where ${listed}`
+    : `update ${table} set ${erasure.column} = ${erasure.column} - $1::text, ${erasure.keptIn} = ${erasure.keptIn} || jsonb_build_array($1::text) where ${listed}`;
+}
+
 /** The register tables among the targets: a person is held here when one of them has a row of theirs. */
 const REGISTER_TABLES = ['residents', 'civil_status_records', 'secondary_residences', 'state_residents', 'idnr_base_data'];
 
 export interface PersonErasureResult {
   /** Rows deleted per table (counts only: nothing about the person). */
   deleted: Record<string, number>;
+  /** Rows per table whose list of persons the erasure changed (removed, or kept but no longer transferred). */
+  unlisted: Record<string, number>;
   /** Whether this register had a key for the person (their events it sent are unreadable from now on). */
   keyErased: boolean;
 }
@@ -52,12 +68,14 @@ export class PersonErasure {
   ) {}
 
   async erase(manager: EntityManager, idnr: string): Promise<PersonErasureResult> {
-    const existing = (await manager.query('select tablename from pg_tables where schemaname = current_schema() and tablename = any($1)', [Object.keys(PERSON_ERASURE_TARGETS)])) as { tablename: string }[];
+    const tables = [...Object.keys(PERSON_ERASURE_TARGETS), ...LISTED_PERSON_ERASURES.map(({ table }) => table)];
+    const existing = new Set(((await manager.query('select tablename from pg_tables where schemaname = current_schema() and tablename = any($1)', [tables])) as { tablename: string }[]).map(({ tablename }) => tablename));
     const deleted: Record<string, number> = {};
-    for (const { tablename } of existing) {
-      const [, count] = (await manager.query(`delete from ${tablename} where ${PERSON_ERASURE_TARGETS[tablename]}`, [idnr])) as [unknown, number];
-      deleted[tablename] = count;
+    for (const table of Object.keys(PERSON_ERASURE_TARGETS).filter((candidate) => existing.has(candidate))) {
+      deleted[table] = await affectedRows(manager, `delete from ${table} where ${PERSON_ERASURE_TARGETS[table]}`, idnr);
     }
+    const unlisted: Record<string, number> = {};
+    for (const { table, statement } of LISTED_PERSON_ERASURES.filter((candidate) => existing.has(candidate.table))) unlisted[table] = await affectedRows(manager, statement, idnr);
     const keyId = await this.outbox.subjectKeys?.erase(manager, { kind: 'PERSON', id: idnr });
     // The process's one outgoing topic, whichever hosted authority erases (as the outbox sends on it).
     const outgoingTopic = outgoingTopicOf(this.options.app, this.options.instanceKey, this.options.namespace);
@@ -66,8 +84,14 @@ export class PersonErasure {
       // A register's (the router has no snapshot), whether or not one was ever published: a tombstone of a key that is not there costs a record.
       ...(this.options.level ? [{ dataTopic: outgoingTopic, keyId: snapshotKeyIdOf(currentAuthority(), idnr) }] : []),
     ]);
-    return { deleted, keyErased: keyId !== undefined };
+    return { deleted, unlisted, keyErased: keyId !== undefined };
   }
+}
+
+async function affectedRows(manager: EntityManager, statement: string, idnr: string): Promise<number> {
+  // A delete's or an update's result is [rows, count].
+  const [, count] = (await manager.query(statement, [idnr])) as [unknown, number];
+  return count;
 }
 
 /** Whether the erasure found the person in one of the register's own tables. */

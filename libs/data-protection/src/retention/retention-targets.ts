@@ -68,6 +68,6 @@ export const PERSON_RECORD_LOOKUPS: readonly PersonRecordLookup[] = [
   },
   { table: 'civil_status_records', recordKind: 'death entry (Sterberegister)', sql: ofPerson('civil_status_records', 'PERSONENSTANDSREGISTER', utcDay('date_of_death'), "idnr = $1 and status = 'DECEASED'") },
   { table: 'property_tax_entries', recordKind: 'parcel on the roll (owner IdNrs, area, usage)', sql: ofPerson('property_tax_entries', 'GRUNDSTEUER', 'null::timestamptz', 'owner_idnrs ? $1') },
-  { table: 'parcels', recordKind: 'parcel (Flurstück) with its owners', sql: ofPerson('parcels', 'LIEGENSCHAFTSKATASTER', 'null::timestamptz', 'owner_idnrs ? $1') },
+  { table: 'parcels', recordKind: 'parcel (Flurstück) with its owners', sql: ofPerson('parcels', 'LIEGENSCHAFTSKATASTER', 'null::timestamptz', '(owner_idnrs ? $1 or erased_owner_idnrs ? $1)') },
   { table: 'transfer_log', recordKind: 'transfer log entry', sql: `select recipient_register as register, ${RETENTION_TARGETS.transfer_log.startedAt} as started_at from transfer_log where idnr = $1` },
 ];

@@ -83,9 +83,10 @@ export class SubjectHoldings {
     return [...(this.holders.get(keyOf(subject.kind, subject.id)) ?? [])].sort(byAddress);
   }
 
-  /** Adds holdings of subjects of `kind` (known holdings stay as they are). */
-  add(kind: EventSubject['kind'], holdings: readonly Holding[]): void {
+  /** Adds holdings of subjects of `kind`, or of the holding's own kind (known holdings stay as they are). */
+  add(eventSubjectKind: EventSubject['kind'], holdings: readonly Holding[]): void {
     for (const holding of holdings) {
+      const kind = holding.subjectKind ?? eventSubjectKind;
       const key = keyOf(kind, holding.subjectId);
       const known = this.holders.get(key) ?? [];
       if (known.some((holder) => byAddress(holder, holding.holder) === 0)) continue;

@@ -4,24 +4,29 @@ import { bigintNumber, nullable, stringSet, text } from '../register-store/colum
 import { defineTable, type TableDescriptor } from '../register-store/table-descriptor';
 
 /**
- * A parcel's facts as the cadastre keeps them and as each property-tax roll takes them over: the same columns in the
- * Liegenschaftskataster (`parcels`, state register) and the Grundsteuer roll (`property_tax_entries`, municipal).
+ * A parcel's facts as the cadastre transfers them and as each property-tax roll takes them over: the same columns in
+ * the Liegenschaftskataster (`parcels`, state register) and the Grundsteuer roll (`property_tax_entries`, municipal).
  */
-function parcelFactsTable(table: string): TableDescriptor<Parcel, 'updatedAt'> {
-  return defineTable<Parcel, 'updatedAt'>({
-    table,
-    key: ['parcelId'],
-    columns: {
-      parcelId: text('parcel_id'),
-      municipalityKey: text('municipality_key'),
-      areaSquareMetres: bigintNumber('area_square_metres'),
-      usage: text('usage'),
-      ownerIdnrs: stringSet('owner_idnrs'),
-      lastChangeReason: nullable(text('last_change_reason')),
-    },
-    stamps: { updatedAt: { name: 'updated_at', on: 'write' } },
-  });
-}
+const parcelFactsColumns = {
+  parcelId: text('parcel_id'),
+  municipalityKey: text('municipality_key'),
+  areaSquareMetres: bigintNumber('area_square_metres'),
+  usage: text('usage'),
+  ownerIdnrs: stringSet('owner_idnrs'),
+  lastChangeReason: nullable(text('last_change_reason')),
+};
+const stamps = { updatedAt: { name: 'updated_at', on: 'write' as const } };
 
-export const parcelsTable: TableDescriptor<Parcel, 'updatedAt'> = parcelFactsTable('parcels');
-export const propertyTaxEntriesTable: TableDescriptor<PropertyTaxEntry, 'updatedAt'> = parcelFactsTable('property_tax_entries');
+/** The cadastre also keeps the owners it no longer transfers (erased persons it must keep by law). */
+export const parcelsTable: TableDescriptor<Parcel, 'updatedAt'> = defineTable<Parcel, 'updatedAt'>({
+  table: 'parcels',
+  key: ['parcelId'],
+  columns: { ...parcelFactsColumns, erasedOwnerIdnrs: stringSet('erased_owner_idnrs') },
+  stamps,
+});
+export const propertyTaxEntriesTable: TableDescriptor<PropertyTaxEntry, 'updatedAt'> = defineTable<PropertyTaxEntry, 'updatedAt'>({
+  table: 'property_tax_entries',
+  key: ['parcelId'],
+  columns: parcelFactsColumns,
+  stamps,
+});

@@ -24,6 +24,16 @@ describe('the Liegenschaftskataster', () => {
     expect(moved).toMatchObject({ eventType: 'ParcelChanged', leftMunicipality: '14612000', parcel: { municipalityKey: '14713000' } });
   });
 
+  it("keeps an erased owner the surveyor still lists without transferring their IdNr, and forgets them once they no longer own the parcel", () => {
+    const erased = '12345678995';
+    const { parcel } = recordParcel(undefined, { ...input, ownerIdnrs: ['36574261809', erased] }, '14', rolls);
+    const afterErasure = { ...parcel, ownerIdnrs: ['36574261809'], erasedOwnerIdnrs: [erased] };
+    const changed = recordParcel(afterErasure, { ...input, ownerIdnrs: [erased, '36574261809'], areaSquareMetres: 587, changeReason: 'Zerlegung' }, '14', rolls);
+    expect(changed.parcel).toMatchObject({ ownerIdnrs: ['36574261809'], erasedOwnerIdnrs: [erased] });
+    const sold = recordParcel(changed.parcel, { ...input, ownerIdnrs: ['36574261809'], changeReason: 'Eigentumswechsel' }, '14', rolls);
+    expect(sold.parcel).toMatchObject({ ownerIdnrs: ['36574261809'], erasedOwnerIdnrs: [] });
+  });
+
   it('refuses a parcel in a municipality without a property-tax roll in regsync, so no parcel is recorded that nobody taxes', () => {
     expect(() => recordParcel(undefined, input, '14', new Set(['14713000']))).toThrow(
       expect.objectContaining({ field: 'municipalityKey', rule: 'has no property-tax roll in regsync (rolls in Land 14: 14713000)' }),

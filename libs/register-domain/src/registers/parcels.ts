@@ -8,7 +8,13 @@ export interface Parcel {
   municipalityKey: string;
   areaSquareMetres: number;
   usage: string;
+  /** The owners whose IdNr the cadastre transfers (to the parcel's property-tax roll). */
   ownerIdnrs: string[];
+  /**
+   * Owners whose erasure the cadastre followed: it keeps them, as the law requires of it, but transfers their IdNr to
+   * no one any more (retention catalog: `parcels`).
+   */
+  erasedOwnerIdnrs: string[];
   lastChangeReason: string | null;
 }
 
@@ -43,9 +49,14 @@ export function recordParcel(
     municipalityKey: input.municipalityKey,
     areaSquareMetres: input.areaSquareMetres,
     usage: input.usage,
-    ownerIdnrs: input.ownerIdnrs,
+    ...ownersOf(input.ownerIdnrs, existing?.erasedOwnerIdnrs ?? []),
     lastChangeReason: existing ? input.changeReason : null,
   };
   const leftMunicipality = existing && existing.municipalityKey !== parcel.municipalityKey ? existing.municipalityKey : null;
   return { parcel, eventType: existing ? 'ParcelChanged' : 'ParcelRecorded', leftMunicipality };
+}
+
+/** The surveyor's owners split into those transferred and the erased ones the cadastre keeps without transferring. */
+function ownersOf(owners: readonly string[], erased: readonly string[]): Pick<Parcel, 'ownerIdnrs' | 'erasedOwnerIdnrs'> {
+  return { ownerIdnrs: owners.filter((idnr) => !erased.includes(idnr)), erasedOwnerIdnrs: owners.filter((idnr) => erased.includes(idnr)) };
 }

@@ -1,8 +1,8 @@
 import type { ParcelChanged, ParcelLeftMunicipality } from '@regsync/contracts/generated/events';
 import type { Parcel } from './parcels';
 
-/** One parcel in a municipality's Grundsteuer (property-tax) roll: the tax base the cadastre reports, its facts as the cadastre keeps them. */
-export type PropertyTaxEntry = Parcel;
+/** One parcel in a municipality's Grundsteuer (property-tax) roll: the tax base the cadastre reports, its facts as the cadastre transfers them. */
+export type PropertyTaxEntry = Omit<Parcel, 'erasedOwnerIdnrs'>;
 
 /** What the roll receives of ParcelRecorded / ParcelChanged (changeReason only with a change). */
 export type ParcelForPropertyTax = Pick<ParcelChanged, 'parcelId' | 'municipalityKey' | 'areaSquareMetres' | 'usage' | 'ownerIdnrs'> & { changeReason?: string };
