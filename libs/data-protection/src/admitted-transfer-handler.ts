@@ -37,17 +37,19 @@ export class AdmittedTransferHandler {
    * The apply path of a register kept by a RegisterStore, for the events of an `@EventBatchPattern` call (one event
    * when the applier runs it alone): each event reduced in order onto its subject's row, then the changed rows and the
    * log rows of the events that changed something written in one statement. A RegisterRejection fails the call, so
-   * that the applier runs each event alone and dead-letters that one.
+   * that the applier runs each event alone and dead-letters that one. `alsoLogged`: events that stored something
+   * elsewhere in the transaction (a MovedOut that ended a Rückmeldung wait), logged though their row did not change.
    */
   async applyEvents<Row, Stamps extends string, E extends RegsyncEvent>(
     events: readonly E[],
     context: RegsyncBatchContext,
     store: RegisterStore<Row, Stamps>,
-    how: { subjectOf: (event: E) => KeyOf<Row>; reduce: Reduce<Row, E> },
+    how: { subjectOf: (event: E) => KeyOf<Row>; reduce: Reduce<Row, E>; alsoLogged?: (index: number) => boolean },
   ): Promise<AppliedEvents<Row>> {
+    const { alsoLogged = () => false, ...apply } = how;
     const logged = (applied: AppliedEvents<Row>) =>
-      this.transferLog.rowsOf(events.flatMap((event, index) => (applied.changed[index] ? [{ event, transfers: admittedTransfers(context.events[index].admission) }] : [])));
-    return rejectionsAsDeadLetters(() => store.applyEvents(context.manager, events, { ...how, also: logged }));
+      this.transferLog.rowsOf(events.flatMap((event, index) => (applied.changed[index] || alsoLogged(index) ? [{ event, transfers: admittedTransfers(context.events[index].admission) }] : [])));
+    return rejectionsAsDeadLetters(() => store.applyEvents(context.manager, events, { ...apply, also: logged }));
   }
 
   async apply(event: RegsyncEvent, context: RegsyncEventContext, change: (manager: EntityManager, transfers: AdmittedTransfer[]) => Promise<ChangeOutcome>): Promise<'applied' | 'nothing-to-apply'> {

@@ -39,8 +39,9 @@ describe('the Landesmelderegister applying a batch of registrations', () => {
       migrationsRun: true,
     }).initialize();
     const database = new AuthorityDatabase(dataSource, name);
-    const handler = new StateResidentEventsHandler(new StateResidentsService(database), new AdmittedTransferHandler(new TransferLog(database)));
-    registrations = await ResidenceRegistrations.of(dataSource, name, LAND, handler, admit);
+    const transfers = new AdmittedTransferHandler(new TransferLog(database));
+    const handler = new StateResidentEventsHandler(new StateResidentsService(database, transfers), transfers);
+    registrations = await ResidenceRegistrations.of(dataSource, name, LAND, { onResidencesRegistered: (events, context) => handler.onResidentEvents(events, context) }, admit);
   });
 
   afterAll(async () => {
@@ -80,7 +81,7 @@ describe('the Landesmelderegister applying a batch of registrations', () => {
     return { rows, waits, log: await registrations.transferLogOf(idnrs) };
   }
 
-  it('stores and logs the same as one event at a time, each event of a person applied to the result of the one before', async () => {
+  it('stores and logs the same as one event at a time (a batch of one), each event of a person applied to the result of the one before', async () => {
     const single = Array.from({ length: 5 }, () => generateIdnr());
     const batched = Array.from({ length: 5 }, () => generateIdnr());
     await registrations.applyOneAtATime(moves(single));

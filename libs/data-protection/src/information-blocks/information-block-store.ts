@@ -28,27 +28,31 @@ function stateOf({ idnr: _idnr, changedAt, ...row }: StoredBlock): InformationBl
   return { ...row, changedAt: Number(changedAt) };
 }
 
+/** A change of the block held about one IdNr; undefined leaves it as it is. */
+export interface BlockChange {
+  idnr: string;
+  change: (existing: InformationBlockState | undefined) => InformationBlockState | undefined;
+}
+
 /**
  * Changes the blocks of many IdNrs with one locking read (in IdNr order, so two transactions cannot deadlock) and one
- * write: each change in turn gets the state the one before it left for its IdNr; a change answering undefined leaves
- * that state as it is.
+ * write: each change in turn gets the state the one before it left for its IdNr. Returns, per change, whether it
+ * changed something.
  */
-export async function changeInformationBlocks(
-  manager: EntityManager,
-  changes: readonly { idnr: string; change: (existing: InformationBlockState | undefined) => InformationBlockState | undefined }[],
-): Promise<void> {
-  if (changes.length === 0) return;
+export async function changeInformationBlocks(manager: EntityManager, changes: readonly BlockChange[]): Promise<boolean[]> {
+  if (changes.length === 0) return [];
   const idnrs = [...new Set(changes.map(({ idnr }) => idnr))].sort();
   const rows = (await manager.query(`${SELECTED} where idnr = any($1::text[]) order by idnr for update`, [idnrs])) as StoredBlock[];
   const current = new Map(rows.map((row) => [row.idnr, stateOf(row)]));
   const changed = new Map<string, InformationBlockState>();
-  for (const { idnr, change } of changes) {
+  const took = changes.map(({ idnr, change }) => {
     const next = change(current.get(idnr));
-    if (!next) continue;
+    if (!next) return false;
     current.set(idnr, next);
     changed.set(idnr, next);
-  }
-  if (changed.size === 0) return;
+    return true;
+  });
+  if (changed.size === 0) return took;
   const written = [...changed];
   await manager.query(
     `insert into information_blocks (idnr, kind, valid_until, changed_at, awaiting_rueckmeldung_from, updated_at)
@@ -64,6 +68,7 @@ export async function changeInformationBlocks(
       written.map(([, state]) => state.awaitingRueckmeldungFrom),
     ],
   );
+  return took;
 }
 
 export function informationBlockWrite(idnr: string, state: InformationBlockState): RegisterWrite {

@@ -113,7 +113,8 @@ export class RegisterStore<Row, Stamps extends string = never> {
   /**
    * The one way events change the table, for one event as for a chunk: their subjects locked in one read, each event
    * reduced in order from what the event before it left for its subject, then every changed row written (and the
-   * rows `also` gives for the changed events appended) in one statement. Nothing is written when nothing changed.
+   * rows `also` gives for the events appended) in one statement. Nothing is written when nothing changed and `also`
+   * gives no rows.
    * A `reduce` that throws (a RegisterRejection) leaves the table as it was.
    */
   async applyEvents<E>(
@@ -137,7 +138,6 @@ export class RegisterStore<Row, Stamps extends string = never> {
       applied.changed.push(changed);
       applied.after.push(next);
     }
-    if (touched.size === 0) return applied;
     const keys = [...touched].sort();
     const written = keys.flatMap((key) => current.get(key) ?? []);
     const removed = keys.filter((key) => current.get(key) === undefined).map((key) => this.keyOfString(key));
