@@ -1,19 +1,13 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { InformationBlockLifted, InformationBlockSet, MovedOut } from '@regsync/contracts/generated/events';
-import { AdmittedTransferHandler } from '@regsync/data-protection/admitted-transfer-handler';
 import { EventBatchPattern } from '@regsync/messaging/event-batch-pattern';
 import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
-import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
 import { StateResidentsService, type StateResidentEvent } from './state-residents.service';
 
 /** The municipalities' events concerning residents of this Land. */
 @Controller()
 export class StateResidentEventsHandler {
-  constructor(
-    private readonly residents: StateResidentsService,
-    private readonly transfers: AdmittedTransferHandler,
-  ) {}
+  constructor(private readonly residents: StateResidentsService) {}
 
   /** Registrations, name changes, deaths and their restatements (drift repair), in log order, in one call per run. */
   @EventBatchPattern('ResidenceRegistered', 'ResidenceRestated', 'NameChanged', 'NamesRestated', 'DeathRecorded')
@@ -27,13 +21,8 @@ export class StateResidentEventsHandler {
     await this.residents.applyMovesOut(events, context);
   }
 
-  @EventPattern('InformationBlockSet')
-  async onInformationBlockSet(@Payload() event: InformationBlockSet, @Ctx() context: RegsyncEventContext): Promise<void> {
-    await this.transfers.apply(event, context, (manager) => this.residents.applyInformationBlockSet(manager, event));
-  }
-
-  @EventPattern('InformationBlockLifted')
-  async onInformationBlockLifted(@Payload() event: InformationBlockLifted, @Ctx() context: RegsyncEventContext): Promise<void> {
-    await this.transfers.apply(event, context, (manager) => this.residents.applyInformationBlockLifted(manager, event));
+  @EventBatchPattern('InformationBlockSet', 'InformationBlockLifted')
+  async onInformationBlocks(events: (InformationBlockSet | InformationBlockLifted)[], context: RegsyncBatchContext): Promise<void> {
+    await this.residents.applyInformationBlocks(events, context);
   }
 }

@@ -40,7 +40,7 @@ describe('the Landesmelderegister applying a batch of registrations', () => {
     }).initialize();
     const database = new AuthorityDatabase(dataSource, name);
     const transfers = new AdmittedTransferHandler(new TransferLog(database));
-    const handler = new StateResidentEventsHandler(new StateResidentsService(database, transfers), transfers);
+    const handler = new StateResidentEventsHandler(new StateResidentsService(database, transfers));
     registrations = await ResidenceRegistrations.of(dataSource, name, LAND, { onResidencesRegistered: (events, context) => handler.onResidentEvents(events, context) }, admit);
   });
 

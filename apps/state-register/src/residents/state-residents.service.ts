@@ -1,15 +1,14 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import type { DeathRecorded, InformationBlockLifted, InformationBlockSet, MovedOut, NameChanged, NamesRestated, ResidenceRegistered, ResidenceRestated } from '@regsync/contracts/generated/events';
-import { AdmittedTransferHandler, type ChangeOutcome } from '@regsync/data-protection/admitted-transfer-handler';
-import { applyReceivedBlock, changeInformationBlocks, type BlockChange } from '@regsync/data-protection/information-blocks/information-block-store';
+import { AdmittedTransferHandler } from '@regsync/data-protection/admitted-transfer-handler';
+import { applyReceivedBlocks, changeInformationBlocks, type BlockChange } from '@regsync/data-protection/information-blocks/information-block-store';
 import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
 import { currentAuthority } from '@regsync/persistence/authority-context';
 import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 import { RegisterStore } from '@regsync/persistence/register-store/register-store';
 import { stateResidentsTable } from '@regsync/persistence/register-tables/state-residents.table';
 import { assertIdnr } from '@regsync/register-domain/idnr';
-import { applyBlockLift, applyBlockSet, awaitRueckmeldung, rueckmeldungAnswered, rueckmeldungSuperseded, rueckmeldungToAwait } from '@regsync/register-domain/registers/information-block';
+import { awaitRueckmeldung, rueckmeldungAnswered, rueckmeldungSuperseded, rueckmeldungToAwait } from '@regsync/register-domain/registers/information-block';
 import {
   applyMovedOutToStateResident,
   applyResidenceToStateResident,
@@ -75,17 +74,9 @@ export class StateResidentsService {
     return awaited ? [{ idnr, change: (existing) => awaitRueckmeldung(existing, awaited) }] : [];
   }
 
-  /** A block from a Meldebehörde: kept where the mirror holds the person (resident or moved away), like a death. */
-  async applyInformationBlockSet(manager: EntityManager, set: InformationBlockSet): Promise<ChangeOutcome> {
-    return applyReceivedBlock(manager, await this.holds(manager, set.idnr), set, applyBlockSet);
-  }
-
-  async applyInformationBlockLifted(manager: EntityManager, lift: InformationBlockLifted): Promise<ChangeOutcome> {
-    return applyReceivedBlock(manager, await this.holds(manager, lift.idnr), lift, applyBlockLift);
-  }
-
-  private async holds(manager: EntityManager, idnr: string): Promise<boolean> {
-    return (await this.residents.find(manager, { idnr })) !== undefined;
+  /** Blocks from the Meldebehörden: kept where the mirror holds the person (resident or moved away), like a death. */
+  async applyInformationBlocks(events: (InformationBlockSet | InformationBlockLifted)[], context: RegsyncBatchContext): Promise<void> {
+    await applyReceivedBlocks(this.transfers, events, context, this.residents);
   }
 
   async get(idnr: string) {
