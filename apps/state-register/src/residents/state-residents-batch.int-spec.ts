@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import type { RegsyncEvent, ResidenceRegistered } from '@regsync/contracts/generated/events';
+import type { MovedOut, RegsyncEvent, ResidenceRegistered } from '@regsync/contracts/generated/events';
+import { sampleEvent } from '@regsync/contracts/sample-events';
+import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
+import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
+import { runAsAuthority } from '@regsync/persistence/authority-context';
 import { AdmittedTransferHandler } from '@regsync/data-protection/admitted-transfer-handler';
 import { transferAdmission } from '@regsync/data-protection/transfer-admission';
 import { TransferLog } from '@regsync/data-protection/transfer-log';
@@ -28,6 +32,8 @@ describe('the Landesmelderegister applying a batch of registrations', () => {
   const name = `regsync_test_state_batch_${randomBytes(4).toString('hex')}`;
   let dataSource: DataSource;
   let registrations: ResidenceRegistrations;
+  let handler: StateResidentEventsHandler;
+  let database: AuthorityDatabase;
 
   beforeAll(async () => {
     await ensureDatabase(serverUrl, name);
@@ -38,9 +44,9 @@ describe('the Landesmelderegister applying a batch of registrations', () => {
       migrations: [...transferLogMigrations, StateResidentsTable1760000400000, StateResidentsFormerResident1760000420000, ...informationBlockMigrations, StateResidentsDwellingStatus1760000710000, ParcelsTable1760000410000, StateAuthorityKeys1760000820000],
       migrationsRun: true,
     }).initialize();
-    const database = new AuthorityDatabase(dataSource, name);
+    database = new AuthorityDatabase(dataSource, name);
     const transfers = new AdmittedTransferHandler(new TransferLog(database));
-    const handler = new StateResidentEventsHandler(new StateResidentsService(database, transfers));
+    handler = new StateResidentEventsHandler(new StateResidentsService(database, transfers));
     registrations = await ResidenceRegistrations.of(dataSource, name, LAND, { onResidencesRegistered: (events, context) => handler.onResidentEvents(events, context) }, admit);
   });
 
@@ -100,6 +106,33 @@ describe('the Landesmelderegister applying a batch of registrations', () => {
     // Eight stored transfers: none for the late registration of the older move, which changes nothing.
     expect(expected.log).toHaveLength(8);
     expect(await stateOf(batched)).toEqual(expected);
+  });
+
+  /** Dresden's answer to the Rückmeldung of a move from Dresden into the Land, as the consumer hands it over. */
+  async function movesOut(events: MovedOut[]): Promise<void> {
+    await runAsAuthority(LAND, () =>
+      database.transaction((manager) =>
+        handler.onMovesOut(
+          events,
+          new RegsyncBatchContext(manager, 'person', 0, events.map((event, offset) => new RegsyncEventContext(manager, admit(event) as never, 'person', 0, String(offset), {}, undefined, 'c'))),
+        ),
+      ),
+    );
+  }
+
+  it('ends the wait for the Rückmeldung with the previous residence\'s MovedOut, and logs it though the row stays as it is', async () => {
+    const arriver = generateIdnr();
+    await registrations.applyAsBatch([registration(arriver, OSNABRUECK, '2025-05-01', DRESDEN)]);
+    const answer = (from: string) => sampleEvent('MovedOut', { source: { level: 'MUNICIPAL', instanceKey: from, register: 'MELDEREGISTER' } }, { idnr: arriver, movedOutOn: new Date('2025-05-01T00:00:00Z'), fromMunicipalityKey: from, toMunicipalityKey: OSNABRUECK.municipalityKey });
+    const wait = () => dataSource.query('select awaiting_rueckmeldung_from from information_blocks where idnr = $1', [arriver]);
+
+    await movesOut([answer(HANNOVER.municipalityKey)]);
+    await expect(wait()).resolves.toEqual([{ awaiting_rueckmeldung_from: DRESDEN.municipalityKey }]);
+    await movesOut([answer(DRESDEN.municipalityKey)]);
+
+    await expect(wait()).resolves.toEqual([{ awaiting_rueckmeldung_from: null }]);
+    expect(await stateOf([arriver])).toMatchObject({ rows: [expect.objectContaining({ status: 'RESIDENT', address: OSNABRUECK })] });
+    expect((await registrations.transferLogOf([arriver])).map((row) => (row as { event_type: string }).event_type)).toEqual(['ResidenceRegistered', 'MovedOut']);
   });
 
   it('rejects the whole batch when one registration concerns a deceased person, writing nothing', async () => {
