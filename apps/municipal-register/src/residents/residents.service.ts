@@ -168,18 +168,11 @@ export class ResidentsService {
   /** Rückmeldung (§ 33 BMG): the persons registered elsewhere, so they moved out of here; tell the Länder. */
   async applyRegistrationsElsewhere(registrations: ResidenceRegistered[], context: RegsyncBatchContext): Promise<void> {
     const { manager } = context;
-    const held: boolean[] = [];
-    const applied = await this.transfers.applyEvents(registrations, context, this.residents, {
-      subjectOf: ({ idnr }) => ({ idnr }),
-      reduce: (existing, residence) => {
-        held.push(existing !== undefined);
-        return moveOut(existing, residence);
-      },
-    });
+    const applied = await this.transfers.applyEvents(registrations, context, this.residents, { subjectOf: ({ idnr }) => ({ idnr }), reduce: moveOut });
     for (const [index, residence] of registrations.entries()) {
       // Even a stale Rückmeldung (the person registered here again since) gets the block: the new municipality's
       // record names this one as the one moved to.
-      if (held[index]) await this.passOnInformationBlock(manager, residence);
+      if (applied.before[index]) await this.passOnInformationBlock(manager, residence);
       if (!applied.changed[index]) continue;
       await endRueckmeldungWait(manager, residence.idnr);
       await this.outbox.append(manager, {

@@ -137,6 +137,7 @@ describe('RegisterStore on real PostgreSQL', () => {
     const events: Event[] = [{ id: first.id, count: 1 }, { id: second.id, count: 5 }, { id: first.id, count: 2 }, { id: first.id }, { id: second.id, remove: true }, { id: second.id, count: 7 }];
     const applied = await as('03404000', (manager) => store.applyEvents(counting(manager), events, { subjectOf: ({ id }) => ({ id }), reduce }));
     expect(applied.changed).toEqual([true, true, true, false, true, true]);
+    expect(applied.before.map((row) => row?.count)).toEqual([undefined, undefined, 1, 3, 5, undefined]);
     expect(applied.after.map((row) => row?.count)).toEqual([1, 5, 3, 3, undefined, 7]);
     expect(statements).toHaveLength(2); // the locking read, the write
     expect((await as('03404000', (manager) => store.read(manager, [{ id: first.id }, { id: second.id }]))).map((row) => [row.id, row.count]).sort()).toEqual([[first.id, 3], [second.id, 7]].sort());

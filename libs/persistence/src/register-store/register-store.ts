@@ -42,6 +42,8 @@ export interface AppendedRows {
 export interface AppliedEvents<Row> {
   /** Per event: whether it changed its subject's row (only those are logged or announced). */
   changed: boolean[];
+  /** Per event: its subject's row before it (undefined when there was none). */
+  before: (Row | undefined)[];
   /** Per event: its subject's row after it (undefined when there is none). */
   after: (Row | undefined)[];
 }
@@ -135,7 +137,7 @@ export class RegisterStore<Row, Stamps extends string = never> {
     events: readonly E[],
     how: { subjectOf: (event: E) => KeyOf<Row>; reduce: Reduce<Row, E>; also?: (applied: AppliedEvents<Row>) => AppendedRows | undefined },
   ): Promise<AppliedEvents<Row>> {
-    const applied: AppliedEvents<Row> = { changed: [], after: [] };
+    const applied: AppliedEvents<Row> = { changed: [], before: [], after: [] };
     if (events.length === 0) return applied;
     const by = this.fieldsNamedBy(how.subjectOf(events[0]));
     const current = new Map<string, Row | undefined>(await this.lock(db, events.map(how.subjectOf)));
@@ -153,6 +155,7 @@ export class RegisterStore<Row, Stamps extends string = never> {
         touched.add(key);
       }
       applied.changed.push(changed);
+      applied.before.push(existing);
       applied.after.push(next);
     }
     const keys = [...touched].sort();
