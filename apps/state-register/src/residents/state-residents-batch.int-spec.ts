@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { MovedOut, RegsyncEvent, ResidenceRegistered } from '@regsync/contracts/generated/events';
+import type { EntityManager } from 'typeorm';
 import { sampleEvent } from '@regsync/contracts/sample-events';
 import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
 import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
@@ -21,7 +22,7 @@ import { StateResidentsFormerResident1760000420000 } from './state-residents-for
 import { StateResidentsTable1760000400000 } from './state-residents.migration';
 import { ParcelsTable1760000410000 } from '../parcels/parcels.migration';
 import { StateAuthorityKeys1760000820000 } from '../state-authority-keys.migration';
-import { StateResidentsService } from './state-residents.service';
+import { StateResidentsService, type StateResidentEvent } from './state-residents.service';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const LAND = '03';
@@ -108,17 +109,42 @@ describe('the Landesmelderegister applying a batch of registrations', () => {
     expect(await stateOf(batched)).toEqual(expected);
   });
 
-  /** Dresden's answer to the Rückmeldung of a move from Dresden into the Land, as the consumer hands it over. */
-  async function movesOut(events: MovedOut[]): Promise<void> {
+  /** A run of events handed to `handle` as the consumer hands it over; returns the statements the handler sent. */
+  async function run<E extends RegsyncEvent>(events: E[], handle: (events: E[], context: RegsyncBatchContext) => Promise<void>): Promise<string[]> {
+    const statements: string[] = [];
     await runAsAuthority(LAND, () =>
-      database.transaction((manager) =>
-        handler.onMovesOut(
-          events,
-          new RegsyncBatchContext(manager, 'person', 0, events.map((event, offset) => new RegsyncEventContext(manager, admit(event) as never, 'person', 0, String(offset), {}, undefined, 'c'))),
-        ),
-      ),
+      database.transaction((transaction) => {
+        const manager = new Proxy(transaction, {
+          get: (target, property) => (property === 'query' ? (sql: string, parameters?: unknown[]) => (statements.push(sql), target.query(sql, parameters)) : Reflect.get(target, property)),
+        }) as EntityManager;
+        const admitted = events.map((event) => admit(event) as Extract<ReturnType<typeof admit>, { kind: 'apply' }>);
+        const contexts = admitted.map((admission, offset) => new RegsyncEventContext(manager, admission, 'person', 0, String(offset), {}, undefined, 'c'));
+        return handle(admitted.map(({ event }) => event as E), new RegsyncBatchContext(manager, 'person', 0, contexts));
+      }),
     );
+    return statements;
   }
+
+  const movesOut = (events: MovedOut[]) => run(events, (moves, context) => handler.onMovesOut(moves, context));
+
+  it('applies a run of registrations, name changes and deaths in one locking read and one write', async () => {
+    const [anna, ben] = [generateIdnr(), generateIdnr()];
+    const fromStandesamt = { source: { level: 'MUNICIPAL' as const, instanceKey: OSNABRUECK.municipalityKey, register: 'PERSONENSTANDSREGISTER' as const } };
+    const events: StateResidentEvent[] = [
+      registration(anna, OSNABRUECK, '2020-01-01'),
+      registration(ben, HANNOVER, '2021-01-01'),
+      sampleEvent('NameChanged', fromStandesamt, { idnr: anna, familyName: 'Weber', givenNames: 'Anna' }),
+      sampleEvent('DeathRecorded', fromStandesamt, { idnr: ben }),
+    ];
+    const statements = await run(events, (chunk, context) => handler.onResidentEvents(chunk, context));
+
+    expect(statements).toHaveLength(2);
+    expect(await dataSource.query('select idnr, family_name, status from state_residents where idnr = any($1) order by array_position($1, idnr)', [[anna, ben]])).toEqual([
+      { idnr: anna, family_name: 'Weber', status: 'RESIDENT' },
+      { idnr: ben, family_name: 'Schmidt', status: 'DECEASED' },
+    ]);
+    expect(await registrations.transferLogOf([anna, ben])).toHaveLength(4);
+  });
 
   it('ends the wait for the Rückmeldung with the previous residence\'s MovedOut, and logs it though the row stays as it is', async () => {
     const arriver = generateIdnr();
