@@ -26,26 +26,19 @@ import { InformationBlockAuditTable1760000610000 } from './information-blocks/in
 import { InformationBlocksModule } from './information-blocks/information-blocks.module';
 import { propertyTaxCapability } from './property-tax/property-tax.module';
 import { secondaryResidencesCapability } from './secondary-residences/secondary-residences.module';
-import { ResidentEntity } from './residents/resident.entity';
-import { residentsDrift } from './residents/residents.drift';
-import { residenceRestatement } from './residents/residence.restatement';
-import { ResidentsModule } from './residents/residents.module';
-import { ResidentsTable1760000300000 } from './residents/residents.migration';
-import { ResidentsDwellingStatus1760000700000 } from './residents/residents-dwelling-status.migration';
+import { residentsCapability } from './residents/residents.module';
 
 /** The capabilities that wire themselves (register-capability.ts): module, tables, migrations, drift sources. */
-export const municipalCapabilities = wiringOf([civilStatusCapability, propertyTaxCapability, secondaryResidencesCapability]);
+export const municipalCapabilities = wiringOf([residentsCapability, civilStatusCapability, propertyTaxCapability, secondaryResidencesCapability]);
 
 /** Every migration of a municipal database; TypeORM runs them in timestamp order (the authority-keys step is listed last: a test runs all but it). */
 export const municipalMigrations = [
   ...messagingMigrations,
   ...transferLogMigrations,
-  ResidentsTable1760000300000,
   ...municipalCapabilities.migrations,
   ...idempotencyMigrations,
   ...informationBlockMigrations,
   InformationBlockAuditTable1760000610000,
-  ResidentsDwellingStatus1760000700000,
   MunicipalAuthorityKeys1760000810000,
 ];
 
@@ -71,7 +64,7 @@ export class MunicipalRegisterModule {
           authorities: authorityKeys,
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('municipal', config.INSTANCE_KEY, config.NAMESPACE),
-          entities: [ResidentEntity, ...municipalCapabilities.entities, ...messagingEntities, ...transferLogEntities],
+          entities: [...municipalCapabilities.entities, ...messagingEntities, ...transferLogEntities],
           migrations: municipalMigrations,
         }),
         AgencyAuthModule.forRoot(authorities),
@@ -79,7 +72,7 @@ export class MunicipalRegisterModule {
         ObservabilityModule.forRoot({
           metrics,
           opsApiKeys: config.AGENCY_API_KEYS,
-          registers: [...residentsDrift(config.INSTANCE_KEY), ...municipalCapabilities.drift(config.INSTANCE_KEY)],
+          registers: municipalCapabilities.drift(config.INSTANCE_KEY),
         }),
         RegsyncMessagingModule.forRoot({
           app: 'municipal-register',
@@ -94,10 +87,9 @@ export class MunicipalRegisterModule {
           admit: transferAdmission(instance.level),
         }),
         TransferLogModule.forRoot(),
-        RegisterRestatementModule.forRoot({ restatements: [residenceRestatement, ...municipalCapabilities.restatements], opsApiKeys: config.AGENCY_API_KEYS }),
+        RegisterRestatementModule.forRoot({ restatements: municipalCapabilities.restatements, opsApiKeys: config.AGENCY_API_KEYS }),
         RetentionModule.forRoot(),
         PersonErasureModule.forRoot({ erasingAgencyKeys: actingAgencyKeysOf(config) }),
-        ResidentsModule,
         InformationBlocksModule,
         ...municipalCapabilities.modules,
       ],

@@ -22,27 +22,19 @@ import { informationBlockMigrations } from '@regsync/data-protection/information
 import { propertyTaxRolls, StateConfig } from './config';
 import { StateAuthorityKeys1760000820000 } from './state-authority-keys.migration';
 import { parcelsCapability } from './parcels/parcels.module';
-import { StateResidentEntity } from './residents/state-resident.entity';
-import { stateResidentsDrift } from './residents/state-residents.drift';
-import { StateResidentsModule } from './residents/state-residents.module';
-import { StateResidentsFormerResident1760000420000 } from './residents/state-residents-former-resident.migration';
-import { StateResidentsDwellingStatus1760000710000 } from './residents/state-residents-dwelling-status.migration';
-import { StateResidentsTable1760000400000 } from './residents/state-residents.migration';
+import { stateResidentsCapability } from './residents/state-residents.module';
 
 /** The capabilities that wire themselves (register-capability.ts); `rolls`: the municipalities with a property-tax roll. */
-export const stateCapabilities = (rolls: ReadonlySet<string>) => wiringOf([parcelsCapability(rolls)]);
+export const stateCapabilities = (rolls: ReadonlySet<string>) => wiringOf([stateResidentsCapability, parcelsCapability(rolls)]);
 
 /** Every migration of a state database; `capabilities` brings its own. */
 export function stateMigrations(capabilities: ReturnType<typeof stateCapabilities>) {
   return [
     ...messagingMigrations,
     ...transferLogMigrations,
-    StateResidentsTable1760000400000,
     ...capabilities.migrations,
-    StateResidentsFormerResident1760000420000,
     ...idempotencyMigrations,
     ...informationBlockMigrations,
-    StateResidentsDwellingStatus1760000710000,
     StateAuthorityKeys1760000820000,
   ];
 }
@@ -70,12 +62,12 @@ export class StateRegisterModule {
           authorities: authorityKeys,
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('state', config.INSTANCE_KEY, config.NAMESPACE),
-          entities: [StateResidentEntity, ...capabilities.entities, ...messagingEntities, ...transferLogEntities],
+          entities: [...capabilities.entities, ...messagingEntities, ...transferLogEntities],
           migrations: stateMigrations(capabilities),
         }),
         AgencyAuthModule.forRoot(authorities),
         IdempotencyModule,
-        ObservabilityModule.forRoot({ metrics, opsApiKeys: config.AGENCY_API_KEYS, registers: [...stateResidentsDrift(config.INSTANCE_KEY), ...capabilities.drift(config.INSTANCE_KEY)] }),
+        ObservabilityModule.forRoot({ metrics, opsApiKeys: config.AGENCY_API_KEYS, registers: capabilities.drift(config.INSTANCE_KEY) }),
         RegsyncMessagingModule.forRoot({
           app: 'state-register',
           ...instance,
@@ -92,7 +84,6 @@ export class StateRegisterModule {
         RegisterRestatementModule.forRoot({ restatements: capabilities.restatements, opsApiKeys: config.AGENCY_API_KEYS }),
         RetentionModule.forRoot(),
         PersonErasureModule.forRoot(),
-        StateResidentsModule,
         ...capabilities.modules,
       ],
     };

@@ -7,23 +7,10 @@ import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
 import type { AppliedEvents, KeyOf, Reduce, RegisterStore } from '@regsync/persistence/register-store/register-store';
 import { RegisterRejection } from '@regsync/register-domain/registers/register-rejection';
 import { admittedTransfers, type AdmittedTransfer } from './transfer-admission';
-import type { RegisterWrite } from './register-write';
 import { TransferLog } from './transfer-log';
 
-/**
- * What a register change did with an admitted event: only a stored transfer is logged. A RegisterWrite is a change
- * not yet written; it is written with the log rows.
- */
-export type ChangeOutcome = 'applied' | 'nothing-to-apply' | RegisterWrite;
-
-/**
- * What a register change did with a batch of admitted events: for each event, whether it stores something (only
- * those are logged), and the one write, not yet sent, that stores them all (none when none stores anything).
- */
-export interface BatchChangeOutcome {
-  stored: boolean[];
-  write?: RegisterWrite;
-}
+/** What a register change did with an admitted event: only a stored transfer is logged. */
+export type ChangeOutcome = 'applied' | 'nothing-to-apply';
 
 /**
  * Runs a register change for an admitted event and logs the transfer, both in the inbox transaction, so a
@@ -37,37 +24,27 @@ export class AdmittedTransferHandler {
    * The apply path of a register kept by a RegisterStore, for the events of an `@EventBatchPattern` call (one event
    * when the applier runs it alone): each event reduced in order onto its subject's row, then the changed rows and the
    * log rows of the events that changed something written in one statement. A RegisterRejection fails the call, so
-   * that the applier runs each event alone and dead-letters that one.
+   * that the applier runs each event alone and dead-letters that one. `alsoLogged`: events that stored something
+   * elsewhere in the transaction (a MovedOut that ended a Rückmeldung wait), logged though their row did not change.
    */
   async applyEvents<Row, Stamps extends string, E extends RegsyncEvent>(
     events: readonly E[],
     context: RegsyncBatchContext,
     store: RegisterStore<Row, Stamps>,
-    how: { subjectOf: (event: E) => KeyOf<Row>; reduce: Reduce<Row, E> },
+    how: { subjectOf: (event: E) => KeyOf<Row>; reduce: Reduce<Row, E>; alsoLogged?: (index: number) => boolean },
   ): Promise<AppliedEvents<Row>> {
+    const { alsoLogged = () => false, ...apply } = how;
     const logged = (applied: AppliedEvents<Row>) =>
-      this.transferLog.rowsOf(events.flatMap((event, index) => (applied.changed[index] ? [{ event, transfers: admittedTransfers(context.events[index].admission) }] : [])));
-    return rejectionsAsDeadLetters(() => store.applyEvents(context.manager, events, { ...how, also: logged }));
+      this.transferLog.rowsOf(events.flatMap((event, index) => (applied.changed[index] || alsoLogged(index) ? [{ event, transfers: admittedTransfers(context.events[index].admission) }] : [])));
+    return rejectionsAsDeadLetters(() => store.applyEvents(context.manager, events, { ...apply, also: logged }));
   }
 
-  async apply(event: RegsyncEvent, context: RegsyncEventContext, change: (manager: EntityManager, transfers: AdmittedTransfer[]) => Promise<ChangeOutcome>): Promise<'applied' | 'nothing-to-apply'> {
+  /** A change that is not a RegisterStore's: it writes what it stores itself, the log row follows when it stored something. */
+  async apply(event: RegsyncEvent, context: RegsyncEventContext, change: (manager: EntityManager, transfers: AdmittedTransfer[]) => Promise<ChangeOutcome>): Promise<ChangeOutcome> {
     const transfers = admittedTransfers(context.admission);
     const outcome = await rejectionsAsDeadLetters(() => change(context.manager, transfers));
-    if (outcome === 'nothing-to-apply') return outcome;
     if (outcome === 'applied') await this.transferLog.record(context.manager, event, transfers);
-    else await this.transferLog.recordWithWrite(context.manager, event, transfers, outcome);
-    return 'applied';
-  }
-
-  /**
-   * `apply` for the events of an `@EventBatchPattern` handler: the register write and all log rows in one statement.
-   * A RegisterRejection of any event fails the whole batch, so that the per-event fallback dead-letters that one alone.
-   */
-  async applyAll(events: RegsyncEvent[], context: RegsyncBatchContext, change: (manager: EntityManager) => Promise<BatchChangeOutcome>): Promise<void> {
-    const outcome = await rejectionsAsDeadLetters(() => change(context.manager));
-    if (!outcome.write) return;
-    const applied = events.flatMap((event, index) => (outcome.stored[index] ? [{ event, transfers: admittedTransfers(context.events[index].admission) }] : []));
-    await this.transferLog.recordAllWithWrite(context.manager, applied, outcome.write);
+    return outcome;
   }
 }
 

@@ -7,6 +7,9 @@ import { isolateByAuthority } from '@regsync/persistence/authority-isolation';
 import { ensureAuthorityRoles } from '@regsync/persistence/authority-roles';
 import { databaseUrl } from '@regsync/persistence/database-url';
 import { dropDatabase, ensureDatabase } from '@regsync/persistence/ensure-database';
+import { text } from '@regsync/persistence/register-store/columns';
+import { RegisterStore } from '@regsync/persistence/register-store/register-store';
+import { createTableSql, defineTable } from '@regsync/persistence/register-store/table-descriptor';
 import { transferAdmission, admittedTransfers } from './transfer-admission';
 
 const toBasisdaten = { topic: 'regsync.deliveries.federal-register.DE', recipientRegister: 'IDNR_BASISDATEN' };
@@ -14,6 +17,8 @@ import { TransferLog } from './transfer-log';
 import { transferLogEntities, transferLogMigrations } from './transfer-log-schema';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** A register table of the simplest kind: the IdNrs it holds, Anna's only (a check refuses any other). */
+const registerRows = (table: string) => new RegisterStore(defineTable<{ idnr: string }>({ table, key: ['idnr'], columns: { idnr: text('idnr', ['36574261809']) } }));
 const address = { street: 'Königsbrücker Straße', houseNumber: '5a', postalCode: '01099', city: 'Dresden', municipalityKey: '14612000' };
 
 function registration(eventId: string): ResidenceRegistered {
@@ -39,9 +44,11 @@ describe('the transfer log in PostgreSQL', () => {
   // The federal register's transfers: every test acts as its authority, as its consumer does.
   const asDE = (test: () => Promise<void>) => () => runAsAuthority('DE', test);
   // A register table as the registers' migrations make it: isolated by authority, granted to the authorities.
-  const isolatedRegisterTable = async (table: string) => {
-    await isolateByAuthority(dataSource, [{ table, primaryKey: ['idnr'] }]);
+  const isolatedRegisterTable = async (store: RegisterStore<{ idnr: string }>) => {
+    await dataSource.query(createTableSql(store.descriptor));
+    await isolateByAuthority(dataSource, [{ table: store.descriptor.table, primaryKey: ['idnr'] }]);
     await ensureAuthorityRoles(dataSource, name, ['DE']);
+    return store;
   };
 
   beforeAll(async () => {
@@ -72,14 +79,12 @@ describe('the transfer log in PostgreSQL', () => {
   }));
 
   it('writes a register change and its transfer log rows in one statement, or neither', asDE(async () => {
-    await dataSource.query('create table register_rows (idnr text primary key)');
-    await isolatedRegisterTable('register_rows');
-    const write = { sql: 'insert into register_rows (idnr) values ($1)', parameters: ['36574261809'] };
+    const store = await isolatedRegisterTable(registerRows('register_rows'));
     const logged = registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e04');
     const transfers = admittedTransfers(transferAdmission('FEDERAL')(logged, toBasisdaten));
-    await database.transaction((manager) => log.recordWithWrite(manager, logged, transfers, write));
+    await database.transaction((manager) => store.write(manager, [{ idnr: '36574261809' }], [], log.rowsOf([{ event: logged, transfers }])));
     const failed = registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e05');
-    await expect(database.transaction((manager) => log.recordWithWrite(manager, failed, transfers, write))).rejects.toThrow(/duplicate key/);
+    await expect(database.transaction((manager) => store.write(manager, [{ idnr: '12345678995' }], [], log.rowsOf([{ event: failed, transfers }])))).rejects.toThrow(/check constraint/);
 
     expect(await dataSource.query('select idnr from register_rows')).toEqual([{ idnr: '36574261809' }]);
     const eventIds = (await log.forIdnr('36574261809')).map((row) => row.eventId);
@@ -88,16 +93,14 @@ describe('the transfer log in PostgreSQL', () => {
   }));
 
   it('writes a batch of register changes and all their log rows in one statement, the rows being those of one event at a time', asDE(async () => {
-    await dataSource.query('create table register_batch_rows (idnr text primary key)');
-    await isolatedRegisterTable('register_batch_rows');
-    const write = { sql: 'insert into register_batch_rows (idnr) select * from unnest($1::text[])', parameters: [['36574261809']] };
+    const store = await isolatedRegisterTable(registerRows('register_batch_rows'));
     const transferredAt = new Date('2026-11-25T12:00:00Z');
     const single = registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e06');
     const batch = [registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e07'), registration('0b1e7c52-3f7a-4d3c-9b1e-1a2b3c4d5e08')];
     const transfersOf = (event: ResidenceRegistered) => admittedTransfers(transferAdmission('FEDERAL')(event, toBasisdaten));
     await database.transaction(async (manager) => {
       await log.record(manager, single, transfersOf(single), transferredAt);
-      await log.recordAllWithWrite(manager, batch.map((event) => ({ event, transfers: transfersOf(event) })), write, transferredAt);
+      await store.write(manager, [{ idnr: '36574261809' }], [], log.rowsOf(batch.map((event) => ({ event, transfers: transfersOf(event) })), transferredAt));
     });
 
     expect(await dataSource.query('select idnr from register_batch_rows')).toEqual([{ idnr: '36574261809' }]);

@@ -5,7 +5,6 @@ import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 import { idnrViolation } from '@regsync/register-domain/idnr';
 import type { AppendedRows } from '@regsync/persistence/register-store/register-store';
 import { appendParameters, appendSql, type AppendTable } from '@regsync/persistence/register-store/table-descriptor';
-import type { RegisterWrite } from './register-write';
 import type { AdmittedTransfer } from './transfer-admission';
 import { TransferLogRecord } from './transfer-log-record.entity';
 
@@ -44,31 +43,6 @@ export class TransferLog {
   /** The log rows of the `applied` events, written by the register store with the change that applies them. */
   rowsOf(applied: readonly { event: RegsyncEvent; transfers: AdmittedTransfer[] }[], transferredAt = new Date()): AppendedRows {
     return { into: TRANSFER_LOG, rows: applied.flatMap(({ event, transfers }) => logRows(event, transfers, transferredAt)) };
-  }
-
-  /** Like `record`, in one statement with the register write that applies the transfers (one round trip for both). */
-  async recordWithWrite(manager: EntityManager, event: RegsyncEvent, transfers: AdmittedTransfer[], write: RegisterWrite, transferredAt = new Date()): Promise<void> {
-    const rows = logRows(event, transfers, transferredAt);
-    if (rows.length === 0) {
-      await manager.query(write.sql, write.parameters);
-      return;
-    }
-    // A data-modifying WITH runs exactly once, whether or not the insert reads it.
-    const sql = `with register_write as (${write.sql}) ${appendSql(TRANSFER_LOG, write.parameters.length)}`;
-    await manager.query(sql, [...write.parameters, ...appendParameters(TRANSFER_LOG, rows)]);
-  }
-
-  /**
-   * `recordWithWrite` for a batch: one register write that applies the transfers of all `applied` events, sent in
-   * one statement with all their log rows, whose parameters are one array per column (any number of rows).
-   */
-  async recordAllWithWrite(manager: EntityManager, applied: { event: RegsyncEvent; transfers: AdmittedTransfer[] }[], write: RegisterWrite, transferredAt = new Date()): Promise<void> {
-    const rows = applied.flatMap(({ event, transfers }) => logRows(event, transfers, transferredAt));
-    if (rows.length === 0) {
-      await manager.query(write.sql, write.parameters);
-      return;
-    }
-    await manager.query(`with register_write as (${write.sql}) ${appendSql(TRANSFER_LOG, write.parameters.length)}`, [...write.parameters, ...appendParameters(TRANSFER_LOG, rows)]);
   }
 
   /** A newborn's transfers were logged under the birth registration id; once the IdNr exists, they belong to it. */

@@ -35,7 +35,7 @@ describe('the IdNr base data applying a batch of registrations', () => {
     }).initialize();
     const database = new AuthorityDatabase(dataSource, name);
     const transfers = new AdmittedTransferHandler(new TransferLog(database));
-    const handler = new BaseDataEventsHandler(new BaseDataService(database, transfers), transfers);
+    const handler = new BaseDataEventsHandler(new BaseDataService(database, transfers));
     registrations = await ResidenceRegistrations.of(dataSource, name, 'DE', { onResidencesRegistered: (events, context) => handler.onBaseDataEvents(events, context) }, admit);
   });
 

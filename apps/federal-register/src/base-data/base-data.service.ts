@@ -1,14 +1,12 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import type { DeathRecorded, InformationBlockLifted, InformationBlockSet, NameChanged, NamesRestated, ResidenceRegistered, ResidenceRestated } from '@regsync/contracts/generated/events';
-import { AdmittedTransferHandler, type ChangeOutcome } from '@regsync/data-protection/admitted-transfer-handler';
-import { applyReceivedBlock } from '@regsync/data-protection/information-blocks/information-block-store';
+import { AdmittedTransferHandler } from '@regsync/data-protection/admitted-transfer-handler';
+import { applyReceivedBlocks } from '@regsync/data-protection/information-blocks/information-block-store';
 import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
 import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 import { RegisterStore } from '@regsync/persistence/register-store/register-store';
 import { idnrBaseDataTable } from '@regsync/persistence/register-tables/idnr-base-data.table';
 import { assertIdnr } from '@regsync/register-domain/idnr';
-import { applyBlockLift, applyBlockSet } from '@regsync/register-domain/registers/information-block';
 import { applyResidenceToBaseData, changeBaseDataName, recordBaseDataDeath, type IdnrBaseData } from '@regsync/register-domain/registers/idnr-base-data';
 import { restateNames } from '@regsync/register-domain/registers/restated-names';
 
@@ -30,16 +28,8 @@ export class BaseDataService {
   }
 
   /** Auskunftssperren of the base data (§ 139b Abs. 6 Satz 1 Nr. 10 AO), for an IdNr the BZSt holds. */
-  async applyInformationBlockSet(manager: EntityManager, set: InformationBlockSet): Promise<ChangeOutcome> {
-    return applyReceivedBlock(manager, await this.holds(manager, set.idnr), set, applyBlockSet);
-  }
-
-  async applyInformationBlockLifted(manager: EntityManager, lift: InformationBlockLifted): Promise<ChangeOutcome> {
-    return applyReceivedBlock(manager, await this.holds(manager, lift.idnr), lift, applyBlockLift);
-  }
-
-  private async holds(manager: EntityManager, idnr: string): Promise<boolean> {
-    return (await this.baseData.find(manager, { idnr })) !== undefined;
+  async applyInformationBlocks(events: (InformationBlockSet | InformationBlockLifted)[], context: RegsyncBatchContext): Promise<void> {
+    await applyReceivedBlocks(this.transfers, events, context, this.baseData);
   }
 
   async get(idnr: string) {

@@ -1,6 +1,9 @@
 import { EntityManager } from 'typeorm';
+import { RegisterStore } from '@regsync/persistence/register-store/register-store';
+import { civilStatusRecordsTable } from '@regsync/persistence/register-tables/civil-status-records.table';
 import { linkBirthRecordToIdnr } from '@regsync/register-domain/registers/civil-status';
-import { CivilStatusRecordEntity } from './civil-status-record.entity';
+
+const records = new RegisterStore(civilStatusRecordsTable);
 
 /**
  * The Meldebehörde passes a newborn's IdNr to the Standesamt of the same municipality, in the transaction that
@@ -9,7 +12,8 @@ import { CivilStatusRecordEntity } from './civil-status-record.entity';
  * Standesamt did not record.
  */
 export async function passIdnrToBirthRecord(manager: EntityManager, birthRegistrationId: string, idnr: string): Promise<void> {
-  const record = await manager.findOne(CivilStatusRecordEntity, { where: { birthRegistrationId }, lock: { mode: 'pessimistic_write' } });
-  if (!record || record.idnr === idnr) return;
-  await manager.save(CivilStatusRecordEntity, { ...linkBirthRecordToIdnr(record, idnr), id: record.id, updatedAt: new Date() });
+  await records.applyEvents(manager, [{ birthRegistrationId, idnr }], {
+    subjectOf: () => ({ birthRegistrationId }),
+    reduce: (record) => (!record || record.idnr === idnr ? record : linkBirthRecordToIdnr(record, idnr)),
+  });
 }

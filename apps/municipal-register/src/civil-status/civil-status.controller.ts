@@ -71,7 +71,7 @@ export class CivilStatusController {
   }
 }
 
-function view(record: CivilStatusRecord & { id?: string; updatedAt?: Date }): CivilStatusRecord {
-  const { id: _id, updatedAt: _updatedAt, ...rest } = record;
+function view(record: CivilStatusRecord & { updatedAt?: Date }): CivilStatusRecord {
+  const { updatedAt: _updatedAt, ...rest } = record;
   return rest;
 }

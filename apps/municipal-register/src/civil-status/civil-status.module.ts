@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { defineRegisterCapability } from '@regsync/data-protection/register-capability';
 import { CivilStatusBirthRecordIdnr1760000330000 } from './civil-status-birth-record-idnr.migration';
-import { CivilStatusRecordEntity } from './civil-status-record.entity';
+import { civilStatusRecordsTable } from '@regsync/persistence/register-tables/civil-status-records.table';
 import { civilStatusDrift } from './civil-status.drift';
 import { CivilStatusTable1760000310000 } from './civil-status.migration';
 import { namesRestatement } from './names.restatement';
@@ -20,7 +20,7 @@ export class CivilStatusModule {}
 /** Its table is isolated by authority in MunicipalAuthorityKeys1760000810000, the app's migration of that step. */
 export const civilStatusCapability = defineRegisterCapability({
   module: CivilStatusModule,
-  entities: [CivilStatusRecordEntity],
+  tables: [civilStatusRecordsTable],
   migrations: [CivilStatusTable1760000310000, CivilStatusBirthRecordIdnr1760000330000],
   drift: civilStatusDrift,
   restatements: [namesRestatement],

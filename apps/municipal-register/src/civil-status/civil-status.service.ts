@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { EntityManager, QueryFailedError } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { currentAuthority } from '@regsync/persistence/authority-context';
 import { Outbox } from '@regsync/messaging/outbox';
 import { idnrViolation } from '@regsync/register-domain/idnr';
@@ -10,13 +10,16 @@ import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-le
 import { DomainValidationError } from '@regsync/register-domain/validation-error';
 import { RequestTransaction } from '@regsync/service-runtime/idempotency/request-transaction';
 import { ResidentsService } from '../residents/residents.service';
-import { CivilStatusRecordEntity } from './civil-status-record.entity';
+import { RegisterStore } from '@regsync/persistence/register-store/register-store';
+import { civilStatusRecordsTable } from '@regsync/persistence/register-tables/civil-status-records.table';
 import type { RecordBirthRequest, RecordDeathRequest, RecordNameChangeRequest } from './civil-status.requests';
 import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 
 /** The Personenstandsregister: what the Standesamt certifies (births, name changes, deaths) and publishes. */
 @Injectable()
 export class CivilStatusService {
+  private readonly records = new RegisterStore(civilStatusRecordsTable);
+
   constructor(
     private readonly database: AuthorityDatabase,
     private readonly requestTransaction: RequestTransaction,
@@ -42,7 +45,8 @@ export class CivilStatusService {
     if (rule) throw new DomainValidationError('birthRegistrationId', rule);
     return this.requestTransaction.run(async (manager) => {
       const id = numbered ?? (await this.nextBirthRegistrationId(manager));
-      const record = await this.insertBirth(manager, recordBirth(id, input));
+      const record = recordBirth(id, input);
+      await this.insertBirth(manager, record);
       const event = await this.outbox.append(manager, {
         eventType: 'BirthRecorded',
         register: 'PERSONENSTANDSREGISTER',
@@ -59,9 +63,12 @@ export class CivilStatusService {
   async recordNameChange(input: RecordNameChangeRequest, correlationId: string): Promise<{ record: CivilStatusRecord; eventId: string }> {
     return this.requestTransaction.run(async (manager) => {
       const person = await this.residentHere(manager, input.idnr);
-      const existing = await this.byIdnr(manager, input.idnr);
-      const { record, previousFamilyName } = recordNameChange(existing ?? undefined, person, input);
-      const saved = await this.save(manager, existing, record);
+      let previousFamilyName = '';
+      const record = await this.change(manager, input.idnr, (existing) => {
+        const changed = recordNameChange(existing, person, input);
+        previousFamilyName = changed.previousFamilyName;
+        return changed.record;
+      });
       const event = await this.outbox.append(manager, {
         eventType: 'NameChanged',
         register: 'PERSONENSTANDSREGISTER',
@@ -71,15 +78,14 @@ export class CivilStatusService {
         legalBasis: SENDER_LEGAL_BASIS.NameChanged,
         payload: { ...input, maritalStatus: record.maritalStatus, previousFamilyName },
       });
-      return { record: saved, eventId: event.envelope.eventId };
+      return { record, eventId: event.envelope.eventId };
     });
   }
 
   async recordDeath(input: RecordDeathRequest, correlationId: string): Promise<{ record: CivilStatusRecord; eventId: string }> {
     return this.requestTransaction.run(async (manager) => {
       const person = await this.residentHere(manager, input.idnr);
-      const existing = await this.byIdnr(manager, input.idnr);
-      const saved = await this.save(manager, existing, recordDeath(existing ?? undefined, person, input));
+      const record = await this.change(manager, input.idnr, (existing) => recordDeath(existing, person, input));
       const event = await this.outbox.append(manager, {
         eventType: 'DeathRecorded',
         register: 'PERSONENSTANDSREGISTER',
@@ -89,16 +95,18 @@ export class CivilStatusService {
         legalBasis: SENDER_LEGAL_BASIS.DeathRecorded,
         payload: input,
       });
-      return { record: saved, eventId: event.envelope.eventId };
+      return { record, eventId: event.envelope.eventId };
     });
   }
 
   /** By birth registration id or IdNr; a newborn's birth record carries its IdNr once assigned (birth-record-idnr.ts). */
-  async get(id: string): Promise<CivilStatusRecordEntity> {
+  async get(id: string): Promise<CivilStatusRecord> {
     const rule = isBirthRegistrationId(id) ? undefined : idnrViolation(id);
     if (rule) throw new DomainValidationError('id', `must be an IdNr or a birth registration id (${rule})`);
-    const where = isBirthRegistrationId(id) ? { birthRegistrationId: id } : { idnr: id };
-    return this.found(await this.database.transaction((manager) => manager.getRepository(CivilStatusRecordEntity).findOne({ where })), id);
+    const key = isBirthRegistrationId(id) ? { birthRegistrationId: id } : { idnr: id };
+    const record = await this.database.transaction((manager) => this.records.find(manager, key));
+    if (!record) throw new NotFoundException(`${id} is not in the Personenstandsregister of ${this.municipalityKey}`);
+    return record;
   }
 
   /** The Standesamt records changes for residents of its municipality; it knows them from the Melderegister. */
@@ -111,14 +119,10 @@ export class CivilStatusService {
     return { ...resident, idnr: resident.idnr };
   }
 
-  /** Finds a birth record of this Standesamt too: it carries the IdNr since the IdNr was assigned. */
-  private byIdnr(manager: EntityManager, idnr: string): Promise<CivilStatusRecordEntity | null> {
-    return manager.findOne(CivilStatusRecordEntity, { where: { idnr }, lock: { mode: 'pessimistic_write' } });
-  }
-
-  private found(record: CivilStatusRecordEntity | null, id: string): CivilStatusRecordEntity {
-    if (!record) throw new NotFoundException(`${id} is not in the Personenstandsregister of ${this.municipalityKey}`);
-    return record;
+  /** The record of `idnr` (a birth record of this Standesamt carries it since the IdNr was assigned), locked and changed. */
+  private async change(manager: EntityManager, idnr: string, after: (existing: CivilStatusRecord | undefined) => CivilStatusRecord): Promise<CivilStatusRecord> {
+    const applied = await this.records.applyEvents(manager, [idnr], { subjectOf: () => ({ idnr }), reduce: (existing) => after(existing) });
+    return applied.after[0]!;
   }
 
   /** The next number of this Standesamt's own sequence that no number the Standesamt sent has taken. */
@@ -126,21 +130,14 @@ export class CivilStatusService {
     for (;;) {
       const [{ sequence }] = (await manager.query(`select nextval('birth_registration_sequence') as sequence`)) as { sequence: string }[];
       const id = birthRegistrationId(this.municipalityKey, new Date().getUTCFullYear(), Number(sequence));
-      if (!(await manager.exists(CivilStatusRecordEntity, { where: { birthRegistrationId: id } }))) return id;
+      if (!(await this.records.find(manager, { birthRegistrationId: id }))) return id;
     }
   }
 
-  private async insertBirth(manager: EntityManager, record: CivilStatusRecord): Promise<CivilStatusRecordEntity> {
-    try {
-      return await manager.save(CivilStatusRecordEntity, { ...record, updatedAt: new Date() });
-    } catch (error) {
-      const violated = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : undefined;
-      if (violated?.code !== '23505' || violated.constraint !== 'civil_status_records_birth_registration_id_key') throw error;
+  /** The unique birth registration id refuses a second record of the same birth. */
+  private async insertBirth(manager: EntityManager, record: CivilStatusRecord): Promise<void> {
+    if ((await this.records.insertNew(manager, [record])).length === 0) {
       throw new RegisterRejection('birth-already-recorded', `${record.birthRegistrationId} is already recorded in the Geburtenregister of ${this.municipalityKey}; it is not recorded twice`);
     }
-  }
-
-  private save(manager: EntityManager, existing: CivilStatusRecordEntity | null, record: CivilStatusRecord): Promise<CivilStatusRecordEntity> {
-    return manager.save(CivilStatusRecordEntity, { ...record, ...(existing ? { id: existing.id } : {}), updatedAt: new Date() });
   }
 }

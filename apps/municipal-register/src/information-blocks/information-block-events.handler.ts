@@ -1,8 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { InformationBlockLifted, InformationBlockSet, MovedOut } from '@regsync/contracts/generated/events';
-import { AdmittedTransferHandler } from '@regsync/data-protection/admitted-transfer-handler';
-import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
+import { EventBatchPattern } from '@regsync/messaging/event-batch-pattern';
+import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
 import { InformationBlocksService } from './information-blocks.service';
 
 /**
@@ -11,23 +10,15 @@ import { InformationBlocksService } from './information-blocks.service';
  */
 @Controller()
 export class InformationBlockEventsHandler {
-  constructor(
-    private readonly blocks: InformationBlocksService,
-    private readonly transfers: AdmittedTransferHandler,
-  ) {}
+  constructor(private readonly blocks: InformationBlocksService) {}
 
-  @EventPattern('InformationBlockSet')
-  async onInformationBlockSet(@Payload() event: InformationBlockSet, @Ctx() context: RegsyncEventContext): Promise<void> {
-    await this.transfers.apply(event, context, (manager) => this.blocks.applySet(manager, event));
+  @EventBatchPattern('InformationBlockSet', 'InformationBlockLifted')
+  async onInformationBlocks(events: (InformationBlockSet | InformationBlockLifted)[], context: RegsyncBatchContext): Promise<void> {
+    await this.blocks.applyReceived(events, context);
   }
 
-  @EventPattern('MovedOut')
-  async onMovedOut(@Payload() event: MovedOut, @Ctx() context: RegsyncEventContext): Promise<void> {
-    await this.transfers.apply(event, context, (manager) => this.blocks.applyRueckmeldungAnswer(manager, event));
-  }
-
-  @EventPattern('InformationBlockLifted')
-  async onInformationBlockLifted(@Payload() event: InformationBlockLifted, @Ctx() context: RegsyncEventContext): Promise<void> {
-    await this.transfers.apply(event, context, (manager) => this.blocks.applyLift(manager, event));
+  @EventBatchPattern('MovedOut')
+  async onMovesOut(events: MovedOut[], context: RegsyncBatchContext): Promise<void> {
+    await this.blocks.applyRueckmeldungAnswers(events, context);
   }
 }

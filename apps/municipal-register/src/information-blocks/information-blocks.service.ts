@@ -1,8 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { InformationBlockLifted, InformationBlockSet, MovedOut } from '@regsync/contracts/generated/events';
-import { applyReceivedBlock, endRueckmeldungWait, informationBlocksOf, informationBlockWrite, lockInformationBlock } from '@regsync/data-protection/information-blocks/information-block-store';
-import type { ChangeOutcome } from '@regsync/data-protection/admitted-transfer-handler';
+import { AdmittedTransferHandler } from '@regsync/data-protection/admitted-transfer-handler';
+import {
+  applyReceivedBlocks,
+  applyRueckmeldungAnswers,
+  informationBlocksOf,
+  lockInformationBlock,
+  storeInformationBlock,
+} from '@regsync/data-protection/information-blocks/information-block-store';
+import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
+import { RegisterStore } from '@regsync/persistence/register-store/register-store';
+import { residentsTable } from '@regsync/persistence/register-tables/residents.table';
 import { currentAuthority } from '@regsync/persistence/authority-context';
 import { Outbox } from '@regsync/messaging/outbox';
 import { applyBlockLift, applyBlockSet, type InformationBlockState } from '@regsync/register-domain/registers/information-block';
@@ -20,9 +29,12 @@ export interface BlockChangeAnswer {
 /** Auskunftssperren and bedingte Sperrvermerke of this Meldebehörde's residents (§§ 51, 52 BMG). */
 @Injectable()
 export class InformationBlocksService {
+  private readonly residents = new RegisterStore(residentsTable);
+
   constructor(
     private readonly requestTransaction: RequestTransaction,
     private readonly outbox: Outbox,
+    private readonly transfers: AdmittedTransferHandler,
   ) {}
 
   /** The hosted authority this request or event acts for. */
@@ -46,7 +58,7 @@ export class InformationBlocksService {
       });
       // undefined: the same block is held already; the event is sent anyway, so a register that missed it gets it.
       const state = applyBlockSet(existing, event) ?? existing!;
-      await this.store(manager, input.idnr, state);
+      await storeInformationBlock(manager, input.idnr, state);
       await this.audit(manager, 'SET', input.idnr, state, agency, correlationId, event.envelope.eventId, input.reasonCategory);
       return { idnr: input.idnr, informationBlock: { kind: state.kind, validUntil: state.validUntil }, eventId: event.envelope.eventId };
     });
@@ -69,7 +81,7 @@ export class InformationBlocksService {
         payload: { idnr, blockKind: input.kind },
       });
       const state = applyBlockLift(existing, event) ?? existing;
-      await this.store(manager, idnr, state);
+      await storeInformationBlock(manager, idnr, state);
       await this.audit(manager, 'LIFTED', idnr, { ...existing, kind: input.kind }, agency, correlationId, event.envelope.eventId, null);
       return { idnr, informationBlock: { kind: state.kind, validUntil: state.validUntil }, eventId: event.envelope.eventId };
     });
@@ -86,36 +98,22 @@ export class InformationBlocksService {
     return { informationBlock: (await informationBlocksOf(manager, [idnr])).get(idnr) ?? null, audit };
   }
 
-  /** A block from another Meldebehörde: kept if this register holds the person, now or as a former resident. */
-  async applySet(manager: EntityManager, set: InformationBlockSet): Promise<ChangeOutcome> {
-    return applyReceivedBlock(manager, await this.holds(manager, set.idnr), set, applyBlockSet);
+  /** Blocks from other Meldebehörden: kept if this register holds the person, now or as a former resident. */
+  async applyReceived(events: (InformationBlockSet | InformationBlockLifted)[], context: RegsyncBatchContext): Promise<void> {
+    await applyReceivedBlocks(this.transfers, events, context, this.residents);
   }
 
-  async applyLift(manager: EntityManager, lift: InformationBlockLifted): Promise<ChangeOutcome> {
-    return applyReceivedBlock(manager, await this.holds(manager, lift.idnr), lift, applyBlockLift);
-  }
-
-  /** The previous residence answered the Rückmeldung: from now on reads show the address unless a block arrived. */
-  async applyRueckmeldungAnswer(manager: EntityManager, movedOut: MovedOut): Promise<ChangeOutcome> {
-    return (await endRueckmeldungWait(manager, movedOut.idnr, movedOut.fromMunicipalityKey)) ? 'applied' : 'nothing-to-apply';
-  }
-
-  private async holds(manager: EntityManager, idnr: string): Promise<boolean> {
-    const rows = (await manager.query('select 1 from residents where idnr = $1', [idnr])) as unknown[];
-    return rows.length > 0;
+  /** The previous residences answered the Rückmeldung: from now on reads show the address unless a block arrived. */
+  async applyRueckmeldungAnswers(events: MovedOut[], context: RegsyncBatchContext): Promise<void> {
+    await applyRueckmeldungAnswers(this.transfers, events, context);
   }
 
   private async assertResident(manager: EntityManager, idnr: string): Promise<void> {
-    const [row] = (await manager.query('select status from residents where idnr = $1 for update', [idnr])) as { status: string }[];
+    const row = await this.residents.find(manager, { idnr }, { lock: true });
     if (!row) throw new RegisterRejection('unknown-subject', `${idnr} is not in the Melderegister of ${this.municipalityKey}`);
     if (row.status !== 'RESIDENT') {
       throw new RegisterRejection('not-resident', `${idnr} is ${row.status} here; the Meldebehörde of the current residence decides on blocks`);
     }
-  }
-
-  private async store(manager: EntityManager, idnr: string, state: InformationBlockState): Promise<void> {
-    const { sql, parameters } = informationBlockWrite(idnr, state);
-    await manager.query(sql, parameters);
   }
 
   private async audit(

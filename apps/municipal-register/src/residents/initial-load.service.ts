@@ -2,19 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { currentAuthority } from '@regsync/persistence/authority-context';
 import { Outbox } from '@regsync/messaging/outbox';
+import { RegisterStore } from '@regsync/persistence/register-store/register-store';
+import { residentsTable } from '@regsync/persistence/register-tables/residents.table';
 import { moveIn } from '@regsync/register-domain/registers/residents';
 import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-legal-basis';
 import { throwIfViolations, type Violation } from '@regsync/register-domain/validation-error';
 import { RequestTransaction } from '@regsync/service-runtime/idempotency/request-transaction';
 import type { InitialLoadRequest } from './initial-load.request';
-import { columnValues } from './residents.service';
-
-/** INSERT_RESIDENT's columns, many rows in one statement: one array per column (residents.service.ts's order). */
-const INSERT_RESIDENTS = `
-  insert into residents (idnr, birth_registration_id, family_name, given_names, sex, date_of_birth, place_of_birth, address, dwelling_status,
-                         moved_in_on, status, moved_out_on, moved_out_to, marital_status, date_of_death, place_of_death, updated_at)
-  select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::text[], $8::jsonb[], $9::text[],
-                       $10::date[], $11::text[], $12::date[], $13::text[], $14::text[], $15::date[], $16::text[], $17::timestamptz[])`;
 
 /**
  * The initial load of a Melderegister migrating into regsync: a batch of persons in one transaction — their register
@@ -24,6 +18,7 @@ const INSERT_RESIDENTS = `
 @Injectable()
 export class InitialLoadService {
   private readonly logger = new Logger(InitialLoadService.name);
+  private readonly residents = new RegisterStore(residentsTable);
 
   constructor(
     private readonly requestTransaction: RequestTransaction,
@@ -37,8 +32,7 @@ export class InitialLoadService {
     throwIfViolations(twiceInBatch(residents.map((residence) => residence.idnr)));
     const loaded = await this.requestTransaction.run(async (manager) => {
       await this.refuseHeld(manager, residents.map((residence) => residence.idnr));
-      const rows = residents.map((residence) => columnValues(moveIn(undefined, residence, municipalityKey)));
-      await manager.query(INSERT_RESIDENTS, columnsOf(rows));
+      await this.residents.write(manager, residents.map((residence) => moveIn(undefined, residence, municipalityKey)));
       await this.outbox.appendMany(
         manager,
         residents.map((residence) => ({
@@ -60,7 +54,7 @@ export class InitialLoadService {
 
   /** An initial load adds persons this Melderegister does not hold; one it holds is refused with its index. */
   private async refuseHeld(manager: EntityManager, idnrs: readonly string[]): Promise<void> {
-    const held = new Set(((await manager.query('select idnr from residents where idnr = any($1::text[])', [idnrs])) as { idnr: string }[]).map((row) => row.idnr));
+    const held = new Set((await this.residents.read(manager, idnrs.map((idnr) => ({ idnr })))).map((row) => row.idnr));
     throwIfViolations(idnrs.flatMap((idnr, index) => (held.has(idnr) ? [{ field: `residents.${index}.idnr`, rule: 'is already in this Melderegister: an initial load only adds persons it does not hold' }] : [])));
   }
 }
@@ -75,9 +69,4 @@ function twiceInBatch(idnrs: readonly string[]): Violation[] {
     }
     return [{ field: `residents.${index}.idnr`, rule: `is given twice in this batch (also at residents.${first.get(idnr)})` }];
   });
-}
-
-/** Rows of column values → one array per column. */
-function columnsOf(rows: readonly unknown[][]): unknown[][] {
-  return rows[0].map((_, column) => rows.map((row) => row[column]));
 }

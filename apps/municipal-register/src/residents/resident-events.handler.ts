@@ -1,45 +1,35 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import type { BirthRecorded, DeathRecorded, IdNrAssigned, NameChanged, NamesRestated, ResidenceRegistered } from '@regsync/contracts/generated/events';
-import { AdmittedTransferHandler } from '@regsync/data-protection/admitted-transfer-handler';
-import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
-import { ResidentsService } from './residents.service';
+import type { BirthRecorded, IdNrAssigned, ResidenceRegistered } from '@regsync/contracts/generated/events';
+import { EventBatchPattern } from '@regsync/messaging/event-batch-pattern';
+import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
+import { ResidentsService, type ResidentChange } from './residents.service';
 
-/** What the Melderegister takes over from other registers (relevance and routing decided in admit). */
+/**
+ * What the Melderegister takes over from other registers (relevance and routing decided in admit), each kind in one
+ * call per run of a chunk; the applier calls a handler with one event when it isolates a failure.
+ */
 @Controller()
 export class ResidentEventsHandler {
-  constructor(
-    private readonly residents: ResidentsService,
-    private readonly transfers: AdmittedTransferHandler,
-  ) {}
+  constructor(private readonly residents: ResidentsService) {}
 
-  @EventPattern('BirthRecorded')
-  async onBirthRecorded(@Payload() event: BirthRecorded, @Ctx() context: RegsyncEventContext): Promise<void> {
-    await this.transfers.apply(event, context, (manager) => this.residents.applyBirth(manager, event));
+  @EventBatchPattern('BirthRecorded')
+  async onBirthsRecorded(events: BirthRecorded[], context: RegsyncBatchContext): Promise<void> {
+    await this.residents.applyBirths(events, context);
   }
 
-  @EventPattern('IdNrAssigned')
-  async onIdNrAssigned(@Payload() event: IdNrAssigned, @Ctx() context: RegsyncEventContext): Promise<void> {
-    await this.transfers.apply(event, context, (manager) => this.residents.applyIdnrAssigned(manager, event));
+  @EventBatchPattern('IdNrAssigned')
+  async onIdnrsAssigned(events: IdNrAssigned[], context: RegsyncBatchContext): Promise<void> {
+    await this.residents.applyIdnrAssignments(events, context);
   }
 
-  @EventPattern('ResidenceRegistered')
-  async onResidenceRegistered(@Payload() event: ResidenceRegistered, @Ctx() context: RegsyncEventContext): Promise<void> {
-    await this.transfers.apply(event, context, (manager) => this.residents.applyRegistrationElsewhere(manager, event));
+  /** Registrations elsewhere of persons who lived here: the Rückmeldung. */
+  @EventBatchPattern('ResidenceRegistered')
+  async onRegistrationsElsewhere(events: ResidenceRegistered[], context: RegsyncBatchContext): Promise<void> {
+    await this.residents.applyRegistrationsElsewhere(events, context);
   }
 
-  @EventPattern('NameChanged')
-  async onNameChanged(@Payload() event: NameChanged, @Ctx() context: RegsyncEventContext): Promise<void> {
-    await this.transfers.apply(event, context, (manager) => this.residents.applyNameChange(manager, event));
-  }
-
-  @EventPattern('NamesRestated')
-  async onNamesRestated(@Payload() event: NamesRestated, @Ctx() context: RegsyncEventContext): Promise<void> {
-    await this.transfers.apply(event, context, (manager) => this.residents.applyNamesRestated(manager, event));
-  }
-
-  @EventPattern('DeathRecorded')
-  async onDeathRecorded(@Payload() event: DeathRecorded, @Ctx() context: RegsyncEventContext): Promise<void> {
-    await this.transfers.apply(event, context, (manager) => this.residents.applyDeath(manager, event));
+  @EventBatchPattern('NameChanged', 'NamesRestated', 'DeathRecorded')
+  async onResidentChanges(events: ResidentChange[], context: RegsyncBatchContext): Promise<void> {
+    await this.residents.applyChanges(events, context);
   }
 }

@@ -8,7 +8,8 @@ import { openApiSchemaOf, ZodBodyPipe } from '@regsync/service-runtime/zod-body.
 import { initialLoadExample, initialLoadRequest, INITIAL_LOAD_MAX_BATCH, type InitialLoadRequest } from './initial-load.request';
 import { InitialLoadService } from './initial-load.service';
 import { registerResidenceExample, registerResidenceRequest, type RegisterResidenceRequest } from './register-residence.request';
-import { ResidentEntity } from './resident.entity';
+import type { StoredRow } from '@regsync/persistence/register-store/table-descriptor';
+import type { Resident } from '@regsync/register-domain/registers/residents';
 import { ResidentsService } from './residents.service';
 
 @ApiTags('Melderegister')
@@ -57,7 +58,7 @@ export class ResidentsController {
   @Get('residents')
   @ApiOperation({ summary: 'Every person in this Melderegister; address and movedOutTo null where an information block withholds them' })
   async list(@Req() request: AuthenticatedRequest) {
-    return { residents: await this.disclosure.views((await this.residents.list()).map(withoutRowId), BLOCKED_FIELDS, request.agency) };
+    return { residents: await this.disclosure.views((await this.residents.list()).map(view), BLOCKED_FIELDS, request.agency) };
   }
 
   @Get('residents/:id')
@@ -70,13 +71,13 @@ export class ResidentsController {
   @ApiNotFoundResponse({ description: 'the person is not in this Melderegister' })
   @ApiOkResponse({ description: 'the resident' })
   async get(@Param('id') id: string, @Req() request: AuthenticatedRequest) {
-    return this.disclosure.view(withoutRowId(await this.residents.get(id)), BLOCKED_FIELDS, request.agency);
+    return this.disclosure.view(view(await this.residents.get(id)), BLOCKED_FIELDS, request.agency);
   }
 }
 
 /** What a block withholds: the address, and the municipality moved to, which names the new residence. */
 const BLOCKED_FIELDS = ['address', 'movedOutTo'] as const;
 
-function withoutRowId({ id: _id, updatedAt: _updatedAt, ...resident }: ResidentEntity) {
+function view({ updatedAt: _updatedAt, ...resident }: StoredRow<Resident, 'updatedAt'>) {
   return resident;
 }

@@ -1,63 +1,28 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import type { DeathRecorded, InformationBlockLifted, InformationBlockSet, MovedOut, NameChanged, NamesRestated, ResidenceRegistered, ResidenceRestated } from '@regsync/contracts/generated/events';
-import { AdmittedTransferHandler } from '@regsync/data-protection/admitted-transfer-handler';
+import type { InformationBlockLifted, InformationBlockSet, MovedOut } from '@regsync/contracts/generated/events';
 import { EventBatchPattern } from '@regsync/messaging/event-batch-pattern';
 import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
-import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
-import { StateResidentsService } from './state-residents.service';
+import { StateResidentsService, type StateResidentEvent } from './state-residents.service';
 
 /** The municipalities' events concerning residents of this Land. */
 @Controller()
 export class StateResidentEventsHandler {
-  constructor(
-    private readonly residents: StateResidentsService,
-    private readonly transfers: AdmittedTransferHandler,
-  ) {}
+  constructor(private readonly residents: StateResidentsService) {}
 
-  // The fast path for the most frequent event; the handler below applies one event at a time when a batch fails.
-  @EventBatchPattern('ResidenceRegistered')
-  async onResidencesRegistered(events: ResidenceRegistered[], context: RegsyncBatchContext): Promise<void> {
-    await this.transfers.applyAll(events, context, (manager) => this.residents.applyResidences(manager, events));
+  /** Registrations, name changes, deaths and their restatements (drift repair), in log order, in one call per run. */
+  @EventBatchPattern('ResidenceRegistered', 'ResidenceRestated', 'NameChanged', 'NamesRestated', 'DeathRecorded')
+  async onResidentEvents(events: StateResidentEvent[], context: RegsyncBatchContext): Promise<void> {
+    await this.residents.applyEvents(events, context);
   }
 
-  @EventPattern('ResidenceRegistered')
-  async onResidenceRegistered(@Payload() event: ResidenceRegistered, @Ctx() context: RegsyncEventContext): Promise<void> {
-    await this.transfers.apply(event, context, (manager) => this.residents.applyResidence(manager, event));
+  /** The Rückmeldung's answers: in a run of their own, as each first ends a wait a registration before it may have started. */
+  @EventBatchPattern('MovedOut')
+  async onMovesOut(events: MovedOut[], context: RegsyncBatchContext): Promise<void> {
+    await this.residents.applyMovesOut(events, context);
   }
 
-  @EventPattern('MovedOut')
-  async onMovedOut(@Payload() event: MovedOut, @Ctx() context: RegsyncEventContext): Promise<void> {
-    await this.transfers.apply(event, context, (manager) => this.residents.applyMovedOut(manager, event));
-  }
-
-  @EventPattern('NameChanged')
-  async onNameChanged(@Payload() event: NameChanged, @Ctx() context: RegsyncEventContext): Promise<void> {
-    await this.transfers.apply(event, context, (manager) => this.residents.applyNameChange(manager, event));
-  }
-
-  @EventPattern('ResidenceRestated')
-  async onResidenceRestated(@Payload() event: ResidenceRestated, @Ctx() context: RegsyncEventContext): Promise<void> {
-    await this.transfers.apply(event, context, (manager) => this.residents.applyResidenceRestated(manager, event));
-  }
-
-  @EventPattern('NamesRestated')
-  async onNamesRestated(@Payload() event: NamesRestated, @Ctx() context: RegsyncEventContext): Promise<void> {
-    await this.transfers.apply(event, context, (manager) => this.residents.applyNamesRestated(manager, event));
-  }
-
-  @EventPattern('InformationBlockSet')
-  async onInformationBlockSet(@Payload() event: InformationBlockSet, @Ctx() context: RegsyncEventContext): Promise<void> {
-    await this.transfers.apply(event, context, (manager) => this.residents.applyInformationBlockSet(manager, event));
-  }
-
-  @EventPattern('InformationBlockLifted')
-  async onInformationBlockLifted(@Payload() event: InformationBlockLifted, @Ctx() context: RegsyncEventContext): Promise<void> {
-    await this.transfers.apply(event, context, (manager) => this.residents.applyInformationBlockLifted(manager, event));
-  }
-
-  @EventPattern('DeathRecorded')
-  async onDeathRecorded(@Payload() event: DeathRecorded, @Ctx() context: RegsyncEventContext): Promise<void> {
-    await this.transfers.apply(event, context, (manager) => this.residents.applyDeath(manager, event));
+  @EventBatchPattern('InformationBlockSet', 'InformationBlockLifted')
+  async onInformationBlocks(events: (InformationBlockSet | InformationBlockLifted)[], context: RegsyncBatchContext): Promise<void> {
+    await this.residents.applyInformationBlocks(events, context);
   }
 }

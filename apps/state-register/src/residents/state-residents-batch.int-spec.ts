@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import type { RegsyncEvent, ResidenceRegistered } from '@regsync/contracts/generated/events';
+import type { MovedOut, RegsyncEvent, ResidenceRegistered } from '@regsync/contracts/generated/events';
+import type { EntityManager } from 'typeorm';
+import { sampleEvent } from '@regsync/contracts/sample-events';
+import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
+import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
+import { runAsAuthority } from '@regsync/persistence/authority-context';
 import { AdmittedTransferHandler } from '@regsync/data-protection/admitted-transfer-handler';
 import { transferAdmission } from '@regsync/data-protection/transfer-admission';
 import { TransferLog } from '@regsync/data-protection/transfer-log';
@@ -17,7 +22,7 @@ import { StateResidentsFormerResident1760000420000 } from './state-residents-for
 import { StateResidentsTable1760000400000 } from './state-residents.migration';
 import { ParcelsTable1760000410000 } from '../parcels/parcels.migration';
 import { StateAuthorityKeys1760000820000 } from '../state-authority-keys.migration';
-import { StateResidentsService } from './state-residents.service';
+import { StateResidentsService, type StateResidentEvent } from './state-residents.service';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const LAND = '03';
@@ -28,6 +33,8 @@ describe('the Landesmelderegister applying a batch of registrations', () => {
   const name = `regsync_test_state_batch_${randomBytes(4).toString('hex')}`;
   let dataSource: DataSource;
   let registrations: ResidenceRegistrations;
+  let handler: StateResidentEventsHandler;
+  let database: AuthorityDatabase;
 
   beforeAll(async () => {
     await ensureDatabase(serverUrl, name);
@@ -38,9 +45,10 @@ describe('the Landesmelderegister applying a batch of registrations', () => {
       migrations: [...transferLogMigrations, StateResidentsTable1760000400000, StateResidentsFormerResident1760000420000, ...informationBlockMigrations, StateResidentsDwellingStatus1760000710000, ParcelsTable1760000410000, StateAuthorityKeys1760000820000],
       migrationsRun: true,
     }).initialize();
-    const database = new AuthorityDatabase(dataSource, name);
-    const handler = new StateResidentEventsHandler(new StateResidentsService(database), new AdmittedTransferHandler(new TransferLog(database)));
-    registrations = await ResidenceRegistrations.of(dataSource, name, LAND, handler, admit);
+    database = new AuthorityDatabase(dataSource, name);
+    const transfers = new AdmittedTransferHandler(new TransferLog(database));
+    handler = new StateResidentEventsHandler(new StateResidentsService(database, transfers));
+    registrations = await ResidenceRegistrations.of(dataSource, name, LAND, { onResidencesRegistered: (events, context) => handler.onResidentEvents(events, context) }, admit);
   });
 
   afterAll(async () => {
@@ -80,7 +88,7 @@ describe('the Landesmelderegister applying a batch of registrations', () => {
     return { rows, waits, log: await registrations.transferLogOf(idnrs) };
   }
 
-  it('stores and logs the same as one event at a time, each event of a person applied to the result of the one before', async () => {
+  it('stores and logs the same as one event at a time (a batch of one), each event of a person applied to the result of the one before', async () => {
     const single = Array.from({ length: 5 }, () => generateIdnr());
     const batched = Array.from({ length: 5 }, () => generateIdnr());
     await registrations.applyOneAtATime(moves(single));
@@ -99,6 +107,58 @@ describe('the Landesmelderegister applying a batch of registrations', () => {
     // Eight stored transfers: none for the late registration of the older move, which changes nothing.
     expect(expected.log).toHaveLength(8);
     expect(await stateOf(batched)).toEqual(expected);
+  });
+
+  /** A run of events handed to `handle` as the consumer hands it over; returns the statements the handler sent. */
+  async function run<E extends RegsyncEvent>(events: E[], handle: (events: E[], context: RegsyncBatchContext) => Promise<void>): Promise<string[]> {
+    const statements: string[] = [];
+    await runAsAuthority(LAND, () =>
+      database.transaction((transaction) => {
+        const manager = new Proxy(transaction, {
+          get: (target, property) => (property === 'query' ? (sql: string, parameters?: unknown[]) => (statements.push(sql), target.query(sql, parameters)) : Reflect.get(target, property)),
+        }) as EntityManager;
+        const admitted = events.map((event) => admit(event) as Extract<ReturnType<typeof admit>, { kind: 'apply' }>);
+        const contexts = admitted.map((admission, offset) => new RegsyncEventContext(manager, admission, 'person', 0, String(offset), {}, undefined, 'c'));
+        return handle(admitted.map(({ event }) => event as E), new RegsyncBatchContext(manager, 'person', 0, contexts));
+      }),
+    );
+    return statements;
+  }
+
+  const movesOut = (events: MovedOut[]) => run(events, (moves, context) => handler.onMovesOut(moves, context));
+
+  it('applies a run of registrations, name changes and deaths in one locking read and one write', async () => {
+    const [anna, ben] = [generateIdnr(), generateIdnr()];
+    const fromStandesamt = { source: { level: 'MUNICIPAL' as const, instanceKey: OSNABRUECK.municipalityKey, register: 'PERSONENSTANDSREGISTER' as const } };
+    const events: StateResidentEvent[] = [
+      registration(anna, OSNABRUECK, '2020-01-01'),
+      registration(ben, HANNOVER, '2021-01-01'),
+      sampleEvent('NameChanged', fromStandesamt, { idnr: anna, familyName: 'Weber', givenNames: 'Anna' }),
+      sampleEvent('DeathRecorded', fromStandesamt, { idnr: ben }),
+    ];
+    const statements = await run(events, (chunk, context) => handler.onResidentEvents(chunk, context));
+
+    expect(statements).toHaveLength(2);
+    expect(await dataSource.query('select idnr, family_name, status from state_residents where idnr = any($1) order by array_position($1, idnr)', [[anna, ben]])).toEqual([
+      { idnr: anna, family_name: 'Weber', status: 'RESIDENT' },
+      { idnr: ben, family_name: 'Schmidt', status: 'DECEASED' },
+    ]);
+    expect(await registrations.transferLogOf([anna, ben])).toHaveLength(4);
+  });
+
+  it('ends the wait for the Rückmeldung with the previous residence\'s MovedOut, and logs it though the row stays as it is', async () => {
+    const arriver = generateIdnr();
+    await registrations.applyAsBatch([registration(arriver, OSNABRUECK, '2025-05-01', DRESDEN)]);
+    const answer = (from: string) => sampleEvent('MovedOut', { source: { level: 'MUNICIPAL', instanceKey: from, register: 'MELDEREGISTER' } }, { idnr: arriver, movedOutOn: new Date('2025-05-01T00:00:00Z'), fromMunicipalityKey: from, toMunicipalityKey: OSNABRUECK.municipalityKey });
+    const wait = () => dataSource.query('select awaiting_rueckmeldung_from from information_blocks where idnr = $1', [arriver]);
+
+    await movesOut([answer(HANNOVER.municipalityKey)]);
+    await expect(wait()).resolves.toEqual([{ awaiting_rueckmeldung_from: DRESDEN.municipalityKey }]);
+    await movesOut([answer(DRESDEN.municipalityKey)]);
+
+    await expect(wait()).resolves.toEqual([{ awaiting_rueckmeldung_from: null }]);
+    expect(await stateOf([arriver])).toMatchObject({ rows: [expect.objectContaining({ status: 'RESIDENT', address: OSNABRUECK })] });
+    expect((await registrations.transferLogOf([arriver])).map((row) => (row as { event_type: string }).event_type)).toEqual(['ResidenceRegistered', 'MovedOut']);
   });
 
   it('rejects the whole batch when one registration concerns a deceased person, writing nothing', async () => {

@@ -2,7 +2,8 @@ import { Controller, Get, Param, Req, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AddressDisclosure } from '@regsync/data-protection/information-blocks/address-disclosure';
 import { AgencyApiKeyGuard, type AuthenticatedRequest } from '@regsync/service-runtime/agency-api-key.guard';
-import { StateResidentEntity } from './state-resident.entity';
+import type { StoredRow } from '@regsync/persistence/register-store/table-descriptor';
+import type { StateResident } from '@regsync/register-domain/registers/state-residents';
 import { StateResidentsService } from './state-residents.service';
 
 @ApiTags('Landesmelderegister')
@@ -39,6 +40,6 @@ export class StateResidentsController {
 /** What a block withholds: the last address in the Land, and the municipality moved to. */
 const BLOCKED_FIELDS = ['address', 'movedAwayTo'] as const;
 
-function view({ updatedAt: _updatedAt, ...resident }: StateResidentEntity) {
+function view({ updatedAt: _updatedAt, ...resident }: StoredRow<StateResident, 'updatedAt'>) {
   return resident;
 }

@@ -1,94 +1,91 @@
 import type { EntityManager } from 'typeorm';
-import { awaitRueckmeldung, rueckmeldungAnswered, rueckmeldungSuperseded, type InformationBlockState } from '@regsync/register-domain/registers/information-block';
-import type { ChangeOutcome } from '../admitted-transfer-handler';
-import type { RegisterWrite } from '../register-write';
+import type { InformationBlockLifted, InformationBlockSet, MovedOut } from '@regsync/contracts/generated/events';
+import type { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
+import { RegisterStore } from '@regsync/persistence/register-store/register-store';
+import type { StoredRow } from '@regsync/persistence/register-store/table-descriptor';
+import { informationBlocksTable, type HeldInformationBlock } from '@regsync/persistence/register-tables/information-blocks.table';
+import {
+  applyBlockLift,
+  applyBlockSet,
+  awaitRueckmeldung,
+  rueckmeldungAnswered,
+  rueckmeldungSuperseded,
+  type InformationBlockState,
+} from '@regsync/register-domain/registers/information-block';
+import type { AdmittedTransferHandler } from '../admitted-transfer-handler';
 
-const SELECTED = `
-  select idnr, kind, to_char(valid_until, 'YYYY-MM-DD') as "validUntil", round(extract(epoch from changed_at) * 1000)::bigint as "changedAt",
-         awaiting_rueckmeldung_from as "awaitingRueckmeldungFrom"
-    from information_blocks`;
+const blocks = new RegisterStore(informationBlocksTable);
 
-type StoredBlock = InformationBlockState & { idnr: string };
+/** A change of the block held about one IdNr; undefined leaves it as it is. */
+export interface BlockChange {
+  idnr: string;
+  change: (existing: InformationBlockState | undefined) => InformationBlockState | undefined;
+}
 
 /** The block held about one IdNr, locked for the change that follows. */
 export async function lockInformationBlock(manager: EntityManager, idnr: string): Promise<InformationBlockState | undefined> {
-  const [row] = (await manager.query(`${SELECTED} where idnr = $1 for update`, [idnr])) as StoredBlock[];
+  const row = await blocks.find(manager, { idnr }, { lock: true });
   return row && stateOf(row);
 }
 
 /** The blocks held about these IdNrs, for reads. */
 export async function informationBlocksOf(manager: EntityManager, idnrs: readonly (string | null)[]): Promise<Map<string, InformationBlockState>> {
   const wanted = idnrs.filter((idnr): idnr is string => idnr !== null);
-  if (wanted.length === 0) return new Map();
-  const rows = (await manager.query(`${SELECTED} where idnr = any($1::text[])`, [wanted])) as StoredBlock[];
+  const rows = await blocks.read(manager, wanted.map((idnr) => ({ idnr })));
   return new Map(rows.map((row) => [row.idnr, stateOf(row)]));
 }
 
-function stateOf({ idnr: _idnr, changedAt, ...row }: StoredBlock): InformationBlockState {
-  return { ...row, changedAt: Number(changedAt) };
+function stateOf({ idnr: _idnr, updatedAt: _updatedAt, ...state }: StoredRow<HeldInformationBlock, 'updatedAt'>): InformationBlockState {
+  return state;
+}
+
+/** Stores the block of one IdNr as the Meldebehörde decided it (an agency's set or lift). */
+export async function storeInformationBlock(manager: EntityManager, idnr: string, state: InformationBlockState): Promise<void> {
+  await blocks.write(manager, [{ ...state, idnr }]);
 }
 
 /**
  * Changes the blocks of many IdNrs with one locking read (in IdNr order, so two transactions cannot deadlock) and one
- * write: each change in turn gets the state the one before it left for its IdNr; a change answering undefined leaves
- * that state as it is.
+ * write: each change in turn gets the state the one before it left for its IdNr. Returns, per change, whether it
+ * changed something.
  */
-export async function changeInformationBlocks(
-  manager: EntityManager,
-  changes: readonly { idnr: string; change: (existing: InformationBlockState | undefined) => InformationBlockState | undefined }[],
-): Promise<void> {
-  if (changes.length === 0) return;
-  const idnrs = [...new Set(changes.map(({ idnr }) => idnr))].sort();
-  const rows = (await manager.query(`${SELECTED} where idnr = any($1::text[]) order by idnr for update`, [idnrs])) as StoredBlock[];
-  const current = new Map(rows.map((row) => [row.idnr, stateOf(row)]));
-  const changed = new Map<string, InformationBlockState>();
-  for (const { idnr, change } of changes) {
-    const next = change(current.get(idnr));
-    if (!next) continue;
-    current.set(idnr, next);
-    changed.set(idnr, next);
-  }
-  if (changed.size === 0) return;
-  const written = [...changed];
-  await manager.query(
-    `insert into information_blocks (idnr, kind, valid_until, changed_at, awaiting_rueckmeldung_from, updated_at)
-     select idnr, kind, valid_until, to_timestamp(changed_at / 1000), awaiting_rueckmeldung_from, now()
-       from unnest($1::text[], $2::text[], $3::date[], $4::float8[], $5::text[]) as block (idnr, kind, valid_until, changed_at, awaiting_rueckmeldung_from)
-     on conflict (authority_key, idnr) do update set kind = excluded.kind, valid_until = excluded.valid_until, changed_at = excluded.changed_at,
-       awaiting_rueckmeldung_from = excluded.awaiting_rueckmeldung_from, updated_at = now()`,
-    [
-      written.map(([idnr]) => idnr),
-      written.map(([, state]) => state.kind),
-      written.map(([, state]) => state.validUntil),
-      written.map(([, state]) => state.changedAt),
-      written.map(([, state]) => state.awaitingRueckmeldungFrom),
-    ],
-  );
+export async function changeInformationBlocks(manager: EntityManager, changes: readonly BlockChange[]): Promise<boolean[]> {
+  const applied = await blocks.applyEvents(manager, changes, { subjectOf: ({ idnr }) => ({ idnr }), reduce: (existing, { idnr, change }) => held(idnr, change(existing)) });
+  return applied.changed;
 }
 
-export function informationBlockWrite(idnr: string, state: InformationBlockState): RegisterWrite {
-  return {
-    sql: `insert into information_blocks (idnr, kind, valid_until, changed_at, awaiting_rueckmeldung_from, updated_at)
-          values ($1, $2, $3, to_timestamp($4::float8 / 1000), $5, now())
-          on conflict (authority_key, idnr) do update set kind = excluded.kind, valid_until = excluded.valid_until, changed_at = excluded.changed_at,
-            awaiting_rueckmeldung_from = excluded.awaiting_rueckmeldung_from, updated_at = now()`,
-    parameters: [idnr, state.kind, state.validUntil, state.changedAt, state.awaitingRueckmeldungFrom],
-  };
+function held(idnr: string, state: InformationBlockState | undefined): HeldInformationBlock | undefined {
+  return state && { ...state, idnr };
 }
 
 /**
- * A set or lift received from another Meldebehörde. Applied only where the register holds the person (now or
- * formerly): a register that never held them stores nothing about them, and logs no transfer.
+ * Sets and lifts received from another Meldebehörde, each applied to what the one before it left, with their
+ * transfer-log rows in the same write. Applied only where `register` holds the person (now or formerly, one read for
+ * all): a register that never held them stores nothing about them, and logs no transfer.
  */
-export async function applyReceivedBlock<E extends { idnr: string }>(
-  manager: EntityManager,
-  holdsPerson: boolean,
-  event: E,
-  reduce: (existing: InformationBlockState | undefined, event: E) => InformationBlockState | undefined,
-): Promise<ChangeOutcome> {
-  if (!holdsPerson) return 'nothing-to-apply';
-  const next = reduce(await lockInformationBlock(manager, event.idnr), event);
-  return next ? informationBlockWrite(event.idnr, next) : 'nothing-to-apply';
+export async function applyReceivedBlocks<Row extends { idnr: string | null }, Stamps extends string>(
+  transfers: AdmittedTransferHandler,
+  events: readonly (InformationBlockSet | InformationBlockLifted)[],
+  context: RegsyncBatchContext,
+  register: RegisterStore<Row, Stamps>,
+): Promise<void> {
+  const idnrs = [...new Set(events.map(({ idnr }) => idnr))];
+  const holds = new Set((await register.read(context.manager, idnrs.map((idnr) => ({ idnr }) as Partial<Row>))).map(({ idnr }) => idnr));
+  await transfers.applyEvents(events, context, blocks, {
+    subjectOf: ({ idnr }) => ({ idnr }),
+    reduce: (existing, event) => {
+      if (!holds.has(event.idnr)) return undefined;
+      return held(event.idnr, event.envelope.eventType === 'InformationBlockSet' ? applyBlockSet(existing, event as InformationBlockSet) : applyBlockLift(existing, event as InformationBlockLifted));
+    },
+  });
+}
+
+/** The previous residence's MovedOut ends the wait for its answer to the Rückmeldung; only an ended wait is logged. */
+export async function applyRueckmeldungAnswers(transfers: AdmittedTransferHandler, events: readonly MovedOut[], context: RegsyncBatchContext): Promise<void> {
+  await transfers.applyEvents(events, context, blocks, {
+    subjectOf: ({ idnr }) => ({ idnr }),
+    reduce: (existing, { idnr, fromMunicipalityKey }) => held(idnr, rueckmeldungAnswered(existing, fromMunicipalityKey)),
+  });
 }
 
 /**
@@ -96,19 +93,11 @@ export async function applyReceivedBlock<E extends { idnr: string }>(
  * Rückmeldung (rueckmeldungToAwait). Run in the transaction that stores the registration.
  */
 export async function awaitRueckmeldungOf(manager: EntityManager, idnr: string, fromMunicipalityKey: string): Promise<void> {
-  const { sql, parameters } = informationBlockWrite(idnr, awaitRueckmeldung(await lockInformationBlock(manager, idnr), fromMunicipalityKey));
-  await manager.query(sql, parameters);
+  await changeInformationBlocks(manager, [{ idnr, change: (existing) => awaitRueckmeldung(existing, fromMunicipalityKey) }]);
 }
 
-/**
- * The previous Meldebehörde's MovedOut ends the wait, and so does a later move away (fromMunicipalityKey undefined);
- * false: nothing was awaited.
- */
-export async function endRueckmeldungWait(manager: EntityManager, idnr: string, fromMunicipalityKey?: string): Promise<boolean> {
-  const existing = await lockInformationBlock(manager, idnr);
-  const next = fromMunicipalityKey === undefined ? rueckmeldungSuperseded(existing) : rueckmeldungAnswered(existing, fromMunicipalityKey);
-  if (!next) return false;
-  const { sql, parameters } = informationBlockWrite(idnr, next);
-  await manager.query(sql, parameters);
-  return true;
+/** A later move away ends the wait for the Rückmeldung; false: nothing was awaited. */
+export async function endRueckmeldungWait(manager: EntityManager, idnr: string): Promise<boolean> {
+  const [ended] = await changeInformationBlocks(manager, [{ idnr, change: rueckmeldungSuperseded }]);
+  return ended;
 }

@@ -23,9 +23,8 @@ export function registration(idnr: string, address: Address, movedInOn: string, 
   );
 }
 
-/** A register's handlers: its batch handler, and a per-event one where it has one. */
+/** A register's batch handler of registrations. */
 export interface ResidenceRegisteredHandler {
-  onResidenceRegistered?(event: ResidenceRegistered, context: RegsyncEventContext): Promise<void>;
   onResidencesRegistered(events: ResidenceRegistered[], context: RegsyncBatchContext): Promise<void>;
 }
 
@@ -52,14 +51,10 @@ export class ResidenceRegistrations {
     return new ResidenceRegistrations(dataSource, databaseName, authority, handler, admit);
   }
 
-  /** Through the per-event handler, or (a register without one) the batch handler with one event, as the consumer runs it. */
+  /** Each event alone: the batch handler with one event, as the consumer runs an event it isolates. */
   applyOneAtATime(events: ResidenceRegistered[]): Promise<void> {
     return runAsAuthority(this.authority, async () => {
-      for (const { event, admission } of this.admitted(events)) {
-        const { onResidenceRegistered } = this.handler;
-        if (!onResidenceRegistered) await this.applyBatch([event]);
-        else await this.database.transaction((manager) => onResidenceRegistered.call(this.handler, event, new RegsyncEventContext(manager, admission, 'person', 0, '0', {}, undefined, event.envelope.correlationId)));
-      }
+      for (const event of events) await this.applyBatch([event]);
     });
   }
 

@@ -52,6 +52,11 @@ export function timestamptz(name: string): Column<Date> {
   return column<Date>(name, 'timestamptz');
 }
 
+/** A moment kept as timestamptz, in the domain as milliseconds since the epoch (to order changes by). */
+export function epochMillis(name: string): Column<number> {
+  return column<number>(name, 'timestamptz', { encode: (value) => new Date(value), selected: `round(extract(epoch from ${name}) * 1000)::bigint`, decode: (raw) => Number(raw) });
+}
+
 /** A JSON value (an address, a list of names); `defaultSql` e.g. `'[]'::jsonb`. */
 export function jsonb<V>(name: string, options: { defaultSql?: string } = {}): Column<V> {
   return column<V>(name, 'jsonb', { encode: (value) => JSON.stringify(value), ...options });

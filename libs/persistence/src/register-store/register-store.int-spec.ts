@@ -48,6 +48,22 @@ const samples = defineTable<Sample, 'updatedAt' | 'createdAt'>({
   stamps: { updatedAt: { name: 'updated_at', on: 'write' }, createdAt: { name: 'created_at', on: 'insert' } },
 });
 
+/** A row whose key is set only later (like a newborn's IdNr): found by `ref` until then. */
+interface Person {
+  code: string | null;
+  ref: string | null;
+  name: string;
+}
+
+const persons = defineTable<Person>({
+  table: 'persons',
+  rowId: 'id',
+  key: ['code'],
+  columns: { code: nullable(text('code')), ref: nullable(text('ref')), name: text('name') },
+  unique: [['ref']],
+  checks: [{ fields: ['code', 'ref'], condition: 'code is not null or ref is not null' }],
+});
+
 // Text PostgreSQL can hold (no NUL), of any other code point, quotes, backslashes and braces included.
 const storableText = fc.string({ unit: 'grapheme', maxLength: 12 }).map((value) => value.replace(/\0/g, ''));
 const day = fc.date({ min: new Date('1890-01-01T00:00:00Z'), max: new Date('2199-12-31T00:00:00Z'), noInvalidDate: true }).map((value) => value.toISOString().slice(0, 10));
@@ -76,7 +92,11 @@ describe('RegisterStore on real PostgreSQL', () => {
     await ensureDatabase(serverUrl, name);
     dataSource = await new DataSource({ type: 'postgres', url: databaseUrl(serverUrl, name), extra: { max: 3 } }).initialize();
     await dataSource.query(createTableSql(samples));
-    await isolateByAuthority(dataSource, [{ table: 'samples', primaryKey: ['id'] }]);
+    await dataSource.query(createTableSql(persons));
+    await isolateByAuthority(dataSource, [
+      { table: 'samples', primaryKey: ['id'] },
+      { table: 'persons', primaryKey: ['id'], unique: [['code'], ['ref']] },
+    ]);
     await ensureAuthorityRoles(dataSource, name, ['03404000', '14612000']);
     database = new AuthorityDatabase(dataSource, name);
   }, 30_000);
@@ -117,6 +137,7 @@ describe('RegisterStore on real PostgreSQL', () => {
     const events: Event[] = [{ id: first.id, count: 1 }, { id: second.id, count: 5 }, { id: first.id, count: 2 }, { id: first.id }, { id: second.id, remove: true }, { id: second.id, count: 7 }];
     const applied = await as('03404000', (manager) => store.applyEvents(counting(manager), events, { subjectOf: ({ id }) => ({ id }), reduce }));
     expect(applied.changed).toEqual([true, true, true, false, true, true]);
+    expect(applied.before.map((row) => row?.count)).toEqual([undefined, undefined, 1, 3, 5, undefined]);
     expect(applied.after.map((row) => row?.count)).toEqual([1, 5, 3, 3, undefined, 7]);
     expect(statements).toHaveLength(2); // the locking read, the write
     expect((await as('03404000', (manager) => store.read(manager, [{ id: first.id }, { id: second.id }]))).map((row) => [row.id, row.count]).sort()).toEqual([[first.id, 3], [second.id, 7]].sort());
@@ -141,6 +162,25 @@ describe('RegisterStore on real PostgreSQL', () => {
     await expect(dataSource.query('select tags from notes where id = $1', [row.id])).resolves.toEqual([{ tags: ['a', 'b,"c'] }]);
     await expect(as('03404000', (manager) => store.write(manager, [{ ...row, count: 99 }], [], { into, rows: [[row.id, []]] }))).rejects.toThrow(/duplicate key/);
     await expect(as('03404000', (manager) => store.find(manager, { id: row.id }))).resolves.toMatchObject({ count: row.count });
+  });
+
+  it('keeps a generated row id to itself: a row found by a unique field, given its key later, stays one row, listed in the order made', async () => {
+    await expect(schemaMismatches(dataSource.manager, persons)).resolves.toEqual([]);
+    const personStore = new RegisterStore(persons);
+    type Change = { ref?: string; code?: string; name: string };
+    const rename = (existing: Person | undefined, change: Change) => (existing ? { ...existing, name: change.name } : undefined);
+    const born = (existing: Person | undefined, change: Change) => existing ?? { code: null, ref: change.ref!, name: change.name };
+    await as('03404000', (manager) => personStore.applyEvents(manager, [{ ref: 'r1', name: 'Anna' }, { ref: 'r2', name: 'Ben' }], { subjectOf: ({ ref }) => ({ ref }), reduce: born }));
+    // The key arrives: a new object for the row found by ref, written over the same row.
+    await as('03404000', (manager) => personStore.applyEvents(manager, [{ ref: 'r1', code: 'c1', name: 'Anna' }], { subjectOf: ({ ref }) => ({ ref }), reduce: (existing, { code }) => existing && { ...existing, code: code! } }));
+    await as('03404000', (manager) => personStore.applyEvents(manager, [{ code: 'c1', name: 'Anna Maria' }], { subjectOf: ({ code }) => ({ code }), reduce: rename }));
+    const listed = await as('03404000', (manager) => personStore.list(manager));
+    expect(listed).toEqual([
+      { code: 'c1', ref: 'r1', name: 'Anna Maria' },
+      { code: null, ref: 'r2', name: 'Ben' },
+    ]);
+    await expect(dataSource.query("select count(*)::int as count from persons where ref = 'r1'")).resolves.toEqual([{ count: 1 }]);
+    await expect(as('03404000', (manager) => personStore.find(manager, { name: 'Ben' }))).rejects.toThrow('table persons: name is neither its key nor unique');
   });
 
   it('keeps each authority to its own rows: the same key is two rows, lists and locks see one', async () => {

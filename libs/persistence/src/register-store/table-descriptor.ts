@@ -23,7 +23,15 @@ export interface TableDescriptor<Row, Stamps extends string = never> {
   columns: { readonly [K in FieldOf<Row>]-?: Column<Row[K]> };
   unique: readonly (readonly FieldOf<Row>[])[];
   indexes: readonly { name: string; fields: readonly FieldOf<Row>[] }[];
+  /** Check constraints over several columns, e.g. `idnr is not null or birth_registration_id is not null`. */
+  checks: readonly { fields: readonly FieldOf<Row>[]; condition: string }[];
   stamps: { readonly [K in Stamps]: Stamp };
+  /**
+   * For a table whose rows have no key that never changes (a newborn's row gets its IdNr later): the name of a
+   * generated `bigserial` primary key that the store keeps to itself (reads leave it out, rows are listed in its
+   * order). `key` is then a unique constraint, and the store finds rows by it or by another unique one.
+   */
+  rowId?: string;
 }
 
 /** Any table's descriptor, where tables of different row types are listed together. */
@@ -36,7 +44,7 @@ export type StoredRow<Row, Stamps extends string> = Row & { [K in Stamps]: Date 
 export function defineTable<Row, Stamps extends string = never>(
   descriptor: Pick<TableDescriptor<Row, Stamps>, 'table' | 'key' | 'columns'> & Partial<TableDescriptor<Row, Stamps>>,
 ): TableDescriptor<Row, Stamps> {
-  const described = { unique: [], indexes: [], stamps: {} as TableDescriptor<Row, Stamps>['stamps'], ...descriptor };
+  const described = { unique: [], indexes: [], checks: [], stamps: {} as TableDescriptor<Row, Stamps>['stamps'], ...descriptor };
   if (described.key.length === 0) throw new Error(`table ${described.table}: a register table needs a key`);
   return described;
 }
@@ -64,11 +72,21 @@ export function createTableSql<Row>(descriptor: TableDescriptor<Row, string>): s
     return parts.join(' ');
   });
   for (const [, stamp] of stampsOf(descriptor)) definitions.push(`${stamp.name} timestamptz not null default now()`);
-  definitions.push(`primary key (${columnNames(descriptor, descriptor.key)})`);
-  for (const fields of descriptor.unique) definitions.push(`unique (${columnNames(descriptor, fields)})`);
+  if (descriptor.rowId) definitions.unshift(`${descriptor.rowId} bigserial`);
+  definitions.push(`primary key (${descriptor.rowId ?? columnNames(descriptor, descriptor.key)})`);
+  for (const fields of uniqueFieldSets(descriptor)) definitions.push(`unique (${columnNames(descriptor, fields)})`);
+  for (const { condition } of descriptor.checks) definitions.push(`check (${condition})`);
   const indexes = descriptor.indexes.map(({ name, fields }) => `;\ncreate index ${name} on ${descriptor.table} (${columnNames(descriptor, fields)})`);
   return `create table ${descriptor.table} (\n  ${definitions.join(',\n  ')}\n)${indexes.join('')}`;
 }
+
+/** The unique constraints: the key too where a row id is the primary key. */
+export function uniqueFieldSets<Row>(descriptor: TableDescriptor<Row, string>): (readonly FieldOf<Row>[])[] {
+  return descriptor.rowId ? [descriptor.key, ...descriptor.unique] : [...descriptor.unique];
+}
+
+/** The name under which reads select the row id, which the store takes off the rows it returns. */
+export const ROW_ID_ALIAS = '__rowId';
 
 export function columnNames<Row>(descriptor: TableDescriptor<Row, string>, fields: readonly FieldOf<Row>[]): string {
   return fields.map((field) => columnOf(descriptor, field).name).join(', ');
@@ -78,46 +96,51 @@ export function columnNames<Row>(descriptor: TableDescriptor<Row, string>, field
 function selectedColumns<Row>(descriptor: TableDescriptor<Row, string>): string {
   const fields = fieldsOf(descriptor).map((field) => `${columnOf(descriptor, field).selected} as "${field}"`);
   const stamps = stampsOf(descriptor).map(([field, stamp]) => `${stamp.name} as "${field}"`);
-  return [...fields, ...stamps].join(', ');
+  const rowId = descriptor.rowId ? [`${descriptor.rowId}::text as "${ROW_ID_ALIAS}"`] : [];
+  return [...fields, ...stamps, ...rowId].join(', ');
 }
 
-/** The rows with these keys: one array parameter per key field from `$offset + 1`. */
-function keyCondition<Row>(descriptor: TableDescriptor<Row, string>, offset = 0): string {
-  const arrays = descriptor.key.map((field, index) => `$${offset + index + 1}::${columnOf(descriptor, field).sqlType}[]`);
-  if (descriptor.key.length === 1) return `${columnNames(descriptor, descriptor.key)} = any(${arrays[0]})`;
-  return `(${columnNames(descriptor, descriptor.key)}) in (select * from unnest(${arrays.join(', ')}))`;
+/** The rows with these keys (`by`: the key or a unique field set): one array parameter per field from `$offset + 1`. */
+function keyCondition<Row>(descriptor: TableDescriptor<Row, string>, offset = 0, by: readonly FieldOf<Row>[] = descriptor.key): string {
+  const arrays = by.map((field, index) => `$${offset + index + 1}::${columnOf(descriptor, field).sqlType}[]`);
+  if (by.length === 1) return `${columnNames(descriptor, by)} = any(${arrays[0]})`;
+  return `(${columnNames(descriptor, by)}) in (select * from unnest(${arrays.join(', ')}))`;
 }
 
-/** Reads every row (in key order). */
+/** Reads every row (in key order, or in the order of the row ids). */
 export function listSql<Row>(descriptor: TableDescriptor<Row, string>): string {
-  return `select ${selectedColumns(descriptor)} from ${descriptor.table} order by ${columnNames(descriptor, descriptor.key)}`;
+  return `select ${selectedColumns(descriptor)} from ${descriptor.table} order by ${descriptor.rowId ?? columnNames(descriptor, descriptor.key)}`;
 }
 
-/** Reads the rows of the keys given as one array per key field. */
-export function readSql<Row>(descriptor: TableDescriptor<Row, string>): string {
-  return `select ${selectedColumns(descriptor)} from ${descriptor.table} where ${keyCondition(descriptor)}`;
+/** Reads the rows of the keys given as one array per field of `by` (the key or a unique field set). */
+export function readSql<Row>(descriptor: TableDescriptor<Row, string>, by: readonly FieldOf<Row>[] = descriptor.key): string {
+  return `select ${selectedColumns(descriptor)} from ${descriptor.table} where ${keyCondition(descriptor, 0, by)}`;
 }
 
-/** `readSql`, locked until the transaction ends, in key order (so two transactions locking rows cannot deadlock). */
-export function lockSql<Row>(descriptor: TableDescriptor<Row, string>): string {
-  return `${readSql(descriptor)} order by ${columnNames(descriptor, descriptor.key)} for update`;
+/** `readSql`, locked until the transaction ends, in the order of `by` (so two transactions locking rows cannot deadlock). */
+export function lockSql<Row>(descriptor: TableDescriptor<Row, string>, by: readonly FieldOf<Row>[] = descriptor.key): string {
+  return `${readSql(descriptor, by)} order by ${columnNames(descriptor, by)} for update`;
 }
 
 /**
- * Inserts or updates rows given as one array parameter per field (in `fieldsOf` order, from `$offset + 1`), each key
- * at most once: one statement for any number of rows. Write timestamps become the transaction's `now()`.
+ * Inserts or updates rows given as one array parameter per field (in `fieldsOf` order, from `$offset + 1`; with a row
+ * id first that array, null for a new row), each key at most once: one statement for any number of rows. Write
+ * timestamps become the transaction's `now()`.
  */
 export function upsertSql<Row>(descriptor: TableDescriptor<Row, string>, offset = 0): string {
+  const { rowId } = descriptor;
   const fields = fieldsOf(descriptor);
-  const names = fields.map((field) => columnOf(descriptor, field).name);
-  const arrays = fields.map((field, index) => `$${offset + index + 1}::${columnOf(descriptor, field).sqlType}[]`);
+  const names = [...(rowId ? [rowId] : []), ...fields.map((field) => columnOf(descriptor, field).name)];
+  const types = [...(rowId ? ['bigint'] : []), ...fields.map((field) => columnOf(descriptor, field).sqlType)];
+  const arrays = types.map((type, index) => `$${offset + index + 1}::${type}[]`);
   const written = stampsOf(descriptor).filter(([, stamp]) => stamp.on === 'write').map(([, stamp]) => stamp.name);
-  const keyNames = new Set(descriptor.key.map((field) => columnOf(descriptor, field).name));
-  const updated = [...names.filter((name) => !keyNames.has(name)), ...written].map((name) => `${name} = excluded.${name}`);
+  const conflict = rowId ? [rowId] : descriptor.key.map((field) => columnOf(descriptor, field).name);
+  const updated = [...names.filter((name) => !conflict.includes(name)), ...written].map((name) => `${name} = excluded.${name}`);
+  const selected = names.map((name) => (name === rowId ? `coalesce(${rowId}, nextval('${descriptor.table}_${rowId}_seq'))` : name));
   return (
     `insert into ${descriptor.table} (${[...names, ...written].join(', ')}) ` +
-    `select ${[...names, ...written.map(() => 'now()')].join(', ')} from unnest(${arrays.join(', ')}) as incoming (${names.join(', ')}) ` +
-    `on conflict (authority_key, ${columnNames(descriptor, descriptor.key)}) ` +
+    `select ${[...selected, ...written.map(() => 'now()')].join(', ')} from unnest(${arrays.join(', ')}) as incoming (${names.join(', ')}) ` +
+    `on conflict (authority_key, ${conflict.join(', ')}) ` +
     (updated.length > 0 ? `do update set ${updated.join(', ')}` : 'do nothing')
   );
 }
@@ -133,9 +156,9 @@ export function readBySql<Row>(descriptor: TableDescriptor<Row, string>, field: 
   return `select ${selectedColumns(descriptor)} from ${descriptor.table} where ${columnOf(descriptor, field).name} = $1`;
 }
 
-/** Deletes the rows of the keys given as one array per key field from `$offset + 1`. */
-export function deleteSql<Row>(descriptor: TableDescriptor<Row, string>, offset = 0): string {
-  return `delete from ${descriptor.table} where ${keyCondition(descriptor, offset)}`;
+/** Deletes the rows of the keys given as one array per field of `by` (the key or a unique field set) from `$offset + 1`. */
+export function deleteSql<Row>(descriptor: TableDescriptor<Row, string>, offset = 0, by: readonly FieldOf<Row>[] = descriptor.key): string {
+  return `delete from ${descriptor.table} where ${keyCondition(descriptor, offset, by)}`;
 }
 
 /**

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource, type MixedList } from 'typeorm';
 import { databaseUrl } from '../database-url';
 import { dropDatabase, ensureDatabase } from '../ensure-database';
-import { columnOf, fieldsOf, type AnyTableDescriptor, type FieldOf, type TableDescriptor } from './table-descriptor';
+import { columnOf, fieldsOf, uniqueFieldSets, type AnyTableDescriptor, type FieldOf, type TableDescriptor } from './table-descriptor';
 import type { Queryable } from './register-store';
 
 /** A table as PostgreSQL's catalog shows it: what the migrations made. */
@@ -28,13 +28,16 @@ export function expectedSchema<Row>(descriptor: TableDescriptor<Row, string>): T
     columns[column.name] = `${UDT_NAMES[column.sqlType] ?? column.sqlType} ${column.nullable ? 'null' : 'not null'}${column.defaultSql ? ` default ${column.defaultSql}` : ''}`;
   }
   for (const stamp of Object.values(descriptor.stamps)) columns[stamp.name] = 'timestamptz not null default now()';
+  const { rowId } = descriptor;
+  if (rowId) columns[rowId] = `int8 not null default nextval('${descriptor.table}_${rowId}_seq'::regclass)`;
   const names = (fields: readonly FieldOf<Row>[]) => fields.map((field) => columnOf(descriptor, field).name);
+  const allowed = fieldsOf(descriptor).filter((field) => columnOf(descriptor, field).allowed);
   return {
     columns,
-    primaryKey: ['authority_key', ...names(descriptor.key)],
-    unique: descriptor.unique.map((fields) => ['authority_key', ...names(fields)].join(', ')).sort(),
+    primaryKey: ['authority_key', ...(rowId ? [rowId] : names(descriptor.key))],
+    unique: uniqueFieldSets(descriptor).map((fields) => ['authority_key', ...names(fields)].join(', ')).sort(),
     indexes: descriptor.indexes.map(({ name, fields }) => `${name} (${names(fields).join(', ')})`).sort(),
-    checked: fieldsOf(descriptor).flatMap((field) => (columnOf(descriptor, field).allowed ? [columnOf(descriptor, field).name] : [])).sort(),
+    checked: [...new Set(names([...allowed, ...descriptor.checks.flatMap(({ fields }) => fields)]))].sort(),
     rowLevelSecurity: true,
   };
 }
