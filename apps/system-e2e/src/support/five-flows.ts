@@ -386,6 +386,10 @@ describe(title, () => {
       await waitUntil('the BZSt has taken both registrations', () => inboxHolds('federal', 'DE', events));
       // Whatever Osnabrück sent on (a MovedOut only if it took the Rückmeldung before the registration back) has arrived.
       await waitUntil('Niedersachsen has every event Osnabrück sent about the mover', async () => inboxHolds('state', '03', await outboxEventIds(OSNABRUECK, mover.idnr)));
+      // Niedersachsen shows the address of the move back once Dresden answered its Rückmeldung (Dresden's MovedOut).
+      const dresdenAnswer = await e2e.query('municipal', DRESDEN, "select event_id::text as id from regsync_outbox where record_key = $1 and event_type = 'MovedOut'", [mover.idnr]);
+      expect(dresdenAnswer).toHaveLength(1);
+      await waitUntil("Niedersachsen has Dresden's answer to the Rückmeldung", () => inboxHolds('state', '03', [dresdenAnswer[0].id as string]));
 
       expect((await osnabrueck.resident(mover.idnr)).body).toMatchObject({ status: 'RESIDENT', address: osnabrueckAddress, movedInOn: '2025-03-02', movedOutOn: null });
       expect((await niedersachsen.resident(mover.idnr)).body).toMatchObject({ status: 'RESIDENT', address: osnabrueckAddress, movedInOn: '2025-03-02', movedAwayTo: null });
