@@ -20,80 +20,32 @@ export interface SubjectKeyTable {
   holderColumns: readonly string[];
 }
 
-/** The sending register's keys (regsync_subject_key): one per subject. */
-export const SENDER_SUBJECT_KEYS: SubjectKeyTable = { name: 'regsync_subject_key', holderColumns: [] };
-
-/** A key deleted (erased, or its retention ended): its id and the holder column values it was stored with. */
+/** A key deleted (erased, or its holder's retention ended): its id and the holder column values it was stored with. */
 export interface DeletedSubjectKey {
   keyId: string;
   holder: Record<string, string>;
 }
 
 /**
- * The data keys of subjects (crypto-shredding): created with the first event sealed with one, stored wrapped
- * (AES-256-GCM) by a key of the current authority, deleted when the subject is erased or the holder's retention of it
- * ended. Each authority's wrapping key is derived (HKDF-SHA-256) from the process's secret and the authority's key, so
- * one hosted authority's rows are of no use under another's.
+ * How subject keys are stored: wrapped (AES-256-GCM) by a key of the current authority, bound to the authority, the
+ * subject, the key id and the holder (if any). Each authority's wrapping key is derived (HKDF-SHA-256) from the
+ * process's secret and the authority's key, so one hosted authority's rows are of no use under another's.
  */
-export class SubjectKeys {
+export class KeyWrapping {
   private readonly wrappingKeys = new Map<string, Buffer>();
-  private readonly keysOfStatement: string;
 
-  constructor(
-    private readonly secret: Buffer,
-    private readonly table: SubjectKeyTable = SENDER_SUBJECT_KEYS,
-  ) {
+  constructor(private readonly secret: Buffer) {
     if (secret.length < 32) throw new Error('subject keys: the secret must have at least 32 bytes');
-    this.keysOfStatement = keysOfStatement(table);
   }
 
-  /**
-   * The keys of `subjects` for the current authority and `holder` (values of the table's holder columns, in their
-   * order), made now where there is none yet (`issued`).
-   */
-  async keysOf(manager: EntityManager, subjects: readonly EventSubject[], holder: readonly string[] = []): Promise<{ keys: Map<string, SubjectKey>; issued: IssuedSubjectKey[] }> {
-    if (holder.length !== this.table.holderColumns.length) throw new Error(`subject keys: ${this.table.name} needs ${this.table.holderColumns.join(', ') || 'no holder'}`);
-    const authority = currentAuthority();
-    const wanted = [...new Map(subjects.map((subject) => [subjectText(subject), subject])).values()];
-    const candidates = wanted.map((subject) => ({ subject, id: randomUUID(), key: randomBytes(32) }));
-    // A row another transaction inserts meanwhile is not in this statement's snapshot: read again for those.
-    for (let attempt = 1; ; attempt++) {
-      const rows = (await manager.query(this.keysOfStatement, [
-        candidates.map(({ subject }) => subject.kind),
-        candidates.map(({ subject }) => subject.id),
-        candidates.map(({ id }) => id),
-        candidates.map((candidate) => this.wrap(authority, candidate.subject, holder, candidate)),
-        ...holder.map((value) => candidates.map(() => value)),
-      ])) as { subject_kind: string; subject_id: string; key_id: string; wrapped_key: Buffer; issued: boolean }[];
-      if (rows.length < wanted.length && attempt < 3) continue;
-      const keys = new Map<string, SubjectKey>();
-      const issued: IssuedSubjectKey[] = [];
-      for (const row of rows) {
-        const subject = { kind: row.subject_kind, id: row.subject_id } as EventSubject;
-        const key = { id: row.key_id, key: this.unwrap(authority, subject, holder, row.key_id, row.wrapped_key) };
-        keys.set(subjectText(subject), key);
-        if (row.issued) issued.push({ ...key, subject });
-      }
-      return { keys, issued };
-    }
-  }
-
-  /**
-   * Deletes the subject's keys (the current authority's, of every holder): from then on nothing sealed with them
-   * opens. Returns what it deleted.
-   */
-  async erase(manager: EntityManager, subject: EventSubject): Promise<DeletedSubjectKey[]> {
-    return deleteSubjectKeys(manager, this.table, 'subject_kind = $1 and subject_id = $2', [subject.kind, subject.id]);
-  }
-
-  private wrap(authority: string, subject: EventSubject, holder: readonly string[], { id, key }: SubjectKey): Buffer {
+  wrap(authority: string, subject: EventSubject, holder: readonly string[], { id, key }: SubjectKey): Buffer {
     const nonce = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.wrappingKeyOf(authority), nonce);
     cipher.setAAD(wrapAssociatedData(authority, subject, holder, id));
     return Buffer.concat([nonce, cipher.update(key), cipher.final(), cipher.getAuthTag()]);
   }
 
-  private unwrap(authority: string, subject: EventSubject, holder: readonly string[], id: string, wrapped: Buffer): Buffer {
+  unwrap(authority: string, subject: EventSubject, holder: readonly string[], id: string, wrapped: Buffer): Buffer {
     const decipher = createDecipheriv('aes-256-gcm', this.wrappingKeyOf(authority), wrapped.subarray(0, 12));
     decipher.setAAD(wrapAssociatedData(authority, subject, holder, id));
     decipher.setAuthTag(wrapped.subarray(wrapped.length - 16));
@@ -110,7 +62,7 @@ export class SubjectKeys {
   }
 }
 
-/** Deletes the keys of `table` the condition `where` (with `parameters`) selects; no secret needed. */
+/** Deletes the keys of `table` the condition `where` (with `parameters`) selects; returns what it deleted. */
 export async function deleteSubjectKeys(manager: EntityManager, table: SubjectKeyTable, where: string, parameters: readonly unknown[]): Promise<DeletedSubjectKey[]> {
   const holderColumns = table.holderColumns.map((column) => `, ${column}::text`).join('');
   // A delete's result is [rows, count].
@@ -118,29 +70,68 @@ export async function deleteSubjectKeys(manager: EntityManager, table: SubjectKe
   return rows.map(({ key_id, ...holder }) => ({ keyId: key_id, holder }));
 }
 
+const SENDER_SUBJECT_KEYS: SubjectKeyTable = { name: 'regsync_subject_key', holderColumns: [] };
+
 /**
- * Inserts the candidates of subjects without a key (for the holder, `$5`... one array per holder column) and returns
- * every subject's key, `issued` for those inserted now.
+ * The data key of each subject this register sends events about (crypto-shredding): created with the subject's first
+ * event, stored wrapped by a key of the sending authority (KeyWrapping), deleted when the subject is erased.
  */
-function keysOfStatement({ name, holderColumns }: SubjectKeyTable): string {
-  const holderArrays = holderColumns.map((_, index) => `, $${index + 5}::text[]`).join('');
-  const holder = holderColumns.map((column) => `, ${column}`).join('');
-  return `
+export class SubjectKeys {
+  private readonly wrapping: KeyWrapping;
+
+  constructor(secret: Buffer) {
+    this.wrapping = new KeyWrapping(secret);
+  }
+
+  /** The keys of `subjects` for the current authority, made now where there is none yet (`issued`). */
+  async keysOf(manager: EntityManager, subjects: readonly EventSubject[]): Promise<{ keys: Map<string, SubjectKey>; issued: IssuedSubjectKey[] }> {
+    const authority = currentAuthority();
+    const wanted = [...new Map(subjects.map((subject) => [subjectText(subject), subject])).values()];
+    const candidates = wanted.map((subject) => ({ subject, id: randomUUID(), key: randomBytes(32) }));
+    // A row another transaction inserts meanwhile is not in this statement's snapshot: read again for those.
+    for (let attempt = 1; ; attempt++) {
+      const rows = (await manager.query(KEYS_OF, [
+        candidates.map(({ subject }) => subject.kind),
+        candidates.map(({ subject }) => subject.id),
+        candidates.map(({ id }) => id),
+        candidates.map((candidate) => this.wrapping.wrap(authority, candidate.subject, [], candidate)),
+      ])) as { subject_kind: string; subject_id: string; key_id: string; wrapped_key: Buffer; issued: boolean }[];
+      if (rows.length < wanted.length && attempt < 3) continue;
+      const keys = new Map<string, SubjectKey>();
+      const issued: IssuedSubjectKey[] = [];
+      for (const row of rows) {
+        const subject = { kind: row.subject_kind, id: row.subject_id } as EventSubject;
+        const key = { id: row.key_id, key: this.wrapping.unwrap(authority, subject, [], row.key_id, row.wrapped_key) };
+        keys.set(subjectText(subject), key);
+        if (row.issued) issued.push({ ...key, subject });
+      }
+      return { keys, issued };
+    }
+  }
+
+  /** Deletes the subject's key (the current authority's): from then on nothing sealed with it opens. Its id, if any. */
+  async erase(manager: EntityManager, subject: EventSubject): Promise<string | undefined> {
+    const [erased] = await deleteSubjectKeys(manager, SENDER_SUBJECT_KEYS, 'subject_kind = $1 and subject_id = $2', [subject.kind, subject.id]);
+    return erased?.keyId;
+  }
+}
+
+/** Inserts the candidates of subjects without a key and returns every subject's key, `issued` for those inserted now. */
+const KEYS_OF = `
   with candidate as (
-    select * from unnest($1::text[], $2::text[], $3::uuid[], $4::bytea[]${holderArrays}) as candidate (subject_kind, subject_id, key_id, wrapped_key${holder})
+    select * from unnest($1::text[], $2::text[], $3::uuid[], $4::bytea[]) as candidate (subject_kind, subject_id, key_id, wrapped_key)
   ),
   inserted as (
-    insert into ${name} (subject_kind, subject_id, key_id, wrapped_key${holder})
+    insert into regsync_subject_key (subject_kind, subject_id, key_id, wrapped_key)
     select * from candidate
-    on conflict (authority_key${holder}, subject_kind, subject_id) do nothing
+    on conflict (authority_key, subject_kind, subject_id) do nothing
     returning subject_kind, subject_id, key_id, wrapped_key
   )
   select subject_kind, subject_id, key_id::text, wrapped_key, true as issued from inserted
   union all
-  select stored.subject_kind, stored.subject_id, stored.key_id::text, stored.wrapped_key, false from ${name} stored join candidate using (subject_kind, subject_id${holder})`;
-}
+  select stored.subject_kind, stored.subject_id, stored.key_id::text, stored.wrapped_key, false from regsync_subject_key stored join candidate using (subject_kind, subject_id)`;
 
-/** A sender's key (no holder) is bound as it always was, so keys wrapped before holders existed still open. */
+/** A sender's key (no holder) is bound as it always was, so the keys wrapped before holders existed still open. */
 function wrapAssociatedData(authority: string, subject: EventSubject, holder: readonly string[], keyId: string): Buffer {
   return Buffer.from([authority, subject.kind, subject.id, keyId, ...holder].join('\n'));
 }

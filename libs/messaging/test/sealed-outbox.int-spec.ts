@@ -77,9 +77,9 @@ describe('Outbox of a register that seals (crypto-shredding)', () => {
     const before = await lastId();
     await database.transaction((manager) => outbox.append(manager, personDraft(subject, 0)));
     const keyId = await database.transaction(async (manager) => {
-      const [erased] = await outbox.subjectKeys!.erase(manager, { kind: 'PERSON', id: subject });
-      await outbox.appendKeyErasures(manager, [{ dataTopic: outgoing, keyId: erased.keyId }]);
-      return erased.keyId;
+      const erased = await outbox.subjectKeys!.erase(manager, { kind: 'PERSON', id: subject });
+      await outbox.appendKeyErasures(manager, [{ dataTopic: outgoing, keyId: erased! }]);
+      return erased;
     });
     const rows = await rowsSince(before);
     expect(rows.filter((row) => row.event_type === SUBJECT_KEY_RECORD).map((row) => [row.record_key, row.payload !== null])).toEqual([

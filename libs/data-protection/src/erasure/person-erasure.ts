@@ -58,15 +58,15 @@ export class PersonErasure {
       const [, count] = (await manager.query(`delete from ${tablename} where ${PERSON_ERASURE_TARGETS[tablename]}`, [idnr])) as [unknown, number];
       deleted[tablename] = count;
     }
-    const [erasedKey] = (await this.outbox.subjectKeys?.erase(manager, { kind: 'PERSON', id: idnr })) ?? [];
+    const keyId = await this.outbox.subjectKeys?.erase(manager, { kind: 'PERSON', id: idnr });
     // The process's one outgoing topic, whichever hosted authority erases (as the outbox sends on it).
     const outgoingTopic = outgoingTopicOf(this.options.app, this.options.instanceKey, this.options.namespace);
     await this.outbox.appendKeyErasures(manager, [
-      ...(erasedKey ? [{ dataTopic: outgoingTopic, keyId: erasedKey.keyId }] : []),
+      ...(keyId ? [{ dataTopic: outgoingTopic, keyId }] : []),
       // A register's (the router has no snapshot), whether or not one was ever published: a tombstone of a key that is not there costs a record.
       ...(this.options.level ? [{ dataTopic: outgoingTopic, keyId: snapshotKeyIdOf(currentAuthority(), idnr) }] : []),
     ]);
-    return { deleted, keyErased: erasedKey !== undefined };
+    return { deleted, keyErased: keyId !== undefined };
   }
 }
 

@@ -12,7 +12,7 @@ import { describeRegisterAddress } from '@regsync/register-domain/registers';
 import { DeliveredVersions } from './delivered-versions';
 import { RecipientState, RoutedDelivery } from './recipient-state';
 import { SubjectHoldings } from './subject-holdings';
-import { DeliveryKeys } from './delivery-keys';
+import { ChunkDeliveryKeys, DeliveryKeys } from './delivery-keys';
 import { PersonErasure } from '../erasure/person-erasure';
 
 export const ROUTING_OPTIONS = Symbol('ROUTING_OPTIONS');
@@ -59,16 +59,18 @@ export class DeliveryRouterHandler {
       context.manager,
       events.map((event) => event.envelope),
     );
+    const deliveryKeys = await this.deliveryKeys.read(
+      context.manager,
+      events.filter((_, index) => context.events[index].subjectKey).map((event) => event.envelope.subject),
+    );
     const rows: DeliveryRow[] = [];
     const routed: RoutedDelivery[] = [];
     for (const [index, event] of events.entries()) {
       const { envelope, ...payload } = event as RegsyncEvent & Record<string, unknown>;
       const deliveries = deliveriesOf(envelope.eventType, payload, envelope.source, this.options.topology, holdings.holdersOf(envelope.subject));
       const headers = sourceHeadersOf(context.events[index]);
-      const sealed = context.events[index].subjectKey !== undefined;
-      // One after the other: a sealed delivery's key is read (or made) on the chunk's one connection.
-      const eventRows: DeliveryRow[] = [];
-      for (const delivery of deliveries) eventRows.push(await this.deliveryRow(context, event, delivery, headers, delivered.deliver(delivery.recipient, envelope), sealed));
+      const sealedWith = context.events[index].subjectKey ? deliveryKeys : undefined;
+      const eventRows = await Promise.all(deliveries.map((delivery) => this.deliveryRow(event, delivery, headers, delivered.deliver(delivery.recipient, envelope), sealedWith)));
       assertOneDeliveryPerAuthority(eventRows, deliveries);
       rows.push(...eventRows);
       routed.push(...eventRows.map((row, at) => ({ recipient: deliveries[at].recipient, subject: envelope.subject, eventId: envelope.eventId, eventType: envelope.eventType, payload: row.payload, headers: row.headers })));
@@ -76,6 +78,7 @@ export class DeliveryRouterHandler {
     }
     await holdings.record(context.manager);
     await delivered.record(context.manager);
+    await deliveryKeys.record(context.manager);
     // Each recipient's state records go first: a delivery on Kafka never precedes its subject's state (bootstrap).
     await this.outbox.appendRecords(context.manager, await this.recipientState.recordsAfter(context.manager, routed));
     await this.outbox.appendDeliveries(context.manager, rows);
@@ -102,7 +105,7 @@ export class DeliveryRouterHandler {
    * a gap. A sealed event's delivery is sealed again, with the recipient's delivery key of the subject, which the
    * recipient gets with its first delivery sealed with it (so only with a delivery its route allows).
    */
-  private async deliveryRow(context: RegsyncBatchContext, event: RegsyncEvent, { recipient, route }: Delivery, headers: Record<string, string>, deliveredBefore: number | undefined, sealed: boolean): Promise<DeliveryRow> {
+  private async deliveryRow(event: RegsyncEvent, { recipient, route }: Delivery, headers: Record<string, string>, deliveredBefore: number | undefined, deliveryKeys?: ChunkDeliveryKeys): Promise<DeliveryRow> {
     const deliveryHeaders: Record<string, string> = { ...headers, [KAFKA_HEADERS.recipientRegister]: recipient.register, [KAFKA_HEADERS.recipientAuthority]: recipient.instanceKey };
     // The router alone stamps: whatever a sender put there is not passed on.
     if (deliveredBefore === undefined) delete deliveryHeaders[KAFKA_HEADERS.previousDeliveredVersion];
@@ -112,8 +115,8 @@ export class DeliveryRouterHandler {
     // deliveriesOf names only instances of the topology, and each of them has a provider.
     if (provider === undefined) throw new Error(`routing: no provider hosts ${describeRegisterAddress(recipient)}`);
     const topic = deliveryTopicOf(app, provider, this.options.namespace);
-    if (!sealed) return { topic, event, payload: await this.codec.encodeDelivery(event, recipient.register, route.fields), headers: deliveryHeaders };
-    const deliveryKey = await this.deliveryKeys.keyFor(context.manager, recipient, topic, event);
+    if (!deliveryKeys) return { topic, event, payload: await this.codec.encodeDelivery(event, recipient.register, route.fields), headers: deliveryHeaders };
+    const deliveryKey = deliveryKeys.keyFor(recipient, topic, event);
     return { topic, event, payload: await this.codec.encodeSealedDelivery(event, recipient.register, route.fields, deliveryKey), headers: deliveryHeaders, subjectKey: deliveryKey };
   }
 }
