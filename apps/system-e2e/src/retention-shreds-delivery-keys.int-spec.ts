@@ -8,8 +8,6 @@ import type { SubjectKey } from '@regsync/contracts/sealed-event';
 import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
 import { APP_OF_LEVEL, consumerGroupOf, deliveryTopicOf, outgoingTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
 import { RetentionJob } from '@regsync/data-protection/retention/retention.job';
-import { readBoundedLog } from '@regsync/event-replay/bounded-log-reader';
-import { resolveLogRange } from '@regsync/event-replay/log-range';
 import { SubjectKeyRing } from '@regsync/messaging/subject-key-ring';
 import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
@@ -25,6 +23,7 @@ import { targetInstance } from '@regsync/apps/replay/src/target-apps';
 import { FlowEvents } from '@regsync/apps/replay/test/support/register-flow-events';
 import { stateEnv, waitForNoLag } from '@regsync/apps/replay/test/support/live-register-service';
 import { ReplayTestEnvironment, startReplayTestEnvironment } from '@regsync/apps/replay/test/support/replay-test-environment';
+import { recordsOf } from './support/topic-records';
 
 jest.setTimeout(300_000);
 
@@ -60,20 +59,6 @@ describe("retention shreds a recipient's delivery key: only that register's copy
     }
   }
 
-  async function recordsOf(topic: string): Promise<{ key: string; value: Buffer | null; headers: Record<string, string> }[]> {
-    const admin = env.kafka.admin();
-    await admin.connect();
-    const ranges = await resolveLogRange(admin, { topics: [topic] }).finally(() => admin.disconnect());
-    const records: { key: string; value: Buffer | null; headers: Record<string, string> }[] = [];
-    await readBoundedLog(env.kafka, ranges, {
-      groupPrefix: `${env.namespace}.test-reader`,
-      onChunk: async ({ messages }) => {
-        for (const message of messages) records.push({ key: String(message.key), value: message.value, headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)])) });
-      },
-    });
-    return records;
-  }
-
   /**
    * Opens every delivery of `person` to the recipient with a key ring on the recipient's key topic, read now: per
    * delivery the id of the key it opened with, or 'erased'.
@@ -83,7 +68,7 @@ describe("retention shreds a recipient's delivery key: only that register's copy
     const ring = new SubjectKeyRing(env.kafka, [subjectKeyTopicOf(topic)], `${env.namespace}.test-ring.`);
     await ring.start();
     try {
-      const deliveries = (await recordsOf(topic)).filter((record) => record.key === person);
+      const deliveries = (await recordsOf(env, topic)).filter((record) => record.key === person);
       expect(deliveries.length).toBeGreaterThan(0);
       return await Promise.all(
         deliveries.map((record) =>
