@@ -247,6 +247,8 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
     retention: { kind: 'while-current', reason: "deleted when the subject is erased: from then on no copy of the subject's events opens, in any topic or backup" },
     legalBasis: `${TECHNICAL_BASIS}: the key that makes the events readable; holds the subject id only`,
     sources: [DSGVO_ART_5],
+    toBeConfirmed:
+      "not yet deleted when the register's own record of the person ends by retention: the sender's topic stays readable to the router (each recipient's copy ends with its own delivery key, delivery_keys); a municipality's key also seals its Standesamt's events, kept longer",
   },
   {
     table: 'regsync_producer_state',
