@@ -30,6 +30,8 @@ const wanted = [
   ...topology.instances.map((instance) => [`AGENCY_API_KEY_${variableOf(`${instance.app.replace('-register', '')}_${instance.instanceKey}`)}`, secret(18)]),
   // each register's SUBJECT_KEY_SECRET (the subject keys that seal its events are stored wrapped by keys derived from it)
   ...topology.instances.map((instance) => [`SUBJECT_KEY_SECRET_${variableOf(`${instance.app.replace('-register', '')}_${instance.instanceKey}`)}`, randomBytes(32).toString('base64')]),
+  // the router's: its delivery keys (one per recipient and subject) are stored wrapped by keys derived from it
+  ['SUBJECT_KEY_SECRET_ROUTER', randomBytes(32).toString('base64')],
   // read-only keys: the federal cockpit asks every other instance for its transfer log, the dashboard every instance for its registers
   ['COCKPIT_API_KEY', secret(18)],
   ['OPS_DASHBOARD_API_KEY', secret(18)],

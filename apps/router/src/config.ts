@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ROUTER_INSTANCE_KEY } from '@regsync/contracts/topic-catalog';
 import { instanceKeyViolation, type AdministrativeLevel, type RegisterInstance } from '@regsync/register-domain/registers';
 import { AUTHORITY_KEY_PATTERN } from '@regsync/persistence/authority-context';
-import { agencyApiKeys, loadConfig, serviceConfigShape } from '@regsync/service-runtime/service-config';
+import { agencyApiKeys, loadConfig, serviceConfigShape, subjectKeySecret } from '@regsync/service-runtime/service-config';
 
 /** A register instance (an authority) the router routes for, and the provider process that hosts it. */
 export interface RoutedInstance extends RegisterInstance {
@@ -46,6 +46,8 @@ export const routerConfigShape = {
   ROUTED_INSTANCES: routedInstances,
   /** `agency:key,...`: the operators' keys for /ops/held-subjects (events held at a gap); absent: not served. */
   OPS_API_KEYS: agencyApiKeys.optional(),
+  /** Wraps the router's delivery keys (one per recipient authority and subject); without it the router cannot route sealed events. */
+  SUBJECT_KEY_SECRET: subjectKeySecret,
 };
 
 export type RouterConfig = ReturnType<typeof loadRouterConfig>;

@@ -6,7 +6,7 @@ import { RetentionModule } from '@regsync/data-protection/retention/retention.mo
 import { deliveredVersionsMigrations } from '@regsync/data-protection/routing/delivered-versions';
 import { recipientStateMigrations } from '@regsync/data-protection/routing/recipient-state';
 import { subjectHoldingsMigrations } from '@regsync/data-protection/routing/subject-holdings';
-import { subjectKeyGrantsMigrations } from '@regsync/data-protection/routing/subject-key-grants';
+import { deliveryKeysMigrations } from '@regsync/data-protection/routing/delivery-keys';
 import { RegsyncMessagingModule } from '@regsync/messaging/messaging.module';
 import { messagingEntities, messagingMigrations } from '@regsync/messaging/messaging-schema';
 import { ObservabilityModule } from '@regsync/observability/observability.module';
@@ -35,7 +35,7 @@ export class RouterModule {
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('router', config.INSTANCE_KEY, config.NAMESPACE),
           entities: [...messagingEntities],
-          migrations: [...messagingMigrations, ...subjectHoldingsMigrations, ...deliveredVersionsMigrations, ...recipientStateMigrations, ...subjectKeyGrantsMigrations],
+          migrations: [...messagingMigrations, ...subjectHoldingsMigrations, ...deliveredVersionsMigrations, ...recipientStateMigrations, ...deliveryKeysMigrations],
         }),
         ObservabilityModule.forRoot({ metrics }),
         RegsyncMessagingModule.forRoot({
@@ -53,8 +53,8 @@ export class RouterModule {
           detectGaps: true,
           opsApiKeys: config.OPS_API_KEYS,
         }),
-        DeliveryRoutingModule.forRoot({ topology: { instances: instances.map(({ level, instanceKey }) => ({ level, instanceKey })) }, providerOf: providerIndexOf(hostings), namespace: config.NAMESPACE }),
-        RetentionModule.forRoot(),
+        DeliveryRoutingModule.forRoot({ topology: { instances: instances.map(({ level, instanceKey }) => ({ level, instanceKey })) }, providerOf: providerIndexOf(hostings), namespace: config.NAMESPACE, deliveryKeySecret: config.SUBJECT_KEY_SECRET }),
+        RetentionModule.forRoot({}, { deliveryKeys: true }),
       ],
     };
   }

@@ -110,17 +110,30 @@ describe('erasure of a person in the immutable log (crypto-shredding)', () => {
     }
   }
 
-  it("gives a recipient a person's key only with a delivery its route allows: the neighbour's reaches Niedersachsen and the BZSt, not Sachsen nor Dresden", async () => {
+  it("gives a recipient a key of the person only with a delivery its route allows, a key of its own: Niedersachsen's and the BZSt's, none to Sachsen nor Dresden", async () => {
     const osnabrueckTopic = outgoingTopicOf('municipal-register', stack.processKeyOf('municipal-register', OSNABRUECK), namespace);
     const sent = (await e2e.readWholeTopic(osnabrueckTopic)).find((record) => record.key?.toString() === neighbour)!;
     const { subjectKey } = await codec.decode(sent.value, await e2e.subjectKeysOf(osnabrueckTopic));
-    const keyIdsGivenTo = async (app: (typeof APP_OF_LEVEL)[keyof typeof APP_OF_LEVEL], instanceKey: string) =>
-      (await e2e.readWholeTopic(subjectKeyTopicOf(deliveryTopicOf(app, stack.processKeyOf(app, instanceKey), namespace)))).map((record) => record.key?.toString());
+    const deliveryTopic = (app: (typeof APP_OF_LEVEL)[keyof typeof APP_OF_LEVEL], instanceKey: string) => deliveryTopicOf(app, stack.processKeyOf(app, instanceKey), namespace);
+    const keyIdsGivenTo = async (app: (typeof APP_OF_LEVEL)[keyof typeof APP_OF_LEVEL], instanceKey: string) => (await e2e.readWholeTopic(subjectKeyTopicOf(deliveryTopic(app, instanceKey)))).map((record) => record.key?.toString());
+    /** The key the recipient's deliveries about the neighbour open with (one per recipient and person). */
+    const deliveryKeyOf = async (app: (typeof APP_OF_LEVEL)[keyof typeof APP_OF_LEVEL], instanceKey: string) => {
+      const deliveries = (await e2e.deliveriesTo(app, instanceKey)).filter((record) => record.key?.toString() === neighbour);
+      const keys = await e2e.subjectKeysOf(deliveryTopic(app, instanceKey));
+      const keyIds = new Set(await Promise.all(deliveries.map(async (record) => (await codec.decode(record.value, keys)).subjectKey?.id)));
+      expect(keyIds.size).toBe(1);
+      return [...keyIds][0]!;
+    };
     expect(subjectKey?.id).toEqual(expect.any(String));
-    expect(await keyIdsGivenTo('state-register', '03')).toContain(subjectKey!.id);
-    expect(await keyIdsGivenTo('federal-register', 'DE')).toContain(subjectKey!.id);
-    expect(await keyIdsGivenTo('state-register', '14')).not.toContain(subjectKey!.id);
-    expect(await keyIdsGivenTo('municipal-register', DRESDEN)).not.toContain(subjectKey!.id);
+    const niedersachsensKey = await deliveryKeyOf('state-register', '03');
+    const bzstsKey = await deliveryKeyOf('federal-register', 'DE');
+    const neighboursKeys = [subjectKey!.id, niedersachsensKey, bzstsKey];
+    expect(new Set(neighboursKeys).size).toBe(3);
+    // The sender's key goes to no recipient; each recipient gets its own key only, Sachsen and Dresden none.
+    for (const [app, instanceKey, ownKey] of [['state-register', '03', niedersachsensKey], ['federal-register', 'DE', bzstsKey], ['state-register', '14'], ['municipal-register', DRESDEN]] as const) {
+      const given = await keyIdsGivenTo(app, instanceKey);
+      expect([app, instanceKey, neighboursKeys.filter((keyId) => given.includes(keyId))]).toEqual([app, instanceKey, ownKey ? [ownKey] : []]);
+    }
   });
 
   it('refuses a bad request naming the field and rule, a read-only agency, and a person the register does not hold', async () => {

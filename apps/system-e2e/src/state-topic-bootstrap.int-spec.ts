@@ -10,8 +10,6 @@ import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
 import { RecipientState } from '@regsync/data-protection/routing/recipient-state';
 import { Outbox } from '@regsync/messaging/outbox';
 import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
-import { readBoundedLog } from '@regsync/event-replay/bounded-log-reader';
-import { resolveLogRange } from '@regsync/event-replay/log-range';
 import { registerDatabaseChecksum } from '@regsync/event-replay/register-database-checksum';
 import { runAsAuthority } from '@regsync/persistence/authority-context';
 import { AuthorityDatabase } from '@regsync/persistence/authority-database';
@@ -28,29 +26,13 @@ import { targetInstance } from '@regsync/apps/replay/src/target-apps';
 import { FlowEvents } from '@regsync/apps/replay/test/support/register-flow-events';
 import { startStateRegister, stateEnv, waitForNoLag } from '@regsync/apps/replay/test/support/live-register-service';
 import { ReplayTestEnvironment, startReplayTestEnvironment } from '@regsync/apps/replay/test/support/replay-test-environment';
+import { recordsOf } from './support/topic-records';
 
 jest.setTimeout(300_000);
 
 const ROUTED = 'MUNICIPAL:03404000,MUNICIPAL:14612000,STATE:03,STATE:14,FEDERAL:DE';
 const PARCEL_KEPT = '14612300100012______';
 const PARCEL_LEFT = '14612300100013______';
-
-/** Every record of `topic` from the start, in log order per partition; a tombstone has value null. */
-async function recordsOf(env: ReplayTestEnvironment, topic: string): Promise<{ key: string; value: Buffer | null; headers: Record<string, string> }[]> {
-  const admin = env.kafka.admin();
-  await admin.connect();
-  const ranges = await resolveLogRange(admin, { topics: [topic] }).finally(() => admin.disconnect());
-  const records: { key: string; value: Buffer | null; headers: Record<string, string> }[] = [];
-  await readBoundedLog(env.kafka, ranges, {
-    groupPrefix: `${env.namespace}.test-reader`,
-    onChunk: async ({ messages }) => {
-      for (const message of messages) {
-        records.push({ key: String(message.key), value: message.value, headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)])) });
-      }
-    },
-  });
-  return records;
-}
 
 /** The latest record per key, as compaction leaves it (null: a tombstone). */
 async function latestOf(env: ReplayTestEnvironment, topic: string): Promise<Map<string, Buffer | null>> {

@@ -157,10 +157,11 @@ export function localBrokerCredentials(admin: KafkaConnection): BrokerCredential
 }
 
 /**
- * The SUBJECT_KEY_SECRET of a local register instance, generated on first use into .cache/regsync/subject-key-secrets.json
- * (mode 600) and kept, so subject keys stored wrapped in a kept database still open after a restart. Never in the repository.
+ * The SUBJECT_KEY_SECRET of a local register instance (or of the router), generated on first use into
+ * .cache/regsync/subject-key-secrets.json (mode 600) and kept, so subject keys stored wrapped in a kept database still
+ * open after a restart. Never in the repository.
  */
-export function localSubjectKeySecret(instance: Pick<TopologyInstance, 'app' | 'instanceKey'>): string {
+export function localSubjectKeySecret(instance: { app: TopologyInstance['app'] | 'router'; instanceKey: string }): string {
   const file = join(workspaceRoot(), '.cache', 'regsync', 'subject-key-secrets.json');
   const name = brokerPrincipalOf(instance.app, instance.instanceKey);
   const secrets = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
@@ -260,7 +261,14 @@ export class LocalStack {
     this.managed.push({
       name: 'router',
       script: 'apps/router/src/main.js',
-      env: { ...shared, ...this.principalEnvironment(SERVICE_PRINCIPALS.router), PORT: String(this.topology.router.port + offset), ...this.inFiles('router', { ROUTED_INSTANCES: routed.join(',') }) },
+      env: {
+        ...shared,
+        ...this.principalEnvironment(SERVICE_PRINCIPALS.router),
+        PORT: String(this.topology.router.port + offset),
+        // wraps its delivery keys: the router seals each delivery with the recipient's key
+        SUBJECT_KEY_SECRET: localSubjectKeySecret({ app: 'router', instanceKey: ROUTER_INSTANCE_KEY }),
+        ...this.inFiles('router', { ROUTED_INSTANCES: routed.join(',') }),
+      },
       healthUrl: `http://127.0.0.1:${this.topology.router.port + offset}/health`,
       metrics: { service: 'router', instance: ROUTER_INSTANCE_KEY },
     });

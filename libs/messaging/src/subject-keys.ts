@@ -12,16 +12,75 @@ export interface IssuedSubjectKey extends SubjectKey {
 }
 
 /**
- * The data key of each subject this register sends events about (crypto-shredding): created with the subject's first
- * event, stored wrapped (AES-256-GCM) by a key of the sending authority, deleted when the subject is erased. Each
- * authority's wrapping key is derived (HKDF-SHA-256) from the process's secret and the authority's key, so one
- * hosted authority's rows are of no use under another's.
+ * Where a kind of subject key is stored: the table and the columns naming whom, beside the subject, a key is for (none:
+ * the sending register's own key of the subject; the router's delivery keys: the recipient authority and its topic).
  */
-export class SubjectKeys {
+export interface SubjectKeyTable {
+  name: string;
+  holderColumns: readonly string[];
+}
+
+/** A key deleted (erased, or its holder's retention ended): its id and the holder column values it was stored with. */
+export interface DeletedSubjectKey {
+  keyId: string;
+  holder: Record<string, string>;
+}
+
+/**
+ * How subject keys are stored: wrapped (AES-256-GCM) by a key of the current authority, bound to the authority, the
+ * subject, the key id and the holder (if any). Each authority's wrapping key is derived (HKDF-SHA-256) from the
+ * process's secret and the authority's key, so one hosted authority's rows are of no use under another's.
+ */
+export class KeyWrapping {
   private readonly wrappingKeys = new Map<string, Buffer>();
 
   constructor(private readonly secret: Buffer) {
     if (secret.length < 32) throw new Error('subject keys: the secret must have at least 32 bytes');
+  }
+
+  wrap(authority: string, subject: EventSubject, holder: readonly string[], { id, key }: SubjectKey): Buffer {
+    const nonce = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.wrappingKeyOf(authority), nonce);
+    cipher.setAAD(wrapAssociatedData(authority, subject, holder, id));
+    return Buffer.concat([nonce, cipher.update(key), cipher.final(), cipher.getAuthTag()]);
+  }
+
+  unwrap(authority: string, subject: EventSubject, holder: readonly string[], id: string, wrapped: Buffer): Buffer {
+    const decipher = createDecipheriv('aes-256-gcm', this.wrappingKeyOf(authority), wrapped.subarray(0, 12));
+    decipher.setAAD(wrapAssociatedData(authority, subject, holder, id));
+    decipher.setAuthTag(wrapped.subarray(wrapped.length - 16));
+    return Buffer.concat([decipher.update(wrapped.subarray(12, wrapped.length - 16)), decipher.final()]);
+  }
+
+  private wrappingKeyOf(authority: string): Buffer {
+    let key = this.wrappingKeys.get(authority);
+    if (!key) {
+      key = Buffer.from(hkdfSync('sha256', this.secret, 'regsync subject keys', authority, 32));
+      this.wrappingKeys.set(authority, key);
+    }
+    return key;
+  }
+}
+
+/** Deletes the keys of `table` the condition `where` (with `parameters`) selects; returns what it deleted. */
+export async function deleteSubjectKeys(manager: EntityManager, table: SubjectKeyTable, where: string, parameters: readonly unknown[]): Promise<DeletedSubjectKey[]> {
+  const holderColumns = table.holderColumns.map((column) => `, ${column}::text`).join('');
+  // A delete's result is [rows, count].
+  const [rows] = (await manager.query(`delete from ${table.name} where ${where} returning key_id::text${holderColumns}`, [...parameters])) as [Record<string, string>[], number];
+  return rows.map(({ key_id, ...holder }) => ({ keyId: key_id, holder }));
+}
+
+const SENDER_SUBJECT_KEYS: SubjectKeyTable = { name: 'regsync_subject_key', holderColumns: [] };
+
+/**
+ * The data key of each subject this register sends events about (crypto-shredding): created with the subject's first
+ * event, stored wrapped by a key of the sending authority (KeyWrapping), deleted when the subject is erased.
+ */
+export class SubjectKeys {
+  private readonly wrapping: KeyWrapping;
+
+  constructor(secret: Buffer) {
+    this.wrapping = new KeyWrapping(secret);
   }
 
   /** The keys of `subjects` for the current authority, made now where there is none yet (`issued`). */
@@ -35,14 +94,14 @@ export class SubjectKeys {
         candidates.map(({ subject }) => subject.kind),
         candidates.map(({ subject }) => subject.id),
         candidates.map(({ id }) => id),
-        candidates.map((candidate) => this.wrap(authority, candidate.subject, candidate)),
+        candidates.map((candidate) => this.wrapping.wrap(authority, candidate.subject, [], candidate)),
       ])) as { subject_kind: string; subject_id: string; key_id: string; wrapped_key: Buffer; issued: boolean }[];
       if (rows.length < wanted.length && attempt < 3) continue;
       const keys = new Map<string, SubjectKey>();
       const issued: IssuedSubjectKey[] = [];
       for (const row of rows) {
         const subject = { kind: row.subject_kind, id: row.subject_id } as EventSubject;
-        const key = { id: row.key_id, key: this.unwrap(authority, subject, row.key_id, row.wrapped_key) };
+        const key = { id: row.key_id, key: this.wrapping.unwrap(authority, subject, [], row.key_id, row.wrapped_key) };
         keys.set(subjectText(subject), key);
         if (row.issued) issued.push({ ...key, subject });
       }
@@ -52,32 +111,8 @@ export class SubjectKeys {
 
   /** Deletes the subject's key (the current authority's): from then on nothing sealed with it opens. Its id, if any. */
   async erase(manager: EntityManager, subject: EventSubject): Promise<string | undefined> {
-    // A delete's result is [rows, count].
-    const [rows] = (await manager.query('delete from regsync_subject_key where subject_kind = $1 and subject_id = $2 returning key_id::text', [subject.kind, subject.id])) as [{ key_id: string }[], number];
-    return rows[0]?.key_id;
-  }
-
-  private wrap(authority: string, subject: EventSubject, { id, key }: SubjectKey): Buffer {
-    const nonce = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.wrappingKeyOf(authority), nonce);
-    cipher.setAAD(wrapAssociatedData(authority, subject, id));
-    return Buffer.concat([nonce, cipher.update(key), cipher.final(), cipher.getAuthTag()]);
-  }
-
-  private unwrap(authority: string, subject: EventSubject, id: string, wrapped: Buffer): Buffer {
-    const decipher = createDecipheriv('aes-256-gcm', this.wrappingKeyOf(authority), wrapped.subarray(0, 12));
-    decipher.setAAD(wrapAssociatedData(authority, subject, id));
-    decipher.setAuthTag(wrapped.subarray(wrapped.length - 16));
-    return Buffer.concat([decipher.update(wrapped.subarray(12, wrapped.length - 16)), decipher.final()]);
-  }
-
-  private wrappingKeyOf(authority: string): Buffer {
-    let key = this.wrappingKeys.get(authority);
-    if (!key) {
-      key = Buffer.from(hkdfSync('sha256', this.secret, 'regsync subject keys', authority, 32));
-      this.wrappingKeys.set(authority, key);
-    }
-    return key;
+    const [erased] = await deleteSubjectKeys(manager, SENDER_SUBJECT_KEYS, 'subject_kind = $1 and subject_id = $2', [subject.kind, subject.id]);
+    return erased?.keyId;
   }
 }
 
@@ -96,8 +131,9 @@ const KEYS_OF = `
   union all
   select stored.subject_kind, stored.subject_id, stored.key_id::text, stored.wrapped_key, false from regsync_subject_key stored join candidate using (subject_kind, subject_id)`;
 
-function wrapAssociatedData(authority: string, subject: EventSubject, keyId: string): Buffer {
-  return Buffer.from(`${authority}\n${subject.kind}\n${subject.id}\n${keyId}`);
+/** A sender's key (no holder) is bound as it always was, so the keys wrapped before holders existed still open. */
+function wrapAssociatedData(authority: string, subject: EventSubject, holder: readonly string[], keyId: string): Buffer {
+  return Buffer.from([authority, subject.kind, subject.id, keyId, ...holder].join('\n'));
 }
 
 function subjectText(subject: EventSubject): string {

@@ -11,6 +11,11 @@ const NOT_REGISTER_SERVICES: Record<string, string> = {
   'apps/ops-dashboard': "the dashboard's re-drive audit names operators, not citizens, and is no register",
 };
 
+/** Tables an early migration creates and a later one drops: no service keeps them any more. */
+const DROPPED_TABLES: Record<string, string> = {
+  subject_key_grants: "the router's grants of senders' keys, replaced by its delivery keys (delivery_keys)",
+};
+
 /** Every table a migration creates, from the migrations themselves (the one source of truth of the schema). */
 function tablesOfMigrations(): { table: string; file: string }[] {
   const found: { table: string; file: string }[] = [];
@@ -35,7 +40,7 @@ const ruleOf = (table: string, recordKind?: string): RetentionRule =>
 
 describe('retention catalog', () => {
   it('has an entry for every table of every register service, and none for a table no migration creates', () => {
-    const tables = tablesOfMigrations().filter(({ file }) => !Object.keys(NOT_REGISTER_SERVICES).some((service) => file.startsWith(service)));
+    const tables = tablesOfMigrations().filter(({ file, table }) => !Object.keys(NOT_REGISTER_SERVICES).some((service) => file.startsWith(service)) && !(table in DROPPED_TABLES));
     const catalogued = new Set(RETENTION_CATALOG.map((rule) => rule.table));
     expect(tables.filter(({ table }) => !catalogued.has(table))).toEqual([]);
     expect([...catalogued].filter((table) => !tables.some((found) => found.table === table))).toEqual([]);

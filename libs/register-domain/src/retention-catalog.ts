@@ -27,7 +27,12 @@ export type Retention =
   /** Kept while it is current; the register's own events replace or remove it, no period runs. */
   | { kind: 'while-current'; reason: string }
   /** Deleted together with the person's record of the register it sits beside (the IdNr's entry in that register). */
-  | { kind: 'with-person-record' };
+  | { kind: 'with-person-record' }
+  /**
+   * The router's record of a recipient's copy of a subject: kept as long as the recipient's register keeps the person
+   * (the recipient's rule in this catalog, copy-retention.ts), then deleted by the router's retention job.
+   */
+  | { kind: 'as-recipient-keeps'; reason: string };
 
 /**
  * What an erasure of a person (PersonErased) does where the person is one of a row's list of persons (the owners of a
@@ -272,6 +277,8 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
     retention: { kind: 'while-current', reason: "deleted when the subject is erased: from then on no copy of the subject's events opens, in any topic or backup" },
     legalBasis: `${TECHNICAL_BASIS}: the key that makes the events readable; holds the subject id only`,
     sources: [DSGVO_ART_5],
+    toBeConfirmed:
+      "not yet deleted when the register's own record of the person ends by retention: the sender's topic stays readable to the router (each recipient's copy ends with its own delivery key, delivery_keys); a municipality's key also seals its Standesamt's events, kept longer",
   },
   {
     table: 'regsync_producer_state',
@@ -309,12 +316,19 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
     toBeConfirmed: 'with the data-protection officer: ending it when the recipient deletes the person by retention needs an event from the recipient (not built), as for subject_holdings',
   },
   {
-    table: 'subject_key_grants',
+    table: 'delivery_keys',
     registers: 'every instance',
-    recordKind: "router: which subject keys it gave to which recipient's key topic",
-    retention: { kind: 'while-current', reason: 'deleted when the person is erased: each grant then becomes a tombstone on its key topic, so no recipient keeps a key' },
-    legalBasis: `${TECHNICAL_BASIS}: holds the subject id and key ids only`,
-    sources: [DSGVO_ART_5],
+    recordKind: "router: data key of a recipient's copy of a subject (sealing every delivery of the subject to that recipient), wrapped by the router's authority key",
+    retention: {
+      kind: 'as-recipient-keeps',
+      reason:
+        "deleted, with a tombstone on the recipient's key topic, when the person is erased, or when the recipient's own retention of the person ends (a Land: 55 years after the end of the year of the move out of the Land or the death; the BZSt: 20 years after the end of the year of the death): then the recipient's copy in the log no longer opens, the other recipients' copies do",
+    },
+    legalBasis:
+      "the recipient's retention rule (§ 13 Abs. 2, § 14 Abs. 1 BMG, § 55 BMG i. V. m. Landesrecht for a Land; § 139b AO for the BZSt), applied to its copy in the log; Art. 5 Abs. 1 lit. e DSGVO: holds the subject id, key ids and the dates that start the recipient's period",
+    sources: [...BMG_13, ...BMG_14, ...AO_139B, DSGVO_ART_5],
+    toBeConfirmed:
+      "a municipality's copy is not ended by retention: its Melderegister, Personenstandsregister and Grundsteuer share one delivery key and keep a person for different periods (the key is deleted on erasure only)",
   },
 ];
 
@@ -385,6 +399,7 @@ const EVENT_WORDS: Record<RetentionEvent, string> = {
 function retentionInWords(retention: Retention): string {
   if (retention.kind === 'while-current') return `kept while current: ${retention.reason}`;
   if (retention.kind === 'with-person-record') return "kept and deleted with the person's record";
+  if (retention.kind === 'as-recipient-keeps') return `kept as long as the recipient's register keeps the person: ${retention.reason}`;
   const { period } = retention;
   const span = 'hours' in period ? `${period.hours} hours` : `${period.years} years`;
   const from = 'hours' in period || period.from === 'event-day' ? 'after' : 'after the end of the calendar year of';

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Op
 import { DataSource, EntityManager } from 'typeorm';
 import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import { deletionCutoff, RETENTION_CATALOG, type RetentionPeriod, type RetentionRule } from '@regsync/register-domain/retention-catalog';
+import { DeliveryKeyRetention } from './delivery-key-retention';
 import { PERSON_RECORD_DEPENDENTS, RETENTION_TARGETS, type RetentionTarget } from './retention-targets';
 
 export interface RetentionJobOptions {
@@ -44,6 +45,8 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly dataSource: DataSource,
     @Inject(RETENTION_JOB_OPTIONS) private readonly options: RetentionJobOptions,
     @Optional() private readonly metrics?: RegsyncMetrics,
+    // The router's: its delivery keys end with their recipients' retention.
+    @Optional() private readonly deliveryKeys?: DeliveryKeyRetention,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -73,6 +76,7 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
         if (!target) throw new Error(`retention: no target for ${rule.table}`);
         deletions.push(...(await this.apply(rule, target, deletionCutoff(rule.retention.period, now), tables)));
       }
+      if (this.deliveryKeys) deletions.push(...(await this.deliveryKeys.run(now, this.options.batchSize)));
       for (const deletion of deletions.filter(({ deleted }) => deleted > 0)) this.report(deletion);
       return deletions;
     } catch (error) {

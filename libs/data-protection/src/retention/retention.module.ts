@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { DeliveryKeyRetention } from './delivery-key-retention';
 import { RETENTION_JOB_OPTIONS, RetentionJob, type RetentionJobOptions } from './retention.job';
 
 const HOURLY = 60 * 60 * 1000;
@@ -6,11 +7,12 @@ const HOURLY = 60 * 60 * 1000;
 /** The retention job of one service instance (retention-catalog.ts applied to its database). */
 @Module({})
 export class RetentionModule {
-  static forRoot(options: Partial<RetentionJobOptions> = {}): DynamicModule {
+  /** `deliveryKeys`: the router's, whose delivery keys end with their recipients' retention (delivery-key-retention.ts). */
+  static forRoot(options: Partial<RetentionJobOptions> = {}, { deliveryKeys = false } = {}): DynamicModule {
     const resolved: RetentionJobOptions = { intervalMs: HOURLY, batchSize: 1000, clock: () => new Date(), ...options };
     return {
       module: RetentionModule,
-      providers: [RetentionJob, { provide: RETENTION_JOB_OPTIONS, useValue: resolved }],
+      providers: [RetentionJob, { provide: RETENTION_JOB_OPTIONS, useValue: resolved }, ...(deliveryKeys ? [DeliveryKeyRetention] : [])],
       exports: [RetentionJob],
     };
   }

@@ -1,6 +1,5 @@
 import { Controller, Inject } from '@nestjs/common';
 import { EventCodec } from '@regsync/contracts/event-codec';
-import type { SubjectKey } from '@regsync/contracts/sealed-event';
 import { EVENT_TYPES, type RegsyncEvent } from '@regsync/contracts/generated/events';
 import { APP_OF_LEVEL, deliveryTopicOf } from '@regsync/contracts/topic-catalog';
 import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
@@ -13,7 +12,7 @@ import { describeRegisterAddress } from '@regsync/register-domain/registers';
 import { DeliveredVersions } from './delivered-versions';
 import { RecipientState, RoutedDelivery } from './recipient-state';
 import { SubjectHoldings } from './subject-holdings';
-import { SubjectKeyGrants } from './subject-key-grants';
+import { ChunkDeliveryKeys, DeliveryKeys } from './delivery-keys';
 import { PersonErasure } from '../erasure/person-erasure';
 
 export const ROUTING_OPTIONS = Symbol('ROUTING_OPTIONS');
@@ -23,6 +22,8 @@ export interface RoutingOptions {
   /** The provider process hosting each instance of the topology: its delivery topic carries the instance's deliveries. */
   providerOf: (app: string, authority: string) => string | undefined;
   namespace: string;
+  /** The router's SUBJECT_KEY_SECRET: its delivery keys are stored wrapped by a key derived from it. Without it the router cannot route sealed events. */
+  deliveryKeySecret?: Buffer;
 }
 
 /**
@@ -36,6 +37,7 @@ export interface RoutingOptions {
 @Controller()
 export class DeliveryRouterHandler {
   private readonly recipientState: RecipientState;
+  private readonly deliveryKeys: DeliveryKeys;
 
   constructor(
     @Inject(ROUTING_OPTIONS) private readonly options: RoutingOptions,
@@ -44,6 +46,7 @@ export class DeliveryRouterHandler {
     private readonly erasure: PersonErasure,
   ) {
     this.recipientState = new RecipientState(options.namespace, options.providerOf);
+    this.deliveryKeys = new DeliveryKeys(options.deliveryKeySecret);
   }
 
   @EventBatchPattern(...EVENT_TYPES)
@@ -56,14 +59,18 @@ export class DeliveryRouterHandler {
       context.manager,
       events.map((event) => event.envelope),
     );
+    const deliveryKeys = await this.deliveryKeys.read(
+      context.manager,
+      events.filter((_, index) => context.events[index].subjectKey).map((event) => event.envelope.subject),
+    );
     const rows: DeliveryRow[] = [];
     const routed: RoutedDelivery[] = [];
     for (const [index, event] of events.entries()) {
       const { envelope, ...payload } = event as RegsyncEvent & Record<string, unknown>;
       const deliveries = deliveriesOf(envelope.eventType, payload, envelope.source, this.options.topology, holdings.holdersOf(envelope.subject));
       const headers = sourceHeadersOf(context.events[index]);
-      const subjectKey = context.events[index].subjectKey;
-      const eventRows = await Promise.all(deliveries.map((delivery) => this.deliveryRow(event, delivery, headers, delivered.deliver(delivery.recipient, envelope), subjectKey)));
+      const sealedWith = context.events[index].subjectKey ? deliveryKeys : undefined;
+      const eventRows = await Promise.all(deliveries.map((delivery) => this.deliveryRow(event, delivery, headers, delivered.deliver(delivery.recipient, envelope), sealedWith)));
       assertOneDeliveryPerAuthority(eventRows, deliveries);
       rows.push(...eventRows);
       routed.push(...eventRows.map((row, at) => ({ recipient: deliveries[at].recipient, subject: envelope.subject, eventId: envelope.eventId, eventType: envelope.eventType, payload: row.payload, headers: row.headers })));
@@ -71,23 +78,22 @@ export class DeliveryRouterHandler {
     }
     await holdings.record(context.manager);
     await delivered.record(context.manager);
+    await deliveryKeys.record(context.manager);
     // Each recipient's state records go first: a delivery on Kafka never precedes its subject's state (bootstrap).
     await this.outbox.appendRecords(context.manager, await this.recipientState.recordsAfter(context.manager, routed));
     await this.outbox.appendDeliveries(context.manager, rows);
-    await SubjectKeyGrants.record(context.manager, rows);
     await this.forgetErased(events, context);
   }
 
   /**
-   * An erased person: every key of theirs given to a recipient gets a tombstone on that recipient's key topic (a key of
-   * each sender that sealed events about them), every state topic holding them a tombstone, and the router forgets them
-   * (holdings, delivered versions, what it published). The erasure itself went out above.
+   * An erased person: every delivery key of theirs (one per recipient) gets a tombstone on that recipient's key topic,
+   * every state topic holding them a tombstone, and the router forgets them (holdings, delivered versions, what it
+   * published). The erasure itself went out above.
    */
   private async forgetErased(events: RegsyncEvent[], context: RegsyncBatchContext): Promise<void> {
     const erasures = events.filter((event) => event.envelope.eventType === 'PersonErased').map((event) => event.envelope);
     if (erasures.length === 0) return;
-    const revoked = await SubjectKeyGrants.revoke(context.manager, erasures.map(({ subject }) => subject));
-    await this.outbox.appendKeyErasures(context.manager, revoked.map(({ deliveryTopic, keyId }) => ({ dataTopic: deliveryTopic, keyId })));
+    await this.outbox.appendKeyErasures(context.manager, await this.deliveryKeys.erase(context.manager, erasures.map(({ subject }) => subject)));
     for (const { subject, eventId } of erasures) {
       await this.outbox.appendRecords(context.manager, await this.recipientState.erase(context.manager, subject, eventId));
       await this.erasure.erase(context.manager, subject.id);
@@ -96,10 +102,10 @@ export class DeliveryRouterHandler {
 
   /**
    * `deliveredBefore`: the version of the subject and sender delivered to the recipient before, stamped for its hold at
-   * a gap. A sealed event's delivery is sealed again with the same subject key, which the recipient gets with it (only
-   * with a delivery its route allows).
+   * a gap. A sealed event's delivery is sealed again, with the recipient's delivery key of the subject, which the
+   * recipient gets with its first delivery sealed with it (so only with a delivery its route allows).
    */
-  private async deliveryRow(event: RegsyncEvent, { recipient, route }: Delivery, headers: Record<string, string>, deliveredBefore: number | undefined, subjectKey?: SubjectKey): Promise<DeliveryRow> {
+  private async deliveryRow(event: RegsyncEvent, { recipient, route }: Delivery, headers: Record<string, string>, deliveredBefore: number | undefined, deliveryKeys?: ChunkDeliveryKeys): Promise<DeliveryRow> {
     const deliveryHeaders: Record<string, string> = { ...headers, [KAFKA_HEADERS.recipientRegister]: recipient.register, [KAFKA_HEADERS.recipientAuthority]: recipient.instanceKey };
     // The router alone stamps: whatever a sender put there is not passed on.
     if (deliveredBefore === undefined) delete deliveryHeaders[KAFKA_HEADERS.previousDeliveredVersion];
@@ -108,13 +114,10 @@ export class DeliveryRouterHandler {
     const provider = this.options.providerOf(app, recipient.instanceKey);
     // deliveriesOf names only instances of the topology, and each of them has a provider.
     if (provider === undefined) throw new Error(`routing: no provider hosts ${describeRegisterAddress(recipient)}`);
-    return {
-      topic: deliveryTopicOf(app, provider, this.options.namespace),
-      event,
-      payload: subjectKey ? await this.codec.encodeSealedDelivery(event, recipient.register, route.fields, subjectKey) : await this.codec.encodeDelivery(event, recipient.register, route.fields),
-      headers: deliveryHeaders,
-      subjectKey,
-    };
+    const topic = deliveryTopicOf(app, provider, this.options.namespace);
+    if (!deliveryKeys) return { topic, event, payload: await this.codec.encodeDelivery(event, recipient.register, route.fields), headers: deliveryHeaders };
+    const deliveryKey = deliveryKeys.keyFor(recipient, topic, event);
+    return { topic, event, payload: await this.codec.encodeSealedDelivery(event, recipient.register, route.fields, deliveryKey), headers: deliveryHeaders, subjectKey: deliveryKey };
   }
 }
 

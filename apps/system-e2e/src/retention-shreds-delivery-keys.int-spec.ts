@@ -1,0 +1,164 @@
+import { INestApplication } from '@nestjs/common';
+import { Producer } from 'kafkajs';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { SubjectKeyErasedError } from '@regsync/contracts/event-codec';
+import type { RegsyncEvent } from '@regsync/contracts/generated/events';
+import type { SubjectKey } from '@regsync/contracts/sealed-event';
+import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
+import { APP_OF_LEVEL, consumerGroupOf, deliveryTopicOf, outgoingTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
+import { RetentionJob } from '@regsync/data-protection/retention/retention.job';
+import { SubjectKeyRing } from '@regsync/messaging/subject-key-ring';
+import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
+import { instanceDatabaseName } from '@regsync/persistence/database-url';
+import { waitUntil } from '@regsync/local-stack/wait-until';
+import { kafkaEnvironmentOf } from '@regsync/service-runtime/service-config';
+import { startService } from '@regsync/service-runtime/start-service';
+import { generateIdnr } from '@regsync/register-domain/idnr-generator';
+import { loadRouterConfig } from '@regsync/apps/router/src/config';
+import { RouterModule } from '@regsync/apps/router/src/router.module';
+import { bootstrapInstance } from '@regsync/apps/replay/src/bootstrap/bootstrap.command';
+import { loadReplayConfig } from '@regsync/apps/replay/src/replay-config';
+import { targetInstance } from '@regsync/apps/replay/src/target-apps';
+import { FlowEvents } from '@regsync/apps/replay/test/support/register-flow-events';
+import { stateEnv, waitForNoLag } from '@regsync/apps/replay/test/support/live-register-service';
+import { ReplayTestEnvironment, startReplayTestEnvironment } from '@regsync/apps/replay/test/support/replay-test-environment';
+import { recordsOf } from './support/topic-records';
+
+jest.setTimeout(300_000);
+
+const ROUTED = 'MUNICIPAL:03404000,MUNICIPAL:14612000,STATE:03,STATE:14,FEDERAL:DE';
+
+/**
+ * The router seals each recipient's deliveries about a person with a delivery key of its own; when a recipient's
+ * retention of the person ends, the router's retention job shreds that key. Here: a person who left Niedersachsen on
+ * 2026-11-01 (the Land mirror keeps them 55 years after the end of that year, § 13 Abs. 2 BMG applied to the mirror)
+ * and one who stays; the BZSt keeps both (no death).
+ */
+describe("retention shreds a recipient's delivery key: only that register's copy in the log stops opening", () => {
+  let env: ReplayTestEnvironment;
+  let router: INestApplication;
+  let producer: Producer;
+  const flows = new FlowEvents();
+  const [mover, stayer] = [generateIdnr(), generateIdnr()];
+  const senderKeys = new Map<string, SubjectKey>();
+
+  /** Sends each event sealed with its sender's key of the subject, the key first on the sender's key topic, as a register's relay does. */
+  async function sendSealed(events: readonly RegsyncEvent[]): Promise<void> {
+    for (const event of events) {
+      const { source, subject, eventType, eventId, correlationId } = event.envelope;
+      const topic = outgoingTopicOf(APP_OF_LEVEL[source.level], source.instanceKey, env.namespace);
+      let key = senderKeys.get(`${topic} ${subject.id}`);
+      if (!key) {
+        key = { id: randomUUID(), key: randomBytes(32) };
+        senderKeys.set(`${topic} ${subject.id}`, key);
+        await producer.send({ topic: subjectKeyTopicOf(topic), acks: -1, messages: [{ key: key.id, value: key.key }] });
+      }
+      const headers = { [KAFKA_HEADERS.eventType]: eventType, [KAFKA_HEADERS.eventId]: eventId, [KAFKA_HEADERS.correlationId]: correlationId };
+      await producer.send({ topic, acks: -1, messages: [{ key: subject.id, value: env.codec.encodeSealed(event, key), headers }] });
+    }
+  }
+
+  /**
+   * Opens every delivery of `person` to the recipient with a key ring on the recipient's key topic, read now: per
+   * delivery the id of the key it opened with, or 'erased'.
+   */
+  async function openDeliveries(app: 'state-register' | 'federal-register', instanceKey: string, person: string): Promise<string[]> {
+    const topic = deliveryTopicOf(app, instanceKey, env.namespace);
+    const ring = new SubjectKeyRing(env.kafka, [subjectKeyTopicOf(topic)], `${env.namespace}.test-ring.`);
+    await ring.start();
+    try {
+      const deliveries = (await recordsOf(env, topic)).filter((record) => record.key === person);
+      expect(deliveries.length).toBeGreaterThan(0);
+      return await Promise.all(
+        deliveries.map((record) =>
+          env.codec.decode(record.value, ring.source).then(
+            ({ subjectKey }) => subjectKey!.id,
+            (error: unknown) => {
+              if (error instanceof SubjectKeyErasedError) return 'erased';
+              throw error;
+            },
+          ),
+        ),
+      );
+    } finally {
+      await ring.stop();
+    }
+  }
+
+  /** The one key all of the recipient's deliveries of `person` opened with. */
+  async function deliveryKeyOf(app: 'state-register' | 'federal-register', instanceKey: string, person: string): Promise<string> {
+    const keyIds = new Set(await openDeliveries(app, instanceKey, person));
+    expect(keyIds.size).toBe(1);
+    expect(keyIds.has('erased')).toBe(false);
+    return [...keyIds][0];
+  }
+
+  beforeAll(async () => {
+    env = await startReplayTestEnvironment('shredkeys');
+    env.dropAtEnd(instanceDatabaseName('router', 'main', env.namespace));
+    env.dropAtEnd(instanceDatabaseName('state', '03', env.namespace));
+    env.dropAtEnd(instanceDatabaseName('federal', 'DE', env.namespace));
+    router = await startService(
+      RouterModule.forRoot(
+        loadRouterConfig({
+          ...kafkaEnvironmentOf(env.connection),
+          DATABASE_URL: env.databaseUrl,
+          SCHEMA_REGISTRY_URL: env.schemaRegistryUrl,
+          NAMESPACE: env.namespace,
+          HOST: '127.0.0.1',
+          PORT: '1',
+          ROUTED_INSTANCES: ROUTED,
+          SUBJECT_KEY_SECRET: randomBytes(32).toString('base64'),
+        }),
+      ),
+      { title: 'router', host: '127.0.0.1', port: 0, transport: RegsyncKafkaTransport },
+    );
+    producer = env.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    flows.registerInOsnabrueck(mover);
+    flows.registerInOsnabrueck(stayer, 'Weber');
+    flows.moveToDresden(mover);
+    await sendSealed(flows.events);
+    const outgoing = ['03404000', '14612000'].map((key) => outgoingTopicOf('municipal-register', key, env.namespace));
+    await waitForNoLag(env.kafka, consumerGroupOf('router', 'main', env.namespace), outgoing, 120_000);
+    await waitUntil('the router published its outbox', async () => {
+      const [{ pending }] = (await router.get(DataSource).query('select count(*)::int as pending from regsync_outbox where published_at is null')) as { pending: number }[];
+      return pending === 0 || undefined;
+    });
+  });
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await router?.close();
+    await env?.close();
+  });
+
+  it('seals each recipient’s deliveries about a person with a key of its own, never the sender’s', async () => {
+    const keys = [await deliveryKeyOf('state-register', '03', mover), await deliveryKeyOf('state-register', '14', mover), await deliveryKeyOf('federal-register', 'DE', mover)];
+    expect(new Set(keys).size).toBe(3);
+    const sendersKeys = [...senderKeys.values()].map(({ id }) => id);
+    expect(keys.filter((id) => sendersKeys.includes(id))).toEqual([]);
+  });
+
+  it("shreds Niedersachsen's key of the mover when the Land's 55 years end, and nothing else: the BZSt's and Sachsen's copies still open, a bootstrap of the Land skips the mover and counts it", async () => {
+    const job = router.get(RetentionJob);
+    const shredded = async (now: string) => (await job.run(new Date(now))).filter(({ table }) => table === 'delivery_keys').reduce((sum, { deleted }) => sum + deleted, 0);
+    const moversDeliveriesToTheLand = (await openDeliveries('state-register', '03', mover)).length;
+    // Moved away 2026-11-01: kept through 31 December 2081.
+    expect(await shredded('2081-12-31T23:59:59.000Z')).toBe(0);
+    expect(await shredded('2082-01-01T00:00:00.000Z')).toBe(1);
+    await waitUntil('the tombstone is published', async () => {
+      const [{ pending }] = (await router.get(DataSource).query('select count(*)::int as pending from regsync_outbox where published_at is null')) as { pending: number }[];
+      return pending === 0 || undefined;
+    });
+    expect(new Set(await openDeliveries('state-register', '03', mover))).toEqual(new Set(['erased']));
+    await deliveryKeyOf('state-register', '03', stayer);
+    await deliveryKeyOf('federal-register', 'DE', mover);
+    await deliveryKeyOf('state-register', '14', mover);
+
+    // A new database of the Land from its state topic: the mover's deliveries are skipped and counted, the stayer's applied.
+    const result = await bootstrapInstance(targetInstance(loadReplayConfig(stateEnv(env, '03')), 'state-register', '03'));
+    expect(result.outcomes).toMatchObject({ erased: moversDeliveriesToTheLand, applied: 1, rejected: 0 });
+  });
+});

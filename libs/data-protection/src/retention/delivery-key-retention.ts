@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Outbox } from '@regsync/messaging/outbox';
+import { runAsAuthority } from '@regsync/persistence/authority-context';
+import { AuthorityDatabase } from '@regsync/persistence/authority-database';
+import { COPY_RETENTION_TABLES, copyRetentionPeriodOf } from '@regsync/register-domain/copy-retention';
+import { RETENTION_CATALOG } from '@regsync/register-domain/retention-catalog';
+import type { RegisterKind } from '@regsync/register-domain/registers';
+import { expireDeliveryKeys } from '../routing/delivery-keys';
+import type { RetentionDeletion } from './retention.job';
+
+const DELIVERY_KEYS_RULE = RETENTION_CATALOG.find(({ table }) => table === 'delivery_keys')!;
+
+/**
+ * The router's part of the retention job: deletes each delivery key whose recipient's retention of the person ended
+ * (copy-retention.ts) and sends its tombstone to the recipient's key topic in the same transaction, so that copy of
+ * the person in the log no longer opens. Each authority of the router's database as itself (its outbox rows are its own).
+ */
+@Injectable()
+export class DeliveryKeyRetention {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly database: AuthorityDatabase,
+    private readonly outbox: Outbox,
+  ) {}
+
+  async run(now: Date, batchSize: number): Promise<RetentionDeletion[]> {
+    const authorities = ((await this.dataSource.query('select distinct authority_key from delivery_keys where retention_started_at is not null')) as { authority_key: string }[]).map(({ authority_key }) => authority_key);
+    const deletions: RetentionDeletion[] = [];
+    for (const register of Object.keys(COPY_RETENTION_TABLES) as RegisterKind[]) {
+      const { period } = copyRetentionPeriodOf(register)!;
+      let deleted = 0;
+      for (const authority of authorities) {
+        for (;;) {
+          const released = await runAsAuthority(authority, () =>
+            this.database.transaction(async (manager) => {
+              const expired = await expireDeliveryKeys(manager, register, period, now, batchSize);
+              await this.outbox.appendKeyErasures(manager, expired);
+              return expired.length;
+            }),
+          );
+          deleted += released;
+          if (released < batchSize) break;
+        }
+      }
+      deletions.push({ table: DELIVERY_KEYS_RULE.table, recordKind: `${DELIVERY_KEYS_RULE.recordKind}: ${register}`, legalBasis: DELIVERY_KEYS_RULE.legalBasis, deleted });
+    }
+    return deletions;
+  }
+}

@@ -1,0 +1,227 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
+import type { EventSubject, RegsyncEvent } from '@regsync/contracts/generated/events';
+import type { SubjectKey } from '@regsync/contracts/sealed-event';
+import { deleteSubjectKeys, KeyWrapping, type DeletedSubjectKey, type SubjectKeyTable } from '@regsync/messaging/subject-keys';
+import { currentAuthority } from '@regsync/persistence/authority-context';
+import { isolateByAuthority } from '@regsync/persistence/authority-isolation';
+import { copyRetentionAfter, NO_HOLDING_EVENTS, type CopyHolding } from '@regsync/register-domain/copy-retention';
+import { deletionCutoff, type RetentionPeriod } from '@regsync/register-domain/retention-catalog';
+import type { RegisterAddress, RegisterInstance } from '@regsync/register-domain/registers';
+
+/** Before delivery keys: which senders' subject keys the router gave to which recipient (dropped by the next migration). */
+export class SubjectKeyGrantsTable1767000100000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      create table subject_key_grants (
+        delivery_topic text not null,
+        key_id uuid not null,
+        subject_kind text not null,
+        subject_id text not null,
+        primary key (delivery_topic, key_id)
+      )`);
+    await queryRunner.query('create index subject_key_grants_subject on subject_key_grants (subject_kind, subject_id)');
+    await isolateByAuthority(queryRunner, [{ table: 'subject_key_grants', primaryKey: ['delivery_topic', 'key_id'] }]);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('drop table subject_key_grants');
+  }
+}
+
+/**
+ * The router's delivery keys: one data key per recipient authority and subject, which seals every delivery about the
+ * subject to that recipient and goes onto the recipient's key topic with the first of them. Deleting one (an erasure,
+ * or the end of the recipient's retention of the person) makes exactly that recipient's copy unreadable. Replaces the
+ * grants of the senders' keys (subject_key_grants): a sender's key is never given to a recipient any more.
+ */
+export class DeliveryKeysTable1767000200000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('drop table subject_key_grants');
+    await queryRunner.query(`
+      create table delivery_keys (
+        recipient text not null,
+        delivery_topic text not null,
+        subject_kind text not null,
+        subject_id text not null,
+        key_id uuid not null,
+        wrapped_key bytea not null,
+        created_at timestamptz not null default now(),
+        holding jsonb,
+        retention_register text,
+        retention_started_at timestamptz,
+        primary key (recipient, delivery_topic, subject_kind, subject_id)
+      )`);
+    await queryRunner.query('create index delivery_keys_subject on delivery_keys (subject_kind, subject_id)');
+    await queryRunner.query('create index delivery_keys_retention on delivery_keys (retention_register, retention_started_at) where retention_started_at is not null');
+    await isolateByAuthority(queryRunner, [{ table: 'delivery_keys', primaryKey: ['recipient', 'delivery_topic', 'subject_kind', 'subject_id'] }]);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('drop table delivery_keys');
+  }
+}
+
+/** Where a delivery key went: its recipient's delivery topic (whose key topic carries it) and its id. */
+export interface DeliveryKeyRelease {
+  dataTopic: string;
+  keyId: string;
+}
+
+const DELIVERY_KEYS: SubjectKeyTable = { name: 'delivery_keys', holderColumns: ['recipient', 'delivery_topic'] };
+
+interface DeliveryKeyRow {
+  recipient: string;
+  delivery_topic: string;
+  subject_kind: EventSubject['kind'];
+  subject_id: string;
+  key_id: string;
+  wrapped_key: Buffer;
+  holding: CopyHolding | null;
+  retention_register: string | null;
+  retention_started_at: Date | null;
+}
+
+/** The router's delivery keys; without its secret it seals nothing, and still erases what it holds. */
+export class DeliveryKeys {
+  private readonly wrapping?: KeyWrapping;
+
+  constructor(secret?: Buffer) {
+    if (secret) this.wrapping = new KeyWrapping(secret);
+  }
+
+  /**
+   * Every delivery key of the chunk's sealed subjects, read once. The caller holds the subjects' locks
+   * (SubjectHoldings.lock), so no other routing transaction makes or changes one of them until it commits.
+   */
+  async read(manager: EntityManager, subjects: readonly EventSubject[]): Promise<ChunkDeliveryKeys> {
+    if (subjects.length === 0) return new ChunkDeliveryKeys([], this.wrapping);
+    const rows = (await manager.query(
+      `select recipient, delivery_topic, subject_kind, subject_id, key_id::text, wrapped_key, holding, retention_register, retention_started_at from delivery_keys
+       where (subject_kind, subject_id) in (select * from unnest($1::text[], $2::text[]))`,
+      [subjects.map(({ kind }) => kind), subjects.map(({ id }) => id)],
+    )) as DeliveryKeyRow[];
+    return new ChunkDeliveryKeys(rows, this.wrapping);
+  }
+
+  /** Deletes every delivery key of the subjects, for every recipient; returns where each went. */
+  async erase(manager: EntityManager, subjects: readonly EventSubject[]): Promise<DeliveryKeyRelease[]> {
+    if (subjects.length === 0) return [];
+    return releasesOf(
+      await deleteSubjectKeys(manager, DELIVERY_KEYS, '(subject_kind, subject_id) in (select * from unnest($1::text[], $2::text[]))', [subjects.map(({ kind }) => kind), subjects.map(({ id }) => id)]),
+    );
+  }
+}
+
+/** A chunk's delivery keys in memory while its events are routed in log order; the new and changed ones written once. */
+export class ChunkDeliveryKeys {
+  private readonly rows = new Map<string, DeliveryKeyRow>();
+  private readonly issued = new Set<string>();
+  private readonly changed = new Set<string>();
+  /** The keys unwrapped (or made) in this chunk. */
+  private readonly opened = new Map<string, Buffer>();
+
+  constructor(
+    rows: readonly DeliveryKeyRow[],
+    private readonly wrapping: KeyWrapping | undefined,
+  ) {
+    for (const row of rows) this.rows.set(rowKeyOf(row), row);
+  }
+
+  /**
+   * The key that seals `event`'s delivery to `recipient` on `deliveryTopic`, made now if there is none; and the
+   * recipient's retention of the subject as the event changes it (copy-retention.ts).
+   */
+  keyFor(recipient: RegisterAddress, deliveryTopic: string, event: RegsyncEvent): SubjectKey {
+    if (!this.wrapping) throw new Error('routing: a sealed event arrived and the router has no SUBJECT_KEY_SECRET to seal its deliveries with');
+    const { envelope, ...payload } = event as RegsyncEvent & Record<string, unknown>;
+    const authority = currentAuthority();
+    const holder = [recipientText(recipient), deliveryTopic];
+    const rowKey = rowKeyOf({ recipient: holder[0], delivery_topic: deliveryTopic, subject_kind: envelope.subject.kind, subject_id: envelope.subject.id });
+    let row = this.rows.get(rowKey);
+    let key = this.opened.get(rowKey);
+    if (row && !key) {
+      key = this.wrapping.unwrap(authority, envelope.subject, holder, row.key_id, row.wrapped_key);
+      this.opened.set(rowKey, key);
+    } else if (!row) {
+      const made = { id: randomUUID(), key: randomBytes(32) };
+      key = made.key;
+      this.opened.set(rowKey, key);
+      row = { recipient: holder[0], delivery_topic: deliveryTopic, subject_kind: envelope.subject.kind, subject_id: envelope.subject.id, key_id: made.id, wrapped_key: this.wrapping.wrap(authority, envelope.subject, holder, made), holding: null, retention_register: null, retention_started_at: null };
+      this.rows.set(rowKey, row);
+      this.issued.add(rowKey);
+    }
+    const retention = copyRetentionAfter(envelope.eventType, payload, recipient, row.holding ?? NO_HOLDING_EVENTS);
+    if (retention) {
+      Object.assign(row, { holding: retention.holding, retention_register: retention.register, retention_started_at: retention.startedAt });
+      if (!this.issued.has(rowKey)) this.changed.add(rowKey);
+    }
+    return { id: row.key_id, key: key! };
+  }
+
+  /** Writes the keys made and the retentions changed since `read`, one statement each. */
+  async record(manager: EntityManager): Promise<void> {
+    const write = async (statement: string, keys: ReadonlySet<string>) => {
+      if (keys.size === 0) return;
+      const rows = [...keys].map((key) => this.rows.get(key)!);
+      const column = <K extends keyof DeliveryKeyRow>(name: K) => rows.map((row) => row[name]);
+      await manager.query(statement, [
+        column('recipient'),
+        column('delivery_topic'),
+        column('subject_kind'),
+        column('subject_id'),
+        column('key_id'),
+        column('wrapped_key'),
+        rows.map(({ holding }) => (holding ? JSON.stringify(holding) : null)),
+        column('retention_register'),
+        column('retention_started_at'),
+      ]);
+    };
+    // A plain insert: under the subjects' locks no other transaction made one of these keys, and were it so, the
+    // deliveries sealed with ours must not commit.
+    await write(`insert into delivery_keys (${DELIVERY_KEY_COLUMNS}) select * from ${DELIVERY_KEY_ROWS}`, this.issued);
+    await write(
+      `update delivery_keys stored set holding = changed.holding, retention_register = changed.retention_register, retention_started_at = changed.retention_started_at
+       from ${DELIVERY_KEY_ROWS} where (stored.recipient, stored.delivery_topic, stored.subject_kind, stored.subject_id) = (changed.recipient, changed.delivery_topic, changed.subject_kind, changed.subject_id)`,
+      this.changed,
+    );
+    this.issued.clear();
+    this.changed.clear();
+  }
+}
+
+const DELIVERY_KEY_COLUMNS = 'recipient, delivery_topic, subject_kind, subject_id, key_id, wrapped_key, holding, retention_register, retention_started_at';
+const DELIVERY_KEY_ROWS = `unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::bytea[], $7::jsonb[], $8::text[], $9::timestamptz[]) as changed (${DELIVERY_KEY_COLUMNS})`;
+
+function rowKeyOf(row: Pick<DeliveryKeyRow, 'recipient' | 'delivery_topic' | 'subject_kind' | 'subject_id'>): string {
+  return [row.recipient, row.delivery_topic, row.subject_kind, row.subject_id].join('\u0000');
+}
+
+/** `LEVEL:instanceKey`, as ROUTED_INSTANCES names an authority. */
+function recipientText({ level, instanceKey }: RegisterInstance): string {
+  return `${level}:${instanceKey}`;
+}
+
+/**
+ * Deletes the delivery keys of `register`'s copies whose retention `period` ended before `now`, at most `limit`; keys
+ * whose subject a routing transaction holds (its lock, SubjectHoldings.lock) are left for the next run, so no key is
+ * deleted while a delivery is being sealed with it. Returns where each went. For the retention job, as the router's
+ * authority.
+ */
+export async function expireDeliveryKeys(manager: EntityManager, register: string, period: RetentionPeriod, now: Date, limit: number): Promise<DeliveryKeyRelease[]> {
+  return releasesOf(
+    await deleteSubjectKeys(
+      manager,
+      DELIVERY_KEYS,
+      `ctid in (select ctid from delivery_keys where retention_register = $1 and retention_started_at < $2
+                and pg_try_advisory_xact_lock(hashtextextended(subject_kind || subject_id, 0)) limit $3 for update skip locked)`,
+      [register, deletionCutoff(period, now), limit],
+    ),
+  );
+}
+
+function releasesOf(deleted: readonly DeletedSubjectKey[]): DeliveryKeyRelease[] {
+  return deleted.map(({ keyId, holder }) => ({ dataTopic: holder.delivery_topic, keyId }));
+}
+
+export const deliveryKeysMigrations = [SubjectKeyGrantsTable1767000100000, DeliveryKeysTable1767000200000];
