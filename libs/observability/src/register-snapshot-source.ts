@@ -26,3 +26,10 @@ export interface RegisterSnapshotSource {
 }
 
 export const REGISTER_SNAPSHOT_SOURCES = Symbol('REGISTER_SNAPSHOT_SOURCES');
+
+/**
+ * The compared fields of the data set `person.residence`, from a register table with an `address` (jsonb) and a
+ * `moved_in_on` (date): the authoritative Melderegister and every replica select them alike.
+ */
+export const PERSON_RESIDENCE_FIELDS = `address->>'street' as street, address->>'houseNumber' as house_number, address->>'postalCode' as postal_code,
+               address->>'city' as city, address->>'municipalityKey' as municipality_key, moved_in_on::text as moved_in_on`;

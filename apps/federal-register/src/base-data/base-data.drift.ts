@@ -1,4 +1,4 @@
-import type { RegisterSnapshotSource } from '@regsync/observability/register-snapshot-source';
+import { PERSON_RESIDENCE_FIELDS, type RegisterSnapshotSource } from '@regsync/observability/register-snapshot-source';
 
 /**
  * The IdNr base data in the ops dashboard's drift check: a replica, for every IdNr, of the names and, while the
@@ -13,8 +13,7 @@ export function baseDataDrift(): RegisterSnapshotSource[] {
       authoritative: false,
       sql: `
         select idnr as subject_id,
-               address->>'street' as street, address->>'houseNumber' as house_number, address->>'postalCode' as postal_code,
-               address->>'city' as city, address->>'municipalityKey' as municipality_key, moved_in_on::text as moved_in_on
+               ${PERSON_RESIDENCE_FIELDS}
         from idnr_base_data
         where status = 'ALIVE'`,
     },

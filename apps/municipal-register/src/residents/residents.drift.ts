@@ -1,4 +1,4 @@
-import type { RegisterSnapshotSource } from '@regsync/observability/register-snapshot-source';
+import { PERSON_RESIDENCE_FIELDS, type RegisterSnapshotSource } from '@regsync/observability/register-snapshot-source';
 
 /** The residents whose current address this Melderegister is authoritative for (also what it restates in a repair). */
 export const CURRENT_RESIDENTS = "status = 'RESIDENT' and idnr is not null";
@@ -17,8 +17,7 @@ export function residentsDrift(municipalityKey: string): RegisterSnapshotSource[
       authoritative: true,
       sql: `
         select idnr as subject_id, address->>'municipalityKey' as scope,
-               address->>'street' as street, address->>'houseNumber' as house_number, address->>'postalCode' as postal_code,
-               address->>'city' as city, address->>'municipalityKey' as municipality_key, moved_in_on::text as moved_in_on
+               ${PERSON_RESIDENCE_FIELDS}
         from residents
         where ${CURRENT_RESIDENTS}`,
     },

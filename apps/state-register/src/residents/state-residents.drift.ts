@@ -1,4 +1,4 @@
-import type { RegisterSnapshotSource } from '@regsync/observability/register-snapshot-source';
+import { PERSON_RESIDENCE_FIELDS, type RegisterSnapshotSource } from '@regsync/observability/register-snapshot-source';
 
 /**
  * The Landesmelderegister in the ops dashboard's drift check: a replica of the address of everyone registered in
@@ -14,8 +14,7 @@ export function stateResidentsDrift(land: string): RegisterSnapshotSource[] {
       replicaScope: land,
       sql: `
         select idnr as subject_id,
-               address->>'street' as street, address->>'houseNumber' as house_number, address->>'postalCode' as postal_code,
-               address->>'city' as city, address->>'municipalityKey' as municipality_key, moved_in_on::text as moved_in_on
+               ${PERSON_RESIDENCE_FIELDS}
         from state_residents
         where status = 'RESIDENT'`,
     },
