@@ -6,7 +6,8 @@
 // the product path beside the fair NestJS baseline and the raw ceiling, `npm run bench -- --hops [--actions 40]` where one
 // client's end-to-end time goes, hop by hop, `npm run bench -- --state-topic [--persons 5000]` a Land mirror started from
 // its state topic beside one rebuilt from its history, `npm run bench -- --crypto [--log-sizes 20,200]` the cost of
-// sealing per event and of an erasure, `npm run scale` (`--scale`) the Germany-shaped topology (bench/scale/scale.main.ts).
+// sealing per event and of an erasure, `npm run bench -- --router [--persons 5000]` the router alone (events/s), `npm run
+// scale` (`--scale`) the Germany-shaped topology (bench/scale/scale.main.ts).
 // `--dist <dir>` runs a build made elsewhere; `--brokers 3` runs on the 3-broker cluster (127.0.0.1:29092..; replication 3,
 // min.insync.replicas 2), started and stopped like the single broker.
 import { spawnSync } from 'node:child_process';
@@ -32,6 +33,7 @@ const modes = {
   '--hops': join('bench', 'product-path', 'hop-timing.main.js'),
   '--crypto': join('bench', 'crypto', 'crypto.main.js'),
   '--scale': join('bench', 'scale', 'scale.main.js'),
+  '--router': join('bench', 'router', 'router-throughput.main.js'),
 };
 const mode = Object.keys(modes).find((flag) => args.includes(flag));
 if (mode) args.splice(args.indexOf(mode), 1);

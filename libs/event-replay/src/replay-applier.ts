@@ -91,10 +91,7 @@ export class ReplayApplier {
   private async tryChunk(topic: string, partition: number, messages: readonly KafkaMessage[], isolated: Set<string>): Promise<ChunkReport> {
     let watermark = '0';
     const results = await this.applier.applyChunk({
-      topic,
-      partition,
-      messages,
-      isolated,
+      parts: [{ topic, partition, messages, isolated }],
       selectRecord: (message) => recordPassesHeaderFilter(this.options.filter ?? {}, message),
       // The target's own events (its outgoing topic) only restore its version counters (begin).
       selectEvent: (event) => topic !== this.options.outgoingTopic && eventPassesFilter(this.options.filter ?? {}, event),

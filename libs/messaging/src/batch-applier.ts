@@ -66,17 +66,26 @@ export interface BatchApplierOptions {
   metrics?: RegsyncMetrics;
 }
 
-export interface ChunkOptions {
+/** Consecutive records of one partition, in log order. */
+export interface ChunkPart {
   topic: string;
   partition: number;
   messages: readonly KafkaMessage[];
+  /** Offsets known to fail; each of them gets a savepoint of its own. The applier adds those it finds. */
+  isolated?: Set<string>;
+}
+
+export interface ChunkOptions {
+  /**
+   * Applied in one transaction, in this order; the index of `onFailure`, `end` and the results counts through the
+   * parts' messages one after the other. A subject's events are in one partition, so its order is the partition's.
+   */
+  parts: readonly ChunkPart[];
   /**
    * Decides a transient failure of `messages[index]` (called once per index and chunk): a final result (e.g. a
    * dead letter once retries are exhausted) to go on with, or 'stop' to commit what came before it and stop there.
    */
   onFailure: (index: number, failure: Extract<RecordResult, { kind: 'failed' }>) => Promise<RecordResult | 'stop'>;
-  /** Offsets known to fail; each of them gets a savepoint of its own. The applier adds those it finds. */
-  isolated?: Set<string>;
   /** Selection before decoding and after it; an unselected record is `filtered`. */
   selectRecord?: (message: KafkaMessage) => boolean;
   selectEvent?: (event: RegsyncEvent) => boolean;
@@ -90,6 +99,10 @@ export interface ChunkOptions {
 
 interface PreparedRecord {
   message: KafkaMessage;
+  topic: string;
+  partition: number;
+  /** The offsets of its partition that get a savepoint each (ChunkPart.isolated). */
+  isolated: Set<string>;
   /** Settled before the transaction: filtered, undecodable, rejected or ignored by admit, no handler, or failed. */
   settled?: RecordResult;
   event?: RegsyncEvent;
@@ -131,8 +144,14 @@ export class BatchApplier {
 
   /** Applies a chunk in one transaction; returns the results of the records committed (all of them, unless stopped). */
   async applyChunk(chunk: ChunkOptions): Promise<RecordResult[]> {
-    const records = await Promise.all(chunk.messages.map((message) => this.prepare(message, chunk)));
-    const isolated = chunk.isolated ?? new Set<string>();
+    const records = (
+      await Promise.all(
+        chunk.parts.map((part) => {
+          const isolated = part.isolated ?? new Set<string>();
+          return Promise.all(part.messages.map((message) => this.prepare(message, part, isolated, chunk)));
+        }),
+      )
+    ).flat();
     const decided = new Map<number, RecordResult | 'stop'>();
     const onFailure = async (index: number, failure: Extract<RecordResult, { kind: 'failed' }>) => {
       if (!decided.has(index)) decided.set(index, await chunk.onFailure(index, failure));
@@ -143,7 +162,7 @@ export class BatchApplier {
       try {
         await this.options.database.begin(queryRunner);
         await chunk.begin?.(queryRunner, records.flatMap((record) => (record.event ? [record.event] : [])));
-        const results = await this.run(queryRunner, chunk, records, isolated, onFailure);
+        const results = await this.run(queryRunner, chunk, records, onFailure);
         if ((await chunk.end?.(queryRunner, results)) === 'rollback') await queryRunner.rollbackTransaction();
         else await queryRunner.commitTransaction();
         return results;
@@ -151,7 +170,7 @@ export class BatchApplier {
         if (queryRunner.isTransactionActive) await queryRunner.rollbackTransaction().catch(() => undefined);
         if (!(error instanceof FastPathFailed)) throw error;
         const again = run < MAX_OPTIMISTIC_RUNS ? error.indices : records.map((_, index) => index);
-        for (const index of again) isolated.add(records[index].message.offset);
+        for (const index of again) records[index].isolated.add(records[index].message.offset);
       } finally {
         await queryRunner.release().catch(() => undefined);
       }
@@ -162,17 +181,16 @@ export class BatchApplier {
     queryRunner: QueryRunner,
     chunk: ChunkOptions,
     records: PreparedRecord[],
-    isolated: ReadonlySet<string>,
     onFailure: (index: number, failure: Extract<RecordResult, { kind: 'failed' }>) => Promise<RecordResult | 'stop'>,
   ): Promise<RecordResult[]> {
     const results: RecordResult[] = [];
     let index = 0;
     while (index < records.length) {
       const record = records[index];
-      if (record.settled?.kind !== 'failed' && !isolated.has(record.message.offset)) {
+      if (record.settled?.kind !== 'failed' && !isIsolated(record)) {
         // A run of records up to the next failed or isolated one, without savepoints.
         let end = index + 1;
-        while (end < records.length && records[end].settled?.kind !== 'failed' && !isolated.has(records[end].message.offset)) end++;
+        while (end < records.length && records[end].settled?.kind !== 'failed' && !isIsolated(records[end])) end++;
         results.push(...(await this.runOptimistically(queryRunner, chunk, records, index, end)));
         index = end;
         continue;
@@ -196,7 +214,7 @@ export class BatchApplier {
     const toApply = records.slice(from, to).flatMap((record, offset) => (record.settled ? [] : [from + offset]));
     let inbox: InboxResult[] | undefined;
     try {
-      inbox = toApply.length > 0 ? await recordAllInInbox(queryRunner.manager, toApply.map((index) => this.inboxEntry(chunk, records[index])), this.gapRule(chunk)) : [];
+      inbox = toApply.length > 0 ? await recordAllInInbox(queryRunner.manager, toApply.map((index) => this.inboxEntry(records[index])), this.gapRule(chunk)) : [];
     } catch {
       // e.g. an eventId that is no uuid: one at a time, the bad event fails alone.
       inbox = undefined;
@@ -205,7 +223,7 @@ export class BatchApplier {
     const decided = inbox;
     await holdEvents(
       queryRunner.manager,
-      toApply.flatMap((index, position) => (decided[position].outcome === 'held' ? [this.heldEntry(chunk, records[index])] : [])),
+      toApply.flatMap((index, position) => (decided[position].outcome === 'held' ? [this.heldEntry(records[index])] : [])),
     );
 
     const results: RecordResult[] = records.slice(from, to).map((record) => record.settled ?? { kind: 'done', outcome: 'duplicate' });
@@ -213,7 +231,7 @@ export class BatchApplier {
     // an event that runs another handler does.
     let batch: number[] = [];
     const flush = async () => {
-      if (batch.length > 0) await this.handleBatch(queryRunner, chunk, records, batch);
+      if (batch.length > 0) await this.handleBatch(queryRunner, records, batch);
       batch = [];
     };
     for (const [position, index] of toApply.entries()) {
@@ -228,7 +246,7 @@ export class BatchApplier {
       }
       await flush();
       try {
-        await this.handle(queryRunner, chunk, record, inbox[position]);
+        await this.handle(queryRunner, record, inbox[position]);
       } catch {
         throw new FastPathFailed([index]);
       }
@@ -238,20 +256,18 @@ export class BatchApplier {
   }
 
   /** New events [indices] of one batch handler, in order, to it in one call; a failure throws FastPathFailed for all of them. */
-  private async handleBatch(queryRunner: QueryRunner, chunk: ChunkOptions, records: PreparedRecord[], indices: number[]): Promise<void> {
+  private async handleBatch(queryRunner: QueryRunner, records: PreparedRecord[], indices: number[]): Promise<void> {
     const prepared = indices.map((index) => records[index] as Required<PreparedRecord>);
     const { eventType, handlers } = prepared[0];
     const context = new RegsyncBatchContext(
       queryRunner.manager,
-      chunk.topic,
-      chunk.partition,
-      prepared.map((record) => this.eventContext(queryRunner, chunk, record)),
+      prepared.map((record) => this.eventContext(queryRunner, record)),
     );
     const mixed = prepared.some((record) => record.eventType !== eventType);
     const stopTimer = this.options.metrics?.handlerSeconds.startTimer({ event_type: mixed ? 'mixed' : eventType });
     // One span per call, not per event: a child of the first event's trace, linked to the others'.
     const contexts = prepared.map((record) => traceContextOf(record.message.headers ?? {}));
-    const span = { ...handlerSpan(eventType, chunk, prepared.length), parent: contexts[0], links: contexts.slice(1) };
+    const span = { ...handlerSpan(eventType, prepared[0], prepared.length), parent: contexts[0], links: contexts.slice(1) };
     try {
       await inSpan(span, () =>
         handlers.batch!(
@@ -269,9 +285,9 @@ export class BatchApplier {
   private async applyIsolated(queryRunner: QueryRunner, chunk: ChunkOptions, record: PreparedRecord): Promise<RecordResult> {
     await queryRunner.query('savepoint regsync_event');
     try {
-      const inbox = await recordInInbox(queryRunner.manager, this.inboxEntry(chunk, record), this.gapRule(chunk));
-      if (inbox.outcome === 'held') await holdEvents(queryRunner.manager, [this.heldEntry(chunk, record)]);
-      const result = await this.handle(queryRunner, chunk, record, inbox);
+      const inbox = await recordInInbox(queryRunner.manager, this.inboxEntry(record), this.gapRule(chunk));
+      if (inbox.outcome === 'held') await holdEvents(queryRunner.manager, [this.heldEntry(record)]);
+      const result = await this.handle(queryRunner, record, inbox);
       await queryRunner.query('release savepoint regsync_event');
       return result;
     } catch (error) {
@@ -285,32 +301,32 @@ export class BatchApplier {
    * Calls the handler when the inbox says the event is new: the `@EventPattern` one, else the batch handler with this
    * event alone; throws what the handler threw.
    */
-  private async handle(queryRunner: QueryRunner, chunk: ChunkOptions, record: PreparedRecord, { outcome, previousVersion }: InboxResult): Promise<RecordResult> {
+  private async handle(queryRunner: QueryRunner, record: PreparedRecord, { outcome, previousVersion }: InboxResult): Promise<RecordResult> {
     const { event, eventType, admission, handlers } = record as Required<PreparedRecord>;
     if (isNew(outcome)) {
-      const context = this.eventContext(queryRunner, chunk, record);
+      const context = this.eventContext(queryRunner, record);
       const stopTimer = this.options.metrics?.handlerSeconds.startTimer({ event_type: eventType });
       // The handler continues the trace of the write that produced the event (its outbox appends too).
-      await inSpan({ ...handlerSpan(eventType, chunk, 1), parent: traceContextOf(record.message.headers ?? {}) }, async () =>
-        handlers.each ? handlers.each(admission.event, context) : handlers.batch!([admission.event], new RegsyncBatchContext(queryRunner.manager, chunk.topic, chunk.partition, [context])),
+      await inSpan({ ...handlerSpan(eventType, record, 1), parent: traceContextOf(record.message.headers ?? {}) }, async () =>
+        handlers.each ? handlers.each(admission.event, context) : handlers.batch!([admission.event], new RegsyncBatchContext(queryRunner.manager, [context])),
       );
       stopTimer?.();
     }
     return { kind: 'done', outcome, eventType, event, previousVersion };
   }
 
-  private eventContext(queryRunner: QueryRunner, chunk: ChunkOptions, record: PreparedRecord): RegsyncEventContext {
-    const { message, event, admission, subjectKey } = record as Required<PreparedRecord>;
+  private eventContext(queryRunner: QueryRunner, record: PreparedRecord): RegsyncEventContext {
+    const { message, event, admission, subjectKey, topic, partition } = record as Required<PreparedRecord>;
     const traceparent = headerText(message.headers?.[KAFKA_HEADERS.traceparent]);
-    return new RegsyncEventContext(queryRunner.manager, admission, chunk.topic, chunk.partition, message.offset, message.headers ?? {}, traceparent, event.envelope.correlationId, subjectKey);
+    return new RegsyncEventContext(queryRunner.manager, admission, topic, partition, message.offset, message.headers ?? {}, traceparent, event.envelope.correlationId, subjectKey);
   }
 
-  private inboxEntry(chunk: ChunkOptions, { event, message, deliveredAfter }: PreparedRecord): InboxEntry {
-    return { event: event!, topic: chunk.topic, partition: chunk.partition, offset: message.offset, deliveredAfter };
+  private inboxEntry({ event, message, topic, partition, deliveredAfter }: PreparedRecord): InboxEntry {
+    return { event: event!, topic, partition, offset: message.offset, deliveredAfter };
   }
 
-  private heldEntry(chunk: ChunkOptions, { event, message, deliveredAfter }: PreparedRecord) {
-    return { event: event!, topic: chunk.topic, partition: chunk.partition, message, deliveredAfter };
+  private heldEntry({ event, message, topic, partition, deliveredAfter }: PreparedRecord) {
+    return { event: event!, topic, partition, message, deliveredAfter };
   }
 
   /** Only a delivery stream carries the router's stamp; a sender's own stream (read by the router) cannot claim one. */
@@ -323,8 +339,9 @@ export class BatchApplier {
   }
 
   /** Decode and `admit`, outside the transaction. */
-  private async prepare(message: KafkaMessage, chunk: ChunkOptions): Promise<PreparedRecord> {
-    if (chunk.selectRecord && !chunk.selectRecord(message)) return { message, settled: { kind: 'done', outcome: 'filtered' } };
+  private async prepare(message: KafkaMessage, { topic, partition }: ChunkPart, isolated: Set<string>, chunk: ChunkOptions): Promise<PreparedRecord> {
+    const read = { message, topic, partition, isolated };
+    if (chunk.selectRecord && !chunk.selectRecord(message)) return { ...read, settled: { kind: 'done', outcome: 'filtered' } };
     const headerType = headerText(message.headers?.[KAFKA_HEADERS.eventType]) ?? '?';
     let decoded;
     try {
@@ -332,48 +349,53 @@ export class BatchApplier {
       const sentAt = Number(message.timestamp);
       decoded = await this.options.codec.decode(message.value, keys && ((keyId) => keys(keyId, sentAt)));
     } catch (error) {
-      if (error instanceof SubjectKeyErasedError) return { message, settled: { kind: 'done', outcome: 'erased', eventType: error.envelope.eventType } };
-      return { message, settled: error instanceof EventDecodeError ? { kind: 'rejected', eventType: headerType, code: 'undecodable', reason: error.message } : failureOf(headerType, error) };
+      if (error instanceof SubjectKeyErasedError) return { ...read, settled: { kind: 'done', outcome: 'erased', eventType: error.envelope.eventType } };
+      return { ...read, settled: error instanceof EventDecodeError ? { kind: 'rejected', eventType: headerType, code: 'undecodable', reason: error.message } : failureOf(headerType, error) };
     }
     const { eventType, event, subjectKey } = decoded;
-    this.options.metrics?.eventsConsumed.inc({ event_type: eventType, topic: chunk.topic });
+    this.options.metrics?.eventsConsumed.inc({ event_type: eventType, topic });
     // Kept with its event: `begin` sees every selected record's event (the replay restores version counters from them).
-    if (chunk.selectEvent && !chunk.selectEvent(event)) return { message, event, settled: { kind: 'done', outcome: 'filtered', eventType } };
+    if (chunk.selectEvent && !chunk.selectEvent(event)) return { ...read, event, settled: { kind: 'done', outcome: 'filtered', eventType } };
 
     const header = (name: string) => headerText(message.headers?.[name]);
     const sentOnTopic = header(KAFKA_HEADERS.sentOnTopic);
-    const receivedFrom = originalTopicOf(this.options.retry, chunk.topic, sentOnTopic);
+    const receivedFrom = originalTopicOf(this.options.retry, topic, sentOnTopic);
     if (receivedFrom === undefined) {
-      return { message, event, eventType, settled: { kind: 'rejected', eventType, code: 'source-mismatch', reason: `${KAFKA_HEADERS.sentOnTopic}: ${sentOnTopic ?? 'missing'} is no topic this consumer group reads` } };
+      return { ...read, event, eventType, settled: { kind: 'rejected', eventType, code: 'source-mismatch', reason: `${KAFKA_HEADERS.sentOnTopic}: ${sentOnTopic ?? 'missing'} is no topic this consumer group reads` } };
     }
     const addressee = this.options.addresseeOf?.(receivedFrom, header(KAFKA_HEADERS.recipientAuthority));
     if (addressee !== undefined && addressee !== currentAuthority()) {
-      return { message, event, eventType, settled: { kind: 'rejected', eventType, code: 'not-addressed', reason: `${KAFKA_HEADERS.recipientAuthority}: ${addressee} is no authority this process hosts` } };
+      return { ...read, event, eventType, settled: { kind: 'rejected', eventType, code: 'not-addressed', reason: `${KAFKA_HEADERS.recipientAuthority}: ${addressee} is no authority this process hosts` } };
     }
     let admission: Admission;
     try {
       admission = this.options.admit(event, { topic: receivedFrom, recipientRegister: header(KAFKA_HEADERS.recipientRegister) });
     } catch (error) {
-      return { message, event, eventType, settled: failureOf(eventType, error) };
+      return { ...read, event, eventType, settled: failureOf(eventType, error) };
     }
     if (admission.kind === 'reject') {
       // A sealed event's content stays sealed: its dead letter's reason (in the clear) quotes none of it.
       const reason = subjectKey ? reasonWithoutContent(admission.reason, event) : admission.reason;
-      return { message, event, eventType, settled: { kind: 'rejected', eventType, code: admission.code, reason } };
+      return { ...read, event, eventType, settled: { kind: 'rejected', eventType, code: admission.code, reason } };
     }
     const handlers = this.options.handlers.of(eventType);
     // Nothing is written about an event this instance does not apply: no inbox row, no version.
-    if (admission.kind === 'ignore' || !handlers) return { message, event, eventType, settled: { kind: 'done', outcome: 'irrelevant', eventType, event } };
-    return { message, event, eventType, subjectKey, admission, handlers, deliveredAfter: this.readsStamps ? deliveredAfterOf(message) : undefined };
+    if (admission.kind === 'ignore' || !handlers) return { ...read, event, eventType, settled: { kind: 'done', outcome: 'irrelevant', eventType, event } };
+    return { ...read, event, eventType, subjectKey, admission, handlers, deliveredAfter: this.readsStamps ? deliveredAfterOf(message) : undefined };
   }
 }
 
-function handlerSpan(eventType: string, chunk: ChunkOptions, count: number) {
+/** A batch handler's call may span partitions: its span names the first event's. */
+function handlerSpan(eventType: string, { topic, partition }: Pick<PreparedRecord, 'topic' | 'partition'>, count: number) {
   return {
     name: `regsync handle ${eventType}`,
     kind: SpanKind.CONSUMER,
-    attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': chunk.topic, 'messaging.destination.partition.id': String(chunk.partition), 'messaging.batch.message_count': count },
+    attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.destination.partition.id': String(partition), 'messaging.batch.message_count': count },
   };
+}
+
+function isIsolated(record: PreparedRecord): boolean {
+  return record.isolated.has(record.message.offset);
 }
 
 function isNew(outcome: InboxOutcome): boolean {

@@ -122,7 +122,7 @@ describe('EventHandlers', () => {
   });
 
   it('finds an @EventBatchPattern method of a provider, and lists every handled event type', async () => {
-    const batchContext = new RegsyncBatchContext(undefined as never, 'topic', 0, [context]);
+    const batchContext = new RegsyncBatchContext(undefined as never, [context]);
     await handlers.of('ResidenceRegistered')!.batch!([event], batchContext);
     expect(calls).toEqual([['ResidenceRegistered', [event], batchContext]]);
     expect(handlers.of('ResidenceRegistered')!.each).toBeUndefined();
@@ -133,7 +133,7 @@ describe('EventHandlers', () => {
     const parcels = handlers.of('ParcelRecorded')!.batch!;
     expect(handlers.of('ParcelChanged')!.batch).toBe(parcels);
     expect(handlers.of('ResidenceRegistered')!.batch).not.toBe(parcels);
-    await parcels([event, event], new RegsyncBatchContext(undefined as never, 'topic', 0, [context, context]));
+    await parcels([event, event], new RegsyncBatchContext(undefined as never, [context, context]));
     expect(calls).toEqual([['parcels', [event, event]]]);
   });
 });

@@ -26,8 +26,10 @@ import { SubjectKeyRing, keyRingGroupPrefixOf } from './subject-key-ring';
 const MAX_ATTEMPTS = 5;
 const FIRST_BACKOFF_MS = 200;
 const MAX_BACKOFF_MS = 5_000;
-// Bounds a transaction (and the work redone when one of its handlers fails) when Kafka hands out a large batch.
-const MESSAGES_PER_TRANSACTION = 500;
+// Bounds a partition's chunk (and the work redone when one of its handlers fails) when Kafka hands out a large batch.
+const MESSAGES_PER_CHUNK = 500;
+// Bounds a transaction of the chunks of several partitions: their messages together, at least one chunk.
+const MESSAGES_PER_TRANSACTION = 2_000;
 // A group join on a new broker waits for __consumer_offsets to be created and loaded; past this, start over.
 const CONSUMER_JOIN_TIMEOUT_MS = 60_000;
 // How often held events are counted (metrics) and those whose predecessor is applied released (a safety net).
@@ -55,6 +57,9 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
   private sweeping?: Promise<void>;
   // Failed attempts per held event being released, across sweeps (its record's offset in a map of its own).
   private readonly heldAttempts = new Map<string, Map<string, number>>();
+  // Per authority: the partitions' chunks waiting for the next transaction, and whether one is under way (applyTogether).
+  private readonly waiting = new Map<string, { chunk: PartitionChunk; done: (outcome: ChunkOutcome) => void }[]>();
+  private readonly applying = new Set<string>();
   private readonly joinPhase = new StartupPhase('consumer join', this.logger, { attemptTimeoutMs: CONSUMER_JOIN_TIMEOUT_MS });
   private readonly offsetCommits = new OffsetCommits(
     (offsets) => this.consumer?.commitOffsets(offsets) ?? Promise.resolve(),
@@ -214,8 +219,7 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     let stalls = 0;
     while (next < batch.messages.length && isRunning() && !isStale() && !this.closing) {
       const { authority, messages } = this.nextChunk(batch, next);
-      // Every handler call of a chunk runs as the authority its records are addressed to.
-      const result = await runAsAuthority(authority, () => this.applyChunk(batch, messages, attempts, isolated));
+      const result = await this.applyTogether(authority, { batch, messages, attempts, isolated });
       if (result.committed > 0) {
         stalls = 0;
         next += result.committed;
@@ -238,7 +242,7 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
   }
 
   /**
-   * The next chunk of a batch from `next`: up to MESSAGES_PER_TRANSACTION consecutive records addressed to one
+   * The next chunk of a batch from `next`: up to MESSAGES_PER_CHUNK consecutive records addressed to one
    * authority. A provider's delivery topic carries the deliveries of every authority it hosts, each record naming its
    * addressee (`authorityToRunAs`); a record of the retry topic counts as read from the topic it was first read from,
    * and one that names none of the group's topics is only dead-lettered, as the group's first authority.
@@ -249,42 +253,91 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
     const authorityAt = (index: number) => authorityToRunAs(this.options, topicAt(index) ?? this.retry.sourceTopics[0] ?? batch.topic, header(index, KAFKA_HEADERS.recipientAuthority));
     const authority = authorityAt(next);
     let end = next + 1;
-    const limit = Math.min(batch.messages.length, next + MESSAGES_PER_TRANSACTION);
+    const limit = Math.min(batch.messages.length, next + MESSAGES_PER_CHUNK);
     while (end < limit && authorityAt(end) === authority) end++;
     return { authority, messages: batch.messages.slice(next, end) };
   }
 
   /**
-   * Applies a chunk in one transaction, its dead letters too (outbox rows); offsets after the commit. `committed` counts
-   * the messages whose effects (or dead letters) are committed; `retry`: the message after them failed transiently;
-   * `touched`: the subjects of the events applied or held, whose held successors may follow now.
-   * `held`: the chunk is one held event being released (`atGap` 'apply': over its gap); it leaves the parking table
-   * in the same transaction unless it is held again.
+   * Applies `chunk` with the chunks other partitions have ready for the same authority, in one transaction (a group
+   * commit): kafkajs hands each partition its batch separately, and a transaction per partition's chunk costs the
+   * same round trips, whether it holds one event or hundreds. Each partition waits for its chunk's outcome before it
+   * offers the next, so a partition's chunks stay in log order.
    */
-  private async applyChunk(
-    batch: Pick<Batch, 'topic' | 'partition'>,
-    messages: KafkaMessage[],
-    attempts: Map<string, number>,
-    isolated: Set<string>,
-    held?: { event: HeldEvent; atGap?: 'apply' },
-  ): Promise<{ committed: number; retry: boolean; touched: SubjectSource[]; results: RecordResult[] }> {
+  private applyTogether(authority: string, chunk: PartitionChunk): Promise<ChunkOutcome> {
+    return new Promise((done) => {
+      this.waiting.set(authority, [...(this.waiting.get(authority) ?? []), { chunk, done }]);
+      if (this.applying.has(authority)) return;
+      this.applying.add(authority);
+      void this.applyWaiting(authority);
+    });
+  }
+
+  /** Transactions of the waiting chunks of `authority` until none waits. */
+  private async applyWaiting(authority: string): Promise<void> {
+    try {
+      for (;;) {
+        // The other partitions of the same fetch offer their chunks in this turn of the event loop; let them join.
+        await new Promise((resolve) => setImmediate(resolve));
+        const taken = this.takeWaiting(authority);
+        if (taken.length === 0) return;
+        // Every handler call of a transaction runs as the authority its records are addressed to.
+        const outcomes = await runAsAuthority(authority, () => this.applyChunks(taken.map(({ chunk }) => chunk)));
+        taken.forEach(({ done }, index) => done(outcomes[index]));
+      }
+    } finally {
+      this.applying.delete(authority);
+    }
+  }
+
+  /**
+   * Up to MESSAGES_PER_TRANSACTION messages of the waiting chunks, at least one chunk. Chunks that failed before go
+   * last: a failure stops the transaction there (the chunks after it are offered again), and should not hold up the others.
+   */
+  private takeWaiting(authority: string): { chunk: PartitionChunk; done: (outcome: ChunkOutcome) => void }[] {
+    const waiting = this.waiting.get(authority) ?? [];
+    const failedBefore = ({ chunk }: (typeof waiting)[number]) => chunk.attempts.size > 0 || chunk.isolated.size > 0;
+    const ordered = [...waiting.filter((entry) => !failedBefore(entry)), ...waiting.filter(failedBefore)];
+    const taken: typeof waiting = [];
+    let messages = 0;
+    for (const entry of ordered) {
+      if (taken.length > 0 && messages + entry.chunk.messages.length > MESSAGES_PER_TRANSACTION) break;
+      taken.push(entry);
+      messages += entry.chunk.messages.length;
+    }
+    this.waiting.set(
+      authority,
+      waiting.filter((entry) => !taken.includes(entry)),
+    );
+    return taken;
+  }
+
+  /**
+   * Applies chunks in one transaction, their dead letters too (outbox rows); offsets after the commit. Per chunk:
+   * `committed` counts the messages whose effects (or dead letters) are committed; `retry`: the message after them
+   * failed transiently; `touched`: the subjects of the events applied or held, whose held successors may follow now.
+   * A chunk after the one that stopped commits nothing and is offered again at once.
+   * `held`: the one chunk is one held event being released (`atGap` 'apply': over its gap); it leaves the parking
+   * table in the same transaction unless it is held again.
+   */
+  private async applyChunks(chunks: PartitionChunk[], held?: { event: HeldEvent; atGap?: 'apply' }): Promise<ChunkOutcome[]> {
+    // Each index of the applier (through the chunks' messages in order) to its chunk and message.
+    const located = chunks.flatMap((chunk) => chunk.messages.map((message) => ({ chunk, message })));
     try {
       const results = await this.applier!.applyChunk({
-        topic: batch.topic,
-        partition: batch.partition,
-        messages,
-        isolated,
+        parts: chunks.map(({ batch, messages, isolated }) => ({ topic: batch.topic, partition: batch.partition, messages, isolated })),
         atGap: held?.atGap,
         onFailure: async (index, { eventType, error, infrastructure }) => {
-          const { offset } = messages[index];
+          const { chunk, message } = located[index];
+          const { batch, attempts } = chunk;
           if (infrastructure) {
             // Not the event's fault: the partition waits (this batch is retried with backoff, nothing committed past it).
-            this.logger.warn(`${batch.topic}[${batch.partition}]@${offset}: paused, infrastructure unavailable: ${messageOf(error)}`);
+            this.logger.warn(`${batch.topic}[${batch.partition}]@${message.offset}: paused, infrastructure unavailable: ${messageOf(error)}`);
             return 'stop';
           }
-          const attempt = (attempts.get(offset) ?? 0) + 1;
-          attempts.set(offset, attempt);
-          this.logger.warn(`${batch.topic}[${batch.partition}]@${offset}: attempt ${attempt} failed: ${messageOf(error)}`);
+          const attempt = (attempts.get(message.offset) ?? 0) + 1;
+          attempts.set(message.offset, attempt);
+          this.logger.warn(`${batch.topic}[${batch.partition}]@${message.offset}: attempt ${attempt} failed: ${messageOf(error)}`);
           // A database outage is not the message's fault: it pauses the partition instead of dead-lettering it.
           if (attempt < MAX_ATTEMPTS || !(await this.databaseReachable())) return 'stop';
           return { kind: 'rejected', eventType, code: 'retries-exhausted', reason: `failed ${attempt} times, last: ${messageOf(error)}` };
@@ -293,7 +346,8 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
           const records: OutboxRecord[] = [];
           for (const [index, result] of results.entries()) {
             if (result.kind !== 'rejected') continue;
-            const message = messages[index];
+            const { chunk, message } = located[index];
+            const { batch } = chunk;
             this.logger.warn(`${batch.topic}[${batch.partition}]@${message.offset} → ${this.deadLetterTopic}: ${result.code}: ${result.reason}`);
             records.push(
               deadLetterRow(this.deadLetterTopic, message, result.eventType, {
@@ -302,15 +356,14 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
                 sourceTopic: batch.topic,
                 sourcePartition: batch.partition,
                 consumerGroup: this.consumerGroup,
-                attempts: attempts.get(message.offset) ?? 1,
+                attempts: chunk.attempts.get(message.offset) ?? 1,
               }),
             );
           }
           // What became of each re-driven record, committed with its effect (or its new dead letter) or not at all.
-          if (batch.topic === this.retry.retryTopic) {
-            for (const [index, result] of results.entries()) {
-              records.push(redriveOutcomeRow(this.redriveOutcomeTopic, redriveOutcomeOf(this.consumerGroup, batch.topic, batch.partition, messages[index], result)));
-            }
+          for (const [index, result] of results.entries()) {
+            const { chunk, message } = located[index];
+            if (chunk.batch.topic === this.retry.retryTopic) records.push(redriveOutcomeRow(this.redriveOutcomeTopic, redriveOutcomeOf(this.consumerGroup, chunk.batch.topic, chunk.batch.partition, message, result)));
           }
           await this.outbox.appendRecords(queryRunner.manager, records);
           if (held && !results.every((result) => result.kind === 'done' && result.outcome === 'held')) await unholdEvents(queryRunner.manager, [held.event.eventId]);
@@ -318,12 +371,19 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
         },
       });
       this.countCommitted(results);
-      const touched = results.flatMap((result) => (result.kind === 'done' && result.event && ['applied', 'gap_applied', 'held'].includes(result.outcome) ? [subjectSourceOf(result.event)] : []));
-      return { committed: results.length, retry: results.length < messages.length, touched, results };
+      let from = 0;
+      return chunks.map(({ messages }) => {
+        const mine = results.slice(from, from + messages.length);
+        const stoppedHere = results.length >= from && results.length < from + messages.length;
+        from += messages.length;
+        const touched = mine.flatMap((result) => (result.kind === 'done' && result.event && ['applied', 'gap_applied', 'held'].includes(result.outcome) ? [subjectSourceOf(result.event)] : []));
+        return { committed: mine.length, retry: stoppedHere, touched, results: mine };
+      });
     } catch (error) {
-      // Infrastructure failed (connection, commit): nothing of this chunk counts; retry it whole.
-      this.logger.error(`${batch.topic}[${batch.partition}]: transaction of offsets ${messages[0].offset}.. failed, retrying: ${messageOf(error)}`);
-      return { committed: 0, retry: true, touched: [], results: [] };
+      // Infrastructure failed (connection, commit): nothing of these chunks counts; retry them whole.
+      const where = chunks.map(({ batch, messages }) => `${batch.topic}[${batch.partition}] offsets ${messages[0].offset}..`).join(', ');
+      this.logger.error(`transaction of ${where} failed, retrying: ${messageOf(error)}`);
+      return chunks.map(() => ({ committed: 0, retry: true, touched: [], results: [] }));
     }
   }
 
@@ -331,7 +391,7 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
   private async applyHeld(event: HeldEvent, atGap?: 'apply'): Promise<RecordResult | undefined> {
     const attempts = this.heldAttempts.get(event.eventId) ?? new Map<string, number>();
     this.heldAttempts.set(event.eventId, attempts);
-    const { results } = await this.applyChunk(event, [event.message], attempts, new Set([event.message.offset]), { event, atGap });
+    const [{ results }] = await this.applyChunks([{ batch: event, messages: [event.message], attempts, isolated: new Set([event.message.offset]) }], { event, atGap });
     if (results.length > 0) this.heldAttempts.delete(event.eventId);
     return results[0];
   }
@@ -415,6 +475,23 @@ export class RegsyncKafkaTransport extends Server implements CustomTransportStra
       return false;
     }
   }
+}
+
+/** Consecutive records of one partition's batch, with what its consumer knows of their failures so far. */
+interface PartitionChunk {
+  batch: Pick<Batch, 'topic' | 'partition'>;
+  messages: KafkaMessage[];
+  /** Failed attempts per offset, for the whole batch. */
+  attempts: Map<string, number>;
+  /** Offsets that failed once (see BatchApplier). */
+  isolated: Set<string>;
+}
+
+interface ChunkOutcome {
+  committed: number;
+  retry: boolean;
+  touched: SubjectSource[];
+  results: RecordResult[];
 }
 
 function messageOf(error: unknown): string {

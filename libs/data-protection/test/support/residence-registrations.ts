@@ -69,8 +69,6 @@ export class ResidenceRegistrations {
         batch.map(({ event }) => event),
         new RegsyncBatchContext(
           manager,
-          'person',
-          0,
           batch.map(({ event, admission }, offset) => new RegsyncEventContext(manager, admission, 'person', 0, String(offset), {}, undefined, event.envelope.correlationId)),
         ),
       ),
