@@ -119,7 +119,7 @@ describe('the Landesmelderegister applying a batch of registrations', () => {
         }) as EntityManager;
         const admitted = events.map((event) => admit(event) as Extract<ReturnType<typeof admit>, { kind: 'apply' }>);
         const contexts = admitted.map((admission, offset) => new RegsyncEventContext(manager, admission, 'person', 0, String(offset), {}, undefined, 'c'));
-        return handle(admitted.map(({ event }) => event as E), new RegsyncBatchContext(manager, 'person', 0, contexts));
+        return handle(admitted.map(({ event }) => event as E), new RegsyncBatchContext(manager, contexts));
       }),
     );
     return statements;
