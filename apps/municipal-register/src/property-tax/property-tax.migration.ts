@@ -1,9 +1,17 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { parcelFactsTableCreation } from '@regsync/persistence/register-tables/parcel-facts.table';
 
 export class PropertyTaxTable1760000320000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(parcelFactsTableCreation('property_tax_entries'));
+    await queryRunner.query(`
+      create table property_tax_entries (
+        parcel_id text primary key,
+        municipality_key text not null,
+        area_square_metres bigint not null,
+        usage text not null,
+        owner_idnrs jsonb not null,
+        last_change_reason text,
+        updated_at timestamptz not null default now()
+      )`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -17,23 +17,6 @@ const parcelFactsColumns = {
 };
 const stamps = { updatedAt: { name: 'updated_at', on: 'write' as const } };
 
-/**
- * The statement both tables were first created with (their first migrations, history: a later column comes with a
- * migration of its own, and each app's register-tables test compares the migrated table with its descriptor).
- */
-export function parcelFactsTableCreation(table: 'parcels' | 'property_tax_entries'): string {
-  return `
-    create table ${table} (
-      parcel_id text primary key,
-      municipality_key text not null,
-      area_square_metres bigint not null,
-      usage text not null,
-      owner_idnrs jsonb not null,
-      last_change_reason text,
-      updated_at timestamptz not null default now()
-    )`;
-}
-
 /** The cadastre also keeps the owners it no longer transfers (erased persons it must keep by law). */
 export const parcelsTable: TableDescriptor<Parcel, 'updatedAt'> = defineTable<Parcel, 'updatedAt'>({
   table: 'parcels',
