@@ -3,7 +3,7 @@
 // PostgreSQL, starts the single broker unless it runs (and the 3-broker cluster for broker faults), runs every fault
 // scenario of bench/faults/fault-scenarios.ts on the routed layout (writer, router, register, each its own broker
 // principal) and exits non-zero if any lost or duplicated an effect. `--dist <dir>`: prebuilt. The default size keeps
-// a scenario at about 2-4 minutes on 2 cores: the router routes one event per handler call (tens of events/s here).
+// a scenario at about 2-4 minutes on 2 cores.
 import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { createRequire } from 'node:module';
