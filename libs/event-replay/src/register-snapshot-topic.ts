@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { AcknowledgedSender } from '@regsync/messaging/acknowledged-sender';
 import { readBoundedLog } from './bounded-log-reader';
 import { resolveLogRange } from './log-range';
-import { SealedSnapshotRow, SnapshotRow, isSealedSnapshotRow, openSnapshotRow, personOfRow, sealSnapshotRow, snapshotKeyIdOf, snapshotKeyTopicOf } from '@regsync/messaging/snapshot-sealing';
+import { SealedSnapshotRow, SnapshotRow, isSealedSnapshotRow, openSnapshotRow, sealSnapshotRow, snapshotKeyIdOfRow, snapshotKeyTopicOf } from '@regsync/messaging/snapshot-sealing';
 
 /**
  * A compacted topic holding the latest state of one register instance, so a new consumer starts from it instead
@@ -13,13 +13,14 @@ import { SealedSnapshotRow, SnapshotRow, isSealedSnapshotRow, openSnapshotRow, p
  * messaging version tables travel along, so the new instance ignores older events and continues its own
  * numbering; the inbox, outbox and transfer log do not (they are history, not state). The last record, key
  * `__log-offsets__`, holds the consumer-group offsets from which the log continues after the snapshot.
- * A person's rows are sealed with the person's snapshot key (snapshot-sealing.ts), which the person's erasure withdraws:
- * from then on no snapshot published before opens them, and a load skips them, counted.
+ * A person's rows are sealed with the person's snapshot key, a parcel's rows with a key of the parcel and its owners
+ * (snapshot-sealing.ts); the person's erasure withdraws both: from then on no snapshot published before opens them,
+ * and a load skips them, counted (a parcel's row comes back with the next snapshot, or its restatement in the log).
  */
 export interface SnapshotPublishResult {
   topic: string;
   rows: number;
-  /** Rows sealed with their person's snapshot key. */
+  /** Rows sealed with their person's or parcel's snapshot key. */
   sealedRows: number;
   tombstones: number;
   /** Snapshot keys made now (persons in no earlier snapshot) and withdrawn now (persons gone, or erased meanwhile). */
@@ -30,7 +31,7 @@ export interface SnapshotPublishResult {
 
 export interface SnapshotLoadResult {
   rows: number;
-  /** Rows of persons whose snapshot key is withdrawn (erased): skipped. */
+  /** Rows of persons (or parcels listing owners) whose snapshot key is withdrawn (erased): skipped. */
   erased: number;
   offsets: SnapshotOffsets;
 }
@@ -89,7 +90,7 @@ export async function publishSnapshot(kafka: Kafka, options: SnapshotPublishOpti
   const used = new Set<string>();
   let sealedRows = 0;
   const records = [...current].map(([recordKey, row]) => {
-    const keyId = snapshotKeyIdOfRow(row, options.authority);
+    const keyId = snapshotKeyIdOfRow(row.row, options.authority);
     if (!keyId) return { key: recordKey, value: JSON.stringify(row) };
     let key = keys.get(keyId) ?? issued.get(keyId);
     if (!key) issued.set(keyId, (key = randomBytes(32)));
@@ -111,18 +112,13 @@ export async function publishSnapshot(kafka: Kafka, options: SnapshotPublishOpti
     await send(options.topic, [...records, ...tombstones.map((key) => ({ key, value: null })), { key: OFFSETS_KEY, value: JSON.stringify(offsets) }]);
     // A person erased after the state was read may have had their key's tombstone written before the key made now:
     // read again, and withdraw the new keys of persons no longer there (an erasure after this read writes its own).
-    const still = issued.size > 0 ? new Set([...(await readState(options.databaseUrl)).values()].map((row) => snapshotKeyIdOfRow(row, options.authority))) : new Set<string | undefined>();
+    const still = issued.size > 0 ? new Set([...(await readState(options.databaseUrl)).values()].map((row) => snapshotKeyIdOfRow(row.row, options.authority))) : new Set<string | undefined>();
     withdrawn = [...unused, ...[...issued.keys()].filter((keyId) => !still.has(keyId))];
     await send(options.keyTopic, withdrawn.map((keyId) => ({ key: keyId, value: null })));
   } finally {
     await producer.disconnect();
   }
   return { topic: options.topic, rows: current.size, sealedRows, tombstones: tombstones.length, keysIssued: issued.size, keysWithdrawn: withdrawn.length, offsets };
-}
-
-function snapshotKeyIdOfRow({ row }: SnapshotRow, authority: string): string | undefined {
-  const person = personOfRow(row);
-  return person === undefined ? undefined : snapshotKeyIdOf(typeof row.authority_key === 'string' ? row.authority_key : authority, person);
 }
 
 async function sendInBatches(sender: AcknowledgedSender, producer: Producer, topic: string, messages: { key: string; value: Buffer | string | null }[]): Promise<void> {

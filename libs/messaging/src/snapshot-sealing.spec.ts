@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { outgoingTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
-import { isSealedSnapshotRow, isSnapshotKeyId, openSnapshotRow, personOfRow, sealSnapshotRow, snapshotKeyIdOf, snapshotKeyTopicOf } from './snapshot-sealing';
+import { isSealedSnapshotRow, isSnapshotKeyId, openSnapshotRow, parcelSnapshotKeyIdOf, personOfRow, sealSnapshotRow, snapshotKeyIdOf, snapshotKeyIdOfRow, snapshotKeyTopicOf } from './snapshot-sealing';
 
 const idnr = fc.stringMatching(/^[1-9]\d{10}$/);
 const authority = fc.oneof(fc.stringMatching(/^\d{2}$/), fc.stringMatching(/^\d{8}$/), fc.constant('DE'));
@@ -59,5 +59,32 @@ describe('the person a snapshot row is about', () => {
     expect(personOfRow({ subject_kind: 'PERSON', subject_id: '36574261809', version: 3 })).toBe('36574261809');
     expect(personOfRow({ subject_kind: 'PARCEL', subject_id: '03-1234' })).toBeUndefined();
     expect(personOfRow({ parcel_id: '03-1234', owner_idnrs: ['36574261809'] })).toBeUndefined();
+  });
+});
+
+describe('the snapshot key of a parcel row listing owners', () => {
+  const owners = fc.uniqueArray(idnr, { minLength: 1, maxLength: 4 });
+
+  it("is the parcel's and its owners' in any order: an owner's erasure derives the key of the list with them and withdraws it, the list without them has another", () => {
+    fc.assert(
+      fc.property(authority, owners, idnr, (at, listed, erased) => {
+        fc.pre(!listed.includes(erased));
+        const parcelId = '14612300100077______';
+        const before = parcelSnapshotKeyIdOf(at, parcelId, [erased, ...listed]);
+        // the erasure knows the list after it and the person it took off
+        expect(parcelSnapshotKeyIdOf(at, parcelId, [...[...listed].reverse(), erased])).toBe(before);
+        expect(parcelSnapshotKeyIdOf(at, parcelId, listed)).not.toBe(before);
+        expect(isSnapshotKeyId(before)).toBe(true);
+        expect(before).not.toBe(snapshotKeyIdOf(at, erased));
+      }),
+    );
+  });
+
+  it("seals the cadastre's and the roll's rows with it, a person's rows with the person's key, and leaves other rows in the clear", () => {
+    const parcel = { parcel_id: '14612300100077______', owner_idnrs: ['36574261809', '12345678995'], erased_owner_idnrs: [] };
+    expect(snapshotKeyIdOfRow(parcel, '14')).toBe(parcelSnapshotKeyIdOf('14', parcel.parcel_id, ['12345678995', '36574261809']));
+    expect(snapshotKeyIdOfRow({ ...parcel, authority_key: '14612000' }, '14')).toBe(parcelSnapshotKeyIdOf('14612000', parcel.parcel_id, parcel.owner_idnrs));
+    expect(snapshotKeyIdOfRow({ idnr: '36574261809', family_name: 'x' }, '03')).toBe(snapshotKeyIdOf('03', '36574261809'));
+    expect(snapshotKeyIdOfRow({ subject_kind: 'PARCEL', subject_id: parcel.parcel_id, version: 2 }, '14')).toBeUndefined();
   });
 });
