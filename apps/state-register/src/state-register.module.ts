@@ -83,7 +83,7 @@ export class StateRegisterModule {
         TransferLogModule.forRoot(),
         RegisterRestatementModule.forRoot({ restatements: capabilities.restatements, opsApiKeys: config.AGENCY_API_KEYS }),
         RetentionModule.forRoot(),
-        PersonErasureModule.forRoot(),
+        PersonErasureModule.forRoot({ restatements: capabilities.restatements }),
         ...capabilities.modules,
       ],
     };

@@ -58,8 +58,8 @@ describe('retention catalog', () => {
     const erasures = RETENTION_CATALOG.flatMap((rule) => (rule.erasure ? [{ table: rule.table, ...rule.erasure }] : []));
     expect(erasures).toEqual(
       expect.arrayContaining([
-        { table: 'property_tax_entries', kind: 'removed-from-list', column: 'owner_idnrs' },
-        expect.objectContaining({ table: 'parcels', kind: 'kept-not-transferred', column: 'owner_idnrs', keptIn: 'erased_owner_idnrs' }),
+        { table: 'property_tax_entries', kind: 'removed-from-list', column: 'owner_idnrs', subject: { kind: 'PARCEL', column: 'parcel_id' } },
+        expect.objectContaining({ table: 'parcels', kind: 'kept-not-transferred', column: 'owner_idnrs', keptIn: 'erased_owner_idnrs', subject: { kind: 'PARCEL', column: 'parcel_id' } }),
       ]),
     );
     for (const erasure of erasures) {

@@ -42,9 +42,16 @@ export type Retention =
  *   where processing is required by a legal obligation), so the IdNr moves from `column` to `keptIn` and is no longer
  *   transferred to anyone; `legalBasis` says which obligation.
  */
-export type ErasureOfListedPerson =
+export type ErasureOfListedPerson = (
   | { kind: 'removed-from-list'; column: string }
-  | { kind: 'kept-not-transferred'; column: string; keptIn: string; legalBasis: string; sources: readonly string[] };
+  | { kind: 'kept-not-transferred'; column: string; keptIn: string; legalBasis: string; sources: readonly string[] }
+) & {
+  /**
+   * The row's subject, whose events (sealed with its key) named the listed persons: the erasure re-keys it (deletes its
+   * key, so no event sent before opens, and restates it under a new one where the register restates such subjects).
+   */
+  subject: { kind: 'PARCEL'; column: string };
+};
 
 /** One kind of record a register keeps, in which table, for how long, under which legal basis. */
 export interface RetentionRule {
@@ -152,7 +159,7 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
     sources: [DSGVO_ART_5],
     toBeConfirmed: 'how long the municipality keeps past assessments (the roll here holds the current state only)',
     // A copy of the cadastre's facts: the erased owner's IdNr leaves the roll (the parcel stays, with its other owners).
-    erasure: { kind: 'removed-from-list', column: 'owner_idnrs' },
+    erasure: { kind: 'removed-from-list', column: 'owner_idnrs', subject: { kind: 'PARCEL', column: 'parcel_id' } },
   },
   // Landesmelderegister (the Land's mirror).
   {
@@ -178,6 +185,7 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
     erasure: {
       kind: 'kept-not-transferred',
       column: 'owner_idnrs',
+      subject: { kind: 'PARCEL', column: 'parcel_id' },
       keptIn: 'erased_owner_idnrs',
       legalBasis:
         'Art. 17 Abs. 3 lit. b DSGVO: the cadastre must describe every parcel with its owners as the Grundbuch names them ' +

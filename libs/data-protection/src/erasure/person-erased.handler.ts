@@ -18,8 +18,8 @@ export class PersonErasedHandler {
   @EventPattern('PersonErased')
   async onPersonErased(@Payload() event: PersonErased, @Ctx() context: RegsyncEventContext): Promise<void> {
     await this.transfers.apply(event, context, async (manager) => {
-      const { deleted, unlisted, keyErased } = await this.erasure.erase(manager, event.envelope.subject.id);
-      this.logger.log(JSON.stringify({ audit: 'person-erased-here', eventId: event.envelope.eventId, correlationId: event.envelope.correlationId, requestedBy: event.requestedBy, reason: event.reason, deleted, unlisted, keyErased }));
+      const { deleted, unlisted, keyErased, rekeyed } = await this.erasure.erase(manager, event.envelope.subject.id, { correlationId: event.envelope.correlationId, requestedBy: event.requestedBy });
+      this.logger.log(JSON.stringify({ audit: 'person-erased-here', eventId: event.envelope.eventId, correlationId: event.envelope.correlationId, requestedBy: event.requestedBy, reason: event.reason, deleted, unlisted, keyErased, rekeyed }));
       return 'applied';
     });
   }

@@ -29,6 +29,7 @@ export interface ErasureResponse {
   deleted: PersonErasureResult['deleted'];
   unlisted: PersonErasureResult['unlisted'];
   keyErased: boolean;
+  rekeyed: number;
 }
 
 /**
@@ -73,13 +74,13 @@ export class PersonErasureController {
           legalBasis: SENDER_LEGAL_BASIS.PersonErased,
           payload: { reason: body.reason, requestedBy },
         });
-        const result = await this.erasure.erase(manager, body.idnr);
+        const result = await this.erasure.erase(manager, body.idnr, { correlationId, requestedBy });
         // Throwing rolls the erasure event back with everything else.
         if (!heldPerson(result)) throw new NotFoundException('idnr: the register holds no person with this IdNr');
         return { correlationId, eventId: event.envelope.eventId, ...result };
       }),
     );
-    this.logger.log(JSON.stringify({ audit: 'person-erased', authority, requestedBy, reason: body.reason, correlationId, eventId: response.eventId, deleted: response.deleted, unlisted: response.unlisted, keyErased: response.keyErased }));
+    this.logger.log(JSON.stringify({ audit: 'person-erased', authority, requestedBy, reason: body.reason, correlationId, eventId: response.eventId, deleted: response.deleted, unlisted: response.unlisted, keyErased: response.keyErased, rekeyed: response.rekeyed }));
     return response;
   }
 }

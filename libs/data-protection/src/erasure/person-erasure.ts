@@ -1,11 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { outgoingTopicOf } from '@regsync/contracts/topic-catalog';
 import { MESSAGING_OPTIONS, MessagingOptions } from '@regsync/messaging/messaging-options';
 import { Outbox } from '@regsync/messaging/outbox';
-import { snapshotKeyIdOf } from '@regsync/messaging/snapshot-sealing';
+import { parcelSnapshotKeyIdOf, snapshotKeyIdOf } from '@regsync/messaging/snapshot-sealing';
 import { currentAuthority } from '@regsync/persistence/authority-context';
 import { RETENTION_CATALOG, type ErasureOfListedPerson } from '@regsync/register-domain/retention-catalog';
+import { type RegisterRestatement, restateIn } from '../restatement/register-restatement';
 
 /**
  * Where a register keeps a person's rows, per table (`$1`: the IdNr); a table this register does not have is skipped.
@@ -31,16 +32,34 @@ export const PERSON_ERASURE_TARGETS: Readonly<Record<string, string>> = {
 
 /**
  * Rows that list the person among others (a parcel's owners): the retention catalog says what their erasure does there,
- * one statement per kind (`$1`: the IdNr; the lists are jsonb arrays of IdNrs).
+ * one statement per kind (`$1`: the IdNr; the lists are jsonb arrays of IdNrs), returning each row's subject and the
+ * persons it still lists.
  */
-const LISTED_PERSON_ERASURES = RETENTION_CATALOG.flatMap(({ table, erasure }) => (erasure ? [{ table, statement: listedPersonErasure(table, erasure) }] : []));
+const LISTED_PERSON_ERASURES = RETENTION_CATALOG.flatMap(({ table, erasure }) => (erasure ? [{ table, subjectKind: erasure.subject.kind, statement: listedPersonErasure(table, erasure) }] : []));
 
 function listedPersonErasure(table: string, erasure: ErasureOfListedPerson): string {
   const listed = `${erasure.column} @> jsonb_build_array($1::text)`;
+  const returning = `returning ${erasure.subject.column} as subject_id, ${erasure.column} as listed`;
   return erasure.kind === 'removed-from-list'
-    ? `update ${table} set ${erasure.column} = ${erasure.column} - $1::text where ${listed}`
-    : `update ${table} set ${erasure.column} = ${erasure.column} - $1::text, ${erasure.keptIn} = ${erasure.keptIn} || jsonb_build_array($1::text) where ${listed}`;
+    ? `update ${table} set ${erasure.column} = ${erasure.column} - $1::text where ${listed} ${returning}`
+    : `update ${table} set ${erasure.column} = ${erasure.column} - $1::text, ${erasure.keptIn} = ${erasure.keptIn} || jsonb_build_array($1::text) where ${listed} ${returning}`;
 }
+
+/** A row that listed the erased person: its subject and the persons it lists now. */
+interface UnlistedRow {
+  subject_id: string;
+  listed: string[];
+}
+
+/** What caused the erasure here, carried by the restatements of the subjects it re-keys. */
+export interface ErasureCause {
+  correlationId: string;
+  /** The agency that erased (PersonErased's requestedBy). */
+  requestedBy: string;
+}
+
+/** Restatements (drift repair, register-restatement.ts) the erasure uses to restate a subject it re-keyed. */
+export const ERASURE_RESTATEMENTS = Symbol('ERASURE_RESTATEMENTS');
 
 /** The register tables among the targets: a person is held here when one of them has a row of theirs. */
 const REGISTER_TABLES = ['residents', 'civil_status_records', 'secondary_residences', 'state_residents', 'idnr_base_data'];
@@ -52,6 +71,11 @@ export interface PersonErasureResult {
   unlisted: Record<string, number>;
   /** Whether this register had a key for the person (their events it sent are unreadable from now on). */
   keyErased: boolean;
+  /**
+   * Subjects whose events named the person (a parcel they owned) and which this register sends events about: their
+   * key is deleted (every event sent before is unreadable), and their current state restated under a new key.
+   */
+  rekeyed: number;
 }
 
 /**
@@ -65,9 +89,10 @@ export class PersonErasure {
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
     private readonly outbox: Outbox,
+    @Optional() @Inject(ERASURE_RESTATEMENTS) private readonly restatements: readonly RegisterRestatement[] = [],
   ) {}
 
-  async erase(manager: EntityManager, idnr: string): Promise<PersonErasureResult> {
+  async erase(manager: EntityManager, idnr: string, cause: ErasureCause): Promise<PersonErasureResult> {
     const tables = [...Object.keys(PERSON_ERASURE_TARGETS), ...LISTED_PERSON_ERASURES.map(({ table }) => table)];
     const existing = new Set(((await manager.query('select tablename from pg_tables where schemaname = current_schema() and tablename = any($1)', [tables])) as { tablename: string }[]).map(({ tablename }) => tablename));
     const deleted: Record<string, number> = {};
@@ -75,16 +100,43 @@ export class PersonErasure {
       deleted[table] = await affectedRows(manager, `delete from ${table} where ${PERSON_ERASURE_TARGETS[table]}`, idnr);
     }
     const unlisted: Record<string, number> = {};
-    for (const { table, statement } of LISTED_PERSON_ERASURES.filter((candidate) => existing.has(candidate.table))) unlisted[table] = await affectedRows(manager, statement, idnr);
+    let rekeyed = 0;
+    for (const { table, subjectKind, statement } of LISTED_PERSON_ERASURES.filter((candidate) => existing.has(candidate.table))) {
+      const [rows] = (await manager.query(statement, [idnr])) as [UnlistedRow[], number];
+      unlisted[table] = rows.length;
+      rekeyed += await this.rekey(manager, idnr, subjectKind, rows, cause);
+    }
     const keyId = await this.outbox.subjectKeys?.erase(manager, { kind: 'PERSON', id: idnr });
-    // The process's one outgoing topic, whichever hosted authority erases (as the outbox sends on it).
-    const outgoingTopic = outgoingTopicOf(this.options.app, this.options.instanceKey, this.options.namespace);
     await this.outbox.appendKeyErasures(manager, [
-      ...(keyId ? [{ dataTopic: outgoingTopic, keyId }] : []),
+      ...(keyId ? [{ dataTopic: this.outgoingTopic, keyId }] : []),
       // A register's (the router has no snapshot), whether or not one was ever published: a tombstone of a key that is not there costs a record.
-      ...(this.options.level ? [{ dataTopic: outgoingTopic, keyId: snapshotKeyIdOf(currentAuthority(), idnr) }] : []),
+      ...(this.options.level ? [{ dataTopic: this.outgoingTopic, keyId: snapshotKeyIdOf(currentAuthority(), idnr) }] : []),
     ]);
-    return { deleted, unlisted, keyErased: keyId !== undefined };
+    return { deleted, unlisted, keyErased: keyId !== undefined, rekeyed };
+  }
+
+  /** The process's one outgoing topic, whichever hosted authority erases (as the outbox sends on it). */
+  private get outgoingTopic(): string {
+    return outgoingTopicOf(this.options.app, this.options.instanceKey, this.options.namespace);
+  }
+
+  /**
+   * Re-keys the subjects of the rows that listed the person: deletes the key of each this register sent events about
+   * (tombstoned, so no copy of them opens: the router withdraws its deliveries' keys when the subject's next event
+   * comes sealed with another key), withdraws the snapshot key of the row as it listed them, and restates the subject
+   * without them under a new key, where this register restates such subjects. Returns how many it re-keyed.
+   */
+  private async rekey(manager: EntityManager, idnr: string, kind: 'PARCEL', rows: readonly UnlistedRow[], cause: ErasureCause): Promise<number> {
+    const erasedKeys: { dataTopic: string; keyId: string }[] = [];
+    for (const { subject_id: id, listed } of rows) {
+      const keyId = await this.outbox.subjectKeys?.erase(manager, { kind, id });
+      if (keyId) erasedKeys.push({ dataTopic: this.outgoingTopic, keyId });
+      if (this.options.level) erasedKeys.push({ dataTopic: this.outgoingTopic, keyId: parcelSnapshotKeyIdOf(currentAuthority(), id, [...listed, idnr]) });
+    }
+    await this.outbox.appendKeyErasures(manager, erasedKeys);
+    const restatement = this.restatements.find((candidate) => candidate.subjectKind === kind);
+    if (restatement && rows.length > 0) await restateIn(manager, this.outbox, restatement, rows.map(({ subject_id }) => subject_id), cause);
+    return rows.length;
   }
 }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { EventPayload, EventSubject } from '@regsync/contracts/generated/events';
 import { type EventDraft, Outbox } from '@regsync/messaging/outbox';
 import { runAsAuthority } from '@regsync/persistence/authority-context';
@@ -80,20 +80,23 @@ export class RegisterRestatements {
     for (const row of held) byAuthority.set(row.authority_key, [...(byAuthority.get(row.authority_key) ?? []), row.subject_id]);
     const restated: string[] = [];
     for (const [authority, subjects] of byAuthority) {
-      const rows = await runAsAuthority(authority, () =>
-        this.database.transaction(async (manager) => {
-          const current = (await manager.query(restatement.currentSql, [subjects])) as Row[];
-          await this.outbox.appendMany(manager, current.map((row) => draftOf(restatement, row, request)));
-          return current;
-        }),
-      );
-      restated.push(...rows.map((row) => restatement.subjectOf(row)));
+      restated.push(...(await runAsAuthority(authority, () => this.database.transaction((manager) => restateIn(manager, this.outbox, restatement, subjects, request)))));
     }
     return restated;
   }
 }
 
-function draftOf<Row, T extends RestatingEventType>(restatement: RegisterRestatement<Row, T>, row: Row, { requestedBy, correlationId }: RestatementRequest): EventDraft<T> {
+/**
+ * In the caller's transaction, as the current authority: the current rows of `subjects` it holds as restating events,
+ * appended to the outbox. Answers the subjects restated. Also the erasure's, after it re-keyed a subject.
+ */
+export async function restateIn<Row, T extends RestatingEventType>(manager: EntityManager, outbox: Outbox, restatement: RegisterRestatement<Row, T>, subjects: readonly string[], request: Omit<RestatementRequest, 'subjects'>): Promise<string[]> {
+  const current = (await manager.query(restatement.currentSql, [subjects])) as Row[];
+  await outbox.appendMany(manager, current.map((row) => draftOf(restatement, row, request)));
+  return current.map((row) => restatement.subjectOf(row));
+}
+
+function draftOf<Row, T extends RestatingEventType>(restatement: RegisterRestatement<Row, T>, row: Row, { requestedBy, correlationId }: Omit<RestatementRequest, 'subjects'>): EventDraft<T> {
   return {
     eventType: restatement.eventType,
     register: restatement.register,
