@@ -62,6 +62,21 @@ export class DeliveryKeysTable1767000200000 implements MigrationInterface {
   }
 }
 
+/**
+ * Per delivery key, the key each sender sealed the subject's events with (`register:instanceKey` → key id): a sender
+ * that seals with another key has re-keyed the subject (the erasure of a person its events named), so the router
+ * withdraws every delivery key of the subject (ChunkDeliveryKeys.keyFor).
+ */
+export class DeliveryKeysSenderKeys1767000300000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`alter table delivery_keys add column sender_key_ids jsonb not null default '{}'`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('alter table delivery_keys drop column sender_key_ids');
+  }
+}
+
 /** Where a delivery key went: its recipient's delivery topic (whose key topic carries it) and its id. */
 export interface DeliveryKeyRelease {
   dataTopic: string;
@@ -80,6 +95,7 @@ interface DeliveryKeyRow {
   holding: CopyHolding | null;
   retention_register: string | null;
   retention_started_at: Date | null;
+  sender_key_ids: Record<string, string>;
 }
 
 /** The router's delivery keys; without its secret it seals nothing, and still erases what it holds. */
@@ -97,7 +113,7 @@ export class DeliveryKeys {
   async read(manager: EntityManager, subjects: readonly EventSubject[]): Promise<ChunkDeliveryKeys> {
     if (subjects.length === 0) return new ChunkDeliveryKeys([], this.wrapping);
     const rows = (await manager.query(
-      `select recipient, delivery_topic, subject_kind, subject_id, key_id::text, wrapped_key, holding, retention_register, retention_started_at from delivery_keys
+      `select recipient, delivery_topic, subject_kind, subject_id, key_id::text, wrapped_key, holding, retention_register, retention_started_at, sender_key_ids from delivery_keys
        where (subject_kind, subject_id) in (select * from unnest($1::text[], $2::text[]))`,
       [subjects.map(({ kind }) => kind), subjects.map(({ id }) => id)],
     )) as DeliveryKeyRow[];
@@ -120,6 +136,10 @@ export class ChunkDeliveryKeys {
   private readonly changed = new Set<string>();
   /** The keys unwrapped (or made) in this chunk. */
   private readonly opened = new Map<string, Buffer>();
+  /** Keys stored before this chunk and withdrawn in it (their subject re-keyed by its sender): deleted by `record`. */
+  private readonly withdrawnStored: DeliveryKeyRow[] = [];
+  /** Every key withdrawn in this chunk, to be tombstoned after the deliveries (which carry the ones made in it). */
+  readonly withdrawn: DeliveryKeyRelease[] = [];
 
   constructor(
     rows: readonly DeliveryKeyRow[],
@@ -132,9 +152,11 @@ export class ChunkDeliveryKeys {
    * The key that seals `event`'s delivery to `recipient` on `deliveryTopic`, made now if there is none; and the
    * recipient's retention of the subject as the event changes it (copy-retention.ts).
    */
-  keyFor(recipient: RegisterAddress, deliveryTopic: string, event: RegsyncEvent): SubjectKey {
+  keyFor(recipient: RegisterAddress, deliveryTopic: string, event: RegsyncEvent, senderKeyId: string): SubjectKey {
     if (!this.wrapping) throw new Error('routing: a sealed event arrived and the router has no SUBJECT_KEY_SECRET to seal its deliveries with');
     const { envelope, ...payload } = event as RegsyncEvent & Record<string, unknown>;
+    const sender = senderOf(envelope.source);
+    this.withdrawIfRekeyed(envelope.subject, sender, senderKeyId);
     const authority = currentAuthority();
     const holder = [recipientText(recipient), deliveryTopic];
     const rowKey = rowKeyOf({ recipient: holder[0], delivery_topic: deliveryTopic, subject_kind: envelope.subject.kind, subject_id: envelope.subject.id });
@@ -147,16 +169,33 @@ export class ChunkDeliveryKeys {
       const made = { id: randomUUID(), key: randomBytes(32) };
       key = made.key;
       this.opened.set(rowKey, key);
-      row = { recipient: holder[0], delivery_topic: deliveryTopic, subject_kind: envelope.subject.kind, subject_id: envelope.subject.id, key_id: made.id, wrapped_key: this.wrapping.wrap(authority, envelope.subject, holder, made), holding: null, retention_register: null, retention_started_at: null };
+      row = { recipient: holder[0], delivery_topic: deliveryTopic, subject_kind: envelope.subject.kind, subject_id: envelope.subject.id, key_id: made.id, wrapped_key: this.wrapping.wrap(authority, envelope.subject, holder, made), holding: null, retention_register: null, retention_started_at: null, sender_key_ids: {} };
       this.rows.set(rowKey, row);
       this.issued.add(rowKey);
     }
     const retention = copyRetentionAfter(envelope.eventType, payload, recipient, row.holding ?? NO_HOLDING_EVENTS);
-    if (retention) {
-      Object.assign(row, { holding: retention.holding, retention_register: retention.register, retention_started_at: retention.startedAt });
-      if (!this.issued.has(rowKey)) this.changed.add(rowKey);
-    }
+    if (retention) Object.assign(row, { holding: retention.holding, retention_register: retention.register, retention_started_at: retention.startedAt });
+    const newSenderKey = row.sender_key_ids[sender] !== senderKeyId;
+    if (newSenderKey) row.sender_key_ids = { ...row.sender_key_ids, [sender]: senderKeyId };
+    if ((retention || newSenderKey) && !this.issued.has(rowKey)) this.changed.add(rowKey);
     return { id: row.key_id, key: key! };
+  }
+
+  /**
+   * A sender sealing the subject with another key than before has re-keyed it (it deleted its key at the erasure of a
+   * person the subject's events named): every delivery key of the subject, for every recipient, is withdrawn, so no
+   * delivery sealed before opens any more (nor the state records holding them); the next deliveries get new keys.
+   */
+  private withdrawIfRekeyed(subject: EventSubject, sender: string, senderKeyId: string): void {
+    const ofSubject = [...this.rows].filter(([, row]) => row.subject_kind === subject.kind && row.subject_id === subject.id);
+    if (!ofSubject.some(([, row]) => row.sender_key_ids[sender] !== undefined && row.sender_key_ids[sender] !== senderKeyId)) return;
+    for (const [rowKey, row] of ofSubject) {
+      this.rows.delete(rowKey);
+      this.opened.delete(rowKey);
+      this.changed.delete(rowKey);
+      if (!this.issued.delete(rowKey)) this.withdrawnStored.push(row);
+      this.withdrawn.push({ dataTopic: row.delivery_topic, keyId: row.key_id });
+    }
   }
 
   /** Writes the keys made and the retentions changed since `read`, one statement each. */
@@ -175,13 +214,16 @@ export class ChunkDeliveryKeys {
         rows.map(({ holding }) => (holding ? JSON.stringify(holding) : null)),
         column('retention_register'),
         column('retention_started_at'),
+        rows.map(({ sender_key_ids }) => JSON.stringify(sender_key_ids)),
       ]);
     };
+    if (this.withdrawnStored.length > 0) await manager.query('delete from delivery_keys where key_id = any($1::uuid[])', [this.withdrawnStored.map(({ key_id }) => key_id)]);
+    this.withdrawnStored.length = 0;
     // A plain insert: under the subjects' locks no other transaction made one of these keys, and were it so, the
     // deliveries sealed with ours must not commit.
     await write(`insert into delivery_keys (${DELIVERY_KEY_COLUMNS}) select * from ${DELIVERY_KEY_ROWS}`, this.issued);
     await write(
-      `update delivery_keys stored set holding = changed.holding, retention_register = changed.retention_register, retention_started_at = changed.retention_started_at
+      `update delivery_keys stored set holding = changed.holding, retention_register = changed.retention_register, retention_started_at = changed.retention_started_at, sender_key_ids = changed.sender_key_ids
        from ${DELIVERY_KEY_ROWS} where (stored.recipient, stored.delivery_topic, stored.subject_kind, stored.subject_id) = (changed.recipient, changed.delivery_topic, changed.subject_kind, changed.subject_id)`,
       this.changed,
     );
@@ -190,11 +232,16 @@ export class ChunkDeliveryKeys {
   }
 }
 
-const DELIVERY_KEY_COLUMNS = 'recipient, delivery_topic, subject_kind, subject_id, key_id, wrapped_key, holding, retention_register, retention_started_at';
-const DELIVERY_KEY_ROWS = `unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::bytea[], $7::jsonb[], $8::text[], $9::timestamptz[]) as changed (${DELIVERY_KEY_COLUMNS})`;
+const DELIVERY_KEY_COLUMNS = 'recipient, delivery_topic, subject_kind, subject_id, key_id, wrapped_key, holding, retention_register, retention_started_at, sender_key_ids';
+const DELIVERY_KEY_ROWS = `unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::bytea[], $7::jsonb[], $8::text[], $9::timestamptz[], $10::jsonb[]) as changed (${DELIVERY_KEY_COLUMNS})`;
 
 function rowKeyOf(row: Pick<DeliveryKeyRow, 'recipient' | 'delivery_topic' | 'subject_kind' | 'subject_id'>): string {
   return [row.recipient, row.delivery_topic, row.subject_kind, row.subject_id].join('\u0000');
+}
+
+/** `REGISTER:instanceKey`: whose key sealed an event. */
+function senderOf({ register, instanceKey }: RegisterAddress): string {
+  return `${register}:${instanceKey}`;
 }
 
 /** `LEVEL:instanceKey`, as ROUTED_INSTANCES names an authority. */
@@ -224,4 +271,4 @@ function releasesOf(deleted: readonly DeletedSubjectKey[]): DeliveryKeyRelease[]
   return deleted.map(({ keyId, holder }) => ({ dataTopic: holder.delivery_topic, keyId }));
 }
 
-export const deliveryKeysMigrations = [SubjectKeyGrantsTable1767000100000, DeliveryKeysTable1767000200000];
+export const deliveryKeysMigrations = [SubjectKeyGrantsTable1767000100000, DeliveryKeysTable1767000200000, DeliveryKeysSenderKeys1767000300000];

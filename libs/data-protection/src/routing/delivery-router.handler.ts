@@ -69,7 +69,8 @@ export class DeliveryRouterHandler {
       const { envelope, ...payload } = event as RegsyncEvent & Record<string, unknown>;
       const deliveries = deliveriesOf(envelope.eventType, payload, envelope.source, this.options.topology, holdings.holdersOf(envelope.subject));
       const headers = sourceHeadersOf(context.events[index]);
-      const sealedWith = context.events[index].subjectKey ? deliveryKeys : undefined;
+      const senderKey = context.events[index].subjectKey;
+      const sealedWith = senderKey ? { deliveryKeys, senderKeyId: senderKey.id } : undefined;
       const eventRows = await Promise.all(deliveries.map((delivery) => this.deliveryRow(event, delivery, headers, delivered.deliver(delivery.recipient, envelope), sealedWith)));
       assertOneDeliveryPerAuthority(eventRows, deliveries);
       rows.push(...eventRows);
@@ -82,6 +83,8 @@ export class DeliveryRouterHandler {
     // Each recipient's state records go first: a delivery on Kafka never precedes its subject's state (bootstrap).
     await this.outbox.appendRecords(context.manager, await this.recipientState.recordsAfter(context.manager, routed));
     await this.outbox.appendDeliveries(context.manager, rows);
+    // After the deliveries: a key made in this chunk and withdrawn in it went out with them.
+    await this.outbox.appendKeyErasures(context.manager, deliveryKeys.withdrawn);
     await this.forgetErased(events, context);
   }
 
@@ -94,9 +97,9 @@ export class DeliveryRouterHandler {
     const erasures = events.filter((event) => event.envelope.eventType === 'PersonErased').map((event) => event.envelope);
     if (erasures.length === 0) return;
     await this.outbox.appendKeyErasures(context.manager, await this.deliveryKeys.erase(context.manager, erasures.map(({ subject }) => subject)));
-    for (const { subject, eventId } of erasures) {
+    for (const { subject, eventId, correlationId } of erasures) {
       await this.outbox.appendRecords(context.manager, await this.recipientState.erase(context.manager, subject, eventId));
-      await this.erasure.erase(context.manager, subject.id);
+      await this.erasure.erase(context.manager, subject.id, { correlationId, requestedBy: 'router' });
     }
   }
 
@@ -105,7 +108,7 @@ export class DeliveryRouterHandler {
    * a gap. A sealed event's delivery is sealed again, with the recipient's delivery key of the subject, which the
    * recipient gets with its first delivery sealed with it (so only with a delivery its route allows).
    */
-  private async deliveryRow(event: RegsyncEvent, { recipient, route }: Delivery, headers: Record<string, string>, deliveredBefore: number | undefined, deliveryKeys?: ChunkDeliveryKeys): Promise<DeliveryRow> {
+  private async deliveryRow(event: RegsyncEvent, { recipient, route }: Delivery, headers: Record<string, string>, deliveredBefore: number | undefined, sealedWith?: { deliveryKeys: ChunkDeliveryKeys; senderKeyId: string }): Promise<DeliveryRow> {
     const deliveryHeaders: Record<string, string> = { ...headers, [KAFKA_HEADERS.recipientRegister]: recipient.register, [KAFKA_HEADERS.recipientAuthority]: recipient.instanceKey };
     // The router alone stamps: whatever a sender put there is not passed on.
     if (deliveredBefore === undefined) delete deliveryHeaders[KAFKA_HEADERS.previousDeliveredVersion];
@@ -115,8 +118,8 @@ export class DeliveryRouterHandler {
     // deliveriesOf names only instances of the topology, and each of them has a provider.
     if (provider === undefined) throw new Error(`routing: no provider hosts ${describeRegisterAddress(recipient)}`);
     const topic = deliveryTopicOf(app, provider, this.options.namespace);
-    if (!deliveryKeys) return { topic, event, payload: await this.codec.encodeDelivery(event, recipient.register, route.fields), headers: deliveryHeaders };
-    const deliveryKey = deliveryKeys.keyFor(recipient, topic, event);
+    if (!sealedWith) return { topic, event, payload: await this.codec.encodeDelivery(event, recipient.register, route.fields), headers: deliveryHeaders };
+    const deliveryKey = sealedWith.deliveryKeys.keyFor(recipient, topic, event, sealedWith.senderKeyId);
     return { topic, event, payload: await this.codec.encodeSealedDelivery(event, recipient.register, route.fields, deliveryKey), headers: deliveryHeaders, subjectKey: deliveryKey };
   }
 }
