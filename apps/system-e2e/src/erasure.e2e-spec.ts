@@ -6,8 +6,9 @@ import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
 import { APP_OF_LEVEL, ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outgoingTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
 import { type DatabaseChecksum, registerDatabaseChecksum } from '@regsync/event-replay/register-database-checksum';
 import { type SnapshotPublishResult, loadSnapshot, publishSnapshot, snapshotOf } from '@regsync/event-replay/register-snapshot-topic';
+import { decodeStateRecord } from '@regsync/contracts/state-record';
 import { bootReplayTarget } from '@regsync/event-replay/replay-target';
-import { snapshotKeyIdOf } from '@regsync/messaging/snapshot-sealing';
+import { type SealedSnapshotRow, type SnapshotRow, isSealedSnapshotRow, openSnapshotRow, snapshotKeyIdOf } from '@regsync/messaging/snapshot-sealing';
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
 import { AgencyClient } from '@regsync/local-stack/agency-client';
 import { type LocalStack, randomPortOffset } from '@regsync/local-stack/local-stack';
@@ -58,6 +59,58 @@ describe('erasure of a person in the immutable log (crypto-shredding)', () => {
   const replayConfig = () => loadReplayConfig({ ...kafkaEnvironmentOf(KAFKA_CONNECTION), DATABASE_URL, SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl, NAMESPACE: namespace });
   const routerDeadLetters = () => deadLetterTopicOf(consumerGroupOf(ROUTER_APP, ROUTER_INSTANCE_KEY, namespace));
 
+  /** Every key left on every key topic of the namespace (event, delivery and snapshot keys). */
+  async function keysLeft(): Promise<SubjectKeySource> {
+    const keys = new Map<string, Buffer>();
+    for (const topic of (await e2e.topicsOfNamespace()).filter((candidate) => candidate.endsWith('.keys'))) {
+      for (const record of await e2e.readWholeTopic(topic)) {
+        if (record.value && record.value.length > 0) keys.set(record.key!.toString(), record.value);
+        else keys.delete(record.key!.toString());
+      }
+    }
+    return async (keyId) => keys.get(keyId);
+  }
+
+  /**
+   * The records of the namespace's topics that open with a key left and name `idnr` in their content (outgoing,
+   * deliveries, dead letters, retries, and every delivery held in a state record); the clear PersonErased aside.
+   */
+  async function openRecordsNaming(person: string): Promise<string[]> {
+    const keys = await keysLeft();
+    const naming: string[] = [];
+    const check = async (where: string, bytes: Buffer | null) => {
+      if (!bytes || bytes.length === 0 || bytes[0] !== 0) return;
+      const opened = await codec.decode(bytes, keys).catch((error: unknown) => error);
+      if (opened instanceof Error || !opened || typeof opened !== 'object' || !('event' in opened)) return;
+      const { envelope, ...content } = opened.event as { envelope: { eventType: string } } & Record<string, unknown>;
+      if (envelope.eventType !== 'PersonErased' && JSON.stringify(content).includes(person)) naming.push(`${where} ${envelope.eventType}`);
+    };
+    for (const topic of (await e2e.topicsOfNamespace()).filter((candidate) => !candidate.endsWith('.keys') && !candidate.includes('.snapshot.'))) {
+      for (const record of await e2e.readWholeTopic(topic)) {
+        if (topic.includes('.regsync.state.')) {
+          if (record.value && record.value.length > 0) for (const delivery of decodeStateRecord(record.value).deliveries) await check(topic, delivery.value);
+        } else await check(topic, record.value);
+      }
+    }
+    return naming;
+  }
+
+  /** The record keys of the snapshot's rows that open (in the clear, or with a key left) and name `person`. */
+  async function openSnapshotRowsNaming(source: { topic: string }, person: string): Promise<string[]> {
+    const keys = await keysLeft();
+    const naming: string[] = [];
+    const latest = new Map<string, Buffer | null>();
+    for (const record of await e2e.readWholeTopic(source.topic)) latest.set(record.key!.toString(), record.value);
+    for (const [recordKey, value] of latest) {
+      if (!value || value.length === 0 || recordKey.startsWith('__')) continue;
+      const record = JSON.parse(value.toString()) as SnapshotRow | SealedSnapshotRow;
+      const key = isSealedSnapshotRow(record) ? await keys(record.keyId) : undefined;
+      const row = isSealedSnapshotRow(record) ? key && openSnapshotRow(recordKey, record, key) : record;
+      if (row && JSON.stringify(row).includes(person)) naming.push(recordKey);
+    }
+    return naming;
+  }
+
   beforeAll(async () => {
     e2e = await E2eStack.start(namespace, { portOffset: randomPortOffset(1000, 20), instances: (instance) => INSTANCES.includes(instance.instanceKey) });
     stack = e2e.stack;
@@ -91,20 +144,27 @@ describe('erasure of a person in the immutable log (crypto-shredding)', () => {
     const instance = targetInstance(config, 'state-register', '03');
     snapshot = await publishSnapshot(kafkaOf(config), { ...snapshotOf('state-register', '03', namespace), databaseUrl: instance.databaseUrl, consumerGroup: instance.consumerGroup });
     expect(snapshot.sealedRows).toBeGreaterThanOrEqual(4);
+    // And one of Sachsen, whose cadastre lists the person as an owner of both parcels.
+    const sachsenInstance = targetInstance(config, 'state-register', '14');
+    await publishSnapshot(kafkaOf(config), { ...snapshotOf('state-register', '14', namespace), databaseUrl: sachsenInstance.databaseUrl, consumerGroup: sachsenInstance.consumerGroup });
+    expect(await openSnapshotRowsNaming(snapshotOf('state-register', '14', namespace), idnr)).toEqual(expect.arrayContaining([`parcels/14/${PARCEL}`, `parcels/14/${LEIPZIG_PARCEL}`]));
   }, 360_000);
 
   afterAll(async () => {
     if (!e2eStopped) await e2e?.stop();
   }, 120_000);
 
-  /** Niedersachsen's checksum (the replay CLI's) after the run's agency calls without the person, in a stack of its own. */
-  async function checksumOfNiedersachsenWithout(erased: string, kept: string): Promise<DatabaseChecksum> {
+  /** Niedersachsen's and Leipzig's checksums (the replay CLI's) after the run's agency calls without the person, in a stack of its own. */
+  async function checksumsWithout(erased: string, kept: string): Promise<{ niedersachsen: DatabaseChecksum; leipzig: DatabaseChecksum }> {
     const independent = await E2eStack.start(`${namespace}b`, { portOffset: randomPortOffset(1000, 20), instances: (instance) => INSTANCES.includes(instance.instanceKey) });
     try {
       await makeAgencyCalls(agenciesOf(independent.stack), { neighbour: kept });
       expect((await AgencyClient.of(independent.stack, 'state-register', '03').resident(erased)).status).toBe(404);
       const config = loadReplayConfig({ ...kafkaEnvironmentOf(KAFKA_CONNECTION), DATABASE_URL, SCHEMA_REGISTRY_URL: independent.stack.schemaRegistryUrl, NAMESPACE: `${namespace}b` });
-      return await registerDatabaseChecksum(targetInstance(config, 'state-register', '03').databaseUrl);
+      return {
+        niedersachsen: await registerDatabaseChecksum(targetInstance(config, 'state-register', '03').databaseUrl),
+        leipzig: await registerDatabaseChecksum(targetInstance(config, 'municipal-register', LEIPZIG).databaseUrl),
+      };
     } finally {
       await independent.stop();
     }
@@ -180,6 +240,21 @@ describe('erasure of a person in the immutable log (crypto-shredding)', () => {
     expect(changed.status).toBe(201);
     const entry = await waitUntil('Dresden has the changed area', () => bodyIf(dresden.propertyTax(PARCEL), (body) => body.areaSquareMetres === 587));
     expect(entry).toMatchObject({ ownerIdnrs: [neighbour], lastChangeReason: 'Zerlegung' });
+  });
+
+  it("re-keys the parcels they owned: no record of any topic that opens with a key left names their IdNr (the cadastre's, the rolls', the router's deliveries and state records), the co-owner's parcel still opens", async () => {
+    expect(await openRecordsNaming(neighbour)).not.toEqual([]);
+    await waitUntil('no record that opens names the owner', async () => ((await openRecordsNaming(idnr)).length === 0 ? true : undefined), 60_000);
+    // The parcels were restated under new keys: their current state, with the co-owner, opens on every topic.
+    const stillOpen = await openRecordsNaming(neighbour);
+    for (const prefix of ['regsync.out.state-register', 'regsync.deliveries.municipal-register', 'regsync.state.municipal-register']) {
+      expect([prefix, stillOpen.some((record) => record.includes(prefix))]).toEqual([prefix, true]);
+    }
+    expect(stillOpen.filter((record) => record.endsWith('ParcelRestated')).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("leaves no row of the person's parcels open in Sachsen's snapshot published before the erasure", async () => {
+    await waitUntil("the cadastre's erasure withdrew the parcels' snapshot keys", async () => ((await openSnapshotRowsNaming(snapshotOf('state-register', '14', namespace), idnr)).length === 0 ? true : undefined));
   });
 
   it('leaves no copy of the person readable: no name in the raw bytes of any topic, and no record about them opens with the keys left', async () => {
@@ -265,18 +340,24 @@ describe('erasure of a person in the immutable log (crypto-shredding)', () => {
     }
   });
 
-  it('rebuilds Niedersachsen from its log after the erasure, skipping their events, to the checksum of a Niedersachsen that never held the person', async () => {
+  it("rebuilds Niedersachsen and Leipzig's roll from their logs after the erasure, skipping their events, to the checksums of registers that never held the person", async () => {
     await stack.kill('state 03', 'SIGTERM');
     const config = replayConfig();
     const rebuilt = await rebuildInstance(config, targetInstance(config, 'state-register', '03'));
     expect(rebuilt.erasedEvents).toBeGreaterThanOrEqual(2);
     expect(rebuilt.appliedEvents).toBeGreaterThanOrEqual(2);
+    // Leipzig's roll held the person only as an owner: its parcel's deliveries before the erasure no longer open.
+    await stack.kill(`municipal ${stack.processKeyOf('municipal-register', LEIPZIG)}`, 'SIGTERM');
+    const rebuiltLeipzig = await rebuildInstance(config, targetInstance(config, 'municipal-register', LEIPZIG));
+    expect(rebuiltLeipzig.erasedEvents).toBeGreaterThanOrEqual(1);
     // An independent build: the same agency calls without the person, in a namespace of its own (one stack at a time).
     await e2e.stop();
     e2eStopped = true;
-    const neverHeld = await checksumOfNiedersachsenWithout(idnr, neighbour);
-    expect(comparable(rebuilt.after)).toEqual(comparable(neverHeld));
+    const neverHeld = await checksumsWithout(idnr, neighbour);
+    expect(comparable(rebuilt.after)).toEqual(comparable(neverHeld.niedersachsen));
     expect(rebuilt.after.tables.find((table) => table.table === 'state_residents')?.rows).toBe(1);
+    expect(comparable(rebuiltLeipzig.after)).toEqual(comparable(neverHeld.leipzig));
+    expect(rebuiltLeipzig.after.tables.find((table) => table.table === 'property_tax_entries')?.rows).toBe(1);
   }, 360_000);
 });
 
