@@ -16,6 +16,7 @@ import { AgencyClient } from '@regsync/local-stack/agency-client';
 import { LocalStack, localBrokerCredentials, randomPortOffset, workspaceRoot } from '@regsync/local-stack/local-stack';
 import { waitUntil } from '@regsync/local-stack/wait-until';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { deliveryTopicOf } from '@regsync/contracts/topic-catalog';
 import { openSnapshotRow, sealSnapshotRow, snapshotKeyIdOf, type SnapshotRow } from '@regsync/messaging/snapshot-sealing';
 import { dropNamespaceDatabases } from '@regsync/persistence/ensure-database';
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
@@ -24,10 +25,11 @@ import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
 const options = new Command()
   .addOption(new Option('--log-sizes <list>', 'persons registered before the erasures, one run each').default('20,1000'))
   .addOption(new Option('--erasures <n>', 'persons erased one after the other in each run (medians reported)').default('3'))
+  .addOption(new Option('--owned-parcels <list>', 'parcels the erased person owns with a neighbour (cadastre of Niedersachsen, roll of Osnabrück), one run each').default('1,50'))
   .addOption(new Option('--iterations <n>', 'events sealed and opened per event type').default('20000'))
   .addOption(new Option('--out <file>', 'where the markdown report goes').default(join(workspaceRoot(), 'bench', 'results', 'crypto-latest.md')))
   .parse()
-  .opts<{ logSizes: string; erasures: string; iterations: string; out: string }>();
+  .opts<{ logSizes: string; erasures: string; ownedParcels: string; iterations: string; out: string }>();
 
 const databaseServer = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const connection = loadKafkaConnection();
@@ -102,16 +104,8 @@ function snapshotRowCost(iterations: number): SnapshotRowCost {
   };
 }
 
-interface ErasureRun {
-  persons: number;
-  logRecords: number;
-  /** Per erasure, in the order made. */
-  requestMs: number[];
-  propagatedMs: number[];
-}
-
-/** Registers `persons` people in Osnabrück, then erases `erasures` of them one after the other, timing each request and its arrival at the Land and the BZSt. */
-async function erasureRun(persons: number, erasures: number): Promise<ErasureRun> {
+/** Osnabrück, Niedersachsen, the BZSt and the router as processes in a namespace of their own, removed afterwards. */
+async function withStack<T>(work: (stack: LocalStack, kafka: ReturnType<typeof kafkaClient>, namespace: string) => Promise<T>): Promise<T> {
   const namespace = `crypto_${randomBytes(3).toString('hex')}`;
   const stack = new LocalStack({
     kafkaBrokers: connection.brokers.join(','),
@@ -126,6 +120,29 @@ async function erasureRun(persons: number, erasures: number): Promise<ErasureRun
   const kafka = kafkaClient(connection, { clientId: `regsync-${namespace}-bench`, logLevel: logLevel.NOTHING });
   await stack.start();
   try {
+    return await work(stack, kafka, namespace);
+  } finally {
+    await stack.stop();
+    const admin = kafka.admin();
+    await admin.connect();
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${namespace}.`));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+    await admin.disconnect();
+    await dropNamespaceDatabases(databaseServer, namespace);
+  }
+}
+
+interface ErasureRun {
+  persons: number;
+  logRecords: number;
+  /** Per erasure, in the order made. */
+  requestMs: number[];
+  propagatedMs: number[];
+}
+
+/** Registers `persons` people in Osnabrück, then erases `erasures` of them one after the other, timing each request and its arrival at the Land and the BZSt. */
+async function erasureRun(persons: number, erasures: number): Promise<ErasureRun> {
+  return withStack(async (stack, kafka, namespace) => {
     const osnabrueck = AgencyClient.of(stack, 'municipal-register', OSNABRUECK);
     const niedersachsen = AgencyClient.of(stack, 'state-register', '03');
     const federal = AgencyClient.of(stack, 'federal-register', 'DE');
@@ -152,14 +169,61 @@ async function erasureRun(persons: number, erasures: number): Promise<ErasureRun
       run.propagatedMs.push(performance.now() - started);
     }
     return run;
+  });
+}
+
+interface ParcelOwnerErasureRun {
+  parcels: number;
+  requestMs: number;
+  /** Until the cadastre re-keyed and restated every parcel (one transaction). */
+  rekeyedMs: number;
+  /** Until the router delivered every restatement to the roll, under new delivery keys. */
+  restatedMs: number;
+}
+
+/**
+ * Registers a person and a neighbour in Osnabrück, records `parcels` parcels in Niedersachsen's cadastre owned by both,
+ * then erases the person: the request, until the cadastre moved them off every parcel (and re-keyed and restated each),
+ * and until the router delivered the restatements to Osnabrück's roll.
+ */
+async function parcelOwnerErasureRun(parcels: number): Promise<ParcelOwnerErasureRun> {
+  return withStack(async (stack, kafka, namespace) => {
+    const osnabrueck = AgencyClient.of(stack, 'municipal-register', OSNABRUECK);
+    const niedersachsen = AgencyClient.of(stack, 'state-register', '03');
+    const [idnr, neighbour] = [generateIdnr(), generateIdnr()];
+    for (const [owner, familyName] of [[idnr, 'Benchowner'], [neighbour, 'Benchneighbour']]) {
+      const response = await osnabrueck.registerResidence({ idnr: owner, familyName, givenNames: 'Erika', sex: 'FEMALE', dateOfBirth: '1980-01-01', address: osnabrueckAddress, movedInOn: '2020-01-01', previousAddress: null });
+      if (response.status !== 201) throw new Error(`registration answered ${response.status}: ${JSON.stringify(response.body)}`);
+    }
+    const parcelIds = Array.from({ length: parcels }, (_, index) => `034123001${String(index + 1).padStart(5, '0')}______`);
+    for (const parcelId of parcelIds) {
+      const response = await niedersachsen.recordParcel({ parcelId, municipalityKey: OSNABRUECK, areaSquareMetres: 600, usage: 'Wohnbaufläche', ownerIdnrs: [idnr, neighbour] });
+      if (response.status !== 201) throw new Error(`parcel answered ${response.status}: ${JSON.stringify(response.body)}`);
+    }
+    const last = parcelIds[parcelIds.length - 1];
+    await waitUntil("Osnabrück's roll has the last parcel", async () => ((await osnabrueck.propertyTax(last)).status === 200 ? true : undefined), 300_000);
+    const deliveryTopic = deliveryTopicOf('municipal-register', stack.processKeyOf('municipal-register', OSNABRUECK), namespace);
+    const delivered = async () => recordsIn(kafka, deliveryTopic);
+    const before = await delivered();
+    const started = performance.now();
+    const response = await osnabrueck.send('POST', '/ops/persons/erasures', { idnr, reason: 'REGISTRATION_IN_ERROR' });
+    const requestMs = performance.now() - started;
+    if (response.status !== 200) throw new Error(`erasure answered ${response.status}: ${JSON.stringify(response.body)}`);
+    await waitUntil('the cadastre re-keyed the parcels', async () => (((await niedersachsen.parcel(last)).body.erasedOwnerIdnrs as string[] | undefined)?.includes(idnr) ? true : undefined), 120_000, 20);
+    const rekeyedMs = performance.now() - started;
+    // Osnabrück sent the erasure: its delivery topic takes the restatements only.
+    await waitUntil('the roll has every restatement', async () => ((await delivered()) - before >= parcels ? true : undefined), 120_000, 20);
+    return { parcels, requestMs, rekeyedMs, restatedMs: performance.now() - started };
+  });
+}
+
+async function recordsIn(kafka: ReturnType<typeof kafkaClient>, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).reduce((sum, { high, low }) => sum + Number(high) - Number(low), 0);
   } finally {
-    await stack.stop();
-    const admin = kafka.admin();
-    await admin.connect();
-    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${namespace}.`));
-    if (topics.length > 0) await admin.deleteTopics({ topics });
     await admin.disconnect();
-    await dropNamespaceDatabases(databaseServer, namespace);
   }
 }
 
@@ -203,6 +267,12 @@ async function main(): Promise<void> {
     console.log(`erasures after ${persons} persons (${run.logRecords} records in the log): request ${milliseconds(run.requestMs)} ms, at the Land and the BZSt ${milliseconds(run.propagatedMs)} ms`);
     runs.push(run);
   }
+  const parcelRuns: ParcelOwnerErasureRun[] = [];
+  for (const parcels of options.ownedParcels.split(',').filter(Boolean).map(Number)) {
+    const run = await parcelOwnerErasureRun(parcels);
+    console.log(`erasure of an owner of ${parcels} parcel(s): request ${run.requestMs.toFixed(0)} ms, re-keyed at the cadastre ${run.rekeyedMs.toFixed(0)} ms, restated at the roll ${run.restatedMs.toFixed(0)} ms`);
+    parcelRuns.push(run);
+  }
   const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
   const lines = [
     '# Crypto-shredding: cost of sealing and of an erasure',
@@ -236,6 +306,17 @@ async function main(): Promise<void> {
     '| persons | records in the log | request ms, median (each) | propagated ms, median (each) |',
     '|---:|---:|---:|---:|',
     ...runs.map((run) => `| ${run.persons} | ${run.logRecords} | ${median(run.requestMs).toFixed(0)} (${milliseconds(run.requestMs)}) | ${median(run.propagatedMs).toFixed(0)} (${milliseconds(run.propagatedMs)}) |`),
+    '',
+    '## Erasure of an owner of N parcels',
+    '',
+    "The person and a neighbour own N parcels in Niedersachsen's cadastre (Osnabrück's roll). Request: the erasure at Osnabrück. Re-keyed:",
+    "until the cadastre lists the person as an erased owner (its erasure deletes and tombstones every parcel's key and restates",
+    'each parcel, in one transaction). Restated: until the router delivered the N restatements to the roll under new delivery keys',
+    '(withdrawing the old ones).',
+    '',
+    '| parcels | request ms | re-keyed ms | restated at the roll ms |',
+    '|---:|---:|---:|---:|',
+    ...parcelRuns.map((run) => `| ${run.parcels} | ${run.requestMs.toFixed(0)} | ${run.rekeyedMs.toFixed(0)} | ${run.restatedMs.toFixed(0)} |`),
     '',
   ];
   mkdirSync(dirname(options.out), { recursive: true });
