@@ -1,6 +1,4 @@
-import { INestApplication, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { logLevel } from 'kafkajs';
 import { EventCodec } from '@regsync/contracts/event-codec';
 import type { ResidenceRegistered } from '@regsync/contracts/generated/events';
@@ -9,17 +7,13 @@ import { deliveryTopicOf } from '@regsync/contracts/topic-catalog';
 import { AgencyClient } from '@regsync/local-stack/agency-client';
 import { waitUntil } from '@regsync/local-stack/wait-until';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
-import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
-import { dropDatabase } from '@regsync/persistence/ensure-database';
-import { startTestSchemaRegistry } from '@regsync/schema-registry-testing/test-schema-registry';
-import { kafkaEnvironmentOf, loadKafkaConnection } from '@regsync/service-runtime/service-config';
-import { startService } from '@regsync/service-runtime/start-service';
+import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
 import { loadStateConfig } from '@regsync/apps/state-register/src/config';
 import { StateRegisterModule } from '@regsync/apps/state-register/src/state-register.module';
+import { type HostingProcess, startHostingProcess } from './support/hosting-process';
 
 const KAFKA = loadKafkaConnection();
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PROVIDER = 'land1';
 const NIEDERSACHSEN = '03';
 const SACHSEN = '14';
@@ -36,46 +30,27 @@ jest.setTimeout(180_000);
  */
 describe('a state-register process hosting two Länder', () => {
   const namespace = `t_laender_${randomUUID().slice(0, 8)}`;
-  const started: INestApplication[] = [];
+  let hosting: HostingProcess;
   let niedersachsen: AgencyClient;
   let sachsen: AgencyClient;
-  let schemaRegistryUrl: string;
 
   beforeAll(async () => {
-    Logger.overrideLogger(['error']);
-    const registry = await startTestSchemaRegistry({ databaseUrl: DATABASE_URL, namespace });
-    started.push(registry.app);
-    schemaRegistryUrl = registry.url;
-    const config = loadStateConfig({
-      ...kafkaEnvironmentOf(KAFKA),
-      DATABASE_URL,
-      SCHEMA_REGISTRY_URL: registry.url,
-      NAMESPACE: namespace,
-      HOST: '127.0.0.1',
-      PORT: '1',
-      INSTANCE_KEY: PROVIDER,
-      AGENCY_API_KEYS: `operators:operators-${randomUUID()}`,
-      AUTHORITIES: JSON.stringify([
+    hosting = await startHostingProcess({
+      namespace,
+      title: `state-register ${PROVIDER}`,
+      processKey: PROVIDER,
+      database: instanceDatabaseName('state', PROVIDER, namespace),
+      authorities: [
         { key: NIEDERSACHSEN, agencies: { 'lgln-niedersachsen': niedersachsenKey } },
         { key: SACHSEN, agencies: { 'geosn-sachsen': sachsenKey } },
-      ]),
+      ],
+      moduleOf: (environment) => StateRegisterModule.forRoot(loadStateConfig(environment)),
     });
-    const app = await startService(StateRegisterModule.forRoot(config), { title: `state-register ${PROVIDER}`, host: '127.0.0.1', port: 0, transport: RegsyncKafkaTransport });
-    started.push(app);
-    const baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-    niedersachsen = new AgencyClient(baseUrl, niedersachsenKey);
-    sachsen = new AgencyClient(baseUrl, sachsenKey);
+    niedersachsen = new AgencyClient(hosting.baseUrl, niedersachsenKey);
+    sachsen = new AgencyClient(hosting.baseUrl, sachsenKey);
   });
 
-  afterAll(async () => {
-    for (const app of started.reverse()) await app.close();
-    const admin = kafkaClient(KAFKA, { clientId: `test-${namespace}`, logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${namespace}.`));
-    if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
-    await admin.disconnect();
-    for (const name of [instanceDatabaseName('schema_registry', undefined, namespace), instanceDatabaseName('state', PROVIDER, namespace)]) await dropDatabase(DATABASE_URL, name);
-  });
+  afterAll(() => hosting?.stop());
 
   it("shows one Land's resident to that Land's key only: the other Land's key gets 404, as for any unknown person", async () => {
     // As the router delivers Osnabrück's Anmeldung: on the provider's one delivery topic, addressed to Niedersachsen.
@@ -91,7 +66,7 @@ describe('a state-register process hosting two Länder', () => {
       previousAddress: null,
       dwellingStatus: 'HAUPTWOHNUNG',
     };
-    const codec = await EventCodec.connect(schemaRegistryUrl);
+    const codec = await EventCodec.connect(hosting.schemaRegistryUrl);
     const producer = kafkaClient(KAFKA, { clientId: `test-${namespace}-router`, logLevel: logLevel.NOTHING }).producer();
     await producer.connect();
     await producer.send({
