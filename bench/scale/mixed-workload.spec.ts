@@ -31,6 +31,7 @@ describe('the mixed workload of the scale run', () => {
     const death = plan.actions.find((action) => action.kind === 'death')!;
     expect(persons.find((person) => person.idnr === death.body.idnr)).toMatchObject({ ags: death.municipalityKey, died: true });
     expect(plan.parcelsAfter.map((parcel) => parcel.parcelId.slice(0, 2))).toEqual(plan.parcelsAfter.map((parcel) => parcel.municipalityKey.slice(0, 2)));
+    expect(plan.parcelsAfter.filter((parcel) => new Set(parcel.ownerIdnrs).size !== 2)).toEqual([]);
     expect(new Set(plan.actions.map((action) => action.correlationId)).size).toBe(100);
   });
 

@@ -1,4 +1,5 @@
 import postalCodes from 'german-postal-codes';
+import type { Parcel as CadastreParcel } from '@regsync/register-domain/registers/parcels';
 import type { CitizenAction } from '../product-path/citizen-workload';
 
 /** Real Postleitzahlen (the API refuses others); the synthesised municipalities have none of their own. */
@@ -54,14 +55,8 @@ export interface Birth {
   idnr?: string;
 }
 
-/** A Flurstück of a cadastre, as it stands after the workload changed it. */
-export interface Parcel {
-  parcelId: string;
-  municipalityKey: string;
-  areaSquareMetres: number;
-  usage: string;
-  ownerIdnrs: string[];
-}
+/** A Flurstück as its cadastre's API takes it (the cadastre's own record less what it keeps for itself). */
+export type Parcel = Pick<CadastreParcel, 'parcelId' | 'municipalityKey' | 'areaSquareMetres' | 'usage' | 'ownerIdnrs'>;
 
 export type MoveKind = 'within a Kreis' | 'across Kreise' | 'across Länder';
 export const WORKLOAD_KINDS = ['moves', 'births', 'name-changes', 'deaths', 'parcel-changes'] as const;
@@ -181,7 +176,11 @@ export function planMixedWorkload(input: {
     // Flurstückskennzeichen: the Land, Gemarkung 9000, Flur 1, Zähler = the parcel's number, no Nenner
     const parcelId = `${municipalityKey.slice(0, 2)}9000001${String(index + 1).padStart(5, '0')}______`;
     const before: Parcel = { parcelId, municipalityKey, areaSquareMetres: 200 + random(5000), usage: USAGES[random(USAGES.length)], ownerIdnrs: [anyPerson().idnr] };
-    const after: Parcel = { ...before, areaSquareMetres: 100 + random(before.areaSquareMetres), ownerIdnrs: [anyPerson().idnr, anyPerson().idnr].filter((idnr, at, all) => all.indexOf(idnr) === at) };
+    // always two owners: the roll logs one transfer per owner's IdNr, so every change causes as many transfers
+    const buyer = anyPerson().idnr;
+    let coBuyer = anyPerson().idnr;
+    while (coBuyer === buyer) coBuyer = anyPerson().idnr;
+    const after: Parcel = { ...before, areaSquareMetres: 100 + random(before.areaSquareMetres), ownerIdnrs: [buyer, coBuyer] };
     plan.parcelsBefore.push(before);
     plan.parcelsAfter.push(after);
     add('parcel change', municipalityKey, { ...after, changeReason: 'Zerlegung und Verkauf' });

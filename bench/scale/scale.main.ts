@@ -260,13 +260,14 @@ const today = () => new Date().toISOString().slice(0, 10);
 
 /**
  * A provider's database holds the transfer logs of all its authorities: one event delivered to two Länder of the state
- * provider is two transfers, one per recipient instance, not one applied twice.
+ * provider is two transfers, one per recipient instance, not one applied twice; a parcel change with two owners is two
+ * transfers too, one per owner's IdNr.
  */
 const HOSTED_TRANSFER_LOG_ROWS: AppliedRows = {
   applied: TRANSFER_LOG_ROWS.applied,
   duplicates: `select count(*)::int as duplicates from (
                  select 1 from transfer_log where correlation_id like $1
-                 group by event_id, recipient_instance, recipient_register having count(*) > 1) twice`,
+                 group by event_id, recipient_instance, recipient_register, idnr having count(*) > 1) twice`,
 };
 
 function stateDatabase(scale: ScaleTopology): string {
@@ -407,6 +408,10 @@ async function addOneMunicipality(stack: LocalStack, scale: ScaleTopology, befor
   const municipality = { instanceKey: ags, name: `Neugemeinde ${ags}` };
   const database = instanceDatabaseName('municipal', provider.id, namespace);
   const rowsBefore = await authorityFootprint(database, ags);
+  // The provider's memory with the authorities it has, fresh from a restart like the one adding one more is.
+  const providerProcess = processName({ app: provider.app, instanceKey: provider.id });
+  await stack.restart(providerProcess);
+  const freshBefore = sampleProcesses(stack).find((sample) => sample.name === providerProcess)!;
   console.log(`scale: adding municipality ${ags} to provider ${provider.id} (${provider.authorities.length} authorities) ...`);
   const started = Date.now();
   const restarted = await stack.addAuthority(provider.id, { app: 'municipal-register', ...municipality, port: provider.port, agencyApiKeys: { [agency]: randomBytes(18).toString('base64url') }, blockExemptAgencies: [agency] });
@@ -422,7 +427,7 @@ async function addOneMunicipality(stack: LocalStack, scale: ScaleTopology, befor
   }, 300_000, 250);
   const firstRegistrationSeconds = (Date.now() - registeredAt) / 1000;
   const after: Footprint = { processes, connections: await connectionsByApplication(), broker: await brokerFootprint() };
-  return { ags, provider: provider.id, hosted: provider.authorities.length, restarted, restartSeconds, firstRegistrationSeconds, before, after, rowsBefore, rowsAfter: await authorityFootprint(database, ags) };
+  return { ags, provider: provider.id, hosted: provider.authorities.length, restarted, restartSeconds, firstRegistrationSeconds, before, freshBefore, after, rowsBefore, rowsAfter: await authorityFootprint(database, ags) };
 }
 
 /** The database roles of one authority (its role and memberships) and its rows in its provider's database, by table. */
@@ -544,9 +549,10 @@ function oneMoreLines(added: Awaited<ReturnType<typeof addOneMunicipality>>): st
     '',
     '| | before | after | delta |',
     '|---|---:|---:|---:|',
+    `| RSS ${added.freshBefore.name}, MiB, fresh from a restart: with its ${(added.hosted - 1).toLocaleString('en')} municipalities, then with one more | ${added.freshBefore.rssMiB.toFixed(1)} | ${rss(added.after, added.freshBefore.name)?.toFixed(1) ?? '–'} | ${((rss(added.after, added.freshBefore.name) ?? NaN) - added.freshBefore.rssMiB).toFixed(1)} |`,
     ...added.restarted.map((name) => {
       const [before, after] = [rss(added.before, name), rss(added.after, name)];
-      return `| RSS ${name}, MiB (before: after the workload; after: fresh from the restart) | ${before?.toFixed(0) ?? '–'} | ${after?.toFixed(0) ?? '–'} | ${before !== undefined && after !== undefined ? (after - before).toFixed(0) : '–'} |`;
+      return `| RSS ${name}, MiB, after the workload, then fresh from the restart | ${before?.toFixed(0) ?? '–'} | ${after?.toFixed(0) ?? '–'} | ${before !== undefined && after !== undefined ? (after - before).toFixed(0) : '–'} |`;
     }),
     `| database roles of the authority (and memberships) | ${added.rowsBefore.roles} (${added.rowsBefore.memberships}) | ${added.rowsAfter.roles} (${added.rowsAfter.memberships}) | +${added.rowsAfter.roles - added.rowsBefore.roles} (+${added.rowsAfter.memberships - added.rowsBefore.memberships}) |`,
     `| its rows in the provider database (after its first Anmeldung) | ${rows(added.rowsBefore)} | ${rows(added.rowsAfter)} | |`,
