@@ -91,6 +91,8 @@ function addressIn(municipality: Municipality, random: Random): Address {
 }
 
 export interface WorkloadPlan {
+  /** What every action's correlation id starts with. */
+  correlationPrefix: string;
   /** Shuffled, so the kinds interleave as citizens come. */
   actions: CitizenAction[];
   moveKinds: Map<string, MoveKind>;
@@ -124,7 +126,7 @@ export function planMixedWorkload(input: {
   const unused = [...persons];
   const takePerson = () => unused.splice(random(unused.length), 1)[0];
   const anyPerson = () => persons[random(persons.length)];
-  const plan: WorkloadPlan = { actions: [], moveKinds: new Map(), births: new Map(), parcelsBefore: [], parcelsAfter: [] };
+  const plan: WorkloadPlan = { correlationPrefix: prefix, actions: [], moveKinds: new Map(), births: new Map(), parcelsBefore: [], parcelsAfter: [] };
   let next = 0;
   const add = (kind: CitizenAction['kind'], municipalityKey: string, body: Record<string, unknown>) => {
     const correlationId = `${prefix}${next++}`;

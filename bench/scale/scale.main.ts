@@ -211,7 +211,7 @@ async function loadPopulation(stack: LocalStack, scale: ScaleTopology, persons: 
  */
 async function runWorkload(stack: LocalStack, scale: ScaleTopology, plan: WorkloadPlan, rate: number) {
   await recordParcels(stack, plan.parcelsBefore);
-  const prefix = plan.actions[0]?.correlationId.replace(/\d+$/, '') ?? 'scale-none-';
+  const prefix = plan.correlationPrefix;
   const watch = new AppliedWatch(databaseServer, registerDatabases(scale), HOSTED_TRANSFER_LOG_ROWS);
   const birthRegistrationIds = (action: { correlationId: string }, answer: { body: Record<string, unknown> }) => {
     const birth = plan.births.get(action.correlationId);
