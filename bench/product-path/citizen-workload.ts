@@ -1,9 +1,12 @@
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
 import { seededRandom } from '../seeded-random';
 
-/** One citizen action as an agency's backend submits it: which instance, which body, which correlation id. */
+/**
+ * One citizen action as an agency's backend submits it: which instance, which body, which correlation id. A parcel
+ * change goes to the cadastre of the municipality's Land, every other action to the municipality.
+ */
 export interface CitizenAction {
-  kind: 'registration' | 'move within a Land' | 'move across Länder';
+  kind: 'registration' | 'move within a Land' | 'move across Länder' | 'birth' | 'name change' | 'death' | 'parcel change';
   municipalityKey: string;
   correlationId: string;
   body: Record<string, unknown>;

@@ -1,6 +1,4 @@
-import { INestApplication, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { EventCodec } from '@regsync/contracts/event-codec';
@@ -13,14 +11,11 @@ import { parseRedriveOutcome } from '@regsync/messaging/redrive-outcome';
 import { readBoundedLog } from '@regsync/event-replay/bounded-log-reader';
 import { resolveLogRange } from '@regsync/event-replay/log-range';
 import { waitUntil } from '@regsync/local-stack/wait-until';
-import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
 import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
-import { dropDatabase } from '@regsync/persistence/ensure-database';
-import { startTestSchemaRegistry } from '@regsync/schema-registry-testing/test-schema-registry';
-import { kafkaEnvironmentOf, loadKafkaConnection } from '@regsync/service-runtime/service-config';
-import { startService } from '@regsync/service-runtime/start-service';
+import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
 import { loadMunicipalConfig } from '@regsync/apps/municipal-register/src/config';
 import { MunicipalRegisterModule } from '@regsync/apps/municipal-register/src/municipal-register.module';
+import { type HostingProcess, startHostingProcess } from './support/hosting-process';
 
 const KAFKA = loadKafkaConnection();
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -42,48 +37,28 @@ jest.setTimeout(180_000);
 describe('a municipal process hosting two municipalities', () => {
   const namespace = `t_hosted_${randomUUID().slice(0, 8)}`;
   const database = instanceDatabaseName('municipal', PROVIDER, namespace);
-  const started: INestApplication[] = [];
+  let hosting: HostingProcess;
   let osnabrueck: AgencyClient;
   let hannover: AgencyClient;
-  let schemaRegistryUrl: string;
 
   beforeAll(async () => {
-    Logger.overrideLogger(['error']);
-    const registry = await startTestSchemaRegistry({ databaseUrl: DATABASE_URL, namespace });
-    started.push(registry.app);
-    schemaRegistryUrl = registry.url;
-    const authorities = [
-      { key: OSNABRUECK, agencies: { 'buergeramt-osnabrueck': osnabrueckKey } },
-      { key: HANNOVER, agencies: { 'buergeramt-hannover': hannoverKey } },
-    ];
-    const config = loadMunicipalConfig({
-      ...kafkaEnvironmentOf(KAFKA),
-      DATABASE_URL,
-      SCHEMA_REGISTRY_URL: registry.url,
-      NAMESPACE: namespace,
-      HOST: '127.0.0.1',
-      PORT: '1',
-      INSTANCE_KEY: PROVIDER,
-      AGENCY_API_KEYS: `operators:operators-${randomUUID()}`,
-      AUTHORITIES: JSON.stringify(authorities),
-    });
     // As main.ts starts it: with the consumer of both municipalities' delivery topics; resolves once it consumes.
-    const app = await startService(MunicipalRegisterModule.forRoot(config), { title: `municipal-register ${PROVIDER}`, host: '127.0.0.1', port: 0, transport: RegsyncKafkaTransport });
-    started.push(app);
-    const baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-    osnabrueck = new AgencyClient(baseUrl, osnabrueckKey);
-    hannover = new AgencyClient(baseUrl, hannoverKey);
+    hosting = await startHostingProcess({
+      namespace,
+      title: `municipal-register ${PROVIDER}`,
+      processKey: PROVIDER,
+      database,
+      authorities: [
+        { key: OSNABRUECK, agencies: { 'buergeramt-osnabrueck': osnabrueckKey } },
+        { key: HANNOVER, agencies: { 'buergeramt-hannover': hannoverKey } },
+      ],
+      moduleOf: (environment) => MunicipalRegisterModule.forRoot(loadMunicipalConfig(environment)),
+    });
+    osnabrueck = new AgencyClient(hosting.baseUrl, osnabrueckKey);
+    hannover = new AgencyClient(hosting.baseUrl, hannoverKey);
   });
 
-  afterAll(async () => {
-    for (const app of started.reverse()) await app.close();
-    const admin = kafkaClient(KAFKA, { clientId: `test-${namespace}`, logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${namespace}.`));
-    if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
-    await admin.disconnect();
-    for (const name of [instanceDatabaseName('schema_registry', undefined, namespace), database]) await dropDatabase(DATABASE_URL, name);
-  });
+  afterAll(() => hosting?.stop());
 
   async function query(sql: string, parameters: unknown[]): Promise<Record<string, unknown>[]> {
     const client = new Client({ connectionString: databaseUrl(DATABASE_URL, database) });
@@ -136,7 +111,7 @@ describe('a municipal process hosting two municipalities', () => {
   });
 
   it("applies a record of the provider's shared delivery topic as the authority it is addressed to only, and dead-letters one addressed to an authority it does not host", async () => {
-    const codec = await EventCodec.connect(schemaRegistryUrl);
+    const codec = await EventCodec.connect(hosting.schemaRegistryUrl);
     const kafka = kafkaClient(KAFKA, { clientId: `test-${namespace}-router`, logLevel: logLevel.NOTHING });
     const deliveries = deliveryTopicOf('municipal-register', PROVIDER, namespace);
     // As the router delivers: the same person is in both registers; each record names the one authority it is for.
@@ -172,7 +147,7 @@ describe('a municipal process hosting two municipalities', () => {
   });
 
   it("applies records re-driven onto the provider's retry topic each as the municipality it is addressed to, and dead-letters one naming another process's topic", async () => {
-    const codec = await EventCodec.connect(schemaRegistryUrl);
+    const codec = await EventCodec.connect(hosting.schemaRegistryUrl);
     const kafka = kafkaClient(KAFKA, { clientId: `test-${namespace}-operator`, logLevel: logLevel.NOTHING });
     const group = consumerGroupOf('municipal-register', PROVIDER, namespace);
     // as an operator's tool re-drives them: one for each municipality from the provider's delivery topic, in one batch

@@ -6,7 +6,7 @@ import { consumerGroupOf, deliveryTopicOf, outgoingTopicOf } from '@regsync/cont
 import { createBrokerAcls, deleteBrokerAcls } from '@regsync/messaging/broker-acl-admin';
 import { kafkaClient } from '@regsync/messaging/kafka-client';
 import { createTopicsWithLeaders } from '@regsync/messaging/topic-leaders';
-import { BrokerCredentials, loadTopology, localBrokerCredentials } from '@regsync/local-stack/local-stack';
+import { loadTopology, localBrokerCredentials } from '@regsync/local-stack/local-stack';
 import { waitUntil } from '@regsync/local-stack/wait-until';
 import { refusal } from './support/broker-refusal';
 import { KAFKA_CONNECTION } from './support/e2e-stack';
@@ -19,6 +19,14 @@ const APP = 'municipal-register';
 const SACHSEN_PROVIDER = '14612000';
 const NIEDERSACHSEN_PROVIDER = '03404000';
 const LEIPZIG = '14713000';
+
+/** A client of the real broker authenticated as the principal of `app` `instanceKey`, with the local broker's credentials. */
+function principalClient(app: 'municipal-register' | 'state-register', instanceKey: string, namespace: string): Kafka {
+  const credentials = localBrokerCredentials(KAFKA_CONNECTION);
+  if (!credentials) throw new Error('this test needs the credentials npm run infra:up generated for the broker at KAFKA_BROKERS (.cache/kafka/credentials.json)');
+  const username = brokerPrincipalOf(app, instanceKey);
+  return kafkaClient({ brokers: KAFKA_CONNECTION.brokers, sasl: { mechanism: credentials.mechanism, username, password: credentials.passwords[username] } }, { clientId: `test-${namespace}-${instanceKey}`, logLevel: logLevel.NOTHING, retry: { retries: 0 } });
+}
 
 /** The ACLs of a topology with provider processes, enforced by the real broker: one principal per process. */
 describe('broker authorisation of provider processes', () => {
@@ -35,16 +43,9 @@ describe('broker authorisation of provider processes', () => {
   const ownDeliveries = deliveryTopicOf(APP, NIEDERSACHSEN_PROVIDER, namespace);
   const foreignDeliveries = deliveryTopicOf(APP, SACHSEN_PROVIDER, namespace);
   const topics = [ownDeliveries, foreignDeliveries, outgoingTopicOf(APP, NIEDERSACHSEN_PROVIDER, namespace), outgoingTopicOf(APP, SACHSEN_PROVIDER, namespace)];
-  let credentials: BrokerCredentials;
-  const clientOf = (instanceKey: string): Kafka => {
-    const username = brokerPrincipalOf(APP, instanceKey);
-    return kafkaClient({ brokers: KAFKA_CONNECTION.brokers, sasl: { mechanism: credentials.mechanism, username, password: credentials.passwords[username] } }, { clientId: `test-${namespace}-${instanceKey}`, logLevel: logLevel.NOTHING, retry: { retries: 0 } });
-  };
+  const clientOf = (instanceKey: string): Kafka => principalClient(APP, instanceKey, namespace);
 
   beforeAll(async () => {
-    const found = localBrokerCredentials(KAFKA_CONNECTION);
-    if (!found) throw new Error('this test needs the credentials npm run infra:up generated for the broker at KAFKA_BROKERS (.cache/kafka/credentials.json)');
-    credentials = found;
     await admin.connect();
     await createTopicsWithLeaders(admin, topics.map((topic) => ({ topic, numPartitions: 1 })));
     await createBrokerAcls(admin, acls);
@@ -98,5 +99,66 @@ describe('broker authorisation of provider processes', () => {
       await consumer.disconnect();
     }
     expect(acls.filter((acl) => acl.principal === `User:${brokerPrincipalOf(APP, LEIPZIG)}`)).toEqual([]);
+  });
+});
+
+/**
+ * A state-register process hosting both Länder the local broker has principals for (Niedersachsen's id, Sachsen hosted
+ * with it): the provider's principal reads the deliveries of both, Sachsen's own principal nothing of the process.
+ */
+describe('broker authorisation of a state provider hosting two Länder', () => {
+  const STATE = 'state-register';
+  const namespace = `aclq${randomBytes(3).toString('hex')}`;
+  const topology = { ...loadTopology(), providers: [{ id: '03', app: STATE, authorities: ['03', '14'] }] };
+  const acls = brokerAclsOf(registerProcessesOf(topology), namespace);
+  const admin = kafkaClient(KAFKA_CONNECTION, { clientId: `test-${namespace}`, logLevel: logLevel.NOTHING }).admin();
+  const deliveries = deliveryTopicOf(STATE, '03', namespace);
+  const outgoing = outgoingTopicOf(STATE, '03', namespace);
+
+  beforeAll(async () => {
+    await admin.connect();
+    await createTopicsWithLeaders(admin, [deliveries, outgoing].map((topic) => ({ topic, numPartitions: 1 })));
+    await createBrokerAcls(admin, acls);
+    const router = kafkaClient(KAFKA_CONNECTION, { clientId: `test-${namespace}-router`, logLevel: logLevel.NOTHING }).producer();
+    await router.connect();
+    await router.send({ topic: deliveries, messages: [{ key: 'k', value: 'delivered to Sachsen', headers: { 'regsync-recipient-authority': '14' } }] });
+    await router.disconnect();
+  });
+
+  afterAll(async () => {
+    await deleteBrokerAcls(admin, acls).catch(() => undefined);
+    await admin.deleteTopics({ topics: [deliveries, outgoing] }).catch(() => undefined);
+    await admin.disconnect();
+  });
+
+  it("lets the provider's principal read the deliveries of both Länder with its group", async () => {
+    const consumer = principalClient(STATE, '03', namespace).consumer({ groupId: consumerGroupOf(STATE, '03', namespace), maxWaitTimeInMs: 500 });
+    await consumer.connect();
+    try {
+      await waitUntil('the provider may read its deliveries', async () => (await consumer.subscribe({ topics: [deliveries], fromBeginning: true }).then(() => true)));
+      const read = new Promise<string>((resolve) => void consumer.run({ eachMessage: async ({ message }) => resolve(String(message.value)) }));
+      expect(await read).toBe('delivered to Sachsen');
+    } finally {
+      await consumer.disconnect();
+    }
+  });
+
+  it("gives a Land hosted by the provider no principal of its own: Sachsen's old principal may neither read the deliveries addressed to it nor write as the provider", async () => {
+    const sachsen = principalClient(STATE, '14', namespace);
+    const consumer = sachsen.consumer({ groupId: consumerGroupOf(STATE, '14', namespace), maxWaitTimeInMs: 500 });
+    await consumer.connect();
+    try {
+      expect(await refusal(consumer.subscribe({ topics: [deliveries], fromBeginning: true }))).toMatch(/^TOPIC_AUTHORIZATION_FAILED/);
+    } finally {
+      await consumer.disconnect();
+    }
+    const producer = sachsen.producer();
+    await producer.connect();
+    try {
+      expect(await refusal(producer.send({ topic: outgoing, messages: [{ key: 'k', value: 'forged' }] }))).toMatch(/Topic authorization failed/);
+    } finally {
+      await producer.disconnect();
+    }
+    expect(acls.filter((acl) => acl.principal === `User:${brokerPrincipalOf(STATE, '14')}`)).toEqual([]);
   });
 });

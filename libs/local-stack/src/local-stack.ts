@@ -3,6 +3,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { basicAuthUsersOf, newRegistryCredential, registryUrlWithCredential } from '@regsync/contracts/schema-registry-connection';
 import { Admin, logLevel } from 'kafkajs';
@@ -100,6 +101,8 @@ interface ManagedProcess {
   name: string;
   script: string;
   env: Record<string, string>;
+  /** Its settings that name the topology's instances (in `env`, or in files under `processKey`), derived again when an authority is added. */
+  topologySettings?: { processKey: string; of: (running: TopologyInstance[]) => Record<string, string>; applied?: Record<string, string> };
   healthUrl: string;
   /** The labels of its /metrics (service, instance), for a process Prometheus scrapes. */
   metrics?: Pick<ScrapeTarget, 'service' | 'instance'>;
@@ -177,6 +180,12 @@ export function loadTopology(): Topology {
   return JSON.parse(readFileSync(join(workspaceRoot(), 'deploy', 'local', 'topology.json'), 'utf8')) as Topology;
 }
 
+/** Municipalities of the topology beyond the table of served ones (the scale run's): their addresses are accepted too. */
+function servedMunicipalitiesOf(instances: TopologyInstance[]): Record<string, string> {
+  const deployed = instances.filter((instance) => instance.app === 'municipal-register' && !isServedMunicipality(instance.instanceKey)).map((instance) => instance.instanceKey);
+  return deployed.length > 0 ? { SERVED_MUNICIPALITIES: deployed.join(',') } : {};
+}
+
 /** The running municipal instances of one Land: the only property-tax rolls its cadastre may record parcels for. */
 function municipalitiesOf(instances: TopologyInstance[], land: string): string[] {
   return instances.filter((instance) => instance.app === 'municipal-register' && instance.instanceKey.startsWith(land)).map((instance) => instance.instanceKey);
@@ -195,6 +204,28 @@ export function randomPortOffset(base: number, slots: number, step = 10): number
   const usable = Array.from({ length: slots }, (_, k) => base + step * k).filter((offset) => !portsOf(topology, offset).some(isFetchBadPort));
   if (usable.length === 0) throw new Error(`no port offset from ${base} in ${slots} steps of ${step} avoids fetch's bad ports`);
   return usable[randomInt(0, usable.length)];
+}
+
+/**
+ * The first offset of `candidates` at which every port of `topology` is free on 127.0.0.1 now and one fetch connects
+ * to: for a run that starts beside stacks of unknown offsets (other test stacks, the demo).
+ */
+export async function freePortOffset(topology: Topology, candidates: readonly number[]): Promise<number> {
+  for (const offset of candidates) {
+    // Hosted instances share their provider's port: each port once.
+    const ports = [...new Set(portsOf(topology, offset))];
+    if (ports.some(isFetchBadPort)) continue;
+    if ((await Promise.all(ports.map(isPortFree))).every(Boolean)) return offset;
+  }
+  throw new Error(`no port offset of ${candidates.join(', ')} has every port of the topology free`);
+}
+
+function isPortFree(port: number): Promise<boolean> {
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 function portsOf(topology: Topology, offset: number): number[] {
@@ -252,11 +283,7 @@ export class LocalStack {
     }
     // The federal cockpit reads every other instance's transfer log with a key that may only read there.
     const cockpitKey = this.cockpitKey;
-    const instances = this.topology.instances.filter(options.instances ?? (() => true));
-    const routed = [...instances, ...(options.alsoRouted ?? [])].map((instance) => {
-      const provider = this.providerOf(instance.app, instance.instanceKey);
-      return `${LEVEL_OF_APP[instance.app]}:${instance.instanceKey}${provider ? `@${provider.id}` : ''}`;
-    });
+    const instances = this.runningInstances();
     // First, so it creates the namespace's outgoing and delivery topics before the instances start.
     this.managed.push({
       name: 'router',
@@ -267,27 +294,16 @@ export class LocalStack {
         PORT: String(this.topology.router.port + offset),
         // wraps its delivery keys: the router seals each delivery with the recipient's key
         SUBJECT_KEY_SECRET: localSubjectKeySecret({ app: 'router', instanceKey: ROUTER_INSTANCE_KEY }),
-        ...this.inFiles('router', { ROUTED_INSTANCES: routed.join(',') }),
       },
+      topologySettings: { processKey: 'router', of: (running) => ({ ROUTED_INSTANCES: this.routedInstances(running).join(',') }) },
       healthUrl: `http://127.0.0.1:${this.topology.router.port + offset}/health`,
       metrics: { service: 'router', instance: ROUTER_INSTANCE_KEY },
     });
     const peers = instances.filter((instance) => instance.app !== 'federal-register');
-    // Municipalities of this topology beyond the table of served ones (the scale run's): their addresses are accepted too.
-    const deployedMunicipalities = instances.filter((instance) => instance.app === 'municipal-register' && !isServedMunicipality(instance.instanceKey)).map((instance) => instance.instanceKey);
-    const served: Record<string, string> = deployedMunicipalities.length > 0 ? { SERVED_MUNICIPALITIES: deployedMunicipalities.join(',') } : {};
     const cockpitPeers = peers.map((instance) => ({ name: processName(instance), baseUrl: this.baseUrlOf(instance.app, instance.instanceKey), apiKey: this.cockpitKeyOf(instance.instanceKey) }));
     for (const provider of this.topology.providers ?? []) {
-      const hosted = instances.filter((instance) => instance.app === provider.app && provider.authorities.includes(instance.instanceKey));
-      if (hosted.length === 0) continue;
+      if (!instances.some((instance) => instance.app === provider.app && provider.authorities.includes(instance.instanceKey))) continue;
       const port = provider.port + offset;
-      // API keys are unique across a provider's authorities, so each gets a cockpit key of its own.
-      const authorities = hosted.map((instance) => ({
-        key: instance.instanceKey,
-        agencies: { ...instance.agencyApiKeys, [COCKPIT_AGENCY]: this.cockpitKeyOf(instance.instanceKey) },
-        readOnlyAgencies: [COCKPIT_AGENCY],
-        blockExemptAgencies: instance.blockExemptAgencies ?? [],
-      }));
       this.managed.push({
         name: processName({ app: provider.app, instanceKey: provider.id }),
         script: `apps/${provider.app}/src/main.js`,
@@ -298,11 +314,24 @@ export class LocalStack {
           INSTANCE_KEY: provider.id,
           SUBJECT_KEY_SECRET: localSubjectKeySecret({ app: provider.app, instanceKey: provider.id }),
           AGENCY_API_KEYS: `operators-${provider.id}:${randomBytes(12).toString('hex')}`,
-          ...this.inFiles(provider.id, {
-            AUTHORITIES: JSON.stringify(authorities),
-            ...served,
-            ...(provider.app === 'state-register' ? { PROPERTY_TAX_ROLLS: hosted.flatMap((land) => municipalitiesOf(instances, land.instanceKey)).join(',') } : {}),
-          }),
+        },
+        topologySettings: {
+          processKey: provider.id,
+          of: (running) => {
+            const hosted = running.filter((instance) => instance.app === provider.app && provider.authorities.includes(instance.instanceKey));
+            // API keys are unique across a provider's authorities, so each gets a cockpit key of its own.
+            const authorities = hosted.map((instance) => ({
+              key: instance.instanceKey,
+              agencies: { ...instance.agencyApiKeys, [COCKPIT_AGENCY]: this.cockpitKeyOf(instance.instanceKey) },
+              readOnlyAgencies: [COCKPIT_AGENCY],
+              blockExemptAgencies: instance.blockExemptAgencies ?? [],
+            }));
+            return {
+              AUTHORITIES: JSON.stringify(authorities),
+              ...servedMunicipalitiesOf(running),
+              ...(provider.app === 'state-register' ? { PROPERTY_TAX_ROLLS: hosted.flatMap((land) => municipalitiesOf(running, land.instanceKey)).join(',') } : {}),
+            };
+          },
         },
         healthUrl: `http://127.0.0.1:${port}/health`,
         metrics: { service: provider.app, instance: provider.id },
@@ -324,13 +353,17 @@ export class LocalStack {
           AGENCY_API_KEYS: Object.entries(agencyApiKeys).map(([agency, key]) => `${agency}:${key}`).join(','),
           ...(isFederal ? this.inFiles(instance.instanceKey, { COCKPIT_PEERS: JSON.stringify(cockpitPeers) }) : { READ_ONLY_AGENCIES: COCKPIT_AGENCY }),
           BLOCK_EXEMPT_AGENCIES: (instance.blockExemptAgencies ?? []).join(','),
-          ...(isFederal ? {} : this.inFiles(instance.instanceKey, served)),
-          ...(instance.app === 'state-register' ? this.inFiles(instance.instanceKey, { PROPERTY_TAX_ROLLS: municipalitiesOf(instances, instance.instanceKey).join(',') }) : {}),
+        },
+        topologySettings: {
+          processKey: instance.instanceKey,
+          of: (running) =>
+            isFederal ? {} : { ...servedMunicipalitiesOf(running), ...(instance.app === 'state-register' ? { PROPERTY_TAX_ROLLS: municipalitiesOf(running, instance.instanceKey).join(',') } : {}) },
         },
         healthUrl: `http://127.0.0.1:${port}/health`,
         metrics: { service: instance.app, instance: instance.instanceKey },
       });
     }
+    for (const managed of this.managed) this.applyTopologySettings(managed, instances);
     // ops dashboard (issue #7): watches every instance of the topology file, with the same port offset
     if (options.instances || options.topology) return;
     // people log in to the dashboard through the local IdP, with a client secret made for this stack
@@ -434,6 +467,28 @@ export class LocalStack {
     await Promise.all(rest.map((service) => service && this.waitHealthy(service)));
   }
 
+  /**
+   * Adds `instance` to the authorities provider `providerId` hosts, as an operator does it: every setting that names the
+   * topology's instances is derived again (the provider's AUTHORITIES, the router's ROUTED_INSTANCES, the registers'
+   * SERVED_MUNICIPALITIES, the Länder's PROPERTY_TAX_ROLLS), and each process whose settings changed restarts with them,
+   * the router first. Answers the restarted processes' names.
+   */
+  async addAuthority(providerId: string, instance: TopologyInstance): Promise<string[]> {
+    const provider = this.topology.providers?.find((candidate) => candidate.id === providerId && candidate.app === instance.app);
+    if (!provider) throw new Error(`no ${instance.app} provider ${providerId} in the topology`);
+    if (this.providerOf(instance.app, instance.instanceKey)) throw new Error(`${instance.app} ${instance.instanceKey} is hosted already`);
+    this.topology.instances.push(instance);
+    provider.authorities.push(instance.instanceKey);
+    this.providerByInstance.set(`${instance.app}.${instance.instanceKey}`, provider);
+    this.providerHosted.add(instance.instanceKey);
+    const running = this.runningInstances();
+    const restarted = this.managed.filter((managed) => this.applyTopologySettings(managed, running));
+    const [router, others] = [restarted.filter((managed) => managed.name === 'router'), restarted.filter((managed) => managed.name !== 'router')];
+    for (const managed of router) await this.restart(managed.name);
+    await Promise.all(others.map((managed) => this.restart(managed.name)));
+    return restarted.map((managed) => managed.name);
+  }
+
   /** Kills one process (fault tests) with the given signal and waits for it to exit. */
   async kill(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const managed = this.find(name);
@@ -467,6 +522,34 @@ export class LocalStack {
     if (!this.options.schemaRegistryUrl && first) await this.terminate(first);
     await this.changeBrokerAcls(deleteBrokerAcls);
     rmSync(this.settingsDir, { recursive: true, force: true });
+  }
+
+  /** Derives a process's topology settings from `running` into its environment; answers whether they changed. */
+  private applyTopologySettings(managed: ManagedProcess, running: TopologyInstance[]): boolean {
+    const settings = managed.topologySettings;
+    if (!settings) return false;
+    const next = settings.of(running);
+    const previous = settings.applied ?? {};
+    if (Object.keys(next).length === Object.keys(previous).length && Object.entries(next).every(([name, value]) => previous[name] === value)) return false;
+    for (const name of Object.keys(previous)) {
+      delete managed.env[name];
+      delete managed.env[`${name}_FILE`];
+    }
+    Object.assign(managed.env, this.inFiles(settings.processKey, next));
+    settings.applied = next;
+    return true;
+  }
+
+  /** The register instances this stack runs, and the names the router delivers to (with their provider). */
+  private runningInstances(): TopologyInstance[] {
+    return this.topology.instances.filter(this.options.instances ?? (() => true));
+  }
+
+  private routedInstances(running: TopologyInstance[]): string[] {
+    return [...running, ...(this.options.alsoRouted ?? [])].map((instance) => {
+      const provider = this.providerOf(instance.app, instance.instanceKey);
+      return `${LEVEL_OF_APP[instance.app]}:${instance.instanceKey}${provider ? `@${provider.id}` : ''}`;
+    });
   }
 
   /** Settings of one process, each too long for an environment string written to a file of its own (X_FILE). */
