@@ -6,7 +6,7 @@ import { SubjectKeyErasedError } from '@regsync/contracts/event-codec';
 import type { RegsyncEvent } from '@regsync/contracts/generated/events';
 import type { SubjectKey } from '@regsync/contracts/sealed-event';
 import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
-import { APP_OF_LEVEL, consumerGroupOf, deliveryTopicOf, outgoingTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
+import { APP_OF_LEVEL, consumerGroupOf, deliveryTopicOf, outgoingTopicOf, stateRecordKeyOf, stateTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
 import { RetentionJob } from '@regsync/data-protection/retention/retention.job';
 import { SubjectKeyRing } from '@regsync/messaging/subject-key-ring';
 import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
@@ -141,10 +141,9 @@ describe("retention shreds a recipient's delivery key: only that register's copy
     expect(keys.filter((id) => sendersKeys.includes(id))).toEqual([]);
   });
 
-  it("shreds Niedersachsen's key of the mover when the Land's 55 years end, and nothing else: the BZSt's and Sachsen's copies still open, a bootstrap of the Land skips the mover and counts it", async () => {
+  it("shreds Niedersachsen's key of the mover when the Land's 55 years end, and nothing else: the BZSt's and Sachsen's copies still open, a bootstrap of the Land no longer meets the mover", async () => {
     const job = router.get(RetentionJob);
     const shredded = async (now: string) => (await job.run(new Date(now))).filter(({ table }) => table === 'delivery_keys').reduce((sum, { deleted }) => sum + deleted, 0);
-    const moversDeliveriesToTheLand = (await openDeliveries('state-register', '03', mover)).length;
     // Moved away 2026-11-01: kept through 31 December 2081.
     expect(await shredded('2081-12-31T23:59:59.000Z')).toBe(0);
     expect(await shredded('2082-01-01T00:00:00.000Z')).toBe(1);
@@ -157,8 +156,21 @@ describe("retention shreds a recipient's delivery key: only that register's copy
     await deliveryKeyOf('federal-register', 'DE', mover);
     await deliveryKeyOf('state-register', '14', mover);
 
-    // A new database of the Land from its state topic: the mover's deliveries are skipped and counted, the stayer's applied.
+    // A new database of the Land from its state topic: the mover's record there is a tombstone now, the stayer's is applied.
     const result = await bootstrapInstance(targetInstance(loadReplayConfig(stateEnv(env, '03')), 'state-register', '03'));
-    expect(result.outcomes).toMatchObject({ erased: moversDeliveriesToTheLand, applied: 1, rejected: 0 });
+    expect(result.outcomes).toMatchObject({ erased: 0, applied: 1, rejected: 0 });
+  });
+
+  it("forgets that Niedersachsen holds the mover and tombstones the mover's record on the Land's state topic, and nothing else", async () => {
+    const holders = async (person: string) =>
+      ((await router.get(DataSource).query(`select level || ' ' || instance_key || ' ' || register as holder from subject_holdings where subject_id = $1 order by 1`, [person])) as { holder: string }[]).map(
+        ({ holder }) => holder,
+      );
+    expect(await holders(mover)).toEqual(['MUNICIPAL 03404000 MELDEREGISTER', 'MUNICIPAL 14612000 MELDEREGISTER', 'STATE 14 LANDESMELDEREGISTER']);
+    expect(await holders(stayer)).toEqual(expect.arrayContaining(['STATE 03 LANDESMELDEREGISTER']));
+    // The last record of each person on the Land's state topic (its provider is the Land itself here).
+    const last = new Map((await recordsOf(env, stateTopicOf('state-register', '03', env.namespace))).map((record) => [record.key, record.value]));
+    expect(last.get(stateRecordKeyOf('03', '03', mover))).toBeNull();
+    expect(last.get(stateRecordKeyOf('03', '03', stayer))).toEqual(expect.any(Buffer));
   });
 });
