@@ -305,7 +305,8 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
     retention: { kind: 'while-current', reason: 'the router delivers a death or a name change to every former holder by it, and an erasure also to the cadastre and rolls that listed the person as an owner; it cannot see when a holder deleted the person' },
     legalBasis: '§ 33 Abs. 1 BMG, § 57 PStV (the notices the holdings route); Art. 5 Abs. 1 lit. e DSGVO',
     sources: [DSGVO_ART_5],
-    toBeConfirmed: 'an erasure (PersonErased) ends the holdings of the person; ending one when a holder deletes the person at the end of its retention needs an event from the holder (not built)',
+    toBeConfirmed:
+      "an erasure (PersonErased) ends the holdings of the person, and the end of a Land's or the BZSt's retention of the person ends its holding with its delivery key (delivery_keys); a municipality's retention does not reach the router (it would need an event from the municipality, not built)",
   },
   {
     table: 'delivered_versions',
@@ -320,10 +321,10 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
     table: 'recipient_state_deliveries',
     registers: 'every instance',
     recordKind: "router: a recipient's deliveries of a subject it still holds (its compacted state topic's record)",
-    retention: { kind: 'while-current', reason: 'a new database of the recipient starts from them; deleted with a tombstone when the subject leaves the recipient or is erased' },
+    retention: { kind: 'while-current', reason: "a new database of the recipient starts from them; deleted with a tombstone when the subject leaves the recipient, is erased, or the recipient's delivery key of it ends by retention (delivery_keys)" },
     legalBasis: 'the legal basis of each delivery (routing catalog), which it repeats for the same recipient and fields only; Art. 5 Abs. 1 lit. e DSGVO',
     sources: [DSGVO_ART_5],
-    toBeConfirmed: 'with the data-protection officer: ending it when the recipient deletes the person by retention needs an event from the recipient (not built), as for subject_holdings',
+    toBeConfirmed: "with the data-protection officer: a municipality's retention does not reach the router (as for subject_holdings)",
   },
   {
     table: 'delivery_keys',
