@@ -2,13 +2,11 @@ import { INestApplication } from '@nestjs/common';
 import { Producer } from 'kafkajs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { SubjectKeyErasedError } from '@regsync/contracts/event-codec';
 import type { RegsyncEvent } from '@regsync/contracts/generated/events';
 import type { SubjectKey } from '@regsync/contracts/sealed-event';
 import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
 import { APP_OF_LEVEL, consumerGroupOf, deliveryTopicOf, outgoingTopicOf, stateRecordKeyOf, stateTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
 import { RetentionJob } from '@regsync/data-protection/retention/retention.job';
-import { SubjectKeyRing } from '@regsync/messaging/subject-key-ring';
 import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { waitUntil } from '@regsync/local-stack/wait-until';
@@ -23,6 +21,7 @@ import { targetInstance } from '@regsync/apps/replay/src/target-apps';
 import { FlowEvents } from '@regsync/apps/replay/test/support/register-flow-events';
 import { stateEnv, waitForNoLag } from '@regsync/apps/replay/test/support/live-register-service';
 import { ReplayTestEnvironment, startReplayTestEnvironment } from '@regsync/apps/replay/test/support/replay-test-environment';
+import { keysOpening } from './support/keys-opening';
 import { recordsOf } from './support/topic-records';
 
 jest.setTimeout(300_000);
@@ -59,32 +58,8 @@ describe("retention shreds a recipient's delivery key: only that register's copy
     }
   }
 
-  /**
-   * Opens every delivery of `person` to the recipient with a key ring on the recipient's key topic, read now: per
-   * delivery the id of the key it opened with, or 'erased'.
-   */
-  async function openDeliveries(app: 'state-register' | 'federal-register', instanceKey: string, person: string): Promise<string[]> {
-    const topic = deliveryTopicOf(app, instanceKey, env.namespace);
-    const ring = new SubjectKeyRing(env.kafka, [subjectKeyTopicOf(topic)], `${env.namespace}.test-ring.`);
-    await ring.start();
-    try {
-      const deliveries = (await recordsOf(env, topic)).filter((record) => record.key === person);
-      expect(deliveries.length).toBeGreaterThan(0);
-      return await Promise.all(
-        deliveries.map((record) =>
-          env.codec.decode(record.value, ring.source).then(
-            ({ subjectKey }) => subjectKey!.id,
-            (error: unknown) => {
-              if (error instanceof SubjectKeyErasedError) return 'erased';
-              throw error;
-            },
-          ),
-        ),
-      );
-    } finally {
-      await ring.stop();
-    }
-  }
+  /** Per delivery of `person` to the recipient, the id of the key it opens with on the recipient's key topic now, or 'erased'. */
+  const openDeliveries = (app: 'state-register' | 'federal-register', instanceKey: string, person: string) => keysOpening(env, deliveryTopicOf(app, instanceKey, env.namespace), person);
 
   /** The one key all of the recipient's deliveries of `person` opened with. */
   async function deliveryKeyOf(app: 'state-register' | 'federal-register', instanceKey: string, person: string): Promise<string> {

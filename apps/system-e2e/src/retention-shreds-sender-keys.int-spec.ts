@@ -2,13 +2,11 @@ import { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
-import { SubjectKeyErasedError } from '@regsync/contracts/event-codec';
-import { outgoingTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
+import { outgoingTopicOf } from '@regsync/contracts/topic-catalog';
 import { RetentionJob } from '@regsync/data-protection/retention/retention.job';
 import { AgencyClient } from '@regsync/local-stack/agency-client';
 import { waitUntil } from '@regsync/local-stack/wait-until';
 import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
-import { SubjectKeyRing } from '@regsync/messaging/subject-key-ring';
 import { runAsAuthority } from '@regsync/persistence/authority-context';
 import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
@@ -18,7 +16,7 @@ import { startService } from '@regsync/service-runtime/start-service';
 import { loadMunicipalConfig } from '@regsync/apps/municipal-register/src/config';
 import { MunicipalRegisterModule } from '@regsync/apps/municipal-register/src/municipal-register.module';
 import { ReplayTestEnvironment, startReplayTestEnvironment } from '@regsync/apps/replay/test/support/replay-test-environment';
-import { recordsOf } from './support/topic-records';
+import { keysOpening } from './support/keys-opening';
 
 jest.setTimeout(300_000);
 
@@ -40,29 +38,8 @@ describe("retention shreds a municipality's own key of a person when its last re
   const [mover, stayer] = [generateIdnr(), generateIdnr()];
   let child: string;
 
-  /** Opens every event the municipality sent about `subject` with a key ring on its key topic, read now: per event the id of its key, or 'erased'. */
-  async function openEvents(subject: string): Promise<string[]> {
-    const ring = new SubjectKeyRing(env.kafka, [subjectKeyTopicOf(outgoing)], `${env.namespace}.test-ring.`);
-    await ring.start();
-    try {
-      const events = (await recordsOf(env, outgoing)).filter((record) => record.key === subject && record.value !== null);
-      expect(events.length).toBeGreaterThan(0);
-      return await Promise.all(
-        events.map((record) =>
-          env.codec.decode(record.value!, ring.source).then(
-            ({ subjectKey }) => subjectKey!.id,
-            (error: unknown) => {
-              if (error instanceof SubjectKeyErasedError) return 'erased';
-              throw error;
-            },
-          ),
-        ),
-      );
-    } finally {
-      await ring.stop();
-    }
-  }
-
+  /** Per event the municipality sent about `subject`, the id of the key it opens with on its key topic now, or 'erased'. */
+  const openEvents = (subject: string) => keysOpening(env, outgoing, subject);
   const opens = async (subject: string) => expect((await openEvents(subject)).includes('erased')).toBe(false);
   const erased = async (subject: string) => expect(new Set(await openEvents(subject))).toEqual(new Set(['erased']));
 
