@@ -46,11 +46,13 @@ export interface PersonRecordLookup {
   sql: string;
 }
 
-/** `register`: SQL of the register keeping the row; `matches`: when a row is a record of the subject `wanted.subject_id`. */
-const ofPersons = (table: string, register: string, startedAt: string, matches = 'wanted.subject_id = idnr', where = 'true') =>
+/** `from`: the table (or rows); `register`: SQL of the register keeping the row; `matches`: when a row is a record of the subject `wanted.subject_id`. */
+const ofPersons = (from: string, register: string, startedAt: string, matches = 'wanted.subject_id = idnr', where = 'true') =>
   `select wanted.subject_id, ${register} as register, ${startedAt} as started_at
-   from ${table} join unnest($1::text[]) as wanted (subject_id) on ${matches} where ${where}`;
+   from ${from} join unnest($1::text[]) as wanted (subject_id) on ${matches} where ${where}`;
 const kept = (register: string) => `'${register}'::text`;
+/** A table that lists persons (a parcel's owners): one row per listed IdNr (`owner.idnr`), so a page of subjects is one hash join, not a scan each. */
+const ownersOf = (table: string, owners: string) => `${table} cross join jsonb_array_elements_text(${owners}) as owner (idnr)`;
 const BY_IDNR_OR_BIRTH_REGISTRATION = 'wanted.subject_id in (idnr, birth_registration_id)';
 
 export const PERSON_RECORD_LOOKUPS: readonly PersonRecordLookup[] = [
@@ -78,11 +80,15 @@ export const PERSON_RECORD_LOOKUPS: readonly PersonRecordLookup[] = [
     recordKind: 'death entry (Sterberegister)',
     sql: ofPersons('civil_status_records', kept('PERSONENSTANDSREGISTER'), utcDay('date_of_death'), BY_IDNR_OR_BIRTH_REGISTRATION, "status = 'DECEASED'"),
   },
-  { table: 'property_tax_entries', recordKind: 'parcel on the roll (owner IdNrs, area, usage)', sql: ofPersons('property_tax_entries', kept('GRUNDSTEUER'), 'null::timestamptz', 'owner_idnrs ? wanted.subject_id') },
+  {
+    table: 'property_tax_entries',
+    recordKind: 'parcel on the roll (owner IdNrs, area, usage)',
+    sql: ofPersons(ownersOf('property_tax_entries', 'owner_idnrs'), kept('GRUNDSTEUER'), 'null::timestamptz', 'wanted.subject_id = owner.idnr'),
+  },
   {
     table: 'parcels',
     recordKind: 'parcel (Flurstück) with its owners',
-    sql: ofPersons('parcels', kept('LIEGENSCHAFTSKATASTER'), 'null::timestamptz', '(owner_idnrs ? wanted.subject_id or erased_owner_idnrs ? wanted.subject_id)'),
+    sql: ofPersons(ownersOf('parcels', 'owner_idnrs || erased_owner_idnrs'), kept('LIEGENSCHAFTSKATASTER'), 'null::timestamptz', 'wanted.subject_id = owner.idnr'),
   },
   { table: 'transfer_log', recordKind: 'transfer log entry', sql: ofPersons('transfer_log', 'recipient_register', RETENTION_TARGETS.transfer_log.startedAt) },
 ];
