@@ -5,22 +5,18 @@ import { DataSource } from 'typeorm';
 import type { RegsyncEvent } from '@regsync/contracts/generated/events';
 import type { SubjectKey } from '@regsync/contracts/sealed-event';
 import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
-import { APP_OF_LEVEL, consumerGroupOf, deliveryTopicOf, outgoingTopicOf, stateRecordKeyOf, stateTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
+import { APP_OF_LEVEL, deliveryTopicOf, outgoingTopicOf, stateRecordKeyOf, stateTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
 import { RetentionJob } from '@regsync/data-protection/retention/retention.job';
-import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { waitUntil } from '@regsync/local-stack/wait-until';
-import { kafkaEnvironmentOf } from '@regsync/service-runtime/service-config';
-import { startService } from '@regsync/service-runtime/start-service';
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
-import { loadRouterConfig } from '@regsync/apps/router/src/config';
-import { RouterModule } from '@regsync/apps/router/src/router.module';
 import { bootstrapInstance } from '@regsync/apps/replay/src/bootstrap/bootstrap.command';
 import { loadReplayConfig } from '@regsync/apps/replay/src/replay-config';
 import { targetInstance } from '@regsync/apps/replay/src/target-apps';
 import { FlowEvents } from '@regsync/apps/replay/test/support/register-flow-events';
-import { stateEnv, waitForNoLag } from '@regsync/apps/replay/test/support/live-register-service';
+import { stateEnv } from '@regsync/apps/replay/test/support/live-register-service';
 import { ReplayTestEnvironment, startReplayTestEnvironment } from '@regsync/apps/replay/test/support/replay-test-environment';
+import { startInProcessRouter, routerCaughtUp } from './support/in-process-router';
 import { keysOpening } from './support/keys-opening';
 import { recordsOf } from './support/topic-records';
 
@@ -71,36 +67,16 @@ describe("retention shreds a recipient's delivery key: only that register's copy
 
   beforeAll(async () => {
     env = await startReplayTestEnvironment('shredkeys');
-    env.dropAtEnd(instanceDatabaseName('router', 'main', env.namespace));
     env.dropAtEnd(instanceDatabaseName('state', '03', env.namespace));
     env.dropAtEnd(instanceDatabaseName('federal', 'DE', env.namespace));
-    router = await startService(
-      RouterModule.forRoot(
-        loadRouterConfig({
-          ...kafkaEnvironmentOf(env.connection),
-          DATABASE_URL: env.databaseUrl,
-          SCHEMA_REGISTRY_URL: env.schemaRegistryUrl,
-          NAMESPACE: env.namespace,
-          HOST: '127.0.0.1',
-          PORT: '1',
-          ROUTED_INSTANCES: ROUTED,
-          SUBJECT_KEY_SECRET: randomBytes(32).toString('base64'),
-        }),
-      ),
-      { title: 'router', host: '127.0.0.1', port: 0, transport: RegsyncKafkaTransport },
-    );
+    router = await startInProcessRouter(env, ROUTED);
     producer = env.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     flows.registerInOsnabrueck(mover);
     flows.registerInOsnabrueck(stayer, 'Weber');
     flows.moveToDresden(mover);
     await sendSealed(flows.events);
-    const outgoing = ['03404000', '14612000'].map((key) => outgoingTopicOf('municipal-register', key, env.namespace));
-    await waitForNoLag(env.kafka, consumerGroupOf('router', 'main', env.namespace), outgoing, 120_000);
-    await waitUntil('the router published its outbox', async () => {
-      const [{ pending }] = (await router.get(DataSource).query('select count(*)::int as pending from regsync_outbox where published_at is null')) as { pending: number }[];
-      return pending === 0 || undefined;
-    });
+    await routerCaughtUp(env, router, ['03404000', '14612000'].map((key) => outgoingTopicOf('municipal-register', key, env.namespace)));
   });
 
   afterAll(async () => {

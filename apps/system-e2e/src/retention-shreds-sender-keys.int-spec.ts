@@ -11,10 +11,10 @@ import { runAsAuthority } from '@regsync/persistence/authority-context';
 import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 import { instanceDatabaseName } from '@regsync/persistence/database-url';
 import { generateIdnr } from '@regsync/register-domain/idnr-generator';
-import { kafkaEnvironmentOf } from '@regsync/service-runtime/service-config';
 import { startService } from '@regsync/service-runtime/start-service';
 import { loadMunicipalConfig } from '@regsync/apps/municipal-register/src/config';
 import { MunicipalRegisterModule } from '@regsync/apps/municipal-register/src/municipal-register.module';
+import { serviceEnv } from '@regsync/apps/replay/test/support/live-register-service';
 import { ReplayTestEnvironment, startReplayTestEnvironment } from '@regsync/apps/replay/test/support/replay-test-environment';
 import { keysOpening } from './support/keys-opening';
 
@@ -63,12 +63,7 @@ describe("retention shreds a municipality's own key of a person when its last re
     env.dropAtEnd(instanceDatabaseName('municipal', OSNABRUECK, env.namespace));
     const agencyKey = `buergeramt-${randomBytes(8).toString('hex')}`;
     const config = loadMunicipalConfig({
-      ...kafkaEnvironmentOf(env.connection),
-      DATABASE_URL: env.databaseUrl,
-      SCHEMA_REGISTRY_URL: env.schemaRegistryUrl,
-      NAMESPACE: env.namespace,
-      HOST: '127.0.0.1',
-      PORT: '1',
+      ...serviceEnv(env),
       INSTANCE_KEY: OSNABRUECK,
       AGENCY_API_KEYS: `buergeramt-osnabrueck:${agencyKey}`,
       SUBJECT_KEY_SECRET: randomBytes(32).toString('base64'),
