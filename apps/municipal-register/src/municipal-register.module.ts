@@ -88,7 +88,7 @@ export class MunicipalRegisterModule {
         }),
         TransferLogModule.forRoot(),
         RegisterRestatementModule.forRoot({ restatements: municipalCapabilities.restatements, opsApiKeys: config.AGENCY_API_KEYS }),
-        RetentionModule.forRoot(),
+        RetentionModule.forRoot({}, { subjectKeys: true }),
         PersonErasureModule.forRoot({ erasingAgencyKeys: actingAgencyKeysOf(config) }),
         InformationBlocksModule,
         ...municipalCapabilities.modules,

@@ -20,9 +20,10 @@ export interface SubjectKeyTable {
   holderColumns: readonly string[];
 }
 
-/** A key deleted (erased, or its holder's retention ended): its id and the holder column values it was stored with. */
+/** A key deleted (erased, or its holder's retention ended): its id, its subject and the holder column values it was stored with. */
 export interface DeletedSubjectKey {
   keyId: string;
+  subject: EventSubject;
   holder: Record<string, string>;
 }
 
@@ -66,8 +67,8 @@ export class KeyWrapping {
 export async function deleteSubjectKeys(manager: EntityManager, table: SubjectKeyTable, where: string, parameters: readonly unknown[]): Promise<DeletedSubjectKey[]> {
   const holderColumns = table.holderColumns.map((column) => `, ${column}::text`).join('');
   // A delete's result is [rows, count].
-  const [rows] = (await manager.query(`delete from ${table.name} where ${where} returning key_id::text${holderColumns}`, [...parameters])) as [Record<string, string>[], number];
-  return rows.map(({ key_id, ...holder }) => ({ keyId: key_id, holder }));
+  const [rows] = (await manager.query(`delete from ${table.name} where ${where} returning key_id::text, subject_kind, subject_id${holderColumns}`, [...parameters])) as [Record<string, string>[], number];
+  return rows.map(({ key_id, subject_kind, subject_id, ...holder }) => ({ keyId: key_id, subject: { kind: subject_kind, id: subject_id } as EventSubject, holder }));
 }
 
 const SENDER_SUBJECT_KEYS: SubjectKeyTable = { name: 'regsync_subject_key', holderColumns: [] };
@@ -111,9 +112,18 @@ export class SubjectKeys {
 
   /** Deletes the subject's key (the current authority's): from then on nothing sealed with it opens. Its id, if any. */
   async erase(manager: EntityManager, subject: EventSubject): Promise<string | undefined> {
-    const [erased] = await deleteSubjectKeys(manager, SENDER_SUBJECT_KEYS, 'subject_kind = $1 and subject_id = $2', [subject.kind, subject.id]);
+    const [erased] = await eraseSenderKeys(manager, [subject]);
     return erased?.keyId;
   }
+}
+
+/**
+ * Deletes the current authority's keys of `subjects` (an erasure, or the end of the authority's retention of them);
+ * returns the id of each deleted. Needs no secret: deleting is what makes the events unreadable.
+ */
+export async function eraseSenderKeys(manager: EntityManager, subjects: readonly EventSubject[]): Promise<DeletedSubjectKey[]> {
+  if (subjects.length === 0) return [];
+  return deleteSubjectKeys(manager, SENDER_SUBJECT_KEYS, '(subject_kind, subject_id) in (select * from unnest($1::text[], $2::text[]))', [subjects.map(({ kind }) => kind), subjects.map(({ id }) => id)]);
 }
 
 /** Inserts the candidates of subjects without a key and returns every subject's key, `issued` for those inserted now. */

@@ -113,6 +113,21 @@ describe('deliveriesOf', () => {
     ]);
   });
 
+  it("sends an erasure back to the erasing municipality's own property-tax roll where a parcel event named the person, so a rebuild of the roll meets it after the parcels", () => {
+    const parcel = { parcelId: '14612300100012______', municipalityKey: '14612000', areaSquareMetres: 612, usage: 'Wohnbaufläche', ownerIdnrs: [move.idnr] };
+    const cadastre = at(sachsen, 'LIEGENSCHAFTSKATASTER');
+    const owned = holdingsAfter('ParcelRecorded', parcel, cadastre, parcel.parcelId, deliveriesOf('ParcelRecorded', parcel, cadastre, crowded, []));
+    const holders = [...owned.map((holding) => holding.holder), at(dresden, 'MELDEREGISTER'), at(sachsen, 'LANDESMELDEREGISTER')];
+    const erasure = { reason: 'REGISTRATION_IN_ERROR', requestedBy: 'buergeramt-dresden' };
+    expect(names(deliveriesOf('PersonErased', erasure, at(dresden, 'MELDEREGISTER'), crowded, holders))).toEqual([
+      'FEDERAL DE IDNR_BASISDATEN',
+      'MUNICIPAL 14612000 GRUNDSTEUER',
+      'STATE 14 LANDESMELDEREGISTER',
+    ]);
+    // Without a roll of its own that lists the person, nothing comes back.
+    expect(names(deliveriesOf('PersonErased', erasure, at(dresden, 'MELDEREGISTER'), crowded, [at(dresden, 'MELDEREGISTER')]))).toEqual(['FEDERAL DE IDNR_BASISDATEN']);
+  });
+
   it('sends an information block to the other holders, never back to the Meldebehörde that set it', () => {
     const holders = [at(osnabrueck, 'MELDEREGISTER'), at(dresden, 'MELDEREGISTER'), at(sachsen, 'LANDESMELDEREGISTER')];
     const block = { idnr: move.idnr, blockKind: 'AUSKUNFTSSPERRE', validUntil: null };

@@ -74,8 +74,10 @@ function municipalRecipients(
     case 'InformationBlockLifted':
       return source.level === 'MUNICIPAL' && source.register === 'MELDEREGISTER' && source.instanceKey !== ags ? ['MELDEREGISTER'] : [];
     case 'PersonErased':
-      // The erasing Meldebehörde's own roll was cleared in its transaction; a roll elsewhere may list the person as owner.
-      return source.level === 'MUNICIPAL' && source.register === 'MELDEREGISTER' && source.instanceKey !== ags ? ['MELDEREGISTER', 'GRUNDSTEUER'] : [];
+      // A roll anywhere may list the person as owner, the erasing Meldebehörde's own too: its roll was cleared in the
+      // erasure's transaction, but a rebuild of the roll from its deliveries must meet the erasure after the parcels.
+      if (source.level !== 'MUNICIPAL' || source.register !== 'MELDEREGISTER') return [];
+      return source.instanceKey !== ags ? ['MELDEREGISTER', 'GRUNDSTEUER'] : ['GRUNDSTEUER'];
     case 'ParcelRecorded':
     case 'ParcelChanged':
     case 'ParcelRestated':

@@ -32,7 +32,12 @@ export type Retention =
    * The router's record of a recipient's copy of a subject: kept as long as the recipient's register keeps the person
    * (the recipient's rule in this catalog, copy-retention.ts), then deleted by the router's retention job.
    */
-  | { kind: 'as-recipient-keeps'; reason: string };
+  | { kind: 'as-recipient-keeps'; reason: string }
+  /**
+   * A sender's own data key of a person: kept as long as a record of the person in the sending authority's registers
+   * is kept under this catalog (sender-key-retention.ts), then deleted by the authority's retention job.
+   */
+  | { kind: 'as-own-registers-keep'; reason: string };
 
 /**
  * What an erasure of a person (PersonErased) does where the person is one of a row's list of persons (the owners of a
@@ -282,11 +287,16 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
     table: 'regsync_subject_key',
     registers: 'every instance',
     recordKind: 'data key of a subject this instance sends events about, wrapped by the authority key (crypto-shredding)',
-    retention: { kind: 'while-current', reason: "deleted when the subject is erased: from then on no copy of the subject's events opens, in any topic or backup" },
-    legalBasis: `${TECHNICAL_BASIS}: the key that makes the events readable; holds the subject id only`,
-    sources: [DSGVO_ART_5],
+    retention: {
+      kind: 'as-own-registers-keep',
+      reason:
+        "a person's key is deleted, with a tombstone on the key topic, when the person is erased, or when no record of the person is left in the authority's registers whose period runs (a municipality: the resident 55 years after the end of the year of moving away or death, the Standesamt's entries 110 / 80 / 30 years, the property-tax roll while the person owns a parcel there): from then on no copy of the events it sent about the person opens, in any topic or backup",
+    },
+    legalBasis:
+      "the longest retention of the authority's records of the person (§ 13 Abs. 2, § 14 Abs. 1 BMG for the Melderegister; § 5 Abs. 5, § 7 PStG for the Personenstandsregister), applied to its events in the log; Art. 5 Abs. 1 lit. e DSGVO: holds the subject id only",
+    sources: [...BMG_13, ...BMG_14, ...PSTG_5_7, DSGVO_ART_5],
     toBeConfirmed:
-      "not yet deleted when the register's own record of the person ends by retention: the sender's topic stays readable to the router (each recipient's copy ends with its own delivery key, delivery_keys); a municipality's key also seals its Standesamt's events, kept longer",
+      "applied by a municipality's retention job only; the BZSt's keys of a birth registration id (IdNrAssigned) and a parcel's key at the cadastre are deleted on erasure only. A Nebenwohnung has no end yet (secondary_residences), so its holder's key stays while it is registered",
   },
   {
     table: 'regsync_producer_state',
@@ -303,7 +313,8 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
     retention: { kind: 'while-current', reason: 'the router delivers a death or a name change to every former holder by it, and an erasure also to the cadastre and rolls that listed the person as an owner; it cannot see when a holder deleted the person' },
     legalBasis: '§ 33 Abs. 1 BMG, § 57 PStV (the notices the holdings route); Art. 5 Abs. 1 lit. e DSGVO',
     sources: [DSGVO_ART_5],
-    toBeConfirmed: 'an erasure (PersonErased) ends the holdings of the person; ending one when a holder deletes the person at the end of its retention needs an event from the holder (not built)',
+    toBeConfirmed:
+      "an erasure (PersonErased) ends the holdings of the person, and the end of a Land's or the BZSt's retention of the person ends its holding with its delivery key (delivery_keys); a municipality's retention does not reach the router (it would need an event from the municipality, not built)",
   },
   {
     table: 'delivered_versions',
@@ -318,10 +329,10 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
     table: 'recipient_state_deliveries',
     registers: 'every instance',
     recordKind: "router: a recipient's deliveries of a subject it still holds (its compacted state topic's record)",
-    retention: { kind: 'while-current', reason: 'a new database of the recipient starts from them; deleted with a tombstone when the subject leaves the recipient or is erased' },
+    retention: { kind: 'while-current', reason: "a new database of the recipient starts from them; deleted with a tombstone when the subject leaves the recipient, is erased, or the recipient's delivery key of it ends by retention (delivery_keys)" },
     legalBasis: 'the legal basis of each delivery (routing catalog), which it repeats for the same recipient and fields only; Art. 5 Abs. 1 lit. e DSGVO',
     sources: [DSGVO_ART_5],
-    toBeConfirmed: 'with the data-protection officer: ending it when the recipient deletes the person by retention needs an event from the recipient (not built), as for subject_holdings',
+    toBeConfirmed: "with the data-protection officer: a municipality's retention does not reach the router (as for subject_holdings)",
   },
   {
     table: 'delivery_keys',
@@ -408,6 +419,7 @@ function retentionInWords(retention: Retention): string {
   if (retention.kind === 'while-current') return `kept while current: ${retention.reason}`;
   if (retention.kind === 'with-person-record') return "kept and deleted with the person's record";
   if (retention.kind === 'as-recipient-keeps') return `kept as long as the recipient's register keeps the person: ${retention.reason}`;
+  if (retention.kind === 'as-own-registers-keep') return `kept as long as the authority's registers keep the person: ${retention.reason}`;
   const { period } = retention;
   const span = 'hours' in period ? `${period.hours} hours` : `${period.years} years`;
   const from = 'hours' in period || period.from === 'event-day' ? 'after' : 'after the end of the calendar year of';

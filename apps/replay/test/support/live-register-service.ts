@@ -8,18 +8,21 @@ import { loadStateConfig } from '@regsync/apps/state-register/src/config';
 import { StateRegisterModule } from '@regsync/apps/state-register/src/state-register.module';
 import { ReplayTestEnvironment } from './replay-test-environment';
 
-/** The environment a state-register instance and the replay tool share in a test. */
-export function stateEnv(env: ReplayTestEnvironment, instanceKey: string): NodeJS.ProcessEnv {
+/** What every service of the test's namespace is started with: broker, database server, schema registry; HTTP on a free port. */
+export function serviceEnv(env: ReplayTestEnvironment): NodeJS.ProcessEnv {
   return {
     ...kafkaEnvironmentOf(env.connection),
     DATABASE_URL: env.databaseUrl,
     SCHEMA_REGISTRY_URL: env.schemaRegistryUrl,
     NAMESPACE: env.namespace,
-    INSTANCE_KEY: instanceKey,
     PORT: '1',
     HOST: '127.0.0.1',
-    AGENCY_API_KEYS: 'test-agency:test-agency-key',
   };
+}
+
+/** The environment a state-register instance and the replay tool share in a test. */
+export function stateEnv(env: ReplayTestEnvironment, instanceKey: string): NodeJS.ProcessEnv {
+  return { ...serviceEnv(env), INSTANCE_KEY: instanceKey, AGENCY_API_KEYS: 'test-agency:test-agency-key' };
 }
 
 /** A live state-register instance in this process: HTTP on a free port and its real Kafka consumer. */

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Outbox } from '@regsync/messaging/outbox';
 import { runAsAuthority } from '@regsync/persistence/authority-context';
@@ -7,6 +7,9 @@ import { COPY_RETENTION_TABLES, copyRetentionPeriodOf } from '@regsync/register-
 import { RETENTION_CATALOG } from '@regsync/register-domain/retention-catalog';
 import type { RegisterKind } from '@regsync/register-domain/registers';
 import { expireDeliveryKeys } from '../routing/delivery-keys';
+import { ROUTING_OPTIONS, type RoutingOptions } from '../routing/delivery-router.handler';
+import { RecipientState } from '../routing/recipient-state';
+import { SubjectHoldings } from '../routing/subject-holdings';
 import type { RetentionDeletion } from './retention.job';
 
 const DELIVERY_KEYS_RULE = RETENTION_CATALOG.find(({ table }) => table === 'delivery_keys')!;
@@ -14,15 +17,22 @@ const DELIVERY_KEYS_RULE = RETENTION_CATALOG.find(({ table }) => table === 'deli
 /**
  * The router's part of the retention job: deletes each delivery key whose recipient's retention of the person ended
  * (copy-retention.ts) and sends its tombstone to the recipient's key topic in the same transaction, so that copy of
- * the person in the log no longer opens. Each authority of the router's database as itself (its outbox rows are its own).
+ * the person in the log no longer opens; and, as the recipient keeps the person no more, ends its holding of the person
+ * (subject-holdings.ts) and its state record (a tombstone on its state topic, recipient-state.ts). Each authority of
+ * the router's database as itself (its outbox rows are its own).
  */
 @Injectable()
 export class DeliveryKeyRetention {
+  private readonly recipientState: RecipientState;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly database: AuthorityDatabase,
     private readonly outbox: Outbox,
-  ) {}
+    @Inject(ROUTING_OPTIONS) options: RoutingOptions,
+  ) {
+    this.recipientState = new RecipientState(options.namespace, options.providerOf);
+  }
 
   async run(now: Date, batchSize: number): Promise<RetentionDeletion[]> {
     const authorities = ((await this.dataSource.query('select distinct authority_key from delivery_keys where retention_started_at is not null')) as { authority_key: string }[]).map(({ authority_key }) => authority_key);
@@ -36,6 +46,9 @@ export class DeliveryKeyRetention {
             this.database.transaction(async (manager) => {
               const expired = await expireDeliveryKeys(manager, register, period, now, batchSize);
               await this.outbox.appendKeyErasures(manager, expired);
+              await SubjectHoldings.forget(manager, expired.map(({ subject, recipient }) => ({ subject, holder: recipient })));
+              // The key's id names the tombstone's outbox row: a shred committed once is one tombstone.
+              await this.outbox.appendRecords(manager, await this.recipientState.forget(manager, expired.map(({ subject, recipient, keyId }) => ({ subject, recipient, eventId: keyId }))));
               return expired.length;
             }),
           );

@@ -28,7 +28,7 @@ export class KeptRecords {
       for (const lookup of PERSON_RECORD_LOOKUPS.filter(({ table }) => tables.has(table))) {
         const rule = RETENTION_CATALOG.find(({ table, recordKind }) => table === lookup.table && recordKind === lookup.recordKind);
         if (!rule) throw new Error(`kept records: no retention rule for ${lookup.table} / ${lookup.recordKind}`);
-        const rows = (await manager.query(lookup.sql, [idnr])) as { register: string; started_at: Date | null }[];
+        const rows = (await manager.query(lookup.sql, [[idnr]])) as { register: string; started_at: Date | null }[];
         for (const register of new Set(rows.map((row) => row.register))) {
           const starts = rows.filter((row) => row.register === register).map(({ started_at }) => started_at);
           kept.push({ instanceKey, register, records: starts.length, ...keptRecordStatement(rule, starts) });

@@ -34,40 +34,61 @@ export const PERSON_RECORD_DEPENDENTS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Where a person's records are, for the cockpit's "kept until": per table and kind of record (retention-catalog.ts),
- * the rows of the IdNr `$1` with the register that keeps each and the instant its period started (null: none runs).
+ * Where a person's records are, for the cockpit's "kept until" and for the sender's key of the person: per table and
+ * kind of record (retention-catalog.ts), the rows of the subjects `$1` (text[]: IdNrs, or the birth registration ids a
+ * birth's events are keyed by) with the subject each belongs to, the register that keeps it and the instant its
+ * period started (null: none runs).
  */
 export interface PersonRecordLookup {
   table: string;
   recordKind: string;
-  /** SQL: one row per record, columns `register` and `started_at`. */
+  /** SQL: one row per record and subject, columns `subject_id`, `register` and `started_at`. */
   sql: string;
 }
 
-const ofPerson = (table: string, register: string, startedAt: string, where = 'idnr = $1') =>
-  `select '${register}'::text as register, ${startedAt} as started_at from ${table} where ${where}`;
+/** `from`: the table (or rows); `register`: SQL of the register keeping the row; `matches`: when a row is a record of the subject `wanted.subject_id`. */
+const ofPersons = (from: string, register: string, startedAt: string, matches = 'wanted.subject_id = idnr', where = 'true') =>
+  `select wanted.subject_id, ${register} as register, ${startedAt} as started_at
+   from ${from} join unnest($1::text[]) as wanted (subject_id) on ${matches} where ${where}`;
+const kept = (register: string) => `'${register}'::text`;
+/** A table that lists persons (a parcel's owners): one row per listed IdNr (`owner.idnr`), so a page of subjects is one hash join, not a scan each. */
+const ownersOf = (table: string, owners: string) => `${table} cross join jsonb_array_elements_text(${owners}) as owner (idnr)`;
+const BY_IDNR_OR_BIRTH_REGISTRATION = 'wanted.subject_id in (idnr, birth_registration_id)';
 
 export const PERSON_RECORD_LOOKUPS: readonly PersonRecordLookup[] = [
-  { table: 'residents', recordKind: 'resident', sql: ofPerson('residents', 'MELDEREGISTER', RETENTION_TARGETS.residents.startedAt) },
-  { table: 'secondary_residences', recordKind: 'Nebenwohnung', sql: ofPerson('secondary_residences', 'MELDEREGISTER', RETENTION_TARGETS.secondary_residences.startedAt) },
-  { table: 'state_residents', recordKind: 'resident of the Land', sql: ofPerson('state_residents', 'LANDESMELDEREGISTER', RETENTION_TARGETS.state_residents.startedAt) },
-  { table: 'idnr_base_data', recordKind: 'base data of an IdNr', sql: ofPerson('idnr_base_data', 'IDNR_BASISDATEN', RETENTION_TARGETS.idnr_base_data.startedAt) },
+  { table: 'residents', recordKind: 'resident', sql: ofPersons('residents', kept('MELDEREGISTER'), RETENTION_TARGETS.residents.startedAt, BY_IDNR_OR_BIRTH_REGISTRATION) },
+  { table: 'secondary_residences', recordKind: 'Nebenwohnung', sql: ofPersons('secondary_residences', kept('MELDEREGISTER'), RETENTION_TARGETS.secondary_residences.startedAt) },
+  { table: 'state_residents', recordKind: 'resident of the Land', sql: ofPersons('state_residents', kept('LANDESMELDEREGISTER'), RETENTION_TARGETS.state_residents.startedAt) },
+  { table: 'idnr_base_data', recordKind: 'base data of an IdNr', sql: ofPersons('idnr_base_data', kept('IDNR_BASISDATEN'), RETENTION_TARGETS.idnr_base_data.startedAt) },
   {
     table: 'civil_status_records',
     recordKind: 'birth entry (Geburtenregister)',
-    sql: ofPerson('civil_status_records', 'PERSONENSTANDSREGISTER', utcDay('date_of_birth'), 'idnr = $1 and birth_registration_id is not null'),
+    sql: ofPersons('civil_status_records', kept('PERSONENSTANDSREGISTER'), utcDay('date_of_birth'), BY_IDNR_OR_BIRTH_REGISTRATION, 'birth_registration_id is not null'),
   },
   {
     table: 'civil_status_records',
     recordKind: 'marriage or name entry (Eheregister)',
-    sql: `select register, started_at from (${ofPerson(
+    sql: `select subject_id, register, started_at from (${ofPersons(
       'civil_status_records',
-      'PERSONENSTANDSREGISTER',
+      kept('PERSONENSTANDSREGISTER'),
       `(select ${utcDay("min((entry->>'effectiveOn')::date)")} from jsonb_array_elements(name_history) entry where entry->>'reason' <> 'BIRTH')`,
+      BY_IDNR_OR_BIRTH_REGISTRATION,
     )}) entries where started_at is not null`,
   },
-  { table: 'civil_status_records', recordKind: 'death entry (Sterberegister)', sql: ofPerson('civil_status_records', 'PERSONENSTANDSREGISTER', utcDay('date_of_death'), "idnr = $1 and status = 'DECEASED'") },
-  { table: 'property_tax_entries', recordKind: 'parcel on the roll (owner IdNrs, area, usage)', sql: ofPerson('property_tax_entries', 'GRUNDSTEUER', 'null::timestamptz', 'owner_idnrs ? $1') },
-  { table: 'parcels', recordKind: 'parcel (Flurstück) with its owners', sql: ofPerson('parcels', 'LIEGENSCHAFTSKATASTER', 'null::timestamptz', '(owner_idnrs ? $1 or erased_owner_idnrs ? $1)') },
-  { table: 'transfer_log', recordKind: 'transfer log entry', sql: `select recipient_register as register, ${RETENTION_TARGETS.transfer_log.startedAt} as started_at from transfer_log where idnr = $1` },
+  {
+    table: 'civil_status_records',
+    recordKind: 'death entry (Sterberegister)',
+    sql: ofPersons('civil_status_records', kept('PERSONENSTANDSREGISTER'), utcDay('date_of_death'), BY_IDNR_OR_BIRTH_REGISTRATION, "status = 'DECEASED'"),
+  },
+  {
+    table: 'property_tax_entries',
+    recordKind: 'parcel on the roll (owner IdNrs, area, usage)',
+    sql: ofPersons(ownersOf('property_tax_entries', 'owner_idnrs'), kept('GRUNDSTEUER'), 'null::timestamptz', 'wanted.subject_id = owner.idnr'),
+  },
+  {
+    table: 'parcels',
+    recordKind: 'parcel (Flurstück) with its owners',
+    sql: ofPersons(ownersOf('parcels', 'owner_idnrs || erased_owner_idnrs'), kept('LIEGENSCHAFTSKATASTER'), 'null::timestamptz', 'wanted.subject_id = owner.idnr'),
+  },
+  { table: 'transfer_log', recordKind: 'transfer log entry', sql: ofPersons('transfer_log', 'recipient_register', RETENTION_TARGETS.transfer_log.startedAt) },
 ];

@@ -4,6 +4,7 @@ import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
 import { deletionCutoff, RETENTION_CATALOG, type RetentionPeriod, type RetentionRule } from '@regsync/register-domain/retention-catalog';
 import { DeliveryKeyRetention } from './delivery-key-retention';
 import { PERSON_RECORD_DEPENDENTS, RETENTION_TARGETS, type RetentionTarget } from './retention-targets';
+import { SubjectKeyRetention } from './subject-key-retention';
 
 export interface RetentionJobOptions {
   intervalMs: number;
@@ -47,6 +48,8 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
     @Optional() private readonly metrics?: RegsyncMetrics,
     // The router's: its delivery keys end with their recipients' retention.
     @Optional() private readonly deliveryKeys?: DeliveryKeyRetention,
+    // A municipality's: its own keys of persons end with the last of its records of them.
+    @Optional() private readonly subjectKeys?: SubjectKeyRetention,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -77,6 +80,8 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
         deletions.push(...(await this.apply(rule, target, deletionCutoff(rule.retention.period, now), tables)));
       }
       if (this.deliveryKeys) deletions.push(...(await this.deliveryKeys.run(now, this.options.batchSize)));
+      // After the register rows: a record deleted in this pass keeps no key.
+      if (this.subjectKeys) deletions.push(...(await this.subjectKeys.run(now, this.options.batchSize)));
       for (const deletion of deletions.filter(({ deleted }) => deleted > 0)) this.report(deletion);
       return deletions;
     } catch (error) {

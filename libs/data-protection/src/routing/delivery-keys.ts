@@ -7,7 +7,7 @@ import { currentAuthority } from '@regsync/persistence/authority-context';
 import { isolateByAuthority } from '@regsync/persistence/authority-isolation';
 import { copyRetentionAfter, NO_HOLDING_EVENTS, type CopyHolding } from '@regsync/register-domain/copy-retention';
 import { deletionCutoff, type RetentionPeriod } from '@regsync/register-domain/retention-catalog';
-import type { RegisterAddress, RegisterInstance } from '@regsync/register-domain/registers';
+import type { RegisterAddress, RegisterInstance, RegisterKind } from '@regsync/register-domain/registers';
 
 /** Before delivery keys: which senders' subject keys the router gave to which recipient (dropped by the next migration). */
 export class SubjectKeyGrantsTable1767000100000 implements MigrationInterface {
@@ -249,22 +249,32 @@ function recipientText({ level, instanceKey }: RegisterInstance): string {
   return `${level}:${instanceKey}`;
 }
 
+function recipientInstanceOf(text: string): RegisterInstance {
+  const [level, instanceKey] = text.split(':');
+  return { level: level as RegisterInstance['level'], instanceKey };
+}
+
+/** A delivery key deleted because its recipient's retention of the subject ended: where it went, and whose copy it sealed. */
+export interface ExpiredDeliveryKey extends DeliveryKeyRelease {
+  recipient: RegisterAddress;
+  subject: EventSubject;
+}
+
 /**
  * Deletes the delivery keys of `register`'s copies whose retention `period` ended before `now`, at most `limit`; keys
  * whose subject a routing transaction holds (its lock, SubjectHoldings.lock) are left for the next run, so no key is
  * deleted while a delivery is being sealed with it. Returns where each went. For the retention job, as the router's
  * authority.
  */
-export async function expireDeliveryKeys(manager: EntityManager, register: string, period: RetentionPeriod, now: Date, limit: number): Promise<DeliveryKeyRelease[]> {
-  return releasesOf(
-    await deleteSubjectKeys(
-      manager,
-      DELIVERY_KEYS,
-      `ctid in (select ctid from delivery_keys where retention_register = $1 and retention_started_at < $2
-                and pg_try_advisory_xact_lock(hashtextextended(subject_kind || subject_id, 0)) limit $3 for update skip locked)`,
-      [register, deletionCutoff(period, now), limit],
-    ),
+export async function expireDeliveryKeys(manager: EntityManager, register: RegisterKind, period: RetentionPeriod, now: Date, limit: number): Promise<ExpiredDeliveryKey[]> {
+  const expired = await deleteSubjectKeys(
+    manager,
+    DELIVERY_KEYS,
+    `ctid in (select ctid from delivery_keys where retention_register = $1 and retention_started_at < $2
+              and pg_try_advisory_xact_lock(hashtextextended(subject_kind || subject_id, 0)) limit $3 for update skip locked)`,
+    [register, deletionCutoff(period, now), limit],
   );
+  return expired.map(({ keyId, subject, holder }) => ({ dataTopic: holder.delivery_topic, keyId, subject, recipient: { ...recipientInstanceOf(holder.recipient), register } }));
 }
 
 function releasesOf(deleted: readonly DeletedSubjectKey[]): DeliveryKeyRelease[] {

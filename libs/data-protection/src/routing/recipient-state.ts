@@ -117,7 +117,11 @@ export class RecipientState {
     );
   }
 
-  private async forget(manager: EntityManager, ends: readonly { recipient: RegisterInstance; subject: EventSubject; eventId: string }[]): Promise<OutboxRecord[]> {
+  /**
+   * The subjects leave the recipients' state topics: their stored deliveries and delivered versions deleted, and a
+   * tombstone record each (its outbox id `eventId`) to append. Also where a recipient's retention of the subject ended.
+   */
+  async forget(manager: EntityManager, ends: readonly { recipient: RegisterInstance; subject: EventSubject; eventId: string }[]): Promise<OutboxRecord[]> {
     if (ends.length === 0) return [];
     const columns = (row: (typeof ends)[number]) => [row.recipient.level, row.recipient.instanceKey, row.subject.kind, row.subject.id];
     const parameters = [0, 1, 2, 3].map((column) => ends.map((end) => columns(end)[column]));

@@ -78,6 +78,18 @@ export class SubjectHoldings {
     return new SubjectHoldings(holders);
   }
 
+  /**
+   * Ends holdings whose register no longer keeps the subject (its retention of the person ended and the router shredded
+   * its copy): later events the holdings route no longer reach it. The caller holds the subjects' locks.
+   */
+  static async forget(manager: EntityManager, ended: readonly { subject: EventSubject; holder: RegisterAddress }[]): Promise<void> {
+    if (ended.length === 0) return;
+    await manager.query(
+      `delete from subject_holdings where (subject_kind, subject_id, level, instance_key, register) in (select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]))`,
+      [ended.map(({ subject }) => subject.kind), ended.map(({ subject }) => subject.id), ended.map(({ holder }) => holder.level), ended.map(({ holder }) => holder.instanceKey), ended.map(({ holder }) => holder.register)],
+    );
+  }
+
   /** The registers that hold or held the subject, in one order (level, instance, register). */
   holdersOf(subject: EventSubject): RegisterAddress[] {
     return [...(this.holders.get(keyOf(subject.kind, subject.id)) ?? [])].sort(byAddress);

@@ -1,0 +1,31 @@
+import { SubjectKeyErasedError } from '@regsync/contracts/event-codec';
+import { subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
+import { SubjectKeyRing } from '@regsync/messaging/subject-key-ring';
+import type { ReplayTestEnvironment } from '@regsync/apps/replay/test/support/replay-test-environment';
+import { recordsOf } from './topic-records';
+
+/**
+ * Opens every record of `topic` about `subject` (tombstones left out) with a key ring on the topic's key topic, read
+ * now, as any reader of the topic would: per record the id of the key it opened with, or 'erased'. At least one record.
+ */
+export async function keysOpening(env: ReplayTestEnvironment, topic: string, subject: string): Promise<string[]> {
+  const ring = new SubjectKeyRing(env.kafka, [subjectKeyTopicOf(topic)], `${env.namespace}.test-ring.`);
+  await ring.start();
+  try {
+    const records = (await recordsOf(env, topic)).filter((record) => record.key === subject && record.value !== null);
+    expect(records.length).toBeGreaterThan(0);
+    return await Promise.all(
+      records.map((record) =>
+        env.codec.decode(record.value!, ring.source).then(
+          ({ subjectKey }) => subjectKey!.id,
+          (error: unknown) => {
+            if (error instanceof SubjectKeyErasedError) return 'erased';
+            throw error;
+          },
+        ),
+      ),
+    );
+  } finally {
+    await ring.stop();
+  }
+}
