@@ -1,0 +1,9 @@
+// Public entry: The descriptor of every register table.
+export { civilStatusRecordsTable } from './register-tables/civil-status-records.table';
+export { idnrBaseDataTable } from './register-tables/idnr-base-data.table';
+export { informationBlocksTable } from './register-tables/information-blocks.table';
+export type { HeldInformationBlock } from './register-tables/information-blocks.table';
+export { parcelsTable, propertyTaxEntriesTable } from './register-tables/parcel-facts.table';
+export { residentsTable } from './register-tables/residents.table';
+export { secondaryResidencesTable } from './register-tables/secondary-residences.table';
+export { stateResidentsTable } from './register-tables/state-residents.table';
