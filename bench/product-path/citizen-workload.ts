@@ -1,4 +1,4 @@
-import { generateIdnr } from '@regsync/register-domain/idnr-generator';
+import { generateIdnr } from '@regsync/register-domain/identifiers';
 import { seededRandom } from '../seeded-random';
 
 /** One citizen action as an agency's backend submits it: which instance, which body, which correlation id. */

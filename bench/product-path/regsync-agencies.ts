@@ -1,6 +1,6 @@
 import { AgencyClient } from '@regsync/local-stack/agency-client';
 import type { LocalStack } from '@regsync/local-stack/local-stack';
-import { instanceDatabaseName } from '@regsync/persistence/database-url';
+import { instanceDatabaseName } from '@regsync/persistence/databases';
 import type { SubmitAction } from './product-path-run';
 
 /** Citizen actions to regsync's agency API of each municipality, with its agency key. */

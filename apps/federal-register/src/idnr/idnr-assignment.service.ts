@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { IdNrRequested } from '@regsync/contracts/generated/events';
-import { Outbox } from '@regsync/messaging/outbox';
-import { generateIdnr } from '@regsync/register-domain/idnr-generator';
-import { baseDataForNewborn } from '@regsync/register-domain/registers/idnr-base-data';
-import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-legal-basis';
-import { RegisterStore } from '@regsync/persistence/register-store/register-store';
-import { idnrBaseDataTable } from '@regsync/persistence/register-tables/idnr-base-data.table';
+import { Outbox } from '@regsync/messaging/register-messaging';
+import { generateIdnr } from '@regsync/register-domain/identifiers';
+import { baseDataForNewborn } from '@regsync/register-domain/register-rules';
+import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/authorities';
+import { RegisterStore } from '@regsync/persistence/register-storage';
+import { idnrBaseDataTable } from '@regsync/persistence/register-table-catalog';
 
 const MAX_ATTEMPTS = 10;
 

@@ -1,34 +1,20 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { BirthRecorded, DeathRecorded, IdNrAssigned, NameChanged, NamesRestated, ResidenceRegistered } from '@regsync/contracts/generated/events';
-import { AdmittedTransferHandler } from '@regsync/data-protection/admitted-transfer-handler';
-import { TransferLog } from '@regsync/data-protection/transfer-log';
-import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
-import { currentAuthority } from '@regsync/persistence/authority-context';
-import { Outbox } from '@regsync/messaging/outbox';
-import { RegisterStore } from '@regsync/persistence/register-store/register-store';
-import { residentsTable } from '@regsync/persistence/register-tables/residents.table';
+import { AdmittedTransferHandler, TransferLog } from '@regsync/data-protection/transfers';
+import { RegsyncBatchContext, Outbox } from '@regsync/messaging/register-messaging';
+import { currentAuthority, AuthorityDatabase } from '@regsync/persistence/authority-scope';
+import { RegisterStore } from '@regsync/persistence/register-storage';
+import { residentsTable } from '@regsync/persistence/register-table-catalog';
 import { formatCalendarDate, parseCalendarDate } from '@regsync/register-domain/calendar-date';
-import { blockInForce, rueckmeldungToAwait } from '@regsync/register-domain/registers/information-block';
-import { awaitRueckmeldungOf, endRueckmeldungWait, lockInformationBlock } from '@regsync/data-protection/information-blocks/information-block-store';
-import { isBirthRegistrationId } from '@regsync/register-domain/registers/birth-registration-id';
-import {
-  assignIdnrToResident,
-  changeResidentName,
-  moveIn,
-  moveOut,
-  recordResidentDeath,
-  residentFromBirth,
-  type Resident,
-} from '@regsync/register-domain/registers/residents';
-import { restateNames } from '@regsync/register-domain/registers/restated-names';
-import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-legal-basis';
+import { blockInForce, rueckmeldungToAwait, assignIdnrToResident, changeResidentName, moveIn, moveOut, recordResidentDeath, residentFromBirth, type Resident, restateNames } from '@regsync/register-domain/register-rules';
+import { awaitRueckmeldungOf, endRueckmeldungWait, lockInformationBlock } from '@regsync/data-protection/information-block-handling';
+import { isBirthRegistrationId, idnrViolation } from '@regsync/register-domain/identifiers';
+import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/authorities';
 import { DomainValidationError } from '@regsync/register-domain/validation-error';
-import { idnrViolation } from '@regsync/register-domain/idnr';
-import { RequestTransaction } from '@regsync/service-runtime/idempotency/request-transaction';
+import { RequestTransaction } from '@regsync/service-runtime/request-idempotency';
 import { passIdnrToBirthRecord } from '../civil-status/birth-record-idnr';
 import type { RegisterResidenceRequest } from './register-residence.request';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 
 /** What the Standesamt of the same municipality tells the Melderegister about its residents. */
 export type ResidentChange = NameChanged | NamesRestated | DeathRecorded;
