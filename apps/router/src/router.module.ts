@@ -9,6 +9,9 @@ import { kafkaConnectionOf } from '@regsync/service-runtime/service-config';
 import { ServiceDatabaseModule } from '@regsync/service-runtime/service-startup';
 import { RouterConfig } from './config';
 
+/** Every migration of a router database. */
+export const routerMigrations = [...messagingMigrations, ...subjectHoldingsMigrations, ...deliveredVersionsMigrations, ...recipientStateMigrations, ...deliveryKeysMigrations];
+
 /** The router: reads every outgoing topic of the topology and delivers each event to its legal recipients only. */
 @Module({})
 export class RouterModule {
@@ -28,7 +31,7 @@ export class RouterModule {
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('router', config.INSTANCE_KEY, config.NAMESPACE),
           entities: [...messagingEntities],
-          migrations: [...messagingMigrations, ...subjectHoldingsMigrations, ...deliveredVersionsMigrations, ...recipientStateMigrations, ...deliveryKeysMigrations],
+          migrations: routerMigrations,
         }),
         ObservabilityModule.forRoot({ metrics }),
         RegsyncMessagingModule.forRoot({

@@ -4,4 +4,4 @@ export { RegisterStore, REMOVE_ROW } from './register-store/register-store';
 export type { AppendedRows, AppliedEvents, KeyOf, Reduce } from './register-store/register-store';
 export { appendParameters, appendSql, createTableSql, defineTable, driftSql } from './register-store/table-descriptor';
 export type { AnyTableDescriptor, AppendTable, StoredRow } from './register-store/table-descriptor';
-export { migratedSchemaMismatches } from './register-store/table-schema';
+export { migratedSchemaMismatches, migratedTables } from './register-store/table-schema';
