@@ -5,7 +5,7 @@ export { RegsyncKafkaTransport } from './regsync-kafka.transport';
 export { EventBatchPattern } from './event-batch-pattern';
 export { RegsyncBatchContext } from './regsync-batch-context';
 export { RegsyncEventContext } from './regsync-event-context';
-export { Outbox } from './outbox';
+export { followUpDraft, Outbox } from './outbox';
 export type { DeliveryRow, EventDraft, OutboxRecord } from './outbox';
 export { consumedTopics, hostedAuthorities, KAFKA_CLIENT, MESSAGING_OPTIONS } from './messaging-options';
 export type { Admission, MessagingOptions, ReceivedRecord } from './messaging-options';

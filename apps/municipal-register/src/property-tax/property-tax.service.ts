@@ -1,13 +1,12 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { ParcelChanged, ParcelLeftMunicipality, ParcelRecorded, ParcelRestated } from '@regsync/contracts/generated/events';
 import { AdmittedTransferHandler } from '@regsync/data-protection/transfers';
-import { RegsyncBatchContext, Outbox } from '@regsync/messaging/register-messaging';
+import { followUpDraft, Outbox, RegsyncBatchContext } from '@regsync/messaging/register-messaging';
 import { currentAuthority, AuthorityDatabase } from '@regsync/persistence/authority-scope';
 import { REMOVE_ROW, RegisterStore } from '@regsync/persistence/register-storage';
 import { propertyTaxEntriesTable } from '@regsync/persistence/register-table-catalog';
 import { assertParcelId } from '@regsync/register-domain/identifiers';
 import { applyParcelToPropertyTax, dropsParcel, type PropertyTaxEntry } from '@regsync/register-domain/register-rules';
-import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/authorities';
 
 type ParcelEvent = ParcelRecorded | ParcelChanged | ParcelRestated | ParcelLeftMunicipality;
 
@@ -52,13 +51,10 @@ export class PropertyTaxService {
 }
 
 function taxBaseChanged(event: ParcelEvent, entry: PropertyTaxEntry) {
-  return {
-    eventType: 'PropertyTaxBaseChanged' as const,
-    register: 'GRUNDSTEUER' as const,
-    subject: { kind: 'PARCEL' as const, id: entry.parcelId },
-    correlationId: event.envelope.correlationId,
-    causationId: event.envelope.eventId,
-    legalBasis: SENDER_LEGAL_BASIS.PropertyTaxBaseChanged,
+  return followUpDraft(event, {
+    eventType: 'PropertyTaxBaseChanged',
+    register: 'GRUNDSTEUER',
+    subject: { kind: 'PARCEL', id: entry.parcelId },
     payload: { parcelId: entry.parcelId, municipalityKey: entry.municipalityKey, areaSquareMetres: entry.areaSquareMetres, usage: entry.usage, ownerIdnrs: entry.ownerIdnrs },
-  };
+  });
 }

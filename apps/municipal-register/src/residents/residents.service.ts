@@ -2,7 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { BirthRecorded, DeathRecorded, IdNrAssigned, NameChanged, NamesRestated, ResidenceRegistered } from '@regsync/contracts/generated/events';
 import { AdmittedTransferHandler, TransferLog } from '@regsync/data-protection/transfers';
-import { RegsyncBatchContext, Outbox } from '@regsync/messaging/register-messaging';
+import { followUpDraft, Outbox, RegsyncBatchContext } from '@regsync/messaging/register-messaging';
 import { currentAuthority, AuthorityDatabase } from '@regsync/persistence/authority-scope';
 import { RegisterStore } from '@regsync/persistence/register-storage';
 import { residentsTable } from '@regsync/persistence/register-table-catalog';
@@ -93,13 +93,10 @@ export class ResidentsService {
     for (const [index, birth] of births.entries()) {
       const resident = applied.after[index];
       if (!applied.changed[index] || !resident) continue;
-      await this.outbox.append(context.manager, {
+      await this.outbox.append(context.manager, followUpDraft(birth, {
         eventType: 'IdNrRequested',
         register: 'MELDEREGISTER',
         subject: { kind: 'PERSON', id: birth.birthRegistrationId },
-        correlationId: birth.envelope.correlationId,
-        causationId: birth.envelope.eventId,
-        legalBasis: SENDER_LEGAL_BASIS.IdNrRequested,
         payload: {
           birthRegistrationId: birth.birthRegistrationId,
           familyName: resident.familyName,
@@ -110,7 +107,7 @@ export class ResidentsService {
           address: resident.address,
           requestingMunicipalityKey: this.municipalityKey,
         },
-      });
+      }));
     }
   }
 
@@ -129,13 +126,10 @@ export class ResidentsService {
       if (!applied.changed[index] || !resident) continue;
       await passIdnrToBirthRecord(manager, assigned.birthRegistrationId, assigned.idnr);
       await this.transferLog.linkIdnr(manager, assigned.birthRegistrationId, assigned.idnr);
-      await this.outbox.append(manager, {
+      await this.outbox.append(manager, followUpDraft(assigned, {
         eventType: 'ResidenceRegistered',
         register: 'MELDEREGISTER',
         subject: { kind: 'PERSON', id: assigned.idnr },
-        correlationId: assigned.envelope.correlationId,
-        causationId: assigned.envelope.eventId,
-        legalBasis: SENDER_LEGAL_BASIS.ResidenceRegistered,
         payload: {
           idnr: assigned.idnr,
           familyName: resident.familyName,
@@ -147,7 +141,7 @@ export class ResidentsService {
           previousAddress: null,
           dwellingStatus: resident.dwellingStatus,
         },
-      });
+      }));
     }
   }
 
@@ -161,15 +155,12 @@ export class ResidentsService {
       if (applied.before[index]) await this.passOnInformationBlock(manager, residence);
       if (!applied.changed[index]) continue;
       await endRueckmeldungWait(manager, residence.idnr);
-      await this.outbox.append(manager, {
+      await this.outbox.append(manager, followUpDraft(residence, {
         eventType: 'MovedOut',
         register: 'MELDEREGISTER',
         subject: { kind: 'PERSON', id: residence.idnr },
-        correlationId: residence.envelope.correlationId,
-        causationId: residence.envelope.eventId,
-        legalBasis: SENDER_LEGAL_BASIS.MovedOut,
         payload: { idnr: residence.idnr, movedOutOn: residence.movedInOn, fromMunicipalityKey: this.municipalityKey, toMunicipalityKey: residence.address.municipalityKey },
-      });
+      }));
     }
   }
 
@@ -180,15 +171,12 @@ export class ResidentsService {
   private async passOnInformationBlock(manager: EntityManager, residence: ResidenceRegistered): Promise<void> {
     const block = blockInForce(await lockInformationBlock(manager, residence.idnr), formatCalendarDate(new Date()));
     if (!block) return;
-    await this.outbox.append(manager, {
+    await this.outbox.append(manager, followUpDraft(residence, {
       eventType: 'InformationBlockSet',
       register: 'MELDEREGISTER',
       subject: { kind: 'PERSON', id: residence.idnr },
-      correlationId: residence.envelope.correlationId,
-      causationId: residence.envelope.eventId,
-      legalBasis: SENDER_LEGAL_BASIS.InformationBlockSet,
       payload: { idnr: residence.idnr, blockKind: block.kind, validUntil: block.validUntil === null ? null : parseCalendarDate(block.validUntil) },
-    });
+    }));
   }
 
   /**
