@@ -2,7 +2,7 @@ import { Controller, DynamicModule, Module, Type } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { databaseUrl } from '@regsync/persistence/database-url';
+import { databaseUrl } from '@regsync/persistence/databases';
 import { BaselineResidentMigration1765000000000 } from './baseline-resident.migration';
 import { upsertBaselineResident } from './baseline-resident-write';
 import { baselineDatabaseOf, isRecipientOf, type BaselineProcessSpec, type ResidenceRegisteredJson } from './baseline-topology';

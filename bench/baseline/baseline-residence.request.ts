@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { residencePlausibilityViolations } from '@regsync/register-domain/plausibility/person-plausibility';
-import { domainRules, idnrField, pastDateField, personNameField, postalAddressField, sexField } from '@regsync/service-runtime/request-fields';
+import { residencePlausibilityViolations } from '@regsync/register-domain/plausibility-checks';
+import { domainRules, idnrField, pastDateField, personNameField, postalAddressField, sexField } from '@regsync/service-runtime/agency-api';
 
 /**
  * The baseline team's Anmeldung body: the same fields and the same rules as regsync's `POST /residences` (the field

@@ -1,10 +1,9 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import { logLevel, type Admin } from 'kafkajs';
-import { OUTGOING_TOPIC_PARTITIONS } from '@regsync/contracts/topic-catalog';
-import { kafkaClient } from '@regsync/messaging/kafka-client';
-import { createTopicsWithLeaders } from '@regsync/messaging/topic-leaders';
-import { dropNamespaceDatabases } from '@regsync/persistence/ensure-database';
+import { OUTGOING_TOPIC_PARTITIONS } from '@regsync/contracts/topics';
+import { kafkaClient, createTopicsWithLeaders } from '@regsync/messaging/broker';
+import { dropNamespaceDatabases } from '@regsync/persistence/databases';
 import { waitUntil } from '@regsync/local-stack/wait-until';
 import type { KafkaConnection } from '@regsync/service-runtime/service-config';
 import { consumerGroupsReady } from '../consumer-groups-ready';

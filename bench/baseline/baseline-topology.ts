@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { KafkaConnection } from '@regsync/service-runtime/service-config';
-import { instanceDatabaseName } from '@regsync/persistence/database-url';
+import { instanceDatabaseName } from '@regsync/persistence/databases';
 import { MUNICIPALITIES } from '../product-path/citizen-workload';
 
 /**

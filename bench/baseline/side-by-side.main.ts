@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { LocalStack, randomPortOffset, workspaceRoot } from '@regsync/local-stack/local-stack';
-import { dropNamespaceDatabases } from '@regsync/persistence/ensure-database';
+import { dropNamespaceDatabases } from '@regsync/persistence/databases';
 import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
 import { latencySummary } from '../latency-summary';
 import { AppliedWatch } from '../product-path/applied-watch';

@@ -7,19 +7,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { logLevel } from 'kafkajs';
-import { avroType } from '@regsync/contracts/avro-types';
-import { latestSchemas } from '@regsync/contracts/event-schemas';
+import { avroType, latestSchemas, innerEventOf, open, seal, sealedEventSchemaOf, SENT_IN_THE_CLEAR, type SealedEvent } from '@regsync/contracts/event-encoding';
 import { EVENT_TYPES, type RegsyncEvent } from '@regsync/contracts/generated/events';
 import { sampleEvent } from '@regsync/contracts/sample-events';
-import { innerEventOf, open, seal, sealedEventSchemaOf, SENT_IN_THE_CLEAR, type SealedEvent } from '@regsync/contracts/sealed-event';
 import { AgencyClient } from '@regsync/local-stack/agency-client';
 import { LocalStack, localBrokerCredentials, randomPortOffset, workspaceRoot } from '@regsync/local-stack/local-stack';
 import { waitUntil } from '@regsync/local-stack/wait-until';
-import { kafkaClient } from '@regsync/messaging/kafka-client';
-import { deliveryTopicOf } from '@regsync/contracts/topic-catalog';
-import { openSnapshotRow, sealSnapshotRow, snapshotKeyIdOf, type SnapshotRow } from '@regsync/messaging/snapshot-sealing';
-import { dropNamespaceDatabases } from '@regsync/persistence/ensure-database';
-import { generateIdnr } from '@regsync/register-domain/idnr-generator';
+import { kafkaClient } from '@regsync/messaging/broker';
+import { deliveryTopicOf } from '@regsync/contracts/topics';
+import { openSnapshotRow, sealSnapshotRow, snapshotKeyIdOf, type SnapshotRow } from '@regsync/messaging/crypto-shredding';
+import { dropNamespaceDatabases } from '@regsync/persistence/databases';
+import { generateIdnr } from '@regsync/register-domain/identifiers';
 import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
 
 const options = new Command()

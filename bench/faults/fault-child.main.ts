@@ -4,12 +4,9 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { MessagingStartup } from '@regsync/messaging/messaging-startup';
-import { Outbox } from '@regsync/messaging/outbox';
-import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
-import { runAsAuthority } from '@regsync/persistence/authority-context';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
-import { ensureDatabase } from '@regsync/persistence/ensure-database';
+import { MessagingStartup, Outbox, RegsyncKafkaTransport } from '@regsync/messaging/register-messaging';
+import { runAsAuthority, AuthorityDatabase } from '@regsync/persistence/authority-scope';
+import { ensureDatabase } from '@regsync/persistence/databases';
 import { benchDatabaseName } from '../throughput/bench-database-name';
 import { moveWorkload } from '../throughput/move-workload';
 import { BENCH_ROLES, regsyncBenchModule } from '../throughput/regsync-bench.module';

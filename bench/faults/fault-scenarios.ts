@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Message } from 'kafkajs';
 import { Client } from 'pg';
-import { EventCodec } from '@regsync/contracts/event-codec';
+import { EventCodec } from '@regsync/contracts/event-encoding';
 import { ResidenceRegistered } from '@regsync/contracts/generated/events';
 import { moveEvent, moveWorkload } from '../throughput/move-workload';
 import { ClusterControl } from './cluster-control';
 import { FaultRun, Role, ServiceProcess } from './fault-run';
 import { FlowsRun } from './flows-run';
-import { databaseUrl } from '@regsync/persistence/database-url';
+import { databaseUrl } from '@regsync/persistence/databases';
 import { PrivatePostgres } from './private-postgres';
 import { SchemaRegistryProcess } from '../throughput/schema-registry-process';
 

@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { databaseUrl } from '@regsync/persistence/database-url';
+import { databaseUrl } from '@regsync/persistence/databases';
 
 /** What every register has applied of one citizen action, found by its correlation id. */
 export interface AppliedAction {

@@ -1,4 +1,4 @@
-import { idnrViolation } from '@regsync/register-domain/idnr';
+import { idnrViolation } from '@regsync/register-domain/identifiers';
 import { citizenWorkload } from './citizen-workload';
 
 describe('citizenWorkload', () => {

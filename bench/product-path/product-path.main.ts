@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { LocalStack, randomPortOffset, workspaceRoot } from '@regsync/local-stack/local-stack';
-import { dropNamespaceDatabases } from '@regsync/persistence/ensure-database';
+import { dropNamespaceDatabases } from '@regsync/persistence/databases';
 import { latencySummary, medianAndRange } from '../latency-summary';
 import { AppliedWatch } from './applied-watch';
 import { citizenWorkload } from './citizen-workload';

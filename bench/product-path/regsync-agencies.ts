@@ -1,6 +1,6 @@
 import { AgencyClient, type AgencyResponse } from '@regsync/local-stack/agency-client';
 import type { LocalStack } from '@regsync/local-stack/local-stack';
-import { instanceDatabaseName } from '@regsync/persistence/database-url';
+import { instanceDatabaseName } from '@regsync/persistence/databases';
 import type { CitizenAction } from './citizen-workload';
 import type { SubmitAction } from './product-path-run';
 

@@ -1,4 +1,4 @@
-import { generateIdnr } from '@regsync/register-domain/idnr-generator';
+import { generateIdnr } from '@regsync/register-domain/identifiers';
 import { seededRandom } from '../seeded-random';
 import { expectedRegisters, loadedResident, parseMix, planMixedWorkload, type Person } from './mixed-workload';
 

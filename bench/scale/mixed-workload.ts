@@ -1,5 +1,5 @@
 import postalCodes from 'german-postal-codes';
-import type { Parcel as CadastreParcel } from '@regsync/register-domain/registers/parcels';
+import type { Parcel as CadastreParcel } from '@regsync/register-domain/register-rules';
 import type { CitizenAction } from '../product-path/citizen-workload';
 
 /** Real Postleitzahlen (the API refuses others); the synthesised municipalities have none of their own. */

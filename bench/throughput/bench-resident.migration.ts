@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { isolateByAuthority, shareByAuthority } from '@regsync/persistence/authority-isolation';
+import { isolateByAuthority, shareByAuthority } from '@regsync/persistence/authority-scope';
 
 export class BenchResidentMigration1732500000000 implements MigrationInterface {
   name = 'BenchResidentMigration1732500000000';

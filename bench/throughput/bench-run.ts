@@ -3,13 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Admin, logLevel } from 'kafkajs';
-import { OUTGOING_TOPIC_PARTITIONS } from '@regsync/contracts/topic-catalog';
+import { OUTGOING_TOPIC_PARTITIONS } from '@regsync/contracts/topics';
 import { benchTopicOf } from './bench-topic';
-import { dropDatabase } from '@regsync/persistence/ensure-database';
+import { dropDatabase } from '@regsync/persistence/databases';
 import { benchDatabaseName } from './bench-database-name';
 import { BenchSpec, RoleReport } from './bench-spec';
-import { kafkaClient } from '@regsync/messaging/kafka-client';
-import { createTopicsWithLeaders } from '@regsync/messaging/topic-leaders';
+import { kafkaClient, createTopicsWithLeaders } from '@regsync/messaging/broker';
 import { consumerGroupsReady } from '../consumer-groups-ready';
 
 export interface RunResult {

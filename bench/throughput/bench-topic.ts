@@ -1,4 +1,4 @@
-import { outgoingTopicOf } from '@regsync/contracts/topic-catalog';
+import { outgoingTopicOf } from '@regsync/contracts/topics';
 import { DESTINATION_MUNICIPALITY } from './move-workload';
 
 /** The one topic of a bench run: the sending municipality's outgoing topic, which the receiver reads itself. */

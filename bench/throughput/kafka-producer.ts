@@ -1,11 +1,11 @@
 import { logLevel, type Message, type Producer } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
-import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
+import { KAFKA_HEADERS } from '@regsync/contracts/topics';
 import { BenchSpec, RoleReport } from './bench-spec';
 import { moveEvent } from './move-workload';
 import { residenceRegisteredEncoders } from './wire-size';
 import { sendWorkload } from './workload-sender';
-import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { kafkaClient } from '@regsync/messaging/broker';
 
 export const SENT_AT_HEADER = 'bench-sent-at';
 

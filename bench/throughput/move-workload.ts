@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Address, EventPayload, ResidenceRegistered } from '@regsync/contracts/generated/events';
-import { generateIdnr } from '@regsync/register-domain/idnr-generator';
+import { generateIdnr } from '@regsync/register-domain/identifiers';
 import { seededRandom } from '../seeded-random';
 
 /** One move (Umzug) of the workload: the Anmeldung at the new municipality, as the move flow sends it. */

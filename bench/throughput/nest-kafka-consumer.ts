@@ -3,14 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { logLevel } from 'kafkajs';
-import { ensureDatabase } from '@regsync/persistence/ensure-database';
-import { databaseUrl } from '@regsync/persistence/database-url';
+import { ensureDatabase, databaseUrl } from '@regsync/persistence/databases';
 import { ApplyMeter } from './apply-meter';
 import { BenchSpec, RoleReport } from './bench-spec';
 import { BenchResidentMigration1732500000000 } from './bench-resident.migration';
 import { benchDatabaseName } from './bench-database-name';
 import { naiveMoveController } from './naive-move.controller';
-import { kafkaClientConfig } from '@regsync/messaging/kafka-client';
+import { kafkaClientConfig } from '@regsync/messaging/broker';
 
 /** The naive baseline (b): NestJS's stock Kafka transport (ServerKafka, eachMessage, JSON) and TypeORM. */
 export async function runNestKafkaConsumer(spec: BenchSpec): Promise<RoleReport> {

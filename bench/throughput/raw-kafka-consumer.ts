@@ -2,7 +2,7 @@ import { logLevel } from 'kafkajs';
 import { ApplyMeter } from './apply-meter';
 import { BenchSpec, RoleReport } from './bench-spec';
 import { SENT_AT_HEADER } from './kafka-producer';
-import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { kafkaClient } from '@regsync/messaging/broker';
 
 /** The ceiling (a): a kafkajs consumer that only counts; no decoding, no database. */
 export async function runRawKafkaConsumer(spec: BenchSpec): Promise<RoleReport> {

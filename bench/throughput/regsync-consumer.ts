@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
-import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
-import { ensureDatabase } from '@regsync/persistence/ensure-database';
+import { RegsyncKafkaTransport } from '@regsync/messaging/register-messaging';
+import { ensureDatabase } from '@regsync/persistence/databases';
 import { ApplyMeter } from './apply-meter';
 import { benchDatabaseName } from './bench-database-name';
 import { BenchSpec, RoleReport } from './bench-spec';

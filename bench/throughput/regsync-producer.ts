@@ -1,10 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { MessagingStartup } from '@regsync/messaging/messaging-startup';
-import { Outbox } from '@regsync/messaging/outbox';
-import { runAsAuthority } from '@regsync/persistence/authority-context';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
-import { ensureDatabase } from '@regsync/persistence/ensure-database';
+import { MessagingStartup, Outbox } from '@regsync/messaging/register-messaging';
+import { runAsAuthority, AuthorityDatabase } from '@regsync/persistence/authority-scope';
+import { ensureDatabase } from '@regsync/persistence/databases';
 import { benchDatabaseName } from './bench-database-name';
 import { BenchSpec, RoleReport } from './bench-spec';
 import { BENCH_ROLES, regsyncBenchModule } from './regsync-bench.module';

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { basicAuthUsersOf, newRegistryCredential, registryUrlWithCredential } from '@regsync/contracts/schema-registry-connection';
+import { basicAuthUsersOf, newRegistryCredential, registryUrlWithCredential } from '@regsync/contracts/registry-protocol';
 
 /**
  * The project's own schema registry, started from the same build as the bench (dist/apps/schema-registry) on its own

@@ -1,5 +1,4 @@
-import { avroType } from '@regsync/contracts/avro-types';
-import { latestSchemas } from '@regsync/contracts/event-schemas';
+import { avroType, latestSchemas } from '@regsync/contracts/event-encoding';
 import { ResidenceRegistered } from '@regsync/contracts/generated/events';
 
 /** Confluent framing: magic byte and a 4-byte schema id in front of the Avro body. */

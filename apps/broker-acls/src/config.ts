@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { registerProcessesOf } from '@regsync/contracts/broker-principals';
-import type { BrokerInstance } from '@regsync/contracts/broker-acls';
+import { registerProcessesOf } from '@regsync/contracts/broker-access';
+import type { BrokerInstance } from '@regsync/contracts/broker-access';
 import { loadConfig, serviceConfigShape } from '@regsync/service-runtime/service-config';
 
 export const brokerAclsConfigShape = {

@@ -1,10 +1,9 @@
 // One-shot: creates the broker ACLs of a topology (brokerAclsOf, libs/contracts/src/broker-acls.ts) as the admin, for a
 // broker that no operator manages ACLs for (docker-compose.yml; Strimzi applies deploy/kafka/users.yaml instead).
 import { logLevel } from 'kafkajs';
-import { brokerAclsOf } from '@regsync/contracts/broker-acls';
-import { createBrokerAcls } from '@regsync/messaging/broker-acl-admin';
-import { kafkaClient } from '@regsync/messaging/kafka-client';
-import { exitOnStartupError } from '@regsync/service-runtime/exit-on-startup-error';
+import { brokerAclsOf } from '@regsync/contracts/broker-access';
+import { createBrokerAcls, kafkaClient } from '@regsync/messaging/broker';
+import { exitOnStartupError } from '@regsync/service-runtime/service-startup';
 import { kafkaConnectionOf } from '@regsync/service-runtime/service-config';
 import { loadBrokerAclsConfig, topologyInstances } from './config';
 

@@ -1,10 +1,9 @@
 // First: OpenTelemetry patches http, pg and kafkajs before anything below requires them; logs become JSON.
 import '@regsync/observability/start-telemetry';
 import 'reflect-metadata';
-import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
-import { FEDERAL_INSTANCE_KEY } from '@regsync/register-domain/registers';
-import { exitOnStartupError } from '@regsync/service-runtime/exit-on-startup-error';
-import { startService } from '@regsync/service-runtime/start-service';
+import { RegsyncKafkaTransport } from '@regsync/messaging/register-messaging';
+import { FEDERAL_INSTANCE_KEY } from '@regsync/register-domain/authorities';
+import { exitOnStartupError, startService } from '@regsync/service-runtime/service-startup';
 import { loadFederalConfig } from './config';
 import { FederalRegisterModule } from './federal-register.module';
 

@@ -1,4 +1,4 @@
-import { exitOnStartupError } from '@regsync/service-runtime/exit-on-startup-error';
+import { exitOnStartupError } from '@regsync/service-runtime/service-startup';
 import { loadLocalIdpConfig } from './config';
 import { startLocalIdp } from './local-idp';
 

@@ -1,10 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { runAsAuthority } from '@regsync/persistence/authority-context';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
-import { authorityRoleOf, ensureAuthorityRoles } from '@regsync/persistence/authority-roles';
-import { databaseUrl } from '@regsync/persistence/database-url';
-import { dropDatabase, ensureDatabase } from '@regsync/persistence/ensure-database';
+import { runAsAuthority, AuthorityDatabase, authorityRoleOf, ensureAuthorityRoles } from '@regsync/persistence/authority-scope';
+import { databaseUrl, dropDatabase, ensureDatabase } from '@regsync/persistence/databases';
 import { municipalMigrations } from './municipal-register.module';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

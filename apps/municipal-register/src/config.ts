@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { AUTHORITY_KEY_PATTERN } from '@regsync/persistence/authority-context';
-import { hostedAuthoritiesJson, hostedAuthoritiesOf } from '@regsync/service-runtime/hosted-authorities';
+import { AUTHORITY_KEY_PATTERN } from '@regsync/persistence/authority-scope';
+import { hostedAuthoritiesJson, hostedAuthoritiesOf } from '@regsync/service-runtime/agency-api';
 import { ConfigError, agencyApiKeys, loadConfig, servedMunicipalities, serviceConfigShape, subjectKeySecret } from '@regsync/service-runtime/service-config';
 
 const AGS = /^\d{8}$/;

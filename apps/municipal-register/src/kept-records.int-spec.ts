@@ -1,11 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { KeptRecords } from '@regsync/data-protection/retention/kept-records';
-import { runAsAuthority } from '@regsync/persistence/authority-context';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
-import { ensureAuthorityRoles } from '@regsync/persistence/authority-roles';
-import { databaseUrl } from '@regsync/persistence/database-url';
-import { dropDatabase, ensureDatabase } from '@regsync/persistence/ensure-database';
+import { KeptRecords } from '@regsync/data-protection/retention-and-erasure';
+import { runAsAuthority, AuthorityDatabase, ensureAuthorityRoles } from '@regsync/persistence/authority-scope';
+import { databaseUrl, dropDatabase, ensureDatabase } from '@regsync/persistence/databases';
 import { municipalMigrations } from './municipal-register.module';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -1,5 +1,5 @@
-import { informationBlocksTable } from '@regsync/persistence/register-tables/information-blocks.table';
-import { migratedSchemaMismatches } from '@regsync/persistence/register-store/table-schema';
+import { informationBlocksTable } from '@regsync/persistence/register-table-catalog';
+import { migratedSchemaMismatches } from '@regsync/persistence/register-storage';
 import { municipalCapabilities, municipalMigrations } from './municipal-register.module';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -1,12 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { RetentionJob } from '@regsync/data-protection/retention/retention.job';
-import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
-import { runAsAuthority } from '@regsync/persistence/authority-context';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
-import { ensureAuthorityRoles } from '@regsync/persistence/authority-roles';
-import { databaseUrl } from '@regsync/persistence/database-url';
-import { dropDatabase, ensureDatabase } from '@regsync/persistence/ensure-database';
+import { RetentionJob } from '@regsync/data-protection/retention-and-erasure';
+import { RegsyncMetrics } from '@regsync/observability/telemetry';
+import { runAsAuthority, AuthorityDatabase, ensureAuthorityRoles } from '@regsync/persistence/authority-scope';
+import { databaseUrl, dropDatabase, ensureDatabase } from '@regsync/persistence/databases';
 import { municipalMigrations } from './municipal-register.module';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

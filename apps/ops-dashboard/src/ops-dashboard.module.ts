@@ -1,9 +1,7 @@
 import { DynamicModule, Inject, Module, OnModuleInit } from '@nestjs/common';
-import { ObservabilityModule } from '@regsync/observability/observability.module';
-import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
-import { HealthChecks } from '@regsync/service-runtime/health-checks';
-import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
-import { instanceDatabaseName } from '@regsync/persistence/database-url';
+import { ObservabilityModule, RegsyncMetrics } from '@regsync/observability/telemetry';
+import { HealthChecks, ServiceDatabaseModule } from '@regsync/service-runtime/service-startup';
+import { instanceDatabaseName } from '@regsync/persistence/databases';
 import { RedriveAuditController } from './audit/redrive-audit.controller';
 import { RedriveAuditOutcome1765200000000, RedriveAuditRecord, RedriveAuditTable1765000000000, RedriveAuditTarget1765100000000 } from './audit/redrive-audit.entity';
 import { RedriveAudit } from './audit/redrive-audit.service';

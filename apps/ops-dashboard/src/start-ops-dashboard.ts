@@ -1,5 +1,5 @@
 import { INestApplication } from '@nestjs/common';
-import { startService } from '@regsync/service-runtime/start-service';
+import { startService } from '@regsync/service-runtime/service-startup';
 import { OpsDashboardConfig } from './config';
 import { OpsDashboardModule } from './ops-dashboard.module';
 

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Kafka, logLevel } from 'kafkajs';
-import { namespaced } from '@regsync/contracts/topic-catalog';
-import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { namespaced } from '@regsync/contracts/topics';
+import { kafkaClient } from '@regsync/messaging/broker';
 import { kafkaConnectionOf } from '@regsync/service-runtime/service-config';
 import { ReplayConfig } from './replay-config';
 import { TARGET_APP_NAMES, targetInstance } from './target-apps';

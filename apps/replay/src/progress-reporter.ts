@@ -1,5 +1,5 @@
 import { Presets, SingleBar } from 'cli-progress';
-import { ReplayProgress } from '@regsync/event-replay/replay-run';
+import { ReplayProgress } from '@regsync/event-replay/replay';
 
 const PLAIN_INTERVAL_MS = 5_000;
 

@@ -1,6 +1,6 @@
 import { DynamicModule } from '@nestjs/common';
-import { consumerGroupOf } from '@regsync/contracts/topic-catalog';
-import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
+import { consumerGroupOf } from '@regsync/contracts/topics';
+import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/databases';
 import { loadFederalConfig } from '@regsync/apps/federal-register/src/config';
 import { FederalRegisterModule } from '@regsync/apps/federal-register/src/federal-register.module';
 import { loadMunicipalConfig } from '@regsync/apps/municipal-register/src/config';

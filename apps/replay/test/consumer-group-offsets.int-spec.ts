@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { deliveryTopicOf, namespaced } from '@regsync/contracts/topic-catalog';
+import { deliveryTopicOf, namespaced } from '@regsync/contracts/topics';
 import { sampleEvent } from '@regsync/contracts/sample-events';
-import { ensureTopics } from '@regsync/messaging/ensure-topics';
+import { ensureTopics } from '@regsync/messaging/broker';
 import { GroupActiveError, executeOffsetReset, groupLag, planOffsetReset } from '@regsync/event-replay/consumer-group-offsets';
 import { ReplayTestEnvironment, startReplayTestEnvironment } from './support/replay-test-environment';
 

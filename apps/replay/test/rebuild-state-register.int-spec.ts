@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
-import { deliveryTopicOf } from '@regsync/contracts/topic-catalog';
-import { registerDatabaseChecksum } from '@regsync/event-replay/register-database-checksum';
-import { bootReplayTarget } from '@regsync/event-replay/replay-target';
+import { deliveryTopicOf } from '@regsync/contracts/topics';
+import { registerDatabaseChecksum } from '@regsync/event-replay/register-snapshots';
+import { bootReplayTarget } from '@regsync/event-replay/replay';
 import { rebuildInstance } from '../src/replay/rebuild.command';
 import { executeReplay } from '../src/replay/replay-execution';
 import { loadReplayConfig } from '../src/replay-config';

@@ -1,13 +1,10 @@
 import { Client } from 'pg';
-import { deliveryTopicOf } from '@regsync/contracts/topic-catalog';
-import { registerDatabaseChecksum } from '@regsync/event-replay/register-database-checksum';
+import { deliveryTopicOf } from '@regsync/contracts/topics';
+import { registerDatabaseChecksum, loadSnapshot, publishSnapshot, snapshotOf } from '@regsync/event-replay/register-snapshots';
 import { Kafka, KafkaMessage } from 'kafkajs';
-import { readBoundedLog } from '@regsync/event-replay/bounded-log-reader';
-import { resolveLogRange } from '@regsync/event-replay/log-range';
-import { loadSnapshot, publishSnapshot, snapshotOf } from '@regsync/event-replay/register-snapshot-topic';
-import { snapshotKeyIdOf } from '@regsync/messaging/snapshot-sealing';
-import { bootReplayTarget } from '@regsync/event-replay/replay-target';
-import { dropDatabase } from '@regsync/persistence/ensure-database';
+import { readBoundedLog, resolveLogRange, bootReplayTarget } from '@regsync/event-replay/replay';
+import { snapshotKeyIdOf } from '@regsync/messaging/crypto-shredding';
+import { dropDatabase } from '@regsync/persistence/databases';
 import { executeReplay } from '../src/replay/replay-execution';
 import { loadReplayConfig } from '../src/replay-config';
 import { targetInstance } from '../src/target-apps';

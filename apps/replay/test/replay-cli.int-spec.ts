@@ -1,5 +1,5 @@
-import { deliveryTopicOf } from '@regsync/contracts/topic-catalog';
-import { ensureTopics } from '@regsync/messaging/ensure-topics';
+import { deliveryTopicOf } from '@regsync/contracts/topics';
+import { ensureTopics } from '@regsync/messaging/broker';
 import { replayProgram } from '../src/replay-program';
 import { loadReplayConfig } from '../src/replay-config';
 import { targetInstance } from '../src/target-apps';

@@ -1,8 +1,5 @@
-import { deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
-import { resolveLogRange } from '@regsync/event-replay/log-range';
-import { ReplayAbortedError, ReplayApplier } from '@regsync/event-replay/replay-applier';
-import { runReplay } from '@regsync/event-replay/replay-run';
-import { ReplayTarget, bootReplayTarget } from '@regsync/event-replay/replay-target';
+import { deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topics';
+import { resolveLogRange, ReplayAbortedError, ReplayApplier, runReplay, ReplayTarget, bootReplayTarget } from '@regsync/event-replay/replay';
 import { TEST_APP, TEST_INSTANCE_KEY, TestRegisterModule, testDatabaseName } from '@regsync/messaging-testing/test-register.module';
 import { eventOf, personDraft, subjectId } from '@regsync/messaging-testing/test-events';
 import { ReplayTestEnvironment, startReplayTestEnvironment } from './support/replay-test-environment';

@@ -1,6 +1,6 @@
-import { deliveryTopicOf } from '@regsync/contracts/topic-catalog';
-import { registerDatabaseChecksum } from '@regsync/event-replay/register-database-checksum';
-import { ReplayTarget, bootReplayTarget } from '@regsync/event-replay/replay-target';
+import { deliveryTopicOf } from '@regsync/contracts/topics';
+import { registerDatabaseChecksum } from '@regsync/event-replay/register-snapshots';
+import { ReplayTarget, bootReplayTarget } from '@regsync/event-replay/replay';
 import { executeReplay } from '../src/replay/replay-execution';
 import { loadReplayConfig } from '../src/replay-config';
 import { targetInstance } from '../src/target-apps';

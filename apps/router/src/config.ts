@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ROUTER_INSTANCE_KEY } from '@regsync/contracts/topic-catalog';
-import { instanceKeyViolation, type AdministrativeLevel, type RegisterInstance } from '@regsync/register-domain/registers';
-import { AUTHORITY_KEY_PATTERN } from '@regsync/persistence/authority-context';
+import { ROUTER_INSTANCE_KEY } from '@regsync/contracts/topics';
+import { instanceKeyViolation, type AdministrativeLevel, type RegisterInstance } from '@regsync/register-domain/authorities';
+import { AUTHORITY_KEY_PATTERN } from '@regsync/persistence/authority-scope';
 import { agencyApiKeys, loadConfig, serviceConfigShape, subjectKeySecret } from '@regsync/service-runtime/service-config';
 
 /** A register instance (an authority) the router routes for, and the provider process that hosts it. */

@@ -1,20 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_OF_LEVEL, ROUTER_APP, deliveryTopicOf, outgoingTopicOf, providerIndexOf, stateTopicOf } from '@regsync/contracts/topic-catalog';
-import { DeliveryRoutingModule } from '@regsync/data-protection/routing/delivery-routing.module';
-import { routerAdmission } from '@regsync/data-protection/routing/router-admission';
-import { RetentionModule } from '@regsync/data-protection/retention/retention.module';
-import { deliveredVersionsMigrations } from '@regsync/data-protection/routing/delivered-versions';
-import { recipientStateMigrations } from '@regsync/data-protection/routing/recipient-state';
-import { subjectHoldingsMigrations } from '@regsync/data-protection/routing/subject-holdings';
-import { deliveryKeysMigrations } from '@regsync/data-protection/routing/delivery-keys';
-import { RegsyncMessagingModule } from '@regsync/messaging/messaging.module';
-import { messagingEntities, messagingMigrations } from '@regsync/messaging/messaging-schema';
-import { ObservabilityModule } from '@regsync/observability/observability.module';
-import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
-import { instanceDatabaseName } from '@regsync/persistence/database-url';
+import { APP_OF_LEVEL, ROUTER_APP, deliveryTopicOf, outgoingTopicOf, providerIndexOf, stateTopicOf } from '@regsync/contracts/topics';
+import { DeliveryRoutingModule, routerAdmission, deliveredVersionsMigrations, recipientStateMigrations, subjectHoldingsMigrations, deliveryKeysMigrations } from '@regsync/data-protection/delivery-routing';
+import { RetentionModule } from '@regsync/data-protection/retention-and-erasure';
+import { RegsyncMessagingModule, messagingEntities, messagingMigrations } from '@regsync/messaging/register-messaging';
+import { ObservabilityModule, RegsyncMetrics } from '@regsync/observability/telemetry';
+import { instanceDatabaseName } from '@regsync/persistence/databases';
 import { kafkaConnectionOf } from '@regsync/service-runtime/service-config';
-import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
+import { ServiceDatabaseModule } from '@regsync/service-runtime/service-startup';
 import { RouterConfig } from './config';
+
+/** Every migration of a router database. */
+export const routerMigrations = [...messagingMigrations, ...subjectHoldingsMigrations, ...deliveredVersionsMigrations, ...recipientStateMigrations, ...deliveryKeysMigrations];
 
 /** The router: reads every outgoing topic of the topology and delivers each event to its legal recipients only. */
 @Module({})
@@ -35,7 +31,7 @@ export class RouterModule {
           serverUrl: config.DATABASE_URL,
           databaseName: instanceDatabaseName('router', config.INSTANCE_KEY, config.NAMESPACE),
           entities: [...messagingEntities],
-          migrations: [...messagingMigrations, ...subjectHoldingsMigrations, ...deliveredVersionsMigrations, ...recipientStateMigrations, ...deliveryKeysMigrations],
+          migrations: routerMigrations,
         }),
         ObservabilityModule.forRoot({ metrics }),
         RegsyncMessagingModule.forRoot({

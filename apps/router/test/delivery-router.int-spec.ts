@@ -1,11 +1,10 @@
 import { INestApplication } from '@nestjs/common';
 import { Partitioners, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { EventCodec } from '@regsync/contracts/event-codec';
+import { EventCodec } from '@regsync/contracts/event-encoding';
 import { EventType, RegsyncEvent } from '@regsync/contracts/generated/events';
-import { outgoingTopicOf } from '@regsync/contracts/topic-catalog';
-import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
-import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
+import { outgoingTopicOf, KAFKA_HEADERS } from '@regsync/contracts/topics';
+import { RegsyncMetrics } from '@regsync/observability/telemetry';
 import { TestEnvironment, startTestEnvironment, waitFor } from '@regsync/messaging-testing/test-environment';
 import { startTestRouter } from './support/start-test-router';
 import { deathDraft, eventOf, residenceDraft, subjectId } from '@regsync/messaging-testing/test-events';

@@ -1,13 +1,12 @@
 import { INestApplication } from '@nestjs/common';
 import { KafkaMessage, Partitioners, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { EventCodec } from '@regsync/contracts/event-codec';
+import { EventCodec } from '@regsync/contracts/event-encoding';
 import { EventType, RegsyncEvent } from '@regsync/contracts/generated/events';
-import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
-import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
-import { deadLetterRecord, redrive } from '@regsync/messaging/dead-letters';
-import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
-import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
+import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, deliveryTopicOf, outgoingTopicOf, KAFKA_HEADERS } from '@regsync/contracts/topics';
+import { deadLetterRecord, redrive } from '@regsync/messaging/dead-letter-redrive';
+import { RegsyncKafkaTransport } from '@regsync/messaging/register-messaging';
+import { RegsyncMetrics } from '@regsync/observability/telemetry';
 import { TestEnvironment, startTestEnvironment, waitFor } from '@regsync/messaging-testing/test-environment';
 import { startTestRouter } from './support/start-test-router';
 import { eventOf, residenceDraft, subjectId } from '@regsync/messaging-testing/test-events';

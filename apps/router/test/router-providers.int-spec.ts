@@ -1,10 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import { Partitioners, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { EventCodec } from '@regsync/contracts/event-codec';
+import { EventCodec } from '@regsync/contracts/event-encoding';
 import { EventType, RegsyncEvent } from '@regsync/contracts/generated/events';
-import { consumerGroupOf, deadLetterTopicOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
-import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
+import { consumerGroupOf, deadLetterTopicOf, outgoingTopicOf, KAFKA_HEADERS } from '@regsync/contracts/topics';
 import { TestEnvironment, startTestEnvironment, waitFor } from '@regsync/messaging-testing/test-environment';
 import { deathDraft, eventOf, residenceDraft, subjectId } from '@regsync/messaging-testing/test-events';
 import { startTestRouter } from './support/start-test-router';

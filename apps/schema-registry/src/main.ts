@@ -3,6 +3,6 @@ import '@regsync/observability/start-telemetry';
 import 'reflect-metadata';
 import { loadSchemaRegistryConfig } from '@regsync/schema-registry/registry-config';
 import { startSchemaRegistry } from '@regsync/schema-registry/start-schema-registry';
-import { exitOnStartupError } from '@regsync/service-runtime/exit-on-startup-error';
+import { exitOnStartupError } from '@regsync/service-runtime/service-startup';
 
 startSchemaRegistry(loadSchemaRegistryConfig()).catch(exitOnStartupError);

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hostedAuthoritiesOf } from '@regsync/service-runtime/hosted-authorities';
+import { hostedAuthoritiesOf } from '@regsync/service-runtime/agency-api';
 import { loadStateConfig, propertyTaxRolls } from './config';
 
 const land = (key: string) => ({ key, agencies: { [`vermessungsverwaltung-${key}`]: `key-of-land-${key}` } });

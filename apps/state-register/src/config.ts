@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { KNOWN_MUNICIPALITIES } from '@regsync/register-domain/known-municipalities';
-import { AUTHORITY_KEY_PATTERN } from '@regsync/persistence/authority-context';
-import { hostedAuthoritiesJson, hostedAuthoritiesOf } from '@regsync/service-runtime/hosted-authorities';
+import { KNOWN_MUNICIPALITIES } from '@regsync/register-domain/authorities';
+import { AUTHORITY_KEY_PATTERN } from '@regsync/persistence/authority-scope';
+import { hostedAuthoritiesJson, hostedAuthoritiesOf } from '@regsync/service-runtime/agency-api';
 import { ConfigError, agencyApiKeys, loadConfig, servedMunicipalities, serviceConfigShape, subjectKeySecret } from '@regsync/service-runtime/service-config';
 
 const LAND_CODE = /^(0[1-9]|1[0-6])$/;

@@ -1,9 +1,8 @@
 // First: OpenTelemetry patches http, pg and kafkajs before anything below requires them; logs become JSON.
 import '@regsync/observability/start-telemetry';
 import 'reflect-metadata';
-import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
-import { exitOnStartupError } from '@regsync/service-runtime/exit-on-startup-error';
-import { startService } from '@regsync/service-runtime/start-service';
+import { RegsyncKafkaTransport } from '@regsync/messaging/register-messaging';
+import { exitOnStartupError, startService } from '@regsync/service-runtime/service-startup';
 import { loadStateConfig } from './config';
 import { StateRegisterModule } from './state-register.module';
 

@@ -1,4 +1,4 @@
-import { migratedSchemaMismatches } from '@regsync/persistence/register-store/table-schema';
+import { migratedSchemaMismatches } from '@regsync/persistence/register-storage';
 import { stateCapabilities, stateMigrations } from './state-register.module';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

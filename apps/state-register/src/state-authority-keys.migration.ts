@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { AuthorityTable, isolateByAuthority, shareByAuthority } from '@regsync/persistence/authority-isolation';
+import { AuthorityTable, isolateByAuthority, shareByAuthority } from '@regsync/persistence/authority-scope';
 
 /** The registers of each hosted authority, isolated by row-level security (one database for every authority of the process). */
 const stateAuthorityTables: AuthorityTable[] = [

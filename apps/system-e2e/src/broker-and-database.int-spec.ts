@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { logLevel } from 'kafkajs';
-import { kafkaClient } from '@regsync/messaging/kafka-client';
-import { createTopicsWithLeaders } from '@regsync/messaging/topic-leaders';
+import { kafkaClient, createTopicsWithLeaders } from '@regsync/messaging/broker';
 import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
 import { Client } from 'pg';
-import { databaseUrl } from '@regsync/persistence/database-url';
-import { dropDatabase, ensureDatabase } from '@regsync/persistence/ensure-database';
+import { databaseUrl, dropDatabase, ensureDatabase } from '@regsync/persistence/databases';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 

@@ -1,12 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Admin, Kafka, logLevel } from 'kafkajs';
-import { brokerAclsOf } from '@regsync/contracts/broker-acls';
-import { SERVICE_PRINCIPALS, brokerPrincipalOf } from '@regsync/contracts/broker-principals';
-import { consumerGroupOf, deliveryTopicOf, outboxProgressTopicOf, outgoingTopicOf, redriveTopicOf, relayIdOf, stateTopicOf } from '@regsync/contracts/topic-catalog';
-import { createBrokerAcls, deleteBrokerAcls } from '@regsync/messaging/broker-acl-admin';
-import { ensureTopics } from '@regsync/messaging/ensure-topics';
-import { kafkaClient } from '@regsync/messaging/kafka-client';
-import { createTopicsWithLeaders } from '@regsync/messaging/topic-leaders';
+import { brokerAclsOf, SERVICE_PRINCIPALS, brokerPrincipalOf } from '@regsync/contracts/broker-access';
+import { consumerGroupOf, deliveryTopicOf, outboxProgressTopicOf, outgoingTopicOf, redriveTopicOf, relayIdOf, stateTopicOf } from '@regsync/contracts/topics';
+import { createBrokerAcls, deleteBrokerAcls, ensureTopics, kafkaClient, createTopicsWithLeaders } from '@regsync/messaging/broker';
 import { BrokerCredentials, loadTopology, localBrokerCredentials } from '@regsync/local-stack/local-stack';
 import { waitUntil } from '@regsync/local-stack/wait-until';
 import { refusal } from './support/broker-refusal';

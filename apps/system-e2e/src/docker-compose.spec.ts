@@ -11,9 +11,8 @@ import { loadOpsDashboardConfig } from '@regsync/apps/ops-dashboard/src/config';
 import { loadRouterConfig } from '@regsync/apps/router/src/config';
 import { loadSchemaRegistryConfig } from '@regsync/schema-registry/registry-config';
 import { loadStateConfig } from '@regsync/apps/state-register/src/config';
-import { brokerAclsOf } from '@regsync/contracts/broker-acls';
-import { ADMIN_PRINCIPAL, SERVICE_PRINCIPALS, brokerPrincipalOf, brokerPrincipalsOf } from '@regsync/contracts/broker-principals';
-import { APP_OF_LEVEL } from '@regsync/contracts/topic-catalog';
+import { brokerAclsOf, ADMIN_PRINCIPAL, SERVICE_PRINCIPALS, brokerPrincipalOf, brokerPrincipalsOf } from '@regsync/contracts/broker-access';
+import { APP_OF_LEVEL } from '@regsync/contracts/topics';
 import { kafkaConnectionOf } from '@regsync/service-runtime/service-config';
 import { loadTopology, workspaceRoot } from '@regsync/local-stack/local-stack';
 

@@ -3,11 +3,11 @@ import { maskSubjectId } from '@regsync/apps/ops-dashboard/src/auth/personal-dat
 import type { DriftView } from '@regsync/apps/ops-dashboard/src/drift/drift.service';
 import type { RepairJobView } from '@regsync/apps/ops-dashboard/src/repair/drift-repair.service';
 import type { RepairAuditEntry } from '@regsync/apps/ops-dashboard/src/audit/repair-audit.service';
-import type { RestatementResponse } from '@regsync/data-protection/restatement/register-restatement.controller';
+import type { RestatementResponse } from '@regsync/data-protection/register-restatements';
 import { AgencyClient, type AgencyResponse, type Transfer } from '@regsync/local-stack/agency-client';
 import { randomPortOffset } from '@regsync/local-stack/local-stack';
 import { waitUntil } from '@regsync/local-stack/wait-until';
-import { generateIdnr } from '@regsync/register-domain/idnr-generator';
+import { generateIdnr } from '@regsync/register-domain/identifiers';
 import { logInThroughIdp } from './support/log-in-through-idp';
 import { E2eStack } from './support/e2e-stack';
 

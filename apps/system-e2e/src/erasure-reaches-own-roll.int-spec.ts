@@ -1,9 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { RegsyncEvent } from '@regsync/contracts/generated/events';
-import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
-import { deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
-import { generateIdnr } from '@regsync/register-domain/idnr-generator';
+import { KAFKA_HEADERS, deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topics';
+import { generateIdnr } from '@regsync/register-domain/identifiers';
 import { DRESDEN, FlowEvents } from '@regsync/apps/replay/test/support/register-flow-events';
 import { ReplayTestEnvironment, startReplayTestEnvironment } from '@regsync/apps/replay/test/support/replay-test-environment';
 import { routerCaughtUp, startInProcessRouter } from './support/in-process-router';

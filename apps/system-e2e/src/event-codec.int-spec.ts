@@ -1,12 +1,11 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { INestApplication } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { instanceDatabaseName } from '@regsync/persistence/database-url';
-import { dropDatabase } from '@regsync/persistence/ensure-database';
+import { instanceDatabaseName, dropDatabase } from '@regsync/persistence/databases';
 import { startTestSchemaRegistry } from '@regsync/schema-registry-testing/test-schema-registry';
-import { EventCodec, EventDecodeError, EventEncodeError, SchemaRegistryUnavailableError, SealedEventError, SubjectKeyErasedError, UnknownEventTypeError } from '@regsync/contracts/event-codec';
-import { schemaRegistryConnectionOf } from '@regsync/contracts/schema-registry-connection';
-import { ROUTING_CATALOG } from '@regsync/register-domain/routing-catalog';
+import { EventCodec, EventDecodeError, EventEncodeError, SchemaRegistryUnavailableError, SealedEventError, SubjectKeyErasedError, UnknownEventTypeError } from '@regsync/contracts/event-encoding';
+import { schemaRegistryConnectionOf } from '@regsync/contracts/registry-protocol';
+import { ROUTING_CATALOG } from '@regsync/register-domain/routing';
 import { EVENT_TYPES, RegsyncEvent } from '@regsync/contracts/generated/events';
 import { sampleEvent } from '@regsync/contracts/sample-events';
 

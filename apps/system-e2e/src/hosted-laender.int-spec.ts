@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { logLevel } from 'kafkajs';
-import { EventCodec } from '@regsync/contracts/event-codec';
+import { EventCodec } from '@regsync/contracts/event-encoding';
 import type { ResidenceRegistered } from '@regsync/contracts/generated/events';
-import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
-import { deliveryTopicOf } from '@regsync/contracts/topic-catalog';
+import { KAFKA_HEADERS, deliveryTopicOf } from '@regsync/contracts/topics';
 import { AgencyClient } from '@regsync/local-stack/agency-client';
 import { waitUntil } from '@regsync/local-stack/wait-until';
-import { kafkaClient } from '@regsync/messaging/kafka-client';
-import { instanceDatabaseName } from '@regsync/persistence/database-url';
+import { kafkaClient } from '@regsync/messaging/broker';
+import { instanceDatabaseName } from '@regsync/persistence/databases';
 import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
 import { loadStateConfig } from '@regsync/apps/state-register/src/config';
 import { StateRegisterModule } from '@regsync/apps/state-register/src/state-register.module';

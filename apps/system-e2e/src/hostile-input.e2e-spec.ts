@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Kafka, Producer } from 'kafkajs';
-import { EventCodec } from '@regsync/contracts/event-codec';
+import { EventCodec } from '@regsync/contracts/event-encoding';
 import type { EventType, RegsyncEvent } from '@regsync/contracts/generated/events';
-import { consumerGroupOf, deadLetterTopicOf } from '@regsync/contracts/topic-catalog';
-import { generateIdnr } from '@regsync/register-domain/idnr-generator';
+import { consumerGroupOf, deadLetterTopicOf } from '@regsync/contracts/topics';
+import { generateIdnr } from '@regsync/register-domain/identifiers';
 import { AgencyClient } from '@regsync/local-stack/agency-client';
 import { DeadLetterWatch } from '@regsync/local-stack/dead-letter-watch';
 import { type LocalStack, randomPortOffset } from '@regsync/local-stack/local-stack';

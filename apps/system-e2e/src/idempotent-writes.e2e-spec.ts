@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
-import { idnrViolation } from '@regsync/register-domain/idnr';
-import { KEY_LOCK } from '@regsync/service-runtime/idempotency/idempotent-requests';
+import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/databases';
+import { idnrViolation } from '@regsync/register-domain/identifiers';
+import { KEY_LOCK } from '@regsync/service-runtime/request-idempotency';
 import { AgencyClient, type AgencyResponse, type Transfer } from '@regsync/local-stack/agency-client';
 import { type LocalStack, randomPortOffset } from '@regsync/local-stack/local-stack';
 import { waitUntil } from '@regsync/local-stack/wait-until';

@@ -3,8 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { logLevel } from 'kafkajs';
-import { kafkaClient } from '@regsync/messaging/kafka-client';
-import { createTopicsWithLeaders } from '@regsync/messaging/topic-leaders';
+import { kafkaClient, createTopicsWithLeaders } from '@regsync/messaging/broker';
 import { workspaceRoot } from '@regsync/local-stack/local-stack';
 import { KAFKA_BROKERS, KAFKA_CONNECTION } from './support/e2e-stack';
 

@@ -10,16 +10,18 @@ const probeName = `boundary-probe-${randomUUID()}`;
 
 const probes = {
   domainImportsFramework: { dir: 'libs/register-domain/src', code: "import { Injectable } from '@nestjs/common';\nexport const x = Injectable;\n" },
-  domainImportsAdapter: { dir: 'libs/register-domain/src', code: "import { Outbox } from '@regsync/messaging/outbox';\nexport const x = Outbox;\n" },
+  domainImportsAdapter: { dir: 'libs/register-domain/src', code: "import { Outbox } from '@regsync/messaging/register-messaging';\nexport const x = Outbox;\n" },
   appImportsApp: { dir: 'apps/router/src', code: "import { StateRegisterModule } from '@regsync/apps/state-register/src/state-register.module';\nexport const x = StateRegisterModule;\n" },
   libImportsApp: { dir: 'libs/messaging/src', code: "import { loadStateConfig } from '../../../apps/state-register/src/config';\nexport const x = loadStateConfig;\n" },
-  contractImportsAdapter: { dir: 'libs/contracts/src', code: "import { kafkaClient } from '@regsync/messaging/kafka-client';\nexport const x = kafkaClient;\n" },
+  contractImportsAdapter: { dir: 'libs/contracts/src', code: "import { kafkaClient } from '@regsync/messaging/broker';\nexport const x = kafkaClient;\n" },
   appImportsTooling: { dir: 'apps/router/src', code: "import { waitUntil } from '@regsync/local-stack/wait-until';\nexport const x = waitUntil;\n" },
   appTestImportsTooling: { dir: 'apps/router/test', code: "import { waitUntil } from '@regsync/local-stack/wait-until';\nexport const x = waitUntil;\n" },
-  appImportsAdapter: { dir: 'apps/router/src', code: "import { Outbox } from '@regsync/messaging/outbox';\nexport const x = Outbox;\n" },
+  appImportsAdapter: { dir: 'apps/router/src', code: "import { Outbox } from '@regsync/messaging/register-messaging';\nexport const x = Outbox;\n" },
   adapterImportsNestInternals: { dir: 'libs/messaging/src', code: "import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';\nexport const x = ROUTE_ARGS_METADATA;\n" },
   domainImportsContract: { dir: 'libs/register-domain/src', code: "import type { Address } from '@regsync/contracts/generated/events';\nexport type X = Address;\n" },
   appImportsInternalModule: { dir: 'apps/router/src', code: "import { withSubjectVersion } from '@regsync/messaging/subject-version-slot';\nexport const x = withSubjectVersion;\n" },
+  appImportsModuleBehindEntry: { dir: 'apps/router/src', code: "import { assertIdnr } from '@regsync/register-domain/idnr';\nexport const x = assertIdnr;\n" },
+  appImportsEntry: { dir: 'apps/router/src', code: "import { assertIdnr } from '@regsync/register-domain/identifiers';\nexport const x = assertIdnr;\n" },
   appTestImportsInternalTestSupport: { dir: 'apps/router/test', code: "import { readTopic } from '@regsync/messaging-testing/read-topic';\nexport const x = readTopic;\n" },
   libTestImportsOwnInternal: { dir: 'libs/messaging/test', code: "import { withSubjectVersion } from '../src/subject-version-slot';\nexport const x = withSubjectVersion;\n" },
 };
@@ -78,6 +80,9 @@ describe('module boundaries', () => {
   it("lets no other project import a lib's module that the lib's public-api.json does not list; the lib's own tests may", () => {
     const notPublic = (lib: string) => expect.stringContaining(`not a public module of libs/${lib}: import one that libs/${lib}/public-api.json lists`);
     expect(boundaryErrors.appImportsInternalModule).toEqual([notPublic('messaging')]);
+    // a module of an area is reached through the area's entry (idnr.ts through identifiers.ts), never directly
+    expect(boundaryErrors.appImportsModuleBehindEntry).toEqual([notPublic('register-domain')]);
+    expect(boundaryErrors.appImportsEntry).toEqual([]);
     expect(boundaryErrors.appTestImportsInternalTestSupport).toEqual([notPublic('messaging')]);
     expect(boundaryErrors.libTestImportsOwnInternal).toEqual([]);
   });

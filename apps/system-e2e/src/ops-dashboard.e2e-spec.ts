@@ -6,18 +6,16 @@ import { join } from 'node:path';
 import { KafkaMessage, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { Browser, Page, chromium } from 'playwright-core';
-import { EventCodec } from '@regsync/contracts/event-codec';
+import { EventCodec } from '@regsync/contracts/event-encoding';
 import { DeathRecorded } from '@regsync/contracts/generated/events';
-import { consumerGroupOf, deliveryTopicReader, outgoingTopicOf, outgoingTopicOwner, redriveTopicOf } from '@regsync/contracts/topic-catalog';
-import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
+import { consumerGroupOf, deliveryTopicReader, outgoingTopicOf, outgoingTopicOwner, redriveTopicOf, KAFKA_HEADERS, headerText } from '@regsync/contracts/topics';
 import { LocalStack, localBrokerCredentials, randomPortOffset, workspaceRoot } from '@regsync/local-stack/local-stack';
 import { LOCAL_PROMETHEUS_PORT, LocalPrometheus } from '@regsync/local-stack/local-prometheus';
 import type { HistoryView } from '@regsync/apps/ops-dashboard/src/history/metric-history.service';
 import type { AlertsView } from '@regsync/apps/ops-dashboard/src/alerts/prometheus-alerts.service';
 import type { DriftView } from '@regsync/apps/ops-dashboard/src/drift/drift.service';
-import { databaseUrl as databaseUrlOf, instanceDatabaseName } from '@regsync/persistence/database-url';
-import { dropDatabase } from '@regsync/persistence/ensure-database';
-import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { databaseUrl as databaseUrlOf, instanceDatabaseName, dropDatabase } from '@regsync/persistence/databases';
+import { kafkaClient } from '@regsync/messaging/broker';
 import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
 
 // The whole local topology as separate processes, the demo, and the dashboard driven in headless Chromium.

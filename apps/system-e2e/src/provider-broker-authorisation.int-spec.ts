@@ -1,11 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { brokerAclsOf } from '@regsync/contracts/broker-acls';
-import { brokerPrincipalOf, registerProcessesOf } from '@regsync/contracts/broker-principals';
-import { consumerGroupOf, deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
-import { createBrokerAcls, deleteBrokerAcls } from '@regsync/messaging/broker-acl-admin';
-import { kafkaClient } from '@regsync/messaging/kafka-client';
-import { createTopicsWithLeaders } from '@regsync/messaging/topic-leaders';
+import { brokerAclsOf, brokerPrincipalOf, registerProcessesOf } from '@regsync/contracts/broker-access';
+import { consumerGroupOf, deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topics';
+import { createBrokerAcls, deleteBrokerAcls, kafkaClient, createTopicsWithLeaders } from '@regsync/messaging/broker';
 import { loadTopology, localBrokerCredentials } from '@regsync/local-stack/local-stack';
 import { waitUntil } from '@regsync/local-stack/wait-until';
 import { refusal } from './support/broker-refusal';

@@ -3,17 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kafkaClient } from '@regsync/messaging/kafka-client';
-import { createTopicsWithLeaders } from '@regsync/messaging/topic-leaders';
-import { instanceDatabaseName } from '@regsync/persistence/database-url';
+import { kafkaClient, createTopicsWithLeaders } from '@regsync/messaging/broker';
+import { instanceDatabaseName, dropDatabase } from '@regsync/persistence/databases';
 import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
-import { dropDatabase } from '@regsync/persistence/ensure-database';
 import { startTestSchemaRegistry, TestSchemaRegistry } from '@regsync/schema-registry-testing/test-schema-registry';
-import { EventCodec } from '@regsync/contracts/event-codec';
-import { findSchemasDir } from '@regsync/contracts/event-schemas';
+import { EventCodec, findSchemasDir } from '@regsync/contracts/event-encoding';
 import type { ResidenceRegistered } from '@regsync/contracts/generated/events';
 import { sampleEvent } from '@regsync/contracts/sample-events';
-import { namespaced, registrySubjectOf, topicOf } from '@regsync/contracts/topic-catalog';
+import { namespaced, registrySubjectOf, topicOf } from '@regsync/contracts/topics';
 
 // During a rolling upgrade, services on ResidenceRegistered v1 and v2 write to and read from the same topic.
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -1,13 +1,11 @@
 import { Kafka, Partitioners, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { EventCodec } from '@regsync/contracts/event-codec';
+import { EventCodec, decodeStateRecord } from '@regsync/contracts/event-encoding';
 import { RegsyncEvent } from '@regsync/contracts/generated/events';
-import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
-import { decodeStateRecord } from '@regsync/contracts/state-record';
-import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
+import { KAFKA_HEADERS, ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf, outgoingTopicOf } from '@regsync/contracts/topics';
 import { TestEnvironment, startTestEnvironment, waitFor } from '@regsync/messaging-testing/test-environment';
 import { FlowEvents } from '@regsync/apps/replay/test/support/register-flow-events';
-import { generateIdnr } from '@regsync/register-domain/idnr-generator';
+import { generateIdnr } from '@regsync/register-domain/identifiers';
 import { startTestRouter } from '@regsync/apps/router/test/support/start-test-router';
 
 const ROUTED = 'MUNICIPAL:03404000,MUNICIPAL:14612000,STATE:03,STATE:14,FEDERAL:DE';

@@ -3,10 +3,9 @@ import { INestApplication, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { logLevel } from 'kafkajs';
-import { instanceDatabaseName } from '@regsync/persistence/database-url';
-import { dropDatabase } from '@regsync/persistence/ensure-database';
-import { IDEMPOTENCY_KEY_HEADER } from '@regsync/service-runtime/idempotency/idempotency-key';
-import { startService } from '@regsync/service-runtime/start-service';
+import { instanceDatabaseName, dropDatabase } from '@regsync/persistence/databases';
+import { IDEMPOTENCY_KEY_HEADER } from '@regsync/service-runtime/request-idempotency';
+import { startService } from '@regsync/service-runtime/service-startup';
 import { loadFederalConfig } from '@regsync/apps/federal-register/src/config';
 import { FederalRegisterModule } from '@regsync/apps/federal-register/src/federal-register.module';
 import { loadMunicipalConfig } from '@regsync/apps/municipal-register/src/config';
@@ -16,7 +15,7 @@ import { OpsDashboardModule } from '@regsync/apps/ops-dashboard/src/ops-dashboar
 import { startTestSchemaRegistry } from '@regsync/schema-registry-testing/test-schema-registry';
 import { loadStateConfig } from '@regsync/apps/state-register/src/config';
 import { StateRegisterModule } from '@regsync/apps/state-register/src/state-register.module';
-import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { kafkaClient } from '@regsync/messaging/broker';
 import { kafkaEnvironmentOf, loadKafkaConnection } from '@regsync/service-runtime/service-config';
 
 const KAFKA = loadKafkaConnection();

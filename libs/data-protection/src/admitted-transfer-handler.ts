@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { RegsyncEvent } from '@regsync/contracts/generated/events';
-import { EventRejectedError } from '@regsync/messaging/event-rejected-error';
-import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
-import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
-import type { AppliedEvents, KeyOf, Reduce, RegisterStore } from '@regsync/persistence/register-store/register-store';
-import { RegisterRejection } from '@regsync/register-domain/registers/register-rejection';
+import { EventRejectedError, RegsyncBatchContext, RegsyncEventContext } from '@regsync/messaging/register-messaging';
+import type { AppliedEvents, KeyOf, Reduce, RegisterStore } from '@regsync/persistence/register-storage';
+import { RegisterRejection } from '@regsync/register-domain/register-rules';
 import { admittedTransfers, type AdmittedTransfer } from './transfer-admission';
 import { TransferLog } from './transfer-log';
 

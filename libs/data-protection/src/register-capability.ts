@@ -1,7 +1,7 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { RegisterRestatement } from './restatement/register-restatement';
-import type { RegisterSnapshotSource } from '@regsync/observability/register-snapshot-source';
-import type { AnyTableDescriptor } from '@regsync/persistence/register-store/table-descriptor';
+import type { RegisterSnapshotSource } from '@regsync/observability/register-drift-check';
+import type { AnyTableDescriptor } from '@regsync/persistence/register-storage';
 
 // TypeORM takes migration and entity classes as plain constructors.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type

@@ -1,6 +1,6 @@
 import type { AdministrativeLevel, BirthRecorded, RegsyncEvent, ResidenceRegistered } from '@regsync/contracts/generated/events';
-import type { Admission, ReceivedRecord } from '@regsync/messaging/messaging-options';
-import { runAsAuthority } from '@regsync/persistence/authority-context';
+import type { Admission, ReceivedRecord } from '@regsync/messaging/register-messaging';
+import { runAsAuthority } from '@regsync/persistence/authority-scope';
 import { admittedTransfers, transferAdmission } from './transfer-admission';
 
 const osnabrueck = { street: 'Große Straße', houseNumber: '12', postalCode: '49074', city: 'Osnabrück', municipalityKey: '03404000' };

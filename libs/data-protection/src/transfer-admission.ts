@@ -1,10 +1,10 @@
 import type { AdministrativeLevel, RegsyncEvent } from '@regsync/contracts/generated/events';
-import type { Admission, ReceivedRecord } from '@regsync/messaging/messaging-options';
-import { currentAuthority } from '@regsync/persistence/authority-context';
-import { eventPlausibilityViolations } from '@regsync/register-domain/plausibility/event-plausibility';
-import { REGISTERS_BY_LEVEL, type RegisterAddress, type RegisterKind } from '@regsync/register-domain/registers';
-import { projectForRecipient, type Route } from '@regsync/register-domain/routing-catalog';
-import { normalizedEventText } from '@regsync/register-domain/text/event-text';
+import type { Admission, ReceivedRecord } from '@regsync/messaging/register-messaging';
+import { currentAuthority } from '@regsync/persistence/authority-scope';
+import { eventPlausibilityViolations } from '@regsync/register-domain/plausibility-checks';
+import { REGISTERS_BY_LEVEL, type RegisterAddress, type RegisterKind } from '@regsync/register-domain/authorities';
+import { projectForRecipient, type Route } from '@regsync/register-domain/routing';
+import { normalizedEventText } from '@regsync/register-domain/text-rules';
 import type { Violation } from '@regsync/register-domain/validation-error';
 
 /** One register of this instance that receives the event, with what it may receive and why. */

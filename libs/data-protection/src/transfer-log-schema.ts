@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { AuthorityTable, isolateByAuthority, shareByAuthority } from '@regsync/persistence/authority-isolation';
+import { AuthorityTable, isolateByAuthority, shareByAuthority } from '@regsync/persistence/authority-scope';
 import { TransferLogRecord } from './transfer-log-record.entity';
 
 export class TransferLogTable1760000200000 implements MigrationInterface {

@@ -1,9 +1,7 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { AgencyApiKeyGuard } from '@regsync/service-runtime/agency-api-key.guard';
-import { idnrField } from '@regsync/service-runtime/request-fields';
-import { ZodBodyPipe } from '@regsync/service-runtime/zod-body.pipe';
+import { AgencyApiKeyGuard, idnrField, ZodBodyPipe } from '@regsync/service-runtime/agency-api';
 import { TransferLog, TransferView } from './transfer-log';
 
 const transferQuery = z.object({ idnr: idnrField });

@@ -1,15 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { ResidenceRegistered } from '@regsync/contracts/generated/events';
-import { runAsAuthority } from '@regsync/persistence/authority-context';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
-import { isolateByAuthority } from '@regsync/persistence/authority-isolation';
-import { ensureAuthorityRoles } from '@regsync/persistence/authority-roles';
-import { databaseUrl } from '@regsync/persistence/database-url';
-import { dropDatabase, ensureDatabase } from '@regsync/persistence/ensure-database';
-import { text } from '@regsync/persistence/register-store/columns';
-import { RegisterStore } from '@regsync/persistence/register-store/register-store';
-import { createTableSql, defineTable } from '@regsync/persistence/register-store/table-descriptor';
+import { runAsAuthority, AuthorityDatabase, isolateByAuthority, ensureAuthorityRoles } from '@regsync/persistence/authority-scope';
+import { databaseUrl, dropDatabase, ensureDatabase } from '@regsync/persistence/databases';
+import { text, RegisterStore, createTableSql, defineTable } from '@regsync/persistence/register-storage';
 import { transferAdmission, admittedTransfers } from './transfer-admission';
 
 const toBasisdaten = { topic: 'regsync.deliveries.federal-register.DE', recipientRegister: 'IDNR_BASISDATEN' };

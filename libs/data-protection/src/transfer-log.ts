@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { RegsyncEvent } from '@regsync/contracts/generated/events';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
-import { idnrViolation } from '@regsync/register-domain/idnr';
-import type { AppendedRows } from '@regsync/persistence/register-store/register-store';
-import { appendParameters, appendSql, type AppendTable } from '@regsync/persistence/register-store/table-descriptor';
+import { AuthorityDatabase } from '@regsync/persistence/authority-scope';
+import { idnrViolation } from '@regsync/register-domain/identifiers';
+import type { AppendedRows } from '@regsync/persistence/register-storage';
+import { appendParameters, appendSql, type AppendTable } from '@regsync/persistence/register-storage';
 import type { AdmittedTransfer } from './transfer-admission';
 import { TransferLogRecord } from './transfer-log-record.entity';
 

@@ -1,10 +1,8 @@
 import { Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { EventCodec } from '@regsync/contracts/event-codec';
+import { EventCodec } from '@regsync/contracts/event-encoding';
 import { RegsyncEvent } from '@regsync/contracts/generated/events';
-import { deadLetterTopicOf, redriveOutcomeTopicOf } from '@regsync/contracts/topic-catalog';
-import { DeadLetterInfo, RedrivenRecord, deadLetterInfo, redrive } from '@regsync/messaging/dead-letters';
-import { RedriveOutcome, parseRedriveOutcome } from '@regsync/messaging/redrive-outcome';
-import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
+import { deadLetterTopicOf, redriveOutcomeTopicOf, KAFKA_HEADERS, headerText } from '@regsync/contracts/topics';
+import { DeadLetterInfo, RedrivenRecord, deadLetterInfo, redrive, RedriveOutcome, parseRedriveOutcome } from '@regsync/messaging/dead-letter-redrive';
 import { readBoundedLog } from './bounded-log-reader';
 import { PartitionRange, resolveLogRange } from './log-range';
 

@@ -1,6 +1,6 @@
 import { KafkaMessage } from 'kafkajs';
 import { RegsyncEvent } from '@regsync/contracts/generated/events';
-import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
+import { KAFKA_HEADERS, headerText } from '@regsync/contracts/topics';
 
 /** Which records of the range a replay applies; empty lists select everything. */
 export interface RecordFilter {

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, KafkaMessage, Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
-import { AcknowledgedSender } from '@regsync/messaging/acknowledged-sender';
+import { AcknowledgedSender } from '@regsync/messaging/replay-support';
 import { readBoundedLog } from './bounded-log-reader';
 import { resolveLogRange } from './log-range';
-import { SealedSnapshotRow, SnapshotRow, isSealedSnapshotRow, openSnapshotRow, sealSnapshotRow, snapshotKeyIdOfRow, snapshotKeyTopicOf } from '@regsync/messaging/snapshot-sealing';
+import { SealedSnapshotRow, SnapshotRow, isSealedSnapshotRow, openSnapshotRow, sealSnapshotRow, snapshotKeyIdOfRow, snapshotKeyTopicOf } from '@regsync/messaging/crypto-shredding';
 
 /**
  * A compacted topic holding the latest state of one register instance, so a new consumer starts from it instead

@@ -1,13 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { KafkaMessage } from 'kafkajs';
 import { QueryRunner } from 'typeorm';
-import { EventCodec, SubjectKeySource } from '@regsync/contracts/event-codec';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
-import { runAsAuthority } from '@regsync/persistence/authority-context';
+import { EventCodec, SubjectKeySource } from '@regsync/contracts/event-encoding';
+import { AuthorityDatabase, runAsAuthority } from '@regsync/persistence/authority-scope';
 import { AdministrativeLevel, RegsyncEvent } from '@regsync/contracts/generated/events';
-import { AppliedOutcome, BatchApplier } from '@regsync/messaging/batch-applier';
-import { Admission, ReceivedRecord } from '@regsync/messaging/messaging-options';
-import { RetryRoute } from '@regsync/messaging/retry-topic';
+import { AppliedOutcome, BatchApplier } from '@regsync/messaging/replay-support';
+import { Admission, ReceivedRecord } from '@regsync/messaging/register-messaging';
+import { RetryRoute } from '@regsync/messaging/broker';
 import { ReplayHandlersServer } from './replay-handlers.server';
 import { RecordFilter, recordPassesHeaderFilter, eventPassesFilter } from './record-filter';
 

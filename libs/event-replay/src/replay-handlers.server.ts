@@ -1,5 +1,5 @@
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
-import { EventHandlers } from '@regsync/messaging/event-handlers';
+import { EventHandlers } from '@regsync/messaging/replay-support';
 
 /**
  * A transport that never consumes: connected to a register's Nest application, it only collects the app's

@@ -2,11 +2,10 @@ import { DynamicModule, INestMicroservice, LogLevel, Type } from '@nestjs/common
 import { DiscoveryService, MetadataScanner, NestFactory } from '@nestjs/core';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { EventCodec } from '@regsync/contracts/event-codec';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
-import { EventHandlers } from '@regsync/messaging/event-handlers';
-import { KAFKA_CLIENT, MESSAGING_OPTIONS, MessagingOptions } from '@regsync/messaging/messaging-options';
-import { MessagingStartup } from '@regsync/messaging/messaging-startup';
+import { EventCodec } from '@regsync/contracts/event-encoding';
+import { AuthorityDatabase } from '@regsync/persistence/authority-scope';
+import { EventHandlers } from '@regsync/messaging/replay-support';
+import { KAFKA_CLIENT, MESSAGING_OPTIONS, MessagingOptions, MessagingStartup } from '@regsync/messaging/register-messaging';
 import { ReplayHandlersServer } from './replay-handlers.server';
 
 /** A register instance booted inside the replay tool: its database (migrated), codec, Kafka client, admit and handlers. */

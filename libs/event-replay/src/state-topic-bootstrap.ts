@@ -1,9 +1,9 @@
 import { Admin, KafkaMessage } from 'kafkajs';
-import { decodeStateRecord, type StateRecord } from '@regsync/contracts/state-record';
-import { consumerGroupOf, deliveryTopicOf, redriveTopicOf, stateTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
-import { RELAY_MAX_BATCH_ROWS } from '@regsync/messaging/outbox-relay';
-import { SubjectKeyRing, keyRingGroupPrefixOf } from '@regsync/messaging/subject-key-ring';
-import { retryRouteOf } from '@regsync/messaging/retry-topic';
+import { decodeStateRecord, type StateRecord } from '@regsync/contracts/event-encoding';
+import { consumerGroupOf, deliveryTopicOf, redriveTopicOf, stateTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topics';
+import { RELAY_MAX_BATCH_ROWS } from '@regsync/messaging/replay-support';
+import { SubjectKeyRing, keyRingGroupPrefixOf } from '@regsync/messaging/crypto-shredding';
+import { retryRouteOf } from '@regsync/messaging/broker';
 import { readBoundedLog } from './bounded-log-reader';
 import { resolveLogRange } from './log-range';
 import { ReplayApplier, ReplayOutcome } from './replay-applier';

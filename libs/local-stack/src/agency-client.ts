@@ -1,6 +1,6 @@
 import type { LocalStack, TopologyInstance } from './local-stack';
-import type { KeptRecord } from '@regsync/data-protection/retention/kept-records';
-import type { TransferView } from '@regsync/data-protection/transfer-log';
+import type { KeptRecord } from '@regsync/data-protection/retention-and-erasure';
+import type { TransferView } from '@regsync/data-protection/transfers';
 
 export interface AgencyResponse<T = Record<string, unknown>> {
   status: number;

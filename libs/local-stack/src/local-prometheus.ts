@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { plainRulesOf } from '@regsync/observability/alert-rules';
+import { plainRulesOf } from '@regsync/observability/prometheus-rules';
 import { waitUntil } from './wait-until';
 
 /** Debian's `prometheus` package (installed by tools/ensure-debian-tools.mjs). */

@@ -1,6 +1,5 @@
-import { agsFormatViolation } from '@regsync/register-domain/ags';
-import { LAND_CODES } from '@regsync/register-domain/land-code';
-import { AUTHORITY_KEY_PATTERN } from '@regsync/persistence/authority-context';
+import { agsFormatViolation, LAND_CODES } from '@regsync/register-domain/identifiers';
+import { AUTHORITY_KEY_PATTERN } from '@regsync/persistence/authority-scope';
 import { scaleTopology } from './scale-topology';
 
 describe('scaleTopology', () => {

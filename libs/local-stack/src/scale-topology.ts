@@ -1,6 +1,5 @@
-import { germanyTopology, type GermanyTopologyOptions } from '@regsync/register-domain/germany/germany-topology';
-import { KREISE_ATTRIBUTION } from '@regsync/register-domain/germany/kreise';
-import type { Provider } from '@regsync/register-domain/germany/providers';
+import { germanyTopology, type GermanyTopologyOptions, KREISE_ATTRIBUTION } from '@regsync/register-domain/germany-data';
+import type { Provider } from '@regsync/register-domain/germany-data';
 import { randomBytes } from 'node:crypto';
 import type { Topology, TopologyInstance } from './local-stack';
 

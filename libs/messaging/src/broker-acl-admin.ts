@@ -1,5 +1,5 @@
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Admin, ResourcePatternTypes } from 'kafkajs';
-import type { BrokerAcl } from '@regsync/contracts/broker-acls';
+import type { BrokerAcl } from '@regsync/contracts/broker-access';
 
 /** brokerAclsOf's rules as kafkajs ACL entries (ALLOW from any host). */
 function aclEntries(acls: readonly BrokerAcl[]) {

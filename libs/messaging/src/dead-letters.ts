@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { IHeaders, KafkaMessage, Message, Producer } from 'kafkajs';
-import { redriveTopicOf } from '@regsync/contracts/topic-catalog';
-import { DLQ_HEADER_PREFIX, KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
+import { redriveTopicOf, DLQ_HEADER_PREFIX, KAFKA_HEADERS, headerText } from '@regsync/contracts/topics';
 import type { RegsyncEvent } from '@regsync/contracts/generated/events';
 import type { OutboxRecord } from './outbox';
 

@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Admin, ConfigResourceTypes, Kafka, ITopicConfig } from 'kafkajs';
-import { TopicKind, consumerGroupOf, deadLetterTopicOf, outboxProgressTopicOf, outgoingTopicOf, outgoingTopicOwner, redriveOutcomeTopicOf, redriveTopicOf, stateTopicReader, subjectKeyTopicOf, topicSettingsOf } from '@regsync/contracts/topic-catalog';
-import { erasureBoundProblems, topicSettingProblems } from '@regsync/contracts/topic-setting-problems';
-import { StartupRefusedError } from '@regsync/service-runtime/startup-phase';
+import { TopicKind, consumerGroupOf, deadLetterTopicOf, outboxProgressTopicOf, outgoingTopicOf, outgoingTopicOwner, redriveOutcomeTopicOf, redriveTopicOf, stateTopicReader, subjectKeyTopicOf, topicSettingsOf, erasureBoundProblems, topicSettingProblems } from '@regsync/contracts/topics';
+import { StartupRefusedError } from '@regsync/service-runtime/service-startup';
 import { MessagingOptions, sourceTopics } from './messaging-options';
 
 export type EnsureTopicsOptions = Pick<MessagingOptions, 'app' | 'instanceKey' | 'authorities' | 'namespace' | 'consumes' | 'delivers'>;

@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
-import { currentAuthority, runAsAuthority } from '@regsync/persistence/authority-context';
-import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
+import { AuthorityDatabase, currentAuthority, runAsAuthority } from '@regsync/persistence/authority-scope';
+import { RegsyncMetrics } from '@regsync/observability/telemetry';
 import type { RecordResult } from './batch-applier';
 import { HeldEvent, HeldSubject, SubjectSource, heldEventsOf, heldSubjects, subjectSourceKey } from './held-events';
 import { releasableAfter } from './inbox';

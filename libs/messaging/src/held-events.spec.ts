@@ -1,4 +1,4 @@
-import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
+import { KAFKA_HEADERS } from '@regsync/contracts/topics';
 import { deliveredAfterOf } from './held-events';
 
 describe('deliveredAfterOf', () => {

@@ -1,8 +1,8 @@
 import { KafkaMessage } from 'kafkajs';
 import { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import { RegsyncEvent } from '@regsync/contracts/generated/events';
-import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
-import { AuthorityTable, isolateByAuthority } from '@regsync/persistence/authority-isolation';
+import { KAFKA_HEADERS, headerText } from '@regsync/contracts/topics';
+import { AuthorityTable, isolateByAuthority } from '@regsync/persistence/authority-scope';
 import { textHeaders } from './dead-letters';
 import { HeldVersion } from './inbox';
 

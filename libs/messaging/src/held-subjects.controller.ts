@@ -2,9 +2,9 @@ import { Body, Controller, Get, HttpCode, NotFoundException, Post, Req, ServiceU
 import { ApiBody, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { OpsApiKeyGuard } from '@regsync/observability/ops-api-key.guard';
-import type { AuthenticatedRequest } from '@regsync/service-runtime/agency-api-key.guard';
-import { openApiSchemaOf, ZodBodyPipe } from '@regsync/service-runtime/zod-body.pipe';
-import { AUTHORITY_KEY_PATTERN } from '@regsync/persistence/authority-context';
+import type { AuthenticatedRequest } from '@regsync/service-runtime/agency-api';
+import { openApiSchemaOf, ZodBodyPipe } from '@regsync/service-runtime/agency-api';
+import { AUTHORITY_KEY_PATTERN } from '@regsync/persistence/authority-scope';
 import { HeldEventRelease } from './held-event-release';
 import { HeldSubject } from './held-events';
 import { RegsyncKafkaTransport } from './regsync-kafka.transport';

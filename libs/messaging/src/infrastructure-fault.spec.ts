@@ -1,6 +1,6 @@
 import { KafkaJSConnectionError, KafkaJSNonRetriableError } from 'kafkajs';
 import { QueryFailedError } from 'typeorm';
-import { EventDecodeError, SchemaRegistryUnavailableError, UnknownEventTypeError } from '@regsync/contracts/event-codec';
+import { EventDecodeError, SchemaRegistryUnavailableError, UnknownEventTypeError } from '@regsync/contracts/event-encoding';
 import { DomainValidationError } from '@regsync/register-domain/validation-error';
 import { EventRejectedError } from './event-rejected-error';
 import { isInfrastructureFault } from './infrastructure-fault';

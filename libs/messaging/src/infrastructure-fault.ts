@@ -1,4 +1,4 @@
-import { EventCodecNotReadyError, SchemaRegistryUnavailableError, UnknownEventTypeError } from '@regsync/contracts/event-codec';
+import { EventCodecNotReadyError, SchemaRegistryUnavailableError, UnknownEventTypeError } from '@regsync/contracts/event-encoding';
 import { SubjectKeysUnavailableError } from './subject-key-ring';
 
 // PostgreSQL SQLSTATEs of a server that is gone or not taking work: connection exceptions (class 08), shutdowns,

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
+import { deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topics';
 import { addresseeOf, authorityToRunAs, sourceTopics } from './messaging-options';
 
 describe('the authority a consumed record belongs to', () => {

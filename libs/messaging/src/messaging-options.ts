@@ -1,7 +1,7 @@
-import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
+import { RegsyncMetrics } from '@regsync/observability/telemetry';
 import type { KafkaConnection } from '@regsync/service-runtime/service-config';
 import { AdministrativeLevel, RegsyncEvent } from '@regsync/contracts/generated/events';
-import { consumerGroupOf, deliveryTopicOf, deliveryTopicReader, redriveTopicOf } from '@regsync/contracts/topic-catalog';
+import { consumerGroupOf, deliveryTopicOf, deliveryTopicReader, redriveTopicOf } from '@regsync/contracts/topics';
 
 /** What `admit` decides for one decoded event, before the inbox sees it. */
 export type Admission =

@@ -1,6 +1,6 @@
-import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
+import { KAFKA_HEADERS } from '@regsync/contracts/topics';
 import { Column, Entity, MigrationInterface, PrimaryColumn, PrimaryGeneratedColumn, QueryRunner } from 'typeorm';
-import { AuthorityTable, isolateByAuthority, shareByAuthority } from '@regsync/persistence/authority-isolation';
+import { AuthorityTable, isolateByAuthority, shareByAuthority } from '@regsync/persistence/authority-scope';
 import { HeldEventsTable1760000900000 } from './held-events';
 import { SubjectKeysTable1767000050000 } from './subject-keys';
 

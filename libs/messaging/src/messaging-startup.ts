@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { EventCodec } from '@regsync/contracts/event-codec';
-import { HealthChecks } from '@regsync/service-runtime/health-checks';
-import { StartupPhase } from '@regsync/service-runtime/startup-phase';
+import { EventCodec } from '@regsync/contracts/event-encoding';
+import { HealthChecks, StartupPhase } from '@regsync/service-runtime/service-startup';
 import { ensureTopics } from './ensure-topics';
 import { KAFKA_CLIENT, MESSAGING_OPTIONS, MessagingOptions } from './messaging-options';
 

@@ -2,12 +2,11 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { SpanKind } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { EventCodec } from '@regsync/contracts/event-codec';
+import { EventCodec, SENT_IN_THE_CLEAR, type SubjectKey } from '@regsync/contracts/event-encoding';
 import { EventPayload, EventSubject, EventType, EventTypes, RegisterKind, RegsyncEvent } from '@regsync/contracts/generated/events';
-import { SENT_IN_THE_CLEAR, type SubjectKey } from '@regsync/contracts/sealed-event';
-import { outgoingTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
-import { currentAuthority } from '@regsync/persistence/authority-context';
-import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
+import { outgoingTopicOf, subjectKeyTopicOf, KAFKA_HEADERS } from '@regsync/contracts/topics';
+import { currentAuthority } from '@regsync/persistence/authority-scope';
+import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/authorities';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging-options';
 import { OUTBOX_ADDRESSEE } from './messaging-schema';
 import { notifyRelays, OutboxWakeUp } from './outbox-wake-up';
@@ -68,6 +67,14 @@ export interface EventDraft<T extends EventType> {
   legalBasis: string;
   /** The event without its envelope. */
   payload: EventPayload<T>;
+}
+
+/**
+ * The draft of an event that `cause` made a register send: the same citizen action (correlation id), the cause as
+ * causation, the sender's legal basis for its type.
+ */
+export function followUpDraft<T extends EventType>(cause: Pick<RegsyncEvent, 'envelope'>, draft: Omit<EventDraft<T>, 'correlationId' | 'causationId' | 'legalBasis'>): EventDraft<T> {
+  return { ...draft, correlationId: cause.envelope.correlationId, causationId: cause.envelope.eventId, legalBasis: SENDER_LEGAL_BASIS[draft.eventType] };
 }
 
 /**

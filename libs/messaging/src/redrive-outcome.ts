@@ -1,5 +1,5 @@
 import { KafkaMessage } from 'kafkajs';
-import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
+import { KAFKA_HEADERS, headerText } from '@regsync/contracts/topics';
 import type { AppliedOutcome, RecordResult } from './batch-applier';
 import { deadLetterIdOf, positionIdOf } from './dead-letters';
 import type { OutboxRecord } from './outbox';

@@ -1,6 +1,6 @@
 import { IHeaders } from 'kafkajs';
 import { EntityManager } from 'typeorm';
-import type { SubjectKey } from '@regsync/contracts/sealed-event';
+import type { SubjectKey } from '@regsync/contracts/event-encoding';
 import { Admission } from './messaging-options';
 
 /** The second argument of every `@EventPattern` handler (`@Ctx()`): where the event came from and the inbox transaction. */

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { outgoingTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
+import { outgoingTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topics';
 import { isSealedSnapshotRow, isSnapshotKeyId, openSnapshotRow, parcelSnapshotKeyIdOf, personOfRow, sealSnapshotRow, snapshotKeyIdOf, snapshotKeyIdOfRow, snapshotKeyTopicOf } from './snapshot-sealing';
 
 const idnr = fc.stringMatching(/^[1-9]\d{10}$/);

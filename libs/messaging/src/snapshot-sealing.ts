@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { openBytes, sealBytes, type SubjectKey } from '@regsync/contracts/sealed-event';
-import { outgoingTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
+import { openBytes, sealBytes, type SubjectKey } from '@regsync/contracts/event-encoding';
+import { outgoingTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topics';
 
 /**
  * Crypto-shredding of register snapshots (register-snapshot-topic.ts): every row about a person travels sealed with the

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Admin, Consumer, Kafka } from 'kafkajs';
-import type { SubjectKeySource } from '@regsync/contracts/event-codec';
+import type { SubjectKeySource } from '@regsync/contracts/event-encoding';
 import { isSnapshotKeyId } from './snapshot-sealing';
 
 /** The consumer groups of the key ring of `group`'s reader start with this; each start adds a random UUID. */

@@ -2,9 +2,8 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomUUID } f
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import type { EventSubject } from '@regsync/contracts/generated/events';
-import type { SubjectKey } from '@regsync/contracts/sealed-event';
-import { isolateByAuthority } from '@regsync/persistence/authority-isolation';
-import { currentAuthority } from '@regsync/persistence/authority-context';
+import type { SubjectKey } from '@regsync/contracts/event-encoding';
+import { isolateByAuthority, currentAuthority } from '@regsync/persistence/authority-scope';
 
 /** A subject key made in this transaction: it still has to reach the readers of the topic its events go to. */
 export interface IssuedSubjectKey extends SubjectKey {

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
-import { avroType } from '@regsync/contracts/avro-types';
-import { latestSchemas } from '@regsync/contracts/event-schemas';
+import { avroType, latestSchemas } from '@regsync/contracts/event-encoding';
 import { EVENT_TYPES } from '@regsync/contracts/generated/events';
 import { sampleEvent } from '@regsync/contracts/sample-events';
 import { subjectVersionOffset, withSubjectVersion } from './subject-version-slot';

@@ -1,5 +1,5 @@
 import * as avro from 'avsc';
-import { latestSchemas } from '@regsync/contracts/event-schemas';
+import { latestSchemas } from '@regsync/contracts/event-encoding';
 import { EventType } from '@regsync/contracts/generated/events';
 
 // Confluent framing: magic byte and 4-byte schema id before the Avro body.

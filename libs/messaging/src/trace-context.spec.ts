@@ -1,6 +1,6 @@
 import { SpanKind, trace } from '@opentelemetry/api';
 import { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { startTracing } from '@regsync/observability/tracing';
+import { startTracing } from '@regsync/observability/telemetry';
 import { inSpan, traceContextOf, traceHeaders } from './trace-context';
 
 describe('trace context on the wire', () => {

@@ -1,7 +1,7 @@
 import { Context, Link, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, TextMapGetter, context, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { IHeaders } from 'kafkajs';
-import { headerText } from '@regsync/contracts/kafka-headers';
+import { headerText } from '@regsync/contracts/topics';
 
 /** The wire format of every event's trace context: the W3C `traceparent` (and `tracestate`) Kafka header. */
 const propagator = new W3CTraceContextPropagator();

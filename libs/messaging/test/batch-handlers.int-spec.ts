@@ -1,7 +1,7 @@
 import { Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { EventCodec } from '@regsync/contracts/event-codec';
-import { consumerGroupOf, deadLetterTopicOf } from '@regsync/contracts/topic-catalog';
+import { EventCodec } from '@regsync/contracts/event-encoding';
+import { consumerGroupOf, deadLetterTopicOf } from '@regsync/contracts/topics';
 import { deadLetterInfo } from '../src/dead-letters';
 import { produceEvents } from './support/produce-events';
 import { readTopic } from './support/read-topic';

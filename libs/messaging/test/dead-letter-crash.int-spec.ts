@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { consumerGroupOf, deadLetterTopicOf } from '@regsync/contracts/topic-catalog';
+import { consumerGroupOf, deadLetterTopicOf } from '@regsync/contracts/topics';
 import { deadLetterInfo } from '../src/dead-letters';
 import { committedDeliveryOffsets, countOf, startConsumerKilledAtOffsetCommit, testRegisterDatabase } from './support/crashing-consumer';
 import { produceEvents } from './support/produce-events';

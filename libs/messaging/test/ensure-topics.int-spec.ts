@@ -1,20 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ConfigResourceTypes, logLevel } from 'kafkajs';
-import {
-  DELIVERY_TOPIC_PARTITIONS,
-  OUTGOING_TOPIC_PARTITIONS,
-  consumerGroupOf,
-  deadLetterTopicOf,
-  deliveryTopicOf,
-  outboxProgressTopicOf,
-  outgoingTopicOf,
-  redriveOutcomeTopicOf,
-  redriveTopicOf,
-  subjectKeyTopicOf,
-} from '@regsync/contracts/topic-catalog';
+import { DELIVERY_TOPIC_PARTITIONS, OUTGOING_TOPIC_PARTITIONS, consumerGroupOf, deadLetterTopicOf, deliveryTopicOf, outboxProgressTopicOf, outgoingTopicOf, redriveOutcomeTopicOf, redriveTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topics';
 import { ensureTopics } from '../src/ensure-topics';
 import { createTopicsWithLeaders } from '../src/topic-leaders';
-import { StartupRefusedError } from '@regsync/service-runtime/startup-phase';
+import { StartupRefusedError } from '@regsync/service-runtime/service-startup';
 import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
 import { kafkaClient } from '../src/kafka-client';
 import { startTestRegister } from './support/running-test-register';

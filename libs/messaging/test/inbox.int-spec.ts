@@ -2,11 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, QueryRunner } from 'typeorm';
 import { InboxEntry, recordAllInInbox, recordInInbox } from '../src/inbox';
 import { messagingMigrations } from '../src/messaging-schema';
-import { runAsAuthority } from '@regsync/persistence/authority-context';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
-import { ensureAuthorityRoles } from '@regsync/persistence/authority-roles';
-import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
-import { dropDatabase, ensureDatabase } from '@regsync/persistence/ensure-database';
+import { runAsAuthority, AuthorityDatabase, ensureAuthorityRoles } from '@regsync/persistence/authority-scope';
+import { databaseUrl, instanceDatabaseName, dropDatabase, ensureDatabase } from '@regsync/persistence/databases';
 import { waitFor } from './support/test-environment';
 import { eventOf, personDraft, subjectId } from './support/test-events';
 

@@ -1,9 +1,9 @@
 import { Partitioners, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { EventCodec } from '@regsync/contracts/event-codec';
-import { consumerGroupOf, deadLetterTopicOf, deliveryTopicOf } from '@regsync/contracts/topic-catalog';
+import { EventCodec } from '@regsync/contracts/event-encoding';
+import { consumerGroupOf, deadLetterTopicOf, deliveryTopicOf } from '@regsync/contracts/topics';
 import { deadLetterInfo } from '../src/dead-letters';
-import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
+import { RegsyncMetrics } from '@regsync/observability/telemetry';
 import { produceEvents } from './support/produce-events';
 import { readTopic } from './support/read-topic';
 import { RunningTestRegister, startTestRegister } from './support/running-test-register';

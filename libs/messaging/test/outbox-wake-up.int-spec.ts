@@ -3,8 +3,7 @@ import { Client } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { messagingMigrations } from '../src/messaging-schema';
 import { OutboxWakeUp, type WakeableRelay } from '../src/outbox-wake-up';
-import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
-import { dropDatabase, ensureDatabase } from '@regsync/persistence/ensure-database';
+import { databaseUrl, instanceDatabaseName, dropDatabase, ensureDatabase } from '@regsync/persistence/databases';
 import { waitFor } from './support/test-environment';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

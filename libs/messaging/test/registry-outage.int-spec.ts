@@ -1,4 +1,4 @@
-import { consumerGroupOf, deadLetterTopicOf } from '@regsync/contracts/topic-catalog';
+import { consumerGroupOf, deadLetterTopicOf } from '@regsync/contracts/topics';
 import { produceEvents } from './support/produce-events';
 import { RunningTestRegister, startTestRegister } from './support/running-test-register';
 import { waitFor } from './support/test-environment';

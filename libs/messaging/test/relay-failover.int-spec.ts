@@ -1,11 +1,9 @@
 import { DataSource } from 'typeorm';
-import type { AuthorityDatabase } from '@regsync/persistence/authority-database';
-import { EventCodec } from '@regsync/contracts/event-codec';
-import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
-import { outgoingTopicOf } from '@regsync/contracts/topic-catalog';
-import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
-import { databaseUrl } from '@regsync/persistence/database-url';
-import { ensureDatabase } from '@regsync/persistence/ensure-database';
+import type { AuthorityDatabase } from '@regsync/persistence/authority-scope';
+import { EventCodec } from '@regsync/contracts/event-encoding';
+import { KAFKA_HEADERS, outgoingTopicOf } from '@regsync/contracts/topics';
+import { RegsyncMetrics } from '@regsync/observability/telemetry';
+import { databaseUrl, ensureDatabase } from '@regsync/persistence/databases';
 import { ensureTopics } from '../src/ensure-topics';
 import { messagingMigrations } from '../src/messaging-schema';
 import { Outbox } from '../src/outbox';

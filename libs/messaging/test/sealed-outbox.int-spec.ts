@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import type { AuthorityDatabase } from '@regsync/persistence/authority-database';
-import { EventCodec, SubjectKeyErasedError } from '@regsync/contracts/event-codec';
-import { outgoingTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
-import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
-import { databaseUrl } from '@regsync/persistence/database-url';
-import { ensureDatabase } from '@regsync/persistence/ensure-database';
+import type { AuthorityDatabase } from '@regsync/persistence/authority-scope';
+import { EventCodec, SubjectKeyErasedError } from '@regsync/contracts/event-encoding';
+import { outgoingTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topics';
+import { RegsyncMetrics } from '@regsync/observability/telemetry';
+import { databaseUrl, ensureDatabase } from '@regsync/persistence/databases';
 import { messagingMigrations } from '../src/messaging-schema';
 import { Outbox, SUBJECT_KEY_RECORD } from '../src/outbox';
 import { publishedPayload, StoredPayload } from '../src/subject-version-slot';

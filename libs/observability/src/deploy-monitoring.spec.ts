@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { registerProcessesOf } from '@regsync/contracts/broker-principals';
-import { TopicKind, registerProcessTopics, topicSettingsOf } from '@regsync/contracts/topic-catalog';
+import { registerProcessesOf } from '@regsync/contracts/broker-access';
+import { TopicKind, registerProcessTopics, topicSettingsOf } from '@regsync/contracts/topics';
 import { RegsyncMetrics } from './regsync-metrics';
 
 function workspaceFile(...parts: string[]): string {

@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { AgencyApiKeyGuard, type AuthenticatedRequest } from '@regsync/service-runtime/agency-api-key.guard';
+import { AgencyApiKeyGuard, type AuthenticatedRequest } from '@regsync/service-runtime/agency-api';
 
 export const OPS_API_KEYS = Symbol('OPS_API_KEYS');
 

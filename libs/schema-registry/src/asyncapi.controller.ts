@@ -1,9 +1,9 @@
 import { Controller, Get, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { asyncApiDocumentOf } from '@regsync/contracts/asyncapi-document';
-import { latestSchemas } from '@regsync/contracts/event-schemas';
-import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
+import { asyncApiDocumentOf } from '@regsync/contracts/registry-protocol';
+import { latestSchemas } from '@regsync/contracts/event-encoding';
+import { KAFKA_HEADERS } from '@regsync/contracts/topics';
 
 /** The machine-readable event catalogue for Kafka clients outside regsync; read-only and open, like the schemas themselves. */
 @ApiTags('event catalogue')

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { CompatibilityLevel } from '@regsync/contracts/avro-compatibility';
+import type { CompatibilityLevel } from '@regsync/contracts/registry-protocol';
 
 /** The empty subject holds the global level; Confluent subject names are never empty. */
 export const GLOBAL_CONFIG_SUBJECT = '';

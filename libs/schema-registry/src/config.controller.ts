@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Param, Put, Query, UseFilters, UseGuards } from '@nestjs/common';
-import type { CompatibilityLevel } from '@regsync/contracts/avro-compatibility';
+import type { CompatibilityLevel } from '@regsync/contracts/registry-protocol';
 import { GLOBAL_CONFIG_SUBJECT } from './compatibility-config.entity';
 import { RegistryAuthGuard, RegistryWrite } from './registry-auth.guard';
 import { RegistryErrorFilter } from './registry-error.filter';

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { instanceDatabaseName } from '@regsync/persistence/database-url';
+import { instanceDatabaseName } from '@regsync/persistence/databases';
 import { SchemaRegistryModule, schemaRegistryEntities, schemaRegistryMigrations } from './schema-registry.module';
-import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
+import { ServiceDatabaseModule } from '@regsync/service-runtime/service-startup';
 import { SchemaRegistryConfig } from './registry-config';
 import { AsyncApiController } from './asyncapi.controller';
 

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { checkCompatibility, COMPATIBILITY_LEVELS, CompatibilityLevel } from '@regsync/contracts/avro-compatibility';
-import { AvroSchemaJson, InvalidAvroSchemaError, ParsedAvroSchema, parseAvroSchemaText } from '@regsync/contracts/avro-schema';
+import { checkCompatibility, COMPATIBILITY_LEVELS, CompatibilityLevel, AvroSchemaJson, InvalidAvroSchemaError, ParsedAvroSchema, parseAvroSchemaText } from '@regsync/contracts/registry-protocol';
 import { CompatibilityConfigEntity, GLOBAL_CONFIG_SUBJECT } from './compatibility-config.entity';
 import { RegistryError } from './registry-error';
 import { RegistryModes } from './registry-modes';

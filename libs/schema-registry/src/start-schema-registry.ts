@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { CONFLUENT_REQUEST_MEDIA_TYPES } from './confluent-media-type.middleware';
 import { REGISTRY_WRITER_SCHEME, REGISTRY_WRITER_SECURITY } from './registry-auth.guard';
 import { confluentErrorMiddleware, RegistryErrorFilter } from './registry-error.filter';
-import { startService } from '@regsync/service-runtime/start-service';
+import { startService } from '@regsync/service-runtime/service-startup';
 import { SchemaRegistryConfig } from './registry-config';
 import { SchemaRegistryAppModule } from './schema-registry-app.module';
 

@@ -2,9 +2,8 @@ import { SchemaRegistryClient } from '@confluentinc/schemaregistry';
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { basicAuthorization, newRegistryCredential, RegistryCredential } from '@regsync/contracts/schema-registry-connection';
-import { instanceDatabaseName } from '@regsync/persistence/database-url';
-import { dropDatabase } from '@regsync/persistence/ensure-database';
+import { basicAuthorization, newRegistryCredential, RegistryCredential } from '@regsync/contracts/registry-protocol';
+import { instanceDatabaseName, dropDatabase } from '@regsync/persistence/databases';
 import { startTestSchemaRegistry, TestSchemaRegistry } from './support/test-schema-registry';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -4,10 +4,9 @@ import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
 import { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { instanceDatabaseName } from '@regsync/persistence/database-url';
-import { EVENT_TOPICS, TopicDefinition, deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topic-catalog';
-import { dropDatabase } from '@regsync/persistence/ensure-database';
-import { basicAuthorization, newRegistryCredential } from '@regsync/contracts/schema-registry-connection';
+import { instanceDatabaseName, dropDatabase } from '@regsync/persistence/databases';
+import { EVENT_TOPICS, TopicDefinition, deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topics';
+import { basicAuthorization, newRegistryCredential } from '@regsync/contracts/registry-protocol';
 import { SchemaRegistryConfig } from '../src/registry-config';
 import { startSchemaRegistry } from '../src/start-schema-registry';
 

@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { Observable } from 'rxjs';
-import { runAsAuthority } from '@regsync/persistence/authority-context';
+import { runAsAuthority } from '@regsync/persistence/authority-scope';
 import type { AuthenticatedRequest } from './agency-api-key.guard';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AUTHORITY_KEY_PATTERN } from '@regsync/persistence/authority-context';
+import { AUTHORITY_KEY_PATTERN } from '@regsync/persistence/authority-scope';
 
 /** One authority a process hosts: its agencies and their API keys, and which of them may only read or see blocked addresses. */
 export interface HostedAuthority {

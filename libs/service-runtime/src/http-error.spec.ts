@@ -1,7 +1,7 @@
 import { UnauthorizedException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { z } from 'zod';
-import { RegisterRejection } from '@regsync/register-domain/registers/register-rejection';
+import { RegisterRejection } from '@regsync/register-domain/register-rules';
 import { DomainValidationError, ValidationErrors } from '@regsync/register-domain/validation-error';
 import { httpErrorOf } from './http-error';
 import { idnrField, postalAddressField } from './request-fields';

@@ -1,7 +1,7 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { ZodError } from 'zod';
-import { EventCodecNotReadyError } from '@regsync/contracts/event-codec';
-import { RegisterRejection } from '@regsync/register-domain/registers/register-rejection';
+import { EventCodecNotReadyError } from '@regsync/contracts/event-encoding';
+import { RegisterRejection } from '@regsync/register-domain/register-rules';
 import { DomainValidationError, Violation } from '@regsync/register-domain/validation-error';
 import { IdempotencyKeyRefusal } from './idempotency/idempotency-key-refusal';
 

@@ -1,11 +1,7 @@
 import { z } from 'zod';
-import { agsViolation } from '@regsync/register-domain/ags';
+import { agsViolation, idnrViolation, parcelIdViolation } from '@regsync/register-domain/identifiers';
 import { assertPastOrToday, parseCalendarDate } from '@regsync/register-domain/calendar-date';
-import { idnrViolation } from '@regsync/register-domain/idnr';
-import { parcelIdViolation } from '@regsync/register-domain/parcel-id';
-import { normalizedPostalAddress, postalAddressViolations } from '@regsync/register-domain/postal-address';
-import { din91379Description, type Din91379DataType } from '@regsync/register-domain/text/din-91379';
-import { normalizedText, textViolation } from '@regsync/register-domain/text/text-field';
+import { normalizedPostalAddress, postalAddressViolations, din91379Description, type Din91379DataType, normalizedText, textViolation } from '@regsync/register-domain/text-rules';
 import { DomainValidationError, type Violation } from '@regsync/register-domain/validation-error';
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { schemaRegistryUrlProblem } from '@regsync/contracts/schema-registry-connection';
+import { schemaRegistryUrlProblem } from '@regsync/contracts/registry-protocol';
 
 /** Settings every regsync service shares; each app extends this with its own (instance key, API keys, ...). */
 export const serviceConfigShape = {

@@ -1,10 +1,8 @@
 import { DynamicModule, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, MixedList, EntitySchema } from 'typeorm';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
-import { ensureAuthorityRoles } from '@regsync/persistence/authority-roles';
-import { ensureDatabase } from '@regsync/persistence/ensure-database';
-import { databaseUrl } from '@regsync/persistence/database-url';
+import { AuthorityDatabase, ensureAuthorityRoles } from '@regsync/persistence/authority-scope';
+import { ensureDatabase, databaseUrl } from '@regsync/persistence/databases';
 import { HealthChecks } from './health-checks';
 import { HealthController } from './health.controller';
 

@@ -1,19 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { RegsyncEvent, ResidenceRegistered } from '@regsync/contracts/generated/events';
-import { AdmittedTransferHandler } from '@regsync/data-protection/admitted-transfer-handler';
-import { transferAdmission } from '@regsync/data-protection/transfer-admission';
-import { TransferLog } from '@regsync/data-protection/transfer-log';
-import { transferLogEntities, transferLogMigrations } from '@regsync/data-protection/transfer-log-schema';
-import { databaseUrl } from '@regsync/persistence/database-url';
-import { dropDatabase, ensureDatabase } from '@regsync/persistence/ensure-database';
-import { generateIdnr } from '@regsync/register-domain/idnr-generator';
+import { AdmittedTransferHandler, transferAdmission, TransferLog, transferLogEntities, transferLogMigrations } from '@regsync/data-protection/transfers';
+import { databaseUrl, dropDatabase, ensureDatabase } from '@regsync/persistence/databases';
+import { generateIdnr } from '@regsync/register-domain/identifiers';
 import { DRESDEN, HANNOVER, OSNABRUECK, ResidenceRegistrations, registration } from '@regsync/data-protection-testing/residence-registrations';
 import { BaseDataEventsHandler } from './base-data-events.handler';
 import { BaseDataService } from './base-data.service';
 import { FederalAuthorityKeys1760000830000 } from '../federal-authority-keys.migration';
 import { IdnrBaseDataTable1760000500000 } from './idnr-base-data.migration';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
+import { AuthorityDatabase } from '@regsync/persistence/authority-scope';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const admitDelivery = transferAdmission('FEDERAL');

@@ -1,7 +1,6 @@
 import { Controller } from '@nestjs/common';
 import type { InformationBlockLifted, InformationBlockSet } from '@regsync/contracts/generated/events';
-import { EventBatchPattern } from '@regsync/messaging/event-batch-pattern';
-import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
+import { EventBatchPattern, RegsyncBatchContext } from '@regsync/messaging/register-messaging';
 import { BaseDataService, type BaseDataEvent } from './base-data.service';
 
 /** Address, names and death from the municipalities, cut to the base data by the routing catalog. */

@@ -1,4 +1,4 @@
-import { PERSON_RESIDENCE_FIELDS, type RegisterSnapshotSource } from '@regsync/observability/register-snapshot-source';
+import { PERSON_RESIDENCE_FIELDS, type RegisterSnapshotSource } from '@regsync/observability/register-drift-check';
 
 /**
  * The IdNr base data in the ops dashboard's drift check: a replica, for every IdNr, of the names and, while the

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { AddressDisclosure } from '@regsync/data-protection/information-blocks/address-disclosure';
+import { AddressDisclosure } from '@regsync/data-protection/information-block-handling';
 import { defineRegisterCapability } from '@regsync/data-protection/register-capability';
-import { idnrBaseDataTable } from '@regsync/persistence/register-tables/idnr-base-data.table';
+import { idnrBaseDataTable } from '@regsync/persistence/register-table-catalog';
 import { BaseDataEventsHandler } from './base-data-events.handler';
 import { baseDataDrift } from './base-data.drift';
 import { BaseDataService } from './base-data.service';

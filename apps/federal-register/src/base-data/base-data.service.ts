@@ -1,14 +1,13 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { DeathRecorded, InformationBlockLifted, InformationBlockSet, NameChanged, NamesRestated, ResidenceRegistered, ResidenceRestated } from '@regsync/contracts/generated/events';
-import { AdmittedTransferHandler } from '@regsync/data-protection/admitted-transfer-handler';
-import { applyReceivedBlocks } from '@regsync/data-protection/information-blocks/information-block-store';
-import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
-import { RegisterStore } from '@regsync/persistence/register-store/register-store';
-import { idnrBaseDataTable } from '@regsync/persistence/register-tables/idnr-base-data.table';
-import { assertIdnr } from '@regsync/register-domain/idnr';
-import { applyResidenceToBaseData, changeBaseDataName, recordBaseDataDeath, type IdnrBaseData } from '@regsync/register-domain/registers/idnr-base-data';
-import { restateNames } from '@regsync/register-domain/registers/restated-names';
+import { AdmittedTransferHandler } from '@regsync/data-protection/transfers';
+import { applyReceivedBlocks } from '@regsync/data-protection/information-block-handling';
+import { RegsyncBatchContext } from '@regsync/messaging/register-messaging';
+import { AuthorityDatabase } from '@regsync/persistence/authority-scope';
+import { RegisterStore } from '@regsync/persistence/register-storage';
+import { idnrBaseDataTable } from '@regsync/persistence/register-table-catalog';
+import { assertIdnr } from '@regsync/register-domain/identifiers';
+import { applyResidenceToBaseData, changeBaseDataName, recordBaseDataDeath, type IdnrBaseData, restateNames } from '@regsync/register-domain/register-rules';
 
 export type BaseDataEvent = ResidenceRegistered | ResidenceRestated | NameChanged | NamesRestated | DeathRecorded;
 

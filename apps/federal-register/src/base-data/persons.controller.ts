@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Req, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { AddressDisclosure } from '@regsync/data-protection/information-blocks/address-disclosure';
-import { AgencyApiKeyGuard, type AuthenticatedRequest } from '@regsync/service-runtime/agency-api-key.guard';
+import { AddressDisclosure } from '@regsync/data-protection/information-block-handling';
+import { AgencyApiKeyGuard, type AuthenticatedRequest } from '@regsync/service-runtime/agency-api';
 import { BaseDataService } from './base-data.service';
 
 @ApiTags('IdNr base data (BZSt)')

@@ -1,8 +1,8 @@
 import { Controller, Get, Param, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { CockpitView, TransferCockpit } from '@regsync/data-protection/transfer-cockpit';
-import { assertIdnr } from '@regsync/register-domain/idnr';
-import { AgencyApiKeyGuard } from '@regsync/service-runtime/agency-api-key.guard';
+import { CockpitView, TransferCockpit } from '@regsync/data-protection/transfers';
+import { assertIdnr } from '@regsync/register-domain/identifiers';
+import { AgencyApiKeyGuard } from '@regsync/service-runtime/agency-api';
 
 @ApiTags('Datenschutzcockpit')
 @ApiSecurity('agency-api-key')

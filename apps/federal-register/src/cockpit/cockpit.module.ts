@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { COCKPIT_PEERS, CockpitPeer, TransferCockpit } from '@regsync/data-protection/transfer-cockpit';
+import { COCKPIT_PEERS, CockpitPeer, TransferCockpit } from '@regsync/data-protection/transfers';
 import { CockpitController } from './cockpit.controller';
 
 /** The citizen's data-protection cockpit: this instance's transfer log plus every peer's. */

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { IdNrRequested } from '@regsync/contracts/generated/events';
-import { Outbox } from '@regsync/messaging/outbox';
-import { generateIdnr } from '@regsync/register-domain/idnr-generator';
-import { baseDataForNewborn } from '@regsync/register-domain/registers/idnr-base-data';
-import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-legal-basis';
-import { RegisterStore } from '@regsync/persistence/register-store/register-store';
-import { idnrBaseDataTable } from '@regsync/persistence/register-tables/idnr-base-data.table';
+import { followUpDraft, Outbox } from '@regsync/messaging/register-messaging';
+import { generateIdnr } from '@regsync/register-domain/identifiers';
+import { baseDataForNewborn } from '@regsync/register-domain/register-rules';
+import { RegisterStore } from '@regsync/persistence/register-storage';
+import { idnrBaseDataTable } from '@regsync/persistence/register-table-catalog';
 
 const MAX_ATTEMPTS = 10;
 
@@ -21,15 +20,12 @@ export class IdnrAssignmentService {
   async assign(manager: EntityManager, request: IdNrRequested): Promise<string> {
     const [known] = await this.baseData.readBy(manager, 'birthRegistrationId', request.birthRegistrationId);
     const idnr = known?.idnr ?? (await this.insertWithFreshIdnr(manager, request));
-    await this.outbox.append(manager, {
+    await this.outbox.append(manager, followUpDraft(request, {
       eventType: 'IdNrAssigned',
       register: 'IDNR_BASISDATEN',
       subject: { kind: 'PERSON', id: request.birthRegistrationId },
-      correlationId: request.envelope.correlationId,
-      causationId: request.envelope.eventId,
-      legalBasis: SENDER_LEGAL_BASIS.IdNrAssigned,
       payload: { birthRegistrationId: request.birthRegistrationId, idnr, requestingMunicipalityKey: request.requestingMunicipalityKey },
-    });
+    }));
     return idnr;
   }
 

@@ -1,9 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { IdNrRequested } from '@regsync/contracts/generated/events';
-import { AdmittedTransferHandler } from '@regsync/data-protection/admitted-transfer-handler';
-import { TransferLog } from '@regsync/data-protection/transfer-log';
-import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
+import { AdmittedTransferHandler, TransferLog } from '@regsync/data-protection/transfers';
+import { RegsyncEventContext } from '@regsync/messaging/register-messaging';
 import { IdnrAssignmentService } from './idnr-assignment.service';
 
 /** XMeld 0500 as an event: a Meldebehörde asks for a newborn's IdNr. */

@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
-import { RegisterStore } from '@regsync/persistence/register-store/register-store';
-import { civilStatusRecordsTable } from '@regsync/persistence/register-tables/civil-status-records.table';
-import { linkBirthRecordToIdnr } from '@regsync/register-domain/registers/civil-status';
+import { RegisterStore } from '@regsync/persistence/register-storage';
+import { civilStatusRecordsTable } from '@regsync/persistence/register-table-catalog';
+import { linkBirthRecordToIdnr } from '@regsync/register-domain/register-rules';
 
 const records = new RegisterStore(civilStatusRecordsTable);
 

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { databaseUrl } from '@regsync/persistence/database-url';
-import { dropDatabase, ensureDatabase } from '@regsync/persistence/ensure-database';
+import { databaseUrl, dropDatabase, ensureDatabase } from '@regsync/persistence/databases';
 import { ResidentsTable1760000300000 } from '../residents/residents.migration';
 import { CivilStatusBirthRecordIdnr1760000330000 } from './civil-status-birth-record-idnr.migration';
 import { CivilStatusTable1760000310000 } from './civil-status.migration';

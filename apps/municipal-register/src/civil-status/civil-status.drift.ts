@@ -1,4 +1,4 @@
-import type { RegisterSnapshotSource } from '@regsync/observability/register-snapshot-source';
+import type { RegisterSnapshotSource } from '@regsync/observability/register-drift-check';
 
 /** The persons whose names this Standesamt certifies, as a condition on `residents r`. */
 export const CERTIFIED_PERSONS = 'r.moved_out_to is null and r.idnr is not null';

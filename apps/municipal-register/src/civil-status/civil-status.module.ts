@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { defineRegisterCapability } from '@regsync/data-protection/register-capability';
 import { CivilStatusBirthRecordIdnr1760000330000 } from './civil-status-birth-record-idnr.migration';
-import { civilStatusRecordsTable } from '@regsync/persistence/register-tables/civil-status-records.table';
+import { civilStatusRecordsTable } from '@regsync/persistence/register-table-catalog';
 import { civilStatusDrift } from './civil-status.drift';
 import { CivilStatusTable1760000310000 } from './civil-status.migration';
 import { namesRestatement } from './names.restatement';

@@ -1,4 +1,4 @@
-import { httpErrorOf } from '@regsync/service-runtime/http-error';
+import { httpErrorOf } from '@regsync/service-runtime/agency-api';
 import { recordBirthRequest } from './civil-status.requests';
 
 const osnabrueck = { street: 'Große Straße', houseNumber: '12', postalCode: '49074', city: 'Osnabrück', municipalityKey: '03404000' };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { birthPlausibilityViolations } from '@regsync/register-domain/plausibility/person-plausibility';
-import { domainRules, idnrField, pastDateField, personNameField, postalAddressField, sexField, textField } from '@regsync/service-runtime/request-fields';
+import { birthPlausibilityViolations } from '@regsync/register-domain/plausibility-checks';
+import { domainRules, idnrField, pastDateField, personNameField, postalAddressField, sexField, textField } from '@regsync/service-runtime/agency-api';
 
 /** Beurkundung of a birth; residence is the parents' address in this municipality. */
 export const recordBirthRequest = z.object({

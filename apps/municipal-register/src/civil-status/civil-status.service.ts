@@ -1,19 +1,16 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { currentAuthority } from '@regsync/persistence/authority-context';
-import { Outbox } from '@regsync/messaging/outbox';
-import { idnrViolation } from '@regsync/register-domain/idnr';
-import { birthRegistrationId, birthRegistrationIdViolation, isBirthRegistrationId } from '@regsync/register-domain/registers/birth-registration-id';
-import { recordBirth, recordDeath, recordNameChange, type CivilStatusRecord, type KnownPerson } from '@regsync/register-domain/registers/civil-status';
-import { RegisterRejection, rejectIfDeceased } from '@regsync/register-domain/registers/register-rejection';
-import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-legal-basis';
+import { currentAuthority, AuthorityDatabase } from '@regsync/persistence/authority-scope';
+import { Outbox } from '@regsync/messaging/register-messaging';
+import { idnrViolation, birthRegistrationId, birthRegistrationIdViolation, isBirthRegistrationId } from '@regsync/register-domain/identifiers';
+import { recordBirth, recordDeath, recordNameChange, type CivilStatusRecord, type KnownPerson, RegisterRejection, rejectIfDeceased } from '@regsync/register-domain/register-rules';
+import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/authorities';
 import { DomainValidationError } from '@regsync/register-domain/validation-error';
-import { RequestTransaction } from '@regsync/service-runtime/idempotency/request-transaction';
+import { RequestTransaction } from '@regsync/service-runtime/request-idempotency';
 import { ResidentsService } from '../residents/residents.service';
-import { RegisterStore } from '@regsync/persistence/register-store/register-store';
-import { civilStatusRecordsTable } from '@regsync/persistence/register-tables/civil-status-records.table';
+import { RegisterStore } from '@regsync/persistence/register-storage';
+import { civilStatusRecordsTable } from '@regsync/persistence/register-table-catalog';
 import type { RecordBirthRequest, RecordDeathRequest, RecordNameChangeRequest } from './civil-status.requests';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 
 /** The Personenstandsregister: what the Standesamt certifies (births, name changes, deaths) and publishes. */
 @Injectable()

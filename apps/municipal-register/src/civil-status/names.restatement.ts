@@ -1,4 +1,4 @@
-import type { RegisterRestatement } from '@regsync/data-protection/restatement/register-restatement';
+import type { RegisterRestatement } from '@regsync/data-protection/register-restatements';
 import { CERTIFIED_NAMES, CERTIFIED_PERSONS } from './civil-status.drift';
 
 type CertifiedNames = {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { parseCalendarDate } from '@regsync/register-domain/calendar-date';
-import { BLOCK_REASON_CATEGORIES, INFORMATION_BLOCK_KINDS, validUntilViolation } from '@regsync/register-domain/registers/information-block';
+import { BLOCK_REASON_CATEGORIES, INFORMATION_BLOCK_KINDS, validUntilViolation } from '@regsync/register-domain/register-rules';
 import { DomainValidationError } from '@regsync/register-domain/validation-error';
-import { idnrField } from '@regsync/service-runtime/request-fields';
+import { idnrField } from '@regsync/service-runtime/agency-api';
 
 const blockKindField = z
   .enum(INFORMATION_BLOCK_KINDS as [string, ...string[]])

@@ -1,11 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { AgencyApiKeyGuard, type AuthenticatedRequest } from '@regsync/service-runtime/agency-api-key.guard';
-import { CorrelationId } from '@regsync/service-runtime/correlation-id.decorator';
-import { IdempotentWrite } from '@regsync/service-runtime/idempotency/idempotent-write.decorator';
-import { idnrField } from '@regsync/service-runtime/request-fields';
+import { AgencyApiKeyGuard, type AuthenticatedRequest, CorrelationId, idnrField, openApiSchemaOf, ZodBodyPipe } from '@regsync/service-runtime/agency-api';
+import { IdempotentWrite } from '@regsync/service-runtime/request-idempotency';
 import { z } from 'zod';
-import { openApiSchemaOf, ZodBodyPipe } from '@regsync/service-runtime/zod-body.pipe';
 import {
   liftInformationBlockExample,
   liftInformationBlockRequest,
@@ -15,7 +12,7 @@ import {
   type SetInformationBlockRequest,
 } from './information-block.requests';
 import { InformationBlocksService } from './information-blocks.service';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
+import { AuthorityDatabase } from '@regsync/persistence/authority-scope';
 
 const idnrParams = z.object({ idnr: idnrField });
 

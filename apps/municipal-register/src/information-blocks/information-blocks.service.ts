@@ -1,23 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { InformationBlockLifted, InformationBlockSet, MovedOut } from '@regsync/contracts/generated/events';
-import { AdmittedTransferHandler } from '@regsync/data-protection/admitted-transfer-handler';
-import {
-  applyReceivedBlocks,
-  applyRueckmeldungAnswers,
-  informationBlocksOf,
-  lockInformationBlock,
-  storeInformationBlock,
-} from '@regsync/data-protection/information-blocks/information-block-store';
-import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
-import { RegisterStore } from '@regsync/persistence/register-store/register-store';
-import { residentsTable } from '@regsync/persistence/register-tables/residents.table';
-import { currentAuthority } from '@regsync/persistence/authority-context';
-import { Outbox } from '@regsync/messaging/outbox';
-import { applyBlockLift, applyBlockSet, type InformationBlockState } from '@regsync/register-domain/registers/information-block';
-import { RegisterRejection } from '@regsync/register-domain/registers/register-rejection';
-import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-legal-basis';
-import { RequestTransaction } from '@regsync/service-runtime/idempotency/request-transaction';
+import { AdmittedTransferHandler } from '@regsync/data-protection/transfers';
+import { applyReceivedBlocks, applyRueckmeldungAnswers, informationBlocksOf, lockInformationBlock, storeInformationBlock } from '@regsync/data-protection/information-block-handling';
+import { RegsyncBatchContext, Outbox } from '@regsync/messaging/register-messaging';
+import { RegisterStore } from '@regsync/persistence/register-storage';
+import { residentsTable } from '@regsync/persistence/register-table-catalog';
+import { currentAuthority } from '@regsync/persistence/authority-scope';
+import { applyBlockLift, applyBlockSet, type InformationBlockState, RegisterRejection } from '@regsync/register-domain/register-rules';
+import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/authorities';
+import { RequestTransaction } from '@regsync/service-runtime/request-idempotency';
 import type { LiftInformationBlockRequest, SetInformationBlockRequest } from './information-block.requests';
 
 export interface BlockChangeAnswer {

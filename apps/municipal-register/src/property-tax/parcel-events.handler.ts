@@ -1,7 +1,6 @@
 import { Controller } from '@nestjs/common';
 import type { ParcelChanged, ParcelLeftMunicipality, ParcelRecorded, ParcelRestated } from '@regsync/contracts/generated/events';
-import { EventBatchPattern } from '@regsync/messaging/event-batch-pattern';
-import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
+import { EventBatchPattern, RegsyncBatchContext } from '@regsync/messaging/register-messaging';
 import { PropertyTaxService } from './property-tax.service';
 
 /** The cadastre's parcel events for parcels in this municipality (no owner declaration needed). */

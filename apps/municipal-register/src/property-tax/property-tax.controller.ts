@@ -1,8 +1,8 @@
 import { Controller, Get, Param, UseGuards } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { AgencyApiKeyGuard } from '@regsync/service-runtime/agency-api-key.guard';
-import type { StoredRow } from '@regsync/persistence/register-store/table-descriptor';
-import type { PropertyTaxEntry } from '@regsync/register-domain/registers/property-tax';
+import { AgencyApiKeyGuard } from '@regsync/service-runtime/agency-api';
+import type { StoredRow } from '@regsync/persistence/register-storage';
+import type { PropertyTaxEntry } from '@regsync/register-domain/register-rules';
 import { PropertyTaxService } from './property-tax.service';
 
 @ApiTags('Grundsteuer')

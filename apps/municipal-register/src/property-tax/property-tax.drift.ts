@@ -1,6 +1,6 @@
-import type { RegisterSnapshotSource } from '@regsync/observability/register-snapshot-source';
-import { driftSql } from '@regsync/persistence/register-store/table-descriptor';
-import { propertyTaxEntriesTable } from '@regsync/persistence/register-tables/parcel-facts.table';
+import type { RegisterSnapshotSource } from '@regsync/observability/register-drift-check';
+import { driftSql } from '@regsync/persistence/register-storage';
+import { propertyTaxEntriesTable } from '@regsync/persistence/register-table-catalog';
 
 /** The Grundsteuer roll in the ops dashboard's drift check: a replica of the cadastre's parcels in this municipality. */
 export function propertyTaxDrift(municipalityKey: string): RegisterSnapshotSource[] {

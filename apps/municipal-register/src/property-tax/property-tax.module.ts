@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { defineRegisterCapability } from '@regsync/data-protection/register-capability';
-import { propertyTaxEntriesTable } from '@regsync/persistence/register-tables/parcel-facts.table';
+import { propertyTaxEntriesTable } from '@regsync/persistence/register-table-catalog';
 import { ParcelEventsHandler } from './parcel-events.handler';
 import { PropertyTaxController } from './property-tax.controller';
 import { propertyTaxDrift } from './property-tax.drift';

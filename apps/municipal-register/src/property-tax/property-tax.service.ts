@@ -1,15 +1,12 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { ParcelChanged, ParcelLeftMunicipality, ParcelRecorded, ParcelRestated } from '@regsync/contracts/generated/events';
-import { AdmittedTransferHandler } from '@regsync/data-protection/admitted-transfer-handler';
-import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
-import { Outbox } from '@regsync/messaging/outbox';
-import { currentAuthority } from '@regsync/persistence/authority-context';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
-import { REMOVE_ROW, RegisterStore } from '@regsync/persistence/register-store/register-store';
-import { propertyTaxEntriesTable } from '@regsync/persistence/register-tables/parcel-facts.table';
-import { assertParcelId } from '@regsync/register-domain/parcel-id';
-import { applyParcelToPropertyTax, dropsParcel, type PropertyTaxEntry } from '@regsync/register-domain/registers/property-tax';
-import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-legal-basis';
+import { AdmittedTransferHandler } from '@regsync/data-protection/transfers';
+import { followUpDraft, Outbox, RegsyncBatchContext } from '@regsync/messaging/register-messaging';
+import { currentAuthority, AuthorityDatabase } from '@regsync/persistence/authority-scope';
+import { REMOVE_ROW, RegisterStore } from '@regsync/persistence/register-storage';
+import { propertyTaxEntriesTable } from '@regsync/persistence/register-table-catalog';
+import { assertParcelId } from '@regsync/register-domain/identifiers';
+import { applyParcelToPropertyTax, dropsParcel, type PropertyTaxEntry } from '@regsync/register-domain/register-rules';
 
 type ParcelEvent = ParcelRecorded | ParcelChanged | ParcelRestated | ParcelLeftMunicipality;
 
@@ -54,13 +51,10 @@ export class PropertyTaxService {
 }
 
 function taxBaseChanged(event: ParcelEvent, entry: PropertyTaxEntry) {
-  return {
-    eventType: 'PropertyTaxBaseChanged' as const,
-    register: 'GRUNDSTEUER' as const,
-    subject: { kind: 'PARCEL' as const, id: entry.parcelId },
-    correlationId: event.envelope.correlationId,
-    causationId: event.envelope.eventId,
-    legalBasis: SENDER_LEGAL_BASIS.PropertyTaxBaseChanged,
+  return followUpDraft(event, {
+    eventType: 'PropertyTaxBaseChanged',
+    register: 'GRUNDSTEUER',
+    subject: { kind: 'PARCEL', id: entry.parcelId },
     payload: { parcelId: entry.parcelId, municipalityKey: entry.municipalityKey, areaSquareMetres: entry.areaSquareMetres, usage: entry.usage, ownerIdnrs: entry.ownerIdnrs },
-  };
+  });
 }

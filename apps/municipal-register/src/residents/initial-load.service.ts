@@ -1,13 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { currentAuthority } from '@regsync/persistence/authority-context';
-import { Outbox } from '@regsync/messaging/outbox';
-import { RegisterStore } from '@regsync/persistence/register-store/register-store';
-import { residentsTable } from '@regsync/persistence/register-tables/residents.table';
-import { moveIn } from '@regsync/register-domain/registers/residents';
-import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-legal-basis';
+import { currentAuthority } from '@regsync/persistence/authority-scope';
+import { Outbox } from '@regsync/messaging/register-messaging';
+import { RegisterStore } from '@regsync/persistence/register-storage';
+import { residentsTable } from '@regsync/persistence/register-table-catalog';
+import { moveIn } from '@regsync/register-domain/register-rules';
+import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/authorities';
 import { throwIfViolations, type Violation } from '@regsync/register-domain/validation-error';
-import { RequestTransaction } from '@regsync/service-runtime/idempotency/request-transaction';
+import { RequestTransaction } from '@regsync/service-runtime/request-idempotency';
 import type { InitialLoadRequest } from './initial-load.request';
 
 /**

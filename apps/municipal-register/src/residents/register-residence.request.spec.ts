@@ -1,5 +1,4 @@
-import { httpErrorOf } from '@regsync/service-runtime/http-error';
-import { openApiSchemaOf } from '@regsync/service-runtime/zod-body.pipe';
+import { httpErrorOf, openApiSchemaOf } from '@regsync/service-runtime/agency-api';
 import { registerResidenceExample, registerResidenceRequest } from './register-residence.request';
 
 const osnabrueck = { street: 'Große Straße', houseNumber: '12', postalCode: '49074', city: 'Osnabrück', municipalityKey: '03404000' };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DwellingStatus } from '@regsync/contracts/generated/events';
-import { residencePlausibilityViolations } from '@regsync/register-domain/plausibility/person-plausibility';
-import { domainRules, idnrField, pastDateField, personNameField, postalAddressField, sexField } from '@regsync/service-runtime/request-fields';
+import { residencePlausibilityViolations } from '@regsync/register-domain/plausibility-checks';
+import { domainRules, idnrField, pastDateField, personNameField, postalAddressField, sexField } from '@regsync/service-runtime/agency-api';
 
 /** Anmeldung at this municipality: the one form the citizen fills in when moving here. */
 export const registerResidenceRequest = z.object({

@@ -1,6 +1,6 @@
-import type { RegisterRestatement } from '@regsync/data-protection/restatement/register-restatement';
+import type { RegisterRestatement } from '@regsync/data-protection/register-restatements';
 import { parseCalendarDate } from '@regsync/register-domain/calendar-date';
-import type { Resident } from '@regsync/register-domain/registers/residents';
+import type { Resident } from '@regsync/register-domain/register-rules';
 import { CURRENT_RESIDENTS } from './residents.drift';
 
 /** A current resident's registration, as the Melderegister keeps it (dates YYYY-MM-DD). */

@@ -1,7 +1,6 @@
 import { Controller } from '@nestjs/common';
 import type { BirthRecorded, IdNrAssigned, ResidenceRegistered } from '@regsync/contracts/generated/events';
-import { EventBatchPattern } from '@regsync/messaging/event-batch-pattern';
-import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
+import { EventBatchPattern, RegsyncBatchContext } from '@regsync/messaging/register-messaging';
 import { ResidentsService, type ResidentChange } from './residents.service';
 
 /**

@@ -1,15 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { AddressDisclosure } from '@regsync/data-protection/information-blocks/address-disclosure';
-import { AgencyApiKeyGuard, type AuthenticatedRequest } from '@regsync/service-runtime/agency-api-key.guard';
-import { CorrelationId } from '@regsync/service-runtime/correlation-id.decorator';
-import { IdempotentWrite } from '@regsync/service-runtime/idempotency/idempotent-write.decorator';
-import { openApiSchemaOf, ZodBodyPipe } from '@regsync/service-runtime/zod-body.pipe';
+import { AddressDisclosure } from '@regsync/data-protection/information-block-handling';
+import { AgencyApiKeyGuard, type AuthenticatedRequest, CorrelationId, openApiSchemaOf, ZodBodyPipe } from '@regsync/service-runtime/agency-api';
+import { IdempotentWrite } from '@regsync/service-runtime/request-idempotency';
 import { initialLoadExample, initialLoadRequest, INITIAL_LOAD_MAX_BATCH, type InitialLoadRequest } from './initial-load.request';
 import { InitialLoadService } from './initial-load.service';
 import { registerResidenceExample, registerResidenceRequest, type RegisterResidenceRequest } from './register-residence.request';
-import type { StoredRow } from '@regsync/persistence/register-store/table-descriptor';
-import type { Resident } from '@regsync/register-domain/registers/residents';
+import type { StoredRow } from '@regsync/persistence/register-storage';
+import type { Resident } from '@regsync/register-domain/register-rules';
 import { ResidentsService } from './residents.service';
 
 @ApiTags('Melderegister')

@@ -1,4 +1,4 @@
-import { PERSON_RESIDENCE_FIELDS, type RegisterSnapshotSource } from '@regsync/observability/register-snapshot-source';
+import { PERSON_RESIDENCE_FIELDS, type RegisterSnapshotSource } from '@regsync/observability/register-drift-check';
 
 /** The residents whose current address this Melderegister is authoritative for (also what it restates in a repair). */
 export const CURRENT_RESIDENTS = "status = 'RESIDENT' and idnr is not null";

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { AddressDisclosure } from '@regsync/data-protection/information-blocks/address-disclosure';
+import { AddressDisclosure } from '@regsync/data-protection/information-block-handling';
 import { defineRegisterCapability } from '@regsync/data-protection/register-capability';
-import { residentsTable } from '@regsync/persistence/register-tables/residents.table';
+import { residentsTable } from '@regsync/persistence/register-table-catalog';
 import { InitialLoadService } from './initial-load.service';
 import { residenceRestatement } from './residence.restatement';
 import { ResidentEventsHandler } from './resident-events.handler';

@@ -1,34 +1,20 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { BirthRecorded, DeathRecorded, IdNrAssigned, NameChanged, NamesRestated, ResidenceRegistered } from '@regsync/contracts/generated/events';
-import { AdmittedTransferHandler } from '@regsync/data-protection/admitted-transfer-handler';
-import { TransferLog } from '@regsync/data-protection/transfer-log';
-import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
-import { currentAuthority } from '@regsync/persistence/authority-context';
-import { Outbox } from '@regsync/messaging/outbox';
-import { RegisterStore } from '@regsync/persistence/register-store/register-store';
-import { residentsTable } from '@regsync/persistence/register-tables/residents.table';
+import { AdmittedTransferHandler, TransferLog } from '@regsync/data-protection/transfers';
+import { followUpDraft, Outbox, RegsyncBatchContext } from '@regsync/messaging/register-messaging';
+import { currentAuthority, AuthorityDatabase } from '@regsync/persistence/authority-scope';
+import { RegisterStore } from '@regsync/persistence/register-storage';
+import { residentsTable } from '@regsync/persistence/register-table-catalog';
 import { formatCalendarDate, parseCalendarDate } from '@regsync/register-domain/calendar-date';
-import { blockInForce, rueckmeldungToAwait } from '@regsync/register-domain/registers/information-block';
-import { awaitRueckmeldungOf, endRueckmeldungWait, lockInformationBlock } from '@regsync/data-protection/information-blocks/information-block-store';
-import { isBirthRegistrationId } from '@regsync/register-domain/registers/birth-registration-id';
-import {
-  assignIdnrToResident,
-  changeResidentName,
-  moveIn,
-  moveOut,
-  recordResidentDeath,
-  residentFromBirth,
-  type Resident,
-} from '@regsync/register-domain/registers/residents';
-import { restateNames } from '@regsync/register-domain/registers/restated-names';
-import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-legal-basis';
+import { blockInForce, rueckmeldungToAwait, assignIdnrToResident, changeResidentName, moveIn, moveOut, recordResidentDeath, residentFromBirth, type Resident, restateNames } from '@regsync/register-domain/register-rules';
+import { awaitRueckmeldungOf, endRueckmeldungWait, lockInformationBlock } from '@regsync/data-protection/information-block-handling';
+import { isBirthRegistrationId, idnrViolation } from '@regsync/register-domain/identifiers';
+import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/authorities';
 import { DomainValidationError } from '@regsync/register-domain/validation-error';
-import { idnrViolation } from '@regsync/register-domain/idnr';
-import { RequestTransaction } from '@regsync/service-runtime/idempotency/request-transaction';
+import { RequestTransaction } from '@regsync/service-runtime/request-idempotency';
 import { passIdnrToBirthRecord } from '../civil-status/birth-record-idnr';
 import type { RegisterResidenceRequest } from './register-residence.request';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 
 /** What the Standesamt of the same municipality tells the Melderegister about its residents. */
 export type ResidentChange = NameChanged | NamesRestated | DeathRecorded;
@@ -107,13 +93,10 @@ export class ResidentsService {
     for (const [index, birth] of births.entries()) {
       const resident = applied.after[index];
       if (!applied.changed[index] || !resident) continue;
-      await this.outbox.append(context.manager, {
+      await this.outbox.append(context.manager, followUpDraft(birth, {
         eventType: 'IdNrRequested',
         register: 'MELDEREGISTER',
         subject: { kind: 'PERSON', id: birth.birthRegistrationId },
-        correlationId: birth.envelope.correlationId,
-        causationId: birth.envelope.eventId,
-        legalBasis: SENDER_LEGAL_BASIS.IdNrRequested,
         payload: {
           birthRegistrationId: birth.birthRegistrationId,
           familyName: resident.familyName,
@@ -124,7 +107,7 @@ export class ResidentsService {
           address: resident.address,
           requestingMunicipalityKey: this.municipalityKey,
         },
-      });
+      }));
     }
   }
 
@@ -143,13 +126,10 @@ export class ResidentsService {
       if (!applied.changed[index] || !resident) continue;
       await passIdnrToBirthRecord(manager, assigned.birthRegistrationId, assigned.idnr);
       await this.transferLog.linkIdnr(manager, assigned.birthRegistrationId, assigned.idnr);
-      await this.outbox.append(manager, {
+      await this.outbox.append(manager, followUpDraft(assigned, {
         eventType: 'ResidenceRegistered',
         register: 'MELDEREGISTER',
         subject: { kind: 'PERSON', id: assigned.idnr },
-        correlationId: assigned.envelope.correlationId,
-        causationId: assigned.envelope.eventId,
-        legalBasis: SENDER_LEGAL_BASIS.ResidenceRegistered,
         payload: {
           idnr: assigned.idnr,
           familyName: resident.familyName,
@@ -161,7 +141,7 @@ export class ResidentsService {
           previousAddress: null,
           dwellingStatus: resident.dwellingStatus,
         },
-      });
+      }));
     }
   }
 
@@ -175,15 +155,12 @@ export class ResidentsService {
       if (applied.before[index]) await this.passOnInformationBlock(manager, residence);
       if (!applied.changed[index]) continue;
       await endRueckmeldungWait(manager, residence.idnr);
-      await this.outbox.append(manager, {
+      await this.outbox.append(manager, followUpDraft(residence, {
         eventType: 'MovedOut',
         register: 'MELDEREGISTER',
         subject: { kind: 'PERSON', id: residence.idnr },
-        correlationId: residence.envelope.correlationId,
-        causationId: residence.envelope.eventId,
-        legalBasis: SENDER_LEGAL_BASIS.MovedOut,
         payload: { idnr: residence.idnr, movedOutOn: residence.movedInOn, fromMunicipalityKey: this.municipalityKey, toMunicipalityKey: residence.address.municipalityKey },
-      });
+      }));
     }
   }
 
@@ -194,15 +171,12 @@ export class ResidentsService {
   private async passOnInformationBlock(manager: EntityManager, residence: ResidenceRegistered): Promise<void> {
     const block = blockInForce(await lockInformationBlock(manager, residence.idnr), formatCalendarDate(new Date()));
     if (!block) return;
-    await this.outbox.append(manager, {
+    await this.outbox.append(manager, followUpDraft(residence, {
       eventType: 'InformationBlockSet',
       register: 'MELDEREGISTER',
       subject: { kind: 'PERSON', id: residence.idnr },
-      correlationId: residence.envelope.correlationId,
-      causationId: residence.envelope.eventId,
-      legalBasis: SENDER_LEGAL_BASIS.InformationBlockSet,
       payload: { idnr: residence.idnr, blockKind: block.kind, validUntil: block.validUntil === null ? null : parseCalendarDate(block.validUntil) },
-    });
+    }));
   }
 
   /**

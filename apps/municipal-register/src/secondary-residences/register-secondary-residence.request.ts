@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idnrField, pastDateField, postalAddressField } from '@regsync/service-runtime/request-fields';
+import { idnrField, pastDateField, postalAddressField } from '@regsync/service-runtime/agency-api';
 
 /** Anmeldung of a Nebenwohnung in this municipality (§ 21 BMG). */
 export const registerSecondaryResidenceRequest = z.object({

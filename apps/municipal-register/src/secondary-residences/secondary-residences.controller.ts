@@ -1,10 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { AddressDisclosure } from '@regsync/data-protection/information-blocks/address-disclosure';
-import type { SecondaryResidence } from '@regsync/register-domain/registers/secondary-residences';
-import { AgencyApiKeyGuard, type AuthenticatedRequest } from '@regsync/service-runtime/agency-api-key.guard';
-import { IdempotentWrite } from '@regsync/service-runtime/idempotency/idempotent-write.decorator';
-import { openApiSchemaOf, ZodBodyPipe } from '@regsync/service-runtime/zod-body.pipe';
+import { AddressDisclosure } from '@regsync/data-protection/information-block-handling';
+import type { SecondaryResidence } from '@regsync/register-domain/register-rules';
+import { AgencyApiKeyGuard, type AuthenticatedRequest, openApiSchemaOf, ZodBodyPipe } from '@regsync/service-runtime/agency-api';
+import { IdempotentWrite } from '@regsync/service-runtime/request-idempotency';
 import { registerSecondaryResidenceExample, registerSecondaryResidenceRequest, type RegisterSecondaryResidenceRequest } from './register-secondary-residence.request';
 import { SecondaryResidencesService } from './secondary-residences.service';
 

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { isolateByAuthority, shareByAuthority, type AuthorityTable } from '@regsync/persistence/authority-isolation';
+import { isolateByAuthority, shareByAuthority, type AuthorityTable } from '@regsync/persistence/authority-scope';
 
 const secondaryResidences: AuthorityTable[] = [{ table: 'secondary_residences', primaryKey: ['idnr', 'dwelling'] }];
 

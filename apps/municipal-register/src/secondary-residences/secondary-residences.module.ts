@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { AddressDisclosure } from '@regsync/data-protection/information-blocks/address-disclosure';
+import { AddressDisclosure } from '@regsync/data-protection/information-block-handling';
 import { defineRegisterCapability } from '@regsync/data-protection/register-capability';
-import { secondaryResidencesTable } from '@regsync/persistence/register-tables/secondary-residences.table';
+import { secondaryResidencesTable } from '@regsync/persistence/register-table-catalog';
 import { SecondaryResidencesController } from './secondary-residences.controller';
 import { SecondaryResidencesTable1767000200000 } from './secondary-residences.migration';
 import { SecondaryResidencesService } from './secondary-residences.service';

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { currentAuthority } from '@regsync/persistence/authority-context';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
-import { RegisterStore } from '@regsync/persistence/register-store/register-store';
-import { secondaryResidencesTable } from '@regsync/persistence/register-tables/secondary-residences.table';
-import { assertIdnr } from '@regsync/register-domain/idnr';
-import { dwellingOf, registerSecondaryResidence, type SecondaryResidence } from '@regsync/register-domain/registers/secondary-residences';
-import { RequestTransaction } from '@regsync/service-runtime/idempotency/request-transaction';
+import { currentAuthority, AuthorityDatabase } from '@regsync/persistence/authority-scope';
+import { RegisterStore } from '@regsync/persistence/register-storage';
+import { secondaryResidencesTable } from '@regsync/persistence/register-table-catalog';
+import { assertIdnr } from '@regsync/register-domain/identifiers';
+import { dwellingOf, registerSecondaryResidence, type SecondaryResidence } from '@regsync/register-domain/register-rules';
+import { RequestTransaction } from '@regsync/service-runtime/request-idempotency';
 import type { RegisterSecondaryResidenceRequest } from './register-secondary-residence.request';
 
 /** The Nebenwohnungen of the Melderegister: registered by the Bürgeramt, read by agencies of this municipality. */

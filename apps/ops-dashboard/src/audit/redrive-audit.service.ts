@@ -1,7 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource, IsNull, Repository } from 'typeorm';
-import { RedrivenRecord } from '@regsync/messaging/dead-letters';
-import { RedriveOutcome, describeRedriveOutcome } from '@regsync/messaging/redrive-outcome';
+import { RedrivenRecord, RedriveOutcome, describeRedriveOutcome } from '@regsync/messaging/dead-letter-redrive';
 import { DashboardUser } from '../auth/dashboard-user';
 import { maskIdNrsIn } from '../auth/personal-data';
 import { DeadLetter, TopicTailService } from '../kafka/topic-tail.service';

@@ -1,6 +1,6 @@
 import { Body, ConflictException, Controller, Get, HttpCode, NotFoundException, Post, UnprocessableEntityException, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { redrive } from '@regsync/messaging/dead-letters';
+import { redrive } from '@regsync/messaging/dead-letter-redrive';
 import { RedriveAudit } from '../audit/redrive-audit.service';
 import { CurrentUser, DashboardSessionGuard, RequiresRole } from '../auth/dashboard-session.guard';
 import { DashboardUser, maySeePersonalData } from '../auth/dashboard-user';

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DriftReport, InstanceRegisters, authoritativeSubjects, compareRegisters } from '@regsync/observability/register-drift';
-import { RegisterSnapshotResponse } from '@regsync/observability/register-snapshot.controller';
-import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
+import { DriftReport, InstanceRegisters, authoritativeSubjects, compareRegisters, RegisterSnapshotResponse } from '@regsync/observability/register-drift-check';
+import { RegsyncMetrics } from '@regsync/observability/telemetry';
 import { RepairPlan, planRepair } from '../repair/repair-plan';
 import { WatchedInstance } from '../topology/dashboard-topology';
 import { WATCHED_INSTANCES } from '../topology/watched-instances.token';

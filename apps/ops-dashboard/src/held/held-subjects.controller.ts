@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiForbiddenResponse, ApiNotFoundResponse, ApiOperation, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { z } from 'zod';
-import { ZodBodyPipe, openApiSchemaOf } from '@regsync/service-runtime/zod-body.pipe';
+import { ZodBodyPipe, openApiSchemaOf } from '@regsync/service-runtime/agency-api';
 import { CurrentUser, DashboardSessionGuard, RequiresRole } from '../auth/dashboard-session.guard';
 import { DashboardUser, maySeePersonalData } from '../auth/dashboard-user';
 import { heldSubjectsWithoutPersonalData } from '../auth/personal-data';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { createHmac, randomBytes } from 'node:crypto';
-import type { HeldSubject } from '@regsync/messaging/held-events';
+import type { HeldSubject } from '@regsync/messaging/dead-letter-redrive';
 import type { DashboardUser } from '../auth/dashboard-user';
 import { WatchedInstance } from '../topology/dashboard-topology';
 import { WATCHED_INSTANCES } from '../topology/watched-instances.token';

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { HistogramBucket, bucketIncrease, histogramQuantile } from './histogram-quantile';
-import { PrometheusSample, sumSamples } from '@regsync/observability/prometheus-text';
-import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
+import { PrometheusSample, sumSamples } from '@regsync/observability/prometheus-rules';
+import { RegsyncMetrics } from '@regsync/observability/telemetry';
 import { KafkaConnection } from '../kafka/kafka-connection';
 import { ConsumerLagService } from '../lag/consumer-lag.service';
 import { InstanceMetricsService, Totals, totalsOf } from '../throughput/instance-metrics.service';

@@ -1,4 +1,4 @@
-import { parsePrometheusText } from '@regsync/observability/prometheus-text';
+import { parsePrometheusText } from '@regsync/observability/prometheus-rules';
 import { HISTORY_RESOLUTIONS, HISTORY_WINDOWS, latencyQuantiles, ratePerSecond, readingOf } from './metric-history.service';
 
 function scrape(at: number, produced: number, latency: Array<[string, number]>) {

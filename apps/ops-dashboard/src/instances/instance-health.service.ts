@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
+import { RegsyncMetrics } from '@regsync/observability/telemetry';
 import { WATCHED_INSTANCES } from '../topology/watched-instances.token';
 import { WatchedInstance } from '../topology/dashboard-topology';
 

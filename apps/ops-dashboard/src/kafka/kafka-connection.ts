@@ -1,7 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Admin, Kafka, logLevel, Producer } from 'kafkajs';
-import { namespaced } from '@regsync/contracts/topic-catalog';
-import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { namespaced } from '@regsync/contracts/topics';
+import { kafkaClient } from '@regsync/messaging/broker';
 import type { KafkaConnection as BrokerConnection } from '@regsync/service-runtime/service-config';
 
 /** The dashboard's Kafka clients: one admin for offsets and topics, one idempotent producer for re-drives. */

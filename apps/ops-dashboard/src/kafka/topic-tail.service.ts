@@ -1,21 +1,13 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Consumer, IHeaders, KafkaMessage } from 'kafkajs';
-import { EventCodec, SealedEventError } from '@regsync/contracts/event-codec';
+import { EventCodec, SealedEventError } from '@regsync/contracts/event-encoding';
 import type { EventEnvelope } from '@regsync/contracts/generated/events';
-import { deliveryTopicReader, outgoingTopicOwner } from '@regsync/contracts/topic-catalog';
-import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
-import { DeadLetterInfo, deadLetterIdOfInfo, deadLetterInfo } from '@regsync/messaging/dead-letters';
-import { RedriveOutcome, parseRedriveOutcome } from '@regsync/messaging/redrive-outcome';
-import { KAFKA_HEADERS, headerText } from '@regsync/contracts/kafka-headers';
+import { deliveryTopicReader, outgoingTopicOwner, KAFKA_HEADERS, headerText } from '@regsync/contracts/topics';
+import { RegsyncMetrics } from '@regsync/observability/telemetry';
+import { DeadLetterInfo, deadLetterIdOfInfo, deadLetterInfo, RedriveOutcome, parseRedriveOutcome } from '@regsync/messaging/dead-letter-redrive';
 import { formatCalendarDate } from '@regsync/register-domain/calendar-date';
-import {
-  applyBlockLift,
-  applyBlockSet,
-  eventPayloadView,
-  type InformationBlockKind,
-  type InformationBlockState,
-} from '@regsync/register-domain/registers/information-block';
+import { applyBlockLift, applyBlockSet, eventPayloadView, type InformationBlockKind, type InformationBlockState } from '@regsync/register-domain/register-rules';
 import { KafkaConnection } from './kafka-connection';
 
 /** Added to a re-driven record, so the dashboard (after a restart too) knows which dead letters were re-driven. */

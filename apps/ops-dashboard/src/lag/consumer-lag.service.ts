@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { isKeyRingGroup } from '@regsync/messaging/subject-key-ring';
+import { isKeyRingGroup } from '@regsync/messaging/crypto-shredding';
 import { KafkaConnection } from '../kafka/kafka-connection';
 
 export interface PartitionLag {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { keyRingGroupPrefixOf } from '@regsync/messaging/subject-key-ring';
+import { keyRingGroupPrefixOf } from '@regsync/messaging/crypto-shredding';
 import { lagGroupsOf } from './consumer-lag.service';
 
 describe('the consumer groups the lag table shows', () => {

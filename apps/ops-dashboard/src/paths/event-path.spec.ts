@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { consumerGroupOf, deliveryTopicOf, outgoingTopicOf, redriveTopicOf } from '@regsync/contracts/topic-catalog';
+import { consumerGroupOf, deliveryTopicOf, outgoingTopicOf, redriveTopicOf } from '@regsync/contracts/topics';
 import type { TracedEvent } from '../kafka/topic-tail.service';
 import { eventPathWithoutPersonalData } from '../auth/personal-data';
 import { DeadLetterFact, GroupOffsets, PathFacts, eventPathsOf } from './event-path';

@@ -1,6 +1,6 @@
-import { ROUTER_APP, consumerGroupOf, deliveryTopicReader, namespaced, outgoingTopicOwner } from '@regsync/contracts/topic-catalog';
-import { routeFor } from '@regsync/register-domain/routing-catalog';
-import type { RegisterKind } from '@regsync/register-domain/registers';
+import { ROUTER_APP, consumerGroupOf, deliveryTopicReader, namespaced, outgoingTopicOwner } from '@regsync/contracts/topics';
+import { routeFor } from '@regsync/register-domain/routing';
+import type { RegisterKind } from '@regsync/register-domain/authorities';
 import type { EventSummary, TracedEvent } from '../kafka/topic-tail.service';
 
 /**

@@ -1,6 +1,6 @@
 import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { RestatementResponse } from '@regsync/data-protection/restatement/register-restatement.controller';
+import type { RestatementResponse } from '@regsync/data-protection/register-restatements';
 import { RepairAudit } from '../audit/repair-audit.service';
 import { DashboardUser } from '../auth/dashboard-user';
 import { DriftService } from '../drift/drift.service';

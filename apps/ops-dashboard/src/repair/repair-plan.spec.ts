@@ -1,4 +1,4 @@
-import type { DriftReport } from '@regsync/observability/register-drift';
+import type { DriftReport } from '@regsync/observability/register-drift-check';
 import { planRepair, subjectsIn } from './repair-plan';
 
 const report: DriftReport = {

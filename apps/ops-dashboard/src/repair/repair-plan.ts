@@ -1,4 +1,4 @@
-import type { AuthoritativeSubjects, DriftReport } from '@regsync/observability/register-drift';
+import type { AuthoritativeSubjects, DriftReport } from '@regsync/observability/register-drift-check';
 import { maskSubjectId } from '../auth/personal-data';
 
 /** What one repair asks of whom: the drifting subjects, grouped by the authoritative instance that holds each. */

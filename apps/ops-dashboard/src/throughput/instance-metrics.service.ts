@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PrometheusSample, parsePrometheusText, sumSamples } from '@regsync/observability/prometheus-text';
+import { PrometheusSample, parsePrometheusText, sumSamples } from '@regsync/observability/prometheus-rules';
 import { WatchedInstance } from '../topology/dashboard-topology';
 import { WATCHED_INSTANCES } from '../topology/watched-instances.token';
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf } from '@regsync/contracts/topic-catalog';
+import { ROUTER_APP, ROUTER_INSTANCE_KEY, consumerGroupOf } from '@regsync/contracts/topics';
 import { ConfigError } from '@regsync/service-runtime/service-config';
 
 export interface WatchedInstance {

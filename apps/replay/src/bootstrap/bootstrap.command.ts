@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
-import { BootstrapResult, bootstrapFromStateTopic } from '@regsync/event-replay/state-topic-bootstrap';
-import { bootReplayTarget } from '@regsync/event-replay/replay-target';
+import { BootstrapResult, bootstrapFromStateTopic, bootReplayTarget } from '@regsync/event-replay/replay';
 import { loadReplayConfig } from '../replay-config';
 import { TARGET_APP_NAMES, TargetInstance, targetInstance } from '../target-apps';
 

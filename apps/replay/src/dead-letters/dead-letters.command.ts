@@ -1,10 +1,10 @@
 import { Command } from 'commander';
 import { Partitioners } from 'kafkajs';
 import { hostname, userInfo } from 'node:os';
-import { EventCodec } from '@regsync/contracts/event-codec';
-import { schemaRegistryConnectionOf } from '@regsync/contracts/schema-registry-connection';
+import { EventCodec } from '@regsync/contracts/event-encoding';
+import { schemaRegistryConnectionOf } from '@regsync/contracts/registry-protocol';
 import { DeadLetterStore, DeadLetterView, RedriveReport } from '@regsync/event-replay/dead-letter-store';
-import { describeRedriveOutcome } from '@regsync/messaging/redrive-outcome';
+import { describeRedriveOutcome } from '@regsync/messaging/dead-letter-redrive';
 import { GroupSelection, collect, consumerGroupFrom, kafkaOf, parseCount, readerGroupPrefix, withGroupSelection } from '../cli-options';
 import { ReplayConfig, loadReplayConfig } from '../replay-config';
 

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { DatabaseChecksum, registerDatabaseChecksum } from '@regsync/event-replay/register-database-checksum';
+import { DatabaseChecksum, registerDatabaseChecksum } from '@regsync/event-replay/register-snapshots';
 import { loadReplayConfig } from '../replay-config';
 import { TARGET_APP_NAMES, targetInstance } from '../target-apps';
 

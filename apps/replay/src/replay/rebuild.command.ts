@@ -1,9 +1,8 @@
 import { Command, Option } from 'commander';
 import { Client } from 'pg';
-import { dropDatabase } from '@regsync/persistence/ensure-database';
-import { databaseUrl } from '@regsync/persistence/database-url';
-import { DatabaseChecksum, registerDatabaseChecksum } from '@regsync/event-replay/register-database-checksum';
-import { bootReplayTarget } from '@regsync/event-replay/replay-target';
+import { dropDatabase, databaseUrl } from '@regsync/persistence/databases';
+import { DatabaseChecksum, registerDatabaseChecksum } from '@regsync/event-replay/register-snapshots';
+import { bootReplayTarget } from '@regsync/event-replay/replay';
 import { kafkaOf, parseCount, readerGroupPrefix } from '../cli-options';
 import { ReplayConfig, loadReplayConfig } from '../replay-config';
 import { TARGET_APP_NAMES, TargetInstance, targetInstance } from '../target-apps';

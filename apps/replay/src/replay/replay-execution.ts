@@ -1,12 +1,8 @@
-import { deliveryTopicReader, outgoingTopicOf, outgoingTopicOwner, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
-import { consumedTopics, hostedAuthorities } from '@regsync/messaging/messaging-options';
-import { RecordFilter } from '@regsync/event-replay/record-filter';
-import { LogRangeSelection, resolveLogRange } from '@regsync/event-replay/log-range';
-import { ReplayApplier } from '@regsync/event-replay/replay-applier';
-import { ReplaySummary, runReplay } from '@regsync/event-replay/replay-run';
-import { ReplayTarget } from '@regsync/event-replay/replay-target';
-import { retryRouteOf } from '@regsync/messaging/retry-topic';
-import { SubjectKeyRing, keyRingGroupPrefixOf } from '@regsync/messaging/subject-key-ring';
+import { deliveryTopicReader, outgoingTopicOf, outgoingTopicOwner, subjectKeyTopicOf } from '@regsync/contracts/topics';
+import { consumedTopics, hostedAuthorities } from '@regsync/messaging/register-messaging';
+import { RecordFilter, LogRangeSelection, resolveLogRange, ReplayApplier, ReplaySummary, runReplay, ReplayTarget } from '@regsync/event-replay/replay';
+import { retryRouteOf } from '@regsync/messaging/broker';
+import { SubjectKeyRing, keyRingGroupPrefixOf } from '@regsync/messaging/crypto-shredding';
 import { ProgressReporter } from '../progress-reporter';
 
 export interface ReplayExecution {

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { bootReplayTarget } from '@regsync/event-replay/replay-target';
+import { bootReplayTarget } from '@regsync/event-replay/replay';
 import { collect, parseCount, parseDateTime, parseOffset, readerGroupPrefix, resolveTopic } from '../cli-options';
 import { loadReplayConfig } from '../replay-config';
 import { TARGET_APP_NAMES, targetInstance } from '../target-apps';

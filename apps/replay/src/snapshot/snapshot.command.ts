@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
-import { loadSnapshot, publishSnapshot, snapshotOf } from '@regsync/event-replay/register-snapshot-topic';
-import { bootReplayTarget } from '@regsync/event-replay/replay-target';
+import { loadSnapshot, publishSnapshot, snapshotOf } from '@regsync/event-replay/register-snapshots';
+import { bootReplayTarget } from '@regsync/event-replay/replay';
 import { kafkaOf } from '../cli-options';
 import { loadReplayConfig } from '../replay-config';
 import { TARGET_APP_NAMES, targetInstance } from '../target-apps';

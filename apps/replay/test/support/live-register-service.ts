@@ -1,9 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
+import { RegsyncKafkaTransport } from '@regsync/messaging/register-messaging';
 import { groupLag } from '@regsync/event-replay/consumer-group-offsets';
 import { kafkaEnvironmentOf } from '@regsync/service-runtime/service-config';
-import { startService } from '@regsync/service-runtime/start-service';
+import { startService } from '@regsync/service-runtime/service-startup';
 import { loadStateConfig } from '@regsync/apps/state-register/src/config';
 import { StateRegisterModule } from '@regsync/apps/state-register/src/state-register.module';
 import { ReplayTestEnvironment } from './replay-test-environment';

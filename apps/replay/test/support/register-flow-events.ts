@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventPayload, EventType, EventTypes, RegisterKind, RegsyncEvent } from '@regsync/contracts/generated/events';
-import { generateIdnr } from '@regsync/register-domain/idnr-generator';
+import { generateIdnr } from '@regsync/register-domain/identifiers';
 
 const day = (iso: string) => new Date(`${iso}T00:00:00.000Z`);
 export const OSNABRUECK = { street: 'Große Straße', houseNumber: '12', postalCode: '49074', city: 'Osnabrück', municipalityKey: '03404000' };

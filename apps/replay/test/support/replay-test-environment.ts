@@ -1,11 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Kafka, Message, Partitioners, logLevel } from 'kafkajs';
-import { EventCodec } from '@regsync/contracts/event-codec';
+import { EventCodec } from '@regsync/contracts/event-encoding';
 import { RegsyncEvent } from '@regsync/contracts/generated/events';
-import { instanceDatabaseName } from '@regsync/persistence/database-url';
-import { dropDatabase } from '@regsync/persistence/ensure-database';
-import { kafkaClient } from '@regsync/messaging/kafka-client';
+import { instanceDatabaseName, dropDatabase } from '@regsync/persistence/databases';
+import { kafkaClient } from '@regsync/messaging/broker';
 import { KafkaConnection, loadKafkaConnection } from '@regsync/service-runtime/service-config';
 import { startTestSchemaRegistry } from '@regsync/schema-registry-testing/test-schema-registry';
 

@@ -1,8 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
-import { instanceDatabaseName } from '@regsync/persistence/database-url';
-import { dropDatabase } from '@regsync/persistence/ensure-database';
+import { RegsyncKafkaTransport } from '@regsync/messaging/register-messaging';
+import { instanceDatabaseName, dropDatabase } from '@regsync/persistence/databases';
 import { kafkaEnvironmentOf } from '@regsync/service-runtime/service-config';
 import type { TestEnvironment } from '@regsync/messaging-testing/test-environment';
 import { loadRouterConfig } from '../../src/config';

@@ -1,4 +1,4 @@
-import type { RegisterRestatement } from '@regsync/data-protection/restatement/register-restatement';
+import type { RegisterRestatement } from '@regsync/data-protection/register-restatements';
 
 type CurrentParcel = {
   parcelId: string;

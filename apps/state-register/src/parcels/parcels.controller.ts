@@ -1,10 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { AgencyApiKeyGuard } from '@regsync/service-runtime/agency-api-key.guard';
-import { CorrelationId } from '@regsync/service-runtime/correlation-id.decorator';
-import { IdempotentWrite } from '@regsync/service-runtime/idempotency/idempotent-write.decorator';
-import { openApiSchemaOf, ZodBodyPipe } from '@regsync/service-runtime/zod-body.pipe';
-import type { Parcel } from '@regsync/register-domain/registers/parcels';
+import { AgencyApiKeyGuard, CorrelationId, openApiSchemaOf, ZodBodyPipe } from '@regsync/service-runtime/agency-api';
+import { IdempotentWrite } from '@regsync/service-runtime/request-idempotency';
+import type { Parcel } from '@regsync/register-domain/register-rules';
 import { ParcelsService } from './parcels.service';
 import { recordParcelExample, recordParcelRequest, type RecordParcelRequest } from './record-parcel.request';
 

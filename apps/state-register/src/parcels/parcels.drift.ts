@@ -1,6 +1,6 @@
-import type { RegisterSnapshotSource } from '@regsync/observability/register-snapshot-source';
-import { driftSql } from '@regsync/persistence/register-store/table-descriptor';
-import { parcelsTable } from '@regsync/persistence/register-tables/parcel-facts.table';
+import type { RegisterSnapshotSource } from '@regsync/observability/register-drift-check';
+import { driftSql } from '@regsync/persistence/register-storage';
+import { parcelsTable } from '@regsync/persistence/register-table-catalog';
 
 /**
  * The Liegenschaftskataster in the ops dashboard's drift check: authoritative for the tax base of every parcel of

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { parcelsTable } from '@regsync/persistence/register-tables/parcel-facts.table';
+import { parcelsTable } from '@regsync/persistence/register-table-catalog';
 import { defineRegisterCapability } from '@regsync/data-protection/register-capability';
 import { parcelRestatement } from './parcel.restatement';
 import { ParcelsController } from './parcels.controller';

@@ -1,15 +1,14 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { currentAuthority } from '@regsync/persistence/authority-context';
-import { Outbox } from '@regsync/messaging/outbox';
-import { assertParcelId } from '@regsync/register-domain/parcel-id';
-import { recordParcel, type Parcel } from '@regsync/register-domain/registers/parcels';
-import { RegisterStore } from '@regsync/persistence/register-store/register-store';
-import { parcelsTable } from '@regsync/persistence/register-tables/parcel-facts.table';
-import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-legal-basis';
-import { RequestTransaction } from '@regsync/service-runtime/idempotency/request-transaction';
+import { currentAuthority, AuthorityDatabase } from '@regsync/persistence/authority-scope';
+import { Outbox } from '@regsync/messaging/register-messaging';
+import { assertParcelId } from '@regsync/register-domain/identifiers';
+import { recordParcel, type Parcel } from '@regsync/register-domain/register-rules';
+import { RegisterStore } from '@regsync/persistence/register-storage';
+import { parcelsTable } from '@regsync/persistence/register-table-catalog';
+import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/authorities';
+import { RequestTransaction } from '@regsync/service-runtime/request-idempotency';
 import { PROPERTY_TAX_ROLLS } from './property-tax-rolls.token';
 import type { RecordParcelRequest } from './record-parcel.request';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 
 /**
  * The Liegenschaftskataster: authoritative for parcels; every change is published for the property-tax rolls, and a

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { agsField, idnrField, parcelIdField, textField } from '@regsync/service-runtime/request-fields';
+import { agsField, idnrField, parcelIdField, textField } from '@regsync/service-runtime/agency-api';
 
 /** A Fortführung of the cadastre: a new Flurstück, or new area, usage or owners of a known one. */
 export const recordParcelRequest = z.object({

@@ -1,7 +1,6 @@
 import { Controller } from '@nestjs/common';
 import type { InformationBlockLifted, InformationBlockSet, MovedOut } from '@regsync/contracts/generated/events';
-import { EventBatchPattern } from '@regsync/messaging/event-batch-pattern';
-import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
+import { EventBatchPattern, RegsyncBatchContext } from '@regsync/messaging/register-messaging';
 import { StateResidentsService, type StateResidentEvent } from './state-residents.service';
 
 /** The municipalities' events concerning residents of this Land. */

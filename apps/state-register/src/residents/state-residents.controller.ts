@@ -1,9 +1,9 @@
 import { Controller, Get, Param, Req, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { AddressDisclosure } from '@regsync/data-protection/information-blocks/address-disclosure';
-import { AgencyApiKeyGuard, type AuthenticatedRequest } from '@regsync/service-runtime/agency-api-key.guard';
-import type { StoredRow } from '@regsync/persistence/register-store/table-descriptor';
-import type { StateResident } from '@regsync/register-domain/registers/state-residents';
+import { AddressDisclosure } from '@regsync/data-protection/information-block-handling';
+import { AgencyApiKeyGuard, type AuthenticatedRequest } from '@regsync/service-runtime/agency-api';
+import type { StoredRow } from '@regsync/persistence/register-storage';
+import type { StateResident } from '@regsync/register-domain/register-rules';
 import { StateResidentsService } from './state-residents.service';
 
 @ApiTags('Landesmelderegister')

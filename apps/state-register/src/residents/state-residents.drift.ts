@@ -1,4 +1,4 @@
-import { PERSON_RESIDENCE_FIELDS, type RegisterSnapshotSource } from '@regsync/observability/register-snapshot-source';
+import { PERSON_RESIDENCE_FIELDS, type RegisterSnapshotSource } from '@regsync/observability/register-drift-check';
 
 /**
  * The Landesmelderegister in the ops dashboard's drift check: a replica of the address of everyone registered in

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { AddressDisclosure } from '@regsync/data-protection/information-blocks/address-disclosure';
+import { AddressDisclosure } from '@regsync/data-protection/information-block-handling';
 import { defineRegisterCapability } from '@regsync/data-protection/register-capability';
-import { stateResidentsTable } from '@regsync/persistence/register-tables/state-residents.table';
+import { stateResidentsTable } from '@regsync/persistence/register-table-catalog';
 import { StateResidentEventsHandler } from './state-resident-events.handler';
 import { StateResidentsController } from './state-residents.controller';
 import { stateResidentsDrift } from './state-residents.drift';

@@ -1,22 +1,13 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { DeathRecorded, InformationBlockLifted, InformationBlockSet, MovedOut, NameChanged, NamesRestated, ResidenceRegistered, ResidenceRestated } from '@regsync/contracts/generated/events';
-import { AdmittedTransferHandler } from '@regsync/data-protection/admitted-transfer-handler';
-import { applyReceivedBlocks, changeInformationBlocks, type BlockChange } from '@regsync/data-protection/information-blocks/information-block-store';
-import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
-import { currentAuthority } from '@regsync/persistence/authority-context';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
-import { RegisterStore } from '@regsync/persistence/register-store/register-store';
-import { stateResidentsTable } from '@regsync/persistence/register-tables/state-residents.table';
-import { assertIdnr } from '@regsync/register-domain/idnr';
-import { awaitRueckmeldung, rueckmeldungAnswered, rueckmeldungSuperseded, rueckmeldungToAwait } from '@regsync/register-domain/registers/information-block';
-import {
-  applyMovedOutToStateResident,
-  applyResidenceToStateResident,
-  changeStateResidentName,
-  recordStateResidentDeath,
-  type StateResident,
-} from '@regsync/register-domain/registers/state-residents';
-import { restateNames } from '@regsync/register-domain/registers/restated-names';
+import { AdmittedTransferHandler } from '@regsync/data-protection/transfers';
+import { applyReceivedBlocks, changeInformationBlocks, type BlockChange } from '@regsync/data-protection/information-block-handling';
+import { RegsyncBatchContext } from '@regsync/messaging/register-messaging';
+import { currentAuthority, AuthorityDatabase } from '@regsync/persistence/authority-scope';
+import { RegisterStore } from '@regsync/persistence/register-storage';
+import { stateResidentsTable } from '@regsync/persistence/register-table-catalog';
+import { assertIdnr } from '@regsync/register-domain/identifiers';
+import { awaitRueckmeldung, rueckmeldungAnswered, rueckmeldungSuperseded, rueckmeldungToAwait, applyMovedOutToStateResident, applyResidenceToStateResident, changeStateResidentName, recordStateResidentDeath, type StateResident, restateNames } from '@regsync/register-domain/register-rules';
 
 export type StateResidentEvent = ResidenceRegistered | ResidenceRestated | NameChanged | NamesRestated | DeathRecorded;
 

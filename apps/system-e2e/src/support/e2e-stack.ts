@@ -4,15 +4,13 @@ import { WriteStream, createWriteStream, mkdirSync, readdirSync, rmSync, statSyn
 import { join } from 'node:path';
 import { Kafka, KafkaMessage, Producer, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { EventCodec, SubjectKeySource } from '@regsync/contracts/event-codec';
+import { EventCodec, SubjectKeySource } from '@regsync/contracts/event-encoding';
 import type { RegsyncEvent } from '@regsync/contracts/generated/events';
-import type { SubjectKey } from '@regsync/contracts/sealed-event';
-import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
-import { APP_OF_LEVEL, deliveryTopicOf, outgoingTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
-import { authorityRoleOf, quotedIdentifier } from '@regsync/persistence/authority-roles';
-import { databaseUrl, instanceDatabaseName } from '@regsync/persistence/database-url';
-import { dropNamespaceDatabases } from '@regsync/persistence/ensure-database';
-import { kafkaClient } from '@regsync/messaging/kafka-client';
+import type { SubjectKey } from '@regsync/contracts/event-encoding';
+import { KAFKA_HEADERS, APP_OF_LEVEL, deliveryTopicOf, outgoingTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topics';
+import { authorityRoleOf, quotedIdentifier } from '@regsync/persistence/authority-scope';
+import { databaseUrl, instanceDatabaseName, dropNamespaceDatabases } from '@regsync/persistence/databases';
+import { kafkaClient } from '@regsync/messaging/broker';
 import { loadKafkaConnection } from '@regsync/service-runtime/service-config';
 import { LocalStack, LocalStackOptions, localBrokerCredentials, workspaceRoot } from '@regsync/local-stack/local-stack';
 

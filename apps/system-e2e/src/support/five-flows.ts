@@ -1,12 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Kafka, Producer } from 'kafkajs';
-import { EventCodec } from '@regsync/contracts/event-codec';
+import { EventCodec } from '@regsync/contracts/event-encoding';
 import type { EventType, RegsyncEvent } from '@regsync/contracts/generated/events';
-import { consumerGroupOf, deadLetterTopicOf, deliveryTopicOf } from '@regsync/contracts/topic-catalog';
-import { routeFor } from '@regsync/register-domain/routing-catalog';
-import type { RegisterKind } from '@regsync/register-domain/registers';
-import { idnrViolation } from '@regsync/register-domain/idnr';
-import { generateIdnr } from '@regsync/register-domain/idnr-generator';
+import { consumerGroupOf, deadLetterTopicOf, deliveryTopicOf } from '@regsync/contracts/topics';
+import { routeFor } from '@regsync/register-domain/routing';
+import type { RegisterKind } from '@regsync/register-domain/authorities';
+import { idnrViolation, generateIdnr } from '@regsync/register-domain/identifiers';
 import { AgencyClient, type Transfer } from '@regsync/local-stack/agency-client';
 import { DeadLetterWatch } from '@regsync/local-stack/dead-letter-watch';
 import { type LocalStack, type Topology, randomPortOffset } from '@regsync/local-stack/local-stack';

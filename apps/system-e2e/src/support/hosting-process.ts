@@ -2,13 +2,12 @@ import { type DynamicModule, type INestApplication, Logger } from '@nestjs/commo
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { logLevel } from 'kafkajs';
-import { kafkaClient } from '@regsync/messaging/kafka-client';
-import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
-import { instanceDatabaseName } from '@regsync/persistence/database-url';
-import { dropDatabase } from '@regsync/persistence/ensure-database';
+import { kafkaClient } from '@regsync/messaging/broker';
+import { RegsyncKafkaTransport } from '@regsync/messaging/register-messaging';
+import { instanceDatabaseName, dropDatabase } from '@regsync/persistence/databases';
 import { startTestSchemaRegistry } from '@regsync/schema-registry-testing/test-schema-registry';
 import { kafkaEnvironmentOf, loadKafkaConnection } from '@regsync/service-runtime/service-config';
-import { startService } from '@regsync/service-runtime/start-service';
+import { startService } from '@regsync/service-runtime/service-startup';
 
 const KAFKA = loadKafkaConnection();
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

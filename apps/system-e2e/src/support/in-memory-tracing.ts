@@ -1,7 +1,7 @@
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import * as http from 'node:http';
-import { startTracing } from '@regsync/observability/tracing';
+import { startTracing } from '@regsync/observability/telemetry';
 
 /** Tracing as start-telemetry starts it in main.ts, its spans kept in memory for the test to read. */
 export const spanExporter = new InMemorySpanExporter();

@@ -1,11 +1,11 @@
 import { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { consumerGroupOf } from '@regsync/contracts/topic-catalog';
+import { consumerGroupOf } from '@regsync/contracts/topics';
 import { waitUntil } from '@regsync/local-stack/wait-until';
-import { RegsyncKafkaTransport } from '@regsync/messaging/regsync-kafka.transport';
-import { instanceDatabaseName } from '@regsync/persistence/database-url';
-import { startService } from '@regsync/service-runtime/start-service';
+import { RegsyncKafkaTransport } from '@regsync/messaging/register-messaging';
+import { instanceDatabaseName } from '@regsync/persistence/databases';
+import { startService } from '@regsync/service-runtime/service-startup';
 import { loadRouterConfig } from '@regsync/apps/router/src/config';
 import { RouterModule } from '@regsync/apps/router/src/router.module';
 import { serviceEnv, waitForNoLag } from '@regsync/apps/replay/test/support/live-register-service';

@@ -1,6 +1,6 @@
-import { SubjectKeyErasedError } from '@regsync/contracts/event-codec';
-import { subjectKeyTopicOf } from '@regsync/contracts/topic-catalog';
-import { SubjectKeyRing } from '@regsync/messaging/subject-key-ring';
+import { SubjectKeyErasedError } from '@regsync/contracts/event-encoding';
+import { subjectKeyTopicOf } from '@regsync/contracts/topics';
+import { SubjectKeyRing } from '@regsync/messaging/crypto-shredding';
 import type { ReplayTestEnvironment } from '@regsync/apps/replay/test/support/replay-test-environment';
 import { recordsOf } from './topic-records';
 

@@ -1,5 +1,4 @@
-import { readBoundedLog } from '@regsync/event-replay/bounded-log-reader';
-import { resolveLogRange } from '@regsync/event-replay/log-range';
+import { readBoundedLog, resolveLogRange } from '@regsync/event-replay/replay';
 import type { ReplayTestEnvironment } from '@regsync/apps/replay/test/support/replay-test-environment';
 
 export interface TopicRecord {

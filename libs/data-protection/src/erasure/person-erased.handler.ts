@@ -1,7 +1,7 @@
 import { Controller, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { PersonErased } from '@regsync/contracts/generated/events';
-import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
+import { RegsyncEventContext } from '@regsync/messaging/register-messaging';
 import { AdmittedTransferHandler } from '../admitted-transfer-handler';
 import { PersonErasure } from './person-erasure';
 

@@ -2,15 +2,12 @@ import { BadRequestException, Body, Controller, HttpCode, Inject, Logger, NotFou
 import { ApiBadRequestResponse, ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { MESSAGING_OPTIONS, MessagingOptions, hostedAuthorities } from '@regsync/messaging/messaging-options';
-import { Outbox } from '@regsync/messaging/outbox';
+import { MESSAGING_OPTIONS, MessagingOptions, hostedAuthorities, Outbox } from '@regsync/messaging/register-messaging';
 import { OpsApiKeyGuard } from '@regsync/observability/ops-api-key.guard';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
-import { runAsAuthority } from '@regsync/persistence/authority-context';
-import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-legal-basis';
-import type { AuthenticatedRequest } from '@regsync/service-runtime/agency-api-key.guard';
-import { idnrField } from '@regsync/service-runtime/request-fields';
-import { openApiSchemaOf, ZodBodyPipe } from '@regsync/service-runtime/zod-body.pipe';
+import { AuthorityDatabase, runAsAuthority } from '@regsync/persistence/authority-scope';
+import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/authorities';
+import type { AuthenticatedRequest } from '@regsync/service-runtime/agency-api';
+import { idnrField, openApiSchemaOf, ZodBodyPipe } from '@regsync/service-runtime/agency-api';
 import { heldPerson, PersonErasure, PersonErasureResult } from './person-erasure';
 
 /** Why a person is erased: the rule applied (no free text, so nothing personal reaches the log or the event). */

@@ -1,11 +1,10 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { outgoingTopicOf } from '@regsync/contracts/topic-catalog';
-import { MESSAGING_OPTIONS, MessagingOptions } from '@regsync/messaging/messaging-options';
-import { Outbox } from '@regsync/messaging/outbox';
-import { parcelSnapshotKeyIdOf, snapshotKeyIdOf } from '@regsync/messaging/snapshot-sealing';
-import { currentAuthority } from '@regsync/persistence/authority-context';
-import { RETENTION_CATALOG, type ErasureOfListedPerson } from '@regsync/register-domain/retention-catalog';
+import { outgoingTopicOf } from '@regsync/contracts/topics';
+import { MESSAGING_OPTIONS, MessagingOptions, Outbox } from '@regsync/messaging/register-messaging';
+import { parcelSnapshotKeyIdOf, snapshotKeyIdOf } from '@regsync/messaging/crypto-shredding';
+import { currentAuthority } from '@regsync/persistence/authority-scope';
+import { RETENTION_CATALOG, type ErasureOfListedPerson } from '@regsync/register-domain/retention';
 import { type RegisterRestatement, restateIn } from '../restatement/register-restatement';
 
 /**

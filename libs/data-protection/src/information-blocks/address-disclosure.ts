@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { formatCalendarDate } from '@regsync/register-domain/calendar-date';
-import { disclosedView, type BlockNotice } from '@regsync/register-domain/registers/information-block';
-import { HOSTED_AUTHORITIES } from '@regsync/service-runtime/agency-api-key.guard';
-import type { HostedAuthority } from '@regsync/service-runtime/hosted-authorities';
-import { currentAuthority } from '@regsync/persistence/authority-context';
+import { disclosedView, type BlockNotice } from '@regsync/register-domain/register-rules';
+import { HOSTED_AUTHORITIES } from '@regsync/service-runtime/agency-api';
+import type { HostedAuthority } from '@regsync/service-runtime/agency-api';
+import { currentAuthority, AuthorityDatabase } from '@regsync/persistence/authority-scope';
 import { informationBlocksOf } from './information-block-store';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
 
 /**
  * Every agency read of a person goes through here: the register's record with its address fields withheld while an

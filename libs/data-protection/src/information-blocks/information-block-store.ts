@@ -1,17 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import type { InformationBlockLifted, InformationBlockSet, MovedOut } from '@regsync/contracts/generated/events';
-import type { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
-import { RegisterStore } from '@regsync/persistence/register-store/register-store';
-import type { StoredRow } from '@regsync/persistence/register-store/table-descriptor';
-import { informationBlocksTable, type HeldInformationBlock } from '@regsync/persistence/register-tables/information-blocks.table';
-import {
-  applyBlockLift,
-  applyBlockSet,
-  awaitRueckmeldung,
-  rueckmeldungAnswered,
-  rueckmeldungSuperseded,
-  type InformationBlockState,
-} from '@regsync/register-domain/registers/information-block';
+import type { RegsyncBatchContext } from '@regsync/messaging/register-messaging';
+import { RegisterStore } from '@regsync/persistence/register-storage';
+import type { StoredRow } from '@regsync/persistence/register-storage';
+import { informationBlocksTable, type HeldInformationBlock } from '@regsync/persistence/register-table-catalog';
+import { applyBlockLift, applyBlockSet, awaitRueckmeldung, rueckmeldungAnswered, rueckmeldungSuperseded, type InformationBlockState } from '@regsync/register-domain/register-rules';
 import type { AdmittedTransferHandler } from '../admitted-transfer-handler';
 
 const blocks = new RegisterStore(informationBlocksTable);

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { AuthorityTable, isolateByAuthority, shareByAuthority } from '@regsync/persistence/authority-isolation';
+import { AuthorityTable, isolateByAuthority, shareByAuthority } from '@regsync/persistence/authority-scope';
 
 /**
  * The information blocks (§§ 51, 52 BMG) a register holds, one row per IdNr, next to the register's own table: every

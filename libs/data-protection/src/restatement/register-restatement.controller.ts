@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Logger, NotFoundException, Param, P
 import { ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { OpsApiKeyGuard } from '@regsync/observability/ops-api-key.guard';
-import { openApiSchemaOf, ZodBodyPipe } from '@regsync/service-runtime/zod-body.pipe';
+import { openApiSchemaOf, ZodBodyPipe } from '@regsync/service-runtime/agency-api';
 import { z } from 'zod';
 import { REGISTER_RESTATEMENTS, RegisterRestatement, RegisterRestatements, restatementRequest, restatementRequestExample } from './register-restatement';
 

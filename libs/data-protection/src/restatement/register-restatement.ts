@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { EventPayload, EventSubject } from '@regsync/contracts/generated/events';
-import { type EventDraft, Outbox } from '@regsync/messaging/outbox';
-import { runAsAuthority } from '@regsync/persistence/authority-context';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
-import type { RegisterKind } from '@regsync/register-domain/registers';
-import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/registers/sender-legal-basis';
+import { type EventDraft, Outbox } from '@regsync/messaging/register-messaging';
+import { runAsAuthority, AuthorityDatabase } from '@regsync/persistence/authority-scope';
+import type { RegisterKind } from '@regsync/register-domain/authorities';
+import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/authorities';
 import { z } from 'zod';
 
 /** The events that restate a subject's current state (drift repair); each carries who asked for it. */

@@ -1,11 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Outbox } from '@regsync/messaging/outbox';
-import { runAsAuthority } from '@regsync/persistence/authority-context';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
-import { COPY_RETENTION_TABLES, copyRetentionPeriodOf } from '@regsync/register-domain/copy-retention';
-import { RETENTION_CATALOG } from '@regsync/register-domain/retention-catalog';
-import type { RegisterKind } from '@regsync/register-domain/registers';
+import { Outbox } from '@regsync/messaging/register-messaging';
+import { runAsAuthority, AuthorityDatabase } from '@regsync/persistence/authority-scope';
+import { COPY_RETENTION_TABLES, copyRetentionPeriodOf, RETENTION_CATALOG } from '@regsync/register-domain/retention';
+import type { RegisterKind } from '@regsync/register-domain/authorities';
 import { expireDeliveryKeys } from '../routing/delivery-keys';
 import { ROUTING_OPTIONS, type RoutingOptions } from '../routing/delivery-router.handler';
 import { RecipientState } from '../routing/recipient-state';

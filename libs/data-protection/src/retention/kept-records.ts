@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { currentAuthority } from '@regsync/persistence/authority-context';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
-import { keptRecordStatement, RETENTION_CATALOG, type KeptRecordStatement } from '@regsync/register-domain/retention-catalog';
+import { currentAuthority, AuthorityDatabase } from '@regsync/persistence/authority-scope';
+import { keptRecordStatement, RETENTION_CATALOG, type KeptRecordStatement } from '@regsync/register-domain/retention';
 import { PERSON_RECORD_LOOKUPS } from './retention-targets';
 
 /** One kind of record a register of this instance keeps about a person, how many, until when and why. */

@@ -1,4 +1,4 @@
-import { RETENTION_CATALOG } from '@regsync/register-domain/retention-catalog';
+import { RETENTION_CATALOG } from '@regsync/register-domain/retention';
 import { PERSON_RECORD_DEPENDENTS, PERSON_RECORD_LOOKUPS, RETENTION_TARGETS } from './retention-targets';
 
 describe('retention targets', () => {

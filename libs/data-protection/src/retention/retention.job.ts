@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
-import { deletionCutoff, RETENTION_CATALOG, type RetentionPeriod, type RetentionRule } from '@regsync/register-domain/retention-catalog';
+import { RegsyncMetrics } from '@regsync/observability/telemetry';
+import { deletionCutoff, RETENTION_CATALOG, type RetentionPeriod, type RetentionRule } from '@regsync/register-domain/retention';
 import { DeliveryKeyRetention } from './delivery-key-retention';
 import { PERSON_RECORD_DEPENDENTS, RETENTION_TARGETS, type RetentionTarget } from './retention-targets';
 import { SubjectKeyRetention } from './subject-key-retention';

@@ -1,14 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { outgoingTopicOf } from '@regsync/contracts/topic-catalog';
-import { MESSAGING_OPTIONS, MessagingOptions } from '@regsync/messaging/messaging-options';
-import { Outbox } from '@regsync/messaging/outbox';
-import { snapshotKeyIdOf } from '@regsync/messaging/snapshot-sealing';
-import { eraseSenderKeys } from '@regsync/messaging/subject-keys';
-import { runAsAuthority } from '@regsync/persistence/authority-context';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
-import { RETENTION_CATALOG } from '@regsync/register-domain/retention-catalog';
-import { senderKeyRetentionEnded, type PersonRecord } from '@regsync/register-domain/sender-key-retention';
+import { outgoingTopicOf } from '@regsync/contracts/topics';
+import { MESSAGING_OPTIONS, MessagingOptions, Outbox } from '@regsync/messaging/register-messaging';
+import { snapshotKeyIdOf, eraseSenderKeys } from '@regsync/messaging/crypto-shredding';
+import { runAsAuthority, AuthorityDatabase } from '@regsync/persistence/authority-scope';
+import { RETENTION_CATALOG, senderKeyRetentionEnded, type PersonRecord } from '@regsync/register-domain/retention';
 import { PERSON_RECORD_LOOKUPS } from './retention-targets';
 import type { RetentionDeletion } from './retention.job';
 

@@ -1,7 +1,7 @@
 import { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import type { EventEnvelope } from '@regsync/contracts/generated/events';
-import { AuthorityTable, isolateByAuthority } from '@regsync/persistence/authority-isolation';
-import type { RegisterAddress } from '@regsync/register-domain/registers';
+import { AuthorityTable, isolateByAuthority } from '@regsync/persistence/authority-scope';
+import type { RegisterAddress } from '@regsync/register-domain/authorities';
 
 /**
  * Per recipient instance (its delivery topic), the version of each subject and sender the router delivered there

@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sampleEvent } from '@regsync/contracts/sample-events';
-import { KeyWrapping } from '@regsync/messaging/subject-keys';
-import { runAsAuthority } from '@regsync/persistence/authority-context';
-import type { RegisterAddress } from '@regsync/register-domain/registers';
+import { KeyWrapping } from '@regsync/messaging/crypto-shredding';
+import { runAsAuthority } from '@regsync/persistence/authority-scope';
+import type { RegisterAddress } from '@regsync/register-domain/authorities';
 import { ChunkDeliveryKeys } from './delivery-keys';
 
 const dresden: RegisterAddress = { level: 'MUNICIPAL', instanceKey: '14612000', register: 'GRUNDSTEUER' };

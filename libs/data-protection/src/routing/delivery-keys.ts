@@ -1,13 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import type { EventSubject, RegsyncEvent } from '@regsync/contracts/generated/events';
-import type { SubjectKey } from '@regsync/contracts/sealed-event';
-import { deleteSubjectKeys, KeyWrapping, type DeletedSubjectKey, type SubjectKeyTable } from '@regsync/messaging/subject-keys';
-import { currentAuthority } from '@regsync/persistence/authority-context';
-import { isolateByAuthority } from '@regsync/persistence/authority-isolation';
-import { copyRetentionAfter, NO_HOLDING_EVENTS, type CopyHolding } from '@regsync/register-domain/copy-retention';
-import { deletionCutoff, type RetentionPeriod } from '@regsync/register-domain/retention-catalog';
-import type { RegisterAddress, RegisterInstance, RegisterKind } from '@regsync/register-domain/registers';
+import type { SubjectKey } from '@regsync/contracts/event-encoding';
+import { deleteSubjectKeys, KeyWrapping, type DeletedSubjectKey, type SubjectKeyTable } from '@regsync/messaging/crypto-shredding';
+import { currentAuthority, isolateByAuthority } from '@regsync/persistence/authority-scope';
+import { copyRetentionAfter, NO_HOLDING_EVENTS, type CopyHolding, deletionCutoff, type RetentionPeriod } from '@regsync/register-domain/retention';
+import type { RegisterAddress, RegisterInstance, RegisterKind } from '@regsync/register-domain/authorities';
 
 /** Before delivery keys: which senders' subject keys the router gave to which recipient (dropped by the next migration). */
 export class SubjectKeyGrantsTable1767000100000 implements MigrationInterface {

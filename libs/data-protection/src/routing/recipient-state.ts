@@ -1,12 +1,11 @@
 import { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import type { EventSubject } from '@regsync/contracts/generated/events';
-import { encodeStateRecord, type StateRecord } from '@regsync/contracts/state-record';
-import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
-import { APP_OF_LEVEL, stateRecordKeyOf, stateTopicOf } from '@regsync/contracts/topic-catalog';
-import type { OutboxRecord } from '@regsync/messaging/outbox';
-import { AuthorityTable, isolateByAuthority } from '@regsync/persistence/authority-isolation';
-import { stateChangesOf } from '@regsync/register-domain/recipient-state';
-import type { RegisterAddress, RegisterInstance } from '@regsync/register-domain/registers';
+import { encodeStateRecord, type StateRecord } from '@regsync/contracts/event-encoding';
+import { KAFKA_HEADERS, APP_OF_LEVEL, stateRecordKeyOf, stateTopicOf } from '@regsync/contracts/topics';
+import type { OutboxRecord } from '@regsync/messaging/register-messaging';
+import { AuthorityTable, isolateByAuthority } from '@regsync/persistence/authority-scope';
+import { stateChangesOf } from '@regsync/register-domain/routing';
+import type { RegisterAddress, RegisterInstance } from '@regsync/register-domain/authorities';
 
 /**
  * Per recipient instance and subject, the deliveries the router made there (the recipient's projection, as sent), in

@@ -1,5 +1,5 @@
 import type { NameChanged, RegsyncEvent, ResidenceRegistered } from '@regsync/contracts/generated/events';
-import { providerIndexOf } from '@regsync/contracts/topic-catalog';
+import { providerIndexOf } from '@regsync/contracts/topics';
 import { routerAdmission } from './router-admission';
 
 const dresden = { street: 'Königsbrücker Straße', houseNumber: '5a', postalCode: '01099', city: 'Dresden', municipalityKey: '14612000' };

@@ -1,8 +1,7 @@
 import type { RegsyncEvent } from '@regsync/contracts/generated/events';
-import { APP_OF_LEVEL, outgoingTopicOwner } from '@regsync/contracts/topic-catalog';
-import type { Admission, ReceivedRecord } from '@regsync/messaging/messaging-options';
-import { authorityViolation } from '@regsync/register-domain/authority';
-import { describeRegisterAddress } from '@regsync/register-domain/registers';
+import { APP_OF_LEVEL, outgoingTopicOwner } from '@regsync/contracts/topics';
+import type { Admission, ReceivedRecord } from '@regsync/messaging/register-messaging';
+import { authorityViolation, describeRegisterAddress } from '@regsync/register-domain/authorities';
 import { checkedContent } from '../transfer-admission';
 
 /**

@@ -1,8 +1,8 @@
 import { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
-import { AuthorityTable, isolateByAuthority, shareByAuthority } from '@regsync/persistence/authority-isolation';
+import { AuthorityTable, isolateByAuthority, shareByAuthority } from '@regsync/persistence/authority-scope';
 import type { EventSubject } from '@regsync/contracts/generated/events';
-import type { Holding } from '@regsync/register-domain/delivery-routing';
-import type { RegisterAddress } from '@regsync/register-domain/registers';
+import type { Holding } from '@regsync/register-domain/routing';
+import type { RegisterAddress } from '@regsync/register-domain/authorities';
 
 /**
  * Which registers hold or held a subject (the Dutch BRP's afnemersindicaties): the router's record of past deliveries

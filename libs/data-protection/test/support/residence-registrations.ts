@@ -1,12 +1,9 @@
 import { DataSource } from 'typeorm';
 import type { Address, ResidenceRegistered } from '@regsync/contracts/generated/events';
 import { sampleEvent } from '@regsync/contracts/sample-events';
-import type { Admission } from '@regsync/messaging/messaging-options';
-import { runAsAuthority } from '@regsync/persistence/authority-context';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
-import { ensureAuthorityRoles } from '@regsync/persistence/authority-roles';
-import { RegsyncBatchContext } from '@regsync/messaging/regsync-batch-context';
-import { RegsyncEventContext } from '@regsync/messaging/regsync-event-context';
+import type { Admission } from '@regsync/messaging/register-messaging';
+import { runAsAuthority, AuthorityDatabase, ensureAuthorityRoles } from '@regsync/persistence/authority-scope';
+import { RegsyncBatchContext, RegsyncEventContext } from '@regsync/messaging/register-messaging';
 
 // For the tests of registers that apply ResidenceRegistered one at a time and in batches (state and federal).
 

@@ -1,8 +1,8 @@
 import { Partitioners, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { EventCodec } from '@regsync/contracts/event-codec';
-import { consumerGroupOf, deliveryTopicOf } from '@regsync/contracts/topic-catalog';
-import { databaseUrl } from '@regsync/persistence/database-url';
+import { EventCodec } from '@regsync/contracts/event-encoding';
+import { consumerGroupOf, deliveryTopicOf } from '@regsync/contracts/topics';
+import { databaseUrl } from '@regsync/persistence/databases';
 import { FixtureProcess, TestEnvironment, waitFor } from './test-environment';
 import { TEST_APP, TEST_INSTANCE_KEY, testDatabaseName } from './test-register.module';
 

@@ -1,8 +1,7 @@
 import { Producer } from 'kafkajs';
-import { EventCodec } from '@regsync/contracts/event-codec';
+import { EventCodec } from '@regsync/contracts/event-encoding';
 import { EventType, RegsyncEvent } from '@regsync/contracts/generated/events';
-import { deliveryTopicOf } from '@regsync/contracts/topic-catalog';
-import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
+import { deliveryTopicOf, KAFKA_HEADERS } from '@regsync/contracts/topics';
 import { TEST_APP, TEST_INSTANCE_KEY } from './test-register.module';
 
 /** An event with the router's stamp: the version of its subject delivered before it (hold at a gap). */

@@ -2,10 +2,10 @@ import { INestApplication, LogLevel, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Partitioners, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { EventCodec } from '@regsync/contracts/event-codec';
+import { EventCodec } from '@regsync/contracts/event-encoding';
 import { RegsyncKafkaTransport } from '../../src/regsync-kafka.transport';
-import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
-import { HttpErrorFilter } from '@regsync/service-runtime/http-error.filter';
+import { RegsyncMetrics } from '@regsync/observability/telemetry';
+import { HttpErrorFilter } from '@regsync/service-runtime/agency-api';
 import { TestEnvironment, startTestEnvironment } from './test-environment';
 import { TestRegisterModule, TestRegisterSettings } from './test-register.module';
 

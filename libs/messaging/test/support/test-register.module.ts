@@ -1,21 +1,18 @@
 import { CallHandler, Controller, DynamicModule, ExecutionContext, Injectable, Module, NestInterceptor, UseInterceptors } from '@nestjs/common';
-import { runAsAuthority } from '@regsync/persistence/authority-context';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
-import { isolateByAuthority, shareByAuthority } from '@regsync/persistence/authority-isolation';
-import { ensureAuthorityRoles } from '@regsync/persistence/authority-roles';
+import { runAsAuthority, AuthorityDatabase, isolateByAuthority, shareByAuthority, ensureAuthorityRoles } from '@regsync/persistence/authority-scope';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { Observable } from 'rxjs';
 import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { DeathRecorded, InformationBlockLifted, InformationBlockSet, MovedOut, NameChanged, RegsyncEvent, ResidenceRegistered } from '@regsync/contracts/generated/events';
-import { instanceDatabaseName } from '@regsync/persistence/database-url';
-import { RegsyncMetrics } from '@regsync/observability/regsync-metrics';
+import { instanceDatabaseName } from '@regsync/persistence/databases';
+import { RegsyncMetrics } from '@regsync/observability/telemetry';
 import { EventBatchPattern } from '../../src/event-batch-pattern';
 import { EventRejectedError } from '../../src/event-rejected-error';
 import { RegsyncMessagingModule } from '../../src/messaging.module';
 import { messagingEntities, messagingMigrations } from '../../src/messaging-schema';
 import { RegsyncBatchContext } from '../../src/regsync-batch-context';
 import { RegsyncEventContext } from '../../src/regsync-event-context';
-import { ServiceDatabaseModule } from '@regsync/service-runtime/service-database.module';
+import { ServiceDatabaseModule } from '@regsync/service-runtime/service-startup';
 import { KafkaConnection } from '@regsync/service-runtime/service-config';
 
 export const TEST_APP = 'test-register';

@@ -95,22 +95,43 @@ export function schemaDifferences(table: string, expected: TableSchema, actual: 
   return differences;
 }
 
-/**
- * Runs `migrations` on a new database of the server at `serverUrl` and compares each of `tables` with what they
- * made; the database is dropped afterwards. For each app's test that its descriptors and migrations agree.
- */
+// TypeORM takes migration classes as plain constructors.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export async function migratedSchemaMismatches(serverUrl: string, migrations: MixedList<Function>, tables: readonly AnyTableDescriptor[]): Promise<string[]> {
+type Migrations = MixedList<Function>;
+
+/** Runs `migrations` on a new database of the server at `serverUrl`, lets `use` read it, and drops it afterwards. */
+async function withMigratedDatabase<T>(serverUrl: string, migrations: Migrations, use: (db: Queryable) => Promise<T>): Promise<T> {
   const name = `regsync_schema_check_${randomBytes(4).toString('hex')}`;
   await ensureDatabase(serverUrl, name);
   const dataSource = new DataSource({ type: 'postgres', url: databaseUrl(serverUrl, name), migrations, migrationsRun: true, extra: { max: 1, options: '-c regsync.instance_key=schemacheck' } });
   try {
     await dataSource.initialize();
-    const mismatches: string[] = [];
-    for (const table of tables) mismatches.push(...(await schemaMismatches(dataSource.manager, table)));
-    return mismatches;
+    return await use(dataSource.manager);
   } finally {
     if (dataSource.isInitialized) await dataSource.destroy();
     await dropDatabase(serverUrl, name);
   }
+}
+
+/**
+ * Compares each of `tables` with what `migrations` made on a new database. For each app's test that its descriptors
+ * and migrations agree.
+ */
+export async function migratedSchemaMismatches(serverUrl: string, migrations: Migrations, tables: readonly AnyTableDescriptor[]): Promise<string[]> {
+  return withMigratedDatabase(serverUrl, migrations, async (db) => {
+    const mismatches: string[] = [];
+    for (const table of tables) mismatches.push(...(await schemaMismatches(db, table)));
+    return mismatches;
+  });
+}
+
+/** The tables `migrations` leave on a new database (not TypeORM's own record of them), sorted. */
+export async function migratedTables(serverUrl: string, migrations: Migrations): Promise<string[]> {
+  return withMigratedDatabase(serverUrl, migrations, async (db) => {
+    const rows = (await db.query(
+      `select table_name as name from information_schema.tables
+        where table_schema = current_schema() and table_type = 'BASE TABLE' and table_name <> 'migrations' order by table_name`,
+    )) as { name: string }[];
+    return rows.map(({ name }) => name);
+  });
 }

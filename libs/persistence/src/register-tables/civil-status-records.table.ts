@@ -1,5 +1,5 @@
 import type { MaritalStatus, Sex } from '@regsync/contracts/generated/events';
-import type { CivilStatusRecord, NameHistoryEntry } from '@regsync/register-domain/registers/civil-status';
+import type { CivilStatusRecord, NameHistoryEntry } from '@regsync/register-domain/register-rules';
 import { date, jsonb, nullable, text } from '../register-store/columns';
 import { defineTable } from '../register-store/table-descriptor';
 

@@ -1,5 +1,5 @@
 import type { Address, Sex } from '@regsync/contracts/generated/events';
-import type { IdnrBaseData } from '@regsync/register-domain/registers/idnr-base-data';
+import type { IdnrBaseData } from '@regsync/register-domain/register-rules';
 import { date, jsonb, nullable, text } from '../register-store/columns';
 import { defineTable } from '../register-store/table-descriptor';
 

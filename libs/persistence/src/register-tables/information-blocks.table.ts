@@ -1,4 +1,4 @@
-import type { InformationBlockKind, InformationBlockState } from '@regsync/register-domain/registers/information-block';
+import type { InformationBlockKind, InformationBlockState } from '@regsync/register-domain/register-rules';
 import { date, epochMillis, nullable, text } from '../register-store/columns';
 import { defineTable } from '../register-store/table-descriptor';
 

@@ -1,5 +1,4 @@
-import type { Parcel } from '@regsync/register-domain/registers/parcels';
-import type { PropertyTaxEntry } from '@regsync/register-domain/registers/property-tax';
+import type { Parcel, PropertyTaxEntry } from '@regsync/register-domain/register-rules';
 import { bigintNumber, nullable, stringSet, text } from '../register-store/columns';
 import { defineTable, type TableDescriptor } from '../register-store/table-descriptor';
 

@@ -1,5 +1,5 @@
 import type { Address } from '@regsync/contracts/generated/events';
-import type { SecondaryResidence } from '@regsync/register-domain/registers/secondary-residences';
+import type { SecondaryResidence } from '@regsync/register-domain/register-rules';
 import { date, jsonb, nullable, text } from '../register-store/columns';
 import { defineTable } from '../register-store/table-descriptor';
 

@@ -1,5 +1,5 @@
 import type { Address, DwellingStatus, MaritalStatus, Sex } from '@regsync/contracts/generated/events';
-import type { StateResident } from '@regsync/register-domain/registers/state-residents';
+import type { StateResident } from '@regsync/register-domain/register-rules';
 import { date, jsonb, nullable, text } from '../register-store/columns';
 import { defineTable } from '../register-store/table-descriptor';
 

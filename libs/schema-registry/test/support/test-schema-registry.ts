@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
-import { newRegistryCredential, RegistryCredential, registryUrlWithCredential } from '@regsync/contracts/schema-registry-connection';
+import { newRegistryCredential, RegistryCredential, registryUrlWithCredential } from '@regsync/contracts/registry-protocol';
 import { startSchemaRegistry } from '../../src/start-schema-registry';
 
 export interface TestSchemaRegistry {

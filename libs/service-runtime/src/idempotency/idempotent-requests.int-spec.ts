@@ -1,11 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { runAsAuthority } from '@regsync/persistence/authority-context';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
-import { isolateByAuthority } from '@regsync/persistence/authority-isolation';
-import { ensureAuthorityRoles } from '@regsync/persistence/authority-roles';
-import { databaseUrl } from '@regsync/persistence/database-url';
-import { dropDatabase, ensureDatabase } from '@regsync/persistence/ensure-database';
+import { runAsAuthority, AuthorityDatabase, isolateByAuthority, ensureAuthorityRoles } from '@regsync/persistence/authority-scope';
+import { databaseUrl, dropDatabase, ensureDatabase } from '@regsync/persistence/databases';
 import { IdempotencyKeyRefusal } from './idempotency-key-refusal';
 import { idempotencyMigrations } from './idempotency-keys.migration';
 import { IdempotentRequests } from './idempotent-requests';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
-import { IDEMPOTENCY_KEY_RETENTION_HOURS } from '@regsync/register-domain/retention-catalog';
+import { AuthorityDatabase } from '@regsync/persistence/authority-scope';
+import { IDEMPOTENCY_KEY_RETENTION_HOURS } from '@regsync/register-domain/retention';
 import { IdempotencyKeyRefusal } from './idempotency-key-refusal';
 import { RequestTransaction } from './request-transaction';
 

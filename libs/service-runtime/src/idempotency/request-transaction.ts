@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { EntityManager } from 'typeorm';
-import { AuthorityDatabase } from '@regsync/persistence/authority-database';
+import { AuthorityDatabase } from '@regsync/persistence/authority-scope';
 
 /**
  * The database transaction of one write request. A request with an Idempotency-Key runs in the transaction that also
