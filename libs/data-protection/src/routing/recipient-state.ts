@@ -5,6 +5,7 @@ import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
 import { APP_OF_LEVEL, stateRecordKeyOf, stateTopicOf } from '@regsync/contracts/topic-catalog';
 import type { OutboxRecord } from '@regsync/messaging/outbox';
 import { AuthorityTable, isolateByAuthority } from '@regsync/persistence/authority-isolation';
+import { packBytea } from '@regsync/persistence/packed-bytea';
 import { stateChangesOf } from '@regsync/register-domain/recipient-state';
 import type { RegisterAddress, RegisterInstance } from '@regsync/register-domain/registers';
 
@@ -77,9 +78,12 @@ export class RecipientState {
     const { ended, kept } = stateChangesOf(deliveries.map((delivery) => ({ ...delivery, state: stateKeyOf(delivery.recipient, delivery.subject), register: delivery.recipient.register })));
     // Ends first: what the chunk delivers after a state's end starts it anew.
     const tombstones = await this.forget(manager, ended);
+    const payloads = packBytea(kept.map((d) => d.payload));
     await manager.query(
       `insert into recipient_state_deliveries (recipient_level, recipient_instance_key, subject_kind, subject_id, event_id, payload, headers)
-       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::bytea[], $7::jsonb[])
+       select recipient_level, recipient_instance_key, subject_kind, subject_id, event_id, substring($6::bytea from payload_start for payload_length), headers
+       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $7::int[], $8::int[], $9::jsonb[])
+         as kept (recipient_level, recipient_instance_key, subject_kind, subject_id, event_id, payload_start, payload_length, headers)
        on conflict do nothing`,
       [
         kept.map((d) => d.recipient.level),
@@ -87,7 +91,9 @@ export class RecipientState {
         kept.map((d) => d.subject.kind),
         kept.map((d) => d.subject.id),
         kept.map((d) => d.eventId),
-        kept.map((d) => d.payload),
+        payloads.bytes,
+        payloads.starts,
+        payloads.lengths,
         kept.map((d) => JSON.stringify(d.headers)),
       ],
     );
