@@ -1,6 +1,6 @@
 import { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import type { EventSubject } from '@regsync/contracts/generated/events';
-import { encodeStateRecord, type StateRecord } from '@regsync/contracts/state-record';
+import { encodeStateRecord, type StoredStateDelivery } from '@regsync/contracts/state-record';
 import { KAFKA_HEADERS } from '@regsync/contracts/kafka-headers';
 import { APP_OF_LEVEL, stateRecordKeyOf, stateTopicOf } from '@regsync/contracts/topic-catalog';
 import type { OutboxRecord } from '@regsync/messaging/outbox';
@@ -57,7 +57,7 @@ interface StateRow {
   recipient_instance_key: string;
   subject_kind: EventSubject['kind'];
   subject_id: string;
-  headers: Record<string, string>;
+  headers_json: string;
   payload: Buffer;
 }
 
@@ -98,7 +98,7 @@ export class RecipientState {
       ],
     );
     const rows = (await manager.query(
-      `select recipient_level, recipient_instance_key, subject_kind, subject_id, headers, payload from recipient_state_deliveries
+      `select recipient_level, recipient_instance_key, subject_kind, subject_id, headers::text as headers_json, payload from recipient_state_deliveries
        where (recipient_level, recipient_instance_key, subject_kind, subject_id) in (select * from unnest($1::text[], $2::text[], $3::text[], $4::text[]))
        order by id`,
       [0, 1, 2, 3].map((column) => unique(kept).map((d) => [d.recipient.level, d.recipient.instanceKey, d.subject.kind, d.subject.id][column])),
@@ -139,21 +139,21 @@ export class RecipientState {
   }
 
   private stateRecordsOf(rows: readonly StateRow[], lastEventIds: ReadonlyMap<string, string>): OutboxRecord[] {
-    const states = new Map<string, { recipient: RegisterInstance; value: StateRecord }>();
+    const states = new Map<string, { recipient: RegisterInstance; subject: EventSubject; deliveries: StoredStateDelivery[] }>();
     for (const row of rows) {
       const recipient: RegisterInstance = { level: row.recipient_level, instanceKey: row.recipient_instance_key };
       const subject: EventSubject = { kind: row.subject_kind, id: row.subject_id };
       const key = stateKeyOf(recipient, subject);
-      const state = states.get(key) ?? { recipient, value: { subject, deliveries: [] } };
-      state.value.deliveries.push({ headers: row.headers, value: row.payload });
+      const state = states.get(key) ?? { recipient, subject, deliveries: [] };
+      state.deliveries.push({ headersJson: row.headers_json, value: row.payload });
       states.set(key, state);
     }
     // The id of the chunk's last delivery of the subject there: a chunk routed again writes no second record.
-    return [...states].map(([key, { recipient, value }]) => ({
-      ...this.addressOf(recipient, value.subject),
+    return [...states].map(([key, { recipient, subject, deliveries }]) => ({
+      ...this.addressOf(recipient, subject),
       id: lastEventIds.get(key)!,
       eventType: 'state',
-      value: encodeStateRecord(value),
+      value: encodeStateRecord(subject, deliveries),
     }));
   }
 
