@@ -97,14 +97,15 @@ export class RecipientState {
         kept.map((d) => JSON.stringify(d.headers)),
       ],
     );
+    // One entry per recipient instance and subject: the chunk's last delivery there, whose event id names the record.
+    const touched = [...new Map(kept.map((delivery) => [delivery.state, delivery])).values()];
     const rows = (await manager.query(
       `select recipient_level, recipient_instance_key, subject_kind, subject_id, headers::text as headers_json, payload from recipient_state_deliveries
        where (recipient_level, recipient_instance_key, subject_kind, subject_id) in (select * from unnest($1::text[], $2::text[], $3::text[], $4::text[]))
        order by id`,
-      [0, 1, 2, 3].map((column) => unique(kept).map((d) => [d.recipient.level, d.recipient.instanceKey, d.subject.kind, d.subject.id][column])),
+      [touched.map((d) => d.recipient.level), touched.map((d) => d.recipient.instanceKey), touched.map((d) => d.subject.kind), touched.map((d) => d.subject.id)],
     )) as StateRow[];
-    const lastEventIds = new Map(kept.map((d) => [stateKeyOf(d.recipient, d.subject), d.eventId]));
-    return [...tombstones, ...this.stateRecordsOf(rows, lastEventIds)];
+    return [...tombstones, ...this.stateRecordsOf(rows, new Map(touched.map((d) => [d.state, d.eventId])))];
   }
 
   /**
@@ -172,9 +173,4 @@ export class RecipientState {
 
 function stateKeyOf(recipient: RegisterInstance, subject: EventSubject): string {
   return [recipient.level, recipient.instanceKey, subject.kind, subject.id].join('\u0000');
-}
-
-/** One entry per recipient instance and subject (the last of the chunk, whose event id names the record). */
-function unique<T extends Pick<RoutedDelivery, 'recipient' | 'subject'>>(deliveries: readonly T[]): T[] {
-  return [...new Map(deliveries.map((delivery) => [stateKeyOf(delivery.recipient, delivery.subject), delivery])).values()];
 }
