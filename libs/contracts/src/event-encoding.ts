@@ -7,3 +7,4 @@ export { avroType } from './avro-types';
 export { findSchemasDir, latestSchemas } from './event-schemas';
 export { decodeStateRecord, encodeStateRecord } from './state-record';
 export type { StateRecord } from './state-record';
+export type { StoredStateDelivery } from './state-record';

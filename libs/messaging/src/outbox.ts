@@ -6,6 +6,7 @@ import { EventCodec, SENT_IN_THE_CLEAR, type SubjectKey } from '@regsync/contrac
 import { EventPayload, EventSubject, EventType, EventTypes, RegisterKind, RegsyncEvent } from '@regsync/contracts/generated/events';
 import { outgoingTopicOf, subjectKeyTopicOf, KAFKA_HEADERS } from '@regsync/contracts/topics';
 import { currentAuthority } from '@regsync/persistence/authority-scope';
+import { packBytea } from '@regsync/persistence/databases';
 import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/authorities';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging-options';
 import { OUTBOX_ADDRESSEE } from './messaging-schema';
@@ -54,7 +55,9 @@ function subjectKeyRecordOf(dataTopic: string, { id, key }: SubjectKey): OutboxR
  */
 const APPEND_RECORDS = `
   insert into regsync_outbox (event_id, event_type, topic, record_key, payload, headers, subject_version)
-  select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::jsonb[], $7::bigint[])
+  select event_id, event_type, topic, record_key, substring($5::bytea from payload_start for payload_length), headers, subject_version
+  from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $6::int[], $7::int[], $8::jsonb[], $9::bigint[])
+    as row (event_id, event_type, topic, record_key, payload_start, payload_length, headers, subject_version)
   on conflict (authority_key, event_id, topic, ${OUTBOX_ADDRESSEE}) do nothing`;
 
 export interface EventDraft<T extends EventType> {
@@ -82,15 +85,16 @@ export function followUpDraft<T extends EventType>(cause: Pick<RegsyncEvent, 'en
  * locked in key order until commit, so a subject's events get their outbox ids in version order), numbers the drafts
  * of a subject consecutively in draft order and stores each with its version and the offset of its version slot in
  * its encoded bytes (version 0 there; the relay writes the version in, subject-version-slot.ts). A
- * counter from an earlier epoch than the database's continues at that epoch's first version (floor + 1; $10 is
+ * counter from an earlier epoch than the database's continues at that epoch's first version (floor + 1; $12 is
  * EPOCH_SPAN), which fails while the relay has not checked a restored database yet (messaging-schema.ts).
  */
 const APPEND = `
   with draft as (
-    select * from unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::bytea[], $8::int[], $9::jsonb[])
-      with ordinality as draft (register, subject_kind, subject_id, event_id, event_type, topic, payload, version_offset, headers, position)
+    select register, subject_kind, subject_id, event_id, event_type, topic, substring($7::bytea from payload_start for payload_length) as payload, version_offset, headers, position
+    from unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[], $8::int[], $9::int[], $10::int[], $11::jsonb[])
+      with ordinality as draft (register, subject_kind, subject_id, event_id, event_type, topic, payload_start, payload_length, version_offset, headers, position)
   ),
-  epoch as (select regsync_epoch_floor($10) as floor),
+  epoch as (select regsync_epoch_floor($12) as floor),
   counter as (
     insert into regsync_subject_version as existing (register, subject_kind, subject_id, version)
     select register, subject_kind, subject_id, epoch.floor + count(*) from draft, epoch
@@ -157,6 +161,7 @@ export class Outbox {
     // Encoded once, with version 0; the relay writes the assigned version into the bytes (also of a sealed form,
     // whose clear envelope comes first like an event's).
     const payloads = await this.encodedForOutbox(manager, events as RegsyncEvent[], topic);
+    const packed = packBytea(payloads);
     const rows = (await manager.query(APPEND, [
       drafts.map((draft) => draft.register),
       drafts.map((draft) => draft.subject.kind),
@@ -164,7 +169,9 @@ export class Outbox {
       events.map((event) => event.envelope.eventId),
       drafts.map((draft) => draft.eventType),
       drafts.map(() => topic),
-      payloads,
+      packed.bytes,
+      packed.starts,
+      packed.lengths,
       payloads.map((payload, index) => subjectVersionOffset(drafts[index].eventType, payload)),
       events.map((event) => JSON.stringify(this.headersOf(event, trace))),
       EPOCH_SPAN,
@@ -203,12 +210,15 @@ export class Outbox {
     // A recipient gets a subject's key with its first delivery sealed with it; the row's id (the key's) keeps it to one.
     const keyRecords = new Map(rows.filter((row) => row.subjectKey).map((row) => [`${row.topic} ${row.subjectKey!.id}`, subjectKeyRecordOf(row.topic, row.subjectKey!)]));
     await this.appendRecords(manager, [...keyRecords.values()]);
+    const packed = packBytea(rows.map((row) => row.payload));
     await manager.query(APPEND_RECORDS, [
       rows.map((row) => row.event.envelope.eventId),
       rows.map((row) => row.event.envelope.eventType),
       rows.map((row) => row.topic),
       rows.map((row) => row.event.envelope.subject.id),
-      rows.map((row) => row.payload),
+      packed.bytes,
+      packed.starts,
+      packed.lengths,
       rows.map((row) => JSON.stringify(row.headers)),
       rows.map((row) => String(row.event.envelope.subjectVersion)),
     ]);
@@ -223,12 +233,15 @@ export class Outbox {
   async appendRecords(manager: EntityManager, rows: readonly OutboxRecord[]): Promise<void> {
     if (!manager.queryRunner?.isTransactionActive) throw new Error('outbox: appendRecords needs the EntityManager of an open transaction');
     if (rows.length === 0) return;
+    const packed = packBytea(rows.map((row) => row.value));
     await manager.query(APPEND_RECORDS, [
       rows.map((row) => row.id),
       rows.map((row) => row.eventType),
       rows.map((row) => row.topic),
       rows.map((row) => row.key),
-      rows.map((row) => row.value),
+      packed.bytes,
+      packed.starts,
+      packed.lengths,
       rows.map((row) => JSON.stringify(row.headers)),
       rows.map(() => '0'),
     ]);

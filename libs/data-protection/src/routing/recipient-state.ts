@@ -1,9 +1,10 @@
 import { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import type { EventSubject } from '@regsync/contracts/generated/events';
-import { encodeStateRecord, type StateRecord } from '@regsync/contracts/event-encoding';
+import { encodeStateRecord, type StoredStateDelivery } from '@regsync/contracts/event-encoding';
 import { KAFKA_HEADERS, APP_OF_LEVEL, stateRecordKeyOf, stateTopicOf } from '@regsync/contracts/topics';
 import type { OutboxRecord } from '@regsync/messaging/register-messaging';
 import { AuthorityTable, isolateByAuthority } from '@regsync/persistence/authority-scope';
+import { packBytea } from '@regsync/persistence/databases';
 import { stateChangesOf } from '@regsync/register-domain/routing';
 import type { RegisterAddress, RegisterInstance } from '@regsync/register-domain/authorities';
 
@@ -55,7 +56,7 @@ interface StateRow {
   recipient_instance_key: string;
   subject_kind: EventSubject['kind'];
   subject_id: string;
-  headers: Record<string, string>;
+  headers_json: string;
   payload: Buffer;
 }
 
@@ -76,9 +77,12 @@ export class RecipientState {
     const { ended, kept } = stateChangesOf(deliveries.map((delivery) => ({ ...delivery, state: stateKeyOf(delivery.recipient, delivery.subject), register: delivery.recipient.register })));
     // Ends first: what the chunk delivers after a state's end starts it anew.
     const tombstones = await this.forget(manager, ended);
+    const payloads = packBytea(kept.map((d) => d.payload));
     await manager.query(
       `insert into recipient_state_deliveries (recipient_level, recipient_instance_key, subject_kind, subject_id, event_id, payload, headers)
-       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::bytea[], $7::jsonb[])
+       select recipient_level, recipient_instance_key, subject_kind, subject_id, event_id, substring($6::bytea from payload_start for payload_length), headers
+       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $7::int[], $8::int[], $9::jsonb[])
+         as kept (recipient_level, recipient_instance_key, subject_kind, subject_id, event_id, payload_start, payload_length, headers)
        on conflict do nothing`,
       [
         kept.map((d) => d.recipient.level),
@@ -86,18 +90,21 @@ export class RecipientState {
         kept.map((d) => d.subject.kind),
         kept.map((d) => d.subject.id),
         kept.map((d) => d.eventId),
-        kept.map((d) => d.payload),
+        payloads.bytes,
+        payloads.starts,
+        payloads.lengths,
         kept.map((d) => JSON.stringify(d.headers)),
       ],
     );
+    // One entry per recipient instance and subject: the chunk's last delivery there, whose event id names the record.
+    const touched = [...new Map(kept.map((delivery) => [delivery.state, delivery])).values()];
     const rows = (await manager.query(
-      `select recipient_level, recipient_instance_key, subject_kind, subject_id, headers, payload from recipient_state_deliveries
+      `select recipient_level, recipient_instance_key, subject_kind, subject_id, headers::text as headers_json, payload from recipient_state_deliveries
        where (recipient_level, recipient_instance_key, subject_kind, subject_id) in (select * from unnest($1::text[], $2::text[], $3::text[], $4::text[]))
        order by id`,
-      [0, 1, 2, 3].map((column) => unique(kept).map((d) => [d.recipient.level, d.recipient.instanceKey, d.subject.kind, d.subject.id][column])),
+      [touched.map((d) => d.recipient.level), touched.map((d) => d.recipient.instanceKey), touched.map((d) => d.subject.kind), touched.map((d) => d.subject.id)],
     )) as StateRow[];
-    const lastEventIds = new Map(kept.map((d) => [stateKeyOf(d.recipient, d.subject), d.eventId]));
-    return [...tombstones, ...this.stateRecordsOf(rows, lastEventIds)];
+    return [...tombstones, ...this.stateRecordsOf(rows, new Map(touched.map((d) => [d.state, d.eventId])))];
   }
 
   /**
@@ -136,21 +143,21 @@ export class RecipientState {
   }
 
   private stateRecordsOf(rows: readonly StateRow[], lastEventIds: ReadonlyMap<string, string>): OutboxRecord[] {
-    const states = new Map<string, { recipient: RegisterInstance; value: StateRecord }>();
+    const states = new Map<string, { recipient: RegisterInstance; subject: EventSubject; deliveries: StoredStateDelivery[] }>();
     for (const row of rows) {
       const recipient: RegisterInstance = { level: row.recipient_level, instanceKey: row.recipient_instance_key };
       const subject: EventSubject = { kind: row.subject_kind, id: row.subject_id };
       const key = stateKeyOf(recipient, subject);
-      const state = states.get(key) ?? { recipient, value: { subject, deliveries: [] } };
-      state.value.deliveries.push({ headers: row.headers, value: row.payload });
+      const state = states.get(key) ?? { recipient, subject, deliveries: [] };
+      state.deliveries.push({ headersJson: row.headers_json, value: row.payload });
       states.set(key, state);
     }
     // The id of the chunk's last delivery of the subject there: a chunk routed again writes no second record.
-    return [...states].map(([key, { recipient, value }]) => ({
-      ...this.addressOf(recipient, value.subject),
+    return [...states].map(([key, { recipient, subject, deliveries }]) => ({
+      ...this.addressOf(recipient, subject),
       id: lastEventIds.get(key)!,
       eventType: 'state',
-      value: encodeStateRecord(value),
+      value: encodeStateRecord(subject, deliveries),
     }));
   }
 
@@ -169,9 +176,4 @@ export class RecipientState {
 
 function stateKeyOf(recipient: RegisterInstance, subject: EventSubject): string {
   return [recipient.level, recipient.instanceKey, subject.kind, subject.id].join('\u0000');
-}
-
-/** One entry per recipient instance and subject (the last of the chunk, whose event id names the record). */
-function unique<T extends Pick<RoutedDelivery, 'recipient' | 'subject'>>(deliveries: readonly T[]): T[] {
-  return [...new Map(deliveries.map((delivery) => [stateKeyOf(delivery.recipient, delivery.subject), delivery])).values()];
 }
