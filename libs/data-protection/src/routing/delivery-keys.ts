@@ -130,6 +130,8 @@ export class DeliveryKeys {
 /** A chunk's delivery keys in memory while its events are routed in log order; the new and changed ones written once. */
 export class ChunkDeliveryKeys {
   private readonly rows = new Map<string, DeliveryKeyRow>();
+  /** The row keys of each subject's rows, so that a delivery looks at its subject's keys only, not the chunk's. */
+  private readonly rowKeysOfSubject = new Map<string, Set<string>>();
   private readonly issued = new Set<string>();
   private readonly changed = new Set<string>();
   /** The keys unwrapped (or made) in this chunk. */
@@ -143,7 +145,16 @@ export class ChunkDeliveryKeys {
     rows: readonly DeliveryKeyRow[],
     private readonly wrapping: KeyWrapping | undefined,
   ) {
-    for (const row of rows) this.rows.set(rowKeyOf(row), row);
+    for (const row of rows) this.add(row);
+  }
+
+  private add(row: DeliveryKeyRow): string {
+    const rowKey = rowKeyOf(row);
+    this.rows.set(rowKey, row);
+    const subjectKey = subjectKeyOf(row.subject_kind, row.subject_id);
+    const ofSubject = this.rowKeysOfSubject.get(subjectKey) ?? new Set<string>();
+    this.rowKeysOfSubject.set(subjectKey, ofSubject.add(rowKey));
+    return rowKey;
   }
 
   /**
@@ -168,8 +179,7 @@ export class ChunkDeliveryKeys {
       key = made.key;
       this.opened.set(rowKey, key);
       row = { recipient: holder[0], delivery_topic: deliveryTopic, subject_kind: envelope.subject.kind, subject_id: envelope.subject.id, key_id: made.id, wrapped_key: this.wrapping.wrap(authority, envelope.subject, holder, made), holding: null, retention_register: null, retention_started_at: null, sender_key_ids: {} };
-      this.rows.set(rowKey, row);
-      this.issued.add(rowKey);
+      this.issued.add(this.add(row));
     }
     const retention = copyRetentionAfter(envelope.eventType, payload, recipient, row.holding ?? NO_HOLDING_EVENTS);
     if (retention) Object.assign(row, { holding: retention.holding, retention_register: retention.register, retention_started_at: retention.startedAt });
@@ -185,8 +195,10 @@ export class ChunkDeliveryKeys {
    * delivery sealed before opens any more (nor the state records holding them); the next deliveries get new keys.
    */
   private withdrawIfRekeyed(subject: EventSubject, sender: string, senderKeyId: string): void {
-    const ofSubject = [...this.rows].filter(([, row]) => row.subject_kind === subject.kind && row.subject_id === subject.id);
+    const subjectKey = subjectKeyOf(subject.kind, subject.id);
+    const ofSubject = [...(this.rowKeysOfSubject.get(subjectKey) ?? [])].map((rowKey) => [rowKey, this.rows.get(rowKey)!] as const);
     if (!ofSubject.some(([, row]) => row.sender_key_ids[sender] !== undefined && row.sender_key_ids[sender] !== senderKeyId)) return;
+    this.rowKeysOfSubject.delete(subjectKey);
     for (const [rowKey, row] of ofSubject) {
       this.rows.delete(rowKey);
       this.opened.delete(rowKey);
@@ -235,6 +247,10 @@ const DELIVERY_KEY_ROWS = `unnest($1::text[], $2::text[], $3::text[], $4::text[]
 
 function rowKeyOf(row: Pick<DeliveryKeyRow, 'recipient' | 'delivery_topic' | 'subject_kind' | 'subject_id'>): string {
   return [row.recipient, row.delivery_topic, row.subject_kind, row.subject_id].join('\u0000');
+}
+
+function subjectKeyOf(kind: string, id: string): string {
+  return `${kind}\u0000${id}`;
 }
 
 /** `REGISTER:instanceKey`: whose key sealed an event. */
