@@ -3,7 +3,6 @@ import { Producer } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { outgoingTopicOf } from '@regsync/contracts/topics';
-import { RetentionJob } from '@regsync/data-protection/retention-and-erasure';
 import { waitUntil } from '@regsync/local-stack/wait-until';
 import { RegsyncKafkaTransport } from '@regsync/messaging/register-messaging';
 import { instanceDatabaseName } from '@regsync/persistence/databases';
@@ -16,6 +15,7 @@ import { serviceEnv } from '@regsync/apps/replay/test/support/live-register-serv
 import { ReplayTestEnvironment, startReplayTestEnvironment } from '@regsync/apps/replay/test/support/replay-test-environment';
 import { startInProcessRouter, routerCaughtUp } from './support/in-process-router';
 import { keysOpening } from './support/keys-opening';
+import { retentionPassAt, outboxPublished } from './support/retention-pass';
 import { sealedSender } from './support/sealed-sender';
 
 jest.setTimeout(300_000);
@@ -48,19 +48,9 @@ describe("retention shreds the BZSt's own key of a person when the person's base
   const idnrOf = async (birth: string) =>
     waitUntil(`the BZSt assigned an IdNr to ${birth}`, async () => (await query<{ idnr: string }>('select idnr from idnr_base_data where birth_registration_id = $1', [birth]))[0]?.idnr, 120_000);
 
-  async function published(): Promise<void> {
-    await waitUntil('the BZSt published its outbox', async () => {
-      const [{ pending }] = await query<{ pending: number }>('select count(*)::int as pending from regsync_outbox where published_at is null');
-      return pending === 0 || undefined;
-    }, 120_000);
-  }
-
-  /** One pass of the BZSt's job at `now`: what it deleted of the base data and keys (technical records and tables with nothing deleted left out). */
-  async function retentionAt(now: string): Promise<Record<string, number>> {
-    const deletions = await bzst.get(RetentionJob).run(new Date(now));
-    await published();
-    return Object.fromEntries(deletions.filter(({ table, deleted }) => deleted > 0 && ['idnr_base_data', 'regsync_subject_key'].includes(table)).map(({ table, deleted }) => [table, deleted]));
-  }
+  const published = () => outboxPublished(bzst, 'the BZSt');
+  /** One pass of the BZSt's job at `now`: what it deleted of the base data and keys. */
+  const retentionAt = (now: string) => retentionPassAt(bzst, now, ['idnr_base_data', 'regsync_subject_key']);
 
   beforeAll(async () => {
     env = await startReplayTestEnvironment('bzstkeys');
