@@ -54,7 +54,7 @@ export class FederalRegisterModule {
           admit: transferAdmission(instance.level),
         }),
         TransferLogModule.forRoot(),
-        RetentionModule.forRoot(),
+        RetentionModule.forRoot({}, { subjectKeys: true }),
         PersonErasureModule.forRoot(),
         ...federalCapabilities.modules,
         IdnrModule,

@@ -75,7 +75,7 @@ export class StateRegisterModule {
         }),
         TransferLogModule.forRoot(),
         RegisterRestatementModule.forRoot({ restatements: capabilities.restatements, opsApiKeys: config.AGENCY_API_KEYS }),
-        RetentionModule.forRoot(),
+        RetentionModule.forRoot({}, { subjectKeys: true }),
         PersonErasureModule.forRoot({ restatements: capabilities.restatements }),
         ...capabilities.modules,
       ],

@@ -1,10 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { Producer } from 'kafkajs';
-import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import type { RegsyncEvent } from '@regsync/contracts/generated/events';
-import type { SubjectKey } from '@regsync/contracts/event-encoding';
-import { KAFKA_HEADERS, APP_OF_LEVEL, deliveryTopicOf, outgoingTopicOf, stateRecordKeyOf, stateTopicOf, subjectKeyTopicOf } from '@regsync/contracts/topics';
+import { deliveryTopicOf, outgoingTopicOf, stateRecordKeyOf, stateTopicOf } from '@regsync/contracts/topics';
 import { RetentionJob } from '@regsync/data-protection/retention-and-erasure';
 import { instanceDatabaseName } from '@regsync/persistence/databases';
 import { waitUntil } from '@regsync/local-stack/wait-until';
@@ -17,6 +14,7 @@ import { stateEnv } from '@regsync/apps/replay/test/support/live-register-servic
 import { ReplayTestEnvironment, startReplayTestEnvironment } from '@regsync/apps/replay/test/support/replay-test-environment';
 import { startInProcessRouter, routerCaughtUp } from './support/in-process-router';
 import { keysOpening } from './support/keys-opening';
+import { sealedSender } from './support/sealed-sender';
 import { recordsOf } from './support/topic-records';
 
 jest.setTimeout(300_000);
@@ -35,23 +33,8 @@ describe("retention shreds a recipient's delivery key: only that register's copy
   let producer: Producer;
   const flows = new FlowEvents();
   const [mover, stayer] = [generateIdnr(), generateIdnr()];
-  const senderKeys = new Map<string, SubjectKey>();
-
-  /** Sends each event sealed with its sender's key of the subject, the key first on the sender's key topic, as a register's relay does. */
-  async function sendSealed(events: readonly RegsyncEvent[]): Promise<void> {
-    for (const event of events) {
-      const { source, subject, eventType, eventId, correlationId } = event.envelope;
-      const topic = outgoingTopicOf(APP_OF_LEVEL[source.level], source.instanceKey, env.namespace);
-      let key = senderKeys.get(`${topic} ${subject.id}`);
-      if (!key) {
-        key = { id: randomUUID(), key: randomBytes(32) };
-        senderKeys.set(`${topic} ${subject.id}`, key);
-        await producer.send({ topic: subjectKeyTopicOf(topic), acks: -1, messages: [{ key: key.id, value: key.key }] });
-      }
-      const headers = { [KAFKA_HEADERS.eventType]: eventType, [KAFKA_HEADERS.eventId]: eventId, [KAFKA_HEADERS.correlationId]: correlationId };
-      await producer.send({ topic, acks: -1, messages: [{ key: subject.id, value: env.codec.encodeSealed(event, key), headers }] });
-    }
-  }
+  let sendSealed: ReturnType<typeof sealedSender>['send'];
+  let senderKeys: ReturnType<typeof sealedSender>['keys'];
 
   /** Per delivery of `person` to the recipient, the id of the key it opens with on the recipient's key topic now, or 'erased'. */
   const openDeliveries = (app: 'state-register' | 'federal-register', instanceKey: string, person: string) => keysOpening(env, deliveryTopicOf(app, instanceKey, env.namespace), person);
@@ -71,6 +54,7 @@ describe("retention shreds a recipient's delivery key: only that register's copy
     router = await startInProcessRouter(env, ROUTED);
     producer = env.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
+    ({ send: sendSealed, keys: senderKeys } = sealedSender(env, producer));
     flows.registerInOsnabrueck(mover);
     flows.registerInOsnabrueck(stayer, 'Weber');
     flows.moveToDresden(mover);

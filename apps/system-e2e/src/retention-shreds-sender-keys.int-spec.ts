@@ -3,9 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { outgoingTopicOf } from '@regsync/contracts/topics';
-import { RetentionJob } from '@regsync/data-protection/retention-and-erasure';
 import { AgencyClient } from '@regsync/local-stack/agency-client';
-import { waitUntil } from '@regsync/local-stack/wait-until';
 import { RegsyncKafkaTransport } from '@regsync/messaging/register-messaging';
 import { runAsAuthority, AuthorityDatabase } from '@regsync/persistence/authority-scope';
 import { instanceDatabaseName } from '@regsync/persistence/databases';
@@ -16,6 +14,7 @@ import { MunicipalRegisterModule } from '@regsync/apps/municipal-register/src/mu
 import { serviceEnv } from '@regsync/apps/replay/test/support/live-register-service';
 import { ReplayTestEnvironment, startReplayTestEnvironment } from '@regsync/apps/replay/test/support/replay-test-environment';
 import { keysOpening } from './support/keys-opening';
+import { retentionPassAt, outboxPublished } from './support/retention-pass';
 
 jest.setTimeout(300_000);
 
@@ -42,20 +41,9 @@ describe("retention shreds a municipality's own key of a person when its last re
   const opens = async (subject: string) => expect((await openEvents(subject)).includes('erased')).toBe(false);
   const erased = async (subject: string) => expect(new Set(await openEvents(subject))).toEqual(new Set(['erased']));
 
-  async function published(): Promise<void> {
-    await waitUntil('the municipality published its outbox', async () => {
-      const [{ pending }] = (await app.get(DataSource).query('select count(*)::int as pending from regsync_outbox where published_at is null')) as { pending: number }[];
-      return pending === 0 || undefined;
-    });
-  }
-
-  /** One pass of the job at `now`: what it deleted of the persons' records and keys, per table (technical records and tables with nothing deleted left out). */
-  async function retentionAt(now: string): Promise<Record<string, number>> {
-    const deletions = await app.get(RetentionJob).run(new Date(now));
-    await published();
-    const ofPersons = ['residents', 'civil_status_records', 'regsync_subject_key'];
-    return Object.fromEntries(deletions.filter(({ table, deleted }) => deleted > 0 && ofPersons.includes(table)).map(({ table, deleted }) => [table, deleted]));
-  }
+  const published = () => outboxPublished(app, 'the municipality');
+  /** One pass of the job at `now`: what it deleted of the persons' records and keys. */
+  const retentionAt = (now: string) => retentionPassAt(app, now, ['residents', 'civil_status_records', 'regsync_subject_key']);
 
   beforeAll(async () => {
     env = await startReplayTestEnvironment('senderkeys');

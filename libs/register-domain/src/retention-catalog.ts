@@ -290,13 +290,16 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
     retention: {
       kind: 'as-own-registers-keep',
       reason:
-        "a person's key is deleted, with a tombstone on the key topic, when the person is erased, or when no record of the person is left in the authority's registers whose period runs (a municipality: the resident 55 years after the end of the year of moving away or death, the Standesamt's entries 110 / 80 / 30 years, the property-tax roll while the person owns a parcel there): from then on no copy of the events it sent about the person opens, in any topic or backup",
+        "a person's key is deleted, with a tombstone on the key topic, when the person is erased, or when no record of the person is left in the authority's registers whose period runs (a municipality: the resident 55 years after the end of the year of moving away or death, the Standesamt's entries 110 / 80 / 30 years, the property-tax roll while the person owns a parcel there; a Land: its mirror's record 55 years after the end of the year of the move out of the Land or death, its cadastre while the person owns a parcel there; the BZSt: the base data 20 years after the end of the year of death, which also hold the birth registration id its IdNrAssigned is keyed by): from then on no copy of the events it sent about the person opens, in any topic or backup. A parcel's key is kept while the parcel is current (a parcel has no end; an owner's erasure re-keys it)",
     },
     legalBasis:
-      "the longest retention of the authority's records of the person (§ 13 Abs. 2, § 14 Abs. 1 BMG for the Melderegister; § 5 Abs. 5, § 7 PStG for the Personenstandsregister), applied to its events in the log; Art. 5 Abs. 1 lit. e DSGVO: holds the subject id only",
-    sources: [...BMG_13, ...BMG_14, ...PSTG_5_7, DSGVO_ART_5],
+      "the longest retention of the authority's records of the person (§ 13 Abs. 2, § 14 Abs. 1 BMG for the Melderegister; § 5 Abs. 5, § 7 PStG for the Personenstandsregister; § 55 BMG i. V. m. Landesrecht for the Land's mirror; § 139b AO for the IdNr base data), applied to its events in the log; Art. 5 Abs. 1 lit. e DSGVO: holds the subject id only",
+    sources: [...BMG_13, ...BMG_14, ...PSTG_5_7, ...AO_139B, DSGVO_ART_5],
     toBeConfirmed:
-      "applied by a municipality's retention job only; the BZSt's keys of a birth registration id (IdNrAssigned) and a parcel's key at the cadastre are deleted on erasure only. A Nebenwohnung has no end yet (secondary_residences), so its holder's key stays while it is registered",
+      "applied by the retention job of every register (municipal, state, federal), each hosted authority's keys against its own records. A Land sends no event keyed by a person (the cadastre's are keyed by parcel), so it holds no person's key here. " +
+      "The snapshot key of a person whose last record the job deleted (a Land's mirror, the BZSt's base data by IdNr) is withdrawn by the next snapshot published, not by the job. " +
+      'The BZSt seals only IdNrAssigned, keyed by the birth registration id; its erasure of a person deletes the base data but no key of that id, which the next pass of the job then deletes (no record left). ' +
+      "A Nebenwohnung has no end yet (secondary_residences), so its holder's key stays while it is registered",
   },
   {
     table: 'regsync_producer_state',

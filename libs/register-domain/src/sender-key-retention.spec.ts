@@ -25,6 +25,18 @@ describe("a sender's own key of a person", () => {
     expect(senderKeyRetentionEnded(records, new Date('2100-03-15T00:00:00.000Z'))).toBe(true);
   });
 
+  it("ends with the last second of the BZSt's 20 years after the end of the year of death, and of a Land's 55 years after the move out of the Land", () => {
+    const deceased = [{ table: 'idnr_base_data', recordKind: 'base data of an IdNr', startedAt: day('2026-11-24') }];
+    expect(senderKeyRetentionEnded(deceased, new Date('2046-12-31T23:59:59.999Z'))).toBe(false);
+    expect(senderKeyRetentionEnded(deceased, new Date('2047-01-01T00:00:00.000Z'))).toBe(true);
+    const movedOutOfTheLand = [{ table: 'state_residents', recordKind: 'resident of the Land', startedAt: day('2026-11-01') }];
+    expect(senderKeyRetentionEnded(movedOutOfTheLand, new Date('2081-12-31T23:59:59.999Z'))).toBe(false);
+    expect(senderKeyRetentionEnded(movedOutOfTheLand, new Date('2082-01-01T00:00:00.000Z'))).toBe(true);
+    // An owner of a parcel in the Land's cadastre: the parcel has no end.
+    const alsoOwner = [...movedOutOfTheLand, { table: 'parcels', recordKind: 'parcel (Flurstück) with its owners', startedAt: null }];
+    expect(senderKeyRetentionEnded(alsoOwner, new Date('2400-01-01T00:00:00Z'))).toBe(false);
+  });
+
   it('ends when no record of the person is left, and the transfer log (kept beside every register) does not keep it', () => {
     expect(senderKeyRetentionEnded([], new Date('2026-12-07T00:00:00Z'))).toBe(true);
     expect(senderKeyRetentionEnded([{ table: 'transfer_log', recordKind: 'transfer log entry', startedAt: new Date('2026-12-01T00:00:00Z') }], new Date('2026-12-07T00:00:00Z'))).toBe(true);

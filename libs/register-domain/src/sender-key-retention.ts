@@ -13,8 +13,9 @@ export interface PersonRecord {
  * registers whose retention under the catalog still runs. A municipality's Melderegister, Personenstandsregister and
  * Grundsteuer seal with one key, so the longest of their periods decides (a birth entry: 110 years). A record kept
  * while current keeps the key; one whose period ended does not, whether the job deleted it (Melderegister) or it waits
- * for the archive (Personenstandsregister: the archive takes over the register entry, not the copy in the log). The
- * technical records every instance keeps (transfer log, outbox, ...) hold nothing of the register and do not count.
+ * for the archive (Personenstandsregister: the archive takes over the register entry, not the copy in the log). A Land's
+ * key ends with its mirror's record (a parcel owned in its cadastre keeps it), the BZSt's with the base data of the IdNr.
+ * The technical records every instance keeps (transfer log, outbox, ...) hold nothing of the register and do not count.
  */
 export function senderKeyRetentionEnded(records: readonly PersonRecord[], now: Date): boolean {
   return records.every((record) => {

@@ -59,7 +59,8 @@ export const PERSON_RECORD_LOOKUPS: readonly PersonRecordLookup[] = [
   { table: 'residents', recordKind: 'resident', sql: ofPersons('residents', kept('MELDEREGISTER'), RETENTION_TARGETS.residents.startedAt, BY_IDNR_OR_BIRTH_REGISTRATION) },
   { table: 'secondary_residences', recordKind: 'Nebenwohnung', sql: ofPersons('secondary_residences', kept('MELDEREGISTER'), RETENTION_TARGETS.secondary_residences.startedAt) },
   { table: 'state_residents', recordKind: 'resident of the Land', sql: ofPersons('state_residents', kept('LANDESMELDEREGISTER'), RETENTION_TARGETS.state_residents.startedAt) },
-  { table: 'idnr_base_data', recordKind: 'base data of an IdNr', sql: ofPersons('idnr_base_data', kept('IDNR_BASISDATEN'), RETENTION_TARGETS.idnr_base_data.startedAt) },
+  // The BZSt's IdNrAssigned is keyed by the newborn's birth registration id, which the base data keep beside the IdNr.
+  { table: 'idnr_base_data', recordKind: 'base data of an IdNr', sql: ofPersons('idnr_base_data', kept('IDNR_BASISDATEN'), RETENTION_TARGETS.idnr_base_data.startedAt, BY_IDNR_OR_BIRTH_REGISTRATION) },
   {
     table: 'civil_status_records',
     recordKind: 'birth entry (Geburtenregister)',

@@ -48,7 +48,7 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
     @Optional() private readonly metrics?: RegsyncMetrics,
     // The router's: its delivery keys end with their recipients' retention.
     @Optional() private readonly deliveryKeys?: DeliveryKeyRetention,
-    // A municipality's: its own keys of persons end with the last of its records of them.
+    // A register's: its own keys of persons end with the last of its records of them.
     @Optional() private readonly subjectKeys?: SubjectKeyRetention,
   ) {}
 

@@ -10,7 +10,7 @@ const HOURLY = 60 * 60 * 1000;
 export class RetentionModule {
   /**
    * `deliveryKeys`: the router's, whose delivery keys end with their recipients' retention (delivery-key-retention.ts);
-   * `subjectKeys`: a municipality's, whose own keys of persons end with its records of them (subject-key-retention.ts).
+   * `subjectKeys`: a register's, whose own keys of persons end with its records of them (subject-key-retention.ts).
    */
   static forRoot(options: Partial<RetentionJobOptions> = {}, { deliveryKeys = false, subjectKeys = false } = {}): DynamicModule {
     const resolved: RetentionJobOptions = { intervalMs: HOURLY, batchSize: 1000, clock: () => new Date(), ...options };

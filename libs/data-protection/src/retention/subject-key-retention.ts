@@ -11,10 +11,11 @@ import type { RetentionDeletion } from './retention.job';
 const SUBJECT_KEY_RULE = RETENTION_CATALOG.find(({ table }) => table === 'regsync_subject_key')!;
 
 /**
- * A municipality's part of the retention job: deletes its own data key of each person of whom no record is left in
- * its registers whose retention runs (sender-key-retention.ts), and sends the key's tombstone (and that of the
- * person's snapshot key) to the readers of its outgoing topic in the same transaction, so no copy of the events it sent
- * about the person opens any more. Each hosted authority as itself (its keys, records and outbox rows are its own).
+ * A register's part of the retention job (a municipality's, a Land's, the BZSt's): deletes its own data key of each
+ * person of whom no record is left in its registers whose retention runs (sender-key-retention.ts), and sends the key's
+ * tombstone (and that of the person's snapshot key) to the readers of its outgoing topic in the same transaction, so no
+ * copy of the events it sent about the person opens any more. Each hosted authority as itself (its keys, records and
+ * outbox rows are its own). Keys of other subjects (a parcel's at the cadastre) are kept while current.
  */
 @Injectable()
 export class SubjectKeyRetention {
