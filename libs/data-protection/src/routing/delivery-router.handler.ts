@@ -69,6 +69,7 @@ export class DeliveryRouterHandler {
       const sealedWith = senderKey ? { deliveryKeys, senderKeyId: senderKey.id } : undefined;
       const eventRows = await Promise.all(deliveries.map((delivery) => this.deliveryRow(event, delivery, headers, delivered.deliver(delivery.recipient, envelope), sealedWith)));
       assertOneDeliveryPerAuthority(eventRows, deliveries);
+      if (sealedWith) deliveryKeys.noteSent(event);
       rows.push(...eventRows);
       routed.push(...eventRows.map((row, at) => ({ recipient: deliveries[at].recipient, subject: envelope.subject, eventId: envelope.eventId, eventType: envelope.eventType, payload: row.payload, headers: row.headers })));
       holdings.add(envelope.subject.kind, holdingsAfter(envelope.eventType, payload, envelope.source, envelope.subject.id, deliveries));
