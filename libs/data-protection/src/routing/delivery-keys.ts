@@ -140,6 +140,8 @@ export class ChunkDeliveryKeys {
   private readonly withdrawnStored: DeliveryKeyRow[] = [];
   /** Every key withdrawn in this chunk, to be tombstoned after the deliveries (which carry the ones made in it). */
   readonly withdrawn: DeliveryKeyRelease[] = [];
+  /** Per recipient and subject, the last key withdrawn in this chunk. */
+  private readonly lastWithdrawn = new Map<string, DeliveryKeyRow>();
 
   constructor(
     rows: readonly DeliveryKeyRow[],
@@ -216,6 +218,16 @@ export class ChunkDeliveryKeys {
   }
 
   /**
+   * The recipients whose copy of a subject was withdrawn in this chunk and who got no delivery of it afterwards: their
+   * state record of the subject opens no more and no new one replaces it, so it ends (a tombstone, named by the key's
+   * id). A recipient that got a delivery after the withdrawal (the sender's restatement) has its record rewritten by the
+   * chunk already.
+   */
+  statesEndedByWithdrawal(): { recipient: RegisterInstance; subject: EventSubject; eventId: string }[] {
+    return [...this.lastWithdrawn].filter(([rowKey]) => !this.rows.has(rowKey)).map(([, row]) => ({ recipient: recipientInstanceOf(row.recipient), subject: { kind: row.subject_kind, id: row.subject_id }, eventId: row.key_id }));
+  }
+
+  /**
    * A sender sealing the subject with another key than before has re-keyed it (it deleted its key at the erasure of a
    * person the subject's events named): every delivery key of the subject, for every recipient, is withdrawn, so no
    * delivery sealed before opens any more (nor the state records holding them); the next deliveries get new keys.
@@ -231,6 +243,7 @@ export class ChunkDeliveryKeys {
       this.changed.delete(rowKey);
       if (!this.issued.delete(rowKey)) this.withdrawnStored.push(row);
       this.withdrawn.push({ dataTopic: row.delivery_topic, keyId: row.key_id });
+      this.lastWithdrawn.set(rowKey, row);
     }
   }
 

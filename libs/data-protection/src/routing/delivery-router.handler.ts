@@ -82,6 +82,8 @@ export class DeliveryRouterHandler {
     await this.outbox.appendDeliveries(context.manager, rows);
     // After the deliveries: a key made in this chunk and withdrawn in it went out with them.
     await this.outbox.appendKeyErasures(context.manager, deliveryKeys.withdrawn);
+    // After the state records: a record the chunk wrote with the withdrawn key ends too.
+    await this.outbox.appendRecords(context.manager, await this.recipientState.endHeld(context.manager, deliveryKeys.statesEndedByWithdrawal()));
     await this.forgetErased(events, context);
   }
 
