@@ -18,7 +18,7 @@ import { ReplayTestEnvironment, startReplayTestEnvironment } from '@regsync/apps
 import { startInProcessRouter, routerCaughtUp } from './support/in-process-router';
 import { keysOpening } from './support/keys-opening';
 import { retentionPassAt, outboxPublished } from './support/retention-pass';
-import { sealedSender } from './support/sealed-sender';
+import { SealedSender } from './support/sealed-sender';
 
 jest.setTimeout(300_000);
 
@@ -72,7 +72,7 @@ describe("retention at a Land: the mirror's record ends, the cadastre's parcel k
     flows.registerInOsnabrueck(mover);
     flows.registerInOsnabrueck(stayer, 'Weber');
     flows.moveToDresden(mover);
-    await sealedSender(env, producer).send(flows.events);
+    await new SealedSender(env, producer).send(flows.events);
     await routerCaughtUp(env, router, ['03404000', '14612000'].map((key) => outgoingTopicOf('municipal-register', key, env.namespace)));
     await waitUntil(
       'both mirrors applied the moves',

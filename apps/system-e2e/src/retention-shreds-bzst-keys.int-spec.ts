@@ -16,7 +16,7 @@ import { ReplayTestEnvironment, startReplayTestEnvironment } from '@regsync/apps
 import { startInProcessRouter, routerCaughtUp } from './support/in-process-router';
 import { keysOpening } from './support/keys-opening';
 import { retentionPassAt, outboxPublished } from './support/retention-pass';
-import { sealedSender } from './support/sealed-sender';
+import { SealedSender } from './support/sealed-sender';
 
 jest.setTimeout(300_000);
 
@@ -33,7 +33,7 @@ describe("retention shreds the BZSt's own key of a person when the person's base
   let router: INestApplication;
   let bzst: INestApplication;
   let producer: Producer;
-  let send: ReturnType<typeof sealedSender>['send'];
+  let sender: SealedSender;
   let outgoing: string;
   const flows = new FlowEvents();
   const [deceased, survivor, erasedLater] = [1, 2, 3].map((sequence) => birthRegistrationId(MUNICIPALITY, 2026, sequence));
@@ -61,7 +61,7 @@ describe("retention shreds the BZSt's own key of a person when the person's base
     outgoing = outgoingTopicOf('federal-register', 'DE', env.namespace);
     producer = env.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
-    ({ send } = sealedSender(env, producer));
+    sender = new SealedSender(env, producer);
     municipalTopics = [outgoingTopicOf('municipal-register', MUNICIPALITY, env.namespace)];
 
     // The Meldebehörde asks for each newborn's IdNr; the BZSt answers with IdNrAssigned, keyed by the birth.
@@ -70,7 +70,7 @@ describe("retention shreds the BZSt's own key of a person when the person's base
         birthRegistrationId: birth, familyName: 'Brandt', givenNames: 'Mia', sex: 'FEMALE', dateOfBirth: new Date('2026-11-20T00:00:00.000Z'), placeOfBirth: 'Osnabrück', address: OSNABRUECK, requestingMunicipalityKey: MUNICIPALITY,
       });
     }
-    await send(flows.events);
+    await sender.send(flows.events);
     await routerCaughtUp(env, router, municipalTopics);
     const idnr = await idnrOf(deceased);
     await idnrOf(survivor);
@@ -78,7 +78,7 @@ describe("retention shreds the BZSt's own key of a person when the person's base
     await published();
 
     // The Standesamt records the death; the BZSt stores the Sterbetag.
-    await send([flows.emit('DeathRecorded', MUNICIPALITY, 'PERSONENSTANDSREGISTER', idnr, { idnr, dateOfDeath: new Date('2026-11-24T00:00:00.000Z'), placeOfDeath: 'Osnabrück' })]);
+    await sender.send([flows.emit('DeathRecorded', MUNICIPALITY, 'PERSONENSTANDSREGISTER', idnr, { idnr, dateOfDeath: new Date('2026-11-24T00:00:00.000Z'), placeOfDeath: 'Osnabrück' })]);
     await routerCaughtUp(env, router, municipalTopics);
     await waitUntil('the BZSt recorded the death', async () => (await query<{ status: string }>('select status from idnr_base_data where idnr = $1', [idnr]))[0]?.status === 'DECEASED' || undefined, 120_000);
   });

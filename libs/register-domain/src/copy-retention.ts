@@ -5,10 +5,15 @@ import type { RegisterAddress, RegisterKind } from './registers';
 /**
  * A recipient's copy of a person in the log (its deliveries, readable with the router's delivery key of the recipient
  * and person) is kept as long as the recipient's register keeps the person: the retention catalog's rule for this
- * table. Only recipients whose authority keeps persons in one register are listed: a municipality's Melderegister,
- * Personenstandsregister and Grundsteuer share one delivery key and keep a person for different periods.
+ * table. A municipality's deliveries about a person (keyed by the IdNr) all go into its Melderegister: the Rückmeldung
+ * and the answer to it, the death, the name changes of its own Standesamt, information blocks (routing catalog); its
+ * Personenstandsregister receives nothing, and its property-tax roll gets parcels, whose deliveries are keyed by the
+ * parcel (their copy is the roll's while it lists the parcel: no period is derived, see delivery_keys in the catalog).
+ * A register without a row here (the roll, the cadastre) and a copy of a birth registration id (BirthRecorded,
+ * IdNrAssigned: the resident's later events are keyed by the IdNr) keep their copy until an erasure (safe side).
  */
 export const COPY_RETENTION_TABLES: Readonly<Partial<Record<RegisterKind, string>>> = {
+  MELDEREGISTER: 'residents',
   LANDESMELDEREGISTER: 'state_residents',
   IDNR_BASISDATEN: 'idnr_base_data',
 };
@@ -37,10 +42,12 @@ export function copyRetentionPeriodOf(register: RegisterKind): { after: readonly
 }
 
 /**
- * The recipient's copy after a delivery of `eventType`: a death starts the period (final); for a Land, a move out of
- * the Land starts it and a registration in the Land ends it, each decided by its date, as the Land mirror decides
- * (state-residents.ts): an older registration does not undo a newer move away, nor an older move away a newer
- * registration. Undefined: the delivery changes nothing for the copy's retention.
+ * The recipient's copy after `eventType` reached it (or, for the sender's own copy, left it): a death starts the
+ * period (final); a move out of the recipient's area (a Land, a municipality) starts it and a registration in the area
+ * ends it, each decided by its date, as the Land mirror and the Melderegister decide (state-residents.ts,
+ * residents.ts): an older registration does not undo a newer move away, nor an older move away a newer registration.
+ * A move away and a registration on the same day leave the person registered, whatever their order (safe side: the
+ * copy is kept). Undefined: the event changes nothing for the copy's retention (a name change, an information block).
  */
 export function copyRetentionAfter(eventType: string, payload: Record<string, unknown>, recipient: RegisterAddress, before: CopyHolding): CopyRetention | undefined {
   const rule = copyRetentionPeriodOf(recipient.register);
@@ -51,22 +58,41 @@ export function copyRetentionAfter(eventType: string, payload: Record<string, un
   return { register: recipient.register, holding, startedAt: starts.length > 0 ? new Date(`${starts[0]}T00:00:00.000Z`) : null };
 }
 
+/**
+ * Whether a municipality key lies in the register's area: a Land's municipalities, or the municipality itself. A
+ * municipality meets a registration in it as the answer to its Rückmeldung (MovedOut to it) or as its own
+ * ResidenceRegistered, and a move away as a Rückmeldung (ResidenceRegistered elsewhere) or as its own MovedOut.
+ */
+const AREA_OF: Readonly<Partial<Record<RegisterKind, (municipalityKey: string, instanceKey: string) => boolean>>> = {
+  LANDESMELDEREGISTER: (municipalityKey, land) => municipalityKey.slice(0, 2) === land,
+  MELDEREGISTER: (municipalityKey, ags) => municipalityKey === ags,
+};
+
 function holdingAfter(eventType: string, payload: Record<string, unknown>, recipient: RegisterAddress, before: CopyHolding): CopyHolding | undefined {
   if (eventType === 'DeathRecorded') return { ...before, diedOn: dayOf(payload.dateOfDeath) };
-  if (recipient.register !== 'LANDESMELDEREGISTER') return undefined;
-  const inLand = (municipalityKey: unknown) => typeof municipalityKey === 'string' && municipalityKey.slice(0, 2) === recipient.instanceKey;
-  if (eventType === 'MovedOut') return inLand(payload.toMunicipalityKey) ? undefined : movedAway(before, dayOf(payload.movedOutOn));
+  const area = AREA_OF[recipient.register];
+  if (!area) return undefined;
+  const inArea = (municipalityKey: unknown) => typeof municipalityKey === 'string' && area(municipalityKey, recipient.instanceKey);
+  if (eventType === 'MovedOut') {
+    const on = dayOf(payload.movedOutOn);
+    if (inArea(payload.toMunicipalityKey)) return movedIn(before, on);
+    return inArea(payload.fromMunicipalityKey) ? movedAway(before, on) : undefined;
+  }
   if (eventType === 'ResidenceRegistered') {
     const on = dayOf(payload.movedInOn);
-    if (!inLand((payload.address as { municipalityKey?: unknown } | undefined)?.municipalityKey)) return movedAway(before, on);
-    if (before.movedInOn !== null && on < before.movedInOn) return undefined;
-    return { ...before, movedInOn: on, movedAwayOn: before.movedAwayOn !== null && before.movedAwayOn > on ? before.movedAwayOn : null };
+    if (inArea((payload.address as { municipalityKey?: unknown } | undefined)?.municipalityKey)) return movedIn(before, on);
+    return inArea((payload.previousAddress as { municipalityKey?: unknown } | null | undefined)?.municipalityKey) ? movedAway(before, on) : undefined;
   }
   return undefined;
 }
 
+function movedIn(before: CopyHolding, on: string): CopyHolding | undefined {
+  if (before.movedInOn !== null && on < before.movedInOn) return undefined;
+  return { ...before, movedInOn: on, movedAwayOn: before.movedAwayOn !== null && before.movedAwayOn > on ? before.movedAwayOn : null };
+}
+
 function movedAway(before: CopyHolding, on: string): CopyHolding | undefined {
-  if ((before.movedAwayOn !== null && on < before.movedAwayOn) || (before.movedInOn !== null && on < before.movedInOn)) return undefined;
+  if ((before.movedAwayOn !== null && on < before.movedAwayOn) || (before.movedInOn !== null && on <= before.movedInOn)) return undefined;
   return { ...before, movedAwayOn: on };
 }
 

@@ -317,7 +317,7 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
     legalBasis: '§ 33 Abs. 1 BMG, § 57 PStV (the notices the holdings route); Art. 5 Abs. 1 lit. e DSGVO',
     sources: [DSGVO_ART_5],
     toBeConfirmed:
-      "an erasure (PersonErased) ends the holdings of the person, and the end of a Land's or the BZSt's retention of the person ends its holding with its delivery key (delivery_keys); a municipality's retention does not reach the router (it would need an event from the municipality, not built)",
+      "an erasure (PersonErased) ends the holdings of the person, and the end of a Melderegister's, a Land's or the BZSt's retention of the person ends its holding with its delivery key (delivery_keys); holdings without such a key (a Melderegister's of a birth registration id, a roll's or the cadastre's of a parcel's owner) end with an erasure only",
   },
   {
     table: 'delivered_versions',
@@ -332,10 +332,15 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
     table: 'recipient_state_deliveries',
     registers: 'every instance',
     recordKind: "router: a recipient's deliveries of a subject it still holds (its compacted state topic's record)",
-    retention: { kind: 'while-current', reason: "a new database of the recipient starts from them; deleted with a tombstone when the subject leaves the recipient, is erased, or the recipient's delivery key of it ends by retention (delivery_keys)" },
+    retention: {
+      kind: 'while-current',
+      reason:
+        "a new database of the recipient starts from them; deleted with a tombstone when the subject leaves the recipient, is erased, the recipient's delivery key of it ends by retention (delivery_keys), or its sender re-keys it and no delivery after the re-key rewrites the record",
+    },
     legalBasis: 'the legal basis of each delivery (routing catalog), which it repeats for the same recipient and fields only; Art. 5 Abs. 1 lit. e DSGVO',
     sources: [DSGVO_ART_5],
-    toBeConfirmed: "with the data-protection officer: a municipality's retention does not reach the router (as for subject_holdings)",
+    toBeConfirmed:
+      "with the data-protection officer: a record kept as long as its delivery key (a roll's parcel, a birth registration id: delivery_keys); a record rewritten after a re-key keeps the deliveries before it, which open no more, until the subject leaves the recipient",
   },
   {
     table: 'delivery_keys',
@@ -344,13 +349,13 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
     retention: {
       kind: 'as-recipient-keeps',
       reason:
-        "deleted, with a tombstone on the recipient's key topic, when the person is erased, or when the recipient's own retention of the person ends (a Land: 55 years after the end of the year of the move out of the Land or the death; the BZSt: 20 years after the end of the year of the death): then the recipient's copy in the log no longer opens, the other recipients' copies do",
+        "deleted, with a tombstone on the recipient's key topic, when the person is erased, when the subject's sender re-keys it, or when the recipient's own retention of the person ends (a municipality's Melderegister: 55 years after the end of the year of the move away from the municipality or the death; a Land: the same for the move out of the Land; the BZSt: 20 years after the end of the year of the death): then the recipient's copy in the log no longer opens, the other recipients' copies do",
     },
     legalBasis:
-      "the recipient's retention rule (§ 13 Abs. 2, § 14 Abs. 1 BMG, § 55 BMG i. V. m. Landesrecht for a Land; § 139b AO for the BZSt), applied to its copy in the log; Art. 5 Abs. 1 lit. e DSGVO: holds the subject id, key ids and the dates that start the recipient's period",
+      "the recipient's retention rule (§ 13 Abs. 2, § 14 Abs. 1 BMG for a municipality's Melderegister, § 55 BMG i. V. m. Landesrecht for a Land; § 139b AO for the BZSt), applied to its copy in the log; Art. 5 Abs. 1 lit. e DSGVO: holds the subject id, key ids and the dates that start the recipient's period",
     sources: [...BMG_13, ...BMG_14, ...AO_139B, DSGVO_ART_5],
     toBeConfirmed:
-      "a municipality's copy is not ended by retention: its Melderegister, Personenstandsregister and Grundsteuer share one delivery key and keep a person for different periods (the key is deleted on erasure only)",
+      "a municipality's deliveries about a person all go into its Melderegister (its Personenstandsregister receives none; its roll gets parcels, keyed by the parcel), so the Melderegister's period decides, from the moves and the death the router routes, the municipality's own registrations and MovedOut included. Kept until an erasure or re-key, as no period can be derived (safe side): a municipality's copy of a birth registration id (BirthRecorded, IdNrAssigned: the person's later events are keyed by the IdNr, and the Standesamt keeps the IdNr with the birth entry), a roll's copy of a parcel (kept while current; one that left the municipality keeps its key, as the roll must still open the ParcelLeftMunicipality and the parcel may come back). The municipality's own registration counts only where the router holds its key of the person: one routed before an older Rückmeldung to the municipality (a sender lagging by years) does not end the period that Rückmeldung starts, unless the registration's own Rückmeldung answers it",
   },
 ];
 

@@ -9,14 +9,19 @@ import { recordsOf } from './topic-records';
  * now, as any reader of the topic would: per record the id of the key it opened with, or 'erased'. At least one record.
  */
 export async function keysOpening(env: ReplayTestEnvironment, topic: string, subject: string): Promise<string[]> {
-  const ring = new SubjectKeyRing(env.kafka, [subjectKeyTopicOf(topic)], `${env.namespace}.test-ring.`);
+  const records = (await recordsOf(env, topic)).filter((record) => record.key === subject && record.value !== null);
+  expect(records.length).toBeGreaterThan(0);
+  return keysOpeningValues(env, topic, records.map((record) => record.value!));
+}
+
+/** Opens each sealed value with a key ring on the key topic of `dataTopic`, read now: per value the id of its key, or 'erased'. */
+export async function keysOpeningValues(env: ReplayTestEnvironment, dataTopic: string, values: readonly Buffer[]): Promise<string[]> {
+  const ring = new SubjectKeyRing(env.kafka, [subjectKeyTopicOf(dataTopic)], `${env.namespace}.test-ring.`);
   await ring.start();
   try {
-    const records = (await recordsOf(env, topic)).filter((record) => record.key === subject && record.value !== null);
-    expect(records.length).toBeGreaterThan(0);
     return await Promise.all(
-      records.map((record) =>
-        env.codec.decode(record.value!, ring.source).then(
+      values.map((value) =>
+        env.codec.decode(value, ring.source).then(
           ({ subjectKey }) => subjectKey!.id,
           (error: unknown) => {
             if (error instanceof SubjectKeyErasedError) return 'erased';

@@ -45,6 +45,22 @@ describe("the router's delivery keys of a chunk", () => {
   });
 });
 
+describe("the state records a sender's re-key ends", () => {
+  it("end the state of every recipient whose key was withdrawn and that got no delivery of the subject afterwards; a recipient the restatement reached keeps its (rewritten) state", () => {
+    const keys = newChunk();
+    const [[dresdenBefore]] = route(keys, [{ senderKeyId: 'sender-key-1' }]);
+    runAsAuthority('main', () => keys.keyFor(dresden, 'deliveries.14612000', sampleEvent('ParcelRestated', { source: cadastre }, {}), 'sender-key-2'));
+    expect(keys.statesEndedByWithdrawal()).toEqual([{ recipient: { level: 'MUNICIPAL', instanceKey: '14713000' }, subject: expect.objectContaining({ kind: 'PARCEL' }), eventId: expect.any(String) }]);
+    expect(keys.withdrawn.map(({ keyId }) => keyId)).toContain(dresdenBefore);
+  });
+
+  it('end none while the sender keeps its key', () => {
+    const keys = newChunk();
+    route(keys, [{ senderKeyId: 'sender-key-1' }, { senderKeyId: 'sender-key-1' }]);
+    expect(keys.statesEndedByWithdrawal()).toEqual([]);
+  });
+});
+
 function newChunk(): ChunkDeliveryKeys {
   return new ChunkDeliveryKeys([], new KeyWrapping(secret));
 }

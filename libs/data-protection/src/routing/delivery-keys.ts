@@ -140,6 +140,8 @@ export class ChunkDeliveryKeys {
   private readonly withdrawnStored: DeliveryKeyRow[] = [];
   /** Every key withdrawn in this chunk, to be tombstoned after the deliveries (which carry the ones made in it). */
   readonly withdrawn: DeliveryKeyRelease[] = [];
+  /** Per recipient and subject, the last key withdrawn in this chunk. */
+  private readonly lastWithdrawn = new Map<string, DeliveryKeyRow>();
 
   constructor(
     rows: readonly DeliveryKeyRow[],
@@ -181,12 +183,48 @@ export class ChunkDeliveryKeys {
       row = { recipient: holder[0], delivery_topic: deliveryTopic, subject_kind: envelope.subject.kind, subject_id: envelope.subject.id, key_id: made.id, wrapped_key: this.wrapping.wrap(authority, envelope.subject, holder, made), holding: null, retention_register: null, retention_started_at: null, sender_key_ids: {} };
       this.issued.add(this.add(row));
     }
-    const retention = copyRetentionAfter(envelope.eventType, payload, recipient, row.holding ?? NO_HOLDING_EVENTS);
-    if (retention) Object.assign(row, { holding: retention.holding, retention_register: retention.register, retention_started_at: retention.startedAt });
-    const newSenderKey = row.sender_key_ids[sender] !== senderKeyId;
-    if (newSenderKey) row.sender_key_ids = { ...row.sender_key_ids, [sender]: senderKeyId };
-    if ((retention || newSenderKey) && !this.issued.has(rowKey)) this.changed.add(rowKey);
+    this.retain(rowKey, row, envelope.eventType, payload, recipient);
+    if (row.sender_key_ids[sender] !== senderKeyId) {
+      row.sender_key_ids = { ...row.sender_key_ids, [sender]: senderKeyId };
+      this.markChanged(rowKey);
+    }
     return { id: row.key_id, key: key! };
+  }
+
+  /**
+   * What a sender sends about a subject changes the retention of its own copy of it, where it holds one: a
+   * municipality registering a person who had moved away from it (from abroad, no Rückmeldung answers it), or its own
+   * MovedOut. No key is made: without a delivery there is no copy.
+   */
+  noteSent(event: RegsyncEvent): void {
+    const { envelope, ...payload } = event as RegsyncEvent & Record<string, unknown>;
+    const sender = recipientText(envelope.source);
+    for (const rowKey of this.rowKeysOfSubject.get(subjectKeyOf(envelope.subject.kind, envelope.subject.id)) ?? []) {
+      const row = this.rows.get(rowKey)!;
+      if (row.recipient === sender) this.retain(rowKey, row, envelope.eventType, payload, envelope.source);
+    }
+  }
+
+  /** The recipient's retention of the subject as the event changes it (copy-retention.ts). */
+  private retain(rowKey: string, row: DeliveryKeyRow, eventType: string, payload: Record<string, unknown>, recipient: RegisterAddress): void {
+    const retention = copyRetentionAfter(eventType, payload, recipient, row.holding ?? NO_HOLDING_EVENTS);
+    if (!retention) return;
+    Object.assign(row, { holding: retention.holding, retention_register: retention.register, retention_started_at: retention.startedAt });
+    this.markChanged(rowKey);
+  }
+
+  private markChanged(rowKey: string): void {
+    if (!this.issued.has(rowKey)) this.changed.add(rowKey);
+  }
+
+  /**
+   * The recipients whose copy of a subject was withdrawn in this chunk and who got no delivery of it afterwards: their
+   * state record of the subject opens no more and no new one replaces it, so it ends (a tombstone, named by the key's
+   * id). A recipient that got a delivery after the withdrawal (the sender's restatement) has its record rewritten by the
+   * chunk already.
+   */
+  statesEndedByWithdrawal(): { recipient: RegisterInstance; subject: EventSubject; eventId: string }[] {
+    return [...this.lastWithdrawn].filter(([rowKey]) => !this.rows.has(rowKey)).map(([, row]) => ({ recipient: recipientInstanceOf(row.recipient), subject: { kind: row.subject_kind, id: row.subject_id }, eventId: row.key_id }));
   }
 
   /**
@@ -205,6 +243,7 @@ export class ChunkDeliveryKeys {
       this.changed.delete(rowKey);
       if (!this.issued.delete(rowKey)) this.withdrawnStored.push(row);
       this.withdrawn.push({ dataTopic: row.delivery_topic, keyId: row.key_id });
+      this.lastWithdrawn.set(rowKey, row);
     }
   }
 

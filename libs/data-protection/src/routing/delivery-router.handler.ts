@@ -69,6 +69,7 @@ export class DeliveryRouterHandler {
       const sealedWith = senderKey ? { deliveryKeys, senderKeyId: senderKey.id } : undefined;
       const eventRows = await Promise.all(deliveries.map((delivery) => this.deliveryRow(event, delivery, headers, delivered.deliver(delivery.recipient, envelope), sealedWith)));
       assertOneDeliveryPerAuthority(eventRows, deliveries);
+      if (sealedWith) deliveryKeys.noteSent(event);
       rows.push(...eventRows);
       routed.push(...eventRows.map((row, at) => ({ recipient: deliveries[at].recipient, subject: envelope.subject, eventId: envelope.eventId, eventType: envelope.eventType, payload: row.payload, headers: row.headers })));
       holdings.add(envelope.subject.kind, holdingsAfter(envelope.eventType, payload, envelope.source, envelope.subject.id, deliveries));
@@ -81,6 +82,8 @@ export class DeliveryRouterHandler {
     await this.outbox.appendDeliveries(context.manager, rows);
     // After the deliveries: a key made in this chunk and withdrawn in it went out with them.
     await this.outbox.appendKeyErasures(context.manager, deliveryKeys.withdrawn);
+    // After the state records: a record the chunk wrote with the withdrawn key ends too.
+    await this.outbox.appendRecords(context.manager, await this.recipientState.endHeld(context.manager, deliveryKeys.statesEndedByWithdrawal()));
     await this.forgetErased(events, context);
   }
 

@@ -124,6 +124,24 @@ export class RecipientState {
   }
 
   /**
+   * Of `ends`, the states the recipients hold (stored deliveries) leave their state topics as `forget` does; the others
+   * have no record to end (never delivered, or ended before: a parcel that left the municipality).
+   */
+  async endHeld(manager: EntityManager, ends: readonly { recipient: RegisterInstance; subject: EventSubject; eventId: string }[]): Promise<OutboxRecord[]> {
+    if (ends.length === 0) return [];
+    const held = (await manager.query(
+      `select distinct recipient_level, recipient_instance_key, subject_kind, subject_id from recipient_state_deliveries
+       where (recipient_level, recipient_instance_key, subject_kind, subject_id) in (select * from unnest($1::text[], $2::text[], $3::text[], $4::text[]))`,
+      [ends.map((end) => end.recipient.level), ends.map((end) => end.recipient.instanceKey), ends.map((end) => end.subject.kind), ends.map((end) => end.subject.id)],
+    )) as Pick<StateRow, 'recipient_level' | 'recipient_instance_key' | 'subject_kind' | 'subject_id'>[];
+    const heldStates = new Set(held.map((row) => stateKeyOf({ level: row.recipient_level, instanceKey: row.recipient_instance_key }, { kind: row.subject_kind, id: row.subject_id })));
+    return this.forget(
+      manager,
+      ends.filter((end) => heldStates.has(stateKeyOf(end.recipient, end.subject))),
+    );
+  }
+
+  /**
    * The subjects leave the recipients' state topics: their stored deliveries and delivered versions deleted, and a
    * tombstone record each (its outbox id `eventId`) to append. Also where a recipient's retention of the subject ended.
    */
