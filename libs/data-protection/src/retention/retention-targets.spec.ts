@@ -1,10 +1,10 @@
 import { RETENTION_CATALOG } from '@regsync/register-domain/retention';
-import { PERSON_RECORD_DEPENDENTS, PERSON_RECORD_LOOKUPS, RETENTION_TARGETS } from './retention-targets';
+import { PERSON_RECORD_DEPENDENTS, PERSON_RECORD_LOOKUPS, retentionTargetOf } from './retention-targets';
 
 describe('retention targets', () => {
-  it('tells the job where every table the catalog deletes by time records the start of its period, and nothing more', () => {
-    const deletedByTime = RETENTION_CATALOG.filter((rule) => rule.retention.kind === 'timed' && rule.retention.disposal === 'delete').map((rule) => rule.table);
-    expect(Object.keys(RETENTION_TARGETS).sort()).toEqual([...new Set(deletedByTime)].sort());
+  it('tells the job where every table the catalog deletes by time records the start of its period', () => {
+    const deletedByTime = RETENTION_CATALOG.filter((rule) => rule.retention.kind === 'timed' && rule.retention.disposal === 'delete');
+    expect(deletedByTime.filter((rule) => !retentionTargetOf(rule)).map(({ table }) => table)).toEqual([]);
   });
 
   it('finds the rows of every record kept with the person’s record by its IdNr', () => {
