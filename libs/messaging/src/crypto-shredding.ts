@@ -5,5 +5,4 @@ export type { DeletedSubjectKey, SubjectKeyTable } from './subject-keys';
 export { isSealedSnapshotRow, openSnapshotRow, personOfRow, sealSnapshotRow, snapshotKeyIdOf, snapshotKeyTopicOf } from './snapshot-sealing';
 export type { SealedSnapshotRow, SnapshotRow } from './snapshot-sealing';
 export { parcelSnapshotKeyIdOf } from './snapshot-sealing';
-export { eraseSenderKeys } from './subject-keys';
 export { snapshotKeyIdOfRow } from './snapshot-sealing';

@@ -12,7 +12,7 @@ import { MESSAGING_OPTIONS, MessagingOptions } from './messaging-options';
 import { OUTBOX_ADDRESSEE } from './messaging-schema';
 import { notifyRelays, OutboxWakeUp } from './outbox-wake-up';
 import { EPOCH_SPAN } from './subject-version-epoch';
-import { SubjectKeys, subjectKeyOf } from './subject-keys';
+import { eraseSenderKeys, SubjectKeys, subjectKeyOf, type DeletedSubjectKey } from './subject-keys';
 import { subjectVersionOffset } from './subject-version-slot';
 import { inSpan, traceHeaders } from './trace-context';
 
@@ -156,8 +156,7 @@ export class Outbox {
   private async insertDrafts<T extends EventType>(manager: EntityManager, drafts: readonly EventDraft<T>[]): Promise<EventTypes[T][]> {
     const events = drafts.map((draft) => this.eventOf(draft));
     const trace = traceHeaders();
-    // The provider's one outgoing topic, whichever hosted authority sends (the envelope's source, from currentAuthority).
-    const topic = outgoingTopicOf(this.options.app, this.options.instanceKey, this.options.namespace);
+    const topic = this.outgoingTopic;
     // Encoded once, with version 0; the relay writes the assigned version into the bytes (also of a sealed form,
     // whose clear envelope comes first like an event's).
     const payloads = await this.encodedForOutbox(manager, events as RegsyncEvent[], topic);
@@ -254,6 +253,25 @@ export class Outbox {
    */
   async appendKeyErasures(manager: EntityManager, erasures: readonly { dataTopic: string; keyId: string }[]): Promise<void> {
     await this.appendRecords(manager, erasures.map(({ dataTopic, keyId }) => ({ id: randomUUID(), topic: subjectKeyTopicOf(dataTopic), eventType: SUBJECT_KEY_RECORD, key: keyId, value: null, headers: {} })));
+  }
+
+  /**
+   * Crypto-shreds subjects in the transaction of `manager`: deletes the current authority's keys of them and sends the
+   * tombstone of each key deleted, and a register's (the router publishes no snapshots) of each subject's snapshot key
+   * (snapshot-sealing.ts), to the readers of the outgoing topic: nothing sent sealed with them opens any more. A
+   * snapshot key is withdrawn whether or not a snapshot was ever published: a tombstone of a key that is not there
+   * costs a record. Returns the keys deleted.
+   */
+  async shredKeys(manager: EntityManager, shredded: readonly { subject: EventSubject; snapshotKeyId: string }[]): Promise<DeletedSubjectKey[]> {
+    const erased = await eraseSenderKeys(manager, shredded.map(({ subject }) => subject));
+    const snapshotKeyIds = this.options.level ? shredded.map(({ snapshotKeyId }) => snapshotKeyId) : [];
+    await this.appendKeyErasures(manager, [...erased.map(({ keyId }) => keyId), ...snapshotKeyIds].map((keyId) => ({ dataTopic: this.outgoingTopic, keyId })));
+    return erased;
+  }
+
+  /** The provider's one outgoing topic, whichever hosted authority sends (the envelope's source, from currentAuthority). */
+  private get outgoingTopic(): string {
+    return outgoingTopicOf(this.options.app, this.options.instanceKey, this.options.namespace);
   }
 
   private eventOf<T extends EventType>(draft: EventDraft<T>): EventTypes[T] {

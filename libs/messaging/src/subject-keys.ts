@@ -108,12 +108,6 @@ export class SubjectKeys {
       return { keys, issued };
     }
   }
-
-  /** Deletes the subject's key (the current authority's): from then on nothing sealed with it opens. Its id, if any. */
-  async erase(manager: EntityManager, subject: EventSubject): Promise<string | undefined> {
-    const [erased] = await eraseSenderKeys(manager, [subject]);
-    return erased?.keyId;
-  }
 }
 
 /**

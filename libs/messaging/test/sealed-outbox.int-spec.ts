@@ -7,6 +7,7 @@ import { RegsyncMetrics } from '@regsync/observability/telemetry';
 import { databaseUrl, ensureDatabase } from '@regsync/persistence/databases';
 import { messagingMigrations } from '../src/messaging-schema';
 import { Outbox, SUBJECT_KEY_RECORD } from '../src/outbox';
+import { snapshotKeyIdOf } from '../src/snapshot-sealing';
 import { publishedPayload, StoredPayload } from '../src/subject-version-slot';
 import { TestEnvironment, startTestEnvironment } from './support/test-environment';
 import { personDraft, subjectId } from './support/test-events';
@@ -75,19 +76,17 @@ describe('Outbox of a register that seals (crypto-shredding)', () => {
     expect(stored.wrapped_key.includes(rows[0].payload!)).toBe(false);
   }));
 
-  it('erases a subject key: a tombstone follows on the key topic, and the events sealed with it no longer open', asTestInstance(async () => {
+  it('shreds a subject key: tombstones of it and of the snapshot key follow on the key topic, and the events sealed with it no longer open', asTestInstance(async () => {
     const subject = subjectId(302);
     const before = await lastId();
     await database.transaction((manager) => outbox.append(manager, personDraft(subject, 0)));
-    const keyId = await database.transaction(async (manager) => {
-      const erased = await outbox.subjectKeys!.erase(manager, { kind: 'PERSON', id: subject });
-      await outbox.appendKeyErasures(manager, [{ dataTopic: outgoing, keyId: erased! }]);
-      return erased;
-    });
+    const snapshotKeyId = snapshotKeyIdOf(TEST_INSTANCE_KEY, subject);
+    const [{ keyId }] = await database.transaction((manager) => outbox.shredKeys(manager, [{ subject: { kind: 'PERSON', id: subject }, snapshotKeyId }]));
     const rows = await rowsSince(before);
-    expect(rows.filter((row) => row.event_type === SUBJECT_KEY_RECORD).map((row) => [row.record_key, row.payload !== null])).toEqual([
-      [keyId, true],
-      [keyId, false],
+    expect(rows.filter((row) => row.event_type === SUBJECT_KEY_RECORD).map((row) => [row.topic, row.record_key, row.payload !== null])).toEqual([
+      [subjectKeyTopicOf(outgoing), keyId, true],
+      [subjectKeyTopicOf(outgoing), keyId, false],
+      [subjectKeyTopicOf(outgoing), snapshotKeyId, false],
     ]);
     // What a reader holds after the tombstone: no key.
     await expect(codec.decode(rows.find((row) => row.event_type !== SUBJECT_KEY_RECORD)!.payload!, async () => undefined)).rejects.toThrow(SubjectKeyErasedError);

@@ -1,5 +1,6 @@
 // Public entry: The descriptor of every register table (and the first migration the two parcel-fact tables share).
 export { civilStatusRecordsTable } from './register-tables/civil-status-records.table';
+export { EVERY_REGISTER_TABLE } from './register-tables/every-register-table';
 export { idnrBaseDataTable } from './register-tables/idnr-base-data.table';
 export { informationBlocksTable } from './register-tables/information-blocks.table';
 export type { HeldInformationBlock } from './register-tables/information-blocks.table';

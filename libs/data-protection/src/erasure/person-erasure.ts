@@ -1,23 +1,27 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { outgoingTopicOf } from '@regsync/contracts/topics';
-import { MESSAGING_OPTIONS, MessagingOptions, Outbox } from '@regsync/messaging/register-messaging';
+import { Outbox } from '@regsync/messaging/register-messaging';
 import { parcelSnapshotKeyIdOf, snapshotKeyIdOf } from '@regsync/messaging/crypto-shredding';
 import { currentAuthority } from '@regsync/persistence/authority-scope';
 import { RETENTION_CATALOG, type ErasureOfListedPerson } from '@regsync/register-domain/retention';
+import { idnrColumnOf, PERSON_RECORD_TABLES } from '../person-record-tables';
 import { type RegisterRestatement, restateIn } from '../restatement/register-restatement';
+import { schemaTables } from '../schema-tables';
+
+/** The register tables whose rows are each one person's (their descriptors say so): the person is held where one of them has a row of theirs. */
+const PERSONS_OWN_TABLES = PERSON_RECORD_TABLES.flatMap((registerTable) => {
+  const idnr = idnrColumnOf(registerTable);
+  return idnr ? [{ table: registerTable.table, rowsOfPerson: `${idnr} = $1` }] : [];
+});
 
 /**
- * Where a register keeps a person's rows, per table (`$1`: the IdNr); a table this register does not have is skipped.
- * The transfer log stays: it records that and what was transferred (fields, basis, no values) and is kept 2 years by
- * law (§ 9 IDNrG); the outbox keeps what is still to be sent (the erasure itself).
+ * Where a register keeps a person's rows, per table (`$1`: the IdNr): its own tables, then those every service has; a
+ * table this register does not have is skipped. The transfer log stays: it records that and what was transferred
+ * (fields, basis, no values) and is kept 2 years by law (§ 9 IDNrG); the outbox keeps what is still to be sent (the
+ * erasure itself).
  */
 export const PERSON_ERASURE_TARGETS: Readonly<Record<string, string>> = {
-  residents: 'idnr = $1',
-  civil_status_records: 'idnr = $1',
-  secondary_residences: 'idnr = $1',
-  state_residents: 'idnr = $1',
-  idnr_base_data: 'idnr = $1',
+  ...Object.fromEntries(PERSONS_OWN_TABLES.map(({ table, rowsOfPerson }) => [table, rowsOfPerson])),
   information_blocks: 'idnr = $1',
   information_block_audit: 'idnr = $1',
   regsync_applied_version: "subject_kind = 'PERSON' and subject_id = $1",
@@ -60,9 +64,6 @@ export interface ErasureCause {
 /** Restatements (drift repair, register-restatement.ts) the erasure uses to restate a subject it re-keyed. */
 export const ERASURE_RESTATEMENTS = Symbol('ERASURE_RESTATEMENTS');
 
-/** The register tables among the targets: a person is held here when one of them has a row of theirs. */
-const REGISTER_TABLES = ['residents', 'civil_status_records', 'secondary_residences', 'state_residents', 'idnr_base_data'];
-
 export interface PersonErasureResult {
   /** Rows deleted per table (counts only: nothing about the person). */
   deleted: Record<string, number>;
@@ -86,14 +87,12 @@ export interface PersonErasureResult {
 @Injectable()
 export class PersonErasure {
   constructor(
-    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
     private readonly outbox: Outbox,
     @Optional() @Inject(ERASURE_RESTATEMENTS) private readonly restatements: readonly RegisterRestatement[] = [],
   ) {}
 
   async erase(manager: EntityManager, idnr: string, cause: ErasureCause): Promise<PersonErasureResult> {
-    const tables = [...Object.keys(PERSON_ERASURE_TARGETS), ...LISTED_PERSON_ERASURES.map(({ table }) => table)];
-    const existing = new Set(((await manager.query('select tablename from pg_tables where schemaname = current_schema() and tablename = any($1)', [tables])) as { tablename: string }[]).map(({ tablename }) => tablename));
+    const existing = await schemaTables(manager);
     const deleted: Record<string, number> = {};
     for (const table of Object.keys(PERSON_ERASURE_TARGETS).filter((candidate) => existing.has(candidate))) {
       deleted[table] = await affectedRows(manager, `delete from ${table} where ${PERSON_ERASURE_TARGETS[table]}`, idnr);
@@ -105,18 +104,8 @@ export class PersonErasure {
       unlisted[table] = rows.length;
       rekeyed += await this.rekey(manager, idnr, subjectKind, rows, cause);
     }
-    const keyId = await this.outbox.subjectKeys?.erase(manager, { kind: 'PERSON', id: idnr });
-    await this.outbox.appendKeyErasures(manager, [
-      ...(keyId ? [{ dataTopic: this.outgoingTopic, keyId }] : []),
-      // A register's (the router has no snapshot), whether or not one was ever published: a tombstone of a key that is not there costs a record.
-      ...(this.options.level ? [{ dataTopic: this.outgoingTopic, keyId: snapshotKeyIdOf(currentAuthority(), idnr) }] : []),
-    ]);
-    return { deleted, unlisted, keyErased: keyId !== undefined, rekeyed };
-  }
-
-  /** The process's one outgoing topic, whichever hosted authority erases (as the outbox sends on it). */
-  private get outgoingTopic(): string {
-    return outgoingTopicOf(this.options.app, this.options.instanceKey, this.options.namespace);
+    const erasedKeys = await this.outbox.shredKeys(manager, [{ subject: { kind: 'PERSON', id: idnr }, snapshotKeyId: snapshotKeyIdOf(currentAuthority(), idnr) }]);
+    return { deleted, unlisted, keyErased: erasedKeys.length > 0, rekeyed };
   }
 
   /**
@@ -126,13 +115,7 @@ export class PersonErasure {
    * without them under a new key, where this register restates such subjects. Returns how many it re-keyed.
    */
   private async rekey(manager: EntityManager, idnr: string, kind: 'PARCEL', rows: readonly UnlistedRow[], cause: ErasureCause): Promise<number> {
-    const erasedKeys: { dataTopic: string; keyId: string }[] = [];
-    for (const { subject_id: id, listed } of rows) {
-      const keyId = await this.outbox.subjectKeys?.erase(manager, { kind, id });
-      if (keyId) erasedKeys.push({ dataTopic: this.outgoingTopic, keyId });
-      if (this.options.level) erasedKeys.push({ dataTopic: this.outgoingTopic, keyId: parcelSnapshotKeyIdOf(currentAuthority(), id, [...listed, idnr]) });
-    }
-    await this.outbox.appendKeyErasures(manager, erasedKeys);
+    await this.outbox.shredKeys(manager, rows.map(({ subject_id: id, listed }) => ({ subject: { kind, id }, snapshotKeyId: parcelSnapshotKeyIdOf(currentAuthority(), id, [...listed, idnr]) })));
     const restatement = this.restatements.find((candidate) => candidate.subjectKind === kind);
     if (restatement && rows.length > 0) await restateIn(manager, this.outbox, restatement, rows.map(({ subject_id }) => subject_id), cause);
     return rows.length;
@@ -147,5 +130,5 @@ async function affectedRows(manager: EntityManager, statement: string, idnr: str
 
 /** Whether the erasure found the person in one of the register's own tables. */
 export function heldPerson({ deleted }: PersonErasureResult): boolean {
-  return REGISTER_TABLES.some((table) => (deleted[table] ?? 0) > 0);
+  return PERSONS_OWN_TABLES.some(({ table }) => (deleted[table] ?? 0) > 0);
 }

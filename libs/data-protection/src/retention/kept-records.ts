@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { currentAuthority, AuthorityDatabase } from '@regsync/persistence/authority-scope';
 import { keptRecordStatement, RETENTION_CATALOG, type KeptRecordStatement } from '@regsync/register-domain/retention';
+import { schemaTables } from '../schema-tables';
 import { PERSON_RECORD_LOOKUPS } from './retention-targets';
 
 /** One kind of record a register of this instance keeps about a person, how many, until when and why. */
@@ -18,11 +19,7 @@ export class KeptRecords {
   async forIdnr(idnr: string): Promise<KeptRecord[]> {
     const instanceKey = currentAuthority();
     return this.database.transaction(async (manager) => {
-      const tables = new Set(
-        ((await manager.query('select relname from pg_class where relkind in ($1, $2) and relname = any($3)', ['r', 'p', PERSON_RECORD_LOOKUPS.map(({ table }) => table)])) as { relname: string }[]).map(
-          ({ relname }) => relname,
-        ),
-      );
+      const tables = await schemaTables(manager);
       const kept: KeptRecord[] = [];
       for (const lookup of PERSON_RECORD_LOOKUPS.filter(({ table }) => tables.has(table))) {
         const rule = RETENTION_CATALOG.find(({ table, recordKind }) => table === lookup.table && recordKind === lookup.recordKind);

@@ -1,6 +1,9 @@
+import { RETENTION_CATALOG, type RetentionRule } from '@regsync/register-domain/retention';
+import { idnrColumnOf, PERSON_RECORD_TABLES, type PersonRecordTable } from '../person-record-tables';
+
 /**
  * Where each table records the event that starts its retention (retention-catalog.ts says which event and how long):
- * a SQL expression of the instant, null while no period runs. Dates are calendar days, read as UTC midnight.
+ * a SQL expression of the instant, null while no period runs.
  */
 export interface RetentionTarget {
   startedAt: string;
@@ -8,18 +11,23 @@ export interface RetentionTarget {
   personIdnr?: string;
 }
 
-const utcDay = (date: string) => `(${date})::timestamp at time zone 'UTC'`;
-
-export const RETENTION_TARGETS: Readonly<Record<string, RetentionTarget>> = {
-  residents: { startedAt: `case when status in ('MOVED_OUT', 'DECEASED') then ${utcDay('least(moved_out_on, date_of_death)')} end`, personIdnr: 'idnr' },
-  secondary_residences: { startedAt: `case when moved_out_on is not null then ${utcDay('moved_out_on')} end`, personIdnr: 'idnr' },
-  state_residents: { startedAt: `case when status in ('MOVED_AWAY', 'DECEASED') then ${utcDay('least(moved_away_on, date_of_death)')} end`, personIdnr: 'idnr' },
-  idnr_base_data: { startedAt: `case when status = 'DECEASED' then ${utcDay('date_of_death')} end`, personIdnr: 'idnr' },
+/** The technical tables every service has (they are no register): where each records the start of its period. */
+const TECHNICAL_TARGETS: Readonly<Record<string, RetentionTarget>> = {
   transfer_log: { startedAt: 'transferred_at' },
   regsync_idempotency_keys: { startedAt: 'created_at' },
   regsync_outbox: { startedAt: 'published_at' },
   regsync_inbox: { startedAt: 'processed_at' },
 };
+
+/** Where the table of a rule records the start of its period: a technical table's, or a register table's descriptor's. */
+export function retentionTargetOf({ table, recordKind }: RetentionRule): RetentionTarget | undefined {
+  if (TECHNICAL_TARGETS[table]) return TECHNICAL_TARGETS[table];
+  for (const registerTable of PERSON_RECORD_TABLES.filter((candidate) => candidate.table === table)) {
+    const record = registerTable.records.find((candidate) => candidate.recordKind === recordKind);
+    if (record) return { startedAt: record.where ? `case when ${record.where} then ${record.startedAt} end` : record.startedAt, personIdnr: idnrColumnOf(registerTable) };
+  }
+  return undefined;
+}
 
 /**
  * The records kept `with-person-record`: which of their rows belong to the persons deleted, given as parallel arrays
@@ -47,49 +55,23 @@ export interface PersonRecordLookup {
 }
 
 /** `from`: the table (or rows); `register`: SQL of the register keeping the row; `matches`: when a row is a record of the subject `wanted.subject_id`. */
-const ofPersons = (from: string, register: string, startedAt: string, matches = 'wanted.subject_id = idnr', where = 'true') =>
+const ofPersons = (from: string, register: string, startedAt: string, matches: string, where = 'true') =>
   `select wanted.subject_id, ${register} as register, ${startedAt} as started_at
    from ${from} join unnest($1::text[]) as wanted (subject_id) on ${matches} where ${where}`;
-const kept = (register: string) => `'${register}'::text`;
 /** A table that lists persons (a parcel's owners): one row per listed IdNr (`owner.idnr`), so a page of subjects is one hash join, not a scan each. */
-const ownersOf = (table: string, owners: string) => `${table} cross join jsonb_array_elements_text(${owners}) as owner (idnr)`;
-const BY_IDNR_OR_BIRTH_REGISTRATION = 'wanted.subject_id in (idnr, birth_registration_id)';
+const ownersOf = (table: string, owners: readonly string[]) => `${table} cross join jsonb_array_elements_text(${owners.join(' || ')}) as owner (idnr)`;
+
+function lookupsOf(registerTable: PersonRecordTable): PersonRecordLookup[] {
+  const { table, register, of, records } = registerTable;
+  const [from, matches] =
+    'listedIn' in of ? [ownersOf(table, of.listedIn), 'wanted.subject_id = owner.idnr'] : [table, of.birthRegistration ? `wanted.subject_id in (${of.idnr}, ${of.birthRegistration})` : `wanted.subject_id = ${of.idnr}`];
+  return records.map(({ recordKind, startedAt, where }) => ({ table, recordKind, sql: ofPersons(from, `'${register}'::text`, startedAt, matches, where) }));
+}
+
+/** In the order of the retention catalog (the cockpit lists them so). */
+const catalogOrder = ({ table, recordKind }: PersonRecordLookup) => RETENTION_CATALOG.findIndex((rule) => rule.table === table && rule.recordKind === recordKind);
 
 export const PERSON_RECORD_LOOKUPS: readonly PersonRecordLookup[] = [
-  { table: 'residents', recordKind: 'resident', sql: ofPersons('residents', kept('MELDEREGISTER'), RETENTION_TARGETS.residents.startedAt, BY_IDNR_OR_BIRTH_REGISTRATION) },
-  { table: 'secondary_residences', recordKind: 'Nebenwohnung', sql: ofPersons('secondary_residences', kept('MELDEREGISTER'), RETENTION_TARGETS.secondary_residences.startedAt) },
-  { table: 'state_residents', recordKind: 'resident of the Land', sql: ofPersons('state_residents', kept('LANDESMELDEREGISTER'), RETENTION_TARGETS.state_residents.startedAt) },
-  // The BZSt's IdNrAssigned is keyed by the newborn's birth registration id, which the base data keep beside the IdNr.
-  { table: 'idnr_base_data', recordKind: 'base data of an IdNr', sql: ofPersons('idnr_base_data', kept('IDNR_BASISDATEN'), RETENTION_TARGETS.idnr_base_data.startedAt, BY_IDNR_OR_BIRTH_REGISTRATION) },
-  {
-    table: 'civil_status_records',
-    recordKind: 'birth entry (Geburtenregister)',
-    sql: ofPersons('civil_status_records', kept('PERSONENSTANDSREGISTER'), utcDay('date_of_birth'), BY_IDNR_OR_BIRTH_REGISTRATION, 'birth_registration_id is not null'),
-  },
-  {
-    table: 'civil_status_records',
-    recordKind: 'marriage or name entry (Eheregister)',
-    sql: `select subject_id, register, started_at from (${ofPersons(
-      'civil_status_records',
-      kept('PERSONENSTANDSREGISTER'),
-      `(select ${utcDay("min((entry->>'effectiveOn')::date)")} from jsonb_array_elements(name_history) entry where entry->>'reason' <> 'BIRTH')`,
-      BY_IDNR_OR_BIRTH_REGISTRATION,
-    )}) entries where started_at is not null`,
-  },
-  {
-    table: 'civil_status_records',
-    recordKind: 'death entry (Sterberegister)',
-    sql: ofPersons('civil_status_records', kept('PERSONENSTANDSREGISTER'), utcDay('date_of_death'), BY_IDNR_OR_BIRTH_REGISTRATION, "status = 'DECEASED'"),
-  },
-  {
-    table: 'property_tax_entries',
-    recordKind: 'parcel on the roll (owner IdNrs, area, usage)',
-    sql: ofPersons(ownersOf('property_tax_entries', 'owner_idnrs'), kept('GRUNDSTEUER'), 'null::timestamptz', 'wanted.subject_id = owner.idnr'),
-  },
-  {
-    table: 'parcels',
-    recordKind: 'parcel (Flurstück) with its owners',
-    sql: ofPersons(ownersOf('parcels', 'owner_idnrs || erased_owner_idnrs'), kept('LIEGENSCHAFTSKATASTER'), 'null::timestamptz', 'wanted.subject_id = owner.idnr'),
-  },
-  { table: 'transfer_log', recordKind: 'transfer log entry', sql: ofPersons('transfer_log', 'recipient_register', RETENTION_TARGETS.transfer_log.startedAt) },
-];
+  ...PERSON_RECORD_TABLES.flatMap(lookupsOf),
+  { table: 'transfer_log', recordKind: 'transfer log entry', sql: ofPersons('transfer_log', 'recipient_register', TECHNICAL_TARGETS.transfer_log.startedAt, 'wanted.subject_id = idnr') },
+].sort((one, other) => catalogOrder(one) - catalogOrder(other));

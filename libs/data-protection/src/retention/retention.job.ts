@@ -3,7 +3,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { RegsyncMetrics } from '@regsync/observability/telemetry';
 import { deletionCutoff, RETENTION_CATALOG, type RetentionPeriod, type RetentionRule } from '@regsync/register-domain/retention';
 import { DeliveryKeyRetention } from './delivery-key-retention';
-import { PERSON_RECORD_DEPENDENTS, RETENTION_TARGETS, type RetentionTarget } from './retention-targets';
+import { schemaTables } from '../schema-tables';
+import { PERSON_RECORD_DEPENDENTS, retentionTargetOf, type RetentionTarget } from './retention-targets';
 import { SubjectKeyRetention } from './subject-key-retention';
 
 export interface RetentionJobOptions {
@@ -72,10 +73,10 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async pass(now: Date): Promise<RetentionDeletion[]> {
     try {
-      const tables = await this.existingTables();
+      const tables = await schemaTables(this.dataSource.manager);
       const deletions: RetentionDeletion[] = [];
       for (const rule of RETENTION_CATALOG.filter(isTimedDeletion).filter((rule) => tables.has(rule.table))) {
-        const target = RETENTION_TARGETS[rule.table];
+        const target = retentionTargetOf(rule);
         if (!target) throw new Error(`retention: no target for ${rule.table}`);
         deletions.push(...(await this.apply(rule, target, deletionCutoff(rule.retention.period, now), tables)));
       }
@@ -95,7 +96,7 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
    * transaction. The job runs as the owner, across every hosted authority: a person's records are those of the same
    * IdNr and authority (a person may be in two hosted municipalities' registers).
    */
-  private async apply(rule: TimedDeletion, target: RetentionTarget, cutoff: Date, tables: Set<string>): Promise<RetentionDeletion[]> {
+  private async apply(rule: TimedDeletion, target: RetentionTarget, cutoff: Date, tables: ReadonlySet<string>): Promise<RetentionDeletion[]> {
     const dependents = !target.personIdnr ? [] : RETENTION_CATALOG.filter((other) => other.retention.kind === 'with-person-record' && tables.has(other.table));
     const counts = new Map<RetentionRule, number>([[rule, 0], ...dependents.map((dependent) => [dependent, 0] as const)]);
     for (;;) {
@@ -128,11 +129,6 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
       [cutoff, this.options.batchSize],
     )) as [{ authorityKey: string; idnr: string | null }[], number];
     return rows[0];
-  }
-
-  private async existingTables(): Promise<Set<string>> {
-    const rows = (await this.dataSource.query(`select tablename from pg_tables where schemaname = current_schema()`)) as { tablename: string }[];
-    return new Set(rows.map(({ tablename }) => tablename));
   }
 
   private report({ table, recordKind, legalBasis, deleted }: RetentionDeletion): void {

@@ -1,10 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { outgoingTopicOf } from '@regsync/contracts/topics';
-import { MESSAGING_OPTIONS, MessagingOptions, Outbox } from '@regsync/messaging/register-messaging';
-import { snapshotKeyIdOf, eraseSenderKeys } from '@regsync/messaging/crypto-shredding';
+import { Outbox } from '@regsync/messaging/register-messaging';
+import { snapshotKeyIdOf } from '@regsync/messaging/crypto-shredding';
 import { runAsAuthority, AuthorityDatabase } from '@regsync/persistence/authority-scope';
 import { RETENTION_CATALOG, senderKeyRetentionEnded, type PersonRecord } from '@regsync/register-domain/retention';
+import { schemaTables } from '../schema-tables';
 import { PERSON_RECORD_LOOKUPS } from './retention-targets';
 import type { RetentionDeletion } from './retention.job';
 
@@ -23,7 +23,6 @@ export class SubjectKeyRetention {
     private readonly dataSource: DataSource,
     private readonly database: AuthorityDatabase,
     private readonly outbox: Outbox,
-    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
   ) {}
 
   async run(now: Date, batchSize: number): Promise<RetentionDeletion[]> {
@@ -51,22 +50,13 @@ export class SubjectKeyRetention {
     if (subjects.length === 0) return { deleted: 0 };
     const records = await this.recordsOf(manager, subjects);
     const ended = subjects.filter((subject) => senderKeyRetentionEnded(records.get(subject) ?? [], now));
-    const erased = await eraseSenderKeys(manager, ended.map((id) => ({ kind: 'PERSON' as const, id })));
-    const outgoingTopic = outgoingTopicOf(this.options.app, this.options.instanceKey, this.options.namespace);
-    await this.outbox.appendKeyErasures(manager, [
-      ...erased.map(({ keyId }) => ({ dataTopic: outgoingTopic, keyId })),
-      ...ended.map((subject) => ({ dataTopic: outgoingTopic, keyId: snapshotKeyIdOf(authority, subject) })),
-    ]);
+    const erased = await this.outbox.shredKeys(manager, ended.map((id) => ({ subject: { kind: 'PERSON' as const, id }, snapshotKeyId: snapshotKeyIdOf(authority, id) })));
     return { last: subjects.length < batchSize ? undefined : subjects[subjects.length - 1], deleted: erased.length };
   }
 
   /** The records the authority's registers keep of each subject, by subject id. */
   private async recordsOf(manager: EntityManager, subjects: readonly string[]): Promise<Map<string, PersonRecord[]>> {
-    const tables = new Set(
-      ((await manager.query('select tablename from pg_tables where schemaname = current_schema() and tablename = any($1)', [PERSON_RECORD_LOOKUPS.map(({ table }) => table)])) as { tablename: string }[]).map(
-        ({ tablename }) => tablename,
-      ),
-    );
+    const tables = await schemaTables(manager);
     const records = new Map<string, PersonRecord[]>();
     for (const { table, recordKind, sql } of PERSON_RECORD_LOOKUPS.filter((lookup) => tables.has(lookup.table))) {
       for (const row of (await manager.query(sql, [subjects])) as { subject_id: string; started_at: Date | null }[]) {

@@ -1,3 +1,4 @@
+import type { RegisterKind } from '@regsync/register-domain/authorities';
 import type { Column } from './columns';
 
 /** The domain fields of `Row` (the properties a descriptor maps to columns). */
@@ -32,6 +33,31 @@ export interface TableDescriptor<Row, Stamps extends string = never> {
    * order). `key` is then a unique constraint, and the store finds rows by it or by another unique one.
    */
   rowId?: string;
+  /** Where the table keeps records of persons (a table that keeps none leaves it out). */
+  personRecords?: PersonRecords<Row>;
+}
+
+/**
+ * What data protection (libs/data-protection: the retention job, the cockpit's "kept until", the end of a sender's key
+ * of a person, the erasure) needs to find a person's records in a register table; retention-catalog.ts says how long
+ * each kind of record is kept.
+ */
+export interface PersonRecords<Row> {
+  /** The register that keeps the rows. */
+  register: RegisterKind;
+  /**
+   * Whose records the rows are: each row one person's, by the IdNr in `idnr` (an erasure deletes the row) or, where
+   * given, the birth registration id a birth's events are keyed by until the IdNr is assigned; or rows listing persons
+   * in jsonb arrays of IdNrs (`listedIn`: a parcel's owners; what an erasure does to them: the catalog's `erasure`).
+   */
+  of: { idnr: FieldOf<Row>; orBirthRegistration?: FieldOf<Row> } | { listedIn: readonly FieldOf<Row>[] };
+  /** Each kind of record (the catalog's `recordKind`): SQL of the instant its period starts (null while none runs) and, unless every row is one, of which rows are. */
+  records: readonly { recordKind: string; startedAt: string; where?: string }[];
+}
+
+/** SQL of the instant a period starting on a calendar day (SQL of a date) starts: the day read as UTC midnight. */
+export function startOfDay(date: string): string {
+  return `(${date})::timestamp at time zone 'UTC'`;
 }
 
 /** Any table's descriptor, where tables of different row types are listed together. */

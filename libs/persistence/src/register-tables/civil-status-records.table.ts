@@ -1,7 +1,10 @@
 import type { MaritalStatus, Sex } from '@regsync/contracts/generated/events';
 import type { CivilStatusRecord, NameHistoryEntry } from '@regsync/register-domain/register-rules';
 import { date, jsonb, nullable, text } from '../register-store/columns';
-import { defineTable } from '../register-store/table-descriptor';
+import { defineTable, startOfDay } from '../register-store/table-descriptor';
+
+/** The day the Standesamt recorded the person's first marriage or name change (null: none recorded here). */
+const firstNameChange = `(select ${startOfDay("min((entry->>'effectiveOn')::date)")} from jsonb_array_elements(name_history) entry where entry->>'reason' <> 'BIRTH')`;
 
 /**
  * The Personenstandsregister of a municipality's Standesamt. A birth is recorded before the BZSt has assigned the IdNr,
@@ -29,4 +32,13 @@ export const civilStatusRecordsTable = defineTable<CivilStatusRecord, 'updatedAt
   unique: [['birthRegistrationId']],
   checks: [{ fields: ['idnr', 'birthRegistrationId'], condition: 'idnr is not null or birth_registration_id is not null' }],
   stamps: { updatedAt: { name: 'updated_at', on: 'write' } },
+  personRecords: {
+    register: 'PERSONENSTANDSREGISTER',
+    of: { idnr: 'idnr', orBirthRegistration: 'birthRegistrationId' },
+    records: [
+      { recordKind: 'birth entry (Geburtenregister)', startedAt: startOfDay('date_of_birth'), where: 'birth_registration_id is not null' },
+      { recordKind: 'marriage or name entry (Eheregister)', startedAt: firstNameChange, where: `${firstNameChange} is not null` },
+      { recordKind: 'death entry (Sterberegister)', startedAt: startOfDay('date_of_death'), where: "status = 'DECEASED'" },
+    ],
+  },
 });

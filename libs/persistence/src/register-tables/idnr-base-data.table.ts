@@ -1,7 +1,7 @@
 import type { Address, Sex } from '@regsync/contracts/generated/events';
 import type { IdnrBaseData } from '@regsync/register-domain/register-rules';
 import { date, jsonb, nullable, text } from '../register-store/columns';
-import { defineTable } from '../register-store/table-descriptor';
+import { defineTable, startOfDay } from '../register-store/table-descriptor';
 
 /** The BZSt's base data of one IdNr (§ 139b Abs. 3 AO). The key is what makes every IdNr unique. */
 export const idnrBaseDataTable = defineTable<IdnrBaseData, 'assignedAt' | 'updatedAt'>({
@@ -23,4 +23,10 @@ export const idnrBaseDataTable = defineTable<IdnrBaseData, 'assignedAt' | 'updat
   },
   unique: [['birthRegistrationId']],
   stamps: { assignedAt: { name: 'assigned_at', on: 'insert' }, updatedAt: { name: 'updated_at', on: 'write' } },
+  personRecords: {
+    register: 'IDNR_BASISDATEN',
+    // The BZSt's IdNrAssigned is keyed by the newborn's birth registration id, which the base data keep beside the IdNr.
+    of: { idnr: 'idnr', orBirthRegistration: 'birthRegistrationId' },
+    records: [{ recordKind: 'base data of an IdNr', startedAt: `case when status = 'DECEASED' then ${startOfDay('date_of_death')} end` }],
+  },
 });

@@ -22,10 +22,13 @@ export const parcelsTable: TableDescriptor<Parcel, 'updatedAt'> = defineTable<Pa
   key: ['parcelId'],
   columns: { ...parcelFactsColumns, erasedOwnerIdnrs: stringSet('erased_owner_idnrs') },
   stamps,
+  // No period runs: a parcel is kept while it is current, with the owners it no longer transfers.
+  personRecords: { register: 'LIEGENSCHAFTSKATASTER', of: { listedIn: ['ownerIdnrs', 'erasedOwnerIdnrs'] }, records: [{ recordKind: 'parcel (Flurstück) with its owners', startedAt: 'null::timestamptz' }] },
 });
 export const propertyTaxEntriesTable: TableDescriptor<PropertyTaxEntry, 'updatedAt'> = defineTable<PropertyTaxEntry, 'updatedAt'>({
   table: 'property_tax_entries',
   key: ['parcelId'],
   columns: parcelFactsColumns,
   stamps,
+  personRecords: { register: 'GRUNDSTEUER', of: { listedIn: ['ownerIdnrs'] }, records: [{ recordKind: 'parcel on the roll (owner IdNrs, area, usage)', startedAt: 'null::timestamptz' }] },
 });

@@ -1,7 +1,7 @@
 import type { Address, DwellingStatus, MaritalStatus, Sex } from '@regsync/contracts/generated/events';
 import type { Resident } from '@regsync/register-domain/register-rules';
 import { date, jsonb, nullable, text } from '../register-store/columns';
-import { defineTable } from '../register-store/table-descriptor';
+import { defineTable, startOfDay } from '../register-store/table-descriptor';
 
 /**
  * The Melderegister (residents register) of a municipality. A newborn is registered before the BZSt has assigned its
@@ -32,4 +32,9 @@ export const residentsTable = defineTable<Resident, 'updatedAt'>({
   unique: [['birthRegistrationId']],
   checks: [{ fields: ['idnr', 'birthRegistrationId'], condition: 'idnr is not null or birth_registration_id is not null' }],
   stamps: { updatedAt: { name: 'updated_at', on: 'write' } },
+  personRecords: {
+    register: 'MELDEREGISTER',
+    of: { idnr: 'idnr', orBirthRegistration: 'birthRegistrationId' },
+    records: [{ recordKind: 'resident', startedAt: `case when status in ('MOVED_OUT', 'DECEASED') then ${startOfDay('least(moved_out_on, date_of_death)')} end` }],
+  },
 });

@@ -1,7 +1,7 @@
 import type { Address } from '@regsync/contracts/generated/events';
 import type { SecondaryResidence } from '@regsync/register-domain/register-rules';
 import { date, jsonb, nullable, text } from '../register-store/columns';
-import { defineTable } from '../register-store/table-descriptor';
+import { defineTable, startOfDay } from '../register-store/table-descriptor';
 
 /** The Nebenwohnungen of the municipal register: one row per person and dwelling. */
 export const secondaryResidencesTable = defineTable<SecondaryResidence, 'updatedAt'>({
@@ -16,4 +16,9 @@ export const secondaryResidencesTable = defineTable<SecondaryResidence, 'updated
     registeredBy: text('registered_by'),
   },
   stamps: { updatedAt: { name: 'updated_at', on: 'write' } },
+  personRecords: {
+    register: 'MELDEREGISTER',
+    of: { idnr: 'idnr' },
+    records: [{ recordKind: 'Nebenwohnung', startedAt: `case when moved_out_on is not null then ${startOfDay('moved_out_on')} end` }],
+  },
 });

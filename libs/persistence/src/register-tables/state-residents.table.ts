@@ -1,7 +1,7 @@
 import type { Address, DwellingStatus, MaritalStatus, Sex } from '@regsync/contracts/generated/events';
 import type { StateResident } from '@regsync/register-domain/register-rules';
 import { date, jsonb, nullable, text } from '../register-store/columns';
-import { defineTable } from '../register-store/table-descriptor';
+import { defineTable, startOfDay } from '../register-store/table-descriptor';
 
 /** The Landesmelderegister (the Land's mirror of its municipalities' residents): one row per IdNr. */
 export const stateResidentsTable = defineTable<StateResident, 'updatedAt'>({
@@ -23,4 +23,9 @@ export const stateResidentsTable = defineTable<StateResident, 'updatedAt'>({
     dateOfDeath: nullable(date('date_of_death')),
   },
   stamps: { updatedAt: { name: 'updated_at', on: 'write' } },
+  personRecords: {
+    register: 'LANDESMELDEREGISTER',
+    of: { idnr: 'idnr' },
+    records: [{ recordKind: 'resident of the Land', startedAt: `case when status in ('MOVED_AWAY', 'DECEASED') then ${startOfDay('least(moved_away_on, date_of_death)')} end` }],
+  },
 });
