@@ -8,11 +8,17 @@ import { idnrColumnOf, PERSON_RECORD_TABLES } from '../person-record-tables';
 import { type RegisterRestatement, restateIn } from '../restatement/register-restatement';
 import { schemaTables } from '../schema-tables';
 
-/** The register tables whose rows are each one person's (their descriptors say so): the person is held where one of them has a row of theirs. */
+/**
+ * The register tables whose rows are each one person's (their descriptors say so): the person is held where one of
+ * them has a row of theirs. `birthRegistration`: the column of the birth registration id a birth's events (IdNrRequested,
+ * BirthRecorded, IdNrAssigned) are keyed by, whose key the erasure deletes with the IdNr's.
+ */
 const PERSONS_OWN_TABLES = PERSON_RECORD_TABLES.flatMap((registerTable) => {
   const idnr = idnrColumnOf(registerTable);
-  return idnr ? [{ table: registerTable.table, rowsOfPerson: `${idnr} = $1` }] : [];
+  const birthRegistration = 'idnr' in registerTable.of ? registerTable.of.birthRegistration : undefined;
+  return idnr ? [{ table: registerTable.table, rowsOfPerson: `${idnr} = $1`, birthRegistration }] : [];
 });
+const BIRTH_REGISTRATION_COLUMNS = new Map(PERSONS_OWN_TABLES.flatMap(({ table, birthRegistration }) => (birthRegistration ? [[table, birthRegistration] as const] : [])));
 
 /**
  * Where a register keeps a person's rows, per table (`$1`: the IdNr): its own tables, then those every service has; a
@@ -80,7 +86,7 @@ export interface PersonErasureResult {
 
 /**
  * Erases a person from this register as the current authority, in the caller's transaction: deletes their rows and
- * the data key of their subject, and sends its tombstone to the readers of the process's outgoing topic (the router),
+ * the data key of their subject (and of their birth registration where a register keeps it: a birth's events are keyed by it), and sends its tombstone to the readers of the process's outgoing topic (the router),
  * so no copy of an event this register sent about the person opens any more; and the tombstone of the person's
  * snapshot key (snapshot-sealing.ts), so no snapshot of this register published before opens their rows any more.
  */
@@ -94,8 +100,14 @@ export class PersonErasure {
   async erase(manager: EntityManager, idnr: string, cause: ErasureCause): Promise<PersonErasureResult> {
     const existing = await schemaTables(manager);
     const deleted: Record<string, number> = {};
+    const births = new Set<string>();
     for (const table of Object.keys(PERSON_ERASURE_TARGETS).filter((candidate) => existing.has(candidate))) {
-      deleted[table] = await affectedRows(manager, `delete from ${table} where ${PERSON_ERASURE_TARGETS[table]}`, idnr);
+      const birthRegistration = BIRTH_REGISTRATION_COLUMNS.get(table);
+      const returning = birthRegistration ? ` returning ${birthRegistration} as birth_registration_id` : '';
+      // A delete's result is [rows, count].
+      const [rows, count] = (await manager.query(`delete from ${table} where ${PERSON_ERASURE_TARGETS[table]}${returning}`, [idnr])) as [{ birth_registration_id?: string | null }[], number];
+      deleted[table] = count;
+      if (birthRegistration) rows.forEach(({ birth_registration_id: birth }) => birth && births.add(birth));
     }
     const unlisted: Record<string, number> = {};
     let rekeyed = 0;
@@ -104,7 +116,8 @@ export class PersonErasure {
       unlisted[table] = rows.length;
       rekeyed += await this.rekey(manager, idnr, subjectKind, rows, cause);
     }
-    const erasedKeys = await this.outbox.shredKeys(manager, [{ subject: { kind: 'PERSON', id: idnr }, snapshotKeyId: snapshotKeyIdOf(currentAuthority(), idnr) }]);
+    const subjects = [idnr, ...births];
+    const erasedKeys = await this.outbox.shredKeys(manager, subjects.map((id) => ({ subject: { kind: 'PERSON', id }, snapshotKeyId: snapshotKeyIdOf(currentAuthority(), id) })));
     return { deleted, unlisted, keyErased: erasedKeys.length > 0, rekeyed };
   }
 
@@ -120,12 +133,6 @@ export class PersonErasure {
     if (restatement && rows.length > 0) await restateIn(manager, this.outbox, restatement, rows.map(({ subject_id }) => subject_id), cause);
     return rows.length;
   }
-}
-
-async function affectedRows(manager: EntityManager, statement: string, idnr: string): Promise<number> {
-  // A delete's or an update's result is [rows, count].
-  const [, count] = (await manager.query(statement, [idnr])) as [unknown, number];
-  return count;
 }
 
 /** Whether the erasure found the person in one of the register's own tables. */
