@@ -29,6 +29,6 @@ export class SecondaryResidencesService {
   /** The person's Nebenwohnungen here, current and past. */
   async of(idnr: string): Promise<SecondaryResidence[]> {
     assertIdnr(idnr);
-    return this.database.transaction((manager) => this.residences.readBy(manager, 'idnr', idnr));
+    return this.database.transaction((manager) => this.residences.readBy(manager, 'idnr', [idnr]));
   }
 }
