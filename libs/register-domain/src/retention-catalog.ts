@@ -114,7 +114,8 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
     retention: { kind: 'timed', after: ['MOVED_AWAY', 'DECEASED'], period: { years: 55, from: 'end-of-calendar-year' }, disposal: 'delete' },
     legalBasis: '§ 13 Abs. 1, 2 BMG (5 years, then 50 years kept with restricted processing), § 14 Abs. 1 BMG (deletion)',
     sources: [...BMG_13, ...BMG_14],
-    toBeConfirmed: 'no API ends a Nebenwohnung yet and a death does not set moved_out_on, so no period starts: the rows are kept until erased',
+    toBeConfirmed:
+      "the period starts with the Abmeldung (POST /secondary-residences/{idnr}/move-out) or the holder's death; a death reaches this Melderegister only where the router counts it a holder of the person (a resident record here, or an event about them), so the Nebenwohnung of a person held only in this list is not ended by their death; a Hauptwohnung registered in the same dwelling does not end it",
   },
   {
     table: 'information_block_audit',
@@ -290,13 +291,13 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
     retention: {
       kind: 'as-own-registers-keep',
       reason:
-        "a person's key is deleted, with a tombstone on the key topic, when the person is erased, or when no record of the person is left in the authority's registers whose period runs (a municipality: the resident 55 years after the end of the year of moving away or death, the Standesamt's entries 110 / 80 / 30 years, the property-tax roll while the person owns a parcel there): from then on no copy of the events it sent about the person opens, in any topic or backup",
+        "a person's key is deleted, with a tombstone on the key topic, when the person is erased, or when no record of the person is left in the authority's registers whose period runs (a municipality: the resident and each Nebenwohnung 55 years after the end of the year of moving away or death, the Standesamt's entries 110 / 80 / 30 years, the property-tax roll while the person owns a parcel there): from then on no copy of the events it sent about the person opens, in any topic or backup",
     },
     legalBasis:
       "the longest retention of the authority's records of the person (§ 13 Abs. 2, § 14 Abs. 1 BMG for the Melderegister; § 5 Abs. 5, § 7 PStG for the Personenstandsregister), applied to its events in the log; Art. 5 Abs. 1 lit. e DSGVO: holds the subject id only",
     sources: [...BMG_13, ...BMG_14, ...PSTG_5_7, DSGVO_ART_5],
     toBeConfirmed:
-      "applied by a municipality's retention job only; the BZSt's keys of a birth registration id (IdNrAssigned) and a parcel's key at the cadastre are deleted on erasure only. A Nebenwohnung has no end yet (secondary_residences), so its holder's key stays while it is registered",
+      "applied by a municipality's retention job only; the BZSt's keys of a birth registration id (IdNrAssigned) and a parcel's key at the cadastre are deleted on erasure only. A Nebenwohnung (secondary_residences) keeps its holder's key until 55 years after the end of the year it ended (Abmeldung or death); one not ended keeps it",
   },
   {
     table: 'regsync_producer_state',
