@@ -261,7 +261,7 @@ describe('idempotent agency writes, end to end: every service a process on the r
         }
       }
     }
-    expect(writes.sort()).toEqual(['POST /births', 'POST /deaths', 'POST /information-blocks', 'POST /information-blocks/{idnr}/lift', 'POST /name-changes', 'POST /parcels', 'POST /residences', 'POST /residences/initial-load', 'POST /secondary-residences']);
+    expect(writes.sort()).toEqual(['POST /births', 'POST /deaths', 'POST /information-blocks', 'POST /information-blocks/{idnr}/lift', 'POST /name-changes', 'POST /parcels', 'POST /residences', 'POST /residences/initial-load', 'POST /secondary-residences', 'POST /secondary-residences/{idnr}/move-out']);
   });
 
   async function connect(database: string): Promise<[Client, () => Promise<void>]> {

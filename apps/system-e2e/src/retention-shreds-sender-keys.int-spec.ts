@@ -20,20 +20,22 @@ jest.setTimeout(300_000);
 
 const OSNABRUECK = '03404000';
 const address = { street: 'Große Straße', houseNumber: '12', postalCode: '49074', city: 'Osnabrück', municipalityKey: OSNABRUECK };
+const studio = { ...address, houseNumber: '14' };
 
 /**
  * A municipality seals the events it sends about a person with its own key of the person; its retention job deletes
  * that key once no record of the person is left in its registers whose period runs (retention-catalog.ts). Here: a
  * resident who moved away on 2026-11-01 (Melderegister: 55 years after the end of that year, § 13 Abs. 2 BMG), a child
- * whose birth its Standesamt recorded, born 2026-11-20 (birth entry: 110 years, § 5 Abs. 5 Nr. 2 PStG), and a resident
- * who stays.
+ * whose birth its Standesamt recorded, born 2026-11-20 (birth entry: 110 years, § 5 Abs. 5 Nr. 2 PStG), a resident
+ * who stays, and one who moved away on 2020-05-01 and ended a Nebenwohnung here on 2026-11-15 (Abmeldung over the API:
+ * 55 years after the end of 2026, like the mover).
  */
 describe("retention shreds a municipality's own key of a person when its last record of them ends", () => {
   let env: ReplayTestEnvironment;
   let app: INestApplication;
   let agency: AgencyClient;
   let outgoing: string;
-  const [mover, stayer] = [generateIdnr(), generateIdnr()];
+  const [mover, stayer, nebenwohner] = [generateIdnr(), generateIdnr(), generateIdnr()];
   let child: string;
 
   /** Per event the municipality sent about `subject`, the id of the key it opens with on its key topic now, or 'erased'. */
@@ -43,7 +45,7 @@ describe("retention shreds a municipality's own key of a person when its last re
 
   const published = () => outboxPublished(app, 'the municipality');
   /** One pass of the job at `now`: what it deleted of the persons' records and keys. */
-  const retentionAt = (now: string) => retentionPassAt(app, now, ['residents', 'civil_status_records', 'regsync_subject_key']);
+  const retentionAt = (now: string) => retentionPassAt(app, now, ['residents', 'secondary_residences', 'civil_status_records', 'regsync_subject_key']);
 
   beforeAll(async () => {
     env = await startReplayTestEnvironment('senderkeys');
@@ -62,13 +64,16 @@ describe("retention shreds a municipality's own key of a person when its last re
     const person = { familyName: 'Brandt', givenNames: 'Ole', sex: 'MALE', dateOfBirth: '1980-05-02', movedInOn: '2010-04-01', previousAddress: null, dwellingStatus: 'HAUPTWOHNUNG', address };
     expect((await agency.registerResidence({ ...person, idnr: mover })).status).toBe(201);
     expect((await agency.registerResidence({ ...person, idnr: stayer, givenNames: 'Jan' })).status).toBe(201);
+    expect((await agency.registerResidence({ ...person, idnr: nebenwohner, givenNames: 'Eva' })).status).toBe(201);
+    expect((await agency.registerSecondaryResidence({ idnr: nebenwohner, address: studio, movedInOn: '2019-01-01' })).status).toBe(201);
+    expect((await agency.moveOutOfSecondaryResidence(nebenwohner, { address: studio, movedOutOn: '2026-11-15' })).status).toBe(200);
     const birth = await agency.recordBirth({ familyName: 'Brandt', givenNames: 'Mia', sex: 'FEMALE', dateOfBirth: '2026-11-20', placeOfBirth: 'Osnabrück', residence: address });
     expect(birth.status).toBe(201);
     child = birth.body.birthRegistrationId as string;
-    // The mover's Rückmeldung as the Melderegister applies it (the router's delivery is not what this test is about).
-    await runAsAuthority(OSNABRUECK, () =>
-      app.get(AuthorityDatabase).transaction((manager) => manager.query(`update residents set status = 'MOVED_OUT', moved_out_on = '2026-11-01', moved_out_to = '14612000' where idnr = $1`, [mover])),
-    );
+    // The Rückmeldungen as the Melderegister applies them (the router's delivery is not what this test is about).
+    const movedOut = `update residents set status = 'MOVED_OUT', moved_out_on = $2, moved_out_to = '14612000' where idnr = $1`;
+    await runAsAuthority(OSNABRUECK, () => app.get(AuthorityDatabase).transaction((manager) => manager.query(movedOut, [mover, '2026-11-01'])));
+    await runAsAuthority(OSNABRUECK, () => app.get(AuthorityDatabase).transaction((manager) => manager.query(movedOut, [nebenwohner, '2020-05-01'])));
     await published();
   });
 
@@ -77,16 +82,28 @@ describe("retention shreds a municipality's own key of a person when its last re
     await env?.close();
   });
 
-  it("keeps every key while a record of the person is kept: through the last second of the mover's 55 years", async () => {
-    expect(await retentionAt('2081-12-31T23:59:59.999Z')).toEqual({});
-    await opens(mover);
-    await opens(child);
-    await opens(stayer);
+  const nebenwohnungen = async () => ((await app.get(DataSource).query('select count(*)::int as kept from secondary_residences')) as { kept: number }[])[0].kept;
+
+  it('keeps the key of a person whose resident record ended while their ended Nebenwohnung is kept', async () => {
+    expect(await retentionAt('2076-01-01T00:00:00.000Z')).toEqual({ residents: 1 });
+    await opens(nebenwohner);
+    expect(await nebenwohnungen()).toBe(1);
   });
 
-  it("shreds the mover's key in the second their Melderegister record ends, with the record; the other persons' events still open", async () => {
-    expect(await retentionAt('2082-01-01T00:00:00.000Z')).toEqual({ residents: 1, regsync_subject_key: 1 });
+  it("keeps every key while a record of the person is kept: through the last second of the mover's 55 years and of the Nebenwohnung's", async () => {
+    expect(await retentionAt('2081-12-31T23:59:59.999Z')).toEqual({});
+    await opens(mover);
+    await opens(nebenwohner);
+    await opens(child);
+    await opens(stayer);
+    expect(await nebenwohnungen()).toBe(1);
+  });
+
+  it("shreds the mover's key and the Nebenwohner's in the second their last record ends, with the records; the other persons' events still open", async () => {
+    expect(await retentionAt('2082-01-01T00:00:00.000Z')).toEqual({ residents: 1, secondary_residences: 1, regsync_subject_key: 2 });
     await erased(mover);
+    await erased(nebenwohner);
+    expect(await nebenwohnungen()).toBe(0);
     await opens(child);
     await opens(stayer);
   });

@@ -94,6 +94,10 @@ describe('the OpenAPI document every service serves', () => {
       expect([path, Object.keys(operation.responses).some((status) => status.startsWith('2'))]).toEqual([path, true]);
     }
     expect(agencyOperations.map(({ path }) => path)).toEqual(expect.arrayContaining(['post /ops/held-subjects/release']));
+    if (title.startsWith('municipal-register')) {
+      const moveOut = agencyOperations.find(({ path }) => path === 'post /secondary-residences/{idnr}/move-out')?.operation;
+      expect(Object.keys(moveOut?.responses ?? {})).toEqual(expect.arrayContaining(['200', '400', '404', '409']));
+    }
     for (const { path, operation } of agencyOperations.filter(({ operation }) => operation.requestBody)) {
       // Every agency write takes an Idempotency-Key and answers 409 / 422 (the key) and 503 (not ready yet); an
       // operator's decision on an ops endpoint does not (released held subjects are gone: a retry finds nothing, 404).

@@ -1,10 +1,8 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { AgencyApiKeyGuard, idnrField, ZodBodyPipe } from '@regsync/service-runtime/agency-api';
+import { AgencyApiKeyGuard, idnrParams, ZodBodyPipe } from '@regsync/service-runtime/agency-api';
 import { TransferLog, TransferView } from './transfer-log';
-
-const transferQuery = z.object({ idnr: idnrField });
 
 @ApiTags('transfer log')
 @ApiSecurity('agency-api-key')
@@ -18,7 +16,7 @@ export class TransferLogController {
   @ApiQuery({ name: 'idnr', required: true, example: '36574261809' })
   @ApiOkResponse({ description: 'the transfers' })
   @ApiBadRequestResponse({ description: 'idnr missing or no valid IdNr (violations name the rule)' })
-  async transfers(@Query(new ZodBodyPipe(transferQuery)) query: z.output<typeof transferQuery>): Promise<{ idnr: string; transfers: TransferView[] }> {
+  async transfers(@Query(new ZodBodyPipe(idnrParams)) query: z.output<typeof idnrParams>): Promise<{ idnr: string; transfers: TransferView[] }> {
     return { idnr: query.idnr, transfers: await this.transferLog.forIdnr(query.idnr) };
   }
 }

@@ -61,6 +61,19 @@ export class AgencyClient {
     return this.send('POST', '/deaths', body, correlationId);
   }
 
+  registerSecondaryResidence(body: unknown, correlationId?: string) {
+    return this.send('POST', '/secondary-residences', body, correlationId);
+  }
+
+  /** Abmeldung of a Nebenwohnung: `{ address, movedOutOn }`. */
+  moveOutOfSecondaryResidence(idnr: string, body: unknown, correlationId?: string) {
+    return this.send('POST', `/secondary-residences/${encodeURIComponent(idnr)}/move-out`, body, correlationId);
+  }
+
+  secondaryResidences(idnr: string) {
+    return this.send<{ idnr: string; secondaryResidences: Record<string, unknown>[] }>('GET', `/secondary-residences/${encodeURIComponent(idnr)}`);
+  }
+
   recordParcel(body: unknown, correlationId?: string) {
     return this.send('POST', '/parcels', body, correlationId);
   }

@@ -13,7 +13,7 @@ export { RegisterRejection, rejectIfDeceased } from './registers/register-reject
 export { assignIdnrToResident, changeResidentName, moveIn, moveOut, recordResidentDeath, residentFromBirth } from './registers/residents';
 export type { Resident } from './registers/residents';
 export { restateNames } from './registers/restated-names';
-export { dwellingOf, registerSecondaryResidence } from './registers/secondary-residences';
+export { dwellingOf, endSecondaryResidenceByDeath, moveOutOfSecondaryResidence, registerSecondaryResidence } from './registers/secondary-residences';
 export type { SecondaryResidence } from './registers/secondary-residences';
 export { applyMovedOutToStateResident, applyResidenceToStateResident, changeStateResidentName, recordStateResidentDeath } from './registers/state-residents';
 export type { StateResident } from './registers/state-residents';

@@ -114,7 +114,8 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
     retention: { kind: 'timed', after: ['MOVED_AWAY', 'DECEASED'], period: { years: 55, from: 'end-of-calendar-year' }, disposal: 'delete' },
     legalBasis: '§ 13 Abs. 1, 2 BMG (5 years, then 50 years kept with restricted processing), § 14 Abs. 1 BMG (deletion)',
     sources: [...BMG_13, ...BMG_14],
-    toBeConfirmed: 'no API ends a Nebenwohnung yet and a death does not set moved_out_on, so no period starts: the rows are kept until erased',
+    toBeConfirmed:
+      "the period starts with the Abmeldung (POST /secondary-residences/{idnr}/move-out) or the holder's death; a death reaches this Melderegister only where the router counts it a holder of the person (a resident record here, or an event about them), so the Nebenwohnung of a person held only in this list is not ended by their death; a Hauptwohnung registered in the same dwelling does not end it",
   },
   {
     table: 'information_block_audit',
@@ -290,7 +291,7 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
     retention: {
       kind: 'as-own-registers-keep',
       reason:
-        "a person's key is deleted, with a tombstone on the key topic, when the person is erased, or when no record of the person is left in the authority's registers whose period runs (a municipality: the resident 55 years after the end of the year of moving away or death, the Standesamt's entries 110 / 80 / 30 years, the property-tax roll while the person owns a parcel there; a Land: its mirror's record 55 years after the end of the year of the move out of the Land or death, its cadastre while the person owns a parcel there; the BZSt: the base data 20 years after the end of the year of death, which also hold the birth registration id its IdNrAssigned is keyed by): from then on no copy of the events it sent about the person opens, in any topic or backup. A parcel's key is kept while the parcel is current (a parcel has no end; an owner's erasure re-keys it)",
+        "a person's key is deleted, with a tombstone on the key topic, when the person is erased, or when no record of the person is left in the authority's registers whose period runs (a municipality: the resident and each Nebenwohnung 55 years after the end of the year of moving away or death, the Standesamt's entries 110 / 80 / 30 years, the property-tax roll while the person owns a parcel there; a Land: its mirror's record 55 years after the end of the year of the move out of the Land or death, its cadastre while the person owns a parcel there; the BZSt: the base data 20 years after the end of the year of death, which also hold the birth registration id its IdNrAssigned is keyed by): from then on no copy of the events it sent about the person opens, in any topic or backup. A parcel's key is kept while the parcel is current (a parcel has no end; an owner's erasure re-keys it)",
     },
     legalBasis:
       "the longest retention of the authority's records of the person (§ 13 Abs. 2, § 14 Abs. 1 BMG for the Melderegister; § 5 Abs. 5, § 7 PStG for the Personenstandsregister; § 55 BMG i. V. m. Landesrecht for the Land's mirror; § 139b AO for the IdNr base data), applied to its events in the log; Art. 5 Abs. 1 lit. e DSGVO: holds the subject id only",
@@ -298,8 +299,8 @@ export const RETENTION_CATALOG: readonly RetentionRule[] = [
     toBeConfirmed:
       "applied by the retention job of every register (municipal, state, federal), each hosted authority's keys against its own records. A Land sends no event keyed by a person (the cadastre's are keyed by parcel), so it holds no person's key here. " +
       "The snapshot key of a person whose last record the job deleted (a Land's mirror, the BZSt's base data by IdNr) is withdrawn by the next snapshot published, not by the job. " +
-      'The BZSt seals only IdNrAssigned, keyed by the birth registration id; its erasure of a person deletes the base data but no key of that id, which the next pass of the job then deletes (no record left). ' +
-      "A Nebenwohnung has no end yet (secondary_residences), so its holder's key stays while it is registered",
+      "A person's erasure deletes their key and that of their birth registration id (the subject of the BZSt's IdNrAssigned, a municipality's IdNrRequested and BirthRecorded). " +
+      "A Nebenwohnung (secondary_residences) keeps its holder's key until 55 years after the end of the year it ended (Abmeldung or death); one not ended keeps it",
   },
   {
     table: 'regsync_producer_state',

@@ -8,4 +8,4 @@ export { CorrelationId } from './correlation-id.decorator';
 export { httpErrorOf } from './http-error';
 export { HttpErrorFilter } from './http-error.filter';
 export { openApiSchemaOf, ZodBodyPipe } from './zod-body.pipe';
-export { agsField, domainRules, idnrField, parcelIdField, pastDateField, personNameField, postalAddressField, sexField, textField } from './request-fields';
+export { agsField, domainRules, idnrField, idnrParams, parcelIdField, pastDateField, personNameField, postalAddressField, sexField, textField } from './request-fields';

@@ -17,6 +17,9 @@ function domainRule(violation: (value: unknown) => string | undefined) {
 
 export const idnrField = z.string().superRefine(domainRule(idnrViolation)).describe('Steuerliche Identifikationsnummer, 11 digits with check digit');
 
+/** A path `/{idnr}/...` (or a query `?idnr=`): the person the request is about. */
+export const idnrParams = z.object({ idnr: idnrField });
+
 export const agsField = z.string().superRefine(domainRule(agsViolation)).describe('Amtlicher Gemeindeschlüssel (8 digits) of a municipality regsync serves');
 
 export const parcelIdField = z.string().superRefine(domainRule(parcelIdViolation)).describe('Flurstückskennzeichen, 20 characters');

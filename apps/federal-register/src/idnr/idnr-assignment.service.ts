@@ -18,7 +18,7 @@ export class IdnrAssignmentService {
 
   /** Returns the IdNr of the newborn; a repeated request for the same birth gets the same IdNr again, never a second. */
   async assign(manager: EntityManager, request: IdNrRequested): Promise<string> {
-    const [known] = await this.baseData.readBy(manager, 'birthRegistrationId', request.birthRegistrationId);
+    const [known] = await this.baseData.readBy(manager, 'birthRegistrationId', [request.birthRegistrationId]);
     const idnr = known?.idnr ?? (await this.insertWithFreshIdnr(manager, request));
     await this.outbox.append(manager, followUpDraft(request, {
       eventType: 'IdNrAssigned',

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { AgencyApiKeyGuard, type AuthenticatedRequest, CorrelationId, idnrField, openApiSchemaOf, ZodBodyPipe } from '@regsync/service-runtime/agency-api';
+import { AgencyApiKeyGuard, type AuthenticatedRequest, CorrelationId, idnrParams, openApiSchemaOf, ZodBodyPipe } from '@regsync/service-runtime/agency-api';
 import { IdempotentWrite } from '@regsync/service-runtime/request-idempotency';
 import { z } from 'zod';
 import {
@@ -13,8 +13,6 @@ import {
 } from './information-block.requests';
 import { InformationBlocksService } from './information-blocks.service';
 import { AuthorityDatabase } from '@regsync/persistence/authority-scope';
-
-const idnrParams = z.object({ idnr: idnrField });
 
 const NOT_RESIDENT =
   'code unknown-subject / not-resident: only the Meldebehörde the person lives in sets or lifts a block; ' +

@@ -14,6 +14,7 @@ import { SENDER_LEGAL_BASIS } from '@regsync/register-domain/authorities';
 import { DomainValidationError } from '@regsync/register-domain/validation-error';
 import { RequestTransaction } from '@regsync/service-runtime/request-idempotency';
 import { passIdnrToBirthRecord } from '../civil-status/birth-record-idnr';
+import { endSecondaryResidencesOfTheDeceased } from '../secondary-residences/secondary-residences-of-the-deceased';
 import type { RegisterResidenceRequest } from './register-residence.request';
 
 /** What the Standesamt of the same municipality tells the Melderegister about its residents. */
@@ -181,11 +182,17 @@ export class ResidentsService {
 
   /**
    * Name changes, restated names (a drift repair from the own Standesamt) and deaths, each applied to what the one
-   * before it left. Every Standesamt's deaths reach every Melderegister; one that never held the person stores (and
-   * logs) nothing.
+   * before it left; a death also ends the person's Nebenwohnungen here. Every Standesamt's deaths reach every
+   * Melderegister; one that never held the person stores (and logs) nothing.
    */
   async applyChanges(changes: ResidentChange[], context: RegsyncBatchContext): Promise<void> {
-    await this.transfers.applyEvents(changes, context, this.residents, { subjectOf: ({ idnr }) => ({ idnr }), reduce: residentAfter });
+    const deaths = changes.filter((change): change is DeathRecorded => change.envelope.eventType === 'DeathRecorded');
+    const endedNebenwohnungen = await endSecondaryResidencesOfTheDeceased(context.manager, deaths);
+    await this.transfers.applyEvents(changes, context, this.residents, {
+      subjectOf: ({ idnr }) => ({ idnr }),
+      reduce: residentAfter,
+      alsoLogged: (index) => changes[index].envelope.eventType === 'DeathRecorded' && endedNebenwohnungen.has(changes[index].idnr),
+    });
   }
 }
 

@@ -6,6 +6,7 @@ import { generateIdnr } from '@regsync/register-domain/identifiers';
 import { httpErrorOf, ZodBodyPipe } from '@regsync/service-runtime/agency-api';
 import { RequestTransaction } from '@regsync/service-runtime/request-idempotency';
 import { municipalMigrations } from '../municipal-register.module';
+import { moveOutOfSecondaryResidenceRequest } from './move-out-of-secondary-residence.request';
 import { registerSecondaryResidenceRequest } from './register-secondary-residence.request';
 import { SecondaryResidencesService } from './secondary-residences.service';
 
@@ -17,6 +18,7 @@ const dwelling = { street: 'Große Straße', houseNumber: '12', postalCode: '490
 describe('Nebenwohnungen of the municipal register (real PostgreSQL)', () => {
   const name = `regsync_test_secondary_${randomBytes(4).toString('hex')}`;
   const pipe = new ZodBodyPipe(registerSecondaryResidenceRequest);
+  const moveOutPipe = new ZodBodyPipe(moveOutOfSecondaryResidenceRequest);
   let dataSource: DataSource;
   let service: SecondaryResidencesService;
   /** The request as the API runs it: body through the pipe, as the hosted authority of the agency's key; errors as the HTTP answer. */
@@ -25,6 +27,13 @@ describe('Nebenwohnungen of the municipal register (real PostgreSQL)', () => {
       (residence) => ({ status: 201, body: residence as unknown }),
       (error: unknown) => httpErrorOf(error),
     );
+
+  const moveOut = (authority: string, idnr: string, body: unknown) =>
+    runAsAuthority(authority, async () => service.moveOut(idnr, moveOutPipe.transform(body), 'buergeramt-nord')).then(
+      (residence) => ({ status: 200, body: residence as unknown }),
+      (error: unknown) => httpErrorOf(error),
+    );
+  const rowsOf = (idnr: string) => dataSource.query('select dwelling, moved_out_on::text, moved_out_by from secondary_residences where idnr = $1 order by dwelling', [idnr]);
 
   beforeAll(async () => {
     await ensureDatabase(serverUrl, name);
@@ -65,5 +74,40 @@ describe('Nebenwohnungen of the municipal register (real PostgreSQL)', () => {
       body: { violations: [{ field: 'address', rule: 'is a Nebenwohnung of this person since 2026-11-01 already' }] },
     });
     expect(await dataSource.query('select count(*)::int as count from secondary_residences where idnr = $1', [idnr])).toEqual([{ count: 2 }]);
+  });
+
+  it('ends a Nebenwohnung on the day moved out (Abmeldung), with who ended it; the other dwelling stays current', async () => {
+    const idnr = generateIdnr();
+    await post(OSNABRUECK, { idnr, address: dwelling, movedInOn: '2026-11-01' });
+    await post(OSNABRUECK, { idnr, address: { ...dwelling, houseNumber: '14' }, movedInOn: '2026-11-01' });
+    await expect(moveOut(OSNABRUECK, idnr, { address: { ...dwelling, street: 'GROSSE  STRASSE' }, movedOutOn: '2026-11-30' })).resolves.toMatchObject({ status: 404 });
+    await expect(moveOut(OSNABRUECK, idnr, { address: { ...dwelling, street: 'große  straße' }, movedOutOn: '2026-11-30' })).resolves.toMatchObject({
+      status: 200,
+      body: { idnr, movedInOn: '2026-11-01', movedOutOn: '2026-11-30', registeredBy: 'buergeramt', movedOutBy: 'buergeramt-nord' },
+    });
+    expect(await rowsOf(idnr)).toEqual([
+      { dwelling: '49074|große straße|12', moved_out_on: '2026-11-30', moved_out_by: 'buergeramt-nord' },
+      { dwelling: '49074|große straße|14', moved_out_on: null, moved_out_by: null },
+    ]);
+  });
+
+  it('refuses a move out before the move in or in the future (400 naming field and rule), an unknown person or dwelling (404), one ended already (409), and writes nothing', async () => {
+    const idnr = generateIdnr();
+    await post(OSNABRUECK, { idnr, address: dwelling, movedInOn: '2026-11-01' });
+    await expect(moveOut(OSNABRUECK, idnr, { address: dwelling, movedOutOn: '2026-10-31' })).resolves.toEqual({
+      status: 400,
+      body: { error: 'invalid request', violations: [{ field: 'movedOutOn', rule: 'must not be before the move in (2026-11-01)' }] },
+    });
+    await expect(moveOut(OSNABRUECK, idnr, { address: dwelling, movedOutOn: '2999-01-01' })).resolves.toMatchObject({ status: 400, body: { violations: [{ field: 'movedOutOn', rule: expect.stringMatching(/future/) }] } });
+    await expect(moveOut(OSNABRUECK, idnr, { address: dwelling })).resolves.toMatchObject({ status: 400, body: { violations: [{ field: 'movedOutOn', rule: 'is required' }] } });
+    await expect(moveOut(OSNABRUECK, generateIdnr(), { address: dwelling, movedOutOn: '2026-11-30' })).resolves.toMatchObject({ status: 404 });
+    await expect(moveOut(OSNABRUECK, idnr, { address: { ...dwelling, houseNumber: '99' }, movedOutOn: '2026-11-30' })).resolves.toMatchObject({ status: 404 });
+    // Another hosted municipality does not see Osnabrück's Nebenwohnung.
+    await expect(moveOut(HANNOVER, idnr, { address: dwelling, movedOutOn: '2026-11-30' })).resolves.toMatchObject({ status: 404 });
+    expect(await rowsOf(idnr)).toEqual([{ dwelling: '49074|große straße|12', moved_out_on: null, moved_out_by: null }]);
+
+    await expect(moveOut(OSNABRUECK, idnr, { address: dwelling, movedOutOn: '2026-11-30' })).resolves.toMatchObject({ status: 200 });
+    await expect(moveOut(OSNABRUECK, idnr, { address: dwelling, movedOutOn: '2026-12-01' })).resolves.toMatchObject({ status: 409, body: { code: 'moved-out-already' } });
+    expect(await rowsOf(idnr)).toEqual([{ dwelling: '49074|große straße|12', moved_out_on: '2026-11-30', moved_out_by: 'buergeramt-nord' }]);
   });
 });

@@ -1,10 +1,8 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { AgencyApiKeyGuard, idnrField, ZodBodyPipe } from '@regsync/service-runtime/agency-api';
+import { AgencyApiKeyGuard, idnrParams, ZodBodyPipe } from '@regsync/service-runtime/agency-api';
 import { KeptRecord, KeptRecords } from './kept-records';
-
-const keptQuery = z.object({ idnr: idnrField });
 
 @ApiTags('transfer log')
 @ApiSecurity('agency-api-key')
@@ -18,7 +16,7 @@ export class KeptRecordsController {
   @ApiQuery({ name: 'idnr', required: true, example: '36574261809' })
   @ApiOkResponse({ description: 'per register and kind of record: how many, kept until (null while current), the rule and its basis' })
   @ApiBadRequestResponse({ description: 'idnr missing or no valid IdNr (violations name the rule)' })
-  async kept(@Query(new ZodBodyPipe(keptQuery)) query: z.output<typeof keptQuery>): Promise<{ idnr: string; kept: KeptRecord[] }> {
+  async kept(@Query(new ZodBodyPipe(idnrParams)) query: z.output<typeof idnrParams>): Promise<{ idnr: string; kept: KeptRecord[] }> {
     return { idnr: query.idnr, kept: await this.keptRecords.forIdnr(query.idnr) };
   }
 }

@@ -75,9 +75,11 @@ export class RegisterStore<Row, Stamps extends string = never> {
     return (await this.read(db, [key]))[0];
   }
 
-  /** The rows whose `field` (e.g. a unique one) has `value`. */
-  async readBy<F extends keyof Row & string>(db: Queryable, field: F, value: Row[F]): Promise<StoredRow<Row, Stamps>[]> {
-    return this.decodeAll(await db.query(readBySql(this.descriptor, field), [columnOf(this.descriptor, field).encode(value)]));
+  /** The rows whose `field` (e.g. a unique one, or one that names a person) has one of `values` (unlocked, any order). */
+  async readBy<F extends keyof Row & string>(db: Queryable, field: F, values: readonly Row[F][]): Promise<StoredRow<Row, Stamps>[]> {
+    if (values.length === 0) return [];
+    const column = columnOf(this.descriptor, field);
+    return this.decodeAll(await db.query(readBySql(this.descriptor, field), [values.map((value) => column.encode(value))]));
   }
 
   /** Inserts each row that conflicts with none held (key or unique); returns the keys of those inserted. */

@@ -111,7 +111,7 @@ describe('SQL from a table descriptor: inserts and reads by a field', () => {
     expect(insertNewSql(pairs)).toBe('insert into pairs (a, b, value) select a, b, value from unnest($1::text[], $2::bigint[], $3::text[]) as incoming (a, b, value) on conflict do nothing returning a as "a", b as "b"');
   });
 
-  it('reads by one field', () => {
-    expect(readBySql(pairs, 'value')).toBe('select a as "a", b as "b", value as "value" from pairs where value = $1');
+  it('reads by one field, any of several values', () => {
+    expect(readBySql(pairs, 'value')).toBe('select a as "a", b as "b", value as "value" from pairs where value = any($1)');
   });
 });

@@ -177,9 +177,9 @@ export function insertNewSql<Row>(descriptor: TableDescriptor<Row, string>): str
   return `${upsert.slice(0, upsert.indexOf(' on conflict '))} on conflict do nothing returning ${descriptor.key.map((field) => `${columnOf(descriptor, field).name} as "${field}"`).join(', ')}`;
 }
 
-/** Reads the rows whose `field` equals `$1`. */
+/** Reads the rows whose `field` equals one of the array `$1`. */
 export function readBySql<Row>(descriptor: TableDescriptor<Row, string>, field: FieldOf<Row>): string {
-  return `select ${selectedColumns(descriptor)} from ${descriptor.table} where ${columnOf(descriptor, field).name} = $1`;
+  return `select ${selectedColumns(descriptor)} from ${descriptor.table} where ${columnOf(descriptor, field).name} = any($1)`;
 }
 
 /** Deletes the rows of the keys given as one array per field of `by` (the key or a unique field set) from `$offset + 1`. */

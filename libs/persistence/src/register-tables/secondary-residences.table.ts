@@ -14,6 +14,7 @@ export const secondaryResidencesTable = defineTable<SecondaryResidence, 'updated
     movedInOn: date('moved_in_on'),
     movedOutOn: nullable(date('moved_out_on')),
     registeredBy: text('registered_by'),
+    movedOutBy: nullable(text('moved_out_by')),
   },
   stamps: { updatedAt: { name: 'updated_at', on: 'write' } },
   personRecords: {

@@ -1,6 +1,7 @@
-import type { Address } from '@regsync/contracts/generated/events';
+import type { Address, DeathRecorded } from '@regsync/contracts/generated/events';
 import { formatCalendarDate } from '../calendar-date';
 import { DomainValidationError } from '../validation-error';
+import { RegisterRejection } from './register-rejection';
 
 /**
  * A Nebenwohnung of a person in this municipality (§ 21 BMG: besides the one Hauptwohnung a person may have further
@@ -16,6 +17,8 @@ export interface SecondaryResidence {
   movedOutOn: string | null;
   /** The agency that registered it (who did what). */
   registeredBy: string;
+  /** The agency that registered the Abmeldung; null while it is current, and when the holder's death ended it. */
+  movedOutBy: string | null;
 }
 
 export interface SecondaryResidenceInput {
@@ -37,5 +40,26 @@ export function dwellingOf(address: Address): string {
 export function registerSecondaryResidence(existing: SecondaryResidence | undefined, input: SecondaryResidenceInput, municipalityKey: string, agency: string): SecondaryResidence {
   if (input.address.municipalityKey !== municipalityKey) throw new DomainValidationError('address.municipalityKey', `must be this municipality (${municipalityKey}): a Nebenwohnung is registered where it lies`);
   if (existing && existing.movedOutOn === null) throw new DomainValidationError('address', `is a Nebenwohnung of this person since ${existing.movedInOn} already`);
-  return { idnr: input.idnr, dwelling: dwellingOf(input.address), address: input.address, movedInOn: formatCalendarDate(input.movedInOn), movedOutOn: null, registeredBy: agency };
+  return { idnr: input.idnr, dwelling: dwellingOf(input.address), address: input.address, movedInOn: formatCalendarDate(input.movedInOn), movedOutOn: null, registeredBy: agency, movedOutBy: null };
+}
+
+/**
+ * The Abmeldung of a Nebenwohnung (§ 17 Abs. 2 BMG): it ends on the day moved out, which cannot lie before the move
+ * in. A Nebenwohnung ended already (moved out, or its holder died) is refused: its end is not moved.
+ */
+export function moveOutOfSecondaryResidence(existing: SecondaryResidence, movedOutOn: Date, agency: string): SecondaryResidence {
+  const day = formatCalendarDate(movedOutOn);
+  if (existing.movedOutOn !== null) throw new RegisterRejection('moved-out-already', `the Nebenwohnung of ${existing.idnr} ended on ${existing.movedOutOn} already`);
+  if (day < existing.movedInOn) throw new DomainValidationError('movedOutOn', `must not be before the move in (${existing.movedInOn})`);
+  return { ...existing, movedOutOn: day, movedOutBy: agency };
+}
+
+/**
+ * A death ends every Nebenwohnung of the person on the date of death (so its retention starts): a current one, and
+ * one whose recorded end lies after the death. One that ended before the death stays as it is.
+ */
+export function endSecondaryResidenceByDeath(existing: SecondaryResidence | undefined, death: Pick<DeathRecorded, 'dateOfDeath'>): SecondaryResidence | undefined {
+  const dateOfDeath = formatCalendarDate(death.dateOfDeath);
+  if (!existing || (existing.movedOutOn !== null && existing.movedOutOn <= dateOfDeath)) return existing;
+  return { ...existing, movedOutOn: dateOfDeath, movedOutBy: null };
 }
