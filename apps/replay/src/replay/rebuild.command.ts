@@ -55,6 +55,9 @@ Interrupted? Run the same rebuild again: it starts over from an empty database.`
     });
 }
 
+// The instance is stopped and its database new: no transaction waits on a chunk's locks, so a chunk is a whole fetch.
+const REBUILD_CHUNK_SIZE = 5000;
+
 /** Wipe, migrate, replay everything, checksum: the whole rebuild, also called by the tests. */
 export async function rebuildInstance(config: ReplayConfig, instance: TargetInstance, options: { maxRate?: number; log?: (line: string) => void } = {}): Promise<RebuildResult> {
   const log = options.log ?? (() => undefined);
@@ -72,6 +75,7 @@ export async function rebuildInstance(config: ReplayConfig, instance: TargetInst
       filter: {},
       dryRun: false,
       maxRate: options.maxRate,
+      chunkSize: REBUILD_CHUNK_SIZE,
     });
     log(formatSummary(summary, false));
     if (summary.stopped) throw new Error('rebuild interrupted: run it again (it starts over from an empty database)');
