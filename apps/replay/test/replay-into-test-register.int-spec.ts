@@ -1,7 +1,7 @@
 import { deliveryTopicOf, outgoingTopicOf } from '@regsync/contracts/topics';
 import { resolveLogRange, ReplayAbortedError, ReplayApplier, runReplay, ReplayTarget, bootReplayTarget } from '@regsync/event-replay/replay';
 import { TEST_APP, TEST_INSTANCE_KEY, TestRegisterModule, testDatabaseName } from '@regsync/messaging-testing/test-register.module';
-import { eventOf, personDraft, subjectId } from '@regsync/messaging-testing/test-events';
+import { eventOf, personDraft, residenceDraft, subjectId } from '@regsync/messaging-testing/test-events';
 import { ReplayTestEnvironment, startReplayTestEnvironment } from './support/replay-test-environment';
 
 describe('replay into a register through the live apply path', () => {
@@ -48,6 +48,40 @@ describe('replay into a register through the live apply path', () => {
     const second = await replay();
     expect(second.outcomes).toMatchObject({ applied: 0, duplicate: 100 });
     expect(await appliedRows()).toBe(100);
+  });
+
+  /** Per subject: registration, registration, move-out (a handler of its own), registration, one subject after the other. */
+  const subjectsOneAfterTheOther = (first: number, count: number, poisoned?: number) =>
+    Array.from({ length: count }, (_, n) => subjectId(first + n)).flatMap((subject) =>
+      [residenceDraft(subject), residenceDraft(subject, subject === (poisoned === undefined ? undefined : subjectId(poisoned)) ? 'REJECTED' : undefined), personDraft(subject, 1), residenceDraft(subject)].map((draft, n) => eventOf(draft, n + 1)),
+    );
+  const appliedVersions = async (subject: string) =>
+    ((await target.dataSource.query('select subject_version::int as version from applied_events where subject_id = $1 order by seq', [subject])) as { version: number }[]).map((row) => row.version);
+
+  it('hands the registrations of many subjects to one batch call though a move-out follows each, keeping every subject’s order', async () => {
+    const subjects = 30;
+    await env.produce(topic, subjectsOneAfterTheOther(200, subjects));
+    const [{ seq }] = (await target.dataSource.query('select coalesce(max(seq), 0)::int as seq from applied_batches')) as { seq: number }[];
+
+    const summary = await replay(false, 5000);
+
+    expect(summary.outcomes).toMatchObject({ applied: subjects * 4, rejected: 0 });
+    for (let n = 0; n < subjects; n++) expect(await appliedVersions(subjectId(200 + n))).toEqual([1, 2, 3, 4]);
+    // Split at every change of handler, the log order would cost a call per subject; in each partition's chunk the
+    // first two registrations of every subject share one call, the last ones another.
+    const [{ calls }] = (await target.dataSource.query('select count(*)::int as calls from applied_batches where seq > $1', [seq])) as { calls: number }[];
+    expect(calls).toBeLessThan(subjects);
+  });
+
+  it('reports a rejected event in the middle of a large chunk and applies the rest of the chunk', async () => {
+    const events = subjectsOneAfterTheOther(300, 30, 315);
+    await env.produce(topic, events);
+
+    const summary = await replay(false, 5000);
+
+    expect(summary.outcomes).toMatchObject({ applied: 30 * 4 - 1, rejected: 1 });
+    expect(summary.rejections).toEqual([expect.objectContaining({ eventType: 'ResidenceRegistered', code: 'invalid', ref: expect.stringMatching(new RegExp(`^${topic}:\\d+:\\d+$`)) })]);
+    for (let n = 0; n < 30; n++) expect(await appliedVersions(subjectId(300 + n))).toEqual(n === 15 ? [1, 3, 4] : [1, 2, 3, 4]);
   });
 
   it('stops at an event that keeps failing, naming its offset, and keeps the chunks committed before it', async () => {

@@ -23,6 +23,8 @@ export interface ReplayRunOptions {
   groupPrefix: string;
   maxRate?: number;
   chunkSize?: number;
+  /** Chunks applied at once (each of another partition); readBoundedLog's default when absent. */
+  partitionsConcurrently?: number;
   stopSignal?: AbortSignal;
   onProgress?: (progress: ReplayProgress) => void;
 }
@@ -44,6 +46,7 @@ export async function runReplay(kafka: Kafka, ranges: readonly PartitionRange[],
   const { stopped } = await readBoundedLog(kafka, ranges, {
     groupPrefix: options.groupPrefix,
     chunkSize: options.chunkSize,
+    partitionsConcurrently: options.partitionsConcurrently,
     stopSignal: options.stopSignal,
     onChunk: async ({ topic, partition, messages }) => {
       await limiter.take(messages.length);

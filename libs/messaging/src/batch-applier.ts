@@ -9,6 +9,7 @@ import { currentAuthority, AuthorityDatabase } from '@regsync/persistence/author
 import { DomainValidationError } from '@regsync/register-domain/validation-error';
 import { EventRejectedError } from './event-rejected-error';
 import { EventHandlers, EventHandlersOfType } from './event-handlers';
+import { handlerGroups } from './handler-groups';
 import { isInfrastructureFault } from './infrastructure-fault';
 import { deliveredAfterOf, holdEvents } from './held-events';
 import { GapRule, InboxEntry, InboxOutcome, InboxResult, recordAllInInbox, recordInInbox } from './inbox';
@@ -130,8 +131,8 @@ const MAX_OPTIMISTIC_RUNS = 3;
  * handler with the chunk's transaction, one transaction per chunk.
  *
  * Optimistic: a run of events is recorded in the inbox in two round trips and their handlers run without savepoints;
- * consecutive new events with the same `@EventBatchPattern` handler go to it in one call (split where an event needs
- * another handler, so every subject's events are still applied in log order).
+ * new events go to their handlers grouped by handler (handlerGroups: each subject's events in log order, different
+ * subjects' events sharing groups), a group of an `@EventBatchPattern` handler in one call.
  * When a handler throws, the transaction is rolled back and the chunk runs again with that event (for a batch
  * handler: every event of that call) in a savepoint of its own (`recordInInbox`, as one event at a time), so its
  * effects can be undone alone while the others apply: the outcome is the same as with a savepoint per event, at a
@@ -226,31 +227,33 @@ export class BatchApplier {
     );
 
     const results: RecordResult[] = records.slice(from, to).map((record) => record.settled ?? { kind: 'done', outcome: 'duplicate' });
-    // New events waiting for their batch handler; stale and duplicate ones run nothing, so they do not end a batch,
-    // an event that runs another handler does.
-    let batch: number[] = [];
-    const flush = async () => {
-      if (batch.length > 0) await this.handleBatch(queryRunner, records, batch);
-      batch = [];
-    };
+    // Stale and duplicate events run nothing.
+    const newEvents: { index: number; inbox: InboxResult }[] = [];
     for (const [position, index] of toApply.entries()) {
       const record = records[index];
       const { outcome, previousVersion } = inbox[position];
       results[index - from] = { kind: 'done', outcome, eventType: record.eventType, event: record.event, previousVersion };
-      if (!isNew(outcome)) continue;
-      if (record.handlers?.batch) {
-        if (batch.length > 0 && records[batch[0]].handlers!.batch !== record.handlers.batch) await flush();
-        batch.push(index);
+      if (isNew(outcome)) newEvents.push({ index, inbox: inbox[position] });
+    }
+    const groups = handlerGroups(
+      newEvents.map(({ index }) => {
+        const { event, handlers } = records[index] as Required<PreparedRecord>;
+        return { subject: `${event.envelope.subject.kind}:${event.envelope.subject.id}`, handler: handlers.batch ?? handlers.each };
+      }),
+    );
+    for (const group of groups) {
+      if (records[newEvents[group[0]].index].handlers?.batch) {
+        await this.handleBatch(queryRunner, records, group.map((position) => newEvents[position].index));
         continue;
       }
-      await flush();
-      try {
-        await this.handle(queryRunner, record, inbox[position]);
-      } catch {
-        throw new FastPathFailed([index]);
+      for (const { index, inbox: decision } of group.map((position) => newEvents[position])) {
+        try {
+          await this.handle(queryRunner, records[index], decision);
+        } catch {
+          throw new FastPathFailed([index]);
+        }
       }
     }
-    await flush();
     return results;
   }
 

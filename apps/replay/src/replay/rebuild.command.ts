@@ -55,6 +55,11 @@ Interrupted? Run the same rebuild again: it starts over from an empty database.`
     });
 }
 
+// The instance is stopped and its database new: no transaction waits on a chunk's locks, so a chunk is a whole fetch;
+// two such chunks at once keep the replay and PostgreSQL busy, more only contend (measured: ~20 % more CPU per event at 6).
+const REBUILD_CHUNK_SIZE = 5000;
+const REBUILD_PARTITIONS_CONCURRENTLY = 2;
+
 /** Wipe, migrate, replay everything, checksum: the whole rebuild, also called by the tests. */
 export async function rebuildInstance(config: ReplayConfig, instance: TargetInstance, options: { maxRate?: number; log?: (line: string) => void } = {}): Promise<RebuildResult> {
   const log = options.log ?? (() => undefined);
@@ -72,6 +77,8 @@ export async function rebuildInstance(config: ReplayConfig, instance: TargetInst
       filter: {},
       dryRun: false,
       maxRate: options.maxRate,
+      chunkSize: REBUILD_CHUNK_SIZE,
+      partitionsConcurrently: REBUILD_PARTITIONS_CONCURRENTLY,
     });
     log(formatSummary(summary, false));
     if (summary.stopped) throw new Error('rebuild interrupted: run it again (it starts over from an empty database)');

@@ -16,6 +16,7 @@ export interface ReplayExecution {
   dryRun: boolean;
   maxRate?: number;
   chunkSize?: number;
+  partitionsConcurrently?: number;
 }
 
 /**
@@ -67,6 +68,7 @@ export async function executeReplay(target: ReplayTarget, execution: ReplayExecu
       groupPrefix: execution.groupPrefix,
       maxRate: execution.maxRate,
       chunkSize: execution.chunkSize,
+      partitionsConcurrently: execution.partitionsConcurrently,
       stopSignal: stop.signal,
       onProgress: (progress) => reporter.update(progress),
     });
